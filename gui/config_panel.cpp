@@ -1,0 +1,461 @@
+#include "config_panel.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDoubleSpinBox>
+#include <QEvent>
+#include <QFileDialog>
+#include <QFormLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QTableWidget>
+#include <QVBoxLayout>
+
+#include <limits>
+
+#include "stepwise/lessons.h"
+
+namespace stepwise::gui {
+
+namespace {
+// Form labels, translated in retranslate() (QT_TR_NOOP marks them for lupdate).
+const char* const kLabels[] = {
+    QT_TR_NOOP("Model"), QT_TR_NOOP("Lesson"), QT_TR_NOOP("File"),
+    QT_TR_NOOP("Data"), QT_TR_NOOP("Generator"), QT_TR_NOOP("Samples"), QT_TR_NOOP("Features"),
+    QT_TR_NOOP("Noise"), QT_TR_NOOP("Data file"),
+    QT_TR_NOOP("Optimizer"),
+    QT_TR_NOOP("batch_size"), QT_TR_NOOP("shuffle"), QT_TR_NOOP("seed"), QT_TR_NOOP("max_epochs"),
+    QT_TR_NOOP("max_steps"), QT_TR_NOOP("accumulate_grad_batches"), QT_TR_NOOP("gradient_clip_val"),
+    QT_TR_NOOP("gradient_clip_algorithm"), QT_TR_NOOP("zero_grad"),
+};
+
+QSpinBox* spin(QWidget* parent, int min, int max)
+{
+    auto* box = new QSpinBox(parent);
+    box->setRange(min, max);
+    return box;
+}
+}  // namespace
+
+QString optionToText(const OptimizerSpec::Value& value)
+{
+    if (const double* d = std::get_if<double>(&value))
+        return QString::number(*d, 'g', 12);
+    if (const bool* b = std::get_if<bool>(&value))
+        return *b ? QStringLiteral("true") : QStringLiteral("false");
+    if (const std::string* s = std::get_if<std::string>(&value))
+        return QString::fromStdString(*s);
+    QStringList parts;
+    for (double d : std::get<std::vector<double>>(value))
+        parts << QString::number(d, 'g', 12);
+    return QLatin1Char('[') + parts.join(QStringLiteral(", ")) + QLatin1Char(']');
+}
+
+std::optional<OptimizerSpec::Value> optionFromText(const QString& raw)
+{
+    const QString text = raw.trimmed();
+    if (text.isEmpty())
+        return std::nullopt;
+    if (text == QLatin1String("true") || text == QLatin1String("True"))
+        return OptimizerSpec::Value(true);
+    if (text == QLatin1String("false") || text == QLatin1String("False"))
+        return OptimizerSpec::Value(false);
+    bool ok = false;
+    const double number = text.toDouble(&ok);
+    if (ok)
+        return OptimizerSpec::Value(number);
+    if (text.startsWith(QLatin1Char('[')) && text.endsWith(QLatin1Char(']'))) {
+        std::vector<double> values;
+        for (const QString& part : text.mid(1, text.size() - 2).split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+            const double v = part.trimmed().toDouble(&ok);
+            if (!ok)
+                return OptimizerSpec::Value(text.toStdString());  // the engine names the bad value
+            values.push_back(v);
+        }
+        return OptimizerSpec::Value(values);
+    }
+    return OptimizerSpec::Value(text.toStdString());
+}
+
+ConfigPanel::ConfigPanel(QWidget* parent) : QWidget(parent)
+{
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(6, 6, 6, 6);
+    layout->addWidget(buildModelGroup());
+    layout->addWidget(buildDataGroup());
+    layout->addWidget(buildOptimizerGroup());
+    layout->addWidget(buildTrainerGroup());
+    m_error = new QLabel(this);
+    m_error->setObjectName(QStringLiteral("configError"));
+    m_error->setWordWrap(true);
+    m_error->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_error->setStyleSheet(QStringLiteral(
+        "QLabel { background: #fee2e2; color: #991b1b; border: 1px solid #fca5a5;"
+        " border-radius: 4px; padding: 6px; }"));
+    m_error->hide();
+    layout->addWidget(m_error);
+    auto* buttons = new QHBoxLayout;
+    m_revert = new QPushButton(this);
+    m_apply = new QPushButton(this);
+    m_apply->setObjectName(QStringLiteral("configApply"));
+    m_apply->setDefault(true);
+    buttons->addStretch(1);
+    buttons->addWidget(m_revert);
+    buttons->addWidget(m_apply);
+    layout->addLayout(buttons);
+    layout->addStretch(1);
+
+    connect(m_apply, &QPushButton::clicked, this, [this] {
+        if (const auto config = validatedConfig())
+            Q_EMIT applyRequested(*config);
+    });
+    connect(m_revert, &QPushButton::clicked, this, [this] { setConfig(m_base); });
+    retranslate();
+}
+
+QWidget* ConfigPanel::buildModelGroup()
+{
+    m_modelGroup = new QGroupBox(this);
+    auto* form = new QFormLayout(m_modelGroup);
+    m_modelKind = new QComboBox(m_modelGroup);
+    m_modelKind->addItems({QString(), QString(), QString()});
+    m_lesson = new QComboBox(m_modelGroup);
+    m_lesson->setObjectName(QStringLiteral("lessonBox"));
+    for (const Lesson& lesson : lessons())
+        m_lesson->addItem(QString::fromStdString(lesson.name));
+    m_lessonText = new QLabel(m_modelGroup);
+    m_lessonText->setWordWrap(true);
+    m_lessonText->setStyleSheet(QStringLiteral("QLabel { color: #4b5563; }"));
+    m_modelPath = new QLineEdit(m_modelGroup);
+    m_modelBrowse = new QPushButton(m_modelGroup);
+    auto* pathRow = new QHBoxLayout;
+    pathRow->addWidget(m_modelPath, 1);
+    pathRow->addWidget(m_modelBrowse);
+    auto addRow = [this, form](int label, auto* field) {
+        auto* l = new QLabel(m_modelGroup);
+        l->setProperty("labelIndex", label);
+        m_formLabels << l;
+        form->addRow(l, field);
+    };
+    addRow(0, m_modelKind);
+    addRow(1, m_lesson);
+    form->addRow(m_lessonText);
+    addRow(2, pathRow);
+    connect(m_modelKind, qOverload<int>(&QComboBox::currentIndexChanged), this, &ConfigPanel::updateEnabled);
+    connect(m_lesson, &QComboBox::textActivated, this, [this](const QString& name) {
+        if (const Lesson* lesson = find_lesson(name.toStdString())) {
+            try {
+                RunConfig config = parse_run_config(lesson->config_json, m_base.base_dir, name.toStdString());
+                config.base_dir = m_base.base_dir;
+                m_base = config;
+                setConfig(config);
+            } catch (const ConfigError& error) {
+                showError(QString::fromStdString(error.what()));
+            }
+            Q_EMIT lessonPicked(name);
+        }
+    });
+    connect(m_modelBrowse, &QPushButton::clicked, this, [this] {
+        const QString path = browse(tr("Open model"), tr("Models (*.pt *.stepwise);;All files (*)"));
+        if (path.isEmpty())
+            return;
+        m_modelPath->setText(path);
+        m_modelKind->setCurrentIndex(path.endsWith(QLatin1String(".stepwise")) ? 2 : 1);
+        Q_EMIT modelFilePicked(path);
+    });
+    return m_modelGroup;
+}
+
+QWidget* ConfigPanel::buildDataGroup()
+{
+    m_dataGroup = new QGroupBox(this);
+    auto* form = new QFormLayout(m_dataGroup);
+    m_dataKind = new QComboBox(m_dataGroup);
+    m_dataKind->addItems({QString(), QString()});
+    m_synthetic = new QComboBox(m_dataGroup);
+    m_synthetic->addItems({QStringLiteral("linear"), QStringLiteral("spiral"), QStringLiteral("moons")});
+    m_samples = spin(m_dataGroup, 1, 10000000);
+    m_features = spin(m_dataGroup, 1, 4096);
+    m_noise = new QDoubleSpinBox(m_dataGroup);
+    m_noise->setRange(0, 100);
+    m_noise->setDecimals(3);
+    m_noise->setSingleStep(0.05);
+    m_dataPath = new QLineEdit(m_dataGroup);
+    m_dataBrowse = new QPushButton(m_dataGroup);
+    auto* pathRow = new QHBoxLayout;
+    pathRow->addWidget(m_dataPath, 1);
+    pathRow->addWidget(m_dataBrowse);
+    int index = 3;
+    for (QObject* field : std::initializer_list<QObject*>{m_dataKind, m_synthetic, m_samples, m_features, m_noise}) {
+        auto* l = new QLabel(m_dataGroup);
+        l->setProperty("labelIndex", index++);
+        m_formLabels << l;
+        form->addRow(l, static_cast<QWidget*>(field));
+    }
+    auto* l = new QLabel(m_dataGroup);
+    l->setProperty("labelIndex", index);
+    m_formLabels << l;
+    form->addRow(l, pathRow);
+    connect(m_dataKind, qOverload<int>(&QComboBox::currentIndexChanged), this, &ConfigPanel::updateEnabled);
+    connect(m_dataBrowse, &QPushButton::clicked, this, [this] {
+        const QString path = browse(tr("Open data"), tr("Tensors saved by torch.save (*.pt *.pth);;All files (*)"));
+        if (!path.isEmpty()) {
+            m_dataPath->setText(path);
+            m_dataKind->setCurrentIndex(1);
+        }
+    });
+    return m_dataGroup;
+}
+
+QWidget* ConfigPanel::buildOptimizerGroup()
+{
+    m_optimizerGroup = new QGroupBox(this);
+    auto* form = new QFormLayout(m_optimizerGroup);
+    m_optimizer = new QComboBox(m_optimizerGroup);
+    m_optimizer->setObjectName(QStringLiteral("optimizerBox"));
+    for (const std::string& name : optimizer_names())
+        m_optimizer->addItem(QString::fromStdString(name));
+    m_options = new QTableWidget(0, 2, m_optimizerGroup);
+    m_options->setObjectName(QStringLiteral("optimizerOptions"));
+    m_options->verticalHeader()->setVisible(false);
+    m_options->horizontalHeader()->setStretchLastSection(true);
+    m_options->setMinimumHeight(150);
+    auto* l = new QLabel(m_optimizerGroup);
+    l->setProperty("labelIndex", 9);
+    m_formLabels << l;
+    form->addRow(l, m_optimizer);
+    form->addRow(m_options);
+    connect(m_optimizer, &QComboBox::textActivated, this, [this](const QString& name) {
+        // Keep the values of options the new optimizer shares with the old one (lr, ...).
+        OptimizerSpec spec = editedConfig().optimizer;
+        spec.name = name.toStdString();
+        const auto& allowed = optimizer_option_names(spec.name);
+        for (auto it = spec.options.begin(); it != spec.options.end();)
+            it = std::find(allowed.begin(), allowed.end(), it->first) == allowed.end() ? spec.options.erase(it) : std::next(it);
+        setOptions(spec);
+    });
+    return m_optimizerGroup;
+}
+
+QWidget* ConfigPanel::buildTrainerGroup()
+{
+    m_trainerGroup = new QGroupBox(this);
+    auto* form = new QFormLayout(m_trainerGroup);
+    m_batchSize = spin(m_trainerGroup, 1, 1000000);
+    m_batchSize->setObjectName(QStringLiteral("batchSizeBox"));
+    m_shuffle = new QCheckBox(m_trainerGroup);
+    m_seed = spin(m_trainerGroup, 0, std::numeric_limits<int>::max());
+    m_epochs = spin(m_trainerGroup, -1, 1000000);
+    m_maxSteps = spin(m_trainerGroup, -1, std::numeric_limits<int>::max());
+    m_accumulate = spin(m_trainerGroup, 1, 100000);
+    m_accumulate->setObjectName(QStringLiteral("accumulateBox"));
+    m_clip = new QCheckBox(m_trainerGroup);
+    m_clipValue = new QDoubleSpinBox(m_trainerGroup);
+    m_clipValue->setRange(0, 1e9);
+    m_clipValue->setDecimals(4);
+    auto* clipRow = new QHBoxLayout;
+    clipRow->addWidget(m_clip);
+    clipRow->addWidget(m_clipValue, 1);
+    m_clipAlgorithm = new QComboBox(m_trainerGroup);
+    m_clipAlgorithm->addItems({QString(), QStringLiteral("norm"), QStringLiteral("value")});
+    m_zeroGrad = new QComboBox(m_trainerGroup);
+    m_zeroGrad->addItems({QString(), QString()});
+    int index = 10;
+    auto addRow = [&](auto* field) {
+        auto* l = new QLabel(m_trainerGroup);
+        l->setProperty("labelIndex", index++);
+        m_formLabels << l;
+        form->addRow(l, field);
+    };
+    addRow(m_batchSize);
+    addRow(m_shuffle);
+    addRow(m_seed);
+    addRow(m_epochs);
+    addRow(m_maxSteps);
+    addRow(m_accumulate);
+    addRow(clipRow);
+    addRow(m_clipAlgorithm);
+    addRow(m_zeroGrad);
+    connect(m_clip, &QCheckBox::toggled, this, &ConfigPanel::updateEnabled);
+    return m_trainerGroup;
+}
+
+void ConfigPanel::retranslate()
+{
+    for (QLabel* label : std::as_const(m_formLabels))
+        label->setText(tr(kLabels[label->property("labelIndex").toInt()]));
+    m_modelGroup->setTitle(tr("Model"));
+    m_dataGroup->setTitle(tr("Data"));
+    m_optimizerGroup->setTitle(tr("Optimizer"));
+    m_trainerGroup->setTitle(tr("Trainer"));
+    m_modelKind->setItemText(0, tr("Built-in lesson"));
+    m_modelKind->setItemText(1, tr("TorchScript module (.pt)"));
+    m_modelKind->setItemText(2, tr("Stepwise source (.stepwise)"));
+    m_modelBrowse->setText(tr("Browse…"));
+    m_dataBrowse->setText(tr("Browse…"));
+    m_dataKind->setItemText(0, tr("Synthetic"));
+    m_dataKind->setItemText(1, tr("File"));
+    m_options->setHorizontalHeaderLabels({tr("Option"), tr("Value (empty: torch default)")});
+    m_epochs->setSpecialValueText(tr("no limit"));
+    m_maxSteps->setSpecialValueText(tr("no limit"));
+    m_clipAlgorithm->setItemText(0, tr("default (norm)"));
+    m_zeroGrad->setItemText(0, tr("set to None (torch ≥ 2)"));
+    m_zeroGrad->setItemText(1, tr("zero-fill (torch < 2)"));
+    m_clip->setText(tr("clip"));
+    m_shuffle->setText(QString());
+    m_revert->setText(tr("Revert"));
+    m_apply->setText(tr("Apply and reset"));
+    m_apply->setToolTip(tr("Validate the configuration and restart the session with it"));
+    if (const Lesson* lesson = find_lesson(m_lesson->currentText().toStdString()))
+        m_lessonText->setText(QStringLiteral("<b>%1</b><br>%2")
+                                  .arg(QString::fromStdString(lesson->title).toHtmlEscaped(),
+                                       QString::fromStdString(lesson->description).toHtmlEscaped()));
+}
+
+void ConfigPanel::changeEvent(QEvent* event)
+{
+    if (event->type() == QEvent::LanguageChange)
+        retranslate();
+    QWidget::changeEvent(event);
+}
+
+void ConfigPanel::updateEnabled()
+{
+    const int kind = m_modelKind->currentIndex();
+    m_lesson->setEnabled(kind == 0);
+    m_lessonText->setVisible(kind == 0);
+    m_modelPath->setEnabled(kind != 0);
+    const bool file = m_dataKind->currentIndex() == 1;
+    m_synthetic->setEnabled(!file);
+    m_samples->setEnabled(!file);
+    m_features->setEnabled(!file);
+    m_noise->setEnabled(!file);
+    m_dataPath->setEnabled(file);
+    m_clipValue->setEnabled(m_clip->isChecked());
+}
+
+void ConfigPanel::setOptions(const OptimizerSpec& spec)
+{
+    m_optimizer->setCurrentText(QString::fromStdString(spec.name));
+    const auto& names = optimizer_option_names(spec.name);
+    m_options->setRowCount(int(names.size()));
+    for (int row = 0; row < int(names.size()); ++row) {
+        auto* name = new QTableWidgetItem(QString::fromStdString(names[std::size_t(row)]));
+        name->setFlags(Qt::ItemIsEnabled);
+        m_options->setItem(row, 0, name);
+        const auto it = spec.options.find(names[std::size_t(row)]);
+        m_options->setItem(row, 1, new QTableWidgetItem(it == spec.options.end() ? QString() : optionToText(it->second)));
+    }
+    m_options->resizeColumnToContents(0);
+}
+
+void ConfigPanel::setConfig(const RunConfig& config)
+{
+    m_base = config;
+    const ModelSpec& model = config.model;
+    m_modelKind->setCurrentIndex(model.kind == ModelSpec::Kind::lesson ? 0 : model.kind == ModelSpec::Kind::torchscript ? 1 : 2);
+    if (model.kind == ModelSpec::Kind::lesson)
+        m_lesson->setCurrentText(QString::fromStdString(model.lesson));
+    m_modelPath->setText(QString::fromStdString(model.path));
+    m_dataKind->setCurrentIndex(config.data.kind == DataSpec::Kind::file ? 1 : 0);
+    m_synthetic->setCurrentText(QString::fromStdString(config.data.synthetic));
+    m_samples->setValue(int(config.data.samples));
+    m_features->setValue(int(config.data.features));
+    m_noise->setValue(config.data.noise);
+    m_dataPath->setText(QString::fromStdString(config.data.path));
+    setOptions(config.optimizer);
+    m_batchSize->setValue(int(config.batch_size));
+    m_shuffle->setChecked(config.shuffle);
+    m_seed->setValue(int(config.seed));
+    m_epochs->setValue(int(config.trainer.max_epochs));
+    m_maxSteps->setValue(int(std::min<std::int64_t>(config.trainer.max_steps, std::numeric_limits<int>::max())));
+    m_accumulate->setValue(int(config.trainer.accumulate_grad_batches));
+    m_clip->setChecked(config.trainer.gradient_clip_val.has_value());
+    m_clipValue->setValue(config.trainer.gradient_clip_val.value_or(0.5));
+    const std::string algorithm = config.trainer.gradient_clip_algorithm.value_or("");
+    m_clipAlgorithm->setCurrentIndex(algorithm == "norm" ? 1 : algorithm == "value" ? 2 : 0);
+    m_zeroGrad->setCurrentIndex(config.zero_grad_set_to_none ? 0 : 1);
+    m_error->hide();
+    updateEnabled();
+    retranslate();
+}
+
+RunConfig ConfigPanel::editedConfig() const
+{
+    RunConfig config = m_base;
+    switch (m_modelKind->currentIndex()) {
+    case 0:
+        config.model.kind = ModelSpec::Kind::lesson;
+        config.model.lesson = m_lesson->currentText().toStdString();
+        config.model.path.clear();
+        break;
+    default:
+        config.model.kind = m_modelKind->currentIndex() == 1 ? ModelSpec::Kind::torchscript : ModelSpec::Kind::source;
+        config.model.path = m_modelPath->text().trimmed().toStdString();
+        config.model.lesson.clear();
+    }
+    config.data.kind = m_dataKind->currentIndex() == 1 ? DataSpec::Kind::file : DataSpec::Kind::synthetic;
+    config.data.synthetic = m_synthetic->currentText().toStdString();
+    config.data.samples = m_samples->value();
+    config.data.features = m_features->value();
+    config.data.noise = m_noise->value();
+    config.data.path = m_dataPath->text().trimmed().toStdString();
+    config.optimizer.name = m_optimizer->currentText().toStdString();
+    config.optimizer.options.clear();
+    for (int row = 0; row < m_options->rowCount(); ++row) {
+        if (const auto value = optionFromText(m_options->item(row, 1)->text()))
+            config.optimizer.options[m_options->item(row, 0)->text().toStdString()] = *value;
+    }
+    config.batch_size = m_batchSize->value();
+    config.shuffle = m_shuffle->isChecked();
+    config.seed = m_seed->value();
+    config.trainer.max_epochs = m_epochs->value();
+    config.trainer.max_steps = m_maxSteps->value();
+    config.trainer.accumulate_grad_batches = m_accumulate->value();
+    config.trainer.gradient_clip_val = m_clip->isChecked() ? std::optional<double>(m_clipValue->value()) : std::nullopt;
+    const int algorithm = m_clipAlgorithm->currentIndex();
+    config.trainer.gradient_clip_algorithm =
+        algorithm == 0 ? std::nullopt : std::optional<std::string>(algorithm == 1 ? "norm" : "value");
+    config.zero_grad_set_to_none = m_zeroGrad->currentIndex() == 0;
+    return config;
+}
+
+std::optional<RunConfig> ConfigPanel::validatedConfig()
+{
+    const RunConfig edited = editedConfig();
+    try {
+        // The round trip runs every check the engine runs on a config file.
+        RunConfig config = parse_run_config(to_json(edited), edited.base_dir, "configuration panel");
+        config.base_dir = edited.base_dir;
+        m_error->hide();
+        return config;
+    } catch (const ConfigError& error) {
+        showError(QString::fromStdString(error.what()));
+    } catch (const std::exception& error) {
+        showError(QString::fromStdString(error.what()));
+    }
+    return std::nullopt;
+}
+
+void ConfigPanel::showError(const QString& text)
+{
+    m_error->setText(text);
+    m_error->show();
+}
+
+QString ConfigPanel::errorText() const
+{
+    return m_error->isHidden() ? QString() : m_error->text();
+}
+
+QString ConfigPanel::browse(const QString& title, const QString& filter)
+{
+    return QFileDialog::getOpenFileName(this, title, QString::fromStdString(m_base.base_dir), filter);
+}
+
+}  // namespace stepwise::gui

@@ -1,0 +1,89 @@
+#include "log_view.h"
+
+#include <QEvent>
+#include <QHeaderView>
+#include <QLabel>
+#include <QScrollBar>
+#include <QTableView>
+#include <QVBoxLayout>
+
+#include "log_model.h"
+
+namespace stepwise::gui {
+
+LogView::LogView(QWidget* parent) : QWidget(parent)
+{
+    m_model = new LogModel(this);
+    m_table = new QTableView(this);
+    m_table->setObjectName(QStringLiteral("logTable"));
+    m_table->setModel(m_model);
+    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_table->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_table->setWordWrap(false);
+    m_table->setAlternatingRowColors(true);
+    m_table->setShowGrid(false);
+    m_table->verticalHeader()->setVisible(false);
+    m_table->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 6);
+    m_table->horizontalHeader()->setStretchLastSection(true);
+    m_table->horizontalHeader()->setSectionResizeMode(LogModel::KindColumn, QHeaderView::ResizeToContents);
+    m_table->setColumnWidth(LogModel::WhereColumn, 230);
+    m_summary = new QLabel(this);
+    m_summary->setObjectName(QStringLiteral("logSummary"));
+    m_summary->setContentsMargins(6, 2, 6, 2);
+
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(0);
+    layout->addWidget(m_summary);
+    layout->addWidget(m_table, 1);
+
+    auto activate = [this](const QModelIndex& index) {
+        const qint64 serial = index.data(LogModel::SerialRole).toLongLong();
+        if (serial >= 0)
+            Q_EMIT batchActivated(serial);
+    };
+    connect(m_table, &QTableView::clicked, this, activate);
+    connect(m_table, &QTableView::activated, this, activate);
+    updateSummary();
+}
+
+void LogView::clear(const RunConfig& config)
+{
+    m_model->clear(config);
+    updateSummary();
+}
+
+void LogView::applyEvents(const std::vector<Event>& events)
+{
+    QScrollBar* bar = m_table->verticalScrollBar();
+    const bool atBottom = bar->value() >= bar->maximum() - 2;
+    const int before = m_model->rowCount();
+    m_model->applyEvents(events);
+    if (m_model->rowCount() != before) {
+        updateSummary();
+        if (atBottom)
+            m_table->scrollToBottom();
+    }
+}
+
+void LogView::updateSummary()
+{
+    using Kind = LogModel::Kind;
+    QString text = tr("%1 Lightning warning(s) · %2 Stepwise notice(s) · %3 None batch(es) · %4 error(s)")
+                       .arg(m_model->count(Kind::lightningWarning))
+                       .arg(m_model->count(Kind::stepwiseWarning))
+                       .arg(m_model->count(Kind::noneBatch))
+                       .arg(m_model->count(Kind::error));
+    if (m_model->dropped() > 0)
+        text += tr(" · %1 oldest entries dropped").arg(m_model->dropped());
+    m_summary->setText(text);
+}
+
+void LogView::changeEvent(QEvent* event)
+{
+    if (event->type() == QEvent::LanguageChange)
+        updateSummary();
+    QWidget::changeEvent(event);
+}
+
+}  // namespace stepwise::gui

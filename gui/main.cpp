@@ -1,0 +1,39 @@
+// stepwise: the desktop inspector. `stepwise [CONFIG.json | model.pt | file.stepwise]`.
+
+#include <QApplication>
+#include <QCommandLineParser>
+
+#include "main_window.h"
+#include "stepwise/session.h"
+#include "translator.h"
+
+int main(int argc, char* argv[])
+{
+    QApplication app(argc, argv);
+    QApplication::setOrganizationName(QStringLiteral("Stepwise"));
+    QApplication::setApplicationName(QStringLiteral("stepwise"));
+    QApplication::setApplicationVersion(QString::fromLatin1(stepwise::version()));
+
+    // The translator goes in before the first widget exists.
+    stepwise::gui::Translator translator;
+    translator.setLanguage(stepwise::gui::Translator::storedLanguage());
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QCoreApplication::translate(
+        "main", "Steps a training loop the way PyTorch Lightning's automatic optimization runs it."));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    parser.addPositionalArgument(
+        QStringLiteral("file"),
+        QCoreApplication::translate("main", "A run config (.json), a TorchScript module (.pt) or a "
+                                            "Stepwise source (.stepwise). Default: the built-in lesson."));
+    parser.process(app);
+
+    stepwise::gui::MainWindow window(&translator);
+    window.show();
+    const QStringList files = parser.positionalArguments();
+    if (files.isEmpty() || !window.openPath(files.first()))
+        if (!window.controller()->hasSession())
+            window.openDefault();
+    return QApplication::exec();
+}

@@ -1,0 +1,439 @@
+#include "main_window.h"
+
+#include <QAction>
+#include <QActionGroup>
+#include <QCloseEvent>
+#include <QDir>
+#include <QDockWidget>
+#include <QFile>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QLabel>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QScrollArea>
+#include <QSettings>
+#include <QStatusBar>
+#include <QStyle>
+#include <QToolBar>
+
+#include "config_panel.h"
+#include "extras_view.h"
+#include "log_view.h"
+#include "loss_plot.h"
+#include "output_inspector.h"
+#include "pipeline_view.h"
+#include "run_actions.h"
+#include "source_editor.h"
+#include "stepwise/lessons.h"
+#include "translator.h"
+
+namespace stepwise::gui {
+
+namespace {
+RunConfig defaultConfig()
+{
+    const Lesson& lesson = default_lesson();
+    RunConfig config = parse_run_config(lesson.config_json, QDir::currentPath().toStdString(), lesson.name);
+    config.base_dir = QDir::currentPath().toStdString();
+    return config;
+}
+}  // namespace
+
+MainWindow::MainWindow(Translator* translator, QWidget* parent)
+    : QMainWindow(parent), m_translator(translator)
+{
+    setObjectName(QStringLiteral("mainWindow"));
+    setDockNestingEnabled(true);
+    m_controller = new SessionController(this);
+    m_actions = new RunActions(m_controller, this);
+
+    m_pipeline = new PipelineView;
+    auto* scroll = new QScrollArea(this);
+    scroll->setWidget(m_pipeline);
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    setCentralWidget(scroll);
+
+    m_plot = new LossPlot;
+    m_extras = new ExtrasView;
+    m_output = new OutputInspector;
+    m_log = new LogView;
+    m_config = new ConfigPanel;
+    m_source = new SourceEditor;
+    auto* configScroll = new QScrollArea;
+    configScroll->setWidget(m_config);
+    configScroll->setWidgetResizable(true);
+    configScroll->setFrameShape(QFrame::NoFrame);
+
+    m_configDock = addDock(configScroll, QStringLiteral("configDock"), Qt::LeftDockWidgetArea);
+    m_sourceDock = addDock(m_source, QStringLiteral("sourceDock"), Qt::LeftDockWidgetArea);
+    tabifyDockWidget(m_configDock, m_sourceDock);
+    m_configDock->raise();
+    m_outputDock = addDock(m_output, QStringLiteral("outputDock"), Qt::RightDockWidgetArea);
+    m_extrasDock = addDock(m_extras, QStringLiteral("extrasDock"), Qt::RightDockWidgetArea);
+    m_plotDock = addDock(m_plot, QStringLiteral("plotDock"), Qt::BottomDockWidgetArea);
+    m_logDock = addDock(m_log, QStringLiteral("logDock"), Qt::BottomDockWidgetArea);
+    splitDockWidget(m_plotDock, m_logDock, Qt::Horizontal);
+    resizeDocks({m_configDock, m_outputDock}, {380, 430}, Qt::Horizontal);
+    resizeDocks({m_plotDock}, {300}, Qt::Vertical);
+    resizeDocks({m_plotDock, m_logDock}, {700, 600}, Qt::Horizontal);
+
+    buildMenus();
+    buildStatusBar();
+    wire();
+    retranslate();
+    m_defaultState = saveState();
+    restoreSettings();
+}
+
+MainWindow::~MainWindow() = default;
+
+QDockWidget* MainWindow::addDock(QWidget* widget, const QString& objectName, Qt::DockWidgetArea area)
+{
+    auto* dock = new QDockWidget(this);
+    dock->setObjectName(objectName);
+    dock->setWidget(widget);
+    dock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable |
+                      QDockWidget::DockWidgetClosable);
+    addDockWidget(area, dock);
+    return dock;
+}
+
+void MainWindow::buildMenus()
+{
+    m_fileMenu = menuBar()->addMenu(QString());
+    m_openAction = m_fileMenu->addAction(style()->standardIcon(QStyle::SP_DialogOpenButton), QString(),
+                                         this, &MainWindow::chooseFileToOpen);
+    m_openAction->setShortcut(QKeySequence::Open);
+    m_lessonMenu = m_fileMenu->addMenu(QString());
+    for (const Lesson& lesson : lessons()) {
+        const QString name = QString::fromStdString(lesson.name);
+        QAction* action = m_lessonMenu->addAction(name, this, [this, name] { openLesson(name); });
+        action->setToolTip(QString::fromStdString(lesson.title));
+    }
+    m_recentMenu = m_fileMenu->addMenu(QString());
+    m_fileMenu->addSeparator();
+    m_exportPng = m_fileMenu->addAction(QString(), this, [this] {
+        const QString path = QFileDialog::getSaveFileName(this, tr("Export plot"), QStringLiteral("loss.png"), tr("PNG image (*.png)"));
+        if (!path.isEmpty())
+            m_plot->exportPng(path);
+    });
+    m_exportPdf = m_fileMenu->addAction(QString(), this, [this] {
+        const QString path = QFileDialog::getSaveFileName(this, tr("Export plot"), QStringLiteral("loss.pdf"), tr("PDF document (*.pdf)"));
+        if (!path.isEmpty())
+            m_plot->exportPdf(path);
+    });
+    m_fileMenu->addSeparator();
+    m_quitAction = m_fileMenu->addAction(QString(), this, &QWidget::close);
+    m_quitAction->setShortcut(QKeySequence::Quit);
+
+    m_runMenu = menuBar()->addMenu(QString());
+    m_runMenu->addActions({m_actions->stepStage(), m_actions->stepClosure(), m_actions->stepBatch(), m_actions->stepEpoch()});
+    m_runMenu->addSeparator();
+    m_runMenu->addActions({m_actions->run(), m_actions->pause(), m_actions->stop()});
+    m_runMenu->addSeparator();
+    m_runMenu->addAction(m_actions->reset());
+
+    m_toolbar = addToolBar(QString());
+    m_toolbar->setObjectName(QStringLiteral("runToolbar"));
+    m_toolbar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    m_toolbar->addActions({m_actions->stepStage(), m_actions->stepClosure(), m_actions->stepBatch(), m_actions->stepEpoch()});
+    m_toolbar->addSeparator();
+    m_toolbar->addActions({m_actions->run(), m_actions->pause(), m_actions->stop(), m_actions->reset()});
+    m_toolbar->addSeparator();
+    m_toolbar->addWidget(m_actions->speedWidget());
+
+    m_viewMenu = menuBar()->addMenu(QString());
+    for (QDockWidget* dock : {m_configDock, m_sourceDock, m_plotDock, m_logDock, m_outputDock, m_extrasDock})
+        m_viewMenu->addAction(dock->toggleViewAction());
+    m_viewMenu->addAction(m_toolbar->toggleViewAction());
+    m_viewMenu->addSeparator();
+    m_resetLayout = m_viewMenu->addAction(QString(), this, [this] { restoreState(m_defaultState); });
+
+    m_languageMenu = menuBar()->addMenu(QString());
+    auto* group = new QActionGroup(this);
+    for (const QString& language : {QString(), QStringLiteral("en"), QStringLiteral("zh_CN")}) {
+        QAction* action = m_languageMenu->addAction(QString());
+        action->setCheckable(true);
+        action->setData(language);
+        action->setChecked(language == m_translator->language());
+        group->addAction(action);
+        m_languageActions << action;
+        connect(action, &QAction::triggered, this, [this, language] {
+            Translator::storeLanguage(language);
+            m_translator->setLanguage(language);
+        });
+    }
+    m_helpMenu = menuBar()->addMenu(QString());
+    m_aboutAction = m_helpMenu->addAction(QString(), this, [this] {
+        QMessageBox::about(this, tr("About Stepwise"),
+                           tr("<h3>Stepwise</h3><p>Steps a LibTorch training loop exactly the way "
+                              "PyTorch Lightning's automatic optimization runs it: one stage, one "
+                              "closure call, one batch at a time.</p>"));
+    });
+}
+
+void MainWindow::buildStatusBar()
+{
+    auto make = [this] {
+        auto* label = new QLabel(this);
+        label->setContentsMargins(8, 0, 8, 0);
+        statusBar()->addPermanentWidget(label);
+        return label;
+    };
+    m_statusState = make();
+    m_statusState->setObjectName(QStringLiteral("statusState"));
+    m_statusEpoch = make();
+    m_statusBatch = make();
+    m_statusStep = make();
+    m_statusStep->setObjectName(QStringLiteral("statusGlobalStep"));
+    m_statusOptSteps = make();
+}
+
+void MainWindow::wire()
+{
+    connect(m_controller, &SessionController::runStarted, this, [this](const RunConfig& config) {
+        m_pipeline->clear();
+        m_plot->clear();
+        m_extras->clear();
+        m_output->clear();
+        m_log->clear(config);
+        m_config->setConfig(config);
+    });
+    connect(m_controller, &SessionController::eventsArrived, this, &MainWindow::onEvents);
+    connect(m_controller, &SessionController::frameDone, this, &MainWindow::onFrame);
+    connect(m_controller, &SessionController::runStateChanged, this, &MainWindow::onFrame);
+    connect(m_config, &ConfigPanel::applyRequested, this, &MainWindow::startConfig);
+    connect(m_config, &ConfigPanel::lessonPicked, this, [this](const QString& name) {
+        if (const Lesson* lesson = find_lesson(name.toStdString()))
+            m_source->setSource(QString::fromStdString(lesson->source), QString(), name);
+    });
+    connect(m_config, &ConfigPanel::modelFilePicked, this, [this](const QString& path) {
+        QFile file(path);
+        if (path.endsWith(QLatin1String(".stepwise")) && file.open(QIODevice::ReadOnly))
+            m_source->setSource(QString::fromUtf8(file.readAll()), path, QFileInfo(path).fileName());
+    });
+    connect(m_source, &SourceEditor::applyRequested, this, [this](const QString& path) {
+        RunConfig config = m_config->editedConfig();
+        config.model.kind = ModelSpec::Kind::source;
+        config.model.path = path.toStdString();
+        config.model.lesson.clear();
+        m_config->setConfig(config);
+        if (const auto valid = m_config->validatedConfig())
+            startConfig(*valid);
+    });
+    connect(m_extras, &ExtrasView::plotToggled, m_plot, &LossPlot::setExtraPlotted);
+    connect(m_log, &LogView::batchActivated, this, [this](qint64 serial) {
+        m_plot->highlightBatch(serial);
+        m_plotDock->raise();
+    });
+}
+
+void MainWindow::onEvents(const std::vector<Event>& events)
+{
+    m_pipeline->applyEvents(events);
+    m_plot->applyEvents(events);
+    m_extras->applyEvents(events);
+    m_output->applyEvents(events);
+    m_log->applyEvents(events);
+    for (const Event& e : events) {
+        if (e.type == EventType::error && e.where == "model") {
+            // A source that does not compile: mark the line in the editor.
+            if (m_source->showCompileError(QString::fromStdString(e.message)))
+                m_sourceDock->raise();
+        }
+    }
+}
+
+void MainWindow::onFrame()
+{
+    m_plot->flush();
+    const PipelineState& s = m_pipeline->state();
+    m_statusEpoch->setText(tr("epoch %1").arg(s.epoch()));
+    m_statusBatch->setText(s.batchIdx() < 0 ? tr("batch –") : tr("batch %1").arg(s.batchIdx()));
+    m_statusStep->setText(tr("global_step %1").arg(s.globalStep()));
+    m_statusOptSteps->setText(tr("optimizer steps %1").arg(s.optimizerSteps()));
+    using S = SessionController::RunState;
+    QString state;
+    switch (m_controller->runState()) {
+    case S::none: state = tr("no session"); break;
+    case S::loading: state = tr("loading"); break;
+    case S::paused: state = tr("paused"); break;
+    case S::running: state = tr("running"); break;
+    case S::stepping: state = tr("stepping"); break;
+    case S::finished: state = tr("finished"); break;
+    case S::stopped: state = tr("stopped"); break;
+    case S::failed: state = tr("failed"); break;
+    }
+    m_statusState->setText(tr("<b>%1</b>").arg(state));
+}
+
+void MainWindow::startConfig(const RunConfig& config)
+{
+    m_controller->start(config);
+    showSourceFor(config);
+}
+
+void MainWindow::showSourceFor(const RunConfig& config)
+{
+    if (config.model.kind == ModelSpec::Kind::lesson) {
+        if (const Lesson* lesson = find_lesson(config.model.lesson))
+            m_source->setSource(QString::fromStdString(lesson->source), QString(),
+                                QString::fromStdString(lesson->name));
+    } else if (config.model.kind == ModelSpec::Kind::source) {
+        const QString path = QString::fromStdString(resolve_path(config, config.model.path));
+        QFile file(path);
+        if (file.open(QIODevice::ReadOnly | QIODevice::Text))
+            m_source->setSource(QString::fromUtf8(file.readAll()), path, QFileInfo(path).fileName());
+    } else {
+        m_source->setNoSource(tr("compiled TorchScript module: no source to edit"));
+    }
+}
+
+void MainWindow::openDefault()
+{
+    openLesson(QString::fromStdString(default_lesson().name));
+}
+
+void MainWindow::openLesson(const QString& name)
+{
+    const Lesson* lesson = find_lesson(name.toStdString());
+    if (!lesson)
+        return;
+    try {
+        RunConfig config = parse_run_config(lesson->config_json, QDir::currentPath().toStdString(), lesson->name);
+        config.base_dir = QDir::currentPath().toStdString();
+        startConfig(config);
+    } catch (const ConfigError& error) {
+        QMessageBox::warning(this, tr("Cannot open lesson"), QString::fromStdString(error.what()));
+    }
+}
+
+bool MainWindow::openPath(const QString& path)
+{
+    const QFileInfo info(path);
+    try {
+        RunConfig config;
+        if (info.suffix() == QLatin1String("json")) {
+            config = load_run_config(info.absoluteFilePath().toStdString());
+        } else {
+            config = defaultConfig();
+            config.model.kind = info.suffix() == QLatin1String("stepwise") ? ModelSpec::Kind::source
+                                                                           : ModelSpec::Kind::torchscript;
+            config.model.path = info.absoluteFilePath().toStdString();
+            config.model.lesson.clear();
+        }
+        startConfig(config);
+        addRecent(info.absoluteFilePath());
+        return true;
+    } catch (const std::exception& error) {
+        QMessageBox::warning(this, tr("Cannot open %1").arg(info.fileName()), QString::fromStdString(error.what()));
+        if (!m_controller->hasSession())
+            startConfig(defaultConfig());
+        return false;
+    }
+}
+
+void MainWindow::chooseFileToOpen()
+{
+    const QString path = QFileDialog::getOpenFileName(
+        this, tr("Open"), m_recent.isEmpty() ? QString() : QFileInfo(m_recent.first()).path(),
+        tr("Stepwise files (*.json *.pt *.stepwise);;Run configs (*.json);;TorchScript modules (*.pt);;"
+           "Stepwise sources (*.stepwise);;All files (*)"));
+    if (!path.isEmpty())
+        openPath(path);
+}
+
+void MainWindow::addRecent(const QString& path)
+{
+    m_recent.removeAll(path);
+    m_recent.prepend(path);
+    while (m_recent.size() > 10)
+        m_recent.removeLast();
+    rebuildRecentMenu();
+}
+
+void MainWindow::rebuildRecentMenu()
+{
+    m_recentMenu->clear();
+    for (const QString& path : std::as_const(m_recent))
+        m_recentMenu->addAction(QFileInfo(path).fileName(), this, [this, path] { openPath(path); })->setToolTip(path);
+    m_recentMenu->setEnabled(!m_recent.isEmpty());
+}
+
+void MainWindow::retranslate()
+{
+    setWindowTitle(tr("Stepwise — Lightning automatic optimization, step by step"));
+    m_fileMenu->setTitle(tr("&File"));
+    m_openAction->setText(tr("&Open…"));
+    m_lessonMenu->setTitle(tr("&Lessons"));
+    m_recentMenu->setTitle(tr("Open &recent"));
+    m_exportPng->setText(tr("Export plot as &PNG…"));
+    m_exportPdf->setText(tr("Export plot as P&DF…"));
+    m_quitAction->setText(tr("&Quit"));
+    m_runMenu->setTitle(tr("&Run"));
+    m_viewMenu->setTitle(tr("&View"));
+    m_resetLayout->setText(tr("Reset &layout"));
+    m_languageMenu->setTitle(tr("&Language"));
+    m_languageActions[0]->setText(tr("System language"));
+    m_languageActions[1]->setText(QStringLiteral("English"));
+    m_languageActions[2]->setText(QStringLiteral("简体中文"));
+    m_helpMenu->setTitle(tr("&Help"));
+    m_aboutAction->setText(tr("&About Stepwise"));
+    m_toolbar->setWindowTitle(tr("Run controls"));
+    m_configDock->setWindowTitle(tr("Configuration"));
+    m_sourceDock->setWindowTitle(tr("Source"));
+    m_plotDock->setWindowTitle(tr("Loss"));
+    m_logDock->setWindowTitle(tr("Warnings and log"));
+    m_outputDock->setWindowTitle(tr("training_step output"));
+    m_extrasDock->setWindowTitle(tr("Extras"));
+    m_actions->retranslate();
+    onFrame();
+}
+
+void MainWindow::changeEvent(QEvent* event)
+{
+    if (event->type() == QEvent::LanguageChange)
+        retranslate();
+    QMainWindow::changeEvent(event);
+}
+
+void MainWindow::restoreSettings()
+{
+    QSettings settings;
+    restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
+    restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
+    m_recent = settings.value(QStringLiteral("recentFiles")).toStringList();
+    rebuildRecentMenu();
+    m_actions->setDelay(settings.value(QStringLiteral("run/delayMs"), 0).toInt());
+    m_plot->setSmoothing(settings.value(QStringLiteral("plot/smoothing"), 0.6).toDouble());
+    m_plot->setRawVisible(settings.value(QStringLiteral("plot/raw"), false).toBool());
+    m_plot->setXAxis(settings.value(QStringLiteral("plot/xAxis")).toString() == QLatin1String("global_step")
+                         ? LossPlot::XAxis::globalStep
+                         : LossPlot::XAxis::batch);
+}
+
+void MainWindow::saveSettings() const
+{
+    QSettings settings;
+    settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
+    settings.setValue(QStringLiteral("window/state"), saveState());
+    settings.setValue(QStringLiteral("recentFiles"), m_recent);
+    settings.setValue(QStringLiteral("run/delayMs"), m_controller->delay());
+    settings.setValue(QStringLiteral("plot/smoothing"), m_plot->smoothing());
+    settings.setValue(QStringLiteral("plot/raw"), m_plot->rawVisible());
+    settings.setValue(QStringLiteral("plot/xAxis"), m_plot->xAxisMode() == LossPlot::XAxis::globalStep
+                                                        ? QStringLiteral("global_step")
+                                                        : QStringLiteral("batch"));
+}
+
+void MainWindow::closeEvent(QCloseEvent* event)
+{
+    saveSettings();
+    // Stop and join the worker now (also inside an LBFGS step), so closing never waits on a run.
+    m_controller->shutdown();
+    event->accept();
+}
+
+}  // namespace stepwise::gui

@@ -1,0 +1,110 @@
+#pragma once
+// MainWindow: builds the views and wires them to the SessionController. No logic of its own.
+
+#include <QMainWindow>
+
+#include "session_controller.h"
+
+class QAction;
+class QDockWidget;
+class QLabel;
+class QMenu;
+class QToolBar;
+
+namespace stepwise::gui {
+
+class ConfigPanel;
+class ExtrasView;
+class LogView;
+class LossPlot;
+class OutputInspector;
+class PipelineView;
+class RunActions;
+class SourceEditor;
+class Translator;
+
+class MainWindow : public QMainWindow {
+    Q_OBJECT
+public:
+    explicit MainWindow(Translator* translator, QWidget* parent = nullptr);
+    ~MainWindow() override;
+
+    /// Opens a config (.json), a TorchScript module (.pt) or a source file (.stepwise).
+    bool openPath(const QString& path);
+    /// Opens a built-in lesson.
+    void openLesson(const QString& name);
+    /// Starts a session on `config`.
+    void startConfig(const RunConfig& config);
+    /// Opens the default built-in lesson (stepwise::default_lesson()).
+    void openDefault();
+
+    SessionController* controller() const { return m_controller; }
+    PipelineView* pipelineView() const { return m_pipeline; }
+    LossPlot* lossPlot() const { return m_plot; }
+    ExtrasView* extrasView() const { return m_extras; }
+    OutputInspector* outputInspector() const { return m_output; }
+    LogView* logView() const { return m_log; }
+    ConfigPanel* configPanel() const { return m_config; }
+    SourceEditor* sourceEditor() const { return m_source; }
+    RunActions* runActions() const { return m_actions; }
+
+protected:
+    void closeEvent(QCloseEvent* event) override;
+    void changeEvent(QEvent* event) override;
+
+private:
+    QDockWidget* addDock(QWidget* widget, const QString& objectName, Qt::DockWidgetArea area);
+    void buildMenus();
+    void buildStatusBar();
+    void wire();
+    void retranslate();
+    void onEvents(const std::vector<Event>& events);
+    void onFrame();
+    void showSourceFor(const RunConfig& config);
+    void addRecent(const QString& path);
+    void rebuildRecentMenu();
+    void chooseFileToOpen();
+    void restoreSettings();
+    void saveSettings() const;
+
+    Translator* m_translator;
+    SessionController* m_controller = nullptr;
+    RunActions* m_actions = nullptr;
+    PipelineView* m_pipeline = nullptr;
+    LossPlot* m_plot = nullptr;
+    ExtrasView* m_extras = nullptr;
+    OutputInspector* m_output = nullptr;
+    LogView* m_log = nullptr;
+    ConfigPanel* m_config = nullptr;
+    SourceEditor* m_source = nullptr;
+    QDockWidget* m_plotDock = nullptr;
+    QDockWidget* m_extrasDock = nullptr;
+    QDockWidget* m_outputDock = nullptr;
+    QDockWidget* m_logDock = nullptr;
+    QDockWidget* m_configDock = nullptr;
+    QDockWidget* m_sourceDock = nullptr;
+    QMenu* m_fileMenu = nullptr;
+    QMenu* m_lessonMenu = nullptr;
+    QMenu* m_recentMenu = nullptr;
+    QMenu* m_runMenu = nullptr;
+    QMenu* m_viewMenu = nullptr;
+    QMenu* m_languageMenu = nullptr;
+    QMenu* m_helpMenu = nullptr;
+    QAction* m_openAction = nullptr;
+    QAction* m_exportPng = nullptr;
+    QAction* m_exportPdf = nullptr;
+    QAction* m_quitAction = nullptr;
+    QAction* m_resetLayout = nullptr;
+    QAction* m_aboutAction = nullptr;
+    QList<QAction*> m_languageActions;
+    QToolBar* m_toolbar = nullptr;
+    QLabel* m_statusEpoch = nullptr;
+    QLabel* m_statusBatch = nullptr;
+    QLabel* m_statusStep = nullptr;
+    QLabel* m_statusOptSteps = nullptr;
+    QLabel* m_statusState = nullptr;
+    QByteArray m_defaultState;
+    QStringList m_recent;
+};
+
+}  // namespace stepwise::gui

@@ -1,0 +1,46 @@
+#pragma once
+// OutputInspector: exactly what training_step returned at the current batch, as a tree, and how
+// Lightning classified it.
+
+#include <QWidget>
+
+#include <optional>
+#include <vector>
+
+#include "stepwise/events.h"
+
+class QLabel;
+class QTreeWidget;
+class QTreeWidgetItem;
+
+namespace stepwise::gui {
+
+class OutputInspector : public QWidget {
+    Q_OBJECT
+public:
+    enum Column { NameColumn, KindColumn, ShapeColumn, DtypeColumn, GradColumn, GradFnColumn, ValueColumn, ColumnCount };
+    explicit OutputInspector(QWidget* parent = nullptr);
+
+    void clear();
+    void applyEvents(const std::vector<Event>& events);
+    QTreeWidget* tree() const { return m_tree; }
+    QString classification() const;
+
+protected:
+    void changeEvent(QEvent* event) override;
+
+private:
+    void show(const OutputDescription& output, std::int64_t epoch, std::int64_t batchIdx, int call);
+    void fill(QTreeWidgetItem* item, const QString& name, const ValueDescription& value);
+    void retranslate();
+
+    QTreeWidget* m_tree = nullptr;
+    QLabel* m_heading = nullptr;
+    QLabel* m_class = nullptr;
+    std::optional<OutputDescription> m_output;
+    std::int64_t m_epoch = 0;
+    std::int64_t m_batchIdx = -1;
+    int m_call = 0;
+};
+
+}  // namespace stepwise::gui

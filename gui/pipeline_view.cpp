@@ -1,0 +1,435 @@
+#include "pipeline_view.h"
+
+#include <QEvent>
+#include <QPainter>
+#include <QPainterPath>
+
+namespace stepwise::gui {
+
+namespace {
+
+constexpr int kMargin = 14;
+constexpr int kHeaderHeight = 66;
+constexpr int kRowHeight = 40;
+constexpr int kTitleHeight = 30;
+constexpr int kPad = 8;
+constexpr int kIndent = 16;
+
+struct Palette {
+    QColor background{0xf7, 0xf8, 0xfa};
+    QColor card{0xff, 0xff, 0xff};
+    QColor text{0x1f, 0x29, 0x37};
+    QColor muted{0x6b, 0x72, 0x80};
+    QColor faint{0xc4, 0xc9, 0xd2};
+    QColor accent{0x25, 0x63, 0xeb};
+    QColor accentSoft{0xe3, 0xec, 0xfd};
+    QColor stepping{0x25, 0x63, 0xeb};
+    QColor accumulating{0xd9, 0x77, 0x06};
+    QColor closure{0x7c, 0x3a, 0xed};
+    QColor ran{0x16, 0xa3, 0x4a};
+    QColor skipped{0x9c, 0xa3, 0xaf};
+    QColor failed{0xdc, 0x26, 0x26};
+    QColor failedSoft{0xfd, 0xec, 0xec};
+};
+const Palette kColors;
+
+}  // namespace
+
+PipelineView::PipelineView(QWidget* parent) : QWidget(parent)
+{
+    setAttribute(Qt::WA_OpaquePaintEvent);
+    setObjectName(QStringLiteral("pipelineView"));
+}
+
+QSize PipelineView::sizeHint() const { return {620, 720}; }
+QSize PipelineView::minimumSizeHint() const { return {460, 700}; }
+
+void PipelineView::clear()
+{
+    m_state.reset();
+    update();
+}
+
+void PipelineView::applyEvents(const std::vector<Event>& events)
+{
+    bool changed = false;
+    for (const Event& event : events)
+        changed = m_state.apply(event) || changed;
+    if (changed)
+        update();
+}
+
+void PipelineView::changeEvent(QEvent* event)
+{
+    if (event->type() == QEvent::LanguageChange)
+        update();
+    QWidget::changeEvent(event);
+}
+
+QString PipelineView::stageDescription(Stage stage) const
+{
+    switch (stage) {
+    case Stage::on_train_batch_start: return tr("hook: a new batch begins");
+    case Stage::optimizer_step: return tr("the optimizer calls the closure");
+    case Stage::training_step: return tr("your training_step: forward pass and loss");
+    case Stage::on_before_zero_grad: return tr("hook, first batch of a window only");
+    case Stage::optimizer_zero_grad: return tr("clear .grad — after the forward pass");
+    case Stage::on_before_backward: return tr("hook, only when there is a loss");
+    case Stage::backward: return tr("loss.backward(): gradients accumulate");
+    case Stage::on_after_backward: return tr("hook: gradients are ready");
+    case Stage::on_before_optimizer_step: return tr("hook, after every closure evaluation");
+    case Stage::configure_gradient_clipping: return tr("clip gradients (after every evaluation)");
+    case Stage::on_train_batch_end: return tr("hook: outputs = {\"loss\": loss / N}");
+    }
+    return {};
+}
+
+StageStatus PipelineView::updateStatus() const
+{
+    // The parameter update is the end of optimizer.step: it has no stage of its own.
+    StageStatus status;
+    const StageStatus& step = m_state.stage(Stage::optimizer_step);
+    if (step.state == StageStatus::State::ran || step.state == StageStatus::State::skipped ||
+        step.state == StageStatus::State::failed) {
+        status.state = step.state;
+        status.reason = step.reason;
+        status.value = step.value;
+    }
+    status.stale = step.stale;
+    return status;
+}
+
+void PipelineView::paintStatusIcon(QPainter& p, const QRect& r, StageStatus::State state,
+                                   bool stale) const
+{
+    const QRectF c = QRectF(r).adjusted(1.5, 1.5, -1.5, -1.5);
+    p.save();
+    p.setRenderHint(QPainter::Antialiasing);
+    QColor color;
+    switch (state) {
+    case StageStatus::State::idle:
+        p.setPen(QPen(kColors.faint, 1.5));
+        p.setBrush(Qt::NoBrush);
+        p.drawEllipse(c);
+        p.restore();
+        return;
+    case StageStatus::State::active: color = kColors.accent; break;
+    case StageStatus::State::ran: color = kColors.ran; break;
+    case StageStatus::State::skipped: color = kColors.skipped; break;
+    case StageStatus::State::failed: color = kColors.failed; break;
+    }
+    if (stale)
+        color = color.lighter(150);
+    p.setPen(Qt::NoPen);
+    p.setBrush(color);
+    p.drawEllipse(c);
+    p.setPen(QPen(Qt::white, 1.8, Qt::SolidLine, Qt::RoundCap, Qt::RoundJoin));
+    const QPointF m = c.center();
+    const double s = c.width() / 4.0;
+    switch (state) {
+    case StageStatus::State::active:
+        p.setBrush(Qt::white);
+        p.drawPolygon(QPolygonF({m + QPointF(-s * 0.7, -s), m + QPointF(s, 0), m + QPointF(-s * 0.7, s)}));
+        break;
+    case StageStatus::State::ran:
+        p.drawPolyline(QPolygonF({m + QPointF(-s, 0), m + QPointF(-s * 0.25, s * 0.8), m + QPointF(s, -s * 0.7)}));
+        break;
+    case StageStatus::State::skipped:
+        p.drawLine(m + QPointF(-s, 0), m + QPointF(s, 0));
+        break;
+    case StageStatus::State::failed:
+        p.drawLine(m + QPointF(-s, -s), m + QPointF(s, s));
+        p.drawLine(m + QPointF(-s, s), m + QPointF(s, -s));
+        break;
+    default:
+        break;
+    }
+    p.restore();
+}
+
+void PipelineView::paintFrame(QPainter& p, const QRect& r, const QString& title, const QString& note,
+                              const QColor& color, bool dashed) const
+{
+    p.save();
+    p.setRenderHint(QPainter::Antialiasing);
+    QColor fill = color;
+    fill.setAlpha(dashed ? 8 : 14);
+    p.setBrush(fill);
+    QPen pen(dashed ? kColors.skipped : color, 1.2, dashed ? Qt::DashLine : Qt::SolidLine);
+    p.setPen(pen);
+    p.drawRoundedRect(QRectF(r).adjusted(0.5, 0.5, -0.5, -0.5), 7, 7);
+    QFont f = font();
+    f.setFamily(QStringLiteral("monospace"));
+    f.setStyleHint(QFont::Monospace);
+    f.setBold(true);
+    p.setFont(f);
+    p.setPen(dashed ? kColors.muted : color.darker(120));
+    const QRect titleRect(r.left() + 12, r.top(), r.width() - 24, kTitleHeight);
+    p.drawText(titleRect, Qt::AlignLeft | Qt::AlignVCenter, title);
+    if (!note.isEmpty()) {
+        const int titleWidth = QFontMetrics(f).horizontalAdvance(title) + 14;
+        QFont nf = font();
+        nf.setItalic(dashed);
+        nf.setPointSizeF(font().pointSizeF() * 0.92);
+        p.setFont(nf);
+        p.setPen(dashed ? kColors.muted : color.darker(110));
+        const QRect noteRect = titleRect.adjusted(titleWidth, 0, 0, 0);
+        p.drawText(noteRect, Qt::AlignLeft | Qt::AlignVCenter,
+                   QFontMetrics(nf).elidedText(note, Qt::ElideRight, noteRect.width()));
+    }
+    p.restore();
+}
+
+void PipelineView::paintRow(QPainter& p, const QRect& r, const Row& row) const
+{
+    const bool isUpdate = row.kind == Row::Kind::update;
+    const StageStatus status = isUpdate ? updateStatus() : m_state.stage(row.stage);
+    const bool current = !isUpdate && m_state.current() == row.stage && !m_state.ended();
+    const bool failed = status.state == StageStatus::State::failed;
+    const bool skipped = status.state == StageStatus::State::skipped;
+
+    p.save();
+    p.setRenderHint(QPainter::Antialiasing);
+    const QRectF box = QRectF(r).adjusted(0.5, 1.5, -0.5, -1.5);
+    if (failed) {
+        p.setPen(QPen(kColors.failed, 1.2));
+        p.setBrush(kColors.failedSoft);
+        p.drawRoundedRect(box, 5, 5);
+    } else if (current) {
+        p.setPen(QPen(kColors.accent, 1.5));
+        p.setBrush(kColors.accentSoft);
+        p.drawRoundedRect(box, 5, 5);
+        p.setPen(Qt::NoPen);
+        p.setBrush(kColors.accent);
+        p.drawRoundedRect(QRectF(box.left(), box.top(), 4, box.height()), 2, 2);
+    } else {
+        p.setPen(Qt::NoPen);
+        p.setBrush(kColors.card);
+        p.drawRoundedRect(box, 5, 5);
+    }
+
+    const int iconSize = 16;
+    paintStatusIcon(p, QRect(r.left() + 10, r.top() + (kRowHeight - iconSize) / 2, iconSize, iconSize),
+                    current && status.state == StageStatus::State::idle ? StageStatus::State::active
+                                                                       : status.state,
+                    status.stale);
+
+    const int textLeft = r.left() + 34;
+    const int rightWidth = std::min(200, r.width() / 3);
+    const QRect right(r.right() - rightWidth - 10, r.top(), rightWidth, r.height());
+    const QRect left(textLeft, r.top() + 3, right.left() - textLeft - 8, r.height() - 6);
+
+    QFont nameFont = font();
+    nameFont.setFamily(QStringLiteral("monospace"));
+    nameFont.setStyleHint(QFont::Monospace);
+    nameFont.setBold(current);
+    nameFont.setStrikeOut(skipped);
+    p.setFont(nameFont);
+    p.setPen(failed ? kColors.failed : skipped ? kColors.skipped : kColors.text);
+    const QString name = isUpdate ? tr("parameter update") : QString::fromLatin1(stage_name(row.stage));
+    p.drawText(left.adjusted(0, 0, 0, -left.height() / 2), Qt::AlignLeft | Qt::AlignVCenter, name);
+
+    QFont small = font();
+    small.setPointSizeF(font().pointSizeF() * 0.88);
+    small.setItalic(skipped || failed);
+    p.setFont(small);
+    QString sub;
+    if (failed)
+        sub = status.reason.isEmpty() ? tr("failed") : status.reason;
+    else if (skipped)
+        sub = status.reason.isEmpty() ? tr("skipped") : tr("skipped: %1").arg(status.reason);
+    else if (isUpdate)
+        sub = tr("torch applies the step to the parameters");
+    else
+        sub = stageDescription(row.stage);
+    p.setPen(failed ? kColors.failed : kColors.muted);
+    const QRect subRect = left.adjusted(0, left.height() / 2, 0, 0);
+    p.drawText(subRect, Qt::AlignLeft | Qt::AlignVCenter,
+               QFontMetrics(small).elidedText(sub, Qt::ElideRight, subRect.width()));
+
+    // Right column: value on top, duration below.
+    QFont valueFont = font();
+    valueFont.setFamily(QStringLiteral("monospace"));
+    valueFont.setStyleHint(QFont::Monospace);
+    p.setFont(valueFont);
+    p.setPen(status.stale ? kColors.faint : kColors.text);
+    p.drawText(right.adjusted(0, 3, 0, -r.height() / 2), Qt::AlignRight | Qt::AlignVCenter,
+               QFontMetrics(valueFont).elidedText(status.value, Qt::ElideLeft, right.width()));
+    p.setFont(small);
+    p.setPen(status.stale ? kColors.faint : kColors.muted);
+    if (!isUpdate && status.durationNs >= 0)
+        p.drawText(right.adjusted(0, r.height() / 2, 0, -3), Qt::AlignRight | Qt::AlignVCenter,
+                   formatDuration(status.durationNs));
+    if (current && m_state.held()) {
+        p.setPen(kColors.accent);
+        p.drawText(right.adjusted(0, r.height() / 2, -80, -3), Qt::AlignRight | Qt::AlignVCenter,
+                   tr("held here"));
+    }
+    p.restore();
+}
+
+void PipelineView::paintHeader(QPainter& p, const QRect& r) const
+{
+    p.save();
+    QFont big = font();
+    big.setPointSizeF(font().pointSizeF() * 1.25);
+    big.setBold(true);
+    p.setFont(big);
+    p.setPen(kColors.text);
+    QString title;
+    if (m_state.batchIdx() < 0)
+        title = m_state.ended() ? tr("Run ended (%1)").arg(m_state.endStatus())
+                                : tr("Ready: no batch has started");
+    else if (m_state.totalBatches() > 0)
+        title = tr("Epoch %1 · batch %2 of %3")
+                    .arg(m_state.epoch())
+                    .arg(m_state.batchIdx())
+                    .arg(m_state.totalBatches());
+    else
+        title = tr("Epoch %1 · batch %2").arg(m_state.epoch()).arg(m_state.batchIdx());
+    p.drawText(QRect(r.left(), r.top(), r.width(), 28), Qt::AlignLeft | Qt::AlignVCenter, title);
+
+    // Badges: the accumulation window, the closure evaluation, global_step.
+    QStringList badges;
+    QList<QColor> colors;
+    if (m_state.batchIdx() >= 0) {
+        const int n = m_state.accumulate();
+        const bool stepping = m_state.stepping().value_or(true);
+        if (n > 1)
+            badges << (stepping ? tr("batch %1 of %2, stepping") : tr("batch %1 of %2, accumulating"))
+                          .arg(m_state.windowPosition())
+                          .arg(n);
+        else
+            badges << tr("N = 1, every batch steps");
+        colors << (stepping ? kColors.stepping : kColors.accumulating);
+        if (m_state.call() > 0) {
+            badges << (stepping ? tr("closure evaluation %1 of this optimizer step")
+                                : tr("closure call %1"))
+                          .arg(m_state.call());
+            colors << kColors.closure;
+        }
+    }
+    badges << tr("global_step %1").arg(m_state.globalStep());
+    colors << kColors.muted;
+    if (m_state.ended()) {
+        badges << tr("run %1").arg(m_state.endStatus());
+        colors << (m_state.endStatus() == QLatin1String("failed") ? kColors.failed : kColors.ran);
+    }
+    QFont bf = font();
+    bf.setPointSizeF(font().pointSizeF() * 0.92);
+    bf.setBold(true);
+    p.setFont(bf);
+    p.setRenderHint(QPainter::Antialiasing);
+    int x = r.left();
+    const QFontMetrics fm(bf);
+    for (int i = 0; i < badges.size(); ++i) {
+        const int w = fm.horizontalAdvance(badges[i]) + 18;
+        const QRectF badge(x, r.top() + 34, w, 22);
+        QColor fill = colors[i];
+        fill.setAlpha(28);
+        p.setPen(QPen(colors[i], 1));
+        p.setBrush(fill);
+        p.drawRoundedRect(badge, 11, 11);
+        p.setPen(colors[i].darker(130));
+        p.drawText(badge, Qt::AlignCenter, badges[i]);
+        x += w + 8;
+    }
+    p.restore();
+}
+
+void PipelineView::paintEvent(QPaintEvent*)
+{
+    QPainter p(this);
+    p.fillRect(rect(), kColors.background);
+    const int width = this->width() - 2 * kMargin;
+    paintHeader(p, QRect(kMargin, kMargin, width, kHeaderHeight));
+
+    const bool stepping = m_state.stepping().value_or(true);
+    const int closureRows = 6;
+    const int wrapperRows = 3;  // on_before_optimizer_step, clipping, parameter update
+    const int closureHeight = kTitleHeight + closureRows * kRowHeight + kPad;
+    const int wrapperHeight = kTitleHeight + wrapperRows * kRowHeight + kPad;
+    const int stepHeight = stepping ? kTitleHeight + closureHeight + kPad + wrapperRows * kRowHeight + kPad
+                                    : wrapperHeight;
+    int y = kMargin + kHeaderHeight;
+    const int batchHeight = kTitleHeight + 2 * kRowHeight + closureHeight * (stepping ? 0 : 1) +
+                            (stepping ? 0 : kPad) + stepHeight + 3 * kPad;
+    const QRect batchRect(kMargin, y, width, batchHeight);
+    paintFrame(p, batchRect,
+               m_state.batchIdx() >= 0 ? tr("batch %1").arg(m_state.batchIdx()) : tr("batch"),
+               tr("training_epoch_loop → automatic optimization"), kColors.muted, false);
+
+    int x = kMargin + kIndent - 8;
+    int w = width - 2 * (kIndent - 8);
+    y += kTitleHeight;
+    auto row = [&](Row::Kind kind, Stage stage, int left, int rowWidth) {
+        paintRow(p, QRect(left, y, rowWidth, kRowHeight), Row{kind, stage, 0});
+        y += kRowHeight;
+    };
+    row(Row::Kind::stage, Stage::on_train_batch_start, x, w);
+    y += kPad;
+
+    const StageStatus& stepStatus = m_state.stage(Stage::optimizer_step);
+    auto closureFrame = [&](int left, int frameWidth, const QString& title, const QString& note) {
+        paintFrame(p, QRect(left, y, frameWidth, closureHeight), title, note, kColors.closure, false);
+        y += kTitleHeight;
+        const int cx = left + kIndent - 8;
+        const int cw = frameWidth - 2 * (kIndent - 8);
+        for (Stage s : {Stage::training_step, Stage::on_before_zero_grad, Stage::optimizer_zero_grad,
+                        Stage::on_before_backward, Stage::backward, Stage::on_after_backward})
+            row(Row::Kind::stage, s, cx, cw);
+        y += kPad;
+    };
+    auto wrapperRowsAt = [&](int left, int rowWidth) {
+        row(Row::Kind::stage, Stage::on_before_optimizer_step, left, rowWidth);
+        row(Row::Kind::stage, Stage::configure_gradient_clipping, left, rowWidth);
+        row(Row::Kind::update, Stage::optimizer_step, left, rowWidth);
+    };
+    const bool stepCurrent = m_state.current() == Stage::optimizer_step && !m_state.ended();
+    QString stepNote;
+    if (stepStatus.state == StageStatus::State::failed)
+        stepNote = stepStatus.reason;
+    else if (!stepStatus.value.isEmpty() || stepStatus.durationNs >= 0)
+        stepNote = QStringList({stepStatus.value, formatDuration(stepStatus.durationNs)})
+                       .join(QStringLiteral("  ·  "));
+    else if (stepCurrent)
+        stepNote = m_state.held() ? tr("held here: about to call the optimizer")
+                                  : tr("the optimizer is running the closure");
+    const QColor stepColor = stepStatus.state == StageStatus::State::failed ? kColors.failed
+                             : stepCurrent ? kColors.accent
+                                           : kColors.stepping;
+    if (stepping) {
+        const QRect stepRect(x, y, w, stepHeight);
+        paintFrame(p, stepRect, QStringLiteral("optimizer.step(closure)"), stepNote, stepColor, false);
+        if (stepCurrent) {
+            p.save();
+            p.setRenderHint(QPainter::Antialiasing);
+            p.setPen(QPen(kColors.accent, 2.2));
+            p.setBrush(Qt::NoBrush);
+            p.drawRoundedRect(QRectF(stepRect).adjusted(1, 1, -1, -1), 7, 7);
+            p.restore();
+        }
+        y += kTitleHeight;
+        const int ix = x + kIndent - 8;
+        const int iw = w - 2 * (kIndent - 8);
+        closureFrame(ix, iw, QStringLiteral("closure()"),
+                     m_state.call() > 0 ? tr("evaluation %1").arg(m_state.call()) : QString());
+        y += kPad;
+        wrapperRowsAt(ix, iw);
+        y += kPad;
+    } else {
+        closureFrame(x, w, QStringLiteral("closure()"), tr("called directly by the loop (accumulating)"));
+        y += kPad;
+        const QString reason = stepStatus.reason.isEmpty() ? tr("not called on this batch")
+                                                           : tr("skipped: %1").arg(stepStatus.reason);
+        paintFrame(p, QRect(x, y, w, wrapperHeight), QStringLiteral("optimizer.step(closure)"), reason,
+                   kColors.skipped, true);
+        y += kTitleHeight;
+        wrapperRowsAt(x + kIndent - 8, w - 2 * (kIndent - 8));
+        y += kPad;
+    }
+    y += kPad;
+    row(Row::Kind::stage, Stage::on_train_batch_end, x, w);
+}
+
+}  // namespace stepwise::gui

@@ -1,0 +1,49 @@
+#pragma once
+// PipelineView: Lightning's automatic optimization drawn as it nests — the batch, optimizer.step
+// (or the closure called directly while accumulating), the closure's stages, the hooks after each
+// closure evaluation, the parameter update and on_train_batch_end. Custom painted.
+
+#include <QWidget>
+
+#include <vector>
+
+#include "pipeline_state.h"
+
+namespace stepwise::gui {
+
+class PipelineView : public QWidget {
+    Q_OBJECT
+public:
+    explicit PipelineView(QWidget* parent = nullptr);
+
+    void clear();
+    /// Folds one frame's events; repaints once.
+    void applyEvents(const std::vector<Event>& events);
+    const PipelineState& state() const { return m_state; }
+
+    QSize sizeHint() const override;
+    QSize minimumSizeHint() const override;
+
+protected:
+    void paintEvent(QPaintEvent* event) override;
+    void changeEvent(QEvent* event) override;
+
+private:
+    struct Row {
+        enum class Kind { stage, update } kind = Kind::stage;
+        Stage stage = Stage::on_train_batch_start;
+        int depth = 0;  ///< 0: batch level, 1: inside optimizer.step, 2: inside the closure
+    };
+    void paintHeader(QPainter& p, const QRect& r) const;
+    void paintFrame(QPainter& p, const QRect& r, const QString& title, const QString& note,
+                    const QColor& color, bool dashed) const;
+    void paintRow(QPainter& p, const QRect& r, const Row& row) const;
+    void paintStatusIcon(QPainter& p, const QRect& r, StageStatus::State state, bool stale) const;
+    QString stageDescription(Stage stage) const;
+    StageStatus updateStatus() const;
+
+    PipelineState m_state;
+    std::vector<Row> m_rows;
+};
+
+}  // namespace stepwise::gui
