@@ -1,0 +1,111 @@
+#pragma once
+// Helpers for the GUI tests: drive the real MainWindow and wait for what the engine reports.
+
+#include <QAction>
+#include <QCoreApplication>
+#include <QElapsedTimer>
+#include <QSettings>
+#include <QStandardPaths>
+#include <QTest>
+
+#include <memory>
+#include <vector>
+
+#include "main_window.h"
+#include "pipeline_view.h"
+#include "session_controller.h"
+#include "stepwise/events.h"
+#include "stepwise/session.h"
+#include "translator.h"
+
+namespace stepwise::gui::test {
+
+/// Keeps the tests away from the user's settings and data.
+inline void isolateSettings()
+{
+    QStandardPaths::setTestModeEnabled(true);
+    QCoreApplication::setOrganizationName(QStringLiteral("StepwiseTests"));
+    QCoreApplication::setApplicationName(QStringLiteral("stepwise-tests"));
+    QSettings().clear();
+}
+
+/// A MainWindow plus a record of every event the views received.
+class Driver {
+public:
+    Driver()
+    {
+        window = std::make_unique<MainWindow>(&translator);
+        window->resize(1500, 950);
+        QObject::connect(window->controller(), &SessionController::eventsArrived, window.get(),
+                         [this](const std::vector<Event>& batch) {
+                             for (const Event& e : batch) {
+                                 events.push_back(e);
+                                 if (e.type == EventType::paused)
+                                     ++pausedCount;
+                                 if (e.type == EventType::run_end)
+                                     ended = true;
+                             }
+                         });
+    }
+
+    void open(const QString& lesson)
+    {
+        events.clear();
+        pausedCount = 0;
+        ended = false;
+        window->openLesson(lesson);
+    }
+
+    void start(const RunConfig& config)
+    {
+        events.clear();
+        pausedCount = 0;
+        ended = false;
+        window->startConfig(config);
+    }
+
+    /// Waits until the worker holds again (a new `paused` event), up to `ms`.
+    bool waitHeld(int previous, int ms = 10000)
+    {
+        QElapsedTimer timer;
+        timer.start();
+        while (pausedCount <= previous && !ended && timer.elapsed() < ms)
+            QTest::qWait(5);
+        return pausedCount > previous;
+    }
+
+    /// Presses an action and waits for the next hold. False if the run ended instead.
+    bool press(QAction* action)
+    {
+        const int before = pausedCount;
+        action->trigger();
+        return waitHeld(before);
+    }
+
+    bool waitEnded(int ms = 30000)
+    {
+        QElapsedTimer timer;
+        timer.start();
+        while (!ended && timer.elapsed() < ms)
+            QTest::qWait(10);
+        return ended;
+    }
+
+    int count(EventType type) const
+    {
+        int n = 0;
+        for (const Event& e : events)
+            n += e.type == type;
+        return n;
+    }
+
+    std::optional<Stage> current() const { return window->pipelineView()->state().current(); }
+
+    Translator translator;
+    std::unique_ptr<MainWindow> window;
+    std::vector<Event> events;
+    int pausedCount = 0;
+    bool ended = false;
+};
+
+}  // namespace stepwise::gui::test

@@ -1,0 +1,253 @@
+// The window as a whole: the None warning and records in the log, one plot point per batch, the
+// run controls, the config panel's Apply, and closing during a run or inside an LBFGS step.
+
+#include <QComboBox>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QTableView>
+#include <QTableWidget>
+#include <QtTest>
+
+#include "config_panel.h"
+#include "extras_view.h"
+#include "gui_test_utils.h"
+#include "log_model.h"
+#include "log_view.h"
+#include "loss_plot.h"
+#include "output_inspector.h"
+#include "run_actions.h"
+#include "stepwise/lessons.h"
+
+using namespace stepwise;
+using namespace stepwise::gui;
+using RunState = SessionController::RunState;
+
+namespace {
+const char* const kNoneWarningStart = "`training_step` returned `None`";
+
+RunConfig lessonConfig(const char* name)
+{
+    const Lesson* lesson = find_lesson(name);
+    return parse_run_config(lesson->config_json, ".", name);
+}
+
+bool waitState(test::Driver& d, RunState state, int ms = 10000)
+{
+    QElapsedTimer timer;
+    timer.start();
+    while (d.window->controller()->runState() != state && timer.elapsed() < ms)
+        QTest::qWait(5);
+    return d.window->controller()->runState() == state;
+}
+}  // namespace
+
+class TestMainWindow : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase() { test::isolateSettings(); }
+    void init() { warning_cache::clear(); }
+
+    void opensOnDefaultLessonReadyToStep()
+    {
+        test::Driver d;
+        d.window->openDefault();
+        QVERIFY(d.waitHeld(0));
+        QCOMPARE(d.window->controller()->config().model.lesson, default_lesson().name);
+        QVERIFY(d.window->runActions()->stepStage()->isEnabled());
+        QVERIFY(d.window->runActions()->run()->isEnabled());
+        QVERIFY(!d.window->runActions()->pause()->isEnabled());
+        QCOMPARE(d.current(), std::optional<Stage>(Stage::on_train_batch_start));
+    }
+
+    void noneWarningOnceAndOneRecordPerNoneBatch()
+    {
+        test::Driver d;
+        RunConfig config = lessonConfig("none_batches");
+        config.trainer.max_epochs = 2;
+        d.start(config);
+        QVERIFY(d.waitHeld(0));
+        d.window->runActions()->run()->trigger();
+        QVERIFY(d.waitEnded());
+        int noneBatches = 0;
+        int batches = 0;
+        for (const Event& e : d.events) {
+            if (e.type == EventType::batch_end) {
+                ++batches;
+                noneBatches += !e.loss;
+            }
+        }
+        QVERIFY(noneBatches >= 2);
+        const LogModel* log = d.window->logView()->model();
+        int warnings = 0;
+        int records = 0;
+        for (int row = 0; row < log->rowCount(); ++row) {
+            const auto& entry = log->entry(row);
+            if (entry.kind == LogModel::Kind::lightningWarning && entry.message.startsWith(QLatin1String(kNoneWarningStart)))
+                warnings += entry.repeats;
+            if (entry.kind == LogModel::Kind::noneBatch) {
+                ++records;
+                QVERIFY(entry.message.contains(QLatin1String("optimizer step still ran")) ||
+                        entry.message.contains(QLatin1String("no optimizer step")));
+            }
+        }
+        QCOMPARE(warnings, 1);
+        QCOMPARE(records, noneBatches);
+        // The plot has one point per batch; None batches are marked.
+        QCOMPARE(d.window->lossPlot()->pointCount(), batches);
+        QCOMPARE(d.window->lossPlot()->noneMarkerCount(), noneBatches);
+    }
+
+    void clickingALogEntryHighlightsTheBatch()
+    {
+        test::Driver d;
+        d.open(QStringLiteral("none_batches"));
+        QVERIFY(d.waitHeld(0));
+        d.window->runActions()->run()->trigger();
+        QVERIFY(d.waitEnded());
+        QTableView* table = d.window->logView()->table();
+        QSignalSpy spy(d.window->logView(), &LogView::batchActivated);
+        for (int row = 0; row < table->model()->rowCount(); ++row) {
+            if (d.window->logView()->model()->entry(row).kind == LogModel::Kind::noneBatch) {
+                Q_EMIT table->clicked(table->model()->index(row, 0));
+                break;
+            }
+        }
+        QCOMPARE(spy.count(), 1);
+        QVERIFY(spy.at(0).at(0).toLongLong() >= 0);
+    }
+
+    void runPauseStopReset()
+    {
+        test::Driver d;
+        RunConfig config = lessonConfig("tensor_return");
+        config.trainer.max_epochs = 1000;
+        d.start(config);
+        QVERIFY(d.waitHeld(0));
+        RunActions* a = d.window->runActions();
+        a->setDelay(2);
+        a->run()->trigger();
+        QVERIFY(waitState(d, RunState::running));
+        QVERIFY(a->pause()->isEnabled());
+        QVERIFY(!a->stepStage()->isEnabled());
+        QTest::qWait(300);
+        const int before = d.pausedCount;
+        a->pause()->trigger();
+        QVERIFY(d.waitHeld(before));
+        QVERIFY(waitState(d, RunState::paused));
+        QVERIFY(a->stepStage()->isEnabled());
+        const int batches = d.count(EventType::batch_end);
+        QVERIFY(batches > 0);
+        a->stop()->trigger();
+        QVERIFY(d.waitEnded());
+        QVERIFY(waitState(d, RunState::stopped));
+        QVERIFY(!a->run()->isEnabled());
+        QVERIFY(a->reset()->isEnabled());
+        const auto oldRun = d.window->controller()->runId();
+        d.events.clear();
+        d.pausedCount = 0;
+        d.ended = false;
+        a->reset()->trigger();
+        QVERIFY(d.waitHeld(0));
+        QVERIFY(d.window->controller()->runId() != oldRun);
+        QCOMPARE(d.window->lossPlot()->pointCount(), 0);
+        QVERIFY(waitState(d, RunState::paused));
+        for (const Event& e : d.events)
+            QCOMPARE(e.run_id, d.window->controller()->runId());
+    }
+
+    void applyingAChangedConfigResetsTheSession()
+    {
+        test::Driver d;
+        d.open(QStringLiteral("tensor_return"));
+        QVERIFY(d.waitHeld(0));
+        ConfigPanel* panel = d.window->configPanel();
+        panel->accumulateBox()->setValue(2);
+        d.events.clear();
+        d.pausedCount = 0;
+        d.ended = false;
+        panel->applyButton()->click();
+        QVERIFY(d.waitHeld(0));
+        QCOMPARE(d.window->controller()->config().trainer.accumulate_grad_batches, std::int64_t(2));
+        d.window->runActions()->run()->trigger();
+        QVERIFY(d.waitEnded());
+        bool sawAccumulating = false;
+        for (const Event& e : d.events) {
+            if (e.type == EventType::batch_end) {
+                QCOMPARE(e.accumulate_grad_batches, 2);
+                sawAccumulating = sawAccumulating || !e.stepped;
+            }
+        }
+        QVERIFY(sawAccumulating);
+    }
+
+    void invalidConfigShowsTheErrorAndKeepsTheSession()
+    {
+        test::Driver d;
+        d.open(QStringLiteral("tensor_return"));
+        QVERIFY(d.waitHeld(0));
+        const auto run = d.window->controller()->runId();
+        ConfigPanel* panel = d.window->configPanel();
+        QTableWidget* options = panel->optionTable();
+        QVERIFY(options->rowCount() > 0);
+        options->item(0, 1)->setText(QStringLiteral("not-a-number"));
+        panel->applyButton()->click();
+        QVERIFY(!panel->errorText().isEmpty());
+        QCOMPARE(d.window->controller()->runId(), run);
+    }
+
+    void closingDuringRunExitsQuickly()
+    {
+        test::Driver d;
+        RunConfig config = lessonConfig("tensor_return");
+        config.trainer.max_epochs = 100000;
+        d.start(config);
+        QVERIFY(d.waitHeld(0));
+        d.window->runActions()->run()->trigger();
+        QTest::qWait(300);
+        QElapsedTimer timer;
+        timer.start();
+        d.window->close();
+        d.window.reset();
+        QVERIFY2(timer.elapsed() < 2000, qPrintable(QString::number(timer.elapsed())));
+    }
+
+    void closingInsideAnLbfgsStepExitsQuickly()
+    {
+        test::Driver d;
+        d.open(QStringLiteral("lbfgs"));
+        QVERIFY(d.waitHeld(0));
+        // Into optimizer.step(closure), at a later evaluation.
+        for (int i = 0; i < 3; ++i)
+            QVERIFY(d.press(d.window->runActions()->stepClosure()));
+        QVERIFY(d.window->pipelineView()->state().call() >= 2);
+        d.window->runActions()->run()->trigger();
+        QTest::qWait(50);
+        QElapsedTimer timer;
+        timer.start();
+        d.window->close();
+        d.window.reset();
+        QVERIFY2(timer.elapsed() < 2000, qPrintable(QString::number(timer.elapsed())));
+    }
+
+    void extrasAndOutputFollowTheBatch()
+    {
+        test::Driver d;
+        d.open(QStringLiteral("dict_extras"));
+        QVERIFY(d.waitHeld(0));
+        QVERIFY(d.press(d.window->runActions()->stepBatch()));
+        QVERIFY(d.window->extrasView()->table()->rowCount() > 0);
+        QVERIFY(!d.window->outputInspector()->classification().isEmpty());
+    }
+
+    void graphInExtraWarns()
+    {
+        test::Driver d;
+        d.open(QStringLiteral("graph_in_extra"));
+        QVERIFY(d.waitHeld(0));
+        QVERIFY(d.press(d.window->runActions()->stepBatch()));
+        QVERIFY(d.window->extrasView()->graphWarningVisible());
+    }
+};
+
+QTEST_MAIN(TestMainWindow)
+#include "tst_main_window.moc"

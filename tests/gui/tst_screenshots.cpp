@@ -1,0 +1,76 @@
+// Writes PNGs of the window in three states (ready, stepping through a None batch, inside an LBFGS
+// step) to STEPWISE_SCREENSHOT_DIR, for the README and for a person to look at.
+
+#include <QDir>
+#include <QDockWidget>
+#include <QtTest>
+
+#include "gui_test_utils.h"
+#include "log_view.h"
+#include "loss_plot.h"
+#include "run_actions.h"
+
+using namespace stepwise;
+using namespace stepwise::gui;
+
+class TestScreenshots : public QObject {
+    Q_OBJECT
+private:
+    void save(test::Driver& d, const QString& name)
+    {
+        d.window->controller()->pumpNow();
+        QTest::qWait(120);  // one queued replot
+        const QString dir = QStringLiteral(STEPWISE_SCREENSHOT_DIR);
+        QVERIFY(QDir().mkpath(dir));
+        const QString path = dir + QLatin1Char('/') + name;
+        QVERIFY(d.window->grab().save(path));
+        qInfo("wrote %s", qPrintable(path));
+    }
+
+private Q_SLOTS:
+    void initTestCase() { test::isolateSettings(); }
+    void init() { warning_cache::clear(); }
+
+    void ready()
+    {
+        test::Driver d;
+        d.window->show();
+        d.window->openDefault();
+        QVERIFY(d.waitHeld(0));
+        save(d, QStringLiteral("window_ready.png"));
+    }
+
+    void stepping()
+    {
+        test::Driver d;
+        d.window->show();
+        d.open(QStringLiteral("none_batches"));
+        QVERIFY(d.waitHeld(0));
+        RunActions* a = d.window->runActions();
+        // A few batches, then into the None batch that follows, stopping at backward (skipped).
+        for (int i = 0; i < 5; ++i)
+            QVERIFY(d.press(a->stepBatch()));
+        for (int i = 0; i < 9 && d.current() != Stage::on_before_optimizer_step; ++i)
+            QVERIFY(d.press(a->stepStage()));
+        save(d, QStringLiteral("window_stepping.png"));
+    }
+
+    void lbfgs()
+    {
+        test::Driver d;
+        d.window->show();
+        d.open(QStringLiteral("lbfgs"));
+        QVERIFY(d.waitHeld(0));
+        RunActions* a = d.window->runActions();
+        QVERIFY(d.press(a->stepBatch()));
+        QVERIFY(d.press(a->stepBatch()));
+        for (int i = 0; i < 4; ++i)
+            QVERIFY(d.press(a->stepClosure()));
+        for (int i = 0; i < 5; ++i)
+            QVERIFY(d.press(a->stepStage()));
+        save(d, QStringLiteral("window_lbfgs.png"));
+    }
+};
+
+QTEST_MAIN(TestScreenshots)
+#include "tst_screenshots.moc"

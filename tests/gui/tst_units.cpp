@@ -1,0 +1,127 @@
+// Small units of the GUI that need no session: the compile-error locator, the None explanation,
+// the bounded log, option parsing and the pipeline fold.
+
+#include <QtTest>
+
+#include "config_panel.h"
+#include "log_model.h"
+#include "none_explainer.h"
+#include "pipeline_state.h"
+#include "source_editor.h"
+
+using namespace stepwise;
+using namespace stepwise::gui;
+
+class TestUnits : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void compileErrorLocation_data()
+    {
+        QTest::addColumn<QString>("message");
+        QTest::addColumn<int>("line");
+        QTest::addColumn<int>("column");
+        QTest::newRow("words") << QStringLiteral("expected ':' at line 12, column 7") << 12 << 7;
+        QTest::newRow("colons") << QStringLiteral("model.stepwise:3:14: error: unknown") << 3 << 14;
+        QTest::newRow("none") << QStringLiteral("no location here") << 0 << 0;
+    }
+    void compileErrorLocation()
+    {
+        QFETCH(QString, message);
+        QFETCH(int, line);
+        QFETCH(int, column);
+        int l = 0;
+        int c = 0;
+        QCOMPARE(SourceEditor::parseLocation(message, &l, &c), line > 0);
+        QCOMPARE(l, line);
+        QCOMPARE(c, column);
+    }
+
+    void compileErrorMarksTheLine()
+    {
+        SourceEditor editor;
+        editor.setSource(QStringLiteral("a\nb\nc\n"), QString(), QStringLiteral("x"));
+        QVERIFY(editor.showCompileError(QStringLiteral("x.stepwise:2:1: error: bad")));
+        QCOMPARE(editor.errorLine(), 2);
+        editor.clearError();
+        QCOMPARE(editor.errorLine(), 0);
+    }
+
+    void noneExplanation()
+    {
+        RunConfig config;
+        config.optimizer.name = "sgd";
+        config.optimizer.options["momentum"] = 0.9;
+        Event end;
+        end.type = EventType::batch_end;
+        end.stepped = true;
+        end.accumulate_grad_batches = 1;
+        end.window_position = 1;
+        config.zero_grad_set_to_none = false;
+        QVERIFY(explainNoneBatch(end, config, 0.01).contains(QLatin1String("momentum still moved the weights")));
+        config.zero_grad_set_to_none = true;
+        QVERIFY(explainNoneBatch(end, config, 0.0).contains(QLatin1String("weights unchanged")));
+        end.stepped = false;
+        QVERIFY(explainNoneBatch(end, config, std::nullopt).contains(QLatin1String("no optimizer step")));
+    }
+
+    void logIsBoundedAndCoalesced()
+    {
+        LogModel log;
+        log.clear(RunConfig{});
+        std::vector<Event> events;
+        for (int i = 0; i < LogModel::kMaxEntries + 5000; ++i) {
+            Event batch;
+            batch.type = EventType::batch_end;
+            batch.batch_idx = i;
+            batch.stepped = true;
+            events.push_back(batch);  // loss nullopt: a None record each
+        }
+        log.applyEvents(events);
+        QVERIFY(log.rowCount() <= LogModel::kMaxEntries);
+        QVERIFY(log.dropped() > 0);
+        QCOMPARE(log.count(LogModel::Kind::noneBatch), LogModel::kMaxEntries + 5000);
+        std::vector<Event> nan;
+        for (int i = 0; i < 100; ++i) {
+            Event w;
+            w.type = EventType::warning;
+            w.source = "stepwise";
+            w.batch_idx = i;
+            w.message = "loss is NaN";
+            nan.push_back(w);
+        }
+        const int rows = log.rowCount();
+        log.applyEvents(nan);
+        QCOMPARE(log.rowCount(), rows + 1);
+        QCOMPARE(log.entry(log.rowCount() - 1).repeats, 100);
+    }
+
+    void optionText()
+    {
+        QCOMPARE(optionToText(*optionFromText(QStringLiteral("0.9"))), QStringLiteral("0.9"));
+        QCOMPARE(optionToText(*optionFromText(QStringLiteral("[0.9, 0.999]"))), QStringLiteral("[0.9, 0.999]"));
+        QCOMPARE(optionToText(*optionFromText(QStringLiteral("true"))), QStringLiteral("true"));
+        QCOMPARE(optionToText(*optionFromText(QStringLiteral("strong_wolfe"))), QStringLiteral("strong_wolfe"));
+        QVERIFY(!optionFromText(QStringLiteral("  ")));
+    }
+
+    void pipelineFoldsSkippedStages()
+    {
+        PipelineState state;
+        Event enter;
+        enter.type = EventType::stage_enter;
+        enter.stage = Stage::backward;
+        enter.batch_idx = 0;
+        state.apply(enter);
+        QCOMPARE(state.current(), std::optional<Stage>(Stage::backward));
+        Event exit = enter;
+        exit.type = EventType::stage_exit;
+        exit.outcome = Outcome::skipped;
+        exit.reason = "training_step returned None: no loss to backpropagate";
+        state.apply(exit);
+        QCOMPARE(state.stage(Stage::backward).state, StageStatus::State::skipped);
+        QVERIFY(state.stage(Stage::backward).reason.contains(QLatin1String("None")));
+    }
+};
+
+QTEST_MAIN(TestUnits)
+#include "tst_units.moc"
