@@ -1,0 +1,12 @@
+# Warnings and sanitizers on one INTERFACE target that every Stepwise target links PRIVATE.
+add_library(stepwise_options INTERFACE)
+target_compile_options(stepwise_options INTERFACE -Wall -Wextra -Wno-unused-parameter)
+if(STEPWISE_SANITIZER STREQUAL "address")
+    target_compile_options(stepwise_options INTERFACE -fsanitize=address,undefined -fno-omit-frame-pointer)
+    target_link_options(stepwise_options INTERFACE -fsanitize=address,undefined)
+elseif(STEPWISE_SANITIZER STREQUAL "thread")
+    target_compile_options(stepwise_options INTERFACE -fsanitize=thread)
+    target_link_options(stepwise_options INTERFACE -fsanitize=thread)
+elseif(NOT STEPWISE_SANITIZER STREQUAL "")
+    message(FATAL_ERROR "STEPWISE_SANITIZER must be '', 'address' or 'thread'")
+endif()

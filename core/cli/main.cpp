@@ -1,0 +1,179 @@
+// stepwise-run: the headless runner. Config in, one line per batch out, JSON Lines trace on request.
+
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <fstream>
+#include <iomanip>
+#include <iostream>
+#include <memory>
+#include <sstream>
+#include <string>
+
+#include "stepwise/lessons.h"
+#include "stepwise/run_config.h"
+#include "stepwise/session.h"
+#include "stepwise/trace_writer.h"
+
+namespace {
+
+std::atomic<bool> g_interrupted{false};
+void on_signal(int) { g_interrupted = true; }
+
+const char* const kUsage =
+    "Usage: stepwise-run [CONFIG.json | --lesson NAME] [--trace OUT.jsonl] [--quiet]\n"
+    "       stepwise-run --list-lessons | --help | --version\n"
+    "\n"
+    "Runs a training loop exactly as PyTorch Lightning's automatic optimization does and prints\n"
+    "one line per batch. Without a config it runs the built-in default lesson.\n"
+    "\n"
+    "  CONFIG.json        run config (model, data, batch_size, optimizer, trainer, ...)\n"
+    "  --lesson NAME      run a built-in lesson (see --list-lessons)\n"
+    "  --trace OUT.jsonl  write every stage, batch, warning and error as JSON Lines\n"
+    "  --quiet            no per-batch lines (warnings and errors still go to stderr)\n"
+    "  --list-lessons     list the built-in lessons\n"
+    "\n"
+    "Exit status: 0 finished, 1 the run failed (the error is on stderr), 2 bad usage or config,\n"
+    "130 interrupted.\n";
+
+std::string format_number(double v) {
+    std::ostringstream s;
+    s << std::setprecision(6) << v;
+    return s.str();
+}
+
+void print_batch(const stepwise::Event& e) {
+    std::ostringstream line;
+    line << "epoch " << e.epoch << "  batch " << std::setw(3) << e.batch_idx << "  global_step "
+         << std::setw(4) << e.global_step << "  " << (e.stepped ? "step      " : "accumulate");
+    if (e.loss) line << "  loss " << format_number(*e.loss);
+    else line << "  loss None";
+    for (const auto& [key, v] : e.extras) {
+        line << "  " << key << "=";
+        if (v.value) line << format_number(*v.value);
+        else line << v.text;
+    }
+    if (e.closure_calls > 1) line << "  (closure called " << e.closure_calls << "x)";
+    std::cout << line.str() << '\n';
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    std::string config_path, lesson_name, trace_path;
+    bool quiet = false;
+    for (int i = 1; i < argc; ++i) {
+        const std::string arg = argv[i];
+        auto value = [&](const char* flag) -> std::string {
+            if (i + 1 >= argc) {
+                std::cerr << "stepwise-run: " << flag << " needs a value\n" << kUsage;
+                std::exit(2);
+            }
+            return argv[++i];
+        };
+        if (arg == "--help" || arg == "-h") {
+            std::cout << kUsage;
+            return 0;
+        } else if (arg == "--version") {
+            std::cout << "stepwise-run " << stepwise::version() << '\n';
+            return 0;
+        } else if (arg == "--list-lessons") {
+            for (const auto& l : stepwise::lessons()) std::cout << l.name << "\t" << l.title << '\n';
+            return 0;
+        } else if (arg == "--trace") {
+            trace_path = value("--trace");
+        } else if (arg == "--lesson") {
+            lesson_name = value("--lesson");
+        } else if (arg == "--quiet") {
+            quiet = true;
+        } else if (!arg.empty() && arg[0] == '-') {
+            std::cerr << "stepwise-run: unknown option " << arg << "\n" << kUsage;
+            return 2;
+        } else if (config_path.empty()) {
+            config_path = arg;
+        } else {
+            std::cerr << "stepwise-run: only one config file, got " << config_path << " and " << arg << "\n";
+            return 2;
+        }
+    }
+    if (!config_path.empty() && !lesson_name.empty()) {
+        std::cerr << "stepwise-run: give a config file or --lesson, not both\n";
+        return 2;
+    }
+
+    stepwise::RunConfig config;
+    try {
+        if (!config_path.empty()) {
+            config = stepwise::load_run_config(config_path);
+        } else {
+            const stepwise::Lesson* lesson =
+                lesson_name.empty() ? &stepwise::default_lesson() : stepwise::find_lesson(lesson_name);
+            if (!lesson) {
+                std::cerr << "stepwise-run: no built-in lesson \"" << lesson_name << "\" (see --list-lessons)\n";
+                return 2;
+            }
+            if (!quiet) std::cout << "lesson " << lesson->name << ": " << lesson->title << '\n';
+            config = stepwise::parse_run_config(lesson->config_json, "", "lesson " + lesson->name);
+        }
+    } catch (const stepwise::ConfigError& e) {
+        if (e.exception_type == "ConfigError") std::cerr << "stepwise-run: invalid config: " << e.what() << '\n';
+        else std::cerr << e.exception_type << ": " << e.what() << '\n';
+        return 2;
+    }
+
+    std::ofstream trace_file;
+    std::unique_ptr<stepwise::TraceWriter> trace;
+    if (!trace_path.empty()) {
+        trace_file.open(trace_path, std::ios::binary | std::ios::trunc);
+        if (!trace_file) {
+            std::cerr << "stepwise-run: cannot write the trace file " << trace_path << '\n';
+            return 2;
+        }
+        trace = std::make_unique<stepwise::TraceWriter>(trace_file);
+    }
+
+    std::string status = "finished";
+    bool config_failure = false;
+    stepwise::SessionOptions options;
+    options.buffer_events = false;
+    options.listener = [&](const stepwise::Event& e) {
+        if (trace) trace->on_event(e);
+        switch (e.type) {
+            case stepwise::EventType::batch_end:
+                if (!quiet) print_batch(e);
+                break;
+            case stepwise::EventType::warning:
+                std::cerr << (e.source == "lightning" ? "UserWarning: " : "stepwise: note: ") << e.message
+                          << "  [epoch " << e.epoch << ", batch " << e.batch_idx << "]\n";
+                break;
+            case stepwise::EventType::error:
+                config_failure = e.where == "config";
+                if (e.where == "model" || e.where == "data" || e.exception_type == "ConfigError" ||
+                    e.exception_type == "LoadError")
+                    std::cerr << "stepwise-run: cannot load the " << e.where << ": " << e.message << '\n';
+                else
+                    std::cerr << e.exception_type << ": " << e.message << "\n  (raised at " << e.where
+                              << ", epoch " << e.epoch << ", batch " << e.batch_idx << ")\n";
+                break;
+            case stepwise::EventType::run_end:
+                status = e.status;
+                if (!quiet)
+                    std::cout << "run " << e.status << ": global_step " << e.global_step << '\n';
+                break;
+            default: break;
+        }
+    };
+
+    std::signal(SIGINT, on_signal);
+    std::signal(SIGTERM, on_signal);
+    stepwise::TrainingSession session(config, options);
+    session.start();
+    while (!session.wait_finished(std::chrono::milliseconds(100))) {
+        if (g_interrupted) session.gate().stop();
+    }
+    std::cout.flush();
+    if (status == "finished") return 0;
+    if (status == "stopped") return 130;
+    return config_failure ? 2 : 1;
+}

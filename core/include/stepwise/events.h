@@ -1,0 +1,148 @@
+#pragma once
+// Plain value types that describe what the engine did. No torch, no Qt: the GUI, the CLI and the
+// tests see the engine only through these.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace stepwise {
+
+/// The stages of one batch, named by Lightning's hook names, in the order Lightning enters them on
+/// a stepping batch with N == 1.
+enum class Stage : std::uint8_t {
+    on_train_batch_start,
+    optimizer_step,
+    training_step,
+    on_before_zero_grad,
+    optimizer_zero_grad,
+    on_before_backward,
+    backward,
+    on_after_backward,
+    on_before_optimizer_step,
+    configure_gradient_clipping,
+    on_train_batch_end,
+};
+inline constexpr int kStageCount = 11;
+
+/// Lightning's hook name for a stage ("optimizer_zero_grad", ...).
+const char* stage_name(Stage stage);
+/// The stage with that hook name, if any.
+std::optional<Stage> stage_from_name(const std::string& name);
+
+enum class Outcome : std::uint8_t { ran, skipped, failed };
+const char* outcome_name(Outcome outcome);
+
+/// A tensor or a plain value as a person reads it: what `training_step` returned, or one extra.
+struct ValueDescription {
+    std::string kind;  ///< "tensor", "none", "float", "int", "bool", "str", "list", "tuple", "dict", ...
+    std::vector<std::int64_t> shape;  ///< tensors only
+    std::string dtype;                ///< tensors only: "float32", "float64", "int64", ...
+    bool requires_grad = false;       ///< tensors only
+    std::string grad_fn;              ///< tensors only: autograd node name, empty when detached
+    std::optional<double> value;      ///< tensors with one element, and numbers
+    std::string text;                 ///< short printable form for everything else
+    bool holds_graph() const { return !grad_fn.empty() || requires_grad; }
+};
+
+/// What `training_step` returned, and how Lightning classified it.
+struct OutputDescription {
+    std::string kind;  ///< "tensor", "dict", "none", or the kind of anything else
+    ValueDescription value;  ///< the whole object (for a tensor return: the loss tensor)
+    std::vector<std::pair<std::string, ValueDescription>> entries;  ///< dict items, in order
+    std::string classification;  ///< e.g. "loss tensor", "dict with 'loss' and 1 extra", ...
+};
+
+/// Gradient norms at one point of the pipeline.
+struct GradNorms {
+    double total = 0.0;  ///< 2-norm over all parameters that have a gradient
+    std::vector<std::pair<std::string, std::optional<double>>> per_parameter;  ///< nullopt: grad is None
+};
+
+/// Everything a stage can report. Only the fields that apply to the stage are set.
+struct StagePayload {
+    std::optional<OutputDescription> output;  ///< training_step
+    std::optional<double> loss_raw;           ///< training_step: the loss as returned
+    std::optional<double> loss;               ///< training_step: normalised by N (what Lightning reports)
+    std::vector<std::pair<std::string, double>> scalar_extras;  ///< training_step
+    std::optional<GradNorms> grad_norms;  ///< backward (after), configure_gradient_clipping (after)
+    std::optional<double> update_norm;    ///< optimizer_step: 2-norm of the parameter change
+    std::optional<double> lr;             ///< optimizer_step
+    std::optional<int> closure_calls;     ///< optimizer_step: how often the optimizer ran the closure
+    std::optional<double> step_return;    ///< optimizer_step: what optimizer.step(closure) returned
+    std::string zero_grad_mode;           ///< optimizer_zero_grad: "set_to_none" or "zero_fill"
+    std::optional<double> clip_val;       ///< configure_gradient_clipping: resolved value
+    std::string clip_algorithm;           ///< configure_gradient_clipping: resolved algorithm
+};
+
+/// Parameter names, shapes and (for models of at most kMaxSnapshotElements elements) values.
+struct ParameterSnapshot {
+    struct Entry {
+        std::string name;
+        std::vector<std::int64_t> shape;
+        std::vector<double> values;  ///< row-major; empty when the model is too large
+    };
+    std::vector<Entry> parameters;
+    bool has_values = false;
+};
+inline constexpr std::int64_t kMaxSnapshotElements = 100000;
+
+enum class EventType : std::uint8_t {
+    run_start,    ///< config resolved, module and data loaded
+    stage_enter,  ///< a stage is about to run (the gate may hold the loop here)
+    stage_exit,   ///< a stage finished: outcome, duration, payload
+    batch_end,    ///< a batch is done: what Lightning recorded for it
+    warning,      ///< a Lightning warning (source "lightning") or a Stepwise notice ("stepwise")
+    error,        ///< the run failed at a stage (or while loading); the run is over
+    paused,       ///< the loop is held at the stage_enter just reported
+    resumed,      ///< the loop goes on
+    run_end,      ///< the run is over: finished, stopped or failed
+};
+const char* event_type_name(EventType type);
+
+/// One thing that happened. A plain value: copyable, no torch types, safe to move across threads.
+struct Event {
+    EventType type = EventType::stage_enter;
+    std::uint64_t run_id = 0;  ///< which session run this belongs to
+    std::uint64_t seq = 0;     ///< 0, 1, 2, ... within the run, in emission order
+
+    // Position in training (all events but run_start / run_end before any batch).
+    std::int64_t epoch = 0;
+    std::int64_t batch_idx = -1;
+    std::int64_t global_step = 0;
+
+    // stage_enter / stage_exit
+    Stage stage = Stage::on_train_batch_start;
+    std::uint64_t instance = 0;  ///< the seq of this stage's stage_enter; pairs enter with exit
+    int call = 0;                ///< closure call index within the batch (1-based), 0 outside a closure
+    int depth = 0;               ///< 0 for top-level hooks, 1 inside optimizer_step
+    Outcome outcome = Outcome::ran;
+    std::string reason;          ///< skipped: why, in words
+    std::int64_t duration_ns = 0;
+    StagePayload payload;
+
+    // batch_end
+    bool stepped = false;
+    int closure_calls = 0;
+    std::optional<OutputDescription> output;  ///< the batch's last training_step output
+    std::optional<double> loss;               ///< normalised loss Lightning recorded (nullopt: None)
+    std::vector<std::pair<std::string, ValueDescription>> extras;
+    int accumulate_grad_batches = 1;
+    int window_position = 0;  ///< 1-based position of this batch in its accumulation window
+
+    // warning / error / run_end
+    std::string message;         ///< Lightning's text, byte for byte, where Lightning has one
+    std::string source;          ///< warning: "lightning" or "stepwise"
+    std::string exception_type;  ///< error: "MisconfigurationException", "RuntimeError", ...
+    std::string where;           ///< error: "config", "model", "data", or the stage name
+    std::string status;          ///< run_end: "finished", "stopped", "failed"
+
+    // run_start / run_end
+    std::string config_json;  ///< run_start: the resolved config as JSON
+    std::optional<ParameterSnapshot> parameters;
+    std::int64_t total_batches_per_epoch = 0;  ///< run_start
+};
+
+}  // namespace stepwise

@@ -1,0 +1,86 @@
+#pragma once
+// The run configuration: Lightning's Trainer arguments and torch.optim's option names, read from
+// JSON with strict validation. Torch-free, so the GUI's config panel can edit it directly.
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace stepwise {
+
+/// A config that cannot be used. The message names the key path and the value; for the two
+/// Lightning checks of Trainer(...) arguments (G-1) it is Lightning's text byte for byte and
+/// `exception_type` is Lightning's exception class.
+struct ConfigError : std::runtime_error {
+    ConfigError(const std::string& message, std::string exception_type = "ConfigError")
+        : std::runtime_error(message), exception_type(std::move(exception_type)) {}
+    std::string exception_type;
+};
+
+struct ModelSpec {
+    enum class Kind { torchscript, source, lesson } kind = Kind::lesson;
+    std::string path;    ///< torchscript / source: absolute, or relative to the config's folder
+    std::string lesson;  ///< lesson: its name
+};
+
+struct DataSpec {
+    enum class Kind { file, synthetic } kind = Kind::synthetic;
+    std::string path;                ///< file: written by torch.save({"x": X, "y": Y}, path)
+    std::string synthetic = "linear";  ///< "linear", "spiral" or "moons"
+    std::int64_t samples = 64;
+    std::int64_t features = 3;       ///< linear only (spiral and moons are 2-D)
+    double noise = 0.1;
+    std::string dtype;               ///< synthetic: "float32"/"float64"; empty: the model's dtype
+};
+
+/// torch.optim's keyword arguments by name; only the ones given are set, the rest keep torch's
+/// defaults. Values are numbers, booleans, strings (line_search_fn) or [b1, b2] (betas).
+struct OptimizerSpec {
+    std::string name = "sgd";
+    using Value = std::variant<double, bool, std::string, std::vector<double>>;
+    std::map<std::string, Value> options;
+};
+
+struct TrainerSpec {
+    std::int64_t max_epochs = 1;  ///< -1: no limit (then max_steps should be set)
+    std::int64_t max_steps = -1;  ///< -1: no limit
+    /// nullopt: all batches; an int: at most that many; a float in [0, 1]: that fraction.
+    std::optional<std::variant<std::int64_t, double>> limit_train_batches;
+    std::int64_t accumulate_grad_batches = 1;
+    std::optional<double> gradient_clip_val;
+    std::optional<std::string> gradient_clip_algorithm;  ///< "norm" or "value" (lower-cased)
+};
+
+struct RunConfig {
+    ModelSpec model;
+    DataSpec data;
+    std::int64_t batch_size = 8;
+    bool shuffle = false;
+    bool drop_last = false;
+    std::int64_t seed = 0;
+    OptimizerSpec optimizer;
+    TrainerSpec trainer;
+    bool zero_grad_set_to_none = true;
+    std::string base_dir;  ///< folder that relative paths resolve against
+};
+
+/// Parses and validates a config. `origin` names the source in messages (usually the file path).
+/// Throws ConfigError.
+RunConfig parse_run_config(const std::string& json_text, const std::string& base_dir,
+                           const std::string& origin = "config");
+/// Reads the file and parses it; relative paths resolve against the file's folder.
+RunConfig load_run_config(const std::string& path);
+/// The resolved config as JSON text (every key, defaults filled in, paths absolute).
+std::string to_json(const RunConfig& config, int indent = -1);
+/// An absolute path for a path given in the config.
+std::string resolve_path(const RunConfig& config, const std::string& path);
+
+/// The names of the optimizers and their accepted option names, for the config panel.
+const std::vector<std::string>& optimizer_names();
+const std::vector<std::string>& optimizer_option_names(const std::string& optimizer);
+
+}  // namespace stepwise

@@ -1,0 +1,81 @@
+#pragma once
+// The step gate: the worker thread asks it at every stage boundary whether it may go on.
+//
+// Threading contract: check() is called only by the training (worker) thread. Every other member
+// may be called from any thread at any time. All state is behind one mutex; every wait has a
+// predicate; notify happens after unlocking. The worker never waits for a consumer of events, only
+// for a person's command (pause / step) or for the animation delay.
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <mutex>
+#include <stdexcept>
+
+#include "stepwise/events.h"
+
+namespace stepwise {
+
+/// How far the loop may go before it pauses again.
+enum class StepKind : std::uint8_t {
+    stage,         ///< to the next stage boundary
+    closure_call,  ///< to the start of the next closure call (training_step) or the batch's end hook
+    batch,         ///< to the start of the next batch
+    epoch,         ///< to the start of the next epoch's first batch
+};
+
+/// Thrown out of check() on the worker thread when stop() was requested; caught by the session.
+struct StopRequested : std::runtime_error {
+    StopRequested() : std::runtime_error("stopped by request") {}
+};
+
+/// Where the worker is when it asks the gate.
+struct Boundary {
+    Stage stage = Stage::on_train_batch_start;
+    std::int64_t epoch = 0;
+    std::int64_t batch_idx = 0;
+    int call = 0;
+};
+
+class StepGate {
+public:
+    enum class Mode : std::uint8_t { paused, running, stepping };
+
+    /// Called by the worker with a boundary whenever it holds there (true) or leaves (false).
+    using HoldCallback = std::function<void(const Boundary&, bool held)>;
+
+    explicit StepGate(bool start_paused = false);
+
+    // --- control, any thread ---
+    void pause();               ///< hold at the next stage boundary
+    void resume();              ///< run on (with the animation delay, if set)
+    void step(StepKind kind);   ///< run until the next boundary of that kind, then hold
+    void stop();                ///< make the worker throw StopRequested at its next boundary
+    void set_delay(std::chrono::milliseconds per_stage);  ///< animation delay in running mode
+    Mode mode() const;
+    bool stop_requested() const;
+    bool holding() const;  ///< true while the worker waits in check()
+
+    // --- worker thread only ---
+    /// Blocks while the gate says so; throws StopRequested once stop() was called.
+    void check(const Boundary& here, const HoldCallback& on_hold);
+    /// Throws StopRequested if stop() was called; never blocks.
+    void throw_if_stopped() const;
+
+private:
+    bool should_hold(const Boundary& here) const;
+
+    mutable std::mutex mutex_;
+    std::condition_variable changed_;
+    Mode mode_;
+    StepKind step_kind_ = StepKind::stage;
+    Boundary step_origin_;    ///< where the worker was when the step command came
+    Boundary last_boundary_;  ///< the boundary the worker last reached
+    std::uint64_t command_ = 0;  ///< bumped by every control call, so waits notice any change
+    bool stop_ = false;
+    bool holding_ = false;
+    std::chrono::milliseconds delay_{0};
+};
+
+}  // namespace stepwise

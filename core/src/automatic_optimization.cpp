@@ -1,0 +1,205 @@
+#include <torch/torch.h>
+
+#include <cmath>
+
+#include "errors.h"
+#include "loops.h"
+
+namespace stepwise {
+
+namespace {
+
+std::string window_text(std::int64_t batch_idx, std::int64_t n) {
+    return "batch " + std::to_string(batch_idx % n + 1) + " of " + std::to_string(n) +
+           " in its accumulation window";
+}
+
+/// Restores observer depth on scope exit (also when a stage throws).
+struct DepthScope {
+    Observer& obs;
+    int saved;
+    explicit DepthScope(Observer& o, int depth) : obs(o), saved(o.pos.depth) { o.pos.depth = depth; }
+    ~DepthScope() { obs.pos.depth = saved; }
+};
+
+}  // namespace
+
+OutputDescription describe_output(const c10::IValue& output) {
+    OutputDescription d;
+    d.value = describe_value(output);
+    d.kind = d.value.kind;
+    if (output.isGenericDict()) {
+        bool has_loss = false, loss_none = false;
+        for (const auto& item : output.toGenericDict()) {
+            std::string key = item.key().isString() ? item.key().toStringRef() : c10::IValue(item.key()).tagKind();
+            if (key == "loss") {
+                has_loss = true;
+                loss_none = item.value().isNone();
+            }
+            d.entries.emplace_back(std::move(key), describe_value(item.value()));
+        }
+        const auto extras = d.entries.size() - (has_loss ? 1 : 0);
+        if (!has_loss || loss_none)
+            d.classification = "dict without a 'loss': MisconfigurationException";
+        else
+            d.classification = "dict with 'loss' and " + std::to_string(extras) +
+                               (extras == 1 ? " extra" : " extras") + ": loss / N is backpropagated";
+    } else if (output.isTensor()) {
+        d.classification = "loss tensor: loss / N is backpropagated";
+    } else if (output.isNone()) {
+        d.classification = "None: backward is skipped, the optimizer step still runs";
+    } else {
+        d.classification = d.kind + ": MisconfigurationException (must be a Tensor, a dict, or None)";
+    }
+    return d;
+}
+
+ClosureResult AutomaticOptimization::training_step(const torch::Tensor& x, const torch::Tensor& y,
+                                                   std::int64_t batch_idx, OutputDescription& last_output) {
+    ClosureResult result;
+    Observer& obs = ctx_.observer;
+    obs.run(Stage::training_step, [&](StagePayload& p) {
+        const c10::IValue out = ctx_.module.training_step(x, y, batch_idx);
+        p.output = describe_output(out);
+        last_output = *p.output;
+        if (out.isTensor() && out.toTensor().numel() == 1) p.loss_raw = p.output->value.value;
+        if (out.isGenericDict()) {
+            for (const auto& [key, v] : p.output->entries) {
+                if (key == "loss" && v.value) p.loss_raw = v.value;
+                else if (v.value) p.scalar_extras.emplace_back(key, *v.value);
+            }
+        }
+        result = ClosureResult::from_training_step_output(out, ctx_.config.trainer.accumulate_grad_batches);
+        if (result.loss.defined() && result.loss.numel() == 1) p.loss = result.loss.item<double>();
+    });
+    // Stepwise's own notices: things Lightning lets pass silently.
+    if (result.loss.defined() && result.loss.numel() == 1 && !std::isfinite(result.loss.item<double>())) {
+        obs.warning("training_step returned a non-finite loss (" +
+                        std::string(std::isnan(result.loss.item<double>()) ? "nan" : "inf") +
+                        ") at epoch " + std::to_string(obs.pos.epoch) + ", batch " + std::to_string(batch_idx) +
+                        "; Lightning does not check it and backpropagates it as is",
+                    "stepwise");
+    }
+    for (const auto& [key, v] : last_output.entries) {
+        if (key != "loss" && v.holds_graph() && ctx_.graph_extras_noted.insert(key).second) {
+            obs.warning("the extra '" + key + "' returned by training_step still holds an autograd graph (" +
+                            (v.grad_fn.empty() ? std::string("requires_grad=True") : "grad_fn=" + v.grad_fn) +
+                            "); Lightning passes extras on undetached, so the graph stays alive until "
+                            "on_train_batch_end has run. Return it .detach()ed unless you need it.",
+                        "stepwise");
+        }
+    }
+    return result;
+}
+
+Closure AutomaticOptimization::make_closure(const torch::Tensor& x, const torch::Tensor& y,
+                                            std::int64_t batch_idx, OutputDescription& last_output) {
+    const std::int64_t n = ctx_.config.trainer.accumulate_grad_batches;
+    Observer& obs = ctx_.observer;
+    Closure::Parts parts;
+    parts.step_fn = [this, &x, &y, batch_idx, &last_output] { return training_step(x, y, batch_idx, last_output); };
+    if (batch_idx % n == 0) {  // C-3: first batch of its accumulation window
+        parts.zero_grad_fn = [this, &obs] {
+            obs.run(Stage::on_before_zero_grad, [](StagePayload&) {});
+            obs.run(Stage::optimizer_zero_grad, [this](StagePayload& p) {
+                zero_grad(ctx_.optimizer, ctx_.config.zero_grad_set_to_none);
+                p.zero_grad_mode = ctx_.config.zero_grad_set_to_none ? "set_to_none" : "zero_fill";
+            });
+        };
+    } else {
+        parts.no_zero_grad_reason = "zero_grad skipped: batch " + std::to_string(batch_idx) +
+                                    " is not the first of its accumulation window (" +
+                                    window_text(batch_idx, n) + ")";
+    }
+    parts.backward_fn = [this, &obs](const torch::Tensor& loss) {
+        const double value = loss.numel() == 1 ? loss.detach().item<double>() : std::nan("");
+        obs.run(Stage::on_before_backward, [&](StagePayload& p) {
+            if (loss.numel() == 1) p.loss = value;
+        });
+        obs.run(Stage::backward, [&](StagePayload&) { loss.backward(); });
+        obs.run(Stage::on_after_backward,
+                [this](StagePayload& p) { p.grad_norms = grad_norms(ctx_.module.parameters()); });
+    };
+    return Closure(std::move(parts), &obs);
+}
+
+void AutomaticOptimization::after_closure() {
+    Observer& obs = ctx_.observer;
+    obs.run(Stage::on_before_optimizer_step, [](StagePayload&) {});
+    obs.run(Stage::configure_gradient_clipping, [this](StagePayload& p) {
+        p.clip_val = ctx_.clip.value;
+        p.clip_algorithm = ctx_.clip.algorithm;
+        clip_gradients(ctx_.optimizer, ctx_.clip);
+        p.grad_norms = grad_norms(ctx_.module.parameters());
+    });
+}
+
+void AutomaticOptimization::optimizer_step(Closure& closure, std::int64_t batch_idx) {
+    Observer& obs = ctx_.observer;
+    const auto& params = ctx_.module.parameters();
+    obs.run(Stage::optimizer_step, [&](StagePayload& p) {
+        DepthScope depth(obs, 1);
+        if (ctx_.before_step.size() != params.size()) {
+            ctx_.before_step.clear();
+            for (const auto& kv : params) ctx_.before_step.push_back(torch::empty_like(kv.second));
+        }
+        {
+            torch::NoGradGuard no_grad;
+            for (std::size_t k = 0; k < params.size(); ++k) ctx_.before_step[k].copy_(params[k].second);
+        }
+        // The wrapper the precision plugin hands to optimizer.step (L-1): the closure, then the
+        // after-closure hooks and clipping, on every evaluation.
+        auto wrapped = [&]() -> torch::Tensor {
+            torch::Tensor loss = closure();
+            after_closure();
+            if (ctx_.multi_eval_optimizer && !loss.defined()) {
+                // torch's LBFGS does float(closure()) (spec Z-5)
+                throw LightningError("TypeError",
+                                     "float() argument must be a string or a real number, not 'NoneType' "
+                                     "(LBFGS needs a loss from every closure call, but training_step returned None)");
+            }
+            return loss;
+        };
+        const torch::Tensor returned = ctx_.optimizer.step(wrapped);
+        double update_sq = 0.0;
+        for (std::size_t k = 0; k < params.size(); ++k) {
+            const double d = fast_diff_norm(params[k].second, ctx_.before_step[k]);
+            update_sq += d * d;
+        }
+        p.update_norm = std::sqrt(update_sq);
+        p.lr = learning_rate(ctx_.optimizer);
+        p.closure_calls = closure.calls();
+        if (returned.defined() && returned.numel() == 1) p.step_return = returned.item<double>();
+    });
+    (void)batch_idx;
+}
+
+BatchResult AutomaticOptimization::run(const torch::Tensor& x, const torch::Tensor& y,
+                                       std::int64_t batch_idx, bool is_last) {
+    const std::int64_t n = ctx_.config.trainer.accumulate_grad_batches;
+    Observer& obs = ctx_.observer;
+    BatchResult out;
+    Closure closure = make_closure(x, y, batch_idx, out.output);
+    // accumulate unless this batch ends its window or is the epoch's last.
+    const bool should_accumulate = (batch_idx + 1) % n != 0 && !is_last;
+    if (should_accumulate) {
+        const std::string why = "optimizer.step skipped: accumulating, " + window_text(batch_idx, n) +
+                                "; the loop calls the closure directly";
+        obs.skip(Stage::optimizer_step, why);
+        closure();
+        const std::string after = "skipped: no optimizer step on an accumulating batch";
+        obs.skip(Stage::on_before_optimizer_step, "on_before_optimizer_step " + after);
+        obs.skip(Stage::configure_gradient_clipping, "gradient clipping " + after);
+    } else {
+        optimizer_step(closure, batch_idx);
+        ++ctx_.global_step;  // counted when the optimizer_step hook returns
+        obs.pos.global_step = ctx_.global_step;
+    }
+    obs.pos.call = 0;
+    out.stepped = !should_accumulate;
+    out.closure_calls = closure.calls();
+    out.result = closure.consume_result();  // C-6
+    return out;
+}
+
+}  // namespace stepwise

@@ -1,0 +1,133 @@
+#include "data.h"
+
+#include <torch/serialize.h>
+#include <torch/torch.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+
+#include "errors.h"
+
+namespace stepwise {
+
+namespace {
+
+torch::Tensor tensor_entry(const c10::impl::GenericDict& dict, const std::string& key,
+                           const std::string& path) {
+    for (const auto& item : dict) {
+        if (item.key().isString() && item.key().toStringRef() == key) {
+            if (!item.value().isTensor())
+                throw LoadError("data", path + ": \"" + key + "\" must be a tensor, got " +
+                                            item.value().tagKind());
+            return item.value().toTensor();
+        }
+    }
+    throw LoadError("data", path + ": no \"" + key +
+                                "\" entry (save the data with torch.save({\"x\": X, \"y\": Y}, path))");
+}
+
+Dataset load_file(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw LoadError("data", path + ": cannot open the data file");
+    std::vector<char> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (bytes.empty()) throw LoadError("data", path + ": the data file is empty");
+    c10::IValue value;
+    try {
+        value = torch::pickle_load(bytes);
+    } catch (const c10::Error& e) {
+        std::string what = e.what_without_backtrace();
+        what = what.substr(0, what.find('\n'));
+        throw LoadError("data", path + ": not a file written by torch.save (" + what + ")");
+    } catch (const std::exception& e) {
+        throw LoadError("data", path + ": not a file written by torch.save (" + std::string(e.what()) + ")");
+    }
+    if (!value.isGenericDict())
+        throw LoadError("data", path + ": expected a dict {\"x\": X, \"y\": Y}, got " + value.tagKind());
+    const auto dict = value.toGenericDict();
+    Dataset d{tensor_entry(dict, "x", path), tensor_entry(dict, "y", path)};
+    if (d.x.dim() == 0 || d.y.dim() == 0)
+        throw LoadError("data", path + ": x and y need a first (sample) dimension");
+    if (d.x.size(0) != d.y.size(0))
+        throw LoadError("data", path + ": x has " + std::to_string(d.x.size(0)) + " samples but y has " +
+                                    std::to_string(d.y.size(0)));
+    if (d.x.size(0) == 0) throw LoadError("data", path + ": the data set has no samples");
+    return d;
+}
+
+}  // namespace
+
+Dataset synthetic_dataset(const DataSpec& spec, std::int64_t seed, torch::ScalarType dtype) {
+    auto gen = at::detail::createCPUGenerator(static_cast<std::uint64_t>(seed));
+    const auto f64 = torch::TensorOptions().dtype(torch::kFloat64);
+    const std::int64_t n = spec.samples;
+    Dataset d;
+    if (spec.synthetic == "linear") {
+        d.x = torch::randn({n, spec.features}, gen, f64);
+        // Fixed, readable generating weights: 1.5, -2, 0.5, 3, 1.5, -2, ... and bias 0.7.
+        const double pattern[] = {1.5, -2.0, 0.5, 3.0};
+        auto w = torch::empty({spec.features, 1}, f64);
+        for (std::int64_t i = 0; i < spec.features; ++i) w[i][0] = pattern[i % 4];
+        d.y = d.x.matmul(w) + 0.7 + spec.noise * torch::randn({n, 1}, gen, f64);
+    } else if (spec.synthetic == "spiral") {
+        const std::int64_t half = n / 2;
+        auto label = torch::cat({torch::zeros({half}, f64), torch::ones({n - half}, f64)});
+        auto t = torch::cat({torch::linspace(0.0, 1.0, half, f64), torch::linspace(0.0, 1.0, n - half, f64)});
+        auto r = 0.2 + 0.8 * t;
+        auto angle = t * 3.0 * M_PI + label * M_PI;
+        d.x = torch::stack({r * torch::cos(angle), r * torch::sin(angle)}, 1) +
+              spec.noise * torch::randn({n, 2}, gen, f64);
+        d.y = label.unsqueeze(1);
+    } else {  // moons
+        const std::int64_t half = n / 2;
+        auto a = torch::linspace(0.0, M_PI, half, f64);
+        auto b = torch::linspace(0.0, M_PI, n - half, f64);
+        auto upper = torch::stack({torch::cos(a), torch::sin(a)}, 1);
+        auto lower = torch::stack({1.0 - torch::cos(b), 0.5 - torch::sin(b)}, 1);
+        d.x = torch::cat({upper, lower}) + spec.noise * torch::randn({n, 2}, gen, f64);
+        d.y = torch::cat({torch::zeros({half, 1}, f64), torch::ones({n - half, 1}, f64)});
+    }
+    if (spec.synthetic != "linear") {
+        // interleave the classes so that sequential batches see both
+        auto order = torch::randperm(n, gen, torch::TensorOptions().dtype(torch::kInt64));
+        d.x = d.x.index_select(0, order);
+        d.y = d.y.index_select(0, order);
+    }
+    d.x = d.x.to(dtype).contiguous();
+    d.y = d.y.to(dtype).contiguous();
+    return d;
+}
+
+Dataset load_dataset(const RunConfig& config, torch::ScalarType model_dtype) {
+    if (config.data.kind == DataSpec::Kind::file) return load_file(resolve_path(config, config.data.path));
+    torch::ScalarType dtype = model_dtype;
+    if (config.data.dtype == "float32") dtype = torch::kFloat32;
+    if (config.data.dtype == "float64") dtype = torch::kFloat64;
+    return synthetic_dataset(config.data, config.seed, dtype);
+}
+
+DataLoader::DataLoader(Dataset data, std::int64_t batch_size, bool shuffle, bool drop_last,
+                       std::int64_t seed)
+    : data_(std::move(data)), batch_size_(batch_size), shuffle_(shuffle), drop_last_(drop_last), seed_(seed) {}
+
+std::int64_t DataLoader::size() const {
+    const std::int64_t n = data_.x.size(0);
+    return drop_last_ ? n / batch_size_ : (n + batch_size_ - 1) / batch_size_;
+}
+
+std::pair<torch::Tensor, torch::Tensor> DataLoader::batch(std::int64_t epoch, std::int64_t i) {
+    const std::int64_t n = data_.x.size(0);
+    const std::int64_t start = i * batch_size_;
+    const std::int64_t end = std::min(start + batch_size_, n);
+    if (!shuffle_) return {data_.x.slice(0, start, end), data_.y.slice(0, start, end)};
+    if (perm_epoch_ != epoch) {
+        auto gen = at::detail::createCPUGenerator(static_cast<std::uint64_t>(seed_) * 1000003ULL +
+                                                  static_cast<std::uint64_t>(epoch));
+        perm_ = torch::randperm(n, gen, torch::TensorOptions().dtype(torch::kInt64));
+        perm_epoch_ = epoch;
+    }
+    const auto idx = perm_.slice(0, start, end);
+    return {data_.x.index_select(0, idx), data_.y.index_select(0, idx)};
+}
+
+}  // namespace stepwise

@@ -1,0 +1,80 @@
+#pragma once
+// The loops, composed as Lightning composes them: fit loop -> epoch loop -> automatic optimization
+// -> closure. All run on the session's worker thread.
+
+#include <torch/optim.h>
+
+#include <cstdint>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "closure.h"
+#include "data.h"
+#include "observer.h"
+#include "optimization.h"
+#include "stepwise/run_config.h"
+#include "training_module.h"
+
+namespace stepwise {
+
+/// What the loops share: the Trainer's arguments, the module, the data, the optimizer, the counters.
+struct LoopContext {
+    const RunConfig& config;
+    TrainingModule& module;
+    DataLoader& data;
+    torch::optim::Optimizer& optimizer;
+    Observer& observer;
+    bool multi_eval_optimizer = false;  ///< LBFGS: step() converts every closure result to float
+    ClipSettings clip;
+    std::int64_t global_step = 0;  ///< optimizer.step.total.completed (A-4)
+    std::set<std::string> graph_extras_noted;  ///< extras already reported as holding a graph
+    std::vector<torch::Tensor> before_step;    ///< parameter copies for the update norm
+};
+
+/// What the automatic optimization hands back for one batch.
+struct BatchResult {
+    bool stepped = false;
+    int closure_calls = 0;
+    ClosureResult result;
+    OutputDescription output;  ///< the last training_step output, described
+};
+
+/// _AutomaticOptimization.run: accumulate (call the closure) or optimizer.step(wrapped closure).
+class AutomaticOptimization {
+public:
+    explicit AutomaticOptimization(LoopContext& ctx) : ctx_(ctx) {}
+    /// `is_last`: the final batch of the epoch.
+    BatchResult run(const torch::Tensor& x, const torch::Tensor& y, std::int64_t batch_idx, bool is_last);
+
+private:
+    Closure make_closure(const torch::Tensor& x, const torch::Tensor& y, std::int64_t batch_idx,
+                         OutputDescription& last_output);
+    ClosureResult training_step(const torch::Tensor& x, const torch::Tensor& y, std::int64_t batch_idx,
+                                OutputDescription& last_output);
+    void optimizer_step(Closure& closure, std::int64_t batch_idx);
+    void after_closure();  ///< on_before_optimizer_step, then configure_gradient_clipping
+
+    LoopContext& ctx_;
+};
+
+/// _TrainingEpochLoop over one epoch, then _FitLoop over epochs.
+class FitLoop {
+public:
+    explicit FitLoop(LoopContext& ctx) : ctx_(ctx) {}
+    /// Batches per epoch after limit_train_batches.
+    std::int64_t num_training_batches() const;
+    void run();
+
+private:
+    bool max_steps_reached() const;
+    void run_epoch(std::int64_t epoch);
+    void run_batch(std::int64_t epoch, std::int64_t batch_idx, bool is_last);
+
+    LoopContext& ctx_;
+};
+
+/// Human description of a training_step output and how Lightning classifies it.
+OutputDescription describe_output(const c10::IValue& output);
+
+}  // namespace stepwise

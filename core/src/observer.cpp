@@ -1,0 +1,92 @@
+#include "observer.h"
+
+#include <c10/util/Exception.h>
+#include <torch/csrc/jit/frontend/error_report.h>
+
+#include "errors.h"
+#include "stepwise/run_config.h"
+
+namespace stepwise {
+
+void describe_current_exception(std::string& type, std::string& message) {
+    try {
+        throw;
+    } catch (const StageFailure& e) {
+        type = e.type;
+        message = e.what();
+    } catch (const LightningError& e) {
+        type = e.type;
+        message = e.what();
+    } catch (const ConfigError& e) {
+        type = e.exception_type;
+        message = e.what();
+    } catch (const torch::jit::ErrorReport& e) {
+        type = "RuntimeError";
+        message = e.what();
+    } catch (const c10::Error& e) {
+        // torch raises RuntimeError for these; the C++ backtrace helps nobody here.
+        type = "RuntimeError";
+        message = e.what_without_backtrace();
+    } catch (const std::exception& e) {
+        type = "RuntimeError";
+        message = e.what();
+    } catch (...) {
+        type = "RuntimeError";
+        message = "unknown error";
+    }
+}
+
+Event Observer::make(EventType type) const {
+    Event e;
+    e.type = type;
+    e.epoch = pos.epoch;
+    e.batch_idx = pos.batch_idx;
+    e.global_step = pos.global_step;
+    e.call = pos.call;
+    e.depth = pos.depth;
+    return e;
+}
+
+void Observer::emit(Event event) { emit_(std::move(event)); }
+
+std::uint64_t Observer::enter(Stage stage) {
+    Event e = make(EventType::stage_enter);
+    e.stage = stage;
+    e.instance = ++next_instance_;
+    const auto instance = e.instance;
+    emit_(std::move(e));
+    gate_.check(Boundary{stage, pos.epoch, pos.batch_idx, pos.call}, on_hold_);
+    return instance;
+}
+
+void Observer::exit(Stage stage, std::uint64_t instance, Outcome outcome, std::string reason,
+                    std::int64_t duration_ns, StagePayload payload, const LoopPosition& at) {
+    Event e = make(EventType::stage_exit);
+    e.epoch = at.epoch;
+    e.batch_idx = at.batch_idx;
+    e.global_step = at.global_step;
+    e.call = at.call;
+    e.depth = at.depth;
+    e.stage = stage;
+    e.instance = instance;
+    e.outcome = outcome;
+    e.reason = std::move(reason);
+    e.duration_ns = duration_ns;
+    e.payload = std::move(payload);
+    emit_(std::move(e));
+}
+
+void Observer::skip(Stage stage, const std::string& reason) {
+    const LoopPosition at = pos;
+    const auto instance = enter(stage);
+    exit(stage, instance, Outcome::skipped, reason, 0, {}, at);
+}
+
+void Observer::warning(const std::string& message, const std::string& source) {
+    Event e = make(EventType::warning);
+    e.message = message;
+    e.source = source;
+    emit_(std::move(e));
+}
+
+}  // namespace stepwise

@@ -1,0 +1,89 @@
+#pragma once
+// The one observation point every stage boundary calls: it emits the stage's events and asks the
+// step gate whether the loop may go on. Used only on the worker thread.
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <utility>
+
+#include "errors.h"
+#include "stepwise/events.h"
+#include "stepwise/step_gate.h"
+
+namespace stepwise {
+
+/// Where the loop is; the loops update it, every event copies it.
+struct LoopPosition {
+    std::int64_t epoch = 0;
+    std::int64_t batch_idx = -1;
+    std::int64_t global_step = 0;
+    int call = 0;   ///< closure call within the batch, 1-based; 0 outside
+    int depth = 0;  ///< 1 while inside optimizer_step
+};
+
+class Observer {
+public:
+    using Emit = std::function<void(Event)>;
+    Observer(Emit emit, StepGate& gate, StepGate::HoldCallback on_hold)
+        : emit_(std::move(emit)), gate_(gate), on_hold_(std::move(on_hold)) {}
+
+    LoopPosition pos;
+
+    /// Runs `body(payload)` as `stage`: stage_enter, gate, body, stage_exit (ran, or failed with
+    /// the error, which is rethrown as StageFailure naming the innermost failing stage).
+    template <class Body>
+    void run(Stage stage, Body&& body);
+
+    /// Reports a stage that does not run this time, with the reason in words. The gate is asked
+    /// too, so stepping stage by stage visits skipped stages as well.
+    void skip(Stage stage, const std::string& reason);
+
+    void warning(const std::string& message, const std::string& source);
+    void emit(Event event);
+
+private:
+    std::uint64_t enter(Stage stage);
+    void exit(Stage stage, std::uint64_t instance, Outcome outcome, std::string reason,
+              std::int64_t duration_ns, StagePayload payload, const LoopPosition& at);
+    Event make(EventType type) const;
+
+    Emit emit_;
+    StepGate& gate_;
+    StepGate::HoldCallback on_hold_;
+    std::uint64_t next_instance_ = 0;
+};
+
+template <class Body>
+void Observer::run(Stage stage, Body&& body) {
+    const LoopPosition at = pos;
+    const std::uint64_t instance = enter(stage);
+    StagePayload payload;
+    const auto start = std::chrono::steady_clock::now();
+    auto elapsed = [&] {
+        return std::chrono::duration_cast<std::chrono::nanoseconds>(
+                   std::chrono::steady_clock::now() - start)
+            .count();
+    };
+    try {
+        body(payload);
+    } catch (const StopRequested&) {
+        exit(stage, instance, Outcome::skipped, "stopped by request", elapsed(), {}, at);
+        throw;
+    } catch (...) {
+        std::string type, message, where = stage_name(stage);
+        describe_current_exception(type, message);
+        try {
+            throw;
+        } catch (const StageFailure& inner) {
+            where = inner.stage;
+        } catch (...) {
+        }
+        exit(stage, instance, Outcome::failed, message, elapsed(), std::move(payload), at);
+        throw StageFailure(where, type, message);
+    }
+    exit(stage, instance, Outcome::ran, {}, elapsed(), std::move(payload), at);
+}
+
+}  // namespace stepwise

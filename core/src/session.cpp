@@ -1,0 +1,196 @@
+#include "stepwise/session.h"
+
+#include <torch/torch.h>
+
+#include <atomic>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "data.h"
+#include "errors.h"
+#include "loops.h"
+#include "observer.h"
+#include "optimization.h"
+#include "stepwise/lessons.h"
+#include "training_module.h"
+
+namespace stepwise {
+
+const char* version() { return "0.1.0"; }
+
+const char* session_state_name(SessionState state) {
+    switch (state) {
+        case SessionState::created: return "created";
+        case SessionState::loading: return "loading";
+        case SessionState::running: return "running";
+        case SessionState::paused: return "paused";
+        case SessionState::finished: return "finished";
+        case SessionState::stopped: return "stopped";
+        case SessionState::failed: return "failed";
+    }
+    return "?";
+}
+
+namespace {
+std::atomic<std::uint64_t> g_next_run_id{1};
+
+std::string read_text(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw LoadError("model", path + ": cannot open the model source file");
+    std::stringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
+TrainingModule load_module(const RunConfig& config) {
+    switch (config.model.kind) {
+        case ModelSpec::Kind::torchscript:
+            return TrainingModule::load_torchscript(resolve_path(config, config.model.path));
+        case ModelSpec::Kind::source: {
+            const std::string path = resolve_path(config, config.model.path);
+            return TrainingModule::compile_source(read_text(path), path, config.seed);
+        }
+        case ModelSpec::Kind::lesson: break;
+    }
+    const Lesson* lesson = find_lesson(config.model.lesson);
+    if (!lesson) {
+        std::string names;
+        for (const auto& l : lessons()) names += (names.empty() ? "" : ", ") + l.name;
+        throw ConfigError("model.lesson: no built-in lesson \"" + config.model.lesson + "\" (lessons: " + names + ")");
+    }
+    return TrainingModule::compile_source(lesson->source, "lesson:" + lesson->name + ".stepwise", config.seed);
+}
+}  // namespace
+
+struct TrainingSession::Worker {
+    std::thread thread;
+};
+
+TrainingSession::TrainingSession(RunConfig config, SessionOptions options)
+    : config_(std::move(config)),
+      options_(std::move(options)),
+      run_id_(g_next_run_id.fetch_add(1)),
+      gate_(options_.start_paused),
+      worker_(std::make_unique<Worker>()) {}
+
+TrainingSession::~TrainingSession() {
+    gate_.stop();
+    if (worker_->thread.joinable()) worker_->thread.join();
+}
+
+void TrainingSession::start() {
+    if (state_.load() != SessionState::created) return;
+    state_ = SessionState::loading;
+    worker_->thread = std::thread([this] { run_worker(); });
+}
+
+void TrainingSession::run_blocking() {
+    if (state_.load() != SessionState::created) return;
+    state_ = SessionState::loading;
+    run_worker();
+}
+
+bool TrainingSession::ended() const {
+    const auto s = state_.load();
+    return s == SessionState::finished || s == SessionState::stopped || s == SessionState::failed;
+}
+
+bool TrainingSession::wait_finished(std::chrono::milliseconds timeout) {
+    std::unique_lock<std::mutex> lock(finished_mutex_);
+    return finished_cv_.wait_for(lock, timeout, [this] { return ended(); });
+}
+
+void TrainingSession::emit(Event event) {
+    event.run_id = run_id_;
+    event.seq = next_seq_++;
+    if (options_.listener) options_.listener(event);
+    if (options_.buffer_events) buffer_.push(std::move(event));
+}
+
+void TrainingSession::run_worker() {
+    Observer observer([this](Event e) { emit(std::move(e)); }, gate_,
+                      [this](const Boundary&, bool held) {
+                          state_ = held ? SessionState::paused : SessionState::running;
+                          Event e;
+                          e.type = held ? EventType::paused : EventType::resumed;
+                          emit(std::move(e));
+                      });
+    std::string status = "finished";
+    SessionState final_state = SessionState::finished;
+    std::int64_t global_step = 0;
+    std::optional<ParameterSnapshot> final_params;
+    auto report_error = [&](const std::string& type, const std::string& message, const std::string& where) {
+        Event e;
+        e.type = EventType::error;
+        e.epoch = observer.pos.epoch;
+        e.batch_idx = observer.pos.batch_idx;
+        e.global_step = observer.pos.global_step;
+        e.exception_type = type;
+        e.message = message;
+        e.where = where;
+        emit(std::move(e));
+        status = "failed";
+        final_state = SessionState::failed;
+    };
+    std::string stage_where = "config";
+    try {
+        torch::NoGradGuard no_grad_outside_closures;  // grad mode comes on inside the closure only
+        stage_where = "model";
+        TrainingModule module = load_module(config_);
+        stage_where = "data";
+        DataLoader data(load_dataset(config_, module.dtype()), config_.batch_size, config_.shuffle,
+                        config_.drop_last, config_.seed);
+        stage_where = "config";
+        auto optimizer = make_optimizer(config_.optimizer, module.parameter_tensors());
+        LoopContext ctx{config_, module, data, *optimizer, observer, false, {}, 0, {}, {}};
+        ctx.multi_eval_optimizer = config_.optimizer.name == "lbfgs";
+        ctx.clip = resolve_clipping(config_.trainer);
+        FitLoop fit(ctx);
+
+        Event start;
+        start.type = EventType::run_start;
+        start.config_json = to_json(config_);
+        start.parameters = snapshot(module.parameters());
+        start.total_batches_per_epoch = fit.num_training_batches();
+        emit(std::move(start));
+        state_ = SessionState::running;
+        stage_where = "training";
+        try {
+            fit.run();
+        } catch (const StopRequested&) {
+            status = "stopped";
+            final_state = SessionState::stopped;
+        } catch (const StageFailure& f) {
+            report_error(f.type, f.what(), f.stage);
+        }
+        global_step = ctx.global_step;
+        final_params = snapshot(module.parameters());
+    } catch (const StopRequested&) {
+        status = "stopped";
+        final_state = SessionState::stopped;
+    } catch (const LoadError& e) {
+        report_error("LoadError", e.what(), e.where);
+    } catch (const ConfigError& e) {
+        report_error(e.exception_type, e.what(), "config");
+    } catch (...) {
+        std::string type, message;
+        describe_current_exception(type, message);
+        report_error(type, message, stage_where);
+    }
+    Event end;
+    end.type = EventType::run_end;
+    end.epoch = observer.pos.epoch;
+    end.batch_idx = observer.pos.batch_idx;
+    end.global_step = global_step;
+    end.status = status;
+    end.parameters = std::move(final_params);
+    emit(std::move(end));
+    {
+        std::lock_guard<std::mutex> lock(finished_mutex_);
+        state_ = final_state;
+    }
+    finished_cv_.notify_all();
+}
+
+}  // namespace stepwise

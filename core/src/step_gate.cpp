@@ -1,0 +1,115 @@
+#include "stepwise/step_gate.h"
+
+namespace stepwise {
+
+StepGate::StepGate(bool start_paused) : mode_(start_paused ? Mode::paused : Mode::running) {}
+
+void StepGate::pause() {
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        mode_ = Mode::paused;
+        ++command_;
+    }
+    changed_.notify_all();
+}
+
+void StepGate::resume() {
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        mode_ = Mode::running;
+        ++command_;
+    }
+    changed_.notify_all();
+}
+
+void StepGate::step(StepKind kind) {
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        mode_ = Mode::stepping;
+        step_kind_ = kind;
+        step_origin_ = last_boundary_;
+        ++command_;
+    }
+    changed_.notify_all();
+}
+
+void StepGate::stop() {
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        stop_ = true;
+        ++command_;
+    }
+    changed_.notify_all();
+}
+
+void StepGate::set_delay(std::chrono::milliseconds per_stage) {
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        delay_ = per_stage < std::chrono::milliseconds(0) ? std::chrono::milliseconds(0) : per_stage;
+        ++command_;
+    }
+    changed_.notify_all();
+}
+
+StepGate::Mode StepGate::mode() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return mode_;
+}
+
+bool StepGate::stop_requested() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return stop_;
+}
+
+bool StepGate::holding() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return holding_;
+}
+
+void StepGate::throw_if_stopped() const {
+    if (stop_requested()) throw StopRequested();
+}
+
+// Called with the lock held. A step command was given while the worker stood at step_origin_;
+// every later boundary is a candidate to hold at.
+bool StepGate::should_hold(const Boundary& here) const {
+    if (mode_ == Mode::paused) return true;
+    if (mode_ == Mode::running) return false;
+    switch (step_kind_) {
+        case StepKind::stage: return true;
+        case StepKind::closure_call:
+            return here.stage == Stage::training_step || here.stage == Stage::on_train_batch_end;
+        case StepKind::batch: return here.stage == Stage::on_train_batch_start;
+        case StepKind::epoch:
+            return here.stage == Stage::on_train_batch_start && here.epoch != step_origin_.epoch;
+    }
+    return true;
+}
+
+void StepGate::check(const Boundary& here, const HoldCallback& on_hold) {
+    std::unique_lock<std::mutex> lock(mutex_);
+    if (stop_) throw StopRequested();
+    last_boundary_ = here;
+
+    if (mode_ == Mode::running && delay_.count() > 0) {
+        // Teaching animation: linger at each boundary, but wake at once for any command.
+        const auto seen = command_;
+        changed_.wait_for(lock, delay_, [&] { return command_ != seen; });
+        if (stop_) throw StopRequested();
+    }
+    if (!should_hold(here)) return;
+
+    mode_ = Mode::paused;
+    holding_ = true;
+    lock.unlock();
+    if (on_hold) on_hold(here, true);
+    lock.lock();
+    changed_.wait(lock, [&] { return stop_ || mode_ != Mode::paused; });
+    holding_ = false;
+    const bool stopping = stop_;
+    lock.unlock();
+    if (on_hold) on_hold(here, false);
+    if (stopping) throw StopRequested();
+}
+
+}  // namespace stepwise

@@ -1,0 +1,162 @@
+#include "tensor_utils.h"
+
+#include <cmath>
+#include <sstream>
+
+namespace stepwise {
+
+std::string dtype_name(torch::ScalarType type) {
+    switch (type) {
+        case torch::kFloat32: return "float32";
+        case torch::kFloat64: return "float64";
+        case torch::kFloat16: return "float16";
+        case torch::kBFloat16: return "bfloat16";
+        case torch::kInt64: return "int64";
+        case torch::kInt32: return "int32";
+        case torch::kInt16: return "int16";
+        case torch::kInt8: return "int8";
+        case torch::kUInt8: return "uint8";
+        case torch::kBool: return "bool";
+        default: return c10::toString(type);
+    }
+}
+
+namespace {
+
+ValueDescription describe_tensor(const torch::Tensor& t) {
+    ValueDescription d;
+    d.kind = "tensor";
+    if (!t.defined()) {
+        d.kind = "none";
+        d.text = "None";
+        return d;
+    }
+    d.shape = t.sizes().vec();
+    d.dtype = dtype_name(t.scalar_type());
+    d.requires_grad = t.requires_grad();
+    if (t.grad_fn()) d.grad_fn = t.grad_fn()->name();
+    if (t.numel() == 1 && !t.is_complex()) d.value = t.detach().item<double>();
+    std::ostringstream text;
+    text << "tensor(" << d.dtype << ", shape [";
+    for (std::size_t i = 0; i < d.shape.size(); ++i) text << (i ? ", " : "") << d.shape[i];
+    text << "])";
+    d.text = text.str();
+    return d;
+}
+
+std::string short_repr(const c10::IValue& v) {
+    std::ostringstream out;
+    out << v;
+    std::string s = out.str();
+    if (s.size() > 120) s = s.substr(0, 117) + "...";
+    return s;
+}
+
+}  // namespace
+
+ValueDescription describe_value(const c10::IValue& v) {
+    if (v.isTensor()) return describe_tensor(v.toTensor());
+    ValueDescription d;
+    if (v.isNone()) {
+        d.kind = "none";
+        d.text = "None";
+    } else if (v.isDouble()) {
+        d.kind = "float";
+        d.value = v.toDouble();
+    } else if (v.isInt()) {
+        d.kind = "int";
+        d.value = static_cast<double>(v.toInt());
+    } else if (v.isBool()) {
+        d.kind = "bool";
+        d.value = v.toBool() ? 1.0 : 0.0;
+    } else if (v.isString()) {
+        d.kind = "str";
+    } else if (v.isList()) {
+        d.kind = "list";
+    } else if (v.isTuple()) {
+        d.kind = "tuple";
+    } else if (v.isGenericDict()) {
+        d.kind = "dict";
+    } else {
+        d.kind = v.tagKind();
+    }
+    if (d.text.empty()) d.text = short_repr(v);
+    return d;
+}
+
+namespace {
+template <class T>
+double sum_squares(const T* p, std::int64_t n) {
+    double s = 0.0;
+    for (std::int64_t i = 0; i < n; ++i) s += static_cast<double>(p[i]) * static_cast<double>(p[i]);
+    return s;
+}
+template <class T>
+double sum_squared_diff(const T* a, const T* b, std::int64_t n) {
+    double s = 0.0;
+    for (std::int64_t i = 0; i < n; ++i) {
+        const double d = static_cast<double>(a[i]) - static_cast<double>(b[i]);
+        s += d * d;
+    }
+    return s;
+}
+bool plain(const torch::Tensor& t) {
+    return t.device().is_cpu() && t.is_contiguous() && !t.is_sparse() &&
+           (t.scalar_type() == torch::kFloat32 || t.scalar_type() == torch::kFloat64);
+}
+}  // namespace
+
+double fast_norm(const torch::Tensor& t) {
+    if (!plain(t)) return t.detach().norm().item<double>();
+    const auto n = t.numel();
+    if (t.scalar_type() == torch::kFloat64) return std::sqrt(sum_squares(t.data_ptr<double>(), n));
+    return std::sqrt(sum_squares(t.data_ptr<float>(), n));
+}
+
+double fast_diff_norm(const torch::Tensor& a, const torch::Tensor& b) {
+    if (!plain(a) || !plain(b) || a.scalar_type() != b.scalar_type())
+        return (a.detach() - b.detach()).norm().item<double>();
+    const auto n = a.numel();
+    if (a.scalar_type() == torch::kFloat64)
+        return std::sqrt(sum_squared_diff(a.data_ptr<double>(), b.data_ptr<double>(), n));
+    return std::sqrt(sum_squared_diff(a.data_ptr<float>(), b.data_ptr<float>(), n));
+}
+
+GradNorms grad_norms(const NamedTensors& params) {
+    GradNorms norms;
+    double total_sq = 0.0;
+    norms.per_parameter.reserve(params.size());
+    for (const auto& [name, p] : params) {
+        const auto& g = p.grad();
+        if (!g.defined()) {
+            norms.per_parameter.emplace_back(name, std::nullopt);
+            continue;
+        }
+        const double n = fast_norm(g);
+        total_sq += n * n;
+        norms.per_parameter.emplace_back(name, n);
+    }
+    norms.total = std::sqrt(total_sq);
+    return norms;
+}
+
+ParameterSnapshot snapshot(const NamedTensors& params) {
+    ParameterSnapshot snap;
+    std::int64_t total = 0;
+    for (const auto& [name, p] : params) total += p.numel();
+    snap.has_values = total <= kMaxSnapshotElements;
+    for (const auto& [name, p] : params) {
+        ParameterSnapshot::Entry entry;
+        entry.name = name;
+        entry.shape = p.sizes().vec();
+        if (snap.has_values) {
+            const auto flat = p.detach().to(torch::kFloat64).contiguous().view(-1);
+            const double* data = flat.data_ptr<double>();
+            entry.values.assign(data, data + flat.numel());
+        }
+        snap.parameters.push_back(std::move(entry));
+    }
+    return snap;
+}
+
+}  // namespace stepwise

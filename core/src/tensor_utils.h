@@ -1,0 +1,33 @@
+#pragma once
+// Turning torch values into the plain descriptions events carry, and cheap norms for the payloads.
+
+#include <ATen/core/ivalue.h>
+#include <torch/types.h>
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "stepwise/events.h"
+
+namespace stepwise {
+
+using NamedTensors = std::vector<std::pair<std::string, torch::Tensor>>;
+
+/// Any TorchScript value as a person reads it (kind, shape, dtype, grad_fn, value).
+ValueDescription describe_value(const c10::IValue& value);
+/// "float32", "float64", ...
+std::string dtype_name(torch::ScalarType type);
+
+/// 2-norm of a tensor's elements. Small contiguous CPU float tensors are summed directly: for the
+/// tiny models where observation overhead matters, a dispatcher call costs more than the sum.
+double fast_norm(const torch::Tensor& t);
+/// 2-norm of (a - b); same shapes.
+double fast_diff_norm(const torch::Tensor& a, const torch::Tensor& b);
+/// Gradient norms of the parameters: per parameter (nullopt where grad is None) and total.
+GradNorms grad_norms(const NamedTensors& params);
+
+/// Names, shapes and (up to kMaxSnapshotElements elements in all) values.
+ParameterSnapshot snapshot(const NamedTensors& params);
+
+}  // namespace stepwise

@@ -1,0 +1,121 @@
+#include "training_module.h"
+
+#include <torch/csrc/jit/frontend/error_report.h>
+#include <torch/torch.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "errors.h"
+#include "model_source.h"
+
+namespace stepwise {
+
+namespace {
+
+torch::Tensor initialise(const ParamDecl& decl, torch::ScalarType dtype, torch::Generator& gen) {
+    const auto options = torch::TensorOptions().dtype(dtype);
+    const auto& a = decl.args;
+    if (decl.init == "zeros") return torch::zeros(decl.shape, options);
+    if (decl.init == "ones") return torch::ones(decl.shape, options);
+    if (decl.init == "constant") return torch::full(decl.shape, a[0], options);
+    if (decl.init == "literal")
+        return torch::tensor(a, torch::TensorOptions().dtype(torch::kFloat64)).reshape(decl.shape).to(dtype);
+    auto t = torch::empty(decl.shape, options);
+    if (decl.init == "uniform") return t.uniform_(a[0], a[1], gen);
+    if (decl.init == "normal") return t.normal_(a[0], a[1], gen);
+    // linear(fan_in): nn.Linear's default, U(-1/sqrt(fan_in), 1/sqrt(fan_in))
+    const double bound = 1.0 / std::sqrt(a[0]);
+    return t.uniform_(-bound, bound, gen);
+}
+
+}  // namespace
+
+TrainingModule::TrainingModule(torch::jit::Module module, const std::string& origin)
+    : module_(std::move(module)) {
+    module_.train();
+    method_ = module_.find_method("training_step");
+    if (!method_)
+        throw LoadError("model", origin +
+                                     ": the module has no training_step method. In Python, mark it "
+                                     "with @torch.jit.export so torch.jit.script keeps it.");
+    // (batch, batch_idx) if it takes batch_idx or two arguments after self, else (batch,).
+    const auto& args = method_->function().getSchema().arguments();
+    const std::size_t after_self = args.empty() ? 0 : args.size() - 1;
+    if (after_self == 0)
+        throw LoadError("model", origin + ": training_step must take at least the batch argument");
+    bool named_batch_idx = false;
+    for (const auto& arg : args) named_batch_idx |= arg.name() == "batch_idx";
+    takes_batch_idx_ = named_batch_idx || after_self >= 2;
+    for (const auto& item : module_.named_parameters(/*recurse=*/true)) {
+        params_.emplace_back(item.name, item.value);
+    }
+    if (params_.empty()) throw LoadError("model", origin + ": the module has no parameters to train");
+}
+
+TrainingModule TrainingModule::load_torchscript(const std::string& path) {
+    if (!std::filesystem::exists(path))
+        throw LoadError("model", path + ": no such TorchScript file");
+    torch::jit::Module module;
+    try {
+        module = torch::jit::load(path);
+    } catch (const c10::Error& e) {
+        std::string what = e.what_without_backtrace();
+        const auto cut = what.find('\n');
+        if (cut != std::string::npos) what = what.substr(0, cut);
+        throw LoadError("model", path + ": not a TorchScript module file (torch.jit.load failed: " +
+                                     what + ")");
+    } catch (const std::exception& e) {
+        throw LoadError("model", path + ": not a TorchScript module file (" + std::string(e.what()) + ")");
+    }
+    return TrainingModule(std::move(module), path);
+}
+
+TrainingModule TrainingModule::compile_source(const std::string& text, const std::string& origin,
+                                              std::int64_t seed) {
+    const ParsedSource parsed = parse_model_source(text, origin);
+    const auto dtype = parsed.dtype == "float64" ? torch::kFloat64 : torch::kFloat32;
+    // A fresh compilation unit each time: a failed define leaves half-defined methods behind.
+    torch::jit::Module module("StepwiseModel");
+    auto gen = at::detail::createCPUGenerator(static_cast<std::uint64_t>(seed));
+    for (const auto& decl : parsed.params) {
+        torch::NoGradGuard no_grad;
+        module.register_parameter(decl.name, initialise(decl, dtype, gen).requires_grad_(true), false);
+    }
+    try {
+        module.define(parsed.code);
+    } catch (const torch::jit::ErrorReport& e) {
+        throw LoadError("model", format_compile_error(e.what(), origin));
+    } catch (const c10::Error& e) {
+        throw LoadError("model", format_compile_error(e.what_without_backtrace(), origin));
+    } catch (const std::exception& e) {
+        throw LoadError("model", format_compile_error(e.what(), origin));
+    }
+    // register_parameter keeps the tensor; make sure autograd tracks it (spec stack note).
+    for (const auto& item : module.named_parameters()) item.value.requires_grad_(true);
+    return TrainingModule(std::move(module), origin);
+}
+
+c10::IValue TrainingModule::training_step(const torch::Tensor& x, const torch::Tensor& y,
+                                          std::int64_t batch_idx) {
+    std::vector<c10::IValue> inputs;
+    inputs.reserve(2);
+    inputs.emplace_back(c10::ivalue::Tuple::create({x, y}));
+    if (takes_batch_idx_) inputs.emplace_back(batch_idx);
+    return (*method_)(std::move(inputs));
+}
+
+std::vector<torch::Tensor> TrainingModule::parameter_tensors() const {
+    std::vector<torch::Tensor> out;
+    out.reserve(params_.size());
+    for (const auto& p : params_) out.push_back(p.second);
+    return out;
+}
+
+torch::ScalarType TrainingModule::dtype() const {
+    for (const auto& p : params_)
+        if (p.second.is_floating_point()) return p.second.scalar_type();
+    return torch::kFloat32;
+}
+
+}  // namespace stepwise
