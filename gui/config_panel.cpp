@@ -25,13 +25,13 @@ namespace stepwise::gui {
 namespace {
 // Form labels, translated in retranslate() (QT_TR_NOOP marks them for lupdate).
 const char* const kLabels[] = {
-    QT_TR_NOOP("Model"), QT_TR_NOOP("Lesson"), QT_TR_NOOP("File"),
-    QT_TR_NOOP("Data"), QT_TR_NOOP("Generator"), QT_TR_NOOP("Samples"), QT_TR_NOOP("Features"),
-    QT_TR_NOOP("Noise"), QT_TR_NOOP("Data file"),
-    QT_TR_NOOP("Optimizer"),
-    QT_TR_NOOP("batch_size"), QT_TR_NOOP("shuffle"), QT_TR_NOOP("seed"), QT_TR_NOOP("max_epochs"),
-    QT_TR_NOOP("max_steps"), QT_TR_NOOP("accumulate_grad_batches"), QT_TR_NOOP("gradient_clip_val"),
-    QT_TR_NOOP("gradient_clip_algorithm"), QT_TR_NOOP("zero_grad"),
+    QT_TRANSLATE_NOOP("stepwise::gui::ConfigPanel", "Model"), QT_TRANSLATE_NOOP("stepwise::gui::ConfigPanel", "Lesson"), QT_TRANSLATE_NOOP("stepwise::gui::ConfigPanel", "File"),
+    QT_TRANSLATE_NOOP("stepwise::gui::ConfigPanel", "Data"), QT_TRANSLATE_NOOP("stepwise::gui::ConfigPanel", "Generator"), QT_TRANSLATE_NOOP("stepwise::gui::ConfigPanel", "Samples"), QT_TRANSLATE_NOOP("stepwise::gui::ConfigPanel", "Features"),
+    QT_TRANSLATE_NOOP("stepwise::gui::ConfigPanel", "Noise"), QT_TRANSLATE_NOOP("stepwise::gui::ConfigPanel", "Data file"),
+    QT_TRANSLATE_NOOP("stepwise::gui::ConfigPanel", "Optimizer"),
+    QT_TRANSLATE_NOOP("stepwise::gui::ConfigPanel", "batch_size"), QT_TRANSLATE_NOOP("stepwise::gui::ConfigPanel", "shuffle"), QT_TRANSLATE_NOOP("stepwise::gui::ConfigPanel", "seed"), QT_TRANSLATE_NOOP("stepwise::gui::ConfigPanel", "max_epochs"),
+    QT_TRANSLATE_NOOP("stepwise::gui::ConfigPanel", "max_steps"), QT_TRANSLATE_NOOP("stepwise::gui::ConfigPanel", "accumulate_grad_batches"), QT_TRANSLATE_NOOP("stepwise::gui::ConfigPanel", "gradient_clip_val"),
+    QT_TRANSLATE_NOOP("stepwise::gui::ConfigPanel", "gradient_clip_algorithm"), QT_TRANSLATE_NOOP("stepwise::gui::ConfigPanel", "zero_grad"),
 };
 
 QSpinBox* spin(QWidget* parent, int min, int max)
@@ -432,6 +432,9 @@ std::optional<RunConfig> ConfigPanel::validatedConfig()
         // The round trip runs every check the engine runs on a config file.
         RunConfig config = parse_run_config(to_json(edited), edited.base_dir, "configuration panel");
         config.base_dir = edited.base_dir;
+        // Text from the source editor is not part of the JSON form: carry it over.
+        if (config.model.kind == ModelSpec::Kind::source && edited.model.path == m_base.model.path)
+            config.model.inline_source = m_base.model.inline_source;
         m_error->hide();
         return config;
     } catch (const ConfigError& error) {

@@ -214,14 +214,16 @@ void MainWindow::wire()
         if (path.endsWith(QLatin1String(".stepwise")) && file.open(QIODevice::ReadOnly))
             m_source->setSource(QString::fromUtf8(file.readAll()), path, QFileInfo(path).fileName());
     });
-    connect(m_source, &SourceEditor::applyRequested, this, [this](const QString& path) {
-        RunConfig config = m_config->editedConfig();
-        config.model.kind = ModelSpec::Kind::source;
-        config.model.path = path.toStdString();
-        config.model.lesson.clear();
-        m_config->setConfig(config);
-        if (const auto valid = m_config->validatedConfig())
-            startConfig(*valid);
+    connect(m_source, &SourceEditor::applyRequested, this, [this](const QString& text, const QString& name) {
+        // Validate the rest of the panel, then hand the text over as it stands in the editor.
+        auto config = m_config->validatedConfig();
+        if (!config)
+            return;
+        config->model.kind = ModelSpec::Kind::source;
+        config->model.path = name.toStdString();
+        config->model.inline_source = text.toStdString();
+        config->model.lesson.clear();
+        m_controller->start(*config);
     });
     connect(m_extras, &ExtrasView::plotToggled, m_plot, &LossPlot::setExtraPlotted);
     connect(m_log, &LogView::batchActivated, this, [this](qint64 serial) {
@@ -281,6 +283,9 @@ void MainWindow::showSourceFor(const RunConfig& config)
         if (const Lesson* lesson = find_lesson(config.model.lesson))
             m_source->setSource(QString::fromStdString(lesson->source), QString(),
                                 QString::fromStdString(lesson->name));
+    } else if (config.model.kind == ModelSpec::Kind::source && !config.model.inline_source.empty()) {
+        m_source->setSource(QString::fromStdString(config.model.inline_source), QString(),
+                            QFileInfo(QString::fromStdString(config.model.path)).completeBaseName());
     } else if (config.model.kind == ModelSpec::Kind::source) {
         const QString path = QString::fromStdString(resolve_path(config, config.model.path));
         QFile file(path);

@@ -6,14 +6,15 @@
 
 #include "pipeline_state.h"
 
+// The translation context of these sentences (a free function has no class of its own).
+struct NoneExplainer {
+    Q_DECLARE_TR_FUNCTIONS(NoneExplainer)
+};
+
 namespace stepwise::gui {
 
 namespace {
 
-QString tr(const char* text, const char* disambiguation = nullptr, int n = -1)
-{
-    return QCoreApplication::translate("stepwise::gui::NoneExplainer", text, disambiguation, n);
-}
 
 double numberOption(const RunConfig& config, const char* name)
 {
@@ -47,39 +48,39 @@ QString explainNoneBatch(const Event& batchEnd, const RunConfig& config,
     const int position = batchEnd.window_position;
     const bool firstInWindow = n == 1 || position <= 1;
     QStringList parts;
-    parts << tr("backward skipped");
+    parts << NoneExplainer::tr("backward skipped");
     if (!batchEnd.stepped) {
-        parts << tr("accumulating batch: no optimizer step on this batch");
+        parts << NoneExplainer::tr("accumulating batch: no optimizer step on this batch");
         if (!firstInWindow)
-            parts << tr("the window's earlier gradients stay in .grad");
+            parts << NoneExplainer::tr("the window's earlier gradients stay in .grad");
         else
-            parts << tr("zero_grad cleared the gradients; later batches of the window accumulate as usual");
+            parts << NoneExplainer::tr("zero_grad cleared the gradients; later batches of the window accumulate as usual");
         return parts.join(QStringLiteral("; "));
     }
-    parts << tr("optimizer step still ran and global_step still advanced");
+    parts << NoneExplainer::tr("optimizer step still ran and global_step still advanced");
     if (!firstInWindow) {
-        parts << tr("it applied the gradients of the window's %n earlier batch(es), each scaled by 1/%1",
+        parts << NoneExplainer::tr("it applied the gradients of the window's %n earlier batch(es), each scaled by 1/%1",
                     nullptr, position - 1)
                      .arg(n);
     } else if (config.zero_grad_set_to_none) {
-        parts << tr("grads were set to None, so the optimizer skipped every parameter: weights unchanged");
+        parts << NoneExplainer::tr("grads were set to None, so the optimizer skipped every parameter: weights unchanged");
     } else if (optimizerMovesOnZeroGrads(config)) {
         const double momentum = numberOption(config, "momentum");
         const double decay = numberOption(config, "weight_decay");
         if (isAdamLike(config.optimizer.name))
-            parts << tr("with zero-filled grads %1's running averages still moved the weights")
+            parts << NoneExplainer::tr("with zero-filled grads %1's running averages still moved the weights")
                          .arg(QString::fromStdString(config.optimizer.name));
         else if (momentum > 0.0 && decay > 0.0)
-            parts << tr("with zero-filled grads momentum and weight decay still moved the weights");
+            parts << NoneExplainer::tr("with zero-filled grads momentum and weight decay still moved the weights");
         else if (momentum > 0.0)
-            parts << tr("with zero-filled grads momentum still moved the weights");
+            parts << NoneExplainer::tr("with zero-filled grads momentum still moved the weights");
         else
-            parts << tr("with zero-filled grads weight decay still shrank the weights");
+            parts << NoneExplainer::tr("with zero-filled grads weight decay still shrank the weights");
     } else {
-        parts << tr("grads were zero-filled and the optimizer has no momentum or weight decay: weights unchanged");
+        parts << NoneExplainer::tr("grads were zero-filled and the optimizer has no momentum or weight decay: weights unchanged");
     }
     if (updateNorm)
-        parts << tr("update norm %1").arg(formatNumber(*updateNorm));
+        parts << NoneExplainer::tr("update norm %1").arg(formatNumber(*updateNorm));
     return parts.join(QStringLiteral("; "));
 }
 

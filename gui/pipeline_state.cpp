@@ -6,6 +6,11 @@
 
 #include "stepwise/run_config.h"
 
+// The translation context of the pipeline's value texts.
+struct PipelineText {
+    Q_DECLARE_TR_FUNCTIONS(PipelineText)
+};
+
 namespace stepwise::gui {
 
 namespace {
@@ -27,10 +32,6 @@ bool insideClosure(Stage stage)
     }
 }
 
-QString trPipeline(const char* text)
-{
-    return QCoreApplication::translate("stepwise::gui::PipelineState", text);
-}
 
 }  // namespace
 
@@ -39,12 +40,12 @@ QString formatDuration(std::int64_t ns)
     if (ns < 0)
         return {};
     if (ns < 1000)
-        return trPipeline("%1 ns").arg(ns);
+        return PipelineText::tr("%1 ns").arg(ns);
     if (ns < 1000000)
-        return trPipeline("%1 µs").arg(double(ns) / 1e3, 0, 'f', ns < 10000 ? 1 : 0);
+        return PipelineText::tr("%1 µs").arg(double(ns) / 1e3, 0, 'f', ns < 10000 ? 1 : 0);
     if (ns < 1000000000)
-        return trPipeline("%1 ms").arg(double(ns) / 1e6, 0, 'f', ns < 10000000 ? 2 : 1);
-    return trPipeline("%1 s").arg(double(ns) / 1e9, 0, 'f', 2);
+        return PipelineText::tr("%1 ms").arg(double(ns) / 1e6, 0, 'f', ns < 10000000 ? 2 : 1);
+    return PipelineText::tr("%1 s").arg(double(ns) / 1e9, 0, 'f', 2);
 }
 
 QString formatNumber(double value)
@@ -125,19 +126,19 @@ void PipelineState::exitStage(const Event& event)
     const StagePayload& p = event.payload;
     if (event.stage == Stage::training_step) {
         if (p.loss_raw)
-            status.value = trPipeline("loss %1").arg(formatNumber(*p.loss_raw));
+            status.value = PipelineText::tr("loss %1").arg(formatNumber(*p.loss_raw));
         else if (event.outcome == Outcome::ran)
-            status.value = trPipeline("returned None");
+            status.value = PipelineText::tr("returned None");
         else
             status.value.clear();
     } else if (p.grad_norms) {
-        status.value = trPipeline("‖g‖ %1").arg(formatNumber(p.grad_norms->total));
+        status.value = PipelineText::tr("‖g‖ %1").arg(formatNumber(p.grad_norms->total));
     } else if (event.stage == Stage::optimizer_step) {
         if (p.update_norm) {
-            status.value = trPipeline("‖Δθ‖ %1").arg(formatNumber(*p.update_norm));
+            status.value = PipelineText::tr("‖Δθ‖ %1").arg(formatNumber(*p.update_norm));
             m_updateSummary = status.value;
             if (p.lr)
-                m_updateSummary += trPipeline(", lr %1").arg(formatNumber(*p.lr));
+                m_updateSummary += PipelineText::tr(", lr %1").arg(formatNumber(*p.lr));
         }
         if (event.outcome == Outcome::skipped)
             m_stepping = false;
@@ -146,10 +147,10 @@ void PipelineState::exitStage(const Event& event)
         if (event.outcome == Outcome::ran)
             ++m_optimizerSteps;
     } else if (event.stage == Stage::optimizer_zero_grad && !p.zero_grad_mode.empty()) {
-        status.value = p.zero_grad_mode == "set_to_none" ? trPipeline("set to None")
-                                                         : trPipeline("zero-filled");
+        status.value = p.zero_grad_mode == "set_to_none" ? PipelineText::tr("set to None")
+                                                         : PipelineText::tr("zero-filled");
     } else if (event.stage == Stage::configure_gradient_clipping && p.clip_val) {
-        status.value = trPipeline("clip %1 (%2)")
+        status.value = PipelineText::tr("clip %1 (%2)")
                            .arg(formatNumber(*p.clip_val))
                            .arg(QString::fromStdString(p.clip_algorithm));
     }

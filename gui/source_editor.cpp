@@ -9,7 +9,6 @@
 #include <QLabel>
 #include <QPainter>
 #include <QRegularExpression>
-#include <QStandardPaths>
 #include <QTextBlock>
 #include <QToolButton>
 #include <QVBoxLayout>
@@ -162,7 +161,7 @@ void SourceEditor::retranslate()
     m_openButton->setText(tr("Open…"));
     m_saveButton->setText(tr("Save"));
     m_applyButton->setText(tr("Run this source"));
-    m_applyButton->setToolTip(tr("Save the text and restart the session with it as the model"));
+    m_applyButton->setToolTip(tr("Restart the session with this text as the model (the file is not saved)"));
     if (!m_label.isEmpty())
         m_title->setText(tr("<b>%1</b>%2").arg(m_label.toHtmlEscaped(), isModified() ? tr(" (modified)") : QString()));
 }
@@ -271,19 +270,11 @@ void SourceEditor::open()
 
 void SourceEditor::apply()
 {
-    QString path = m_path;
-    if (path.isEmpty()) {
-        // A built-in lesson's source: keep the edited copy with the user's data, never in place.
-        const QString dir = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) +
-                            QStringLiteral("/sources");
-        QDir().mkpath(dir);
-        path = dir + QLatin1Char('/') + (m_label.isEmpty() ? QStringLiteral("model") : m_label) +
-               QStringLiteral(".stepwise");
-    }
-    if ((isModified() || path != m_path || !QFileInfo::exists(path)) && !save(path))
-        return;
+    // The engine compiles the text itself (ModelSpec::inline_source): no file needed, and a
+    // built-in lesson's source is never changed in place.
     clearError();
-    Q_EMIT applyRequested(path);
+    const QString name = m_path.isEmpty() ? m_label + QStringLiteral(".stepwise") : m_path;
+    Q_EMIT applyRequested(m_edit->toPlainText(), name);
 }
 
 }  // namespace stepwise::gui

@@ -56,8 +56,9 @@ public:
     static bool parseLocation(const QString& message, int* line, int* column);
 
 Q_SIGNALS:
-    /// The user wants to run this source: `path` holds the saved text.
-    void applyRequested(const QString& path);
+    /// The user wants to run this text; `name` names it in the engine's messages (its file path,
+    /// or the lesson's name).
+    void applyRequested(const QString& text, const QString& name);
     void saved(const QString& path);
 
 protected:

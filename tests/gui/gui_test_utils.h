@@ -99,6 +99,18 @@ public:
         return n;
     }
 
+    /// The run's errors and warnings, for failure messages.
+    QString describe() const
+    {
+        QStringList lines;
+        for (const Event& e : events)
+            if (e.type == EventType::error || e.type == EventType::warning || e.type == EventType::run_end)
+                lines << QStringLiteral("%1 %2 %3 %4")
+                             .arg(QString::fromLatin1(event_type_name(e.type)), QString::fromStdString(e.where),
+                                  QString::fromStdString(e.message), QString::fromStdString(e.status));
+        return lines.join(QLatin1Char('\n'));
+    }
+
     std::optional<Stage> current() const { return window->pipelineView()->state().current(); }
 
     Translator translator;

@@ -51,7 +51,7 @@ private Q_SLOTS:
     {
         test::Driver d;
         d.window->openDefault();
-        QVERIFY(d.waitHeld(0));
+        QVERIFY2(d.waitHeld(0), qPrintable(d.describe()));
         QCOMPARE(d.window->controller()->config().model.lesson, default_lesson().name);
         QVERIFY(d.window->runActions()->stepStage()->isEnabled());
         QVERIFY(d.window->runActions()->run()->isEnabled());
@@ -65,7 +65,7 @@ private Q_SLOTS:
         RunConfig config = lessonConfig("none_batches");
         config.trainer.max_epochs = 2;
         d.start(config);
-        QVERIFY(d.waitHeld(0));
+        QVERIFY2(d.waitHeld(0), qPrintable(d.describe()));
         d.window->runActions()->run()->trigger();
         QVERIFY(d.waitEnded());
         int noneBatches = 0;
@@ -101,7 +101,7 @@ private Q_SLOTS:
     {
         test::Driver d;
         d.open(QStringLiteral("none_batches"));
-        QVERIFY(d.waitHeld(0));
+        QVERIFY2(d.waitHeld(0), qPrintable(d.describe()));
         d.window->runActions()->run()->trigger();
         QVERIFY(d.waitEnded());
         QTableView* table = d.window->logView()->table();
@@ -122,7 +122,7 @@ private Q_SLOTS:
         RunConfig config = lessonConfig("tensor_return");
         config.trainer.max_epochs = 1000;
         d.start(config);
-        QVERIFY(d.waitHeld(0));
+        QVERIFY2(d.waitHeld(0), qPrintable(d.describe()));
         RunActions* a = d.window->runActions();
         a->setDelay(2);
         a->run()->trigger();
@@ -147,7 +147,7 @@ private Q_SLOTS:
         d.pausedCount = 0;
         d.ended = false;
         a->reset()->trigger();
-        QVERIFY(d.waitHeld(0));
+        QVERIFY2(d.waitHeld(0), qPrintable(d.describe()));
         QVERIFY(d.window->controller()->runId() != oldRun);
         QCOMPARE(d.window->lossPlot()->pointCount(), 0);
         QVERIFY(waitState(d, RunState::paused));
@@ -159,14 +159,14 @@ private Q_SLOTS:
     {
         test::Driver d;
         d.open(QStringLiteral("tensor_return"));
-        QVERIFY(d.waitHeld(0));
+        QVERIFY2(d.waitHeld(0), qPrintable(d.describe()));
         ConfigPanel* panel = d.window->configPanel();
         panel->accumulateBox()->setValue(2);
         d.events.clear();
         d.pausedCount = 0;
         d.ended = false;
         panel->applyButton()->click();
-        QVERIFY(d.waitHeld(0));
+        QVERIFY2(d.waitHeld(0), qPrintable(d.describe()));
         QCOMPARE(d.window->controller()->config().trainer.accumulate_grad_batches, std::int64_t(2));
         d.window->runActions()->run()->trigger();
         QVERIFY(d.waitEnded());
@@ -184,7 +184,7 @@ private Q_SLOTS:
     {
         test::Driver d;
         d.open(QStringLiteral("tensor_return"));
-        QVERIFY(d.waitHeld(0));
+        QVERIFY2(d.waitHeld(0), qPrintable(d.describe()));
         const auto run = d.window->controller()->runId();
         ConfigPanel* panel = d.window->configPanel();
         QTableWidget* options = panel->optionTable();
@@ -201,7 +201,7 @@ private Q_SLOTS:
         RunConfig config = lessonConfig("tensor_return");
         config.trainer.max_epochs = 100000;
         d.start(config);
-        QVERIFY(d.waitHeld(0));
+        QVERIFY2(d.waitHeld(0), qPrintable(d.describe()));
         d.window->runActions()->run()->trigger();
         QTest::qWait(300);
         QElapsedTimer timer;
@@ -215,7 +215,7 @@ private Q_SLOTS:
     {
         test::Driver d;
         d.open(QStringLiteral("lbfgs"));
-        QVERIFY(d.waitHeld(0));
+        QVERIFY2(d.waitHeld(0), qPrintable(d.describe()));
         // Into optimizer.step(closure), at a later evaluation.
         for (int i = 0; i < 3; ++i)
             QVERIFY(d.press(d.window->runActions()->stepClosure()));
@@ -233,7 +233,7 @@ private Q_SLOTS:
     {
         test::Driver d;
         d.open(QStringLiteral("dict_extras"));
-        QVERIFY(d.waitHeld(0));
+        QVERIFY2(d.waitHeld(0), qPrintable(d.describe()));
         QVERIFY(d.press(d.window->runActions()->stepBatch()));
         QVERIFY(d.window->extrasView()->table()->rowCount() > 0);
         QVERIFY(!d.window->outputInspector()->classification().isEmpty());
@@ -243,7 +243,7 @@ private Q_SLOTS:
     {
         test::Driver d;
         d.open(QStringLiteral("graph_in_extra"));
-        QVERIFY(d.waitHeld(0));
+        QVERIFY2(d.waitHeld(0), qPrintable(d.describe()));
         QVERIFY(d.press(d.window->runActions()->stepBatch()));
         QVERIFY(d.window->extrasView()->graphWarningVisible());
     }
