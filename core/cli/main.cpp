@@ -1,6 +1,7 @@
 // stepwise-run: the headless runner. Config in, one line per batch out, JSON Lines trace on request.
 
 #include <atomic>
+#include <cmath>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
@@ -31,6 +32,7 @@ const char* const kUsage =
     "  CONFIG.json        run config (model, data, batch_size, optimizer, trainer, ...)\n"
     "  --lesson NAME      run a built-in lesson (see --list-lessons)\n"
     "  --trace OUT.jsonl  write every stage, batch, warning and error as JSON Lines\n"
+    "  --trace-parameters also write every parameter value at each batch end into the trace\n"
     "  --quiet            no per-batch lines (warnings and errors still go to stderr)\n"
     "  --list-lessons     list the built-in lessons\n"
     "\n"
@@ -39,6 +41,7 @@ const char* const kUsage =
 
 std::string format_number(double v) {
     std::ostringstream s;
+    if (std::isnan(v)) return "nan";
     s << std::setprecision(6) << v;
     return s.str();
 }
@@ -63,6 +66,7 @@ void print_batch(const stepwise::Event& e) {
 int main(int argc, char** argv) {
     std::string config_path, lesson_name, trace_path;
     bool quiet = false;
+    bool trace_parameters = false;
     for (int i = 1; i < argc; ++i) {
         const std::string arg = argv[i];
         auto value = [&](const char* flag) -> std::string {
@@ -85,6 +89,8 @@ int main(int argc, char** argv) {
             trace_path = value("--trace");
         } else if (arg == "--lesson") {
             lesson_name = value("--lesson");
+        } else if (arg == "--trace-parameters") {
+            trace_parameters = true;
         } else if (arg == "--quiet") {
             quiet = true;
         } else if (!arg.empty() && arg[0] == '-') {
@@ -137,6 +143,7 @@ int main(int argc, char** argv) {
     bool config_failure = false;
     stepwise::SessionOptions options;
     options.buffer_events = false;
+    options.parameters_each_batch = trace_parameters && trace;
     options.listener = [&](const stepwise::Event& e) {
         if (trace) trace->on_event(e);
         switch (e.type) {

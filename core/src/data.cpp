@@ -38,9 +38,9 @@ Dataset load_file(const std::string& path) {
     } catch (const c10::Error& e) {
         std::string what = e.what_without_backtrace();
         what = what.substr(0, what.find('\n'));
-        throw LoadError("data", path + ": not a file written by torch.save (" + what + ")");
+        throw LoadError("data", path + ": cannot read it as a torch.save file of {\"x\": X, \"y\": Y} (" + what + ")");
     } catch (const std::exception& e) {
-        throw LoadError("data", path + ": not a file written by torch.save (" + std::string(e.what()) + ")");
+        throw LoadError("data", path + ": cannot read it as a torch.save file of {\"x\": X, \"y\": Y} (" + std::string(e.what()) + ")");
     }
     if (!value.isGenericDict())
         throw LoadError("data", path + ": expected a dict {\"x\": X, \"y\": Y}, got " + value.tagKind());

@@ -26,6 +26,7 @@ struct LoopContext {
     torch::optim::Optimizer& optimizer;
     Observer& observer;
     bool multi_eval_optimizer = false;  ///< LBFGS: step() converts every closure result to float
+    bool parameters_each_batch = false;  ///< snapshot the parameters into every batch_end
     ClipSettings clip;
     std::int64_t global_step = 0;  ///< optimizer.step.total.completed (A-4)
     std::set<std::string> graph_extras_noted;  ///< extras already reported as holding a graph

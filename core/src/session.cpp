@@ -48,6 +48,10 @@ TrainingModule load_module(const RunConfig& config) {
         case ModelSpec::Kind::torchscript:
             return TrainingModule::load_torchscript(resolve_path(config, config.model.path));
         case ModelSpec::Kind::source: {
+            if (!config.model.inline_source.empty())
+                return TrainingModule::compile_source(config.model.inline_source,
+                                                      config.model.path.empty() ? "model.stepwise" : config.model.path,
+                                                      config.seed);
             const std::string path = resolve_path(config, config.model.path);
             return TrainingModule::compile_source(read_text(path), path, config.seed);
         }
@@ -143,9 +147,10 @@ void TrainingSession::run_worker() {
                         config_.drop_last, config_.seed);
         stage_where = "config";
         auto optimizer = make_optimizer(config_.optimizer, module.parameter_tensors());
-        LoopContext ctx{config_, module, data, *optimizer, observer, false, {}, 0, {}, {}};
+        LoopContext ctx{config_, module, data, *optimizer, observer, false, false, {}, 0, {}, {}};
         ctx.multi_eval_optimizer = config_.optimizer.name == "lbfgs";
         ctx.clip = resolve_clipping(config_.trainer);
+        ctx.parameters_each_batch = options_.parameters_each_batch;
         FitLoop fit(ctx);
 
         Event start;

@@ -141,6 +141,7 @@ std::string trace_record(const Event& e, const Event* enter) {
             j["closure_calls"] = e.closure_calls;
             j["window_position"] = e.window_position;
             j["accumulate_grad_batches"] = e.accumulate_grad_batches;
+            if (e.parameters) j["parameters"] = params_json(*e.parameters);
             break;
         }
         case EventType::warning:

@@ -25,6 +25,9 @@ struct ModelSpec {
     enum class Kind { torchscript, source, lesson } kind = Kind::lesson;
     std::string path;    ///< torchscript / source: absolute, or relative to the config's folder
     std::string lesson;  ///< lesson: its name
+    /// source: the text itself, when it does not come from a file (the GUI editor, tests);
+    /// `path` then only names it in messages. Not part of the JSON form.
+    std::string inline_source;
 };
 
 struct DataSpec {

@@ -27,6 +27,8 @@ namespace stepwise {
 struct SessionOptions {
     bool start_paused = false;  ///< hold at the first stage boundary
     bool buffer_events = true;  ///< keep events for drain() (the GUI); off for the CLI
+    /// Attach a parameter snapshot to every batch_end event (costs a copy of the parameters).
+    bool parameters_each_batch = false;
     /// Called on the worker thread for every event, in order, before it is buffered. Must be quick
     /// and must not call back into the session's control API from inside.
     std::function<void(const Event&)> listener;

@@ -1,0 +1,79 @@
+# stepwise-run as a user runs it: help, version, lessons, golden runs, every kind of bad input.
+# Each check runs the program and asserts on its exit status, stdout and stderr.
+file(REMOVE_RECURSE ${WORK})
+file(MAKE_DIRECTORY ${WORK})
+set(failures 0)
+
+function(check name expected_rc expect_out expect_err)
+    execute_process(COMMAND ${RUNNER} ${ARGN} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err
+                    TIMEOUT 120 WORKING_DIRECTORY ${WORK})
+    set(ok TRUE)
+    if(NOT rc STREQUAL "${expected_rc}")
+        set(ok FALSE)
+        message(SEND_ERROR "[${name}] exit status ${rc}, expected ${expected_rc}\nstdout: ${out}\nstderr: ${err}")
+    endif()
+    if(NOT expect_out STREQUAL "" AND NOT out MATCHES "${expect_out}")
+        message(SEND_ERROR "[${name}] stdout does not match '${expect_out}':\n${out}")
+    endif()
+    if(NOT expect_err STREQUAL "" AND NOT err MATCHES "${expect_err}")
+        message(SEND_ERROR "[${name}] stderr does not match '${expect_err}':\n${err}")
+    endif()
+    message(STATUS "[${name}] exit ${rc}")
+endfunction()
+
+check(help 0 "Usage: stepwise-run" "" --help)
+check(version 0 "stepwise-run [0-9]+\\.[0-9]+\\.[0-9]+" "" --version)
+check(list_lessons 0 "tensor_return\t.*accumulate_3\t" "" --list-lessons)
+check(default_lesson 0 "epoch 1  batch   7  global_step   16  step" "")
+check(unknown_option 2 "" "unknown option --frobnicate" --frobnicate)
+check(unknown_lesson 2 "" "no built-in lesson \"nope\"" --lesson nope)
+
+# A real Lightning run, with its trace
+check(golden 0 "run finished: global_step 16" ""
+      ${FIXTURES}/golden/a_sgd_plain_tensor/config.json --trace ${WORK}/a.jsonl --trace-parameters)
+file(STRINGS ${WORK}/a.jsonl trace_lines)
+list(LENGTH trace_lines n)
+if(NOT n EQUAL 194)  # run_start + 16 x (11 stages + batch_end) + run_end
+    message(SEND_ERROR "[golden] trace has ${n} lines, expected 194")
+endif()
+list(GET trace_lines 2 third)
+if(NOT third MATCHES "\"stage\":\"optimizer_step\"")
+    message(SEND_ERROR "[golden] third trace line is not optimizer_step: ${third}")
+endif()
+
+# Lightning's messages, byte for byte, and a non-zero exit
+check(dict_without_loss 1 ""
+      "MisconfigurationException: In automatic_optimization, when `training_step` returns a dict, the 'loss' key needs to be present\n  \\(raised at training_step, epoch 0, batch 0\\)"
+      --lesson dict_without_loss)
+check(none_warning 0 "loss None" "UserWarning: `training_step` returned `None`. If this was on purpose, ignore this warning..."
+      --lesson none_batches)
+check(non_scalar 1 "" "RuntimeError: grad can be implicitly created only for scalar outputs\n  \\(raised at backward" --lesson non_scalar_loss)
+
+# Bad config files
+file(WRITE ${WORK}/typo.json "{\"trainer\": {\"max_epoch\": 2}}")
+check(config_typo 2 "" "invalid config: .*typo.json: trainer.max_epoch: unknown key" ${WORK}/typo.json)
+file(WRITE ${WORK}/broken.json "{\"trainer\": ")
+check(config_not_json 2 "" "broken.json: not valid JSON" ${WORK}/broken.json)
+check(config_missing 2 "" "absent.json: cannot open the config file" ${WORK}/absent.json)
+file(WRITE ${WORK}/clip.json "{\"trainer\": {\"gradient_clip_algorithm\": \"max\"}}")
+check(clip_algorithm 2 "" "MisconfigurationException: `gradient_clip_algorithm` max is invalid. Allowed algorithms: \\['value', 'norm'\\]." ${WORK}/clip.json)
+
+# Bad model and data files
+file(WRITE ${WORK}/missing_model.json "{\"model\": {\"torchscript\": \"nope.pt\"}}")
+check(model_missing 1 "" "cannot load the model: .*nope.pt: no such TorchScript file" ${WORK}/missing_model.json)
+file(WRITE ${WORK}/corrupt_model.json "{\"model\": {\"torchscript\": \"${FIXTURES}/bad/corrupt.pt\"}}")
+check(model_corrupt 1 "" "not a TorchScript module file" ${WORK}/corrupt_model.json)
+file(WRITE ${WORK}/bad.stepwise "param w: [1, 3] = zeros\n\ndef training_step(self, batch: Tuple[Tensor, Tensor], batch_idx: int):\n    x, y = batch\n    return (x @ self.w.t() - y).pow(2).mean() + oops\n")
+file(WRITE ${WORK}/bad_source.json "{\"model\": {\"source\": \"bad.stepwise\"}}")
+check(source_compile_error 1 "" "bad.stepwise:5:49: error: undefined value oops" ${WORK}/bad_source.json)
+file(WRITE ${WORK}/corrupt_data.json "{\"model\": {\"torchscript\": \"${FIXTURES}/golden/a_sgd_plain_tensor/model.pt\"}, \"data\": {\"file\": \"${FIXTURES}/bad/corrupt.pt\"}}")
+check(data_corrupt 1 "" "cannot load the data: .*corrupt.pt: cannot read it as a torch.save file" ${WORK}/corrupt_data.json)
+
+# An exception inside training_step: message with its stage, the trace so far kept
+file(WRITE ${WORK}/raises.json "{\"model\": {\"torchscript\": \"${FIXTURES}/bad/raises.pt\"}, \"data\": {\"file\": \"${FIXTURES}/bad/data3.pt\"}, \"optimizer\": {\"name\": \"sgd\", \"lr\": 0.1}}")
+check(raises 1 "epoch 0  batch   0" "boom at batch 1.*raised at training_step, epoch 0, batch 1" ${WORK}/raises.json --trace ${WORK}/raises.jsonl)
+file(READ ${WORK}/raises.jsonl raises_trace)
+if(NOT raises_trace MATCHES "\"type\":\"batch_end\"" OR NOT raises_trace MATCHES "\"type\":\"error\".*\"type\":\"run_end\",\"status\":\"failed\"")
+    message(SEND_ERROR "[raises] the trace did not keep batch 0 and end with the error:\n${raises_trace}")
+endif()
+check(trace_unwritable 2 "" "cannot write the trace file" --trace /nonexistent/dir/t.jsonl)

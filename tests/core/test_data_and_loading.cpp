@@ -1,0 +1,121 @@
+// Data (synthetic, files, batching) and every kind of bad input with the message it gets.
+
+#include <gtest/gtest.h>
+
+#include "data.h"
+#include "test_support.h"
+
+namespace stepwise::test {
+namespace {
+
+RunConfig file_config(const std::string& model, const std::string& data) {
+    RunConfig c;
+    c.model.kind = ModelSpec::Kind::torchscript;
+    c.model.path = fixture(model);
+    c.data.kind = DataSpec::Kind::file;
+    c.data.path = fixture(data);
+    c.optimizer.options["lr"] = 0.1;
+    return c;
+}
+
+std::string load_failure(const RunConfig& c, const std::string& where) {
+    const RunLog r = run(c);
+    EXPECT_EQ(r.status(), "failed");
+    if (!r.error()) return "";
+    EXPECT_EQ(r.error()->where, where);
+    EXPECT_TRUE(r.of(EventType::run_start).empty());
+    return r.error()->message;
+}
+
+TEST(Data, SyntheticSetsAreDeterministicPerSeed) {
+    DataSpec spec;
+    for (const char* kind : {"linear", "spiral", "moons"}) {
+        spec.synthetic = kind;
+        const auto a = synthetic_dataset(spec, 5, torch::kFloat32);
+        const auto b = synthetic_dataset(spec, 5, torch::kFloat32);
+        const auto c = synthetic_dataset(spec, 6, torch::kFloat32);
+        EXPECT_TRUE(a.x.equal(b.x) && a.y.equal(b.y)) << kind;
+        EXPECT_FALSE(a.x.equal(c.x)) << kind;
+    }
+}
+
+TEST(Data, BatchingFollowsBatchSizeDropLastAndSeededShuffle) {
+    DataSpec spec;
+    spec.samples = 20;
+    const auto d = synthetic_dataset(spec, 0, torch::kFloat64);
+    EXPECT_EQ(DataLoader(d, 8, false, false, 0).size(), 3);
+    EXPECT_EQ(DataLoader(d, 8, false, true, 0).size(), 2);
+    DataLoader seq(d, 8, false, false, 0);
+    EXPECT_EQ(seq.batch(0, 2).first.size(0), 4);
+    DataLoader a(d, 8, true, false, 1), b(d, 8, true, false, 1);
+    EXPECT_TRUE(a.batch(0, 0).first.equal(b.batch(0, 0).first));
+    EXPECT_FALSE(a.batch(0, 0).first.equal(a.batch(1, 0).first));  // a new permutation each epoch
+}
+
+TEST(Data, AFileWrittenByTorchSaveTrains) {
+    const RunLog r = run(file_config("golden/a_sgd_plain_tensor/model.pt", "golden/a_sgd_plain_tensor/data.pt"));
+    EXPECT_EQ(r.status(), "finished");
+    EXPECT_EQ(r.batch_ends().size(), 8u);
+}
+
+TEST(BadInput, MissingCorruptAndMalformedDataFilesAreNamed) {
+    const std::string model = "golden/a_sgd_plain_tensor/model.pt";
+    EXPECT_NE(load_failure(file_config(model, "bad/absent.pt"), "data").find("absent.pt: cannot open the data file"),
+              std::string::npos);
+    EXPECT_NE(load_failure(file_config(model, "bad/corrupt.pt"), "data").find("corrupt.pt: cannot read it as a torch.save file"),
+              std::string::npos);
+    EXPECT_NE(load_failure(file_config(model, "bad/no_x.pt"), "data").find("no \"x\" entry"), std::string::npos);
+    EXPECT_NE(load_failure(file_config(model, "bad/mismatched.pt"), "data").find("x has 16 samples but y has 15"),
+              std::string::npos);
+    EXPECT_NE(load_failure(file_config(model, "bad/list.pt"), "data").find("expected a dict"), std::string::npos);
+}
+
+TEST(BadInput, MissingCorruptAndIncompleteModelFilesAreNamed) {
+    EXPECT_NE(load_failure(file_config("bad/absent.pt", "bad/data3.pt"), "model").find("no such TorchScript file"),
+              std::string::npos);
+    EXPECT_NE(load_failure(file_config("bad/corrupt.pt", "bad/data3.pt"), "model").find("not a TorchScript module file"),
+              std::string::npos);
+    EXPECT_NE(load_failure(file_config("bad/data3.pt", "bad/data3.pt"), "model").find("not a TorchScript module file"),
+              std::string::npos);
+    EXPECT_NE(load_failure(file_config("bad/no_training_step.pt", "bad/data3.pt"), "model").find("@torch.jit.export"),
+              std::string::npos);
+}
+
+TEST(BadInput, AnExceptionInsideTrainingStepNamesTheStageAndKeepsWhatWasRecorded) {
+    const RunLog r = run(file_config("bad/raises.pt", "bad/data3.pt"));
+    ASSERT_NE(r.error(), nullptr);
+    EXPECT_EQ(r.error()->where, "training_step");
+    EXPECT_EQ(r.error()->batch_idx, 1);
+    EXPECT_NE(r.error()->message.find("boom at batch 1"), std::string::npos);
+    EXPECT_EQ(r.batch_ends().size(), 1u);  // batch 0 completed and was recorded
+    EXPECT_EQ(r.status(), "failed");
+    EXPECT_EQ(r.run_end().global_step, 1);
+}
+
+TEST(BadInput, ShapeMismatchBetweenModelAndDataIsAStageError) {
+    RunConfig c = linear_source_config("    return loss", "Tensor");
+    c.data.features = 5;
+    const RunLog r = run(c);
+    ASSERT_NE(r.error(), nullptr);
+    EXPECT_EQ(r.error()->where, "training_step");
+}
+
+TEST(BadInput, NanLossIsFlaggedAndTrainingGoesOnAsInLightning) {
+    const RunLog r = run(linear_source_config("    if batch_idx == 1:\n        return loss / 0.0 * 0.0\n    return loss", "Tensor"));
+    EXPECT_EQ(r.status(), "finished");
+    const auto notes = r.warnings("stepwise");
+    ASSERT_FALSE(notes.empty());
+    EXPECT_EQ(notes[0].batch_idx, 1);
+    EXPECT_NE(notes[0].message.find("non-finite loss (nan)"), std::string::npos);
+}
+
+TEST(BadInput, AnExtraThatHoldsTheGraphIsNotedOnce) {
+    const RunLog r = run(linear_source_config("    return {\"loss\": loss, \"pred\": pred}", "Dict[str, Tensor]"));
+    const auto notes = r.warnings("stepwise");
+    ASSERT_EQ(notes.size(), 1u);
+    EXPECT_NE(notes[0].message.find("'pred'"), std::string::npos);
+    EXPECT_TRUE(r.batch_ends()[0].extras[0].second.holds_graph());
+}
+
+}  // namespace
+}  // namespace stepwise::test
