@@ -54,6 +54,8 @@ ExtrasView::ExtrasView(QWidget* parent) : QWidget(parent)
     layout->addWidget(m_banner);
     layout->addWidget(m_empty);
     layout->addWidget(m_table, 1);
+    layout->addStretch(0);
+    m_table->hide();
     connect(m_table, &QTableWidget::itemChanged, this, [this](QTableWidgetItem* item) {
         if (item->column() != PlotColumn || !(item->flags() & Qt::ItemIsUserCheckable))
             return;
@@ -94,6 +96,7 @@ void ExtrasView::clear()
     m_graphKeys.clear();
     m_banner->hide();
     m_empty->show();
+    m_table->hide();
 }
 
 int ExtrasView::rowFor(const QString& key)
@@ -141,6 +144,9 @@ void ExtrasView::show(const std::vector<std::pair<std::string, ValueDescription>
     }
     m_banner->setVisible(!m_graphKeys.isEmpty());
     m_empty->setVisible(m_table->rowCount() == 0);
+    m_table->setVisible(m_table->rowCount() > 0);
+    for (int c = KeyColumn; c < GradColumn; ++c)
+        m_table->resizeColumnToContents(c);
     retranslate();
 }
 

@@ -25,8 +25,10 @@ LogView::LogView(QWidget* parent) : QWidget(parent)
     m_table->verticalHeader()->setVisible(false);
     m_table->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 6);
     m_table->horizontalHeader()->setStretchLastSection(true);
-    m_table->horizontalHeader()->setSectionResizeMode(LogModel::KindColumn, QHeaderView::ResizeToContents);
-    m_table->setColumnWidth(LogModel::WhereColumn, 230);
+    m_table->horizontalHeader()->setSectionResizeMode(LogModel::KindColumn, QHeaderView::Interactive);
+    m_table->horizontalHeader()->setSectionResizeMode(LogModel::WhereColumn, QHeaderView::Interactive);
+    m_table->setTextElideMode(Qt::ElideRight);
+    resizeColumns();
     m_summary = new QLabel(this);
     m_summary->setObjectName(QStringLiteral("logSummary"));
     m_summary->setContentsMargins(6, 2, 6, 2);
@@ -66,6 +68,17 @@ void LogView::applyEvents(const std::vector<Event>& events)
     }
 }
 
+void LogView::resizeColumns()
+{
+    // Widths from the font, not the rows: a long run must not re-measure 20,000 rows.
+    const QFontMetrics fm(font());
+    int kind = 0;
+    for (const QString& text : {tr("Lightning warning"), tr("Stepwise notice"), tr("None batch")})
+        kind = std::max(kind, fm.horizontalAdvance(text));
+    m_table->setColumnWidth(LogModel::KindColumn, kind + 28);
+    m_table->setColumnWidth(LogModel::WhereColumn, fm.horizontalAdvance(QStringLiteral("epoch 00, batch 0000 · training_step")) + 12);
+}
+
 void LogView::updateSummary()
 {
     using Kind = LogModel::Kind;
@@ -81,8 +94,10 @@ void LogView::updateSummary()
 
 void LogView::changeEvent(QEvent* event)
 {
-    if (event->type() == QEvent::LanguageChange)
+    if (event->type() == QEvent::LanguageChange) {
         updateSummary();
+        resizeColumns();
+    }
     QWidget::changeEvent(event);
 }
 

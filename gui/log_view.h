@@ -35,6 +35,7 @@ protected:
 
 private:
     void updateSummary();
+    void resizeColumns();
 
     LogModel* m_model = nullptr;
     QTableView* m_table = nullptr;

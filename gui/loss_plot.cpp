@@ -104,6 +104,7 @@ LossPlot::LossPlot(QWidget* parent) : QWidget(parent)
     m_loss = makeGraph(kLossColor);
     m_smooth = makeGraph(kSmoothColor);
     m_raw->setVisible(false);
+    m_raw->removeFromLegend();
     auto makeMarkers = [this](const QColor& color, QCPScatterStyle::ScatterShape shape) {
         QCPGraph* g = m_plot->addGraph();
         g->setLayer(QStringLiteral("markers"));
@@ -114,16 +115,22 @@ LossPlot::LossPlot(QWidget* parent) : QWidget(parent)
     };
     m_none = makeMarkers(kNoneColor, QCPScatterStyle::ssTriangleInverted);
     m_failed = makeMarkers(kFailedColor, QCPScatterStyle::ssCrossCircle);
+    m_none->removeFromLegend();
+    m_failed->removeFromLegend();
     m_highlight = new QCPItemStraightLine(m_plot);
     m_highlight->setLayer(QStringLiteral("markers"));
     m_highlight->setPen(QPen(QColor(0xdb, 0x27, 0x77), 1, Qt::DashLine));
     m_highlight->setVisible(false);
 
     m_plot->legend->setVisible(true);
-    m_plot->legend->setFont(font());
+    QFont legendFont = font();
+    legendFont.setPointSizeF(font().pointSizeF() * 0.85);
+    m_plot->legend->setFont(legendFont);
+    m_plot->legend->setRowSpacing(-3);
     m_plot->legend->setBrush(QColor(255, 255, 255, 230));
     m_plot->legend->setBorderPen(QPen(QColor(0xd1, 0xd5, 0xdb)));
     m_plot->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignRight);
+    m_plot->legend->setMargins(QMargins(6, 3, 6, 3));
     m_plot->yAxis2->setVisible(false);
     for (QCPAxis* axis : {m_plot->xAxis, m_plot->yAxis, m_plot->yAxis2}) {
         axis->setBasePen(QPen(QColor(0x9c, 0xa3, 0xaf)));
@@ -263,6 +270,8 @@ void LossPlot::clear()
     m_shading->clear();
     for (QCPGraph* g : {m_loss, m_raw, m_smooth, m_none, m_failed})
         g->data()->clear();
+    m_none->removeFromLegend();
+    m_failed->removeFromLegend();
     for (QCPGraph* g : std::as_const(m_extraGraphs))
         g->data()->clear();
     m_highlight->setVisible(false);
@@ -369,6 +378,11 @@ void LossPlot::flush()
         failed.append({m_xAxis == XAxis::batch ? double(m_failedSerials[i]) : (n ? m_stepX[n - 1] : 0.0), y});
     }
     m_failed->data()->add(failed, true);
+    // Marker kinds join the legend once they occur.
+    if (!m_none->data()->isEmpty())
+        m_none->addToLegend();
+    if (!m_failed->data()->isEmpty())
+        m_failed->addToLegend();
     m_failedFlushed = m_failedSerials.size();
     m_flushed = n;
     if (m_follow)
@@ -382,8 +396,10 @@ void LossPlot::applyFollow()
         return;
     const double last = xOf(m_lossY.size() - 1);
     const double first = xOf(0);
-    const double span = std::max(10.0, std::min(last - first + 1, 2000.0));
-    m_plot->xAxis->setRange(last - span + 1, last + std::max(1.0, span * 0.03));
+    // Everything while it fits in a few thousand batches, then the newest 2000.
+    const double span = std::min(last - first, 2000.0);
+    const double lower = std::max(first, last - span);
+    m_plot->xAxis->setRange(lower - 0.5, std::max(lower + 10.0, last + std::max(0.5, span * 0.03)));
     bool found = false;
     QCPRange y = m_loss->getValueRange(found, QCP::sdBoth, m_plot->xAxis->range());
     if (m_raw->visible()) {
@@ -455,6 +471,7 @@ void LossPlot::rebuildSmoothing()
     }
     m_smooth->data()->set(smooth, true);
     m_smooth->setVisible(m_smoothing > 0);
+    m_smoothing > 0 ? void(m_smooth->addToLegend()) : void(m_smooth->removeFromLegend());
     m_plot->replot(QCustomPlot::rpQueuedReplot);
 }
 
@@ -462,6 +479,7 @@ void LossPlot::setRawVisible(bool visible)
 {
     m_rawVisible = visible;
     m_raw->setVisible(visible);
+    visible ? void(m_raw->addToLegend()) : void(m_raw->removeFromLegend());
     if (m_rawBox->isChecked() != visible)
         m_rawBox->setChecked(visible);
     if (m_follow)

@@ -65,6 +65,7 @@ MainWindow::MainWindow(Translator* translator, QWidget* parent)
     configScroll->setWidget(m_config);
     configScroll->setWidgetResizable(true);
     configScroll->setFrameShape(QFrame::NoFrame);
+    configScroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
 
     m_configDock = addDock(configScroll, QStringLiteral("configDock"), Qt::LeftDockWidgetArea);
     m_sourceDock = addDock(m_source, QStringLiteral("sourceDock"), Qt::LeftDockWidgetArea);
@@ -75,9 +76,10 @@ MainWindow::MainWindow(Translator* translator, QWidget* parent)
     m_plotDock = addDock(m_plot, QStringLiteral("plotDock"), Qt::BottomDockWidgetArea);
     m_logDock = addDock(m_log, QStringLiteral("logDock"), Qt::BottomDockWidgetArea);
     splitDockWidget(m_plotDock, m_logDock, Qt::Horizontal);
-    resizeDocks({m_configDock, m_outputDock}, {380, 430}, Qt::Horizontal);
-    resizeDocks({m_plotDock}, {300}, Qt::Vertical);
-    resizeDocks({m_plotDock, m_logDock}, {700, 600}, Qt::Horizontal);
+    resizeDocks({m_configDock, m_outputDock}, {410, 430}, Qt::Horizontal);
+    resizeDocks({m_outputDock, m_extrasDock}, {260, 300}, Qt::Vertical);
+    resizeDocks({m_plotDock}, {290}, Qt::Vertical);
+    resizeDocks({m_plotDock, m_logDock}, {860, 640}, Qt::Horizontal);
 
     buildMenus();
     buildStatusBar();

@@ -34,8 +34,8 @@ OutputInspector::OutputInspector(QWidget* parent) : QWidget(parent)
 
 void OutputInspector::retranslate()
 {
-    m_tree->setHeaderLabels({tr("Name"), tr("Kind"), tr("Shape"), tr("dtype"), tr("requires_grad"),
-                             tr("grad_fn"), tr("Value")});
+    m_tree->setHeaderLabels({tr("Name"), tr("Kind"), tr("Value"), tr("Shape"), tr("dtype"),
+                             tr("requires_grad"), tr("grad_fn")});
     if (!m_output) {
         m_heading->setText(tr("<b>training_step</b> has not returned yet"));
         m_class->setText(QString());
@@ -105,7 +105,7 @@ void OutputInspector::show(const OutputDescription& output, std::int64_t epoch, 
             child->setToolTip(NameColumn, tr("an extra: passed on to on_train_batch_end undetached"));
     }
     root->setExpanded(true);
-    for (int c = 0; c < ColumnCount - 1; ++c)
+    for (int c = 0; c < ColumnCount; ++c)
         m_tree->resizeColumnToContents(c);
     retranslate();
 }

@@ -18,7 +18,7 @@ namespace stepwise::gui {
 class OutputInspector : public QWidget {
     Q_OBJECT
 public:
-    enum Column { NameColumn, KindColumn, ShapeColumn, DtypeColumn, GradColumn, GradFnColumn, ValueColumn, ColumnCount };
+    enum Column { NameColumn, KindColumn, ValueColumn, ShapeColumn, DtypeColumn, GradColumn, GradFnColumn, ColumnCount };
     explicit OutputInspector(QWidget* parent = nullptr);
 
     void clear();

@@ -160,7 +160,9 @@ void PipelineState::exitStage(const Event& event)
 
 bool PipelineState::apply(const Event& event)
 {
-    if (event.type != EventType::run_start && event.type != EventType::run_end) {
+    // Only stage and batch events carry the loop position (paused/resumed/run_* do not).
+    if (event.type == EventType::stage_enter || event.type == EventType::stage_exit ||
+        event.type == EventType::batch_end) {
         m_epoch = event.epoch;
         m_globalStep = event.global_step;
     }
@@ -187,7 +189,8 @@ bool PipelineState::apply(const Event& event)
         m_batchIdx = event.batch_idx;
         m_current = event.stage;
         at(event.stage).state = StageStatus::State::active;
-        at(event.stage).stale = false;
+        // Until its exit, what the stage shows is from an earlier batch or evaluation.
+        at(event.stage).stale = at(event.stage).durationNs >= 0;
         return true;
     case EventType::stage_exit:
         exitStage(event);

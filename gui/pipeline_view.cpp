@@ -9,10 +9,10 @@ namespace stepwise::gui {
 namespace {
 
 constexpr int kMargin = 14;
-constexpr int kHeaderHeight = 66;
-constexpr int kRowHeight = 40;
-constexpr int kTitleHeight = 30;
-constexpr int kPad = 8;
+constexpr int kHeaderHeight = 60;
+constexpr int kRowHeight = 35;
+constexpr int kTitleHeight = 27;
+constexpr int kPad = 6;
 constexpr int kIndent = 16;
 
 struct Palette {
@@ -41,8 +41,8 @@ PipelineView::PipelineView(QWidget* parent) : QWidget(parent)
     setObjectName(QStringLiteral("pipelineView"));
 }
 
-QSize PipelineView::sizeHint() const { return {620, 720}; }
-QSize PipelineView::minimumSizeHint() const { return {460, 700}; }
+QSize PipelineView::sizeHint() const { return {620, 640}; }
+QSize PipelineView::minimumSizeHint() const { return {460, 622}; }
 
 void PipelineView::clear()
 {
@@ -228,6 +228,7 @@ void PipelineView::paintRow(QPainter& p, const QRect& r, const Row& row) const
     p.setPen(failed ? kColors.failed : skipped ? kColors.skipped : kColors.text);
     const QString name = isUpdate ? tr("parameter update") : QString::fromLatin1(stage_name(row.stage));
     p.drawText(left.adjusted(0, 0, 0, -left.height() / 2), Qt::AlignLeft | Qt::AlignVCenter, name);
+    nameFont.setStrikeOut(false);
 
     QFont small = font();
     small.setPointSizeF(font().pointSizeF() * 0.88);
@@ -237,7 +238,7 @@ void PipelineView::paintRow(QPainter& p, const QRect& r, const Row& row) const
     if (failed)
         sub = status.reason.isEmpty() ? tr("failed") : status.reason;
     else if (skipped)
-        sub = status.reason.isEmpty() ? tr("skipped") : tr("skipped: %1").arg(status.reason);
+        sub = status.reason.isEmpty() ? tr("skipped") : status.reason;  // the engine's words
     else if (isUpdate)
         sub = tr("torch applies the step to the parameters");
     else
@@ -252,18 +253,32 @@ void PipelineView::paintRow(QPainter& p, const QRect& r, const Row& row) const
     valueFont.setFamily(QStringLiteral("monospace"));
     valueFont.setStyleHint(QFont::Monospace);
     p.setFont(valueFont);
+    // A skipped stage shows no numbers: stale ones from an earlier batch would read as current.
+    const bool showNumbers = !skipped && !(isUpdate && status.stale);
     p.setPen(status.stale ? kColors.faint : kColors.text);
-    p.drawText(right.adjusted(0, 3, 0, -r.height() / 2), Qt::AlignRight | Qt::AlignVCenter,
-               QFontMetrics(valueFont).elidedText(status.value, Qt::ElideLeft, right.width()));
+    if (showNumbers)
+        p.drawText(right.adjusted(0, 2, 0, -r.height() / 2), Qt::AlignRight | Qt::AlignVCenter,
+                   QFontMetrics(valueFont).elidedText(status.value, Qt::ElideLeft, right.width()));
     p.setFont(small);
     p.setPen(status.stale ? kColors.faint : kColors.muted);
-    if (!isUpdate && status.durationNs >= 0)
-        p.drawText(right.adjusted(0, r.height() / 2, 0, -3), Qt::AlignRight | Qt::AlignVCenter,
+    if (showNumbers && !isUpdate && status.durationNs >= 0)
+        p.drawText(right.adjusted(0, r.height() / 2, 0, -2), Qt::AlignRight | Qt::AlignVCenter,
                    formatDuration(status.durationNs));
     if (current && m_state.held()) {
-        p.setPen(kColors.accent);
-        p.drawText(right.adjusted(0, r.height() / 2, -80, -3), Qt::AlignRight | Qt::AlignVCenter,
-                   tr("held here"));
+        // A pill after the stage name: the worker waits here for the next command.
+        QFont pillFont = small;
+        pillFont.setItalic(false);
+        pillFont.setBold(true);
+        const QString text = tr("held here");
+        const int nameWidth = QFontMetrics(nameFont).horizontalAdvance(name);
+        const int w = QFontMetrics(pillFont).horizontalAdvance(text) + 14;
+        const QRectF pill(left.left() + nameWidth + 10, r.top() + 5, w, 16);
+        p.setFont(pillFont);
+        p.setPen(Qt::NoPen);
+        p.setBrush(kColors.accent);
+        p.drawRoundedRect(pill, 8, 8);
+        p.setPen(Qt::white);
+        p.drawText(pill, Qt::AlignCenter, text);
     }
     p.restore();
 }
@@ -324,7 +339,7 @@ void PipelineView::paintHeader(QPainter& p, const QRect& r) const
     const QFontMetrics fm(bf);
     for (int i = 0; i < badges.size(); ++i) {
         const int w = fm.horizontalAdvance(badges[i]) + 18;
-        const QRectF badge(x, r.top() + 34, w, 22);
+        const QRectF badge(x, r.top() + 32, w, 21);
         QColor fill = colors[i];
         fill.setAlpha(28);
         p.setPen(QPen(colors[i], 1));
@@ -389,7 +404,7 @@ void PipelineView::paintEvent(QPaintEvent*)
     QString stepNote;
     if (stepStatus.state == StageStatus::State::failed)
         stepNote = stepStatus.reason;
-    else if (!stepStatus.value.isEmpty() || stepStatus.durationNs >= 0)
+    else if (!stepStatus.stale && (!stepStatus.value.isEmpty() || stepStatus.durationNs >= 0))
         stepNote = QStringList({stepStatus.value, formatDuration(stepStatus.durationNs)})
                        .join(QStringLiteral("  ·  "));
     else if (stepCurrent)

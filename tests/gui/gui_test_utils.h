@@ -35,7 +35,7 @@ public:
     Driver()
     {
         window = std::make_unique<MainWindow>(&translator);
-        window->resize(1500, 950);
+        window->resize(1600, 1000);
         QObject::connect(window->controller(), &SessionController::eventsArrived, window.get(),
                          [this](const std::vector<Event>& batch) {
                              for (const Event& e : batch) {
