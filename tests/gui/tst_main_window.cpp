@@ -229,6 +229,41 @@ private Q_SLOTS:
         QVERIFY2(timer.elapsed() < 2000, qPrintable(QString::number(timer.elapsed())));
     }
 
+    void fullSpeedRunKeepsEveryPointAndTheWindowResponsive()
+    {
+        test::Driver d;
+        RunConfig config = lessonConfig("tensor_return");
+        config.trainer.max_epochs = 1000000;
+        d.start(config);
+        QVERIFY(d.waitHeld(0));
+        // Measure how late a 10 ms timer fires while the run goes at full speed.
+        QTimer tick;
+        QElapsedTimer clock;
+        qint64 last = 0;
+        qint64 worst = 0;
+        tick.setInterval(10);
+        connect(&tick, &QTimer::timeout, this, [&] {
+            const qint64 now = clock.elapsed();
+            worst = std::max(worst, now - last);
+            last = now;
+        });
+        d.window->runActions()->setDelay(0);
+        d.window->runActions()->run()->trigger();
+        clock.start();
+        tick.start();
+        QTest::qWait(3000);
+        tick.stop();
+        const int before = d.pausedCount;
+        d.window->runActions()->pause()->trigger();
+        QVERIFY(d.waitHeld(before));
+        d.window->controller()->pumpNow();
+        const int batches = d.count(EventType::batch_end);
+        qInfo("%d batches in ~3 s at full speed; worst timer gap %lld ms", batches, worst);
+        QVERIFY(batches > 100);
+        QCOMPARE(d.window->lossPlot()->pointCount(), batches);
+        QVERIFY2(worst < 250, qPrintable(QString::number(worst)));
+    }
+
     void extrasAndOutputFollowTheBatch()
     {
         test::Driver d;

@@ -8,6 +8,9 @@
 #include "gui_test_utils.h"
 #include "log_view.h"
 #include "loss_plot.h"
+#include "extras_view.h"
+#include "stepwise/lessons.h"
+#include <QTableWidget>
 #include "run_actions.h"
 
 using namespace stepwise;
@@ -53,6 +56,28 @@ private Q_SLOTS:
         for (int i = 0; i < 9 && d.current() != Stage::on_before_optimizer_step; ++i)
             QVERIFY(d.press(a->stepStage()));
         save(d, QStringLiteral("window_stepping.png"));
+    }
+
+    void accumulateWithExtras()
+    {
+        test::Driver d;
+        d.window->show();
+        const Lesson* lesson = find_lesson("dict_extras");
+        QVERIFY(lesson);
+        RunConfig config = parse_run_config(lesson->config_json, ".", "dict_extras");
+        config.trainer.accumulate_grad_batches = 3;
+        config.trainer.max_epochs = 6;
+        d.start(config);
+        QVERIFY(d.waitHeld(0));
+        RunActions* a = d.window->runActions();
+        for (int i = 0; i < 29; ++i)
+            QVERIFY(d.press(a->stepBatch()));
+        for (int i = 0; i < 5; ++i)
+            QVERIFY(d.press(a->stepStage()));
+        QTableWidget* extras = d.window->extrasView()->table();
+        if (extras->rowCount() > 0 && (extras->item(0, ExtrasView::PlotColumn)->flags() & Qt::ItemIsUserCheckable))
+            extras->item(0, ExtrasView::PlotColumn)->setCheckState(Qt::Checked);
+        save(d, QStringLiteral("window_accumulate.png"));
     }
 
     void lbfgs()
