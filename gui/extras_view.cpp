@@ -24,7 +24,11 @@ QString formatValue(const ValueDescription& value)
         return formatNumber(*value.value);
     if (value.kind == "none")
         return QStringLiteral("None");
-    return QString::fromStdString(value.text);
+    // One line: a table cell is no place for a tensor's multi-line repr.
+    QString text = QString::fromStdString(value.text).simplified();
+    if (text.size() > 80)
+        text = text.left(79) + QChar(0x2026);
+    return text;
 }
 
 ExtrasView::ExtrasView(QWidget* parent) : QWidget(parent)

@@ -96,6 +96,13 @@ void OutputInspector::show(const OutputDescription& output, std::int64_t epoch, 
     auto* root = new QTreeWidgetItem(m_tree);
     fill(root, tr("returned"), output.value);
     root->setText(KindColumn, QString::fromStdString(output.kind));
+    if (!output.entries.empty()) {
+        QStringList keys;
+        for (const auto& entry : output.entries)
+            keys << QStringLiteral("\"%1\"").arg(QString::fromStdString(entry.first));
+        root->setText(ValueColumn, QStringLiteral("{%1}").arg(keys.join(QStringLiteral(", "))));
+    }
+    root->setToolTip(ValueColumn, QString::fromStdString(output.value.text));
     for (const auto& [key, value] : output.entries) {
         auto* child = new QTreeWidgetItem(root);
         fill(child, QStringLiteral("[\"%1\"]").arg(QString::fromStdString(key)), value);

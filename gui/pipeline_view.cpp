@@ -1,6 +1,8 @@
 #include "pipeline_view.h"
 
 #include <QEvent>
+#include <QHelpEvent>
+#include <QToolTip>
 #include <QPainter>
 #include <QPainterPath>
 
@@ -150,6 +152,9 @@ void PipelineView::paintStatusIcon(QPainter& p, const QRect& r, StageStatus::Sta
 void PipelineView::paintFrame(QPainter& p, const QRect& r, const QString& title, const QString& note,
                               const QColor& color, bool dashed) const
 {
+    if (!note.isEmpty())
+        m_tips.emplace_back(QRect(r.left(), r.top(), r.width(), kTitleHeight),
+                            QStringLiteral("<b>%1</b><br>%2").arg(title.toHtmlEscaped(), note.toHtmlEscaped()));
     p.save();
     p.setRenderHint(QPainter::Antialiasing);
     QColor fill = color;
@@ -243,6 +248,7 @@ void PipelineView::paintRow(QPainter& p, const QRect& r, const Row& row) const
         sub = tr("torch applies the step to the parameters");
     else
         sub = stageDescription(row.stage);
+    m_tips.emplace_back(r, QStringLiteral("<b>%1</b><br>%2").arg(name.toHtmlEscaped(), sub.toHtmlEscaped()));
     p.setPen(failed ? kColors.failed : kColors.muted);
     const QRect subRect = left.adjusted(0, left.height() / 2, 0, 0);
     p.drawText(subRect, Qt::AlignLeft | Qt::AlignVCenter,
@@ -352,8 +358,27 @@ void PipelineView::paintHeader(QPainter& p, const QRect& r) const
     p.restore();
 }
 
+bool PipelineView::event(QEvent* event)
+{
+    if (event->type() == QEvent::ToolTip) {
+        auto* help = static_cast<QHelpEvent*>(event);
+        // Rows are drawn after their frames, so the last hit is the innermost.
+        for (auto it = m_tips.rbegin(); it != m_tips.rend(); ++it) {
+            if (it->first.contains(help->pos())) {
+                QToolTip::showText(help->globalPos(), it->second, this, it->first);
+                return true;
+            }
+        }
+        QToolTip::hideText();
+        event->ignore();
+        return true;
+    }
+    return QWidget::event(event);
+}
+
 void PipelineView::paintEvent(QPaintEvent*)
 {
+    m_tips.clear();
     QPainter p(this);
     p.fillRect(rect(), kColors.background);
     const int width = this->width() - 2 * kMargin;

@@ -26,6 +26,7 @@ public:
 
 protected:
     void paintEvent(QPaintEvent* event) override;
+    bool event(QEvent* event) override;
     void changeEvent(QEvent* event) override;
 
 private:
@@ -43,7 +44,8 @@ private:
     StageStatus updateStatus() const;
 
     PipelineState m_state;
-    std::vector<Row> m_rows;
+    /// Where each row and frame was drawn, with its full text, for tooltips (rebuilt every paint).
+    mutable std::vector<std::pair<QRect, QString>> m_tips;
 };
 
 }  // namespace stepwise::gui
