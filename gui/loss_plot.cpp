@@ -374,7 +374,8 @@ void LossPlot::flush()
     }
     QVector<QCPGraphData> failed;
     for (std::size_t i = m_failedFlushed; i < m_failedSerials.size(); ++i) {
-        const double y = n > 0 && std::isfinite(m_lossY[n - 1]) ? m_lossY[n - 1] : 0.0;
+        const double y = n > 0 && std::isfinite(m_lossY[n - 1]) ? m_lossY[n - 1]
+                                                                : m_plot->yAxis->range().center();
         failed.append({m_xAxis == XAxis::batch ? double(m_failedSerials[i]) : (n ? m_stepX[n - 1] : 0.0), y});
     }
     m_failed->data()->add(failed, true);

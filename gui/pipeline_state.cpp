@@ -125,12 +125,20 @@ void PipelineState::exitStage(const Event& event)
     }
     const StagePayload& p = event.payload;
     if (event.stage == Stage::training_step) {
-        if (p.loss_raw)
+        if (p.loss_raw) {
             status.value = PipelineText::tr("loss %1").arg(formatNumber(*p.loss_raw));
-        else if (event.outcome == Outcome::ran)
+        } else if (p.output && p.output->kind == "none") {
             status.value = PipelineText::tr("returned None");
-        else
+        } else if (p.output && p.output->value.kind == "tensor") {
+            QStringList dims;
+            for (std::int64_t d : p.output->value.shape)
+                dims << QString::number(d);
+            status.value = PipelineText::tr("loss shape [%1]").arg(dims.join(QStringLiteral(", ")));
+        } else if (p.output) {
+            status.value = PipelineText::tr("returned %1").arg(QString::fromStdString(p.output->kind));
+        } else {
             status.value.clear();
+        }
     } else if (p.grad_norms) {
         status.value = PipelineText::tr("‖g‖ %1").arg(formatNumber(p.grad_norms->total));
     } else if (event.stage == Stage::optimizer_step) {

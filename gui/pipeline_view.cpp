@@ -91,11 +91,13 @@ StageStatus PipelineView::updateStatus() const
     // The parameter update is the end of optimizer.step: it has no stage of its own.
     StageStatus status;
     const StageStatus& step = m_state.stage(Stage::optimizer_step);
-    if (step.state == StageStatus::State::ran || step.state == StageStatus::State::skipped ||
-        step.state == StageStatus::State::failed) {
+    if (step.state == StageStatus::State::ran || step.state == StageStatus::State::skipped) {
         status.state = step.state;
         status.reason = step.reason;
         status.value = step.value;
+    } else if (step.state == StageStatus::State::failed) {
+        // optimizer.step raised: the update never happened.
+        status.reason = tr("not reached: optimizer.step raised");
     }
     status.stale = step.stale;
     return status;
@@ -245,7 +247,7 @@ void PipelineView::paintRow(QPainter& p, const QRect& r, const Row& row) const
     else if (skipped)
         sub = status.reason.isEmpty() ? tr("skipped") : status.reason;  // the engine's words
     else if (isUpdate)
-        sub = tr("torch applies the step to the parameters");
+        sub = status.reason.isEmpty() ? tr("torch applies the step to the parameters") : status.reason;
     else
         sub = stageDescription(row.stage);
     m_tips.emplace_back(r, QStringLiteral("<b>%1</b><br>%2").arg(name.toHtmlEscaped(), sub.toHtmlEscaped()));

@@ -106,6 +106,14 @@
         <source>clip %1 (%2)</source>
         <translation>裁剪 %1（%2）</translation>
     </message>
+    <message>
+        <source>loss shape [%1]</source>
+        <translation>损失形状 [%1]</translation>
+    </message>
+    <message>
+        <source>returned %1</source>
+        <translation>返回了 %1</translation>
+    </message>
 </context>
 <context>
     <name>main</name>
@@ -388,6 +396,18 @@
     <message>
         <source> · %1 oldest entries dropped</source>
         <translation> · 已丢弃最早的 %1 条记录</translation>
+    </message>
+    <message>
+        <source>Lightning warning</source>
+        <translation>Lightning 警告</translation>
+    </message>
+    <message>
+        <source>Stepwise notice</source>
+        <translation>Stepwise 提示</translation>
+    </message>
+    <message>
+        <source>None batch</source>
+        <translation>None 批次</translation>
     </message>
 </context>
 <context>
@@ -888,6 +908,10 @@
     <message>
         <source>not called on this batch</source>
         <translation>本批次未调用</translation>
+    </message>
+    <message>
+        <source>not reached: optimizer.step raised</source>
+        <translation>未执行：optimizer.step 抛出了异常</translation>
     </message>
 </context>
 <context>

@@ -17,6 +17,8 @@
 #include <qcustomplot.h>
 #include "output_inspector.h"
 #include "run_actions.h"
+#include "source_editor.h"
+#include <QToolButton>
 #include "stepwise/lessons.h"
 
 using namespace stepwise;
@@ -266,6 +268,36 @@ private Q_SLOTS:
         QVERIFY(batches > 100);
         QCOMPARE(d.window->lossPlot()->pointCount(), batches);
         QVERIFY2(worst < 500, qPrintable(QString::number(worst)));  // generous: CI machines are busy
+    }
+
+    void sourceCompileErrorIsMarkedAtItsLine()
+    {
+        test::Driver d;
+        d.open(QStringLiteral("tensor_return"));
+        QVERIFY(d.waitHeld(0));
+        SourceEditor* editor = d.window->sourceEditor();
+        QStringList lines = editor->text().split(QLatin1Char('\n'));
+        int target = -1;
+        for (int i = 0; i < lines.size(); ++i) {
+            if (lines[i].contains(QLatin1String("return"))) {
+                target = i;
+                break;
+            }
+        }
+        QVERIFY(target >= 0);
+        lines[target] += QStringLiteral(" +* )");  // a syntax error on that line
+        editor->editor()->setPlainText(lines.join(QLatin1Char('\n')));
+        d.events.clear();
+        d.pausedCount = 0;
+        d.ended = false;
+        editor->findChild<QToolButton*>(QStringLiteral("sourceApply"))->click();
+        QVERIFY(d.waitEnded());
+        bool modelError = false;
+        for (const Event& e : d.events)
+            modelError = modelError || (e.type == EventType::error && e.where == "model");
+        QVERIFY2(modelError, qPrintable(d.describe()));
+        QCOMPARE(editor->errorLine(), target + 1);
+        QCOMPARE(d.window->controller()->runState(), RunState::failed);
     }
 
     void extrasAndOutputFollowTheBatch()

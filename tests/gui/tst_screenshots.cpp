@@ -11,6 +11,8 @@
 #include "extras_view.h"
 #include "stepwise/lessons.h"
 #include <QTableWidget>
+#include <QToolButton>
+#include "source_editor.h"
 #include "run_actions.h"
 
 using namespace stepwise;
@@ -78,6 +80,35 @@ private Q_SLOTS:
         if (extras->rowCount() > 0 && (extras->item(0, ExtrasView::PlotColumn)->flags() & Qt::ItemIsUserCheckable))
             extras->item(0, ExtrasView::PlotColumn)->setCheckState(Qt::Checked);
         save(d, QStringLiteral("window_accumulate.png"));
+    }
+
+    void failedStage()
+    {
+        test::Driver d;
+        d.window->show();
+        d.open(QStringLiteral("non_scalar_loss"));
+        QVERIFY(d.waitHeld(0));
+        d.window->runActions()->run()->trigger();
+        QVERIFY(d.waitEnded());
+        save(d, QStringLiteral("window_failed.png"));
+    }
+
+    void sourceError()
+    {
+        test::Driver d;
+        d.window->show();
+        d.open(QStringLiteral("dict_extras"));
+        QVERIFY(d.waitHeld(0));
+        SourceEditor* editor = d.window->sourceEditor();
+        QString text = editor->text();
+        text.replace(QStringLiteral("return {"), QStringLiteral("return {{"));
+        editor->editor()->setPlainText(text);
+        d.events.clear();
+        d.pausedCount = 0;
+        d.ended = false;
+        editor->findChild<QToolButton*>(QStringLiteral("sourceApply"))->click();
+        QVERIFY(d.waitEnded());
+        save(d, QStringLiteral("window_source_error.png"));
     }
 
     void lbfgs()
