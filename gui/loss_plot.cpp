@@ -13,6 +13,8 @@
 
 #include <qcustomplot.h>
 
+#include "window_shading.h"
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -29,56 +31,6 @@ const QColor kFailedColor(0xdc, 0x26, 0x26);
 const QColor kExtraColors[] = {QColor(0x16, 0xa3, 0x4a), QColor(0x7c, 0x3a, 0xed),
                                QColor(0xdb, 0x27, 0x77), QColor(0x0e, 0x74, 0x90)};
 }  // namespace
-
-/// Accumulation windows as light bands behind the graphs, the stepping batch of each window as a
-/// thin line. Draws only the windows in the visible range (binary search), so a long run stays cheap.
-class WindowShading : public QCPLayerable {
-public:
-    WindowShading(QCustomPlot* plot, QCPAxis* xAxis)
-        : QCPLayerable(plot, QStringLiteral("windows")), m_xAxis(xAxis) {}
-    void addBatch(double serial, int windowPosition)
-    {
-        if (windowPosition <= 1 || m_windows.empty())
-            m_windows.push_back({serial, serial});
-        else
-            m_windows.back().second = serial;
-    }
-    void clear() { m_windows.clear(); }
-    bool enabled = true;
-
-protected:
-    void applyDefaultAntialiasingHint(QCPPainter* painter) const override
-    {
-        painter->setAntialiasing(false);
-    }
-    QRect clipRect() const override { return m_xAxis->axisRect()->rect(); }
-    void draw(QCPPainter* painter) override
-    {
-        if (!enabled || m_windows.empty())
-            return;
-        const QCPRange range = m_xAxis->range();
-        auto first = std::lower_bound(m_windows.begin(), m_windows.end(), range.lower - 1,
-                                      [](const auto& w, double x) { return w.second < x; });
-        const QRect area = m_xAxis->axisRect()->rect();
-        int drawn = 0;
-        for (auto it = first; it != m_windows.end() && it->first <= range.upper + 1; ++it) {
-            if (++drawn > 4000)
-                break;  // more windows than pixels: the bands would be a solid fill anyway
-            const double left = m_xAxis->coordToPixel(it->first - 0.5);
-            const double right = m_xAxis->coordToPixel(it->second + 0.5);
-            const bool odd = (it - m_windows.begin()) % 2;
-            painter->fillRect(QRectF(left, area.top(), right - left, area.height()),
-                              odd ? QColor(0xfd, 0xf3, 0xe1) : QColor(0xfb, 0xe9, 0xc9));
-            painter->setPen(QPen(QColor(0x25, 0x63, 0xeb, 90), 1));
-            const double stepX = m_xAxis->coordToPixel(it->second);
-            painter->drawLine(QPointF(stepX, area.top()), QPointF(stepX, area.bottom()));
-        }
-    }
-
-private:
-    QCPAxis* m_xAxis;
-    std::vector<std::pair<double, double>> m_windows;
-};
 
 LossPlot::LossPlot(QWidget* parent) : QWidget(parent)
 {
@@ -140,7 +92,7 @@ LossPlot::LossPlot(QWidget* parent) : QWidget(parent)
         axis->setLabelColor(QColor(0x37, 0x41, 0x51));
         axis->setTickLabelColor(QColor(0x4b, 0x55, 0x63));
     }
-    m_plot->xAxis->setRange(0, 10);
+    m_plot->xAxis->setRange(-0.5, 10);
     m_plot->yAxis->setRange(0, 1);
 
     connect(m_plot, &QCustomPlot::mouseWheel, this, [this] { setFollow(false); });
@@ -275,7 +227,7 @@ void LossPlot::clear()
     for (QCPGraph* g : std::as_const(m_extraGraphs))
         g->data()->clear();
     m_highlight->setVisible(false);
-    m_plot->xAxis->setRange(0, 10);
+    m_plot->xAxis->setRange(-0.5, 10);
     m_plot->yAxis->setRange(0, 1);
     m_plot->replot(QCustomPlot::rpQueuedReplot);
 }
