@@ -7,8 +7,24 @@
 #include "stepwise/session.h"
 #include "translator.h"
 
+namespace {
+/// `stepwise --help` and `--version` must work on a machine without a display (CI, ssh).
+void allowHeadlessInfo(int argc, char* argv[])
+{
+    if (qEnvironmentVariableIsSet("DISPLAY") || qEnvironmentVariableIsSet("WAYLAND_DISPLAY") ||
+        qEnvironmentVariableIsSet("QT_QPA_PLATFORM"))
+        return;
+    for (int i = 1; i < argc; ++i) {
+        const QByteArray arg(argv[i]);
+        if (arg == "--help" || arg == "-h" || arg == "--version" || arg == "-v" || arg == "--help-all")
+            qputenv("QT_QPA_PLATFORM", "offscreen");
+    }
+}
+}  // namespace
+
 int main(int argc, char* argv[])
 {
+    allowHeadlessInfo(argc, argv);
     QApplication app(argc, argv);
     QApplication::setOrganizationName(QStringLiteral("Stepwise"));
     QApplication::setApplicationName(QStringLiteral("stepwise"));

@@ -19,6 +19,7 @@
 #include "run_actions.h"
 #include "source_editor.h"
 #include <QToolButton>
+#include <QTemporaryDir>
 #include "stepwise/lessons.h"
 
 using namespace stepwise;
@@ -60,6 +61,38 @@ private Q_SLOTS:
         QVERIFY(d.window->runActions()->run()->isEnabled());
         QVERIFY(!d.window->runActions()->pause()->isEnabled());
         QCOMPARE(d.current(), std::optional<Stage>(Stage::on_train_batch_start));
+    }
+
+    void opensConfigModelAndSourceFiles()
+    {
+        const QString golden = QStringLiteral(STEPWISE_FIXTURES_DIR "/golden/d_none_every3_sgd_momentum_set_to_none");
+        {
+            test::Driver d;
+            QVERIFY(d.window->openPath(golden + QStringLiteral("/config.json")));
+            QVERIFY2(d.waitHeld(0), qPrintable(d.describe()));
+            QCOMPARE(d.window->controller()->config().optimizer.options.count("momentum"), std::size_t(1));
+        }
+        {
+            test::Driver d;
+            QVERIFY(d.window->openPath(golden + QStringLiteral("/model.pt")));
+            QCOMPARE(d.window->controller()->config().model.kind, ModelSpec::Kind::torchscript);
+            // The default lesson's config with the model replaced: its data may not fit this
+            // model, which the engine reports as an error event; either way the window holds up.
+            d.waitHeld(0);
+        }
+        {
+            QTemporaryDir dir;
+            const QString path = dir.filePath(QStringLiteral("model.stepwise"));
+            QFile file(path);
+            QVERIFY(file.open(QIODevice::WriteOnly));
+            file.write(default_lesson().source.c_str());
+            file.close();
+            test::Driver d;
+            QVERIFY(d.window->openPath(path));
+            QVERIFY2(d.waitHeld(0), qPrintable(d.describe()));
+            QCOMPARE(d.window->controller()->config().model.kind, ModelSpec::Kind::source);
+            QCOMPARE(d.window->sourceEditor()->path(), path);
+        }
     }
 
     void noneWarningOnceAndOneRecordPerNoneBatch()
@@ -298,6 +331,22 @@ private Q_SLOTS:
         QVERIFY2(modelError, qPrintable(d.describe()));
         QCOMPARE(editor->errorLine(), target + 1);
         QCOMPARE(d.window->controller()->runState(), RunState::failed);
+    }
+
+    void switchingToChineseRetranslatesTheWindow()
+    {
+        test::Driver d;
+        d.window->openDefault();
+        QVERIFY(d.waitHeld(0));
+        const QString english = d.window->runActions()->stepStage()->text();
+        d.translator.setLanguage(QStringLiteral("zh_CN"));
+        QCoreApplication::processEvents();
+        const QString chinese = d.window->runActions()->stepStage()->text();
+        QVERIFY2(chinese != english, qPrintable(chinese));
+        QVERIFY(chinese.contains(QStringLiteral("单步")));
+        d.translator.setLanguage(QStringLiteral("en"));
+        QCoreApplication::processEvents();
+        QCOMPARE(d.window->runActions()->stepStage()->text(), english);
     }
 
     void extrasAndOutputFollowTheBatch()
