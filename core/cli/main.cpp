@@ -54,8 +54,15 @@ void print_batch(const stepwise::Event& e) {
     else line << "  loss None";
     for (const auto& [key, v] : e.extras) {
         line << "  " << key << "=";
-        if (v.value) line << format_number(*v.value);
-        else line << v.text;
+        if (v.value) {
+            line << format_number(*v.value);
+        } else if (v.kind == "tensor") {
+            line << "tensor[";
+            for (std::size_t d = 0; d < v.shape.size(); ++d) line << (d ? ", " : "") << v.shape[d];
+            line << "] " << v.dtype << (v.holds_graph() ? " (holds a graph)" : "");
+        } else {
+            line << v.text;
+        }
     }
     if (e.closure_calls > 1) line << "  (closure called " << e.closure_calls << "x)";
     std::cout << line.str() << '\n';

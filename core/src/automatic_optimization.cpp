@@ -70,12 +70,12 @@ ClosureResult AutomaticOptimization::training_step(const torch::Tensor& x, const
             }
         }
         result = ClosureResult::from_training_step_output(out, ctx_.config.trainer.accumulate_grad_batches);
-        if (result.loss.defined() && result.loss.numel() == 1) p.loss = result.loss.item<double>();
+        if (result.loss.defined() && result.loss.numel() == 1) p.loss = scalar_value(result.loss);
     });
     // Stepwise's own notices: things Lightning lets pass silently.
-    if (result.loss.defined() && result.loss.numel() == 1 && !std::isfinite(result.loss.item<double>())) {
-        obs.warning("training_step returned a non-finite loss (" +
-                        std::string(std::isnan(result.loss.item<double>()) ? "nan" : "inf") +
+    const double loss_value = result.loss.defined() && result.loss.numel() == 1 ? scalar_value(result.loss) : 0.0;
+    if (!std::isfinite(loss_value)) {
+        obs.warning("training_step returned a non-finite loss (" + std::string(std::isnan(loss_value) ? "nan" : "inf") +
                         ") at epoch " + std::to_string(obs.pos.epoch) + ", batch " + std::to_string(batch_idx) +
                         "; Lightning does not check it and backpropagates it as is",
                     "stepwise");
@@ -112,7 +112,7 @@ Closure AutomaticOptimization::make_closure(const torch::Tensor& x, const torch:
                                     window_text(batch_idx, n) + ")";
     }
     parts.backward_fn = [this, &obs](const torch::Tensor& loss) {
-        const double value = loss.numel() == 1 ? loss.detach().item<double>() : std::nan("");
+        const double value = loss.numel() == 1 ? scalar_value(loss) : std::nan("");
         obs.run(Stage::on_before_backward, [&](StagePayload& p) {
             if (loss.numel() == 1) p.loss = value;
         });
@@ -145,7 +145,7 @@ void AutomaticOptimization::optimizer_step(Closure& closure, std::int64_t batch_
         }
         {
             torch::NoGradGuard no_grad;
-            for (std::size_t k = 0; k < params.size(); ++k) ctx_.before_step[k].copy_(params[k].second);
+            for (std::size_t k = 0; k < params.size(); ++k) fast_copy(ctx_.before_step[k], params[k].second);
         }
         // The wrapper the precision plugin hands to optimizer.step (L-1): the closure, then the
         // after-closure hooks and clipping, on every evaluation.
@@ -169,7 +169,7 @@ void AutomaticOptimization::optimizer_step(Closure& closure, std::int64_t batch_
         p.update_norm = std::sqrt(update_sq);
         p.lr = learning_rate(ctx_.optimizer);
         p.closure_calls = closure.calls();
-        if (returned.defined() && returned.numel() == 1) p.step_return = returned.item<double>();
+        if (returned.defined() && returned.numel() == 1) p.step_return = scalar_value(returned);
     });
     (void)batch_idx;
 }

@@ -25,6 +25,12 @@ std::vector<Event> EventBuffer::drain() {
     return out;
 }
 
+void EventBuffer::drain_into(std::vector<Event>& out) {
+    out.clear();
+    std::lock_guard<std::mutex> lock(mutex_);
+    out.swap(events_);
+}
+
 std::size_t EventBuffer::size() const {
     std::lock_guard<std::mutex> lock(mutex_);
     return events_.size();

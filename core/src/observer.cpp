@@ -50,12 +50,27 @@ Event Observer::make(EventType type) const {
 void Observer::emit(Event event) { emit_(std::move(event)); }
 
 std::uint64_t Observer::enter(Stage stage) {
-    Event e = make(EventType::stage_enter);
-    e.stage = stage;
-    e.instance = ++next_instance_;
-    const auto instance = e.instance;
-    emit_(std::move(e));
-    gate_.check(Boundary{stage, pos.epoch, pos.batch_idx, pos.call}, on_hold_);
+    const auto instance = ++next_instance_;
+    auto emit_enter = [&] {
+        Event e = make(EventType::stage_enter);
+        e.stage = stage;
+        e.instance = instance;
+        emit_(std::move(e));
+    };
+    // At full speed nobody can see a stage between its entry and its exit, so stage_enter is only
+    // sent where the loop may hold (paused, stepping, animating) or does hold after all.
+    bool entered = false;
+    if (!gate_.free_running()) {
+        emit_enter();
+        entered = true;
+    }
+    gate_.check(Boundary{stage, pos.epoch, pos.batch_idx, pos.call}, [&](const Boundary& b, bool held) {
+        if (held && !entered) {
+            emit_enter();
+            entered = true;
+        }
+        if (on_hold_) on_hold_(b, held);
+    });
     return instance;
 }
 

@@ -2,13 +2,16 @@
 
 namespace stepwise {
 
-StepGate::StepGate(bool start_paused) : mode_(start_paused ? Mode::paused : Mode::running) {}
+StepGate::StepGate(bool start_paused) : mode_(start_paused ? Mode::paused : Mode::running) {
+    update_free_running();
+}
 
 void StepGate::pause() {
     {
         std::lock_guard<std::mutex> lock(mutex_);
         mode_ = Mode::paused;
         ++command_;
+        update_free_running();
     }
     changed_.notify_all();
 }
@@ -18,6 +21,7 @@ void StepGate::resume() {
         std::lock_guard<std::mutex> lock(mutex_);
         mode_ = Mode::running;
         ++command_;
+        update_free_running();
     }
     changed_.notify_all();
 }
@@ -29,6 +33,7 @@ void StepGate::step(StepKind kind) {
         step_kind_ = kind;
         step_origin_ = last_boundary_;
         ++command_;
+        update_free_running();
     }
     changed_.notify_all();
 }
@@ -38,6 +43,7 @@ void StepGate::stop() {
         std::lock_guard<std::mutex> lock(mutex_);
         stop_ = true;
         ++command_;
+        update_free_running();
     }
     changed_.notify_all();
 }
@@ -47,6 +53,7 @@ void StepGate::set_delay(std::chrono::milliseconds per_stage) {
         std::lock_guard<std::mutex> lock(mutex_);
         delay_ = per_stage < std::chrono::milliseconds(0) ? std::chrono::milliseconds(0) : per_stage;
         ++command_;
+        update_free_running();
     }
     changed_.notify_all();
 }
@@ -100,6 +107,7 @@ void StepGate::check(const Boundary& here, const HoldCallback& on_hold) {
     if (!should_hold(here)) return;
 
     mode_ = Mode::paused;
+    update_free_running();
     holding_ = true;
     lock.unlock();
     if (on_hold) on_hold(here, true);

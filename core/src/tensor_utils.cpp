@@ -1,6 +1,7 @@
 #include "tensor_utils.h"
 
 #include <cmath>
+#include <cstring>
 #include <sstream>
 
 namespace stepwise {
@@ -23,6 +24,11 @@ std::string dtype_name(torch::ScalarType type) {
 
 namespace {
 
+bool plain(const torch::Tensor& t) {
+    return t.device().is_cpu() && t.is_contiguous() && !t.is_sparse() &&
+           (t.scalar_type() == torch::kFloat32 || t.scalar_type() == torch::kFloat64);
+}
+
 ValueDescription describe_tensor(const torch::Tensor& t) {
     ValueDescription d;
     d.kind = "tensor";
@@ -35,12 +41,7 @@ ValueDescription describe_tensor(const torch::Tensor& t) {
     d.dtype = dtype_name(t.scalar_type());
     d.requires_grad = t.requires_grad();
     if (t.grad_fn()) d.grad_fn = t.grad_fn()->name();
-    if (t.numel() == 1 && !t.is_complex()) d.value = t.detach().item<double>();
-    std::ostringstream text;
-    text << "tensor(" << d.dtype << ", shape [";
-    for (std::size_t i = 0; i < d.shape.size(); ++i) text << (i ? ", " : "") << d.shape[i];
-    text << "])";
-    d.text = text.str();
+    if (t.numel() == 1 && !t.is_complex()) d.value = scalar_value(t);
     return d;
 }
 
@@ -100,11 +101,24 @@ double sum_squared_diff(const T* a, const T* b, std::int64_t n) {
     }
     return s;
 }
-bool plain(const torch::Tensor& t) {
-    return t.device().is_cpu() && t.is_contiguous() && !t.is_sparse() &&
-           (t.scalar_type() == torch::kFloat32 || t.scalar_type() == torch::kFloat64);
-}
 }  // namespace
+
+double scalar_value(const torch::Tensor& t) {
+    if (t.device().is_cpu() && !t.is_sparse()) {
+        if (t.scalar_type() == torch::kFloat64) return *t.data_ptr<double>();
+        if (t.scalar_type() == torch::kFloat32) return *t.data_ptr<float>();
+    }
+    return t.detach().item<double>();
+}
+
+void fast_copy(torch::Tensor& dst, const torch::Tensor& src) {
+    if (plain(dst) && plain(src) && dst.scalar_type() == src.scalar_type() && dst.numel() == src.numel()) {
+        std::memcpy(dst.data_ptr(), src.data_ptr(), static_cast<std::size_t>(src.nbytes()));
+        return;
+    }
+    torch::NoGradGuard no_grad;
+    dst.copy_(src);
+}
 
 double fast_norm(const torch::Tensor& t) {
     if (!plain(t)) return t.detach().norm().item<double>();

@@ -19,6 +19,12 @@ ValueDescription describe_value(const c10::IValue& value);
 /// "float32", "float64", ...
 std::string dtype_name(torch::ScalarType type);
 
+/// The value of a one-element tensor. Plain CPU float tensors are read directly: item() is a
+/// dispatcher round trip, and the observation path reads several scalars per batch.
+double scalar_value(const torch::Tensor& t);
+/// dst.copy_(src) without the dispatcher for plain CPU float tensors of the same shape and dtype.
+void fast_copy(torch::Tensor& dst, const torch::Tensor& src);
+
 /// 2-norm of a tensor's elements. Small contiguous CPU float tensors are summed directly: for the
 /// tiny models where observation overhead matters, a dispatcher call costs more than the sum.
 double fast_norm(const torch::Tensor& t);

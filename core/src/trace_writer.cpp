@@ -190,21 +190,35 @@ void TraceWriter::on_event(const Event& e) {
     switch (e.type) {
         case EventType::stage_enter:
             open_[e.instance] = pending_.size();
-            pending_.push_back({std::string(), e});
+            pending_.push_back({std::string(), e, e.instance});
             return;
         case EventType::stage_exit: {
             const auto it = open_.find(e.instance);
             if (it == open_.end()) {
-                pending_.push_back({trace_record(e), e});
+                // No stage_enter was sent (full speed): place it by its entry order among the
+                // records still pending, i.e. before the stages it encloses.
+                Pending p{trace_record(e), e};
+                p.enter.instance = e.instance;
+                auto pos = pending_.end();
+                while (pos != pending_.begin() && std::prev(pos)->order > e.instance) --pos;
+                p.order = e.instance;
+                const auto index = static_cast<std::size_t>(pos - pending_.begin());
+                pending_.insert(pos, std::move(p));
+                for (auto& kv : open_)
+                    if (kv.second >= index) ++kv.second;
             } else {
                 pending_[it->second].line = trace_record(e, &pending_[it->second].enter);
                 open_.erase(it);
             }
             return;
         }
-        case EventType::warning:
-            pending_.push_back({trace_record(e), e});
+        case EventType::warning: {
+            // after everything entered so far
+            std::uint64_t order = 0;
+            for (const auto& p : pending_) order = std::max(order, p.order);
+            pending_.push_back({trace_record(e), e, order});
             return;
+        }
         case EventType::paused:
         case EventType::resumed:
             return;

@@ -152,7 +152,8 @@ TEST(NoneWarning, R6_EmittedAfterTrainingStepBeforeZeroGrad) {
     for (const auto& e : r.events) {
         if (e.batch_idx != 0) continue;
         if (e.type == EventType::warning) order.push_back("warning");
-        if (e.type == EventType::stage_enter && (e.stage == Stage::training_step || e.stage == Stage::on_before_zero_grad))
+        // exits: training_step exits before the warning; on_before_zero_grad enters (and exits) after it
+        if (e.type == EventType::stage_exit && (e.stage == Stage::training_step || e.stage == Stage::on_before_zero_grad))
             order.push_back(stage_name(e.stage));
     }
     EXPECT_EQ(order, (std::vector<std::string>{"training_step", "warning", "on_before_zero_grad"}));

@@ -20,6 +20,7 @@
 #include "source_editor.h"
 #include <QToolButton>
 #include <QTemporaryDir>
+#include <QFileInfo>
 #include "stepwise/lessons.h"
 
 using namespace stepwise;
@@ -347,6 +348,49 @@ private Q_SLOTS:
         d.translator.setLanguage(QStringLiteral("en"));
         QCoreApplication::processEvents();
         QCOMPARE(d.window->runActions()->stepStage()->text(), english);
+    }
+
+    void plotExportsPngAndPdf()
+    {
+        test::Driver d;
+        d.open(QStringLiteral("accumulate_3"));
+        QVERIFY(d.waitHeld(0));
+        d.window->runActions()->run()->trigger();
+        QVERIFY(d.waitEnded());
+        d.window->controller()->pumpNow();
+        QTemporaryDir dir;
+        const QString png = dir.filePath(QStringLiteral("loss.png"));
+        const QString pdf = dir.filePath(QStringLiteral("loss.pdf"));
+        QVERIFY(d.window->lossPlot()->exportPng(png));
+        QVERIFY(d.window->lossPlot()->exportPdf(pdf));
+        QVERIFY(QFileInfo(png).size() > 1000);
+        QVERIFY(QFileInfo(pdf).size() > 1000);
+        // global_step on the x axis: same points, other coordinates.
+        const int points = d.window->lossPlot()->pointCount();
+        d.window->lossPlot()->setXAxis(LossPlot::XAxis::globalStep);
+        QCOMPARE(d.window->lossPlot()->pointCount(), points);
+    }
+
+    /// Opt-in (STEPWISE_GUI_MILLION=1): a million batches at full speed, every loss point kept.
+    void millionBatches()
+    {
+        if (!qEnvironmentVariableIsSet("STEPWISE_GUI_MILLION"))
+            QSKIP("set STEPWISE_GUI_MILLION=1 to run a million batches through the window");
+        test::Driver d;
+        RunConfig config = lessonConfig("none_batches");
+        config.trainer.max_epochs = -1;
+        config.trainer.max_steps = 1000000;
+        config.trainer.limit_train_batches = std::int64_t(1000000);
+        d.start(config);
+        QVERIFY2(d.waitHeld(0), qPrintable(d.describe()));
+        d.window->runActions()->run()->trigger();
+        QVERIFY(d.waitEnded(3600 * 1000));
+        d.window->controller()->pumpNow();
+        const int batches = d.count(EventType::batch_end);
+        qInfo("%d batches; log rows %d (dropped %lld)", batches, d.window->logView()->model()->rowCount(),
+              static_cast<long long>(d.window->logView()->model()->dropped()));
+        QCOMPARE(d.window->lossPlot()->pointCount(), batches);
+        QVERIFY(d.window->logView()->model()->rowCount() <= LogModel::kMaxEntries);
     }
 
     void extrasAndOutputFollowTheBatch()

@@ -17,11 +17,15 @@ namespace stepwise {
 
 class EventBuffer {
 public:
+    EventBuffer() { events_.reserve(1024); }
     /// The callback runs on the worker thread; it must only schedule work (e.g. a queued call).
     void set_wake(std::function<void()> wake);
     void push(Event event);
     /// Everything pushed since the last drain, in order.
     std::vector<Event> drain();
+    /// The same, swapped into `out` (which must be empty): the buffer keeps `out`'s old storage,
+    /// so a consumer that clears and passes the same vector every frame allocates nothing.
+    void drain_into(std::vector<Event>& out);
     std::size_t size() const;
 
 private:

@@ -43,7 +43,7 @@ struct ValueDescription {
     bool requires_grad = false;       ///< tensors only
     std::string grad_fn;              ///< tensors only: autograd node name, empty when detached
     std::optional<double> value;      ///< tensors with one element, and numbers
-    std::string text;                 ///< short printable form for everything else
+    std::string text;                 ///< short printable form of non-tensors (tensors: empty)
     bool holds_graph() const { return !grad_fn.empty() || requires_grad; }
 };
 

@@ -6,6 +6,7 @@
 // predicate; notify happens after unlocking. The worker never waits for a consumer of events, only
 // for a person's command (pause / step) or for the animation delay.
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
@@ -56,6 +57,9 @@ public:
     Mode mode() const;
     bool stop_requested() const;
     bool holding() const;  ///< true while the worker waits in check()
+    /// True while running at full speed (no pause, no step, no delay, no stop): the loop will not
+    /// hold at the next boundary unless a command arrives first. Lock-free; any thread.
+    bool free_running() const { return free_running_.load(std::memory_order_relaxed); }
 
     // --- worker thread only ---
     /// Blocks while the gate says so; throws StopRequested once stop() was called.
@@ -76,6 +80,10 @@ private:
     bool stop_ = false;
     bool holding_ = false;
     std::chrono::milliseconds delay_{0};
+    std::atomic<bool> free_running_{false};  ///< mirrors the state above; updated under mutex_
+    void update_free_running() {
+        free_running_.store(mode_ == Mode::running && delay_.count() == 0 && !stop_, std::memory_order_relaxed);
+    }
 };
 
 }  // namespace stepwise

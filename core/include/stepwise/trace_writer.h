@@ -28,6 +28,7 @@ private:
     struct Pending {
         std::string line;  ///< ready to write, or empty while the stage has not exited
         Event enter;
+        std::uint64_t order = 0;  ///< entry order (the stage's instance)
     };
     void write_line(const std::string& line);
 
