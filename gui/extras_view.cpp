@@ -157,9 +157,19 @@ void ExtrasView::show(const std::vector<std::pair<std::string, ValueDescription>
 void ExtrasView::applyEvents(const std::vector<Event>& events)
 {
     // Only the newest batch matters; earlier ones in the same frame were never visible.
+    // training_step's own output is the earliest sight of them (same values as batch_end's).
     for (auto it = events.rbegin(); it != events.rend(); ++it) {
         if (it->type == EventType::batch_end) {
             show(it->extras);
+            return;
+        }
+        if (it->type == EventType::stage_exit && it->stage == Stage::training_step && it->payload.output &&
+            it->payload.output->kind == "dict") {
+            std::vector<std::pair<std::string, ValueDescription>> extras;
+            for (const auto& entry : it->payload.output->entries)
+                if (entry.first != "loss")
+                    extras.push_back(entry);
+            show(extras);
             return;
         }
     }

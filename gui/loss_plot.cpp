@@ -24,6 +24,7 @@ namespace stepwise::gui {
 namespace {
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 const QColor kLossColor(0x25, 0x63, 0xeb);
+const QColor kLossUnderSmoothColor(0x9d, 0xb8, 0xf3);  // opaque, so lines stay cheap to draw
 const QColor kSmoothColor(0x1e, 0x3a, 0x8a);
 const QColor kRawColor(0x9c, 0xa3, 0xaf);
 const QColor kNoneColor(0xd9, 0x77, 0x06);
@@ -57,6 +58,7 @@ LossPlot::LossPlot(QWidget* parent) : QWidget(parent)
     m_smooth = makeGraph(kSmoothColor);
     m_raw->setVisible(false);
     m_raw->removeFromLegend();
+    m_loss->setPen(QPen(kLossUnderSmoothColor, 1));
     auto makeMarkers = [this](const QColor& color, QCPScatterStyle::ScatterShape shape) {
         QCPGraph* g = m_plot->addGraph();
         g->setLayer(QStringLiteral("markers"));
@@ -118,6 +120,7 @@ QWidget* LossPlot::buildToolbar()
     m_smoothSlider = new QSlider(Qt::Horizontal, this);
     m_smoothSlider->setRange(0, 999);
     m_smoothSlider->setValue(int(m_smoothing * 1000));
+    m_smoothSlider->setMinimumWidth(90);
     m_smoothSlider->setMaximumWidth(140);
     connect(m_smoothSlider, &QSlider::valueChanged, this,
             [this](int value) { setSmoothing(value / 1000.0); });
@@ -156,6 +159,13 @@ QWidget* LossPlot::buildToolbar()
     bar->addWidget(m_axisLabel);
     bar->addWidget(m_axisBox);
     bar->addStretch(1);
+    m_windowNote = new QLabel(this);
+    m_windowNote->setStyleSheet(QStringLiteral("QLabel { color: #92400e; }"));
+    m_windowNote->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);  // gives way first
+    m_windowNote->setMinimumWidth(40);
+    m_windowNote->hide();
+    bar->addWidget(m_windowNote);
+    bar->addSpacing(8);
     bar->addWidget(m_followButton);
     bar->addWidget(m_resetButton);
     bar->addWidget(m_exportButton);
@@ -177,6 +187,7 @@ void LossPlot::retranslate()
     m_followButton->setToolTip(tr("Keep the newest batches in view"));
     m_resetButton->setText(tr("Reset view"));
     m_exportButton->setText(tr("Export"));
+    m_windowNote->setText(tr("shaded: accumulation windows of %1 · line: the stepping batch").arg(m_accumulate));
     m_loss->setName(tr("loss (normalised, as Lightning reports it)"));
     m_raw->setName(tr("raw loss (as returned)"));
     m_smooth->setName(tr("smoothed (EMA)"));
@@ -217,6 +228,7 @@ void LossPlot::clear()
     m_serial = -1;
     m_hasPendingRaw = false;
     m_accumulate = 1;
+    m_windowNote->hide();
     m_emaLast = 0.0;
     m_emaCount = 0;
     m_shading->clear();
@@ -249,7 +261,11 @@ void LossPlot::applyEvents(const std::vector<Event>& events)
             m_lossY.push_back(e.loss.value_or(kNaN));
             m_rawY.push_back(m_hasPendingRaw && e.loss ? m_pendingRaw : kNaN);
             m_noneFlag.push_back(e.loss ? 0 : 1);
-            m_accumulate = std::max(1, e.accumulate_grad_batches);
+            if (m_accumulate != std::max(1, e.accumulate_grad_batches)) {
+                m_accumulate = std::max(1, e.accumulate_grad_batches);
+                m_windowNote->setText(tr("shaded: accumulation windows of %1 · line: the stepping batch").arg(m_accumulate));
+            }
+            m_windowNote->setVisible(m_accumulate > 1 && m_xAxis == XAxis::batch);
             if (m_accumulate > 1)
                 m_shading->addBatch(m_batchX.back(), e.window_position);
             for (const auto& [key, value] : e.extras) {
@@ -381,6 +397,7 @@ void LossPlot::rebuildGraphs()
     for (QCPGraph* g : std::as_const(m_extraGraphs))
         g->data()->clear();
     m_shading->enabled = m_xAxis == XAxis::batch;
+    m_windowNote->setVisible(m_accumulate > 1 && m_xAxis == XAxis::batch);
     m_dirty = true;
     flush();
     if (!m_follow)
@@ -424,6 +441,8 @@ void LossPlot::rebuildSmoothing()
     }
     m_smooth->data()->set(smooth, true);
     m_smooth->setVisible(m_smoothing > 0);
+    // Like TensorBoard: with smoothing on, the raw series steps back and the EMA leads.
+    m_loss->setPen(QPen(m_smoothing > 0 ? kLossUnderSmoothColor : kLossColor, 1));
     m_smoothing > 0 ? void(m_smooth->addToLegend()) : void(m_smooth->removeFromLegend());
     m_plot->replot(QCustomPlot::rpQueuedReplot);
 }

@@ -91,6 +91,7 @@ private:
     QSlider* m_smoothSlider = nullptr;
     QLabel* m_smoothLabel = nullptr;
     QLabel* m_axisLabel = nullptr;
+    QLabel* m_windowNote = nullptr;
     QToolButton* m_followButton = nullptr;
     QToolButton* m_resetButton = nullptr;
     QToolButton* m_exportButton = nullptr;

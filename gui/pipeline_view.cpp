@@ -437,6 +437,9 @@ void PipelineView::paintEvent(QPaintEvent*)
     else if (stepCurrent)
         stepNote = m_state.held() ? tr("held here: about to call the optimizer")
                                   : tr("the optimizer is running the closure");
+    else if (stepStatus.state == StageStatus::State::active && m_state.call() > 0)
+        stepNote = tr("inside step(): %n closure evaluation(s) so far; it counts as one step", nullptr,
+                      m_state.call());
     const QColor stepColor = stepStatus.state == StageStatus::State::failed ? kColors.failed
                              : stepCurrent ? kColors.accent
                                            : kColors.stepping;

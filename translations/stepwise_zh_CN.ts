@@ -508,6 +508,10 @@
         <source>extra: %1</source>
         <translation>额外输出：%1</translation>
     </message>
+    <message>
+        <source>shaded: accumulation windows of %1 · line: the stepping batch</source>
+        <translation>阴影：每 %1 个批次的累积窗口 · 竖线：执行优化步骤的批次</translation>
+    </message>
 </context>
 <context>
     <name>stepwise::gui::MainWindow</name>
@@ -912,6 +916,10 @@
     <message>
         <source>not reached: optimizer.step raised</source>
         <translation>未执行：optimizer.step 抛出了异常</translation>
+    </message>
+    <message numerus="yes">
+        <source>inside step(): %n closure evaluation(s) so far; it counts as one step</source>
+        <translation><numerusform>step() 内部：目前已求值闭包 %n 次；仍只算一步</numerusform></translation>
     </message>
 </context>
 <context>

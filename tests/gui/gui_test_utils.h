@@ -41,9 +41,12 @@ public:
                              for (const Event& e : batch) {
                                  // Keep the few kinds the tests read; copying every stage event
                                  // of a long run would make the test, not the window, the slow part.
-                                 if (e.type != EventType::stage_enter && e.type != EventType::stage_exit &&
-                                     e.type != EventType::paused && e.type != EventType::resumed)
+                                 if (keepEvents && e.type != EventType::stage_enter &&
+                                     e.type != EventType::stage_exit && e.type != EventType::paused &&
+                                     e.type != EventType::resumed)
                                      events.push_back(e);
+                                 if (e.type == EventType::batch_end)
+                                     ++batchEnds;
                                  if (e.run_id != window->controller()->runId())
                                      ++foreignEvents;
                                  if (e.type == EventType::paused)
@@ -123,6 +126,8 @@ public:
     std::unique_ptr<MainWindow> window;
     std::vector<Event> events;
     int pausedCount = 0;
+    int batchEnds = 0;
+    bool keepEvents = true;  ///< off for very long runs: then only the counters are kept
     int foreignEvents = 0;  ///< events that reached the views from another run (must stay 0)
     bool ended = false;
 };
