@@ -2,6 +2,7 @@
 
 #include <QEvent>
 #include <QHeaderView>
+#include <QItemSelectionModel>
 #include <QLabel>
 #include <QScrollBar>
 #include <QTableView>
@@ -38,6 +39,17 @@ LogView::LogView(QWidget* parent) : QWidget(parent)
     layout->setSpacing(0);
     layout->addWidget(m_summary);
     layout->addWidget(m_table, 1);
+    m_detail = new QLabel(this);
+    m_detail->setObjectName(QStringLiteral("logDetail"));
+    m_detail->setWordWrap(true);
+    m_detail->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_detail->setMinimumHeight(3 * fontMetrics().height() + 12);
+    m_detail->setAlignment(Qt::AlignLeft | Qt::AlignTop);
+    m_detail->setStyleSheet(QStringLiteral(
+        "QLabel { background: #f9fafb; border-top: 1px solid #e5e7eb; padding: 6px; }"));
+    layout->addWidget(m_detail);
+    connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+            [this](const QModelIndex& current) { showDetail(current.row()); });
 
     auto activate = [this](const QModelIndex& index) {
         const qint64 serial = index.data(LogModel::SerialRole).toLongLong();
@@ -49,9 +61,23 @@ LogView::LogView(QWidget* parent) : QWidget(parent)
     updateSummary();
 }
 
+void LogView::showDetail(int row)
+{
+    if (row < 0 || row >= m_model->rowCount()) {
+        m_detail->clear();
+        return;
+    }
+    const QString kind = m_model->index(row, LogModel::KindColumn).data().toString();
+    const QString where = m_model->index(row, LogModel::WhereColumn).data().toString();
+    const QString message = m_model->index(row, LogModel::MessageColumn).data().toString();
+    m_detail->setText(QStringLiteral("<b>%1</b> · %2<br>%3")
+                          .arg(kind.toHtmlEscaped(), where.toHtmlEscaped(), message.toHtmlEscaped()));
+}
+
 void LogView::clear(const RunConfig& config)
 {
     m_model->clear(config);
+    m_detail->clear();
     updateSummary();
 }
 
@@ -63,6 +89,15 @@ void LogView::applyEvents(const std::vector<Event>& events)
     m_model->applyEvents(events);
     if (m_model->rowCount() != before) {
         updateSummary();
+        if (!m_table->selectionModel()->hasSelection()) {
+            // Nothing picked: show the newest entry worth reading.
+            for (int row = m_model->rowCount() - 1; row >= 0 && row >= before - 1; --row) {
+                if (m_model->entry(row).kind != LogModel::Kind::info) {
+                    showDetail(row);
+                    break;
+                }
+            }
+        }
         if (atBottom)
             m_table->scrollToBottom();
     }

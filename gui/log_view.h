@@ -35,11 +35,13 @@ protected:
 
 private:
     void updateSummary();
+    void showDetail(int row);
     void resizeColumns();
 
     LogModel* m_model = nullptr;
     QTableView* m_table = nullptr;
     QLabel* m_summary = nullptr;
+    QLabel* m_detail = nullptr;  ///< the selected (or newest notable) entry in full
 };
 
 }  // namespace stepwise::gui
