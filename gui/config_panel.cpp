@@ -15,7 +15,6 @@
 #include <QSpinBox>
 #include <QTableWidget>
 #include <QVBoxLayout>
-
 #include <limits>
 
 #include "stepwise/lessons.h"
@@ -25,53 +24,58 @@ namespace stepwise::gui {
 namespace {
 // Form labels, translated in retranslate() (QT_TR_NOOP marks them for lupdate).
 const char* const kLabels[] = {
-    QT_TRANSLATE_NOOP("stepwise::gui::ConfigPanel", "Model"), QT_TRANSLATE_NOOP("stepwise::gui::ConfigPanel", "Lesson"), QT_TRANSLATE_NOOP("stepwise::gui::ConfigPanel", "File"),
-    QT_TRANSLATE_NOOP("stepwise::gui::ConfigPanel", "Data"), QT_TRANSLATE_NOOP("stepwise::gui::ConfigPanel", "Generator"), QT_TRANSLATE_NOOP("stepwise::gui::ConfigPanel", "Samples"), QT_TRANSLATE_NOOP("stepwise::gui::ConfigPanel", "Features"),
-    QT_TRANSLATE_NOOP("stepwise::gui::ConfigPanel", "Noise"), QT_TRANSLATE_NOOP("stepwise::gui::ConfigPanel", "Data file"),
+    QT_TRANSLATE_NOOP("stepwise::gui::ConfigPanel", "Model"),
+    QT_TRANSLATE_NOOP("stepwise::gui::ConfigPanel", "Lesson"),
+    QT_TRANSLATE_NOOP("stepwise::gui::ConfigPanel", "File"),
+    QT_TRANSLATE_NOOP("stepwise::gui::ConfigPanel", "Data"),
+    QT_TRANSLATE_NOOP("stepwise::gui::ConfigPanel", "Generator"),
+    QT_TRANSLATE_NOOP("stepwise::gui::ConfigPanel", "Samples"),
+    QT_TRANSLATE_NOOP("stepwise::gui::ConfigPanel", "Features"),
+    QT_TRANSLATE_NOOP("stepwise::gui::ConfigPanel", "Noise"),
+    QT_TRANSLATE_NOOP("stepwise::gui::ConfigPanel", "Data file"),
     QT_TRANSLATE_NOOP("stepwise::gui::ConfigPanel", "Optimizer"),
-    QT_TRANSLATE_NOOP("stepwise::gui::ConfigPanel", "batch_size"), QT_TRANSLATE_NOOP("stepwise::gui::ConfigPanel", "shuffle"), QT_TRANSLATE_NOOP("stepwise::gui::ConfigPanel", "seed"), QT_TRANSLATE_NOOP("stepwise::gui::ConfigPanel", "max_epochs"),
-    QT_TRANSLATE_NOOP("stepwise::gui::ConfigPanel", "max_steps"), QT_TRANSLATE_NOOP("stepwise::gui::ConfigPanel", "accumulate_grad_batches"), QT_TRANSLATE_NOOP("stepwise::gui::ConfigPanel", "gradient_clip_val"),
-    QT_TRANSLATE_NOOP("stepwise::gui::ConfigPanel", "gradient_clip_algorithm"), QT_TRANSLATE_NOOP("stepwise::gui::ConfigPanel", "zero_grad"),
+    QT_TRANSLATE_NOOP("stepwise::gui::ConfigPanel", "batch_size"),
+    QT_TRANSLATE_NOOP("stepwise::gui::ConfigPanel", "shuffle"),
+    QT_TRANSLATE_NOOP("stepwise::gui::ConfigPanel", "seed"),
+    QT_TRANSLATE_NOOP("stepwise::gui::ConfigPanel", "max_epochs"),
+    QT_TRANSLATE_NOOP("stepwise::gui::ConfigPanel", "max_steps"),
+    QT_TRANSLATE_NOOP("stepwise::gui::ConfigPanel", "accumulate_grad_batches"),
+    QT_TRANSLATE_NOOP("stepwise::gui::ConfigPanel", "gradient_clip_val"),
+    QT_TRANSLATE_NOOP("stepwise::gui::ConfigPanel", "gradient_clip_algorithm"),
+    QT_TRANSLATE_NOOP("stepwise::gui::ConfigPanel", "zero_grad"),
 };
 
-QSpinBox* spin(QWidget* parent, int min, int max)
-{
+QSpinBox* spin(QWidget* parent, int min, int max) {
     auto* box = new QSpinBox(parent);
     box->setRange(min, max);
     return box;
 }
 }  // namespace
 
-QString optionToText(const OptimizerSpec::Value& value)
-{
-    if (const double* d = std::get_if<double>(&value))
-        return QString::number(*d, 'g', 12);
+QString optionToText(const OptimizerSpec::Value& value) {
+    if (const double* d = std::get_if<double>(&value)) return QString::number(*d, 'g', 12);
     if (const bool* b = std::get_if<bool>(&value))
         return *b ? QStringLiteral("true") : QStringLiteral("false");
-    if (const std::string* s = std::get_if<std::string>(&value))
-        return QString::fromStdString(*s);
+    if (const std::string* s = std::get_if<std::string>(&value)) return QString::fromStdString(*s);
     QStringList parts;
-    for (double d : std::get<std::vector<double>>(value))
-        parts << QString::number(d, 'g', 12);
+    for (double d : std::get<std::vector<double>>(value)) parts << QString::number(d, 'g', 12);
     return QLatin1Char('[') + parts.join(QStringLiteral(", ")) + QLatin1Char(']');
 }
 
-std::optional<OptimizerSpec::Value> optionFromText(const QString& raw)
-{
+std::optional<OptimizerSpec::Value> optionFromText(const QString& raw) {
     const QString text = raw.trimmed();
-    if (text.isEmpty())
-        return std::nullopt;
+    if (text.isEmpty()) return std::nullopt;
     if (text == QLatin1String("true") || text == QLatin1String("True"))
         return OptimizerSpec::Value(true);
     if (text == QLatin1String("false") || text == QLatin1String("False"))
         return OptimizerSpec::Value(false);
     bool ok = false;
     const double number = text.toDouble(&ok);
-    if (ok)
-        return OptimizerSpec::Value(number);
+    if (ok) return OptimizerSpec::Value(number);
     if (text.startsWith(QLatin1Char('[')) && text.endsWith(QLatin1Char(']'))) {
         std::vector<double> values;
-        for (const QString& part : text.mid(1, text.size() - 2).split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+        for (const QString& part :
+             text.mid(1, text.size() - 2).split(QLatin1Char(','), Qt::SkipEmptyParts)) {
             const double v = part.trimmed().toDouble(&ok);
             if (!ok)
                 return OptimizerSpec::Value(text.toStdString());  // the engine names the bad value
@@ -82,8 +86,7 @@ std::optional<OptimizerSpec::Value> optionFromText(const QString& raw)
     return OptimizerSpec::Value(text.toStdString());
 }
 
-ConfigPanel::ConfigPanel(QWidget* parent) : QWidget(parent)
-{
+ConfigPanel::ConfigPanel(QWidget* parent) : QWidget(parent) {
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(6, 6, 6, 6);
     layout->addWidget(buildModelGroup());
@@ -94,9 +97,9 @@ ConfigPanel::ConfigPanel(QWidget* parent) : QWidget(parent)
     m_error->setObjectName(QStringLiteral("configError"));
     m_error->setWordWrap(true);
     m_error->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_error->setStyleSheet(QStringLiteral(
-        "QLabel { background: #fee2e2; color: #991b1b; border: 1px solid #fca5a5;"
-        " border-radius: 4px; padding: 6px; }"));
+    m_error->setStyleSheet(
+        QStringLiteral("QLabel { background: #fee2e2; color: #991b1b; border: 1px solid #fca5a5;"
+                       " border-radius: 4px; padding: 6px; }"));
     m_error->hide();
     layout->addWidget(m_error);
     auto* buttons = new QHBoxLayout;
@@ -111,23 +114,20 @@ ConfigPanel::ConfigPanel(QWidget* parent) : QWidget(parent)
     layout->addStretch(1);
 
     connect(m_apply, &QPushButton::clicked, this, [this] {
-        if (const auto config = validatedConfig())
-            Q_EMIT applyRequested(*config);
+        if (const auto config = validatedConfig()) Q_EMIT applyRequested(*config);
     });
     connect(m_revert, &QPushButton::clicked, this, [this] { setConfig(m_base); });
     retranslate();
 }
 
-QWidget* ConfigPanel::buildModelGroup()
-{
+QWidget* ConfigPanel::buildModelGroup() {
     m_modelGroup = new QGroupBox(this);
     auto* form = new QFormLayout(m_modelGroup);
     m_modelKind = new QComboBox(m_modelGroup);
     m_modelKind->addItems({QString(), QString(), QString()});
     m_lesson = new QComboBox(m_modelGroup);
     m_lesson->setObjectName(QStringLiteral("lessonBox"));
-    for (const Lesson& lesson : lessons())
-        m_lesson->addItem(QString::fromStdString(lesson.name));
+    for (const Lesson& lesson : lessons()) m_lesson->addItem(QString::fromStdString(lesson.name));
     m_lessonText = new QLabel(m_modelGroup);
     m_lessonText->setWordWrap(true);
     m_lessonText->setStyleSheet(QStringLiteral("QLabel { color: #4b5563; }"));
@@ -146,11 +146,13 @@ QWidget* ConfigPanel::buildModelGroup()
     addRow(1, m_lesson);
     form->addRow(m_lessonText);
     addRow(2, pathRow);
-    connect(m_modelKind, qOverload<int>(&QComboBox::currentIndexChanged), this, &ConfigPanel::updateEnabled);
+    connect(m_modelKind, qOverload<int>(&QComboBox::currentIndexChanged), this,
+            &ConfigPanel::updateEnabled);
     connect(m_lesson, &QComboBox::textActivated, this, [this](const QString& name) {
         if (const Lesson* lesson = find_lesson(name.toStdString())) {
             try {
-                RunConfig config = parse_run_config(lesson->config_json, m_base.base_dir, name.toStdString());
+                RunConfig config =
+                    parse_run_config(lesson->config_json, m_base.base_dir, name.toStdString());
                 config.base_dir = m_base.base_dir;
                 m_base = config;
                 setConfig(config);
@@ -161,9 +163,9 @@ QWidget* ConfigPanel::buildModelGroup()
         }
     });
     connect(m_modelBrowse, &QPushButton::clicked, this, [this] {
-        const QString path = browse(tr("Open model"), tr("Models (*.pt *.stepwise);;All files (*)"));
-        if (path.isEmpty())
-            return;
+        const QString path =
+            browse(tr("Open model"), tr("Models (*.pt *.stepwise);;All files (*)"));
+        if (path.isEmpty()) return;
         m_modelPath->setText(path);
         m_modelKind->setCurrentIndex(path.endsWith(QLatin1String(".stepwise")) ? 2 : 1);
         Q_EMIT modelFilePicked(path);
@@ -171,14 +173,14 @@ QWidget* ConfigPanel::buildModelGroup()
     return m_modelGroup;
 }
 
-QWidget* ConfigPanel::buildDataGroup()
-{
+QWidget* ConfigPanel::buildDataGroup() {
     m_dataGroup = new QGroupBox(this);
     auto* form = new QFormLayout(m_dataGroup);
     m_dataKind = new QComboBox(m_dataGroup);
     m_dataKind->addItems({QString(), QString()});
     m_synthetic = new QComboBox(m_dataGroup);
-    m_synthetic->addItems({QStringLiteral("linear"), QStringLiteral("spiral"), QStringLiteral("moons")});
+    m_synthetic->addItems(
+        {QStringLiteral("linear"), QStringLiteral("spiral"), QStringLiteral("moons")});
     m_samples = spin(m_dataGroup, 1, 10000000);
     m_features = spin(m_dataGroup, 1, 4096);
     m_noise = new QDoubleSpinBox(m_dataGroup);
@@ -191,7 +193,8 @@ QWidget* ConfigPanel::buildDataGroup()
     pathRow->addWidget(m_dataPath, 1);
     pathRow->addWidget(m_dataBrowse);
     int index = 3;
-    for (QObject* field : std::initializer_list<QObject*>{m_dataKind, m_synthetic, m_samples, m_features, m_noise}) {
+    for (QObject* field :
+         std::initializer_list<QObject*>{m_dataKind, m_synthetic, m_samples, m_features, m_noise}) {
         auto* l = new QLabel(m_dataGroup);
         l->setProperty("labelIndex", index++);
         m_formLabels << l;
@@ -201,9 +204,11 @@ QWidget* ConfigPanel::buildDataGroup()
     l->setProperty("labelIndex", index);
     m_formLabels << l;
     form->addRow(l, pathRow);
-    connect(m_dataKind, qOverload<int>(&QComboBox::currentIndexChanged), this, &ConfigPanel::updateEnabled);
+    connect(m_dataKind, qOverload<int>(&QComboBox::currentIndexChanged), this,
+            &ConfigPanel::updateEnabled);
     connect(m_dataBrowse, &QPushButton::clicked, this, [this] {
-        const QString path = browse(tr("Open data"), tr("Tensors saved by torch.save (*.pt *.pth);;All files (*)"));
+        const QString path =
+            browse(tr("Open data"), tr("Tensors saved by torch.save (*.pt *.pth);;All files (*)"));
         if (!path.isEmpty()) {
             m_dataPath->setText(path);
             m_dataKind->setCurrentIndex(1);
@@ -212,8 +217,7 @@ QWidget* ConfigPanel::buildDataGroup()
     return m_dataGroup;
 }
 
-QWidget* ConfigPanel::buildOptimizerGroup()
-{
+QWidget* ConfigPanel::buildOptimizerGroup() {
     m_optimizerGroup = new QGroupBox(this);
     auto* form = new QFormLayout(m_optimizerGroup);
     m_optimizer = new QComboBox(m_optimizerGroup);
@@ -236,14 +240,15 @@ QWidget* ConfigPanel::buildOptimizerGroup()
         spec.name = name.toStdString();
         const auto& allowed = optimizer_option_names(spec.name);
         for (auto it = spec.options.begin(); it != spec.options.end();)
-            it = std::find(allowed.begin(), allowed.end(), it->first) == allowed.end() ? spec.options.erase(it) : std::next(it);
+            it = std::find(allowed.begin(), allowed.end(), it->first) == allowed.end()
+                     ? spec.options.erase(it)
+                     : std::next(it);
         setOptions(spec);
     });
     return m_optimizerGroup;
 }
 
-QWidget* ConfigPanel::buildTrainerGroup()
-{
+QWidget* ConfigPanel::buildTrainerGroup() {
     m_trainerGroup = new QGroupBox(this);
     auto* form = new QFormLayout(m_trainerGroup);
     m_batchSize = spin(m_trainerGroup, 1, 1000000);
@@ -285,8 +290,7 @@ QWidget* ConfigPanel::buildTrainerGroup()
     return m_trainerGroup;
 }
 
-void ConfigPanel::retranslate()
-{
+void ConfigPanel::retranslate() {
     for (QLabel* label : std::as_const(m_formLabels))
         label->setText(tr(kLabels[label->property("labelIndex").toInt()]));
     m_modelGroup->setTitle(tr("Model"));
@@ -312,20 +316,18 @@ void ConfigPanel::retranslate()
     m_apply->setText(tr("Apply and reset"));
     m_apply->setToolTip(tr("Validate the configuration and restart the session with it"));
     if (const Lesson* lesson = find_lesson(m_lesson->currentText().toStdString()))
-        m_lessonText->setText(QStringLiteral("<b>%1</b><br>%2")
-                                  .arg(QString::fromStdString(lesson->title).toHtmlEscaped(),
-                                       QString::fromStdString(lesson->description).toHtmlEscaped()));
+        m_lessonText->setText(
+            QStringLiteral("<b>%1</b><br>%2")
+                .arg(QString::fromStdString(lesson->title).toHtmlEscaped(),
+                     QString::fromStdString(lesson->description).toHtmlEscaped()));
 }
 
-void ConfigPanel::changeEvent(QEvent* event)
-{
-    if (event->type() == QEvent::LanguageChange)
-        retranslate();
+void ConfigPanel::changeEvent(QEvent* event) {
+    if (event->type() == QEvent::LanguageChange) retranslate();
     QWidget::changeEvent(event);
 }
 
-void ConfigPanel::updateEnabled()
-{
+void ConfigPanel::updateEnabled() {
     const int kind = m_modelKind->currentIndex();
     m_lesson->setEnabled(kind == 0);
     m_lessonText->setVisible(kind == 0);
@@ -339,8 +341,7 @@ void ConfigPanel::updateEnabled()
     m_clipValue->setEnabled(m_clip->isChecked());
 }
 
-void ConfigPanel::setOptions(const OptimizerSpec& spec)
-{
+void ConfigPanel::setOptions(const OptimizerSpec& spec) {
     m_optimizer->setCurrentText(QString::fromStdString(spec.name));
     const auto& names = optimizer_option_names(spec.name);
     m_options->setRowCount(int(names.size()));
@@ -349,16 +350,19 @@ void ConfigPanel::setOptions(const OptimizerSpec& spec)
         name->setFlags(Qt::ItemIsEnabled);
         m_options->setItem(row, 0, name);
         const auto it = spec.options.find(names[std::size_t(row)]);
-        m_options->setItem(row, 1, new QTableWidgetItem(it == spec.options.end() ? QString() : optionToText(it->second)));
+        m_options->setItem(
+            row, 1,
+            new QTableWidgetItem(it == spec.options.end() ? QString() : optionToText(it->second)));
     }
     m_options->resizeColumnToContents(0);
 }
 
-void ConfigPanel::setConfig(const RunConfig& config)
-{
+void ConfigPanel::setConfig(const RunConfig& config) {
     m_base = config;
     const ModelSpec& model = config.model;
-    m_modelKind->setCurrentIndex(model.kind == ModelSpec::Kind::lesson ? 0 : model.kind == ModelSpec::Kind::torchscript ? 1 : 2);
+    m_modelKind->setCurrentIndex(model.kind == ModelSpec::Kind::lesson        ? 0
+                                 : model.kind == ModelSpec::Kind::torchscript ? 1
+                                                                              : 2);
     if (model.kind == ModelSpec::Kind::lesson)
         m_lesson->setCurrentText(QString::fromStdString(model.lesson));
     m_modelPath->setText(QString::fromStdString(model.path));
@@ -373,7 +377,8 @@ void ConfigPanel::setConfig(const RunConfig& config)
     m_shuffle->setChecked(config.shuffle);
     m_seed->setValue(int(config.seed));
     m_epochs->setValue(int(config.trainer.max_epochs));
-    m_maxSteps->setValue(int(std::min<std::int64_t>(config.trainer.max_steps, std::numeric_limits<int>::max())));
+    m_maxSteps->setValue(
+        int(std::min<std::int64_t>(config.trainer.max_steps, std::numeric_limits<int>::max())));
     m_accumulate->setValue(int(config.trainer.accumulate_grad_batches));
     m_clip->setChecked(config.trainer.gradient_clip_val.has_value());
     m_clipValue->setValue(config.trainer.gradient_clip_val.value_or(0.5));
@@ -385,21 +390,22 @@ void ConfigPanel::setConfig(const RunConfig& config)
     retranslate();
 }
 
-RunConfig ConfigPanel::editedConfig() const
-{
+RunConfig ConfigPanel::editedConfig() const {
     RunConfig config = m_base;
     switch (m_modelKind->currentIndex()) {
-    case 0:
-        config.model.kind = ModelSpec::Kind::lesson;
-        config.model.lesson = m_lesson->currentText().toStdString();
-        config.model.path.clear();
-        break;
-    default:
-        config.model.kind = m_modelKind->currentIndex() == 1 ? ModelSpec::Kind::torchscript : ModelSpec::Kind::source;
-        config.model.path = m_modelPath->text().trimmed().toStdString();
-        config.model.lesson.clear();
+        case 0:
+            config.model.kind = ModelSpec::Kind::lesson;
+            config.model.lesson = m_lesson->currentText().toStdString();
+            config.model.path.clear();
+            break;
+        default:
+            config.model.kind = m_modelKind->currentIndex() == 1 ? ModelSpec::Kind::torchscript
+                                                                 : ModelSpec::Kind::source;
+            config.model.path = m_modelPath->text().trimmed().toStdString();
+            config.model.lesson.clear();
     }
-    config.data.kind = m_dataKind->currentIndex() == 1 ? DataSpec::Kind::file : DataSpec::Kind::synthetic;
+    config.data.kind =
+        m_dataKind->currentIndex() == 1 ? DataSpec::Kind::file : DataSpec::Kind::synthetic;
     config.data.synthetic = m_synthetic->currentText().toStdString();
     config.data.samples = m_samples->value();
     config.data.features = m_features->value();
@@ -417,20 +423,22 @@ RunConfig ConfigPanel::editedConfig() const
     config.trainer.max_epochs = m_epochs->value();
     config.trainer.max_steps = m_maxSteps->value();
     config.trainer.accumulate_grad_batches = m_accumulate->value();
-    config.trainer.gradient_clip_val = m_clip->isChecked() ? std::optional<double>(m_clipValue->value()) : std::nullopt;
+    config.trainer.gradient_clip_val =
+        m_clip->isChecked() ? std::optional<double>(m_clipValue->value()) : std::nullopt;
     const int algorithm = m_clipAlgorithm->currentIndex();
     config.trainer.gradient_clip_algorithm =
-        algorithm == 0 ? std::nullopt : std::optional<std::string>(algorithm == 1 ? "norm" : "value");
+        algorithm == 0 ? std::nullopt
+                       : std::optional<std::string>(algorithm == 1 ? "norm" : "value");
     config.zero_grad_set_to_none = m_zeroGrad->currentIndex() == 0;
     return config;
 }
 
-std::optional<RunConfig> ConfigPanel::validatedConfig()
-{
+std::optional<RunConfig> ConfigPanel::validatedConfig() {
     const RunConfig edited = editedConfig();
     try {
         // The round trip runs every check the engine runs on a config file.
-        RunConfig config = parse_run_config(to_json(edited), edited.base_dir, "configuration panel");
+        RunConfig config =
+            parse_run_config(to_json(edited), edited.base_dir, "configuration panel");
         config.base_dir = edited.base_dir;
         // Text from the source editor is not part of the JSON form: carry it over.
         if (config.model.kind == ModelSpec::Kind::source && edited.model.path == m_base.model.path)
@@ -445,20 +453,18 @@ std::optional<RunConfig> ConfigPanel::validatedConfig()
     return std::nullopt;
 }
 
-void ConfigPanel::showError(const QString& text)
-{
+void ConfigPanel::showError(const QString& text) {
     m_error->setText(text);
     m_error->show();
 }
 
-QString ConfigPanel::errorText() const
-{
+QString ConfigPanel::errorText() const {
     return m_error->isHidden() ? QString() : m_error->text();
 }
 
-QString ConfigPanel::browse(const QString& title, const QString& filter)
-{
-    return QFileDialog::getOpenFileName(this, title, QString::fromStdString(m_base.base_dir), filter);
+QString ConfigPanel::browse(const QString& title, const QString& filter) {
+    return QFileDialog::getOpenFileName(this, title, QString::fromStdString(m_base.base_dir),
+                                        filter);
 }
 
 }  // namespace stepwise::gui

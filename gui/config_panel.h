@@ -4,7 +4,6 @@
 // by a to_json / parse_run_config round trip and shows the ConfigError text when it fails.
 
 #include <QWidget>
-
 #include <optional>
 
 #include "stepwise/run_config.h"
@@ -23,7 +22,7 @@ namespace stepwise::gui {
 
 class ConfigPanel : public QWidget {
     Q_OBJECT
-public:
+  public:
     explicit ConfigPanel(QWidget* parent = nullptr);
 
     /// Shows a config (the one the current session runs).
@@ -42,7 +41,7 @@ public:
     QTableWidget* optionTable() const { return m_options; }
     QPushButton* applyButton() const { return m_apply; }
 
-Q_SIGNALS:
+  Q_SIGNALS:
     /// Apply pressed with a valid config.
     void applyRequested(const stepwise::RunConfig& config);
     /// A built-in lesson was picked (its config is now in the panel).
@@ -50,10 +49,10 @@ Q_SIGNALS:
     /// A model file was picked (.stepwise sources go to the editor).
     void modelFilePicked(const QString& path);
 
-protected:
+  protected:
     void changeEvent(QEvent* event) override;
 
-private:
+  private:
     QWidget* buildModelGroup();
     QWidget* buildDataGroup();
     QWidget* buildOptimizerGroup();

@@ -3,7 +3,6 @@
 // batch: value, shape, dtype, requires_grad, and a warning when one still holds an autograd graph.
 
 #include <QWidget>
-
 #include <vector>
 
 #include "stepwise/events.h"
@@ -15,8 +14,16 @@ namespace stepwise::gui {
 
 class ExtrasView : public QWidget {
     Q_OBJECT
-public:
-    enum Column { PlotColumn, KeyColumn, ValueColumn, ShapeColumn, DtypeColumn, GradColumn, ColumnCount };
+  public:
+    enum Column {
+        PlotColumn,
+        KeyColumn,
+        ValueColumn,
+        ShapeColumn,
+        DtypeColumn,
+        GradColumn,
+        ColumnCount
+    };
     explicit ExtrasView(QWidget* parent = nullptr);
 
     void clear();
@@ -24,13 +31,13 @@ public:
     QTableWidget* table() const { return m_table; }
     bool graphWarningVisible() const;
 
-Q_SIGNALS:
+  Q_SIGNALS:
     void plotToggled(const QString& key, bool plotted);
 
-protected:
+  protected:
     void changeEvent(QEvent* event) override;
 
-private:
+  private:
     void show(const std::vector<std::pair<std::string, ValueDescription>>& extras);
     void retranslate();
     int rowFor(const QString& key);

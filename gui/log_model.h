@@ -4,7 +4,6 @@
 // batches (e.g. a NaN loss every batch) is coalesced into one row with a count.
 
 #include <QAbstractTableModel>
-
 #include <cstdint>
 #include <deque>
 #include <optional>
@@ -17,7 +16,7 @@ namespace stepwise::gui {
 
 class LogModel : public QAbstractTableModel {
     Q_OBJECT
-public:
+  public:
     enum class Kind { info, lightningWarning, stepwiseWarning, noneBatch, error };
     enum Column { KindColumn, WhereColumn, MessageColumn, ColumnCount };
     enum Role { SerialRole = Qt::UserRole + 1, KindRole };
@@ -48,7 +47,7 @@ public:
     int count(Kind kind) const { return m_counts[int(kind)]; }
     std::int64_t dropped() const { return m_dropped; }
 
-private:
+  private:
     void append(Entry entry, std::vector<Entry>& pending);
     void flushPending(std::vector<Entry>& pending);
     QString kindText(Kind kind) const;

@@ -12,8 +12,7 @@
 
 namespace stepwise::gui {
 
-LogView::LogView(QWidget* parent) : QWidget(parent)
-{
+LogView::LogView(QWidget* parent) : QWidget(parent) {
     m_model = new LogModel(this);
     m_table = new QTableView(this);
     m_table->setObjectName(QStringLiteral("logTable"));
@@ -26,8 +25,10 @@ LogView::LogView(QWidget* parent) : QWidget(parent)
     m_table->verticalHeader()->setVisible(false);
     m_table->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 6);
     m_table->horizontalHeader()->setStretchLastSection(true);
-    m_table->horizontalHeader()->setSectionResizeMode(LogModel::KindColumn, QHeaderView::Interactive);
-    m_table->horizontalHeader()->setSectionResizeMode(LogModel::WhereColumn, QHeaderView::Interactive);
+    m_table->horizontalHeader()->setSectionResizeMode(LogModel::KindColumn,
+                                                      QHeaderView::Interactive);
+    m_table->horizontalHeader()->setSectionResizeMode(LogModel::WhereColumn,
+                                                      QHeaderView::Interactive);
     m_table->setTextElideMode(Qt::ElideRight);
     resizeColumns();
     m_summary = new QLabel(this);
@@ -53,16 +54,14 @@ LogView::LogView(QWidget* parent) : QWidget(parent)
 
     auto activate = [this](const QModelIndex& index) {
         const qint64 serial = index.data(LogModel::SerialRole).toLongLong();
-        if (serial >= 0)
-            Q_EMIT batchActivated(serial);
+        if (serial >= 0) Q_EMIT batchActivated(serial);
     };
     connect(m_table, &QTableView::clicked, this, activate);
     connect(m_table, &QTableView::activated, this, activate);
     updateSummary();
 }
 
-void LogView::showDetail(int row)
-{
+void LogView::showDetail(int row) {
     if (row < 0 || row >= m_model->rowCount()) {
         m_detail->clear();
         return;
@@ -70,19 +69,18 @@ void LogView::showDetail(int row)
     const QString kind = m_model->index(row, LogModel::KindColumn).data().toString();
     const QString where = m_model->index(row, LogModel::WhereColumn).data().toString();
     const QString message = m_model->index(row, LogModel::MessageColumn).data().toString();
-    m_detail->setText(QStringLiteral("<b>%1</b> · %2<br>%3")
-                          .arg(kind.toHtmlEscaped(), where.toHtmlEscaped(), message.toHtmlEscaped()));
+    m_detail->setText(
+        QStringLiteral("<b>%1</b> · %2<br>%3")
+            .arg(kind.toHtmlEscaped(), where.toHtmlEscaped(), message.toHtmlEscaped()));
 }
 
-void LogView::clear(const RunConfig& config)
-{
+void LogView::clear(const RunConfig& config) {
     m_model->clear(config);
     m_detail->clear();
     updateSummary();
 }
 
-void LogView::applyEvents(const std::vector<Event>& events)
-{
+void LogView::applyEvents(const std::vector<Event>& events) {
     QScrollBar* bar = m_table->verticalScrollBar();
     const bool atBottom = bar->value() >= bar->maximum() - 2;
     const int before = m_model->rowCount();
@@ -98,37 +96,35 @@ void LogView::applyEvents(const std::vector<Event>& events)
                 }
             }
         }
-        if (atBottom)
-            m_table->scrollToBottom();
+        if (atBottom) m_table->scrollToBottom();
     }
 }
 
-void LogView::resizeColumns()
-{
+void LogView::resizeColumns() {
     // Widths from the font, not the rows: a long run must not re-measure 20,000 rows.
     const QFontMetrics fm(font());
     int kind = 0;
     for (const QString& text : {tr("Lightning warning"), tr("Stepwise notice"), tr("None batch")})
         kind = std::max(kind, fm.horizontalAdvance(text));
     m_table->setColumnWidth(LogModel::KindColumn, kind + 28);
-    m_table->setColumnWidth(LogModel::WhereColumn, fm.horizontalAdvance(QStringLiteral("epoch 00, batch 0000 · training_step")) + 12);
+    m_table->setColumnWidth(
+        LogModel::WhereColumn,
+        fm.horizontalAdvance(QStringLiteral("epoch 00, batch 0000 · training_step")) + 12);
 }
 
-void LogView::updateSummary()
-{
+void LogView::updateSummary() {
     using Kind = LogModel::Kind;
-    QString text = tr("%1 Lightning warning(s) · %2 Stepwise notice(s) · %3 None batch(es) · %4 error(s)")
-                       .arg(m_model->count(Kind::lightningWarning))
-                       .arg(m_model->count(Kind::stepwiseWarning))
-                       .arg(m_model->count(Kind::noneBatch))
-                       .arg(m_model->count(Kind::error));
-    if (m_model->dropped() > 0)
-        text += tr(" · %1 oldest entries dropped").arg(m_model->dropped());
+    QString text =
+        tr("%1 Lightning warning(s) · %2 Stepwise notice(s) · %3 None batch(es) · %4 error(s)")
+            .arg(m_model->count(Kind::lightningWarning))
+            .arg(m_model->count(Kind::stepwiseWarning))
+            .arg(m_model->count(Kind::noneBatch))
+            .arg(m_model->count(Kind::error));
+    if (m_model->dropped() > 0) text += tr(" · %1 oldest entries dropped").arg(m_model->dropped());
     m_summary->setText(text);
 }
 
-void LogView::changeEvent(QEvent* event)
-{
+void LogView::changeEvent(QEvent* event) {
     if (event->type() == QEvent::LanguageChange) {
         updateSummary();
         resizeColumns();

@@ -2,7 +2,6 @@
 // LogView: the log of warnings, errors and None batches; clicking a batch's entry highlights it.
 
 #include <QWidget>
-
 #include <cstdint>
 #include <vector>
 
@@ -18,7 +17,7 @@ class LogModel;
 
 class LogView : public QWidget {
     Q_OBJECT
-public:
+  public:
     explicit LogView(QWidget* parent = nullptr);
 
     void clear(const RunConfig& config);
@@ -26,14 +25,14 @@ public:
     LogModel* model() const { return m_model; }
     QTableView* table() const { return m_table; }
 
-Q_SIGNALS:
+  Q_SIGNALS:
     /// A log entry about a batch was activated; `serial` is the run-wide batch serial.
     void batchActivated(qint64 serial);
 
-protected:
+  protected:
     void changeEvent(QEvent* event) override;
 
-private:
+  private:
     void updateSummary();
     void showDetail(int row);
     void resizeColumns();

@@ -1,5 +1,7 @@
 #include "loss_plot.h"
 
+#include <qcustomplot.h>
+
 #include <QCheckBox>
 #include <QComboBox>
 #include <QEvent>
@@ -10,14 +12,11 @@
 #include <QSlider>
 #include <QToolButton>
 #include <QVBoxLayout>
-
-#include <qcustomplot.h>
-
-#include "window_shading.h"
-
 #include <algorithm>
 #include <cmath>
 #include <limits>
+
+#include "window_shading.h"
 
 namespace stepwise::gui {
 
@@ -33,8 +32,7 @@ const QColor kExtraColors[] = {QColor(0x16, 0xa3, 0x4a), QColor(0x7c, 0x3a, 0xed
                                QColor(0xdb, 0x27, 0x77), QColor(0x0e, 0x74, 0x90)};
 }  // namespace
 
-LossPlot::LossPlot(QWidget* parent) : QWidget(parent)
-{
+LossPlot::LossPlot(QWidget* parent) : QWidget(parent) {
     m_plot = new QCustomPlot(this);
     m_plot->setObjectName(QStringLiteral("lossPlot"));
     m_plot->setNoAntialiasingOnDrag(true);
@@ -110,8 +108,7 @@ LossPlot::LossPlot(QWidget* parent) : QWidget(parent)
 
 LossPlot::~LossPlot() = default;
 
-QWidget* LossPlot::buildToolbar()
-{
+QWidget* LossPlot::buildToolbar() {
     auto* bar = new QHBoxLayout;
     bar->setContentsMargins(6, 4, 6, 0);
     m_rawBox = new QCheckBox(this);
@@ -141,14 +138,14 @@ QWidget* LossPlot::buildToolbar()
     auto exportTo = [this](const QString& filter, const QString& suffix) {
         QString path = QFileDialog::getSaveFileName(this, tr("Export plot"),
                                                     QStringLiteral("loss.") + suffix, filter);
-        if (path.isEmpty())
-            return;
-        if (!path.endsWith(QLatin1Char('.') + suffix))
-            path += QLatin1Char('.') + suffix;
+        if (path.isEmpty()) return;
+        if (!path.endsWith(QLatin1Char('.') + suffix)) path += QLatin1Char('.') + suffix;
         suffix == QLatin1String("png") ? exportPng(path) : exportPdf(path);
     };
-    menu->addAction(tr("PNG image…"), this, [=] { exportTo(tr("PNG image (*.png)"), QStringLiteral("png")); });
-    menu->addAction(tr("PDF document…"), this, [=] { exportTo(tr("PDF document (*.pdf)"), QStringLiteral("pdf")); });
+    menu->addAction(tr("PNG image…"), this,
+                    [=] { exportTo(tr("PNG image (*.png)"), QStringLiteral("png")); });
+    menu->addAction(tr("PDF document…"), this,
+                    [=] { exportTo(tr("PDF document (*.pdf)"), QStringLiteral("pdf")); });
     m_exportButton->setMenu(menu);
 
     bar->addWidget(m_rawBox);
@@ -175,11 +172,11 @@ QWidget* LossPlot::buildToolbar()
     return holder;
 }
 
-void LossPlot::retranslate()
-{
+void LossPlot::retranslate() {
     m_rawBox->setText(tr("Raw loss"));
-    m_rawBox->setToolTip(tr("The loss as training_step returned it, before Lightning divides it "
-                            "by accumulate_grad_batches"));
+    m_rawBox->setToolTip(
+        tr("The loss as training_step returned it, before Lightning divides it "
+           "by accumulate_grad_batches"));
     m_axisLabel->setText(tr("x axis:"));
     m_axisBox->setItemText(0, tr("batch"));
     m_axisBox->setItemText(1, tr("global_step"));
@@ -187,41 +184,38 @@ void LossPlot::retranslate()
     m_followButton->setToolTip(tr("Keep the newest batches in view"));
     m_resetButton->setText(tr("Reset view"));
     m_exportButton->setText(tr("Export"));
-    m_windowNote->setText(tr("shaded: accumulation windows of %1 · line: the stepping batch").arg(m_accumulate));
+    m_windowNote->setText(
+        tr("shaded: accumulation windows of %1 · line: the stepping batch").arg(m_accumulate));
     m_loss->setName(tr("loss (normalised, as Lightning reports it)"));
     m_raw->setName(tr("raw loss (as returned)"));
     m_smooth->setName(tr("smoothed (EMA)"));
     m_none->setName(tr("returned None"));
     m_failed->setName(tr("failed"));
-    m_plot->xAxis->setLabel(m_xAxis == XAxis::batch ? tr("batch (over all epochs)") : tr("global_step"));
+    m_plot->xAxis->setLabel(m_xAxis == XAxis::batch ? tr("batch (over all epochs)")
+                                                    : tr("global_step"));
     m_plot->yAxis->setLabel(tr("loss"));
     m_plot->yAxis2->setLabel(tr("extras"));
     updateSmoothingLabel();
     m_plot->replot(QCustomPlot::rpQueuedReplot);
 }
 
-void LossPlot::changeEvent(QEvent* event)
-{
-    if (event->type() == QEvent::LanguageChange)
-        retranslate();
+void LossPlot::changeEvent(QEvent* event) {
+    if (event->type() == QEvent::LanguageChange) retranslate();
     QWidget::changeEvent(event);
 }
 
-void LossPlot::updateSmoothingLabel()
-{
+void LossPlot::updateSmoothingLabel() {
     m_smoothLabel->setText(tr("Smoothing %1").arg(m_smoothing, 0, 'f', 3));
 }
 
-void LossPlot::clear()
-{
+void LossPlot::clear() {
     m_batchX.clear();
     m_stepX.clear();
     m_lossY.clear();
     m_rawY.clear();
     m_noneFlag.clear();
     m_failedSerials.clear();
-    for (auto& series : m_extras)
-        series.clear();
+    for (auto& series : m_extras) series.clear();
     m_extras.clear();
     m_flushed = 0;
     m_failedFlushed = 0;
@@ -232,20 +226,17 @@ void LossPlot::clear()
     m_emaLast = 0.0;
     m_emaCount = 0;
     m_shading->clear();
-    for (QCPGraph* g : {m_loss, m_raw, m_smooth, m_none, m_failed})
-        g->data()->clear();
+    for (QCPGraph* g : {m_loss, m_raw, m_smooth, m_none, m_failed}) g->data()->clear();
     m_none->removeFromLegend();
     m_failed->removeFromLegend();
-    for (QCPGraph* g : std::as_const(m_extraGraphs))
-        g->data()->clear();
+    for (QCPGraph* g : std::as_const(m_extraGraphs)) g->data()->clear();
     m_highlight->setVisible(false);
     m_plot->xAxis->setRange(-0.5, 10);
     m_plot->yAxis->setRange(0, 1);
     m_plot->replot(QCustomPlot::rpQueuedReplot);
 }
 
-void LossPlot::applyEvents(const std::vector<Event>& events)
-{
+void LossPlot::applyEvents(const std::vector<Event>& events) {
     for (const Event& e : events) {
         if (e.type == EventType::stage_enter && e.stage == Stage::on_train_batch_start) {
             ++m_serial;
@@ -263,14 +254,14 @@ void LossPlot::applyEvents(const std::vector<Event>& events)
             m_noneFlag.push_back(e.loss ? 0 : 1);
             if (m_accumulate != std::max(1, e.accumulate_grad_batches)) {
                 m_accumulate = std::max(1, e.accumulate_grad_batches);
-                m_windowNote->setText(tr("shaded: accumulation windows of %1 · line: the stepping batch").arg(m_accumulate));
+                m_windowNote->setText(
+                    tr("shaded: accumulation windows of %1 · line: the stepping batch")
+                        .arg(m_accumulate));
             }
             m_windowNote->setVisible(m_accumulate > 1 && m_xAxis == XAxis::batch);
-            if (m_accumulate > 1)
-                m_shading->addBatch(m_batchX.back(), e.window_position);
+            if (m_accumulate > 1) m_shading->addBatch(m_batchX.back(), e.window_position);
             for (const auto& [key, value] : e.extras) {
-                if (!value.value)
-                    continue;
+                if (!value.value) continue;
                 const QString name = QString::fromStdString(key);
                 auto it = m_extras.find(name);
                 if (it == m_extras.end()) {
@@ -289,13 +280,11 @@ void LossPlot::applyEvents(const std::vector<Event>& events)
     }
 }
 
-double LossPlot::xOf(std::size_t index) const
-{
+double LossPlot::xOf(std::size_t index) const {
     return m_xAxis == XAxis::batch ? m_batchX[index] : m_stepX[index];
 }
 
-double LossPlot::smoothNext(double value)
-{
+double LossPlot::smoothNext(double value) {
     // TensorBoard's debiased EMA: last = w*last + (1-w)*v; shown = last / (1 - w^n).
     m_emaLast = m_emaLast * m_smoothing + (1.0 - m_smoothing) * value;
     ++m_emaCount;
@@ -303,10 +292,8 @@ double LossPlot::smoothNext(double value)
     return debias > 0 ? m_emaLast / debias : value;
 }
 
-void LossPlot::flush()
-{
-    if (!m_dirty)
-        return;
+void LossPlot::flush() {
+    if (!m_dirty) return;
     m_dirty = false;
     const std::size_t n = m_lossY.size();
     QVector<QCPGraphData> loss, raw, smooth, none;
@@ -344,25 +331,21 @@ void LossPlot::flush()
     for (std::size_t i = m_failedFlushed; i < m_failedSerials.size(); ++i) {
         const double y = n > 0 && std::isfinite(m_lossY[n - 1]) ? m_lossY[n - 1]
                                                                 : m_plot->yAxis->range().center();
-        failed.append({m_xAxis == XAxis::batch ? double(m_failedSerials[i]) : (n ? m_stepX[n - 1] : 0.0), y});
+        failed.append(
+            {m_xAxis == XAxis::batch ? double(m_failedSerials[i]) : (n ? m_stepX[n - 1] : 0.0), y});
     }
     m_failed->data()->add(failed, true);
     // Marker kinds join the legend once they occur.
-    if (!m_none->data()->isEmpty())
-        m_none->addToLegend();
-    if (!m_failed->data()->isEmpty())
-        m_failed->addToLegend();
+    if (!m_none->data()->isEmpty()) m_none->addToLegend();
+    if (!m_failed->data()->isEmpty()) m_failed->addToLegend();
     m_failedFlushed = m_failedSerials.size();
     m_flushed = n;
-    if (m_follow)
-        applyFollow();
+    if (m_follow) applyFollow();
     m_plot->replot(QCustomPlot::rpQueuedReplot);
 }
 
-void LossPlot::applyFollow()
-{
-    if (m_lossY.empty())
-        return;
+void LossPlot::applyFollow() {
+    if (m_lossY.empty()) return;
     const double last = xOf(m_lossY.size() - 1);
     const double first = xOf(0);
     // Everything while it fits in a few thousand batches, then the newest 2000.
@@ -382,43 +365,34 @@ void LossPlot::applyFollow()
         const double pad = std::max(1e-12, (y.upper - y.lower) * 0.08);
         m_plot->yAxis->setRange(y.lower - pad, y.upper + pad);
     }
-    if (m_plot->yAxis2->visible())
-        m_plot->yAxis2->rescale(true);
+    if (m_plot->yAxis2->visible()) m_plot->yAxis2->rescale(true);
 }
 
-void LossPlot::rebuildGraphs()
-{
+void LossPlot::rebuildGraphs() {
     m_flushed = 0;
     m_failedFlushed = 0;
     m_emaLast = 0.0;
     m_emaCount = 0;
-    for (QCPGraph* g : {m_loss, m_raw, m_smooth, m_none, m_failed})
-        g->data()->clear();
-    for (QCPGraph* g : std::as_const(m_extraGraphs))
-        g->data()->clear();
+    for (QCPGraph* g : {m_loss, m_raw, m_smooth, m_none, m_failed}) g->data()->clear();
+    for (QCPGraph* g : std::as_const(m_extraGraphs)) g->data()->clear();
     m_shading->enabled = m_xAxis == XAxis::batch;
     m_windowNote->setVisible(m_accumulate > 1 && m_xAxis == XAxis::batch);
     m_dirty = true;
     flush();
-    if (!m_follow)
-        resetView();
+    if (!m_follow) resetView();
 }
 
-void LossPlot::setXAxis(XAxis axis)
-{
-    if (axis == m_xAxis)
-        return;
+void LossPlot::setXAxis(XAxis axis) {
+    if (axis == m_xAxis) return;
     m_xAxis = axis;
     m_axisBox->setCurrentIndex(axis == XAxis::batch ? 0 : 1);
     retranslate();
     rebuildGraphs();
 }
 
-void LossPlot::setSmoothing(double weight)
-{
+void LossPlot::setSmoothing(double weight) {
     weight = std::clamp(weight, 0.0, 0.999);
-    if (std::abs(weight - m_smoothing) < 1e-9)
-        return;
+    if (std::abs(weight - m_smoothing) < 1e-9) return;
     m_smoothing = weight;
     {
         const QSignalBlocker block(m_smoothSlider);
@@ -428,16 +402,14 @@ void LossPlot::setSmoothing(double weight)
     rebuildSmoothing();
 }
 
-void LossPlot::rebuildSmoothing()
-{
+void LossPlot::rebuildSmoothing() {
     m_emaLast = 0.0;
     m_emaCount = 0;
     QVector<QCPGraphData> smooth;
     if (m_smoothing > 0) {
         smooth.reserve(int(m_flushed));
         for (std::size_t i = 0; i < m_flushed; ++i)
-            if (std::isfinite(m_lossY[i]))
-                smooth.append({xOf(i), smoothNext(m_lossY[i])});
+            if (std::isfinite(m_lossY[i])) smooth.append({xOf(i), smoothNext(m_lossY[i])});
     }
     m_smooth->data()->set(smooth, true);
     m_smooth->setVisible(m_smoothing > 0);
@@ -447,22 +419,17 @@ void LossPlot::rebuildSmoothing()
     m_plot->replot(QCustomPlot::rpQueuedReplot);
 }
 
-void LossPlot::setRawVisible(bool visible)
-{
+void LossPlot::setRawVisible(bool visible) {
     m_rawVisible = visible;
     m_raw->setVisible(visible);
     visible ? void(m_raw->addToLegend()) : void(m_raw->removeFromLegend());
-    if (m_rawBox->isChecked() != visible)
-        m_rawBox->setChecked(visible);
-    if (m_follow)
-        applyFollow();
+    if (m_rawBox->isChecked() != visible) m_rawBox->setChecked(visible);
+    if (m_follow) applyFollow();
     m_plot->replot(QCustomPlot::rpQueuedReplot);
 }
 
-void LossPlot::setFollow(bool follow)
-{
-    if (follow == m_follow)
-        return;
+void LossPlot::setFollow(bool follow) {
+    if (follow == m_follow) return;
     m_follow = follow;
     m_followButton->setChecked(follow);
     if (follow) {
@@ -472,8 +439,7 @@ void LossPlot::setFollow(bool follow)
     Q_EMIT followChanged(follow);
 }
 
-void LossPlot::resetView()
-{
+void LossPlot::resetView() {
     m_plot->rescaleAxes(true);
     if (!m_lossY.empty()) {
         m_plot->xAxis->scaleRange(1.04, m_plot->xAxis->range().center());
@@ -482,13 +448,11 @@ void LossPlot::resetView()
     m_plot->replot(QCustomPlot::rpQueuedReplot);
 }
 
-void LossPlot::highlightBatch(std::int64_t serial)
-{
+void LossPlot::highlightBatch(std::int64_t serial) {
     double x = double(serial);
     if (m_xAxis == XAxis::globalStep) {
         auto it = std::lower_bound(m_batchX.begin(), m_batchX.end(), x);
-        if (it != m_batchX.end())
-            x = m_stepX[std::size_t(it - m_batchX.begin())];
+        if (it != m_batchX.end()) x = m_stepX[std::size_t(it - m_batchX.begin())];
     }
     m_highlight->point1->setCoords(x, 0);
     m_highlight->point2->setCoords(x, 1);
@@ -502,11 +466,9 @@ void LossPlot::highlightBatch(std::int64_t serial)
     m_plot->replot(QCustomPlot::rpQueuedReplot);
 }
 
-void LossPlot::setExtraPlotted(const QString& key, bool plotted)
-{
+void LossPlot::setExtraPlotted(const QString& key, bool plotted) {
     if (!plotted) {
-        if (QCPGraph* g = m_extraGraphs.take(key))
-            m_plot->removeGraph(g);
+        if (QCPGraph* g = m_extraGraphs.take(key)) m_plot->removeGraph(g);
     } else if (!m_extraGraphs.contains(key)) {
         const QColor color = kExtraColors[m_extraGraphs.size() % 4];
         QCPGraph* g = m_plot->addGraph(m_plot->xAxis, m_plot->yAxis2);
@@ -521,23 +483,26 @@ void LossPlot::setExtraPlotted(const QString& key, bool plotted)
         m_extraGraphs.insert(key, g);
     }
     m_plot->yAxis2->setVisible(!m_extraGraphs.isEmpty());
-    if (!m_extraGraphs.isEmpty())
-        m_plot->yAxis2->rescale(true);
+    if (!m_extraGraphs.isEmpty()) m_plot->yAxis2->rescale(true);
     m_plot->replot(QCustomPlot::rpQueuedReplot);
 }
 
-bool LossPlot::exportPng(const QString& path)
-{
+bool LossPlot::exportPng(const QString& path) {
     return m_plot->savePng(path, 0, 0, 2.0);
 }
 
-bool LossPlot::exportPdf(const QString& path)
-{
+bool LossPlot::exportPdf(const QString& path) {
     return m_plot->savePdf(path);
 }
 
-int LossPlot::pointCount() const { return m_loss->dataCount(); }
-int LossPlot::noneMarkerCount() const { return m_none->dataCount(); }
-int LossPlot::failedMarkerCount() const { return m_failed->dataCount(); }
+int LossPlot::pointCount() const {
+    return m_loss->dataCount();
+}
+int LossPlot::noneMarkerCount() const {
+    return m_none->dataCount();
+}
+int LossPlot::failedMarkerCount() const {
+    return m_failed->dataCount();
+}
 
 }  // namespace stepwise::gui

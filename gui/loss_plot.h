@@ -6,7 +6,6 @@
 #include <QHash>
 #include <QVector>
 #include <QWidget>
-
 #include <cstdint>
 #include <memory>
 #include <vector>
@@ -28,7 +27,7 @@ class WindowShading;
 
 class LossPlot : public QWidget {
     Q_OBJECT
-public:
+  public:
     enum class XAxis { batch, globalStep };
 
     explicit LossPlot(QWidget* parent = nullptr);
@@ -48,7 +47,8 @@ public:
     void setFollow(bool follow);
     bool follow() const { return m_follow; }
     void resetView();
-    /// Draws a marker on the batch with that run-wide serial (0, 1, 2, ...) and brings it into view.
+    /// Draws a marker on the batch with that run-wide serial (0, 1, 2, ...) and brings it into
+    /// view.
     void highlightBatch(std::int64_t serial);
     void setExtraPlotted(const QString& key, bool plotted);
     bool exportPng(const QString& path);
@@ -60,13 +60,13 @@ public:
     int failedMarkerCount() const;
     QCustomPlot* plot() const { return m_plot; }
 
-Q_SIGNALS:
+  Q_SIGNALS:
     void followChanged(bool follow);
 
-protected:
+  protected:
     void changeEvent(QEvent* event) override;
 
-private:
+  private:
     QWidget* buildToolbar();
     void retranslate();
     double xOf(std::size_t index) const;
@@ -104,7 +104,7 @@ private:
     std::vector<std::uint8_t> m_noneFlag;
     std::vector<std::int64_t> m_failedSerials;
     QHash<QString, std::vector<double>> m_extras;  ///< scalar extras, aligned with m_lossY
-    std::size_t m_flushed = 0;  ///< batches already in the graphs
+    std::size_t m_flushed = 0;                     ///< batches already in the graphs
     std::size_t m_failedFlushed = 0;
     std::int64_t m_serial = -1;  ///< serial of the batch in progress
     double m_pendingRaw = 0.0;

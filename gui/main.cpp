@@ -9,21 +9,20 @@
 
 namespace {
 /// `stepwise --help` and `--version` must work on a machine without a display (CI, ssh).
-void allowHeadlessInfo(int argc, char* argv[])
-{
+void allowHeadlessInfo(int argc, char* argv[]) {
     if (qEnvironmentVariableIsSet("DISPLAY") || qEnvironmentVariableIsSet("WAYLAND_DISPLAY") ||
         qEnvironmentVariableIsSet("QT_QPA_PLATFORM"))
         return;
     for (int i = 1; i < argc; ++i) {
         const QByteArray arg(argv[i]);
-        if (arg == "--help" || arg == "-h" || arg == "--version" || arg == "-v" || arg == "--help-all")
+        if (arg == "--help" || arg == "-h" || arg == "--version" || arg == "-v" ||
+            arg == "--help-all")
             qputenv("QT_QPA_PLATFORM", "offscreen");
     }
 }
 }  // namespace
 
-int main(int argc, char* argv[])
-{
+int main(int argc, char* argv[]) {
     allowHeadlessInfo(argc, argv);
     QApplication app(argc, argv);
     QApplication::setOrganizationName(QStringLiteral("Stepwise"));
@@ -36,20 +35,21 @@ int main(int argc, char* argv[])
 
     QCommandLineParser parser;
     parser.setApplicationDescription(QCoreApplication::translate(
-        "main", "Steps a training loop the way PyTorch Lightning's automatic optimization runs it."));
+        "main",
+        "Steps a training loop the way PyTorch Lightning's automatic optimization runs it."));
     parser.addHelpOption();
     parser.addVersionOption();
     parser.addPositionalArgument(
         QStringLiteral("file"),
-        QCoreApplication::translate("main", "A run config (.json), a TorchScript module (.pt) or a "
-                                            "Stepwise source (.stepwise). Default: the built-in lesson."));
+        QCoreApplication::translate("main",
+                                    "A run config (.json), a TorchScript module (.pt) or a "
+                                    "Stepwise source (.stepwise). Default: the built-in lesson."));
     parser.process(app);
 
     stepwise::gui::MainWindow window(&translator);
     window.show();
     const QStringList files = parser.positionalArguments();
     if (files.isEmpty() || !window.openPath(files.first()))
-        if (!window.controller()->hasSession())
-            window.openDefault();
+        if (!window.controller()->hasSession()) window.openDefault();
     return QApplication::exec();
 }

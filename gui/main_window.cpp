@@ -31,18 +31,17 @@
 namespace stepwise::gui {
 
 namespace {
-RunConfig defaultConfig()
-{
+RunConfig defaultConfig() {
     const Lesson& lesson = default_lesson();
-    RunConfig config = parse_run_config(lesson.config_json, QDir::currentPath().toStdString(), lesson.name);
+    RunConfig config =
+        parse_run_config(lesson.config_json, QDir::currentPath().toStdString(), lesson.name);
     config.base_dir = QDir::currentPath().toStdString();
     return config;
 }
 }  // namespace
 
 MainWindow::MainWindow(Translator* translator, QWidget* parent)
-    : QMainWindow(parent), m_translator(translator)
-{
+    : QMainWindow(parent), m_translator(translator) {
     setObjectName(QStringLiteral("mainWindow"));
     setDockNestingEnabled(true);
     m_controller = new SessionController(this);
@@ -91,8 +90,8 @@ MainWindow::MainWindow(Translator* translator, QWidget* parent)
 
 MainWindow::~MainWindow() = default;
 
-QDockWidget* MainWindow::addDock(QWidget* widget, const QString& objectName, Qt::DockWidgetArea area)
-{
+QDockWidget* MainWindow::addDock(QWidget* widget, const QString& objectName,
+                                 Qt::DockWidgetArea area) {
     auto* dock = new QDockWidget(this);
     dock->setObjectName(objectName);
     dock->setWidget(widget);
@@ -102,11 +101,10 @@ QDockWidget* MainWindow::addDock(QWidget* widget, const QString& objectName, Qt:
     return dock;
 }
 
-void MainWindow::buildMenus()
-{
+void MainWindow::buildMenus() {
     m_fileMenu = menuBar()->addMenu(QString());
-    m_openAction = m_fileMenu->addAction(style()->standardIcon(QStyle::SP_DialogOpenButton), QString(),
-                                         this, &MainWindow::chooseFileToOpen);
+    m_openAction = m_fileMenu->addAction(style()->standardIcon(QStyle::SP_DialogOpenButton),
+                                         QString(), this, &MainWindow::chooseFileToOpen);
     m_openAction->setShortcut(QKeySequence::Open);
     m_lessonMenu = m_fileMenu->addMenu(QString());
     for (const Lesson& lesson : lessons()) {
@@ -117,21 +115,22 @@ void MainWindow::buildMenus()
     m_recentMenu = m_fileMenu->addMenu(QString());
     m_fileMenu->addSeparator();
     m_exportPng = m_fileMenu->addAction(QString(), this, [this] {
-        const QString path = QFileDialog::getSaveFileName(this, tr("Export plot"), QStringLiteral("loss.png"), tr("PNG image (*.png)"));
-        if (!path.isEmpty())
-            m_plot->exportPng(path);
+        const QString path = QFileDialog::getSaveFileName(
+            this, tr("Export plot"), QStringLiteral("loss.png"), tr("PNG image (*.png)"));
+        if (!path.isEmpty()) m_plot->exportPng(path);
     });
     m_exportPdf = m_fileMenu->addAction(QString(), this, [this] {
-        const QString path = QFileDialog::getSaveFileName(this, tr("Export plot"), QStringLiteral("loss.pdf"), tr("PDF document (*.pdf)"));
-        if (!path.isEmpty())
-            m_plot->exportPdf(path);
+        const QString path = QFileDialog::getSaveFileName(
+            this, tr("Export plot"), QStringLiteral("loss.pdf"), tr("PDF document (*.pdf)"));
+        if (!path.isEmpty()) m_plot->exportPdf(path);
     });
     m_fileMenu->addSeparator();
     m_quitAction = m_fileMenu->addAction(QString(), this, &QWidget::close);
     m_quitAction->setShortcut(QKeySequence::Quit);
 
     m_runMenu = menuBar()->addMenu(QString());
-    m_runMenu->addActions({m_actions->stepStage(), m_actions->stepClosure(), m_actions->stepBatch(), m_actions->stepEpoch()});
+    m_runMenu->addActions({m_actions->stepStage(), m_actions->stepClosure(), m_actions->stepBatch(),
+                           m_actions->stepEpoch()});
     m_runMenu->addSeparator();
     m_runMenu->addActions({m_actions->run(), m_actions->pause(), m_actions->stop()});
     m_runMenu->addSeparator();
@@ -140,18 +139,22 @@ void MainWindow::buildMenus()
     m_toolbar = addToolBar(QString());
     m_toolbar->setObjectName(QStringLiteral("runToolbar"));
     m_toolbar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
-    m_toolbar->addActions({m_actions->stepStage(), m_actions->stepClosure(), m_actions->stepBatch(), m_actions->stepEpoch()});
+    m_toolbar->addActions({m_actions->stepStage(), m_actions->stepClosure(), m_actions->stepBatch(),
+                           m_actions->stepEpoch()});
     m_toolbar->addSeparator();
-    m_toolbar->addActions({m_actions->run(), m_actions->pause(), m_actions->stop(), m_actions->reset()});
+    m_toolbar->addActions(
+        {m_actions->run(), m_actions->pause(), m_actions->stop(), m_actions->reset()});
     m_toolbar->addSeparator();
     m_toolbar->addWidget(m_actions->speedWidget());
 
     m_viewMenu = menuBar()->addMenu(QString());
-    for (QDockWidget* dock : {m_configDock, m_sourceDock, m_plotDock, m_logDock, m_outputDock, m_extrasDock})
+    for (QDockWidget* dock :
+         {m_configDock, m_sourceDock, m_plotDock, m_logDock, m_outputDock, m_extrasDock})
         m_viewMenu->addAction(dock->toggleViewAction());
     m_viewMenu->addAction(m_toolbar->toggleViewAction());
     m_viewMenu->addSeparator();
-    m_resetLayout = m_viewMenu->addAction(QString(), this, [this] { restoreState(m_defaultState); });
+    m_resetLayout =
+        m_viewMenu->addAction(QString(), this, [this] { restoreState(m_defaultState); });
 
     m_languageMenu = menuBar()->addMenu(QString());
     auto* group = new QActionGroup(this);
@@ -176,8 +179,7 @@ void MainWindow::buildMenus()
     });
 }
 
-void MainWindow::buildStatusBar()
-{
+void MainWindow::buildStatusBar() {
     auto make = [this] {
         auto* label = new QLabel(this);
         label->setContentsMargins(8, 0, 8, 0);
@@ -193,8 +195,7 @@ void MainWindow::buildStatusBar()
     m_statusOptSteps = make();
 }
 
-void MainWindow::wire()
-{
+void MainWindow::wire() {
     connect(m_controller, &SessionController::runStarted, this, [this](const RunConfig& config) {
         m_pipeline->clear();
         m_plot->clear();
@@ -214,19 +215,21 @@ void MainWindow::wire()
     connect(m_config, &ConfigPanel::modelFilePicked, this, [this](const QString& path) {
         QFile file(path);
         if (path.endsWith(QLatin1String(".stepwise")) && file.open(QIODevice::ReadOnly))
-            m_source->setSource(QString::fromUtf8(file.readAll()), path, QFileInfo(path).fileName());
+            m_source->setSource(QString::fromUtf8(file.readAll()), path,
+                                QFileInfo(path).fileName());
     });
-    connect(m_source, &SourceEditor::applyRequested, this, [this](const QString& text, const QString& name) {
-        // Validate the rest of the panel, then hand the text over as it stands in the editor.
-        auto config = m_config->validatedConfig();
-        if (!config)
-            return;
-        config->model.kind = ModelSpec::Kind::source;
-        config->model.path = name.toStdString();
-        config->model.inline_source = text.toStdString();
-        config->model.lesson.clear();
-        m_controller->start(*config);
-    });
+    connect(m_source, &SourceEditor::applyRequested, this,
+            [this](const QString& text, const QString& name) {
+                // Validate the rest of the panel, then hand the text over as it stands in the
+                // editor.
+                auto config = m_config->validatedConfig();
+                if (!config) return;
+                config->model.kind = ModelSpec::Kind::source;
+                config->model.path = name.toStdString();
+                config->model.inline_source = text.toStdString();
+                config->model.lesson.clear();
+                m_controller->start(*config);
+            });
     connect(m_extras, &ExtrasView::plotToggled, m_plot, &LossPlot::setExtraPlotted);
     connect(m_log, &LogView::batchActivated, this, [this](qint64 serial) {
         m_plot->highlightBatch(serial);
@@ -234,8 +237,7 @@ void MainWindow::wire()
     });
 }
 
-void MainWindow::onEvents(const std::vector<Event>& events)
-{
+void MainWindow::onEvents(const std::vector<Event>& events) {
     m_pipeline->applyEvents(events);
     m_plot->applyEvents(events);
     m_extras->applyEvents(events);
@@ -250,8 +252,7 @@ void MainWindow::onEvents(const std::vector<Event>& events)
     }
 }
 
-void MainWindow::onFrame()
-{
+void MainWindow::onFrame() {
     m_plot->flush();
     const PipelineState& s = m_pipeline->state();
     m_statusEpoch->setText(tr("epoch %1").arg(s.epoch()));
@@ -261,55 +262,70 @@ void MainWindow::onFrame()
     using S = SessionController::RunState;
     QString state;
     switch (m_controller->runState()) {
-    case S::none: state = tr("no session"); break;
-    case S::loading: state = tr("loading"); break;
-    case S::paused: state = tr("paused"); break;
-    case S::running: state = tr("running"); break;
-    case S::stepping: state = tr("stepping"); break;
-    case S::finished: state = tr("finished"); break;
-    case S::stopped: state = tr("stopped"); break;
-    case S::failed: state = tr("failed"); break;
+        case S::none:
+            state = tr("no session");
+            break;
+        case S::loading:
+            state = tr("loading");
+            break;
+        case S::paused:
+            state = tr("paused");
+            break;
+        case S::running:
+            state = tr("running");
+            break;
+        case S::stepping:
+            state = tr("stepping");
+            break;
+        case S::finished:
+            state = tr("finished");
+            break;
+        case S::stopped:
+            state = tr("stopped");
+            break;
+        case S::failed:
+            state = tr("failed");
+            break;
     }
     m_statusState->setText(tr("<b>%1</b>").arg(state));
 }
 
-void MainWindow::startConfig(const RunConfig& config)
-{
+void MainWindow::startConfig(const RunConfig& config) {
     m_controller->start(config);
     showSourceFor(config);
 }
 
-void MainWindow::showSourceFor(const RunConfig& config)
-{
+void MainWindow::showSourceFor(const RunConfig& config) {
     if (config.model.kind == ModelSpec::Kind::lesson) {
         if (const Lesson* lesson = find_lesson(config.model.lesson))
             m_source->setSource(QString::fromStdString(lesson->source), QString(),
                                 QString::fromStdString(lesson->name));
-    } else if (config.model.kind == ModelSpec::Kind::source && !config.model.inline_source.empty()) {
-        m_source->setSource(QString::fromStdString(config.model.inline_source), QString(),
-                            QFileInfo(QString::fromStdString(config.model.path)).completeBaseName());
+    } else if (config.model.kind == ModelSpec::Kind::source &&
+               !config.model.inline_source.empty()) {
+        m_source->setSource(
+            QString::fromStdString(config.model.inline_source), QString(),
+            QFileInfo(QString::fromStdString(config.model.path)).completeBaseName());
     } else if (config.model.kind == ModelSpec::Kind::source) {
         const QString path = QString::fromStdString(resolve_path(config, config.model.path));
         QFile file(path);
         if (file.open(QIODevice::ReadOnly | QIODevice::Text))
-            m_source->setSource(QString::fromUtf8(file.readAll()), path, QFileInfo(path).fileName());
+            m_source->setSource(QString::fromUtf8(file.readAll()), path,
+                                QFileInfo(path).fileName());
     } else {
         m_source->setNoSource(tr("compiled TorchScript module: no source to edit"));
     }
 }
 
-void MainWindow::openDefault()
-{
+void MainWindow::openDefault() {
     openLesson(QString::fromStdString(default_lesson().name));
 }
 
-void MainWindow::openLesson(const QString& name)
-{
+void MainWindow::openLesson(const QString& name) {
     const Lesson* lesson = find_lesson(name.toStdString());
-    if (!lesson)
-        return;
+    if (!lesson) return;
     try {
-        RunConfig config = parse_run_config(lesson->config_json, QDir::currentPath().toStdString(), lesson->name);
+        RunConfig config =
+            parse_run_config(lesson->config_json, QDir::currentPath().toStdString(), lesson->name);
         config.base_dir = QDir::currentPath().toStdString();
         startConfig(config);
     } catch (const ConfigError& error) {
@@ -317,8 +333,7 @@ void MainWindow::openLesson(const QString& name)
     }
 }
 
-bool MainWindow::openPath(const QString& path)
-{
+bool MainWindow::openPath(const QString& path) {
     const QFileInfo info(path);
     try {
         RunConfig config;
@@ -326,8 +341,9 @@ bool MainWindow::openPath(const QString& path)
             config = load_run_config(info.absoluteFilePath().toStdString());
         } else {
             config = defaultConfig();
-            config.model.kind = info.suffix() == QLatin1String("stepwise") ? ModelSpec::Kind::source
-                                                                           : ModelSpec::Kind::torchscript;
+            config.model.kind = info.suffix() == QLatin1String("stepwise")
+                                    ? ModelSpec::Kind::source
+                                    : ModelSpec::Kind::torchscript;
             config.model.path = info.absoluteFilePath().toStdString();
             config.model.lesson.clear();
         }
@@ -335,42 +351,38 @@ bool MainWindow::openPath(const QString& path)
         addRecent(info.absoluteFilePath());
         return true;
     } catch (const std::exception& error) {
-        QMessageBox::warning(this, tr("Cannot open %1").arg(info.fileName()), QString::fromStdString(error.what()));
-        if (!m_controller->hasSession())
-            startConfig(defaultConfig());
+        QMessageBox::warning(this, tr("Cannot open %1").arg(info.fileName()),
+                             QString::fromStdString(error.what()));
+        if (!m_controller->hasSession()) startConfig(defaultConfig());
         return false;
     }
 }
 
-void MainWindow::chooseFileToOpen()
-{
+void MainWindow::chooseFileToOpen() {
     const QString path = QFileDialog::getOpenFileName(
         this, tr("Open"), m_recent.isEmpty() ? QString() : QFileInfo(m_recent.first()).path(),
-        tr("Stepwise files (*.json *.pt *.stepwise);;Run configs (*.json);;TorchScript modules (*.pt);;"
+        tr("Stepwise files (*.json *.pt *.stepwise);;Run configs (*.json);;TorchScript modules "
+           "(*.pt);;"
            "Stepwise sources (*.stepwise);;All files (*)"));
-    if (!path.isEmpty())
-        openPath(path);
+    if (!path.isEmpty()) openPath(path);
 }
 
-void MainWindow::addRecent(const QString& path)
-{
+void MainWindow::addRecent(const QString& path) {
     m_recent.removeAll(path);
     m_recent.prepend(path);
-    while (m_recent.size() > 10)
-        m_recent.removeLast();
+    while (m_recent.size() > 10) m_recent.removeLast();
     rebuildRecentMenu();
 }
 
-void MainWindow::rebuildRecentMenu()
-{
+void MainWindow::rebuildRecentMenu() {
     m_recentMenu->clear();
     for (const QString& path : std::as_const(m_recent))
-        m_recentMenu->addAction(QFileInfo(path).fileName(), this, [this, path] { openPath(path); })->setToolTip(path);
+        m_recentMenu->addAction(QFileInfo(path).fileName(), this, [this, path] { openPath(path); })
+            ->setToolTip(path);
     m_recentMenu->setEnabled(!m_recent.isEmpty());
 }
 
-void MainWindow::retranslate()
-{
+void MainWindow::retranslate() {
     setWindowTitle(tr("Stepwise — Lightning automatic optimization, step by step"));
     m_fileMenu->setTitle(tr("&File"));
     m_openAction->setText(tr("&Open…"));
@@ -399,15 +411,12 @@ void MainWindow::retranslate()
     onFrame();
 }
 
-void MainWindow::changeEvent(QEvent* event)
-{
-    if (event->type() == QEvent::LanguageChange)
-        retranslate();
+void MainWindow::changeEvent(QEvent* event) {
+    if (event->type() == QEvent::LanguageChange) retranslate();
     QMainWindow::changeEvent(event);
 }
 
-void MainWindow::restoreSettings()
-{
+void MainWindow::restoreSettings() {
     QSettings settings;
     restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
     restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
@@ -416,13 +425,13 @@ void MainWindow::restoreSettings()
     m_actions->setDelay(settings.value(QStringLiteral("run/delayMs"), 0).toInt());
     m_plot->setSmoothing(settings.value(QStringLiteral("plot/smoothing"), 0.6).toDouble());
     m_plot->setRawVisible(settings.value(QStringLiteral("plot/raw"), false).toBool());
-    m_plot->setXAxis(settings.value(QStringLiteral("plot/xAxis")).toString() == QLatin1String("global_step")
+    m_plot->setXAxis(settings.value(QStringLiteral("plot/xAxis")).toString() ==
+                             QLatin1String("global_step")
                          ? LossPlot::XAxis::globalStep
                          : LossPlot::XAxis::batch);
 }
 
-void MainWindow::saveSettings() const
-{
+void MainWindow::saveSettings() const {
     QSettings settings;
     settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
     settings.setValue(QStringLiteral("window/state"), saveState());
@@ -430,13 +439,13 @@ void MainWindow::saveSettings() const
     settings.setValue(QStringLiteral("run/delayMs"), m_controller->delay());
     settings.setValue(QStringLiteral("plot/smoothing"), m_plot->smoothing());
     settings.setValue(QStringLiteral("plot/raw"), m_plot->rawVisible());
-    settings.setValue(QStringLiteral("plot/xAxis"), m_plot->xAxisMode() == LossPlot::XAxis::globalStep
-                                                        ? QStringLiteral("global_step")
-                                                        : QStringLiteral("batch"));
+    settings.setValue(QStringLiteral("plot/xAxis"),
+                      m_plot->xAxisMode() == LossPlot::XAxis::globalStep
+                          ? QStringLiteral("global_step")
+                          : QStringLiteral("batch"));
 }
 
-void MainWindow::closeEvent(QCloseEvent* event)
-{
+void MainWindow::closeEvent(QCloseEvent* event) {
     saveSettings();
     // Stop and join the worker now (also inside an LBFGS step), so closing never waits on a run.
     m_controller->shutdown();

@@ -25,7 +25,7 @@ class Translator;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
-public:
+  public:
     explicit MainWindow(Translator* translator, QWidget* parent = nullptr);
     ~MainWindow() override;
 
@@ -48,11 +48,11 @@ public:
     SourceEditor* sourceEditor() const { return m_source; }
     RunActions* runActions() const { return m_actions; }
 
-protected:
+  protected:
     void closeEvent(QCloseEvent* event) override;
     void changeEvent(QEvent* event) override;
 
-private:
+  private:
     QDockWidget* addDock(QWidget* widget, const QString& objectName, Qt::DockWidgetArea area);
     void buildMenus();
     void buildStatusBar();

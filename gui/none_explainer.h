@@ -2,7 +2,6 @@
 // What a batch that returned None meant for the optimizer step, in words (spec section 6).
 
 #include <QString>
-
 #include <optional>
 
 #include "stepwise/events.h"

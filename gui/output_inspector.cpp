@@ -10,8 +10,7 @@
 
 namespace stepwise::gui {
 
-OutputInspector::OutputInspector(QWidget* parent) : QWidget(parent)
-{
+OutputInspector::OutputInspector(QWidget* parent) : QWidget(parent) {
     m_heading = new QLabel(this);
     m_heading->setObjectName(QStringLiteral("outputHeading"));
     m_class = new QLabel(this);
@@ -32,8 +31,7 @@ OutputInspector::OutputInspector(QWidget* parent) : QWidget(parent)
     retranslate();
 }
 
-void OutputInspector::retranslate()
-{
+void OutputInspector::retranslate() {
     m_tree->setHeaderLabels({tr("Name"), tr("Kind"), tr("Value"), tr("Shape"), tr("dtype"),
                              tr("requires_grad"), tr("grad_fn")});
     if (!m_output) {
@@ -41,41 +39,38 @@ void OutputInspector::retranslate()
         m_class->setText(QString());
         return;
     }
-    QString where = tr("<b>training_step</b> returned at epoch %1, batch %2").arg(m_epoch).arg(m_batchIdx);
-    if (m_call > 1)
-        where += tr(" (closure evaluation %1)").arg(m_call);
+    QString where =
+        tr("<b>training_step</b> returned at epoch %1, batch %2").arg(m_epoch).arg(m_batchIdx);
+    if (m_call > 1) where += tr(" (closure evaluation %1)").arg(m_call);
     m_heading->setText(where);
     m_class->setText(tr("Lightning classified it as: <b>%1</b>")
                          .arg(QString::fromStdString(m_output->classification).toHtmlEscaped()));
 }
 
-void OutputInspector::changeEvent(QEvent* event)
-{
-    if (event->type() == QEvent::LanguageChange)
-        retranslate();
+void OutputInspector::changeEvent(QEvent* event) {
+    if (event->type() == QEvent::LanguageChange) retranslate();
     QWidget::changeEvent(event);
 }
 
-QString OutputInspector::classification() const
-{
+QString OutputInspector::classification() const {
     return m_output ? QString::fromStdString(m_output->classification) : QString();
 }
 
-void OutputInspector::clear()
-{
+void OutputInspector::clear() {
     m_output.reset();
     m_tree->clear();
     retranslate();
 }
 
-void OutputInspector::fill(QTreeWidgetItem* item, const QString& name, const ValueDescription& value)
-{
+void OutputInspector::fill(QTreeWidgetItem* item, const QString& name,
+                           const ValueDescription& value) {
     const bool tensor = value.kind == "tensor";
     item->setText(NameColumn, name);
     item->setText(KindColumn, QString::fromStdString(value.kind));
     item->setText(ShapeColumn, tensor ? formatShape(value.shape) : QString());
     item->setText(DtypeColumn, QString::fromStdString(value.dtype));
-    item->setText(GradColumn, tensor ? (value.requires_grad ? tr("True") : tr("False")) : QString());
+    item->setText(GradColumn,
+                  tensor ? (value.requires_grad ? tr("True") : tr("False")) : QString());
     item->setText(GradFnColumn, QString::fromStdString(value.grad_fn));
     item->setText(ValueColumn, formatValue(value));
     QFont mono = item->font(NameColumn);
@@ -85,9 +80,8 @@ void OutputInspector::fill(QTreeWidgetItem* item, const QString& name, const Val
     item->setFont(ValueColumn, mono);
 }
 
-void OutputInspector::show(const OutputDescription& output, std::int64_t epoch, std::int64_t batchIdx,
-                           int call)
-{
+void OutputInspector::show(const OutputDescription& output, std::int64_t epoch,
+                           std::int64_t batchIdx, int call) {
     m_output = output;
     m_epoch = epoch;
     m_batchIdx = batchIdx;
@@ -107,21 +101,22 @@ void OutputInspector::show(const OutputDescription& output, std::int64_t epoch, 
         auto* child = new QTreeWidgetItem(root);
         fill(child, QStringLiteral("[\"%1\"]").arg(QString::fromStdString(key)), value);
         if (key == "loss")
-            child->setToolTip(NameColumn, tr("the loss: Lightning divides it by N and calls backward on it"));
+            child->setToolTip(NameColumn,
+                              tr("the loss: Lightning divides it by N and calls backward on it"));
         else
-            child->setToolTip(NameColumn, tr("an extra: passed on to on_train_batch_end undetached"));
+            child->setToolTip(NameColumn,
+                              tr("an extra: passed on to on_train_batch_end undetached"));
     }
     root->setExpanded(true);
-    for (int c = 0; c < ColumnCount; ++c)
-        m_tree->resizeColumnToContents(c);
+    for (int c = 0; c < ColumnCount; ++c) m_tree->resizeColumnToContents(c);
     retranslate();
 }
 
-void OutputInspector::applyEvents(const std::vector<Event>& events)
-{
+void OutputInspector::applyEvents(const std::vector<Event>& events) {
     // The newest training_step output in this frame is the one to show.
     for (auto it = events.rbegin(); it != events.rend(); ++it) {
-        if (it->type == EventType::stage_exit && it->stage == Stage::training_step && it->payload.output) {
+        if (it->type == EventType::stage_exit && it->stage == Stage::training_step &&
+            it->payload.output) {
             show(*it->payload.output, it->epoch, it->batch_idx, it->call);
             return;
         }

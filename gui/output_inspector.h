@@ -3,7 +3,6 @@
 // Lightning classified it.
 
 #include <QWidget>
-
 #include <optional>
 #include <vector>
 
@@ -17,8 +16,17 @@ namespace stepwise::gui {
 
 class OutputInspector : public QWidget {
     Q_OBJECT
-public:
-    enum Column { NameColumn, KindColumn, ValueColumn, ShapeColumn, DtypeColumn, GradColumn, GradFnColumn, ColumnCount };
+  public:
+    enum Column {
+        NameColumn,
+        KindColumn,
+        ValueColumn,
+        ShapeColumn,
+        DtypeColumn,
+        GradColumn,
+        GradFnColumn,
+        ColumnCount
+    };
     explicit OutputInspector(QWidget* parent = nullptr);
 
     void clear();
@@ -26,10 +34,10 @@ public:
     QTreeWidget* tree() const { return m_tree; }
     QString classification() const;
 
-protected:
+  protected:
     void changeEvent(QEvent* event) override;
 
-private:
+  private:
     void show(const OutputDescription& output, std::int64_t epoch, std::int64_t batchIdx, int call);
     void fill(QTreeWidgetItem* item, const QString& name, const ValueDescription& value);
     void retranslate();

@@ -1,7 +1,6 @@
 #include "pipeline_state.h"
 
 #include <QCoreApplication>
-
 #include <cmath>
 
 #include "stepwise/run_config.h"
@@ -15,32 +14,27 @@ namespace stepwise::gui {
 
 namespace {
 
-bool insideClosure(Stage stage)
-{
+bool insideClosure(Stage stage) {
     switch (stage) {
-    case Stage::training_step:
-    case Stage::on_before_zero_grad:
-    case Stage::optimizer_zero_grad:
-    case Stage::on_before_backward:
-    case Stage::backward:
-    case Stage::on_after_backward:
-    case Stage::on_before_optimizer_step:
-    case Stage::configure_gradient_clipping:
-        return true;
-    default:
-        return false;
+        case Stage::training_step:
+        case Stage::on_before_zero_grad:
+        case Stage::optimizer_zero_grad:
+        case Stage::on_before_backward:
+        case Stage::backward:
+        case Stage::on_after_backward:
+        case Stage::on_before_optimizer_step:
+        case Stage::configure_gradient_clipping:
+            return true;
+        default:
+            return false;
     }
 }
 
-
 }  // namespace
 
-QString formatDuration(std::int64_t ns)
-{
-    if (ns < 0)
-        return {};
-    if (ns < 1000)
-        return PipelineText::tr("%1 ns").arg(ns);
+QString formatDuration(std::int64_t ns) {
+    if (ns < 0) return {};
+    if (ns < 1000) return PipelineText::tr("%1 ns").arg(ns);
     if (ns < 1000000)
         return PipelineText::tr("%1 µs").arg(double(ns) / 1e3, 0, 'f', ns < 10000 ? 1 : 0);
     if (ns < 1000000000)
@@ -48,32 +42,25 @@ QString formatDuration(std::int64_t ns)
     return PipelineText::tr("%1 s").arg(double(ns) / 1e9, 0, 'f', 2);
 }
 
-QString formatNumber(double value)
-{
-    if (std::isnan(value))
-        return QStringLiteral("NaN");
-    if (std::isinf(value))
-        return value > 0 ? QStringLiteral("+Inf") : QStringLiteral("-Inf");
+QString formatNumber(double value) {
+    if (std::isnan(value)) return QStringLiteral("NaN");
+    if (std::isinf(value)) return value > 0 ? QStringLiteral("+Inf") : QStringLiteral("-Inf");
     const double magnitude = std::fabs(value);
     if (value != 0.0 && (magnitude < 1e-3 || magnitude >= 1e5))
         return QString::number(value, 'e', 3);
     return QString::number(value, 'g', 5);
 }
 
-void PipelineState::reset()
-{
+void PipelineState::reset() {
     *this = PipelineState();
 }
 
-int PipelineState::windowPosition() const
-{
-    if (m_batchIdx < 0)
-        return 0;
+int PipelineState::windowPosition() const {
+    if (m_batchIdx < 0) return 0;
     return int(m_batchIdx % std::max(1, m_accumulate)) + 1;
 }
 
-void PipelineState::startBatch(const Event& event)
-{
+void PipelineState::startBatch(const Event& event) {
     for (auto& stage : m_stages) {
         stage.state = StageStatus::State::idle;
         stage.stale = stage.durationNs >= 0;
@@ -93,35 +80,31 @@ void PipelineState::startBatch(const Event& event)
         m_stepping = false;
 }
 
-void PipelineState::startEvaluation()
-{
+void PipelineState::startEvaluation() {
     // A new closure evaluation (LBFGS): the closure's stages start over; keep their last values.
     for (int i = 0; i < kStageCount; ++i) {
-        if (!insideClosure(Stage(i)))
-            continue;
+        if (!insideClosure(Stage(i))) continue;
         auto& stage = m_stages[i];
-        if (stage.state != StageStatus::State::idle)
-            stage.stale = true;
+        if (stage.state != StageStatus::State::idle) stage.stale = true;
         stage.state = StageStatus::State::idle;
     }
 }
 
-void PipelineState::exitStage(const Event& event)
-{
+void PipelineState::exitStage(const Event& event) {
     StageStatus& status = at(event.stage);
     status.durationNs = event.duration_ns;
     status.stale = false;
     status.reason = QString::fromStdString(event.reason);
     switch (event.outcome) {
-    case Outcome::ran:
-        status.state = StageStatus::State::ran;
-        break;
-    case Outcome::skipped:
-        status.state = StageStatus::State::skipped;
-        break;
-    case Outcome::failed:
-        status.state = StageStatus::State::failed;
-        break;
+        case Outcome::ran:
+            status.state = StageStatus::State::ran;
+            break;
+        case Outcome::skipped:
+            status.state = StageStatus::State::skipped;
+            break;
+        case Outcome::failed:
+            status.state = StageStatus::State::failed;
+            break;
     }
     const StagePayload& p = event.payload;
     if (event.stage == Stage::training_step) {
@@ -131,11 +114,11 @@ void PipelineState::exitStage(const Event& event)
             status.value = PipelineText::tr("returned None");
         } else if (p.output && p.output->value.kind == "tensor") {
             QStringList dims;
-            for (std::int64_t d : p.output->value.shape)
-                dims << QString::number(d);
+            for (std::int64_t d : p.output->value.shape) dims << QString::number(d);
             status.value = PipelineText::tr("loss shape [%1]").arg(dims.join(QStringLiteral(", ")));
         } else if (p.output) {
-            status.value = PipelineText::tr("returned %1").arg(QString::fromStdString(p.output->kind));
+            status.value =
+                PipelineText::tr("returned %1").arg(QString::fromStdString(p.output->kind));
         } else {
             status.value.clear();
         }
@@ -145,15 +128,13 @@ void PipelineState::exitStage(const Event& event)
         if (p.update_norm) {
             status.value = PipelineText::tr("‖Δθ‖ %1").arg(formatNumber(*p.update_norm));
             m_updateSummary = status.value;
-            if (p.lr)
-                m_updateSummary += PipelineText::tr(", lr %1").arg(formatNumber(*p.lr));
+            if (p.lr) m_updateSummary += PipelineText::tr(", lr %1").arg(formatNumber(*p.lr));
         }
         if (event.outcome == Outcome::skipped)
             m_stepping = false;
         else
             m_stepping = true;
-        if (event.outcome == Outcome::ran)
-            ++m_optimizerSteps;
+        if (event.outcome == Outcome::ran) ++m_optimizerSteps;
     } else if (event.stage == Stage::optimizer_zero_grad && !p.zero_grad_mode.empty()) {
         status.value = p.zero_grad_mode == "set_to_none" ? PipelineText::tr("set to None")
                                                          : PipelineText::tr("zero-filled");
@@ -166,8 +147,7 @@ void PipelineState::exitStage(const Event& event)
         m_stepping = m_stepping.value_or(false);
 }
 
-bool PipelineState::apply(const Event& event)
-{
+bool PipelineState::apply(const Event& event) {
     // Only stage and batch events carry the loop position (paused/resumed/run_* do not).
     if (event.type == EventType::stage_enter || event.type == EventType::stage_exit ||
         event.type == EventType::batch_end) {
@@ -175,62 +155,60 @@ bool PipelineState::apply(const Event& event)
         m_globalStep = event.global_step;
     }
     switch (event.type) {
-    case EventType::run_start: {
-        m_totalBatches = event.total_batches_per_epoch;
-        try {
-            const RunConfig config = parse_run_config(event.config_json, {}, "run_start");
-            m_accumulate = int(std::max<std::int64_t>(1, config.trainer.accumulate_grad_batches));
-        } catch (const std::exception&) {
-            m_accumulate = 1;  // the panel shows config problems; here it only sets the label
+        case EventType::run_start: {
+            m_totalBatches = event.total_batches_per_epoch;
+            try {
+                const RunConfig config = parse_run_config(event.config_json, {}, "run_start");
+                m_accumulate =
+                    int(std::max<std::int64_t>(1, config.trainer.accumulate_grad_batches));
+            } catch (const std::exception&) {
+                m_accumulate = 1;  // the panel shows config problems; here it only sets the label
+            }
+            return true;
         }
-        return true;
-    }
-    case EventType::stage_enter:
-        if (event.stage == Stage::on_train_batch_start)
-            startBatch(event);
-        if (event.stage == Stage::training_step) {
-            if (event.call > 1)
-                startEvaluation();
+        case EventType::stage_enter:
+            if (event.stage == Stage::on_train_batch_start) startBatch(event);
+            if (event.stage == Stage::training_step) {
+                if (event.call > 1) startEvaluation();
+            }
+            if (event.call > 0) m_call = event.call;
+            m_batchIdx = event.batch_idx;
+            m_current = event.stage;
+            at(event.stage).state = StageStatus::State::active;
+            // Until its exit, what the stage shows is from an earlier batch or evaluation.
+            at(event.stage).stale = at(event.stage).durationNs >= 0;
+            return true;
+        case EventType::stage_exit:
+            exitStage(event);
+            return true;
+        case EventType::batch_end:
+            m_accumulate = std::max(1, event.accumulate_grad_batches);
+            m_stepping = event.stepped;
+            m_lastWindowPosition = event.window_position;
+            return false;
+        case EventType::error: {
+            const auto stage = stage_from_name(event.where);
+            if (stage) {
+                StageStatus& status = at(*stage);
+                status.state = StageStatus::State::failed;
+                status.reason = QString::fromStdString(event.exception_type + ": " + event.message);
+                m_current = *stage;
+            }
+            return true;
         }
-        if (event.call > 0)
-            m_call = event.call;
-        m_batchIdx = event.batch_idx;
-        m_current = event.stage;
-        at(event.stage).state = StageStatus::State::active;
-        // Until its exit, what the stage shows is from an earlier batch or evaluation.
-        at(event.stage).stale = at(event.stage).durationNs >= 0;
-        return true;
-    case EventType::stage_exit:
-        exitStage(event);
-        return true;
-    case EventType::batch_end:
-        m_accumulate = std::max(1, event.accumulate_grad_batches);
-        m_stepping = event.stepped;
-        m_lastWindowPosition = event.window_position;
-        return false;
-    case EventType::error: {
-        const auto stage = stage_from_name(event.where);
-        if (stage) {
-            StageStatus& status = at(*stage);
-            status.state = StageStatus::State::failed;
-            status.reason = QString::fromStdString(event.exception_type + ": " + event.message);
-            m_current = *stage;
-        }
-        return true;
-    }
-    case EventType::paused:
-        m_held = true;
-        return true;
-    case EventType::resumed:
-        m_held = false;
-        return true;
-    case EventType::run_end:
-        m_ended = true;
-        m_held = false;
-        m_endStatus = QString::fromStdString(event.status);
-        return true;
-    case EventType::warning:
-        return false;
+        case EventType::paused:
+            m_held = true;
+            return true;
+        case EventType::resumed:
+            m_held = false;
+            return true;
+        case EventType::run_end:
+            m_ended = true;
+            m_held = false;
+            m_endStatus = QString::fromStdString(event.status);
+            return true;
+        case EventType::warning:
+            return false;
     }
     return false;
 }

@@ -3,7 +3,6 @@
 // thread only; the view and the tests read it.
 
 #include <QString>
-
 #include <array>
 #include <cstdint>
 #include <optional>
@@ -17,14 +16,14 @@ namespace stepwise::gui {
 struct StageStatus {
     enum class State { idle, active, ran, skipped, failed };
     State state = State::idle;
-    bool stale = false;           ///< the values are from an earlier batch / evaluation
-    QString reason;               ///< skipped: the engine's reason; failed: the error
+    bool stale = false;            ///< the values are from an earlier batch / evaluation
+    QString reason;                ///< skipped: the engine's reason; failed: the error
     std::int64_t durationNs = -1;  ///< last duration, -1 when never ran
-    QString value;                ///< "loss 0.1234", "‖g‖ 0.51", "‖Δθ‖ 0.02"
+    QString value;                 ///< "loss 0.1234", "‖g‖ 0.51", "‖Δθ‖ 0.02"
 };
 
 class PipelineState {
-public:
+  public:
     /// Folds one event of the current run. Returns true when something visible changed.
     bool apply(const Event& event);
     void reset();
@@ -36,9 +35,9 @@ public:
     std::int64_t epoch() const { return m_epoch; }
     std::int64_t batchIdx() const { return m_batchIdx; }
     std::int64_t globalStep() const { return m_globalStep; }
-    int call() const { return m_call; }              ///< closure evaluation within the batch, 1-based
+    int call() const { return m_call; }  ///< closure evaluation within the batch, 1-based
     int accumulate() const { return m_accumulate; }  ///< N from run_start's config, or batch_end
-    int windowPosition() const;                      ///< 1-based position of the batch in its window
+    int windowPosition() const;  ///< 1-based position of the batch in its window
     std::optional<bool> stepping() const { return m_stepping; }  ///< nullopt: not known yet
     std::int64_t totalBatches() const { return m_totalBatches; }
     std::int64_t optimizerSteps() const { return m_optimizerSteps; }
@@ -46,7 +45,7 @@ public:
     const QString& endStatus() const { return m_endStatus; }
     QString updateSummary() const { return m_updateSummary; }
 
-private:
+  private:
     StageStatus& at(Stage stage) { return m_stages[static_cast<int>(stage)]; }
     void startBatch(const Event& event);
     void startEvaluation();

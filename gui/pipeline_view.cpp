@@ -2,9 +2,9 @@
 
 #include <QEvent>
 #include <QHelpEvent>
-#include <QToolTip>
 #include <QPainter>
 #include <QPainterPath>
+#include <QToolTip>
 
 namespace stepwise::gui {
 
@@ -37,57 +37,63 @@ const Palette kColors;
 
 }  // namespace
 
-PipelineView::PipelineView(QWidget* parent) : QWidget(parent)
-{
+PipelineView::PipelineView(QWidget* parent) : QWidget(parent) {
     setAttribute(Qt::WA_OpaquePaintEvent);
     setObjectName(QStringLiteral("pipelineView"));
 }
 
-QSize PipelineView::sizeHint() const { return {620, 640}; }
-QSize PipelineView::minimumSizeHint() const { return {460, 622}; }
+QSize PipelineView::sizeHint() const {
+    return {620, 640};
+}
+QSize PipelineView::minimumSizeHint() const {
+    return {460, 622};
+}
 
-void PipelineView::clear()
-{
+void PipelineView::clear() {
     m_state.reset();
     update();
 }
 
-void PipelineView::applyEvents(const std::vector<Event>& events)
-{
+void PipelineView::applyEvents(const std::vector<Event>& events) {
     bool changed = false;
-    for (const Event& event : events)
-        changed = m_state.apply(event) || changed;
-    if (changed)
-        update();
+    for (const Event& event : events) changed = m_state.apply(event) || changed;
+    if (changed) update();
 }
 
-void PipelineView::changeEvent(QEvent* event)
-{
-    if (event->type() == QEvent::LanguageChange)
-        update();
+void PipelineView::changeEvent(QEvent* event) {
+    if (event->type() == QEvent::LanguageChange) update();
     QWidget::changeEvent(event);
 }
 
-QString PipelineView::stageDescription(Stage stage) const
-{
+QString PipelineView::stageDescription(Stage stage) const {
     switch (stage) {
-    case Stage::on_train_batch_start: return tr("hook: a new batch begins");
-    case Stage::optimizer_step: return tr("the optimizer calls the closure");
-    case Stage::training_step: return tr("your training_step: forward pass and loss");
-    case Stage::on_before_zero_grad: return tr("hook, first batch of a window only");
-    case Stage::optimizer_zero_grad: return tr("clear .grad — after the forward pass");
-    case Stage::on_before_backward: return tr("hook, only when there is a loss");
-    case Stage::backward: return tr("loss.backward(): gradients accumulate");
-    case Stage::on_after_backward: return tr("hook: gradients are ready");
-    case Stage::on_before_optimizer_step: return tr("hook, after every closure evaluation");
-    case Stage::configure_gradient_clipping: return tr("clip gradients (after every evaluation)");
-    case Stage::on_train_batch_end: return tr("hook: outputs = {\"loss\": loss / N}");
+        case Stage::on_train_batch_start:
+            return tr("hook: a new batch begins");
+        case Stage::optimizer_step:
+            return tr("the optimizer calls the closure");
+        case Stage::training_step:
+            return tr("your training_step: forward pass and loss");
+        case Stage::on_before_zero_grad:
+            return tr("hook, first batch of a window only");
+        case Stage::optimizer_zero_grad:
+            return tr("clear .grad — after the forward pass");
+        case Stage::on_before_backward:
+            return tr("hook, only when there is a loss");
+        case Stage::backward:
+            return tr("loss.backward(): gradients accumulate");
+        case Stage::on_after_backward:
+            return tr("hook: gradients are ready");
+        case Stage::on_before_optimizer_step:
+            return tr("hook, after every closure evaluation");
+        case Stage::configure_gradient_clipping:
+            return tr("clip gradients (after every evaluation)");
+        case Stage::on_train_batch_end:
+            return tr("hook: outputs = {\"loss\": loss / N}");
     }
     return {};
 }
 
-StageStatus PipelineView::updateStatus() const
-{
+StageStatus PipelineView::updateStatus() const {
     // The parameter update is the end of optimizer.step: it has no stage of its own.
     StageStatus status;
     const StageStatus& step = m_state.stage(Stage::optimizer_step);
@@ -104,26 +110,32 @@ StageStatus PipelineView::updateStatus() const
 }
 
 void PipelineView::paintStatusIcon(QPainter& p, const QRect& r, StageStatus::State state,
-                                   bool stale) const
-{
+                                   bool stale) const {
     const QRectF c = QRectF(r).adjusted(1.5, 1.5, -1.5, -1.5);
     p.save();
     p.setRenderHint(QPainter::Antialiasing);
     QColor color;
     switch (state) {
-    case StageStatus::State::idle:
-        p.setPen(QPen(kColors.faint, 1.5));
-        p.setBrush(Qt::NoBrush);
-        p.drawEllipse(c);
-        p.restore();
-        return;
-    case StageStatus::State::active: color = kColors.accent; break;
-    case StageStatus::State::ran: color = kColors.ran; break;
-    case StageStatus::State::skipped: color = kColors.skipped; break;
-    case StageStatus::State::failed: color = kColors.failed; break;
+        case StageStatus::State::idle:
+            p.setPen(QPen(kColors.faint, 1.5));
+            p.setBrush(Qt::NoBrush);
+            p.drawEllipse(c);
+            p.restore();
+            return;
+        case StageStatus::State::active:
+            color = kColors.accent;
+            break;
+        case StageStatus::State::ran:
+            color = kColors.ran;
+            break;
+        case StageStatus::State::skipped:
+            color = kColors.skipped;
+            break;
+        case StageStatus::State::failed:
+            color = kColors.failed;
+            break;
     }
-    if (stale)
-        color = color.lighter(150);
+    if (stale) color = color.lighter(150);
     p.setPen(Qt::NoPen);
     p.setBrush(color);
     p.drawEllipse(c);
@@ -131,32 +143,34 @@ void PipelineView::paintStatusIcon(QPainter& p, const QRect& r, StageStatus::Sta
     const QPointF m = c.center();
     const double s = c.width() / 4.0;
     switch (state) {
-    case StageStatus::State::active:
-        p.setBrush(Qt::white);
-        p.drawPolygon(QPolygonF({m + QPointF(-s * 0.7, -s), m + QPointF(s, 0), m + QPointF(-s * 0.7, s)}));
-        break;
-    case StageStatus::State::ran:
-        p.drawPolyline(QPolygonF({m + QPointF(-s, 0), m + QPointF(-s * 0.25, s * 0.8), m + QPointF(s, -s * 0.7)}));
-        break;
-    case StageStatus::State::skipped:
-        p.drawLine(m + QPointF(-s, 0), m + QPointF(s, 0));
-        break;
-    case StageStatus::State::failed:
-        p.drawLine(m + QPointF(-s, -s), m + QPointF(s, s));
-        p.drawLine(m + QPointF(-s, s), m + QPointF(s, -s));
-        break;
-    default:
-        break;
+        case StageStatus::State::active:
+            p.setBrush(Qt::white);
+            p.drawPolygon(QPolygonF(
+                {m + QPointF(-s * 0.7, -s), m + QPointF(s, 0), m + QPointF(-s * 0.7, s)}));
+            break;
+        case StageStatus::State::ran:
+            p.drawPolyline(QPolygonF(
+                {m + QPointF(-s, 0), m + QPointF(-s * 0.25, s * 0.8), m + QPointF(s, -s * 0.7)}));
+            break;
+        case StageStatus::State::skipped:
+            p.drawLine(m + QPointF(-s, 0), m + QPointF(s, 0));
+            break;
+        case StageStatus::State::failed:
+            p.drawLine(m + QPointF(-s, -s), m + QPointF(s, s));
+            p.drawLine(m + QPointF(-s, s), m + QPointF(s, -s));
+            break;
+        default:
+            break;
     }
     p.restore();
 }
 
-void PipelineView::paintFrame(QPainter& p, const QRect& r, const QString& title, const QString& note,
-                              const QColor& color, bool dashed) const
-{
+void PipelineView::paintFrame(QPainter& p, const QRect& r, const QString& title,
+                              const QString& note, const QColor& color, bool dashed) const {
     if (!note.isEmpty())
-        m_tips.emplace_back(QRect(r.left(), r.top(), r.width(), kTitleHeight),
-                            QStringLiteral("<b>%1</b><br>%2").arg(title.toHtmlEscaped(), note.toHtmlEscaped()));
+        m_tips.emplace_back(
+            QRect(r.left(), r.top(), r.width(), kTitleHeight),
+            QStringLiteral("<b>%1</b><br>%2").arg(title.toHtmlEscaped(), note.toHtmlEscaped()));
     p.save();
     p.setRenderHint(QPainter::Antialiasing);
     QColor fill = color;
@@ -187,8 +201,7 @@ void PipelineView::paintFrame(QPainter& p, const QRect& r, const QString& title,
     p.restore();
 }
 
-void PipelineView::paintRow(QPainter& p, const QRect& r, const Row& row) const
-{
+void PipelineView::paintRow(QPainter& p, const QRect& r, const Row& row) const {
     const bool isUpdate = row.kind == Row::Kind::update;
     const StageStatus status = isUpdate ? updateStatus() : m_state.stage(row.stage);
     const bool current = !isUpdate && m_state.current() == row.stage && !m_state.ended();
@@ -216,9 +229,10 @@ void PipelineView::paintRow(QPainter& p, const QRect& r, const Row& row) const
     }
 
     const int iconSize = 16;
-    paintStatusIcon(p, QRect(r.left() + 10, r.top() + (kRowHeight - iconSize) / 2, iconSize, iconSize),
+    paintStatusIcon(p,
+                    QRect(r.left() + 10, r.top() + (kRowHeight - iconSize) / 2, iconSize, iconSize),
                     current && status.state == StageStatus::State::idle ? StageStatus::State::active
-                                                                       : status.state,
+                                                                        : status.state,
                     status.stale);
 
     const int textLeft = r.left() + 34;
@@ -233,7 +247,8 @@ void PipelineView::paintRow(QPainter& p, const QRect& r, const Row& row) const
     nameFont.setStrikeOut(skipped);
     p.setFont(nameFont);
     p.setPen(failed ? kColors.failed : skipped ? kColors.skipped : kColors.text);
-    const QString name = isUpdate ? tr("parameter update") : QString::fromLatin1(stage_name(row.stage));
+    const QString name =
+        isUpdate ? tr("parameter update") : QString::fromLatin1(stage_name(row.stage));
     p.drawText(left.adjusted(0, 0, 0, -left.height() / 2), Qt::AlignLeft | Qt::AlignVCenter, name);
     nameFont.setStrikeOut(false);
 
@@ -247,10 +262,12 @@ void PipelineView::paintRow(QPainter& p, const QRect& r, const Row& row) const
     else if (skipped)
         sub = status.reason.isEmpty() ? tr("skipped") : status.reason;  // the engine's words
     else if (isUpdate)
-        sub = status.reason.isEmpty() ? tr("torch applies the step to the parameters") : status.reason;
+        sub = status.reason.isEmpty() ? tr("torch applies the step to the parameters")
+                                      : status.reason;
     else
         sub = stageDescription(row.stage);
-    m_tips.emplace_back(r, QStringLiteral("<b>%1</b><br>%2").arg(name.toHtmlEscaped(), sub.toHtmlEscaped()));
+    m_tips.emplace_back(
+        r, QStringLiteral("<b>%1</b><br>%2").arg(name.toHtmlEscaped(), sub.toHtmlEscaped()));
     p.setPen(failed ? kColors.failed : kColors.muted);
     const QRect subRect = left.adjusted(0, left.height() / 2, 0, 0);
     p.drawText(subRect, Qt::AlignLeft | Qt::AlignVCenter,
@@ -291,8 +308,7 @@ void PipelineView::paintRow(QPainter& p, const QRect& r, const Row& row) const
     p.restore();
 }
 
-void PipelineView::paintHeader(QPainter& p, const QRect& r) const
-{
+void PipelineView::paintHeader(QPainter& p, const QRect& r) const {
     p.save();
     QFont big = font();
     big.setPointSizeF(font().pointSizeF() * 1.25);
@@ -319,7 +335,8 @@ void PipelineView::paintHeader(QPainter& p, const QRect& r) const
         const int n = m_state.accumulate();
         const bool stepping = m_state.stepping().value_or(true);
         if (n > 1)
-            badges << (stepping ? tr("batch %1 of %2, stepping") : tr("batch %1 of %2, accumulating"))
+            badges << (stepping ? tr("batch %1 of %2, stepping")
+                                : tr("batch %1 of %2, accumulating"))
                           .arg(m_state.windowPosition())
                           .arg(n);
         else
@@ -360,8 +377,7 @@ void PipelineView::paintHeader(QPainter& p, const QRect& r) const
     p.restore();
 }
 
-bool PipelineView::event(QEvent* event)
-{
+bool PipelineView::event(QEvent* event) {
     if (event->type() == QEvent::ToolTip) {
         auto* help = static_cast<QHelpEvent*>(event);
         // Rows are drawn after their frames, so the last hit is the innermost.
@@ -378,8 +394,7 @@ bool PipelineView::event(QEvent* event)
     return QWidget::event(event);
 }
 
-void PipelineView::paintEvent(QPaintEvent*)
-{
+void PipelineView::paintEvent(QPaintEvent*) {
     m_tips.clear();
     QPainter p(this);
     p.fillRect(rect(), kColors.background);
@@ -391,8 +406,9 @@ void PipelineView::paintEvent(QPaintEvent*)
     const int wrapperRows = 3;  // on_before_optimizer_step, clipping, parameter update
     const int closureHeight = kTitleHeight + closureRows * kRowHeight + kPad;
     const int wrapperHeight = kTitleHeight + wrapperRows * kRowHeight + kPad;
-    const int stepHeight = stepping ? kTitleHeight + closureHeight + kPad + wrapperRows * kRowHeight + kPad
-                                    : wrapperHeight;
+    const int stepHeight =
+        stepping ? kTitleHeight + closureHeight + kPad + wrapperRows * kRowHeight + kPad
+                 : wrapperHeight;
     int y = kMargin + kHeaderHeight;
     const int batchHeight = kTitleHeight + 2 * kRowHeight + closureHeight * (stepping ? 0 : 1) +
                             (stepping ? 0 : kPad) + stepHeight + 3 * kPad;
@@ -413,12 +429,14 @@ void PipelineView::paintEvent(QPaintEvent*)
 
     const StageStatus& stepStatus = m_state.stage(Stage::optimizer_step);
     auto closureFrame = [&](int left, int frameWidth, const QString& title, const QString& note) {
-        paintFrame(p, QRect(left, y, frameWidth, closureHeight), title, note, kColors.closure, false);
+        paintFrame(p, QRect(left, y, frameWidth, closureHeight), title, note, kColors.closure,
+                   false);
         y += kTitleHeight;
         const int cx = left + kIndent - 8;
         const int cw = frameWidth - 2 * (kIndent - 8);
-        for (Stage s : {Stage::training_step, Stage::on_before_zero_grad, Stage::optimizer_zero_grad,
-                        Stage::on_before_backward, Stage::backward, Stage::on_after_backward})
+        for (Stage s :
+             {Stage::training_step, Stage::on_before_zero_grad, Stage::optimizer_zero_grad,
+              Stage::on_before_backward, Stage::backward, Stage::on_after_backward})
             row(Row::Kind::stage, s, cx, cw);
         y += kPad;
     };
@@ -438,14 +456,15 @@ void PipelineView::paintEvent(QPaintEvent*)
         stepNote = m_state.held() ? tr("held here: about to call the optimizer")
                                   : tr("the optimizer is running the closure");
     else if (stepStatus.state == StageStatus::State::active && m_state.call() > 0)
-        stepNote = tr("inside step(): %n closure evaluation(s) so far; it counts as one step", nullptr,
-                      m_state.call());
+        stepNote = tr("inside step(): %n closure evaluation(s) so far; it counts as one step",
+                      nullptr, m_state.call());
     const QColor stepColor = stepStatus.state == StageStatus::State::failed ? kColors.failed
-                             : stepCurrent ? kColors.accent
-                                           : kColors.stepping;
+                             : stepCurrent                                  ? kColors.accent
+                                                                            : kColors.stepping;
     if (stepping) {
         const QRect stepRect(x, y, w, stepHeight);
-        paintFrame(p, stepRect, QStringLiteral("optimizer.step(closure)"), stepNote, stepColor, false);
+        paintFrame(p, stepRect, QStringLiteral("optimizer.step(closure)"), stepNote, stepColor,
+                   false);
         if (stepCurrent) {
             p.save();
             p.setRenderHint(QPainter::Antialiasing);
@@ -463,12 +482,14 @@ void PipelineView::paintEvent(QPaintEvent*)
         wrapperRowsAt(ix, iw);
         y += kPad;
     } else {
-        closureFrame(x, w, QStringLiteral("closure()"), tr("called directly by the loop (accumulating)"));
+        closureFrame(x, w, QStringLiteral("closure()"),
+                     tr("called directly by the loop (accumulating)"));
         y += kPad;
-        const QString reason = stepStatus.reason.isEmpty() ? tr("not called on this batch")
-                                                           : tr("skipped: %1").arg(stepStatus.reason);
-        paintFrame(p, QRect(x, y, w, wrapperHeight), QStringLiteral("optimizer.step(closure)"), reason,
-                   kColors.skipped, true);
+        const QString reason = stepStatus.reason.isEmpty()
+                                   ? tr("not called on this batch")
+                                   : tr("skipped: %1").arg(stepStatus.reason);
+        paintFrame(p, QRect(x, y, w, wrapperHeight), QStringLiteral("optimizer.step(closure)"),
+                   reason, kColors.skipped, true);
         y += kTitleHeight;
         wrapperRowsAt(x + kIndent - 8, w - 2 * (kIndent - 8));
         y += kPad;

@@ -4,7 +4,6 @@
 // closure evaluation, the parameter update and on_train_batch_end. Custom painted.
 
 #include <QWidget>
-
 #include <vector>
 
 #include "pipeline_state.h"
@@ -13,7 +12,7 @@ namespace stepwise::gui {
 
 class PipelineView : public QWidget {
     Q_OBJECT
-public:
+  public:
     explicit PipelineView(QWidget* parent = nullptr);
 
     void clear();
@@ -24,12 +23,12 @@ public:
     QSize sizeHint() const override;
     QSize minimumSizeHint() const override;
 
-protected:
+  protected:
     void paintEvent(QPaintEvent* event) override;
     bool event(QEvent* event) override;
     void changeEvent(QEvent* event) override;
 
-private:
+  private:
     struct Row {
         enum class Kind { stage, update } kind = Kind::stage;
         Stage stage = Stage::on_train_batch_start;

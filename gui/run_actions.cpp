@@ -14,18 +14,15 @@ namespace {
 constexpr int kDelays[] = {0, 1, 2, 5, 10, 20, 50, 100, 200, 350, 500, 750, 1000, 1500, 2000};
 constexpr int kDelayCount = int(sizeof(kDelays) / sizeof(kDelays[0]));
 
-int positionFor(int ms)
-{
+int positionFor(int ms) {
     for (int i = 0; i < kDelayCount; ++i)
-        if (kDelays[i] >= ms)
-            return i;
+        if (kDelays[i] >= ms) return i;
     return kDelayCount - 1;
 }
 }  // namespace
 
 RunActions::RunActions(SessionController* controller, QWidget* parent)
-    : QObject(parent), m_controller(controller)
-{
+    : QObject(parent), m_controller(controller) {
     auto make = [this, parent](const QKeySequence& key, QStyle::StandardPixmap icon, auto slot) {
         auto* action = new QAction(parent);
         action->setShortcut(key);
@@ -34,14 +31,19 @@ RunActions::RunActions(SessionController* controller, QWidget* parent)
         connect(action, &QAction::triggered, m_controller, slot);
         return action;
     };
-    m_stepStage = make(QKeySequence(Qt::Key_F11), QStyle::SP_ArrowRight, &SessionController::stepStage);
-    m_stepClosure = make(QKeySequence(Qt::Key_F10), QStyle::SP_MediaSeekForward, &SessionController::stepClosureCall);
-    m_stepBatch = make(QKeySequence(Qt::SHIFT | Qt::Key_F11), QStyle::SP_MediaSkipForward, &SessionController::stepBatch);
+    m_stepStage =
+        make(QKeySequence(Qt::Key_F11), QStyle::SP_ArrowRight, &SessionController::stepStage);
+    m_stepClosure = make(QKeySequence(Qt::Key_F10), QStyle::SP_MediaSeekForward,
+                         &SessionController::stepClosureCall);
+    m_stepBatch = make(QKeySequence(Qt::SHIFT | Qt::Key_F11), QStyle::SP_MediaSkipForward,
+                       &SessionController::stepBatch);
     m_stepEpoch = make(QKeySequence(), QStyle::SP_ArrowForward, &SessionController::stepEpoch);
     m_run = make(QKeySequence(Qt::Key_F5), QStyle::SP_MediaPlay, &SessionController::run);
     m_pause = make(QKeySequence(Qt::Key_F6), QStyle::SP_MediaPause, &SessionController::pause);
-    m_stop = make(QKeySequence(Qt::SHIFT | Qt::Key_F5), QStyle::SP_MediaStop, &SessionController::stop);
-    m_reset = make(QKeySequence(Qt::CTRL | Qt::Key_R), QStyle::SP_BrowserReload, &SessionController::reset);
+    m_stop =
+        make(QKeySequence(Qt::SHIFT | Qt::Key_F5), QStyle::SP_MediaStop, &SessionController::stop);
+    m_reset = make(QKeySequence(Qt::CTRL | Qt::Key_R), QStyle::SP_BrowserReload,
+                   &SessionController::reset);
     m_stepStage->setObjectName(QStringLiteral("actionStepStage"));
     m_stepClosure->setObjectName(QStringLiteral("actionStepClosure"));
     m_stepBatch->setObjectName(QStringLiteral("actionStepBatch"));
@@ -61,7 +63,8 @@ RunActions::RunActions(SessionController* controller, QWidget* parent)
     m_slider->setFixedWidth(130);
     m_slider->setPageStep(1);
     m_speedValue = new QLabel(m_speed);
-    m_speedValue->setMinimumWidth(m_speedValue->fontMetrics().horizontalAdvance(QStringLiteral("0000 ms/stage")));
+    m_speedValue->setMinimumWidth(
+        m_speedValue->fontMetrics().horizontalAdvance(QStringLiteral("0000 ms/stage")));
     layout->addWidget(m_speedLabel);
     layout->addWidget(m_slider);
     layout->addWidget(m_speedValue);
@@ -74,30 +77,27 @@ RunActions::RunActions(SessionController* controller, QWidget* parent)
     updateEnabled(m_controller->runState());
 }
 
-QList<QAction*> RunActions::all() const
-{
+QList<QAction*> RunActions::all() const {
     return {m_stepStage, m_stepClosure, m_stepBatch, m_stepEpoch, m_run, m_pause, m_stop, m_reset};
 }
 
-void RunActions::setDelay(int milliseconds)
-{
+void RunActions::setDelay(int milliseconds) {
     m_slider->setValue(positionFor(milliseconds));
     m_controller->setDelay(kDelays[positionFor(milliseconds)]);
     updateSpeedLabel();
 }
 
-void RunActions::updateSpeedLabel()
-{
+void RunActions::updateSpeedLabel() {
     const int ms = m_controller->delay();
     m_speedValue->setText(ms == 0 ? tr("full speed") : tr("%1 ms/stage").arg(ms));
 }
 
-void RunActions::retranslate()
-{
+void RunActions::retranslate() {
     m_stepStage->setText(tr("Step &stage"));
     m_stepStage->setToolTip(tr("Run to the next stage boundary (F11)"));
     m_stepClosure->setText(tr("Step &closure call"));
-    m_stepClosure->setToolTip(tr("Run to the next closure call: the next training_step, or the batch's end (F10)"));
+    m_stepClosure->setToolTip(
+        tr("Run to the next closure call: the next training_step, or the batch's end (F10)"));
     m_stepBatch->setText(tr("Step &batch"));
     m_stepBatch->setToolTip(tr("Run to the start of the next batch (Shift+F11)"));
     m_stepEpoch->setText(tr("Step &epoch"));
@@ -115,11 +115,11 @@ void RunActions::retranslate()
     updateSpeedLabel();
 }
 
-void RunActions::updateEnabled(SessionController::RunState state)
-{
+void RunActions::updateEnabled(SessionController::RunState state) {
     using S = SessionController::RunState;
     const bool paused = state == S::paused;
-    const bool live = state == S::loading || state == S::paused || state == S::running || state == S::stepping;
+    const bool live =
+        state == S::loading || state == S::paused || state == S::running || state == S::stepping;
     for (QAction* step : {m_stepStage, m_stepClosure, m_stepBatch, m_stepEpoch})
         step->setEnabled(paused);
     m_run->setEnabled(paused || state == S::stepping);

@@ -15,7 +15,7 @@ namespace stepwise::gui {
 
 class RunActions : public QObject {
     Q_OBJECT
-public:
+  public:
     RunActions(SessionController* controller, QWidget* parent);
 
     QAction* stepStage() const { return m_stepStage; }
@@ -34,7 +34,7 @@ public:
     void setDelay(int milliseconds);
     void retranslate();
 
-private:
+  private:
     void updateEnabled(SessionController::RunState state);
     void updateSpeedLabel();
 

@@ -2,7 +2,6 @@
 
 #include <QMetaObject>
 #include <QPointer>
-
 #include <algorithm>
 #include <chrono>
 
@@ -10,26 +9,22 @@
 
 namespace stepwise::gui {
 
-SessionController::SessionController(QObject* parent) : QObject(parent)
-{
+SessionController::SessionController(QObject* parent) : QObject(parent) {
     m_frameTimer.setSingleShot(true);
     m_frameTimer.setInterval(kFrameMs);
     connect(&m_frameTimer, &QTimer::timeout, this, &SessionController::onFrame);
 }
 
-SessionController::~SessionController()
-{
+SessionController::~SessionController() {
     // Destroying the session stops the worker (also inside an LBFGS step) and joins it.
     m_session.reset();
 }
 
-std::uint64_t SessionController::runId() const
-{
+std::uint64_t SessionController::runId() const {
     return m_session ? m_session->run_id() : 0;
 }
 
-void SessionController::start(const RunConfig& config)
-{
+void SessionController::start(const RunConfig& config) {
     m_session.reset();  // stop + join the previous run before the new one exists
     m_config = config;
     m_sawRunEnd = false;
@@ -49,80 +44,71 @@ void SessionController::start(const RunConfig& config)
     updateRunState();
 }
 
-void SessionController::reset()
-{
+void SessionController::reset() {
     start(m_config);
 }
 
-void SessionController::shutdown()
-{
+void SessionController::shutdown() {
     m_frameTimer.stop();
     m_session.reset();
     updateRunState();
 }
 
-void SessionController::step(StepKind kind)
-{
-    if (!m_session || m_session->ended())
-        return;
+void SessionController::step(StepKind kind) {
+    if (!m_session || m_session->ended()) return;
     m_held = false;
     m_session->gate().step(kind);
     updateRunState();
 }
 
-void SessionController::stepStage() { step(StepKind::stage); }
-void SessionController::stepClosureCall() { step(StepKind::closure_call); }
-void SessionController::stepBatch() { step(StepKind::batch); }
-void SessionController::stepEpoch() { step(StepKind::epoch); }
+void SessionController::stepStage() {
+    step(StepKind::stage);
+}
+void SessionController::stepClosureCall() {
+    step(StepKind::closure_call);
+}
+void SessionController::stepBatch() {
+    step(StepKind::batch);
+}
+void SessionController::stepEpoch() {
+    step(StepKind::epoch);
+}
 
-void SessionController::run()
-{
-    if (!m_session || m_session->ended())
-        return;
+void SessionController::run() {
+    if (!m_session || m_session->ended()) return;
     m_held = false;
     m_session->gate().resume();
     updateRunState();
 }
 
-void SessionController::pause()
-{
-    if (!m_session || m_session->ended())
-        return;
+void SessionController::pause() {
+    if (!m_session || m_session->ended()) return;
     m_session->gate().pause();
     updateRunState();
 }
 
-void SessionController::stop()
-{
-    if (!m_session || m_session->ended())
-        return;
+void SessionController::stop() {
+    if (!m_session || m_session->ended()) return;
     m_session->gate().stop();
     updateRunState();
 }
 
-void SessionController::setDelay(int milliseconds)
-{
+void SessionController::setDelay(int milliseconds) {
     m_delayMs = std::max(0, milliseconds);
-    if (m_session)
-        m_session->gate().set_delay(std::chrono::milliseconds(m_delayMs));
+    if (m_session) m_session->gate().set_delay(std::chrono::milliseconds(m_delayMs));
 }
 
-void SessionController::onWake()
-{
-    if (!m_frameTimer.isActive())
-        m_frameTimer.start();
+void SessionController::onWake() {
+    if (!m_frameTimer.isActive()) m_frameTimer.start();
 }
 
-void SessionController::pumpNow()
-{
+void SessionController::pumpNow() {
     m_frameTimer.stop();
     onFrame();
 }
 
-void SessionController::onFrame()
-{
-    if (!m_session)
-        return;
+void SessionController::onFrame() {
+    if (!m_session) return;
     std::vector<Event> events = m_session->drain();
     const std::uint64_t current = m_session->run_id();
     // Results are values tagged with their run: anything from an older run is dropped here.
@@ -139,44 +125,42 @@ void SessionController::onFrame()
             m_endStatus = event.status;
         }
     }
-    if (!events.empty())
-        Q_EMIT eventsArrived(events);
+    if (!events.empty()) Q_EMIT eventsArrived(events);
     updateRunState();
     Q_EMIT frameDone();
 }
 
-void SessionController::updateRunState()
-{
+void SessionController::updateRunState() {
     RunState state = RunState::none;
     if (m_session) {
         if (m_sawRunEnd) {
-            state = m_endStatus == "finished" ? RunState::finished
+            state = m_endStatus == "finished"  ? RunState::finished
                     : m_endStatus == "stopped" ? RunState::stopped
                                                : RunState::failed;
         } else {
             switch (m_session->state()) {
-            case SessionState::created:
-            case SessionState::loading:
-                state = RunState::loading;
-                break;
-            case SessionState::finished:
-            case SessionState::stopped:
-            case SessionState::failed:
-                // Ended, but its run_end is still in the buffer: keep the controls as they were
-                // until the frame that shows it.
-                state = m_runState == RunState::none ? RunState::loading : m_runState;
-                break;
-            default: {
-                const StepGate::Mode mode = m_session->gate().mode();
-                if (m_session->gate().stop_requested())
-                    state = RunState::running;
-                else if (mode == StepGate::Mode::running)
-                    state = RunState::running;
-                else if (m_held || mode == StepGate::Mode::paused)
-                    state = RunState::paused;
-                else
-                    state = RunState::stepping;
-            }
+                case SessionState::created:
+                case SessionState::loading:
+                    state = RunState::loading;
+                    break;
+                case SessionState::finished:
+                case SessionState::stopped:
+                case SessionState::failed:
+                    // Ended, but its run_end is still in the buffer: keep the controls as they were
+                    // until the frame that shows it.
+                    state = m_runState == RunState::none ? RunState::loading : m_runState;
+                    break;
+                default: {
+                    const StepGate::Mode mode = m_session->gate().mode();
+                    if (m_session->gate().stop_requested())
+                        state = RunState::running;
+                    else if (mode == StepGate::Mode::running)
+                        state = RunState::running;
+                    else if (m_held || mode == StepGate::Mode::paused)
+                        state = RunState::paused;
+                    else
+                        state = RunState::stepping;
+                }
             }
         }
     }

@@ -6,7 +6,6 @@
 
 #include <QObject>
 #include <QTimer>
-
 #include <memory>
 #include <vector>
 
@@ -22,7 +21,7 @@ namespace stepwise::gui {
 
 class SessionController : public QObject {
     Q_OBJECT
-public:
+  public:
     /// What the controls can do right now.
     enum class RunState { none, loading, paused, running, stepping, finished, stopped, failed };
     Q_ENUM(RunState)
@@ -58,7 +57,7 @@ public:
     /// Drains and delivers now instead of on the next frame (tests, and before closing).
     void pumpNow();
 
-Q_SIGNALS:
+  Q_SIGNALS:
     /// A new run begins: the views clear themselves. `config` is the run's config.
     void runStarted(const stepwise::RunConfig& config);
     /// One frame's events of the current run, in order (older runs' events are already dropped).
@@ -67,7 +66,7 @@ Q_SIGNALS:
     void frameDone();
     void runStateChanged(stepwise::gui::SessionController::RunState state);
 
-private:
+  private:
     void onWake();
     void onFrame();
     void updateRunState();

@@ -19,20 +19,19 @@ namespace stepwise::gui {
 
 namespace {
 class Gutter : public QWidget {
-public:
+  public:
     explicit Gutter(CodeEdit* edit) : QWidget(edit), m_edit(edit) {}
     QSize sizeHint() const override { return {m_edit->gutterWidth(), 0}; }
 
-protected:
+  protected:
     void paintEvent(QPaintEvent* event) override { m_edit->paintGutter(event); }
 
-private:
+  private:
     CodeEdit* m_edit;
 };
 }  // namespace
 
-CodeEdit::CodeEdit(QWidget* parent) : QPlainTextEdit(parent)
-{
+CodeEdit::CodeEdit(QWidget* parent) : QPlainTextEdit(parent) {
     QFont mono(QStringLiteral("monospace"));
     mono.setStyleHint(QFont::Monospace);
     setFont(mono);
@@ -45,31 +44,26 @@ CodeEdit::CodeEdit(QWidget* parent) : QPlainTextEdit(parent)
     setViewportMargins(gutterWidth(), 0, 0, 0);
 }
 
-int CodeEdit::gutterWidth() const
-{
+int CodeEdit::gutterWidth() const {
     int digits = 2;
-    for (int max = std::max(1, blockCount()); max >= 10; max /= 10)
-        ++digits;
+    for (int max = std::max(1, blockCount()); max >= 10; max /= 10) ++digits;
     return 14 + fontMetrics().horizontalAdvance(QLatin1Char('9')) * digits;
 }
 
-void CodeEdit::updateGutter(const QRect& rect, int dy)
-{
+void CodeEdit::updateGutter(const QRect& rect, int dy) {
     if (dy)
         m_gutter->scroll(0, dy);
     else
         m_gutter->update(0, rect.y(), m_gutter->width(), rect.height());
 }
 
-void CodeEdit::resizeEvent(QResizeEvent* event)
-{
+void CodeEdit::resizeEvent(QResizeEvent* event) {
     QPlainTextEdit::resizeEvent(event);
     const QRect r = contentsRect();
     m_gutter->setGeometry(QRect(r.left(), r.top(), gutterWidth(), r.height()));
 }
 
-void CodeEdit::paintGutter(QPaintEvent* event)
-{
+void CodeEdit::paintGutter(QPaintEvent* event) {
     QPainter p(m_gutter);
     p.fillRect(event->rect(), QColor(0xf3, 0xf4, 0xf6));
     QTextBlock block = firstVisibleBlock();
@@ -80,7 +74,8 @@ void CodeEdit::paintGutter(QPaintEvent* event)
         if (block.isVisible() && bottom >= event->rect().top()) {
             const bool error = number + 1 == m_errorLine;
             if (error)
-                p.fillRect(QRect(0, top, m_gutter->width(), bottom - top), QColor(0xfe, 0xca, 0xca));
+                p.fillRect(QRect(0, top, m_gutter->width(), bottom - top),
+                           QColor(0xfe, 0xca, 0xca));
             p.setPen(error ? QColor(0xb9, 0x1c, 0x1c) : QColor(0x9c, 0xa3, 0xaf));
             p.drawText(0, top, m_gutter->width() - 6, fontMetrics().height(), Qt::AlignRight,
                        QString::number(number + 1));
@@ -92,15 +87,13 @@ void CodeEdit::paintGutter(QPaintEvent* event)
     }
 }
 
-void CodeEdit::setErrorLine(int line)
-{
+void CodeEdit::setErrorLine(int line) {
     m_errorLine = line;
     updateSelections();
     m_gutter->update();
 }
 
-void CodeEdit::updateSelections()
-{
+void CodeEdit::updateSelections() {
     QList<QTextEdit::ExtraSelection> selections;
     if (m_errorLine > 0) {
         QTextEdit::ExtraSelection sel;
@@ -112,8 +105,7 @@ void CodeEdit::updateSelections()
     setExtraSelections(selections);
 }
 
-SourceEditor::SourceEditor(QWidget* parent) : QWidget(parent)
-{
+SourceEditor::SourceEditor(QWidget* parent) : QWidget(parent) {
     m_edit = new CodeEdit(this);
     m_edit->setObjectName(QStringLiteral("sourceEdit"));
     m_highlighter = new SourceHighlighter(m_edit->document());
@@ -123,9 +115,9 @@ SourceEditor::SourceEditor(QWidget* parent) : QWidget(parent)
     m_error->setObjectName(QStringLiteral("sourceError"));
     m_error->setWordWrap(true);
     m_error->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_error->setStyleSheet(QStringLiteral(
-        "QLabel { background: #fee2e2; color: #991b1b; border: 1px solid #fca5a5;"
-        " border-radius: 4px; padding: 6px; font-family: monospace; }"));
+    m_error->setStyleSheet(
+        QStringLiteral("QLabel { background: #fee2e2; color: #991b1b; border: 1px solid #fca5a5;"
+                       " border-radius: 4px; padding: 6px; font-family: monospace; }"));
     m_error->hide();
     m_openButton = new QToolButton(this);
     m_saveButton = new QToolButton(this);
@@ -136,10 +128,10 @@ SourceEditor::SourceEditor(QWidget* parent) : QWidget(parent)
     connect(m_saveButton, &QToolButton::clicked, this, [this] {
         QString path = m_path;
         if (path.isEmpty())
-            path = QFileDialog::getSaveFileName(this, tr("Save source"), m_label + QStringLiteral(".stepwise"),
+            path = QFileDialog::getSaveFileName(this, tr("Save source"),
+                                                m_label + QStringLiteral(".stepwise"),
                                                 tr("Stepwise source (*.stepwise)"));
-        if (!path.isEmpty())
-            save(path);
+        if (!path.isEmpty()) save(path);
     });
     connect(m_applyButton, &QToolButton::clicked, this, &SourceEditor::apply);
 
@@ -156,37 +148,34 @@ SourceEditor::SourceEditor(QWidget* parent) : QWidget(parent)
     retranslate();
 }
 
-void SourceEditor::retranslate()
-{
+void SourceEditor::retranslate() {
     m_openButton->setText(tr("Open…"));
     m_saveButton->setText(tr("Save"));
     m_applyButton->setText(tr("Run this source"));
-    m_applyButton->setToolTip(tr("Restart the session with this text as the model (the file is not saved)"));
+    m_applyButton->setToolTip(
+        tr("Restart the session with this text as the model (the file is not saved)"));
     if (!m_label.isEmpty())
-        m_title->setText(tr("<b>%1</b>%2").arg(m_label.toHtmlEscaped(), isModified() ? tr(" (modified)") : QString()));
+        m_title->setText(
+            tr("<b>%1</b>%2")
+                .arg(m_label.toHtmlEscaped(), isModified() ? tr(" (modified)") : QString()));
 }
 
-void SourceEditor::changeEvent(QEvent* event)
-{
-    if (event->type() == QEvent::LanguageChange)
-        retranslate();
+void SourceEditor::changeEvent(QEvent* event) {
+    if (event->type() == QEvent::LanguageChange) retranslate();
     QWidget::changeEvent(event);
 }
 
-void SourceEditor::setSource(const QString& text, const QString& path, const QString& label)
-{
+void SourceEditor::setSource(const QString& text, const QString& path, const QString& label) {
     m_path = path;
     m_label = label;
     m_edit->setReadOnly(false);
-    if (m_edit->toPlainText() != text)
-        m_edit->setPlainText(text);
+    if (m_edit->toPlainText() != text) m_edit->setPlainText(text);
     m_edit->document()->setModified(false);
     clearError();
     retranslate();
 }
 
-void SourceEditor::setNoSource(const QString& why)
-{
+void SourceEditor::setNoSource(const QString& why) {
     m_path.clear();
     m_label = why;
     m_edit->setPlainText(QString());
@@ -195,12 +184,17 @@ void SourceEditor::setNoSource(const QString& why)
     retranslate();
 }
 
-QString SourceEditor::text() const { return m_edit->toPlainText(); }
-bool SourceEditor::isModified() const { return m_edit->document()->isModified(); }
-int SourceEditor::errorLine() const { return m_edit->errorLine(); }
+QString SourceEditor::text() const {
+    return m_edit->toPlainText();
+}
+bool SourceEditor::isModified() const {
+    return m_edit->document()->isModified();
+}
+int SourceEditor::errorLine() const {
+    return m_edit->errorLine();
+}
 
-bool SourceEditor::parseLocation(const QString& message, int* line, int* column)
-{
+bool SourceEditor::parseLocation(const QString& message, int* line, int* column) {
     static const QRegularExpression words(QStringLiteral("line (\\d+), column (\\d+)"));
     static const QRegularExpression colons(QStringLiteral(":(\\d+):(\\d+):"));
     for (const QRegularExpression* re : {&words, &colons}) {
@@ -214,8 +208,7 @@ bool SourceEditor::parseLocation(const QString& message, int* line, int* column)
     return false;
 }
 
-bool SourceEditor::showCompileError(const QString& message)
-{
+bool SourceEditor::showCompileError(const QString& message) {
     int line = 0;
     int column = 0;
     m_error->setText(message.trimmed());
@@ -232,15 +225,13 @@ bool SourceEditor::showCompileError(const QString& message)
     return true;
 }
 
-void SourceEditor::clearError()
-{
+void SourceEditor::clearError() {
     m_error->hide();
     m_error->clear();
     m_edit->setErrorLine(0);
 }
 
-bool SourceEditor::save(const QString& path)
-{
+bool SourceEditor::save(const QString& path) {
     QFile file(path);
     if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate | QIODevice::Text)) {
         m_error->setText(tr("Cannot write %1: %2").arg(path, file.errorString()));
@@ -256,20 +247,17 @@ bool SourceEditor::save(const QString& path)
     return true;
 }
 
-void SourceEditor::open()
-{
-    const QString path = QFileDialog::getOpenFileName(this, tr("Open source"), QFileInfo(m_path).path(),
-                                                      tr("Stepwise source (*.stepwise);;All files (*)"));
-    if (path.isEmpty())
-        return;
+void SourceEditor::open() {
+    const QString path =
+        QFileDialog::getOpenFileName(this, tr("Open source"), QFileInfo(m_path).path(),
+                                     tr("Stepwise source (*.stepwise);;All files (*)"));
+    if (path.isEmpty()) return;
     QFile file(path);
-    if (!file.open(QIODevice::ReadOnly | QIODevice::Text))
-        return;
+    if (!file.open(QIODevice::ReadOnly | QIODevice::Text)) return;
     setSource(QString::fromUtf8(file.readAll()), path, QFileInfo(path).fileName());
 }
 
-void SourceEditor::apply()
-{
+void SourceEditor::apply() {
     // The engine compiles the text itself (ModelSpec::inline_source): no file needed, and a
     // built-in lesson's source is never changed in place.
     clearError();

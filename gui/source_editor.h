@@ -15,17 +15,17 @@ class SourceHighlighter;
 /// A QPlainTextEdit with a line-number gutter (after Qt's Code Editor example).
 class CodeEdit : public QPlainTextEdit {
     Q_OBJECT
-public:
+  public:
     explicit CodeEdit(QWidget* parent = nullptr);
     int gutterWidth() const;
     void paintGutter(QPaintEvent* event);
     void setErrorLine(int line);  ///< 1-based; 0 clears
     int errorLine() const { return m_errorLine; }
 
-protected:
+  protected:
     void resizeEvent(QResizeEvent* event) override;
 
-private:
+  private:
     void updateGutter(const QRect& rect, int dy);
     void updateSelections();
     QWidget* m_gutter = nullptr;
@@ -34,7 +34,7 @@ private:
 
 class SourceEditor : public QWidget {
     Q_OBJECT
-public:
+  public:
     explicit SourceEditor(QWidget* parent = nullptr);
 
     /// Shows `text`; `path` is where Save writes (empty: a built-in lesson's source).
@@ -55,16 +55,16 @@ public:
     /// Parses "line L, column C" or "<origin>:L:C:" out of an engine message.
     static bool parseLocation(const QString& message, int* line, int* column);
 
-Q_SIGNALS:
+  Q_SIGNALS:
     /// The user wants to run this text; `name` names it in the engine's messages (its file path,
     /// or the lesson's name).
     void applyRequested(const QString& text, const QString& name);
     void saved(const QString& path);
 
-protected:
+  protected:
     void changeEvent(QEvent* event) override;
 
-private:
+  private:
     void retranslate();
     bool save(const QString& path);
     void open();

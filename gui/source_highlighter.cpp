@@ -3,19 +3,16 @@
 namespace stepwise::gui {
 
 namespace {
-QTextCharFormat charFormat(const QColor& color, bool bold = false, bool italic = false)
-{
+QTextCharFormat charFormat(const QColor& color, bool bold = false, bool italic = false) {
     QTextCharFormat f;
     f.setForeground(color);
-    if (bold)
-        f.setFontWeight(QFont::Bold);
+    if (bold) f.setFontWeight(QFont::Bold);
     f.setFontItalic(italic);
     return f;
 }
 }  // namespace
 
-SourceHighlighter::SourceHighlighter(QTextDocument* document) : QSyntaxHighlighter(document)
-{
+SourceHighlighter::SourceHighlighter(QTextDocument* document) : QSyntaxHighlighter(document) {
     const QString keywords = QStringLiteral(
         "\\b(def|return|if|elif|else|for|while|in|not|and|or|is|pass|break|continue|assert|raise|"
         "lambda|with|as)\\b");
@@ -35,15 +32,15 @@ SourceHighlighter::SourceHighlighter(QTextDocument* document) : QSyntaxHighlight
     m_rules.push_back({QRegularExpression(QStringLiteral(
                            "\\b(zeros|ones|constant|uniform|normal|linear|float32|float64)\\b")),
                        charFormat(QColor(0xbe, 0x12, 0x3c))});
-    m_rules.push_back({QRegularExpression(QStringLiteral("\\b[0-9]+(\\.[0-9]*)?([eE][-+]?[0-9]+)?\\b")),
-                       charFormat(QColor(0x0f, 0x76, 0x6e))});
+    m_rules.push_back(
+        {QRegularExpression(QStringLiteral("\\b[0-9]+(\\.[0-9]*)?([eE][-+]?[0-9]+)?\\b")),
+         charFormat(QColor(0x0f, 0x76, 0x6e))});
     m_rules.push_back({QRegularExpression(QStringLiteral("\"[^\"]*\"|'[^']*'")),
                        charFormat(QColor(0x15, 0x80, 0x3d))});
     m_comment = charFormat(QColor(0x6b, 0x72, 0x80), false, true);
 }
 
-void SourceHighlighter::highlightBlock(const QString& text)
-{
+void SourceHighlighter::highlightBlock(const QString& text) {
     for (const Rule& rule : m_rules) {
         auto it = rule.pattern.globalMatch(text);
         while (it.hasNext()) {
@@ -58,8 +55,7 @@ void SourceHighlighter::highlightBlock(const QString& text)
     for (int i = 0; i < text.size(); ++i) {
         const QChar c = text.at(i);
         if (inString) {
-            if (c == quote)
-                inString = false;
+            if (c == quote) inString = false;
         } else if (c == QLatin1Char('"') || c == QLatin1Char('\'')) {
             inString = true;
             quote = c;

@@ -11,13 +11,13 @@ namespace stepwise::gui {
 
 class SourceHighlighter : public QSyntaxHighlighter {
     Q_OBJECT
-public:
+  public:
     explicit SourceHighlighter(QTextDocument* document);
 
-protected:
+  protected:
     void highlightBlock(const QString& text) override;
 
-private:
+  private:
     struct Rule {
         QRegularExpression pattern;
         QTextCharFormat format;

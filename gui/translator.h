@@ -11,7 +11,7 @@ namespace stepwise::gui {
 
 class Translator : public QObject {
     Q_OBJECT
-public:
+  public:
     explicit Translator(QObject* parent = nullptr);
 
     /// "" (follow the system), "en" or "zh_CN". Installs the translators; widgets receive
@@ -20,12 +20,14 @@ public:
     QString language() const { return m_language; }
     /// The language in effect ("en" or "zh_CN").
     QString effectiveLanguage() const;
-    static QStringList availableLanguages() { return {QStringLiteral("en"), QStringLiteral("zh_CN")}; }
+    static QStringList availableLanguages() {
+        return {QStringLiteral("en"), QStringLiteral("zh_CN")};
+    }
     /// The stored choice ("" when the user never chose).
     static QString storedLanguage();
     static void storeLanguage(const QString& language);
 
-private:
+  private:
     QTranslator* m_app = nullptr;
     QTranslator* m_qt = nullptr;
     QString m_language;

@@ -4,18 +4,15 @@
 
 namespace stepwise::gui {
 
-void WindowShading::addBatch(double serial, int windowPosition)
-{
+void WindowShading::addBatch(double serial, int windowPosition) {
     if (windowPosition <= 1 || m_windows.empty())
         m_windows.push_back({serial, serial});
     else
         m_windows.back().second = serial;
 }
 
-void WindowShading::draw(QCPPainter* painter)
-{
-    if (!enabled || m_windows.empty())
-        return;
+void WindowShading::draw(QCPPainter* painter) {
+    if (!enabled || m_windows.empty()) return;
     const QCPRange range = m_xAxis->range();
     auto first = std::lower_bound(m_windows.begin(), m_windows.end(), range.lower - 1,
                                   [](const auto& w, double x) { return w.second < x; });

@@ -9,9 +9,10 @@
 namespace stepwise::gui {
 
 /// Accumulation windows as light bands behind the graphs, the stepping batch of each window as a
-/// thin line. Draws only the windows in the visible range (binary search), so a long run stays cheap.
+/// thin line. Draws only the windows in the visible range (binary search), so a long run stays
+/// cheap.
 class WindowShading : public QCPLayerable {
-public:
+  public:
     WindowShading(QCustomPlot* plot, QCPAxis* xAxis)
         : QCPLayerable(plot, QStringLiteral("windows")), m_xAxis(xAxis) {}
     /// A finished batch at x = `serial`, at 1-based `windowPosition` in its window.
@@ -19,15 +20,14 @@ public:
     void clear() { m_windows.clear(); }
     bool enabled = true;
 
-protected:
-    void applyDefaultAntialiasingHint(QCPPainter* painter) const override
-    {
+  protected:
+    void applyDefaultAntialiasingHint(QCPPainter* painter) const override {
         painter->setAntialiasing(false);
     }
     QRect clipRect() const override { return m_xAxis->axisRect()->rect(); }
     void draw(QCPPainter* painter) override;
 
-private:
+  private:
     QCPAxis* m_xAxis;
     std::vector<std::pair<double, double>> m_windows;
 };

@@ -7,7 +7,6 @@
 #include <QSettings>
 #include <QStandardPaths>
 #include <QTest>
-
 #include <memory>
 #include <vector>
 
@@ -21,8 +20,7 @@
 namespace stepwise::gui::test {
 
 /// Keeps the tests away from the user's settings and data.
-inline void isolateSettings()
-{
+inline void isolateSettings() {
     QStandardPaths::setTestModeEnabled(true);
     QCoreApplication::setOrganizationName(QStringLiteral("StepwiseTests"));
     QCoreApplication::setApplicationName(QStringLiteral("stepwise-tests"));
@@ -31,42 +29,36 @@ inline void isolateSettings()
 
 /// A MainWindow plus a record of every event the views received.
 class Driver {
-public:
-    Driver()
-    {
+  public:
+    Driver() {
         window = std::make_unique<MainWindow>(&translator);
         window->resize(1600, 1000);
         QObject::connect(window->controller(), &SessionController::eventsArrived, window.get(),
                          [this](const std::vector<Event>& batch) {
                              for (const Event& e : batch) {
                                  // Keep the few kinds the tests read; copying every stage event
-                                 // of a long run would make the test, not the window, the slow part.
+                                 // of a long run would make the test, not the window, the slow
+                                 // part.
                                  if (keepEvents && e.type != EventType::stage_enter &&
-                                     e.type != EventType::stage_exit && e.type != EventType::paused &&
-                                     e.type != EventType::resumed)
+                                     e.type != EventType::stage_exit &&
+                                     e.type != EventType::paused && e.type != EventType::resumed)
                                      events.push_back(e);
-                                 if (e.type == EventType::batch_end)
-                                     ++batchEnds;
-                                 if (e.run_id != window->controller()->runId())
-                                     ++foreignEvents;
-                                 if (e.type == EventType::paused)
-                                     ++pausedCount;
-                                 if (e.type == EventType::run_end)
-                                     ended = true;
+                                 if (e.type == EventType::batch_end) ++batchEnds;
+                                 if (e.run_id != window->controller()->runId()) ++foreignEvents;
+                                 if (e.type == EventType::paused) ++pausedCount;
+                                 if (e.type == EventType::run_end) ended = true;
                              }
                          });
     }
 
-    void open(const QString& lesson)
-    {
+    void open(const QString& lesson) {
         events.clear();
         pausedCount = 0;
         ended = false;
         window->openLesson(lesson);
     }
 
-    void start(const RunConfig& config)
-    {
+    void start(const RunConfig& config) {
         events.clear();
         pausedCount = 0;
         ended = false;
@@ -74,49 +66,44 @@ public:
     }
 
     /// Waits until the worker holds again (a new `paused` event), up to `ms`.
-    bool waitHeld(int previous, int ms = 10000)
-    {
+    bool waitHeld(int previous, int ms = 10000) {
         QElapsedTimer timer;
         timer.start();
-        while (pausedCount <= previous && !ended && timer.elapsed() < ms)
-            QTest::qWait(5);
+        while (pausedCount <= previous && !ended && timer.elapsed() < ms) QTest::qWait(5);
         return pausedCount > previous;
     }
 
     /// Presses an action and waits for the next hold. False if the run ended instead.
-    bool press(QAction* action)
-    {
+    bool press(QAction* action) {
         const int before = pausedCount;
         action->trigger();
         return waitHeld(before);
     }
 
-    bool waitEnded(int ms = 30000)
-    {
+    bool waitEnded(int ms = 30000) {
         QElapsedTimer timer;
         timer.start();
-        while (!ended && timer.elapsed() < ms)
-            QTest::qWait(10);
+        while (!ended && timer.elapsed() < ms) QTest::qWait(10);
         return ended;
     }
 
-    int count(EventType type) const
-    {
+    int count(EventType type) const {
         int n = 0;
-        for (const Event& e : events)
-            n += e.type == type;
+        for (const Event& e : events) n += e.type == type;
         return n;
     }
 
     /// The run's errors and warnings, for failure messages.
-    QString describe() const
-    {
+    QString describe() const {
         QStringList lines;
         for (const Event& e : events)
-            if (e.type == EventType::error || e.type == EventType::warning || e.type == EventType::run_end)
+            if (e.type == EventType::error || e.type == EventType::warning ||
+                e.type == EventType::run_end)
                 lines << QStringLiteral("%1 %2 %3 %4")
-                             .arg(QString::fromLatin1(event_type_name(e.type)), QString::fromStdString(e.where),
-                                  QString::fromStdString(e.message), QString::fromStdString(e.status));
+                             .arg(QString::fromLatin1(event_type_name(e.type)),
+                                  QString::fromStdString(e.where),
+                                  QString::fromStdString(e.message),
+                                  QString::fromStdString(e.status));
         return lines.join(QLatin1Char('\n'));
     }
 
@@ -128,7 +115,7 @@ public:
     int pausedCount = 0;
     int batchEnds = 0;
     bool keepEvents = true;  ///< off for very long runs: then only the counters are kept
-    int foreignEvents = 0;  ///< events that reached the views from another run (must stay 0)
+    int foreignEvents = 0;   ///< events that reached the views from another run (must stay 0)
     bool ended = false;
 };
 

@@ -1,11 +1,16 @@
 // The window as a whole: the None warning and records in the log, one plot point per batch, the
 // run controls, the config panel's Apply, and closing during a run or inside an LBFGS step.
 
+#include <qcustomplot.h>
+
 #include <QComboBox>
+#include <QFileInfo>
 #include <QPushButton>
 #include <QSpinBox>
 #include <QTableView>
 #include <QTableWidget>
+#include <QTemporaryDir>
+#include <QToolButton>
 #include <QtTest>
 
 #include "config_panel.h"
@@ -14,13 +19,9 @@
 #include "log_model.h"
 #include "log_view.h"
 #include "loss_plot.h"
-#include <qcustomplot.h>
 #include "output_inspector.h"
 #include "run_actions.h"
 #include "source_editor.h"
-#include <QToolButton>
-#include <QTemporaryDir>
-#include <QFileInfo>
 #include "stepwise/lessons.h"
 
 using namespace stepwise;
@@ -30,30 +31,26 @@ using RunState = SessionController::RunState;
 namespace {
 const char* const kNoneWarningStart = "`training_step` returned `None`";
 
-RunConfig lessonConfig(const char* name)
-{
+RunConfig lessonConfig(const char* name) {
     const Lesson* lesson = find_lesson(name);
     return parse_run_config(lesson->config_json, ".", name);
 }
 
-bool waitState(test::Driver& d, RunState state, int ms = 10000)
-{
+bool waitState(test::Driver& d, RunState state, int ms = 10000) {
     QElapsedTimer timer;
     timer.start();
-    while (d.window->controller()->runState() != state && timer.elapsed() < ms)
-        QTest::qWait(5);
+    while (d.window->controller()->runState() != state && timer.elapsed() < ms) QTest::qWait(5);
     return d.window->controller()->runState() == state;
 }
 }  // namespace
 
 class TestMainWindow : public QObject {
     Q_OBJECT
-private Q_SLOTS:
+  private Q_SLOTS:
     void initTestCase() { test::isolateSettings(); }
     void init() { warning_cache::clear(); }
 
-    void opensOnDefaultLessonReadyToStep()
-    {
+    void opensOnDefaultLessonReadyToStep() {
         test::Driver d;
         d.window->openDefault();
         QVERIFY2(d.waitHeld(0), qPrintable(d.describe()));
@@ -64,14 +61,15 @@ private Q_SLOTS:
         QCOMPARE(d.current(), std::optional<Stage>(Stage::on_train_batch_start));
     }
 
-    void opensConfigModelAndSourceFiles()
-    {
-        const QString golden = QStringLiteral(STEPWISE_FIXTURES_DIR "/golden/d_none_every3_sgd_momentum_set_to_none");
+    void opensConfigModelAndSourceFiles() {
+        const QString golden =
+            QStringLiteral(STEPWISE_FIXTURES_DIR "/golden/d_none_every3_sgd_momentum_set_to_none");
         {
             test::Driver d;
             QVERIFY(d.window->openPath(golden + QStringLiteral("/config.json")));
             QVERIFY2(d.waitHeld(0), qPrintable(d.describe()));
-            QCOMPARE(d.window->controller()->config().optimizer.options.count("momentum"), std::size_t(1));
+            QCOMPARE(d.window->controller()->config().optimizer.options.count("momentum"),
+                     std::size_t(1));
         }
         {
             test::Driver d;
@@ -96,8 +94,7 @@ private Q_SLOTS:
         }
     }
 
-    void noneWarningOnceAndOneRecordPerNoneBatch()
-    {
+    void noneWarningOnceAndOneRecordPerNoneBatch() {
         test::Driver d;
         RunConfig config = lessonConfig("none_batches");
         config.trainer.max_epochs = 2;
@@ -119,7 +116,8 @@ private Q_SLOTS:
         int records = 0;
         for (int row = 0; row < log->rowCount(); ++row) {
             const auto& entry = log->entry(row);
-            if (entry.kind == LogModel::Kind::lightningWarning && entry.message.startsWith(QLatin1String(kNoneWarningStart)))
+            if (entry.kind == LogModel::Kind::lightningWarning &&
+                entry.message.startsWith(QLatin1String(kNoneWarningStart)))
                 warnings += entry.repeats;
             if (entry.kind == LogModel::Kind::noneBatch) {
                 ++records;
@@ -134,8 +132,7 @@ private Q_SLOTS:
         QCOMPARE(d.window->lossPlot()->noneMarkerCount(), noneBatches);
     }
 
-    void clickingALogEntryHighlightsTheBatch()
-    {
+    void clickingALogEntryHighlightsTheBatch() {
         test::Driver d;
         d.open(QStringLiteral("none_batches"));
         QVERIFY2(d.waitHeld(0), qPrintable(d.describe()));
@@ -153,8 +150,7 @@ private Q_SLOTS:
         QVERIFY(spy.at(0).at(0).toLongLong() >= 0);
     }
 
-    void runPauseStopReset()
-    {
+    void runPauseStopReset() {
         test::Driver d;
         RunConfig config = lessonConfig("tensor_return");
         config.trainer.max_epochs = 1000;
@@ -191,8 +187,7 @@ private Q_SLOTS:
         QCOMPARE(d.foreignEvents, 0);
     }
 
-    void applyingAChangedConfigResetsTheSession()
-    {
+    void applyingAChangedConfigResetsTheSession() {
         test::Driver d;
         d.open(QStringLiteral("tensor_return"));
         QVERIFY2(d.waitHeld(0), qPrintable(d.describe()));
@@ -216,8 +211,7 @@ private Q_SLOTS:
         QVERIFY(sawAccumulating);
     }
 
-    void invalidConfigShowsTheErrorAndKeepsTheSession()
-    {
+    void invalidConfigShowsTheErrorAndKeepsTheSession() {
         test::Driver d;
         d.open(QStringLiteral("tensor_return"));
         QVERIFY2(d.waitHeld(0), qPrintable(d.describe()));
@@ -231,8 +225,7 @@ private Q_SLOTS:
         QCOMPARE(d.window->controller()->runId(), run);
     }
 
-    void closingDuringRunExitsQuickly()
-    {
+    void closingDuringRunExitsQuickly() {
         test::Driver d;
         RunConfig config = lessonConfig("tensor_return");
         config.trainer.max_epochs = 100000;
@@ -247,14 +240,12 @@ private Q_SLOTS:
         QVERIFY2(timer.elapsed() < 2000, qPrintable(QString::number(timer.elapsed())));
     }
 
-    void closingInsideAnLbfgsStepExitsQuickly()
-    {
+    void closingInsideAnLbfgsStepExitsQuickly() {
         test::Driver d;
         d.open(QStringLiteral("lbfgs"));
         QVERIFY2(d.waitHeld(0), qPrintable(d.describe()));
         // Into optimizer.step(closure), at a later evaluation.
-        for (int i = 0; i < 3; ++i)
-            QVERIFY(d.press(d.window->runActions()->stepClosure()));
+        for (int i = 0; i < 3; ++i) QVERIFY(d.press(d.window->runActions()->stepClosure()));
         QVERIFY(d.window->pipelineView()->state().call() >= 2);
         d.window->runActions()->run()->trigger();
         QTest::qWait(50);
@@ -265,8 +256,7 @@ private Q_SLOTS:
         QVERIFY2(timer.elapsed() < 2000, qPrintable(QString::number(timer.elapsed())));
     }
 
-    void fullSpeedRunKeepsEveryPointAndTheWindowResponsive()
-    {
+    void fullSpeedRunKeepsEveryPointAndTheWindowResponsive() {
         test::Driver d;
         RunConfig config = lessonConfig("tensor_return");
         config.trainer.max_epochs = 1000000;
@@ -285,8 +275,10 @@ private Q_SLOTS:
         });
         QElapsedTimer replotClock;
         qint64 worstReplot = 0;
-        connect(d.window->lossPlot()->plot(), &QCustomPlot::beforeReplot, this, [&] { replotClock.start(); });
-        connect(d.window->lossPlot()->plot(), &QCustomPlot::afterReplot, this, [&] { worstReplot = std::max(worstReplot, replotClock.elapsed()); });
+        connect(d.window->lossPlot()->plot(), &QCustomPlot::beforeReplot, this,
+                [&] { replotClock.start(); });
+        connect(d.window->lossPlot()->plot(), &QCustomPlot::afterReplot, this,
+                [&] { worstReplot = std::max(worstReplot, replotClock.elapsed()); });
         d.window->runActions()->setDelay(0);
         d.window->runActions()->run()->trigger();
         clock.start();
@@ -298,14 +290,15 @@ private Q_SLOTS:
         QVERIFY(d.waitHeld(before));
         d.window->controller()->pumpNow();
         const int batches = d.count(EventType::batch_end);
-        qInfo("%d batches in ~3 s at full speed; worst timer gap %lld ms; worst replot %lld ms", batches, worst, worstReplot);
+        qInfo("%d batches in ~3 s at full speed; worst timer gap %lld ms; worst replot %lld ms",
+              batches, worst, worstReplot);
         QVERIFY(batches > 100);
         QCOMPARE(d.window->lossPlot()->pointCount(), batches);
-        QVERIFY2(worst < 500, qPrintable(QString::number(worst)));  // generous: CI machines are busy
+        QVERIFY2(worst < 500,
+                 qPrintable(QString::number(worst)));  // generous: CI machines are busy
     }
 
-    void sourceCompileErrorIsMarkedAtItsLine()
-    {
+    void sourceCompileErrorIsMarkedAtItsLine() {
         test::Driver d;
         d.open(QStringLiteral("tensor_return"));
         QVERIFY(d.waitHeld(0));
@@ -334,8 +327,7 @@ private Q_SLOTS:
         QCOMPARE(d.window->controller()->runState(), RunState::failed);
     }
 
-    void switchingToChineseRetranslatesTheWindow()
-    {
+    void switchingToChineseRetranslatesTheWindow() {
         test::Driver d;
         d.window->openDefault();
         QVERIFY(d.waitHeld(0));
@@ -350,8 +342,7 @@ private Q_SLOTS:
         QCOMPARE(d.window->runActions()->stepStage()->text(), english);
     }
 
-    void plotExportsPngAndPdf()
-    {
+    void plotExportsPngAndPdf() {
         test::Driver d;
         d.open(QStringLiteral("accumulate_3"));
         QVERIFY(d.waitHeld(0));
@@ -372,8 +363,7 @@ private Q_SLOTS:
     }
 
     /// Opt-in (STEPWISE_GUI_MILLION=1): a million batches at full speed, every loss point kept.
-    void millionBatches()
-    {
+    void millionBatches() {
         if (!qEnvironmentVariableIsSet("STEPWISE_GUI_MILLION"))
             QSKIP("set STEPWISE_GUI_MILLION=1 to run a million batches through the window");
         test::Driver d;
@@ -387,14 +377,14 @@ private Q_SLOTS:
         QVERIFY(d.waitEnded(3600 * 1000));
         d.window->controller()->pumpNow();
         const int batches = d.batchEnds;
-        qInfo("%d batches; log rows %d (dropped %lld)", batches, d.window->logView()->model()->rowCount(),
+        qInfo("%d batches; log rows %d (dropped %lld)", batches,
+              d.window->logView()->model()->rowCount(),
               static_cast<long long>(d.window->logView()->model()->dropped()));
         QCOMPARE(d.window->lossPlot()->pointCount(), batches);
         QVERIFY(d.window->logView()->model()->rowCount() <= LogModel::kMaxEntries);
     }
 
-    void extrasAndOutputFollowTheBatch()
-    {
+    void extrasAndOutputFollowTheBatch() {
         test::Driver d;
         d.open(QStringLiteral("dict_extras"));
         QVERIFY2(d.waitHeld(0), qPrintable(d.describe()));
@@ -403,8 +393,7 @@ private Q_SLOTS:
         QVERIFY(!d.window->outputInspector()->classification().isEmpty());
     }
 
-    void graphInExtraWarns()
-    {
+    void graphInExtraWarns() {
         test::Driver d;
         d.open(QStringLiteral("graph_in_extra"));
         QVERIFY2(d.waitHeld(0), qPrintable(d.describe()));

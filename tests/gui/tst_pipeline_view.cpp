@@ -12,15 +12,18 @@ using namespace stepwise::gui;
 
 namespace {
 
-const std::vector<Stage> kClosureStages = {
-    Stage::training_step,      Stage::on_before_zero_grad, Stage::optimizer_zero_grad,
-    Stage::on_before_backward, Stage::backward,            Stage::on_after_backward,
-    Stage::on_before_optimizer_step, Stage::configure_gradient_clipping};
+const std::vector<Stage> kClosureStages = {Stage::training_step,
+                                           Stage::on_before_zero_grad,
+                                           Stage::optimizer_zero_grad,
+                                           Stage::on_before_backward,
+                                           Stage::backward,
+                                           Stage::on_after_backward,
+                                           Stage::on_before_optimizer_step,
+                                           Stage::configure_gradient_clipping};
 
 /// What Lightning enters for one batch whose optimizer ran the closure `calls` times (section 5a;
 /// skipped stages are visited too, so the shape is the same on accumulating batches).
-std::vector<Stage> expectedBatch(int calls)
-{
+std::vector<Stage> expectedBatch(int calls) {
     std::vector<Stage> stages = {Stage::on_train_batch_start, Stage::optimizer_step};
     for (int i = 0; i < calls; ++i)
         stages.insert(stages.end(), kClosureStages.begin(), kClosureStages.end());
@@ -28,11 +31,9 @@ std::vector<Stage> expectedBatch(int calls)
     return stages;
 }
 
-QString names(const std::vector<Stage>& stages)
-{
+QString names(const std::vector<Stage>& stages) {
     QStringList list;
-    for (Stage s : stages)
-        list << QString::fromLatin1(stage_name(s));
+    for (Stage s : stages) list << QString::fromLatin1(stage_name(s));
     return list.join(QStringLiteral(", "));
 }
 
@@ -46,20 +47,16 @@ struct BatchRecord {
 
 class TestPipelineView : public QObject {
     Q_OBJECT
-private:
+  private:
     /// Steps `batches` batches stage by stage, recording what the view highlights.
-    std::vector<BatchRecord> stepThrough(test::Driver& d, int batches)
-    {
+    std::vector<BatchRecord> stepThrough(test::Driver& d, int batches) {
         std::vector<BatchRecord> records;
         [&] { QVERIFY(d.waitHeld(0)); }();
         while (int(records.size()) <= batches) {
             const auto current = d.current();
-            if (!current)
-                break;
-            if (*current == Stage::on_train_batch_start)
-                records.emplace_back();
-            if (records.empty())
-                break;
+            if (!current) break;
+            if (*current == Stage::on_train_batch_start) records.emplace_back();
+            if (records.empty()) break;
             records.back().highlighted.push_back(*current);
             if (*current == Stage::on_train_batch_end) {
                 const PipelineState& s = d.window->pipelineView()->state();
@@ -67,8 +64,7 @@ private:
                     if (s.stage(Stage(i)).state == StageStatus::State::skipped)
                         records.back().skipped.push_back(Stage(i));
             }
-            if (!d.press(d.window->runActions()->stepStage()))
-                break;
+            if (!d.press(d.window->runActions()->stepStage())) break;
         }
         // batch_end events, in order, attached to their batch.
         std::size_t index = 0;
@@ -79,20 +75,18 @@ private:
         return records;
     }
 
-    void checkSequence(const BatchRecord& r, int calls)
-    {
+    void checkSequence(const BatchRecord& r, int calls) {
         const auto expected = expectedBatch(calls);
         QVERIFY2(r.highlighted == expected,
                  qPrintable(QStringLiteral("highlighted: %1\nexpected:    %2")
                                 .arg(names(r.highlighted), names(expected))));
     }
 
-private Q_SLOTS:
+  private Q_SLOTS:
     void initTestCase() { test::isolateSettings(); }
     void init() { warning_cache::clear(); }
 
-    void tensorReturn()
-    {
+    void tensorReturn() {
         test::Driver d;
         d.open(QStringLiteral("tensor_return"));
         const auto records = stepThrough(d, 2);
@@ -104,8 +98,7 @@ private Q_SLOTS:
         }
     }
 
-    void dictExtras()
-    {
+    void dictExtras() {
         test::Driver d;
         d.open(QStringLiteral("dict_extras"));
         const auto records = stepThrough(d, 2);
@@ -117,8 +110,7 @@ private Q_SLOTS:
         }
     }
 
-    void noneBatches()
-    {
+    void noneBatches() {
         test::Driver d;
         d.open(QStringLiteral("none_batches"));
         const auto records = stepThrough(d, 4);
@@ -140,8 +132,7 @@ private Q_SLOTS:
         QVERIFY(none >= 1);
     }
 
-    void accumulate3()
-    {
+    void accumulate3() {
         test::Driver d;
         d.open(QStringLiteral("accumulate_3"));
         const auto records = stepThrough(d, 3);
@@ -149,11 +140,10 @@ private Q_SLOTS:
         const std::vector<Stage> noStep = {Stage::optimizer_step, Stage::on_before_optimizer_step,
                                            Stage::configure_gradient_clipping};
         const std::vector<Stage> noZero = {Stage::on_before_zero_grad, Stage::optimizer_zero_grad};
-        std::vector<Stage> noZeroNoStep = {Stage::optimizer_step, Stage::on_before_zero_grad,
-                                           Stage::optimizer_zero_grad, Stage::on_before_optimizer_step,
-                                           Stage::configure_gradient_clipping};
-        for (const auto& r : records)
-            checkSequence(r, 1);
+        std::vector<Stage> noZeroNoStep = {
+            Stage::optimizer_step, Stage::on_before_zero_grad, Stage::optimizer_zero_grad,
+            Stage::on_before_optimizer_step, Stage::configure_gradient_clipping};
+        for (const auto& r : records) checkSequence(r, 1);
         // H-5 / C-3: batch 0 accumulates and zeroes; batch 1 only accumulates; batch 2 steps.
         QVERIFY2(records[0].skipped == noStep, qPrintable(names(records[0].skipped)));
         QVERIFY2(records[1].skipped == noZeroNoStep, qPrintable(names(records[1].skipped)));
@@ -164,8 +154,7 @@ private Q_SLOTS:
         QCOMPARE(records[1].batchEnd.window_position, 2);
     }
 
-    void lbfgs()
-    {
+    void lbfgs() {
         test::Driver d;
         d.open(QStringLiteral("lbfgs"));
         const auto records = stepThrough(d, 1);
@@ -176,8 +165,7 @@ private Q_SLOTS:
         QVERIFY(records[0].skipped.empty());
     }
 
-    void lbfgsShowsEvaluationNumber()
-    {
+    void lbfgsShowsEvaluationNumber() {
         test::Driver d;
         d.open(QStringLiteral("lbfgs"));
         QVERIFY(d.waitHeld(0));
@@ -192,8 +180,7 @@ private Q_SLOTS:
         QCOMPARE(evaluations, 3);
     }
 
-    void stepClosureCallStopsAtTrainingStep()
-    {
+    void stepClosureCallStopsAtTrainingStep() {
         test::Driver d;
         d.open(QStringLiteral("lbfgs"));
         QVERIFY(d.waitHeld(0));

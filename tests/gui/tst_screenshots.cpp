@@ -3,26 +3,25 @@
 
 #include <QDir>
 #include <QDockWidget>
+#include <QTableWidget>
+#include <QToolButton>
 #include <QtTest>
 
+#include "extras_view.h"
 #include "gui_test_utils.h"
 #include "log_view.h"
 #include "loss_plot.h"
-#include "extras_view.h"
-#include "stepwise/lessons.h"
-#include <QTableWidget>
-#include <QToolButton>
-#include "source_editor.h"
 #include "run_actions.h"
+#include "source_editor.h"
+#include "stepwise/lessons.h"
 
 using namespace stepwise;
 using namespace stepwise::gui;
 
 class TestScreenshots : public QObject {
     Q_OBJECT
-private:
-    void save(test::Driver& d, const QString& name)
-    {
+  private:
+    void save(test::Driver& d, const QString& name) {
         d.window->controller()->pumpNow();
         QTest::qWait(120);  // one queued replot
         const QString dir = QStringLiteral(STEPWISE_SCREENSHOT_DIR);
@@ -32,12 +31,11 @@ private:
         qInfo("wrote %s", qPrintable(path));
     }
 
-private Q_SLOTS:
+  private Q_SLOTS:
     void initTestCase() { test::isolateSettings(); }
     void init() { warning_cache::clear(); }
 
-    void ready()
-    {
+    void ready() {
         test::Driver d;
         d.window->show();
         d.window->openDefault();
@@ -45,23 +43,20 @@ private Q_SLOTS:
         save(d, QStringLiteral("window_ready.png"));
     }
 
-    void stepping()
-    {
+    void stepping() {
         test::Driver d;
         d.window->show();
         d.open(QStringLiteral("none_batches"));
         QVERIFY(d.waitHeld(0));
         RunActions* a = d.window->runActions();
         // A few batches, then into the None batch that follows, stopping at backward (skipped).
-        for (int i = 0; i < 5; ++i)
-            QVERIFY(d.press(a->stepBatch()));
+        for (int i = 0; i < 5; ++i) QVERIFY(d.press(a->stepBatch()));
         for (int i = 0; i < 9 && d.current() != Stage::on_before_optimizer_step; ++i)
             QVERIFY(d.press(a->stepStage()));
         save(d, QStringLiteral("window_stepping.png"));
     }
 
-    void accumulateWithExtras()
-    {
+    void accumulateWithExtras() {
         test::Driver d;
         d.window->show();
         const Lesson* lesson = find_lesson("dict_extras");
@@ -72,18 +67,16 @@ private Q_SLOTS:
         d.start(config);
         QVERIFY(d.waitHeld(0));
         RunActions* a = d.window->runActions();
-        for (int i = 0; i < 29; ++i)
-            QVERIFY(d.press(a->stepBatch()));
-        for (int i = 0; i < 5; ++i)
-            QVERIFY(d.press(a->stepStage()));
+        for (int i = 0; i < 29; ++i) QVERIFY(d.press(a->stepBatch()));
+        for (int i = 0; i < 5; ++i) QVERIFY(d.press(a->stepStage()));
         QTableWidget* extras = d.window->extrasView()->table();
-        if (extras->rowCount() > 0 && (extras->item(0, ExtrasView::PlotColumn)->flags() & Qt::ItemIsUserCheckable))
+        if (extras->rowCount() > 0 &&
+            (extras->item(0, ExtrasView::PlotColumn)->flags() & Qt::ItemIsUserCheckable))
             extras->item(0, ExtrasView::PlotColumn)->setCheckState(Qt::Checked);
         save(d, QStringLiteral("window_accumulate.png"));
     }
 
-    void failedStage()
-    {
+    void failedStage() {
         test::Driver d;
         d.window->show();
         d.open(QStringLiteral("non_scalar_loss"));
@@ -93,8 +86,7 @@ private Q_SLOTS:
         save(d, QStringLiteral("window_failed.png"));
     }
 
-    void sourceError()
-    {
+    void sourceError() {
         test::Driver d;
         d.window->show();
         d.open(QStringLiteral("dict_extras"));
@@ -111,8 +103,7 @@ private Q_SLOTS:
         save(d, QStringLiteral("window_source_error.png"));
     }
 
-    void lbfgs()
-    {
+    void lbfgs() {
         test::Driver d;
         d.window->show();
         d.open(QStringLiteral("lbfgs"));
@@ -120,10 +111,8 @@ private Q_SLOTS:
         RunActions* a = d.window->runActions();
         QVERIFY(d.press(a->stepBatch()));
         QVERIFY(d.press(a->stepBatch()));
-        for (int i = 0; i < 4; ++i)
-            QVERIFY(d.press(a->stepClosure()));
-        for (int i = 0; i < 5; ++i)
-            QVERIFY(d.press(a->stepStage()));
+        for (int i = 0; i < 4; ++i) QVERIFY(d.press(a->stepClosure()));
+        for (int i = 0; i < 5; ++i) QVERIFY(d.press(a->stepStage()));
         save(d, QStringLiteral("window_lbfgs.png"));
     }
 };

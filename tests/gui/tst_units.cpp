@@ -14,9 +14,8 @@ using namespace stepwise::gui;
 
 class TestUnits : public QObject {
     Q_OBJECT
-private Q_SLOTS:
-    void compileErrorLocation_data()
-    {
+  private Q_SLOTS:
+    void compileErrorLocation_data() {
         QTest::addColumn<QString>("message");
         QTest::addColumn<int>("line");
         QTest::addColumn<int>("column");
@@ -24,8 +23,7 @@ private Q_SLOTS:
         QTest::newRow("colons") << QStringLiteral("model.stepwise:3:14: error: unknown") << 3 << 14;
         QTest::newRow("none") << QStringLiteral("no location here") << 0 << 0;
     }
-    void compileErrorLocation()
-    {
+    void compileErrorLocation() {
         QFETCH(QString, message);
         QFETCH(int, line);
         QFETCH(int, column);
@@ -36,8 +34,7 @@ private Q_SLOTS:
         QCOMPARE(c, column);
     }
 
-    void compileErrorMarksTheLine()
-    {
+    void compileErrorMarksTheLine() {
         SourceEditor editor;
         editor.setSource(QStringLiteral("a\nb\nc\n"), QString(), QStringLiteral("x"));
         QVERIFY(editor.showCompileError(QStringLiteral("x.stepwise:2:1: error: bad")));
@@ -46,8 +43,7 @@ private Q_SLOTS:
         QCOMPARE(editor.errorLine(), 0);
     }
 
-    void noneExplanation()
-    {
+    void noneExplanation() {
         RunConfig config;
         config.optimizer.name = "sgd";
         config.optimizer.options["momentum"] = 0.9;
@@ -57,15 +53,16 @@ private Q_SLOTS:
         end.accumulate_grad_batches = 1;
         end.window_position = 1;
         config.zero_grad_set_to_none = false;
-        QVERIFY(explainNoneBatch(end, config, 0.01).contains(QLatin1String("momentum still moved the weights")));
+        QVERIFY(explainNoneBatch(end, config, 0.01)
+                    .contains(QLatin1String("momentum still moved the weights")));
         config.zero_grad_set_to_none = true;
         QVERIFY(explainNoneBatch(end, config, 0.0).contains(QLatin1String("weights unchanged")));
         end.stepped = false;
-        QVERIFY(explainNoneBatch(end, config, std::nullopt).contains(QLatin1String("no optimizer step")));
+        QVERIFY(explainNoneBatch(end, config, std::nullopt)
+                    .contains(QLatin1String("no optimizer step")));
     }
 
-    void logIsBoundedAndCoalesced()
-    {
+    void logIsBoundedAndCoalesced() {
         LogModel log;
         log.clear(RunConfig{});
         std::vector<Event> events;
@@ -95,17 +92,17 @@ private Q_SLOTS:
         QCOMPARE(log.entry(log.rowCount() - 1).repeats, 100);
     }
 
-    void optionText()
-    {
+    void optionText() {
         QCOMPARE(optionToText(*optionFromText(QStringLiteral("0.9"))), QStringLiteral("0.9"));
-        QCOMPARE(optionToText(*optionFromText(QStringLiteral("[0.9, 0.999]"))), QStringLiteral("[0.9, 0.999]"));
+        QCOMPARE(optionToText(*optionFromText(QStringLiteral("[0.9, 0.999]"))),
+                 QStringLiteral("[0.9, 0.999]"));
         QCOMPARE(optionToText(*optionFromText(QStringLiteral("true"))), QStringLiteral("true"));
-        QCOMPARE(optionToText(*optionFromText(QStringLiteral("strong_wolfe"))), QStringLiteral("strong_wolfe"));
+        QCOMPARE(optionToText(*optionFromText(QStringLiteral("strong_wolfe"))),
+                 QStringLiteral("strong_wolfe"));
         QVERIFY(!optionFromText(QStringLiteral("  ")));
     }
 
-    void pipelineFoldsSkippedStages()
-    {
+    void pipelineFoldsSkippedStages() {
         PipelineState state;
         Event enter;
         enter.type = EventType::stage_enter;
