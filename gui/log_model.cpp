@@ -17,7 +17,7 @@ void LogModel::clear(const RunConfig& config) {
     m_entries.clear();
     for (int& c : m_counts) c = 0;
     m_dropped = 0;
-    m_serial = -1;
+    m_serial = 0;
     m_updateNorm.reset();
     endResetModel();
 }
@@ -85,12 +85,6 @@ void LogModel::applyEvents(const std::vector<Event>& events) {
                                    int(e.total_batches_per_epoch));
                 append(std::move(entry), pending);
                 break;
-            case EventType::stage_enter:
-                if (e.stage == Stage::on_train_batch_start) {
-                    ++m_serial;
-                    m_updateNorm.reset();
-                }
-                break;
             case EventType::stage_exit:
                 if (e.stage == Stage::optimizer_step) m_updateNorm = e.payload.update_norm;
                 break;
@@ -102,6 +96,9 @@ void LogModel::applyEvents(const std::vector<Event>& events) {
                                         .arg(explainNoneBatch(e, m_config, m_updateNorm));
                     append(std::move(entry), pending);
                 }
+                // Batches finish in order: the next one's serial is the count so far.
+                ++m_serial;
+                m_updateNorm.reset();
                 break;
             case EventType::warning:
                 entry.kind =

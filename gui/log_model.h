@@ -56,7 +56,7 @@ class LogModel : public QAbstractTableModel {
     std::deque<Entry> m_entries;
     int m_counts[5] = {0, 0, 0, 0, 0};
     std::int64_t m_dropped = 0;
-    std::int64_t m_serial = -1;
+    std::int64_t m_serial = 0;  ///< serial of the batch in progress (= batches finished)
     std::optional<double> m_updateNorm;
 };
 

@@ -219,7 +219,6 @@ void LossPlot::clear() {
     m_extras.clear();
     m_flushed = 0;
     m_failedFlushed = 0;
-    m_serial = -1;
     m_hasPendingRaw = false;
     m_accumulate = 1;
     m_windowNote->hide();
@@ -238,20 +237,20 @@ void LossPlot::clear() {
 
 void LossPlot::applyEvents(const std::vector<Event>& events) {
     for (const Event& e : events) {
-        if (e.type == EventType::stage_enter && e.stage == Stage::on_train_batch_start) {
-            ++m_serial;
-            m_hasPendingRaw = false;
-        } else if (e.type == EventType::stage_exit && e.stage == Stage::training_step) {
+        // Batches finish in order, so a batch's serial is the number of batches finished before
+        // it (no stage_enter needed: the engine sends none at full speed).
+        if (e.type == EventType::stage_exit && e.stage == Stage::training_step) {
             // The batch output holds the last evaluation's loss (LBFGS calls training_step often).
             m_hasPendingRaw = e.payload.loss_raw.has_value();
             m_pendingRaw = e.payload.loss_raw.value_or(kNaN);
         } else if (e.type == EventType::batch_end) {
             const std::size_t index = m_lossY.size();
-            m_batchX.push_back(double(std::max<std::int64_t>(m_serial, 0)));
+            m_batchX.push_back(double(index));
             m_stepX.push_back(double(e.global_step));
             m_lossY.push_back(e.loss.value_or(kNaN));
             m_rawY.push_back(m_hasPendingRaw && e.loss ? m_pendingRaw : kNaN);
             m_noneFlag.push_back(e.loss ? 0 : 1);
+            m_hasPendingRaw = false;
             if (m_accumulate != std::max(1, e.accumulate_grad_batches)) {
                 m_accumulate = std::max(1, e.accumulate_grad_batches);
                 m_windowNote->setText(
@@ -274,7 +273,7 @@ void LossPlot::applyEvents(const std::vector<Event>& events) {
             }
             m_dirty = true;
         } else if (e.type == EventType::error && stage_from_name(e.where)) {
-            m_failedSerials.push_back(std::max<std::int64_t>(m_serial, 0));
+            m_failedSerials.push_back(std::int64_t(m_lossY.size()));
             m_dirty = true;
         }
     }

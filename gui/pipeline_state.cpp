@@ -80,6 +80,17 @@ void PipelineState::startBatch(const Event& event) {
         m_stepping = false;
 }
 
+void PipelineState::follow(const Event& event)
+{
+    // A new batch or a new closure evaluation shows in any stage event, entry or exit (at full
+    // speed the engine sends exits only).
+    if (event.batch_idx != m_batchIdx || event.epoch != m_epoch) startBatch(event);
+    if (event.call > m_call) {
+        if (m_call > 0) startEvaluation();
+        m_call = event.call;
+    }
+}
+
 void PipelineState::startEvaluation() {
     // A new closure evaluation (LBFGS): the closure's stages start over; keep their last values.
     for (int i = 0; i < kStageCount; ++i) {
@@ -151,7 +162,7 @@ bool PipelineState::apply(const Event& event) {
     // Only stage and batch events carry the loop position (paused/resumed/run_* do not).
     if (event.type == EventType::stage_enter || event.type == EventType::stage_exit ||
         event.type == EventType::batch_end) {
-        m_epoch = event.epoch;
+        follow(event);
         m_globalStep = event.global_step;
     }
     switch (event.type) {
@@ -167,18 +178,14 @@ bool PipelineState::apply(const Event& event) {
             return true;
         }
         case EventType::stage_enter:
-            if (event.stage == Stage::on_train_batch_start) startBatch(event);
-            if (event.stage == Stage::training_step) {
-                if (event.call > 1) startEvaluation();
-            }
-            if (event.call > 0) m_call = event.call;
-            m_batchIdx = event.batch_idx;
             m_current = event.stage;
             at(event.stage).state = StageStatus::State::active;
             // Until its exit, what the stage shows is from an earlier batch or evaluation.
             at(event.stage).stale = at(event.stage).durationNs >= 0;
             return true;
         case EventType::stage_exit:
+            // At full speed the engine sends no stage_enter: the newest exit is where it is.
+            if (at(event.stage).state != StageStatus::State::active) m_current = event.stage;
             exitStage(event);
             return true;
         case EventType::batch_end:

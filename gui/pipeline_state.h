@@ -49,6 +49,7 @@ class PipelineState {
     StageStatus& at(Stage stage) { return m_stages[static_cast<int>(stage)]; }
     void startBatch(const Event& event);
     void startEvaluation();
+    void follow(const Event& event);
     void exitStage(const Event& event);
 
     std::array<StageStatus, kStageCount> m_stages{};

@@ -109,7 +109,10 @@ void SessionController::pumpNow() {
 
 void SessionController::onFrame() {
     if (!m_session) return;
-    std::vector<Event> events = m_session->drain();
+    // Double buffering: the buffer takes back this vector's storage, so a frame allocates nothing.
+    std::vector<Event>& events = m_frame;
+    events.clear();
+    m_session->events().drain_into(events);
     const std::uint64_t current = m_session->run_id();
     // Results are values tagged with their run: anything from an older run is dropped here.
     events.erase(std::remove_if(events.begin(), events.end(),

@@ -73,6 +73,7 @@ class SessionController : public QObject {
     void step(StepKind kind);
 
     std::unique_ptr<TrainingSession> m_session;
+    std::vector<Event> m_frame;  ///< this frame's events (storage recycled with the buffer)
     RunConfig m_config;
     QTimer m_frameTimer;
     RunState m_runState = RunState::none;
