@@ -55,13 +55,13 @@ OutputDescription describe_output(const c10::IValue& output) {
 }
 
 ClosureResult AutomaticOptimization::training_step(const torch::Tensor& x, const torch::Tensor& y,
-                                                   std::int64_t batch_idx, OutputDescription& last_output) {
+                                                   std::int64_t batch_idx, std::shared_ptr<const OutputDescription>& last_output) {
     ClosureResult result;
     Observer& obs = ctx_.observer;
     obs.run(Stage::training_step, [&](StagePayload& p) {
         const c10::IValue out = ctx_.module.training_step(x, y, batch_idx);
-        p.output = describe_output(out);
-        last_output = *p.output;
+        p.output = std::make_shared<const OutputDescription>(describe_output(out));
+        last_output = p.output;
         if (out.isTensor() && out.toTensor().numel() == 1) p.loss_raw = p.output->value.value;
         if (out.isGenericDict()) {
             for (const auto& [key, v] : p.output->entries) {
@@ -80,7 +80,7 @@ ClosureResult AutomaticOptimization::training_step(const torch::Tensor& x, const
                         "; Lightning does not check it and backpropagates it as is",
                     "stepwise");
     }
-    for (const auto& [key, v] : last_output.entries) {
+    for (const auto& [key, v] : last_output->entries) {
         if (key != "loss" && v.holds_graph() && ctx_.graph_extras_noted.insert(key).second) {
             obs.warning("the extra '" + key + "' returned by training_step still holds an autograd graph (" +
                             (v.grad_fn.empty() ? std::string("requires_grad=True") : "grad_fn=" + v.grad_fn) +
@@ -93,7 +93,7 @@ ClosureResult AutomaticOptimization::training_step(const torch::Tensor& x, const
 }
 
 Closure AutomaticOptimization::make_closure(const torch::Tensor& x, const torch::Tensor& y,
-                                            std::int64_t batch_idx, OutputDescription& last_output) {
+                                            std::int64_t batch_idx, std::shared_ptr<const OutputDescription>& last_output) {
     const std::int64_t n = ctx_.config.trainer.accumulate_grad_batches;
     Observer& obs = ctx_.observer;
     Closure::Parts parts;

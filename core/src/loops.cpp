@@ -71,7 +71,8 @@ void FitLoop::run_batch(std::int64_t epoch, std::int64_t batch_idx, bool is_last
     end.epoch = epoch;
     end.batch_idx = batch_idx;
     end.global_step = ctx_.global_step;
-    if (ctx_.parameters_each_batch) end.parameters = snapshot(ctx_.module.parameters());
+    if (ctx_.parameters_each_batch)
+        end.parameters = std::make_shared<const ParameterSnapshot>(snapshot(ctx_.module.parameters()));
     obs.emit(std::move(end));
 }
 

@@ -38,7 +38,7 @@ struct BatchResult {
     bool stepped = false;
     int closure_calls = 0;
     ClosureResult result;
-    OutputDescription output;  ///< the last training_step output, described
+    std::shared_ptr<const OutputDescription> output;  ///< the last training_step output, described
 };
 
 /// _AutomaticOptimization.run: accumulate (call the closure) or optimizer.step(wrapped closure).
@@ -50,9 +50,9 @@ public:
 
 private:
     Closure make_closure(const torch::Tensor& x, const torch::Tensor& y, std::int64_t batch_idx,
-                         OutputDescription& last_output);
+                         std::shared_ptr<const OutputDescription>& last_output);
     ClosureResult training_step(const torch::Tensor& x, const torch::Tensor& y, std::int64_t batch_idx,
-                                OutputDescription& last_output);
+                                std::shared_ptr<const OutputDescription>& last_output);
     void optimizer_step(Closure& closure, std::int64_t batch_idx);
     void after_closure();  ///< on_before_optimizer_step, then configure_gradient_clipping
 

@@ -123,7 +123,7 @@ void TrainingSession::run_worker() {
     std::string status = "finished";
     SessionState final_state = SessionState::finished;
     std::int64_t global_step = 0;
-    std::optional<ParameterSnapshot> final_params;
+    std::shared_ptr<const ParameterSnapshot> final_params;
     auto report_error = [&](const std::string& type, const std::string& message, const std::string& where) {
         Event e;
         e.type = EventType::error;
@@ -156,7 +156,7 @@ void TrainingSession::run_worker() {
         Event start;
         start.type = EventType::run_start;
         start.config_json = to_json(config_);
-        start.parameters = snapshot(module.parameters());
+        start.parameters = std::make_shared<const ParameterSnapshot>(snapshot(module.parameters()));
         start.total_batches_per_epoch = fit.num_training_batches();
         emit(std::move(start));
         state_ = SessionState::running;
@@ -170,7 +170,7 @@ void TrainingSession::run_worker() {
             report_error(f.type, f.what(), f.stage);
         }
         global_step = ctx.global_step;
-        final_params = snapshot(module.parameters());
+        final_params = std::make_shared<const ParameterSnapshot>(snapshot(module.parameters()));
     } catch (const StopRequested&) {
         status = "stopped";
         final_state = SessionState::stopped;

@@ -3,6 +3,7 @@
 // tests see the engine only through these.
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -63,7 +64,8 @@ struct GradNorms {
 
 /// Everything a stage can report. Only the fields that apply to the stage are set.
 struct StagePayload {
-    std::optional<OutputDescription> output;  ///< training_step
+    /// training_step. Shared and immutable: events are copied often, descriptions are large.
+    std::shared_ptr<const OutputDescription> output;
     std::optional<double> loss_raw;           ///< training_step: the loss as returned
     std::optional<double> loss;               ///< training_step: normalised by N (what Lightning reports)
     std::vector<std::pair<std::string, double>> scalar_extras;  ///< training_step
@@ -126,7 +128,7 @@ struct Event {
     // batch_end
     bool stepped = false;
     int closure_calls = 0;
-    std::optional<OutputDescription> output;  ///< the batch's last training_step output
+    std::shared_ptr<const OutputDescription> output;  ///< the batch's last training_step output
     std::optional<double> loss;               ///< normalised loss Lightning recorded (nullopt: None)
     std::vector<std::pair<std::string, ValueDescription>> extras;
     int accumulate_grad_batches = 1;
@@ -141,7 +143,7 @@ struct Event {
 
     // run_start / run_end
     std::string config_json;  ///< run_start: the resolved config as JSON
-    std::optional<ParameterSnapshot> parameters;
+    std::shared_ptr<const ParameterSnapshot> parameters;  ///< also on batch_end when asked for
     std::int64_t total_batches_per_epoch = 0;  ///< run_start
 };
 
