@@ -2,6 +2,9 @@
 
 #include <cmath>
 #include <cstring>
+#include <mutex>
+#include <typeindex>
+#include <unordered_map>
 #include <sstream>
 
 namespace stepwise {
@@ -29,6 +32,17 @@ bool plain(const torch::Tensor& t) {
            (t.scalar_type() == torch::kFloat32 || t.scalar_type() == torch::kFloat64);
 }
 
+// Node::name() demangles the C++ type name on every call; the set of autograd node types is small.
+std::string grad_fn_name(const torch::autograd::Node& node) {
+    static std::mutex mutex;
+    static std::unordered_map<std::type_index, std::string> names;
+    const std::type_index type(typeid(node));
+    std::lock_guard<std::mutex> lock(mutex);
+    auto it = names.find(type);
+    if (it == names.end()) it = names.emplace(type, node.name()).first;
+    return it->second;
+}
+
 ValueDescription describe_tensor(const torch::Tensor& t) {
     ValueDescription d;
     d.kind = "tensor";
@@ -40,7 +54,7 @@ ValueDescription describe_tensor(const torch::Tensor& t) {
     d.shape = t.sizes().vec();
     d.dtype = dtype_name(t.scalar_type());
     d.requires_grad = t.requires_grad();
-    if (t.grad_fn()) d.grad_fn = t.grad_fn()->name();
+    if (const auto& fn = t.grad_fn()) d.grad_fn = grad_fn_name(*fn);
     if (t.numel() == 1 && !t.is_complex()) d.value = scalar_value(t);
     return d;
 }

@@ -57,6 +57,25 @@ TEST(Lbfgs, L4_StepReturnsTheFirstEvaluationsLossWhileTheOutputHoldsTheLast) {
     EXPECT_NE(losses.front(), losses.back());
 }
 
+TEST(Lbfgs, L5_OnANonFirstBatchOfAWindowEvaluationsAddToTheGradsAndNeverZero) {
+    RunConfig c = lbfgs_config(0.01, 4);
+    c.data.samples = 16;  // two batches, one window of two
+    c.trainer.accumulate_grad_batches = 2;
+    const RunLog r = run(c);
+    ASSERT_EQ(r.status(), "finished") << (r.error() ? r.error()->message : "");
+    int zero_grads_in_batch_1 = 0;
+    std::vector<double> norms;
+    for (const auto& e : r.exits()) {
+        if (e.batch_idx != 1) continue;
+        zero_grads_in_batch_1 += e.stage == Stage::optimizer_zero_grad && e.outcome == Outcome::ran;
+        if (e.stage == Stage::on_after_backward) norms.push_back(e.payload.grad_norms->total);
+    }
+    EXPECT_EQ(zero_grads_in_batch_1, 0);
+    ASSERT_EQ(norms.size(), 4u);
+    // with a tiny lr the gradient barely changes between evaluations, so the sum keeps growing
+    for (std::size_t k = 1; k < norms.size(); ++k) EXPECT_GT(norms[k], norms[k - 1]);
+}
+
 TEST(Lbfgs, StrongWolfeLineSearchRuns) {
     RunConfig c = lbfgs_config(1.0, 10);
     c.optimizer.options["line_search_fn"] = std::string("strong_wolfe");

@@ -87,6 +87,12 @@ TEST(NoneReturn, Z3d_NoneOnAWindowsFirstBatchClearsGradsAndTheRestAccumulate) {
         }
 }
 
+TEST(NoneReturn, Z2_TheOptimizerStepReturnsNoneWhenTheClosureDid) {
+    const RunLog r = run(none_config("batch_idx == 1", 2, 1));
+    for (const auto& e : r.exits())
+        if (e.stage == Stage::optimizer_step) EXPECT_EQ(e.payload.step_return.has_value(), e.batch_idx == 0) << e.batch_idx;
+}
+
 TEST(NoneReturn, Z5_LbfgsWithNoneIsATypeError) {
     RunConfig c = none_config("True", 2, 1);
     c.optimizer.name = "lbfgs";
