@@ -107,6 +107,9 @@ void ExtrasView::show(const std::vector<std::pair<std::string, ValueDescription>
     m_graphKeys.clear();
     for (const auto& [name, value] : extras) {
         const QString key = QString::fromStdString(name);
+        // Bounded: a model that invents new keys every batch must not grow the table forever.
+        if (m_table->rowCount() >= kMaxRows && m_table->findItems(key, Qt::MatchExactly).isEmpty())
+            continue;
         const int row = rowFor(key);
         const bool scalar = value.value.has_value();
         QTableWidgetItem* plot = m_table->item(row, PlotColumn);

@@ -24,6 +24,7 @@ class ExtrasView : public QWidget {
         GradColumn,
         ColumnCount
     };
+    static constexpr int kMaxRows = 64;
     explicit ExtrasView(QWidget* parent = nullptr);
 
     void clear();

@@ -73,6 +73,17 @@ LossPlot::LossPlot(QWidget* parent) : QWidget(parent) {
     m_highlight->setLayer(QStringLiteral("markers"));
     m_highlight->setPen(QPen(QColor(0xdb, 0x27, 0x77), 1, Qt::DashLine));
     m_highlight->setVisible(false);
+    // What the shading means, in the plot's top-left corner while windows are drawn.
+    m_windowNote = new QCPItemText(m_plot);
+    m_windowNote->setLayer(QStringLiteral("legend"));
+    m_windowNote->setClipToAxisRect(true);
+    m_windowNote->position->setType(QCPItemPosition::ptAxisRectRatio);
+    m_windowNote->position->setCoords(0.01, 0.02);
+    m_windowNote->setPositionAlignment(Qt::AlignLeft | Qt::AlignTop);
+    m_windowNote->setColor(QColor(0x92, 0x40, 0x0e));
+    m_windowNote->setBrush(QColor(255, 255, 255, 220));
+    m_windowNote->setPadding(QMargins(4, 2, 4, 2));
+    m_windowNote->setVisible(false);
 
     m_plot->legend->setVisible(true);
     QFont legendFont = font();
@@ -156,13 +167,6 @@ QWidget* LossPlot::buildToolbar() {
     bar->addWidget(m_axisLabel);
     bar->addWidget(m_axisBox);
     bar->addStretch(1);
-    m_windowNote = new QLabel(this);
-    m_windowNote->setStyleSheet(QStringLiteral("QLabel { color: #92400e; }"));
-    m_windowNote->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);  // gives way first
-    m_windowNote->setMinimumWidth(40);
-    m_windowNote->hide();
-    bar->addWidget(m_windowNote);
-    bar->addSpacing(8);
     bar->addWidget(m_followButton);
     bar->addWidget(m_resetButton);
     bar->addWidget(m_exportButton);
@@ -221,7 +225,7 @@ void LossPlot::clear() {
     m_failedFlushed = 0;
     m_hasPendingRaw = false;
     m_accumulate = 1;
-    m_windowNote->hide();
+    m_windowNote->setVisible(false);
     m_emaLast = 0.0;
     m_emaCount = 0;
     m_shading->clear();

@@ -15,6 +15,7 @@
 class QCustomPlot;
 class QCPGraph;
 class QCPItemStraightLine;
+class QCPItemText;
 class QCheckBox;
 class QComboBox;
 class QLabel;
@@ -91,7 +92,7 @@ class LossPlot : public QWidget {
     QSlider* m_smoothSlider = nullptr;
     QLabel* m_smoothLabel = nullptr;
     QLabel* m_axisLabel = nullptr;
-    QLabel* m_windowNote = nullptr;
+    QCPItemText* m_windowNote = nullptr;
     QToolButton* m_followButton = nullptr;
     QToolButton* m_resetButton = nullptr;
     QToolButton* m_exportButton = nullptr;

@@ -80,8 +80,7 @@ void PipelineState::startBatch(const Event& event) {
         m_stepping = false;
 }
 
-void PipelineState::follow(const Event& event)
-{
+void PipelineState::follow(const Event& event) {
     // A new batch or a new closure evaluation shows in any stage event, entry or exit (at full
     // speed the engine sends exits only).
     if (event.batch_idx != m_batchIdx || event.epoch != m_epoch) startBatch(event);

@@ -487,7 +487,7 @@ void PipelineView::paintEvent(QPaintEvent*) {
         y += kPad;
         const QString reason = stepStatus.reason.isEmpty()
                                    ? tr("not called on this batch")
-                                   : tr("skipped: %1").arg(stepStatus.reason);
+                                   : stepStatus.reason;  // the engine's words
         paintFrame(p, QRect(x, y, w, wrapperHeight), QStringLiteral("optimizer.step(closure)"),
                    reason, kColors.skipped, true);
         y += kTitleHeight;

@@ -826,10 +826,6 @@
         <translation>已跳过</translation>
     </message>
     <message>
-        <source>skipped: %1</source>
-        <translation>已跳过：%1</translation>
-    </message>
-    <message>
         <source>torch applies the step to the parameters</source>
         <translation>torch 将更新应用到参数</translation>
     </message>

@@ -67,7 +67,7 @@ class TestScreenshots : public QObject {
         d.start(config);
         QVERIFY(d.waitHeld(0));
         RunActions* a = d.window->runActions();
-        for (int i = 0; i < 29; ++i) QVERIFY(d.press(a->stepBatch()));
+        for (int i = 0; i < 28; ++i) QVERIFY(d.press(a->stepBatch()));
         for (int i = 0; i < 5; ++i) QVERIFY(d.press(a->stepStage()));
         QTableWidget* extras = d.window->extrasView()->table();
         if (extras->rowCount() > 0 &&
