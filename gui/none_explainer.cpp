@@ -47,7 +47,8 @@ QString explainNoneBatch(const Event& batchEnd, const RunConfig& config,
         else
             parts << NoneExplainer::tr(
                 "zero_grad cleared the gradients; later batches of the window accumulate as usual");
-        return parts.join(QStringLiteral("; "));
+        return parts.join(
+            NoneExplainer::tr("; ", "separator between the clauses of an explanation"));
     }
     parts << NoneExplainer::tr("optimizer step still ran and global_step still advanced");
     if (!firstInWindow) {
@@ -80,7 +81,7 @@ QString explainNoneBatch(const Event& batchEnd, const RunConfig& config,
             "unchanged");
     }
     if (updateNorm) parts << NoneExplainer::tr("update norm %1").arg(formatNumber(*updateNorm));
-    return parts.join(QStringLiteral("; "));
+    return parts.join(NoneExplainer::tr("; ", "separator between the clauses of an explanation"));
 }
 
 }  // namespace stepwise::gui

@@ -55,6 +55,11 @@
         <source>update norm %1</source>
         <translation>更新范数 %1</translation>
     </message>
+    <message>
+        <source>; </source>
+        <comment>separator between the clauses of an explanation</comment>
+        <translation>；</translation>
+    </message>
 </context>
 <context>
     <name>PipelineText</name>

@@ -103,6 +103,19 @@ class TestScreenshots : public QObject {
         save(d, QStringLiteral("window_source_error.png"));
     }
 
+    void chinese() {
+        test::Driver d;
+        d.translator.setLanguage(QStringLiteral("zh_CN"));
+        d.window->show();
+        d.open(QStringLiteral("none_batches"));
+        QVERIFY(d.waitHeld(0));
+        RunActions* a = d.window->runActions();
+        for (int i = 0; i < 5; ++i) QVERIFY(d.press(a->stepBatch()));
+        for (int i = 0; i < 5; ++i) QVERIFY(d.press(a->stepStage()));
+        save(d, QStringLiteral("window_zh_CN.png"));
+        d.translator.setLanguage(QStringLiteral("en"));
+    }
+
     void lbfgs() {
         test::Driver d;
         d.window->show();
