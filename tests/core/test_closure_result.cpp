@@ -120,12 +120,7 @@ TEST(ClosureResult, N5_ApplyAccumulation25By5Gives5) {
 }
 
 TEST(ClosureResultInLoop, R1_TrainingStepWithoutBatchIdxGetsOnlyTheBatch) {
-    RunConfig c;
-    c.model.kind = ModelSpec::Kind::torchscript;
-    c.model.path = fixture("bad/batch_only.pt");
-    c.data.kind = DataSpec::Kind::file;
-    c.data.path = fixture("bad/data3.pt");
-    c.optimizer.options["lr"] = 0.1;
+    RunConfig c = torchscript_config("bad/batch_only.pt", "bad/data3.pt");
     c.trainer.accumulate_grad_batches = 2;
     const RunLog r = run(c);
     ASSERT_EQ(r.status(), "finished") << (r.error() ? r.error()->message : "");
@@ -138,12 +133,7 @@ TEST(ClosureResultInLoop, R1_TrainingStepWithoutBatchIdxGetsOnlyTheBatch) {
 }
 
 TEST(ClosureResultInLoop, R3_InvalidOutputFailsAtTheStepStageBeforeZeroGradAndBackward) {
-    RunConfig c;
-    c.model.kind = ModelSpec::Kind::torchscript;
-    c.model.path = fixture("bad/returns_float.pt");
-    c.data.kind = DataSpec::Kind::file;
-    c.data.path = fixture("bad/data3.pt");
-    c.optimizer.options["lr"] = 0.1;
+    RunConfig c = torchscript_config("bad/returns_float.pt", "bad/data3.pt");
     const RunLog r = run(c);
     EXPECT_EQ(r.status(), "failed");
     ASSERT_NE(r.error(), nullptr);
@@ -161,12 +151,7 @@ TEST(ClosureResultInLoop, R3_InvalidOutputFailsAtTheStepStageBeforeZeroGradAndBa
 }
 
 TEST(ClosureResultInLoop, R5_DictWithFloatLossFailsAtTheStepStage) {
-    RunConfig c;
-    c.model.kind = ModelSpec::Kind::torchscript;
-    c.model.path = fixture("bad/dict_float_loss.pt");
-    c.data.kind = DataSpec::Kind::file;
-    c.data.path = fixture("bad/data3.pt");
-    c.optimizer.options["lr"] = 0.1;
+    RunConfig c = torchscript_config("bad/dict_float_loss.pt", "bad/data3.pt");
     const RunLog r = run(c);
     ASSERT_NE(r.error(), nullptr);
     EXPECT_EQ(r.error()->exception_type, "TypeError");

@@ -8,16 +8,6 @@
 namespace stepwise::test {
 namespace {
 
-RunConfig file_config(const std::string& model, const std::string& data) {
-    RunConfig c;
-    c.model.kind = ModelSpec::Kind::torchscript;
-    c.model.path = fixture(model);
-    c.data.kind = DataSpec::Kind::file;
-    c.data.path = fixture(data);
-    c.optimizer.options["lr"] = 0.1;
-    return c;
-}
-
 std::string load_failure(const RunConfig& c, const std::string& where) {
     const RunLog r = run(c);
     EXPECT_EQ(r.status(), "failed");
@@ -53,36 +43,36 @@ TEST(Data, BatchingFollowsBatchSizeDropLastAndSeededShuffle) {
 }
 
 TEST(Data, AFileWrittenByTorchSaveTrains) {
-    const RunLog r = run(file_config("golden/a_sgd_plain_tensor/model.pt", "golden/a_sgd_plain_tensor/data.pt"));
+    const RunLog r = run(torchscript_config("golden/a_sgd_plain_tensor/model.pt", "golden/a_sgd_plain_tensor/data.pt"));
     EXPECT_EQ(r.status(), "finished");
     EXPECT_EQ(r.batch_ends().size(), 8u);
 }
 
 TEST(BadInput, MissingCorruptAndMalformedDataFilesAreNamed) {
     const std::string model = "golden/a_sgd_plain_tensor/model.pt";
-    EXPECT_NE(load_failure(file_config(model, "bad/absent.pt"), "data").find("absent.pt: cannot open the data file"),
+    EXPECT_NE(load_failure(torchscript_config(model, "bad/absent.pt"), "data").find("absent.pt: cannot open the data file"),
               std::string::npos);
-    EXPECT_NE(load_failure(file_config(model, "bad/corrupt.pt"), "data").find("corrupt.pt: cannot read it as a torch.save file"),
+    EXPECT_NE(load_failure(torchscript_config(model, "bad/corrupt.pt"), "data").find("corrupt.pt: cannot read it as a torch.save file"),
               std::string::npos);
-    EXPECT_NE(load_failure(file_config(model, "bad/no_x.pt"), "data").find("no \"x\" entry"), std::string::npos);
-    EXPECT_NE(load_failure(file_config(model, "bad/mismatched.pt"), "data").find("x has 16 samples but y has 15"),
+    EXPECT_NE(load_failure(torchscript_config(model, "bad/no_x.pt"), "data").find("no \"x\" entry"), std::string::npos);
+    EXPECT_NE(load_failure(torchscript_config(model, "bad/mismatched.pt"), "data").find("x has 16 samples but y has 15"),
               std::string::npos);
-    EXPECT_NE(load_failure(file_config(model, "bad/list.pt"), "data").find("expected a dict"), std::string::npos);
+    EXPECT_NE(load_failure(torchscript_config(model, "bad/list.pt"), "data").find("expected a dict"), std::string::npos);
 }
 
 TEST(BadInput, MissingCorruptAndIncompleteModelFilesAreNamed) {
-    EXPECT_NE(load_failure(file_config("bad/absent.pt", "bad/data3.pt"), "model").find("no such TorchScript file"),
+    EXPECT_NE(load_failure(torchscript_config("bad/absent.pt", "bad/data3.pt"), "model").find("no such TorchScript file"),
               std::string::npos);
-    EXPECT_NE(load_failure(file_config("bad/corrupt.pt", "bad/data3.pt"), "model").find("not a TorchScript module file"),
+    EXPECT_NE(load_failure(torchscript_config("bad/corrupt.pt", "bad/data3.pt"), "model").find("not a TorchScript module file"),
               std::string::npos);
-    EXPECT_NE(load_failure(file_config("bad/data3.pt", "bad/data3.pt"), "model").find("not a TorchScript module file"),
+    EXPECT_NE(load_failure(torchscript_config("bad/data3.pt", "bad/data3.pt"), "model").find("not a TorchScript module file"),
               std::string::npos);
-    EXPECT_NE(load_failure(file_config("bad/no_training_step.pt", "bad/data3.pt"), "model").find("@torch.jit.export"),
+    EXPECT_NE(load_failure(torchscript_config("bad/no_training_step.pt", "bad/data3.pt"), "model").find("@torch.jit.export"),
               std::string::npos);
 }
 
 TEST(BadInput, AnExceptionInsideTrainingStepNamesTheStageAndKeepsWhatWasRecorded) {
-    const RunLog r = run(file_config("bad/raises.pt", "bad/data3.pt"));
+    const RunLog r = run(torchscript_config("bad/raises.pt", "bad/data3.pt"));
     ASSERT_NE(r.error(), nullptr);
     EXPECT_EQ(r.error()->where, "training_step");
     EXPECT_EQ(r.error()->batch_idx, 1);

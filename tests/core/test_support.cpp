@@ -119,6 +119,16 @@ RunConfig linear_source_config(const std::string& body, const std::string& retur
     return c;
 }
 
+RunConfig torchscript_config(const std::string& model, const std::string& data) {
+    RunConfig c;
+    c.model.kind = ModelSpec::Kind::torchscript;
+    c.model.path = fixture(model);
+    c.data.kind = DataSpec::Kind::file;
+    c.data.path = fixture(data);
+    c.optimizer.options["lr"] = 0.1;
+    return c;
+}
+
 std::vector<double> flat(const ParameterSnapshot& snapshot) {
     std::vector<double> out;
     for (const auto& p : snapshot.parameters) out.insert(out.end(), p.values.begin(), p.values.end());

@@ -39,6 +39,9 @@ RunConfig linear_source_config(const std::string& body, const std::string& retur
 /// The .stepwise text used by linear_source_config.
 std::string linear_source(const std::string& body, const std::string& returns = "");
 
+/// A config for a TorchScript module file and a data file from tests/fixtures, SGD lr=0.1.
+RunConfig torchscript_config(const std::string& model, const std::string& data);
+
 /// Flat parameter values of a snapshot, in order.
 std::vector<double> flat(const ParameterSnapshot& snapshot);
 
