@@ -70,6 +70,10 @@ std::uint64_t Observer::enter(Stage stage) {
             entered = true;
         }
         if (on_hold_) on_hold_(b, held);
+        Event e = make(held ? EventType::paused : EventType::resumed);
+        e.stage = stage;
+        e.instance = instance;
+        emit_(std::move(e));
     });
     return instance;
 }

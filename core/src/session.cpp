@@ -105,7 +105,7 @@ bool TrainingSession::wait_finished(std::chrono::milliseconds timeout) {
     return finished_cv_.wait_for(lock, timeout, [this] { return ended(); });
 }
 
-void TrainingSession::emit(Event event) {
+void TrainingSession::publish(Event event) {
     event.run_id = run_id_;
     event.seq = next_seq_++;
     if (options_.listener) options_.listener(event);
@@ -113,12 +113,9 @@ void TrainingSession::emit(Event event) {
 }
 
 void TrainingSession::run_worker() {
-    Observer observer([this](Event e) { emit(std::move(e)); }, gate_,
+    Observer observer([this](Event e) { publish(std::move(e)); }, gate_,
                       [this](const Boundary&, bool held) {
                           state_ = held ? SessionState::paused : SessionState::running;
-                          Event e;
-                          e.type = held ? EventType::paused : EventType::resumed;
-                          emit(std::move(e));
                       });
     std::string status = "finished";
     SessionState final_state = SessionState::finished;
@@ -133,7 +130,7 @@ void TrainingSession::run_worker() {
         e.exception_type = type;
         e.message = message;
         e.where = where;
-        emit(std::move(e));
+        publish(std::move(e));
         status = "failed";
         final_state = SessionState::failed;
     };
@@ -158,7 +155,8 @@ void TrainingSession::run_worker() {
         start.config_json = to_json(config_);
         start.parameters = std::make_shared<const ParameterSnapshot>(snapshot(module.parameters()));
         start.total_batches_per_epoch = fit.num_training_batches();
-        emit(std::move(start));
+        start.accumulate_grad_batches = static_cast<int>(config_.trainer.accumulate_grad_batches);
+        publish(std::move(start));
         state_ = SessionState::running;
         stage_where = "training";
         try {
@@ -190,7 +188,7 @@ void TrainingSession::run_worker() {
     end.global_step = global_step;
     end.status = status;
     end.parameters = std::move(final_params);
-    emit(std::move(end));
+    publish(std::move(end));
     {
         std::lock_guard<std::mutex> lock(finished_mutex_);
         state_ = final_state;

@@ -71,6 +71,15 @@ TEST(StepGate, StartsPausedAtTheFirstBoundaryAndStepsOneStageAtATime) {
     EXPECT_EQ(s.step(StepKind::stage), "on_before_zero_grad@0:0#1");
     EXPECT_EQ(s.step(StepKind::stage), "optimizer_zero_grad@0:0#1");
     EXPECT_EQ(s.step(StepKind::stage), "on_before_backward@0:0#1");
+    // the paused event says where the loop is held
+    const Event* paused = nullptr;
+    for (const auto& e : s.events())
+        if (e.type == EventType::paused) paused = &e;
+    ASSERT_NE(paused, nullptr);
+    EXPECT_EQ(paused->stage, Stage::on_before_backward);
+    EXPECT_EQ(paused->batch_idx, 0);
+    EXPECT_EQ(paused->call, 1);
+    EXPECT_EQ(paused->depth, 1);
 }
 
 TEST(StepGate, StepsAClosureCallABatchAndAnEpoch) {

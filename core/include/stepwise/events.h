@@ -98,7 +98,7 @@ enum class EventType : std::uint8_t {
     batch_end,    ///< a batch is done: what Lightning recorded for it
     warning,      ///< a Lightning warning (source "lightning") or a Stepwise notice ("stepwise")
     error,        ///< the run failed at a stage (or while loading); the run is over
-    paused,       ///< the loop is held at the stage_enter just reported
+    paused,       ///< the loop is held at the stage_enter just reported (same stage, instance, position)
     resumed,      ///< the loop goes on
     run_end,      ///< the run is over: finished, stopped or failed
 };
@@ -131,7 +131,7 @@ struct Event {
     std::shared_ptr<const OutputDescription> output;  ///< the batch's last training_step output
     std::optional<double> loss;               ///< normalised loss Lightning recorded (nullopt: None)
     std::vector<std::pair<std::string, ValueDescription>> extras;
-    int accumulate_grad_batches = 1;
+    int accumulate_grad_batches = 1;  ///< batch_end and run_start
     int window_position = 0;  ///< 1-based position of this batch in its accumulation window
 
     // warning / error / run_end

@@ -61,7 +61,7 @@ public:
 
 private:
     void run_worker();
-    void emit(Event event);
+    void publish(Event event);
 
     RunConfig config_;
     SessionOptions options_;
