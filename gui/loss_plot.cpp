@@ -36,6 +36,9 @@ LossPlot::LossPlot(QWidget* parent) : QWidget(parent) {
     m_plot = new QCustomPlot(this);
     m_plot->setObjectName(QStringLiteral("lossPlot"));
     m_plot->setNoAntialiasingOnDrag(true);
+    // QCustomPlot's default repaints synchronously at the end of every replot, a paint and flush of
+    // its own besides the window's; without it the plot joins the window's one repaint per frame.
+    m_plot->setPlottingHint(QCP::phImmediateRefresh, false);
     m_plot->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
     m_plot->addLayer(QStringLiteral("windows"), m_plot->layer(QStringLiteral("grid")),
                      QCustomPlot::limBelow);

@@ -4,6 +4,7 @@
 // Threading contract: lives on the GUI thread. The only thing that runs on the worker thread is the
 // EventBuffer's wake callback, which only posts a queued call to this object.
 
+#include <QElapsedTimer>
 #include <QObject>
 #include <QTimer>
 #include <memory>
@@ -51,7 +52,7 @@ class SessionController : public QObject {
     const RunConfig& config() const { return m_config; }
     bool hasSession() const { return bool(m_session); }
     std::uint64_t runId() const;
-    /// Frame interval of the event pump, in ms.
+    /// Frame period of the event pump, in ms: at most one frame per period.
     static constexpr int kFrameMs = 30;
 
     /// Drains and delivers now instead of on the next frame (tests, and before closing).
@@ -76,6 +77,7 @@ class SessionController : public QObject {
     std::vector<Event> m_frame;  ///< this frame's events (storage recycled with the buffer)
     RunConfig m_config;
     QTimer m_frameTimer;
+    QElapsedTimer m_frameClock;  ///< since the last frame started
     RunState m_runState = RunState::none;
     int m_delayMs = 0;
     bool m_sawRunEnd = false;
