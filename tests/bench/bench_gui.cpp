@@ -1,0 +1,229 @@
+// The window at full speed: the default lesson run by stepwise-run's path (a listener that formats
+// one line per batch, nothing buffered) and by the real MainWindow (Run, delay 0, under the Qt
+// event loop, offscreen). Reported as optimizer steps per second, loss-plot replots per second and
+// the ratio window / stepwise-run; scripts/bench.sh prints them. The issue asks for a ratio of at
+// least 0.9 at 30 or more frames per second.
+//
+// Every benchmark here reports the same four counters (the CSV header comes from the first one).
+
+#include <benchmark/benchmark.h>
+#include <qcustomplot.h>
+
+#include <QApplication>
+#include <QElapsedTimer>
+#include <QEventLoop>
+#include <QSettings>
+#include <QStandardPaths>
+#include <QTimer>
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <cstring>
+#include <functional>
+#include <iomanip>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "loss_plot.h"
+#include "main_window.h"
+#include "run_actions.h"
+#include "session_controller.h"
+#include "stepwise/lessons.h"
+#include "stepwise/run_config.h"
+#include "stepwise/session.h"
+#include "translator.h"
+
+namespace {
+
+using namespace stepwise;
+using namespace stepwise::gui;
+
+std::int64_t g_epochs = 3000;  // 8 batches each: 24,000 optimizer steps per measured run
+constexpr int kTimeoutMs = 120000;
+
+RunConfig benchConfig() {
+    const Lesson& lesson = default_lesson();
+    RunConfig config = parse_run_config(lesson.config_json, ".", lesson.name);
+    config.trainer.max_epochs = g_epochs;
+    return config;
+}
+
+/// The same four counters for every benchmark. `baseline` is stepwise-run's rate measured right
+/// before (so a busy machine slows both alike), `ratio` = steps_per_s / baseline_steps_per_s.
+void setCounters(benchmark::State& state, double stepsPerSecond, double baseline, double fps) {
+    state.counters["steps_per_s"] = stepsPerSecond;
+    state.counters["baseline_steps_per_s"] = baseline;
+    state.counters["ratio"] = stepsPerSecond / baseline;
+    state.counters["fps"] = fps;
+}
+
+// stepwise-run's per-batch line (core/cli/main.cpp, print_batch), so the baseline pays for it too.
+std::string formatNumber(double v) {
+    if (std::isnan(v)) return "nan";
+    std::ostringstream s;
+    s << std::setprecision(6) << v;
+    return s.str();
+}
+
+void printBatch(const Event& e, std::ostream& out) {
+    std::ostringstream line;
+    line << "epoch " << e.epoch << "  batch " << std::setw(3) << e.batch_idx << "  global_step "
+         << std::setw(4) << e.global_step << "  " << (e.stepped ? "step      " : "accumulate");
+    if (e.loss)
+        line << "  loss " << formatNumber(*e.loss);
+    else
+        line << "  loss None";
+    for (const auto& [key, v] : e.extras) {
+        line << "  " << key << "=";
+        if (v.value) {
+            line << formatNumber(*v.value);
+        } else if (v.kind == "tensor") {
+            line << "tensor[";
+            for (std::size_t d = 0; d < v.shape.size(); ++d) line << (d ? ", " : "") << v.shape[d];
+            line << "] " << v.dtype << (v.holds_graph() ? " (holds a graph)" : "");
+        } else {
+            line << v.text;
+        }
+    }
+    if (e.closure_calls > 1) line << "  (closure called " << e.closure_calls << "x)";
+    out << line.str() << '\n';
+}
+
+struct Measured {
+    double seconds = 0.0;
+    std::int64_t steps = 0;
+    std::string status;
+};
+
+/// What stepwise-run does: nothing buffered, a line per batch, the owner thread waiting.
+Measured runLikeTheCli(const RunConfig& config) {
+    using Clock = std::chrono::steady_clock;
+    std::atomic<Clock::rep> startTicks{0}, endTicks{0};
+    std::ostringstream out;
+    Measured m;
+    SessionOptions options;
+    options.buffer_events = false;
+    options.listener = [&](const Event& e) {
+        if (e.type == EventType::batch_end) printBatch(e, out);
+        if (e.type == EventType::run_start) startTicks = Clock::now().time_since_epoch().count();
+        if (e.type == EventType::run_end) {
+            endTicks = Clock::now().time_since_epoch().count();
+            m.steps = e.global_step;
+            m.status = e.status;
+        }
+    };
+    TrainingSession session(config, options);
+    session.start();
+    while (!session.wait_finished(std::chrono::milliseconds(100))) continue;
+    m.seconds = std::chrono::duration<double>(Clock::duration(endTicks - startTicks)).count();
+    return m;
+}
+
+void BM_StepwiseRun(benchmark::State& state) {
+    const RunConfig config = benchConfig();
+    double steps = 0.0, seconds = 0.0;
+    for (auto _ : state) {
+        const Measured m = runLikeTheCli(config);
+        if (m.status != "finished") state.SkipWithError("the run did not finish");
+        state.SetIterationTime(m.seconds);
+        steps += double(m.steps);
+        seconds += m.seconds;
+    }
+    setCounters(state, steps / seconds, steps / seconds, 0.0);
+}
+
+/// Runs the event loop until `done` holds after a frame, or the timeout; true if it held.
+bool runFramesUntil(SessionController* controller, const std::function<bool()>& done) {
+    if (done()) return true;
+    QEventLoop loop;
+    QTimer::singleShot(kTimeoutMs, &loop, &QEventLoop::quit);
+    QObject::connect(controller, &SessionController::frameDone, &loop, [&] {
+        if (done()) loop.quit();
+    });
+    loop.exec();
+    return done();
+}
+
+/// The window as a user sees it: open the lesson, press Run at full speed, watch until the end.
+/// Time runs from the Run press to the frame that shows run_end (the window's own view of the
+/// run); replots are counted in between. Each iteration first runs stepwise-run's path once more,
+/// for the ratio.
+void BM_Window(benchmark::State& state) {
+    using RunState = SessionController::RunState;
+    const RunConfig config = benchConfig();
+    Translator translator;
+    MainWindow window(&translator);
+    window.resize(1600, 1000);
+    window.show();
+    SessionController* controller = window.controller();
+    QCustomPlot* plot = window.lossPlot()->plot();
+
+    bool measuring = false;
+    std::int64_t replots = 0, runSteps = 0, batches = 0;
+    QObject::connect(plot, &QCustomPlot::afterReplot, &window, [&] { replots += measuring; });
+    QObject::connect(controller, &SessionController::eventsArrived, &window,
+                     [&](const std::vector<Event>& events) {
+                         for (const Event& e : events) {
+                             if (e.type == EventType::batch_end) ++batches;
+                             if (e.type == EventType::run_end) runSteps = e.global_step;
+                         }
+                     });
+    double steps = 0.0, seconds = 0.0, frames = 0.0, baselineSteps = 0.0, baselineSeconds = 0.0;
+    for (auto _ : state) {
+        const Measured baseline = runLikeTheCli(config);
+        baselineSteps += double(baseline.steps);
+        baselineSeconds += baseline.seconds;
+        batches = 0;
+        window.startConfig(config);
+        if (!runFramesUntil(controller, [&] { return controller->runState() == RunState::paused; }))
+            state.SkipWithError("the run never held at its first stage");
+        replots = 0;
+        measuring = true;
+        QElapsedTimer clock;
+        clock.start();
+        window.runActions()->setDelay(0);
+        window.runActions()->run()->trigger();
+        const bool finished = runFramesUntil(
+            controller, [&] { return controller->runState() == RunState::finished; });
+        const double elapsed = double(clock.nsecsElapsed()) * 1e-9;
+        measuring = false;
+        if (!finished) state.SkipWithError("the run did not finish");
+        if (window.lossPlot()->pointCount() != batches) state.SkipWithError("the plot lost points");
+        state.SetIterationTime(elapsed);
+        steps += double(runSteps);
+        seconds += elapsed;
+        frames += double(replots);
+    }
+    setCounters(state, steps / seconds, baselineSteps / baselineSeconds, frames / seconds);
+}
+
+}  // namespace
+
+BENCHMARK(BM_StepwiseRun)->UseManualTime()->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_Window)->UseManualTime()->Unit(benchmark::kMillisecond);
+
+int main(int argc, char** argv) {
+    // --epochs=N: epochs of the default lesson (8 optimizer steps each) per measured run
+    std::vector<char*> args;
+    for (int i = 0; i < argc; ++i) {
+        if (std::strncmp(argv[i], "--epochs=", 9) == 0)
+            g_epochs = std::atoll(argv[i] + 9);
+        else
+            args.push_back(argv[i]);
+    }
+    int count = int(args.size());
+    args.push_back(nullptr);
+    benchmark::Initialize(&count, args.data());
+    // Headless, always: the figures are for the offscreen platform.
+    qputenv("QT_QPA_PLATFORM", "offscreen");
+    QApplication app(count, args.data());
+    // Keep away from the user's settings (window layout, delay, smoothing).
+    QStandardPaths::setTestModeEnabled(true);
+    QCoreApplication::setOrganizationName(QStringLiteral("StepwiseBench"));
+    QCoreApplication::setApplicationName(QStringLiteral("stepwise-bench"));
+    QSettings().clear();
+    benchmark::RunSpecifiedBenchmarks();
+    benchmark::Shutdown();
+    return 0;
+}
