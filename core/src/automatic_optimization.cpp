@@ -97,7 +97,10 @@ Closure AutomaticOptimization::make_closure(const torch::Tensor& x, const torch:
     const std::int64_t n = ctx_.config.trainer.accumulate_grad_batches;
     Observer& obs = ctx_.observer;
     Closure::Parts parts;
-    parts.step_fn = [this, &x, &y, batch_idx, &last_output] { return training_step(x, y, batch_idx, last_output); };
+    parts.step_fn = [this, &x, &y, batch_idx, &last_output] {
+        ctx_.norms_after_backward.reset();  // a new closure call: backward has not run yet
+        return training_step(x, y, batch_idx, last_output);
+    };
     if (batch_idx % n == 0) {  // C-3: first batch of its accumulation window
         parts.zero_grad_fn = [this, &obs] {
             obs.run(Stage::on_before_zero_grad, [](StagePayload&) {});
@@ -117,8 +120,10 @@ Closure AutomaticOptimization::make_closure(const torch::Tensor& x, const torch:
             if (loss.numel() == 1) p.loss = value;
         });
         obs.run(Stage::backward, [&](StagePayload&) { loss.backward(); });
-        obs.run(Stage::on_after_backward,
-                [this](StagePayload& p) { p.grad_norms = grad_norms(ctx_.module.parameters()); });
+        obs.run(Stage::on_after_backward, [this](StagePayload& p) {
+            p.grad_norms = grad_norms(ctx_.module.parameters());
+            ctx_.norms_after_backward = p.grad_norms;
+        });
     };
     return Closure(std::move(parts), &obs);
 }
@@ -129,8 +134,9 @@ void AutomaticOptimization::after_closure() {
     obs.run(Stage::configure_gradient_clipping, [this](StagePayload& p) {
         p.clip_val = ctx_.clip.value;
         p.clip_algorithm = ctx_.clip.algorithm;
-        clip_gradients(ctx_.optimizer, ctx_.clip);
-        p.grad_norms = grad_norms(ctx_.module.parameters());
+        const bool clipped = clip_gradients(ctx_.optimizer, ctx_.clip);
+        p.grad_norms = !clipped && ctx_.norms_after_backward ? *ctx_.norms_after_backward
+                                                             : grad_norms(ctx_.module.parameters());
     });
 }
 

@@ -5,6 +5,7 @@
 #include <torch/optim.h>
 
 #include <cstdint>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -31,6 +32,9 @@ struct LoopContext {
     std::int64_t global_step = 0;  ///< optimizer.step.total.completed (A-4)
     std::set<std::string> graph_extras_noted;  ///< extras already reported as holding a graph
     std::vector<torch::Tensor> before_step;    ///< parameter copies for the update norm
+    /// Gradient norms measured after this closure call's backward; reused after "clipping" when
+    /// clipping changed nothing. Reset at every closure call.
+    std::optional<GradNorms> norms_after_backward;
 };
 
 /// What the automatic optimization hands back for one batch.

@@ -31,6 +31,9 @@ bool plain(const torch::Tensor& t) {
     return t.device().is_cpu() && t.is_contiguous() && !t.is_sparse() &&
            (t.scalar_type() == torch::kFloat32 || t.scalar_type() == torch::kFloat64);
 }
+// Below this size a plain loop beats a dispatcher call; above it LibTorch's vectorised kernels win.
+constexpr std::int64_t kSmallTensor = 4096;
+bool small_plain(const torch::Tensor& t) { return plain(t) && t.numel() <= kSmallTensor; }
 
 // Node::name() demangles the C++ type name on every call; the set of autograd node types is small.
 std::string grad_fn_name(const torch::autograd::Node& node) {
@@ -135,14 +138,14 @@ void fast_copy(torch::Tensor& dst, const torch::Tensor& src) {
 }
 
 double fast_norm(const torch::Tensor& t) {
-    if (!plain(t)) return t.detach().norm().item<double>();
+    if (!small_plain(t)) return t.detach().norm().item<double>();
     const auto n = t.numel();
     if (t.scalar_type() == torch::kFloat64) return std::sqrt(sum_squares(t.data_ptr<double>(), n));
     return std::sqrt(sum_squares(t.data_ptr<float>(), n));
 }
 
 double fast_diff_norm(const torch::Tensor& a, const torch::Tensor& b) {
-    if (!plain(a) || !plain(b) || a.scalar_type() != b.scalar_type())
+    if (!small_plain(a) || !small_plain(b) || a.scalar_type() != b.scalar_type())
         return (a.detach() - b.detach()).norm().item<double>();
     const auto n = a.numel();
     if (a.scalar_type() == torch::kFloat64)
