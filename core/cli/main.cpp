@@ -1,17 +1,15 @@
 // stepwise-run: the headless runner. Config in, one line per batch out, JSON Lines trace on request.
 
 #include <atomic>
-#include <cmath>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <fstream>
-#include <iomanip>
 #include <iostream>
 #include <memory>
-#include <sstream>
 #include <string>
 
+#include "stepwise/batch_line.h"
 #include "stepwise/lessons.h"
 #include "stepwise/run_config.h"
 #include "stepwise/session.h"
@@ -38,35 +36,6 @@ const char* const kUsage =
     "\n"
     "Exit status: 0 finished, 1 the run failed (the error is on stderr), 2 bad usage or config,\n"
     "130 interrupted.\n";
-
-std::string format_number(double v) {
-    std::ostringstream s;
-    if (std::isnan(v)) return "nan";
-    s << std::setprecision(6) << v;
-    return s.str();
-}
-
-void print_batch(const stepwise::Event& e) {
-    std::ostringstream line;
-    line << "epoch " << e.epoch << "  batch " << std::setw(3) << e.batch_idx << "  global_step "
-         << std::setw(4) << e.global_step << "  " << (e.stepped ? "step      " : "accumulate");
-    if (e.loss) line << "  loss " << format_number(*e.loss);
-    else line << "  loss None";
-    for (const auto& [key, v] : e.extras) {
-        line << "  " << key << "=";
-        if (v.value) {
-            line << format_number(*v.value);
-        } else if (v.kind == "tensor") {
-            line << "tensor[";
-            for (std::size_t d = 0; d < v.shape.size(); ++d) line << (d ? ", " : "") << v.shape[d];
-            line << "] " << v.dtype << (v.holds_graph() ? " (holds a graph)" : "");
-        } else {
-            line << v.text;
-        }
-    }
-    if (e.closure_calls > 1) line << "  (closure called " << e.closure_calls << "x)";
-    std::cout << line.str() << '\n';
-}
 
 }  // namespace
 
@@ -155,7 +124,7 @@ int main(int argc, char** argv) {
         if (trace) trace->on_event(e);
         switch (e.type) {
             case stepwise::EventType::batch_end:
-                if (!quiet) print_batch(e);
+                if (!quiet) std::cout << stepwise::format_batch_line(e) << '\n';
                 break;
             case stepwise::EventType::warning:
                 std::cerr << (e.source == "lightning" ? "UserWarning: " : "stepwise: note: ") << e.message

@@ -29,6 +29,7 @@
 #include "main_window.h"
 #include "run_actions.h"
 #include "session_controller.h"
+#include "stepwise/batch_line.h"
 #include "stepwise/lessons.h"
 #include "stepwise/run_config.h"
 #include "stepwise/session.h"
@@ -58,38 +59,6 @@ void setCounters(benchmark::State& state, double stepsPerSecond, double baseline
     state.counters["fps"] = fps;
 }
 
-// stepwise-run's per-batch line (core/cli/main.cpp, print_batch), so the baseline pays for it too.
-std::string formatNumber(double v) {
-    if (std::isnan(v)) return "nan";
-    std::ostringstream s;
-    s << std::setprecision(6) << v;
-    return s.str();
-}
-
-void printBatch(const Event& e, std::ostream& out) {
-    std::ostringstream line;
-    line << "epoch " << e.epoch << "  batch " << std::setw(3) << e.batch_idx << "  global_step "
-         << std::setw(4) << e.global_step << "  " << (e.stepped ? "step      " : "accumulate");
-    if (e.loss)
-        line << "  loss " << formatNumber(*e.loss);
-    else
-        line << "  loss None";
-    for (const auto& [key, v] : e.extras) {
-        line << "  " << key << "=";
-        if (v.value) {
-            line << formatNumber(*v.value);
-        } else if (v.kind == "tensor") {
-            line << "tensor[";
-            for (std::size_t d = 0; d < v.shape.size(); ++d) line << (d ? ", " : "") << v.shape[d];
-            line << "] " << v.dtype << (v.holds_graph() ? " (holds a graph)" : "");
-        } else {
-            line << v.text;
-        }
-    }
-    if (e.closure_calls > 1) line << "  (closure called " << e.closure_calls << "x)";
-    out << line.str() << '\n';
-}
-
 struct Measured {
     double seconds = 0.0;
     std::int64_t steps = 0;
@@ -105,7 +74,7 @@ Measured runLikeTheCli(const RunConfig& config) {
     SessionOptions options;
     options.buffer_events = false;
     options.listener = [&](const Event& e) {
-        if (e.type == EventType::batch_end) printBatch(e, out);
+        if (e.type == EventType::batch_end) out << format_batch_line(e) << '\n';
         if (e.type == EventType::run_start) startTicks = Clock::now().time_since_epoch().count();
         if (e.type == EventType::run_end) {
             endTicks = Clock::now().time_since_epoch().count();

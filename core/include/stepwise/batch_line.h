@@ -1,0 +1,14 @@
+#pragma once
+// The one-line summary of a batch that stepwise-run prints (and the GUI benchmark's baseline pays
+// for): epoch, batch, global_step, step or accumulate, the loss as Lightning reports it, extras.
+
+#include <string>
+
+#include "stepwise/events.h"
+
+namespace stepwise {
+
+/// The line for a batch_end event, without a trailing newline.
+std::string format_batch_line(const Event& batch_end);
+
+}  // namespace stepwise
