@@ -140,7 +140,7 @@ void AutomaticOptimization::after_closure() {
     });
 }
 
-void AutomaticOptimization::optimizer_step(Closure& closure, std::int64_t batch_idx) {
+void AutomaticOptimization::optimizer_step(Closure& closure) {
     Observer& obs = ctx_.observer;
     const auto& params = ctx_.module.parameters();
     obs.run(Stage::optimizer_step, [&](StagePayload& p) {
@@ -177,7 +177,6 @@ void AutomaticOptimization::optimizer_step(Closure& closure, std::int64_t batch_
         p.closure_calls = closure.calls();
         if (returned.defined() && returned.numel() == 1) p.step_return = scalar_value(returned);
     });
-    (void)batch_idx;
 }
 
 BatchResult AutomaticOptimization::run(const torch::Tensor& x, const torch::Tensor& y,
@@ -197,7 +196,7 @@ BatchResult AutomaticOptimization::run(const torch::Tensor& x, const torch::Tens
         obs.skip(Stage::on_before_optimizer_step, "on_before_optimizer_step " + after);
         obs.skip(Stage::configure_gradient_clipping, "gradient clipping " + after);
     } else {
-        optimizer_step(closure, batch_idx);
+        optimizer_step(closure);
         ++ctx_.global_step;  // counted when the optimizer_step hook returns
         obs.pos.global_step = ctx_.global_step;
     }

@@ -38,10 +38,6 @@ void FitLoop::run_epoch(std::int64_t epoch) {
     }
 }
 
-namespace {
-ValueDescription describe_extra(const c10::IValue& v) { return describe_value(v); }
-}  // namespace
-
 void FitLoop::run_batch(std::int64_t epoch, std::int64_t batch_idx, bool is_last) {
     Observer& obs = ctx_.observer;
     obs.pos.epoch = epoch;
@@ -61,7 +57,7 @@ void FitLoop::run_batch(std::int64_t epoch, std::int64_t batch_idx, bool is_last
     end.closure_calls = r.closure_calls;
     end.output = std::move(r.output);
     if (r.result.loss.defined() && r.result.loss.numel() == 1) end.loss = scalar_value(r.result.loss);
-    for (const auto& [key, value] : r.result.extra) end.extras.emplace_back(key, describe_extra(value));
+    for (const auto& [key, value] : r.result.extra) end.extras.emplace_back(key, describe_value(value));
     end.accumulate_grad_batches = static_cast<int>(ctx_.config.trainer.accumulate_grad_batches);
     end.window_position = static_cast<int>(batch_idx % ctx_.config.trainer.accumulate_grad_batches) + 1;
 

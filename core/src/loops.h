@@ -57,7 +57,7 @@ private:
                          std::shared_ptr<const OutputDescription>& last_output);
     ClosureResult training_step(const torch::Tensor& x, const torch::Tensor& y, std::int64_t batch_idx,
                                 std::shared_ptr<const OutputDescription>& last_output);
-    void optimizer_step(Closure& closure, std::int64_t batch_idx);
+    void optimizer_step(Closure& closure);
     void after_closure();  ///< on_before_optimizer_step, then configure_gradient_clipping
 
     LoopContext& ctx_;
