@@ -18,7 +18,6 @@ void LogModel::clear(const RunConfig& config) {
     for (int& c : m_counts) c = 0;
     m_dropped = 0;
     m_serial = 0;
-    m_updateNorm.reset();
     endResetModel();
 }
 
@@ -86,19 +85,17 @@ void LogModel::applyEvents(const std::vector<Event>& events) {
                 append(std::move(entry), pending);
                 break;
             case EventType::stage_exit:
-                if (e.stage == Stage::optimizer_step) m_updateNorm = e.payload.update_norm;
                 break;
             case EventType::batch_end:
                 if (!e.loss) {
                     entry.kind = Kind::noneBatch;
                     entry.where = QStringLiteral("training_step");
                     entry.message = tr("training_step returned None: %1")
-                                        .arg(explainNoneBatch(e, m_config, m_updateNorm));
+                                        .arg(explainNoneBatch(e, m_config, e.update_norm));
                     append(std::move(entry), pending);
                 }
                 // Batches finish in order: the next one's serial is the count so far.
                 ++m_serial;
-                m_updateNorm.reset();
                 break;
             case EventType::warning:
                 entry.kind =

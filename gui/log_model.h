@@ -57,7 +57,6 @@ class LogModel : public QAbstractTableModel {
     int m_counts[5] = {0, 0, 0, 0, 0};
     std::int64_t m_dropped = 0;
     std::int64_t m_serial = 0;  ///< serial of the batch in progress (= batches finished)
-    std::optional<double> m_updateNorm;
 };
 
 }  // namespace stepwise::gui

@@ -226,7 +226,6 @@ void LossPlot::clear() {
     m_extras.clear();
     m_flushed = 0;
     m_failedFlushed = 0;
-    m_hasPendingRaw = false;
     m_accumulate = 1;
     m_windowNote->setVisible(false);
     m_emaLast = 0.0;
@@ -245,19 +244,14 @@ void LossPlot::clear() {
 void LossPlot::applyEvents(const std::vector<Event>& events) {
     for (const Event& e : events) {
         // Batches finish in order, so a batch's serial is the number of batches finished before
-        // it (no stage_enter needed: the engine sends none at full speed).
-        if (e.type == EventType::stage_exit && e.stage == Stage::training_step) {
-            // The batch output holds the last evaluation's loss (LBFGS calls training_step often).
-            m_hasPendingRaw = e.payload.loss_raw.has_value();
-            m_pendingRaw = e.payload.loss_raw.value_or(kNaN);
-        } else if (e.type == EventType::batch_end) {
+        // it. batch_end has all the plot needs (at full speed most stage events are coalesced).
+        if (e.type == EventType::batch_end) {
             const std::size_t index = m_lossY.size();
             m_batchX.push_back(double(index));
             m_stepX.push_back(double(e.global_step));
             m_lossY.push_back(e.loss.value_or(kNaN));
-            m_rawY.push_back(m_hasPendingRaw && e.loss ? m_pendingRaw : kNaN);
+            m_rawY.push_back(e.loss ? e.loss_raw.value_or(kNaN) : kNaN);
             m_noneFlag.push_back(e.loss ? 0 : 1);
-            m_hasPendingRaw = false;
             if (m_accumulate != std::max(1, e.accumulate_grad_batches)) {
                 m_accumulate = std::max(1, e.accumulate_grad_batches);
                 m_windowNote->setText(

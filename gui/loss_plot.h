@@ -107,8 +107,6 @@ class LossPlot : public QWidget {
     QHash<QString, std::vector<double>> m_extras;  ///< scalar extras, aligned with m_lossY
     std::size_t m_flushed = 0;                     ///< batches already in the graphs
     std::size_t m_failedFlushed = 0;
-    double m_pendingRaw = 0.0;
-    bool m_hasPendingRaw = false;
     int m_accumulate = 1;
 
     XAxis m_xAxis = XAxis::batch;

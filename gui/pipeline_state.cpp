@@ -69,6 +69,7 @@ void PipelineState::startBatch(const Event& event) {
     m_batchIdx = event.batch_idx;
     m_epoch = event.epoch;
     m_call = 0;
+    m_stepCounted = false;
     m_stepping.reset();
     m_updateSummary.clear();
     ++m_batchesSeen;
@@ -144,7 +145,10 @@ void PipelineState::exitStage(const Event& event) {
             m_stepping = false;
         else
             m_stepping = true;
-        if (event.outcome == Outcome::ran) ++m_optimizerSteps;
+        if (event.outcome == Outcome::ran && !m_stepCounted) {
+            ++m_optimizerSteps;
+            m_stepCounted = true;
+        }
     } else if (event.stage == Stage::optimizer_zero_grad && !p.zero_grad_mode.empty()) {
         status.value = p.zero_grad_mode == "set_to_none" ? PipelineText::tr("set to None")
                                                          : PipelineText::tr("zero-filled");
@@ -191,6 +195,11 @@ bool PipelineState::apply(const Event& event) {
             m_accumulate = std::max(1, event.accumulate_grad_batches);
             m_stepping = event.stepped;
             m_lastWindowPosition = event.window_position;
+            // At full speed the window gets only some batches' stage events: count from here.
+            if (event.stepped && !m_stepCounted) {
+                ++m_optimizerSteps;
+                m_stepCounted = true;
+            }
             return false;
         case EventType::error: {
             const auto stage = stage_from_name(event.where);

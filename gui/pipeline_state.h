@@ -65,6 +65,7 @@ class PipelineState {
     int m_accumulate = 1;
     int m_lastWindowPosition = 0;
     std::optional<bool> m_stepping;
+    bool m_stepCounted = false;  ///< this batch's optimizer step is in m_optimizerSteps
     bool m_ended = false;
     QString m_endStatus;
     QString m_updateSummary;

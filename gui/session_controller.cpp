@@ -32,6 +32,7 @@ void SessionController::start(const RunConfig& config) {
     m_endStatus.clear();
     SessionOptions options;
     options.start_paused = true;
+    options.coalesce_stages = true;  // frames show the newest stage of each kind, every batch_end
     m_session = std::make_unique<TrainingSession>(config, std::move(options));
     m_session->gate().set_delay(std::chrono::milliseconds(m_delayMs));
     // Runs on the worker thread, only on the buffer's empty -> non-empty transition: post, never
@@ -116,9 +117,9 @@ void SessionController::pumpNow() {
 void SessionController::onFrame() {
     if (!m_session) return;
     m_frameClock.start();
-    // Double buffering: the buffer takes back this vector's storage, so a frame allocates nothing.
+    // The last frame's events go back to the worker, which destroys them (memory freed on the
+    // thread that allocated it), and this vector's storage is recycled: a frame allocates nothing.
     std::vector<Event>& events = m_frame;
-    events.clear();
     m_session->events().drain_into(events);
     const std::uint64_t current = m_session->run_id();
     // Results are values tagged with their run: anything from an older run is dropped here.

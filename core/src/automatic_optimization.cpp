@@ -54,6 +54,14 @@ OutputDescription describe_output(const c10::IValue& output) {
     return d;
 }
 
+std::optional<double> raw_loss(const OutputDescription& output) {
+    if (output.kind == "tensor") return output.value.value;  // set when it has one element
+    if (output.kind == "dict")
+        for (const auto& [key, v] : output.entries)
+            if (key == "loss") return v.value;
+    return std::nullopt;
+}
+
 ClosureResult AutomaticOptimization::training_step(const torch::Tensor& x, const torch::Tensor& y,
                                                    std::int64_t batch_idx, std::shared_ptr<const OutputDescription>& last_output) {
     ClosureResult result;
@@ -62,12 +70,10 @@ ClosureResult AutomaticOptimization::training_step(const torch::Tensor& x, const
         const c10::IValue out = ctx_.module.training_step(x, y, batch_idx);
         p.output = std::make_shared<const OutputDescription>(describe_output(out));
         last_output = p.output;
-        if (out.isTensor() && out.toTensor().numel() == 1) p.loss_raw = p.output->value.value;
+        p.loss_raw = raw_loss(*p.output);
         if (out.isGenericDict()) {
-            for (const auto& [key, v] : p.output->entries) {
-                if (key == "loss" && v.value) p.loss_raw = v.value;
-                else if (v.value) p.scalar_extras.emplace_back(key, *v.value);
-            }
+            for (const auto& [key, v] : p.output->entries)
+                if (key != "loss" && v.value) p.scalar_extras.emplace_back(key, *v.value);
         }
         result = ClosureResult::from_training_step_output(out, ctx_.config.trainer.accumulate_grad_batches);
         if (result.loss.defined() && result.loss.numel() == 1) p.loss = scalar_value(result.loss);
@@ -140,9 +146,10 @@ void AutomaticOptimization::after_closure() {
     });
 }
 
-void AutomaticOptimization::optimizer_step(Closure& closure) {
+double AutomaticOptimization::optimizer_step(Closure& closure) {
     Observer& obs = ctx_.observer;
     const auto& params = ctx_.module.parameters();
+    double update_norm = 0.0;
     obs.run(Stage::optimizer_step, [&](StagePayload& p) {
         DepthScope depth(obs, 1);
         if (ctx_.before_step.size() != params.size()) {
@@ -172,11 +179,13 @@ void AutomaticOptimization::optimizer_step(Closure& closure) {
             const double d = fast_diff_norm(params[k].second, ctx_.before_step[k]);
             update_sq += d * d;
         }
-        p.update_norm = std::sqrt(update_sq);
+        update_norm = std::sqrt(update_sq);
+        p.update_norm = update_norm;
         p.lr = learning_rate(ctx_.optimizer);
         p.closure_calls = closure.calls();
         if (returned.defined() && returned.numel() == 1) p.step_return = scalar_value(returned);
     });
+    return update_norm;
 }
 
 BatchResult AutomaticOptimization::run(const torch::Tensor& x, const torch::Tensor& y,
@@ -196,7 +205,7 @@ BatchResult AutomaticOptimization::run(const torch::Tensor& x, const torch::Tens
         obs.skip(Stage::on_before_optimizer_step, "on_before_optimizer_step " + after);
         obs.skip(Stage::configure_gradient_clipping, "gradient clipping " + after);
     } else {
-        optimizer_step(closure);
+        out.update_norm = optimizer_step(closure);
         ++ctx_.global_step;  // counted when the optimizer_step hook returns
         obs.pos.global_step = ctx_.global_step;
     }

@@ -37,12 +37,17 @@ struct LoopContext {
     std::optional<GradNorms> norms_after_backward;
 };
 
+/// The loss as training_step returned it (before / N): a one-element tensor's value, or a dict's
+/// one-element "loss"; nullopt for anything else.
+std::optional<double> raw_loss(const OutputDescription& output);
+
 /// What the automatic optimization hands back for one batch.
 struct BatchResult {
     bool stepped = false;
     int closure_calls = 0;
     ClosureResult result;
     std::shared_ptr<const OutputDescription> output;  ///< the last training_step output, described
+    std::optional<double> update_norm;  ///< 2-norm of this batch's parameter update (stepping only)
 };
 
 /// _AutomaticOptimization.run: accumulate (call the closure) or optimizer.step(wrapped closure).
@@ -57,7 +62,8 @@ private:
                          std::shared_ptr<const OutputDescription>& last_output);
     ClosureResult training_step(const torch::Tensor& x, const torch::Tensor& y, std::int64_t batch_idx,
                                 std::shared_ptr<const OutputDescription>& last_output);
-    void optimizer_step(Closure& closure);
+    /// Returns the 2-norm of the parameter update.
+    double optimizer_step(Closure& closure);
     void after_closure();  ///< on_before_optimizer_step, then configure_gradient_clipping
 
     LoopContext& ctx_;

@@ -2,6 +2,7 @@
 
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <atomic>
 #include <fstream>
 #include <sstream>
@@ -109,7 +110,64 @@ void TrainingSession::publish(Event event) {
     event.run_id = run_id_;
     event.seq = next_seq_++;
     if (options_.listener) options_.listener(event);
-    if (options_.buffer_events) buffer_.push(std::move(event));
+    if (!options_.buffer_events) return;
+    // At full speed the consumer (drawing at most once a frame) gets events in bunches, at most
+    // kMaxStaging apart: one lock per bunch instead of one per event. Stepping or animating,
+    // every event goes at once.
+    const EventType type = event.type;
+    const bool free_running = gate_.free_running();
+    const bool stage_event = type == EventType::stage_exit || type == EventType::stage_enter;
+    const auto now = std::chrono::steady_clock::now();
+    const bool due = now - last_publish_ >= kMaxStaging;
+    if (options_.coalesce_stages && free_running && (stage_event || type == EventType::batch_end)) {
+        // Coalescing: a batch's stage events are kept (the newest of each stage, in slots that stay
+        // in cache) and its batch_end is held back, until the next batch begins: then the
+        // batch_end goes on alone and the stage events it ends are out of date. When a bunch is
+        // due, the current batch goes whole.
+        if (stage_event) {
+            stage_held_end();
+            newest_[static_cast<std::size_t>(event.stage)] = std::move(event);
+        } else {
+            stage_held_end();
+            held_end_ = std::move(event);
+        }
+        if (!due) return;
+        stage_newest();
+        stage_held_end();
+    } else {
+        if (options_.coalesce_stages) {
+            stage_newest();
+            stage_held_end();
+        }
+        stage(std::move(event));
+        const bool bunched = free_running && (stage_event || type == EventType::resumed);
+        if (bunched && !due) return;
+    }
+    buffer_.publish();
+    last_publish_ = now;
+}
+
+void TrainingSession::stage_held_end() {
+    if (!held_end_) return;
+    stage(std::move(*held_end_));
+    held_end_.reset();
+}
+
+void TrainingSession::stage(Event event) {
+    last_staged_seq_ = event.seq;
+    staged_any_ = true;
+    buffer_.stage(std::move(event));
+}
+
+void TrainingSession::stage_newest() {
+    std::array<Event*, kStageCount> newer{};
+    std::size_t n = 0;
+    for (auto& slot : newest_)
+        if (slot && (!staged_any_ || slot->seq > last_staged_seq_)) newer[n++] = &*slot;
+    // Older ones were overtaken by a batch_end already staged: what they said is out of date.
+    std::sort(newer.begin(), newer.begin() + n, [](const Event* a, const Event* b) { return a->seq < b->seq; });
+    for (std::size_t i = 0; i < n; ++i) stage(std::move(*newer[i]));
+    for (auto& slot : newest_) slot.reset();
 }
 
 void TrainingSession::run_worker() {
@@ -144,7 +202,7 @@ void TrainingSession::run_worker() {
                         config_.drop_last, config_.seed);
         stage_where = "config";
         auto optimizer = make_optimizer(config_.optimizer, module.parameter_tensors());
-        LoopContext ctx{config_, module, data, *optimizer, observer, false, false, {}, 0, {}, {}};
+        LoopContext ctx{config_, module, data, *optimizer, observer, false, false, {}, 0, {}, {}, {}};
         ctx.multi_eval_optimizer = config_.optimizer.name == "lbfgs";
         ctx.clip = resolve_clipping(config_.trainer);
         ctx.parameters_each_batch = options_.parameters_each_batch;

@@ -130,6 +130,8 @@ struct Event {
     int closure_calls = 0;
     std::shared_ptr<const OutputDescription> output;  ///< the batch's last training_step output
     std::optional<double> loss;               ///< normalised loss Lightning recorded (nullopt: None)
+    std::optional<double> loss_raw;  ///< the same before / N: what training_step returned (last call)
+    std::optional<double> update_norm;  ///< 2-norm of the batch's parameter update; nullopt: no step
     std::vector<std::pair<std::string, ValueDescription>> extras;
     int accumulate_grad_batches = 1;  ///< batch_end and run_start
     int window_position = 0;  ///< 1-based position of this batch in its accumulation window

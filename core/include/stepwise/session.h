@@ -7,6 +7,7 @@
 // gate(), drain(), state() and wait_finished() may be called from any thread. Errors never escape:
 // a failure at a stage becomes an error event on that stage and the session ends as "failed".
 
+#include <array>
 #include <atomic>
 #include <condition_variable>
 #include <mutex>
@@ -14,6 +15,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -29,6 +31,15 @@ struct SessionOptions {
     bool buffer_events = true;  ///< keep events for drain() (the GUI); off for the CLI
     /// Attach a parameter snapshot to every batch_end event (costs a copy of the parameters).
     bool parameters_each_batch = false;
+    /// For a consumer that draws at most once a frame (the GUI): while the gate runs free (Run at
+    /// full speed), buffer every batch_end but the stage events only of the last batch of each
+    /// bunch (bunches go at most kMaxStaging apart, and whenever something else happens: a
+    /// warning, an error, a pause, the end of the run). Every other event goes as usual, in
+    /// order; seq numbers then have gaps. batch_end carries what a consumer needs per batch (loss,
+    /// loss_raw, update_norm, stepped, extras, output). The listener still sees every event;
+    /// stepping or animating, the buffer does too. Without this, a full-speed run writes ~8 KB of
+    /// events per batch into the buffer, and that alone costs about a quarter of the steps/s.
+    bool coalesce_stages = false;
     /// Called on the worker thread for every event, in order, before it is buffered. Must be quick
     /// and must not call back into the session's control API from inside.
     std::function<void(const Event&)> listener;
@@ -62,11 +73,23 @@ public:
 private:
     void run_worker();
     void publish(Event event);
+    void stage(Event event);
+    /// Stages the kept newest stage events that are newer than anything staged, in order.
+    void stage_newest();
+    /// Stages the held-back batch_end, if any.
+    void stage_held_end();
 
     RunConfig config_;
     SessionOptions options_;
     std::uint64_t run_id_;
     std::uint64_t next_seq_ = 0;
+    /// Longest a buffered event waits on the worker's side before the consumer can drain it.
+    static constexpr std::chrono::milliseconds kMaxStaging{5};
+    std::chrono::steady_clock::time_point last_publish_{};
+    std::uint64_t last_staged_seq_ = 0;
+    bool staged_any_ = false;
+    std::array<std::optional<Event>, kStageCount> newest_;  ///< coalesce_stages: per stage
+    std::optional<Event> held_end_;  ///< coalesce_stages: the last batch_end, until the next batch
     StepGate gate_;
     EventBuffer buffer_;
     std::atomic<SessionState> state_{SessionState::created};

@@ -1,0 +1,217 @@
+// What the buffered event stream delivers: batch_end's own per-batch figures, the coalesced stream a
+// full-speed GUI reads, and the event buffer's hand-over between the two threads.
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <thread>
+
+#include "stepwise/event_buffer.h"
+#include "stepwise/lessons.h"
+#include "test_support.h"
+
+namespace stepwise::test {
+namespace {
+
+using namespace std::chrono_literals;
+
+RunConfig lesson_config(const std::string& name) {
+    const Lesson* lesson = find_lesson(name);
+    EXPECT_NE(lesson, nullptr) << name;
+    return parse_run_config(lesson->config_json, ".", lesson->name);
+}
+
+const Event* exit_of(const RunLog& log, Stage stage, std::int64_t epoch, std::int64_t batch) {
+    const Event* found = nullptr;
+    for (const auto& e : log.events)
+        if (e.type == EventType::stage_exit && e.stage == stage && e.epoch == epoch && e.batch_idx == batch)
+            found = &e;  // the last one (LBFGS evaluates many times)
+    return found;
+}
+
+TEST(BatchEnd, CarriesTheRawLossAndTheUpdateNormOfItsBatch) {
+    RunConfig c = lesson_config("accumulate_3");
+    const RunLog log = run(c);
+    const auto ends = log.batch_ends();
+    ASSERT_FALSE(ends.empty());
+    int stepped = 0;
+    for (const auto& end : ends) {
+        const Event* ts = exit_of(log, Stage::training_step, end.epoch, end.batch_idx);
+        const Event* step = exit_of(log, Stage::optimizer_step, end.epoch, end.batch_idx);
+        ASSERT_NE(ts, nullptr);
+        ASSERT_NE(step, nullptr);
+        ASSERT_TRUE(end.loss_raw.has_value());
+        EXPECT_EQ(*end.loss_raw, *ts->payload.loss_raw);  // the same number, not a recomputation
+        EXPECT_EQ(end.update_norm.has_value(), end.stepped);
+        if (end.stepped) {
+            ++stepped;
+            EXPECT_EQ(*end.update_norm, *step->payload.update_norm);
+        }
+    }
+    EXPECT_GT(stepped, 0);
+}
+
+TEST(BatchEnd, HasNoRawLossWhenTrainingStepReturnedNone) {
+    const RunLog log = run(lesson_config("none_batches"));
+    int none = 0;
+    for (const auto& end : log.batch_ends()) {
+        if (end.loss) continue;
+        ++none;
+        EXPECT_FALSE(end.loss_raw.has_value());
+        EXPECT_TRUE(end.stepped);  // N-3: the optimizer step still runs
+        EXPECT_TRUE(end.update_norm.has_value());
+    }
+    EXPECT_GT(none, 0);
+}
+
+/// A full-speed run as the GUI consumes it: buffered, coalesced, drained every few ms into the
+/// same vector; the listener records the full stream for comparison.
+struct Consumed {
+    std::vector<Event> all;       ///< what the listener saw
+    std::vector<Event> buffered;  ///< what the consumer drained, in order
+};
+
+Consumed consume_full_speed(RunConfig config) {
+    Consumed out;
+    SessionOptions o;
+    o.coalesce_stages = true;
+    o.listener = [&](const Event& e) { out.all.push_back(e); };
+    TrainingSession session(std::move(config), o);
+    session.start();
+    std::vector<Event> frame;
+    auto take = [&] {
+        session.events().drain_into(frame);
+        out.buffered.insert(out.buffered.end(), frame.begin(), frame.end());
+    };
+    while (!session.wait_finished(3ms)) take();
+    take();
+    return out;
+}
+
+TEST(Coalescing, AtFullSpeedEveryBatchEndArrivesAndStageEventsAreThinnedInOrder) {
+    RunConfig c = lesson_config("none_batches");
+    c.trainer.max_epochs = 200;  // 1600 batches
+    const Consumed run = consume_full_speed(c);
+    std::size_t all_ends = 0, all_stages = 0, ends = 0, stages = 0;
+    for (const auto& e : run.all) {
+        all_ends += e.type == EventType::batch_end;
+        all_stages += e.type == EventType::stage_exit;
+    }
+    for (const auto& e : run.buffered) {
+        ends += e.type == EventType::batch_end;
+        stages += e.type == EventType::stage_exit;
+    }
+    EXPECT_EQ(ends, all_ends);
+    EXPECT_LT(stages, all_stages);
+    for (std::size_t i = 1; i < run.buffered.size(); ++i)
+        ASSERT_LT(run.buffered[i - 1].seq, run.buffered[i].seq) << "out of order at " << i;
+    // Every warning (the None warning, once) and the run's end arrive, the end last.
+    std::size_t warnings = 0, all_warnings = 0;
+    for (const auto& e : run.all) all_warnings += e.type == EventType::warning;
+    for (const auto& e : run.buffered) warnings += e.type == EventType::warning;
+    EXPECT_EQ(warnings, all_warnings);
+    ASSERT_FALSE(run.buffered.empty());
+    EXPECT_EQ(run.buffered.back().type, EventType::run_end);
+}
+
+TEST(Coalescing, TheLastBatchArrivesWholeBeforeTheRunEnds) {
+    RunConfig c = lesson_config("tensor_return");
+    c.trainer.max_epochs = 100;
+    const Consumed run = consume_full_speed(c);
+    // The consumer's final view is of the last batch: its stage events, then its batch_end.
+    ASSERT_GE(run.buffered.size(), 3u);
+    const Event& end = run.buffered[run.buffered.size() - 2];
+    ASSERT_EQ(end.type, EventType::batch_end);
+    std::vector<Stage> last_batch;
+    for (const auto& e : run.buffered)
+        if (e.type == EventType::stage_exit && e.epoch == end.epoch && e.batch_idx == end.batch_idx)
+            last_batch.push_back(e.stage);
+    std::vector<Stage> expected;
+    for (const auto& e : run.all)
+        if (e.type == EventType::stage_exit && e.epoch == end.epoch && e.batch_idx == end.batch_idx)
+            expected.push_back(e.stage);
+    EXPECT_EQ(last_batch, expected);
+}
+
+TEST(Coalescing, SteppingDeliversEveryEvent) {
+    RunConfig c = lesson_config("tensor_return");
+    SessionOptions o;
+    o.coalesce_stages = true;
+    o.start_paused = true;
+    std::vector<Event> all;  // written by the worker, read once it has ended
+    std::atomic<int> holds{0};
+    o.listener = [&](const Event& e) {
+        all.push_back(e);
+        if (e.type == EventType::paused) ++holds;
+    };
+    TrainingSession session(c, o);
+    session.start();
+    auto wait_for_hold = [&](int count) {
+        for (int i = 0; i < 10000 && holds.load() < count && !session.ended(); ++i)
+            std::this_thread::sleep_for(1ms);
+    };
+    // Step 30 stages (all of batch 0 and into batch 1), then run free to the end.
+    wait_for_hold(1);
+    for (int step = 0; step < 30 && !session.ended(); ++step) {
+        const int before = holds.load();
+        session.gate().step(StepKind::stage);
+        wait_for_hold(before + 1);
+    }
+    session.gate().resume();
+    ASSERT_TRUE(session.wait_finished(30s));
+    // Batch 0 was stepped: every one of its events is in the buffer, in order.
+    const std::vector<Event> drained = session.drain();
+    std::size_t stepped_events = 0;
+    while (stepped_events < all.size() && all[stepped_events].type != EventType::batch_end) ++stepped_events;
+    ++stepped_events;  // batch 0's batch_end
+    ASSERT_GE(drained.size(), stepped_events);
+    for (std::size_t i = 0; i < stepped_events; ++i) {
+        EXPECT_EQ(drained[i].seq, all[i].seq) << i;
+        EXPECT_EQ(drained[i].type, all[i].type) << i;
+    }
+}
+
+TEST(EventBuffer, DestroysTheEventsTheConsumerHandsBackOnTheProducersThread) {
+    EventBuffer buffer;
+    auto output = std::make_shared<const OutputDescription>();
+    std::weak_ptr<const OutputDescription> watch = output;
+    Event e;
+    e.output = std::move(output);
+    buffer.push(std::move(e));
+    std::vector<Event> frame;
+    buffer.drain_into(frame);
+    ASSERT_EQ(frame.size(), 1u);
+    buffer.drain_into(frame);  // hands the event back; nothing new
+    EXPECT_TRUE(frame.empty());
+    EXPECT_FALSE(watch.expired()) << "destroyed by the consumer";
+    std::thread producer([&] { buffer.push({}); });
+    producer.join();
+    EXPECT_TRUE(watch.expired()) << "the producer's next publish destroys it";
+    buffer.drain_into(frame);
+    EXPECT_EQ(frame.size(), 1u);
+}
+
+TEST(EventBuffer, PublishesStagedEventsTogetherAndInOrder) {
+    EventBuffer buffer;
+    int wakes = 0;
+    buffer.set_wake([&] { ++wakes; });
+    for (std::uint64_t i = 0; i < 5; ++i) {
+        Event e;
+        e.seq = i;
+        buffer.stage(std::move(e));
+    }
+    EXPECT_EQ(buffer.size(), 0u) << "staged events are not visible before publish";
+    buffer.publish();
+    EXPECT_EQ(wakes, 1);
+    Event later;
+    later.seq = 5;
+    buffer.push(std::move(later));  // appended behind the undrained ones
+    EXPECT_EQ(wakes, 1);
+    const auto events = buffer.drain();
+    ASSERT_EQ(events.size(), 6u);
+    for (std::uint64_t i = 0; i < 6; ++i) EXPECT_EQ(events[i].seq, i);
+}
+
+}  // namespace
+}  // namespace stepwise::test
