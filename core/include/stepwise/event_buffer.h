@@ -8,10 +8,10 @@
 // non-empty transition, so a fast producer wakes a slow consumer once per drain, not per event.
 //
 // Memory stays with the thread that allocated it: events the consumer has finished with go back
-// through drain_into() and are destroyed on the worker at its next publish(). (glibc's malloc
-// slows the allocating thread down badly when another thread frees its memory: at full speed that
-// alone cost the window a tenth of its steps per second.) The three vectors' storage circulates
-// between the threads and is never freed while the run goes on.
+// through drain_into() and are destroyed on the worker at its next publish(): glibc's malloc
+// serves the allocating thread from its per-thread cache only when memory comes back to that
+// thread. The vectors' storage circulates between the threads and is never freed while the run
+// goes on.
 
 #include <cstddef>
 #include <functional>
