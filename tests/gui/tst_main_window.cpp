@@ -94,6 +94,52 @@ class TestMainWindow : public QObject {
         }
     }
 
+    void fullSpeedKeepsEveryBatchRecordAndTheStepCount() {
+        // At full speed the engine hands the window only some batches' stage events: everything
+        // per batch must come from batch_end, and the last batch must show whole at the end.
+        test::Driver d;
+        RunConfig config = lessonConfig("none_batches");
+        config.trainer.max_epochs = 150;  // 1200 batches
+        d.start(config);
+        QVERIFY(d.waitHeld(0));
+        d.window->runActions()->setDelay(0);
+        d.window->runActions()->run()->trigger();
+        QVERIFY(d.waitEnded());
+        int batches = 0, noneBatches = 0, stageExits = 0;
+        std::int64_t globalStep = -1, lastBatch = -1;
+        for (const Event& e : d.events) {
+            if (e.type == EventType::batch_end) {
+                ++batches;
+                noneBatches += !e.loss;
+                lastBatch = e.batch_idx;
+            }
+            stageExits += e.type == EventType::stage_exit;
+            if (e.type == EventType::run_end) globalStep = e.global_step;
+        }
+        QCOMPARE(batches, 1200);
+        QCOMPARE(noneBatches, 300);  // batches 2 and 5 of each epoch of 8
+        QVERIFY2(stageExits < batches * 11, "expected the stage events to be coalesced");
+        int records = 0;
+        const LogModel* log = d.window->logView()->model();
+        for (int row = 0; row < log->rowCount(); ++row) {
+            const auto& entry = log->entry(row);
+            if (entry.kind != LogModel::Kind::noneBatch) continue;
+            ++records;
+            // Each record names its own batch's update norm (from batch_end, not a stage event).
+            QVERIFY2(entry.message.contains(QLatin1String("weights unchanged")) &&
+                         entry.message.contains(QLatin1String("update norm 0")),
+                     qPrintable(entry.message));
+        }
+        QCOMPARE(records, noneBatches);
+        QCOMPARE(d.window->lossPlot()->pointCount(), batches);
+        const PipelineState& state = d.window->pipelineView()->state();
+        QCOMPARE(state.optimizerSteps(), globalStep);
+        QCOMPARE(state.batchIdx(), lastBatch);
+        for (Stage stage : {Stage::training_step, Stage::backward, Stage::optimizer_step,
+                            Stage::on_train_batch_end})
+            QVERIFY2(!state.stage(stage).stale, stage_name(stage));
+    }
+
     void noneWarningOnceAndOneRecordPerNoneBatch() {
         test::Driver d;
         RunConfig config = lessonConfig("none_batches");

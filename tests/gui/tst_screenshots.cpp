@@ -76,6 +76,21 @@ class TestScreenshots : public QObject {
         save(d, QStringLiteral("window_accumulate.png"));
     }
 
+    void fullSpeed() {
+        test::Driver d;
+        d.window->show();
+        const Lesson* lesson = find_lesson("none_batches");
+        QVERIFY(lesson);
+        RunConfig config = parse_run_config(lesson->config_json, ".", "none_batches");
+        config.trainer.max_epochs = 300;
+        d.start(config);
+        QVERIFY(d.waitHeld(0));
+        d.window->runActions()->setDelay(0);
+        d.window->runActions()->run()->trigger();
+        QVERIFY(d.waitEnded());
+        save(d, QStringLiteral("window_full_speed.png"));
+    }
+
     void failedStage() {
         test::Driver d;
         d.window->show();
