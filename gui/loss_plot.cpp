@@ -258,8 +258,9 @@ void LossPlot::applyEvents(const std::vector<Event>& events) {
                     tr("shaded: accumulation windows of %1 · line: the stepping batch")
                         .arg(m_accumulate));
             }
-            m_windowNote->setVisible(m_accumulate > 1 && m_xAxis == XAxis::batch);
-            if (m_accumulate > 1) m_shading->addBatch(m_batchX.back(), e.window_position);
+            m_windowNote->setVisible(m_accumulate > 1);
+            if (m_accumulate > 1)
+                m_shading->addBatch(m_batchX.back(), m_stepX.back(), e.window_position);
             for (const auto& [key, value] : e.extras) {
                 if (!value.value) continue;
                 const QString name = QString::fromStdString(key);
@@ -375,8 +376,8 @@ void LossPlot::rebuildGraphs() {
     m_emaCount = 0;
     for (QCPGraph* g : {m_loss, m_raw, m_smooth, m_none, m_failed}) g->data()->clear();
     for (QCPGraph* g : std::as_const(m_extraGraphs)) g->data()->clear();
-    m_shading->enabled = m_xAxis == XAxis::batch;
-    m_windowNote->setVisible(m_accumulate > 1 && m_xAxis == XAxis::batch);
+    m_shading->byGlobalStep = m_xAxis == XAxis::globalStep;
+    m_windowNote->setVisible(m_accumulate > 1);
     m_dirty = true;
     flush();
     if (!m_follow) resetView();

@@ -74,6 +74,9 @@ class TestScreenshots : public QObject {
             (extras->item(0, ExtrasView::PlotColumn)->flags() & Qt::ItemIsUserCheckable))
             extras->item(0, ExtrasView::PlotColumn)->setCheckState(Qt::Checked);
         save(d, QStringLiteral("window_accumulate.png"));
+        // The same windows over global_step: each spans [g, g + 1], the line at its step.
+        d.window->lossPlot()->setXAxis(LossPlot::XAxis::globalStep);
+        save(d, QStringLiteral("window_accumulate_global_step.png"));
     }
 
     void fullSpeed() {
