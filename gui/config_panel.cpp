@@ -17,6 +17,7 @@
 #include <QVBoxLayout>
 #include <limits>
 
+#include "lesson_texts.h"
 #include "stepwise/lessons.h"
 
 namespace stepwise::gui {
@@ -316,10 +317,9 @@ void ConfigPanel::retranslate() {
     m_apply->setText(tr("Apply and reset"));
     m_apply->setToolTip(tr("Validate the configuration and restart the session with it"));
     if (const Lesson* lesson = find_lesson(m_lesson->currentText().toStdString()))
-        m_lessonText->setText(
-            QStringLiteral("<b>%1</b><br>%2")
-                .arg(QString::fromStdString(lesson->title).toHtmlEscaped(),
-                     QString::fromStdString(lesson->description).toHtmlEscaped()));
+        m_lessonText->setText(QStringLiteral("<b>%1</b><br>%2")
+                                  .arg(lessonTitle(*lesson).toHtmlEscaped(),
+                                       lessonDescription(*lesson).toHtmlEscaped()));
 }
 
 void ConfigPanel::changeEvent(QEvent* event) {

@@ -4,6 +4,7 @@
 #include <QColor>
 #include <QFont>
 
+#include "engine_text.h"
 #include "none_explainer.h"
 #include "pipeline_state.h"
 
@@ -101,7 +102,9 @@ void LogModel::applyEvents(const std::vector<Event>& events) {
                 entry.kind =
                     e.source == "lightning" ? Kind::lightningWarning : Kind::stepwiseWarning;
                 entry.where = QString::fromStdString(e.source);
-                entry.message = QString::fromStdString(e.message);
+                entry.message = e.source == "lightning"
+                                    ? QString::fromStdString(e.message)  // Lightning's, verbatim
+                                    : translateNotice(QString::fromStdString(e.message));
                 if (e.batch_idx < 0) entry.serial = -1;
                 append(std::move(entry), pending);
                 break;

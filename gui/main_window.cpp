@@ -19,6 +19,7 @@
 
 #include "config_panel.h"
 #include "extras_view.h"
+#include "lesson_texts.h"
 #include "log_view.h"
 #include "loss_plot.h"
 #include "output_inspector.h"
@@ -109,8 +110,7 @@ void MainWindow::buildMenus() {
     m_lessonMenu = m_fileMenu->addMenu(QString());
     for (const Lesson& lesson : lessons()) {
         const QString name = QString::fromStdString(lesson.name);
-        QAction* action = m_lessonMenu->addAction(name, this, [this, name] { openLesson(name); });
-        action->setToolTip(QString::fromStdString(lesson.title));
+        m_lessonMenu->addAction(name, this, [this, name] { openLesson(name); });
     }
     m_recentMenu = m_fileMenu->addMenu(QString());
     m_fileMenu->addSeparator();
@@ -387,6 +387,13 @@ void MainWindow::retranslate() {
     m_fileMenu->setTitle(tr("&File"));
     m_openAction->setText(tr("&Open…"));
     m_lessonMenu->setTitle(tr("&Lessons"));
+    const QList<QAction*> lessonActions = m_lessonMenu->actions();
+    for (int i = 0; i < lessonActions.size() && i < int(lessons().size()); ++i) {
+        const Lesson& lesson = lessons()[std::size_t(i)];
+        // "name — title": the name is what configs and --lesson use, the title says what it shows
+        lessonActions[i]->setText(
+            tr("%1 — %2").arg(QString::fromStdString(lesson.name), lessonTitle(lesson)));
+    }
     m_recentMenu->setTitle(tr("Open &recent"));
     m_exportPng->setText(tr("Export plot as &PNG…"));
     m_exportPdf->setText(tr("Export plot as P&DF…"));

@@ -6,6 +6,7 @@
 #include <QTreeWidget>
 #include <QVBoxLayout>
 
+#include "engine_text.h"
 #include "extras_view.h"
 
 namespace stepwise::gui {
@@ -43,8 +44,8 @@ void OutputInspector::retranslate() {
         tr("<b>training_step</b> returned at epoch %1, batch %2").arg(m_epoch).arg(m_batchIdx);
     if (m_call > 1) where += tr(" (closure evaluation %1)").arg(m_call);
     m_heading->setText(where);
-    m_class->setText(tr("Lightning classified it as: <b>%1</b>")
-                         .arg(QString::fromStdString(m_output->classification).toHtmlEscaped()));
+    m_class->setText(
+        tr("Lightning classified it as: <b>%1</b>").arg(classifyOutput(*m_output).toHtmlEscaped()));
 }
 
 void OutputInspector::changeEvent(QEvent* event) {
@@ -53,7 +54,7 @@ void OutputInspector::changeEvent(QEvent* event) {
 }
 
 QString OutputInspector::classification() const {
-    return m_output ? QString::fromStdString(m_output->classification) : QString();
+    return m_output ? classifyOutput(*m_output) : QString();
 }
 
 void OutputInspector::clear() {

@@ -6,6 +6,8 @@
 #include <QPainterPath>
 #include <QToolTip>
 
+#include "engine_text.h"
+
 namespace stepwise::gui {
 
 namespace {
@@ -258,12 +260,12 @@ void PipelineView::paintRow(QPainter& p, const QRect& r, const Row& row) const {
     p.setFont(small);
     QString sub;
     if (failed)
-        sub = status.reason.isEmpty() ? tr("failed") : status.reason;
+        sub = status.reason.isEmpty() ? tr("failed") : status.reason;  // torch's or Lightning's
     else if (skipped)
-        sub = status.reason.isEmpty() ? tr("skipped") : status.reason;  // the engine's words
+        sub = status.reason.isEmpty() ? tr("skipped") : translateReason(status.reason);
     else if (isUpdate)
         sub = status.reason.isEmpty() ? tr("torch applies the step to the parameters")
-                                      : status.reason;
+                                      : translateReason(status.reason);
     else
         sub = stageDescription(row.stage);
     m_tips.emplace_back(
@@ -485,9 +487,8 @@ void PipelineView::paintEvent(QPaintEvent*) {
         closureFrame(x, w, QStringLiteral("closure()"),
                      tr("called directly by the loop (accumulating)"));
         y += kPad;
-        const QString reason = stepStatus.reason.isEmpty()
-                                   ? tr("not called on this batch")
-                                   : stepStatus.reason;  // the engine's words
+        const QString reason = stepStatus.reason.isEmpty() ? tr("not called on this batch")
+                                                           : translateReason(stepStatus.reason);
         paintFrame(p, QRect(x, y, w, wrapperHeight), QStringLiteral("optimizer.step(closure)"),
                    reason, kColors.skipped, true);
         y += kTitleHeight;

@@ -14,6 +14,7 @@
 #include <QtTest>
 
 #include "config_panel.h"
+#include "engine_text.h"
 #include "extras_view.h"
 #include "gui_test_utils.h"
 #include "log_model.h"
@@ -23,6 +24,7 @@
 #include "run_actions.h"
 #include "source_editor.h"
 #include "stepwise/lessons.h"
+#include "translator.h"
 
 using namespace stepwise;
 using namespace stepwise::gui;
@@ -138,6 +140,51 @@ class TestMainWindow : public QObject {
         for (Stage stage : {Stage::training_step, Stage::backward, Stage::optimizer_step,
                             Stage::on_train_batch_end})
             QVERIFY2(!state.stage(stage).stale, stage_name(stage));
+    }
+
+    void engineTextsAreClassifiedAsTheEngineDoesAndTranslated() {
+        // Every skip reason, Stepwise notice and output classification the lessons produce: in
+        // English the window's wording is the engine's, in Chinese each one has a translation
+        // (so an engine template changed without gui/engine_text.cpp fails here).
+        QStringList reasons, notices;
+        std::vector<std::shared_ptr<const OutputDescription>> outputs;
+        for (const char* name :
+             {"tensor_return", "dict_extras", "none_batches", "dict_without_loss", "accumulate_3",
+              "non_scalar_loss", "nan_loss", "graph_in_extra", "zero_fill_momentum"}) {
+            SessionOptions options;
+            options.buffer_events = false;
+            options.listener = [&](const Event& e) {
+                if (e.type == EventType::stage_exit && e.outcome == Outcome::skipped)
+                    reasons << QString::fromStdString(e.reason);
+                if (e.type == EventType::warning && e.source == "stepwise")
+                    notices << QString::fromStdString(e.message);
+                if (e.type == EventType::stage_exit && e.payload.output)
+                    outputs.push_back(e.payload.output);
+            };
+            warning_cache::clear();
+            TrainingSession session(lessonConfig(name), options);
+            session.run_blocking();
+        }
+        reasons.removeDuplicates();
+        QVERIFY(reasons.size() >= 6);
+        QVERIFY(notices.size() >= 2);
+        QVERIFY(outputs.size() > 10);
+        for (const auto& output : outputs)
+            QCOMPARE(classifyOutput(*output), QString::fromStdString(output->classification));
+        for (const QString& reason : std::as_const(reasons))
+            QCOMPARE(translateReason(reason), reason);
+        for (const QString& notice : std::as_const(notices))
+            QCOMPARE(translateNotice(notice), notice);
+        Translator translator;
+        translator.setLanguage(QStringLiteral("zh_CN"));
+        for (const QString& reason : std::as_const(reasons))
+            QVERIFY2(translateReason(reason) != reason, qPrintable(reason));
+        for (const QString& notice : std::as_const(notices))
+            QVERIFY2(translateNotice(notice) != notice, qPrintable(notice));
+        for (const auto& output : outputs)
+            QVERIFY2(classifyOutput(*output) != QString::fromStdString(output->classification),
+                     output->classification.c_str());
+        translator.setLanguage(QStringLiteral("en"));
     }
 
     void noneWarningOnceAndOneRecordPerNoneBatch() {

@@ -1,13 +1,17 @@
 // Small units of the GUI that need no session: the compile-error locator, the None explanation,
-// the bounded log, option parsing and the pipeline fold.
+// the bounded log, option parsing, the pipeline fold and the lesson texts' translations.
 
 #include <QtTest>
+#include <algorithm>
 
 #include "config_panel.h"
+#include "lesson_texts.h"
 #include "log_model.h"
 #include "none_explainer.h"
 #include "pipeline_state.h"
 #include "source_editor.h"
+#include "stepwise/lessons.h"
+#include "translator.h"
 
 using namespace stepwise;
 using namespace stepwise::gui;
@@ -15,6 +19,32 @@ using namespace stepwise::gui;
 class TestUnits : public QObject {
     Q_OBJECT
   private Q_SLOTS:
+    void lessonTextsAreAllInTheTranslationTable() {
+        // The table repeats the lesson files' English text for lupdate: it must not drift.
+        const std::vector<std::string> table = lessonTextSources();
+        for (const Lesson& lesson : lessons()) {
+            for (const std::string& text : {lesson.title, lesson.description})
+                QVERIFY2(std::find(table.begin(), table.end(), text) != table.end(),
+                         qPrintable(QStringLiteral("%1: \"%2\" is not in gui/lesson_texts.cpp")
+                                        .arg(QString::fromStdString(lesson.name),
+                                             QString::fromStdString(text))));
+        }
+        QCOMPARE(table.size(), lessons().size() * 2);
+    }
+
+    void lessonTextsAreTranslatedToChinese() {
+        Translator translator;
+        translator.setLanguage(QStringLiteral("zh_CN"));
+        for (const Lesson& lesson : lessons()) {
+            QVERIFY2(lessonTitle(lesson) != QString::fromStdString(lesson.title),
+                     lesson.name.c_str());
+            QVERIFY2(lessonDescription(lesson) != QString::fromStdString(lesson.description),
+                     lesson.name.c_str());
+        }
+        translator.setLanguage(QStringLiteral("en"));
+        QCOMPARE(lessonTitle(default_lesson()), QString::fromStdString(default_lesson().title));
+    }
+
     void compileErrorLocation_data() {
         QTest::addColumn<QString>("message");
         QTest::addColumn<int>("line");

@@ -1,0 +1,122 @@
+#include "lesson_texts.h"
+
+#include <QCoreApplication>
+
+namespace stepwise::gui {
+
+namespace {
+// The English text comes from resources/lessons/*.json; this table repeats it for lupdate, and
+// tst_units checks that the two agree, so a lesson edited without its table entry fails a test.
+const char* const kTexts[] = {
+    // tensor_return
+    QT_TRANSLATE_NOOP("Lessons", "training_step returns the loss tensor"),
+    QT_TRANSLATE_NOOP(
+        "Lessons",
+        "The plain case. On every batch Lightning calls optimizer.step(closure), and the "
+        "optimizer runs the closure: training_step, then zero_grad (after the forward "
+        "pass!), then backward; then on_before_optimizer_step and gradient clipping, "
+        "then the update. Step stage by stage and watch training_step run inside "
+        "optimizer_step."),
+    // dict_extras
+    QT_TRANSLATE_NOOP("Lessons", "training_step returns a dict with extras"),
+    QT_TRANSLATE_NOOP(
+        "Lessons",
+        "A dict with \"loss\" and extra entries. Lightning backpropagates dict[\"loss\"] / N "
+        "and passes the other entries on to on_train_batch_end as they are (not "
+        "detached, not copied)."),
+    // none_batches
+    QT_TRANSLATE_NOOP("Lessons", "training_step returns None on some batches"),
+    QT_TRANSLATE_NOOP("Lessons",
+                      "Every third batch returns None. Lightning warns once per process, skips "
+                      "backward, but still runs optimizer.step, the clipping hooks and counts "
+                      "global_step. With grads set to None the weights stay put on those batches."),
+    // dict_without_loss
+    QT_TRANSLATE_NOOP("Lessons", "a dict without \"loss\""),
+    QT_TRANSLATE_NOOP(
+        "Lessons",
+        "training_step returns a dict with no \"loss\" key. Lightning raises a "
+        "MisconfigurationException at the first batch, right after training_step, before "
+        "zero_grad and backward."),
+    // accumulate_3
+    QT_TRANSLATE_NOOP("Lessons", "gradient accumulation: 3 batches over 10"),
+    QT_TRANSLATE_NOOP(
+        "Lessons",
+        "accumulate_grad_batches=3 over 10 batches. Batches 0,1 and 3,4 and 6,7 call the "
+        "closure directly (no optimizer step); 2, 5, 8 step; the last batch (9) always "
+        "steps, with its short window still divided by 3. zero_grad runs only on the "
+        "first batch of each window."),
+    // lbfgs
+    QT_TRANSLATE_NOOP("Lessons", "LBFGS: the optimizer calls the closure many times"),
+    QT_TRANSLATE_NOOP(
+        "Lessons",
+        "LBFGS evaluates the closure several times inside one optimizer.step. Each "
+        "evaluation runs training_step, zero_grad, backward, on_before_optimizer_step "
+        "and clipping; optimizer_step and global_step count once."),
+    // clip_norm
+    QT_TRANSLATE_NOOP("Lessons", "gradient clipping by norm"),
+    QT_TRANSLATE_NOOP(
+        "Lessons",
+        "gradient_clip_val=0.5 with the norm algorithm. Clipping runs inside the closure "
+        "wrapper after on_before_optimizer_step, on stepping batches only; compare the "
+        "gradient norm after backward with the norm after clipping."),
+    // zero_fill_momentum
+    QT_TRANSLATE_NOOP("Lessons", "None batches with zero-filled grads and momentum"),
+    QT_TRANSLATE_NOOP("Lessons",
+                      "Every other batch returns None and zero_grad fills zeros (torch < 2, or "
+                      "set_to_none=False). The optimizer still steps on None batches: momentum and "
+                      "weight decay move the weights although no gradient was computed."),
+    // set_to_none_momentum
+    QT_TRANSLATE_NOOP("Lessons", "None batches with grads set to None and momentum"),
+    QT_TRANSLATE_NOOP(
+        "Lessons",
+        "The same run with zero_grad(set_to_none=True), Lightning's default on torch >= "
+        "2: on None batches the grads are None, SGD skips every parameter, and the "
+        "update norm is exactly 0."),
+    // non_scalar_loss
+    QT_TRANSLATE_NOOP("Lessons", "a non-scalar loss"),
+    QT_TRANSLATE_NOOP(
+        "Lessons",
+        "training_step returns per-sample errors instead of their mean. Lightning does "
+        "not check the loss; autograd refuses it inside backward, after training_step "
+        "and zero_grad have run."),
+    // detached_loss
+    QT_TRANSLATE_NOOP("Lessons", "a detached loss"),
+    QT_TRANSLATE_NOOP(
+        "Lessons",
+        "training_step returns loss.detach(). Lightning passes it on; autograd fails in "
+        "backward because nothing requires grad."),
+    // nan_loss
+    QT_TRANSLATE_NOOP("Lessons", "a NaN loss"),
+    QT_TRANSLATE_NOOP(
+        "Lessons",
+        "Batch 3 returns NaN. Lightning does not check: backward and the optimizer step "
+        "run and every weight becomes NaN. Stepwise flags the batch."),
+    // graph_in_extra
+    QT_TRANSLATE_NOOP("Lessons", "an extra that still holds the graph"),
+    QT_TRANSLATE_NOOP(
+        "Lessons",
+        "training_step returns the predictions undetached as an extra. Lightning passes "
+        "extras on as they are, so the autograd graph stays alive until "
+        "on_train_batch_end."),
+    // mlp_spiral
+    QT_TRANSLATE_NOOP("Lessons", "a small MLP on a two-class spiral (Adam)"),
+    QT_TRANSLATE_NOOP(
+        "Lessons",
+        "A 2-16-1 MLP learns a spiral with Adam. A longer run to watch the loss curve "
+        "and the accuracy extra."),
+};
+}  // namespace
+
+QString lessonTitle(const Lesson& lesson) {
+    return QCoreApplication::translate("Lessons", lesson.title.c_str());
+}
+
+QString lessonDescription(const Lesson& lesson) {
+    return QCoreApplication::translate("Lessons", lesson.description.c_str());
+}
+
+std::vector<std::string> lessonTextSources() {
+    return {std::begin(kTexts), std::end(kTexts)};
+}
+
+}  // namespace stepwise::gui
