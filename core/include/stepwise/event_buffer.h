@@ -33,7 +33,6 @@ public:
     /// Makes every staged event visible to the consumer, in order, and destroys the events the
     /// consumer handed back.
     void publish();
-    bool has_staged() const { return !staged_.empty(); }
     /// Everything published since the last drain, in order.
     std::vector<Event> drain();
     /// The same, exchanged with `frame`: on entry `frame` holds the consumer's previous events
