@@ -41,18 +41,18 @@ QString translateReason(const QString& english) {
                    "optimizer.step skipped: accumulating, batch %1 of %2 in its accumulation "
                    "window; the loop calls the closure directly")
             .arg(c[1], c[2]);
-    if (english == QLatin1String("on_before_optimizer_step skipped: no optimizer step on an "
-                                 "accumulating batch"))
-        return EngineText::tr(
-            "on_before_optimizer_step skipped: no optimizer step on an accumulating batch");
-    if (english == QLatin1String("gradient clipping skipped: no optimizer step on an "
-                                 "accumulating batch"))
-        return EngineText::tr(
-            "gradient clipping skipped: no optimizer step on an accumulating batch");
-    if (english == QLatin1String("backward skipped: backward is being skipped for this batch"))
-        return EngineText::tr("backward skipped: backward is being skipped for this batch");
-    if (english == QLatin1String("backward skipped: training_step returned None"))
-        return EngineText::tr("backward skipped: training_step returned None");
+    static const char* const kFixed[] = {
+        QT_TRANSLATE_NOOP("EngineText",
+                          "on_before_optimizer_step skipped: no optimizer step on an accumulating "
+                          "batch"),
+        QT_TRANSLATE_NOOP("EngineText",
+                          "gradient clipping skipped: no optimizer step on an accumulating batch"),
+        QT_TRANSLATE_NOOP("EngineText",
+                          "backward skipped: backward is being skipped for this batch"),
+        QT_TRANSLATE_NOOP("EngineText", "backward skipped: training_step returned None"),
+    };
+    for (const char* text : kFixed)
+        if (english == QLatin1String(text)) return EngineText::tr(text);
     return english;
 }
 

@@ -14,22 +14,22 @@
         <translation>optimizer.step 被跳过：正在累积，累积窗口中的第 %1 / %2 个批次；循环直接调用闭包</translation>
     </message>
     <message>
-        <location filename="../gui/engine_text.cpp" line="46"/>
+        <location filename="../gui/engine_text.cpp" line="45"/>
         <source>on_before_optimizer_step skipped: no optimizer step on an accumulating batch</source>
         <translation>on_before_optimizer_step 被跳过：累积批次上没有优化器步</translation>
     </message>
     <message>
-        <location filename="../gui/engine_text.cpp" line="50"/>
+        <location filename="../gui/engine_text.cpp" line="48"/>
         <source>gradient clipping skipped: no optimizer step on an accumulating batch</source>
         <translation>梯度裁剪被跳过：累积批次上没有优化器步</translation>
     </message>
     <message>
-        <location filename="../gui/engine_text.cpp" line="53"/>
+        <location filename="../gui/engine_text.cpp" line="50"/>
         <source>backward skipped: backward is being skipped for this batch</source>
         <translation>backward 被跳过：该批次的 backward 被设为跳过</translation>
     </message>
     <message>
-        <location filename="../gui/engine_text.cpp" line="55"/>
+        <location filename="../gui/engine_text.cpp" line="52"/>
         <source>backward skipped: training_step returned None</source>
         <translation>backward 被跳过：training_step 返回了 None</translation>
     </message>

@@ -124,13 +124,11 @@ void TrainingSession::publish(Event event) {
         // in cache) and its batch_end is held back, until the next batch begins: then the
         // batch_end goes on alone and the stage events it ends are out of date. When a bunch is
         // due, the current batch goes whole.
-        if (stage_event) {
-            stage_held_end();
+        stage_held_end();
+        if (stage_event)
             newest_[static_cast<std::size_t>(event.stage)] = std::move(event);
-        } else {
-            stage_held_end();
+        else
             held_end_ = std::move(event);
-        }
         if (!due) return;
         stage_newest();
         stage_held_end();
@@ -155,7 +153,6 @@ void TrainingSession::stage_held_end() {
 
 void TrainingSession::stage(Event event) {
     last_staged_seq_ = event.seq;
-    staged_any_ = true;
     buffer_.stage(std::move(event));
 }
 
@@ -163,7 +160,7 @@ void TrainingSession::stage_newest() {
     std::array<Event*, kStageCount> newer{};
     std::size_t n = 0;
     for (auto& slot : newest_)
-        if (slot && (!staged_any_ || slot->seq > last_staged_seq_)) newer[n++] = &*slot;
+        if (slot && (!last_staged_seq_ || slot->seq > *last_staged_seq_)) newer[n++] = &*slot;
     // Older ones were overtaken by a batch_end already staged: what they said is out of date.
     std::sort(newer.begin(), newer.begin() + n, [](const Event* a, const Event* b) { return a->seq < b->seq; });
     for (std::size_t i = 0; i < n; ++i) stage(std::move(*newer[i]));

@@ -86,8 +86,7 @@ private:
     /// Longest a buffered event waits on the worker's side before the consumer can drain it.
     static constexpr std::chrono::milliseconds kMaxStaging{5};
     std::chrono::steady_clock::time_point last_publish_{};
-    std::uint64_t last_staged_seq_ = 0;
-    bool staged_any_ = false;
+    std::optional<std::uint64_t> last_staged_seq_;  ///< of the newest event staged so far
     std::array<std::optional<Event>, kStageCount> newest_;  ///< coalesce_stages: per stage
     std::optional<Event> held_end_;  ///< coalesce_stages: the last batch_end, until the next batch
     StepGate gate_;
