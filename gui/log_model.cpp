@@ -4,7 +4,7 @@
 #include <QColor>
 #include <QFont>
 
-#include "engine_text.h"
+#include "text_tr.h"
 #include "none_explainer.h"
 #include "pipeline_state.h"
 
@@ -104,7 +104,7 @@ void LogModel::applyEvents(const std::vector<Event>& events) {
                 entry.where = QString::fromStdString(e.source);
                 entry.message = e.source == "lightning"
                                     ? QString::fromStdString(e.message)  // Lightning's, verbatim
-                                    : translateNotice(QString::fromStdString(e.message));
+                                    : textTr(e.text);
                 if (e.batch_idx < 0) entry.serial = -1;
                 append(std::move(entry), pending);
                 break;
@@ -122,7 +122,7 @@ void LogModel::applyEvents(const std::vector<Event>& events) {
                 entry.kind = Kind::info;
                 entry.serial = -1;
                 entry.batchIdx = -1;
-                entry.message = tr("Run ended: %1").arg(QString::fromStdString(e.status));
+                entry.message = tr("Run ended: %1").arg(runStatusTr(e.status));
                 append(std::move(entry), pending);
                 break;
             default:

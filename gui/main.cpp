@@ -4,7 +4,8 @@
 #include <QCommandLineParser>
 
 #include "main_window.h"
-#include "stepwise/session.h"
+#include "stepwise/local_link.h"
+#include "stepwise/version.h"
 #include "translator.h"
 
 namespace {
@@ -47,6 +48,7 @@ int main(int argc, char* argv[]) {
     parser.process(app);
 
     stepwise::gui::MainWindow window(&translator);
+    window.controller()->setLocalLinkFactory(&stepwise::make_local_link);
     window.show();
     const QStringList files = parser.positionalArguments();
     if (files.isEmpty() || !window.openPath(files.first()))

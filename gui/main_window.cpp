@@ -3,6 +3,9 @@
 #include <QAction>
 #include <QActionGroup>
 #include <QCloseEvent>
+#include <QDragEnterEvent>
+#include <QDropEvent>
+#include <QMimeData>
 #include <QDir>
 #include <QDockWidget>
 #include <QFile>
@@ -24,9 +27,12 @@
 #include "loss_plot.h"
 #include "output_inspector.h"
 #include "pipeline_view.h"
+#include "replay_bar.h"
 #include "run_actions.h"
 #include "source_editor.h"
 #include "stepwise/lessons.h"
+#include "stepwise/replay_link.h"
+#include "stepwise/trace.h"
 #include "translator.h"
 
 namespace stepwise::gui {
@@ -45,6 +51,7 @@ MainWindow::MainWindow(Translator* translator, QWidget* parent)
     : QMainWindow(parent), m_translator(translator) {
     setObjectName(QStringLiteral("mainWindow"));
     setDockNestingEnabled(true);
+    setAcceptDrops(true);
     m_controller = new SessionController(this);
     m_actions = new RunActions(m_controller, this);
 
@@ -146,6 +153,13 @@ void MainWindow::buildMenus() {
         {m_actions->run(), m_actions->pause(), m_actions->stop(), m_actions->reset()});
     m_toolbar->addSeparator();
     m_toolbar->addWidget(m_actions->speedWidget());
+    // The timeline of a replayed trace, on its own line under the controls.
+    addToolBarBreak();
+    m_replayToolbar = addToolBar(QString());
+    m_replayToolbar->setObjectName(QStringLiteral("replayToolbar"));
+    m_replayBar = new ReplayBar(m_controller, m_replayToolbar);
+    m_replayToolbar->addWidget(m_replayBar);
+    m_replayToolbar->setVisible(false);
 
     m_viewMenu = menuBar()->addMenu(QString());
     for (QDockWidget* dock :
@@ -254,6 +268,8 @@ void MainWindow::onEvents(const std::vector<Event>& events) {
 
 void MainWindow::onFrame() {
     m_plot->flush();
+    m_replayBar->refresh();
+    m_replayToolbar->setVisible(m_replayBar->isVisibleTo(m_replayToolbar));
     const PipelineState& s = m_pipeline->state();
     m_statusEpoch->setText(tr("epoch %1").arg(s.epoch()));
     m_statusBatch->setText(s.batchIdx() < 0 ? tr("batch –") : tr("batch %1").arg(s.batchIdx()));
@@ -333,8 +349,41 @@ void MainWindow::openLesson(const QString& name) {
     }
 }
 
+bool MainWindow::openTrace(const QString& path) {
+    const QFileInfo info(path);
+    TraceContents trace = read_trace_file(info.absoluteFilePath().toStdString());
+    if (trace.events.empty()) {
+        QMessageBox::warning(this, tr("Cannot open %1").arg(info.fileName()),
+                             trace.error.empty() ? tr("The trace holds no events.")
+                                                 : QString::fromStdString(trace.error));
+        return false;
+    }
+    if (!trace.error.empty())  // cut short (a crash while recording): replay what is there
+        QMessageBox::information(
+            this, tr("Trace cut short"),
+            tr("Replaying the %1 events before the point where the trace stops:\n%2")
+                .arg(trace.events.size())
+                .arg(QString::fromStdString(trace.error)));
+    m_controller->open(std::make_unique<ReplayLink>(std::move(trace.events)));
+    addRecent(info.absoluteFilePath());
+    setWindowFilePath(info.absoluteFilePath());
+    return true;
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent* event) {
+    if (event->mimeData()->hasUrls() && event->mimeData()->urls().first().isLocalFile())
+        event->acceptProposedAction();
+}
+
+void MainWindow::dropEvent(QDropEvent* event) {
+    const QString path = event->mimeData()->urls().first().toLocalFile();
+    event->acceptProposedAction();
+    openPath(path);
+}
+
 bool MainWindow::openPath(const QString& path) {
     const QFileInfo info(path);
+    if (info.suffix() == QLatin1String("jsonl")) return openTrace(path);
     try {
         RunConfig config;
         if (info.suffix() == QLatin1String("json")) {
@@ -361,9 +410,9 @@ bool MainWindow::openPath(const QString& path) {
 void MainWindow::chooseFileToOpen() {
     const QString path = QFileDialog::getOpenFileName(
         this, tr("Open"), m_recent.isEmpty() ? QString() : QFileInfo(m_recent.first()).path(),
-        tr("Stepwise files (*.json *.pt *.stepwise);;Run configs (*.json);;TorchScript modules "
-           "(*.pt);;"
-           "Stepwise sources (*.stepwise);;All files (*)"));
+        tr("Stepwise files (*.json *.pt *.stepwise *.jsonl);;Run configs (*.json);;TorchScript "
+           "modules (*.pt);;Stepwise sources (*.stepwise);;Recorded runs (*.jsonl);;All files "
+           "(*)"));
     if (!path.isEmpty()) openPath(path);
 }
 
@@ -408,6 +457,7 @@ void MainWindow::retranslate() {
     m_helpMenu->setTitle(tr("&Help"));
     m_aboutAction->setText(tr("&About Stepwise"));
     m_toolbar->setWindowTitle(tr("Run controls"));
+    m_replayToolbar->setWindowTitle(tr("Replay timeline"));
     m_configDock->setWindowTitle(tr("Configuration"));
     m_sourceDock->setWindowTitle(tr("Source"));
     m_plotDock->setWindowTitle(tr("Loss"));

@@ -19,6 +19,7 @@ class LogView;
 class LossPlot;
 class OutputInspector;
 class PipelineView;
+class ReplayBar;
 class RunActions;
 class SourceEditor;
 class Translator;
@@ -29,8 +30,11 @@ class MainWindow : public QMainWindow {
     explicit MainWindow(Translator* translator, QWidget* parent = nullptr);
     ~MainWindow() override;
 
-    /// Opens a config (.json), a TorchScript module (.pt) or a source file (.stepwise).
+    /// Opens a config (.json), a TorchScript module (.pt), a source file (.stepwise), or a trace
+    /// (.jsonl) to replay.
     bool openPath(const QString& path);
+    /// Replays a recorded run; false (with a message) if the trace cannot be read.
+    bool openTrace(const QString& path);
     /// Opens a built-in lesson.
     void openLesson(const QString& name);
     /// Starts a session on `config`.
@@ -47,9 +51,12 @@ class MainWindow : public QMainWindow {
     ConfigPanel* configPanel() const { return m_config; }
     SourceEditor* sourceEditor() const { return m_source; }
     RunActions* runActions() const { return m_actions; }
+    ReplayBar* replayBar() const { return m_replayBar; }
 
   protected:
     void closeEvent(QCloseEvent* event) override;
+    void dragEnterEvent(QDragEnterEvent* event) override;
+    void dropEvent(QDropEvent* event) override;
     void changeEvent(QEvent* event) override;
 
   private:
@@ -70,6 +77,8 @@ class MainWindow : public QMainWindow {
     Translator* m_translator;
     SessionController* m_controller = nullptr;
     RunActions* m_actions = nullptr;
+    ReplayBar* m_replayBar = nullptr;
+    QToolBar* m_replayToolbar = nullptr;
     PipelineView* m_pipeline = nullptr;
     LossPlot* m_plot = nullptr;
     ExtrasView* m_extras = nullptr;

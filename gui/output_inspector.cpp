@@ -6,7 +6,7 @@
 #include <QTreeWidget>
 #include <QVBoxLayout>
 
-#include "engine_text.h"
+#include "text_tr.h"
 #include "extras_view.h"
 
 namespace stepwise::gui {
@@ -45,7 +45,7 @@ void OutputInspector::retranslate() {
     if (m_call > 1) where += tr(" (closure evaluation %1)").arg(m_call);
     m_heading->setText(where);
     m_class->setText(
-        tr("Lightning classified it as: <b>%1</b>").arg(classifyOutput(*m_output).toHtmlEscaped()));
+        tr("Lightning classified it as: <b>%1</b>").arg(textTr(m_output->classification).toHtmlEscaped()));
 }
 
 void OutputInspector::changeEvent(QEvent* event) {
@@ -54,7 +54,7 @@ void OutputInspector::changeEvent(QEvent* event) {
 }
 
 QString OutputInspector::classification() const {
-    return m_output ? classifyOutput(*m_output) : QString();
+    return m_output ? textTr(m_output->classification) : QString();
 }
 
 void OutputInspector::clear() {

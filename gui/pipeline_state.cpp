@@ -65,6 +65,7 @@ void PipelineState::startBatch(const Event& event) {
         stage.state = StageStatus::State::idle;
         stage.stale = stage.durationNs >= 0;
         stage.reason.clear();
+        stage.skipReason = {};
     }
     m_batchIdx = event.batch_idx;
     m_epoch = event.epoch;
@@ -105,7 +106,8 @@ void PipelineState::exitStage(const Event& event) {
     StageStatus& status = at(event.stage);
     status.durationNs = event.duration_ns;
     status.stale = false;
-    status.reason = QString::fromStdString(event.reason);
+    status.reason = QString::fromStdString(event.message);
+    status.skipReason = event.text;
     switch (event.outcome) {
         case Outcome::ran:
             status.state = StageStatus::State::ran;
@@ -213,6 +215,14 @@ bool PipelineState::apply(const Event& event) {
         }
         case EventType::paused:
             m_held = true;
+            if (m_current != event.stage || at(event.stage).state != StageStatus::State::active) {
+                // Held at a stage whose entry was not sent (a replay of a full-speed trace holds
+                // before each recorded exit): the pause says where.
+                follow(event);
+                m_current = event.stage;
+                at(event.stage).state = StageStatus::State::active;
+                at(event.stage).stale = at(event.stage).durationNs >= 0;
+            }
             return true;
         case EventType::resumed:
             m_held = false;
@@ -220,7 +230,7 @@ bool PipelineState::apply(const Event& event) {
         case EventType::run_end:
             m_ended = true;
             m_held = false;
-            m_endStatus = QString::fromStdString(event.status);
+            m_endStatus = event.status;
             return true;
         case EventType::warning:
             return false;

@@ -17,7 +17,8 @@ struct StageStatus {
     enum class State { idle, active, ran, skipped, failed };
     State state = State::idle;
     bool stale = false;            ///< the values are from an earlier batch / evaluation
-    QString reason;                ///< skipped: the engine's reason; failed: the error
+    QString reason;                ///< failed: the error, verbatim; the window's own notes
+    Text skipReason;               ///< skipped: the engine's reason, as a code (translated when shown)
     std::int64_t durationNs = -1;  ///< last duration, -1 when never ran
     QString value;                 ///< "loss 0.1234", "‖g‖ 0.51", "‖Δθ‖ 0.02"
 };
@@ -42,7 +43,7 @@ class PipelineState {
     std::int64_t totalBatches() const { return m_totalBatches; }
     std::int64_t optimizerSteps() const { return m_optimizerSteps; }
     bool ended() const { return m_ended; }
-    const QString& endStatus() const { return m_endStatus; }
+    RunStatus endStatus() const { return m_endStatus; }
     QString updateSummary() const { return m_updateSummary; }
 
   private:
@@ -67,7 +68,7 @@ class PipelineState {
     std::optional<bool> m_stepping;
     bool m_stepCounted = false;  ///< this batch's optimizer step is in m_optimizerSteps
     bool m_ended = false;
-    QString m_endStatus;
+    RunStatus m_endStatus = RunStatus::finished;
     QString m_updateSummary;
 };
 

@@ -6,9 +6,17 @@
 #include <QPainterPath>
 #include <QToolTip>
 
-#include "engine_text.h"
+#include "text_tr.h"
 
 namespace stepwise::gui {
+
+namespace {
+/// Why a stage did not run (the engine's code, in the window's language), or the window's own note.
+QString reasonText(const StageStatus& status) {
+    return status.skipReason.empty() ? status.reason : textTr(status.skipReason);
+}
+}  // namespace
+
 
 namespace {
 
@@ -102,6 +110,7 @@ StageStatus PipelineView::updateStatus() const {
     if (step.state == StageStatus::State::ran || step.state == StageStatus::State::skipped) {
         status.state = step.state;
         status.reason = step.reason;
+        status.skipReason = step.skipReason;
         status.value = step.value;
     } else if (step.state == StageStatus::State::failed) {
         // optimizer.step raised: the update never happened.
@@ -262,10 +271,10 @@ void PipelineView::paintRow(QPainter& p, const QRect& r, const Row& row) const {
     if (failed)
         sub = status.reason.isEmpty() ? tr("failed") : status.reason;  // torch's or Lightning's
     else if (skipped)
-        sub = status.reason.isEmpty() ? tr("skipped") : translateReason(status.reason);
+        sub = reasonText(status).isEmpty() ? tr("skipped") : reasonText(status);
     else if (isUpdate)
-        sub = status.reason.isEmpty() ? tr("torch applies the step to the parameters")
-                                      : translateReason(status.reason);
+        sub = reasonText(status).isEmpty() ? tr("torch applies the step to the parameters")
+                                           : reasonText(status);
     else
         sub = stageDescription(row.stage);
     m_tips.emplace_back(
@@ -319,7 +328,7 @@ void PipelineView::paintHeader(QPainter& p, const QRect& r) const {
     p.setPen(kColors.text);
     QString title;
     if (m_state.batchIdx() < 0)
-        title = m_state.ended() ? tr("Run ended (%1)").arg(m_state.endStatus())
+        title = m_state.ended() ? tr("Run ended (%1)").arg(runStatusTr(m_state.endStatus()))
                                 : tr("Ready: no batch has started");
     else if (m_state.totalBatches() > 0)
         title = tr("Epoch %1 · batch %2 of %3")
@@ -354,8 +363,8 @@ void PipelineView::paintHeader(QPainter& p, const QRect& r) const {
     badges << tr("global_step %1").arg(m_state.globalStep());
     colors << kColors.muted;
     if (m_state.ended()) {
-        badges << tr("run %1").arg(m_state.endStatus());
-        colors << (m_state.endStatus() == QLatin1String("failed") ? kColors.failed : kColors.ran);
+        badges << tr("run %1").arg(runStatusTr(m_state.endStatus()));
+        colors << (m_state.endStatus() == RunStatus::failed ? kColors.failed : kColors.ran);
     }
     QFont bf = font();
     bf.setPointSizeF(font().pointSizeF() * 0.92);
@@ -487,8 +496,8 @@ void PipelineView::paintEvent(QPaintEvent*) {
         closureFrame(x, w, QStringLiteral("closure()"),
                      tr("called directly by the loop (accumulating)"));
         y += kPad;
-        const QString reason = stepStatus.reason.isEmpty() ? tr("not called on this batch")
-                                                           : translateReason(stepStatus.reason);
+        const QString reason = reasonText(stepStatus).isEmpty() ? tr("not called on this batch")
+                                                                : reasonText(stepStatus);
         paintFrame(p, QRect(x, y, w, wrapperHeight), QStringLiteral("optimizer.step(closure)"),
                    reason, kColors.skipped, true);
         y += kTitleHeight;

@@ -1,11 +1,7 @@
 #include "session_controller.h"
 
 #include <QMetaObject>
-#include <QPointer>
 #include <algorithm>
-#include <chrono>
-
-#include "stepwise/session.h"
 
 namespace stepwise::gui {
 
@@ -16,87 +12,105 @@ SessionController::SessionController(QObject* parent) : QObject(parent) {
 }
 
 SessionController::~SessionController() {
-    // Destroying the session stops the worker (also inside an LBFGS step) and joins it.
-    m_session.reset();
+    // Destroying a local link stops the worker (also inside an LBFGS step) and joins it.
+    m_link.reset();
 }
 
 std::uint64_t SessionController::runId() const {
-    return m_session ? m_session->run_id() : 0;
+    return m_link ? m_link->run_id() : 0;
 }
 
 void SessionController::start(const RunConfig& config) {
-    m_session.reset();  // stop + join the previous run before the new one exists
+    m_link.reset();  // stop + join the previous run before the new one exists
     m_config = config;
+    if (!m_localFactory) return;
+    attach(m_localFactory(config));
+}
+
+void SessionController::open(std::unique_ptr<SessionLink> link) {
+    m_link.reset();
+    m_config = RunConfig();
+    attach(std::move(link));
+}
+
+void SessionController::attach(std::unique_ptr<SessionLink> link) {
+    m_frameTimer.stop();
+    m_link = std::move(link);
+    m_sawEvent = false;
     m_sawRunEnd = false;
     m_held = false;
-    m_endStatus.clear();
-    SessionOptions options;
-    options.start_paused = true;
-    options.coalesce_stages = true;  // frames show the newest stage of each kind, every batch_end
-    m_session = std::make_unique<TrainingSession>(config, std::move(options));
-    m_session->gate().set_delay(std::chrono::milliseconds(m_delayMs));
-    // Runs on the worker thread, only on the buffer's empty -> non-empty transition: post, never
-    // block. The context object drops the call if the controller is gone.
-    m_session->events().set_wake([this] {
+    m_stopSent = false;
+    m_mode = Mode::paused;  // every link starts held: the window's session, a replay, --listen
+    m_endStatus = RunStatus::finished;
+    m_runState = RunState::none;
+    m_link->send(Command::delay(m_delayMs));
+    // Runs on whatever thread fills the link, only on its empty -> non-empty transition: post,
+    // never block. The context object drops the call if the controller is gone.
+    m_link->set_wake([this] {
         QMetaObject::invokeMethod(this, &SessionController::onWake, Qt::QueuedConnection);
     });
-    Q_EMIT runStarted(m_config);
-    m_session->start();
+    if (m_link->kind() == SessionLink::Kind::local) Q_EMIT runStarted(m_config);
+    m_link->start();
     updateRunState();
 }
 
 void SessionController::reset() {
-    start(m_config);
+    if (!m_link || m_link->kind() == SessionLink::Kind::local) {
+        start(m_config);
+    } else if (m_link->kind() == SessionLink::Kind::replay) {
+        m_link->send(Command::seek(0));
+    }
 }
 
 void SessionController::shutdown() {
     m_frameTimer.stop();
-    m_session.reset();
+    m_link.reset();
     updateRunState();
 }
 
-void SessionController::step(StepKind kind) {
-    if (!m_session || m_session->ended()) return;
-    m_held = false;
-    m_session->gate().step(kind);
+void SessionController::command(const Command& c, Mode mode) {
+    if (!m_link || m_sawRunEnd) return;
+    if (c.type != CommandType::pause) m_held = false;
+    m_mode = mode;
+    m_link->send(c);
     updateRunState();
 }
 
 void SessionController::stepStage() {
-    step(StepKind::stage);
+    command(Command::step(StepKind::stage), Mode::stepping);
 }
 void SessionController::stepClosureCall() {
-    step(StepKind::closure_call);
+    command(Command::step(StepKind::closure_call), Mode::stepping);
 }
 void SessionController::stepBatch() {
-    step(StepKind::batch);
+    command(Command::step(StepKind::batch), Mode::stepping);
 }
 void SessionController::stepEpoch() {
-    step(StepKind::epoch);
+    command(Command::step(StepKind::epoch), Mode::stepping);
 }
-
 void SessionController::run() {
-    if (!m_session || m_session->ended()) return;
-    m_held = false;
-    m_session->gate().resume();
-    updateRunState();
+    command(Command::of(CommandType::run), Mode::running);
 }
-
 void SessionController::pause() {
-    if (!m_session || m_session->ended()) return;
-    m_session->gate().pause();
+    command(Command::of(CommandType::pause), Mode::paused);
+}
+void SessionController::stop() {
+    if (!m_link || m_sawRunEnd) return;
+    m_stopSent = true;
+    m_link->send(Command::of(CommandType::stop));
     updateRunState();
 }
 
-void SessionController::stop() {
-    if (!m_session || m_session->ended()) return;
-    m_session->gate().stop();
+void SessionController::send(const Command& c) {
+    if (!m_link) return;
+    if (c.type == CommandType::seek) m_mode = Mode::paused;  // a replay holds where it lands
+    m_link->send(c);
     updateRunState();
 }
 
 void SessionController::setDelay(int milliseconds) {
     m_delayMs = std::max(0, milliseconds);
-    if (m_session) m_session->gate().set_delay(std::chrono::milliseconds(m_delayMs));
+    if (m_link) m_link->send(Command::delay(m_delayMs));
 }
 
 void SessionController::onWake() {
@@ -115,64 +129,79 @@ void SessionController::pumpNow() {
 }
 
 void SessionController::onFrame() {
-    if (!m_session) return;
+    if (!m_link) return;
     m_frameClock.start();
-    // The last frame's events go back to the worker, which destroys them (memory freed on the
-    // thread that allocated it), and this vector's storage is recycled: a frame allocates nothing.
+    // The last frame's events go back to the link (a local one hands them to the worker, which
+    // destroys them: memory freed on the thread that allocated it); a frame allocates nothing.
     std::vector<Event>& events = m_frame;
-    m_session->events().drain_into(events);
-    const std::uint64_t current = m_session->run_id();
+    m_link->drain_into(events);
+    const std::uint64_t current = m_link->run_id();
     // Results are values tagged with their run: anything from an older run is dropped here.
-    events.erase(std::remove_if(events.begin(), events.end(),
-                                [current](const Event& e) { return e.run_id != current; }),
-                 events.end());
-    for (const Event& event : events) {
-        if (event.type == EventType::paused)
-            m_held = true;
-        else if (event.type == EventType::resumed)
-            m_held = false;
-        else if (event.type == EventType::run_end) {
-            m_sawRunEnd = true;
-            m_endStatus = event.status;
+    if (current != 0)
+        events.erase(std::remove_if(events.begin(), events.end(),
+                                    [current](const Event& e) { return e.run_id != current; }),
+                     events.end());
+    // A replayed or remote run announces itself with its run_start (a replay again after seeking
+    // back): the views start over there, with the run's own config.
+    std::size_t delivered = 0;
+    for (std::size_t i = 0; i < events.size(); ++i) {
+        const Event& event = events[i];
+        m_sawEvent = true;
+        switch (event.type) {
+            case EventType::paused:
+                m_held = true;
+                break;
+            case EventType::resumed:
+                m_held = false;
+                break;
+            case EventType::run_start:
+                if (m_link->kind() != SessionLink::Kind::local) {
+                    if (i > delivered)
+                        Q_EMIT eventsArrived(std::vector<Event>(events.begin() + long(delivered),
+                                                                events.begin() + long(i)));
+                    delivered = i;
+                    m_sawRunEnd = false;
+                    m_held = false;
+                    try {
+                        m_config = parse_run_config(event.config_json, "", "the run's config");
+                    } catch (const ConfigError&) {
+                        m_config = RunConfig();  // one this version cannot read: the defaults
+                    }
+                    Q_EMIT runStarted(m_config);
+                }
+                break;
+            case EventType::run_end:
+                m_sawRunEnd = true;
+                m_endStatus = event.status;
+                break;
+            default:
+                break;
         }
     }
-    if (!events.empty()) Q_EMIT eventsArrived(events);
+    if (delivered == 0 && !events.empty()) {
+        Q_EMIT eventsArrived(events);
+    } else if (delivered < events.size()) {
+        Q_EMIT eventsArrived(std::vector<Event>(events.begin() + long(delivered), events.end()));
+    }
     updateRunState();
     Q_EMIT frameDone();
 }
 
 void SessionController::updateRunState() {
     RunState state = RunState::none;
-    if (m_session) {
+    if (m_link) {
         if (m_sawRunEnd) {
-            state = m_endStatus == "finished"  ? RunState::finished
-                    : m_endStatus == "stopped" ? RunState::stopped
-                                               : RunState::failed;
+            state = m_endStatus == RunStatus::finished  ? RunState::finished
+                    : m_endStatus == RunStatus::stopped ? RunState::stopped
+                                                        : RunState::failed;
+        } else if (!m_sawEvent) {
+            state = RunState::loading;
+        } else if (m_stopSent || m_mode == Mode::running) {
+            state = RunState::running;
+        } else if (m_held || m_mode == Mode::paused) {
+            state = RunState::paused;
         } else {
-            switch (m_session->state()) {
-                case SessionState::created:
-                case SessionState::loading:
-                    state = RunState::loading;
-                    break;
-                case SessionState::finished:
-                case SessionState::stopped:
-                case SessionState::failed:
-                    // Ended, but its run_end is still in the buffer: keep the controls as they were
-                    // until the frame that shows it.
-                    state = m_runState == RunState::none ? RunState::loading : m_runState;
-                    break;
-                default: {
-                    const StepGate::Mode mode = m_session->gate().mode();
-                    if (m_session->gate().stop_requested())
-                        state = RunState::running;
-                    else if (mode == StepGate::Mode::running)
-                        state = RunState::running;
-                    else if (m_held || mode == StepGate::Mode::paused)
-                        state = RunState::paused;
-                    else
-                        state = RunState::stepping;
-                }
-            }
+            state = RunState::stepping;
         }
     }
     if (state != m_runState) {

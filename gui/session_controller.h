@@ -1,22 +1,22 @@
 #pragma once
-// SessionController: owns the TrainingSession and pumps its events into the views, once per frame.
+// SessionController: owns the SessionLink to the current run (a local session, a recorded trace or
+// a remote stepwise-run; it does not know which) and pumps its events into the views, once per
+// frame. Commands go out through the same link.
 //
-// Threading contract: lives on the GUI thread. The only thing that runs on the worker thread is the
-// EventBuffer's wake callback, which only posts a queued call to this object.
+// Threading contract: lives on the GUI thread. The only thing that runs on another thread is the
+// link's wake callback, which only posts a queued call to this object.
 
 #include <QElapsedTimer>
 #include <QObject>
 #include <QTimer>
+#include <functional>
 #include <memory>
 #include <vector>
 
+#include "stepwise/commands.h"
 #include "stepwise/events.h"
 #include "stepwise/run_config.h"
-#include "stepwise/step_gate.h"
-
-namespace stepwise {
-class TrainingSession;
-}
+#include "stepwise/session_link.h"
 
 namespace stepwise::gui {
 
@@ -27,14 +27,24 @@ class SessionController : public QObject {
     enum class RunState { none, loading, paused, running, stepping, finished, stopped, failed };
     Q_ENUM(RunState)
 
+    /// Makes the link for a run of `config` in this process. The window's executable provides it
+    /// (it links the engine; this library does not).
+    using LocalLinkFactory = std::function<std::unique_ptr<SessionLink>(const RunConfig&)>;
+
     explicit SessionController(QObject* parent = nullptr);
     ~SessionController() override;
 
-    /// Ends the current session (if any) and starts a new one, held at its first stage.
+    void setLocalLinkFactory(LocalLinkFactory factory) { m_localFactory = std::move(factory); }
+    bool canRunLocally() const { return bool(m_localFactory); }
+
+    /// Ends the current run (if any) and starts a new local one on `config`, held at its first
+    /// stage.
     void start(const RunConfig& config);
-    /// Starts the current config again from the beginning.
+    /// Ends the current run and takes over `link` (a replay or a remote run).
+    void open(std::unique_ptr<SessionLink> link);
+    /// Starts the current config again from the beginning (local runs).
     void reset();
-    /// Stops and joins the worker and forgets the session (the window is closing).
+    /// Ends the current run and forgets the link (the window is closing).
     void shutdown();
 
     void stepStage();
@@ -44,13 +54,16 @@ class SessionController : public QObject {
     void run();
     void pause();
     void stop();
+    /// Any other command (a replay's seek), as it is.
+    void send(const Command& command);
     /// Animation delay per stage while running; 0 is full speed.
     void setDelay(int milliseconds);
     int delay() const { return m_delayMs; }
 
     RunState runState() const { return m_runState; }
     const RunConfig& config() const { return m_config; }
-    bool hasSession() const { return bool(m_session); }
+    bool hasSession() const { return bool(m_link); }
+    SessionLink* link() const { return m_link.get(); }
     std::uint64_t runId() const;
     /// Frame period of the event pump, in ms: at most one frame per period.
     static constexpr int kFrameMs = 30;
@@ -59,7 +72,8 @@ class SessionController : public QObject {
     void pumpNow();
 
   Q_SIGNALS:
-    /// A new run begins: the views clear themselves. `config` is the run's config.
+    /// A new run begins: the views clear themselves. `config` is the run's config (for a replay
+    /// or a remote run: the default config until its run_start arrives).
     void runStarted(const stepwise::RunConfig& config);
     /// One frame's events of the current run, in order (older runs' events are already dropped).
     void eventsArrived(const std::vector<stepwise::Event>& events);
@@ -68,21 +82,29 @@ class SessionController : public QObject {
     void runStateChanged(stepwise::gui::SessionController::RunState state);
 
   private:
+    /// What the controls last asked the run to do (the gate's mode, as seen from here).
+    enum class Mode { paused, running, stepping };
+
+    void attach(std::unique_ptr<SessionLink> link);
     void onWake();
     void onFrame();
     void updateRunState();
-    void step(StepKind kind);
+    void command(const Command& command, Mode mode);
 
-    std::unique_ptr<TrainingSession> m_session;
-    std::vector<Event> m_frame;  ///< this frame's events (storage recycled with the buffer)
+    LocalLinkFactory m_localFactory;
+    std::unique_ptr<SessionLink> m_link;
+    std::vector<Event> m_frame;  ///< this frame's events (storage recycled with the link)
     RunConfig m_config;
     QTimer m_frameTimer;
     QElapsedTimer m_frameClock;  ///< since the last frame started
     RunState m_runState = RunState::none;
+    Mode m_mode = Mode::paused;
     int m_delayMs = 0;
+    bool m_sawEvent = false;
     bool m_sawRunEnd = false;
     bool m_held = false;
-    std::string m_endStatus;
+    bool m_stopSent = false;
+    RunStatus m_endStatus = RunStatus::finished;
 };
 
 }  // namespace stepwise::gui

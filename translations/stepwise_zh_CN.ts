@@ -4,72 +4,92 @@
 <context>
     <name>EngineText</name>
     <message>
-        <location filename="../gui/engine_text.cpp" line="35"/>
+        <location filename="../gui/text_tr.cpp" line="24"/>
         <source>zero_grad skipped: batch %1 is not the first of its accumulation window (batch %2 of %3 in its accumulation window)</source>
         <translation>zero_grad 被跳过：批次 %1 不是其累积窗口的第一个批次（累积窗口中的第 %2 / %3 个批次）</translation>
     </message>
     <message>
-        <location filename="../gui/engine_text.cpp" line="40"/>
+        <location filename="../gui/text_tr.cpp" line="29"/>
         <source>optimizer.step skipped: accumulating, batch %1 of %2 in its accumulation window; the loop calls the closure directly</source>
         <translation>optimizer.step 被跳过：正在累积，累积窗口中的第 %1 / %2 个批次；循环直接调用闭包</translation>
     </message>
     <message>
-        <location filename="../gui/engine_text.cpp" line="45"/>
+        <location filename="../gui/text_tr.cpp" line="34"/>
         <source>on_before_optimizer_step skipped: no optimizer step on an accumulating batch</source>
         <translation>on_before_optimizer_step 被跳过：累积批次上没有优化器步</translation>
     </message>
     <message>
-        <location filename="../gui/engine_text.cpp" line="48"/>
+        <location filename="../gui/text_tr.cpp" line="37"/>
         <source>gradient clipping skipped: no optimizer step on an accumulating batch</source>
         <translation>梯度裁剪被跳过：累积批次上没有优化器步</translation>
     </message>
     <message>
-        <location filename="../gui/engine_text.cpp" line="50"/>
+        <location filename="../gui/text_tr.cpp" line="40"/>
         <source>backward skipped: backward is being skipped for this batch</source>
         <translation>backward 被跳过：该批次的 backward 被设为跳过</translation>
     </message>
     <message>
-        <location filename="../gui/engine_text.cpp" line="52"/>
+        <location filename="../gui/text_tr.cpp" line="42"/>
         <source>backward skipped: training_step returned None</source>
         <translation>backward 被跳过：training_step 返回了 None</translation>
     </message>
     <message>
-        <location filename="../gui/engine_text.cpp" line="69"/>
+        <location filename="../gui/text_tr.cpp" line="44"/>
+        <source>stopped by request</source>
+        <translation>应请求停止</translation>
+    </message>
+    <message>
+        <location filename="../gui/text_tr.cpp" line="46"/>
         <source>training_step returned a non-finite loss (%1) at epoch %2, batch %3; Lightning does not check it and backpropagates it as is</source>
         <translation>training_step 在第 %2 轮、批次 %3 返回了非有限损失（%1）；Lightning 不做检查，照常对它反向传播</translation>
     </message>
     <message>
-        <location filename="../gui/engine_text.cpp" line="74"/>
+        <location filename="../gui/text_tr.cpp" line="51"/>
         <source>the extra &apos;%1&apos; returned by training_step still holds an autograd graph (%2); Lightning passes extras on undetached, so the graph stays alive until on_train_batch_end has run. Return it .detach()ed unless you need it.</source>
         <translation>training_step 返回的额外项 &apos;%1&apos; 仍持有 autograd 计算图（%2）；Lightning 不 detach 就传递额外项，因此计算图会一直存活到 on_train_batch_end 运行完毕。除非确实需要，请返回 .detach() 之后的值。</translation>
     </message>
     <message>
-        <location filename="../gui/engine_text.cpp" line="93"/>
+        <location filename="../gui/text_tr.cpp" line="64"/>
         <source>dict without a &apos;loss&apos;: MisconfigurationException</source>
         <translation>不含 &apos;loss&apos; 的字典：MisconfigurationException</translation>
     </message>
     <message>
-        <location filename="../gui/engine_text.cpp" line="96"/>
+        <location filename="../gui/text_tr.cpp" line="78"/>
+        <source>finished</source>
+        <translation>完成</translation>
+    </message>
+    <message>
+        <location filename="../gui/text_tr.cpp" line="80"/>
+        <source>stopped</source>
+        <translation>已停止</translation>
+    </message>
+    <message>
+        <location filename="../gui/text_tr.cpp" line="82"/>
+        <source>failed</source>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <location filename="../gui/text_tr.cpp" line="60"/>
         <source>dict with &apos;loss&apos; and 1 extra: loss / N is backpropagated</source>
         <translation>含 &apos;loss&apos; 和 1 个额外项的字典：对 loss / N 反向传播</translation>
     </message>
     <message>
-        <location filename="../gui/engine_text.cpp" line="97"/>
+        <location filename="../gui/text_tr.cpp" line="61"/>
         <source>dict with &apos;loss&apos; and %1 extras: loss / N is backpropagated</source>
         <translation>含 &apos;loss&apos; 和 %1 个额外项的字典：对 loss / N 反向传播</translation>
     </message>
     <message>
-        <location filename="../gui/engine_text.cpp" line="100"/>
+        <location filename="../gui/text_tr.cpp" line="57"/>
         <source>loss tensor: loss / N is backpropagated</source>
         <translation>损失张量：对 loss / N 反向传播</translation>
     </message>
     <message>
-        <location filename="../gui/engine_text.cpp" line="102"/>
+        <location filename="../gui/text_tr.cpp" line="66"/>
         <source>None: backward is skipped, the optimizer step still runs</source>
         <translation>None：跳过 backward，优化器步仍然执行</translation>
     </message>
     <message>
-        <location filename="../gui/engine_text.cpp" line="103"/>
+        <location filename="../gui/text_tr.cpp" line="68"/>
         <source>%1: MisconfigurationException (must be a Tensor, a dict, or None)</source>
         <translation>%1：MisconfigurationException（必须是 Tensor、dict 或 None）</translation>
     </message>
@@ -317,52 +337,52 @@
         <translation>%1 秒</translation>
     </message>
     <message>
-        <location filename="../gui/pipeline_state.cpp" line="123"/>
+        <location filename="../gui/pipeline_state.cpp" line="125"/>
         <source>loss %1</source>
         <translation>损失 %1</translation>
     </message>
     <message>
-        <location filename="../gui/pipeline_state.cpp" line="125"/>
+        <location filename="../gui/pipeline_state.cpp" line="127"/>
         <source>returned None</source>
         <translation>返回了 None</translation>
     </message>
     <message>
-        <location filename="../gui/pipeline_state.cpp" line="137"/>
+        <location filename="../gui/pipeline_state.cpp" line="139"/>
         <source>‖g‖ %1</source>
         <translation>‖g‖ %1</translation>
     </message>
     <message>
-        <location filename="../gui/pipeline_state.cpp" line="140"/>
+        <location filename="../gui/pipeline_state.cpp" line="142"/>
         <source>‖Δθ‖ %1</source>
         <translation>‖Δθ‖ %1</translation>
     </message>
     <message>
-        <location filename="../gui/pipeline_state.cpp" line="142"/>
+        <location filename="../gui/pipeline_state.cpp" line="144"/>
         <source>, lr %1</source>
         <translation>，lr %1</translation>
     </message>
     <message>
-        <location filename="../gui/pipeline_state.cpp" line="153"/>
+        <location filename="../gui/pipeline_state.cpp" line="155"/>
         <source>set to None</source>
         <translation>设为 None</translation>
     </message>
     <message>
-        <location filename="../gui/pipeline_state.cpp" line="154"/>
+        <location filename="../gui/pipeline_state.cpp" line="156"/>
         <source>zero-filled</source>
         <translation>置零</translation>
     </message>
     <message>
-        <location filename="../gui/pipeline_state.cpp" line="156"/>
+        <location filename="../gui/pipeline_state.cpp" line="158"/>
         <source>clip %1 (%2)</source>
         <translation>裁剪 %1（%2）</translation>
     </message>
     <message>
-        <location filename="../gui/pipeline_state.cpp" line="129"/>
+        <location filename="../gui/pipeline_state.cpp" line="131"/>
         <source>loss shape [%1]</source>
         <translation>损失形状 [%1]</translation>
     </message>
     <message>
-        <location filename="../gui/pipeline_state.cpp" line="132"/>
+        <location filename="../gui/pipeline_state.cpp" line="134"/>
         <source>returned %1</source>
         <translation>返回了 %1</translation>
     </message>
@@ -871,238 +891,261 @@
 <context>
     <name>stepwise::gui::MainWindow</name>
     <message>
-        <location filename="../gui/main_window.cpp" line="119"/>
-        <location filename="../gui/main_window.cpp" line="124"/>
+        <location filename="../gui/main_window.cpp" line="126"/>
+        <location filename="../gui/main_window.cpp" line="131"/>
         <source>Export plot</source>
         <translation>导出图表</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="119"/>
+        <location filename="../gui/main_window.cpp" line="126"/>
         <source>PNG image (*.png)</source>
         <translation>PNG 图像 (*.png)</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="124"/>
+        <location filename="../gui/main_window.cpp" line="131"/>
         <source>PDF document (*.pdf)</source>
         <translation>PDF 文档 (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="175"/>
+        <location filename="../gui/main_window.cpp" line="189"/>
         <source>About Stepwise</source>
         <translation>关于 Stepwise</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="176"/>
+        <location filename="../gui/main_window.cpp" line="190"/>
         <source>&lt;h3&gt;Stepwise&lt;/h3&gt;&lt;p&gt;Steps a LibTorch training loop exactly the way PyTorch Lightning&apos;s automatic optimization runs it: one stage, one closure call, one batch at a time.&lt;/p&gt;</source>
         <translation>&lt;h3&gt;Stepwise&lt;/h3&gt;&lt;p&gt;完全按照 PyTorch Lightning 自动优化的方式逐步运行 LibTorch 训练循环：一次一个阶段、一次闭包调用、一个批次。&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="258"/>
+        <location filename="../gui/main_window.cpp" line="274"/>
         <source>epoch %1</source>
         <translation>第 %1 轮</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="259"/>
+        <location filename="../gui/main_window.cpp" line="275"/>
         <source>batch –</source>
         <translation>批次 –</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="259"/>
+        <location filename="../gui/main_window.cpp" line="275"/>
         <source>batch %1</source>
         <translation>批次 %1</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="260"/>
+        <location filename="../gui/main_window.cpp" line="276"/>
         <source>global_step %1</source>
         <translation>global_step %1</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="261"/>
+        <location filename="../gui/main_window.cpp" line="277"/>
         <source>optimizer steps %1</source>
         <translation>优化器步数 %1</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="266"/>
+        <location filename="../gui/main_window.cpp" line="282"/>
         <source>no session</source>
         <translation>无会话</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="269"/>
+        <location filename="../gui/main_window.cpp" line="285"/>
         <source>loading</source>
         <translation>加载中</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="272"/>
+        <location filename="../gui/main_window.cpp" line="288"/>
         <source>paused</source>
         <translation>已暂停</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="275"/>
+        <location filename="../gui/main_window.cpp" line="291"/>
         <source>running</source>
         <translation>运行中</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="278"/>
+        <location filename="../gui/main_window.cpp" line="294"/>
         <source>stepping</source>
         <translation>单步执行中</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="281"/>
+        <location filename="../gui/main_window.cpp" line="297"/>
         <source>finished</source>
         <translation>已完成</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="284"/>
+        <location filename="../gui/main_window.cpp" line="300"/>
         <source>stopped</source>
         <translation>已停止</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="287"/>
+        <location filename="../gui/main_window.cpp" line="303"/>
         <source>failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="290"/>
+        <location filename="../gui/main_window.cpp" line="306"/>
         <source>&lt;b&gt;%1&lt;/b&gt;</source>
         <translation>&lt;b&gt;%1&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="315"/>
+        <location filename="../gui/main_window.cpp" line="331"/>
         <source>compiled TorchScript module: no source to edit</source>
         <translation>已编译的 TorchScript 模块：没有可编辑的源代码</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="332"/>
+        <location filename="../gui/main_window.cpp" line="348"/>
         <source>Cannot open lesson</source>
         <translation>无法打开课程</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="354"/>
+        <location filename="../gui/main_window.cpp" line="356"/>
+        <location filename="../gui/main_window.cpp" line="403"/>
         <source>Cannot open %1</source>
         <translation>无法打开 %1</translation>
     </message>
     <message>
+        <location filename="../gui/main_window.cpp" line="357"/>
+        <source>The trace holds no events.</source>
+        <translation>该轨迹不含任何事件。</translation>
+    </message>
+    <message>
         <location filename="../gui/main_window.cpp" line="363"/>
+        <source>Trace cut short</source>
+        <translation>轨迹不完整</translation>
+    </message>
+    <message>
+        <location filename="../gui/main_window.cpp" line="364"/>
+        <source>Replaying the %1 events before the point where the trace stops:
+%2</source>
+        <translation>回放轨迹中断之前的 %1 个事件：
+%2</translation>
+    </message>
+    <message>
+        <location filename="../gui/main_window.cpp" line="412"/>
         <source>Open</source>
         <translation>打开</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="364"/>
-        <source>Stepwise files (*.json *.pt *.stepwise);;Run configs (*.json);;TorchScript modules (*.pt);;Stepwise sources (*.stepwise);;All files (*)</source>
-        <translation>Stepwise 文件 (*.json *.pt *.stepwise);;运行配置 (*.json);;TorchScript 模块 (*.pt);;Stepwise 源文件 (*.stepwise);;所有文件 (*)</translation>
+        <location filename="../gui/main_window.cpp" line="413"/>
+        <source>Stepwise files (*.json *.pt *.stepwise *.jsonl);;Run configs (*.json);;TorchScript modules (*.pt);;Stepwise sources (*.stepwise);;Recorded runs (*.jsonl);;All files (*)</source>
+        <translation>Stepwise 文件 (*.json *.pt *.stepwise *.jsonl);;运行配置 (*.json);;TorchScript 模块 (*.pt);;Stepwise 源文件 (*.stepwise);;录制的运行 (*.jsonl);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="386"/>
+        <location filename="../gui/main_window.cpp" line="435"/>
         <source>Stepwise — Lightning automatic optimization, step by step</source>
         <translation>Stepwise — 逐步查看 Lightning 自动优化</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="387"/>
+        <location filename="../gui/main_window.cpp" line="436"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="388"/>
+        <location filename="../gui/main_window.cpp" line="437"/>
         <source>&amp;Open…</source>
         <translation>打开(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="389"/>
+        <location filename="../gui/main_window.cpp" line="438"/>
         <source>&amp;Lessons</source>
         <translation>课程(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="395"/>
+        <location filename="../gui/main_window.cpp" line="444"/>
         <source>%1 — %2</source>
         <translation>%1 — %2</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="397"/>
+        <location filename="../gui/main_window.cpp" line="446"/>
         <source>Open &amp;recent</source>
         <translation>最近打开(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="398"/>
+        <location filename="../gui/main_window.cpp" line="447"/>
         <source>Export plot as &amp;PNG…</source>
         <translation>将图表导出为 &amp;PNG…</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="399"/>
+        <location filename="../gui/main_window.cpp" line="448"/>
         <source>Export plot as P&amp;DF…</source>
         <translation>将图表导出为 P&amp;DF…</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="400"/>
+        <location filename="../gui/main_window.cpp" line="449"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="401"/>
+        <location filename="../gui/main_window.cpp" line="450"/>
         <source>&amp;Run</source>
         <translation>运行(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="402"/>
+        <location filename="../gui/main_window.cpp" line="451"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="403"/>
+        <location filename="../gui/main_window.cpp" line="452"/>
         <source>Reset &amp;layout</source>
         <translation>重置布局(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="404"/>
+        <location filename="../gui/main_window.cpp" line="453"/>
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="405"/>
+        <location filename="../gui/main_window.cpp" line="454"/>
         <source>System language</source>
         <translation>系统语言</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="408"/>
+        <location filename="../gui/main_window.cpp" line="457"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="409"/>
+        <location filename="../gui/main_window.cpp" line="458"/>
         <source>&amp;About Stepwise</source>
         <translation>关于 Stepwise(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="410"/>
+        <location filename="../gui/main_window.cpp" line="459"/>
         <source>Run controls</source>
         <translation>运行控制</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="411"/>
+        <location filename="../gui/main_window.cpp" line="460"/>
+        <source>Replay timeline</source>
+        <translation>回放时间轴</translation>
+    </message>
+    <message>
+        <location filename="../gui/main_window.cpp" line="461"/>
         <source>Configuration</source>
         <translation>配置</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="412"/>
+        <location filename="../gui/main_window.cpp" line="462"/>
         <source>Source</source>
         <translation>源代码</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="413"/>
+        <location filename="../gui/main_window.cpp" line="463"/>
         <source>Loss</source>
         <translation>损失</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="414"/>
+        <location filename="../gui/main_window.cpp" line="464"/>
         <source>Warnings and log</source>
         <translation>警告与日志</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="415"/>
+        <location filename="../gui/main_window.cpp" line="465"/>
         <source>training_step output</source>
         <translation>training_step 输出</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="416"/>
+        <location filename="../gui/main_window.cpp" line="466"/>
         <source>Extras</source>
         <translation>额外输出</translation>
     </message>
@@ -1193,191 +1236,205 @@
 <context>
     <name>stepwise::gui::PipelineView</name>
     <message>
-        <location filename="../gui/pipeline_view.cpp" line="73"/>
+        <location filename="../gui/pipeline_view.cpp" line="81"/>
         <source>hook: a new batch begins</source>
         <translation>钩子：新批次开始</translation>
     </message>
     <message>
-        <location filename="../gui/pipeline_view.cpp" line="75"/>
+        <location filename="../gui/pipeline_view.cpp" line="83"/>
         <source>the optimizer calls the closure</source>
         <translation>优化器调用闭包</translation>
     </message>
     <message>
-        <location filename="../gui/pipeline_view.cpp" line="77"/>
+        <location filename="../gui/pipeline_view.cpp" line="85"/>
         <source>your training_step: forward pass and loss</source>
         <translation>你的 training_step：前向传播与损失</translation>
     </message>
     <message>
-        <location filename="../gui/pipeline_view.cpp" line="79"/>
+        <location filename="../gui/pipeline_view.cpp" line="87"/>
         <source>hook, first batch of a window only</source>
         <translation>钩子，仅在窗口的第一个批次</translation>
     </message>
     <message>
-        <location filename="../gui/pipeline_view.cpp" line="81"/>
+        <location filename="../gui/pipeline_view.cpp" line="89"/>
         <source>clear .grad — after the forward pass</source>
         <translation>清除 .grad — 在前向传播之后</translation>
     </message>
     <message>
-        <location filename="../gui/pipeline_view.cpp" line="83"/>
+        <location filename="../gui/pipeline_view.cpp" line="91"/>
         <source>hook, only when there is a loss</source>
         <translation>钩子，仅在有损失时</translation>
     </message>
     <message>
-        <location filename="../gui/pipeline_view.cpp" line="85"/>
+        <location filename="../gui/pipeline_view.cpp" line="93"/>
         <source>loss.backward(): gradients accumulate</source>
         <translation>loss.backward()：梯度累积</translation>
     </message>
     <message>
-        <location filename="../gui/pipeline_view.cpp" line="87"/>
+        <location filename="../gui/pipeline_view.cpp" line="95"/>
         <source>hook: gradients are ready</source>
         <translation>钩子：梯度已就绪</translation>
     </message>
     <message>
-        <location filename="../gui/pipeline_view.cpp" line="89"/>
+        <location filename="../gui/pipeline_view.cpp" line="97"/>
         <source>hook, after every closure evaluation</source>
         <translation>钩子，每次闭包求值之后</translation>
     </message>
     <message>
-        <location filename="../gui/pipeline_view.cpp" line="91"/>
+        <location filename="../gui/pipeline_view.cpp" line="99"/>
         <source>clip gradients (after every evaluation)</source>
         <translation>裁剪梯度（每次求值之后）</translation>
     </message>
     <message>
-        <location filename="../gui/pipeline_view.cpp" line="93"/>
+        <location filename="../gui/pipeline_view.cpp" line="101"/>
         <source>hook: outputs = {&quot;loss&quot;: loss / N}</source>
         <translation>钩子：outputs = {&quot;loss&quot;: loss / N}</translation>
     </message>
     <message>
-        <location filename="../gui/pipeline_view.cpp" line="253"/>
+        <location filename="../gui/pipeline_view.cpp" line="262"/>
         <source>parameter update</source>
         <translation>参数更新</translation>
     </message>
     <message>
-        <location filename="../gui/pipeline_view.cpp" line="263"/>
+        <location filename="../gui/pipeline_view.cpp" line="272"/>
         <source>failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../gui/pipeline_view.cpp" line="265"/>
+        <location filename="../gui/pipeline_view.cpp" line="274"/>
         <source>skipped</source>
         <translation>已跳过</translation>
     </message>
     <message>
-        <location filename="../gui/pipeline_view.cpp" line="267"/>
+        <location filename="../gui/pipeline_view.cpp" line="276"/>
         <source>torch applies the step to the parameters</source>
         <translation>torch 将更新应用到参数</translation>
     </message>
     <message>
-        <location filename="../gui/pipeline_view.cpp" line="299"/>
+        <location filename="../gui/pipeline_view.cpp" line="308"/>
         <source>held here</source>
         <translation>停在此处</translation>
     </message>
     <message>
-        <location filename="../gui/pipeline_view.cpp" line="322"/>
+        <location filename="../gui/pipeline_view.cpp" line="331"/>
         <source>Run ended (%1)</source>
         <translation>运行结束（%1）</translation>
     </message>
     <message>
-        <location filename="../gui/pipeline_view.cpp" line="323"/>
+        <location filename="../gui/pipeline_view.cpp" line="332"/>
         <source>Ready: no batch has started</source>
         <translation>就绪：尚未开始任何批次</translation>
     </message>
     <message>
-        <location filename="../gui/pipeline_view.cpp" line="325"/>
+        <location filename="../gui/pipeline_view.cpp" line="334"/>
         <source>Epoch %1 · batch %2 of %3</source>
         <translation>第 %1 轮 · 批次 %2 / %3</translation>
     </message>
     <message>
-        <location filename="../gui/pipeline_view.cpp" line="330"/>
+        <location filename="../gui/pipeline_view.cpp" line="339"/>
         <source>Epoch %1 · batch %2</source>
         <translation>第 %1 轮 · 批次 %2</translation>
     </message>
     <message>
-        <location filename="../gui/pipeline_view.cpp" line="340"/>
+        <location filename="../gui/pipeline_view.cpp" line="349"/>
         <source>batch %1 of %2, stepping</source>
         <translation>窗口内第 %1/%2 个批次，执行优化步骤</translation>
     </message>
     <message>
-        <location filename="../gui/pipeline_view.cpp" line="341"/>
+        <location filename="../gui/pipeline_view.cpp" line="350"/>
         <source>batch %1 of %2, accumulating</source>
         <translation>窗口内第 %1/%2 个批次，累积中</translation>
     </message>
     <message>
-        <location filename="../gui/pipeline_view.cpp" line="345"/>
+        <location filename="../gui/pipeline_view.cpp" line="354"/>
         <source>N = 1, every batch steps</source>
         <translation>N = 1，每个批次都执行优化步骤</translation>
     </message>
     <message>
-        <location filename="../gui/pipeline_view.cpp" line="348"/>
+        <location filename="../gui/pipeline_view.cpp" line="357"/>
         <source>closure evaluation %1 of this optimizer step</source>
         <translation>本次优化器步骤的第 %1 次闭包求值</translation>
     </message>
     <message>
-        <location filename="../gui/pipeline_view.cpp" line="349"/>
+        <location filename="../gui/pipeline_view.cpp" line="358"/>
         <source>closure call %1</source>
         <translation>第 %1 次闭包调用</translation>
     </message>
     <message>
-        <location filename="../gui/pipeline_view.cpp" line="354"/>
+        <location filename="../gui/pipeline_view.cpp" line="363"/>
         <source>global_step %1</source>
         <translation>global_step %1</translation>
     </message>
     <message>
-        <location filename="../gui/pipeline_view.cpp" line="357"/>
+        <location filename="../gui/pipeline_view.cpp" line="366"/>
         <source>run %1</source>
         <translation>运行 %1</translation>
     </message>
     <message>
-        <location filename="../gui/pipeline_view.cpp" line="419"/>
+        <location filename="../gui/pipeline_view.cpp" line="428"/>
         <source>batch %1</source>
         <translation>批次 %1</translation>
     </message>
     <message>
-        <location filename="../gui/pipeline_view.cpp" line="419"/>
+        <location filename="../gui/pipeline_view.cpp" line="428"/>
         <source>batch</source>
         <translation>批次</translation>
     </message>
     <message>
-        <location filename="../gui/pipeline_view.cpp" line="420"/>
+        <location filename="../gui/pipeline_view.cpp" line="429"/>
         <source>training_epoch_loop → automatic optimization</source>
         <translation>training_epoch_loop → 自动优化</translation>
     </message>
     <message>
-        <location filename="../gui/pipeline_view.cpp" line="458"/>
+        <location filename="../gui/pipeline_view.cpp" line="467"/>
         <source>held here: about to call the optimizer</source>
         <translation>停在此处：即将调用优化器</translation>
     </message>
     <message>
-        <location filename="../gui/pipeline_view.cpp" line="459"/>
+        <location filename="../gui/pipeline_view.cpp" line="468"/>
         <source>the optimizer is running the closure</source>
         <translation>优化器正在运行闭包</translation>
     </message>
     <message>
-        <location filename="../gui/pipeline_view.cpp" line="482"/>
+        <location filename="../gui/pipeline_view.cpp" line="491"/>
         <source>evaluation %1</source>
         <translation>第 %1 次求值</translation>
     </message>
     <message>
-        <location filename="../gui/pipeline_view.cpp" line="488"/>
+        <location filename="../gui/pipeline_view.cpp" line="497"/>
         <source>called directly by the loop (accumulating)</source>
         <translation>由循环直接调用（累积中）</translation>
     </message>
     <message>
-        <location filename="../gui/pipeline_view.cpp" line="490"/>
+        <location filename="../gui/pipeline_view.cpp" line="499"/>
         <source>not called on this batch</source>
         <translation>本批次未调用</translation>
     </message>
     <message>
-        <location filename="../gui/pipeline_view.cpp" line="108"/>
+        <location filename="../gui/pipeline_view.cpp" line="117"/>
         <source>not reached: optimizer.step raised</source>
         <translation>未执行：optimizer.step 抛出了异常</translation>
     </message>
     <message numerus="yes">
-        <location filename="../gui/pipeline_view.cpp" line="461"/>
+        <location filename="../gui/pipeline_view.cpp" line="470"/>
         <source>inside step(): %n closure evaluation(s) so far; it counts as one step</source>
         <translation>
             <numerusform>step() 内部：目前已求值闭包 %n 次；仍只算一步</numerusform>
         </translation>
+    </message>
+</context>
+<context>
+    <name>stepwise::gui::ReplayBar</name>
+    <message>
+        <location filename="../gui/replay_bar.cpp" line="30"/>
+        <location filename="../gui/replay_bar.cpp" line="70"/>
+        <source>Replay</source>
+        <translation>回放</translation>
+    </message>
+    <message>
+        <location filename="../gui/replay_bar.cpp" line="51"/>
+        <source>event %1 of %2 · epoch %3 · batch %4</source>
+        <translation>事件 %1 / %2 · 第 %3 轮 · 批次 %4</translation>
     </message>
 </context>
 <context>

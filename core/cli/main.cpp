@@ -13,7 +13,8 @@
 #include "stepwise/lessons.h"
 #include "stepwise/run_config.h"
 #include "stepwise/session.h"
-#include "stepwise/trace_writer.h"
+#include "stepwise/trace.h"
+#include "stepwise/version.h"
 
 namespace {
 
@@ -115,7 +116,7 @@ int main(int argc, char** argv) {
         trace = std::make_unique<stepwise::TraceWriter>(trace_file);
     }
 
-    std::string status = "finished";
+    stepwise::RunStatus status = stepwise::RunStatus::finished;
     bool config_failure = false;
     stepwise::SessionOptions options;
     options.buffer_events = false;
@@ -127,8 +128,9 @@ int main(int argc, char** argv) {
                 if (!quiet) std::cout << stepwise::format_batch_line(e) << '\n';
                 break;
             case stepwise::EventType::warning:
-                std::cerr << (e.source == "lightning" ? "UserWarning: " : "stepwise: note: ") << e.message
-                          << "  [epoch " << e.epoch << ", batch " << e.batch_idx << "]\n";
+                if (e.source == "lightning") std::cerr << "UserWarning: " << e.message;
+                else std::cerr << "stepwise: note: " << stepwise::format_text(e.text);
+                std::cerr << "  [epoch " << e.epoch << ", batch " << e.batch_idx << "]\n";
                 break;
             case stepwise::EventType::error:
                 config_failure = e.where == "config";
@@ -142,7 +144,7 @@ int main(int argc, char** argv) {
             case stepwise::EventType::run_end:
                 status = e.status;
                 if (!quiet)
-                    std::cout << "run " << e.status << ": global_step " << e.global_step << '\n';
+                    std::cout << "run " << stepwise::run_status_name(e.status) << ": global_step " << e.global_step << '\n';
                 break;
             default: break;
         }
@@ -156,7 +158,7 @@ int main(int argc, char** argv) {
         if (g_interrupted) session.gate().stop();
     }
     std::cout.flush();
-    if (status == "finished") return 0;
-    if (status == "stopped") return 130;
+    if (status == stepwise::RunStatus::finished) return 0;
+    if (status == stepwise::RunStatus::stopped) return 130;
     return config_failure ? 2 : 1;
 }

@@ -31,6 +31,7 @@
 #include "stepwise/batch_line.h"
 #include "stepwise/lessons.h"
 #include "stepwise/run_config.h"
+#include "stepwise/local_link.h"
 #include "stepwise/session.h"
 #include "translator.h"
 
@@ -62,7 +63,7 @@ void setCounters(benchmark::State& state, double stepsPerSecond, double baseline
 struct Measured {
     double seconds = 0.0;
     std::int64_t steps = 0;
-    std::string status;
+    RunStatus status = RunStatus::failed;
 };
 
 /// What stepwise-run does: nothing buffered, a line per batch, the owner thread waiting.
@@ -113,6 +114,7 @@ void BM_Window(benchmark::State& state) {
     static Translator translator;
     if (!g_window) {  // one window for every round, as a user keeps it open
         g_window = new MainWindow(&translator);
+        g_window->controller()->setLocalLinkFactory(&make_local_link);
         g_window->resize(1600, 1000);
         g_window->show();
     }
@@ -160,7 +162,7 @@ void BM_Window(benchmark::State& state) {
             seconds = runWindow();
             baseline = runLikeTheCli(config);
         }
-        if (baseline.status != "finished") state.SkipWithError("stepwise-run's path did not finish");
+        if (baseline.status != RunStatus::finished) state.SkipWithError("stepwise-run's path did not finish");
         state.SetIterationTime(seconds);
         setCounters(state, double(runSteps) / seconds, double(baseline.steps) / baseline.seconds,
                     double(replots) / seconds);

@@ -33,12 +33,25 @@ check(golden 0 "run finished: global_step 16" ""
       ${FIXTURES}/golden/a_sgd_plain_tensor/config.json --trace ${WORK}/a.jsonl --trace-parameters)
 file(STRINGS ${WORK}/a.jsonl trace_lines)
 list(LENGTH trace_lines n)
-if(NOT n EQUAL 194)  # run_start + 16 x (11 stages + batch_end) + run_end
-    message(SEND_ERROR "[golden] trace has ${n} lines, expected 194")
+if(NOT n EQUAL 195)  # header + run_start + 16 x (11 stage exits + batch_end) + run_end
+    message(SEND_ERROR "[golden] trace has ${n} lines, expected 195")
 endif()
-list(GET trace_lines 2 third)
-if(NOT third MATCHES "\"stage\":\"optimizer_step\"")
-    message(SEND_ERROR "[golden] third trace line is not optimizer_step: ${third}")
+list(GET trace_lines 0 header)
+if(NOT header MATCHES "^{\"type\":\"stepwise_trace\",\"schema\":2,")
+    message(SEND_ERROR "[golden] the trace does not start with its schema header: ${header}")
+endif()
+list(GET trace_lines 2 first_stage)
+if(NOT first_stage MATCHES "\"type\":\"stage_exit\",.*\"stage\":\"on_train_batch_start\"")
+    message(SEND_ERROR "[golden] the first stage record is not on_train_batch_start's exit: ${first_stage}")
+endif()
+
+# A Latin-1 source file with a syntax error, traced: a clear compile error, never an abort.
+file(WRITE ${WORK}/latin1.json "{\"model\": {\"source\": \"${FIXTURES}/bad/latin1.stepwise\"}}")
+check(latin1_source_traced 1 "" "cannot load the model: .*latin1.stepwise" ${WORK}/latin1.json --trace ${WORK}/latin1.jsonl)
+file(STRINGS ${WORK}/latin1.jsonl latin1_lines)
+list(LENGTH latin1_lines n)
+if(n LESS 3)
+    message(SEND_ERROR "[latin1_source_traced] the trace lacks the error and run_end: ${latin1_lines}")
 endif()
 
 # Lightning's messages, byte for byte, and a non-zero exit
@@ -73,7 +86,7 @@ check(data_corrupt 1 "" "cannot load the data: .*corrupt.pt: cannot read it as a
 file(WRITE ${WORK}/raises.json "{\"model\": {\"torchscript\": \"${FIXTURES}/bad/raises.pt\"}, \"data\": {\"file\": \"${FIXTURES}/bad/data3.pt\"}, \"optimizer\": {\"name\": \"sgd\", \"lr\": 0.1}}")
 check(raises 1 "epoch 0  batch   0" "boom at batch 1.*raised at training_step, epoch 0, batch 1" ${WORK}/raises.json --trace ${WORK}/raises.jsonl)
 file(READ ${WORK}/raises.jsonl raises_trace)
-if(NOT raises_trace MATCHES "\"type\":\"batch_end\"" OR NOT raises_trace MATCHES "\"type\":\"error\".*\"type\":\"run_end\",\"status\":\"failed\"")
+if(NOT raises_trace MATCHES "\"type\":\"batch_end\"" OR NOT raises_trace MATCHES "\"type\":\"error\".*\"type\":\"run_end\".*\"status\":\"failed\"")
     message(SEND_ERROR "[raises] the trace did not keep batch 0 and end with the error:\n${raises_trace}")
 endif()
 check(trace_unwritable 2 "" "cannot write the trace file" --trace /nonexistent/dir/t.jsonl)

@@ -64,7 +64,7 @@ TEST(Accumulation, T2_A5_WindowsOfThreeOverFiveBatches) {
                                         "on_train_batch_end"}));
     for (const auto& e : r.exits())
         if (e.batch_idx == 4 && e.stage == Stage::optimizer_zero_grad)
-            EXPECT_EQ(e.reason, "zero_grad skipped: batch 4 is not the first of its accumulation window "
+            EXPECT_EQ(format_text(e.text), "zero_grad skipped: batch 4 is not the first of its accumulation window "
                                 "(batch 2 of 3 in its accumulation window)");
 }
 

@@ -96,14 +96,16 @@ TEST(BadInput, NanLossIsFlaggedAndTrainingGoesOnAsInLightning) {
     const auto notes = r.warnings("stepwise");
     ASSERT_FALSE(notes.empty());
     EXPECT_EQ(notes[0].batch_idx, 1);
-    EXPECT_NE(notes[0].message.find("non-finite loss (nan)"), std::string::npos);
+    EXPECT_EQ(notes[0].text.code, TextCode::notice_non_finite_loss);
+    EXPECT_NE(format_text(notes[0].text).find("non-finite loss (nan)"), std::string::npos);
 }
 
 TEST(BadInput, AnExtraThatHoldsTheGraphIsNotedOnce) {
     const RunLog r = run(linear_source_config("    return {\"loss\": loss, \"pred\": pred}", "Dict[str, Tensor]"));
     const auto notes = r.warnings("stepwise");
     ASSERT_EQ(notes.size(), 1u);
-    EXPECT_NE(notes[0].message.find("'pred'"), std::string::npos);
+    EXPECT_EQ(notes[0].text.code, TextCode::notice_graph_in_extra);
+    EXPECT_NE(format_text(notes[0].text).find("'pred'"), std::string::npos);
     EXPECT_TRUE(r.batch_ends()[0].extras[0].second.holds_graph());
 }
 

@@ -28,7 +28,7 @@ TEST(NoneReturn, T3_NoneOnEvenBatchesWithNTwo) {
     EXPECT_EQ(r.count_ran(Stage::backward), 2);
     for (const auto& e : r.exits())
         if (e.stage == Stage::backward && e.batch_idx % 2 == 0)
-            EXPECT_EQ(e.reason, "backward skipped: training_step returned None");
+            EXPECT_EQ(format_text(e.text), "backward skipped: training_step returned None");
 }
 
 TEST(NoneReturn, Z1_NoneStillRunsTheOptimizerStepClippingHooksAndCountsGlobalStep) {

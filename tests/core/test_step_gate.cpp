@@ -115,7 +115,7 @@ TEST(StepGate, StopWhilePausedEndsTheRunAsStopped) {
     EXPECT_EQ(s.session().state(), SessionState::stopped);
     s.collect();
     EXPECT_EQ(s.events().back().type, EventType::run_end);
-    EXPECT_EQ(s.events().back().status, "stopped");
+    EXPECT_EQ(s.events().back().status, RunStatus::stopped);
 }
 
 TEST(StepGate, StopInsideLbfgsOptimizerStepUnwindsCleanly) {

@@ -27,7 +27,7 @@ struct RunLog {
     int count_ran(Stage stage) const;
     std::vector<Event> warnings(const std::string& source) const;
     const Event& run_end() const;
-    std::string status() const { return run_end().status; }
+    std::string status() const { return run_status_name(run_end().status); }
     const Event* error() const;
 };
 

@@ -14,6 +14,7 @@
 #include "pipeline_view.h"
 #include "session_controller.h"
 #include "stepwise/events.h"
+#include "stepwise/local_link.h"
 #include "stepwise/session.h"
 #include "translator.h"
 
@@ -32,6 +33,7 @@ class Driver {
   public:
     Driver() {
         window = std::make_unique<MainWindow>(&translator);
+        window->controller()->setLocalLinkFactory(&make_local_link);
         window->resize(1600, 1000);
         QObject::connect(window->controller(), &SessionController::eventsArrived, window.get(),
                          [this](const std::vector<Event>& batch) {
@@ -103,7 +105,7 @@ class Driver {
                              .arg(QString::fromLatin1(event_type_name(e.type)),
                                   QString::fromStdString(e.where),
                                   QString::fromStdString(e.message),
-                                  QString::fromStdString(e.status));
+                                  QString::fromLatin1(run_status_name(e.status)));
         return lines.join(QLatin1Char('\n'));
     }
 

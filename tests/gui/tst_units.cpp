@@ -143,10 +143,10 @@ class TestUnits : public QObject {
         Event exit = enter;
         exit.type = EventType::stage_exit;
         exit.outcome = Outcome::skipped;
-        exit.reason = "training_step returned None: no loss to backpropagate";
+        exit.text = {TextCode::skip_backward_none_returned, {}};
         state.apply(exit);
         QCOMPARE(state.stage(Stage::backward).state, StageStatus::State::skipped);
-        QVERIFY(state.stage(Stage::backward).reason.contains(QLatin1String("None")));
+        QCOMPARE(state.stage(Stage::backward).skipReason, exit.text);
     }
 };
 

@@ -10,6 +10,8 @@
 #include <utility>
 #include <vector>
 
+#include "stepwise/text.h"
+
 namespace stepwise {
 
 class Observer;
@@ -37,7 +39,7 @@ public:
         StepFn step_fn;
         ZeroGradFn zero_grad_fn;  ///< empty: no zero_grad this batch
         BackwardFn backward_fn;   ///< empty: backward is being skipped
-        std::string no_zero_grad_reason;  ///< shown when zero_grad_fn is empty
+        Text no_zero_grad_reason;  ///< shown when zero_grad_fn is empty
     };
 
     /// `observer` may be null (unit tests); then nothing is reported.
@@ -54,7 +56,7 @@ public:
     int calls() const { return calls_; }
 
 private:
-    void skip(int stage, const std::string& reason);
+    void skip(int stage, const Text& reason);
 
     Parts parts_;
     Observer* observer_;

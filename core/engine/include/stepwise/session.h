@@ -72,7 +72,10 @@ public:
 
 private:
     void run_worker();
+    /// Numbers the event, hands it to the listener, then to deliver().
     void publish(Event event);
+    /// Puts a numbered event into the buffer (coalescing as asked).
+    void deliver(Event event);
     void stage(Event event);
     /// Stages the kept newest stage events that are newer than anything staged, in order.
     void stage_newest();
@@ -105,8 +108,5 @@ bool warn_once(const std::string& message);
 /// Forget every message (Lightning's own tests call Closure.warning_cache.clear()).
 void clear();
 }  // namespace warning_cache
-
-/// Version string of Stepwise.
-const char* version();
 
 }  // namespace stepwise

@@ -78,8 +78,8 @@ std::uint64_t Observer::enter(Stage stage) {
     return instance;
 }
 
-void Observer::exit(Stage stage, std::uint64_t instance, Outcome outcome, std::string reason,
-                    std::int64_t duration_ns, StagePayload payload, const LoopPosition& at) {
+void Observer::exit(Stage stage, std::uint64_t instance, Outcome outcome, Text why,
+                    std::string message, std::int64_t duration_ns, StagePayload payload, const LoopPosition& at) {
     Event e = make(EventType::stage_exit);
     e.epoch = at.epoch;
     e.batch_idx = at.batch_idx;
@@ -89,22 +89,30 @@ void Observer::exit(Stage stage, std::uint64_t instance, Outcome outcome, std::s
     e.stage = stage;
     e.instance = instance;
     e.outcome = outcome;
-    e.reason = std::move(reason);
+    e.text = std::move(why);
+    e.message = std::move(message);
     e.duration_ns = duration_ns;
     e.payload = std::move(payload);
     emit_(std::move(e));
 }
 
-void Observer::skip(Stage stage, const std::string& reason) {
+void Observer::skip(Stage stage, const Text& reason) {
     const LoopPosition at = pos;
     const auto instance = enter(stage);
-    exit(stage, instance, Outcome::skipped, reason, 0, {}, at);
+    exit(stage, instance, Outcome::skipped, reason, {}, 0, {}, at);
 }
 
-void Observer::warning(const std::string& message, const std::string& source) {
+void Observer::warning(const std::string& message) {
     Event e = make(EventType::warning);
     e.message = message;
-    e.source = source;
+    e.source = "lightning";
+    emit_(std::move(e));
+}
+
+void Observer::notice(Text text) {
+    Event e = make(EventType::warning);
+    e.text = std::move(text);
+    e.source = "stepwise";
     emit_(std::move(e));
 }
 

@@ -9,6 +9,8 @@
 #include <utility>
 #include <vector>
 
+#include "stepwise/text.h"
+
 namespace stepwise {
 
 /// The stages of one batch, named by Lightning's hook names, in the order Lightning enters them on
@@ -35,6 +37,7 @@ std::optional<Stage> stage_from_name(const std::string& name);
 
 enum class Outcome : std::uint8_t { ran, skipped, failed };
 const char* outcome_name(Outcome outcome);
+std::optional<Outcome> outcome_from_name(const std::string& name);
 
 /// A tensor or a plain value as a person reads it: what `training_step` returned, or one extra.
 struct ValueDescription {
@@ -53,7 +56,7 @@ struct OutputDescription {
     std::string kind;  ///< "tensor", "dict", "none", or the kind of anything else
     ValueDescription value;  ///< the whole object (for a tensor return: the loss tensor)
     std::vector<std::pair<std::string, ValueDescription>> entries;  ///< dict items, in order
-    std::string classification;  ///< e.g. "loss tensor", "dict with 'loss' and 1 extra", ...
+    Text classification;  ///< how Lightning treats it (output_* codes)
 };
 
 /// Gradient norms at one point of the pipeline.
@@ -91,18 +94,25 @@ struct ParameterSnapshot {
 };
 inline constexpr std::int64_t kMaxSnapshotElements = 100000;
 
+/// How a run ended.
+enum class RunStatus : std::uint8_t { finished, stopped, failed };
+const char* run_status_name(RunStatus status);
+std::optional<RunStatus> run_status_from_name(const std::string& name);
+
 enum class EventType : std::uint8_t {
     run_start,    ///< config resolved, module and data loaded
     stage_enter,  ///< a stage is about to run (the gate may hold the loop here)
     stage_exit,   ///< a stage finished: outcome, duration, payload
     batch_end,    ///< a batch is done: what Lightning recorded for it
     warning,      ///< a Lightning warning (source "lightning") or a Stepwise notice ("stepwise")
-    error,        ///< the run failed at a stage (or while loading); the run is over
+    error,        ///< the run failed at a stage (or while loading); the run is over. Also an event
+                  ///< listener that threw (where "listener"): it is detached, the run goes on
     paused,       ///< the loop is held at the stage_enter just reported (same stage, instance, position)
     resumed,      ///< the loop goes on
     run_end,      ///< the run is over: finished, stopped or failed
 };
 const char* event_type_name(EventType type);
+std::optional<EventType> event_type_from_name(const std::string& name);
 
 /// One thing that happened. A plain value: copyable, no torch types, safe to move across threads.
 struct Event {
@@ -121,7 +131,6 @@ struct Event {
     int call = 0;                ///< closure call index within the batch (1-based), 0 outside a closure
     int depth = 0;               ///< 0 for top-level hooks, 1 inside optimizer_step
     Outcome outcome = Outcome::ran;
-    std::string reason;          ///< skipped: why, in words
     std::int64_t duration_ns = 0;
     StagePayload payload;
 
@@ -136,12 +145,16 @@ struct Event {
     int accumulate_grad_batches = 1;  ///< batch_end and run_start
     int window_position = 0;  ///< 1-based position of this batch in its accumulation window
 
-    // warning / error / run_end
-    std::string message;         ///< Lightning's text, byte for byte, where Lightning has one
+    // stage_exit / warning / error / run_end
+    /// stage_exit skipped: why; warning from "stepwise": the notice. Stepwise's own words, as a code.
+    Text text;
+    /// warning from "lightning": Lightning's text, byte for byte; error and failed stage_exit: the
+    /// exception's message (Lightning's or torch's, verbatim).
+    std::string message;
     std::string source;          ///< warning: "lightning" or "stepwise"
     std::string exception_type;  ///< error: "MisconfigurationException", "RuntimeError", ...
     std::string where;           ///< error: "config", "model", "data", or the stage name
-    std::string status;          ///< run_end: "finished", "stopped", "failed"
+    RunStatus status = RunStatus::finished;  ///< run_end
 
     // run_start / run_end
     std::string config_json;  ///< run_start: the resolved config as JSON

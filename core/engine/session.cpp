@@ -18,7 +18,6 @@
 
 namespace stepwise {
 
-const char* version() { return "0.1.0"; }
 
 const char* session_state_name(SessionState state) {
     switch (state) {
@@ -109,7 +108,32 @@ bool TrainingSession::wait_finished(std::chrono::milliseconds timeout) {
 void TrainingSession::publish(Event event) {
     event.run_id = run_id_;
     event.seq = next_seq_++;
-    if (options_.listener) options_.listener(event);
+    if (options_.listener) {
+        try {
+            options_.listener(event);
+        } catch (...) {
+            // A listener (the trace writer, the remote link) must never take the run down: it is
+            // dropped, and what went wrong goes on as an error event naming it.
+            std::string type, message;
+            describe_current_exception(type, message);
+            options_.listener = nullptr;
+            Event failure;
+            failure.type = EventType::error;
+            failure.epoch = event.epoch;
+            failure.batch_idx = event.batch_idx;
+            failure.global_step = event.global_step;
+            failure.exception_type = type;
+            failure.message = "the event listener failed and was detached; the run goes on: " + message;
+            failure.where = "listener";
+            deliver(std::move(event));
+            publish(std::move(failure));
+            return;
+        }
+    }
+    deliver(std::move(event));
+}
+
+void TrainingSession::deliver(Event event) {
     if (!options_.buffer_events) return;
     // At full speed the consumer (drawing at most once a frame) gets events in bunches, at most
     // kMaxStaging apart: one lock per bunch instead of one per event. Stepping or animating,
@@ -172,7 +196,7 @@ void TrainingSession::run_worker() {
                       [this](const Boundary&, bool held) {
                           state_ = held ? SessionState::paused : SessionState::running;
                       });
-    std::string status = "finished";
+    RunStatus status = RunStatus::finished;
     SessionState final_state = SessionState::finished;
     std::int64_t global_step = 0;
     std::shared_ptr<const ParameterSnapshot> final_params;
@@ -186,7 +210,7 @@ void TrainingSession::run_worker() {
         e.message = message;
         e.where = where;
         publish(std::move(e));
-        status = "failed";
+        status = RunStatus::failed;
         final_state = SessionState::failed;
     };
     std::string stage_where = "config";
@@ -217,7 +241,7 @@ void TrainingSession::run_worker() {
         try {
             fit.run();
         } catch (const StopRequested&) {
-            status = "stopped";
+            status = RunStatus::stopped;
             final_state = SessionState::stopped;
         } catch (const StageFailure& f) {
             report_error(f.type, f.what(), f.stage);
@@ -225,7 +249,7 @@ void TrainingSession::run_worker() {
         global_step = ctx.global_step;
         final_params = std::make_shared<const ParameterSnapshot>(snapshot(module.parameters()));
     } catch (const StopRequested&) {
-        status = "stopped";
+        status = RunStatus::stopped;
         final_state = SessionState::stopped;
     } catch (const LoadError& e) {
         report_error("LoadError", e.what(), e.where);

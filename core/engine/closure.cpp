@@ -48,7 +48,7 @@ ClosureResult ClosureResult::from_training_step_output(const c10::IValue& output
 
 Closure::Closure(Parts parts, Observer* observer) : parts_(std::move(parts)), observer_(observer) {}
 
-void Closure::skip(int stage, const std::string& reason) {
+void Closure::skip(int stage, const Text& reason) {
     if (observer_) observer_->skip(static_cast<Stage>(stage), reason);
 }
 
@@ -60,7 +60,7 @@ torch::Tensor Closure::operator()() {
     ClosureResult step_output = parts_.step_fn();
 
     if (!step_output.loss.defined() && warning_cache::warn_once(messages::kNoneReturned)) {
-        if (observer_) observer_->warning(messages::kNoneReturned, "lightning");
+        if (observer_) observer_->warning(messages::kNoneReturned);
     }
 
     if (parts_.zero_grad_fn) {
@@ -73,9 +73,9 @@ torch::Tensor Closure::operator()() {
     if (parts_.backward_fn && step_output.closure_loss.defined()) {
         parts_.backward_fn(step_output.closure_loss);
     } else {
-        const std::string why = step_output.closure_loss.defined()
-                                    ? "backward skipped: backward is being skipped for this batch"
-                                    : "backward skipped: training_step returned None";
+        const Text why{step_output.closure_loss.defined() ? TextCode::skip_backward_lightning
+                                                          : TextCode::skip_backward_none_returned,
+                       {}};
         skip(static_cast<int>(Stage::on_before_backward), why);
         skip(static_cast<int>(Stage::backward), why);
         skip(static_cast<int>(Stage::on_after_backward), why);

@@ -31,6 +31,27 @@ const char* outcome_name(Outcome outcome) {
     return "?";
 }
 
+std::optional<Outcome> outcome_from_name(const std::string& name) {
+    for (Outcome o : {Outcome::ran, Outcome::skipped, Outcome::failed})
+        if (name == outcome_name(o)) return o;
+    return std::nullopt;
+}
+
+const char* run_status_name(RunStatus status) {
+    switch (status) {
+        case RunStatus::finished: return "finished";
+        case RunStatus::stopped: return "stopped";
+        case RunStatus::failed: return "failed";
+    }
+    return "?";
+}
+
+std::optional<RunStatus> run_status_from_name(const std::string& name) {
+    for (RunStatus s : {RunStatus::finished, RunStatus::stopped, RunStatus::failed})
+        if (name == run_status_name(s)) return s;
+    return std::nullopt;
+}
+
 const char* event_type_name(EventType type) {
     switch (type) {
         case EventType::run_start: return "run_start";
@@ -44,6 +65,14 @@ const char* event_type_name(EventType type) {
         case EventType::run_end: return "run_end";
     }
     return "?";
+}
+
+std::optional<EventType> event_type_from_name(const std::string& name) {
+    for (int i = 0; i <= static_cast<int>(EventType::run_end); ++i) {
+        const auto type = static_cast<EventType>(i);
+        if (name == event_type_name(type)) return type;
+    }
+    return std::nullopt;
 }
 
 }  // namespace stepwise

@@ -36,16 +36,20 @@ public:
     template <class Body>
     void run(Stage stage, Body&& body);
 
-    /// Reports a stage that does not run this time, with the reason in words. The gate is asked
+    /// Reports a stage that does not run this time, with the reason as a code. The gate is asked
     /// too, so stepping stage by stage visits skipped stages as well.
-    void skip(Stage stage, const std::string& reason);
+    void skip(Stage stage, const Text& reason);
 
-    void warning(const std::string& message, const std::string& source);
+    /// A Lightning warning, verbatim.
+    void warning(const std::string& message);
+    /// A notice of Stepwise's own.
+    void notice(Text text);
     void emit(Event event);
 
 private:
     std::uint64_t enter(Stage stage);
-    void exit(Stage stage, std::uint64_t instance, Outcome outcome, std::string reason,
+    /// `why`: a skipped stage's reason; `message`: a failed stage's exception message.
+    void exit(Stage stage, std::uint64_t instance, Outcome outcome, Text why, std::string message,
               std::int64_t duration_ns, StagePayload payload, const LoopPosition& at);
     Event make(EventType type) const;
 
@@ -69,7 +73,8 @@ void Observer::run(Stage stage, Body&& body) {
     try {
         body(payload);
     } catch (const StopRequested&) {
-        exit(stage, instance, Outcome::skipped, "stopped by request", elapsed(), {}, at);
+        exit(stage, instance, Outcome::skipped, Text{TextCode::skip_stopped, {}}, {}, elapsed(), {},
+             at);
         throw;
     } catch (...) {
         std::string type, message, where = stage_name(stage);
@@ -80,10 +85,10 @@ void Observer::run(Stage stage, Body&& body) {
             where = inner.stage;
         } catch (...) {
         }
-        exit(stage, instance, Outcome::failed, message, elapsed(), std::move(payload), at);
+        exit(stage, instance, Outcome::failed, {}, message, elapsed(), std::move(payload), at);
         throw StageFailure(where, type, message);
     }
-    exit(stage, instance, Outcome::ran, {}, elapsed(), std::move(payload), at);
+    exit(stage, instance, Outcome::ran, {}, {}, elapsed(), std::move(payload), at);
 }
 
 }  // namespace stepwise

@@ -9,9 +9,9 @@ namespace stepwise {
 
 namespace {
 
-std::string window_text(std::int64_t batch_idx, std::int64_t n) {
-    return "batch " + std::to_string(batch_idx % n + 1) + " of " + std::to_string(n) +
-           " in its accumulation window";
+/// The 1-based position of a batch in its accumulation window.
+std::string window_position(std::int64_t batch_idx, std::int64_t n) {
+    return std::to_string(batch_idx % n + 1);
 }
 
 /// Restores observer depth on scope exit (also when a stage throws).
@@ -40,16 +40,15 @@ OutputDescription describe_output(const c10::IValue& output) {
         }
         const auto extras = d.entries.size() - (has_loss ? 1 : 0);
         if (!has_loss || loss_none)
-            d.classification = "dict without a 'loss': MisconfigurationException";
+            d.classification = {TextCode::output_dict_without_loss, {}};
         else
-            d.classification = "dict with 'loss' and " + std::to_string(extras) +
-                               (extras == 1 ? " extra" : " extras") + ": loss / N is backpropagated";
+            d.classification = {TextCode::output_dict_with_loss, {std::to_string(extras)}};
     } else if (output.isTensor()) {
-        d.classification = "loss tensor: loss / N is backpropagated";
+        d.classification = {TextCode::output_loss_tensor, {}};
     } else if (output.isNone()) {
-        d.classification = "None: backward is skipped, the optimizer step still runs";
+        d.classification = {TextCode::output_none, {}};
     } else {
-        d.classification = d.kind + ": MisconfigurationException (must be a Tensor, a dict, or None)";
+        d.classification = {TextCode::output_invalid, {d.kind}};
     }
     return d;
 }
@@ -81,18 +80,15 @@ ClosureResult AutomaticOptimization::training_step(const torch::Tensor& x, const
     // Stepwise's own notices: things Lightning lets pass silently.
     const double loss_value = result.loss.defined() && result.loss.numel() == 1 ? scalar_value(result.loss) : 0.0;
     if (!std::isfinite(loss_value)) {
-        obs.warning("training_step returned a non-finite loss (" + std::string(std::isnan(loss_value) ? "nan" : "inf") +
-                        ") at epoch " + std::to_string(obs.pos.epoch) + ", batch " + std::to_string(batch_idx) +
-                        "; Lightning does not check it and backpropagates it as is",
-                    "stepwise");
+        obs.notice({TextCode::notice_non_finite_loss,
+                    {std::isnan(loss_value) ? "nan" : "inf", std::to_string(obs.pos.epoch),
+                     std::to_string(batch_idx)}});
     }
     for (const auto& [key, v] : last_output->entries) {
         if (key != "loss" && v.holds_graph() && ctx_.graph_extras_noted.insert(key).second) {
-            obs.warning("the extra '" + key + "' returned by training_step still holds an autograd graph (" +
-                            (v.grad_fn.empty() ? std::string("requires_grad=True") : "grad_fn=" + v.grad_fn) +
-                            "); Lightning passes extras on undetached, so the graph stays alive until "
-                            "on_train_batch_end has run. Return it .detach()ed unless you need it.",
-                        "stepwise");
+            obs.notice({TextCode::notice_graph_in_extra,
+                        {key, v.grad_fn.empty() ? std::string("requires_grad=True")
+                                                : "grad_fn=" + v.grad_fn}});
         }
     }
     return result;
@@ -116,9 +112,9 @@ Closure AutomaticOptimization::make_closure(const torch::Tensor& x, const torch:
             });
         };
     } else {
-        parts.no_zero_grad_reason = "zero_grad skipped: batch " + std::to_string(batch_idx) +
-                                    " is not the first of its accumulation window (" +
-                                    window_text(batch_idx, n) + ")";
+        parts.no_zero_grad_reason = {TextCode::skip_zero_grad_not_first,
+                                     {std::to_string(batch_idx), window_position(batch_idx, n),
+                                      std::to_string(n)}};
     }
     parts.backward_fn = [this, &obs](const torch::Tensor& loss) {
         const double value = loss.numel() == 1 ? scalar_value(loss) : std::nan("");
@@ -197,13 +193,11 @@ BatchResult AutomaticOptimization::run(const torch::Tensor& x, const torch::Tens
     // accumulate unless this batch ends its window or is the epoch's last.
     const bool should_accumulate = (batch_idx + 1) % n != 0 && !is_last;
     if (should_accumulate) {
-        const std::string why = "optimizer.step skipped: accumulating, " + window_text(batch_idx, n) +
-                                "; the loop calls the closure directly";
-        obs.skip(Stage::optimizer_step, why);
+        obs.skip(Stage::optimizer_step, {TextCode::skip_step_accumulating,
+                                         {window_position(batch_idx, n), std::to_string(n)}});
         closure();
-        const std::string after = "skipped: no optimizer step on an accumulating batch";
-        obs.skip(Stage::on_before_optimizer_step, "on_before_optimizer_step " + after);
-        obs.skip(Stage::configure_gradient_clipping, "gradient clipping " + after);
+        obs.skip(Stage::on_before_optimizer_step, {TextCode::skip_before_step_accumulating, {}});
+        obs.skip(Stage::configure_gradient_clipping, {TextCode::skip_clipping_accumulating, {}});
     } else {
         out.update_norm = optimizer_step(closure);
         ++ctx_.global_step;  // counted when the optimizer_step hook returns

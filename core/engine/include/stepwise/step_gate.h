@@ -14,17 +14,10 @@
 #include <mutex>
 #include <stdexcept>
 
+#include "stepwise/commands.h"
 #include "stepwise/events.h"
 
 namespace stepwise {
-
-/// How far the loop may go before it pauses again.
-enum class StepKind : std::uint8_t {
-    stage,         ///< to the next stage boundary
-    closure_call,  ///< to the start of the next closure call (training_step) or the batch's end hook
-    batch,         ///< to the start of the next batch
-    epoch,         ///< to the start of the next epoch's first batch
-};
 
 /// Thrown out of check() on the worker thread when stop() was requested; caught by the session.
 struct StopRequested : std::runtime_error {

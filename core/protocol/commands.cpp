@@ -1,0 +1,70 @@
+#include "stepwise/commands.h"
+
+#include <array>
+#include <nlohmann/json.hpp>
+#include <stdexcept>
+
+namespace stepwise {
+
+namespace {
+constexpr std::array<const char*, 4> kStepKinds = {"stage", "closure_call", "batch", "epoch"};
+constexpr std::array<const char*, 6> kCommandTypes = {"step", "run", "pause", "stop", "set_delay", "seek"};
+
+template <class Enum, std::size_t N>
+std::optional<Enum> from_name(const std::array<const char*, N>& names, const std::string& name) {
+    for (std::size_t i = 0; i < N; ++i)
+        if (name == names[i]) return static_cast<Enum>(i);
+    return std::nullopt;
+}
+}  // namespace
+
+const char* step_kind_name(StepKind kind) { return kStepKinds.at(static_cast<std::size_t>(kind)); }
+std::optional<StepKind> step_kind_from_name(const std::string& name) {
+    return from_name<StepKind>(kStepKinds, name);
+}
+const char* command_type_name(CommandType type) { return kCommandTypes.at(static_cast<std::size_t>(type)); }
+std::optional<CommandType> command_type_from_name(const std::string& name) {
+    return from_name<CommandType>(kCommandTypes, name);
+}
+
+std::string encode_command(const Command& c) {
+    nlohmann::ordered_json j;
+    j["type"] = "command";
+    j["command"] = command_type_name(c.type);
+    if (c.type == CommandType::step) j["step"] = step_kind_name(c.step_kind);
+    if (c.type == CommandType::set_delay) j["delay_ms"] = c.delay_ms;
+    if (c.type == CommandType::seek) j["position"] = c.position;
+    return j.dump();
+}
+
+Command decode_command(const std::string& line) {
+    const auto j = nlohmann::json::parse(line, nullptr, false);
+    if (j.is_discarded() || !j.is_object()) throw std::runtime_error("a command must be a JSON object");
+    const auto type = j.find("command");
+    if (type == j.end() || !type->is_string()) throw std::runtime_error("a command needs a \"command\" name");
+    const auto t = command_type_from_name(type->get<std::string>());
+    if (!t) throw std::runtime_error("unknown command \"" + type->get<std::string>() + "\"");
+    Command c = Command::of(*t);
+    if (c.type == CommandType::step) {
+        const auto kind = j.find("step");
+        const auto k = kind != j.end() && kind->is_string() ? step_kind_from_name(kind->get<std::string>())
+                                                            : std::nullopt;
+        if (!k) throw std::runtime_error("a step command needs \"step\": stage, closure_call, batch or epoch");
+        c.step_kind = *k;
+    }
+    if (c.type == CommandType::set_delay) {
+        const auto d = j.find("delay_ms");
+        if (d == j.end() || !d->is_number_integer() || d->get<std::int64_t>() < 0 ||
+            d->get<std::int64_t>() > 60000)
+            throw std::runtime_error("set_delay needs \"delay_ms\" from 0 to 60000");
+        c.delay_ms = d->get<int>();
+    }
+    if (c.type == CommandType::seek) {
+        const auto p = j.find("position");
+        if (p == j.end() || !p->is_number_unsigned()) throw std::runtime_error("seek needs a \"position\"");
+        c.position = p->get<std::uint64_t>();
+    }
+    return c;
+}
+
+}  // namespace stepwise

@@ -1,0 +1,52 @@
+#pragma once
+// Commands from a front end to a run: what the window's controls, a remote client or a replay
+// timeline ask for. Plain values, so they travel through a SessionLink, in process or on the wire.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace stepwise {
+
+/// How far the loop may go before it pauses again.
+enum class StepKind : std::uint8_t {
+    stage,         ///< to the next stage boundary
+    closure_call,  ///< to the start of the next closure call (training_step) or the batch's end hook
+    batch,         ///< to the start of the next batch
+    epoch,         ///< to the start of the next epoch's first batch
+};
+const char* step_kind_name(StepKind kind);
+std::optional<StepKind> step_kind_from_name(const std::string& name);
+
+enum class CommandType : std::uint8_t {
+    step,       ///< `step_kind`
+    run,        ///< run on (with the animation delay)
+    pause,      ///< hold at the next stage boundary
+    stop,       ///< end the run at the next stage boundary
+    set_delay,  ///< `delay_ms` per stage while running; 0 is full speed
+    seek,       ///< replay only: show the recorded run as it was after event number `position`
+};
+const char* command_type_name(CommandType type);
+std::optional<CommandType> command_type_from_name(const std::string& name);
+
+struct Command {
+    CommandType type = CommandType::pause;
+    StepKind step_kind = StepKind::stage;
+    int delay_ms = 0;
+    std::uint64_t position = 0;
+
+    static Command step(StepKind kind) { return {CommandType::step, kind, 0, 0}; }
+    static Command of(CommandType type) { return {type, StepKind::stage, 0, 0}; }
+    static Command delay(int ms) { return {CommandType::set_delay, StepKind::stage, ms, 0}; }
+    static Command seek(std::uint64_t position) { return {CommandType::seek, StepKind::stage, 0, position}; }
+    bool operator==(const Command& o) const {
+        return type == o.type && step_kind == o.step_kind && delay_ms == o.delay_ms && position == o.position;
+    }
+};
+
+/// One command as one line of JSON (the wire format), and back; decode throws std::runtime_error
+/// naming what is wrong.
+std::string encode_command(const Command& command);
+Command decode_command(const std::string& line);
+
+}  // namespace stepwise

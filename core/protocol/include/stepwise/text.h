@@ -1,0 +1,56 @@
+#pragma once
+// What Stepwise says in its own words, as a code plus arguments. The engine never writes English:
+// it sends a Text, and each front end words it — format_text() in English for stepwise-run and the
+// trace, the window's tr() tables (keyed by the same codes) in the user's language. Lightning's and
+// torch's own messages are not Texts: they travel verbatim.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace stepwise {
+
+/// Every sentence Stepwise can say. The comment lists the arguments, in order.
+/// NOTE: the names are part of the trace schema; add codes, never rename or renumber them.
+enum class TextCode : std::uint8_t {
+    none = 0,
+    // Why a stage was skipped (stage_exit with outcome "skipped").
+    skip_zero_grad_not_first,        ///< batch_idx, position in window, accumulate_grad_batches
+    skip_step_accumulating,          ///< position in window, accumulate_grad_batches
+    skip_before_step_accumulating,   ///< -
+    skip_clipping_accumulating,      ///< -
+    skip_backward_lightning,         ///< - (Lightning's backward_fn is None for this batch)
+    skip_backward_none_returned,     ///< -
+    // Stepwise's notices (warning events with source "stepwise").
+    notice_non_finite_loss,          ///< "nan" | "inf", epoch, batch_idx
+    notice_graph_in_extra,           ///< key, grad_fn
+    // How Lightning classifies what training_step returned.
+    output_loss_tensor,              ///< -
+    output_dict_with_loss,           ///< number of extras
+    output_dict_without_loss,        ///< -
+    output_none,                     ///< -
+    output_invalid,                  ///< the kind ("str", "list", ...)
+    skip_stopped,                    ///< - (the stage was left by a stop request)
+};
+inline constexpr int kTextCodeCount = 15;
+
+/// A sentence by code, with its arguments as plain strings (numbers already formatted).
+struct Text {
+    TextCode code = TextCode::none;
+    std::vector<std::string> args;
+
+    bool empty() const { return code == TextCode::none; }
+    bool operator==(const Text& other) const { return code == other.code && args == other.args; }
+    bool operator!=(const Text& other) const { return !(*this == other); }
+};
+
+/// The code's stable name ("skip_zero_grad_not_first"), as the trace writes it.
+const char* text_code_name(TextCode code);
+std::optional<TextCode> text_code_from_name(const std::string& name);
+/// How many arguments the code takes.
+int text_code_arity(TextCode code);
+/// The English sentence; empty for TextCode::none.
+std::string format_text(const Text& text);
+
+}  // namespace stepwise

@@ -1,0 +1,7 @@
+#include "stepwise/version.h"
+
+namespace stepwise {
+
+const char* version() { return STEPWISE_VERSION; }
+
+}  // namespace stepwise

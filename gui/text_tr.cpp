@@ -1,0 +1,87 @@
+#include "text_tr.h"
+
+#include <QCoreApplication>
+
+namespace stepwise::gui {
+
+namespace {
+// The translation context of these texts (lupdate files EngineText::tr under "EngineText").
+struct EngineText {
+    Q_DECLARE_TR_FUNCTIONS(EngineText)
+};
+
+QString arg(const Text& text, int i) {
+    return i < int(text.args.size()) ? QString::fromStdString(text.args[std::size_t(i)]) : QString();
+}
+}  // namespace
+
+QString textTr(const Text& t) {
+    // No default: a new code without a sentence here is a compiler warning (-Wswitch).
+    switch (t.code) {
+        case TextCode::none:
+            return {};
+        case TextCode::skip_zero_grad_not_first:
+            return EngineText::tr(
+                       "zero_grad skipped: batch %1 is not the first of its accumulation window "
+                       "(batch %2 of %3 in its accumulation window)")
+                .arg(arg(t, 0), arg(t, 1), arg(t, 2));
+        case TextCode::skip_step_accumulating:
+            return EngineText::tr(
+                       "optimizer.step skipped: accumulating, batch %1 of %2 in its accumulation "
+                       "window; the loop calls the closure directly")
+                .arg(arg(t, 0), arg(t, 1));
+        case TextCode::skip_before_step_accumulating:
+            return EngineText::tr(
+                "on_before_optimizer_step skipped: no optimizer step on an accumulating batch");
+        case TextCode::skip_clipping_accumulating:
+            return EngineText::tr(
+                "gradient clipping skipped: no optimizer step on an accumulating batch");
+        case TextCode::skip_backward_lightning:
+            return EngineText::tr("backward skipped: backward is being skipped for this batch");
+        case TextCode::skip_backward_none_returned:
+            return EngineText::tr("backward skipped: training_step returned None");
+        case TextCode::skip_stopped:
+            return EngineText::tr("stopped by request");
+        case TextCode::notice_non_finite_loss:
+            return EngineText::tr(
+                       "training_step returned a non-finite loss (%1) at epoch %2, batch %3; "
+                       "Lightning does not check it and backpropagates it as is")
+                .arg(arg(t, 0), arg(t, 1), arg(t, 2));
+        case TextCode::notice_graph_in_extra:
+            return EngineText::tr(
+                       "the extra '%1' returned by training_step still holds an autograd graph "
+                       "(%2); Lightning passes extras on undetached, so the graph stays alive until "
+                       "on_train_batch_end has run. Return it .detach()ed unless you need it.")
+                .arg(arg(t, 0), arg(t, 1));
+        case TextCode::output_loss_tensor:
+            return EngineText::tr("loss tensor: loss / N is backpropagated");
+        case TextCode::output_dict_with_loss:
+            if (arg(t, 0) == QLatin1String("1"))
+                return EngineText::tr("dict with 'loss' and 1 extra: loss / N is backpropagated");
+            return EngineText::tr("dict with 'loss' and %1 extras: loss / N is backpropagated")
+                .arg(arg(t, 0));
+        case TextCode::output_dict_without_loss:
+            return EngineText::tr("dict without a 'loss': MisconfigurationException");
+        case TextCode::output_none:
+            return EngineText::tr("None: backward is skipped, the optimizer step still runs");
+        case TextCode::output_invalid:
+            return EngineText::tr(
+                       "%1: MisconfigurationException (must be a Tensor, a dict, or None)")
+                .arg(arg(t, 0));
+    }
+    return QString::fromStdString(format_text(t));
+}
+
+QString runStatusTr(RunStatus status) {
+    switch (status) {
+        case RunStatus::finished:
+            return EngineText::tr("finished");
+        case RunStatus::stopped:
+            return EngineText::tr("stopped");
+        case RunStatus::failed:
+            return EngineText::tr("failed");
+    }
+    return {};
+}
+
+}  // namespace stepwise::gui

@@ -1,0 +1,242 @@
+// The protocol library on its own (no torch, no Qt): texts, commands and the event codec.
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <sstream>
+
+#include "stepwise/commands.h"
+#include "stepwise/text.h"
+#include "stepwise/trace.h"
+
+namespace stepwise {
+namespace {
+
+TEST(Text, EveryCodeHasANameAnArityAndEnglishThatUsesEveryArgument) {
+    for (int i = 1; i < kTextCodeCount; ++i) {
+        const auto code = static_cast<TextCode>(i);
+        SCOPED_TRACE(text_code_name(code));
+        EXPECT_EQ(text_code_from_name(text_code_name(code)), code);
+        Text t{code, {}};
+        for (int a = 0; a < text_code_arity(code); ++a) t.args.push_back("<arg" + std::to_string(a) + ">");
+        const std::string english = format_text(t);
+        EXPECT_FALSE(english.empty());
+        for (const auto& arg : t.args) EXPECT_NE(english.find(arg), std::string::npos) << english;
+        EXPECT_EQ(english.find('%'), std::string::npos) << english;
+    }
+    EXPECT_FALSE(text_code_from_name("no_such_code"));
+}
+
+TEST(Text, TheEnglishIsTheEngineSentenceWordForWord) {
+    EXPECT_EQ(format_text({TextCode::skip_zero_grad_not_first, {"4", "2", "3"}}),
+              "zero_grad skipped: batch 4 is not the first of its accumulation window (batch 2 of 3 "
+              "in its accumulation window)");
+    EXPECT_EQ(format_text({TextCode::output_dict_with_loss, {"1"}}),
+              "dict with 'loss' and 1 extra: loss / N is backpropagated");
+    EXPECT_EQ(format_text({TextCode::output_dict_with_loss, {"2"}}),
+              "dict with 'loss' and 2 extras: loss / N is backpropagated");
+}
+
+TEST(Commands, EveryCommandRoundTripsAndBadOnesAreRefusedWithTheReason) {
+    const Command all[] = {Command::step(StepKind::stage), Command::step(StepKind::closure_call),
+                           Command::step(StepKind::batch), Command::step(StepKind::epoch),
+                           Command::of(CommandType::run),  Command::of(CommandType::pause),
+                           Command::of(CommandType::stop), Command::delay(250),
+                           Command::seek(12345)};
+    for (const Command& c : all) EXPECT_EQ(decode_command(encode_command(c)), c) << encode_command(c);
+    for (const char* bad : {"", "[]", "{\"command\":\"fly\"}", "{\"command\":\"step\"}",
+                            "{\"command\":\"set_delay\",\"delay_ms\":-1}", "{\"command\":\"seek\"}"})
+        EXPECT_THROW(decode_command(bad), std::runtime_error) << bad;
+}
+
+Event every_field_set() {
+    Event e;
+    e.type = EventType::batch_end;
+    e.run_id = 7;
+    e.seq = 99;
+    e.epoch = 2;
+    e.batch_idx = 5;
+    e.global_step = 11;
+    e.stage = Stage::backward;
+    e.instance = 42;
+    e.call = 3;
+    e.depth = 1;
+    e.outcome = Outcome::failed;
+    e.duration_ns = 1234;
+    auto out = std::make_shared<OutputDescription>();
+    out->kind = "dict";
+    out->value.kind = "dict";
+    out->value.text = "{...}";
+    ValueDescription loss{"tensor", {}, "float32", true, "MseLossBackward0", 0.25, ""};
+    out->entries = {{"loss", loss}, {"loss", {"int", {}, "", false, "", 3.0, "3"}}};
+    out->classification = {TextCode::output_dict_with_loss, {"1"}};
+    e.payload.output = out;
+    e.payload.loss_raw = 0.5;
+    e.payload.loss = -0.0;
+    e.payload.scalar_extras = {{"mae", 0.1}, {"mae", std::nan("")}};
+    e.payload.grad_norms = GradNorms{1.5, {{"w", 1.0}, {"b", std::nullopt}}};
+    e.payload.update_norm = std::numeric_limits<double>::infinity();
+    e.payload.lr = 0.1;
+    e.payload.closure_calls = 4;
+    e.payload.step_return = 0.3;
+    e.payload.zero_grad_mode = "zero_fill";
+    e.payload.clip_val = 0.5;
+    e.payload.clip_algorithm = "norm";
+    e.stepped = true;
+    e.closure_calls = 4;
+    e.output = out;
+    e.loss = 1e-300;
+    e.loss_raw = 3.0e300;
+    e.update_norm = 0.125;
+    e.extras = {{"acc", {"tensor", {2, 3}, "float64", false, "", std::nullopt, ""}}};
+    e.accumulate_grad_batches = 3;
+    e.window_position = 2;
+    e.text = {TextCode::notice_graph_in_extra, {"acc", "grad_fn=AddBackward0"}};
+    e.message = "caf\xc3\xa9";
+    e.source = "stepwise";
+    e.exception_type = "RuntimeError";
+    e.where = "backward";
+    e.status = RunStatus::stopped;
+    e.config_json = "{\"batch_size\":8,\"seed\":0}";
+    auto params = std::make_shared<ParameterSnapshot>();
+    params->has_values = true;
+    params->parameters = {{"w", {1, 2}, {0.5, -1.0}}, {"b", {1}, {0.0}}};
+    e.parameters = params;
+    e.total_batches_per_epoch = 8;
+    return e;
+}
+
+void expect_same_value(const ValueDescription& a, const ValueDescription& b) {
+    EXPECT_EQ(a.kind, b.kind);
+    EXPECT_EQ(a.shape, b.shape);
+    EXPECT_EQ(a.dtype, b.dtype);
+    EXPECT_EQ(a.requires_grad, b.requires_grad);
+    EXPECT_EQ(a.grad_fn, b.grad_fn);
+    EXPECT_EQ(a.value, b.value);
+    EXPECT_EQ(a.text, b.text);
+}
+
+void expect_same_output(const OutputDescription& a, const OutputDescription& b) {
+    EXPECT_EQ(a.kind, b.kind);
+    expect_same_value(a.value, b.value);
+    ASSERT_EQ(a.entries.size(), b.entries.size());
+    for (std::size_t i = 0; i < a.entries.size(); ++i) {
+        EXPECT_EQ(a.entries[i].first, b.entries[i].first);
+        expect_same_value(a.entries[i].second, b.entries[i].second);
+    }
+    EXPECT_EQ(a.classification, b.classification);
+}
+
+TEST(EventCodec, EveryFieldSurvivesARoundTrip) {
+    const Event e = every_field_set();
+    const std::string line = encode_event(e);
+    const Event r = decode_event(line);
+    EXPECT_EQ(encode_event(r), line);
+    EXPECT_EQ(r.type, e.type);
+    EXPECT_EQ(r.run_id, e.run_id);
+    EXPECT_EQ(r.seq, e.seq);
+    EXPECT_EQ(r.epoch, e.epoch);
+    EXPECT_EQ(r.batch_idx, e.batch_idx);
+    EXPECT_EQ(r.global_step, e.global_step);
+    EXPECT_EQ(r.stage, e.stage);
+    EXPECT_EQ(r.instance, e.instance);
+    EXPECT_EQ(r.call, e.call);
+    EXPECT_EQ(r.depth, e.depth);
+    EXPECT_EQ(r.outcome, e.outcome);
+    EXPECT_EQ(r.duration_ns, e.duration_ns);
+    ASSERT_TRUE(r.payload.output);
+    expect_same_output(*r.payload.output, *e.payload.output);
+    EXPECT_EQ(r.payload.loss_raw, e.payload.loss_raw);
+    EXPECT_TRUE(std::signbit(*r.payload.loss));
+    ASSERT_EQ(r.payload.scalar_extras.size(), 2u);
+    EXPECT_EQ(r.payload.scalar_extras[0], e.payload.scalar_extras[0]);
+    EXPECT_TRUE(std::isnan(r.payload.scalar_extras[1].second));
+    ASSERT_TRUE(r.payload.grad_norms);
+    EXPECT_EQ(r.payload.grad_norms->total, 1.5);
+    EXPECT_EQ(r.payload.grad_norms->per_parameter, e.payload.grad_norms->per_parameter);
+    EXPECT_EQ(r.payload.update_norm, e.payload.update_norm);
+    EXPECT_EQ(r.payload.lr, e.payload.lr);
+    EXPECT_EQ(r.payload.closure_calls, e.payload.closure_calls);
+    EXPECT_EQ(r.payload.step_return, e.payload.step_return);
+    EXPECT_EQ(r.payload.zero_grad_mode, e.payload.zero_grad_mode);
+    EXPECT_EQ(r.payload.clip_val, e.payload.clip_val);
+    EXPECT_EQ(r.payload.clip_algorithm, e.payload.clip_algorithm);
+    EXPECT_EQ(r.stepped, e.stepped);
+    EXPECT_EQ(r.closure_calls, e.closure_calls);
+    ASSERT_TRUE(r.output);
+    expect_same_output(*r.output, *e.output);
+    EXPECT_EQ(r.loss, e.loss);
+    EXPECT_EQ(r.loss_raw, e.loss_raw);
+    EXPECT_EQ(r.update_norm, e.update_norm);
+    ASSERT_EQ(r.extras.size(), 1u);
+    EXPECT_EQ(r.extras[0].first, "acc");
+    expect_same_value(r.extras[0].second, e.extras[0].second);
+    EXPECT_EQ(r.accumulate_grad_batches, e.accumulate_grad_batches);
+    EXPECT_EQ(r.window_position, e.window_position);
+    EXPECT_EQ(r.text, e.text);
+    EXPECT_EQ(r.message, e.message);
+    EXPECT_EQ(r.source, e.source);
+    EXPECT_EQ(r.exception_type, e.exception_type);
+    EXPECT_EQ(r.where, e.where);
+    EXPECT_EQ(r.status, e.status);
+    EXPECT_EQ(r.config_json, e.config_json);
+    ASSERT_TRUE(r.parameters);
+    EXPECT_TRUE(r.parameters->has_values);
+    ASSERT_EQ(r.parameters->parameters.size(), 2u);
+    EXPECT_EQ(r.parameters->parameters[0].values, e.parameters->parameters[0].values);
+    EXPECT_EQ(r.parameters->parameters[1].shape, e.parameters->parameters[1].shape);
+    EXPECT_EQ(r.total_batches_per_epoch, e.total_batches_per_epoch);
+}
+
+TEST(EventCodec, MalformedLinesAreRefusedWithTheCause) {
+    const std::pair<const char*, const char*> cases[] = {
+        {"garbage\x01\xff", "not valid JSON"},
+        {"[1,2]", "expected a JSON object"},
+        {"{\"type\":\"teleport\"}", "unknown event type \"teleport\""},
+        {"{\"type\":\"stage_exit\",\"stage\":\"fly\"}", "unknown stage \"fly\""},
+        {"{\"type\":\"batch_end\",\"seq\":-1}", "\"seq\": expected a non-negative integer"},
+        {"{\"type\":\"batch_end\",\"loss\":\"lots\"}", "\"loss\": expected a number"},
+        {"{\"type\":\"warning\",\"text\":{\"code\":\"x\",\"args\":[]}}", "unknown text code \"x\""},
+        {"{\"type\":\"batch_end\",\"call\":99999999999}", "\"call\": out of range"},
+        {"{\"type\":\"batch_end\",\"output\":{\"kind\":\"dict\"}}", "\"value\": expected an object"},
+    };
+    for (const auto& [line, cause] : cases) {
+        try {
+            decode_event(line);
+            ADD_FAILURE() << "accepted: " << line;
+        } catch (const TraceError& e) {
+            EXPECT_NE(std::string(e.what()).find(cause), std::string::npos) << e.what();
+        }
+    }
+}
+
+TEST(EventCodec, InvalidUtf8IsReplacedNotThrown) {
+    Event e;
+    e.type = EventType::error;
+    e.message = "bad \xe9 byte";
+    std::string line;
+    ASSERT_NO_THROW(line = encode_event(e));
+    EXPECT_EQ(decode_event(line).message, "bad \xef\xbf\xbd byte");
+}
+
+TEST(TraceHeader, OtherSchemasAndNonTracesAreRefusedWithTheReason) {
+    EXPECT_NO_THROW(check_trace_header(trace_header(), "t"));
+    const std::pair<std::string, const char*> cases[] = {
+        {"{\"type\":\"stepwise_trace\",\"schema\":3}", "it was written by a newer Stepwise"},
+        {"{\"type\":\"run_start\"}", "a trace of schema 1"},
+        {"hello", "not a Stepwise trace"},
+        {"{\"type\":\"stepwise_trace\"}", "no schema number"},
+    };
+    for (const auto& [line, cause] : cases) {
+        try {
+            check_trace_header(line, "t.jsonl");
+            ADD_FAILURE() << "accepted: " << line;
+        } catch (const TraceError& e) {
+            EXPECT_NE(std::string(e.what()).find(cause), std::string::npos) << e.what();
+            EXPECT_EQ(std::string(e.what()).rfind("t.jsonl:1: ", 0), 0u) << e.what();
+        }
+    }
+}
+
+}  // namespace
+}  // namespace stepwise
