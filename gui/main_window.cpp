@@ -269,7 +269,7 @@ void MainWindow::onEvents(const std::vector<Event>& events) {
 void MainWindow::onFrame() {
     m_plot->flush();
     m_replayBar->refresh();
-    m_replayToolbar->setVisible(m_replayBar->isVisibleTo(m_replayToolbar));
+    m_replayToolbar->setVisible(m_replayBar->replaying());
     const PipelineState& s = m_pipeline->state();
     m_statusEpoch->setText(tr("epoch %1").arg(s.epoch()));
     m_statusBatch->setText(s.batchIdx() < 0 ? tr("batch –") : tr("batch %1").arg(s.batchIdx()));

@@ -28,7 +28,6 @@ ReplayBar::ReplayBar(SessionController* controller, QWidget* parent)
     m_label->setMinimumWidth(m_label->fontMetrics().horizontalAdvance(QStringLiteral("0")) * 34);
     connect(m_slider, &QSlider::valueChanged, this, &ReplayBar::seek);
     m_title->setText(tr("Replay"));
-    setVisible(false);
 }
 
 ReplayLink* ReplayBar::replay() const {
@@ -57,7 +56,6 @@ QString ReplayBar::positionText() const {
 
 void ReplayBar::refresh() {
     const ReplayLink* link = replay();
-    setVisible(link != nullptr);
     if (!link) return;
     const QSignalBlocker block(m_slider);  // following the replay is not a seek
     m_slider->setRange(0, int(link->size()));

@@ -19,8 +19,10 @@ class ReplayBar : public QWidget {
   public:
     explicit ReplayBar(SessionController* controller, QWidget* parent = nullptr);
 
-    /// Follows the controller's link: visible and in step with it when it is a replay.
+    /// Follows the controller's link, when it is a replay.
     void refresh();
+    /// True while the controller's link is a replay (the window shows the bar then).
+    bool replaying() const { return replay() != nullptr; }
     QSlider* slider() const { return m_slider; }
     QString positionText() const;
 

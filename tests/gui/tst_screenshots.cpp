@@ -15,6 +15,12 @@
 #include "source_editor.h"
 #include "stepwise/lessons.h"
 
+#include <QTemporaryDir>
+#include <fstream>
+
+#include "stepwise/lessons.h"
+#include "stepwise/trace.h"
+
 using namespace stepwise;
 using namespace stepwise::gui;
 
@@ -41,6 +47,32 @@ class TestScreenshots : public QObject {
         d.window->openDefault();
         QVERIFY(d.waitHeld(0));
         save(d, QStringLiteral("window_ready.png"));
+    }
+
+    void replay() {
+        // A trace recorded by a headless run at full speed, replayed: the timeline under the
+        // toolbar, held inside batch 6 at backward.
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("none_batches.jsonl"));
+        {
+            std::ofstream out(path.toStdString(), std::ios::binary);
+            TraceWriter writer(out);
+            SessionOptions options;
+            options.buffer_events = false;
+            options.listener = [&](const Event& e) { writer.on_event(e); };
+            TrainingSession session(
+                parse_run_config(find_lesson("none_batches")->config_json, "", "none_batches"),
+                options);
+            session.run_blocking();
+        }
+        test::Driver d;
+        d.window->show();
+        QVERIFY(d.window->openPath(path));
+        QVERIFY(d.waitHeld(0));
+        RunActions* a = d.window->runActions();
+        for (int i = 0; i < 6; ++i) QVERIFY(d.press(a->stepBatch()));
+        for (int i = 0; i < 6 && d.current() != Stage::backward; ++i) QVERIFY(d.press(a->stepStage()));
+        save(d, QStringLiteral("window_replay.png"));
     }
 
     void stepping() {
