@@ -45,12 +45,29 @@ int main(int argc, char* argv[]) {
         QCoreApplication::translate("main",
                                     "A run config (.json), a TorchScript module (.pt) or a "
                                     "Stepwise source (.stepwise). Default: the built-in lesson."));
+    const QCommandLineOption attachOption(
+        QStringLiteral("attach"),
+        QCoreApplication::translate("main",
+                                    "Attach to a run served by stepwise-run --listen at HOST:PORT."),
+        QStringLiteral("HOST:PORT"));
+    const QCommandLineOption tokenOption(
+        QStringLiteral("token"),
+        QCoreApplication::translate("main",
+                                    "The token stepwise-run printed (default: $STEPWISE_TOKEN)."),
+        QStringLiteral("TOKEN"));
+    parser.addOption(attachOption);
+    parser.addOption(tokenOption);
     parser.process(app);
 
     stepwise::gui::MainWindow window(&translator);
     window.controller()->setLocalLinkFactory(&stepwise::make_local_link);
     window.show();
     const QStringList files = parser.positionalArguments();
+    if (parser.isSet(attachOption)) {
+        const QString token = parser.isSet(tokenOption) ? parser.value(tokenOption)
+                                                        : qEnvironmentVariable("STEPWISE_TOKEN");
+        if (window.attach(parser.value(attachOption), token)) return QApplication::exec();
+    }
     if (files.isEmpty() || !window.openPath(files.first()))
         if (!window.controller()->hasSession()) window.openDefault();
     return QApplication::exec();

@@ -11,6 +11,9 @@
 #include <QFile>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QDialogButtonBox>
+#include <QFormLayout>
+#include <QLineEdit>
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
@@ -27,12 +30,14 @@
 #include "loss_plot.h"
 #include "output_inspector.h"
 #include "pipeline_view.h"
+#include "remote_link.h"
 #include "replay_bar.h"
 #include "run_actions.h"
 #include "source_editor.h"
 #include "stepwise/lessons.h"
 #include "stepwise/replay_link.h"
 #include "stepwise/trace.h"
+#include "stepwise/wire.h"
 #include "translator.h"
 
 namespace stepwise::gui {
@@ -114,6 +119,7 @@ void MainWindow::buildMenus() {
     m_openAction = m_fileMenu->addAction(style()->standardIcon(QStyle::SP_DialogOpenButton),
                                          QString(), this, &MainWindow::chooseFileToOpen);
     m_openAction->setShortcut(QKeySequence::Open);
+    m_attachAction = m_fileMenu->addAction(QString(), this, &MainWindow::chooseRunToAttach);
     m_lessonMenu = m_fileMenu->addMenu(QString());
     for (const Lesson& lesson : lessons()) {
         const QString name = QString::fromStdString(lesson.name);
@@ -370,6 +376,45 @@ bool MainWindow::openTrace(const QString& path) {
     return true;
 }
 
+bool MainWindow::attach(const QString& address, const QString& token) {
+    HostPort at;
+    try {
+        at = parse_host_port(address.trimmed().toStdString());
+    } catch (const std::exception& error) {
+        QMessageBox::warning(this, tr("Cannot attach"), QString::fromUtf8(error.what()));
+        return false;
+    }
+    m_controller->open(
+        std::make_unique<RemoteLink>(QString::fromStdString(at.host), at.port, token.trimmed()));
+    setWindowFilePath(address);
+    return true;
+}
+
+void MainWindow::chooseRunToAttach() {
+    QDialog dialog(this);
+    dialog.setWindowTitle(tr("Attach to a running stepwise-run"));
+    auto* form = new QFormLayout(&dialog);
+    auto* address = new QLineEdit(QSettings().value(QStringLiteral("attach/address")).toString());
+    address->setPlaceholderText(QStringLiteral("127.0.0.1:7000"));
+    auto* token = new QLineEdit(qEnvironmentVariable("STEPWISE_TOKEN"));
+    token->setEchoMode(QLineEdit::Password);
+    auto* help = new QLabel(
+        tr("Start the run with <tt>stepwise-run … --listen PORT</tt>; it prints the address and "
+           "the token on its first line. For a run on another host, forward the port with "
+           "<tt>ssh -L PORT:127.0.0.1:PORT host</tt> and attach to 127.0.0.1:PORT."));
+    help->setWordWrap(true);
+    form->addRow(help);
+    form->addRow(tr("Address (host:port)"), address);
+    form->addRow(tr("Token"), token);
+    auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel);
+    form->addRow(buttons);
+    connect(buttons, &QDialogButtonBox::accepted, &dialog, &QDialog::accept);
+    connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
+    if (dialog.exec() != QDialog::Accepted) return;
+    QSettings().setValue(QStringLiteral("attach/address"), address->text());
+    attach(address->text(), token->text());
+}
+
 void MainWindow::dragEnterEvent(QDragEnterEvent* event) {
     if (event->mimeData()->hasUrls() && event->mimeData()->urls().first().isLocalFile())
         event->acceptProposedAction();
@@ -435,6 +480,7 @@ void MainWindow::retranslate() {
     setWindowTitle(tr("Stepwise — Lightning automatic optimization, step by step"));
     m_fileMenu->setTitle(tr("&File"));
     m_openAction->setText(tr("&Open…"));
+    m_attachAction->setText(tr("&Attach to a running stepwise-run…"));
     m_lessonMenu->setTitle(tr("&Lessons"));
     const QList<QAction*> lessonActions = m_lessonMenu->actions();
     for (int i = 0; i < lessonActions.size() && i < int(lessons().size()); ++i) {

@@ -35,6 +35,11 @@ class MainWindow : public QMainWindow {
     bool openPath(const QString& path);
     /// Replays a recorded run; false (with a message) if the trace cannot be read.
     bool openTrace(const QString& path);
+    /// Attaches to a `stepwise-run --listen` at `address` ("HOST:PORT") with `token`; false (with a
+    /// message) if the address is malformed. Whether the server accepts shows in the log.
+    bool attach(const QString& address, const QString& token);
+    /// File > Attach: asks for the address and the token.
+    void chooseRunToAttach();
     /// Opens a built-in lesson.
     void openLesson(const QString& name);
     /// Starts a session on `config`.
@@ -100,6 +105,7 @@ class MainWindow : public QMainWindow {
     QMenu* m_languageMenu = nullptr;
     QMenu* m_helpMenu = nullptr;
     QAction* m_openAction = nullptr;
+    QAction* m_attachAction = nullptr;
     QAction* m_exportPng = nullptr;
     QAction* m_exportPdf = nullptr;
     QAction* m_quitAction = nullptr;

@@ -388,6 +388,59 @@
     </message>
 </context>
 <context>
+    <name>RemoteText</name>
+    <message>
+        <location filename="../gui/remote_link.cpp" line="73"/>
+        <source>the server sent a message longer than 64 MiB</source>
+        <translation>服务器发送的消息超过 64 MiB</translation>
+    </message>
+    <message>
+        <location filename="../gui/remote_link.cpp" line="85"/>
+        <source>%1 is not a stepwise-run --listen server</source>
+        <translation>%1 不是 stepwise-run --listen 服务器</translation>
+    </message>
+    <message>
+        <location filename="../gui/remote_link.cpp" line="89"/>
+        <source>the server speaks schema %1, this Stepwise schema %2 (server: Stepwise %3)</source>
+        <translation>服务器使用模式 %1，本 Stepwise 使用模式 %2（服务器：Stepwise %3）</translation>
+    </message>
+    <message>
+        <location filename="../gui/remote_link.cpp" line="105"/>
+        <source>the server&apos;s answer is not valid: %1</source>
+        <translation>服务器的回应无效：%1</translation>
+    </message>
+    <message>
+        <location filename="../gui/remote_link.cpp" line="109"/>
+        <source>the server refused to attach: %1</source>
+        <translation>服务器拒绝连接：%1</translation>
+    </message>
+    <message>
+        <location filename="../gui/remote_link.cpp" line="113"/>
+        <source>unexpected answer from the server: %1</source>
+        <translation>服务器的回应出乎意料：%1</translation>
+    </message>
+    <message>
+        <location filename="../gui/remote_link.cpp" line="129"/>
+        <source>the server sent an event this Stepwise cannot read: %1</source>
+        <translation>服务器发送了本 Stepwise 无法读取的事件：%1</translation>
+    </message>
+    <message>
+        <location filename="../gui/remote_link.cpp" line="148"/>
+        <source>%1: %2. The events received so far are kept.</source>
+        <translation>%1：%2。已收到的事件均已保留。</translation>
+    </message>
+    <message>
+        <location filename="../gui/remote_link.cpp" line="163"/>
+        <source>the connection was lost</source>
+        <translation>连接已断开</translation>
+    </message>
+    <message>
+        <location filename="../gui/remote_link.cpp" line="164"/>
+        <source>the server closed the connection</source>
+        <translation>服务器关闭了连接</translation>
+    </message>
+</context>
+<context>
     <name>main</name>
     <message>
         <source>Steps a training loop the way PyTorch Lightning&apos;s automatic optimization runs it.</source>
@@ -891,261 +944,291 @@
 <context>
     <name>stepwise::gui::MainWindow</name>
     <message>
-        <location filename="../gui/main_window.cpp" line="126"/>
-        <location filename="../gui/main_window.cpp" line="131"/>
+        <location filename="../gui/main_window.cpp" line="132"/>
+        <location filename="../gui/main_window.cpp" line="137"/>
         <source>Export plot</source>
         <translation>导出图表</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="126"/>
+        <location filename="../gui/main_window.cpp" line="132"/>
         <source>PNG image (*.png)</source>
         <translation>PNG 图像 (*.png)</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="131"/>
+        <location filename="../gui/main_window.cpp" line="137"/>
         <source>PDF document (*.pdf)</source>
         <translation>PDF 文档 (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="189"/>
+        <location filename="../gui/main_window.cpp" line="195"/>
         <source>About Stepwise</source>
         <translation>关于 Stepwise</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="190"/>
+        <location filename="../gui/main_window.cpp" line="196"/>
         <source>&lt;h3&gt;Stepwise&lt;/h3&gt;&lt;p&gt;Steps a LibTorch training loop exactly the way PyTorch Lightning&apos;s automatic optimization runs it: one stage, one closure call, one batch at a time.&lt;/p&gt;</source>
         <translation>&lt;h3&gt;Stepwise&lt;/h3&gt;&lt;p&gt;完全按照 PyTorch Lightning 自动优化的方式逐步运行 LibTorch 训练循环：一次一个阶段、一次闭包调用、一个批次。&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="274"/>
+        <location filename="../gui/main_window.cpp" line="280"/>
         <source>epoch %1</source>
         <translation>第 %1 轮</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="275"/>
+        <location filename="../gui/main_window.cpp" line="281"/>
         <source>batch –</source>
         <translation>批次 –</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="275"/>
+        <location filename="../gui/main_window.cpp" line="281"/>
         <source>batch %1</source>
         <translation>批次 %1</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="276"/>
+        <location filename="../gui/main_window.cpp" line="282"/>
         <source>global_step %1</source>
         <translation>global_step %1</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="277"/>
+        <location filename="../gui/main_window.cpp" line="283"/>
         <source>optimizer steps %1</source>
         <translation>优化器步数 %1</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="282"/>
+        <location filename="../gui/main_window.cpp" line="288"/>
         <source>no session</source>
         <translation>无会话</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="285"/>
+        <location filename="../gui/main_window.cpp" line="291"/>
         <source>loading</source>
         <translation>加载中</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="288"/>
+        <location filename="../gui/main_window.cpp" line="294"/>
         <source>paused</source>
         <translation>已暂停</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="291"/>
+        <location filename="../gui/main_window.cpp" line="297"/>
         <source>running</source>
         <translation>运行中</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="294"/>
+        <location filename="../gui/main_window.cpp" line="300"/>
         <source>stepping</source>
         <translation>单步执行中</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="297"/>
+        <location filename="../gui/main_window.cpp" line="303"/>
         <source>finished</source>
         <translation>已完成</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="300"/>
+        <location filename="../gui/main_window.cpp" line="306"/>
         <source>stopped</source>
         <translation>已停止</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="303"/>
+        <location filename="../gui/main_window.cpp" line="309"/>
         <source>failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="306"/>
+        <location filename="../gui/main_window.cpp" line="312"/>
         <source>&lt;b&gt;%1&lt;/b&gt;</source>
         <translation>&lt;b&gt;%1&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="331"/>
+        <location filename="../gui/main_window.cpp" line="337"/>
         <source>compiled TorchScript module: no source to edit</source>
         <translation>已编译的 TorchScript 模块：没有可编辑的源代码</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="348"/>
+        <location filename="../gui/main_window.cpp" line="354"/>
         <source>Cannot open lesson</source>
         <translation>无法打开课程</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="356"/>
-        <location filename="../gui/main_window.cpp" line="403"/>
+        <location filename="../gui/main_window.cpp" line="362"/>
+        <location filename="../gui/main_window.cpp" line="448"/>
         <source>Cannot open %1</source>
         <translation>无法打开 %1</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="357"/>
+        <location filename="../gui/main_window.cpp" line="363"/>
         <source>The trace holds no events.</source>
         <translation>该轨迹不含任何事件。</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="363"/>
+        <location filename="../gui/main_window.cpp" line="369"/>
         <source>Trace cut short</source>
         <translation>轨迹不完整</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="364"/>
+        <location filename="../gui/main_window.cpp" line="370"/>
         <source>Replaying the %1 events before the point where the trace stops:
 %2</source>
         <translation>回放轨迹中断之前的 %1 个事件：
 %2</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="412"/>
+        <location filename="../gui/main_window.cpp" line="384"/>
+        <source>Cannot attach</source>
+        <translation>无法连接</translation>
+    </message>
+    <message>
+        <location filename="../gui/main_window.cpp" line="395"/>
+        <source>Attach to a running stepwise-run</source>
+        <translation>连接到正在运行的 stepwise-run</translation>
+    </message>
+    <message>
+        <location filename="../gui/main_window.cpp" line="402"/>
+        <source>Start the run with &lt;tt&gt;stepwise-run … --listen PORT&lt;/tt&gt;; it prints the address and the token on its first line. For a run on another host, forward the port with &lt;tt&gt;ssh -L PORT:127.0.0.1:PORT host&lt;/tt&gt; and attach to 127.0.0.1:PORT.</source>
+        <translation>用 &lt;tt&gt;stepwise-run … --listen PORT&lt;/tt&gt; 启动运行；它在第一行输出地址和令牌。若运行在另一台主机上，请用 &lt;tt&gt;ssh -L PORT:127.0.0.1:PORT host&lt;/tt&gt; 转发端口，然后连接到 127.0.0.1:PORT。</translation>
+    </message>
+    <message>
+        <location filename="../gui/main_window.cpp" line="407"/>
+        <source>Address (host:port)</source>
+        <translation>地址（主机:端口）</translation>
+    </message>
+    <message>
+        <location filename="../gui/main_window.cpp" line="408"/>
+        <source>Token</source>
+        <translation>令牌</translation>
+    </message>
+    <message>
+        <location filename="../gui/main_window.cpp" line="457"/>
         <source>Open</source>
         <translation>打开</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="413"/>
+        <location filename="../gui/main_window.cpp" line="458"/>
         <source>Stepwise files (*.json *.pt *.stepwise *.jsonl);;Run configs (*.json);;TorchScript modules (*.pt);;Stepwise sources (*.stepwise);;Recorded runs (*.jsonl);;All files (*)</source>
         <translation>Stepwise 文件 (*.json *.pt *.stepwise *.jsonl);;运行配置 (*.json);;TorchScript 模块 (*.pt);;Stepwise 源文件 (*.stepwise);;录制的运行 (*.jsonl);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="435"/>
+        <location filename="../gui/main_window.cpp" line="480"/>
         <source>Stepwise — Lightning automatic optimization, step by step</source>
         <translation>Stepwise — 逐步查看 Lightning 自动优化</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="436"/>
+        <location filename="../gui/main_window.cpp" line="481"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="437"/>
+        <location filename="../gui/main_window.cpp" line="482"/>
         <source>&amp;Open…</source>
         <translation>打开(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="438"/>
+        <location filename="../gui/main_window.cpp" line="483"/>
+        <source>&amp;Attach to a running stepwise-run…</source>
+        <translation>连接到正在运行的 stepwise-run(&amp;A)…</translation>
+    </message>
+    <message>
+        <location filename="../gui/main_window.cpp" line="484"/>
         <source>&amp;Lessons</source>
         <translation>课程(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="444"/>
+        <location filename="../gui/main_window.cpp" line="490"/>
         <source>%1 — %2</source>
         <translation>%1 — %2</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="446"/>
+        <location filename="../gui/main_window.cpp" line="492"/>
         <source>Open &amp;recent</source>
         <translation>最近打开(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="447"/>
+        <location filename="../gui/main_window.cpp" line="493"/>
         <source>Export plot as &amp;PNG…</source>
         <translation>将图表导出为 &amp;PNG…</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="448"/>
+        <location filename="../gui/main_window.cpp" line="494"/>
         <source>Export plot as P&amp;DF…</source>
         <translation>将图表导出为 P&amp;DF…</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="449"/>
+        <location filename="../gui/main_window.cpp" line="495"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="450"/>
+        <location filename="../gui/main_window.cpp" line="496"/>
         <source>&amp;Run</source>
         <translation>运行(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="451"/>
+        <location filename="../gui/main_window.cpp" line="497"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="452"/>
+        <location filename="../gui/main_window.cpp" line="498"/>
         <source>Reset &amp;layout</source>
         <translation>重置布局(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="453"/>
+        <location filename="../gui/main_window.cpp" line="499"/>
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="454"/>
+        <location filename="../gui/main_window.cpp" line="500"/>
         <source>System language</source>
         <translation>系统语言</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="457"/>
+        <location filename="../gui/main_window.cpp" line="503"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="458"/>
+        <location filename="../gui/main_window.cpp" line="504"/>
         <source>&amp;About Stepwise</source>
         <translation>关于 Stepwise(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="459"/>
+        <location filename="../gui/main_window.cpp" line="505"/>
         <source>Run controls</source>
         <translation>运行控制</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="460"/>
+        <location filename="../gui/main_window.cpp" line="506"/>
         <source>Replay timeline</source>
         <translation>回放时间轴</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="461"/>
+        <location filename="../gui/main_window.cpp" line="507"/>
         <source>Configuration</source>
         <translation>配置</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="462"/>
+        <location filename="../gui/main_window.cpp" line="508"/>
         <source>Source</source>
         <translation>源代码</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="463"/>
+        <location filename="../gui/main_window.cpp" line="509"/>
         <source>Loss</source>
         <translation>损失</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="464"/>
+        <location filename="../gui/main_window.cpp" line="510"/>
         <source>Warnings and log</source>
         <translation>警告与日志</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="465"/>
+        <location filename="../gui/main_window.cpp" line="511"/>
         <source>training_step output</source>
         <translation>training_step 输出</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="466"/>
+        <location filename="../gui/main_window.cpp" line="512"/>
         <source>Extras</source>
         <translation>额外输出</translation>
     </message>
@@ -1427,12 +1510,12 @@
     <name>stepwise::gui::ReplayBar</name>
     <message>
         <location filename="../gui/replay_bar.cpp" line="30"/>
-        <location filename="../gui/replay_bar.cpp" line="70"/>
+        <location filename="../gui/replay_bar.cpp" line="68"/>
         <source>Replay</source>
         <translation>回放</translation>
     </message>
     <message>
-        <location filename="../gui/replay_bar.cpp" line="51"/>
+        <location filename="../gui/replay_bar.cpp" line="50"/>
         <source>event %1 of %2 · epoch %3 · batch %4</source>
         <translation>事件 %1 / %2 · 第 %3 轮 · 批次 %4</translation>
     </message>

@@ -6,7 +6,10 @@
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+#include <cstdlib>
 #include <memory>
+#include <mutex>
+#include <optional>
 #include <string>
 
 #include "stepwise/batch_line.h"
@@ -15,14 +18,18 @@
 #include "stepwise/session.h"
 #include "stepwise/trace.h"
 #include "stepwise/version.h"
+#include "stepwise/wire.h"
+#include "remote_server.h"
 
 namespace {
 
 std::atomic<bool> g_interrupted{false};
+std::mutex g_stderr;  ///< the training thread and the socket thread both write to stderr
 void on_signal(int) { g_interrupted = true; }
 
 const char* const kUsage =
     "Usage: stepwise-run [CONFIG.json | --lesson NAME] [--trace OUT.jsonl] [--quiet]\n"
+    "                    [--listen [HOST:]PORT [--token TOKEN]]\n"
     "       stepwise-run --list-lessons | --help | --version\n"
     "\n"
     "Runs a training loop exactly as PyTorch Lightning's automatic optimization does and prints\n"
@@ -34,6 +41,11 @@ const char* const kUsage =
     "  --trace-parameters also write every parameter value at each batch end into the trace\n"
     "  --quiet            no per-batch lines (warnings and errors still go to stderr)\n"
     "  --list-lessons     list the built-in lessons\n"
+    "  --listen [HOST:]PORT  serve the run to `stepwise --attach` (HOST defaults to 127.0.0.1;\n"
+    "                     port 0 picks a free one). The run starts held until a client lets it go\n"
+    "                     on. One line on stderr gives the address and the token:\n"
+    "                       stepwise-run: listening on HOST:PORT token TOKEN\n"
+    "  --token TOKEN      the token clients must give (default: $STEPWISE_TOKEN, else random)\n"
     "\n"
     "Exit status: 0 finished, 1 the run failed (the error is on stderr), 2 bad usage or config,\n"
     "130 interrupted.\n";
@@ -41,7 +53,8 @@ const char* const kUsage =
 }  // namespace
 
 int main(int argc, char** argv) {
-    std::string config_path, lesson_name, trace_path;
+    std::string config_path, lesson_name, trace_path, listen, token;
+    if (const char* env = std::getenv("STEPWISE_TOKEN")) token = env;
     bool quiet = false;
     bool trace_parameters = false;
     for (int i = 1; i < argc; ++i) {
@@ -68,6 +81,10 @@ int main(int argc, char** argv) {
             lesson_name = value("--lesson");
         } else if (arg == "--trace-parameters") {
             trace_parameters = true;
+        } else if (arg == "--listen") {
+            listen = value("--listen");
+        } else if (arg == "--token") {
+            token = value("--token");
         } else if (arg == "--quiet") {
             quiet = true;
         } else if (!arg.empty() && arg[0] == '-') {
@@ -79,6 +96,16 @@ int main(int argc, char** argv) {
             std::cerr << "stepwise-run: only one config file, got " << config_path << " and " << arg << "\n";
             return 2;
         }
+    }
+    std::optional<stepwise::HostPort> listen_at;
+    if (!listen.empty()) {
+        try {
+            listen_at = stepwise::parse_host_port(listen);
+        } catch (const std::exception& e) {
+            std::cerr << "stepwise-run: --listen " << e.what() << '\n';
+            return 2;
+        }
+        if (token.empty()) token = stepwise::random_token();
     }
     if (!config_path.empty() && !lesson_name.empty()) {
         std::cerr << "stepwise-run: give a config file or --lesson, not both\n";
@@ -127,12 +154,15 @@ int main(int argc, char** argv) {
             case stepwise::EventType::batch_end:
                 if (!quiet) std::cout << stepwise::format_batch_line(e) << '\n';
                 break;
-            case stepwise::EventType::warning:
+            case stepwise::EventType::warning: {
+                const std::lock_guard<std::mutex> lock(g_stderr);
                 if (e.source == "lightning") std::cerr << "UserWarning: " << e.message;
                 else std::cerr << "stepwise: note: " << stepwise::format_text(e.text);
                 std::cerr << "  [epoch " << e.epoch << ", batch " << e.batch_idx << "]\n";
                 break;
-            case stepwise::EventType::error:
+            }
+            case stepwise::EventType::error: {
+                const std::lock_guard<std::mutex> lock(g_stderr);
                 config_failure = e.where == "config";
                 if (e.where == "model" || e.where == "data" || e.exception_type == "ConfigError" ||
                     e.exception_type == "LoadError")
@@ -141,6 +171,7 @@ int main(int argc, char** argv) {
                     std::cerr << e.exception_type << ": " << e.message << "\n  (raised at " << e.where
                               << ", epoch " << e.epoch << ", batch " << e.batch_idx << ")\n";
                 break;
+            }
             case stepwise::EventType::run_end:
                 status = e.status;
                 if (!quiet)
@@ -152,11 +183,55 @@ int main(int argc, char** argv) {
 
     std::signal(SIGINT, on_signal);
     std::signal(SIGTERM, on_signal);
+    std::signal(SIGPIPE, SIG_IGN);  // a client that vanishes is the socket's error, not a signal
+    if (listen_at) {
+        // The window's way: held at the first stage until a client lets it go on; events go
+        // through the buffer, stage events coalesced at full speed, drained on the socket thread.
+        options.buffer_events = true;
+        options.coalesce_stages = true;
+        options.start_paused = true;
+    }
     stepwise::TrainingSession session(config, options);
+    std::unique_ptr<stepwise::RemoteServer> server;
+    if (listen_at) {
+        auto log = [](const std::string& line) {
+            const std::lock_guard<std::mutex> lock(g_stderr);
+            std::cerr << ("stepwise-run: remote: " + line + "\n") << std::flush;
+        };
+        auto on_command = [&session](const stepwise::Command& c) {
+            stepwise::StepGate& gate = session.gate();
+            switch (c.type) {
+                case stepwise::CommandType::step: gate.step(c.step_kind); break;
+                case stepwise::CommandType::run: gate.resume(); break;
+                case stepwise::CommandType::pause: gate.pause(); break;
+                case stepwise::CommandType::stop: gate.stop(); break;
+                case stepwise::CommandType::set_delay:
+                    gate.set_delay(std::chrono::milliseconds(c.delay_ms));
+                    break;
+                case stepwise::CommandType::seek: break;  // a live run cannot seek
+            }
+        };
+        try {
+            server = std::make_unique<stepwise::RemoteServer>(
+                stepwise::RemoteServer::Options{listen_at->host, listen_at->port, token},
+                session.events(), on_command, log);
+        } catch (const std::exception& e) {
+            std::cerr << "stepwise-run: " << e.what() << '\n';
+            return 2;
+        }
+        server->start();
+        {
+            const std::lock_guard<std::mutex> lock(g_stderr);
+            // One write, so that a script reading stderr never sees half of it.
+            std::cerr << ("stepwise-run: listening on " + server->address() + " token " + token + "\n")
+                      << std::flush;
+        }
+    }
     session.start();
     while (!session.wait_finished(std::chrono::milliseconds(100))) {
         if (g_interrupted) session.gate().stop();
     }
+    if (server) server->finish(std::chrono::seconds(5));
     std::cout.flush();
     if (status == stepwise::RunStatus::finished) return 0;
     if (status == stepwise::RunStatus::stopped) return 130;

@@ -89,4 +89,6 @@ file(READ ${WORK}/raises.jsonl raises_trace)
 if(NOT raises_trace MATCHES "\"type\":\"batch_end\"" OR NOT raises_trace MATCHES "\"type\":\"error\".*\"type\":\"run_end\".*\"status\":\"failed\"")
     message(SEND_ERROR "[raises] the trace did not keep batch 0 and end with the error:\n${raises_trace}")
 endif()
+check(listen_bad_port 2 "" "--listen \"abc\": the port must be a number from 0 to 65535" --listen abc)
+check(listen_unbindable 2 "" "cannot listen on 192.0.2.1:7000: " --listen 192.0.2.1:7000)  # not this machine's address
 check(trace_unwritable 2 "" "cannot write the trace file" --trace /nonexistent/dir/t.jsonl)

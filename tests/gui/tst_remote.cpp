@@ -1,0 +1,288 @@
+// Remote attach, end to end: a real `stepwise-run --listen 127.0.0.1:0` process and headless
+// clients (the window's RemoteLink, raw sockets), then the real window attached to it.
+
+#include <QProcess>
+#include <QRegularExpression>
+#include <QSignalSpy>
+#include <QTcpSocket>
+#include <QTemporaryDir>
+#include <QTest>
+#include <map>
+
+#include "gui_test_utils.h"
+#include "loss_plot.h"
+#include "remote_link.h"
+#include "run_actions.h"
+#include "stepwise/trace.h"
+#include "stepwise/wire.h"
+
+using namespace stepwise;
+using namespace stepwise::gui;
+
+namespace {
+
+/// A stepwise-run --listen process and what it printed at start.
+struct Server {
+    QProcess process;
+    QString host;
+    quint16 port = 0;
+    QString token;
+    QByteArray err;  ///< everything it wrote to stderr so far
+
+    bool start(const QStringList& args) {
+        process.setProgram(QStringLiteral(STEPWISE_RUN));
+        process.setArguments(QStringList{QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"),
+                                         QStringLiteral("--quiet")} +
+                             args);
+        process.start();
+        if (!process.waitForStarted(10000)) return false;
+        static const QRegularExpression line(
+            QStringLiteral("stepwise-run: listening on (\\S+):(\\d+) token (\\S+)\\n"));
+        QElapsedTimer timer;
+        timer.start();
+        while (timer.elapsed() < 20000) {
+            process.waitForReadyRead(100);
+            err += process.readAllStandardError();
+            const auto m = line.match(QString::fromUtf8(err));
+            if (m.hasMatch()) {
+                host = m.captured(1);
+                port = quint16(m.captured(2).toUInt());
+                token = m.captured(3);
+                return true;
+            }
+        }
+        return false;
+    }
+    /// Reads stderr until it contains `text` (or the time is up).
+    bool saw(const QString& text, int ms = 10000) {
+        QElapsedTimer timer;
+        timer.start();
+        while (!QString::fromUtf8(err).contains(text) && timer.elapsed() < ms) {
+            QTest::qWait(20);
+            err += process.readAllStandardError();
+        }
+        return QString::fromUtf8(err).contains(text);
+    }
+    int finish(int ms = 30000) {
+        process.waitForFinished(ms);
+        err += process.readAllStandardError();
+        return process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
+    }
+    ~Server() {
+        if (process.state() != QProcess::NotRunning) {
+            process.kill();
+            process.waitForFinished(5000);
+        }
+    }
+};
+
+/// A controller on a RemoteLink, with every event it delivered.
+struct Client {
+    SessionController controller;
+    RemoteLink* link = nullptr;
+    std::vector<Event> events;
+    int paused = 0;
+    bool ended = false;
+
+    void attach(const Server& s, const QString& token) {
+        auto owned = std::make_unique<RemoteLink>(s.host, s.port, token);
+        link = owned.get();
+        QObject::connect(&controller, &SessionController::eventsArrived, &controller,
+                         [this](const std::vector<Event>& batch) {
+                             for (const Event& e : batch) {
+                                 events.push_back(e);
+                                 paused += e.type == EventType::paused;
+                                 ended = ended || e.type == EventType::run_end;
+                             }
+                         });
+        controller.open(std::move(owned));
+    }
+    bool waitPaused(int previous, int ms = 15000) {
+        QElapsedTimer timer;
+        timer.start();
+        while (paused <= previous && !ended && timer.elapsed() < ms) QTest::qWait(5);
+        return paused > previous;
+    }
+    bool waitEnded(int ms = 30000) {
+        QElapsedTimer timer;
+        timer.start();
+        while (!ended && timer.elapsed() < ms) QTest::qWait(10);
+        return ended;
+    }
+    int count(EventType type) const {
+        int n = 0;
+        for (const Event& e : events) n += e.type == type;
+        return n;
+    }
+};
+
+}  // namespace
+
+class TestRemote : public QObject {
+    Q_OBJECT
+  private Q_SLOTS:
+    void initTestCase() { test::isolateSettings(); }
+
+    void attachStepThreeStagesRunToTheEndAndGetWhatTheTraceHolds() {
+        QTemporaryDir dir;
+        const QString trace = dir.filePath(QStringLiteral("run.jsonl"));
+        Server server;
+        QVERIFY(server.start({QStringLiteral("--lesson"), QStringLiteral("none_batches"),
+                              QStringLiteral("--trace"), trace}));
+        QCOMPARE(server.token.size(), 32);  // random, 128 bits
+        Client client;
+        client.attach(server, server.token);
+        QVERIFY2(client.waitPaused(0), server.err.constData());  // held until a client lets it go
+        for (int i = 0; i < 3; ++i) {
+            const int before = client.paused;
+            client.controller.stepStage();
+            QVERIFY(client.waitPaused(before));
+        }
+        const std::uint64_t steppedUpTo = client.events.back().seq;
+        client.controller.run();
+        QVERIFY(client.waitEnded());
+        QCOMPARE(server.finish(), 0);  // the server exits when the run ends, as without --listen
+        QCOMPARE(client.controller.runState(), SessionController::RunState::finished);
+
+        const TraceContents recorded = read_trace_file(trace.toStdString());
+        QVERIFY2(recorded.error.empty(), recorded.error.c_str());
+        std::map<std::uint64_t, std::string> bySeq;
+        for (const Event& e : recorded.events) bySeq[e.seq] = encode_event(e);
+        // Every event received is the trace's event with that seq, byte for byte...
+        std::map<std::uint64_t, bool> received;
+        for (const Event& e : client.events) {
+            QVERIFY(bySeq.count(e.seq));
+            QCOMPARE(encode_event(e), bySeq[e.seq]);
+            received[e.seq] = true;
+        }
+        // ...every event while stepping arrived, and every batch record, warning and the end.
+        for (const Event& e : recorded.events) {
+            const bool needed = e.seq <= steppedUpTo || e.type == EventType::batch_end ||
+                                e.type == EventType::warning || e.type == EventType::run_end ||
+                                e.type == EventType::run_start;
+            if (needed) QVERIFY2(received.count(e.seq), event_type_name(e.type));
+        }
+        int recordedBatches = 0;
+        for (const Event& e : recorded.events) recordedBatches += e.type == EventType::batch_end;
+        QCOMPARE(client.count(EventType::batch_end), recordedBatches);
+        QCOMPARE(recordedBatches, 16);  // none_batches: 2 epochs of 8
+    }
+
+    void badClientsGetAClearMessageAndTheRunGoesOn() {
+        Server server;
+        QVERIFY(server.start({QStringLiteral("--lesson"), QStringLiteral("tensor_return")}));
+        auto raw = [&](const QByteArray& bytes) {
+            QTcpSocket socket;
+            socket.connectToHost(server.host, server.port);
+            QVERIFY(socket.waitForConnected(5000));
+            socket.write(bytes);
+            socket.waitForBytesWritten(5000);
+            socket.waitForDisconnected(5000);
+        };
+        raw(QByteArray("\x00\xff\xfe garbage\n", 13));
+        QVERIFY(server.saw(QStringLiteral("sent a malformed message (not a JSON object); disconnected")));
+        raw(QByteArray(70000, 'x'));
+        QVERIFY(server.saw(QStringLiteral("sent a message longer than 65536 bytes; disconnected")));
+        raw(QByteArray("{\"type\":\"command\",\"command\":\"run\"}\n"));
+        QVERIFY(server.saw(QStringLiteral("sent \"command\" before attaching; disconnected")));
+
+        {  // the wrong token: refused, and the client says so
+            Client wrong;
+            wrong.attach(server, QStringLiteral("not-the-token"));
+            QVERIFY(wrong.waitEnded());
+            QVERIFY2(wrong.link->failure().contains(QLatin1String("wrong token")),
+                     qPrintable(wrong.link->failure()));
+            QCOMPARE(wrong.count(EventType::error), 1);
+            QCOMPARE(wrong.controller.runState(), SessionController::RunState::failed);
+            QVERIFY(server.saw(QStringLiteral("refused: wrong token")));
+        }
+        {  // a client that attaches, lets the run go on slowly, and vanishes
+            Client vanishing;
+            vanishing.attach(server, server.token);
+            QVERIFY(vanishing.waitPaused(0));
+            vanishing.controller.setDelay(5);
+            vanishing.controller.stepBatch();
+            QVERIFY(vanishing.waitPaused(1));
+        }
+        QVERIFY(server.saw(QStringLiteral("disconnected")));
+        QCOMPARE(server.process.state(), QProcess::Running);
+
+        Client good;  // the run went on unharmed: a good client still drives it to the end
+        good.attach(server, server.token);
+        QVERIFY(good.waitPaused(0));
+        good.controller.setDelay(0);
+        good.controller.run();
+        QVERIFY(good.waitEnded());
+        QCOMPARE(good.controller.runState(), SessionController::RunState::finished);
+        QCOMPARE(server.finish(), 0);
+    }
+
+    void aLateClientFirstGetsTheHistory() {
+        Server server;
+        QVERIFY(server.start({QStringLiteral("--lesson"), QStringLiteral("accumulate_3")}));
+        Client first;
+        first.attach(server, server.token);
+        QVERIFY(first.waitPaused(0));
+        for (int i = 0; i < 2; ++i) {
+            const int before = first.paused;
+            first.controller.stepBatch();
+            QVERIFY(first.waitPaused(before));
+        }
+        Client late;
+        late.attach(server, server.token);
+        QElapsedTimer timer;
+        timer.start();
+        while (late.count(EventType::batch_end) < 2 && timer.elapsed() < 10000) QTest::qWait(10);
+        QCOMPARE(late.events.front().type, EventType::run_start);
+        QCOMPARE(late.count(EventType::batch_end), 2);
+        late.controller.run();  // either client drives the run
+        QVERIFY(late.waitEnded());
+        QVERIFY(first.waitEnded());
+        QCOMPARE(first.count(EventType::batch_end), late.count(EventType::batch_end));
+        QCOMPARE(server.finish(), 0);
+    }
+
+    void killingTheServerMidRunIsReportedAndTheEventsAreKept() {
+        Server server;
+        QVERIFY(server.start({QStringLiteral("--lesson"), QStringLiteral("mlp_spiral")}));
+        Client client;
+        client.attach(server, server.token);
+        QVERIFY(client.waitPaused(0));
+        client.controller.setDelay(2);
+        client.controller.run();
+        QElapsedTimer timer;
+        timer.start();
+        while (client.count(EventType::batch_end) < 3 && timer.elapsed() < 20000) QTest::qWait(10);
+        QVERIFY(client.count(EventType::batch_end) >= 3);
+        server.process.kill();
+        QVERIFY(client.waitEnded());
+        QVERIFY(client.count(EventType::batch_end) >= 3);  // kept
+        const Event& error = client.events[client.events.size() - 2];
+        QCOMPARE(error.type, EventType::error);
+        QCOMPARE(error.where, std::string("connection"));
+        QVERIFY2(QString::fromStdString(error.message).contains(QLatin1String("kept")),
+                 error.message.c_str());
+        QCOMPARE(client.controller.runState(), SessionController::RunState::failed);
+    }
+
+    void theWindowAttachesAndDrivesARemoteRun() {
+        Server server;
+        QVERIFY(server.start({QStringLiteral("--lesson"), QStringLiteral("none_batches")}));
+        test::Driver d;
+        QVERIFY(d.window->attach(QStringLiteral("%1:%2").arg(server.host).arg(server.port),
+                                 server.token));
+        QVERIFY(d.waitHeld(0));
+        QCOMPARE(d.current(), std::optional<Stage>(Stage::on_train_batch_start));
+        QVERIFY(d.press(d.window->runActions()->stepBatch()));
+        QCOMPARE(d.window->lossPlot()->pointCount(), 1);
+        d.window->runActions()->run()->trigger();
+        QVERIFY(d.waitEnded());
+        QCOMPARE(d.batchEnds, 16);
+        QCOMPARE(d.window->lossPlot()->pointCount(), 16);
+        QCOMPARE(d.foreignEvents, 0);
+        QCOMPARE(server.finish(), 0);
+    }
+};
+
+QTEST_MAIN(TestRemote)
+#include "tst_remote.moc"
