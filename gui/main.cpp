@@ -2,6 +2,7 @@
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QScreen>
 
 #include "main_window.h"
 #include "stepwise/local_link.h"
@@ -61,7 +62,15 @@ int main(int argc, char* argv[]) {
 
     stepwise::gui::MainWindow window(&translator);
     window.controller()->setLocalLinkFactory(&stepwise::make_local_link);
-    window.show();
+    if (window.restoredLayout()) {
+        window.show();
+    } else if (const QScreen* screen = QGuiApplication::primaryScreen()) {
+        // First start: the whole free screen, with a layout that suits its size.
+        window.fitToScreen(screen->availableGeometry());
+        window.showMaximized();
+    } else {
+        window.show();
+    }
     const QStringList files = parser.positionalArguments();
     if (parser.isSet(attachOption)) {
         const QString token = parser.isSet(tokenOption) ? parser.value(tokenOption)

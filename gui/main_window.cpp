@@ -21,6 +21,7 @@
 #include <QSettings>
 #include <QStatusBar>
 #include <QStyle>
+#include <QTimer>
 #include <QToolBar>
 
 #include "config_panel.h"
@@ -66,6 +67,12 @@ MainWindow::MainWindow(Translator* translator, QWidget* parent)
     scroll->setWidgetResizable(true);
     scroll->setFrameShape(QFrame::NoFrame);
     setCentralWidget(scroll);
+    // The stage being stepped is always in view (queued: the scroll follows the paint).
+    connect(m_pipeline, &PipelineView::currentRowMoved, scroll,
+            [scroll](const QRect& row) {
+                scroll->ensureVisible(row.center().x(), row.center().y(), 0, row.height() / 2 + 24);
+            },
+            Qt::QueuedConnection);
 
     m_plot = new LossPlot;
     m_extras = new ExtrasView;
@@ -376,6 +383,43 @@ bool MainWindow::openTrace(const QString& path) {
     return true;
 }
 
+void MainWindow::fitToScreen(const QRect& available) {
+    setGeometry(available);
+    // Dock sizes take only once the window is laid out: the layout follows the first show.
+    m_laptopLayoutPending = available.height() < 900;
+    if (isVisible()) showEvent(nullptr);
+}
+
+void MainWindow::showEvent(QShowEvent* event) {
+    if (event) QMainWindow::showEvent(event);
+    if (!m_laptopLayoutPending) return;
+    m_laptopLayoutPending = false;
+    QTimer::singleShot(0, this, [this] {
+        applyLaptopLayout();
+        m_defaultState = saveState();  // View > Reset layout comes back to this one
+    });
+}
+
+void MainWindow::applyLaptopLayout() {
+    // The pipeline gets the window's whole height and most of its width: every dock moves to
+    // one column on the right, the plot and the output above, the log and the configuration
+    // below, each a tab.
+    const QList<QDockWidget*> docks = {m_plotDock,  m_outputDock, m_extrasDock,
+                                       m_logDock,   m_configDock, m_sourceDock};
+    for (QDockWidget* dock : docks) removeDockWidget(dock);
+    addDockWidget(Qt::RightDockWidgetArea, m_plotDock);
+    splitDockWidget(m_plotDock, m_logDock, Qt::Vertical);
+    tabifyDockWidget(m_plotDock, m_outputDock);
+    tabifyDockWidget(m_outputDock, m_extrasDock);
+    tabifyDockWidget(m_logDock, m_configDock);
+    tabifyDockWidget(m_configDock, m_sourceDock);
+    for (QDockWidget* dock : docks) dock->show();
+    m_plotDock->raise();
+    m_logDock->raise();
+    resizeDocks({m_plotDock}, {std::max(480, width() * 42 / 100)}, Qt::Horizontal);
+    resizeDocks({m_plotDock, m_logDock}, {height() / 2, height() / 2}, Qt::Vertical);
+}
+
 bool MainWindow::attach(const QString& address, const QString& token) {
     HostPort at;
     try {
@@ -521,7 +565,8 @@ void MainWindow::changeEvent(QEvent* event) {
 
 void MainWindow::restoreSettings() {
     QSettings settings;
-    restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
+    m_restoredLayout =
+        restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
     restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
     m_recent = settings.value(QStringLiteral("recentFiles")).toStringList();
     rebuildRecentMenu();

@@ -40,6 +40,11 @@ class MainWindow : public QMainWindow {
     bool attach(const QString& address, const QString& token);
     /// File > Attach: asks for the address and the token.
     void chooseRunToAttach();
+    /// First start: fill `available` (the screen's free area); below 900 pixels of height, the
+    /// laptop layout (docks on the sides, the pipeline the whole height) becomes the default.
+    void fitToScreen(const QRect& available);
+    /// True when the window's geometry and layout came from the settings of an earlier start.
+    bool restoredLayout() const { return m_restoredLayout; }
     /// Opens a built-in lesson.
     void openLesson(const QString& name);
     /// Starts a session on `config`.
@@ -60,6 +65,7 @@ class MainWindow : public QMainWindow {
 
   protected:
     void closeEvent(QCloseEvent* event) override;
+    void showEvent(QShowEvent* event) override;
     void dragEnterEvent(QDragEnterEvent* event) override;
     void dropEvent(QDropEvent* event) override;
     void changeEvent(QEvent* event) override;
@@ -119,6 +125,9 @@ class MainWindow : public QMainWindow {
     QLabel* m_statusOptSteps = nullptr;
     QLabel* m_statusState = nullptr;
     QByteArray m_defaultState;
+    bool m_restoredLayout = false;
+    bool m_laptopLayoutPending = false;
+    void applyLaptopLayout();
     QStringList m_recent;
 };
 

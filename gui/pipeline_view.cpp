@@ -22,8 +22,9 @@ namespace {
 
 constexpr int kMargin = 14;
 constexpr int kHeaderHeight = 60;
-constexpr int kRowHeight = 35;
-constexpr int kTitleHeight = 27;
+constexpr int kFullRowHeight = 35;   ///< name and description on two lines
+constexpr int kMinRowHeight = 20;    ///< compact: one line (laptop screens)
+constexpr int kFullTitleHeight = 27;
 constexpr int kPad = 6;
 constexpr int kIndent = 16;
 
@@ -56,7 +57,24 @@ QSize PipelineView::sizeHint() const {
     return {620, 640};
 }
 QSize PipelineView::minimumSizeHint() const {
-    return {460, 622};
+    return {460, layoutHeight(kMinRowHeight, kMinRowHeight)};
+}
+
+int PipelineView::layoutHeight(int rowHeight, int titleHeight) {
+    // A batch is the same height stepping or accumulating: 11 rows (2 hooks, 6 closure stages,
+    // 3 after them) and 3 frame titles (batch, optimizer.step or its skipped frame, closure).
+    return 2 * kMargin + kHeaderHeight + 3 * titleHeight + 11 * rowHeight + 6 * kPad;
+}
+
+void PipelineView::resizeEvent(QResizeEvent* event) {
+    // Rows shrink (down to one line each) rather than scroll, so a whole batch stays in view.
+    m_rowHeight = kFullRowHeight;
+    m_titleHeight = kFullTitleHeight;
+    while (m_rowHeight > kMinRowHeight && layoutHeight(m_rowHeight, m_titleHeight) > height()) {
+        --m_rowHeight;
+        m_titleHeight = std::min(kFullTitleHeight, m_rowHeight);
+    }
+    QWidget::resizeEvent(event);
 }
 
 void PipelineView::clear() {
@@ -180,7 +198,7 @@ void PipelineView::paintFrame(QPainter& p, const QRect& r, const QString& title,
                               const QString& note, const QColor& color, bool dashed) const {
     if (!note.isEmpty())
         m_tips.emplace_back(
-            QRect(r.left(), r.top(), r.width(), kTitleHeight),
+            QRect(r.left(), r.top(), r.width(), m_titleHeight),
             QStringLiteral("<b>%1</b><br>%2").arg(title.toHtmlEscaped(), note.toHtmlEscaped()));
     p.save();
     p.setRenderHint(QPainter::Antialiasing);
@@ -196,7 +214,7 @@ void PipelineView::paintFrame(QPainter& p, const QRect& r, const QString& title,
     f.setBold(true);
     p.setFont(f);
     p.setPen(dashed ? kColors.muted : color.darker(120));
-    const QRect titleRect(r.left() + 12, r.top(), r.width() - 24, kTitleHeight);
+    const QRect titleRect(r.left() + 12, r.top(), r.width() - 24, m_titleHeight);
     p.drawText(titleRect, Qt::AlignLeft | Qt::AlignVCenter, title);
     if (!note.isEmpty()) {
         const int titleWidth = QFontMetrics(f).horizontalAdvance(title) + 14;
@@ -216,6 +234,7 @@ void PipelineView::paintRow(QPainter& p, const QRect& r, const Row& row) const {
     const bool isUpdate = row.kind == Row::Kind::update;
     const StageStatus status = isUpdate ? updateStatus() : m_state.stage(row.stage);
     const bool current = !isUpdate && m_state.current() == row.stage && !m_state.ended();
+    if (current) m_paintedCurrent = r;
     const bool failed = status.state == StageStatus::State::failed;
     const bool skipped = status.state == StageStatus::State::skipped;
 
@@ -241,7 +260,7 @@ void PipelineView::paintRow(QPainter& p, const QRect& r, const Row& row) const {
 
     const int iconSize = 16;
     paintStatusIcon(p,
-                    QRect(r.left() + 10, r.top() + (kRowHeight - iconSize) / 2, iconSize, iconSize),
+                    QRect(r.left() + 10, r.top() + (m_rowHeight - iconSize) / 2, iconSize, iconSize),
                     current && status.state == StageStatus::State::idle ? StageStatus::State::active
                                                                         : status.state,
                     status.stale);
@@ -260,7 +279,11 @@ void PipelineView::paintRow(QPainter& p, const QRect& r, const Row& row) const {
     p.setPen(failed ? kColors.failed : skipped ? kColors.skipped : kColors.text);
     const QString name =
         isUpdate ? tr("parameter update") : QString::fromLatin1(stage_name(row.stage));
-    p.drawText(left.adjusted(0, 0, 0, -left.height() / 2), Qt::AlignLeft | Qt::AlignVCenter, name);
+    // Compact rows (a small screen): the name and, after it, the description on one line.
+    const bool compact = m_rowHeight < 30;
+    p.drawText(compact ? left : left.adjusted(0, 0, 0, -left.height() / 2),
+               Qt::AlignLeft | Qt::AlignVCenter, name);
+    const int nameWidth = QFontMetrics(nameFont).horizontalAdvance(name);
     nameFont.setStrikeOut(false);
 
     QFont small = font();
@@ -280,9 +303,13 @@ void PipelineView::paintRow(QPainter& p, const QRect& r, const Row& row) const {
     m_tips.emplace_back(
         r, QStringLiteral("<b>%1</b><br>%2").arg(name.toHtmlEscaped(), sub.toHtmlEscaped()));
     p.setPen(failed ? kColors.failed : kColors.muted);
-    const QRect subRect = left.adjusted(0, left.height() / 2, 0, 0);
-    p.drawText(subRect, Qt::AlignLeft | Qt::AlignVCenter,
-               QFontMetrics(small).elidedText(sub, Qt::ElideRight, subRect.width()));
+    const QRect subRect = compact ? left.adjusted(nameWidth + 12, 0, 0, 0)
+                                  : left.adjusted(0, left.height() / 2, 0, 0);
+    // On a compact row the pill of the held stage takes the description's place (its tooltip
+    // keeps it).
+    if (!(compact && current && m_state.held()))
+        p.drawText(subRect, Qt::AlignLeft | Qt::AlignVCenter,
+                   QFontMetrics(small).elidedText(sub, Qt::ElideRight, subRect.width()));
 
     // Right column: value on top, duration below.
     QFont valueFont = font();
@@ -293,11 +320,12 @@ void PipelineView::paintRow(QPainter& p, const QRect& r, const Row& row) const {
     const bool showNumbers = !skipped && !(isUpdate && status.stale);
     p.setPen(status.stale ? kColors.faint : kColors.text);
     if (showNumbers)
-        p.drawText(right.adjusted(0, 2, 0, -r.height() / 2), Qt::AlignRight | Qt::AlignVCenter,
+        p.drawText(compact ? right : right.adjusted(0, 2, 0, -r.height() / 2),
+                   Qt::AlignRight | Qt::AlignVCenter,
                    QFontMetrics(valueFont).elidedText(status.value, Qt::ElideLeft, right.width()));
     p.setFont(small);
     p.setPen(status.stale ? kColors.faint : kColors.muted);
-    if (showNumbers && !isUpdate && status.durationNs >= 0)
+    if (showNumbers && !isUpdate && status.durationNs >= 0 && !compact)
         p.drawText(right.adjusted(0, r.height() / 2, 0, -2), Qt::AlignRight | Qt::AlignVCenter,
                    formatDuration(status.durationNs));
     if (current && m_state.held()) {
@@ -306,9 +334,9 @@ void PipelineView::paintRow(QPainter& p, const QRect& r, const Row& row) const {
         pillFont.setItalic(false);
         pillFont.setBold(true);
         const QString text = tr("held here");
-        const int nameWidth = QFontMetrics(nameFont).horizontalAdvance(name);
         const int w = QFontMetrics(pillFont).horizontalAdvance(text) + 14;
-        const QRectF pill(left.left() + nameWidth + 10, r.top() + 5, w, 16);
+        const QRectF pill(left.left() + nameWidth + 10,
+                          compact ? r.top() + (r.height() - 16) / 2.0 : r.top() + 5.0, w, 16);
         p.setFont(pillFont);
         p.setPen(Qt::NoPen);
         p.setBrush(kColors.accent);
@@ -407,6 +435,7 @@ bool PipelineView::event(QEvent* event) {
 
 void PipelineView::paintEvent(QPaintEvent*) {
     m_tips.clear();
+    m_paintedCurrent = QRect();
     QPainter p(this);
     p.fillRect(rect(), kColors.background);
     const int width = this->width() - 2 * kMargin;
@@ -415,13 +444,13 @@ void PipelineView::paintEvent(QPaintEvent*) {
     const bool stepping = m_state.stepping().value_or(true);
     const int closureRows = 6;
     const int wrapperRows = 3;  // on_before_optimizer_step, clipping, parameter update
-    const int closureHeight = kTitleHeight + closureRows * kRowHeight + kPad;
-    const int wrapperHeight = kTitleHeight + wrapperRows * kRowHeight + kPad;
+    const int closureHeight = m_titleHeight + closureRows * m_rowHeight + kPad;
+    const int wrapperHeight = m_titleHeight + wrapperRows * m_rowHeight + kPad;
     const int stepHeight =
-        stepping ? kTitleHeight + closureHeight + kPad + wrapperRows * kRowHeight + kPad
+        stepping ? m_titleHeight + closureHeight + kPad + wrapperRows * m_rowHeight + kPad
                  : wrapperHeight;
     int y = kMargin + kHeaderHeight;
-    const int batchHeight = kTitleHeight + 2 * kRowHeight + closureHeight * (stepping ? 0 : 1) +
+    const int batchHeight = m_titleHeight + 2 * m_rowHeight + closureHeight * (stepping ? 0 : 1) +
                             (stepping ? 0 : kPad) + stepHeight + 3 * kPad;
     const QRect batchRect(kMargin, y, width, batchHeight);
     paintFrame(p, batchRect,
@@ -430,10 +459,10 @@ void PipelineView::paintEvent(QPaintEvent*) {
 
     int x = kMargin + kIndent - 8;
     int w = width - 2 * (kIndent - 8);
-    y += kTitleHeight;
+    y += m_titleHeight;
     auto row = [&](Row::Kind kind, Stage stage, int left, int rowWidth) {
-        paintRow(p, QRect(left, y, rowWidth, kRowHeight), Row{kind, stage, 0});
-        y += kRowHeight;
+        paintRow(p, QRect(left, y, rowWidth, m_rowHeight), Row{kind, stage, 0});
+        y += m_rowHeight;
     };
     row(Row::Kind::stage, Stage::on_train_batch_start, x, w);
     y += kPad;
@@ -442,7 +471,7 @@ void PipelineView::paintEvent(QPaintEvent*) {
     auto closureFrame = [&](int left, int frameWidth, const QString& title, const QString& note) {
         paintFrame(p, QRect(left, y, frameWidth, closureHeight), title, note, kColors.closure,
                    false);
-        y += kTitleHeight;
+        y += m_titleHeight;
         const int cx = left + kIndent - 8;
         const int cw = frameWidth - 2 * (kIndent - 8);
         for (Stage s :
@@ -477,6 +506,7 @@ void PipelineView::paintEvent(QPaintEvent*) {
         paintFrame(p, stepRect, QStringLiteral("optimizer.step(closure)"), stepNote, stepColor,
                    false);
         if (stepCurrent) {
+            m_paintedCurrent = QRect(stepRect.left(), stepRect.top(), stepRect.width(), m_titleHeight);
             p.save();
             p.setRenderHint(QPainter::Antialiasing);
             p.setPen(QPen(kColors.accent, 2.2));
@@ -484,7 +514,7 @@ void PipelineView::paintEvent(QPaintEvent*) {
             p.drawRoundedRect(QRectF(stepRect).adjusted(1, 1, -1, -1), 7, 7);
             p.restore();
         }
-        y += kTitleHeight;
+        y += m_titleHeight;
         const int ix = x + kIndent - 8;
         const int iw = w - 2 * (kIndent - 8);
         closureFrame(ix, iw, QStringLiteral("closure()"),
@@ -500,12 +530,16 @@ void PipelineView::paintEvent(QPaintEvent*) {
                                                                 : reasonText(stepStatus);
         paintFrame(p, QRect(x, y, w, wrapperHeight), QStringLiteral("optimizer.step(closure)"),
                    reason, kColors.skipped, true);
-        y += kTitleHeight;
+        y += m_titleHeight;
         wrapperRowsAt(x + kIndent - 8, w - 2 * (kIndent - 8));
         y += kPad;
     }
     y += kPad;
     row(Row::Kind::stage, Stage::on_train_batch_end, x, w);
+    if (m_paintedCurrent != m_currentRect) {
+        m_currentRect = m_paintedCurrent;
+        if (!m_currentRect.isEmpty()) Q_EMIT currentRowMoved(m_currentRect);
+    }
 }
 
 }  // namespace stepwise::gui

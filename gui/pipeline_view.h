@@ -22,13 +22,28 @@ class PipelineView : public QWidget {
 
     QSize sizeHint() const override;
     QSize minimumSizeHint() const override;
+    /// The height a whole batch needs with these row and frame-title heights.
+    static int layoutHeight(int rowHeight, int titleHeight);
+    /// The row height in use: 35 with two lines per row, less (one line) when the view is short.
+    int rowHeight() const { return m_rowHeight; }
+    /// Where the current stage's row was last painted (empty before).
+    QRect currentRowRect() const { return m_currentRect; }
+
+  Q_SIGNALS:
+    /// The current stage's row moved (a new stage, or a new layout): scroll it into view.
+    void currentRowMoved(const QRect& rect);
 
   protected:
     void paintEvent(QPaintEvent* event) override;
+    void resizeEvent(QResizeEvent* event) override;
     bool event(QEvent* event) override;
     void changeEvent(QEvent* event) override;
 
   private:
+    int m_rowHeight = 35;
+    int m_titleHeight = 27;
+    mutable QRect m_paintedCurrent;  ///< set while painting
+    QRect m_currentRect;
     struct Row {
         enum class Kind { stage, update } kind = Kind::stage;
         Stage stage = Stage::on_train_batch_start;

@@ -944,291 +944,291 @@
 <context>
     <name>stepwise::gui::MainWindow</name>
     <message>
-        <location filename="../gui/main_window.cpp" line="132"/>
-        <location filename="../gui/main_window.cpp" line="137"/>
+        <location filename="../gui/main_window.cpp" line="139"/>
+        <location filename="../gui/main_window.cpp" line="144"/>
         <source>Export plot</source>
         <translation>导出图表</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="132"/>
+        <location filename="../gui/main_window.cpp" line="139"/>
         <source>PNG image (*.png)</source>
         <translation>PNG 图像 (*.png)</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="137"/>
+        <location filename="../gui/main_window.cpp" line="144"/>
         <source>PDF document (*.pdf)</source>
         <translation>PDF 文档 (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="195"/>
+        <location filename="../gui/main_window.cpp" line="202"/>
         <source>About Stepwise</source>
         <translation>关于 Stepwise</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="196"/>
+        <location filename="../gui/main_window.cpp" line="203"/>
         <source>&lt;h3&gt;Stepwise&lt;/h3&gt;&lt;p&gt;Steps a LibTorch training loop exactly the way PyTorch Lightning&apos;s automatic optimization runs it: one stage, one closure call, one batch at a time.&lt;/p&gt;</source>
         <translation>&lt;h3&gt;Stepwise&lt;/h3&gt;&lt;p&gt;完全按照 PyTorch Lightning 自动优化的方式逐步运行 LibTorch 训练循环：一次一个阶段、一次闭包调用、一个批次。&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="280"/>
+        <location filename="../gui/main_window.cpp" line="287"/>
         <source>epoch %1</source>
         <translation>第 %1 轮</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="281"/>
+        <location filename="../gui/main_window.cpp" line="288"/>
         <source>batch –</source>
         <translation>批次 –</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="281"/>
+        <location filename="../gui/main_window.cpp" line="288"/>
         <source>batch %1</source>
         <translation>批次 %1</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="282"/>
+        <location filename="../gui/main_window.cpp" line="289"/>
         <source>global_step %1</source>
         <translation>global_step %1</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="283"/>
+        <location filename="../gui/main_window.cpp" line="290"/>
         <source>optimizer steps %1</source>
         <translation>优化器步数 %1</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="288"/>
+        <location filename="../gui/main_window.cpp" line="295"/>
         <source>no session</source>
         <translation>无会话</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="291"/>
+        <location filename="../gui/main_window.cpp" line="298"/>
         <source>loading</source>
         <translation>加载中</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="294"/>
+        <location filename="../gui/main_window.cpp" line="301"/>
         <source>paused</source>
         <translation>已暂停</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="297"/>
+        <location filename="../gui/main_window.cpp" line="304"/>
         <source>running</source>
         <translation>运行中</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="300"/>
+        <location filename="../gui/main_window.cpp" line="307"/>
         <source>stepping</source>
         <translation>单步执行中</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="303"/>
+        <location filename="../gui/main_window.cpp" line="310"/>
         <source>finished</source>
         <translation>已完成</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="306"/>
+        <location filename="../gui/main_window.cpp" line="313"/>
         <source>stopped</source>
         <translation>已停止</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="309"/>
+        <location filename="../gui/main_window.cpp" line="316"/>
         <source>failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="312"/>
+        <location filename="../gui/main_window.cpp" line="319"/>
         <source>&lt;b&gt;%1&lt;/b&gt;</source>
         <translation>&lt;b&gt;%1&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="337"/>
+        <location filename="../gui/main_window.cpp" line="344"/>
         <source>compiled TorchScript module: no source to edit</source>
         <translation>已编译的 TorchScript 模块：没有可编辑的源代码</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="354"/>
+        <location filename="../gui/main_window.cpp" line="361"/>
         <source>Cannot open lesson</source>
         <translation>无法打开课程</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="362"/>
-        <location filename="../gui/main_window.cpp" line="448"/>
+        <location filename="../gui/main_window.cpp" line="369"/>
+        <location filename="../gui/main_window.cpp" line="492"/>
         <source>Cannot open %1</source>
         <translation>无法打开 %1</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="363"/>
+        <location filename="../gui/main_window.cpp" line="370"/>
         <source>The trace holds no events.</source>
         <translation>该轨迹不含任何事件。</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="369"/>
+        <location filename="../gui/main_window.cpp" line="376"/>
         <source>Trace cut short</source>
         <translation>轨迹不完整</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="370"/>
+        <location filename="../gui/main_window.cpp" line="377"/>
         <source>Replaying the %1 events before the point where the trace stops:
 %2</source>
         <translation>回放轨迹中断之前的 %1 个事件：
 %2</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="384"/>
+        <location filename="../gui/main_window.cpp" line="428"/>
         <source>Cannot attach</source>
         <translation>无法连接</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="395"/>
+        <location filename="../gui/main_window.cpp" line="439"/>
         <source>Attach to a running stepwise-run</source>
         <translation>连接到正在运行的 stepwise-run</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="402"/>
+        <location filename="../gui/main_window.cpp" line="446"/>
         <source>Start the run with &lt;tt&gt;stepwise-run … --listen PORT&lt;/tt&gt;; it prints the address and the token on its first line. For a run on another host, forward the port with &lt;tt&gt;ssh -L PORT:127.0.0.1:PORT host&lt;/tt&gt; and attach to 127.0.0.1:PORT.</source>
         <translation>用 &lt;tt&gt;stepwise-run … --listen PORT&lt;/tt&gt; 启动运行；它在第一行输出地址和令牌。若运行在另一台主机上，请用 &lt;tt&gt;ssh -L PORT:127.0.0.1:PORT host&lt;/tt&gt; 转发端口，然后连接到 127.0.0.1:PORT。</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="407"/>
+        <location filename="../gui/main_window.cpp" line="451"/>
         <source>Address (host:port)</source>
         <translation>地址（主机:端口）</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="408"/>
+        <location filename="../gui/main_window.cpp" line="452"/>
         <source>Token</source>
         <translation>令牌</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="457"/>
+        <location filename="../gui/main_window.cpp" line="501"/>
         <source>Open</source>
         <translation>打开</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="458"/>
+        <location filename="../gui/main_window.cpp" line="502"/>
         <source>Stepwise files (*.json *.pt *.stepwise *.jsonl);;Run configs (*.json);;TorchScript modules (*.pt);;Stepwise sources (*.stepwise);;Recorded runs (*.jsonl);;All files (*)</source>
         <translation>Stepwise 文件 (*.json *.pt *.stepwise *.jsonl);;运行配置 (*.json);;TorchScript 模块 (*.pt);;Stepwise 源文件 (*.stepwise);;录制的运行 (*.jsonl);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="480"/>
+        <location filename="../gui/main_window.cpp" line="524"/>
         <source>Stepwise — Lightning automatic optimization, step by step</source>
         <translation>Stepwise — 逐步查看 Lightning 自动优化</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="481"/>
+        <location filename="../gui/main_window.cpp" line="525"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="482"/>
+        <location filename="../gui/main_window.cpp" line="526"/>
         <source>&amp;Open…</source>
         <translation>打开(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="483"/>
+        <location filename="../gui/main_window.cpp" line="527"/>
         <source>&amp;Attach to a running stepwise-run…</source>
         <translation>连接到正在运行的 stepwise-run(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="484"/>
+        <location filename="../gui/main_window.cpp" line="528"/>
         <source>&amp;Lessons</source>
         <translation>课程(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="490"/>
+        <location filename="../gui/main_window.cpp" line="534"/>
         <source>%1 — %2</source>
         <translation>%1 — %2</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="492"/>
+        <location filename="../gui/main_window.cpp" line="536"/>
         <source>Open &amp;recent</source>
         <translation>最近打开(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="493"/>
+        <location filename="../gui/main_window.cpp" line="537"/>
         <source>Export plot as &amp;PNG…</source>
         <translation>将图表导出为 &amp;PNG…</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="494"/>
+        <location filename="../gui/main_window.cpp" line="538"/>
         <source>Export plot as P&amp;DF…</source>
         <translation>将图表导出为 P&amp;DF…</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="495"/>
+        <location filename="../gui/main_window.cpp" line="539"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="496"/>
+        <location filename="../gui/main_window.cpp" line="540"/>
         <source>&amp;Run</source>
         <translation>运行(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="497"/>
+        <location filename="../gui/main_window.cpp" line="541"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="498"/>
+        <location filename="../gui/main_window.cpp" line="542"/>
         <source>Reset &amp;layout</source>
         <translation>重置布局(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="499"/>
+        <location filename="../gui/main_window.cpp" line="543"/>
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="500"/>
+        <location filename="../gui/main_window.cpp" line="544"/>
         <source>System language</source>
         <translation>系统语言</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="503"/>
+        <location filename="../gui/main_window.cpp" line="547"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="504"/>
+        <location filename="../gui/main_window.cpp" line="548"/>
         <source>&amp;About Stepwise</source>
         <translation>关于 Stepwise(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="505"/>
+        <location filename="../gui/main_window.cpp" line="549"/>
         <source>Run controls</source>
         <translation>运行控制</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="506"/>
+        <location filename="../gui/main_window.cpp" line="550"/>
         <source>Replay timeline</source>
         <translation>回放时间轴</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="507"/>
+        <location filename="../gui/main_window.cpp" line="551"/>
         <source>Configuration</source>
         <translation>配置</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="508"/>
+        <location filename="../gui/main_window.cpp" line="552"/>
         <source>Source</source>
         <translation>源代码</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="509"/>
+        <location filename="../gui/main_window.cpp" line="553"/>
         <source>Loss</source>
         <translation>损失</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="510"/>
+        <location filename="../gui/main_window.cpp" line="554"/>
         <source>Warnings and log</source>
         <translation>警告与日志</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="511"/>
+        <location filename="../gui/main_window.cpp" line="555"/>
         <source>training_step output</source>
         <translation>training_step 输出</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="512"/>
+        <location filename="../gui/main_window.cpp" line="556"/>
         <source>Extras</source>
         <translation>额外输出</translation>
     </message>
@@ -1319,187 +1319,187 @@
 <context>
     <name>stepwise::gui::PipelineView</name>
     <message>
-        <location filename="../gui/pipeline_view.cpp" line="81"/>
+        <location filename="../gui/pipeline_view.cpp" line="99"/>
         <source>hook: a new batch begins</source>
         <translation>钩子：新批次开始</translation>
     </message>
     <message>
-        <location filename="../gui/pipeline_view.cpp" line="83"/>
+        <location filename="../gui/pipeline_view.cpp" line="101"/>
         <source>the optimizer calls the closure</source>
         <translation>优化器调用闭包</translation>
     </message>
     <message>
-        <location filename="../gui/pipeline_view.cpp" line="85"/>
+        <location filename="../gui/pipeline_view.cpp" line="103"/>
         <source>your training_step: forward pass and loss</source>
         <translation>你的 training_step：前向传播与损失</translation>
     </message>
     <message>
-        <location filename="../gui/pipeline_view.cpp" line="87"/>
+        <location filename="../gui/pipeline_view.cpp" line="105"/>
         <source>hook, first batch of a window only</source>
         <translation>钩子，仅在窗口的第一个批次</translation>
     </message>
     <message>
-        <location filename="../gui/pipeline_view.cpp" line="89"/>
+        <location filename="../gui/pipeline_view.cpp" line="107"/>
         <source>clear .grad — after the forward pass</source>
         <translation>清除 .grad — 在前向传播之后</translation>
     </message>
     <message>
-        <location filename="../gui/pipeline_view.cpp" line="91"/>
+        <location filename="../gui/pipeline_view.cpp" line="109"/>
         <source>hook, only when there is a loss</source>
         <translation>钩子，仅在有损失时</translation>
     </message>
     <message>
-        <location filename="../gui/pipeline_view.cpp" line="93"/>
+        <location filename="../gui/pipeline_view.cpp" line="111"/>
         <source>loss.backward(): gradients accumulate</source>
         <translation>loss.backward()：梯度累积</translation>
     </message>
     <message>
-        <location filename="../gui/pipeline_view.cpp" line="95"/>
+        <location filename="../gui/pipeline_view.cpp" line="113"/>
         <source>hook: gradients are ready</source>
         <translation>钩子：梯度已就绪</translation>
     </message>
     <message>
-        <location filename="../gui/pipeline_view.cpp" line="97"/>
+        <location filename="../gui/pipeline_view.cpp" line="115"/>
         <source>hook, after every closure evaluation</source>
         <translation>钩子，每次闭包求值之后</translation>
     </message>
     <message>
-        <location filename="../gui/pipeline_view.cpp" line="99"/>
+        <location filename="../gui/pipeline_view.cpp" line="117"/>
         <source>clip gradients (after every evaluation)</source>
         <translation>裁剪梯度（每次求值之后）</translation>
     </message>
     <message>
-        <location filename="../gui/pipeline_view.cpp" line="101"/>
+        <location filename="../gui/pipeline_view.cpp" line="119"/>
         <source>hook: outputs = {&quot;loss&quot;: loss / N}</source>
         <translation>钩子：outputs = {&quot;loss&quot;: loss / N}</translation>
     </message>
     <message>
-        <location filename="../gui/pipeline_view.cpp" line="262"/>
+        <location filename="../gui/pipeline_view.cpp" line="281"/>
         <source>parameter update</source>
         <translation>参数更新</translation>
     </message>
     <message>
-        <location filename="../gui/pipeline_view.cpp" line="272"/>
+        <location filename="../gui/pipeline_view.cpp" line="295"/>
         <source>failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../gui/pipeline_view.cpp" line="274"/>
+        <location filename="../gui/pipeline_view.cpp" line="297"/>
         <source>skipped</source>
         <translation>已跳过</translation>
     </message>
     <message>
-        <location filename="../gui/pipeline_view.cpp" line="276"/>
+        <location filename="../gui/pipeline_view.cpp" line="299"/>
         <source>torch applies the step to the parameters</source>
         <translation>torch 将更新应用到参数</translation>
     </message>
     <message>
-        <location filename="../gui/pipeline_view.cpp" line="308"/>
+        <location filename="../gui/pipeline_view.cpp" line="336"/>
         <source>held here</source>
         <translation>停在此处</translation>
     </message>
     <message>
-        <location filename="../gui/pipeline_view.cpp" line="331"/>
+        <location filename="../gui/pipeline_view.cpp" line="359"/>
         <source>Run ended (%1)</source>
         <translation>运行结束（%1）</translation>
     </message>
     <message>
-        <location filename="../gui/pipeline_view.cpp" line="332"/>
+        <location filename="../gui/pipeline_view.cpp" line="360"/>
         <source>Ready: no batch has started</source>
         <translation>就绪：尚未开始任何批次</translation>
     </message>
     <message>
-        <location filename="../gui/pipeline_view.cpp" line="334"/>
+        <location filename="../gui/pipeline_view.cpp" line="362"/>
         <source>Epoch %1 · batch %2 of %3</source>
         <translation>第 %1 轮 · 批次 %2 / %3</translation>
     </message>
     <message>
-        <location filename="../gui/pipeline_view.cpp" line="339"/>
+        <location filename="../gui/pipeline_view.cpp" line="367"/>
         <source>Epoch %1 · batch %2</source>
         <translation>第 %1 轮 · 批次 %2</translation>
     </message>
     <message>
-        <location filename="../gui/pipeline_view.cpp" line="349"/>
+        <location filename="../gui/pipeline_view.cpp" line="377"/>
         <source>batch %1 of %2, stepping</source>
         <translation>窗口内第 %1/%2 个批次，执行优化步骤</translation>
     </message>
     <message>
-        <location filename="../gui/pipeline_view.cpp" line="350"/>
+        <location filename="../gui/pipeline_view.cpp" line="378"/>
         <source>batch %1 of %2, accumulating</source>
         <translation>窗口内第 %1/%2 个批次，累积中</translation>
     </message>
     <message>
-        <location filename="../gui/pipeline_view.cpp" line="354"/>
+        <location filename="../gui/pipeline_view.cpp" line="382"/>
         <source>N = 1, every batch steps</source>
         <translation>N = 1，每个批次都执行优化步骤</translation>
     </message>
     <message>
-        <location filename="../gui/pipeline_view.cpp" line="357"/>
+        <location filename="../gui/pipeline_view.cpp" line="385"/>
         <source>closure evaluation %1 of this optimizer step</source>
         <translation>本次优化器步骤的第 %1 次闭包求值</translation>
     </message>
     <message>
-        <location filename="../gui/pipeline_view.cpp" line="358"/>
+        <location filename="../gui/pipeline_view.cpp" line="386"/>
         <source>closure call %1</source>
         <translation>第 %1 次闭包调用</translation>
     </message>
     <message>
-        <location filename="../gui/pipeline_view.cpp" line="363"/>
+        <location filename="../gui/pipeline_view.cpp" line="391"/>
         <source>global_step %1</source>
         <translation>global_step %1</translation>
     </message>
     <message>
-        <location filename="../gui/pipeline_view.cpp" line="366"/>
+        <location filename="../gui/pipeline_view.cpp" line="394"/>
         <source>run %1</source>
         <translation>运行 %1</translation>
     </message>
     <message>
-        <location filename="../gui/pipeline_view.cpp" line="428"/>
+        <location filename="../gui/pipeline_view.cpp" line="457"/>
         <source>batch %1</source>
         <translation>批次 %1</translation>
     </message>
     <message>
-        <location filename="../gui/pipeline_view.cpp" line="428"/>
+        <location filename="../gui/pipeline_view.cpp" line="457"/>
         <source>batch</source>
         <translation>批次</translation>
     </message>
     <message>
-        <location filename="../gui/pipeline_view.cpp" line="429"/>
+        <location filename="../gui/pipeline_view.cpp" line="458"/>
         <source>training_epoch_loop → automatic optimization</source>
         <translation>training_epoch_loop → 自动优化</translation>
     </message>
     <message>
-        <location filename="../gui/pipeline_view.cpp" line="467"/>
+        <location filename="../gui/pipeline_view.cpp" line="496"/>
         <source>held here: about to call the optimizer</source>
         <translation>停在此处：即将调用优化器</translation>
     </message>
     <message>
-        <location filename="../gui/pipeline_view.cpp" line="468"/>
+        <location filename="../gui/pipeline_view.cpp" line="497"/>
         <source>the optimizer is running the closure</source>
         <translation>优化器正在运行闭包</translation>
     </message>
     <message>
-        <location filename="../gui/pipeline_view.cpp" line="491"/>
+        <location filename="../gui/pipeline_view.cpp" line="521"/>
         <source>evaluation %1</source>
         <translation>第 %1 次求值</translation>
     </message>
     <message>
-        <location filename="../gui/pipeline_view.cpp" line="497"/>
+        <location filename="../gui/pipeline_view.cpp" line="527"/>
         <source>called directly by the loop (accumulating)</source>
         <translation>由循环直接调用（累积中）</translation>
     </message>
     <message>
-        <location filename="../gui/pipeline_view.cpp" line="499"/>
+        <location filename="../gui/pipeline_view.cpp" line="529"/>
         <source>not called on this batch</source>
         <translation>本批次未调用</translation>
     </message>
     <message>
-        <location filename="../gui/pipeline_view.cpp" line="117"/>
+        <location filename="../gui/pipeline_view.cpp" line="135"/>
         <source>not reached: optimizer.step raised</source>
         <translation>未执行：optimizer.step 抛出了异常</translation>
     </message>
     <message numerus="yes">
-        <location filename="../gui/pipeline_view.cpp" line="470"/>
+        <location filename="../gui/pipeline_view.cpp" line="499"/>
         <source>inside step(): %n closure evaluation(s) so far; it counts as one step</source>
         <translation>
             <numerusform>step() 内部：目前已求值闭包 %n 次；仍只算一步</numerusform>

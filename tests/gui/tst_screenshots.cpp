@@ -15,6 +15,8 @@
 #include "source_editor.h"
 #include "stepwise/lessons.h"
 
+#include <QScrollArea>
+#include <QScrollBar>
 #include <QTemporaryDir>
 #include <fstream>
 
@@ -73,6 +75,63 @@ class TestScreenshots : public QObject {
         for (int i = 0; i < 6; ++i) QVERIFY(d.press(a->stepBatch()));
         for (int i = 0; i < 6 && d.current() != Stage::backward; ++i) QVERIFY(d.press(a->stepStage()));
         save(d, QStringLiteral("window_replay.png"));
+    }
+
+    void laptopScreen() {
+        // A newcomer's 1366x768 laptop (minus a panel): first start fills the free screen, and
+        // every row of a stepping batch is in view at every stage, without scrolling.
+        for (const QString language : {QStringLiteral("en"), QStringLiteral("zh_CN")}) {
+            test::Driver d;
+            d.translator.setLanguage(language);
+            d.window->fitToScreen(QRect(0, 0, 1366, 728));
+            d.window->show();
+            QCOMPARE(d.window->size(), QSize(1366, 728));
+            d.open(QStringLiteral("tensor_return"));
+            QVERIFY(d.waitHeld(0));
+            auto* scroll = qobject_cast<QScrollArea*>(d.window->centralWidget());
+            QVERIFY(scroll);
+            RunActions* a = d.window->runActions();
+            for (int i = 0; i < 12; ++i) {
+                d.window->controller()->pumpNow();
+                QTest::qWait(20);
+                QCOMPARE(scroll->verticalScrollBar()->maximum(), 0);  // nothing to scroll to
+                if (i == 6) save(d, QStringLiteral("window_laptop_%1.png").arg(language));
+                QVERIFY(d.press(a->stepStage()));
+            }
+            QVERIFY(d.window->pipelineView()->rowHeight() >= 20);
+        }
+    }
+
+    void theCurrentStageIsScrolledIntoViewOnAShortWindow() {
+        test::Driver d;
+        d.window->fitToScreen(QRect(0, 0, 1366, 340));
+        d.window->show();
+        d.open(QStringLiteral("tensor_return"));
+        QVERIFY(d.waitHeld(0));
+        auto* scroll = qobject_cast<QScrollArea*>(d.window->centralWidget());
+        RunActions* a = d.window->runActions();
+        bool scrolled = false;
+        for (int i = 0; i < 13; ++i) {  // a whole batch, then the next one's start
+            QVERIFY(d.press(a->stepStage()));
+            d.window->controller()->pumpNow();
+            QTest::qWait(30);  // the paint, then the queued scroll
+            const QRect row = d.window->pipelineView()->currentRowRect();
+            QVERIFY(!row.isEmpty());
+            const QRect visible(QPoint(0, scroll->verticalScrollBar()->value()),
+                                scroll->viewport()->size());
+            QVERIFY2(row.top() >= visible.top() && row.bottom() <= visible.bottom(), qPrintable(QStringLiteral("row %1..%2, visible %3..%4")
+                                                           .arg(row.top())
+                                                           .arg(row.bottom())
+                                                           .arg(visible.top())
+                                                           .arg(visible.bottom())));
+            scrolled = scrolled || scroll->verticalScrollBar()->value() > 0;
+        }
+        QVERIFY2(scrolled, qPrintable(QStringLiteral("window %1x%2, viewport %3, scroll max %4")
+                                          .arg(d.window->width())
+                                          .arg(d.window->height())
+                                          .arg(scroll->viewport()->height())
+                                          .arg(scroll->verticalScrollBar()->maximum())));
+        // the view was too short for the batch: it had to follow
     }
 
     void stepping() {
