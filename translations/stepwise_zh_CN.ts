@@ -4,92 +4,92 @@
 <context>
     <name>EngineText</name>
     <message>
-        <location filename="../gui/text_tr.cpp" line="24"/>
+        <location filename="../gui/app/text_tr.cpp" line="24"/>
         <source>zero_grad skipped: batch %1 is not the first of its accumulation window (batch %2 of %3 in its accumulation window)</source>
         <translation>zero_grad 被跳过：批次 %1 不是其累积窗口的第一个批次（累积窗口中的第 %2 / %3 个批次）</translation>
     </message>
     <message>
-        <location filename="../gui/text_tr.cpp" line="29"/>
+        <location filename="../gui/app/text_tr.cpp" line="29"/>
         <source>optimizer.step skipped: accumulating, batch %1 of %2 in its accumulation window; the loop calls the closure directly</source>
         <translation>optimizer.step 被跳过：正在累积，累积窗口中的第 %1 / %2 个批次；循环直接调用闭包</translation>
     </message>
     <message>
-        <location filename="../gui/text_tr.cpp" line="34"/>
+        <location filename="../gui/app/text_tr.cpp" line="34"/>
         <source>on_before_optimizer_step skipped: no optimizer step on an accumulating batch</source>
         <translation>on_before_optimizer_step 被跳过：累积批次上没有优化器步</translation>
     </message>
     <message>
-        <location filename="../gui/text_tr.cpp" line="37"/>
+        <location filename="../gui/app/text_tr.cpp" line="37"/>
         <source>gradient clipping skipped: no optimizer step on an accumulating batch</source>
         <translation>梯度裁剪被跳过：累积批次上没有优化器步</translation>
     </message>
     <message>
-        <location filename="../gui/text_tr.cpp" line="40"/>
+        <location filename="../gui/app/text_tr.cpp" line="40"/>
         <source>backward skipped: backward is being skipped for this batch</source>
         <translation>backward 被跳过：该批次的 backward 被设为跳过</translation>
     </message>
     <message>
-        <location filename="../gui/text_tr.cpp" line="42"/>
+        <location filename="../gui/app/text_tr.cpp" line="42"/>
         <source>backward skipped: training_step returned None</source>
         <translation>backward 被跳过：training_step 返回了 None</translation>
     </message>
     <message>
-        <location filename="../gui/text_tr.cpp" line="44"/>
+        <location filename="../gui/app/text_tr.cpp" line="44"/>
         <source>stopped by request</source>
         <translation>应请求停止</translation>
     </message>
     <message>
-        <location filename="../gui/text_tr.cpp" line="46"/>
+        <location filename="../gui/app/text_tr.cpp" line="46"/>
         <source>training_step returned a non-finite loss (%1) at epoch %2, batch %3; Lightning does not check it and backpropagates it as is</source>
         <translation>training_step 在第 %2 轮、批次 %3 返回了非有限损失（%1）；Lightning 不做检查，照常对它反向传播</translation>
     </message>
     <message>
-        <location filename="../gui/text_tr.cpp" line="51"/>
+        <location filename="../gui/app/text_tr.cpp" line="51"/>
         <source>the extra &apos;%1&apos; returned by training_step still holds an autograd graph (%2); Lightning passes extras on undetached, so the graph stays alive until on_train_batch_end has run. Return it .detach()ed unless you need it.</source>
         <translation>training_step 返回的额外项 &apos;%1&apos; 仍持有 autograd 计算图（%2）；Lightning 不 detach 就传递额外项，因此计算图会一直存活到 on_train_batch_end 运行完毕。除非确实需要，请返回 .detach() 之后的值。</translation>
     </message>
     <message>
-        <location filename="../gui/text_tr.cpp" line="64"/>
+        <location filename="../gui/app/text_tr.cpp" line="64"/>
         <source>dict without a &apos;loss&apos;: MisconfigurationException</source>
         <translation>不含 &apos;loss&apos; 的字典：MisconfigurationException</translation>
     </message>
     <message>
-        <location filename="../gui/text_tr.cpp" line="78"/>
+        <location filename="../gui/app/text_tr.cpp" line="78"/>
         <source>finished</source>
         <translation>完成</translation>
     </message>
     <message>
-        <location filename="../gui/text_tr.cpp" line="80"/>
+        <location filename="../gui/app/text_tr.cpp" line="80"/>
         <source>stopped</source>
         <translation>已停止</translation>
     </message>
     <message>
-        <location filename="../gui/text_tr.cpp" line="82"/>
+        <location filename="../gui/app/text_tr.cpp" line="82"/>
         <source>failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../gui/text_tr.cpp" line="60"/>
+        <location filename="../gui/app/text_tr.cpp" line="60"/>
         <source>dict with &apos;loss&apos; and 1 extra: loss / N is backpropagated</source>
         <translation>含 &apos;loss&apos; 和 1 个额外项的字典：对 loss / N 反向传播</translation>
     </message>
     <message>
-        <location filename="../gui/text_tr.cpp" line="61"/>
+        <location filename="../gui/app/text_tr.cpp" line="61"/>
         <source>dict with &apos;loss&apos; and %1 extras: loss / N is backpropagated</source>
         <translation>含 &apos;loss&apos; 和 %1 个额外项的字典：对 loss / N 反向传播</translation>
     </message>
     <message>
-        <location filename="../gui/text_tr.cpp" line="57"/>
+        <location filename="../gui/app/text_tr.cpp" line="57"/>
         <source>loss tensor: loss / N is backpropagated</source>
         <translation>损失张量：对 loss / N 反向传播</translation>
     </message>
     <message>
-        <location filename="../gui/text_tr.cpp" line="66"/>
+        <location filename="../gui/app/text_tr.cpp" line="66"/>
         <source>None: backward is skipped, the optimizer step still runs</source>
         <translation>None：跳过 backward，优化器步仍然执行</translation>
     </message>
     <message>
-        <location filename="../gui/text_tr.cpp" line="68"/>
+        <location filename="../gui/app/text_tr.cpp" line="68"/>
         <source>%1: MisconfigurationException (must be a Tensor, a dict, or None)</source>
         <translation>%1：MisconfigurationException（必须是 Tensor、dict 或 None）</translation>
     </message>
@@ -97,142 +97,142 @@
 <context>
     <name>Lessons</name>
     <message>
-        <location filename="../gui/lesson_texts.cpp" line="12"/>
+        <location filename="../gui/app/lesson_texts.cpp" line="12"/>
         <source>training_step returns the loss tensor</source>
         <translation>training_step 返回损失张量</translation>
     </message>
     <message>
-        <location filename="../gui/lesson_texts.cpp" line="13"/>
+        <location filename="../gui/app/lesson_texts.cpp" line="13"/>
         <source>The plain case. On every batch Lightning calls optimizer.step(closure), and the optimizer runs the closure: training_step, then zero_grad (after the forward pass!), then backward; then on_before_optimizer_step and gradient clipping, then the update. Step stage by stage and watch training_step run inside optimizer_step.</source>
         <translation>最简单的情形。每个批次 Lightning 都调用 optimizer.step(closure)，由优化器运行闭包：先 training_step，再 zero_grad（在前向传播之后！），然后 backward；接着是 on_before_optimizer_step 和梯度裁剪，最后更新参数。逐阶段单步执行，观察 training_step 如何在 optimizer_step 内部运行。</translation>
     </message>
     <message>
-        <location filename="../gui/lesson_texts.cpp" line="21"/>
+        <location filename="../gui/app/lesson_texts.cpp" line="21"/>
         <source>training_step returns a dict with extras</source>
         <translation>training_step 返回带额外项的字典</translation>
     </message>
     <message>
-        <location filename="../gui/lesson_texts.cpp" line="22"/>
+        <location filename="../gui/app/lesson_texts.cpp" line="22"/>
         <source>A dict with &quot;loss&quot; and extra entries. Lightning backpropagates dict[&quot;loss&quot;] / N and passes the other entries on to on_train_batch_end as they are (not detached, not copied).</source>
         <translation>一个含 &quot;loss&quot; 和额外条目的字典。Lightning 对 dict[&quot;loss&quot;] / N 做反向传播，其余条目原样传给 on_train_batch_end（不 detach，也不复制）。</translation>
     </message>
     <message>
-        <location filename="../gui/lesson_texts.cpp" line="28"/>
+        <location filename="../gui/app/lesson_texts.cpp" line="28"/>
         <source>training_step returns None on some batches</source>
         <translation>training_step 在部分批次返回 None</translation>
     </message>
     <message>
-        <location filename="../gui/lesson_texts.cpp" line="29"/>
+        <location filename="../gui/app/lesson_texts.cpp" line="29"/>
         <source>Every third batch returns None. Lightning warns once per process, skips backward, but still runs optimizer.step, the clipping hooks and counts global_step. With grads set to None the weights stay put on those batches.</source>
         <translation>每三个批次中有一个返回 None。Lightning 每个进程只警告一次，跳过 backward，但仍然运行 optimizer.step 和裁剪钩子，并计入 global_step。梯度被设为 None 时，这些批次上的权重保持不变。</translation>
     </message>
     <message>
-        <location filename="../gui/lesson_texts.cpp" line="34"/>
+        <location filename="../gui/app/lesson_texts.cpp" line="34"/>
         <source>a dict without &quot;loss&quot;</source>
         <translation>不含 &quot;loss&quot; 的字典</translation>
     </message>
     <message>
-        <location filename="../gui/lesson_texts.cpp" line="35"/>
+        <location filename="../gui/app/lesson_texts.cpp" line="35"/>
         <source>training_step returns a dict with no &quot;loss&quot; key. Lightning raises a MisconfigurationException at the first batch, right after training_step, before zero_grad and backward.</source>
         <translation>training_step 返回的字典没有 &quot;loss&quot; 键。Lightning 在第一个批次、紧接 training_step 之后（zero_grad 和 backward 之前）抛出 MisconfigurationException。</translation>
     </message>
     <message>
-        <location filename="../gui/lesson_texts.cpp" line="41"/>
+        <location filename="../gui/app/lesson_texts.cpp" line="41"/>
         <source>gradient accumulation: 3 batches over 10</source>
         <translation>梯度累积：10 个批次，每 3 个累积一次</translation>
     </message>
     <message>
-        <location filename="../gui/lesson_texts.cpp" line="42"/>
+        <location filename="../gui/app/lesson_texts.cpp" line="42"/>
         <source>accumulate_grad_batches=3 over 10 batches. Batches 0,1 and 3,4 and 6,7 call the closure directly (no optimizer step); 2, 5, 8 step; the last batch (9) always steps, with its short window still divided by 3. zero_grad runs only on the first batch of each window.</source>
         <translation>accumulate_grad_batches=3，共 10 个批次。批次 0、1，3、4 和 6、7 直接调用闭包（不执行优化器步）；批次 2、5、8 执行优化器步；最后一个批次（9）总会执行优化器步，它较短的窗口仍然除以 3。zero_grad 只在每个窗口的第一个批次运行。</translation>
     </message>
     <message>
-        <location filename="../gui/lesson_texts.cpp" line="49"/>
+        <location filename="../gui/app/lesson_texts.cpp" line="49"/>
         <source>LBFGS: the optimizer calls the closure many times</source>
         <translation>LBFGS：优化器多次调用闭包</translation>
     </message>
     <message>
-        <location filename="../gui/lesson_texts.cpp" line="50"/>
+        <location filename="../gui/app/lesson_texts.cpp" line="50"/>
         <source>LBFGS evaluates the closure several times inside one optimizer.step. Each evaluation runs training_step, zero_grad, backward, on_before_optimizer_step and clipping; optimizer_step and global_step count once.</source>
         <translation>LBFGS 在一次 optimizer.step 中多次求值闭包。每次求值都会运行 training_step、zero_grad、backward、on_before_optimizer_step 和裁剪；optimizer_step 和 global_step 只计一次。</translation>
     </message>
     <message>
-        <location filename="../gui/lesson_texts.cpp" line="56"/>
+        <location filename="../gui/app/lesson_texts.cpp" line="56"/>
         <source>gradient clipping by norm</source>
         <translation>按范数裁剪梯度</translation>
     </message>
     <message>
-        <location filename="../gui/lesson_texts.cpp" line="57"/>
+        <location filename="../gui/app/lesson_texts.cpp" line="57"/>
         <source>gradient_clip_val=0.5 with the norm algorithm. Clipping runs inside the closure wrapper after on_before_optimizer_step, on stepping batches only; compare the gradient norm after backward with the norm after clipping.</source>
         <translation>gradient_clip_val=0.5，使用范数算法。裁剪在闭包包装器内、on_before_optimizer_step 之后运行，且只在执行优化器步的批次上；请比较 backward 之后与裁剪之后的梯度范数。</translation>
     </message>
     <message>
-        <location filename="../gui/lesson_texts.cpp" line="63"/>
+        <location filename="../gui/app/lesson_texts.cpp" line="63"/>
         <source>None batches with zero-filled grads and momentum</source>
         <translation>梯度以零填充且带动量时的 None 批次</translation>
     </message>
     <message>
-        <location filename="../gui/lesson_texts.cpp" line="64"/>
+        <location filename="../gui/app/lesson_texts.cpp" line="64"/>
         <source>Every other batch returns None and zero_grad fills zeros (torch &lt; 2, or set_to_none=False). The optimizer still steps on None batches: momentum and weight decay move the weights although no gradient was computed.</source>
         <translation>每隔一个批次返回 None，且 zero_grad 以零填充（torch &lt; 2，或 set_to_none=False）。优化器在 None 批次上仍然执行一步：尽管没有计算梯度，动量和权重衰减仍会移动权重。</translation>
     </message>
     <message>
-        <location filename="../gui/lesson_texts.cpp" line="69"/>
+        <location filename="../gui/app/lesson_texts.cpp" line="69"/>
         <source>None batches with grads set to None and momentum</source>
         <translation>梯度设为 None 且带动量时的 None 批次</translation>
     </message>
     <message>
-        <location filename="../gui/lesson_texts.cpp" line="70"/>
+        <location filename="../gui/app/lesson_texts.cpp" line="70"/>
         <source>The same run with zero_grad(set_to_none=True), Lightning&apos;s default on torch &gt;= 2: on None batches the grads are None, SGD skips every parameter, and the update norm is exactly 0.</source>
         <translation>同样的运行，但使用 zero_grad(set_to_none=True)，即 torch &gt;= 2 上 Lightning 的默认设置：None 批次上梯度为 None，SGD 跳过所有参数，更新范数恰好为 0。</translation>
     </message>
     <message>
-        <location filename="../gui/lesson_texts.cpp" line="76"/>
+        <location filename="../gui/app/lesson_texts.cpp" line="76"/>
         <source>a non-scalar loss</source>
         <translation>非标量损失</translation>
     </message>
     <message>
-        <location filename="../gui/lesson_texts.cpp" line="77"/>
+        <location filename="../gui/app/lesson_texts.cpp" line="77"/>
         <source>training_step returns per-sample errors instead of their mean. Lightning does not check the loss; autograd refuses it inside backward, after training_step and zero_grad have run.</source>
         <translation>training_step 返回逐样本误差而不是它们的均值。Lightning 不检查损失；autograd 在 backward 中拒绝它，此时 training_step 和 zero_grad 已经运行。</translation>
     </message>
     <message>
-        <location filename="../gui/lesson_texts.cpp" line="83"/>
+        <location filename="../gui/app/lesson_texts.cpp" line="83"/>
         <source>a detached loss</source>
         <translation>已 detach 的损失</translation>
     </message>
     <message>
-        <location filename="../gui/lesson_texts.cpp" line="84"/>
+        <location filename="../gui/app/lesson_texts.cpp" line="84"/>
         <source>training_step returns loss.detach(). Lightning passes it on; autograd fails in backward because nothing requires grad.</source>
         <translation>training_step 返回 loss.detach()。Lightning 照常传递；由于没有任何张量需要梯度，autograd 在 backward 中失败。</translation>
     </message>
     <message>
-        <location filename="../gui/lesson_texts.cpp" line="89"/>
+        <location filename="../gui/app/lesson_texts.cpp" line="89"/>
         <source>a NaN loss</source>
         <translation>NaN 损失</translation>
     </message>
     <message>
-        <location filename="../gui/lesson_texts.cpp" line="90"/>
+        <location filename="../gui/app/lesson_texts.cpp" line="90"/>
         <source>Batch 3 returns NaN. Lightning does not check: backward and the optimizer step run and every weight becomes NaN. Stepwise flags the batch.</source>
         <translation>批次 3 返回 NaN。Lightning 不做检查：backward 和优化器步照常运行，所有权重都变为 NaN。Stepwise 会标记该批次。</translation>
     </message>
     <message>
-        <location filename="../gui/lesson_texts.cpp" line="95"/>
+        <location filename="../gui/app/lesson_texts.cpp" line="95"/>
         <source>an extra that still holds the graph</source>
         <translation>仍持有计算图的额外项</translation>
     </message>
     <message>
-        <location filename="../gui/lesson_texts.cpp" line="96"/>
+        <location filename="../gui/app/lesson_texts.cpp" line="96"/>
         <source>training_step returns the predictions undetached as an extra. Lightning passes extras on as they are, so the autograd graph stays alive until on_train_batch_end.</source>
         <translation>training_step 把未 detach 的预测值作为额外项返回。Lightning 原样传递额外项，因此 autograd 计算图一直存活到 on_train_batch_end。</translation>
     </message>
     <message>
-        <location filename="../gui/lesson_texts.cpp" line="102"/>
+        <location filename="../gui/app/lesson_texts.cpp" line="102"/>
         <source>a small MLP on a two-class spiral (Adam)</source>
         <translation>在双类螺旋数据上训练的小型 MLP（Adam）</translation>
     </message>
     <message>
-        <location filename="../gui/lesson_texts.cpp" line="103"/>
+        <location filename="../gui/app/lesson_texts.cpp" line="103"/>
         <source>A 2-16-1 MLP learns a spiral with Adam. A longer run to watch the loss curve and the accuracy extra.</source>
         <translation>一个 2-16-1 的 MLP 用 Adam 学习螺旋数据。较长的运行，用来观察损失曲线和 accuracy 额外项。</translation>
     </message>
@@ -240,75 +240,75 @@
 <context>
     <name>NoneExplainer</name>
     <message>
-        <location filename="../gui/none_explainer.cpp" line="42"/>
+        <location filename="../gui/views/none_explainer.cpp" line="42"/>
         <source>backward skipped</source>
         <translation>跳过了 backward</translation>
     </message>
     <message>
-        <location filename="../gui/none_explainer.cpp" line="44"/>
+        <location filename="../gui/views/none_explainer.cpp" line="44"/>
         <source>accumulating batch: no optimizer step on this batch</source>
         <translation>累积批次：本批次不执行优化器步骤</translation>
     </message>
     <message>
-        <location filename="../gui/none_explainer.cpp" line="46"/>
+        <location filename="../gui/views/none_explainer.cpp" line="46"/>
         <source>the window&apos;s earlier gradients stay in .grad</source>
         <translation>窗口中先前批次的梯度仍保留在 .grad 中</translation>
     </message>
     <message>
-        <location filename="../gui/none_explainer.cpp" line="48"/>
+        <location filename="../gui/views/none_explainer.cpp" line="48"/>
         <source>zero_grad cleared the gradients; later batches of the window accumulate as usual</source>
         <translation>zero_grad 已清除梯度；窗口中后续批次照常累积</translation>
     </message>
     <message>
-        <location filename="../gui/none_explainer.cpp" line="53"/>
+        <location filename="../gui/views/none_explainer.cpp" line="53"/>
         <source>optimizer step still ran and global_step still advanced</source>
         <translation>优化器步骤仍然执行，global_step 仍然增加</translation>
     </message>
     <message numerus="yes">
-        <location filename="../gui/none_explainer.cpp" line="55"/>
+        <location filename="../gui/views/none_explainer.cpp" line="55"/>
         <source>it applied the gradients of the window&apos;s %n earlier batch(es), each scaled by 1/%1</source>
         <translation>
             <numerusform>它应用了窗口中先前 %n 个批次的梯度，每个都乘以 1/%1</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../gui/none_explainer.cpp" line="61"/>
+        <location filename="../gui/views/none_explainer.cpp" line="61"/>
         <source>grads were set to None, so the optimizer skipped every parameter: weights unchanged</source>
         <translation>梯度被设为 None，优化器跳过了所有参数：权重不变</translation>
     </message>
     <message>
-        <location filename="../gui/none_explainer.cpp" line="67"/>
+        <location filename="../gui/views/none_explainer.cpp" line="67"/>
         <source>with zero-filled grads %1&apos;s running averages still moved the weights</source>
         <translation>梯度被置零后，%1 的滑动平均仍然改变了权重</translation>
     </message>
     <message>
-        <location filename="../gui/none_explainer.cpp" line="71"/>
+        <location filename="../gui/views/none_explainer.cpp" line="71"/>
         <source>with zero-filled grads momentum and weight decay still moved the weights</source>
         <translation>梯度被置零后，动量和权重衰减仍然改变了权重</translation>
     </message>
     <message>
-        <location filename="../gui/none_explainer.cpp" line="74"/>
+        <location filename="../gui/views/none_explainer.cpp" line="74"/>
         <source>with zero-filled grads momentum still moved the weights</source>
         <translation>梯度被置零后，动量仍然改变了权重</translation>
     </message>
     <message>
-        <location filename="../gui/none_explainer.cpp" line="76"/>
+        <location filename="../gui/views/none_explainer.cpp" line="76"/>
         <source>with zero-filled grads weight decay still shrank the weights</source>
         <translation>梯度被置零后，权重衰减仍然缩小了权重</translation>
     </message>
     <message>
-        <location filename="../gui/none_explainer.cpp" line="79"/>
+        <location filename="../gui/views/none_explainer.cpp" line="79"/>
         <source>grads were zero-filled and the optimizer has no momentum or weight decay: weights unchanged</source>
         <translation>梯度被置零，且优化器没有动量或权重衰减：权重不变</translation>
     </message>
     <message>
-        <location filename="../gui/none_explainer.cpp" line="83"/>
+        <location filename="../gui/views/none_explainer.cpp" line="83"/>
         <source>update norm %1</source>
         <translation>更新范数 %1</translation>
     </message>
     <message>
-        <location filename="../gui/none_explainer.cpp" line="51"/>
-        <location filename="../gui/none_explainer.cpp" line="84"/>
+        <location filename="../gui/views/none_explainer.cpp" line="51"/>
+        <location filename="../gui/views/none_explainer.cpp" line="84"/>
         <source>; </source>
         <comment>separator between the clauses of an explanation</comment>
         <translation>；</translation>
@@ -317,72 +317,72 @@
 <context>
     <name>PipelineText</name>
     <message>
-        <location filename="../gui/pipeline_state.cpp" line="37"/>
+        <location filename="../gui/views/pipeline_state.cpp" line="37"/>
         <source>%1 ns</source>
         <translation>%1 纳秒</translation>
     </message>
     <message>
-        <location filename="../gui/pipeline_state.cpp" line="39"/>
+        <location filename="../gui/views/pipeline_state.cpp" line="39"/>
         <source>%1 µs</source>
         <translation>%1 微秒</translation>
     </message>
     <message>
-        <location filename="../gui/pipeline_state.cpp" line="41"/>
+        <location filename="../gui/views/pipeline_state.cpp" line="41"/>
         <source>%1 ms</source>
         <translation>%1 毫秒</translation>
     </message>
     <message>
-        <location filename="../gui/pipeline_state.cpp" line="42"/>
+        <location filename="../gui/views/pipeline_state.cpp" line="42"/>
         <source>%1 s</source>
         <translation>%1 秒</translation>
     </message>
     <message>
-        <location filename="../gui/pipeline_state.cpp" line="125"/>
+        <location filename="../gui/views/pipeline_state.cpp" line="125"/>
         <source>loss %1</source>
         <translation>损失 %1</translation>
     </message>
     <message>
-        <location filename="../gui/pipeline_state.cpp" line="127"/>
+        <location filename="../gui/views/pipeline_state.cpp" line="127"/>
         <source>returned None</source>
         <translation>返回了 None</translation>
     </message>
     <message>
-        <location filename="../gui/pipeline_state.cpp" line="139"/>
+        <location filename="../gui/views/pipeline_state.cpp" line="139"/>
         <source>‖g‖ %1</source>
         <translation>‖g‖ %1</translation>
     </message>
     <message>
-        <location filename="../gui/pipeline_state.cpp" line="142"/>
+        <location filename="../gui/views/pipeline_state.cpp" line="142"/>
         <source>‖Δθ‖ %1</source>
         <translation>‖Δθ‖ %1</translation>
     </message>
     <message>
-        <location filename="../gui/pipeline_state.cpp" line="144"/>
+        <location filename="../gui/views/pipeline_state.cpp" line="144"/>
         <source>, lr %1</source>
         <translation>，lr %1</translation>
     </message>
     <message>
-        <location filename="../gui/pipeline_state.cpp" line="155"/>
+        <location filename="../gui/views/pipeline_state.cpp" line="155"/>
         <source>set to None</source>
         <translation>设为 None</translation>
     </message>
     <message>
-        <location filename="../gui/pipeline_state.cpp" line="156"/>
+        <location filename="../gui/views/pipeline_state.cpp" line="156"/>
         <source>zero-filled</source>
         <translation>置零</translation>
     </message>
     <message>
-        <location filename="../gui/pipeline_state.cpp" line="158"/>
+        <location filename="../gui/views/pipeline_state.cpp" line="158"/>
         <source>clip %1 (%2)</source>
         <translation>裁剪 %1（%2）</translation>
     </message>
     <message>
-        <location filename="../gui/pipeline_state.cpp" line="131"/>
+        <location filename="../gui/views/pipeline_state.cpp" line="131"/>
         <source>loss shape [%1]</source>
         <translation>损失形状 [%1]</translation>
     </message>
     <message>
-        <location filename="../gui/pipeline_state.cpp" line="134"/>
+        <location filename="../gui/views/pipeline_state.cpp" line="134"/>
         <source>returned %1</source>
         <translation>返回了 %1</translation>
     </message>
@@ -390,52 +390,52 @@
 <context>
     <name>RemoteText</name>
     <message>
-        <location filename="../gui/remote_link.cpp" line="73"/>
+        <location filename="../gui/session/remote_link.cpp" line="73"/>
         <source>the server sent a message longer than 64 MiB</source>
         <translation>服务器发送的消息超过 64 MiB</translation>
     </message>
     <message>
-        <location filename="../gui/remote_link.cpp" line="85"/>
+        <location filename="../gui/session/remote_link.cpp" line="85"/>
         <source>%1 is not a stepwise-run --listen server</source>
         <translation>%1 不是 stepwise-run --listen 服务器</translation>
     </message>
     <message>
-        <location filename="../gui/remote_link.cpp" line="89"/>
+        <location filename="../gui/session/remote_link.cpp" line="89"/>
         <source>the server speaks schema %1, this Stepwise schema %2 (server: Stepwise %3)</source>
         <translation>服务器使用模式 %1，本 Stepwise 使用模式 %2（服务器：Stepwise %3）</translation>
     </message>
     <message>
-        <location filename="../gui/remote_link.cpp" line="105"/>
+        <location filename="../gui/session/remote_link.cpp" line="105"/>
         <source>the server&apos;s answer is not valid: %1</source>
         <translation>服务器的回应无效：%1</translation>
     </message>
     <message>
-        <location filename="../gui/remote_link.cpp" line="109"/>
+        <location filename="../gui/session/remote_link.cpp" line="109"/>
         <source>the server refused to attach: %1</source>
         <translation>服务器拒绝连接：%1</translation>
     </message>
     <message>
-        <location filename="../gui/remote_link.cpp" line="113"/>
+        <location filename="../gui/session/remote_link.cpp" line="113"/>
         <source>unexpected answer from the server: %1</source>
         <translation>服务器的回应出乎意料：%1</translation>
     </message>
     <message>
-        <location filename="../gui/remote_link.cpp" line="129"/>
+        <location filename="../gui/session/remote_link.cpp" line="129"/>
         <source>the server sent an event this Stepwise cannot read: %1</source>
         <translation>服务器发送了本 Stepwise 无法读取的事件：%1</translation>
     </message>
     <message>
-        <location filename="../gui/remote_link.cpp" line="148"/>
+        <location filename="../gui/session/remote_link.cpp" line="148"/>
         <source>%1: %2. The events received so far are kept.</source>
         <translation>%1：%2。已收到的事件均已保留。</translation>
     </message>
     <message>
-        <location filename="../gui/remote_link.cpp" line="163"/>
+        <location filename="../gui/session/remote_link.cpp" line="163"/>
         <source>the connection was lost</source>
         <translation>连接已断开</translation>
     </message>
     <message>
-        <location filename="../gui/remote_link.cpp" line="164"/>
+        <location filename="../gui/session/remote_link.cpp" line="164"/>
         <source>the server closed the connection</source>
         <translation>服务器关闭了连接</translation>
     </message>
@@ -454,203 +454,203 @@
 <context>
     <name>stepwise::gui::ConfigPanel</name>
     <message>
-        <location filename="../gui/config_panel.cpp" line="168"/>
+        <location filename="../gui/views/config_panel.cpp" line="168"/>
         <source>Open model</source>
         <translation>打开模型</translation>
     </message>
     <message>
-        <location filename="../gui/config_panel.cpp" line="168"/>
+        <location filename="../gui/views/config_panel.cpp" line="168"/>
         <source>Models (*.pt *.stepwise);;All files (*)</source>
         <translation>模型 (*.pt *.stepwise);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../gui/config_panel.cpp" line="212"/>
+        <location filename="../gui/views/config_panel.cpp" line="212"/>
         <source>Open data</source>
         <translation>打开数据</translation>
     </message>
     <message>
-        <location filename="../gui/config_panel.cpp" line="212"/>
+        <location filename="../gui/views/config_panel.cpp" line="212"/>
         <source>Tensors saved by torch.save (*.pt *.pth);;All files (*)</source>
         <translation>torch.save 保存的张量 (*.pt *.pth);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../gui/config_panel.cpp" line="28"/>
-        <location filename="../gui/config_panel.cpp" line="297"/>
+        <location filename="../gui/views/config_panel.cpp" line="28"/>
+        <location filename="../gui/views/config_panel.cpp" line="297"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../gui/config_panel.cpp" line="31"/>
-        <location filename="../gui/config_panel.cpp" line="298"/>
+        <location filename="../gui/views/config_panel.cpp" line="31"/>
+        <location filename="../gui/views/config_panel.cpp" line="298"/>
         <source>Data</source>
         <translation>数据</translation>
     </message>
     <message>
-        <location filename="../gui/config_panel.cpp" line="37"/>
-        <location filename="../gui/config_panel.cpp" line="299"/>
+        <location filename="../gui/views/config_panel.cpp" line="37"/>
+        <location filename="../gui/views/config_panel.cpp" line="299"/>
         <source>Optimizer</source>
         <translation>优化器</translation>
     </message>
     <message>
-        <location filename="../gui/config_panel.cpp" line="300"/>
+        <location filename="../gui/views/config_panel.cpp" line="300"/>
         <source>Trainer</source>
         <translation>Trainer</translation>
     </message>
     <message>
-        <location filename="../gui/config_panel.cpp" line="301"/>
+        <location filename="../gui/views/config_panel.cpp" line="301"/>
         <source>Built-in lesson</source>
         <translation>内置课程</translation>
     </message>
     <message>
-        <location filename="../gui/config_panel.cpp" line="302"/>
+        <location filename="../gui/views/config_panel.cpp" line="302"/>
         <source>TorchScript module (.pt)</source>
         <translation>TorchScript 模块（.pt）</translation>
     </message>
     <message>
-        <location filename="../gui/config_panel.cpp" line="303"/>
+        <location filename="../gui/views/config_panel.cpp" line="303"/>
         <source>Stepwise source (.stepwise)</source>
         <translation>Stepwise 源文件（.stepwise）</translation>
     </message>
     <message>
-        <location filename="../gui/config_panel.cpp" line="304"/>
-        <location filename="../gui/config_panel.cpp" line="305"/>
+        <location filename="../gui/views/config_panel.cpp" line="304"/>
+        <location filename="../gui/views/config_panel.cpp" line="305"/>
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
     <message>
-        <location filename="../gui/config_panel.cpp" line="306"/>
+        <location filename="../gui/views/config_panel.cpp" line="306"/>
         <source>Synthetic</source>
         <translation>合成数据</translation>
     </message>
     <message>
-        <location filename="../gui/config_panel.cpp" line="30"/>
-        <location filename="../gui/config_panel.cpp" line="307"/>
+        <location filename="../gui/views/config_panel.cpp" line="30"/>
+        <location filename="../gui/views/config_panel.cpp" line="307"/>
         <source>File</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../gui/config_panel.cpp" line="308"/>
+        <location filename="../gui/views/config_panel.cpp" line="308"/>
         <source>Option</source>
         <translation>选项</translation>
     </message>
     <message>
-        <location filename="../gui/config_panel.cpp" line="308"/>
+        <location filename="../gui/views/config_panel.cpp" line="308"/>
         <source>Value (empty: torch default)</source>
         <translation>值（留空：torch 默认值）</translation>
     </message>
     <message>
-        <location filename="../gui/config_panel.cpp" line="309"/>
-        <location filename="../gui/config_panel.cpp" line="310"/>
+        <location filename="../gui/views/config_panel.cpp" line="309"/>
+        <location filename="../gui/views/config_panel.cpp" line="310"/>
         <source>no limit</source>
         <translation>不限</translation>
     </message>
     <message>
-        <location filename="../gui/config_panel.cpp" line="311"/>
+        <location filename="../gui/views/config_panel.cpp" line="311"/>
         <source>default (norm)</source>
         <translation>默认（norm）</translation>
     </message>
     <message>
-        <location filename="../gui/config_panel.cpp" line="312"/>
+        <location filename="../gui/views/config_panel.cpp" line="312"/>
         <source>set to None (torch ≥ 2)</source>
         <translation>设为 None（torch ≥ 2）</translation>
     </message>
     <message>
-        <location filename="../gui/config_panel.cpp" line="313"/>
+        <location filename="../gui/views/config_panel.cpp" line="313"/>
         <source>zero-fill (torch &lt; 2)</source>
         <translation>置零（torch &lt; 2）</translation>
     </message>
     <message>
-        <location filename="../gui/config_panel.cpp" line="314"/>
+        <location filename="../gui/views/config_panel.cpp" line="314"/>
         <source>clip</source>
         <translation>裁剪</translation>
     </message>
     <message>
-        <location filename="../gui/config_panel.cpp" line="316"/>
+        <location filename="../gui/views/config_panel.cpp" line="316"/>
         <source>Revert</source>
         <translation>还原</translation>
     </message>
     <message>
-        <location filename="../gui/config_panel.cpp" line="317"/>
+        <location filename="../gui/views/config_panel.cpp" line="317"/>
         <source>Apply and reset</source>
         <translation>应用并重置</translation>
     </message>
     <message>
-        <location filename="../gui/config_panel.cpp" line="318"/>
+        <location filename="../gui/views/config_panel.cpp" line="318"/>
         <source>Validate the configuration and restart the session with it</source>
         <translation>校验配置并用它重新开始会话</translation>
     </message>
     <message>
-        <location filename="../gui/config_panel.cpp" line="29"/>
+        <location filename="../gui/views/config_panel.cpp" line="29"/>
         <source>Lesson</source>
         <translation>课程</translation>
     </message>
     <message>
-        <location filename="../gui/config_panel.cpp" line="32"/>
+        <location filename="../gui/views/config_panel.cpp" line="32"/>
         <source>Generator</source>
         <translation>生成器</translation>
     </message>
     <message>
-        <location filename="../gui/config_panel.cpp" line="33"/>
+        <location filename="../gui/views/config_panel.cpp" line="33"/>
         <source>Samples</source>
         <translation>样本数</translation>
     </message>
     <message>
-        <location filename="../gui/config_panel.cpp" line="34"/>
+        <location filename="../gui/views/config_panel.cpp" line="34"/>
         <source>Features</source>
         <translation>特征数</translation>
     </message>
     <message>
-        <location filename="../gui/config_panel.cpp" line="35"/>
+        <location filename="../gui/views/config_panel.cpp" line="35"/>
         <source>Noise</source>
         <translation>噪声</translation>
     </message>
     <message>
-        <location filename="../gui/config_panel.cpp" line="36"/>
+        <location filename="../gui/views/config_panel.cpp" line="36"/>
         <source>Data file</source>
         <translation>数据文件</translation>
     </message>
     <message>
-        <location filename="../gui/config_panel.cpp" line="38"/>
+        <location filename="../gui/views/config_panel.cpp" line="38"/>
         <source>batch_size</source>
         <translation>batch_size</translation>
     </message>
     <message>
-        <location filename="../gui/config_panel.cpp" line="39"/>
+        <location filename="../gui/views/config_panel.cpp" line="39"/>
         <source>shuffle</source>
         <translation>shuffle</translation>
     </message>
     <message>
-        <location filename="../gui/config_panel.cpp" line="40"/>
+        <location filename="../gui/views/config_panel.cpp" line="40"/>
         <source>seed</source>
         <translation>seed</translation>
     </message>
     <message>
-        <location filename="../gui/config_panel.cpp" line="41"/>
+        <location filename="../gui/views/config_panel.cpp" line="41"/>
         <source>max_epochs</source>
         <translation>max_epochs</translation>
     </message>
     <message>
-        <location filename="../gui/config_panel.cpp" line="42"/>
+        <location filename="../gui/views/config_panel.cpp" line="42"/>
         <source>max_steps</source>
         <translation>max_steps</translation>
     </message>
     <message>
-        <location filename="../gui/config_panel.cpp" line="43"/>
+        <location filename="../gui/views/config_panel.cpp" line="43"/>
         <source>accumulate_grad_batches</source>
         <translation>accumulate_grad_batches</translation>
     </message>
     <message>
-        <location filename="../gui/config_panel.cpp" line="44"/>
+        <location filename="../gui/views/config_panel.cpp" line="44"/>
         <source>gradient_clip_val</source>
         <translation>gradient_clip_val</translation>
     </message>
     <message>
-        <location filename="../gui/config_panel.cpp" line="45"/>
+        <location filename="../gui/views/config_panel.cpp" line="45"/>
         <source>gradient_clip_algorithm</source>
         <translation>gradient_clip_algorithm</translation>
     </message>
     <message>
-        <location filename="../gui/config_panel.cpp" line="46"/>
+        <location filename="../gui/views/config_panel.cpp" line="46"/>
         <source>zero_grad</source>
         <translation>zero_grad</translation>
     </message>
@@ -658,52 +658,52 @@
 <context>
     <name>stepwise::gui::ExtrasView</name>
     <message>
-        <location filename="../gui/extras_view.cpp" line="66"/>
+        <location filename="../gui/views/extras_view.cpp" line="66"/>
         <source>Plot</source>
         <translation>绘图</translation>
     </message>
     <message>
-        <location filename="../gui/extras_view.cpp" line="66"/>
+        <location filename="../gui/views/extras_view.cpp" line="66"/>
         <source>Key</source>
         <translation>键</translation>
     </message>
     <message>
-        <location filename="../gui/extras_view.cpp" line="66"/>
+        <location filename="../gui/views/extras_view.cpp" line="66"/>
         <source>Last value</source>
         <translation>最新值</translation>
     </message>
     <message>
-        <location filename="../gui/extras_view.cpp" line="66"/>
+        <location filename="../gui/views/extras_view.cpp" line="66"/>
         <source>Shape</source>
         <translation>形状</translation>
     </message>
     <message>
-        <location filename="../gui/extras_view.cpp" line="66"/>
+        <location filename="../gui/views/extras_view.cpp" line="66"/>
         <source>dtype</source>
         <translation>dtype</translation>
     </message>
     <message>
-        <location filename="../gui/extras_view.cpp" line="66"/>
+        <location filename="../gui/views/extras_view.cpp" line="66"/>
         <source>requires_grad</source>
         <translation>requires_grad</translation>
     </message>
     <message>
-        <location filename="../gui/extras_view.cpp" line="68"/>
+        <location filename="../gui/views/extras_view.cpp" line="68"/>
         <source>No extras yet. When training_step returns a dict, every key besides &quot;loss&quot; is an extra; Lightning passes them on undetached.</source>
         <translation>暂无额外输出。当 training_step 返回字典时，除 &quot;loss&quot; 以外的每个键都是额外输出；Lightning 会原样传递它们，不做 detach。</translation>
     </message>
     <message>
-        <location filename="../gui/extras_view.cpp" line="71"/>
+        <location filename="../gui/views/extras_view.cpp" line="71"/>
         <source>⚠ Extra %1 still holds an autograd graph (requires_grad or grad_fn). Lightning passes extras on without detaching them, so each batch keeps its graph alive. Return .detach() for logging.</source>
         <translation>⚠ 额外输出 %1 仍持有自动求导计算图（requires_grad 或 grad_fn）。Lightning 传递额外输出时不做 detach，因此每个批次的计算图都会被保留。用于记录时请返回 .detach()。</translation>
     </message>
     <message>
-        <location filename="../gui/extras_view.cpp" line="125"/>
+        <location filename="../gui/views/extras_view.cpp" line="125"/>
         <source>True</source>
         <translation>True</translation>
     </message>
     <message>
-        <location filename="../gui/extras_view.cpp" line="125"/>
+        <location filename="../gui/views/extras_view.cpp" line="125"/>
         <source>False</source>
         <translation>False</translation>
     </message>
@@ -711,74 +711,74 @@
 <context>
     <name>stepwise::gui::LogModel</name>
     <message numerus="yes">
-        <location filename="../gui/log_model.cpp" line="84"/>
+        <location filename="../gui/views/log_model.cpp" line="84"/>
         <source>Run started: %n batch(es) per epoch</source>
         <translation>
             <numerusform>运行开始：每轮 %n 个批次</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../gui/log_model.cpp" line="94"/>
+        <location filename="../gui/views/log_model.cpp" line="94"/>
         <source>training_step returned None: %1</source>
         <translation>training_step 返回了 None：%1</translation>
     </message>
     <message>
-        <location filename="../gui/log_model.cpp" line="125"/>
+        <location filename="../gui/views/log_model.cpp" line="125"/>
         <source>Run ended: %1</source>
         <translation>运行结束：%1</translation>
     </message>
     <message>
-        <location filename="../gui/log_model.cpp" line="146"/>
+        <location filename="../gui/views/log_model.cpp" line="146"/>
         <source>info</source>
         <translation>信息</translation>
     </message>
     <message>
-        <location filename="../gui/log_model.cpp" line="148"/>
+        <location filename="../gui/views/log_model.cpp" line="148"/>
         <source>Lightning warning</source>
         <translation>Lightning 警告</translation>
     </message>
     <message>
-        <location filename="../gui/log_model.cpp" line="150"/>
+        <location filename="../gui/views/log_model.cpp" line="150"/>
         <source>Stepwise notice</source>
         <translation>Stepwise 提示</translation>
     </message>
     <message>
-        <location filename="../gui/log_model.cpp" line="152"/>
+        <location filename="../gui/views/log_model.cpp" line="152"/>
         <source>None batch</source>
         <translation>None 批次</translation>
     </message>
     <message>
-        <location filename="../gui/log_model.cpp" line="154"/>
+        <location filename="../gui/views/log_model.cpp" line="154"/>
         <source>error</source>
         <translation>错误</translation>
     </message>
     <message>
-        <location filename="../gui/log_model.cpp" line="171"/>
+        <location filename="../gui/views/log_model.cpp" line="171"/>
         <source>epoch %1, batch %2</source>
         <translation>第 %1 轮，批次 %2</translation>
     </message>
     <message>
-        <location filename="../gui/log_model.cpp" line="173"/>
+        <location filename="../gui/views/log_model.cpp" line="173"/>
         <source>epoch %1, batches %2–%3</source>
         <translation>第 %1 轮，批次 %2–%3</translation>
     </message>
     <message>
-        <location filename="../gui/log_model.cpp" line="183"/>
+        <location filename="../gui/views/log_model.cpp" line="183"/>
         <source>%1 (×%2)</source>
         <translation>%1（×%2）</translation>
     </message>
     <message>
-        <location filename="../gui/log_model.cpp" line="212"/>
+        <location filename="../gui/views/log_model.cpp" line="212"/>
         <source>Kind</source>
         <translation>类别</translation>
     </message>
     <message>
-        <location filename="../gui/log_model.cpp" line="214"/>
+        <location filename="../gui/views/log_model.cpp" line="214"/>
         <source>Where</source>
         <translation>位置</translation>
     </message>
     <message>
-        <location filename="../gui/log_model.cpp" line="216"/>
+        <location filename="../gui/views/log_model.cpp" line="216"/>
         <source>Message</source>
         <translation>消息</translation>
     </message>
@@ -786,27 +786,27 @@
 <context>
     <name>stepwise::gui::LogView</name>
     <message>
-        <location filename="../gui/log_view.cpp" line="118"/>
+        <location filename="../gui/views/log_view.cpp" line="118"/>
         <source>%1 Lightning warning(s) · %2 Stepwise notice(s) · %3 None batch(es) · %4 error(s)</source>
         <translation>%1 条 Lightning 警告 · %2 条 Stepwise 提示 · %3 个 None 批次 · %4 个错误</translation>
     </message>
     <message>
-        <location filename="../gui/log_view.cpp" line="123"/>
+        <location filename="../gui/views/log_view.cpp" line="123"/>
         <source> · %1 oldest entries dropped</source>
         <translation> · 已丢弃最早的 %1 条记录</translation>
     </message>
     <message>
-        <location filename="../gui/log_view.cpp" line="107"/>
+        <location filename="../gui/views/log_view.cpp" line="107"/>
         <source>Lightning warning</source>
         <translation>Lightning 警告</translation>
     </message>
     <message>
-        <location filename="../gui/log_view.cpp" line="107"/>
+        <location filename="../gui/views/log_view.cpp" line="107"/>
         <source>Stepwise notice</source>
         <translation>Stepwise 提示</translation>
     </message>
     <message>
-        <location filename="../gui/log_view.cpp" line="107"/>
+        <location filename="../gui/views/log_view.cpp" line="107"/>
         <source>None batch</source>
         <translation>None 批次</translation>
     </message>
@@ -814,129 +814,129 @@
 <context>
     <name>stepwise::gui::LossPlot</name>
     <message>
-        <location filename="../gui/loss_plot.cpp" line="153"/>
+        <location filename="../gui/views/loss_plot.cpp" line="153"/>
         <source>Export plot</source>
         <translation>导出图表</translation>
     </message>
     <message>
-        <location filename="../gui/loss_plot.cpp" line="159"/>
+        <location filename="../gui/views/loss_plot.cpp" line="159"/>
         <source>PNG image…</source>
         <translation>PNG 图像…</translation>
     </message>
     <message>
-        <location filename="../gui/loss_plot.cpp" line="160"/>
+        <location filename="../gui/views/loss_plot.cpp" line="160"/>
         <source>PNG image (*.png)</source>
         <translation>PNG 图像 (*.png)</translation>
     </message>
     <message>
-        <location filename="../gui/loss_plot.cpp" line="161"/>
+        <location filename="../gui/views/loss_plot.cpp" line="161"/>
         <source>PDF document…</source>
         <translation>PDF 文档…</translation>
     </message>
     <message>
-        <location filename="../gui/loss_plot.cpp" line="162"/>
+        <location filename="../gui/views/loss_plot.cpp" line="162"/>
         <source>PDF document (*.pdf)</source>
         <translation>PDF 文档 (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../gui/loss_plot.cpp" line="183"/>
+        <location filename="../gui/views/loss_plot.cpp" line="183"/>
         <source>Raw loss</source>
         <translation>原始损失</translation>
     </message>
     <message>
-        <location filename="../gui/loss_plot.cpp" line="185"/>
+        <location filename="../gui/views/loss_plot.cpp" line="185"/>
         <source>The loss as training_step returned it, before Lightning divides it by accumulate_grad_batches</source>
         <translation>training_step 返回的损失，即 Lightning 除以 accumulate_grad_batches 之前的值</translation>
     </message>
     <message>
-        <location filename="../gui/loss_plot.cpp" line="187"/>
+        <location filename="../gui/views/loss_plot.cpp" line="187"/>
         <source>x axis:</source>
         <translation>横轴：</translation>
     </message>
     <message>
-        <location filename="../gui/loss_plot.cpp" line="188"/>
+        <location filename="../gui/views/loss_plot.cpp" line="188"/>
         <source>batch</source>
         <translation>批次</translation>
     </message>
     <message>
-        <location filename="../gui/loss_plot.cpp" line="189"/>
-        <location filename="../gui/loss_plot.cpp" line="202"/>
+        <location filename="../gui/views/loss_plot.cpp" line="189"/>
+        <location filename="../gui/views/loss_plot.cpp" line="202"/>
         <source>global_step</source>
         <translation>global_step</translation>
     </message>
     <message>
-        <location filename="../gui/loss_plot.cpp" line="190"/>
+        <location filename="../gui/views/loss_plot.cpp" line="190"/>
         <source>Follow</source>
         <translation>跟随</translation>
     </message>
     <message>
-        <location filename="../gui/loss_plot.cpp" line="191"/>
+        <location filename="../gui/views/loss_plot.cpp" line="191"/>
         <source>Keep the newest batches in view</source>
         <translation>始终显示最新的批次</translation>
     </message>
     <message>
-        <location filename="../gui/loss_plot.cpp" line="192"/>
+        <location filename="../gui/views/loss_plot.cpp" line="192"/>
         <source>Reset view</source>
         <translation>重置视图</translation>
     </message>
     <message>
-        <location filename="../gui/loss_plot.cpp" line="193"/>
+        <location filename="../gui/views/loss_plot.cpp" line="193"/>
         <source>Export</source>
         <translation>导出</translation>
     </message>
     <message>
-        <location filename="../gui/loss_plot.cpp" line="196"/>
+        <location filename="../gui/views/loss_plot.cpp" line="196"/>
         <source>loss (normalised, as Lightning reports it)</source>
         <translation>损失（已归一化，即 Lightning 报告的值）</translation>
     </message>
     <message>
-        <location filename="../gui/loss_plot.cpp" line="197"/>
+        <location filename="../gui/views/loss_plot.cpp" line="197"/>
         <source>raw loss (as returned)</source>
         <translation>原始损失（返回值）</translation>
     </message>
     <message>
-        <location filename="../gui/loss_plot.cpp" line="198"/>
+        <location filename="../gui/views/loss_plot.cpp" line="198"/>
         <source>smoothed (EMA)</source>
         <translation>平滑（EMA）</translation>
     </message>
     <message>
-        <location filename="../gui/loss_plot.cpp" line="199"/>
+        <location filename="../gui/views/loss_plot.cpp" line="199"/>
         <source>returned None</source>
         <translation>返回了 None</translation>
     </message>
     <message>
-        <location filename="../gui/loss_plot.cpp" line="200"/>
+        <location filename="../gui/views/loss_plot.cpp" line="200"/>
         <source>failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../gui/loss_plot.cpp" line="201"/>
+        <location filename="../gui/views/loss_plot.cpp" line="201"/>
         <source>batch (over all epochs)</source>
         <translation>批次（跨所有轮次）</translation>
     </message>
     <message>
-        <location filename="../gui/loss_plot.cpp" line="203"/>
+        <location filename="../gui/views/loss_plot.cpp" line="203"/>
         <source>loss</source>
         <translation>损失</translation>
     </message>
     <message>
-        <location filename="../gui/loss_plot.cpp" line="204"/>
+        <location filename="../gui/views/loss_plot.cpp" line="204"/>
         <source>extras</source>
         <translation>额外输出</translation>
     </message>
     <message>
-        <location filename="../gui/loss_plot.cpp" line="215"/>
+        <location filename="../gui/views/loss_plot.cpp" line="215"/>
         <source>Smoothing %1</source>
         <translation>平滑 %1</translation>
     </message>
     <message>
-        <location filename="../gui/loss_plot.cpp" line="478"/>
+        <location filename="../gui/views/loss_plot.cpp" line="478"/>
         <source>extra: %1</source>
         <translation>额外输出：%1</translation>
     </message>
     <message>
-        <location filename="../gui/loss_plot.cpp" line="195"/>
-        <location filename="../gui/loss_plot.cpp" line="258"/>
+        <location filename="../gui/views/loss_plot.cpp" line="195"/>
+        <location filename="../gui/views/loss_plot.cpp" line="258"/>
         <source>shaded: accumulation windows of %1 · line: the stepping batch</source>
         <translation>阴影：每 %1 个批次的累积窗口 · 竖线：执行优化步骤的批次</translation>
     </message>
@@ -944,291 +944,291 @@
 <context>
     <name>stepwise::gui::MainWindow</name>
     <message>
-        <location filename="../gui/main_window.cpp" line="139"/>
-        <location filename="../gui/main_window.cpp" line="144"/>
+        <location filename="../gui/app/main_window.cpp" line="143"/>
+        <location filename="../gui/app/main_window.cpp" line="148"/>
         <source>Export plot</source>
         <translation>导出图表</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="139"/>
+        <location filename="../gui/app/main_window.cpp" line="143"/>
         <source>PNG image (*.png)</source>
         <translation>PNG 图像 (*.png)</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="144"/>
+        <location filename="../gui/app/main_window.cpp" line="148"/>
         <source>PDF document (*.pdf)</source>
         <translation>PDF 文档 (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="202"/>
+        <location filename="../gui/app/main_window.cpp" line="206"/>
         <source>About Stepwise</source>
         <translation>关于 Stepwise</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="203"/>
+        <location filename="../gui/app/main_window.cpp" line="207"/>
         <source>&lt;h3&gt;Stepwise&lt;/h3&gt;&lt;p&gt;Steps a LibTorch training loop exactly the way PyTorch Lightning&apos;s automatic optimization runs it: one stage, one closure call, one batch at a time.&lt;/p&gt;</source>
         <translation>&lt;h3&gt;Stepwise&lt;/h3&gt;&lt;p&gt;完全按照 PyTorch Lightning 自动优化的方式逐步运行 LibTorch 训练循环：一次一个阶段、一次闭包调用、一个批次。&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="287"/>
+        <location filename="../gui/app/main_window.cpp" line="311"/>
         <source>epoch %1</source>
         <translation>第 %1 轮</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="288"/>
+        <location filename="../gui/app/main_window.cpp" line="312"/>
         <source>batch –</source>
         <translation>批次 –</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="288"/>
+        <location filename="../gui/app/main_window.cpp" line="312"/>
         <source>batch %1</source>
         <translation>批次 %1</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="289"/>
+        <location filename="../gui/app/main_window.cpp" line="313"/>
         <source>global_step %1</source>
         <translation>global_step %1</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="290"/>
+        <location filename="../gui/app/main_window.cpp" line="314"/>
         <source>optimizer steps %1</source>
         <translation>优化器步数 %1</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="295"/>
+        <location filename="../gui/app/main_window.cpp" line="319"/>
         <source>no session</source>
         <translation>无会话</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="298"/>
+        <location filename="../gui/app/main_window.cpp" line="322"/>
         <source>loading</source>
         <translation>加载中</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="301"/>
+        <location filename="../gui/app/main_window.cpp" line="325"/>
         <source>paused</source>
         <translation>已暂停</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="304"/>
+        <location filename="../gui/app/main_window.cpp" line="328"/>
         <source>running</source>
         <translation>运行中</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="307"/>
+        <location filename="../gui/app/main_window.cpp" line="331"/>
         <source>stepping</source>
         <translation>单步执行中</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="310"/>
+        <location filename="../gui/app/main_window.cpp" line="334"/>
         <source>finished</source>
         <translation>已完成</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="313"/>
+        <location filename="../gui/app/main_window.cpp" line="337"/>
         <source>stopped</source>
         <translation>已停止</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="316"/>
+        <location filename="../gui/app/main_window.cpp" line="340"/>
         <source>failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="319"/>
+        <location filename="../gui/app/main_window.cpp" line="343"/>
         <source>&lt;b&gt;%1&lt;/b&gt;</source>
         <translation>&lt;b&gt;%1&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="344"/>
+        <location filename="../gui/app/main_window.cpp" line="368"/>
         <source>compiled TorchScript module: no source to edit</source>
         <translation>已编译的 TorchScript 模块：没有可编辑的源代码</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="361"/>
+        <location filename="../gui/app/main_window.cpp" line="385"/>
         <source>Cannot open lesson</source>
         <translation>无法打开课程</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="369"/>
-        <location filename="../gui/main_window.cpp" line="492"/>
+        <location filename="../gui/app/main_window.cpp" line="393"/>
+        <location filename="../gui/app/main_window.cpp" line="516"/>
         <source>Cannot open %1</source>
         <translation>无法打开 %1</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="370"/>
+        <location filename="../gui/app/main_window.cpp" line="394"/>
         <source>The trace holds no events.</source>
         <translation>该轨迹不含任何事件。</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="376"/>
+        <location filename="../gui/app/main_window.cpp" line="400"/>
         <source>Trace cut short</source>
         <translation>轨迹不完整</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="377"/>
+        <location filename="../gui/app/main_window.cpp" line="401"/>
         <source>Replaying the %1 events before the point where the trace stops:
 %2</source>
         <translation>回放轨迹中断之前的 %1 个事件：
 %2</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="428"/>
+        <location filename="../gui/app/main_window.cpp" line="452"/>
         <source>Cannot attach</source>
         <translation>无法连接</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="439"/>
+        <location filename="../gui/app/main_window.cpp" line="463"/>
         <source>Attach to a running stepwise-run</source>
         <translation>连接到正在运行的 stepwise-run</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="446"/>
+        <location filename="../gui/app/main_window.cpp" line="470"/>
         <source>Start the run with &lt;tt&gt;stepwise-run … --listen PORT&lt;/tt&gt;; it prints the address and the token on its first line. For a run on another host, forward the port with &lt;tt&gt;ssh -L PORT:127.0.0.1:PORT host&lt;/tt&gt; and attach to 127.0.0.1:PORT.</source>
         <translation>用 &lt;tt&gt;stepwise-run … --listen PORT&lt;/tt&gt; 启动运行；它在第一行输出地址和令牌。若运行在另一台主机上，请用 &lt;tt&gt;ssh -L PORT:127.0.0.1:PORT host&lt;/tt&gt; 转发端口，然后连接到 127.0.0.1:PORT。</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="451"/>
+        <location filename="../gui/app/main_window.cpp" line="475"/>
         <source>Address (host:port)</source>
         <translation>地址（主机:端口）</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="452"/>
+        <location filename="../gui/app/main_window.cpp" line="476"/>
         <source>Token</source>
         <translation>令牌</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="501"/>
+        <location filename="../gui/app/main_window.cpp" line="525"/>
         <source>Open</source>
         <translation>打开</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="502"/>
+        <location filename="../gui/app/main_window.cpp" line="526"/>
         <source>Stepwise files (*.json *.pt *.stepwise *.jsonl);;Run configs (*.json);;TorchScript modules (*.pt);;Stepwise sources (*.stepwise);;Recorded runs (*.jsonl);;All files (*)</source>
         <translation>Stepwise 文件 (*.json *.pt *.stepwise *.jsonl);;运行配置 (*.json);;TorchScript 模块 (*.pt);;Stepwise 源文件 (*.stepwise);;录制的运行 (*.jsonl);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="524"/>
+        <location filename="../gui/app/main_window.cpp" line="548"/>
         <source>Stepwise — Lightning automatic optimization, step by step</source>
         <translation>Stepwise — 逐步查看 Lightning 自动优化</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="525"/>
+        <location filename="../gui/app/main_window.cpp" line="549"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="526"/>
+        <location filename="../gui/app/main_window.cpp" line="550"/>
         <source>&amp;Open…</source>
         <translation>打开(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="527"/>
+        <location filename="../gui/app/main_window.cpp" line="551"/>
         <source>&amp;Attach to a running stepwise-run…</source>
         <translation>连接到正在运行的 stepwise-run(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="528"/>
+        <location filename="../gui/app/main_window.cpp" line="552"/>
         <source>&amp;Lessons</source>
         <translation>课程(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="534"/>
+        <location filename="../gui/app/main_window.cpp" line="558"/>
         <source>%1 — %2</source>
         <translation>%1 — %2</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="536"/>
+        <location filename="../gui/app/main_window.cpp" line="560"/>
         <source>Open &amp;recent</source>
         <translation>最近打开(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="537"/>
+        <location filename="../gui/app/main_window.cpp" line="561"/>
         <source>Export plot as &amp;PNG…</source>
         <translation>将图表导出为 &amp;PNG…</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="538"/>
+        <location filename="../gui/app/main_window.cpp" line="562"/>
         <source>Export plot as P&amp;DF…</source>
         <translation>将图表导出为 P&amp;DF…</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="539"/>
+        <location filename="../gui/app/main_window.cpp" line="563"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="540"/>
+        <location filename="../gui/app/main_window.cpp" line="564"/>
         <source>&amp;Run</source>
         <translation>运行(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="541"/>
+        <location filename="../gui/app/main_window.cpp" line="565"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="542"/>
+        <location filename="../gui/app/main_window.cpp" line="566"/>
         <source>Reset &amp;layout</source>
         <translation>重置布局(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="543"/>
+        <location filename="../gui/app/main_window.cpp" line="567"/>
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="544"/>
+        <location filename="../gui/app/main_window.cpp" line="568"/>
         <source>System language</source>
         <translation>系统语言</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="547"/>
+        <location filename="../gui/app/main_window.cpp" line="571"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="548"/>
+        <location filename="../gui/app/main_window.cpp" line="572"/>
         <source>&amp;About Stepwise</source>
         <translation>关于 Stepwise(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="549"/>
+        <location filename="../gui/app/main_window.cpp" line="573"/>
         <source>Run controls</source>
         <translation>运行控制</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="550"/>
+        <location filename="../gui/app/main_window.cpp" line="574"/>
         <source>Replay timeline</source>
         <translation>回放时间轴</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="551"/>
+        <location filename="../gui/app/main_window.cpp" line="575"/>
         <source>Configuration</source>
         <translation>配置</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="552"/>
+        <location filename="../gui/app/main_window.cpp" line="576"/>
         <source>Source</source>
         <translation>源代码</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="553"/>
+        <location filename="../gui/app/main_window.cpp" line="577"/>
         <source>Loss</source>
         <translation>损失</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="554"/>
+        <location filename="../gui/app/main_window.cpp" line="578"/>
         <source>Warnings and log</source>
         <translation>警告与日志</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="555"/>
+        <location filename="../gui/app/main_window.cpp" line="579"/>
         <source>training_step output</source>
         <translation>training_step 输出</translation>
     </message>
     <message>
-        <location filename="../gui/main_window.cpp" line="556"/>
+        <location filename="../gui/app/main_window.cpp" line="580"/>
         <source>Extras</source>
         <translation>额外输出</translation>
     </message>
@@ -1236,82 +1236,82 @@
 <context>
     <name>stepwise::gui::OutputInspector</name>
     <message>
-        <location filename="../gui/output_inspector.cpp" line="36"/>
+        <location filename="../gui/views/output_inspector.cpp" line="36"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../gui/output_inspector.cpp" line="36"/>
+        <location filename="../gui/views/output_inspector.cpp" line="36"/>
         <source>Kind</source>
         <translation>类别</translation>
     </message>
     <message>
-        <location filename="../gui/output_inspector.cpp" line="36"/>
+        <location filename="../gui/views/output_inspector.cpp" line="36"/>
         <source>Shape</source>
         <translation>形状</translation>
     </message>
     <message>
-        <location filename="../gui/output_inspector.cpp" line="36"/>
+        <location filename="../gui/views/output_inspector.cpp" line="36"/>
         <source>dtype</source>
         <translation>dtype</translation>
     </message>
     <message>
-        <location filename="../gui/output_inspector.cpp" line="37"/>
+        <location filename="../gui/views/output_inspector.cpp" line="37"/>
         <source>requires_grad</source>
         <translation>requires_grad</translation>
     </message>
     <message>
-        <location filename="../gui/output_inspector.cpp" line="37"/>
+        <location filename="../gui/views/output_inspector.cpp" line="37"/>
         <source>grad_fn</source>
         <translation>grad_fn</translation>
     </message>
     <message>
-        <location filename="../gui/output_inspector.cpp" line="36"/>
+        <location filename="../gui/views/output_inspector.cpp" line="36"/>
         <source>Value</source>
         <translation>值</translation>
     </message>
     <message>
-        <location filename="../gui/output_inspector.cpp" line="39"/>
+        <location filename="../gui/views/output_inspector.cpp" line="39"/>
         <source>&lt;b&gt;training_step&lt;/b&gt; has not returned yet</source>
         <translation>&lt;b&gt;training_step&lt;/b&gt; 尚未返回</translation>
     </message>
     <message>
-        <location filename="../gui/output_inspector.cpp" line="44"/>
+        <location filename="../gui/views/output_inspector.cpp" line="44"/>
         <source>&lt;b&gt;training_step&lt;/b&gt; returned at epoch %1, batch %2</source>
         <translation>&lt;b&gt;training_step&lt;/b&gt; 在第 %1 轮、批次 %2 返回</translation>
     </message>
     <message>
-        <location filename="../gui/output_inspector.cpp" line="45"/>
+        <location filename="../gui/views/output_inspector.cpp" line="45"/>
         <source> (closure evaluation %1)</source>
         <translation>（第 %1 次闭包求值）</translation>
     </message>
     <message>
-        <location filename="../gui/output_inspector.cpp" line="48"/>
+        <location filename="../gui/views/output_inspector.cpp" line="48"/>
         <source>Lightning classified it as: &lt;b&gt;%1&lt;/b&gt;</source>
         <translation>Lightning 将其归类为：&lt;b&gt;%1&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../gui/output_inspector.cpp" line="74"/>
+        <location filename="../gui/views/output_inspector.cpp" line="74"/>
         <source>True</source>
         <translation>True</translation>
     </message>
     <message>
-        <location filename="../gui/output_inspector.cpp" line="74"/>
+        <location filename="../gui/views/output_inspector.cpp" line="74"/>
         <source>False</source>
         <translation>False</translation>
     </message>
     <message>
-        <location filename="../gui/output_inspector.cpp" line="92"/>
+        <location filename="../gui/views/output_inspector.cpp" line="92"/>
         <source>returned</source>
         <translation>返回值</translation>
     </message>
     <message>
-        <location filename="../gui/output_inspector.cpp" line="106"/>
+        <location filename="../gui/views/output_inspector.cpp" line="106"/>
         <source>the loss: Lightning divides it by N and calls backward on it</source>
         <translation>损失：Lightning 将其除以 N 并对其调用 backward</translation>
     </message>
     <message>
-        <location filename="../gui/output_inspector.cpp" line="109"/>
+        <location filename="../gui/views/output_inspector.cpp" line="109"/>
         <source>an extra: passed on to on_train_batch_end undetached</source>
         <translation>额外输出：不做 detach 直接传给 on_train_batch_end</translation>
     </message>
@@ -1319,187 +1319,187 @@
 <context>
     <name>stepwise::gui::PipelineView</name>
     <message>
-        <location filename="../gui/pipeline_view.cpp" line="99"/>
+        <location filename="../gui/views/pipeline_view.cpp" line="99"/>
         <source>hook: a new batch begins</source>
         <translation>钩子：新批次开始</translation>
     </message>
     <message>
-        <location filename="../gui/pipeline_view.cpp" line="101"/>
+        <location filename="../gui/views/pipeline_view.cpp" line="101"/>
         <source>the optimizer calls the closure</source>
         <translation>优化器调用闭包</translation>
     </message>
     <message>
-        <location filename="../gui/pipeline_view.cpp" line="103"/>
+        <location filename="../gui/views/pipeline_view.cpp" line="103"/>
         <source>your training_step: forward pass and loss</source>
         <translation>你的 training_step：前向传播与损失</translation>
     </message>
     <message>
-        <location filename="../gui/pipeline_view.cpp" line="105"/>
+        <location filename="../gui/views/pipeline_view.cpp" line="105"/>
         <source>hook, first batch of a window only</source>
         <translation>钩子，仅在窗口的第一个批次</translation>
     </message>
     <message>
-        <location filename="../gui/pipeline_view.cpp" line="107"/>
+        <location filename="../gui/views/pipeline_view.cpp" line="107"/>
         <source>clear .grad — after the forward pass</source>
         <translation>清除 .grad — 在前向传播之后</translation>
     </message>
     <message>
-        <location filename="../gui/pipeline_view.cpp" line="109"/>
+        <location filename="../gui/views/pipeline_view.cpp" line="109"/>
         <source>hook, only when there is a loss</source>
         <translation>钩子，仅在有损失时</translation>
     </message>
     <message>
-        <location filename="../gui/pipeline_view.cpp" line="111"/>
+        <location filename="../gui/views/pipeline_view.cpp" line="111"/>
         <source>loss.backward(): gradients accumulate</source>
         <translation>loss.backward()：梯度累积</translation>
     </message>
     <message>
-        <location filename="../gui/pipeline_view.cpp" line="113"/>
+        <location filename="../gui/views/pipeline_view.cpp" line="113"/>
         <source>hook: gradients are ready</source>
         <translation>钩子：梯度已就绪</translation>
     </message>
     <message>
-        <location filename="../gui/pipeline_view.cpp" line="115"/>
+        <location filename="../gui/views/pipeline_view.cpp" line="115"/>
         <source>hook, after every closure evaluation</source>
         <translation>钩子，每次闭包求值之后</translation>
     </message>
     <message>
-        <location filename="../gui/pipeline_view.cpp" line="117"/>
+        <location filename="../gui/views/pipeline_view.cpp" line="117"/>
         <source>clip gradients (after every evaluation)</source>
         <translation>裁剪梯度（每次求值之后）</translation>
     </message>
     <message>
-        <location filename="../gui/pipeline_view.cpp" line="119"/>
+        <location filename="../gui/views/pipeline_view.cpp" line="119"/>
         <source>hook: outputs = {&quot;loss&quot;: loss / N}</source>
         <translation>钩子：outputs = {&quot;loss&quot;: loss / N}</translation>
     </message>
     <message>
-        <location filename="../gui/pipeline_view.cpp" line="281"/>
+        <location filename="../gui/views/pipeline_view.cpp" line="281"/>
         <source>parameter update</source>
         <translation>参数更新</translation>
     </message>
     <message>
-        <location filename="../gui/pipeline_view.cpp" line="295"/>
+        <location filename="../gui/views/pipeline_view.cpp" line="295"/>
         <source>failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../gui/pipeline_view.cpp" line="297"/>
+        <location filename="../gui/views/pipeline_view.cpp" line="297"/>
         <source>skipped</source>
         <translation>已跳过</translation>
     </message>
     <message>
-        <location filename="../gui/pipeline_view.cpp" line="299"/>
+        <location filename="../gui/views/pipeline_view.cpp" line="299"/>
         <source>torch applies the step to the parameters</source>
         <translation>torch 将更新应用到参数</translation>
     </message>
     <message>
-        <location filename="../gui/pipeline_view.cpp" line="336"/>
+        <location filename="../gui/views/pipeline_view.cpp" line="336"/>
         <source>held here</source>
         <translation>停在此处</translation>
     </message>
     <message>
-        <location filename="../gui/pipeline_view.cpp" line="359"/>
+        <location filename="../gui/views/pipeline_view.cpp" line="359"/>
         <source>Run ended (%1)</source>
         <translation>运行结束（%1）</translation>
     </message>
     <message>
-        <location filename="../gui/pipeline_view.cpp" line="360"/>
+        <location filename="../gui/views/pipeline_view.cpp" line="360"/>
         <source>Ready: no batch has started</source>
         <translation>就绪：尚未开始任何批次</translation>
     </message>
     <message>
-        <location filename="../gui/pipeline_view.cpp" line="362"/>
+        <location filename="../gui/views/pipeline_view.cpp" line="362"/>
         <source>Epoch %1 · batch %2 of %3</source>
         <translation>第 %1 轮 · 批次 %2 / %3</translation>
     </message>
     <message>
-        <location filename="../gui/pipeline_view.cpp" line="367"/>
+        <location filename="../gui/views/pipeline_view.cpp" line="367"/>
         <source>Epoch %1 · batch %2</source>
         <translation>第 %1 轮 · 批次 %2</translation>
     </message>
     <message>
-        <location filename="../gui/pipeline_view.cpp" line="377"/>
+        <location filename="../gui/views/pipeline_view.cpp" line="377"/>
         <source>batch %1 of %2, stepping</source>
         <translation>窗口内第 %1/%2 个批次，执行优化步骤</translation>
     </message>
     <message>
-        <location filename="../gui/pipeline_view.cpp" line="378"/>
+        <location filename="../gui/views/pipeline_view.cpp" line="378"/>
         <source>batch %1 of %2, accumulating</source>
         <translation>窗口内第 %1/%2 个批次，累积中</translation>
     </message>
     <message>
-        <location filename="../gui/pipeline_view.cpp" line="382"/>
+        <location filename="../gui/views/pipeline_view.cpp" line="382"/>
         <source>N = 1, every batch steps</source>
         <translation>N = 1，每个批次都执行优化步骤</translation>
     </message>
     <message>
-        <location filename="../gui/pipeline_view.cpp" line="385"/>
+        <location filename="../gui/views/pipeline_view.cpp" line="385"/>
         <source>closure evaluation %1 of this optimizer step</source>
         <translation>本次优化器步骤的第 %1 次闭包求值</translation>
     </message>
     <message>
-        <location filename="../gui/pipeline_view.cpp" line="386"/>
+        <location filename="../gui/views/pipeline_view.cpp" line="386"/>
         <source>closure call %1</source>
         <translation>第 %1 次闭包调用</translation>
     </message>
     <message>
-        <location filename="../gui/pipeline_view.cpp" line="391"/>
+        <location filename="../gui/views/pipeline_view.cpp" line="391"/>
         <source>global_step %1</source>
         <translation>global_step %1</translation>
     </message>
     <message>
-        <location filename="../gui/pipeline_view.cpp" line="394"/>
+        <location filename="../gui/views/pipeline_view.cpp" line="394"/>
         <source>run %1</source>
         <translation>运行 %1</translation>
     </message>
     <message>
-        <location filename="../gui/pipeline_view.cpp" line="457"/>
+        <location filename="../gui/views/pipeline_view.cpp" line="457"/>
         <source>batch %1</source>
         <translation>批次 %1</translation>
     </message>
     <message>
-        <location filename="../gui/pipeline_view.cpp" line="457"/>
+        <location filename="../gui/views/pipeline_view.cpp" line="457"/>
         <source>batch</source>
         <translation>批次</translation>
     </message>
     <message>
-        <location filename="../gui/pipeline_view.cpp" line="458"/>
+        <location filename="../gui/views/pipeline_view.cpp" line="458"/>
         <source>training_epoch_loop → automatic optimization</source>
         <translation>training_epoch_loop → 自动优化</translation>
     </message>
     <message>
-        <location filename="../gui/pipeline_view.cpp" line="496"/>
+        <location filename="../gui/views/pipeline_view.cpp" line="496"/>
         <source>held here: about to call the optimizer</source>
         <translation>停在此处：即将调用优化器</translation>
     </message>
     <message>
-        <location filename="../gui/pipeline_view.cpp" line="497"/>
+        <location filename="../gui/views/pipeline_view.cpp" line="497"/>
         <source>the optimizer is running the closure</source>
         <translation>优化器正在运行闭包</translation>
     </message>
     <message>
-        <location filename="../gui/pipeline_view.cpp" line="521"/>
+        <location filename="../gui/views/pipeline_view.cpp" line="521"/>
         <source>evaluation %1</source>
         <translation>第 %1 次求值</translation>
     </message>
     <message>
-        <location filename="../gui/pipeline_view.cpp" line="527"/>
+        <location filename="../gui/views/pipeline_view.cpp" line="527"/>
         <source>called directly by the loop (accumulating)</source>
         <translation>由循环直接调用（累积中）</translation>
     </message>
     <message>
-        <location filename="../gui/pipeline_view.cpp" line="529"/>
+        <location filename="../gui/views/pipeline_view.cpp" line="529"/>
         <source>not called on this batch</source>
         <translation>本批次未调用</translation>
     </message>
     <message>
-        <location filename="../gui/pipeline_view.cpp" line="135"/>
+        <location filename="../gui/views/pipeline_view.cpp" line="135"/>
         <source>not reached: optimizer.step raised</source>
         <translation>未执行：optimizer.step 抛出了异常</translation>
     </message>
     <message numerus="yes">
-        <location filename="../gui/pipeline_view.cpp" line="499"/>
+        <location filename="../gui/views/pipeline_view.cpp" line="499"/>
         <source>inside step(): %n closure evaluation(s) so far; it counts as one step</source>
         <translation>
             <numerusform>step() 内部：目前已求值闭包 %n 次；仍只算一步</numerusform>
@@ -1509,13 +1509,13 @@
 <context>
     <name>stepwise::gui::ReplayBar</name>
     <message>
-        <location filename="../gui/replay_bar.cpp" line="30"/>
-        <location filename="../gui/replay_bar.cpp" line="68"/>
+        <location filename="../gui/views/replay_bar.cpp" line="30"/>
+        <location filename="../gui/views/replay_bar.cpp" line="68"/>
         <source>Replay</source>
         <translation>回放</translation>
     </message>
     <message>
-        <location filename="../gui/replay_bar.cpp" line="50"/>
+        <location filename="../gui/views/replay_bar.cpp" line="50"/>
         <source>event %1 of %2 · epoch %3 · batch %4</source>
         <translation>事件 %1 / %2 · 第 %3 轮 · 批次 %4</translation>
     </message>
@@ -1523,102 +1523,102 @@
 <context>
     <name>stepwise::gui::RunActions</name>
     <message>
-        <location filename="../gui/run_actions.cpp" line="92"/>
+        <location filename="../gui/app/run_actions.cpp" line="92"/>
         <source>full speed</source>
         <translation>全速</translation>
     </message>
     <message>
-        <location filename="../gui/run_actions.cpp" line="92"/>
+        <location filename="../gui/app/run_actions.cpp" line="92"/>
         <source>%1 ms/stage</source>
         <translation>%1 毫秒/阶段</translation>
     </message>
     <message>
-        <location filename="../gui/run_actions.cpp" line="96"/>
+        <location filename="../gui/app/run_actions.cpp" line="96"/>
         <source>Step &amp;stage</source>
         <translation>单步阶段(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../gui/run_actions.cpp" line="97"/>
+        <location filename="../gui/app/run_actions.cpp" line="97"/>
         <source>Run to the next stage boundary (F11)</source>
         <translation>运行到下一个阶段边界（F11）</translation>
     </message>
     <message>
-        <location filename="../gui/run_actions.cpp" line="98"/>
+        <location filename="../gui/app/run_actions.cpp" line="98"/>
         <source>Step &amp;closure call</source>
         <translation>单步闭包调用(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../gui/run_actions.cpp" line="100"/>
+        <location filename="../gui/app/run_actions.cpp" line="100"/>
         <source>Run to the next closure call: the next training_step, or the batch&apos;s end (F10)</source>
         <translation>运行到下一次闭包调用：下一个 training_step，或批次结束（F10）</translation>
     </message>
     <message>
-        <location filename="../gui/run_actions.cpp" line="101"/>
+        <location filename="../gui/app/run_actions.cpp" line="101"/>
         <source>Step &amp;batch</source>
         <translation>单步批次(&amp;B)</translation>
     </message>
     <message>
-        <location filename="../gui/run_actions.cpp" line="102"/>
+        <location filename="../gui/app/run_actions.cpp" line="102"/>
         <source>Run to the start of the next batch (Shift+F11)</source>
         <translation>运行到下一个批次的开始（Shift+F11）</translation>
     </message>
     <message>
-        <location filename="../gui/run_actions.cpp" line="103"/>
+        <location filename="../gui/app/run_actions.cpp" line="103"/>
         <source>Step &amp;epoch</source>
         <translation>单步轮次(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../gui/run_actions.cpp" line="104"/>
+        <location filename="../gui/app/run_actions.cpp" line="104"/>
         <source>Run to the first batch of the next epoch</source>
         <translation>运行到下一轮的第一个批次</translation>
     </message>
     <message>
-        <location filename="../gui/run_actions.cpp" line="105"/>
+        <location filename="../gui/app/run_actions.cpp" line="105"/>
         <source>&amp;Run / Continue</source>
         <translation>运行/继续(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../gui/run_actions.cpp" line="106"/>
+        <location filename="../gui/app/run_actions.cpp" line="106"/>
         <source>Run on, with the delay per stage set by the speed control (F5)</source>
         <translation>继续运行，每个阶段的延迟由速度控制决定（F5）</translation>
     </message>
     <message>
-        <location filename="../gui/run_actions.cpp" line="107"/>
+        <location filename="../gui/app/run_actions.cpp" line="107"/>
         <source>&amp;Pause</source>
         <translation>暂停(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../gui/run_actions.cpp" line="108"/>
+        <location filename="../gui/app/run_actions.cpp" line="108"/>
         <source>Hold at the next stage boundary (F6)</source>
         <translation>在下一个阶段边界暂停（F6）</translation>
     </message>
     <message>
-        <location filename="../gui/run_actions.cpp" line="109"/>
+        <location filename="../gui/app/run_actions.cpp" line="109"/>
         <source>S&amp;top</source>
         <translation>停止(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../gui/run_actions.cpp" line="110"/>
+        <location filename="../gui/app/run_actions.cpp" line="110"/>
         <source>End the run; the state stays inspectable (Shift+F5)</source>
         <translation>结束运行；状态仍可查看（Shift+F5）</translation>
     </message>
     <message>
-        <location filename="../gui/run_actions.cpp" line="111"/>
+        <location filename="../gui/app/run_actions.cpp" line="111"/>
         <source>R&amp;eset</source>
         <translation>重置(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../gui/run_actions.cpp" line="112"/>
+        <location filename="../gui/app/run_actions.cpp" line="112"/>
         <source>Start the same configuration again from the beginning (Ctrl+R)</source>
         <translation>用相同配置从头开始（Ctrl+R）</translation>
     </message>
     <message>
-        <location filename="../gui/run_actions.cpp" line="113"/>
+        <location filename="../gui/app/run_actions.cpp" line="113"/>
         <source>Delay:</source>
         <translation>延迟：</translation>
     </message>
     <message>
-        <location filename="../gui/run_actions.cpp" line="114"/>
+        <location filename="../gui/app/run_actions.cpp" line="114"/>
         <source>Delay per stage while running; leftmost is full speed</source>
         <translation>运行时每个阶段的延迟；最左侧为全速</translation>
     </message>
@@ -1626,57 +1626,57 @@
 <context>
     <name>stepwise::gui::SourceEditor</name>
     <message>
-        <location filename="../gui/source_editor.cpp" line="131"/>
+        <location filename="../gui/views/source_editor.cpp" line="131"/>
         <source>Save source</source>
         <translation>保存源代码</translation>
     </message>
     <message>
-        <location filename="../gui/source_editor.cpp" line="133"/>
+        <location filename="../gui/views/source_editor.cpp" line="133"/>
         <source>Stepwise source (*.stepwise)</source>
         <translation>Stepwise 源文件 (*.stepwise)</translation>
     </message>
     <message>
-        <location filename="../gui/source_editor.cpp" line="152"/>
+        <location filename="../gui/views/source_editor.cpp" line="152"/>
         <source>Open…</source>
         <translation>打开…</translation>
     </message>
     <message>
-        <location filename="../gui/source_editor.cpp" line="153"/>
+        <location filename="../gui/views/source_editor.cpp" line="153"/>
         <source>Save</source>
         <translation>保存</translation>
     </message>
     <message>
-        <location filename="../gui/source_editor.cpp" line="154"/>
+        <location filename="../gui/views/source_editor.cpp" line="154"/>
         <source>Run this source</source>
         <translation>运行此源代码</translation>
     </message>
     <message>
-        <location filename="../gui/source_editor.cpp" line="159"/>
+        <location filename="../gui/views/source_editor.cpp" line="159"/>
         <source>&lt;b&gt;%1&lt;/b&gt;%2</source>
         <translation>&lt;b&gt;%1&lt;/b&gt;%2</translation>
     </message>
     <message>
-        <location filename="../gui/source_editor.cpp" line="160"/>
+        <location filename="../gui/views/source_editor.cpp" line="160"/>
         <source> (modified)</source>
         <translation>（已修改）</translation>
     </message>
     <message>
-        <location filename="../gui/source_editor.cpp" line="237"/>
+        <location filename="../gui/views/source_editor.cpp" line="237"/>
         <source>Cannot write %1: %2</source>
         <translation>无法写入 %1：%2</translation>
     </message>
     <message>
-        <location filename="../gui/source_editor.cpp" line="252"/>
+        <location filename="../gui/views/source_editor.cpp" line="252"/>
         <source>Open source</source>
         <translation>打开源代码</translation>
     </message>
     <message>
-        <location filename="../gui/source_editor.cpp" line="253"/>
+        <location filename="../gui/views/source_editor.cpp" line="253"/>
         <source>Stepwise source (*.stepwise);;All files (*)</source>
         <translation>Stepwise 源文件 (*.stepwise);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../gui/source_editor.cpp" line="156"/>
+        <location filename="../gui/views/source_editor.cpp" line="156"/>
         <source>Restart the session with this text as the model (the file is not saved)</source>
         <translation>以此文本作为模型重新开始会话（不会保存文件）</translation>
     </message>

@@ -17,6 +17,8 @@
 #include "text_tr.h"
 #include "extras_view.h"
 #include "gui_test_utils.h"
+#include <QDockWidget>
+
 #include "log_model.h"
 #include "log_view.h"
 #include "loss_plot.h"
@@ -160,6 +162,44 @@ class TestMainWindow : public QObject {
             }
         }
         translator.setLanguage(QStringLiteral("en"));
+    }
+
+    void closingAndReopeningAViewShowsTheSamePicture() {
+        // The same run twice: once with every view open, once with the plot and the log closed
+        // while it runs. Reopened, they show what the open ones show (rebuilt from RunHistory).
+        auto runLesson = [](test::Driver& d, bool closeViews) {
+            d.window->show();
+            warning_cache::clear();  // Lightning's warning is once per process: once per run here
+            d.open(QStringLiteral("none_batches"));
+            QVERIFY(d.waitHeld(0));
+            for (int i = 0; i < 3; ++i) QVERIFY(d.press(d.window->runActions()->stepBatch()));
+            auto* plotDock = d.window->findChild<QDockWidget*>(QStringLiteral("plotDock"));
+            auto* logDock = d.window->findChild<QDockWidget*>(QStringLiteral("logDock"));
+            if (closeViews) {
+                plotDock->close();
+                logDock->close();
+            }
+            d.window->runActions()->run()->trigger();
+            QVERIFY(d.waitEnded());
+            d.window->controller()->pumpNow();
+            if (closeViews) {
+                QCOMPARE(d.window->lossPlot()->pointCount(), 3);  // closed: not fed
+                plotDock->show();
+                logDock->show();
+            }
+        };
+        test::Driver open, closed;
+        runLesson(open, false);
+        runLesson(closed, true);
+        QCOMPARE(closed.window->lossPlot()->pointCount(), 16);
+        QCOMPARE(closed.window->lossPlot()->pointCount(), open.window->lossPlot()->pointCount());
+        LogModel* a = open.window->logView()->model();
+        LogModel* b = closed.window->logView()->model();
+        QCOMPARE(b->rowCount(), a->rowCount());
+        for (int row = 0; row < a->rowCount(); ++row)
+            for (int column = 0; column < a->columnCount(); ++column)
+                QCOMPARE(b->index(row, column).data().toString(),
+                         a->index(row, column).data().toString());
     }
 
     void noneWarningOnceAndOneRecordPerNoneBatch() {

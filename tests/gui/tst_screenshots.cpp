@@ -80,7 +80,7 @@ class TestScreenshots : public QObject {
     void laptopScreen() {
         // A newcomer's 1366x768 laptop (minus a panel): first start fills the free screen, and
         // every row of a stepping batch is in view at every stage, without scrolling.
-        for (const QString language : {QStringLiteral("en"), QStringLiteral("zh_CN")}) {
+        for (const QString& language : {QStringLiteral("en"), QStringLiteral("zh_CN")}) {
             test::Driver d;
             d.translator.setLanguage(language);
             d.window->fitToScreen(QRect(0, 0, 1366, 728));

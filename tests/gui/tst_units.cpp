@@ -9,6 +9,9 @@
 #include "log_model.h"
 #include "none_explainer.h"
 #include "pipeline_state.h"
+#include "run_history.h"
+#include "stepwise/session.h"
+#include "stepwise/trace.h"
 #include "source_editor.h"
 #include "stepwise/lessons.h"
 #include "translator.h"
@@ -18,7 +21,86 @@ using namespace stepwise::gui;
 
 class TestUnits : public QObject {
     Q_OBJECT
+  private:
+    static std::vector<Event> recordLesson(const char* name, std::int64_t epochs = 0) {
+        RunConfig config = parse_run_config(find_lesson(name)->config_json, "", name);
+        if (epochs > 0) config.trainer.max_epochs = epochs;
+        std::vector<Event> events;
+        SessionOptions options;
+        options.buffer_events = false;
+        options.listener = [&](const Event& e) { events.push_back(e); };
+        warning_cache::clear();
+        TrainingSession session(config, options);
+        session.run_blocking();
+        return events;
+    }
+    static std::vector<std::string> encoded(const std::vector<Event>& events) {
+        std::vector<std::string> out;
+        for (const Event& e : events) out.push_back(encode_event(e));
+        return out;
+    }
+
   private Q_SLOTS:
+    void runHistoryGivesBackEveryEventOfARecentRunAndCutsBackExactly() {
+        const std::vector<Event> run = recordLesson("none_batches");
+        RunHistory history;
+        history.append(run);
+        QCOMPARE(history.batchCount(), std::size_t(16));
+        QCOMPARE(encoded(history.events()), encoded(run));  // 16 batches: all kept whole
+
+        // Cut back to the moment backward of the fourth batch (serial 3) was entered.
+        RunHistory cut = history;  // two histories side by side, independent
+        QVERIFY(cut.cutBack(3, Stage::backward));
+        std::vector<Event> prefix;
+        int batchEnds = 0;
+        for (const Event& e : run) {
+            if (batchEnds == 3 && (e.type == EventType::stage_enter || e.type == EventType::stage_exit) &&
+                e.stage == Stage::backward)
+                break;
+            batchEnds += e.type == EventType::batch_end;
+            prefix.push_back(e);
+        }
+        QCOMPARE(encoded(cut.events()), encoded(prefix));
+        QCOMPARE(cut.batchCount(), std::size_t(3));
+        QVERIFY(cut.generation() != history.generation());
+        QCOMPARE(history.batchCount(), std::size_t(16));  // the original is untouched
+        QVERIFY(!history.cutBack(17));
+    }
+
+    void runHistoryKeepsEveryBatchRecordOfALongRunInBoundedBytes() {
+        const std::vector<Event> run = recordLesson("mlp_spiral", 30);  // 240 batches
+        RunHistory history;
+        history.append(run);
+        QCOMPARE(history.batchCount(), std::size_t(240));
+        // Columns: kBytesPerBatch per batch plus 8 per scalar extra (accuracy).
+        QCOMPARE(history.columnBytes(),
+                 std::size_t(240) * (RunHistory::kBytesPerBatch + sizeof(double)));
+        QVERIFY(RunHistory::kBytesPerBatch <= 64);  // a million batches: under 64 MB + extras
+        // Old batches come back from the columns with their figures; only the newest whole.
+        const std::vector<Event> back = history.events();
+        std::vector<Event> ends, backEnds;
+        for (const Event& e : run)
+            if (e.type == EventType::batch_end) ends.push_back(e);
+        int stageEvents = 0;
+        for (const Event& e : back) {
+            if (e.type == EventType::batch_end) backEnds.push_back(e);
+            stageEvents += e.type == EventType::stage_exit;
+        }
+        QCOMPARE(backEnds.size(), ends.size());
+        for (std::size_t i = 0; i < ends.size(); ++i) {
+            QCOMPARE(backEnds[i].seq, ends[i].seq);
+            QCOMPARE(backEnds[i].loss, ends[i].loss);
+            QCOMPARE(backEnds[i].update_norm, ends[i].update_norm);
+            QCOMPARE(backEnds[i].global_step, ends[i].global_step);
+            QCOMPARE(backEnds[i].extras.size(), ends[i].extras.size());
+        }
+        QCOMPARE(stageEvents, int(RunHistory::kRecentBatches) * 11);
+        QVERIFY(!history.cutBack(10));  // too old to have its stage records
+        QVERIFY(history.cutBack(230));
+        QCOMPARE(history.batchCount(), std::size_t(230));
+    }
+
+
     void lessonTextsAreAllInTheTranslationTable() {
         // The table repeats the lesson files' English text for lupdate: it must not drift.
         const std::vector<std::string> table = lessonTextSources();

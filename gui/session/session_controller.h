@@ -17,6 +17,7 @@
 #include "stepwise/events.h"
 #include "stepwise/run_config.h"
 #include "stepwise/session_link.h"
+#include "run_history.h"
 
 namespace stepwise::gui {
 
@@ -64,6 +65,8 @@ class SessionController : public QObject {
     const RunConfig& config() const { return m_config; }
     bool hasSession() const { return bool(m_link); }
     SessionLink* link() const { return m_link.get(); }
+    /// The current run as the views show it (fed every frame, before eventsArrived).
+    const RunHistory& history() const { return m_history; }
     std::uint64_t runId() const;
     /// Frame period of the event pump, in ms: at most one frame per period.
     static constexpr int kFrameMs = 30;
@@ -93,6 +96,7 @@ class SessionController : public QObject {
 
     LocalLinkFactory m_localFactory;
     std::unique_ptr<SessionLink> m_link;
+    RunHistory m_history;
     std::vector<Event> m_frame;  ///< this frame's events (storage recycled with the link)
     RunConfig m_config;
     QTimer m_frameTimer;

@@ -36,6 +36,7 @@ void SessionController::open(std::unique_ptr<SessionLink> link) {
 void SessionController::attach(std::unique_ptr<SessionLink> link) {
     m_frameTimer.stop();
     m_link = std::move(link);
+    m_history.clear();
     m_sawEvent = false;
     m_sawRunEnd = false;
     m_held = false;
@@ -141,6 +142,7 @@ void SessionController::onFrame() {
         events.erase(std::remove_if(events.begin(), events.end(),
                                     [current](const Event& e) { return e.run_id != current; }),
                      events.end());
+    m_history.append(events);
     // A replayed or remote run announces itself with its run_start (a replay again after seeking
     // back): the views start over there, with the run's own config.
     std::size_t delivered = 0;

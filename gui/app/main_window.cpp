@@ -117,6 +117,10 @@ QDockWidget* MainWindow::addDock(QWidget* widget, const QString& objectName,
     dock->setWidget(widget);
     dock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable |
                       QDockWidget::DockWidgetClosable);
+    // Opened again after being closed: the view catches up from the run history.
+    connect(dock->toggleViewAction(), &QAction::toggled, this, [this, dock](bool opened) {
+        if (opened) rebuildView(dock);
+    });
     addDockWidget(area, dock);
     return dock;
 }
@@ -265,17 +269,37 @@ void MainWindow::wire() {
 }
 
 void MainWindow::onEvents(const std::vector<Event>& events) {
+    // A closed dock's view is not fed: it is rebuilt from the run history when it opens again.
+    auto open = [](QDockWidget* dock) { return !dock->isHidden(); };  // closed: hidden by hand
     m_pipeline->applyEvents(events);
-    m_plot->applyEvents(events);
-    m_extras->applyEvents(events);
-    m_output->applyEvents(events);
-    m_log->applyEvents(events);
+    if (open(m_plotDock)) m_plot->applyEvents(events);
+    if (open(m_extrasDock)) m_extras->applyEvents(events);
+    if (open(m_outputDock)) m_output->applyEvents(events);
+    if (open(m_logDock)) m_log->applyEvents(events);
     for (const Event& e : events) {
         if (e.type == EventType::error && e.where == "model") {
             // A source that does not compile: mark the line in the editor.
             if (m_source->showCompileError(QString::fromStdString(e.message)))
                 m_sourceDock->raise();
         }
+    }
+}
+
+void MainWindow::rebuildView(QDockWidget* dock) {
+    const std::vector<Event> events = m_controller->history().events();
+    if (dock == m_plotDock) {
+        m_plot->clear();
+        m_plot->applyEvents(events);
+        m_plot->flush();
+    } else if (dock == m_extrasDock) {
+        m_extras->clear();
+        m_extras->applyEvents(events);
+    } else if (dock == m_outputDock) {
+        m_output->clear();
+        m_output->applyEvents(events);
+    } else if (dock == m_logDock) {
+        m_log->clear(m_controller->config());
+        m_log->applyEvents(events);
     }
 }
 

@@ -78,6 +78,8 @@ class MainWindow : public QMainWindow {
     void retranslate();
     void onEvents(const std::vector<Event>& events);
     void onFrame();
+    /// Clears the view in `dock` and shows the run history in it.
+    void rebuildView(QDockWidget* dock);
     void showSourceFor(const RunConfig& config);
     void addRecent(const QString& path);
     void rebuildRecentMenu();
