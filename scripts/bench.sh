@@ -3,8 +3,9 @@
 # and the ratio engine / hand-written LibTorch loop for each model (medians over rounds that run
 # both back to back). Extra arguments go to the
 # engine benchmark binary (e.g. --benchmark_min_time=5). Then, where the GUI is built, the window
-# benchmark: steps per second of stepwise-run and of the window at full speed (offscreen) on the
-# default lesson, their ratio and the loss plot's frames per second (medians over rounds).
+# benchmarks: steps per second of stepwise-run, of the window at full speed (offscreen) and of a
+# client attached to `stepwise-run --listen` over loopback on the default lesson, their ratios,
+# the loss plot's frames per second, and the latency from a Step stage key press to the repaint.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build="${STEPWISE_BUILD_DIR:-$root/build}"
@@ -31,10 +32,18 @@ csv="$(QT_QPA_PLATFORM=offscreen "$build/tests/bench/bench_gui" --benchmark_form
        --benchmark_repetitions=9 --benchmark_report_aggregates_only=true 2>/dev/null)"
 echo "$csv" | awk -F, '
     /^name,/ { for (i = 1; i <= NF; i++) { h = $i; gsub(/"/, "", h); col[h] = i } next }
-    /_median"?,/ {
-        printf "%-26s %10s %8s %9s\n", "default lesson", "steps/s", "ratio", "plot fps"
-        printf "%-26s %10.0f %8s %9s\n", "stepwise-run", $col["baseline_steps_per_s"], "-", "-"
-        printf "%-26s %10.0f %8.3f %9.1f\n", "window, Run at full speed", $col["steps_per_s"],
+    /BM_Window.*_median"?,/ {
+        printf "%-34s %10s %8s %9s\n", "default lesson", "steps/s", "ratio", "plot fps"
+        printf "%-34s %10.0f %8s %9s\n", "stepwise-run", $col["baseline_steps_per_s"], "-", "-"
+        printf "%-34s %10.0f %8.3f %9.1f\n", "window, Run at full speed", $col["steps_per_s"],
                $col["ratio"], $col["fps"]
-        print "(medians over 9 rounds; each round runs both back to back, the ratio is per round)"
-    }'
+    }
+    /BM_Attached.*_median"?,/ {
+        printf "%-34s %10.0f %8.3f %9s\n", "attached over loopback, full speed", $col["steps_per_s"],
+               $col["ratio"], "-"
+    }
+    /BM_KeyToRepaint.*_median"?,/ {
+        printf "\nstep stage, key press to repainted window: median %.1f ms, 90th percentile %.1f ms\n",
+               $col["median_ms"], $col["p90_ms"]
+    }
+    END { print "(medians over 9 rounds; each round runs the compared paths back to back, ratios are per round)" }'

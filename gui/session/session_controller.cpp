@@ -116,6 +116,12 @@ void SessionController::setDelay(int milliseconds) {
 
 void SessionController::onWake() {
     if (m_frameTimer.isActive()) return;
+    if (m_runState != RunState::running) {
+        // A person waits for this step: show it now. A step's events come in one burst; a
+        // couple of milliseconds let it finish, so that it still arrives in one frame.
+        m_frameTimer.start(kStepFrameMs);
+        return;
+    }
     // While events stream in, frames start kFrameMs apart: counting the wait from the end of the
     // last frame would stretch the period by the frame's own work and the repaint that follows it
     // (about 20 instead of 33 frames per second at full speed). After a quiet spell, wait a whole

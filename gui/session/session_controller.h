@@ -70,6 +70,8 @@ class SessionController : public QObject {
     std::uint64_t runId() const;
     /// Frame period of the event pump, in ms: at most one frame per period.
     static constexpr int kFrameMs = 30;
+    /// Wait before the frame that shows a step (paused or stepping), in ms.
+    static constexpr int kStepFrameMs = 2;
 
     /// Drains and delivers now instead of on the next frame (tests, and before closing).
     void pumpNow();

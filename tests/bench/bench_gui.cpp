@@ -10,6 +10,11 @@
 
 #include <QApplication>
 #include <QElapsedTimer>
+#include <QProcess>
+#include <QRegularExpression>
+#include <QTemporaryDir>
+#include <algorithm>
+#include <fstream>
 #include <QEventLoop>
 #include <QSettings>
 #include <QStandardPaths>
@@ -25,6 +30,8 @@
 #include <vector>
 
 #include "loss_plot.h"
+#include "pipeline_view.h"
+#include "remote_link.h"
 #include "main_window.h"
 #include "run_actions.h"
 #include "session_controller.h"
@@ -58,6 +65,9 @@ void setCounters(benchmark::State& state, double stepsPerSecond, double baseline
     state.counters["baseline_steps_per_s"] = baseline;
     state.counters["ratio"] = stepsPerSecond / baseline;
     state.counters["fps"] = fps;
+    // CSV output needs every counter in every benchmark: the latency ones are BM_KeyToRepaint's.
+    state.counters["median_ms"] = 0.0;
+    state.counters["p90_ms"] = 0.0;
 }
 
 struct Measured {
@@ -169,9 +179,122 @@ void BM_Window(benchmark::State& state) {
     }
 }
 
+/// The same run served by `stepwise-run --listen 127.0.0.1:0` (a real process) to a headless
+/// controller attached over loopback, Run at full speed; time from Run to the frame with run_end.
+/// Compared per round with stepwise-run's own path on the same config.
+void BM_Attached(benchmark::State& state) {
+    const RunConfig config = benchConfig();
+    QTemporaryDir dir;
+    const QString configPath = dir.filePath(QStringLiteral("bench.json"));
+    std::ofstream(configPath.toStdString()) << to_json(config);
+    for (auto _ : state) {
+        const Measured baseline = runLikeTheCli(config);
+        QProcess server;
+        server.setReadChannel(QProcess::StandardError);
+        server.start(QStringLiteral(STEPWISE_RUN),
+                     {configPath, QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"),
+                      QStringLiteral("--quiet")});
+        static const QRegularExpression line(
+            QStringLiteral("listening on (\\S+):(\\d+) token (\\S+)\\n"));
+        QByteArray err;
+        QRegularExpressionMatch m;
+        while (!(m = line.match(QString::fromUtf8(err))).hasMatch() && server.waitForReadyRead(10000))
+            err += server.readAllStandardError();
+        if (!m.hasMatch()) {
+            state.SkipWithError("stepwise-run --listen did not start");
+            return;
+        }
+        SessionController controller;
+        bool held = false, ended = false;
+        std::int64_t steps = 0;
+        QObject::connect(&controller, &SessionController::eventsArrived, &controller,
+                         [&](const std::vector<Event>& events) {
+                             for (const Event& e : events) {
+                                 held = held || e.type == EventType::paused;
+                                 if (e.type == EventType::run_end) {
+                                     ended = true;
+                                     steps = e.global_step;
+                                 }
+                             }
+                         });
+        controller.open(std::make_unique<RemoteLink>(m.captured(1), quint16(m.captured(2).toUInt()),
+                                                     m.captured(3)));
+        runFramesUntil(&controller, [&] { return held; });
+        QElapsedTimer timer;
+        timer.start();
+        controller.run();
+        runFramesUntil(&controller, [&] { return ended; });
+        const double seconds = double(timer.nsecsElapsed()) / 1e9;
+        server.waitForFinished(30000);
+        state.SetIterationTime(seconds);
+        setCounters(state, double(steps) / seconds, double(baseline.steps) / baseline.seconds, 0.0);
+    }
+}
+
+/// Step stage in the window, from the key press to the end of the paint that shows the new
+/// held stage: the median over 200 presses, in ms.
+void BM_KeyToRepaint(benchmark::State& state) {
+    static Translator translator;
+    if (!g_window) {
+        g_window = new MainWindow(&translator);
+        g_window->controller()->setLocalLinkFactory(&make_local_link);
+        g_window->resize(1600, 1000);
+        g_window->show();
+    }
+    MainWindow* window = g_window;
+    SessionController* controller = window->controller();
+    PipelineView* pipeline = window->pipelineView();
+    int pauses = 0;
+    QObject guard;
+    QObject::connect(controller, &SessionController::eventsArrived, &guard,
+                     [&](const std::vector<Event>& events) {
+                         for (const Event& e : events) pauses += e.type == EventType::paused;
+                     });
+    /// Paints the view when asked and notes when that paint ended.
+    struct PaintClock : QObject {
+        std::chrono::steady_clock::time_point painted{};
+        bool eventFilter(QObject* watched, QEvent* event) override {
+            if (event->type() != QEvent::Paint) return false;
+            watched->event(event);
+            painted = std::chrono::steady_clock::now();
+            return true;
+        }
+    } clock;
+    pipeline->installEventFilter(&clock);
+    for (auto _ : state) {
+        const int before = pauses;
+        window->controller()->setDelay(0);
+        window->startConfig(benchConfig());  // long enough for every press to hold again
+        runFramesUntil(controller, [&] { return pauses > before; });
+        std::vector<double> ms;
+        for (int i = 0; i < 200; ++i) {
+            const int held = pauses;
+            const auto pressed = std::chrono::steady_clock::now();
+            window->runActions()->stepStage()->trigger();
+            // the frame that shows the new hold, then its paint
+            runFramesUntil(controller, [&] { return pauses > held; });
+            const auto shown = std::chrono::steady_clock::now();  // the view has the new hold
+            QElapsedTimer wait;
+            wait.start();
+            while (clock.painted < shown && wait.elapsed() < 1000)
+                QCoreApplication::processEvents(QEventLoop::AllEvents, 5);
+            ms.push_back(std::chrono::duration<double, std::milli>(clock.painted - pressed).count());
+        }
+        std::sort(ms.begin(), ms.end());
+        state.SetIterationTime(ms[ms.size() / 2] / 1000.0);
+        for (const char* unused : {"steps_per_s", "baseline_steps_per_s", "ratio", "fps"})
+            state.counters[unused] = 0.0;
+        state.counters["median_ms"] = ms[ms.size() / 2];
+        state.counters["p90_ms"] = ms[ms.size() * 9 / 10];
+    }
+    pipeline->removeEventFilter(&clock);
+}
+
 }  // namespace
 
 BENCHMARK(BM_Window)->UseManualTime()->Iterations(1)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_Attached)->UseManualTime()->Iterations(1)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_KeyToRepaint)->UseManualTime()->Iterations(1)->Unit(benchmark::kMillisecond);
 
 int main(int argc, char** argv) {
     // --epochs=N: epochs of the default lesson (8 optimizer steps each) per measured run
