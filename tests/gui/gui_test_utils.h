@@ -7,6 +7,7 @@
 #include <QSettings>
 #include <QStandardPaths>
 #include <QTest>
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -26,6 +27,14 @@ inline void isolateSettings() {
     QCoreApplication::setOrganizationName(QStringLiteral("StepwiseTests"));
     QCoreApplication::setApplicationName(QStringLiteral("stepwise-tests"));
     QSettings().clear();
+}
+
+/// Runs the event loop until `done` holds or `ms` pass; true if it held.
+inline bool waitUntil(const std::function<bool()>& done, int ms = 10000) {
+    QElapsedTimer timer;
+    timer.start();
+    while (!done() && timer.elapsed() < ms) QTest::qWait(5);
+    return done();
 }
 
 /// A MainWindow plus a record of every event the views received.
@@ -69,9 +78,7 @@ class Driver {
 
     /// Waits until the worker holds again (a new `paused` event), up to `ms`.
     bool waitHeld(int previous, int ms = 10000) {
-        QElapsedTimer timer;
-        timer.start();
-        while (pausedCount <= previous && !ended && timer.elapsed() < ms) QTest::qWait(5);
+        waitUntil([&] { return pausedCount > previous || ended; }, ms);
         return pausedCount > previous;
     }
 
@@ -82,12 +89,7 @@ class Driver {
         return waitHeld(before);
     }
 
-    bool waitEnded(int ms = 30000) {
-        QElapsedTimer timer;
-        timer.start();
-        while (!ended && timer.elapsed() < ms) QTest::qWait(10);
-        return ended;
-    }
+    bool waitEnded(int ms = 30000) { return waitUntil([&] { return ended; }, ms); }
 
     int count(EventType type) const {
         int n = 0;

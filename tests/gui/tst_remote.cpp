@@ -55,13 +55,12 @@ struct Server {
     }
     /// Reads stderr until it contains `text` (or the time is up).
     bool saw(const QString& text, int ms = 10000) {
-        QElapsedTimer timer;
-        timer.start();
-        while (!QString::fromUtf8(err).contains(text) && timer.elapsed() < ms) {
-            QTest::qWait(20);
-            err += process.readAllStandardError();
-        }
-        return QString::fromUtf8(err).contains(text);
+        return test::waitUntil(
+            [&] {
+                err += process.readAllStandardError();
+                return QString::fromUtf8(err).contains(text);
+            },
+            ms);
     }
     int finish(int ms = 30000) {
         process.waitForFinished(ms);
@@ -98,17 +97,10 @@ struct Client {
         controller.open(std::move(owned));
     }
     bool waitPaused(int previous, int ms = 15000) {
-        QElapsedTimer timer;
-        timer.start();
-        while (paused <= previous && !ended && timer.elapsed() < ms) QTest::qWait(5);
+        test::waitUntil([&] { return paused > previous || ended; }, ms);
         return paused > previous;
     }
-    bool waitEnded(int ms = 30000) {
-        QElapsedTimer timer;
-        timer.start();
-        while (!ended && timer.elapsed() < ms) QTest::qWait(10);
-        return ended;
-    }
+    bool waitEnded(int ms = 30000) { return test::waitUntil([&] { return ended; }, ms); }
     int count(EventType type) const {
         int n = 0;
         for (const Event& e : events) n += e.type == type;
@@ -230,9 +222,7 @@ class TestRemote : public QObject {
         }
         Client late;
         late.attach(server, server.token);
-        QElapsedTimer timer;
-        timer.start();
-        while (late.count(EventType::batch_end) < 2 && timer.elapsed() < 10000) QTest::qWait(10);
+        test::waitUntil([&] { return late.count(EventType::batch_end) >= 2; });
         QCOMPARE(late.events.front().type, EventType::run_start);
         QCOMPARE(late.count(EventType::batch_end), 2);
         late.controller.run();  // either client drives the run
@@ -250,9 +240,7 @@ class TestRemote : public QObject {
         QVERIFY(client.waitPaused(0));
         client.controller.setDelay(2);
         client.controller.run();
-        QElapsedTimer timer;
-        timer.start();
-        while (client.count(EventType::batch_end) < 3 && timer.elapsed() < 20000) QTest::qWait(10);
+        test::waitUntil([&] { return client.count(EventType::batch_end) >= 3; }, 20000);
         QVERIFY(client.count(EventType::batch_end) >= 3);
         server.process.kill();
         QVERIFY(client.waitEnded());
