@@ -1,6 +1,8 @@
 #include "session_controller.h"
 
+#include <QCoreApplication>
 #include <QMetaObject>
+#include <QPointer>
 #include <algorithm>
 
 namespace stepwise::gui {
@@ -12,8 +14,39 @@ SessionController::SessionController(QObject* parent) : QObject(parent) {
 }
 
 SessionController::~SessionController() {
-    // Destroying a local link stops the worker (also inside an LBFGS step) and joins it.
-    m_link.reset();
+    retire(std::move(m_link));
+    // The application is ending: wait for the retired runs' workers (a long training_step
+    // finishes first), so that no worker outlives the process's static objects.
+    for (std::thread& t : m_retiring) t.join();
+}
+
+void SessionController::retire(std::unique_ptr<SessionLink> link) {
+    if (!link) return;
+    link->set_wake(nullptr);
+    {  // join the retirements that have finished, so that their threads do not pile up
+        const std::lock_guard<std::mutex> lock(m_retiredShared->mutex);
+        auto& finished = m_retiredShared->ids;
+        m_retiring.erase(std::remove_if(m_retiring.begin(), m_retiring.end(),
+                                        [&finished](std::thread& t) {
+                                            if (!finished.erase(t.get_id())) return false;
+                                            t.join();  // it has returned: this does not wait
+                                            return true;
+                                        }),
+                         m_retiring.end());
+    }
+    if (link->kind() != SessionLink::Kind::local) {
+        link.reset();  // a replay or a socket: gone at once, and on this (its own) thread
+        return;
+    }
+    // A local run stops at its next stage boundary, but a long training_step, model load or
+    // compile finishes first: its worker is joined on a thread of its own, never on this one.
+    link->send(Command::of(CommandType::stop));
+    auto done = m_retiredShared;
+    m_retiring.emplace_back([link = std::move(link), done]() mutable {
+        link.reset();
+        const std::lock_guard<std::mutex> lock(done->mutex);
+        done->ids.insert(std::this_thread::get_id());
+    });
 }
 
 std::uint64_t SessionController::runId() const {
@@ -21,14 +54,14 @@ std::uint64_t SessionController::runId() const {
 }
 
 void SessionController::start(const RunConfig& config) {
-    m_link.reset();  // stop + join the previous run before the new one exists
+    retire(std::move(m_link));  // the previous run stops and is joined off this thread
     m_config = config;
     if (!m_localFactory) return;
     attach(m_localFactory(config));
 }
 
 void SessionController::open(std::unique_ptr<SessionLink> link) {
-    m_link.reset();
+    retire(std::move(m_link));
     m_config = RunConfig();
     attach(std::move(link));
 }
@@ -47,8 +80,16 @@ void SessionController::attach(std::unique_ptr<SessionLink> link) {
     m_link->send(Command::delay(m_delayMs));
     // Runs on whatever thread fills the link, only on its empty -> non-empty transition: post,
     // never block. The context object drops the call if the controller is gone.
-    m_link->set_wake([this] {
-        QMetaObject::invokeMethod(this, &SessionController::onWake, Qt::QueuedConnection);
+    // The callback posts to the application object, which outlives every controller, and the
+    // QPointer is read on the GUI thread only: a wake that races with the controller's end is
+    // dropped there instead of reaching a destroyed object.
+    m_link->set_wake([guard = QPointer<SessionController>(this)] {
+        QMetaObject::invokeMethod(
+            QCoreApplication::instance(),
+            [guard] {
+                if (guard) guard->onWake();
+            },
+            Qt::QueuedConnection);
     });
     if (m_link->kind() == SessionLink::Kind::local) Q_EMIT runStarted(m_config);
     m_link->start();
@@ -65,7 +106,7 @@ void SessionController::reset() {
 
 void SessionController::shutdown() {
     m_frameTimer.stop();
-    m_link.reset();
+    retire(std::move(m_link));
     updateRunState();
 }
 

@@ -11,6 +11,9 @@
 #include <QTimer>
 #include <functional>
 #include <memory>
+#include <mutex>
+#include <set>
+#include <thread>
 #include <vector>
 
 #include "stepwise/commands.h"
@@ -91,12 +94,20 @@ class SessionController : public QObject {
     enum class Mode { paused, running, stepping };
 
     void attach(std::unique_ptr<SessionLink> link);
+    /// Ends a link without waiting on this thread (local runs are joined on a thread of their own).
+    void retire(std::unique_ptr<SessionLink> link);
     void onWake();
     void onFrame();
     void updateRunState();
     void command(const Command& command, Mode mode);
 
     LocalLinkFactory m_localFactory;
+    struct Retired {
+        std::mutex mutex;
+        std::set<std::thread::id> ids;  ///< retiring threads that have finished
+    };
+    std::shared_ptr<Retired> m_retiredShared = std::make_shared<Retired>();
+    std::vector<std::thread> m_retiring;
     std::unique_ptr<SessionLink> m_link;
     RunHistory m_history;
     std::vector<Event> m_frame;  ///< this frame's events (storage recycled with the link)

@@ -164,6 +164,49 @@ class TestMainWindow : public QObject {
         translator.setLanguage(QStringLiteral("en"));
     }
 
+    void resetApplyAndCloseDuringALongTrainingStepNeverWaitForIt() {
+        // A training_step that takes seconds (a TorchScript loop of 40M iterations). Reset,
+        // starting another config and closing the window must not wait for it on this thread.
+        RunConfig slow = lessonConfig("tensor_return");
+        slow.model.kind = ModelSpec::Kind::source;
+        slow.model.lesson.clear();
+        slow.model.path = "slow.stepwise";
+        slow.model.inline_source =
+            "param w: [1, 3] = zeros\n\n"
+            "def training_step(self, batch: Tuple[Tensor, Tensor], batch_idx: int) -> Tensor:\n"
+            "    x, y = batch\n"
+            "    s = 0\n"
+            "    for i in range(40000000):\n"
+            "        s = s + 1\n"
+            "    return (x @ self.w.t() - y).pow(2).mean() + 0.0 * s\n";
+        auto enterTheSlowStep = [&](test::Driver& d) {
+            d.start(slow);
+            QVERIFY(d.waitHeld(0));
+            RunActions* a = d.window->runActions();
+            QVERIFY(d.press(a->stepStage()));  // held at optimizer_step
+            QVERIFY(d.press(a->stepStage()));  // held at training_step
+            a->stepStage()->trigger();         // training_step runs: seconds
+            QTest::qWait(50);
+        };
+        for (const char* what : {"reset", "apply", "close"}) {
+            test::Driver d;
+            enterTheSlowStep(d);
+            QElapsedTimer timer;
+            timer.start();
+            if (QByteArray(what) == "reset")
+                d.window->runActions()->reset()->trigger();
+            else if (QByteArray(what) == "apply")
+                d.window->startConfig(lessonConfig("tensor_return"));
+            else
+                d.window->close();
+            QVERIFY2(timer.elapsed() < 1000, what);  // the step itself takes several seconds
+            if (QByteArray(what) != "close") {
+                const int before = d.pausedCount;
+                QVERIFY2(d.waitHeld(before, 20000), what);  // the new run is there, held
+            }
+        }
+    }
+
     void closingAndReopeningAViewShowsTheSamePicture() {
         // The same run twice: once with every view open, once with the plot and the log closed
         // while it runs. Reopened, they show what the open ones show (rebuilt from RunHistory).
