@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <condition_variable>
+#include <mutex>
 #include <thread>
 
 #include "test_support.h"
@@ -14,23 +16,40 @@ using namespace std::chrono_literals;
 
 class Stepper {
 public:
-    explicit Stepper(const RunConfig& config) : session_(config, options()) { session_.start(); }
+    explicit Stepper(const RunConfig& config) : session_(config, options()) {
+        // Waits are on events: the buffer's wake-up (empty -> non-empty) notifies, and every
+        // wait has a predicate; the deadline only ends a broken run instead of hanging.
+        session_.events().set_wake([this] {
+            { const std::lock_guard<std::mutex> lock(mutex_); }
+            arrived_.notify_all();
+        });
+        session_.start();
+    }
 
     static SessionOptions options() {
         SessionOptions o;
         o.start_paused = true;
         return o;
     }
-    /// Waits until the worker holds at a boundary; returns the stage_enter it holds at.
+    /// Waits for the loop's next hold (its next `paused` event); returns the stage_enter it
+    /// holds at.
     Event held() {
-        for (int i = 0; i < 2000 && !session_.gate().holding(); ++i) {
-            if (session_.ended()) break;
-            std::this_thread::sleep_for(5ms);
+        const auto deadline = std::chrono::steady_clock::now() + 60s;
+        bool paused = false, ended = false;
+        while (!paused && !ended) {
+            collect();
+            for (; scanned_ < events_.size() && !paused; ++scanned_) {
+                paused = events_[scanned_].type == EventType::paused;
+                ended = ended || events_[scanned_].type == EventType::run_end;
+            }
+            if (paused || ended) break;
+            std::unique_lock<std::mutex> lock(mutex_);
+            if (!arrived_.wait_until(lock, deadline, [this] { return session_.events().size() > 0; }))
+                break;
         }
-        EXPECT_TRUE(session_.gate().holding()) << "the loop did not pause";
-        collect();
-        for (auto it = events_.rbegin(); it != events_.rend(); ++it)
-            if (it->type == EventType::stage_enter) return *it;
+        EXPECT_TRUE(paused) << "the loop did not pause";
+        for (std::size_t i = scanned_; i-- > 0;)
+            if (events_[i].type == EventType::stage_enter) return events_[i];
         return {};
     }
     void collect() {
@@ -38,20 +57,19 @@ public:
     }
     std::string step(StepKind kind) {
         session_.gate().step(kind);
-        wait_until_left();
         const Event e = held();
         return std::string(stage_name(e.stage)) + "@" + std::to_string(e.epoch) + ":" + std::to_string(e.batch_idx) +
                (e.call ? "#" + std::to_string(e.call) : "");
-    }
-    void wait_until_left() {
-        for (int i = 0; i < 2000 && session_.gate().holding(); ++i) std::this_thread::sleep_for(1ms);
     }
     TrainingSession& session() { return session_; }
     std::vector<Event>& events() { return events_; }
 
 private:
+    std::mutex mutex_;
+    std::condition_variable arrived_;
     TrainingSession session_;
     std::vector<Event> events_;
+    std::size_t scanned_ = 0;  ///< events_ looked at for a pause so far
 };
 
 RunConfig small(std::int64_t batches, std::int64_t epochs = 1) {
@@ -158,11 +176,18 @@ TEST(StepGate, AnimationDelayNeverDelaysStop) {
 }
 
 TEST(StepGate, DestroyingARunningSessionStopsAndJoinsIt) {
-    auto session = std::make_unique<TrainingSession>(small(100, 1000), SessionOptions{});
+    std::vector<Event> seen;  // written by the worker, read after the join
+    SessionOptions o;
+    o.buffer_events = false;
+    o.listener = [&seen](const Event& e) { seen.push_back(e); };
+    auto session = std::make_unique<TrainingSession>(small(100, 1000), o);
     session->start();
     std::this_thread::sleep_for(20ms);
-    session.reset();  // must not hang
-    SUCCEED();
+    session.reset();  // stops at the next boundary and joins: the run is over, as "stopped"
+    ASSERT_FALSE(seen.empty());
+    EXPECT_EQ(seen.back().type, EventType::run_end);
+    EXPECT_EQ(seen.back().status, RunStatus::stopped);
+    EXPECT_LT(seen.back().global_step, 100 * 1000);  // it did not run to the end
 }
 
 TEST(EventBuffer, WakesTheConsumerOnlyWhenItTurnsNonEmpty) {
