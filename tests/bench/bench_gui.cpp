@@ -58,6 +58,18 @@ RunConfig benchConfig() {
     return config;
 }
 
+/// One window for every benchmark and round, as a user keeps it open.
+MainWindow* sharedWindow() {
+    static Translator translator;
+    if (!g_window) {
+        g_window = new MainWindow(&translator);
+        g_window->controller()->setLocalLinkFactory(&make_local_link);
+        g_window->resize(1600, 1000);
+        g_window->show();
+    }
+    return g_window;
+}
+
 /// The four counters of a round. `baseline` is stepwise-run's rate measured in the same round (so a
 /// busy machine slows both alike), `ratio` = steps_per_s / baseline_steps_per_s.
 void setCounters(benchmark::State& state, double stepsPerSecond, double baseline, double fps) {
@@ -121,14 +133,7 @@ void BM_Window(benchmark::State& state) {
     using RunState = SessionController::RunState;
     static int round = 0;
     const RunConfig config = benchConfig();
-    static Translator translator;
-    if (!g_window) {  // one window for every round, as a user keeps it open
-        g_window = new MainWindow(&translator);
-        g_window->controller()->setLocalLinkFactory(&make_local_link);
-        g_window->resize(1600, 1000);
-        g_window->show();
-    }
-    MainWindow* window = g_window;
+    MainWindow* window = sharedWindow();
     SessionController* controller = window->controller();
     QCustomPlot* plot = window->lossPlot()->plot();
 
@@ -234,14 +239,7 @@ void BM_Attached(benchmark::State& state) {
 /// Step stage in the window, from the key press to the end of the paint that shows the new
 /// held stage: the median over 200 presses, in ms.
 void BM_KeyToRepaint(benchmark::State& state) {
-    static Translator translator;
-    if (!g_window) {
-        g_window = new MainWindow(&translator);
-        g_window->controller()->setLocalLinkFactory(&make_local_link);
-        g_window->resize(1600, 1000);
-        g_window->show();
-    }
-    MainWindow* window = g_window;
+    MainWindow* window = sharedWindow();
     SessionController* controller = window->controller();
     PipelineView* pipeline = window->pipelineView();
     int pauses = 0;
