@@ -198,19 +198,7 @@ int main(int argc, char** argv) {
             const std::lock_guard<std::mutex> lock(g_stderr);
             std::cerr << ("stepwise-run: remote: " + line + "\n") << std::flush;
         };
-        auto on_command = [&session](const stepwise::Command& c) {
-            stepwise::StepGate& gate = session.gate();
-            switch (c.type) {
-                case stepwise::CommandType::step: gate.step(c.step_kind); break;
-                case stepwise::CommandType::run: gate.resume(); break;
-                case stepwise::CommandType::pause: gate.pause(); break;
-                case stepwise::CommandType::stop: gate.stop(); break;
-                case stepwise::CommandType::set_delay:
-                    gate.set_delay(std::chrono::milliseconds(c.delay_ms));
-                    break;
-                case stepwise::CommandType::seek: break;  // a live run cannot seek
-            }
-        };
+        auto on_command = [&session](const stepwise::Command& c) { session.gate().apply(c); };
         try {
             server = std::make_unique<stepwise::RemoteServer>(
                 stepwise::RemoteServer::Options{listen_at->host, listen_at->port, token},

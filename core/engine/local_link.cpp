@@ -1,7 +1,5 @@
 #include "stepwise/local_link.h"
 
-#include <chrono>
-
 #include "stepwise/session.h"
 
 namespace stepwise {
@@ -15,17 +13,7 @@ void LocalLink::set_wake(std::function<void()> wake) { session_->events().set_wa
 
 void LocalLink::start() { session_->start(); }
 
-void LocalLink::send(const Command& c) {
-    StepGate& gate = session_->gate();
-    switch (c.type) {
-        case CommandType::step: gate.step(c.step_kind); break;
-        case CommandType::run: gate.resume(); break;
-        case CommandType::pause: gate.pause(); break;
-        case CommandType::stop: gate.stop(); break;
-        case CommandType::set_delay: gate.set_delay(std::chrono::milliseconds(c.delay_ms)); break;
-        case CommandType::seek: break;  // a live run cannot seek
-    }
-}
+void LocalLink::send(const Command& c) { session_->gate().apply(c); }
 
 void LocalLink::drain_into(std::vector<Event>& frame) { session_->events().drain_into(frame); }
 

@@ -120,4 +120,15 @@ void StepGate::check(const Boundary& here, const HoldCallback& on_hold) {
     if (stopping) throw StopRequested();
 }
 
+void StepGate::apply(const Command& c) {
+    switch (c.type) {
+        case CommandType::step: step(c.step_kind); break;
+        case CommandType::run: resume(); break;
+        case CommandType::pause: pause(); break;
+        case CommandType::stop: stop(); break;
+        case CommandType::set_delay: set_delay(std::chrono::milliseconds(c.delay_ms)); break;
+        case CommandType::seek: break;  // a live run cannot seek
+    }
+}
+
 }  // namespace stepwise

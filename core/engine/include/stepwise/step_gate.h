@@ -47,6 +47,8 @@ public:
     void step(StepKind kind);   ///< run until the next boundary of that kind, then hold
     void stop();                ///< make the worker throw StopRequested at its next boundary
     void set_delay(std::chrono::milliseconds per_stage);  ///< animation delay in running mode
+    /// Carries out a front end's command (a seek is not for a live run and does nothing).
+    void apply(const Command& command);
     Mode mode() const;
     bool stop_requested() const;
     bool holding() const;  ///< true while the worker waits in check()
