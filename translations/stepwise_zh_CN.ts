@@ -452,6 +452,29 @@
     </message>
 </context>
 <context>
+    <name>stepwise::gui::AttachDialog</name>
+    <message>
+        <location filename="../gui/app/attach_dialog.cpp" line="19"/>
+        <source>Attach to a running stepwise-run</source>
+        <translation>连接到正在运行的 stepwise-run</translation>
+    </message>
+    <message>
+        <location filename="../gui/app/attach_dialog.cpp" line="23"/>
+        <source>Start the run with &lt;tt&gt;stepwise-run … --listen PORT&lt;/tt&gt;; it prints the address and the token on its first line. For a run on another host, forward the port with &lt;tt&gt;ssh -L PORT:127.0.0.1:PORT host&lt;/tt&gt; and attach to 127.0.0.1:PORT.</source>
+        <translation>用 &lt;tt&gt;stepwise-run … --listen PORT&lt;/tt&gt; 启动运行；它在第一行输出地址和令牌。若运行在另一台主机上，请用 &lt;tt&gt;ssh -L PORT:127.0.0.1:PORT host&lt;/tt&gt; 转发端口，然后连接到 127.0.0.1:PORT。</translation>
+    </message>
+    <message>
+        <location filename="../gui/app/attach_dialog.cpp" line="32"/>
+        <source>Address (host:port)</source>
+        <translation>地址（主机:端口）</translation>
+    </message>
+    <message>
+        <location filename="../gui/app/attach_dialog.cpp" line="33"/>
+        <source>Token</source>
+        <translation>令牌</translation>
+    </message>
+</context>
+<context>
     <name>stepwise::gui::ConfigPanel</name>
     <message>
         <location filename="../gui/views/config_panel.cpp" line="168"/>
@@ -944,291 +967,271 @@
 <context>
     <name>stepwise::gui::MainWindow</name>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="143"/>
-        <location filename="../gui/app/main_window.cpp" line="148"/>
+        <location filename="../gui/app/main_window.cpp" line="121"/>
+        <location filename="../gui/app/main_window.cpp" line="126"/>
         <source>Export plot</source>
         <translation>导出图表</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="143"/>
+        <location filename="../gui/app/main_window.cpp" line="121"/>
         <source>PNG image (*.png)</source>
         <translation>PNG 图像 (*.png)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="148"/>
+        <location filename="../gui/app/main_window.cpp" line="126"/>
         <source>PDF document (*.pdf)</source>
         <translation>PDF 文档 (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="206"/>
+        <location filename="../gui/app/main_window.cpp" line="184"/>
         <source>About Stepwise</source>
         <translation>关于 Stepwise</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="207"/>
+        <location filename="../gui/app/main_window.cpp" line="185"/>
         <source>&lt;h3&gt;Stepwise&lt;/h3&gt;&lt;p&gt;Steps a LibTorch training loop exactly the way PyTorch Lightning&apos;s automatic optimization runs it: one stage, one closure call, one batch at a time.&lt;/p&gt;</source>
         <translation>&lt;h3&gt;Stepwise&lt;/h3&gt;&lt;p&gt;完全按照 PyTorch Lightning 自动优化的方式逐步运行 LibTorch 训练循环：一次一个阶段、一次闭包调用、一个批次。&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="311"/>
+        <location filename="../gui/app/main_window.cpp" line="289"/>
         <source>epoch %1</source>
         <translation>第 %1 轮</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="312"/>
+        <location filename="../gui/app/main_window.cpp" line="290"/>
         <source>batch –</source>
         <translation>批次 –</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="312"/>
+        <location filename="../gui/app/main_window.cpp" line="290"/>
         <source>batch %1</source>
         <translation>批次 %1</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="313"/>
+        <location filename="../gui/app/main_window.cpp" line="291"/>
         <source>global_step %1</source>
         <translation>global_step %1</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="314"/>
+        <location filename="../gui/app/main_window.cpp" line="292"/>
         <source>optimizer steps %1</source>
         <translation>优化器步数 %1</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="319"/>
+        <location filename="../gui/app/main_window.cpp" line="297"/>
         <source>no session</source>
         <translation>无会话</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="322"/>
+        <location filename="../gui/app/main_window.cpp" line="300"/>
         <source>loading</source>
         <translation>加载中</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="325"/>
+        <location filename="../gui/app/main_window.cpp" line="303"/>
         <source>paused</source>
         <translation>已暂停</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="328"/>
+        <location filename="../gui/app/main_window.cpp" line="306"/>
         <source>running</source>
         <translation>运行中</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="331"/>
+        <location filename="../gui/app/main_window.cpp" line="309"/>
         <source>stepping</source>
         <translation>单步执行中</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="334"/>
+        <location filename="../gui/app/main_window.cpp" line="312"/>
         <source>finished</source>
         <translation>已完成</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="337"/>
+        <location filename="../gui/app/main_window.cpp" line="315"/>
         <source>stopped</source>
         <translation>已停止</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="340"/>
+        <location filename="../gui/app/main_window.cpp" line="318"/>
         <source>failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="343"/>
+        <location filename="../gui/app/main_window.cpp" line="321"/>
         <source>&lt;b&gt;%1&lt;/b&gt;</source>
         <translation>&lt;b&gt;%1&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="368"/>
+        <location filename="../gui/app/main_window.cpp" line="346"/>
         <source>compiled TorchScript module: no source to edit</source>
         <translation>已编译的 TorchScript 模块：没有可编辑的源代码</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="385"/>
+        <location filename="../gui/app/main_window_open.cpp" line="45"/>
         <source>Cannot open lesson</source>
         <translation>无法打开课程</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="393"/>
-        <location filename="../gui/app/main_window.cpp" line="516"/>
+        <location filename="../gui/app/main_window_open.cpp" line="53"/>
+        <location filename="../gui/app/main_window_open.cpp" line="119"/>
         <source>Cannot open %1</source>
         <translation>无法打开 %1</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="394"/>
+        <location filename="../gui/app/main_window_open.cpp" line="54"/>
         <source>The trace holds no events.</source>
         <translation>该轨迹不含任何事件。</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="400"/>
+        <location filename="../gui/app/main_window_open.cpp" line="60"/>
         <source>Trace cut short</source>
         <translation>轨迹不完整</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="401"/>
+        <location filename="../gui/app/main_window_open.cpp" line="61"/>
         <source>Replaying the %1 events before the point where the trace stops:
 %2</source>
         <translation>回放轨迹中断之前的 %1 个事件：
 %2</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="452"/>
+        <location filename="../gui/app/main_window_open.cpp" line="75"/>
         <source>Cannot attach</source>
         <translation>无法连接</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="463"/>
-        <source>Attach to a running stepwise-run</source>
-        <translation>连接到正在运行的 stepwise-run</translation>
-    </message>
-    <message>
-        <location filename="../gui/app/main_window.cpp" line="470"/>
-        <source>Start the run with &lt;tt&gt;stepwise-run … --listen PORT&lt;/tt&gt;; it prints the address and the token on its first line. For a run on another host, forward the port with &lt;tt&gt;ssh -L PORT:127.0.0.1:PORT host&lt;/tt&gt; and attach to 127.0.0.1:PORT.</source>
-        <translation>用 &lt;tt&gt;stepwise-run … --listen PORT&lt;/tt&gt; 启动运行；它在第一行输出地址和令牌。若运行在另一台主机上，请用 &lt;tt&gt;ssh -L PORT:127.0.0.1:PORT host&lt;/tt&gt; 转发端口，然后连接到 127.0.0.1:PORT。</translation>
-    </message>
-    <message>
-        <location filename="../gui/app/main_window.cpp" line="475"/>
-        <source>Address (host:port)</source>
-        <translation>地址（主机:端口）</translation>
-    </message>
-    <message>
-        <location filename="../gui/app/main_window.cpp" line="476"/>
-        <source>Token</source>
-        <translation>令牌</translation>
-    </message>
-    <message>
-        <location filename="../gui/app/main_window.cpp" line="525"/>
+        <location filename="../gui/app/main_window_open.cpp" line="128"/>
         <source>Open</source>
         <translation>打开</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="526"/>
+        <location filename="../gui/app/main_window_open.cpp" line="129"/>
         <source>Stepwise files (*.json *.pt *.stepwise *.jsonl);;Run configs (*.json);;TorchScript modules (*.pt);;Stepwise sources (*.stepwise);;Recorded runs (*.jsonl);;All files (*)</source>
         <translation>Stepwise 文件 (*.json *.pt *.stepwise *.jsonl);;运行配置 (*.json);;TorchScript 模块 (*.pt);;Stepwise 源文件 (*.stepwise);;录制的运行 (*.jsonl);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="548"/>
+        <location filename="../gui/app/main_window.cpp" line="388"/>
         <source>Stepwise — Lightning automatic optimization, step by step</source>
         <translation>Stepwise — 逐步查看 Lightning 自动优化</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="549"/>
+        <location filename="../gui/app/main_window.cpp" line="389"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="550"/>
+        <location filename="../gui/app/main_window.cpp" line="390"/>
         <source>&amp;Open…</source>
         <translation>打开(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="551"/>
+        <location filename="../gui/app/main_window.cpp" line="391"/>
         <source>&amp;Attach to a running stepwise-run…</source>
         <translation>连接到正在运行的 stepwise-run(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="552"/>
+        <location filename="../gui/app/main_window.cpp" line="392"/>
         <source>&amp;Lessons</source>
         <translation>课程(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="558"/>
+        <location filename="../gui/app/main_window.cpp" line="398"/>
         <source>%1 — %2</source>
         <translation>%1 — %2</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="560"/>
+        <location filename="../gui/app/main_window.cpp" line="400"/>
         <source>Open &amp;recent</source>
         <translation>最近打开(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="561"/>
+        <location filename="../gui/app/main_window.cpp" line="401"/>
         <source>Export plot as &amp;PNG…</source>
         <translation>将图表导出为 &amp;PNG…</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="562"/>
+        <location filename="../gui/app/main_window.cpp" line="402"/>
         <source>Export plot as P&amp;DF…</source>
         <translation>将图表导出为 P&amp;DF…</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="563"/>
+        <location filename="../gui/app/main_window.cpp" line="403"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="564"/>
+        <location filename="../gui/app/main_window.cpp" line="404"/>
         <source>&amp;Run</source>
         <translation>运行(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="565"/>
+        <location filename="../gui/app/main_window.cpp" line="405"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="566"/>
+        <location filename="../gui/app/main_window.cpp" line="406"/>
         <source>Reset &amp;layout</source>
         <translation>重置布局(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="567"/>
+        <location filename="../gui/app/main_window.cpp" line="407"/>
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="568"/>
+        <location filename="../gui/app/main_window.cpp" line="408"/>
         <source>System language</source>
         <translation>系统语言</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="571"/>
+        <location filename="../gui/app/main_window.cpp" line="411"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="572"/>
+        <location filename="../gui/app/main_window.cpp" line="412"/>
         <source>&amp;About Stepwise</source>
         <translation>关于 Stepwise(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="573"/>
+        <location filename="../gui/app/main_window.cpp" line="413"/>
         <source>Run controls</source>
         <translation>运行控制</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="574"/>
+        <location filename="../gui/app/main_window.cpp" line="414"/>
         <source>Replay timeline</source>
         <translation>回放时间轴</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="575"/>
+        <location filename="../gui/app/main_window.cpp" line="415"/>
         <source>Configuration</source>
         <translation>配置</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="576"/>
+        <location filename="../gui/app/main_window.cpp" line="416"/>
         <source>Source</source>
         <translation>源代码</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="577"/>
+        <location filename="../gui/app/main_window.cpp" line="417"/>
         <source>Loss</source>
         <translation>损失</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="578"/>
+        <location filename="../gui/app/main_window.cpp" line="418"/>
         <source>Warnings and log</source>
         <translation>警告与日志</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="579"/>
+        <location filename="../gui/app/main_window.cpp" line="419"/>
         <source>training_step output</source>
         <translation>training_step 输出</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="580"/>
+        <location filename="../gui/app/main_window.cpp" line="420"/>
         <source>Extras</source>
         <translation>额外输出</translation>
     </message>

@@ -3,17 +3,10 @@
 #include <QAction>
 #include <QActionGroup>
 #include <QCloseEvent>
-#include <QDragEnterEvent>
-#include <QDropEvent>
-#include <QMimeData>
-#include <QDir>
 #include <QDockWidget>
 #include <QFile>
 #include <QFileDialog>
 #include <QFileInfo>
-#include <QDialogButtonBox>
-#include <QFormLayout>
-#include <QLineEdit>
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
@@ -31,27 +24,13 @@
 #include "loss_plot.h"
 #include "output_inspector.h"
 #include "pipeline_view.h"
-#include "remote_link.h"
 #include "replay_bar.h"
 #include "run_actions.h"
 #include "source_editor.h"
 #include "stepwise/lessons.h"
-#include "stepwise/replay_link.h"
-#include "stepwise/trace.h"
-#include "stepwise/wire.h"
 #include "translator.h"
 
 namespace stepwise::gui {
-
-namespace {
-RunConfig defaultConfig() {
-    const Lesson& lesson = default_lesson();
-    RunConfig config =
-        parse_run_config(lesson.config_json, QDir::currentPath().toStdString(), lesson.name);
-    config.base_dir = QDir::currentPath().toStdString();
-    return config;
-}
-}  // namespace
 
 MainWindow::MainWindow(Translator* translator, QWidget* parent)
     : QMainWindow(parent), m_translator(translator) {
@@ -369,44 +348,6 @@ void MainWindow::showSourceFor(const RunConfig& config) {
     }
 }
 
-void MainWindow::openDefault() {
-    openLesson(QString::fromStdString(default_lesson().name));
-}
-
-void MainWindow::openLesson(const QString& name) {
-    const Lesson* lesson = find_lesson(name.toStdString());
-    if (!lesson) return;
-    try {
-        RunConfig config =
-            parse_run_config(lesson->config_json, QDir::currentPath().toStdString(), lesson->name);
-        config.base_dir = QDir::currentPath().toStdString();
-        startConfig(config);
-    } catch (const ConfigError& error) {
-        QMessageBox::warning(this, tr("Cannot open lesson"), QString::fromStdString(error.what()));
-    }
-}
-
-bool MainWindow::openTrace(const QString& path) {
-    const QFileInfo info(path);
-    TraceContents trace = read_trace_file(info.absoluteFilePath().toStdString());
-    if (trace.events.empty()) {
-        QMessageBox::warning(this, tr("Cannot open %1").arg(info.fileName()),
-                             trace.error.empty() ? tr("The trace holds no events.")
-                                                 : QString::fromStdString(trace.error));
-        return false;
-    }
-    if (!trace.error.empty())  // cut short (a crash while recording): replay what is there
-        QMessageBox::information(
-            this, tr("Trace cut short"),
-            tr("Replaying the %1 events before the point where the trace stops:\n%2")
-                .arg(trace.events.size())
-                .arg(QString::fromStdString(trace.error)));
-    m_controller->open(std::make_unique<ReplayLink>(std::move(trace.events)));
-    addRecent(info.absoluteFilePath());
-    setWindowFilePath(info.absoluteFilePath());
-    return true;
-}
-
 void MainWindow::fitToScreen(const QRect& available) {
     setGeometry(available);
     // Dock sizes take only once the window is laid out: the layout follows the first show.
@@ -442,106 +383,6 @@ void MainWindow::applyLaptopLayout() {
     m_logDock->raise();
     resizeDocks({m_plotDock}, {std::max(480, width() * 42 / 100)}, Qt::Horizontal);
     resizeDocks({m_plotDock, m_logDock}, {height() / 2, height() / 2}, Qt::Vertical);
-}
-
-bool MainWindow::attach(const QString& address, const QString& token) {
-    HostPort at;
-    try {
-        at = parse_host_port(address.trimmed().toStdString());
-    } catch (const std::exception& error) {
-        QMessageBox::warning(this, tr("Cannot attach"), QString::fromUtf8(error.what()));
-        return false;
-    }
-    m_controller->open(
-        std::make_unique<RemoteLink>(QString::fromStdString(at.host), at.port, token.trimmed()));
-    setWindowFilePath(address);
-    return true;
-}
-
-void MainWindow::chooseRunToAttach() {
-    QDialog dialog(this);
-    dialog.setWindowTitle(tr("Attach to a running stepwise-run"));
-    auto* form = new QFormLayout(&dialog);
-    auto* address = new QLineEdit(QSettings().value(QStringLiteral("attach/address")).toString());
-    address->setPlaceholderText(QStringLiteral("127.0.0.1:7000"));
-    auto* token = new QLineEdit(qEnvironmentVariable("STEPWISE_TOKEN"));
-    token->setEchoMode(QLineEdit::Password);
-    auto* help = new QLabel(
-        tr("Start the run with <tt>stepwise-run … --listen PORT</tt>; it prints the address and "
-           "the token on its first line. For a run on another host, forward the port with "
-           "<tt>ssh -L PORT:127.0.0.1:PORT host</tt> and attach to 127.0.0.1:PORT."));
-    help->setWordWrap(true);
-    form->addRow(help);
-    form->addRow(tr("Address (host:port)"), address);
-    form->addRow(tr("Token"), token);
-    auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel);
-    form->addRow(buttons);
-    connect(buttons, &QDialogButtonBox::accepted, &dialog, &QDialog::accept);
-    connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
-    if (dialog.exec() != QDialog::Accepted) return;
-    QSettings().setValue(QStringLiteral("attach/address"), address->text());
-    attach(address->text(), token->text());
-}
-
-void MainWindow::dragEnterEvent(QDragEnterEvent* event) {
-    if (event->mimeData()->hasUrls() && event->mimeData()->urls().first().isLocalFile())
-        event->acceptProposedAction();
-}
-
-void MainWindow::dropEvent(QDropEvent* event) {
-    const QString path = event->mimeData()->urls().first().toLocalFile();
-    event->acceptProposedAction();
-    openPath(path);
-}
-
-bool MainWindow::openPath(const QString& path) {
-    const QFileInfo info(path);
-    if (info.suffix() == QLatin1String("jsonl")) return openTrace(path);
-    try {
-        RunConfig config;
-        if (info.suffix() == QLatin1String("json")) {
-            config = load_run_config(info.absoluteFilePath().toStdString());
-        } else {
-            config = defaultConfig();
-            config.model.kind = info.suffix() == QLatin1String("stepwise")
-                                    ? ModelSpec::Kind::source
-                                    : ModelSpec::Kind::torchscript;
-            config.model.path = info.absoluteFilePath().toStdString();
-            config.model.lesson.clear();
-        }
-        startConfig(config);
-        addRecent(info.absoluteFilePath());
-        return true;
-    } catch (const std::exception& error) {
-        QMessageBox::warning(this, tr("Cannot open %1").arg(info.fileName()),
-                             QString::fromStdString(error.what()));
-        if (!m_controller->hasSession()) startConfig(defaultConfig());
-        return false;
-    }
-}
-
-void MainWindow::chooseFileToOpen() {
-    const QString path = QFileDialog::getOpenFileName(
-        this, tr("Open"), m_recent.isEmpty() ? QString() : QFileInfo(m_recent.first()).path(),
-        tr("Stepwise files (*.json *.pt *.stepwise *.jsonl);;Run configs (*.json);;TorchScript "
-           "modules (*.pt);;Stepwise sources (*.stepwise);;Recorded runs (*.jsonl);;All files "
-           "(*)"));
-    if (!path.isEmpty()) openPath(path);
-}
-
-void MainWindow::addRecent(const QString& path) {
-    m_recent.removeAll(path);
-    m_recent.prepend(path);
-    while (m_recent.size() > 10) m_recent.removeLast();
-    rebuildRecentMenu();
-}
-
-void MainWindow::rebuildRecentMenu() {
-    m_recentMenu->clear();
-    for (const QString& path : std::as_const(m_recent))
-        m_recentMenu->addAction(QFileInfo(path).fileName(), this, [this, path] { openPath(path); })
-            ->setToolTip(path);
-    m_recentMenu->setEnabled(!m_recent.isEmpty());
 }
 
 void MainWindow::retranslate() {
