@@ -22,6 +22,18 @@ struct DepthScope {
     ~DepthScope() { obs.pos.depth = saved; }
 };
 
+Text explain_none_step(const StepFacts& facts, double update_norm) {
+    const std::string norm = format_norm_arg(update_norm);
+    switch (facts.grads) {
+        case StepFacts::Grads::none: return {TextCode::explain_none_grads_none, {norm}};
+        case StepFacts::Grads::nonzero: return {TextCode::explain_none_grads_kept, {norm}};
+        case StepFacts::Grads::zero: break;
+    }
+    if (update_norm != 0.0) return {TextCode::explain_none_zero_moved, {norm, facts.held}};
+    if (facts.held.empty()) return {TextCode::explain_none_zero_still_nothing, {}};
+    return {TextCode::explain_none_zero_still, {facts.held}};
+}
+
 }  // namespace
 
 OutputDescription describe_output(const c10::IValue& output) {
@@ -161,6 +173,10 @@ double AutomaticOptimization::optimizer_step(Closure& closure) {
         auto wrapped = [&]() -> torch::Tensor {
             torch::Tensor loss = closure();
             after_closure();
+            // N-7: what the update will work with when training_step returned None (LBFGS fails
+            // just below on such a batch, so this is the only closure call there is).
+            if (!loss.defined()) ctx_.none_step_facts = step_facts(ctx_.optimizer);
+            else ctx_.none_step_facts.reset();
             if (ctx_.multi_eval_optimizer && !loss.defined()) {
                 // torch's LBFGS does float(closure()) (spec Z-5)
                 throw LightningError("TypeError",
@@ -199,7 +215,12 @@ BatchResult AutomaticOptimization::run(const torch::Tensor& x, const torch::Tens
         obs.skip(Stage::on_before_optimizer_step, {TextCode::skip_before_step_accumulating, {}});
         obs.skip(Stage::configure_gradient_clipping, {TextCode::skip_clipping_accumulating, {}});
     } else {
+        ctx_.none_step_facts.reset();
         out.update_norm = optimizer_step(closure);
+        if (ctx_.none_step_facts) {
+            out.explanation = explain_none_step(*ctx_.none_step_facts, *out.update_norm);
+            ctx_.none_step_facts.reset();
+        }
         ++ctx_.global_step;  // counted when the optimizer_step hook returns
         obs.pos.global_step = ctx_.global_step;
     }

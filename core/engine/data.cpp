@@ -106,26 +106,39 @@ Dataset load_dataset(const RunConfig& config, torch::ScalarType model_dtype) {
     return synthetic_dataset(config.data, config.seed, dtype);
 }
 
-DataLoader::DataLoader(Dataset data, std::int64_t batch_size, bool shuffle, bool drop_last,
-                       std::int64_t seed)
-    : data_(std::move(data)), batch_size_(batch_size), shuffle_(shuffle), drop_last_(drop_last), seed_(seed) {}
+DataLoader::DataLoader(Dataset data, std::int64_t batch_size, bool shuffle, bool drop_last)
+    : data_(std::move(data)), batch_size_(batch_size), shuffle_(shuffle), drop_last_(drop_last) {}
 
 std::int64_t DataLoader::size() const {
     const std::int64_t n = data_.x.size(0);
     return drop_last_ ? n / batch_size_ : (n + batch_size_ - 1) / batch_size_;
 }
 
+namespace {
+/// torch.empty((), dtype=torch.int64).random_().item() on the global generator.
+std::int64_t draw_int64() {
+    return torch::empty({}, torch::TensorOptions().dtype(torch::kInt64)).random_().item<std::int64_t>();
+}
+}  // namespace
+
+void DataLoader::start_epoch(std::int64_t epoch) {
+    epoch_ = epoch;
+    // iter(loader): _BaseDataLoaderIter.__init__ creates the sampler iterator (a generator: it
+    // runs only at the first next()), then draws _base_seed (used by worker processes only).
+    draw_int64();
+    if (!shuffle_) return;
+    // The first next(): RandomSampler.__iter__ seeds a fresh generator from the global one.
+    const std::int64_t seed = draw_int64();
+    auto generator = at::detail::createCPUGenerator(static_cast<std::uint64_t>(seed));
+    perm_ = torch::randperm(data_.x.size(0), generator, torch::TensorOptions().dtype(torch::kInt64));
+}
+
 std::pair<torch::Tensor, torch::Tensor> DataLoader::batch(std::int64_t epoch, std::int64_t i) {
+    if (epoch != epoch_) start_epoch(epoch);
     const std::int64_t n = data_.x.size(0);
     const std::int64_t start = i * batch_size_;
     const std::int64_t end = std::min(start + batch_size_, n);
     if (!shuffle_) return {data_.x.slice(0, start, end), data_.y.slice(0, start, end)};
-    if (perm_epoch_ != epoch) {
-        auto gen = at::detail::createCPUGenerator(static_cast<std::uint64_t>(seed_) * 1000003ULL +
-                                                  static_cast<std::uint64_t>(epoch));
-        perm_ = torch::randperm(n, gen, torch::TensorOptions().dtype(torch::kInt64));
-        perm_epoch_ = epoch;
-    }
     const auto idx = perm_.slice(0, start, end);
     return {data_.x.index_select(0, idx), data_.y.index_select(0, idx)};
 }

@@ -20,21 +20,29 @@ struct Dataset {
 Dataset load_dataset(const RunConfig& config, torch::ScalarType model_dtype);
 Dataset synthetic_dataset(const DataSpec& spec, std::int64_t seed, torch::ScalarType dtype);
 
+/// torch.utils.data.DataLoader(dataset, batch_size, shuffle, drop_last) with num_workers=0, as
+/// Lightning iterates it once per epoch (spec D-1, D-2). Each epoch's iterator draws from torch's
+/// global generator exactly what torch 1.13's does: _BaseDataLoaderIter's base seed, then (shuffle)
+/// RandomSampler's seed for its own generator, which then draws the epoch's randperm. So after
+/// torch::manual_seed(seed) the batches, and every later draw of training_step, are Python's.
 class DataLoader {
 public:
-    DataLoader(Dataset data, std::int64_t batch_size, bool shuffle, bool drop_last, std::int64_t seed);
+    DataLoader(Dataset data, std::int64_t batch_size, bool shuffle, bool drop_last);
     /// Batches per epoch (len(DataLoader)).
     std::int64_t size() const;
-    /// Batch i of an epoch. With shuffle, each epoch has its own seeded permutation.
+    /// Batch i of an epoch. The first request for a new epoch starts its iterator (the draws above).
     std::pair<torch::Tensor, torch::Tensor> batch(std::int64_t epoch, std::int64_t i);
+    /// The current epoch's sample order (shuffle only; undefined before the first batch).
+    const torch::Tensor& order() const { return perm_; }
 
 private:
+    void start_epoch(std::int64_t epoch);
+
     Dataset data_;
     std::int64_t batch_size_;
     bool shuffle_;
     bool drop_last_;
-    std::int64_t seed_;
-    std::int64_t perm_epoch_ = -1;
+    std::int64_t epoch_ = -1;
     torch::Tensor perm_;
 };
 

@@ -6,13 +6,10 @@
 
 namespace stepwise {
 
-std::int64_t FitLoop::num_training_batches() const {
-    const std::int64_t len = ctx_.data.size();
-    const auto& limit = ctx_.config.trainer.limit_train_batches;
-    if (!limit) return len;
-    if (std::holds_alternative<std::int64_t>(*limit)) return std::min(len, std::get<std::int64_t>(*limit));
-    return static_cast<std::int64_t>(static_cast<double>(len) * std::get<double>(*limit));
-}
+FitLoop::FitLoop(LoopContext& ctx)
+    : ctx_(ctx),
+      max_epochs_(resolved_max_epochs(ctx.config.trainer)),
+      num_training_batches_(limited_batches(ctx.data.size(), ctx.config.trainer.limit_train_batches)) {}
 
 bool FitLoop::max_steps_reached() const {
     const auto max_steps = ctx_.config.trainer.max_steps;
@@ -20,16 +17,19 @@ bool FitLoop::max_steps_reached() const {
 }
 
 void FitLoop::run() {
-    const auto max_epochs = ctx_.config.trainer.max_epochs;
+    // _parse_loop_limits at the start of fit (spec T-1).
+    if (!ctx_.config.trainer.max_epochs && ctx_.config.trainer.max_steps == -1)
+        ctx_.observer.warning(kMaxEpochsNotSetWarning);
+    const auto max_epochs = max_epochs_;
     for (std::int64_t epoch = 0; max_epochs == -1 || epoch < max_epochs; ++epoch) {
         if (max_steps_reached()) break;
-        if (num_training_batches() == 0) break;  // nothing to train on (limit_train_batches=0)
+        if (num_training_batches_ == 0) break;  // nothing to train on (limit_train_batches=0)
         run_epoch(epoch);
     }
 }
 
 void FitLoop::run_epoch(std::int64_t epoch) {
-    const std::int64_t batches = num_training_batches();
+    const std::int64_t batches = num_training_batches_;
     for (std::int64_t i = 0; i < batches; ++i) {
         // max_steps is checked before each batch; it can only be reached right after a step,
         // so whatever the unfinished window accumulated is never applied.
@@ -47,8 +47,10 @@ void FitLoop::run_batch(std::int64_t epoch, std::int64_t batch_idx, bool is_last
     const auto batch = ctx_.data.batch(epoch, batch_idx);
 
     obs.run(Stage::on_train_batch_start, [](StagePayload&) {});
+    const double lr = learning_rate(ctx_.optimizer);
     AutomaticOptimization automatic(ctx_);
     BatchResult r = automatic.run(batch.first, batch.second, batch_idx, is_last);
+    update_lr_schedulers(epoch, batch_idx, is_last, r.stepped);
 
     // O-1 / N-6: outputs = {} for None, else {"loss": detached normalised loss, **extras}
     Event end;
@@ -62,6 +64,8 @@ void FitLoop::run_batch(std::int64_t epoch, std::int64_t batch_idx, bool is_last
     for (const auto& [key, value] : r.result.extra) end.extras.emplace_back(key, describe_value(value));
     end.accumulate_grad_batches = static_cast<int>(ctx_.config.trainer.accumulate_grad_batches);
     end.window_position = static_cast<int>(batch_idx % ctx_.config.trainer.accumulate_grad_batches) + 1;
+    end.lr = lr;
+    end.explanation = std::move(r.explanation);
 
     obs.run(Stage::on_train_batch_end, [&](StagePayload& p) {
         if (end.loss) p.loss = end.loss;
@@ -72,6 +76,35 @@ void FitLoop::run_batch(std::int64_t epoch, std::int64_t batch_idx, bool is_last
     if (ctx_.parameters_each_batch)
         end.parameters = std::make_shared<const ParameterSnapshot>(snapshot(ctx_.module.parameters()));
     obs.emit(std::move(end));
+}
+
+void FitLoop::update_lr_schedulers(std::int64_t epoch, std::int64_t batch_idx, bool is_last, bool stepped) {
+    LRScheduler* scheduler = ctx_.scheduler;
+    if (!scheduler) return;
+    const LRSchedulerSpec& spec = scheduler->spec();
+    const std::string k = std::to_string(spec.frequency);
+    Text why;
+    if (spec.interval == "step") {
+        // LR-1: _should_accumulate() returns early; then (batch_idx + 1) % frequency.
+        if (!stepped) why = {TextCode::skip_scheduler_accumulating, {}};
+        else if ((batch_idx + 1) % spec.frequency != 0)
+            why = {TextCode::skip_scheduler_step_frequency, {std::to_string(batch_idx), k}};
+    } else {
+        // LR-2: only when _num_ready_batches_reached(), then (current_epoch + 1) % frequency.
+        if (!is_last) why = {TextCode::skip_scheduler_not_epoch_end, {}};
+        else if ((epoch + 1) % spec.frequency != 0)
+            why = {TextCode::skip_scheduler_epoch_frequency, {std::to_string(epoch), k}};
+    }
+    if (!why.empty()) {
+        ctx_.observer.skip(Stage::lr_scheduler_step, std::move(why));
+        return;
+    }
+    // LR-4: LightningModule.lr_scheduler_step(scheduler, metric) -> scheduler.step()
+    ctx_.observer.run(Stage::lr_scheduler_step, [&](StagePayload& p) {
+        p.lr_before = scheduler->lr();
+        scheduler->step();
+        p.lr = scheduler->lr();
+    });
 }
 
 }  // namespace stepwise

@@ -12,6 +12,7 @@
 
 #include "closure.h"
 #include "data.h"
+#include "lr_scheduler.h"
 #include "observer.h"
 #include "optimization.h"
 #include "stepwise/run_config.h"
@@ -28,13 +29,17 @@ struct LoopContext {
     Observer& observer;
     bool multi_eval_optimizer = false;  ///< LBFGS: step() converts every closure result to float
     bool parameters_each_batch = false;  ///< snapshot the parameters into every batch_end
-    ClipSettings clip;
+    ClipSettings clip{};
     std::int64_t global_step = 0;  ///< optimizer.step.total.completed (A-4)
-    std::set<std::string> graph_extras_noted;  ///< extras already reported as holding a graph
-    std::vector<torch::Tensor> before_step;    ///< parameter copies for the update norm
+    std::set<std::string> graph_extras_noted{};  ///< extras already reported as holding a graph
+    std::vector<torch::Tensor> before_step{};  ///< parameter copies for the update norm
     /// Gradient norms measured after this closure call's backward; reused after "clipping" when
     /// clipping changed nothing. Reset at every closure call.
-    std::optional<GradNorms> norms_after_backward;
+    std::optional<GradNorms> norms_after_backward{};
+    LRScheduler* scheduler = nullptr;  ///< configure_optimizers' lr scheduler, if any
+    /// Measured inside optimizer.step, after the last closure call, on a batch whose training_step
+    /// returned None: the grads and the optimizer's non-zero state before the update (spec N-7).
+    std::optional<StepFacts> none_step_facts{};
 };
 
 /// The loss as training_step returned it (before / N): a one-element tensor's value, or a dict's
@@ -48,6 +53,7 @@ struct BatchResult {
     ClosureResult result;
     std::shared_ptr<const OutputDescription> output;  ///< the last training_step output, described
     std::optional<double> update_norm;  ///< 2-norm of this batch's parameter update (stepping only)
+    Text explanation;  ///< a stepping batch whose last training_step returned None: why (N-7)
 };
 
 /// _AutomaticOptimization.run: accumulate (call the closure) or optimizer.step(wrapped closure).
@@ -72,17 +78,24 @@ private:
 /// _TrainingEpochLoop over one epoch, then _FitLoop over epochs.
 class FitLoop {
 public:
-    explicit FitLoop(LoopContext& ctx) : ctx_(ctx) {}
+    /// Resolves max_epochs and the batches per epoch as Lightning's fit setup does; throws
+    /// ConfigError for a limit_train_batches fraction that leaves no batch.
+    explicit FitLoop(LoopContext& ctx);
     /// Batches per epoch after limit_train_batches.
-    std::int64_t num_training_batches() const;
+    std::int64_t num_training_batches() const { return num_training_batches_; }
+    std::int64_t max_epochs() const { return max_epochs_; }
     void run();
 
 private:
     bool max_steps_reached() const;
     void run_epoch(std::int64_t epoch);
     void run_batch(std::int64_t epoch, std::int64_t batch_idx, bool is_last);
+    /// update_lr_schedulers("step"), then on the epoch's last batch ("epoch") (spec LR-1, LR-2).
+    void update_lr_schedulers(std::int64_t epoch, std::int64_t batch_idx, bool is_last, bool stepped);
 
     LoopContext& ctx_;
+    std::int64_t max_epochs_;
+    std::int64_t num_training_batches_;
 };
 
 /// Human description of a training_step output and how Lightning classifies it.

@@ -2,6 +2,9 @@
 
 #include <torch/torch.h>
 
+#include <algorithm>
+#include <sstream>
+
 namespace stepwise {
 
 namespace {
@@ -121,6 +124,67 @@ bool clip_gradients(torch::optim::Optimizer& optimizer, const ClipSettings& clip
 
 double learning_rate(torch::optim::Optimizer& optimizer) {
     return optimizer.param_groups().at(0).options().get_lr();
+}
+
+StepFacts step_facts(torch::optim::Optimizer& optimizer) {
+    namespace optim = torch::optim;
+    torch::NoGradGuard no_grad;
+    StepFacts facts;
+    bool any_grad = false, any_nonzero = false;
+    for (auto& group : optimizer.param_groups()) {
+        for (auto& p : group.params()) {
+            if (!p.grad().defined()) continue;
+            any_grad = true;
+            if (p.grad().ne(0).any().item<bool>()) any_nonzero = true;
+        }
+    }
+    facts.grads = !any_grad ? StepFacts::Grads::none
+                 : any_nonzero ? StepFacts::Grads::nonzero
+                               : StepFacts::Grads::zero;
+    std::vector<std::string> held;
+    auto note = [&](const char* name, const torch::Tensor& t) {
+        if (!t.defined() || t.numel() == 0 || !t.ne(0).any().item<bool>()) return;
+        if (std::find(held.begin(), held.end(), name) == held.end()) held.emplace_back(name);
+    };
+    // Keyed by parameter; visited in parameter order so the list reads the same every time.
+    for (auto& group : optimizer.param_groups()) {
+        for (auto& p : group.params()) {
+            const auto it = optimizer.state().find(c10::guts::to_string(p.unsafeGetTensorImpl()));
+            if (it == optimizer.state().end()) continue;
+            optim::OptimizerParamState* state = it->second.get();
+            if (auto* s = dynamic_cast<optim::SGDParamState*>(state)) {
+                note("momentum_buffer", s->momentum_buffer());
+            } else if (auto* s = dynamic_cast<optim::AdamParamState*>(state)) {
+                note("exp_avg", s->exp_avg());
+                note("exp_avg_sq", s->exp_avg_sq());
+                note("max_exp_avg_sq", s->max_exp_avg_sq());
+            } else if (auto* s = dynamic_cast<optim::AdamWParamState*>(state)) {
+                note("exp_avg", s->exp_avg());
+                note("exp_avg_sq", s->exp_avg_sq());
+                note("max_exp_avg_sq", s->max_exp_avg_sq());
+            } else if (auto* s = dynamic_cast<optim::RMSpropParamState*>(state)) {
+                note("square_avg", s->square_avg());
+                note("momentum_buffer", s->momentum_buffer());
+                note("grad_avg", s->grad_avg());
+            } else if (auto* s = dynamic_cast<optim::AdagradParamState*>(state)) {
+                note("sum", s->sum());
+            }
+        }
+    }
+    double decay = 0.0;
+    auto& options = optimizer.param_groups().at(0).options();
+    if (auto* o = dynamic_cast<optim::SGDOptions*>(&options)) decay = o->weight_decay();
+    else if (auto* o = dynamic_cast<optim::AdamOptions*>(&options)) decay = o->weight_decay();
+    else if (auto* o = dynamic_cast<optim::AdamWOptions*>(&options)) decay = o->weight_decay();
+    else if (auto* o = dynamic_cast<optim::RMSpropOptions*>(&options)) decay = o->weight_decay();
+    else if (auto* o = dynamic_cast<optim::AdagradOptions*>(&options)) decay = o->weight_decay();
+    if (decay > 0) {
+        std::ostringstream text;
+        text << "weight_decay=" << decay;
+        held.push_back(text.str());
+    }
+    for (const auto& h : held) facts.held += (facts.held.empty() ? "" : ", ") + h;
+    return facts;
 }
 
 }  // namespace stepwise

@@ -36,4 +36,13 @@ bool clip_gradients(torch::optim::Optimizer& optimizer, const ClipSettings& clip
 /// Learning rate of the first param group.
 double learning_rate(torch::optim::Optimizer& optimizer);
 
+/// What is in place for an optimizer step, read just before it updates (spec N-7): are the grads
+/// all None, all zero, or not; which of the optimizer's state tensors are non-zero (in order of
+/// first appearance: "momentum_buffer", "exp_avg", "square_avg", "sum", ...), and the weight decay.
+struct StepFacts {
+    enum class Grads { none, zero, nonzero } grads = Grads::none;
+    std::string held;  ///< "momentum_buffer, weight_decay=0.01"; empty: nothing non-zero
+};
+StepFacts step_facts(torch::optim::Optimizer& optimizer);
+
 }  // namespace stepwise

@@ -220,10 +220,15 @@ void TrainingSession::run_worker() {
         TrainingModule module = load_module(config_);
         stage_where = "data";
         DataLoader data(load_dataset(config_, module.dtype()), config_.batch_size, config_.shuffle,
-                        config_.drop_last, config_.seed);
+                        config_.drop_last);
         stage_where = "config";
         auto optimizer = make_optimizer(config_.optimizer, module.parameter_tensors());
-        LoopContext ctx{config_, module, data, *optimizer, observer, false, false, {}, 0, {}, {}, {}};
+        // configure_optimizers() builds the scheduler: its initial step is in place from batch 0
+        // (spec LR-3).
+        std::optional<LRScheduler> scheduler;
+        if (config_.lr_scheduler) scheduler.emplace(*config_.lr_scheduler, *optimizer);
+        LoopContext ctx{config_, module, data, *optimizer, observer};
+        if (scheduler) ctx.scheduler = &*scheduler;
         ctx.multi_eval_optimizer = config_.optimizer.name == "lbfgs";
         ctx.clip = resolve_clipping(config_.trainer);
         ctx.parameters_each_batch = options_.parameters_each_batch;
@@ -238,6 +243,16 @@ void TrainingSession::run_worker() {
         publish(std::move(start));
         state_ = SessionState::running;
         stage_where = "training";
+        // seed_everything(seed) right before trainer.fit (spec D-3): torch's global generator, which
+        // the DataLoader's iterators and training_step's own draws (torch.rand, dropout) use.
+        torch::manual_seed(static_cast<std::uint64_t>(config_.seed));
+        if (config_.lr_scheduler && config_.lr_scheduler->name == "OneCycleLR" &&
+            config_.lr_scheduler->interval == "epoch") {
+            // _configure_schedulers_automatic_opt, word for word (a RuntimeWarning).
+            observer.warning(
+                "A `OneCycleLR` scheduler is using 'interval': 'epoch'. Are you sure you didn't mean "
+                "'interval': 'step'?");
+        }
         try {
             fit.run();
         } catch (const StopRequested&) {

@@ -9,7 +9,7 @@ constexpr std::array<const char*, kStageCount> kStageNames = {
     "on_train_batch_start",    "optimizer_step",           "training_step",
     "on_before_zero_grad",     "optimizer_zero_grad",      "on_before_backward",
     "backward",                "on_after_backward",        "on_before_optimizer_step",
-    "configure_gradient_clipping", "on_train_batch_end",
+    "configure_gradient_clipping", "lr_scheduler_step", "on_train_batch_end",
 };
 }  // namespace
 

@@ -1,6 +1,8 @@
 #include "stepwise/run_config.h"
 
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -193,21 +195,33 @@ void parse_trainer(const Reader& r, const json& j, TrainerSpec& t) {
         t.max_epochs = r.integer(j["max_epochs"], "trainer.max_epochs");
     if (j.contains("max_steps") && !j["max_steps"].is_null())
         t.max_steps = r.integer(j["max_steps"], "trainer.max_steps");
-    if (t.max_epochs < -1) r.fail("trainer.max_epochs", "must be -1 (no limit) or at least 0");
-    if (t.max_steps < -1) r.fail("trainer.max_steps", "must be -1 (no limit) or at least 0");
+    // Lightning's own checks (_FitLoop, _TrainingEpochLoop) with their texts.
+    if (t.max_epochs && *t.max_epochs < -1)
+        throw ConfigError("`max_epochs` must be a non-negative integer or -1. You passed in " +
+                              std::to_string(*t.max_epochs) + ".",
+                          "MisconfigurationException");
+    if (t.max_steps < -1)
+        throw ConfigError("`max_steps` must be a non-negative integer or -1 (infinite steps). You passed in " +
+                              std::to_string(t.max_steps) + ".",
+                          "MisconfigurationException");
     if (j.contains("limit_train_batches") && !j["limit_train_batches"].is_null()) {
+        // Lightning's _determine_batch_limits: [0.0, 1.0] as given, a whole number above 1 as an
+        // int, anything else refused with its message.
         const json& v = j["limit_train_batches"];
-        if (v.is_number_integer()) {
-            if (v.get<std::int64_t>() < 0) r.fail("trainer.limit_train_batches", "must not be negative");
-            t.limit_train_batches = v.get<std::int64_t>();
-        } else if (v.is_number_float()) {
-            const double d = v.get<double>();
-            if (d < 0.0 || d > 1.0)
-                r.fail("trainer.limit_train_batches",
-                       "a float must be a fraction in [0.0, 1.0], got " + v.dump());
-            t.limit_train_batches = d;
-        } else {
+        if (!v.is_number() || v.is_boolean())
             r.fail("trainer.limit_train_batches", "expected an integer, a fraction or null, got " + v.dump());
+        const std::string shown = v.is_number_float() ? python_float_repr(v.get<double>()) : v.dump();
+        const double d = v.get<double>();
+        if (v.is_number_integer() && d >= 0) {
+            t.limit_train_batches = v.get<std::int64_t>();
+        } else if (v.is_number_float() && d >= 0.0 && d <= 1.0) {
+            t.limit_train_batches = d;
+        } else if (d > 1 && std::fmod(d, 1.0) == 0.0 && d < 9e15) {
+            t.limit_train_batches = static_cast<std::int64_t>(d);
+        } else {
+            throw ConfigError("You have passed invalid value " + shown +
+                                  " for limit_train_batches, it has to be in [0.0, 1.0] or an int.",
+                              "MisconfigurationException");
         }
     }
     if (j.contains("accumulate_grad_batches"))
@@ -232,6 +246,151 @@ void parse_trainer(const Reader& r, const json& j, TrainerSpec& t) {
     }
 }
 
+// torch 1.13's lr_scheduler constructors: each keyword argument, what it holds, and whether it
+// has a default (a required one missing is Python's TypeError).
+enum class ArgKind { integer, number, boolean, string, integer_list };
+struct SchedulerArg {
+    const char* name;
+    ArgKind kind;
+    bool required;
+};
+const std::map<std::string, std::vector<SchedulerArg>>& scheduler_table() {
+    static const std::map<std::string, std::vector<SchedulerArg>> table = {
+        {"StepLR", {{"step_size", ArgKind::integer, true}, {"gamma", ArgKind::number, false}}},
+        {"MultiStepLR", {{"milestones", ArgKind::integer_list, true}, {"gamma", ArgKind::number, false}}},
+        {"ExponentialLR", {{"gamma", ArgKind::number, true}}},
+        {"CosineAnnealingLR", {{"T_max", ArgKind::integer, true}, {"eta_min", ArgKind::number, false}}},
+        {"LinearLR",
+         {{"start_factor", ArgKind::number, false}, {"end_factor", ArgKind::number, false},
+          {"total_iters", ArgKind::integer, false}}},
+        {"ConstantLR", {{"factor", ArgKind::number, false}, {"total_iters", ArgKind::integer, false}}},
+        {"OneCycleLR",
+         {{"max_lr", ArgKind::number, true}, {"total_steps", ArgKind::integer, false},
+          {"epochs", ArgKind::integer, false}, {"steps_per_epoch", ArgKind::integer, false},
+          {"pct_start", ArgKind::number, false}, {"anneal_strategy", ArgKind::string, false},
+          {"cycle_momentum", ArgKind::boolean, false}, {"base_momentum", ArgKind::number, false},
+          {"max_momentum", ArgKind::number, false}, {"div_factor", ArgKind::number, false},
+          {"final_div_factor", ArgKind::number, false}, {"three_phase", ArgKind::boolean, false}}},
+    };
+    return table;
+}
+
+double option_or(const LRSchedulerSpec& s, const std::string& key, double fallback) {
+    const auto it = s.options.find(key);
+    if (it == s.options.end()) return fallback;
+    if (const double* d = std::get_if<double>(&it->second)) return *d;
+    return fallback;
+}
+
+void parse_lr_scheduler(const Reader& r, const json& j, const OptimizerSpec& optimizer,
+                        LRSchedulerSpec& spec) {
+    std::string names;
+    for (const auto& [name, args] : scheduler_table()) names += (names.empty() ? "" : ", ") + name;
+    if (!j.is_object()) r.fail("lr_scheduler", "expected an object");
+    if (!j.contains("name")) r.fail("lr_scheduler.name", "missing (one of " + names + ")");
+    const std::string given = r.string(j["name"], "lr_scheduler.name");
+    for (const auto& [name, args] : scheduler_table()) {
+        std::string a = name, b = given;
+        for (auto& c : a) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        for (auto& c : b) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        if (a == b) spec.name = name;
+    }
+    if (spec.name.empty())
+        r.fail("lr_scheduler.name", "unknown scheduler \"" + given + "\" (one of " + names + ")");
+    const auto& args = scheduler_table().at(spec.name);
+    std::set<std::string> allowed = {"name", "interval", "frequency"};
+    for (const auto& a : args) allowed.insert(a.name);
+    r.only_keys(j, "lr_scheduler", allowed);
+    if (j.contains("interval")) {
+        const json& v = j["interval"];
+        const std::string shown = v.is_string() ? v.get<std::string>() : python_str(v);
+        if (shown != "step" && shown != "epoch")
+            throw ConfigError("The \"interval\" key in lr scheduler dict must be \"step\" or \"epoch\" but is \"" +
+                                  shown + "\"",
+                              "MisconfigurationException");
+        spec.interval = shown;
+    }
+    if (j.contains("frequency")) {
+        spec.frequency = r.integer(j["frequency"], "lr_scheduler.frequency");
+        if (spec.frequency < 1) r.fail("lr_scheduler.frequency", "must be an integer of at least 1");
+    }
+    for (const auto& a : args) {
+        const std::string path = std::string("lr_scheduler.") + a.name;
+        if (!j.contains(a.name) || j[a.name].is_null()) {
+            if (a.required)
+                throw ConfigError(spec.name + ".__init__() missing 1 required positional argument: '" +
+                                      a.name + "'",
+                                  "TypeError");
+            continue;
+        }
+        const json& v = j[a.name];
+        switch (a.kind) {
+            case ArgKind::integer: {
+                const auto n = r.integer(v, path);
+                if (n < 1) r.fail(path, "must be at least 1");
+                spec.options[a.name] = static_cast<double>(n);
+                break;
+            }
+            case ArgKind::number: {
+                const double d = r.number(v, path);
+                if (!std::isfinite(d)) r.fail(path, "must be a finite number");
+                spec.options[a.name] = d;
+                break;
+            }
+            case ArgKind::boolean: spec.options[a.name] = r.boolean(v, path); break;
+            case ArgKind::string: spec.options[a.name] = r.string(v, path); break;
+            case ArgKind::integer_list: {
+                if (!v.is_array()) r.fail(path, "expected a list of integers, got " + v.dump());
+                std::vector<double> list;
+                for (std::size_t i = 0; i < v.size(); ++i)
+                    list.push_back(static_cast<double>(r.integer(v[i], path + "[" + std::to_string(i) + "]")));
+                spec.options[a.name] = list;
+                break;
+            }
+        }
+    }
+    // torch's own constructor checks, with its texts (ValueError).
+    auto value_error = [](const std::string& message) { return ConfigError(message, "ValueError"); };
+    if (spec.name == "ConstantLR") {
+        const double factor = option_or(spec, "factor", 1.0 / 3);
+        if (factor > 1.0 || factor < 0)
+            throw value_error("Constant multiplicative factor expected to be between 0 and 1.");
+    }
+    if (spec.name == "LinearLR") {
+        const double start = option_or(spec, "start_factor", 1.0 / 3);
+        const double end = option_or(spec, "end_factor", 1.0);
+        if (start > 1.0 || start < 0)
+            throw value_error("Starting multiplicative factor expected to be between 0 and 1.");
+        if (end > 1.0 || end < 0) throw value_error("Ending multiplicative factor expected to be between 0 and 1.");
+    }
+    if (spec.name == "OneCycleLR") {
+        const bool total = spec.options.count("total_steps") > 0;
+        const bool epochs = spec.options.count("epochs") > 0;
+        const bool per_epoch = spec.options.count("steps_per_epoch") > 0;
+        if (!total && !epochs && !per_epoch)
+            throw value_error("You must define either total_steps OR (epochs AND steps_per_epoch)");
+        if (!total && !epochs) r.fail("lr_scheduler.epochs", "needed with steps_per_epoch (or give total_steps)");
+        if (!total && !per_epoch) r.fail("lr_scheduler.steps_per_epoch", "needed with epochs (or give total_steps)");
+        if (j.contains("pct_start")) {
+            const json& v = j["pct_start"];
+            if (!v.is_number_float() || v.get<double>() < 0 || v.get<double>() > 1)
+                throw value_error("Expected float between 0 and 1 pct_start, but got " +
+                                  (v.is_number_float() ? python_float_repr(v.get<double>()) : python_str(v)));
+        }
+        const auto it = spec.options.find("anneal_strategy");
+        if (it != spec.options.end()) {
+            const std::string strategy = std::get<std::string>(it->second);
+            if (strategy != "cos" && strategy != "linear")
+                throw value_error("anneal_strategy must by one of 'cos' or 'linear', instead got " + strategy);
+        }
+        const auto cycle = spec.options.find("cycle_momentum");
+        const bool cycles = cycle == spec.options.end() || std::get<bool>(cycle->second);
+        const std::string& o = optimizer.name;
+        if (cycles && o != "sgd" && o != "rmsprop" && o != "adam" && o != "adamw")
+            throw value_error("optimizer must support momentum with `cycle_momentum` option enabled");
+    }
+}
+
 json optimizer_json(const OptimizerSpec& opt) {
     json j;
     j["name"] = opt.name;
@@ -253,7 +412,7 @@ RunConfig parse_run_config(const std::string& json_text, const std::string& base
     }
     const Reader r(origin);
     r.only_keys(j, "", {"model", "data", "batch_size", "shuffle", "drop_last", "seed", "optimizer",
-                        "trainer", "zero_grad_set_to_none"});
+                        "lr_scheduler", "trainer", "zero_grad_set_to_none"});
     RunConfig config;
     config.base_dir = base_dir;
     if (j.contains("model")) parse_model(r, j["model"], config.model);
@@ -266,6 +425,10 @@ RunConfig parse_run_config(const std::string& json_text, const std::string& base
     if (j.contains("seed")) config.seed = r.integer(j["seed"], "seed");
     if (j.contains("optimizer")) parse_optimizer(r, j["optimizer"], config.optimizer);
     else config.optimizer.options["lr"] = 0.1;
+    if (j.contains("lr_scheduler") && !j["lr_scheduler"].is_null()) {
+        config.lr_scheduler.emplace();
+        parse_lr_scheduler(r, j["lr_scheduler"], config.optimizer, *config.lr_scheduler);
+    }
     if (j.contains("trainer")) parse_trainer(r, j["trainer"], config.trainer);
     if (j.contains("zero_grad_set_to_none"))
         config.zero_grad_set_to_none = r.boolean(j["zero_grad_set_to_none"], "zero_grad_set_to_none");
@@ -306,8 +469,29 @@ std::string to_json(const RunConfig& c, int indent) {
     j["drop_last"] = c.drop_last;
     j["seed"] = c.seed;
     j["optimizer"] = optimizer_json(c.optimizer);
+    if (c.lr_scheduler) {
+        json s;
+        s["name"] = c.lr_scheduler->name;
+        for (const auto& [key, value] : c.lr_scheduler->options) {
+            // whole numbers back as integers: torch checks isinstance(total_steps, int)
+            std::visit([&, k = key](const auto& v) { s[k] = v; }, value);
+            if (const auto* d = std::get_if<double>(&value); d && std::floor(*d) == *d && std::abs(*d) < 9e15) {
+                const auto& args = scheduler_table().at(c.lr_scheduler->name);
+                for (const auto& a : args)
+                    if (key == a.name && a.kind == ArgKind::integer) s[key] = static_cast<std::int64_t>(*d);
+            }
+            if (const auto* list = std::get_if<std::vector<double>>(&value)) {
+                json ints = json::array();
+                for (double d : *list) ints.push_back(static_cast<std::int64_t>(d));
+                s[key] = ints;
+            }
+        }
+        s["interval"] = c.lr_scheduler->interval;
+        s["frequency"] = c.lr_scheduler->frequency;
+        j["lr_scheduler"] = s;
+    }
     json t;
-    t["max_epochs"] = c.trainer.max_epochs;
+    t["max_epochs"] = c.trainer.max_epochs ? json(*c.trainer.max_epochs) : json(nullptr);
     t["max_steps"] = c.trainer.max_steps;
     if (!c.trainer.limit_train_batches) t["limit_train_batches"] = nullptr;
     else std::visit([&](auto v) { t["limit_train_batches"] = v; }, *c.trainer.limit_train_batches);
@@ -318,6 +502,93 @@ std::string to_json(const RunConfig& c, int indent) {
     j["trainer"] = t;
     j["zero_grad_set_to_none"] = c.zero_grad_set_to_none;
     return j.dump(indent);
+}
+
+const char* const kMaxEpochsNotSetWarning =
+    "`max_epochs` was not set. Setting it to 1000 epochs. To train without an epoch limit, set `max_epochs=-1`.";
+
+std::int64_t resolved_max_epochs(const TrainerSpec& trainer) {
+    if (trainer.max_epochs) return *trainer.max_epochs;
+    return trainer.max_steps == -1 ? 1000 : -1;
+}
+
+std::int64_t limited_batches(std::int64_t length,
+                             const std::optional<std::variant<std::int64_t, double>>& limit) {
+    if (length == 0 || !limit) return length;
+    if (const auto* n = std::get_if<std::int64_t>(&*limit)) return std::min(length, *n);
+    const double fraction = std::get<double>(*limit);
+    const auto batches = static_cast<std::int64_t>(static_cast<double>(length) * fraction);
+    if (batches == 0 && fraction > 0.0) {
+        const std::string shown = python_float_repr(fraction);
+        throw ConfigError("You requested to check " + shown + " of the `train_dataloader` but " + shown +
+                              " * " + std::to_string(length) +
+                              " < 1. Please increase the `limit_train_batches` argument. Try at least "
+                              "`limit_train_batches=" +
+                              python_float_repr(1.0 / static_cast<double>(length)) + "`",
+                          "MisconfigurationException");
+    }
+    return batches;
+}
+
+std::string python_float_repr(double value) {
+    if (std::isnan(value)) return "nan";
+    if (std::isinf(value)) return value < 0 ? "-inf" : "inf";
+    // Python's repr: the shortest digits that read back to the same double ...
+    char digits[64];
+    int precision = 1;
+    for (; precision <= 17; ++precision) {
+        std::snprintf(digits, sizeof digits, "%.*e", precision - 1, value);
+        if (std::strtod(digits, nullptr) == value) break;
+    }
+    // ... written in fixed notation when the exponent is in [-4, 16), else as 1e-05 / 1.5e+16.
+    std::string text(digits);
+    const auto e_pos = text.find('e');
+    const int exponent = std::atoi(text.c_str() + e_pos + 1);
+    std::string mantissa = text.substr(0, e_pos);
+    const bool negative = mantissa[0] == '-';
+    if (negative) mantissa.erase(0, 1);
+    std::string digit_string;
+    for (char c : mantissa)
+        if (c != '.') digit_string += c;
+    std::string out;
+    if (exponent >= -4 && exponent < 16) {
+        if (exponent < 0) {
+            out = "0." + std::string(static_cast<std::size_t>(-exponent - 1), '0') + digit_string;
+        } else if (static_cast<int>(digit_string.size()) <= exponent + 1) {
+            out = digit_string + std::string(static_cast<std::size_t>(exponent + 1) - digit_string.size(), '0') + ".0";
+        } else {
+            out = digit_string.substr(0, static_cast<std::size_t>(exponent + 1)) + "." +
+                  digit_string.substr(static_cast<std::size_t>(exponent + 1));
+        }
+    } else {
+        out = digit_string.substr(0, 1);
+        if (digit_string.size() > 1) out += "." + digit_string.substr(1);
+        char exp_text[16];
+        std::snprintf(exp_text, sizeof exp_text, "e%c%02d", exponent < 0 ? '-' : '+', std::abs(exponent));
+        out += exp_text;
+    }
+    return negative ? "-" + out : out;
+}
+
+const std::vector<std::string>& lr_scheduler_names() {
+    static const std::vector<std::string> names = [] {
+        std::vector<std::string> out;
+        for (const auto& [name, args] : scheduler_table()) out.push_back(name);
+        return out;
+    }();
+    return names;
+}
+
+const std::vector<std::string>& lr_scheduler_option_names(const std::string& scheduler) {
+    static const std::map<std::string, std::vector<std::string>> names = [] {
+        std::map<std::string, std::vector<std::string>> out;
+        for (const auto& [name, args] : scheduler_table())
+            for (const auto& a : args) out[name].push_back(a.name);
+        return out;
+    }();
+    static const std::vector<std::string> none;
+    const auto it = names.find(scheduler);
+    return it == names.end() ? none : it->second;
 }
 
 const std::vector<std::string>& optimizer_names() {

@@ -2,6 +2,7 @@
 
 #include <array>
 #include <cstddef>
+#include <cstdio>
 
 namespace stepwise {
 
@@ -43,6 +44,29 @@ constexpr std::array<CodeInfo, kTextCodeCount> kCodes = {{
     {"output_none", 0, "None: backward is skipped, the optimizer step still runs"},
     {"output_invalid", 1, "%1: MisconfigurationException (must be a Tensor, a dict, or None)"},
     {"skip_stopped", 0, "stopped by request"},
+    {"skip_scheduler_accumulating", 0,
+     "lr_scheduler.step skipped: accumulating; an interval \"step\" scheduler steps only after an "
+     "optimizer step"},
+    {"skip_scheduler_step_frequency", 2,
+     "lr_scheduler.step skipped: interval \"step\", frequency %2, and batch %1 + 1 is not a multiple "
+     "of %2"},
+    {"skip_scheduler_epoch_frequency", 2,
+     "lr_scheduler.step skipped: interval \"epoch\", frequency %2, and epoch %1 + 1 is not a multiple "
+     "of %2"},
+    {"skip_scheduler_not_epoch_end", 0,
+     "lr_scheduler.step skipped: interval \"epoch\"; it steps after the epoch's last batch"},
+    {"explain_none_grads_none", 1,
+     "every .grad was None, so the optimizer skipped every parameter (‖Δθ‖ %1)"},
+    {"explain_none_grads_kept", 1,
+     ".grad still held the gradients of the window's earlier batches, and the step applied them "
+     "(‖Δθ‖ %1)"},
+    {"explain_none_zero_moved", 2,
+     "the grads were zero-filled, yet the weights moved (‖Δθ‖ %1): the optimizer holds %2"},
+    {"explain_none_zero_still", 1,
+     "the grads were zero-filled and the weights did not move; the optimizer holds %1"},
+    {"explain_none_zero_still_nothing", 0,
+     "the grads were zero-filled and the weights did not move; the optimizer holds nothing that is "
+     "not zero"},
 }};
 
 const CodeInfo& info(TextCode code) {
@@ -66,6 +90,12 @@ std::string substitute(const char* pattern, const std::vector<std::string>& args
 }
 
 }  // namespace
+
+std::string format_norm_arg(double value) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%.6g", value);
+    return text;
+}
 
 const char* text_code_name(TextCode code) { return info(code).name; }
 

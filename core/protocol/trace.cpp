@@ -95,6 +95,7 @@ ordered_json payload_json(const StagePayload& p) {
     if (p.grad_norms) j["grad_norm"] = norms_json(*p.grad_norms);
     if (p.update_norm) j["update_norm"] = number(*p.update_norm);
     if (p.lr) j["lr"] = number(*p.lr);
+    if (p.lr_before) j["lr_before"] = number(*p.lr_before);
     if (p.closure_calls) j["closure_calls"] = *p.closure_calls;
     if (p.step_return) j["step_return"] = number(*p.step_return);
     if (!p.zero_grad_mode.empty()) j["zero_grad_mode"] = p.zero_grad_mode;
@@ -149,6 +150,8 @@ ordered_json event_json(const Event& e) {
     if (e.accumulate_grad_batches != kDefault.accumulate_grad_batches || e.type == EventType::batch_end)
         j["accumulate_grad_batches"] = e.accumulate_grad_batches;
     if (e.window_position) j["window_position"] = e.window_position;
+    if (e.lr) j["lr"] = number(*e.lr);
+    if (!e.explanation.empty()) j["explanation"] = text_json(e.explanation);
     if (e.type == EventType::run_end || e.status != kDefault.status)
         j["status"] = run_status_name(e.status);
     if (!e.config_json.empty()) {
@@ -343,6 +346,7 @@ StagePayload read_payload(const ordered_json& j) {
     }
     p.update_norm = opt_number(j, "update_norm");
     p.lr = opt_number(j, "lr");
+    p.lr_before = opt_number(j, "lr_before");
     if (find(j, "closure_calls")) p.closure_calls = get_int<int>(j, "closure_calls", 0);
     p.step_return = opt_number(j, "step_return");
     p.zero_grad_mode = get_string(j, "zero_grad_mode");
@@ -394,6 +398,8 @@ Event event_from_json(const ordered_json& j) {
     if (const ordered_json* x = find(j, "extras")) e.extras = read_named_values(*x);
     e.accumulate_grad_batches = get_int<int>(j, "accumulate_grad_batches", e.accumulate_grad_batches);
     e.window_position = get_int<int>(j, "window_position", 0);
+    e.lr = opt_number(j, "lr");
+    if (const ordered_json* x = find(j, "explanation")) e.explanation = read_text(*x);
     if (find(j, "status")) {
         const std::string name = get_string(j, "status");
         const auto status = run_status_from_name(name);

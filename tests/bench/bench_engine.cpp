@@ -55,6 +55,7 @@ RunConfig config_for(const Model& m) {
     c.batch_size = 32;
     c.optimizer.name = "sgd";
     c.optimizer.options["lr"] = 0.001;
+    c.trainer.max_epochs = 1;
     return c;
 }
 
@@ -66,7 +67,7 @@ double hand_written_loop(const Model& m) {
     torch::NoGradGuard outside;
     const RunConfig c = config_for(m);
     auto module = TrainingModule::compile_source(m.source, "bench", 0);
-    DataLoader data(synthetic_dataset(c.data, 0, torch::kFloat32), 32, false, false, 0);
+    DataLoader data(synthetic_dataset(c.data, 0, torch::kFloat32), 32, false, false);
     torch::optim::SGD optimizer(module.parameter_tensors(), torch::optim::SGDOptions(0.001));
     const auto start = std::chrono::steady_clock::now();
     for (std::int64_t i = 0; i < data.size(); ++i) {

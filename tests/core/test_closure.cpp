@@ -112,7 +112,7 @@ public:
 TEST(Closure, C6_AnOptimizerThatIgnoresTheClosureRaisesAfterTheStepIsCounted) {
     auto module = TrainingModule::compile_source(linear_source("    return loss"), "t.stepwise", 0);
     DataSpec spec;
-    DataLoader data(synthetic_dataset(spec, 0, torch::kFloat64), 8, false, false, 0);
+    DataLoader data(synthetic_dataset(spec, 0, torch::kFloat64), 8, false, false);
     IgnoresClosure optimizer(module.parameter_tensors(), torch::optim::SGDOptions(0.1));
     StepGate gate;
     std::vector<Event> events;

@@ -19,8 +19,11 @@ std::string error_of(const std::string& json) {
 
 TEST(RunConfig, DefaultsFollowLightningAndTorch) {
     const RunConfig c = parse_run_config("{}", "");
-    EXPECT_EQ(c.trainer.max_epochs, 1);
+    EXPECT_FALSE(c.trainer.max_epochs);  // not set: Lightning then picks 1000 epochs (E-1)
+    EXPECT_EQ(resolved_max_epochs(c.trainer), 1000);
     EXPECT_EQ(c.trainer.max_steps, -1);
+    EXPECT_FALSE(c.trainer.limit_train_batches);
+    EXPECT_FALSE(c.lr_scheduler);
     EXPECT_EQ(c.trainer.accumulate_grad_batches, 1);
     EXPECT_FALSE(c.trainer.gradient_clip_val);
     EXPECT_TRUE(c.zero_grad_set_to_none);
@@ -44,7 +47,7 @@ TEST(RunConfig, WrongTypesAndValuesAreNamed) {
               std::string::npos);
     EXPECT_NE(error_of(R"({"model": {"torchscript": "a.pt", "lesson": "x"}})").find("exactly one"), std::string::npos);
     EXPECT_NE(error_of(R"({"data": {"synthetic": "circles"}})").find("data.synthetic"), std::string::npos);
-    EXPECT_NE(error_of(R"({"trainer": {"limit_train_batches": 1.5}})").find("trainer.limit_train_batches"),
+    EXPECT_NE(error_of(R"({"trainer": {"limit_train_batches": 1.5}})").find("invalid value 1.5 for limit_train_batches"),
               std::string::npos);
     EXPECT_NE(error_of("{ not json").find("c.json: not valid JSON"), std::string::npos);
 }

@@ -116,6 +116,7 @@ RunConfig linear_source_config(const std::string& body, const std::string& retur
     c.batch_size = 8;
     c.optimizer.name = "sgd";
     c.optimizer.options["lr"] = 0.1;
+    c.trainer.max_epochs = 1;  // a test's config says how long it trains (not set: 1000 epochs, E-1)
     return c;
 }
 
@@ -126,6 +127,7 @@ RunConfig torchscript_config(const std::string& model, const std::string& data) 
     c.data.kind = DataSpec::Kind::file;
     c.data.path = fixture(data);
     c.optimizer.options["lr"] = 0.1;
+    c.trainer.max_epochs = 1;
     return c;
 }
 

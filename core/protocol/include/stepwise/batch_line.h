@@ -1,6 +1,7 @@
 #pragma once
 // The one-line summary of a batch that stepwise-run prints (and the GUI benchmark's baseline pays
-// for): epoch, batch, global_step, step or accumulate, the loss as Lightning reports it, extras.
+// for): epoch, batch, global_step, step or accumulate, the loss as Lightning reports it, extras,
+// the learning rate, and for a None batch that stepped why the weights moved or not.
 
 #include <string>
 

@@ -26,9 +26,10 @@ enum class Stage : std::uint8_t {
     on_after_backward,
     on_before_optimizer_step,
     configure_gradient_clipping,
+    lr_scheduler_step,  ///< only in runs with an lr_scheduler (spec S-2)
     on_train_batch_end,
 };
-inline constexpr int kStageCount = 11;
+inline constexpr int kStageCount = 12;
 
 /// Lightning's hook name for a stage ("optimizer_zero_grad", ...).
 const char* stage_name(Stage stage);
@@ -74,7 +75,8 @@ struct StagePayload {
     std::vector<std::pair<std::string, double>> scalar_extras;  ///< training_step
     std::optional<GradNorms> grad_norms;  ///< backward (after), configure_gradient_clipping (after)
     std::optional<double> update_norm;    ///< optimizer_step: 2-norm of the parameter change
-    std::optional<double> lr;             ///< optimizer_step
+    std::optional<double> lr;             ///< optimizer_step: in use; lr_scheduler_step: the new one
+    std::optional<double> lr_before;      ///< lr_scheduler_step: before scheduler.step()
     std::optional<int> closure_calls;     ///< optimizer_step: how often the optimizer ran the closure
     std::optional<double> step_return;    ///< optimizer_step: what optimizer.step(closure) returned
     std::string zero_grad_mode;           ///< optimizer_zero_grad: "set_to_none" or "zero_fill"
@@ -144,6 +146,10 @@ struct Event {
     std::vector<std::pair<std::string, ValueDescription>> extras;
     int accumulate_grad_batches = 1;  ///< batch_end and run_start
     int window_position = 0;  ///< 1-based position of this batch in its accumulation window
+    std::optional<double> lr;  ///< the learning rate this batch trained with (first param group)
+    /// A batch whose training_step returned None and that still stepped: why the weights moved or
+    /// not, from what was measured (the grads, the optimizer's state, the update).
+    Text explanation;
 
     // stage_exit / warning / error / run_end
     /// stage_exit skipped: why; warning from "stepwise": the notice. Stepwise's own words, as a code.

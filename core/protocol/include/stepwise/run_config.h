@@ -48,10 +48,24 @@ struct OptimizerSpec {
     std::map<std::string, Value> options;
 };
 
+/// A torch.optim.lr_scheduler, as configure_optimizers() returns it to Lightning in
+/// {"scheduler": ..., "interval": ..., "frequency": ...}. `options` holds torch's keyword arguments
+/// by name (numbers, booleans, strings, lists); the rest keep torch's defaults.
+struct LRSchedulerSpec {
+    std::string name;  ///< torch's class name: "StepLR", "MultiStepLR", "ExponentialLR", ...
+    std::map<std::string, OptimizerSpec::Value> options;
+    std::string interval = "epoch";  ///< Lightning's default
+    std::int64_t frequency = 1;
+};
+
 struct TrainerSpec {
-    std::int64_t max_epochs = 1;  ///< -1: no limit (then max_steps should be set)
+    /// nullopt: not set, as Trainer(max_epochs=None): resolved at fit start by
+    /// resolved_max_epochs(). -1: no limit; 0 or more: that many epochs.
+    std::optional<std::int64_t> max_epochs;
     std::int64_t max_steps = -1;  ///< -1: no limit
-    /// nullopt: all batches; an int: at most that many; a float in [0, 1]: that fraction.
+    /// As Lightning's _determine_batch_limits left it: nullopt (not given, means 1.0), an int (at
+    /// most that many batches), or a float in [0, 1] (that fraction of the epoch). A whole-number
+    /// float above 1 is read as an int, as Lightning does.
     std::optional<std::variant<std::int64_t, double>> limit_train_batches;
     std::int64_t accumulate_grad_batches = 1;
     std::optional<double> gradient_clip_val;
@@ -66,6 +80,7 @@ struct RunConfig {
     bool drop_last = false;
     std::int64_t seed = 0;
     OptimizerSpec optimizer;
+    std::optional<LRSchedulerSpec> lr_scheduler;  ///< nullopt: configure_optimizers returns none
     TrainerSpec trainer;
     bool zero_grad_set_to_none = true;
     std::string base_dir;  ///< folder that relative paths resolve against
@@ -81,6 +96,25 @@ RunConfig load_run_config(const std::string& path);
 std::string to_json(const RunConfig& config, int indent = -1);
 /// An absolute path for a path given in the config.
 std::string resolve_path(const RunConfig& config, const std::string& path);
+
+/// Lightning's _parse_loop_limits: max_epochs when not set is 1000 if max_steps is -1 (and Lightning
+/// warns, see kMaxEpochsNotSetWarning), otherwise -1 (no epoch limit).
+std::int64_t resolved_max_epochs(const TrainerSpec& trainer);
+/// The PossibleUserWarning Lightning gives when it picks 1000 epochs, byte for byte.
+extern const char* const kMaxEpochsNotSetWarning;
+
+/// Lightning's _parse_num_batches for the training stage: the batches per epoch out of `length`
+/// under `limit`. A positive fraction that leaves no batch throws ConfigError with Lightning's
+/// MisconfigurationException text.
+std::int64_t limited_batches(std::int64_t length,
+                             const std::optional<std::variant<std::int64_t, double>>& limit);
+
+/// The scheduler class names Stepwise implements, and each one's keyword arguments.
+const std::vector<std::string>& lr_scheduler_names();
+const std::vector<std::string>& lr_scheduler_option_names(const std::string& scheduler);
+
+/// How Python's repr() writes a float ("0.1", "1e-05", "3.0"), for Lightning's messages.
+std::string python_float_repr(double value);
 
 /// The names of the optimizers and their accepted option names, for the config panel.
 const std::vector<std::string>& optimizer_names();

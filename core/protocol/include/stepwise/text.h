@@ -32,8 +32,20 @@ enum class TextCode : std::uint8_t {
     output_none,                     ///< -
     output_invalid,                  ///< the kind ("str", "list", ...)
     skip_stopped,                    ///< - (the stage was left by a stop request)
+    // Why lr_scheduler_step did not step the scheduler on this batch (spec S-2).
+    skip_scheduler_accumulating,     ///< -
+    skip_scheduler_step_frequency,   ///< batch_idx, frequency
+    skip_scheduler_epoch_frequency,  ///< epoch, frequency
+    skip_scheduler_not_epoch_end,    ///< -
+    // Why a batch whose training_step returned None still moved the weights, or did not (the
+    // batch_end's explanation), from what was measured (spec N-7).
+    explain_none_grads_none,         ///< update norm
+    explain_none_grads_kept,         ///< update norm
+    explain_none_zero_moved,         ///< update norm, what the optimizer holds ("momentum_buffer, weight_decay=0.01")
+    explain_none_zero_still,         ///< what the optimizer holds ("sum, exp_avg_sq")
+    explain_none_zero_still_nothing, ///< - (zero grads, and nothing non-zero in the optimizer)
 };
-inline constexpr int kTextCodeCount = 15;
+inline constexpr int kTextCodeCount = 24;
 
 /// A sentence by code, with its arguments as plain strings (numbers already formatted).
 struct Text {
@@ -50,6 +62,10 @@ const char* text_code_name(TextCode code);
 std::optional<TextCode> text_code_from_name(const std::string& name);
 /// How many arguments the code takes.
 int text_code_arity(TextCode code);
+/// A norm as a text argument ("%.6g": "0.0123457", "0"). The engine and the window's run history
+/// both write norms this way, so a text rebuilt from a stored number is the same text.
+std::string format_norm_arg(double value);
+
 /// The English sentence; empty for TextCode::none.
 std::string format_text(const Text& text);
 
