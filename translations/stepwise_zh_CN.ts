@@ -2,6 +2,21 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>ConfigPanel</name>
+    <message>
+        <location filename="../gui/views/config_panel.cpp" line="82"/>
+        <location filename="../gui/views/config_panel.cpp" line="83"/>
+        <source>not set</source>
+        <translation>未设置</translation>
+    </message>
+    <message>
+        <location filename="../gui/views/config_panel.cpp" line="82"/>
+        <location filename="../gui/views/config_panel.cpp" line="83"/>
+        <source>no limit</source>
+        <translation>无限制</translation>
+    </message>
+</context>
+<context>
     <name>EngineText</name>
     <message>
         <location filename="../gui/app/text_tr.cpp" line="24"/>
@@ -54,17 +69,62 @@
         <translation>不含 &apos;loss&apos; 的字典：MisconfigurationException</translation>
     </message>
     <message>
-        <location filename="../gui/app/text_tr.cpp" line="78"/>
+        <location filename="../gui/app/text_tr.cpp" line="72"/>
+        <source>lr_scheduler.step skipped: accumulating; an interval &quot;step&quot; scheduler steps only after an optimizer step</source>
+        <translation>lr_scheduler.step 已跳过：正在累积；interval 为 &quot;step&quot; 的调度器只在优化器步进之后才步进</translation>
+    </message>
+    <message>
+        <location filename="../gui/app/text_tr.cpp" line="76"/>
+        <source>lr_scheduler.step skipped: interval &quot;step&quot;, frequency %2, and batch %1 + 1 is not a multiple of %2</source>
+        <translation>lr_scheduler.step 已跳过：interval 为 &quot;step&quot;，frequency 为 %2，而批次 %1 + 1 不是 %2 的倍数</translation>
+    </message>
+    <message>
+        <location filename="../gui/app/text_tr.cpp" line="81"/>
+        <source>lr_scheduler.step skipped: interval &quot;epoch&quot;, frequency %2, and epoch %1 + 1 is not a multiple of %2</source>
+        <translation>lr_scheduler.step 已跳过：interval 为 &quot;epoch&quot;，frequency 为 %2，而轮次 %1 + 1 不是 %2 的倍数</translation>
+    </message>
+    <message>
+        <location filename="../gui/app/text_tr.cpp" line="86"/>
+        <source>lr_scheduler.step skipped: interval &quot;epoch&quot;; it steps after the epoch&apos;s last batch</source>
+        <translation>lr_scheduler.step 已跳过：interval 为 &quot;epoch&quot;；它在本轮最后一个批次之后才步进</translation>
+    </message>
+    <message>
+        <location filename="../gui/app/text_tr.cpp" line="89"/>
+        <source>every .grad was None, so the optimizer skipped every parameter (‖Δθ‖ %1)</source>
+        <translation>每个 .grad 都是 None，所以优化器跳过了所有参数（‖Δθ‖ %1）</translation>
+    </message>
+    <message>
+        <location filename="../gui/app/text_tr.cpp" line="93"/>
+        <source>.grad still held the gradients of the window&apos;s earlier batches, and the step applied them (‖Δθ‖ %1)</source>
+        <translation>.grad 中仍保留着窗口内之前批次的梯度，这一步应用了它们（‖Δθ‖ %1）</translation>
+    </message>
+    <message>
+        <location filename="../gui/app/text_tr.cpp" line="98"/>
+        <source>the grads were zero-filled, yet the weights moved (‖Δθ‖ %1): the optimizer holds %2</source>
+        <translation>梯度已被填零，但权重仍然移动了（‖Δθ‖ %1）：优化器中有 %2</translation>
+    </message>
+    <message>
+        <location filename="../gui/app/text_tr.cpp" line="103"/>
+        <source>the grads were zero-filled and the weights did not move; the optimizer holds %1</source>
+        <translation>梯度已被填零，权重没有移动；优化器中有 %1</translation>
+    </message>
+    <message>
+        <location filename="../gui/app/text_tr.cpp" line="107"/>
+        <source>the grads were zero-filled and the weights did not move; the optimizer holds nothing that is not zero</source>
+        <translation>梯度已被填零，权重没有移动；优化器中没有任何非零的状态</translation>
+    </message>
+    <message>
+        <location filename="../gui/app/text_tr.cpp" line="117"/>
         <source>finished</source>
         <translation>完成</translation>
     </message>
     <message>
-        <location filename="../gui/app/text_tr.cpp" line="80"/>
+        <location filename="../gui/app/text_tr.cpp" line="119"/>
         <source>stopped</source>
         <translation>已停止</translation>
     </message>
     <message>
-        <location filename="../gui/app/text_tr.cpp" line="82"/>
+        <location filename="../gui/app/text_tr.cpp" line="121"/>
         <source>failed</source>
         <translation>失败</translation>
     </message>
@@ -240,75 +300,43 @@
 <context>
     <name>NoneExplainer</name>
     <message>
-        <location filename="../gui/views/none_explainer.cpp" line="42"/>
+        <location filename="../gui/views/none_explainer.cpp" line="21"/>
         <source>backward skipped</source>
         <translation>跳过了 backward</translation>
     </message>
     <message>
-        <location filename="../gui/views/none_explainer.cpp" line="44"/>
+        <location filename="../gui/views/none_explainer.cpp" line="23"/>
         <source>accumulating batch: no optimizer step on this batch</source>
         <translation>累积批次：本批次不执行优化器步骤</translation>
     </message>
     <message>
-        <location filename="../gui/views/none_explainer.cpp" line="46"/>
+        <location filename="../gui/views/none_explainer.cpp" line="25"/>
         <source>the window&apos;s earlier gradients stay in .grad</source>
         <translation>窗口中先前批次的梯度仍保留在 .grad 中</translation>
     </message>
     <message>
-        <location filename="../gui/views/none_explainer.cpp" line="48"/>
+        <location filename="../gui/views/none_explainer.cpp" line="27"/>
         <source>zero_grad cleared the gradients; later batches of the window accumulate as usual</source>
         <translation>zero_grad 已清除梯度；窗口中后续批次照常累积</translation>
     </message>
     <message>
-        <location filename="../gui/views/none_explainer.cpp" line="53"/>
+        <location filename="../gui/views/none_explainer.cpp" line="30"/>
         <source>optimizer step still ran and global_step still advanced</source>
         <translation>优化器步骤仍然执行，global_step 仍然增加</translation>
     </message>
     <message numerus="yes">
-        <location filename="../gui/views/none_explainer.cpp" line="55"/>
         <source>it applied the gradients of the window&apos;s %n earlier batch(es), each scaled by 1/%1</source>
-        <translation>
+        <translation type="vanished">
             <numerusform>它应用了窗口中先前 %n 个批次的梯度，每个都乘以 1/%1</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../gui/views/none_explainer.cpp" line="61"/>
-        <source>grads were set to None, so the optimizer skipped every parameter: weights unchanged</source>
-        <translation>梯度被设为 None，优化器跳过了所有参数：权重不变</translation>
-    </message>
-    <message>
-        <location filename="../gui/views/none_explainer.cpp" line="67"/>
-        <source>with zero-filled grads %1&apos;s running averages still moved the weights</source>
-        <translation>梯度被置零后，%1 的滑动平均仍然改变了权重</translation>
-    </message>
-    <message>
-        <location filename="../gui/views/none_explainer.cpp" line="71"/>
-        <source>with zero-filled grads momentum and weight decay still moved the weights</source>
-        <translation>梯度被置零后，动量和权重衰减仍然改变了权重</translation>
-    </message>
-    <message>
-        <location filename="../gui/views/none_explainer.cpp" line="74"/>
-        <source>with zero-filled grads momentum still moved the weights</source>
-        <translation>梯度被置零后，动量仍然改变了权重</translation>
-    </message>
-    <message>
-        <location filename="../gui/views/none_explainer.cpp" line="76"/>
-        <source>with zero-filled grads weight decay still shrank the weights</source>
-        <translation>梯度被置零后，权重衰减仍然缩小了权重</translation>
-    </message>
-    <message>
-        <location filename="../gui/views/none_explainer.cpp" line="79"/>
-        <source>grads were zero-filled and the optimizer has no momentum or weight decay: weights unchanged</source>
-        <translation>梯度被置零，且优化器没有动量或权重衰减：权重不变</translation>
-    </message>
-    <message>
-        <location filename="../gui/views/none_explainer.cpp" line="83"/>
+        <location filename="../gui/views/none_explainer.cpp" line="34"/>
         <source>update norm %1</source>
         <translation>更新范数 %1</translation>
     </message>
     <message>
-        <location filename="../gui/views/none_explainer.cpp" line="51"/>
-        <location filename="../gui/views/none_explainer.cpp" line="84"/>
+        <location filename="../gui/views/none_explainer.cpp" line="36"/>
         <source>; </source>
         <comment>separator between the clauses of an explanation</comment>
         <translation>；</translation>
@@ -373,6 +401,11 @@
     </message>
     <message>
         <location filename="../gui/views/pipeline_state.cpp" line="158"/>
+        <source>lr %1 → %2</source>
+        <translation>学习率 %1 → %2</translation>
+    </message>
+    <message>
+        <location filename="../gui/views/pipeline_state.cpp" line="160"/>
         <source>clip %1 (%2)</source>
         <translation>裁剪 %1（%2）</translation>
     </message>
@@ -442,14 +475,6 @@
 </context>
 <context>
     <name>main</name>
-    <message>
-        <source>Steps a training loop the way PyTorch Lightning&apos;s automatic optimization runs it.</source>
-        <translation type="vanished">按 PyTorch Lightning 自动优化的方式逐步运行训练循环。</translation>
-    </message>
-    <message>
-        <source>A run config (.json), a TorchScript module (.pt) or a Stepwise source (.stepwise). Default: the built-in lesson.</source>
-        <translation type="vanished">运行配置（.json）、TorchScript 模块（.pt）或 Stepwise 源文件（.stepwise）。默认：内置课程。</translation>
-    </message>
 </context>
 <context>
     <name>stepwise::gui::AttachDialog</name>
@@ -477,203 +502,271 @@
 <context>
     <name>stepwise::gui::ConfigPanel</name>
     <message>
-        <location filename="../gui/views/config_panel.cpp" line="168"/>
+        <location filename="../gui/views/config_panel.cpp" line="204"/>
         <source>Open model</source>
         <translation>打开模型</translation>
     </message>
     <message>
-        <location filename="../gui/views/config_panel.cpp" line="168"/>
+        <location filename="../gui/views/config_panel.cpp" line="204"/>
         <source>Models (*.pt *.stepwise);;All files (*)</source>
         <translation>模型 (*.pt *.stepwise);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../gui/views/config_panel.cpp" line="212"/>
+        <location filename="../gui/views/config_panel.cpp" line="248"/>
         <source>Open data</source>
         <translation>打开数据</translation>
     </message>
     <message>
-        <location filename="../gui/views/config_panel.cpp" line="212"/>
+        <location filename="../gui/views/config_panel.cpp" line="248"/>
         <source>Tensors saved by torch.save (*.pt *.pth);;All files (*)</source>
         <translation>torch.save 保存的张量 (*.pt *.pth);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../gui/views/config_panel.cpp" line="28"/>
-        <location filename="../gui/views/config_panel.cpp" line="297"/>
+        <location filename="../gui/views/config_panel.cpp" line="29"/>
+        <location filename="../gui/views/config_panel.cpp" line="403"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../gui/views/config_panel.cpp" line="31"/>
-        <location filename="../gui/views/config_panel.cpp" line="298"/>
+        <location filename="../gui/views/config_panel.cpp" line="32"/>
+        <location filename="../gui/views/config_panel.cpp" line="404"/>
         <source>Data</source>
         <translation>数据</translation>
     </message>
     <message>
-        <location filename="../gui/views/config_panel.cpp" line="37"/>
-        <location filename="../gui/views/config_panel.cpp" line="299"/>
+        <location filename="../gui/views/config_panel.cpp" line="38"/>
+        <location filename="../gui/views/config_panel.cpp" line="405"/>
         <source>Optimizer</source>
         <translation>优化器</translation>
     </message>
     <message>
-        <location filename="../gui/views/config_panel.cpp" line="300"/>
+        <location filename="../gui/views/config_panel.cpp" line="48"/>
+        <source>Scheduler</source>
+        <translation>调度器</translation>
+    </message>
+    <message>
+        <location filename="../gui/views/config_panel.cpp" line="49"/>
+        <source>interval</source>
+        <translation>interval（间隔）</translation>
+    </message>
+    <message>
+        <location filename="../gui/views/config_panel.cpp" line="50"/>
+        <source>frequency</source>
+        <translation>frequency（频率）</translation>
+    </message>
+    <message>
+        <location filename="../gui/views/config_panel.cpp" line="51"/>
+        <source>limit_train_batches</source>
+        <translation>limit_train_batches</translation>
+    </message>
+    <message>
+        <location filename="../gui/views/config_panel.cpp" line="72"/>
+        <location filename="../gui/views/config_panel.cpp" line="77"/>
+        <source>not set</source>
+        <translation>未设置</translation>
+    </message>
+    <message>
+        <location filename="../gui/views/config_panel.cpp" line="406"/>
         <source>Trainer</source>
         <translation>Trainer</translation>
     </message>
     <message>
-        <location filename="../gui/views/config_panel.cpp" line="301"/>
+        <location filename="../gui/views/config_panel.cpp" line="407"/>
+        <source>LR scheduler</source>
+        <translation>学习率调度器</translation>
+    </message>
+    <message>
+        <location filename="../gui/views/config_panel.cpp" line="408"/>
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <location filename="../gui/views/config_panel.cpp" line="409"/>
+        <source>torch.optim.lr_scheduler, as configure_optimizers returns it; Lightning steps it after optimizer steps</source>
+        <translation>torch.optim.lr_scheduler，与 configure_optimizers 返回的一致；Lightning 在优化器步进之后让它步进</translation>
+    </message>
+    <message>
+        <location filename="../gui/views/config_panel.cpp" line="411"/>
+        <source>Argument</source>
+        <translation>参数</translation>
+    </message>
+    <message>
+        <location filename="../gui/views/config_panel.cpp" line="412"/>
+        <source>all (1.0)</source>
+        <translation>全部（1.0）</translation>
+    </message>
+    <message>
+        <location filename="../gui/views/config_panel.cpp" line="413"/>
+        <source>an int: that many batches; a fraction in [0, 1]: that part of the epoch</source>
+        <translation>整数：使用这么多批次；[0, 1] 之间的小数：使用一轮中的这一比例</translation>
+    </message>
+    <message>
+        <location filename="../gui/views/config_panel.cpp" line="415"/>
         <source>Built-in lesson</source>
         <translation>内置课程</translation>
     </message>
     <message>
-        <location filename="../gui/views/config_panel.cpp" line="302"/>
+        <location filename="../gui/views/config_panel.cpp" line="416"/>
         <source>TorchScript module (.pt)</source>
         <translation>TorchScript 模块（.pt）</translation>
     </message>
     <message>
-        <location filename="../gui/views/config_panel.cpp" line="303"/>
+        <location filename="../gui/views/config_panel.cpp" line="417"/>
         <source>Stepwise source (.stepwise)</source>
         <translation>Stepwise 源文件（.stepwise）</translation>
     </message>
     <message>
-        <location filename="../gui/views/config_panel.cpp" line="304"/>
-        <location filename="../gui/views/config_panel.cpp" line="305"/>
+        <location filename="../gui/views/config_panel.cpp" line="418"/>
+        <location filename="../gui/views/config_panel.cpp" line="419"/>
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
     <message>
-        <location filename="../gui/views/config_panel.cpp" line="306"/>
+        <location filename="../gui/views/config_panel.cpp" line="420"/>
         <source>Synthetic</source>
         <translation>合成数据</translation>
     </message>
     <message>
-        <location filename="../gui/views/config_panel.cpp" line="30"/>
-        <location filename="../gui/views/config_panel.cpp" line="307"/>
+        <location filename="../gui/views/config_panel.cpp" line="590"/>
+        <source>trainer.limit_train_batches: expected an integer, a fraction or nothing, got &quot;%1&quot;</source>
+        <translation>trainer.limit_train_batches：应为整数、小数或留空，实际为 &quot;%1&quot;</translation>
+    </message>
+    <message>
+        <location filename="../gui/views/config_panel.cpp" line="31"/>
+        <location filename="../gui/views/config_panel.cpp" line="421"/>
         <source>File</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../gui/views/config_panel.cpp" line="308"/>
+        <location filename="../gui/views/config_panel.cpp" line="422"/>
         <source>Option</source>
         <translation>选项</translation>
     </message>
     <message>
-        <location filename="../gui/views/config_panel.cpp" line="308"/>
+        <location filename="../gui/views/config_panel.cpp" line="411"/>
+        <location filename="../gui/views/config_panel.cpp" line="422"/>
         <source>Value (empty: torch default)</source>
         <translation>值（留空：torch 默认值）</translation>
     </message>
     <message>
-        <location filename="../gui/views/config_panel.cpp" line="309"/>
-        <location filename="../gui/views/config_panel.cpp" line="310"/>
+        <location filename="../gui/views/config_panel.cpp" line="73"/>
+        <location filename="../gui/views/config_panel.cpp" line="78"/>
+        <location filename="../gui/views/config_panel.cpp" line="425"/>
         <source>no limit</source>
         <translation>不限</translation>
     </message>
     <message>
-        <location filename="../gui/views/config_panel.cpp" line="311"/>
+        <location filename="../gui/views/config_panel.cpp" line="424"/>
+        <source>not set: as Lightning, 1000 epochs when max_steps has no limit, otherwise no epoch limit</source>
+        <translation>未设置：与 Lightning 相同，max_steps 无限制时训练 1000 轮，否则不限轮数</translation>
+    </message>
+    <message>
+        <location filename="../gui/views/config_panel.cpp" line="426"/>
         <source>default (norm)</source>
         <translation>默认（norm）</translation>
     </message>
     <message>
-        <location filename="../gui/views/config_panel.cpp" line="312"/>
+        <location filename="../gui/views/config_panel.cpp" line="427"/>
         <source>set to None (torch ≥ 2)</source>
         <translation>设为 None（torch ≥ 2）</translation>
     </message>
     <message>
-        <location filename="../gui/views/config_panel.cpp" line="313"/>
+        <location filename="../gui/views/config_panel.cpp" line="428"/>
         <source>zero-fill (torch &lt; 2)</source>
         <translation>置零（torch &lt; 2）</translation>
     </message>
     <message>
-        <location filename="../gui/views/config_panel.cpp" line="314"/>
+        <location filename="../gui/views/config_panel.cpp" line="429"/>
         <source>clip</source>
         <translation>裁剪</translation>
     </message>
     <message>
-        <location filename="../gui/views/config_panel.cpp" line="316"/>
+        <location filename="../gui/views/config_panel.cpp" line="431"/>
         <source>Revert</source>
         <translation>还原</translation>
     </message>
     <message>
-        <location filename="../gui/views/config_panel.cpp" line="317"/>
+        <location filename="../gui/views/config_panel.cpp" line="432"/>
         <source>Apply and reset</source>
         <translation>应用并重置</translation>
     </message>
     <message>
-        <location filename="../gui/views/config_panel.cpp" line="318"/>
+        <location filename="../gui/views/config_panel.cpp" line="433"/>
         <source>Validate the configuration and restart the session with it</source>
         <translation>校验配置并用它重新开始会话</translation>
     </message>
     <message>
-        <location filename="../gui/views/config_panel.cpp" line="29"/>
+        <location filename="../gui/views/config_panel.cpp" line="30"/>
         <source>Lesson</source>
         <translation>课程</translation>
     </message>
     <message>
-        <location filename="../gui/views/config_panel.cpp" line="32"/>
+        <location filename="../gui/views/config_panel.cpp" line="33"/>
         <source>Generator</source>
         <translation>生成器</translation>
     </message>
     <message>
-        <location filename="../gui/views/config_panel.cpp" line="33"/>
+        <location filename="../gui/views/config_panel.cpp" line="34"/>
         <source>Samples</source>
         <translation>样本数</translation>
     </message>
     <message>
-        <location filename="../gui/views/config_panel.cpp" line="34"/>
+        <location filename="../gui/views/config_panel.cpp" line="35"/>
         <source>Features</source>
         <translation>特征数</translation>
     </message>
     <message>
-        <location filename="../gui/views/config_panel.cpp" line="35"/>
+        <location filename="../gui/views/config_panel.cpp" line="36"/>
         <source>Noise</source>
         <translation>噪声</translation>
     </message>
     <message>
-        <location filename="../gui/views/config_panel.cpp" line="36"/>
+        <location filename="../gui/views/config_panel.cpp" line="37"/>
         <source>Data file</source>
         <translation>数据文件</translation>
     </message>
     <message>
-        <location filename="../gui/views/config_panel.cpp" line="38"/>
+        <location filename="../gui/views/config_panel.cpp" line="39"/>
         <source>batch_size</source>
         <translation>batch_size</translation>
     </message>
     <message>
-        <location filename="../gui/views/config_panel.cpp" line="39"/>
+        <location filename="../gui/views/config_panel.cpp" line="40"/>
         <source>shuffle</source>
         <translation>shuffle</translation>
     </message>
     <message>
-        <location filename="../gui/views/config_panel.cpp" line="40"/>
+        <location filename="../gui/views/config_panel.cpp" line="41"/>
         <source>seed</source>
         <translation>seed</translation>
     </message>
     <message>
-        <location filename="../gui/views/config_panel.cpp" line="41"/>
+        <location filename="../gui/views/config_panel.cpp" line="42"/>
         <source>max_epochs</source>
         <translation>max_epochs</translation>
     </message>
     <message>
-        <location filename="../gui/views/config_panel.cpp" line="42"/>
+        <location filename="../gui/views/config_panel.cpp" line="43"/>
         <source>max_steps</source>
         <translation>max_steps</translation>
     </message>
     <message>
-        <location filename="../gui/views/config_panel.cpp" line="43"/>
+        <location filename="../gui/views/config_panel.cpp" line="44"/>
         <source>accumulate_grad_batches</source>
         <translation>accumulate_grad_batches</translation>
     </message>
     <message>
-        <location filename="../gui/views/config_panel.cpp" line="44"/>
+        <location filename="../gui/views/config_panel.cpp" line="45"/>
         <source>gradient_clip_val</source>
         <translation>gradient_clip_val</translation>
     </message>
     <message>
-        <location filename="../gui/views/config_panel.cpp" line="45"/>
+        <location filename="../gui/views/config_panel.cpp" line="46"/>
         <source>gradient_clip_algorithm</source>
         <translation>gradient_clip_algorithm</translation>
     </message>
     <message>
-        <location filename="../gui/views/config_panel.cpp" line="46"/>
+        <location filename="../gui/views/config_panel.cpp" line="47"/>
         <source>zero_grad</source>
         <translation>zero_grad</translation>
     </message>
@@ -734,74 +827,74 @@
 <context>
     <name>stepwise::gui::LogModel</name>
     <message numerus="yes">
-        <location filename="../gui/views/log_model.cpp" line="84"/>
+        <location filename="../gui/views/log_model.cpp" line="83"/>
         <source>Run started: %n batch(es) per epoch</source>
         <translation>
             <numerusform>运行开始：每轮 %n 个批次</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../gui/views/log_model.cpp" line="94"/>
+        <location filename="../gui/views/log_model.cpp" line="93"/>
         <source>training_step returned None: %1</source>
         <translation>training_step 返回了 None：%1</translation>
     </message>
     <message>
-        <location filename="../gui/views/log_model.cpp" line="125"/>
+        <location filename="../gui/views/log_model.cpp" line="124"/>
         <source>Run ended: %1</source>
         <translation>运行结束：%1</translation>
     </message>
     <message>
-        <location filename="../gui/views/log_model.cpp" line="146"/>
+        <location filename="../gui/views/log_model.cpp" line="145"/>
         <source>info</source>
         <translation>信息</translation>
     </message>
     <message>
-        <location filename="../gui/views/log_model.cpp" line="148"/>
+        <location filename="../gui/views/log_model.cpp" line="147"/>
         <source>Lightning warning</source>
         <translation>Lightning 警告</translation>
     </message>
     <message>
-        <location filename="../gui/views/log_model.cpp" line="150"/>
+        <location filename="../gui/views/log_model.cpp" line="149"/>
         <source>Stepwise notice</source>
         <translation>Stepwise 提示</translation>
     </message>
     <message>
-        <location filename="../gui/views/log_model.cpp" line="152"/>
+        <location filename="../gui/views/log_model.cpp" line="151"/>
         <source>None batch</source>
         <translation>None 批次</translation>
     </message>
     <message>
-        <location filename="../gui/views/log_model.cpp" line="154"/>
+        <location filename="../gui/views/log_model.cpp" line="153"/>
         <source>error</source>
         <translation>错误</translation>
     </message>
     <message>
-        <location filename="../gui/views/log_model.cpp" line="171"/>
+        <location filename="../gui/views/log_model.cpp" line="170"/>
         <source>epoch %1, batch %2</source>
         <translation>第 %1 轮，批次 %2</translation>
     </message>
     <message>
-        <location filename="../gui/views/log_model.cpp" line="173"/>
+        <location filename="../gui/views/log_model.cpp" line="172"/>
         <source>epoch %1, batches %2–%3</source>
         <translation>第 %1 轮，批次 %2–%3</translation>
     </message>
     <message>
-        <location filename="../gui/views/log_model.cpp" line="183"/>
+        <location filename="../gui/views/log_model.cpp" line="182"/>
         <source>%1 (×%2)</source>
         <translation>%1（×%2）</translation>
     </message>
     <message>
-        <location filename="../gui/views/log_model.cpp" line="212"/>
+        <location filename="../gui/views/log_model.cpp" line="211"/>
         <source>Kind</source>
         <translation>类别</translation>
     </message>
     <message>
-        <location filename="../gui/views/log_model.cpp" line="214"/>
+        <location filename="../gui/views/log_model.cpp" line="213"/>
         <source>Where</source>
         <translation>位置</translation>
     </message>
     <message>
-        <location filename="../gui/views/log_model.cpp" line="216"/>
+        <location filename="../gui/views/log_model.cpp" line="215"/>
         <source>Message</source>
         <translation>消息</translation>
     </message>
@@ -837,129 +930,149 @@
 <context>
     <name>stepwise::gui::LossPlot</name>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="153"/>
+        <location filename="../gui/views/loss_plot.cpp" line="174"/>
         <source>Export plot</source>
         <translation>导出图表</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="159"/>
+        <location filename="../gui/views/loss_plot.cpp" line="180"/>
         <source>PNG image…</source>
         <translation>PNG 图像…</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="160"/>
+        <location filename="../gui/views/loss_plot.cpp" line="181"/>
         <source>PNG image (*.png)</source>
         <translation>PNG 图像 (*.png)</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="161"/>
+        <location filename="../gui/views/loss_plot.cpp" line="182"/>
         <source>PDF document…</source>
         <translation>PDF 文档…</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="162"/>
+        <location filename="../gui/views/loss_plot.cpp" line="183"/>
         <source>PDF document (*.pdf)</source>
         <translation>PDF 文档 (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="183"/>
+        <location filename="../gui/views/loss_plot.cpp" line="205"/>
         <source>Raw loss</source>
         <translation>原始损失</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="185"/>
+        <location filename="../gui/views/loss_plot.cpp" line="207"/>
         <source>The loss as training_step returned it, before Lightning divides it by accumulate_grad_batches</source>
         <translation>training_step 返回的损失，即 Lightning 除以 accumulate_grad_batches 之前的值</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="187"/>
+        <location filename="../gui/views/loss_plot.cpp" line="209"/>
+        <source>Learning rate</source>
+        <translation>学习率</translation>
+    </message>
+    <message>
+        <location filename="../gui/views/loss_plot.cpp" line="210"/>
+        <source>The learning rate each batch trained with, on its own axis; it turns on by itself when an lr scheduler changes it</source>
+        <translation>每个批次训练时使用的学习率，绘制在单独的坐标轴上；学习率调度器改变它时会自动显示</translation>
+    </message>
+    <message>
+        <location filename="../gui/views/loss_plot.cpp" line="212"/>
+        <source>learning rate</source>
+        <translation>学习率</translation>
+    </message>
+    <message>
+        <location filename="../gui/views/loss_plot.cpp" line="213"/>
+        <source>lr</source>
+        <translation>学习率</translation>
+    </message>
+    <message>
+        <location filename="../gui/views/loss_plot.cpp" line="214"/>
         <source>x axis:</source>
         <translation>横轴：</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="188"/>
+        <location filename="../gui/views/loss_plot.cpp" line="215"/>
         <source>batch</source>
         <translation>批次</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="189"/>
-        <location filename="../gui/views/loss_plot.cpp" line="202"/>
+        <location filename="../gui/views/loss_plot.cpp" line="216"/>
+        <location filename="../gui/views/loss_plot.cpp" line="229"/>
         <source>global_step</source>
         <translation>global_step</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="190"/>
+        <location filename="../gui/views/loss_plot.cpp" line="217"/>
         <source>Follow</source>
         <translation>跟随</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="191"/>
+        <location filename="../gui/views/loss_plot.cpp" line="218"/>
         <source>Keep the newest batches in view</source>
         <translation>始终显示最新的批次</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="192"/>
+        <location filename="../gui/views/loss_plot.cpp" line="219"/>
         <source>Reset view</source>
         <translation>重置视图</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="193"/>
+        <location filename="../gui/views/loss_plot.cpp" line="220"/>
         <source>Export</source>
         <translation>导出</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="196"/>
+        <location filename="../gui/views/loss_plot.cpp" line="223"/>
         <source>loss (normalised, as Lightning reports it)</source>
         <translation>损失（已归一化，即 Lightning 报告的值）</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="197"/>
+        <location filename="../gui/views/loss_plot.cpp" line="224"/>
         <source>raw loss (as returned)</source>
         <translation>原始损失（返回值）</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="198"/>
+        <location filename="../gui/views/loss_plot.cpp" line="225"/>
         <source>smoothed (EMA)</source>
         <translation>平滑（EMA）</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="199"/>
+        <location filename="../gui/views/loss_plot.cpp" line="226"/>
         <source>returned None</source>
         <translation>返回了 None</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="200"/>
+        <location filename="../gui/views/loss_plot.cpp" line="227"/>
         <source>failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="201"/>
+        <location filename="../gui/views/loss_plot.cpp" line="228"/>
         <source>batch (over all epochs)</source>
         <translation>批次（跨所有轮次）</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="203"/>
+        <location filename="../gui/views/loss_plot.cpp" line="230"/>
         <source>loss</source>
         <translation>损失</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="204"/>
+        <location filename="../gui/views/loss_plot.cpp" line="231"/>
         <source>extras</source>
         <translation>额外输出</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="215"/>
+        <location filename="../gui/views/loss_plot.cpp" line="242"/>
         <source>Smoothing %1</source>
         <translation>平滑 %1</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="478"/>
+        <location filename="../gui/views/loss_plot.cpp" line="537"/>
         <source>extra: %1</source>
         <translation>额外输出：%1</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="195"/>
-        <location filename="../gui/views/loss_plot.cpp" line="258"/>
+        <location filename="../gui/views/loss_plot.cpp" line="222"/>
+        <location filename="../gui/views/loss_plot.cpp" line="292"/>
         <source>shaded: accumulation windows of %1 · line: the stepping batch</source>
         <translation>阴影：每 %1 个批次的累积窗口 · 竖线：执行优化步骤的批次</translation>
     </message>
@@ -967,103 +1080,103 @@
 <context>
     <name>stepwise::gui::MainWindow</name>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="121"/>
-        <location filename="../gui/app/main_window.cpp" line="126"/>
+        <location filename="../gui/app/main_window.cpp" line="122"/>
+        <location filename="../gui/app/main_window.cpp" line="127"/>
         <source>Export plot</source>
         <translation>导出图表</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="121"/>
+        <location filename="../gui/app/main_window.cpp" line="122"/>
         <source>PNG image (*.png)</source>
         <translation>PNG 图像 (*.png)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="126"/>
+        <location filename="../gui/app/main_window.cpp" line="127"/>
         <source>PDF document (*.pdf)</source>
         <translation>PDF 文档 (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="184"/>
+        <location filename="../gui/app/main_window.cpp" line="185"/>
         <source>About Stepwise</source>
         <translation>关于 Stepwise</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="185"/>
+        <location filename="../gui/app/main_window.cpp" line="186"/>
         <source>&lt;h3&gt;Stepwise&lt;/h3&gt;&lt;p&gt;Steps a LibTorch training loop exactly the way PyTorch Lightning&apos;s automatic optimization runs it: one stage, one closure call, one batch at a time.&lt;/p&gt;</source>
         <translation>&lt;h3&gt;Stepwise&lt;/h3&gt;&lt;p&gt;完全按照 PyTorch Lightning 自动优化的方式逐步运行 LibTorch 训练循环：一次一个阶段、一次闭包调用、一个批次。&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="289"/>
+        <location filename="../gui/app/main_window.cpp" line="290"/>
         <source>epoch %1</source>
         <translation>第 %1 轮</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="290"/>
+        <location filename="../gui/app/main_window.cpp" line="291"/>
         <source>batch –</source>
         <translation>批次 –</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="290"/>
+        <location filename="../gui/app/main_window.cpp" line="291"/>
         <source>batch %1</source>
         <translation>批次 %1</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="291"/>
+        <location filename="../gui/app/main_window.cpp" line="292"/>
         <source>global_step %1</source>
         <translation>global_step %1</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="292"/>
+        <location filename="../gui/app/main_window.cpp" line="293"/>
         <source>optimizer steps %1</source>
         <translation>优化器步数 %1</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="297"/>
+        <location filename="../gui/app/main_window.cpp" line="298"/>
         <source>no session</source>
         <translation>无会话</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="300"/>
+        <location filename="../gui/app/main_window.cpp" line="301"/>
         <source>loading</source>
         <translation>加载中</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="303"/>
+        <location filename="../gui/app/main_window.cpp" line="304"/>
         <source>paused</source>
         <translation>已暂停</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="306"/>
+        <location filename="../gui/app/main_window.cpp" line="307"/>
         <source>running</source>
         <translation>运行中</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="309"/>
+        <location filename="../gui/app/main_window.cpp" line="310"/>
         <source>stepping</source>
         <translation>单步执行中</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="312"/>
+        <location filename="../gui/app/main_window.cpp" line="313"/>
         <source>finished</source>
         <translation>已完成</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="315"/>
+        <location filename="../gui/app/main_window.cpp" line="316"/>
         <source>stopped</source>
         <translation>已停止</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="318"/>
+        <location filename="../gui/app/main_window.cpp" line="319"/>
         <source>failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="321"/>
+        <location filename="../gui/app/main_window.cpp" line="322"/>
         <source>&lt;b&gt;%1&lt;/b&gt;</source>
         <translation>&lt;b&gt;%1&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="346"/>
+        <location filename="../gui/app/main_window.cpp" line="347"/>
         <source>compiled TorchScript module: no source to edit</source>
         <translation>已编译的 TorchScript 模块：没有可编辑的源代码</translation>
     </message>
@@ -1111,127 +1224,127 @@
         <translation>Stepwise 文件 (*.json *.pt *.stepwise *.jsonl);;运行配置 (*.json);;TorchScript 模块 (*.pt);;Stepwise 源文件 (*.stepwise);;录制的运行 (*.jsonl);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="388"/>
+        <location filename="../gui/app/main_window.cpp" line="389"/>
         <source>Stepwise — Lightning automatic optimization, step by step</source>
         <translation>Stepwise — 逐步查看 Lightning 自动优化</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="389"/>
+        <location filename="../gui/app/main_window.cpp" line="390"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="390"/>
+        <location filename="../gui/app/main_window.cpp" line="391"/>
         <source>&amp;Open…</source>
         <translation>打开(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="391"/>
+        <location filename="../gui/app/main_window.cpp" line="392"/>
         <source>&amp;Attach to a running stepwise-run…</source>
         <translation>连接到正在运行的 stepwise-run(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="392"/>
+        <location filename="../gui/app/main_window.cpp" line="393"/>
         <source>&amp;Lessons</source>
         <translation>课程(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="398"/>
+        <location filename="../gui/app/main_window.cpp" line="399"/>
         <source>%1 — %2</source>
         <translation>%1 — %2</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="400"/>
+        <location filename="../gui/app/main_window.cpp" line="401"/>
         <source>Open &amp;recent</source>
         <translation>最近打开(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="401"/>
+        <location filename="../gui/app/main_window.cpp" line="402"/>
         <source>Export plot as &amp;PNG…</source>
         <translation>将图表导出为 &amp;PNG…</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="402"/>
+        <location filename="../gui/app/main_window.cpp" line="403"/>
         <source>Export plot as P&amp;DF…</source>
         <translation>将图表导出为 P&amp;DF…</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="403"/>
+        <location filename="../gui/app/main_window.cpp" line="404"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="404"/>
+        <location filename="../gui/app/main_window.cpp" line="405"/>
         <source>&amp;Run</source>
         <translation>运行(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="405"/>
+        <location filename="../gui/app/main_window.cpp" line="406"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="406"/>
+        <location filename="../gui/app/main_window.cpp" line="407"/>
         <source>Reset &amp;layout</source>
         <translation>重置布局(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="407"/>
+        <location filename="../gui/app/main_window.cpp" line="408"/>
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="408"/>
+        <location filename="../gui/app/main_window.cpp" line="409"/>
         <source>System language</source>
         <translation>系统语言</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="411"/>
+        <location filename="../gui/app/main_window.cpp" line="412"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="412"/>
+        <location filename="../gui/app/main_window.cpp" line="413"/>
         <source>&amp;About Stepwise</source>
         <translation>关于 Stepwise(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="413"/>
+        <location filename="../gui/app/main_window.cpp" line="414"/>
         <source>Run controls</source>
         <translation>运行控制</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="414"/>
+        <location filename="../gui/app/main_window.cpp" line="415"/>
         <source>Replay timeline</source>
         <translation>回放时间轴</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="415"/>
+        <location filename="../gui/app/main_window.cpp" line="416"/>
         <source>Configuration</source>
         <translation>配置</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="416"/>
+        <location filename="../gui/app/main_window.cpp" line="417"/>
         <source>Source</source>
         <translation>源代码</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="417"/>
+        <location filename="../gui/app/main_window.cpp" line="418"/>
         <source>Loss</source>
         <translation>损失</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="418"/>
+        <location filename="../gui/app/main_window.cpp" line="419"/>
         <source>Warnings and log</source>
         <translation>警告与日志</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="419"/>
+        <location filename="../gui/app/main_window.cpp" line="420"/>
         <source>training_step output</source>
         <translation>training_step 输出</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="420"/>
+        <location filename="../gui/app/main_window.cpp" line="421"/>
         <source>Extras</source>
         <translation>额外输出</translation>
     </message>
@@ -1322,187 +1435,192 @@
 <context>
     <name>stepwise::gui::PipelineView</name>
     <message>
-        <location filename="../gui/views/pipeline_view.cpp" line="99"/>
+        <location filename="../gui/views/pipeline_view.cpp" line="113"/>
         <source>hook: a new batch begins</source>
         <translation>钩子：新批次开始</translation>
     </message>
     <message>
-        <location filename="../gui/views/pipeline_view.cpp" line="101"/>
+        <location filename="../gui/views/pipeline_view.cpp" line="115"/>
         <source>the optimizer calls the closure</source>
         <translation>优化器调用闭包</translation>
     </message>
     <message>
-        <location filename="../gui/views/pipeline_view.cpp" line="103"/>
+        <location filename="../gui/views/pipeline_view.cpp" line="117"/>
         <source>your training_step: forward pass and loss</source>
         <translation>你的 training_step：前向传播与损失</translation>
     </message>
     <message>
-        <location filename="../gui/views/pipeline_view.cpp" line="105"/>
+        <location filename="../gui/views/pipeline_view.cpp" line="119"/>
         <source>hook, first batch of a window only</source>
         <translation>钩子，仅在窗口的第一个批次</translation>
     </message>
     <message>
-        <location filename="../gui/views/pipeline_view.cpp" line="107"/>
+        <location filename="../gui/views/pipeline_view.cpp" line="121"/>
         <source>clear .grad — after the forward pass</source>
         <translation>清除 .grad — 在前向传播之后</translation>
     </message>
     <message>
-        <location filename="../gui/views/pipeline_view.cpp" line="109"/>
+        <location filename="../gui/views/pipeline_view.cpp" line="123"/>
         <source>hook, only when there is a loss</source>
         <translation>钩子，仅在有损失时</translation>
     </message>
     <message>
-        <location filename="../gui/views/pipeline_view.cpp" line="111"/>
+        <location filename="../gui/views/pipeline_view.cpp" line="125"/>
         <source>loss.backward(): gradients accumulate</source>
         <translation>loss.backward()：梯度累积</translation>
     </message>
     <message>
-        <location filename="../gui/views/pipeline_view.cpp" line="113"/>
+        <location filename="../gui/views/pipeline_view.cpp" line="127"/>
         <source>hook: gradients are ready</source>
         <translation>钩子：梯度已就绪</translation>
     </message>
     <message>
-        <location filename="../gui/views/pipeline_view.cpp" line="115"/>
+        <location filename="../gui/views/pipeline_view.cpp" line="129"/>
         <source>hook, after every closure evaluation</source>
         <translation>钩子，每次闭包求值之后</translation>
     </message>
     <message>
-        <location filename="../gui/views/pipeline_view.cpp" line="117"/>
+        <location filename="../gui/views/pipeline_view.cpp" line="131"/>
         <source>clip gradients (after every evaluation)</source>
         <translation>裁剪梯度（每次求值之后）</translation>
     </message>
     <message>
-        <location filename="../gui/views/pipeline_view.cpp" line="119"/>
+        <location filename="../gui/views/pipeline_view.cpp" line="133"/>
+        <source>scheduler.step(): after an optimizer step, at its interval and frequency</source>
+        <translation>scheduler.step()：在优化器步进之后，按其 interval 和 frequency 执行</translation>
+    </message>
+    <message>
+        <location filename="../gui/views/pipeline_view.cpp" line="135"/>
         <source>hook: outputs = {&quot;loss&quot;: loss / N}</source>
         <translation>钩子：outputs = {&quot;loss&quot;: loss / N}</translation>
     </message>
     <message>
-        <location filename="../gui/views/pipeline_view.cpp" line="281"/>
+        <location filename="../gui/views/pipeline_view.cpp" line="297"/>
         <source>parameter update</source>
         <translation>参数更新</translation>
     </message>
     <message>
-        <location filename="../gui/views/pipeline_view.cpp" line="295"/>
+        <location filename="../gui/views/pipeline_view.cpp" line="311"/>
         <source>failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../gui/views/pipeline_view.cpp" line="297"/>
+        <location filename="../gui/views/pipeline_view.cpp" line="313"/>
         <source>skipped</source>
         <translation>已跳过</translation>
     </message>
     <message>
-        <location filename="../gui/views/pipeline_view.cpp" line="299"/>
+        <location filename="../gui/views/pipeline_view.cpp" line="315"/>
         <source>torch applies the step to the parameters</source>
         <translation>torch 将更新应用到参数</translation>
     </message>
     <message>
-        <location filename="../gui/views/pipeline_view.cpp" line="336"/>
+        <location filename="../gui/views/pipeline_view.cpp" line="352"/>
         <source>held here</source>
         <translation>停在此处</translation>
     </message>
     <message>
-        <location filename="../gui/views/pipeline_view.cpp" line="359"/>
+        <location filename="../gui/views/pipeline_view.cpp" line="375"/>
         <source>Run ended (%1)</source>
         <translation>运行结束（%1）</translation>
     </message>
     <message>
-        <location filename="../gui/views/pipeline_view.cpp" line="360"/>
+        <location filename="../gui/views/pipeline_view.cpp" line="376"/>
         <source>Ready: no batch has started</source>
         <translation>就绪：尚未开始任何批次</translation>
     </message>
     <message>
-        <location filename="../gui/views/pipeline_view.cpp" line="362"/>
+        <location filename="../gui/views/pipeline_view.cpp" line="378"/>
         <source>Epoch %1 · batch %2 of %3</source>
         <translation>第 %1 轮 · 批次 %2 / %3</translation>
     </message>
     <message>
-        <location filename="../gui/views/pipeline_view.cpp" line="367"/>
+        <location filename="../gui/views/pipeline_view.cpp" line="383"/>
         <source>Epoch %1 · batch %2</source>
         <translation>第 %1 轮 · 批次 %2</translation>
     </message>
     <message>
-        <location filename="../gui/views/pipeline_view.cpp" line="377"/>
+        <location filename="../gui/views/pipeline_view.cpp" line="393"/>
         <source>batch %1 of %2, stepping</source>
         <translation>窗口内第 %1/%2 个批次，执行优化步骤</translation>
     </message>
     <message>
-        <location filename="../gui/views/pipeline_view.cpp" line="378"/>
+        <location filename="../gui/views/pipeline_view.cpp" line="394"/>
         <source>batch %1 of %2, accumulating</source>
         <translation>窗口内第 %1/%2 个批次，累积中</translation>
     </message>
     <message>
-        <location filename="../gui/views/pipeline_view.cpp" line="382"/>
+        <location filename="../gui/views/pipeline_view.cpp" line="398"/>
         <source>N = 1, every batch steps</source>
         <translation>N = 1，每个批次都执行优化步骤</translation>
     </message>
     <message>
-        <location filename="../gui/views/pipeline_view.cpp" line="385"/>
+        <location filename="../gui/views/pipeline_view.cpp" line="401"/>
         <source>closure evaluation %1 of this optimizer step</source>
         <translation>本次优化器步骤的第 %1 次闭包求值</translation>
     </message>
     <message>
-        <location filename="../gui/views/pipeline_view.cpp" line="386"/>
+        <location filename="../gui/views/pipeline_view.cpp" line="402"/>
         <source>closure call %1</source>
         <translation>第 %1 次闭包调用</translation>
     </message>
     <message>
-        <location filename="../gui/views/pipeline_view.cpp" line="391"/>
+        <location filename="../gui/views/pipeline_view.cpp" line="407"/>
         <source>global_step %1</source>
         <translation>global_step %1</translation>
     </message>
     <message>
-        <location filename="../gui/views/pipeline_view.cpp" line="394"/>
+        <location filename="../gui/views/pipeline_view.cpp" line="410"/>
         <source>run %1</source>
         <translation>运行 %1</translation>
     </message>
     <message>
-        <location filename="../gui/views/pipeline_view.cpp" line="457"/>
+        <location filename="../gui/views/pipeline_view.cpp" line="474"/>
         <source>batch %1</source>
         <translation>批次 %1</translation>
     </message>
     <message>
-        <location filename="../gui/views/pipeline_view.cpp" line="457"/>
+        <location filename="../gui/views/pipeline_view.cpp" line="474"/>
         <source>batch</source>
         <translation>批次</translation>
     </message>
     <message>
-        <location filename="../gui/views/pipeline_view.cpp" line="458"/>
+        <location filename="../gui/views/pipeline_view.cpp" line="475"/>
         <source>training_epoch_loop → automatic optimization</source>
         <translation>training_epoch_loop → 自动优化</translation>
     </message>
     <message>
-        <location filename="../gui/views/pipeline_view.cpp" line="496"/>
+        <location filename="../gui/views/pipeline_view.cpp" line="513"/>
         <source>held here: about to call the optimizer</source>
         <translation>停在此处：即将调用优化器</translation>
     </message>
     <message>
-        <location filename="../gui/views/pipeline_view.cpp" line="497"/>
+        <location filename="../gui/views/pipeline_view.cpp" line="514"/>
         <source>the optimizer is running the closure</source>
         <translation>优化器正在运行闭包</translation>
     </message>
     <message>
-        <location filename="../gui/views/pipeline_view.cpp" line="521"/>
+        <location filename="../gui/views/pipeline_view.cpp" line="538"/>
         <source>evaluation %1</source>
         <translation>第 %1 次求值</translation>
     </message>
     <message>
-        <location filename="../gui/views/pipeline_view.cpp" line="527"/>
+        <location filename="../gui/views/pipeline_view.cpp" line="544"/>
         <source>called directly by the loop (accumulating)</source>
         <translation>由循环直接调用（累积中）</translation>
     </message>
     <message>
-        <location filename="../gui/views/pipeline_view.cpp" line="529"/>
+        <location filename="../gui/views/pipeline_view.cpp" line="546"/>
         <source>not called on this batch</source>
         <translation>本批次未调用</translation>
     </message>
     <message>
-        <location filename="../gui/views/pipeline_view.cpp" line="135"/>
+        <location filename="../gui/views/pipeline_view.cpp" line="151"/>
         <source>not reached: optimizer.step raised</source>
         <translation>未执行：optimizer.step 抛出了异常</translation>
     </message>
     <message numerus="yes">
-        <location filename="../gui/views/pipeline_view.cpp" line="499"/>
+        <location filename="../gui/views/pipeline_view.cpp" line="516"/>
         <source>inside step(): %n closure evaluation(s) so far; it counts as one step</source>
         <translation>
             <numerusform>step() 内部：目前已求值闭包 %n 次；仍只算一步</numerusform>

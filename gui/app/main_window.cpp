@@ -211,7 +211,7 @@ void MainWindow::wire() {
         m_plot->clear();
         m_extras->clear();
         m_output->clear();
-        m_log->clear(config);
+        m_log->clear();
         m_config->setConfig(config);
     });
     connect(m_controller, &SessionController::eventsArrived, this, &MainWindow::onEvents);
@@ -277,7 +277,7 @@ void MainWindow::rebuildView(QDockWidget* dock) {
         m_output->clear();
         m_output->applyEvents(events);
     } else if (dock == m_logDock) {
-        m_log->clear(m_controller->config());
+        m_log->clear();
         m_log->applyEvents(events);
     }
 }

@@ -68,6 +68,45 @@ QString textTr(const Text& t) {
             return EngineText::tr(
                        "%1: MisconfigurationException (must be a Tensor, a dict, or None)")
                 .arg(arg(t, 0));
+        case TextCode::skip_scheduler_accumulating:
+            return EngineText::tr(
+                "lr_scheduler.step skipped: accumulating; an interval \"step\" scheduler steps only "
+                "after an optimizer step");
+        case TextCode::skip_scheduler_step_frequency:
+            return EngineText::tr(
+                       "lr_scheduler.step skipped: interval \"step\", frequency %2, and batch %1 + 1 is "
+                       "not a multiple of %2")
+                .arg(arg(t, 0), arg(t, 1));
+        case TextCode::skip_scheduler_epoch_frequency:
+            return EngineText::tr(
+                       "lr_scheduler.step skipped: interval \"epoch\", frequency %2, and epoch %1 + 1 is "
+                       "not a multiple of %2")
+                .arg(arg(t, 0), arg(t, 1));
+        case TextCode::skip_scheduler_not_epoch_end:
+            return EngineText::tr(
+                "lr_scheduler.step skipped: interval \"epoch\"; it steps after the epoch's last batch");
+        case TextCode::explain_none_grads_none:
+            return EngineText::tr(
+                       "every .grad was None, so the optimizer skipped every parameter (‖Δθ‖ %1)")
+                .arg(arg(t, 0));
+        case TextCode::explain_none_grads_kept:
+            return EngineText::tr(
+                       ".grad still held the gradients of the window's earlier batches, and the step "
+                       "applied them (‖Δθ‖ %1)")
+                .arg(arg(t, 0));
+        case TextCode::explain_none_zero_moved:
+            return EngineText::tr(
+                       "the grads were zero-filled, yet the weights moved (‖Δθ‖ %1): the optimizer "
+                       "holds %2")
+                .arg(arg(t, 0), arg(t, 1));
+        case TextCode::explain_none_zero_still:
+            return EngineText::tr(
+                       "the grads were zero-filled and the weights did not move; the optimizer holds %1")
+                .arg(arg(t, 0));
+        case TextCode::explain_none_zero_still_nothing:
+            return EngineText::tr(
+                "the grads were zero-filled and the weights did not move; the optimizer holds "
+                "nothing that is not zero");
     }
     return QString::fromStdString(format_text(t));
 }

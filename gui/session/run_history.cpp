@@ -58,6 +58,20 @@ void RunHistory::append(const Event& e) {
     m_loss.push_back(e.loss.value_or(kNone));
     m_lossRaw.push_back(e.loss_raw.value_or(kNone));
     m_updateNorm.push_back(e.update_norm.value_or(kNone));
+    m_lr.push_back(e.lr.value_or(kNone));
+    // The explanation's arguments are the update norm (formatted as the engine formats it) and,
+    // for two codes, what the optimizer holds: a handful of distinct texts per run.
+    std::uint16_t held = 0;
+    const Text& why = e.explanation;
+    if ((why.code == TextCode::explain_none_zero_moved || why.code == TextCode::explain_none_zero_still) &&
+        !why.args.empty()) {
+        const std::string& text = why.args.back();
+        auto it = std::find(m_heldTexts.begin(), m_heldTexts.end(), text);
+        if (it == m_heldTexts.end() && m_heldTexts.size() < 65535) it = m_heldTexts.insert(m_heldTexts.end(), text);
+        held = std::uint16_t(it == m_heldTexts.end() ? 0 : it - m_heldTexts.begin());
+    }
+    m_explanationCode.push_back(std::uint8_t(why.code));
+    m_explanationHeld.push_back(held);
     m_closureCalls.push_back(std::uint16_t(std::clamp(e.closure_calls, 0, 65535)));
     m_windowPosition.push_back(std::uint16_t(std::clamp(e.window_position, 0, 65535)));
     m_accumulate.push_back(std::uint16_t(std::clamp(e.accumulate_grad_batches, 0, 65535)));
@@ -98,6 +112,17 @@ Event RunHistory::batchRecord(std::size_t i) const {
     if (flags & kHasLoss) e.loss = m_loss[i];
     if (flags & kHasLossRaw) e.loss_raw = m_lossRaw[i];
     if (flags & kHasUpdate) e.update_norm = m_updateNorm[i];
+    if (!std::isnan(m_lr[i])) e.lr = m_lr[i];
+    e.explanation.code = TextCode(m_explanationCode[i]);
+    const std::string norm = format_norm_arg(m_updateNorm[i]);
+    const std::string held = m_heldTexts.empty() ? std::string() : m_heldTexts[m_explanationHeld[i]];
+    switch (e.explanation.code) {
+        case TextCode::explain_none_grads_none:
+        case TextCode::explain_none_grads_kept: e.explanation.args = {norm}; break;
+        case TextCode::explain_none_zero_moved: e.explanation.args = {norm, held}; break;
+        case TextCode::explain_none_zero_still: e.explanation.args = {held}; break;
+        default: break;
+    }
     e.closure_calls = m_closureCalls[i];
     e.window_position = m_windowPosition[i];
     e.accumulate_grad_batches = m_accumulate[i];
@@ -150,7 +175,9 @@ bool RunHistory::cutBack(std::size_t serial, std::optional<Stage> stage) {
     m_recent.erase(std::remove_if(m_recent.begin(), m_recent.end(), after), m_recent.end());
     m_log.erase(std::remove_if(m_log.begin(), m_log.end(), after), m_log.end());
     while (!m_recentEnds.empty() && m_recentEnds.back() > cut) m_recentEnds.pop_back();
-    for (auto* column : {&m_loss, &m_lossRaw, &m_updateNorm}) column->resize(serial);
+    for (auto* column : {&m_loss, &m_lossRaw, &m_updateNorm, &m_lr}) column->resize(serial);
+    m_explanationCode.resize(serial);
+    m_explanationHeld.resize(serial);
     m_epoch.resize(serial);
     m_batchIdx.resize(serial);
     m_globalStep.resize(serial);

@@ -5,8 +5,9 @@
 //
 // What it keeps, bounded for a million batches:
 //  - every batch's record in columns (kBytesPerBatch bytes each, plus 8 per scalar extra that
-//    the run reports): position, loss, raw loss, update norm, what the batch returned, whether
-//    it stepped, its window, the seq of its batch_end;
+//    the run reports): position, loss, raw loss, update norm, learning rate, what the batch
+//    returned, whether it stepped, its window, the seq of its batch_end, and a None batch's
+//    explanation (a code, and an index into the few distinct "what the optimizer holds" texts);
 //  - every event of the newest kRecentBatches batches (stage records, outputs, pauses);
 //  - run_start, run_end, and the newest kMaxLogEvents warnings and errors.
 // Two histories are independent values: a comparison keeps one per run.
@@ -29,9 +30,10 @@ class RunHistory {
   public:
     static constexpr std::size_t kRecentBatches = 64;
     static constexpr std::size_t kMaxLogEvents = 20000;
-    /// Column bytes per batch: 4 epoch, 4 batch_idx, 8 global_step, 8 seq, 3 x 8 loss, raw loss
-    /// and update norm, 2 closure calls, 2 window position, 2 window size, 1 flags.
-    static constexpr std::size_t kBytesPerBatch = 4 + 4 + 8 + 8 + 3 * 8 + 2 + 2 + 2 + 1;
+    /// Column bytes per batch: 4 epoch, 4 batch_idx, 8 global_step, 8 seq, 4 x 8 loss, raw loss,
+    /// update norm and lr, 2 closure calls, 2 window position, 2 window size, 1 flags, 1 + 2 the
+    /// explanation.
+    static constexpr std::size_t kBytesPerBatch = 4 + 4 + 8 + 8 + 4 * 8 + 2 + 2 + 2 + 1 + 1 + 2;
 
     void clear();
     void append(const Event& event);
@@ -65,9 +67,12 @@ class RunHistory {
     std::vector<std::int32_t> m_epoch, m_batchIdx;
     std::vector<std::int64_t> m_globalStep;
     std::vector<std::uint64_t> m_seq;  ///< of the batch_end
-    std::vector<double> m_loss, m_lossRaw, m_updateNorm;  ///< NaN: none
+    std::vector<double> m_loss, m_lossRaw, m_updateNorm, m_lr;  ///< NaN: none
     std::vector<std::uint16_t> m_closureCalls, m_windowPosition, m_accumulate;
     std::vector<std::uint8_t> m_flags;
+    std::vector<std::uint8_t> m_explanationCode;  ///< TextCode of the batch's explanation
+    std::vector<std::uint16_t> m_explanationHeld;  ///< index into m_heldTexts
+    std::vector<std::string> m_heldTexts;  ///< distinct "what the optimizer holds" arguments
     std::map<std::string, std::vector<double>> m_extras;
 
     std::optional<Event> m_runStart, m_runEnd;

@@ -15,6 +15,7 @@
 #include <QSpinBox>
 #include <QTableWidget>
 #include <QVBoxLayout>
+#include <algorithm>
 #include <limits>
 
 #include "lesson_texts.h"
@@ -44,6 +45,10 @@ const char* const kLabels[] = {
     QT_TRANSLATE_NOOP("stepwise::gui::ConfigPanel", "gradient_clip_val"),
     QT_TRANSLATE_NOOP("stepwise::gui::ConfigPanel", "gradient_clip_algorithm"),
     QT_TRANSLATE_NOOP("stepwise::gui::ConfigPanel", "zero_grad"),
+    QT_TRANSLATE_NOOP("stepwise::gui::ConfigPanel", "Scheduler"),
+    QT_TRANSLATE_NOOP("stepwise::gui::ConfigPanel", "interval"),
+    QT_TRANSLATE_NOOP("stepwise::gui::ConfigPanel", "frequency"),
+    QT_TRANSLATE_NOOP("stepwise::gui::ConfigPanel", "limit_train_batches"),
 };
 
 QSpinBox* spin(QWidget* parent, int min, int max) {
@@ -51,6 +56,36 @@ QSpinBox* spin(QWidget* parent, int min, int max) {
     box->setRange(min, max);
     return box;
 }
+
+/// max_epochs: -2 stands for "not set" (Trainer(max_epochs=None)), -1 for "no limit".
+class EpochLimitBox : public QSpinBox {
+public:
+    static constexpr int kNotSet = -2;
+    explicit EpochLimitBox(QWidget* parent) : QSpinBox(parent) { setRange(kNotSet, 1000000); }
+
+protected:
+    void changeEvent(QEvent* event) override {
+        QSpinBox::changeEvent(event);
+        if (event->type() == QEvent::LanguageChange) lineEdit()->setText(textFromValue(value()));
+    }
+    QString textFromValue(int value) const override {
+        if (value == kNotSet) return ConfigPanel::tr("not set");
+        if (value == -1) return ConfigPanel::tr("no limit");
+        return QSpinBox::textFromValue(value);
+    }
+    int valueFromText(const QString& text) const override {
+        if (text == ConfigPanel::tr("not set")) return kNotSet;
+        if (text == ConfigPanel::tr("no limit")) return -1;
+        return QSpinBox::valueFromText(text);
+    }
+    QValidator::State validate(QString& text, int& pos) const override {
+        if (ConfigPanel::tr("not set").startsWith(text) || ConfigPanel::tr("no limit").startsWith(text))
+            return text == ConfigPanel::tr("not set") || text == ConfigPanel::tr("no limit")
+                       ? QValidator::Acceptable
+                       : QValidator::Intermediate;
+        return QSpinBox::validate(text, pos);
+    }
+};
 }  // namespace
 
 QString optionToText(const OptimizerSpec::Value& value) {
@@ -93,6 +128,7 @@ ConfigPanel::ConfigPanel(QWidget* parent) : QWidget(parent) {
     layout->addWidget(buildModelGroup());
     layout->addWidget(buildDataGroup());
     layout->addWidget(buildOptimizerGroup());
+    layout->addWidget(buildSchedulerGroup());
     layout->addWidget(buildTrainerGroup());
     m_error = new QLabel(this);
     m_error->setObjectName(QStringLiteral("configError"));
@@ -249,6 +285,67 @@ QWidget* ConfigPanel::buildOptimizerGroup() {
     return m_optimizerGroup;
 }
 
+QWidget* ConfigPanel::buildSchedulerGroup() {
+    m_schedulerGroup = new QGroupBox(this);
+    auto* form = new QFormLayout(m_schedulerGroup);
+    m_scheduler = new QComboBox(m_schedulerGroup);
+    m_scheduler->setObjectName(QStringLiteral("schedulerBox"));
+    m_scheduler->addItem(QString());  // none
+    for (const std::string& name : lr_scheduler_names()) m_scheduler->addItem(QString::fromStdString(name));
+    m_interval = new QComboBox(m_schedulerGroup);
+    m_interval->addItems({QStringLiteral("epoch"), QStringLiteral("step")});
+    m_frequency = spin(m_schedulerGroup, 1, 1000000);
+    m_schedulerOptions = new QTableWidget(0, 2, m_schedulerGroup);
+    m_schedulerOptions->setObjectName(QStringLiteral("schedulerOptions"));
+    m_schedulerOptions->verticalHeader()->setVisible(false);
+    m_schedulerOptions->horizontalHeader()->setStretchLastSection(true);
+    m_schedulerOptions->setMinimumHeight(90);
+    int index = 19;
+    auto addRow = [&](QWidget* field) {
+        auto* l = new QLabel(m_schedulerGroup);
+        l->setProperty("labelIndex", index++);
+        m_formLabels << l;
+        form->addRow(l, field);
+    };
+    addRow(m_scheduler);
+    addRow(m_interval);
+    addRow(m_frequency);
+    form->addRow(m_schedulerOptions);
+    connect(m_scheduler, &QComboBox::textActivated, this, [this] {
+        // Keep the values of arguments the new scheduler shares with the old one (gamma, ...).
+        std::optional<LRSchedulerSpec> spec = editedConfig().lr_scheduler;
+        if (spec) {
+            const auto& allowed = lr_scheduler_option_names(spec->name);
+            for (auto it = spec->options.begin(); it != spec->options.end();)
+                it = std::find(allowed.begin(), allowed.end(), it->first) == allowed.end()
+                         ? spec->options.erase(it)
+                         : std::next(it);
+        }
+        setSchedulerOptions(spec);
+        updateEnabled();
+    });
+    return m_schedulerGroup;
+}
+
+void ConfigPanel::setSchedulerOptions(const std::optional<LRSchedulerSpec>& spec) {
+    m_scheduler->setCurrentIndex(spec ? std::max(0, m_scheduler->findText(QString::fromStdString(spec->name))) : 0);
+    if (spec) {
+        m_interval->setCurrentText(QString::fromStdString(spec->interval));
+        m_frequency->setValue(int(std::min<std::int64_t>(spec->frequency, 1000000)));
+    }
+    const auto& names = spec ? lr_scheduler_option_names(spec->name) : std::vector<std::string>{};
+    m_schedulerOptions->setRowCount(int(names.size()));
+    for (int row = 0; row < int(names.size()); ++row) {
+        auto* name = new QTableWidgetItem(QString::fromStdString(names[std::size_t(row)]));
+        name->setFlags(Qt::ItemIsEnabled);
+        m_schedulerOptions->setItem(row, 0, name);
+        const auto it = spec->options.find(names[std::size_t(row)]);
+        m_schedulerOptions->setItem(
+            row, 1, new QTableWidgetItem(it == spec->options.end() ? QString() : optionToText(it->second)));
+    }
+    m_schedulerOptions->resizeColumnToContents(0);
+}
+
 QWidget* ConfigPanel::buildTrainerGroup() {
     m_trainerGroup = new QGroupBox(this);
     auto* form = new QFormLayout(m_trainerGroup);
@@ -256,8 +353,11 @@ QWidget* ConfigPanel::buildTrainerGroup() {
     m_batchSize->setObjectName(QStringLiteral("batchSizeBox"));
     m_shuffle = new QCheckBox(m_trainerGroup);
     m_seed = spin(m_trainerGroup, 0, std::numeric_limits<int>::max());
-    m_epochs = spin(m_trainerGroup, -1, 1000000);
+    m_epochs = new EpochLimitBox(m_trainerGroup);
+    m_epochs->setObjectName(QStringLiteral("maxEpochsBox"));
     m_maxSteps = spin(m_trainerGroup, -1, std::numeric_limits<int>::max());
+    m_limitBatches = new QLineEdit(m_trainerGroup);
+    m_limitBatches->setObjectName(QStringLiteral("limitBatchesEdit"));
     m_accumulate = spin(m_trainerGroup, 1, 100000);
     m_accumulate->setObjectName(QStringLiteral("accumulateBox"));
     m_clip = new QCheckBox(m_trainerGroup);
@@ -283,6 +383,12 @@ QWidget* ConfigPanel::buildTrainerGroup() {
     addRow(m_seed);
     addRow(m_epochs);
     addRow(m_maxSteps);
+    {
+        auto* l = new QLabel(m_trainerGroup);
+        l->setProperty("labelIndex", 22);
+        m_formLabels << l;
+        form->addRow(l, m_limitBatches);
+    }
     addRow(m_accumulate);
     addRow(clipRow);
     addRow(m_clipAlgorithm);
@@ -298,6 +404,14 @@ void ConfigPanel::retranslate() {
     m_dataGroup->setTitle(tr("Data"));
     m_optimizerGroup->setTitle(tr("Optimizer"));
     m_trainerGroup->setTitle(tr("Trainer"));
+    m_schedulerGroup->setTitle(tr("LR scheduler"));
+    m_scheduler->setItemText(0, tr("none"));
+    m_scheduler->setToolTip(tr("torch.optim.lr_scheduler, as configure_optimizers returns it; "
+                               "Lightning steps it after optimizer steps"));
+    m_schedulerOptions->setHorizontalHeaderLabels({tr("Argument"), tr("Value (empty: torch default)")});
+    m_limitBatches->setPlaceholderText(tr("all (1.0)"));
+    m_limitBatches->setToolTip(tr("an int: that many batches; a fraction in [0, 1]: that part of "
+                                  "the epoch"));
     m_modelKind->setItemText(0, tr("Built-in lesson"));
     m_modelKind->setItemText(1, tr("TorchScript module (.pt)"));
     m_modelKind->setItemText(2, tr("Stepwise source (.stepwise)"));
@@ -306,7 +420,8 @@ void ConfigPanel::retranslate() {
     m_dataKind->setItemText(0, tr("Synthetic"));
     m_dataKind->setItemText(1, tr("File"));
     m_options->setHorizontalHeaderLabels({tr("Option"), tr("Value (empty: torch default)")});
-    m_epochs->setSpecialValueText(tr("no limit"));
+    m_epochs->setToolTip(
+        tr("not set: as Lightning, 1000 epochs when max_steps has no limit, otherwise no epoch limit"));
     m_maxSteps->setSpecialValueText(tr("no limit"));
     m_clipAlgorithm->setItemText(0, tr("default (norm)"));
     m_zeroGrad->setItemText(0, tr("set to None (torch ≥ 2)"));
@@ -339,6 +454,10 @@ void ConfigPanel::updateEnabled() {
     m_noise->setEnabled(!file);
     m_dataPath->setEnabled(file);
     m_clipValue->setEnabled(m_clip->isChecked());
+    const bool scheduler = m_scheduler->currentIndex() > 0;
+    m_interval->setEnabled(scheduler);
+    m_frequency->setEnabled(scheduler);
+    m_schedulerOptions->setVisible(scheduler);
 }
 
 void ConfigPanel::setOptions(const OptimizerSpec& spec) {
@@ -373,10 +492,18 @@ void ConfigPanel::setConfig(const RunConfig& config) {
     m_noise->setValue(config.data.noise);
     m_dataPath->setText(QString::fromStdString(config.data.path));
     setOptions(config.optimizer);
+    setSchedulerOptions(config.lr_scheduler);
+    if (!config.trainer.limit_train_batches) m_limitBatches->clear();
+    else if (const auto* n = std::get_if<std::int64_t>(&*config.trainer.limit_train_batches))
+        m_limitBatches->setText(QString::number(*n));
+    else
+        m_limitBatches->setText(QString::number(std::get<double>(*config.trainer.limit_train_batches), 'g', 12));
     m_batchSize->setValue(int(config.batch_size));
     m_shuffle->setChecked(config.shuffle);
     m_seed->setValue(int(config.seed));
-    m_epochs->setValue(int(config.trainer.max_epochs));
+    m_epochs->setValue(config.trainer.max_epochs
+                           ? int(std::clamp<std::int64_t>(*config.trainer.max_epochs, -1, 1000000))
+                           : EpochLimitBox::kNotSet);
     m_maxSteps->setValue(
         int(std::min<std::int64_t>(config.trainer.max_steps, std::numeric_limits<int>::max())));
     m_accumulate->setValue(int(config.trainer.accumulate_grad_batches));
@@ -420,8 +547,30 @@ RunConfig ConfigPanel::editedConfig() const {
     config.batch_size = m_batchSize->value();
     config.shuffle = m_shuffle->isChecked();
     config.seed = m_seed->value();
-    config.trainer.max_epochs = m_epochs->value();
+    config.trainer.max_epochs = m_epochs->value() == EpochLimitBox::kNotSet
+                                    ? std::nullopt
+                                    : std::optional<std::int64_t>(m_epochs->value());
     config.trainer.max_steps = m_maxSteps->value();
+    const QString limit = m_limitBatches->text().trimmed();
+    bool isInt = false;
+    const qlonglong asInt = limit.toLongLong(&isInt);
+    bool isNumber = false;
+    const double asNumber = limit.toDouble(&isNumber);
+    if (limit.isEmpty()) config.trainer.limit_train_batches.reset();
+    else if (isInt) config.trainer.limit_train_batches = std::int64_t(asInt);
+    else if (isNumber) config.trainer.limit_train_batches = asNumber;
+    if (m_scheduler->currentIndex() == 0) {
+        config.lr_scheduler.reset();
+    } else {
+        LRSchedulerSpec spec;
+        spec.name = m_scheduler->currentText().toStdString();
+        spec.interval = m_interval->currentText().toStdString();
+        spec.frequency = m_frequency->value();
+        for (int row = 0; row < m_schedulerOptions->rowCount(); ++row)
+            if (const auto value = optionFromText(m_schedulerOptions->item(row, 1)->text()))
+                spec.options[m_schedulerOptions->item(row, 0)->text().toStdString()] = *value;
+        config.lr_scheduler = spec;
+    }
     config.trainer.accumulate_grad_batches = m_accumulate->value();
     config.trainer.gradient_clip_val =
         m_clip->isChecked() ? std::optional<double>(m_clipValue->value()) : std::nullopt;
@@ -434,6 +583,15 @@ RunConfig ConfigPanel::editedConfig() const {
 }
 
 std::optional<RunConfig> ConfigPanel::validatedConfig() {
+    const QString limit = m_limitBatches->text().trimmed();
+    bool isNumber = false;
+    limit.toDouble(&isNumber);
+    if (!limit.isEmpty() && !isNumber) {
+        showError(tr("trainer.limit_train_batches: expected an integer, a fraction or nothing, got "
+                     "\"%1\"")
+                      .arg(limit));
+        return std::nullopt;
+    }
     const RunConfig edited = editedConfig();
     try {
         // The round trip runs every check the engine runs on a config file.

@@ -1,6 +1,7 @@
 #pragma once
 // ConfigPanel: edits a RunConfig — lesson or model file, data, optimizer and its options, batch
-// size, shuffle, seed, epochs, max_steps, accumulation, clipping, zero_grad mode. Apply validates
+// size, shuffle, seed, epochs, max_steps, limit_train_batches, accumulation, clipping, zero_grad
+// mode, and the lr scheduler with its options, interval and frequency. Apply validates
 // by a to_json / parse_run_config round trip and shows the ConfigError text when it fails.
 
 #include <QWidget>
@@ -39,6 +40,10 @@ class ConfigPanel : public QWidget {
     QSpinBox* accumulateBox() const { return m_accumulate; }
     QSpinBox* batchSizeBox() const { return m_batchSize; }
     QTableWidget* optionTable() const { return m_options; }
+    QComboBox* schedulerBox() const { return m_scheduler; }
+    QTableWidget* schedulerOptionTable() const { return m_schedulerOptions; }
+    QSpinBox* maxEpochsBox() const { return m_epochs; }
+    QLineEdit* limitBatchesEdit() const { return m_limitBatches; }
     QPushButton* applyButton() const { return m_apply; }
 
   Q_SIGNALS:
@@ -56,9 +61,11 @@ class ConfigPanel : public QWidget {
     QWidget* buildModelGroup();
     QWidget* buildDataGroup();
     QWidget* buildOptimizerGroup();
+    QWidget* buildSchedulerGroup();
     QWidget* buildTrainerGroup();
     void retranslate();
     void setOptions(const OptimizerSpec& spec);
+    void setSchedulerOptions(const std::optional<LRSchedulerSpec>& spec);
     void updateEnabled();
     void showError(const QString& text);
     QString browse(const QString& title, const QString& filter);
@@ -68,6 +75,12 @@ class ConfigPanel : public QWidget {
     QGroupBox* m_dataGroup = nullptr;
     QGroupBox* m_optimizerGroup = nullptr;
     QGroupBox* m_trainerGroup = nullptr;
+    QGroupBox* m_schedulerGroup = nullptr;
+    QComboBox* m_scheduler = nullptr;
+    QComboBox* m_interval = nullptr;
+    QSpinBox* m_frequency = nullptr;
+    QTableWidget* m_schedulerOptions = nullptr;
+    QLineEdit* m_limitBatches = nullptr;
     QComboBox* m_modelKind = nullptr;
     QComboBox* m_lesson = nullptr;
     QLabel* m_lessonText = nullptr;

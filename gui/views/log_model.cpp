@@ -12,9 +12,8 @@ namespace stepwise::gui {
 
 LogModel::LogModel(QObject* parent) : QAbstractTableModel(parent) {}
 
-void LogModel::clear(const RunConfig& config) {
+void LogModel::clear() {
     beginResetModel();
-    m_config = config;
     m_entries.clear();
     for (int& c : m_counts) c = 0;
     m_dropped = 0;
@@ -92,7 +91,7 @@ void LogModel::applyEvents(const std::vector<Event>& events) {
                     entry.kind = Kind::noneBatch;
                     entry.where = QStringLiteral("training_step");
                     entry.message = tr("training_step returned None: %1")
-                                        .arg(explainNoneBatch(e, m_config, e.update_norm));
+                                        .arg(explainNoneBatch(e));
                     append(std::move(entry), pending);
                 }
                 // Batches finish in order: the next one's serial is the count so far.

@@ -10,7 +10,6 @@
 #include <vector>
 
 #include "stepwise/events.h"
-#include "stepwise/run_config.h"
 
 namespace stepwise::gui {
 
@@ -35,7 +34,7 @@ class LogModel : public QAbstractTableModel {
 
     explicit LogModel(QObject* parent = nullptr);
 
-    void clear(const RunConfig& config);
+    void clear();
     void applyEvents(const std::vector<Event>& events);
 
     int rowCount(const QModelIndex& parent = {}) const override;
@@ -52,7 +51,6 @@ class LogModel : public QAbstractTableModel {
     void flushPending(std::vector<Entry>& pending);
     QString kindText(Kind kind) const;
 
-    RunConfig m_config;
     std::deque<Entry> m_entries;
     int m_counts[5] = {0, 0, 0, 0, 0};
     std::int64_t m_dropped = 0;

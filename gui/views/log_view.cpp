@@ -74,8 +74,8 @@ void LogView::showDetail(int row) {
             .arg(kind.toHtmlEscaped(), where.toHtmlEscaped(), message.toHtmlEscaped()));
 }
 
-void LogView::clear(const RunConfig& config) {
-    m_model->clear(config);
+void LogView::clear() {
+    m_model->clear();
     m_detail->clear();
     updateSummary();
 }

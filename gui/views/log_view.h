@@ -6,7 +6,6 @@
 #include <vector>
 
 #include "stepwise/events.h"
-#include "stepwise/run_config.h"
 
 class QLabel;
 class QTableView;
@@ -20,7 +19,7 @@ class LogView : public QWidget {
   public:
     explicit LogView(QWidget* parent = nullptr);
 
-    void clear(const RunConfig& config);
+    void clear();
     void applyEvents(const std::vector<Event>& events);
     LogModel* model() const { return m_model; }
     QTableView* table() const { return m_table; }

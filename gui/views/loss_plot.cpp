@@ -28,6 +28,7 @@ const QColor kSmoothColor(0x1e, 0x3a, 0x8a);
 const QColor kRawColor(0x9c, 0xa3, 0xaf);
 const QColor kNoneColor(0xd9, 0x77, 0x06);
 const QColor kFailedColor(0xdc, 0x26, 0x26);
+const QColor kLrColor(0x0f, 0x76, 0x6e);
 const QColor kExtraColors[] = {QColor(0x16, 0xa3, 0x4a), QColor(0x7c, 0x3a, 0xed),
                                QColor(0xdb, 0x27, 0x77), QColor(0x0e, 0x74, 0x90)};
 }  // namespace
@@ -59,6 +60,20 @@ LossPlot::LossPlot(QWidget* parent) : QWidget(parent) {
     m_smooth = makeGraph(kSmoothColor);
     m_raw->setVisible(false);
     m_raw->removeFromLegend();
+    m_lrAxis = m_plot->axisRect()->addAxis(QCPAxis::atRight);
+    m_lrAxis->setVisible(false);
+    m_lrAxis->setTickLabelColor(kLrColor);
+    m_lrAxis->setLabelColor(kLrColor);
+    m_lrAxis->setBasePen(QPen(kLrColor));
+    m_lrAxis->setTickPen(QPen(kLrColor));
+    m_lrAxis->setSubTickPen(QPen(kLrColor));
+    m_lrAxis->grid()->setVisible(false);
+    m_lr = m_plot->addGraph(m_plot->xAxis, m_lrAxis);
+    m_lr->setPen(QPen(kLrColor, 1.5, Qt::DashLine));
+    m_lr->setLineStyle(QCPGraph::lsStepLeft);
+    m_lr->setAdaptiveSampling(true);
+    m_lr->setVisible(false);
+    m_lr->removeFromLegend();
     m_loss->setPen(QPen(kLossUnderSmoothColor, 1));
     auto makeMarkers = [this](const QColor& color, QCPScatterStyle::ScatterShape shape) {
         QCPGraph* g = m_plot->addGraph();
@@ -127,6 +142,12 @@ QWidget* LossPlot::buildToolbar() {
     bar->setContentsMargins(6, 4, 6, 0);
     m_rawBox = new QCheckBox(this);
     connect(m_rawBox, &QCheckBox::toggled, this, &LossPlot::setRawVisible);
+    m_lrBox = new QCheckBox(this);
+    m_lrBox->setObjectName(QStringLiteral("lrBox"));
+    connect(m_lrBox, &QCheckBox::clicked, this, [this](bool on) {
+        m_lrChosen = true;
+        setLrVisible(on);
+    });
     m_smoothLabel = new QLabel(this);
     m_smoothSlider = new QSlider(Qt::Horizontal, this);
     m_smoothSlider->setRange(0, 999);
@@ -163,6 +184,7 @@ QWidget* LossPlot::buildToolbar() {
     m_exportButton->setMenu(menu);
 
     bar->addWidget(m_rawBox);
+    bar->addWidget(m_lrBox);
     bar->addSpacing(12);
     bar->addWidget(m_smoothLabel);
     bar->addWidget(m_smoothSlider);
@@ -184,6 +206,11 @@ void LossPlot::retranslate() {
     m_rawBox->setToolTip(
         tr("The loss as training_step returned it, before Lightning divides it "
            "by accumulate_grad_batches"));
+    m_lrBox->setText(tr("Learning rate"));
+    m_lrBox->setToolTip(tr("The learning rate each batch trained with, on its own axis; it "
+                           "turns on by itself when an lr scheduler changes it"));
+    m_lr->setName(tr("learning rate"));
+    m_lrAxis->setLabel(tr("lr"));
     m_axisLabel->setText(tr("x axis:"));
     m_axisBox->setItemText(0, tr("batch"));
     m_axisBox->setItemText(1, tr("global_step"));
@@ -220,6 +247,7 @@ void LossPlot::clear() {
     m_stepX.clear();
     m_lossY.clear();
     m_rawY.clear();
+    m_lrY.clear();
     m_noneFlag.clear();
     m_failedSerials.clear();
     for (auto& series : m_extras) series.clear();
@@ -231,7 +259,8 @@ void LossPlot::clear() {
     m_emaLast = 0.0;
     m_emaCount = 0;
     m_shading->clear();
-    for (QCPGraph* g : {m_loss, m_raw, m_smooth, m_none, m_failed}) g->data()->clear();
+    for (QCPGraph* g : {m_loss, m_raw, m_smooth, m_none, m_failed, m_lr}) g->data()->clear();
+    if (!m_lrChosen) setLrVisible(false);
     m_none->removeFromLegend();
     m_failed->removeFromLegend();
     for (QCPGraph* g : std::as_const(m_extraGraphs)) g->data()->clear();
@@ -251,6 +280,11 @@ void LossPlot::applyEvents(const std::vector<Event>& events) {
             m_stepX.push_back(double(e.global_step));
             m_lossY.push_back(e.loss.value_or(kNaN));
             m_rawY.push_back(e.loss ? e.loss_raw.value_or(kNaN) : kNaN);
+            m_lrY.push_back(e.lr.value_or(kNaN));
+            // Under a scheduler the lr is part of the story: show it once it first changes.
+            if (!m_lrVisible && !m_lrChosen && m_lrY.size() > 1 && e.lr &&
+                m_lrY[m_lrY.size() - 2] != *e.lr)
+                setLrVisible(true);
             m_noneFlag.push_back(e.loss ? 0 : 1);
             if (m_accumulate != std::max(1, e.accumulate_grad_batches)) {
                 m_accumulate = std::max(1, e.accumulate_grad_batches);
@@ -297,12 +331,13 @@ void LossPlot::flush() {
     if (!m_dirty) return;
     m_dirty = false;
     const std::size_t n = m_lossY.size();
-    QVector<QCPGraphData> loss, raw, smooth, none;
+    QVector<QCPGraphData> loss, raw, smooth, none, lr;
     loss.reserve(int(n - m_flushed));
     for (std::size_t i = m_flushed; i < n; ++i) {
         const double x = xOf(i);
         loss.append({x, m_lossY[i]});
         raw.append({x, m_rawY[i]});
+        lr.append({x, m_lrY[i]});
         if (std::isfinite(m_lossY[i]) && m_smoothing > 0)
             smooth.append({x, smoothNext(m_lossY[i])});
         if (m_noneFlag[i]) {
@@ -319,6 +354,7 @@ void LossPlot::flush() {
     }
     m_loss->data()->add(loss, true);
     m_raw->data()->add(raw, true);
+    m_lr->data()->add(lr, true);
     m_smooth->data()->add(smooth, true);
     m_none->data()->add(none, true);
     for (auto it = m_extraGraphs.begin(); it != m_extraGraphs.end(); ++it) {
@@ -367,6 +403,29 @@ void LossPlot::applyFollow() {
         m_plot->yAxis->setRange(y.lower - pad, y.upper + pad);
     }
     if (m_plot->yAxis2->visible()) m_plot->yAxis2->rescale(true);
+    if (m_lrVisible) rescaleLrAxis();
+}
+
+void LossPlot::rescaleLrAxis() {
+    bool found = false;
+    const QCPRange r = m_lr->getValueRange(found, QCP::sdBoth, m_plot->xAxis->range());
+    if (!found || !std::isfinite(r.lower) || !std::isfinite(r.upper)) return;
+    const double pad = std::max(std::abs(r.upper) * 0.05, (r.upper - r.lower) * 0.08);
+    m_lrAxis->setRange(r.lower - pad, r.upper + pad);
+}
+
+int LossPlot::lrPointCount() const {
+    return m_lr->dataCount();
+}
+
+void LossPlot::setLrVisible(bool visible) {
+    m_lrVisible = visible;
+    m_lr->setVisible(visible);
+    m_lrAxis->setVisible(visible);
+    visible ? void(m_lr->addToLegend()) : void(m_lr->removeFromLegend());
+    if (m_lrBox->isChecked() != visible) m_lrBox->setChecked(visible);
+    if (visible) rescaleLrAxis();
+    m_plot->replot(QCustomPlot::rpQueuedReplot);
 }
 
 void LossPlot::rebuildGraphs() {
@@ -374,7 +433,7 @@ void LossPlot::rebuildGraphs() {
     m_failedFlushed = 0;
     m_emaLast = 0.0;
     m_emaCount = 0;
-    for (QCPGraph* g : {m_loss, m_raw, m_smooth, m_none, m_failed}) g->data()->clear();
+    for (QCPGraph* g : {m_loss, m_raw, m_smooth, m_none, m_failed, m_lr}) g->data()->clear();
     for (QCPGraph* g : std::as_const(m_extraGraphs)) g->data()->clear();
     m_shading->byGlobalStep = m_xAxis == XAxis::globalStep;
     m_windowNote->setVisible(m_accumulate > 1);

@@ -1,7 +1,8 @@
 #pragma once
 // LossPlot: the per-batch loss as Lightning reports it (normalised by N), the raw loss on demand, a
 // debiased EMA like TensorBoard's, markers on None and failed batches, accumulation windows shaded,
-// scalar extras on a second axis. Appends once per frame and replots once per frame.
+// scalar extras on a second axis, the learning rate on a third (shown by itself once it changes, as
+// under an lr scheduler). Appends once per frame and replots once per frame.
 
 #include <QHash>
 #include <QVector>
@@ -13,6 +14,7 @@
 #include "stepwise/events.h"
 
 class QCustomPlot;
+class QCPAxis;
 class QCPGraph;
 class QCPItemStraightLine;
 class QCPItemText;
@@ -45,6 +47,10 @@ class LossPlot : public QWidget {
     double smoothing() const { return m_smoothing; }
     void setRawVisible(bool visible);
     bool rawVisible() const { return m_rawVisible; }
+    /// The learning rate each batch trained with, on its own axis at the right.
+    void setLrVisible(bool visible);
+    bool lrVisible() const { return m_lrVisible; }
+    int lrPointCount() const;
     void setFollow(bool follow);
     bool follow() const { return m_follow; }
     void resetView();
@@ -75,6 +81,7 @@ class LossPlot : public QWidget {
     void rebuildSmoothing();
     double smoothNext(double value);
     void applyFollow();
+    void rescaleLrAxis();
     void updateSmoothingLabel();
 
     QCustomPlot* m_plot = nullptr;
@@ -83,11 +90,14 @@ class LossPlot : public QWidget {
     QCPGraph* m_smooth = nullptr;
     QCPGraph* m_none = nullptr;
     QCPGraph* m_failed = nullptr;
+    QCPGraph* m_lr = nullptr;
+    QCPAxis* m_lrAxis = nullptr;
     QCPItemStraightLine* m_highlight = nullptr;
     WindowShading* m_shading = nullptr;
     QHash<QString, QCPGraph*> m_extraGraphs;
 
     QCheckBox* m_rawBox = nullptr;
+    QCheckBox* m_lrBox = nullptr;
     QComboBox* m_axisBox = nullptr;
     QSlider* m_smoothSlider = nullptr;
     QLabel* m_smoothLabel = nullptr;
@@ -102,6 +112,7 @@ class LossPlot : public QWidget {
     std::vector<double> m_stepX;   ///< global_step after the batch
     std::vector<double> m_lossY;   ///< normalised loss, NaN when None was returned
     std::vector<double> m_rawY;    ///< raw loss of the batch's last training_step, NaN when None
+    std::vector<double> m_lrY;     ///< the learning rate the batch trained with (NaN: not recorded)
     std::vector<std::uint8_t> m_noneFlag;
     std::vector<std::int64_t> m_failedSerials;
     QHash<QString, std::vector<double>> m_extras;  ///< scalar extras, aligned with m_lossY
@@ -115,6 +126,8 @@ class LossPlot : public QWidget {
     int m_emaCount = 0;
     bool m_follow = true;
     bool m_rawVisible = false;
+    bool m_lrVisible = false;
+    bool m_lrChosen = false;  ///< the person set the lr box: no more showing it by itself
     bool m_dirty = false;
 };
 

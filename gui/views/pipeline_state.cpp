@@ -154,6 +154,8 @@ void PipelineState::exitStage(const Event& event) {
     } else if (event.stage == Stage::optimizer_zero_grad && !p.zero_grad_mode.empty()) {
         status.value = p.zero_grad_mode == "set_to_none" ? PipelineText::tr("set to None")
                                                          : PipelineText::tr("zero-filled");
+    } else if (event.stage == Stage::lr_scheduler_step && p.lr && p.lr_before) {
+        status.value = PipelineText::tr("lr %1 → %2").arg(formatNumber(*p.lr_before), formatNumber(*p.lr));
     } else if (event.stage == Stage::configure_gradient_clipping && p.clip_val) {
         status.value = PipelineText::tr("clip %1 (%2)")
                            .arg(formatNumber(*p.clip_val))
@@ -177,8 +179,10 @@ bool PipelineState::apply(const Event& event) {
                 const RunConfig config = parse_run_config(event.config_json, {}, "run_start");
                 m_accumulate =
                     int(std::max<std::int64_t>(1, config.trainer.accumulate_grad_batches));
+                m_hasScheduler = config.lr_scheduler.has_value();
             } catch (const std::exception&) {
                 m_accumulate = 1;  // the panel shows config problems; here it only sets the label
+                m_hasScheduler = false;
             }
             return true;
         }
@@ -189,6 +193,7 @@ bool PipelineState::apply(const Event& event) {
             at(event.stage).stale = at(event.stage).durationNs >= 0;
             return true;
         case EventType::stage_exit:
+            if (event.stage == Stage::lr_scheduler_step) m_hasScheduler = true;
             // At full speed the engine sends no stage_enter: the newest exit is where it is.
             if (at(event.stage).state != StageStatus::State::active) m_current = event.stage;
             exitStage(event);

@@ -38,6 +38,8 @@ class PipelineState {
     std::int64_t globalStep() const { return m_globalStep; }
     int call() const { return m_call; }  ///< closure evaluation within the batch, 1-based
     int accumulate() const { return m_accumulate; }  ///< N from run_start's config, or batch_end
+    /// The run has an lr scheduler, so its batches have an lr_scheduler_step stage (LR-4).
+    bool hasScheduler() const { return m_hasScheduler; }
     int windowPosition() const;  ///< 1-based position of the batch in its window
     std::optional<bool> stepping() const { return m_stepping; }  ///< nullopt: not known yet
     std::int64_t totalBatches() const { return m_totalBatches; }
@@ -64,6 +66,7 @@ class PipelineState {
     std::int64_t m_batchesSeen = 0;  ///< batches started, over all epochs
     int m_call = 0;
     int m_accumulate = 1;
+    bool m_hasScheduler = false;
     int m_lastWindowPosition = 0;
     std::optional<bool> m_stepping;
     bool m_stepCounted = false;  ///< this batch's optimizer step is in m_optimizerSteps

@@ -57,34 +57,48 @@ QSize PipelineView::sizeHint() const {
     return {620, 640};
 }
 QSize PipelineView::minimumSizeHint() const {
-    return {460, layoutHeight(kMinRowHeight, kMinRowHeight)};
+    return {460, layoutHeight(kMinRowHeight, kMinRowHeight, m_state.hasScheduler())};
 }
 
-int PipelineView::layoutHeight(int rowHeight, int titleHeight) {
+int PipelineView::layoutHeight(int rowHeight, int titleHeight, bool withScheduler) {
     // A batch is the same height stepping or accumulating: 11 rows (2 hooks, 6 closure stages,
-    // 3 after them) and 3 frame titles (batch, optimizer.step or its skipped frame, closure).
-    return 2 * kMargin + kHeaderHeight + 3 * titleHeight + 11 * rowHeight + 6 * kPad;
+    // 3 after them; one more with an lr scheduler) and 3 frame titles (batch, optimizer.step or
+    // its skipped frame, closure).
+    const int rows = withScheduler ? 12 : 11;
+    return 2 * kMargin + kHeaderHeight + 3 * titleHeight + rows * rowHeight + 6 * kPad;
 }
 
-void PipelineView::resizeEvent(QResizeEvent* event) {
+void PipelineView::fitRows() {
     // Rows shrink (down to one line each) rather than scroll, so a whole batch stays in view.
     m_rowHeight = kFullRowHeight;
     m_titleHeight = kFullTitleHeight;
-    while (m_rowHeight > kMinRowHeight && layoutHeight(m_rowHeight, m_titleHeight) > height()) {
+    const bool scheduler = m_state.hasScheduler();
+    while (m_rowHeight > kMinRowHeight && layoutHeight(m_rowHeight, m_titleHeight, scheduler) > height()) {
         --m_rowHeight;
         m_titleHeight = std::min(kFullTitleHeight, m_rowHeight);
     }
+}
+
+void PipelineView::resizeEvent(QResizeEvent* event) {
+    fitRows();
     QWidget::resizeEvent(event);
 }
 
 void PipelineView::clear() {
     m_state.reset();
+    fitRows();
+    updateGeometry();
     update();
 }
 
 void PipelineView::applyEvents(const std::vector<Event>& events) {
     bool changed = false;
+    const bool hadScheduler = m_state.hasScheduler();
     for (const Event& event : events) changed = m_state.apply(event) || changed;
+    if (hadScheduler != m_state.hasScheduler()) {  // a row more or less: refit and re-lay out
+        fitRows();
+        updateGeometry();
+    }
     if (changed) update();
 }
 
@@ -115,6 +129,8 @@ QString PipelineView::stageDescription(Stage stage) const {
             return tr("hook, after every closure evaluation");
         case Stage::configure_gradient_clipping:
             return tr("clip gradients (after every evaluation)");
+        case Stage::lr_scheduler_step:
+            return tr("scheduler.step(): after an optimizer step, at its interval and frequency");
         case Stage::on_train_batch_end:
             return tr("hook: outputs = {\"loss\": loss / N}");
     }
@@ -450,7 +466,8 @@ void PipelineView::paintEvent(QPaintEvent*) {
         stepping ? m_titleHeight + closureHeight + kPad + wrapperRows * m_rowHeight + kPad
                  : wrapperHeight;
     int y = kMargin + kHeaderHeight;
-    const int batchHeight = m_titleHeight + 2 * m_rowHeight + closureHeight * (stepping ? 0 : 1) +
+    const int hookRows = m_state.hasScheduler() ? 3 : 2;
+    const int batchHeight = m_titleHeight + hookRows * m_rowHeight + closureHeight * (stepping ? 0 : 1) +
                             (stepping ? 0 : kPad) + stepHeight + 3 * kPad;
     const QRect batchRect(kMargin, y, width, batchHeight);
     paintFrame(p, batchRect,
@@ -535,6 +552,7 @@ void PipelineView::paintEvent(QPaintEvent*) {
         y += kPad;
     }
     y += kPad;
+    if (m_state.hasScheduler()) row(Row::Kind::stage, Stage::lr_scheduler_step, x, w);
     row(Row::Kind::stage, Stage::on_train_batch_end, x, w);
     if (m_paintedCurrent != m_currentRect) {
         m_currentRect = m_paintedCurrent;

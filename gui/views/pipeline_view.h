@@ -23,7 +23,7 @@ class PipelineView : public QWidget {
     QSize sizeHint() const override;
     QSize minimumSizeHint() const override;
     /// The height a whole batch needs with these row and frame-title heights.
-    static int layoutHeight(int rowHeight, int titleHeight);
+    static int layoutHeight(int rowHeight, int titleHeight, bool withScheduler = false);
     /// The row height in use: 35 with two lines per row, less (one line) when the view is short.
     int rowHeight() const { return m_rowHeight; }
     /// Where the current stage's row was last painted (empty before).
@@ -40,6 +40,7 @@ class PipelineView : public QWidget {
     void changeEvent(QEvent* event) override;
 
   private:
+    void fitRows();
     int m_rowHeight = 35;
     int m_titleHeight = 27;
     mutable QRect m_paintedCurrent;  ///< set while painting
