@@ -296,6 +296,26 @@
         <source>A 2-16-1 MLP learns a spiral with Adam. A longer run to watch the loss curve and the accuracy extra.</source>
         <translation>一个 2-16-1 的 MLP 用 Adam 学习螺旋数据。较长的运行，用来观察损失曲线和 accuracy 额外项。</translation>
     </message>
+    <message>
+        <location filename="../gui/app/lesson_texts.cpp" line="108"/>
+        <source>dropout with a seed: the same draws as Python</source>
+        <translation>带种子的 dropout：与 Python 抽取相同的随机数</translation>
+    </message>
+    <message>
+        <location filename="../gui/app/lesson_texts.cpp" line="109"/>
+        <source>An MLP with dropout inside training_step, on shuffled data. Like seed_everything, the seed resets torch&apos;s generator when fit starts; each epoch the DataLoader draws its seeds from it, then training_step&apos;s dropout draws its masks. With the same seed and the same calls, Python draws the same batches and the same masks, so the losses agree to the last bit. The extra &apos;kept&apos; is the share of hidden units dropout kept on the batch.</source>
+        <translation>一个在 training_step 中使用 dropout 的 MLP，数据已打乱。与 seed_everything 一样，fit 开始时种子会重置 torch 的生成器；每一轮 DataLoader 先从中抽取它的种子，然后 training_step 的 dropout 再抽取掩码。种子相同、调用相同，Python 就会抽到相同的批次和相同的掩码，因此损失逐位一致。额外输出 &apos;kept&apos; 是该批次中 dropout 保留的隐藏单元比例。</translation>
+    </message>
+    <message>
+        <location filename="../gui/app/lesson_texts.cpp" line="118"/>
+        <source>a learning-rate schedule (OneCycleLR) under accumulation</source>
+        <translation>梯度累积下的学习率调度（OneCycleLR）</translation>
+    </message>
+    <message>
+        <location filename="../gui/app/lesson_texts.cpp" line="119"/>
+        <source>configure_optimizers returns OneCycleLR with interval &quot;step&quot;. Building it already set the lr to max_lr / div_factor and turned SGD&apos;s momentum on. Lightning steps the scheduler in its own stage, lr_scheduler_step, after an optimizer step and before on_train_batch_end; with accumulate_grad_batches=2 the accumulating batches skip it, so the schedule counts optimizer steps, not batches. Watch the learning rate on its own axis in the plot. After the last optimizer step Lightning steps it once more, one past the end of the schedule: torch allows that step, and the lr it sets is never used.</source>
+        <translation>configure_optimizers 返回 interval 为 &quot;step&quot; 的 OneCycleLR。构造它时就已把学习率设为 max_lr / div_factor，并打开了 SGD 的动量。Lightning 在单独的阶段 lr_scheduler_step 中让调度器步进：在优化器步进之后、on_train_batch_end 之前；accumulate_grad_batches=2 时，累积中的批次会跳过它，所以调度按优化器步数计数，而不是按批次。请在图中单独的坐标轴上观察学习率。最后一次优化器步进之后，Lightning 还会再让它步进一次，越过调度的终点一步：torch 允许这一步，而它设置的学习率不会再被使用。</translation>
+    </message>
 </context>
 <context>
     <name>NoneExplainer</name>
@@ -472,9 +492,6 @@
         <source>the server closed the connection</source>
         <translation>服务器关闭了连接</translation>
     </message>
-</context>
-<context>
-    <name>main</name>
 </context>
 <context>
     <name>stepwise::gui::AttachDialog</name>
@@ -930,149 +947,149 @@
 <context>
     <name>stepwise::gui::LossPlot</name>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="174"/>
+        <location filename="../gui/views/loss_plot.cpp" line="175"/>
         <source>Export plot</source>
         <translation>导出图表</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="180"/>
+        <location filename="../gui/views/loss_plot.cpp" line="181"/>
         <source>PNG image…</source>
         <translation>PNG 图像…</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="181"/>
+        <location filename="../gui/views/loss_plot.cpp" line="182"/>
         <source>PNG image (*.png)</source>
         <translation>PNG 图像 (*.png)</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="182"/>
+        <location filename="../gui/views/loss_plot.cpp" line="183"/>
         <source>PDF document…</source>
         <translation>PDF 文档…</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="183"/>
+        <location filename="../gui/views/loss_plot.cpp" line="184"/>
         <source>PDF document (*.pdf)</source>
         <translation>PDF 文档 (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="205"/>
+        <location filename="../gui/views/loss_plot.cpp" line="206"/>
         <source>Raw loss</source>
         <translation>原始损失</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="207"/>
+        <location filename="../gui/views/loss_plot.cpp" line="208"/>
         <source>The loss as training_step returned it, before Lightning divides it by accumulate_grad_batches</source>
         <translation>training_step 返回的损失，即 Lightning 除以 accumulate_grad_batches 之前的值</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="209"/>
+        <location filename="../gui/views/loss_plot.cpp" line="210"/>
         <source>Learning rate</source>
         <translation>学习率</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="210"/>
+        <location filename="../gui/views/loss_plot.cpp" line="211"/>
         <source>The learning rate each batch trained with, on its own axis; it turns on by itself when an lr scheduler changes it</source>
         <translation>每个批次训练时使用的学习率，绘制在单独的坐标轴上；学习率调度器改变它时会自动显示</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="212"/>
+        <location filename="../gui/views/loss_plot.cpp" line="213"/>
         <source>learning rate</source>
         <translation>学习率</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="213"/>
+        <location filename="../gui/views/loss_plot.cpp" line="214"/>
         <source>lr</source>
         <translation>学习率</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="214"/>
+        <location filename="../gui/views/loss_plot.cpp" line="215"/>
         <source>x axis:</source>
         <translation>横轴：</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="215"/>
+        <location filename="../gui/views/loss_plot.cpp" line="216"/>
         <source>batch</source>
         <translation>批次</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="216"/>
-        <location filename="../gui/views/loss_plot.cpp" line="229"/>
+        <location filename="../gui/views/loss_plot.cpp" line="217"/>
+        <location filename="../gui/views/loss_plot.cpp" line="230"/>
         <source>global_step</source>
         <translation>global_step</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="217"/>
+        <location filename="../gui/views/loss_plot.cpp" line="218"/>
         <source>Follow</source>
         <translation>跟随</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="218"/>
+        <location filename="../gui/views/loss_plot.cpp" line="219"/>
         <source>Keep the newest batches in view</source>
         <translation>始终显示最新的批次</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="219"/>
+        <location filename="../gui/views/loss_plot.cpp" line="220"/>
         <source>Reset view</source>
         <translation>重置视图</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="220"/>
+        <location filename="../gui/views/loss_plot.cpp" line="221"/>
         <source>Export</source>
         <translation>导出</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="223"/>
+        <location filename="../gui/views/loss_plot.cpp" line="224"/>
         <source>loss (normalised, as Lightning reports it)</source>
         <translation>损失（已归一化，即 Lightning 报告的值）</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="224"/>
+        <location filename="../gui/views/loss_plot.cpp" line="225"/>
         <source>raw loss (as returned)</source>
         <translation>原始损失（返回值）</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="225"/>
+        <location filename="../gui/views/loss_plot.cpp" line="226"/>
         <source>smoothed (EMA)</source>
         <translation>平滑（EMA）</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="226"/>
+        <location filename="../gui/views/loss_plot.cpp" line="227"/>
         <source>returned None</source>
         <translation>返回了 None</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="227"/>
+        <location filename="../gui/views/loss_plot.cpp" line="228"/>
         <source>failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="228"/>
+        <location filename="../gui/views/loss_plot.cpp" line="229"/>
         <source>batch (over all epochs)</source>
         <translation>批次（跨所有轮次）</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="230"/>
+        <location filename="../gui/views/loss_plot.cpp" line="231"/>
         <source>loss</source>
         <translation>损失</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="231"/>
+        <location filename="../gui/views/loss_plot.cpp" line="232"/>
         <source>extras</source>
         <translation>额外输出</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="242"/>
+        <location filename="../gui/views/loss_plot.cpp" line="243"/>
         <source>Smoothing %1</source>
         <translation>平滑 %1</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="537"/>
+        <location filename="../gui/views/loss_plot.cpp" line="538"/>
         <source>extra: %1</source>
         <translation>额外输出：%1</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="222"/>
-        <location filename="../gui/views/loss_plot.cpp" line="292"/>
+        <location filename="../gui/views/loss_plot.cpp" line="223"/>
+        <location filename="../gui/views/loss_plot.cpp" line="293"/>
         <source>shaded: accumulation windows of %1 · line: the stepping batch</source>
         <translation>阴影：每 %1 个批次的累积窗口 · 竖线：执行优化步骤的批次</translation>
     </message>

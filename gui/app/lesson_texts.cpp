@@ -104,6 +104,28 @@ const char* const kTexts[] = {
         "Lessons",
         "A 2-16-1 MLP learns a spiral with Adam. A longer run to watch the loss curve "
         "and the accuracy extra."),
+    // seeded_dropout
+    QT_TRANSLATE_NOOP("Lessons", "dropout with a seed: the same draws as Python"),
+    QT_TRANSLATE_NOOP(
+        "Lessons",
+        "An MLP with dropout inside training_step, on shuffled data. Like "
+        "seed_everything, the seed resets torch's generator when fit starts; each epoch "
+        "the DataLoader draws its seeds from it, then training_step's dropout draws its "
+        "masks. With the same seed and the same calls, Python draws the same batches "
+        "and the same masks, so the losses agree to the last bit. The extra 'kept' is "
+        "the share of hidden units dropout kept on the batch."),
+    // lr_schedule
+    QT_TRANSLATE_NOOP("Lessons", "a learning-rate schedule (OneCycleLR) under accumulation"),
+    QT_TRANSLATE_NOOP(
+        "Lessons",
+        "configure_optimizers returns OneCycleLR with interval \"step\". Building it "
+        "already set the lr to max_lr / div_factor and turned SGD's momentum on. "
+        "Lightning steps the scheduler in its own stage, lr_scheduler_step, after an "
+        "optimizer step and before on_train_batch_end; with accumulate_grad_batches=2 "
+        "the accumulating batches skip it, so the schedule counts optimizer steps, not "
+        "batches. Watch the learning rate on its own axis in the plot. After the last "
+        "optimizer step Lightning steps it once more, one past the end of the schedule: "
+        "torch allows that step, and the lr it sets is never used."),
 };
 }  // namespace
 

@@ -91,13 +91,14 @@ LossPlot::LossPlot(QWidget* parent) : QWidget(parent) {
     m_highlight->setLayer(QStringLiteral("markers"));
     m_highlight->setPen(QPen(QColor(0xdb, 0x27, 0x77), 1, Qt::DashLine));
     m_highlight->setVisible(false);
-    // What the shading means, in the plot's top-left corner while windows are drawn.
+    // What the shading means, in the plot's bottom-left corner while windows are drawn (the
+    // legend has the top right; a falling loss leaves the bottom left free).
     m_windowNote = new QCPItemText(m_plot);
     m_windowNote->setLayer(QStringLiteral("legend"));
     m_windowNote->setClipToAxisRect(true);
     m_windowNote->position->setType(QCPItemPosition::ptAxisRectRatio);
-    m_windowNote->position->setCoords(0.01, 0.02);
-    m_windowNote->setPositionAlignment(Qt::AlignLeft | Qt::AlignTop);
+    m_windowNote->position->setCoords(0.01, 0.98);
+    m_windowNote->setPositionAlignment(Qt::AlignLeft | Qt::AlignBottom);
     m_windowNote->setColor(QColor(0x92, 0x40, 0x0e));
     m_windowNote->setBrush(QColor(255, 255, 255, 220));
     m_windowNote->setPadding(QMargins(4, 2, 4, 2));

@@ -13,6 +13,7 @@
 #include "data.h"
 #include "lr_scheduler.h"
 #include "optimization.h"
+#include "stepwise/lessons.h"
 #include "test_support.h"
 
 namespace stepwise::test {
@@ -189,6 +190,33 @@ TEST(Fidelity, S1_S2_S3_S4_TheOrderAndDrawsOfTorchsDataLoader) {
         }
         EXPECT_EQ(k, c["batches"].size()) << name;
     }
+}
+
+TEST(Fidelity, S4_TheDropoutLessonDrawsFromTheSeededGenerator) {
+    // Its draws are Python's: the recorded Lightning run shuffle_dropout_steplr_step below runs
+    // the same dropout call. Here: the seed alone decides them, and they really vary.
+    const Lesson* lesson = find_lesson("seeded_dropout");
+    ASSERT_TRUE(lesson);
+    RunConfig c = parse_run_config(lesson->config_json, "", "lesson");
+    c.trainer.max_epochs = 2;
+    auto losses_and_kept = [](const RunLog& r) {
+        std::vector<double> out;
+        for (const auto& e : r.batch_ends()) {
+            out.push_back(e.loss.value_or(-1));
+            for (const auto& [key, v] : e.extras)
+                if (key == "kept") out.push_back(v.value.value_or(-1));
+        }
+        return out;
+    };
+    const auto a = losses_and_kept(run(c));
+    torch::manual_seed(12345);  // whatever the generator held before, fit reseeds it
+    torch::rand({100});
+    EXPECT_EQ(losses_and_kept(run(c)), a);
+    std::set<double> kept;
+    for (std::size_t i = 1; i < a.size(); i += 2) kept.insert(a[i]);
+    EXPECT_GT(kept.size(), 5u);
+    c.seed = 8;
+    EXPECT_NE(losses_and_kept(run(c)), a);
 }
 
 // ---- LR: schedulers ----------------------------------------------------------------------------

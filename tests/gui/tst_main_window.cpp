@@ -5,6 +5,7 @@
 
 #include <QComboBox>
 #include <QFileInfo>
+#include <QLineEdit>
 #include <QPushButton>
 #include <QSpinBox>
 #include <QTableView>
@@ -375,6 +376,57 @@ class TestMainWindow : public QObject {
         panel->applyButton()->click();
         QVERIFY(!panel->errorText().isEmpty());
         QCOMPARE(d.window->controller()->runId(), run);
+    }
+
+    void configPanelEditsEpochLimitsBatchLimitsAndTheScheduler() {
+        // max_epochs can be "not set" (Lightning decides), limit_train_batches and the scheduler
+        // can be edited, and a bad value is named before any session restarts.
+        test::Driver d;
+        d.open(QStringLiteral("tensor_return"));
+        QVERIFY2(d.waitHeld(0), qPrintable(d.describe()));
+        const auto run = d.window->controller()->runId();
+        ConfigPanel* panel = d.window->configPanel();
+        panel->maxEpochsBox()->setValue(panel->maxEpochsBox()->minimum());
+        QCOMPARE(panel->maxEpochsBox()->text(), QStringLiteral("not set"));
+        QVERIFY(!panel->editedConfig().trainer.max_epochs);
+        panel->maxEpochsBox()->setValue(-1);
+        QCOMPARE(panel->maxEpochsBox()->text(), QStringLiteral("no limit"));
+        panel->maxEpochsBox()->setValue(3);
+        panel->limitBatchesEdit()->setText(QStringLiteral("half"));
+        panel->applyButton()->click();
+        QVERIFY(panel->errorText().contains(QLatin1String("trainer.limit_train_batches")));
+        QCOMPARE(d.window->controller()->runId(), run);
+        panel->limitBatchesEdit()->setText(QStringLiteral("0.5"));
+        panel->schedulerBox()->setCurrentText(QStringLiteral("StepLR"));
+        Q_EMIT panel->schedulerBox()->textActivated(QStringLiteral("StepLR"));
+        QTableWidget* args = panel->schedulerOptionTable();
+        QCOMPARE(args->item(0, 0)->text(), QStringLiteral("step_size"));
+        panel->applyButton()->click();  // step_size missing: torch's TypeError
+        QVERIFY2(panel->errorText().contains(QLatin1String("missing 1 required positional argument: 'step_size'")),
+                 qPrintable(panel->errorText()));
+        QCOMPARE(d.window->controller()->runId(), run);
+        args->item(0, 1)->setText(QStringLiteral("2"));
+        d.events.clear();
+        d.pausedCount = 0;
+        d.ended = false;
+        panel->applyButton()->click();
+        QVERIFY2(d.waitHeld(0), qPrintable(d.describe()));
+        const RunConfig& applied = d.window->controller()->config();
+        QCOMPARE(applied.trainer.max_epochs.value_or(0), std::int64_t(3));
+        QVERIFY(applied.lr_scheduler && applied.lr_scheduler->name == "StepLR");
+        QVERIFY(applied.trainer.limit_train_batches);
+        QCOMPARE(std::get<double>(*applied.trainer.limit_train_batches), 0.5);
+        d.window->runActions()->setDelay(0);
+        d.window->runActions()->run()->trigger();
+        QVERIFY2(d.waitEnded(), qPrintable(d.describe()));
+        std::vector<double> lrs;
+        for (const Event& e : d.events)
+            if (e.type == EventType::batch_end) lrs.push_back(e.lr.value_or(-1));
+        QCOMPARE(int(lrs.size()), 12);  // 3 epochs of half of 8 batches
+        // StepLR(step_size=2), interval "epoch": stepped after epochs 0 and 1, the second time
+        // multiplying by gamma = 0.1, so the third epoch trains with a tenth of the rate.
+        QCOMPARE(lrs[7], 0.1);
+        QCOMPARE(lrs[8], 0.1 * 0.1);
     }
 
     void closingDuringRunExitsQuickly() {

@@ -1,12 +1,14 @@
 // Writes PNGs of the window in three states (ready, stepping through a None batch, inside an LBFGS
 // step) to STEPWISE_SCREENSHOT_DIR, for the README and for a person to look at.
 
+#include <QComboBox>
 #include <QDir>
 #include <QDockWidget>
 #include <QTableWidget>
 #include <QToolButton>
 #include <QtTest>
 
+#include "config_panel.h"
 #include "extras_view.h"
 #include "gui_test_utils.h"
 #include "log_view.h"
@@ -236,6 +238,47 @@ class TestScreenshots : public QObject {
         for (int i = 0; i < 4; ++i) QVERIFY(d.press(a->stepClosure()));
         for (int i = 0; i < 5; ++i) QVERIFY(d.press(a->stepStage()));
         save(d, QStringLiteral("window_lbfgs.png"));
+    }
+
+    void learningRateSchedule() {
+        // The scheduler's own stage (held on it, lr before → after) in English and Chinese on a
+        // laptop screen, where the extra row must still fit without scrolling; then the whole
+        // run with the learning rate on its own axis.
+        for (const QString& language : {QStringLiteral("en"), QStringLiteral("zh_CN")}) {
+            test::Driver d;
+            d.translator.setLanguage(language);
+            d.window->fitToScreen(QRect(0, 0, 1366, 728));
+            d.window->show();
+            d.open(QStringLiteral("lr_schedule"));
+            QVERIFY(d.waitHeld(0));
+            RunActions* a = d.window->runActions();
+            for (int i = 0; i < 3; ++i) QVERIFY(d.press(a->stepBatch()));
+            for (int i = 0; i < 14 && d.current() != Stage::lr_scheduler_step; ++i)
+                QVERIFY(d.press(a->stepStage()));
+            QCOMPARE(d.current(), Stage::lr_scheduler_step);
+            QVERIFY(d.press(a->stepStage()));  // its exit: lr before -> after
+            auto* scroll = qobject_cast<QScrollArea*>(d.window->centralWidget());
+            QVERIFY(scroll);
+            d.window->controller()->pumpNow();
+            QTest::qWait(20);
+            QCOMPARE(scroll->verticalScrollBar()->maximum(), 0);
+            save(d, QStringLiteral("window_lr_schedule_%1.png").arg(language));
+            d.window->runActions()->setDelay(0);
+            d.window->runActions()->run()->trigger();
+            QVERIFY(d.waitEnded());
+            QVERIFY(d.window->lossPlot()->lrVisible());  // it turned on by itself
+            QCOMPARE(d.window->lossPlot()->lrPointCount(), d.window->lossPlot()->pointCount());
+            save(d, QStringLiteral("window_lr_schedule_done_%1.png").arg(language));
+            // The configuration panel with the scheduler and its arguments.
+            ConfigPanel* panel = d.window->configPanel();
+            for (QWidget* w = panel; w; w = w->parentWidget())
+                if (auto* dock = qobject_cast<QDockWidget*>(w)) dock->raise();
+            QCOMPARE(panel->schedulerBox()->currentText(), QStringLiteral("OneCycleLR"));
+            QVERIFY(panel->schedulerOptionTable()->rowCount() > 5);
+            const QPixmap shot = panel->grab();
+            QVERIFY(shot.save(QDir(QStringLiteral(STEPWISE_SCREENSHOT_DIR))
+                                  .filePath(QStringLiteral("config_lr_schedule_%1.png").arg(language))));
+        }
     }
 };
 
