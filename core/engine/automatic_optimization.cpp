@@ -173,7 +173,7 @@ double AutomaticOptimization::optimizer_step(Closure& closure) {
         auto wrapped = [&]() -> torch::Tensor {
             torch::Tensor loss = closure();
             after_closure();
-            // N-7: what the update will work with when training_step returned None (LBFGS fails
+            // Z-3: what the update will work with when training_step returned None (LBFGS fails
             // just below on such a batch, so this is the only closure call there is).
             if (!loss.defined()) ctx_.none_step_facts = step_facts(ctx_.optimizer);
             else ctx_.none_step_facts.reset();

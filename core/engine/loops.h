@@ -38,7 +38,7 @@ struct LoopContext {
     std::optional<GradNorms> norms_after_backward{};
     LRScheduler* scheduler = nullptr;  ///< configure_optimizers' lr scheduler, if any
     /// Measured inside optimizer.step, after the last closure call, on a batch whose training_step
-    /// returned None: the grads and the optimizer's non-zero state before the update (spec N-7).
+    /// returned None: the grads and the optimizer's non-zero state before the update (spec Z-3).
     std::optional<StepFacts> none_step_facts{};
 };
 
@@ -53,7 +53,7 @@ struct BatchResult {
     ClosureResult result;
     std::shared_ptr<const OutputDescription> output;  ///< the last training_step output, described
     std::optional<double> update_norm;  ///< 2-norm of this batch's parameter update (stepping only)
-    Text explanation;  ///< a stepping batch whose last training_step returned None: why (N-7)
+    Text explanation;  ///< a stepping batch whose last training_step returned None: why (Z-3)
 };
 
 /// _AutomaticOptimization.run: accumulate (call the closure) or optimizer.step(wrapped closure).

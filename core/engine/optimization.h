@@ -36,7 +36,7 @@ bool clip_gradients(torch::optim::Optimizer& optimizer, const ClipSettings& clip
 /// Learning rate of the first param group.
 double learning_rate(torch::optim::Optimizer& optimizer);
 
-/// What is in place for an optimizer step, read just before it updates (spec N-7): are the grads
+/// What is in place for an optimizer step, read just before it updates (spec Z-3): are the grads
 /// all None, all zero, or not; which of the optimizer's state tensors are non-zero (in order of
 /// first appearance: "momentum_buffer", "exp_avg", "square_avg", "sum", ...), and the weight decay.
 struct StepFacts {

@@ -35,7 +35,7 @@ std::string format_batch_line(const Event& e) {
     }
     if (e.lr) line << "  lr " << format_number(*e.lr);
     if (e.closure_calls > 1) line << "  (closure called " << e.closure_calls << "x)";
-    // A None batch that stepped: why the weights moved or not (N-7).
+    // A None batch that stepped: why the weights moved or not (Z-3).
     if (!e.explanation.empty()) line << "  -- " << format_text(e.explanation);
     return line.str();
 }

@@ -1,5 +1,5 @@
 #pragma once
-// What a batch that returned None meant for the optimizer step, in words (spec section 6, N-7).
+// What a batch that returned None meant for the optimizer step, in words (spec Z-3).
 
 #include <QString>
 

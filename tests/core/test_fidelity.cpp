@@ -1,4 +1,4 @@
-// Spec section 14 (E-* epoch and batch limits, S-* data order and seeding, LR-* schedulers) and N-7
+// Spec section 14 (E-* epoch and batch limits, S-* data order and seeding, LR-* schedulers) and Z-3
 // (the None-batch explanation from facts): against torch's own DataLoader and schedulers
 // (tests/fixtures/fidelity/*.json, written by generate.py with python3-torch) and against runs of
 // the real Lightning 2.2.5 (tests/fixtures/fidelity/lightning/, written by
@@ -401,7 +401,7 @@ INSTANTIATE_TEST_SUITE_P(Recorded, LightningFidelity,
                                            "onecycle_adam_frequency_drop_last",
                                            "max_epochs_not_set_exponential_every_2"));
 
-// ---- N-7: the None-batch explanation from facts -----------------------------------------------
+// ---- Z-3: the None-batch explanation from facts -----------------------------------------------
 
 Text explanation_of_first_none(const std::string& optimizer, std::map<std::string, OptimizerSpec::Value> options,
                                bool set_to_none, const std::string& none_when = "batch_idx % 3 == 2",
@@ -422,7 +422,7 @@ Text explanation_of_first_none(const std::string& optimizer, std::map<std::strin
     return {};
 }
 
-TEST(Fidelity, N7_TheNoneExplanationComesFromWhatHappened) {
+TEST(Fidelity, Z3_TheNoneExplanationComesFromWhatWasMeasured) {
     // set to None: the optimizer skips every parameter
     EXPECT_EQ(explanation_of_first_none("sgd", {{"lr", 0.1}, {"momentum", 0.9}}, true).code,
               TextCode::explain_none_grads_none);

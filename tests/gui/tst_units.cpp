@@ -156,7 +156,7 @@ class TestUnits : public QObject {
     }
 
     void noneExplanation() {
-        // The words come from the engine's measured explanation (N-7), not from a model of the
+        // The words come from the engine's measured explanation (Z-3), not from a model of the
         // optimizer: the window only frames it.
         Event end;
         end.type = EventType::batch_end;

@@ -38,7 +38,7 @@ enum class TextCode : std::uint8_t {
     skip_scheduler_epoch_frequency,  ///< epoch, frequency
     skip_scheduler_not_epoch_end,    ///< -
     // Why a batch whose training_step returned None still moved the weights, or did not (the
-    // batch_end's explanation), from what was measured (spec N-7).
+    // batch_end's explanation), from what was measured (spec Z-3).
     explain_none_grads_none,         ///< update norm
     explain_none_grads_kept,         ///< update norm
     explain_none_zero_moved,         ///< update norm, what the optimizer holds ("momentum_buffer, weight_decay=0.01")
