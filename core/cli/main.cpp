@@ -156,7 +156,8 @@ int main(int argc, char** argv) {
                 break;
             case stepwise::EventType::warning: {
                 const std::lock_guard<std::mutex> lock(g_stderr);
-                if (e.source == "lightning") std::cerr << "UserWarning: " << e.message;
+                if (e.source == "lightning")
+                    std::cerr << (e.exception_type.empty() ? "UserWarning" : e.exception_type) << ": " << e.message;
                 else std::cerr << "stepwise: note: " << stepwise::format_text(e.text);
                 std::cerr << "  [epoch " << e.epoch << ", batch " << e.batch_idx << "]\n";
                 break;

@@ -19,7 +19,7 @@ bool FitLoop::max_steps_reached() const {
 void FitLoop::run() {
     // _parse_loop_limits at the start of fit (spec T-1).
     if (!ctx_.config.trainer.max_epochs && ctx_.config.trainer.max_steps == -1)
-        ctx_.observer.warning(kMaxEpochsNotSetWarning);
+        ctx_.observer.warning(kMaxEpochsNotSetWarning, "PossibleUserWarning");
     const auto max_epochs = max_epochs_;
     for (std::int64_t epoch = 0; max_epochs == -1 || epoch < max_epochs; ++epoch) {
         if (max_steps_reached()) break;

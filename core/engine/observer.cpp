@@ -102,10 +102,11 @@ void Observer::skip(Stage stage, const Text& reason) {
     exit(stage, instance, Outcome::skipped, reason, {}, 0, {}, at);
 }
 
-void Observer::warning(const std::string& message) {
+void Observer::warning(const std::string& message, const std::string& category) {
     Event e = make(EventType::warning);
     e.message = message;
     e.source = "lightning";
+    e.exception_type = category;
     emit_(std::move(e));
 }
 

@@ -41,7 +41,8 @@ public:
     void skip(Stage stage, const Text& reason);
 
     /// A Lightning warning, verbatim.
-    void warning(const std::string& message);
+    /// `category` is Python's warning class, kept in the event's exception_type.
+    void warning(const std::string& message, const std::string& category = "UserWarning");
     /// A notice of Stepwise's own.
     void notice(Text text);
     void emit(Event event);

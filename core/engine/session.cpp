@@ -251,7 +251,8 @@ void TrainingSession::run_worker() {
             // _configure_schedulers_automatic_opt, word for word (a RuntimeWarning).
             observer.warning(
                 "A `OneCycleLR` scheduler is using 'interval': 'epoch'. Are you sure you didn't mean "
-                "'interval': 'step'?");
+                "'interval': 'step'?",
+                "RuntimeWarning");
         }
         try {
             fit.run();

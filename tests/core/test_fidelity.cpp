@@ -59,6 +59,7 @@ TEST(Fidelity, E1_MaxEpochsNotSetMeansAThousandEpochsWithLightningsWarning) {
     EXPECT_EQ(warnings[0].message,
               "`max_epochs` was not set. Setting it to 1000 epochs. To train without an epoch limit, set "
               "`max_epochs=-1`.");
+    EXPECT_EQ(warnings[0].exception_type, "PossibleUserWarning");
     // null in the JSON is "not set" too, and the resolved config says so
     const RunConfig parsed = parse_run_config(R"({"trainer": {"max_epochs": null}})", "");
     EXPECT_FALSE(parsed.trainer.max_epochs);
@@ -364,6 +365,7 @@ TEST(Fidelity, LR_OneCycleWithAnEpochIntervalGetsLightningsWarning) {
     ASSERT_EQ(warnings.size(), 1u);
     EXPECT_EQ(warnings[0].message,
               "A `OneCycleLR` scheduler is using 'interval': 'epoch'. Are you sure you didn't mean 'interval': 'step'?");
+    EXPECT_EQ(warnings[0].exception_type, "RuntimeWarning");
 }
 
 // ---- Real Lightning runs: every statement above at once ----------------------------------------

@@ -158,7 +158,9 @@ struct Event {
     /// exception's message (Lightning's or torch's, verbatim).
     std::string message;
     std::string source;          ///< warning: "lightning" or "stepwise"
-    std::string exception_type;  ///< error: "MisconfigurationException", "RuntimeError", ...
+    /// error: "MisconfigurationException", "RuntimeError", ...; warning from "lightning": Python's
+    /// warning class ("UserWarning", "PossibleUserWarning", "RuntimeWarning")
+    std::string exception_type;
     std::string where;           ///< error: "config", "model", "data", or the stage name
     RunStatus status = RunStatus::finished;  ///< run_end
 
