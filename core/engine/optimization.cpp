@@ -146,6 +146,11 @@ StepFacts step_facts(torch::optim::Optimizer& optimizer) {
         if (!t.defined() || t.numel() == 0 || !t.ne(0).any().item<bool>()) return;
         if (std::find(held.begin(), held.end(), name) == held.end()) held.emplace_back(name);
     };
+    auto note_moments = [&](auto* s) {  // Adam's and AdamW's states have the same fields
+        note("exp_avg", s->exp_avg());
+        note("exp_avg_sq", s->exp_avg_sq());
+        note("max_exp_avg_sq", s->max_exp_avg_sq());
+    };
     // Keyed by parameter; visited in parameter order so the list reads the same every time.
     for (auto& group : optimizer.param_groups()) {
         for (auto& p : group.params()) {
@@ -155,13 +160,9 @@ StepFacts step_facts(torch::optim::Optimizer& optimizer) {
             if (auto* s = dynamic_cast<optim::SGDParamState*>(state)) {
                 note("momentum_buffer", s->momentum_buffer());
             } else if (auto* s = dynamic_cast<optim::AdamParamState*>(state)) {
-                note("exp_avg", s->exp_avg());
-                note("exp_avg_sq", s->exp_avg_sq());
-                note("max_exp_avg_sq", s->max_exp_avg_sq());
+                note_moments(s);
             } else if (auto* s = dynamic_cast<optim::AdamWParamState*>(state)) {
-                note("exp_avg", s->exp_avg());
-                note("exp_avg_sq", s->exp_avg_sq());
-                note("max_exp_avg_sq", s->max_exp_avg_sq());
+                note_moments(s);
             } else if (auto* s = dynamic_cast<optim::RMSpropParamState*>(state)) {
                 note("square_avg", s->square_avg());
                 note("momentum_buffer", s->momentum_buffer());

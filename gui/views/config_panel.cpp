@@ -122,6 +122,39 @@ std::optional<OptimizerSpec::Value> optionFromText(const QString& raw) {
     return OptimizerSpec::Value(text.toStdString());
 }
 
+namespace {
+/// Fills a two-column table (name, value as typed) with `names`, showing the values given.
+void fillOptionTable(QTableWidget* table, const std::vector<std::string>& names,
+                     const std::map<std::string, OptimizerSpec::Value>& values) {
+    table->setRowCount(int(names.size()));
+    for (int row = 0; row < int(names.size()); ++row) {
+        auto* name = new QTableWidgetItem(QString::fromStdString(names[std::size_t(row)]));
+        name->setFlags(Qt::ItemIsEnabled);
+        table->setItem(row, 0, name);
+        const auto it = values.find(names[std::size_t(row)]);
+        table->setItem(row, 1,
+                       new QTableWidgetItem(it == values.end() ? QString() : optionToText(it->second)));
+    }
+    table->resizeColumnToContents(0);
+}
+
+/// The values typed into such a table; empty cells are left out (torch's defaults).
+std::map<std::string, OptimizerSpec::Value> readOptionTable(const QTableWidget* table) {
+    std::map<std::string, OptimizerSpec::Value> values;
+    for (int row = 0; row < table->rowCount(); ++row)
+        if (const auto value = optionFromText(table->item(row, 1)->text()))
+            values[table->item(row, 0)->text().toStdString()] = *value;
+    return values;
+}
+}  // namespace
+
+QLabel* ConfigPanel::formLabel(QWidget* group, int labelIndex) {
+    auto* label = new QLabel(group);
+    label->setProperty("labelIndex", labelIndex);  // its text: kLabels[labelIndex], in retranslate()
+    m_formLabels << label;
+    return label;
+}
+
 ConfigPanel::ConfigPanel(QWidget* parent) : QWidget(parent) {
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(6, 6, 6, 6);
@@ -173,12 +206,7 @@ QWidget* ConfigPanel::buildModelGroup() {
     auto* pathRow = new QHBoxLayout;
     pathRow->addWidget(m_modelPath, 1);
     pathRow->addWidget(m_modelBrowse);
-    auto addRow = [this, form](int label, auto* field) {
-        auto* l = new QLabel(m_modelGroup);
-        l->setProperty("labelIndex", label);
-        m_formLabels << l;
-        form->addRow(l, field);
-    };
+    auto addRow = [this, form](int label, auto* field) { form->addRow(formLabel(m_modelGroup, label), field); };
     addRow(0, m_modelKind);
     addRow(1, m_lesson);
     form->addRow(m_lessonText);
@@ -230,17 +258,10 @@ QWidget* ConfigPanel::buildDataGroup() {
     pathRow->addWidget(m_dataPath, 1);
     pathRow->addWidget(m_dataBrowse);
     int index = 3;
-    for (QObject* field :
-         std::initializer_list<QObject*>{m_dataKind, m_synthetic, m_samples, m_features, m_noise}) {
-        auto* l = new QLabel(m_dataGroup);
-        l->setProperty("labelIndex", index++);
-        m_formLabels << l;
-        form->addRow(l, static_cast<QWidget*>(field));
-    }
-    auto* l = new QLabel(m_dataGroup);
-    l->setProperty("labelIndex", index);
-    m_formLabels << l;
-    form->addRow(l, pathRow);
+    for (QWidget* field :
+         std::initializer_list<QWidget*>{m_dataKind, m_synthetic, m_samples, m_features, m_noise})
+        form->addRow(formLabel(m_dataGroup, index++), field);
+    form->addRow(formLabel(m_dataGroup, index), pathRow);
     connect(m_dataKind, qOverload<int>(&QComboBox::currentIndexChanged), this,
             &ConfigPanel::updateEnabled);
     connect(m_dataBrowse, &QPushButton::clicked, this, [this] {
@@ -266,10 +287,7 @@ QWidget* ConfigPanel::buildOptimizerGroup() {
     m_options->verticalHeader()->setVisible(false);
     m_options->horizontalHeader()->setStretchLastSection(true);
     m_options->setMinimumHeight(150);
-    auto* l = new QLabel(m_optimizerGroup);
-    l->setProperty("labelIndex", 9);
-    m_formLabels << l;
-    form->addRow(l, m_optimizer);
+    form->addRow(formLabel(m_optimizerGroup, 9), m_optimizer);
     form->addRow(m_options);
     connect(m_optimizer, &QComboBox::textActivated, this, [this](const QString& name) {
         // Keep the values of options the new optimizer shares with the old one (lr, ...).
@@ -301,12 +319,7 @@ QWidget* ConfigPanel::buildSchedulerGroup() {
     m_schedulerOptions->horizontalHeader()->setStretchLastSection(true);
     m_schedulerOptions->setMinimumHeight(90);
     int index = 19;
-    auto addRow = [&](QWidget* field) {
-        auto* l = new QLabel(m_schedulerGroup);
-        l->setProperty("labelIndex", index++);
-        m_formLabels << l;
-        form->addRow(l, field);
-    };
+    auto addRow = [&](QWidget* field) { form->addRow(formLabel(m_schedulerGroup, index++), field); };
     addRow(m_scheduler);
     addRow(m_interval);
     addRow(m_frequency);
@@ -333,17 +346,9 @@ void ConfigPanel::setSchedulerOptions(const std::optional<LRSchedulerSpec>& spec
         m_interval->setCurrentText(QString::fromStdString(spec->interval));
         m_frequency->setValue(int(std::min<std::int64_t>(spec->frequency, 1000000)));
     }
-    const auto& names = spec ? lr_scheduler_option_names(spec->name) : std::vector<std::string>{};
-    m_schedulerOptions->setRowCount(int(names.size()));
-    for (int row = 0; row < int(names.size()); ++row) {
-        auto* name = new QTableWidgetItem(QString::fromStdString(names[std::size_t(row)]));
-        name->setFlags(Qt::ItemIsEnabled);
-        m_schedulerOptions->setItem(row, 0, name);
-        const auto it = spec->options.find(names[std::size_t(row)]);
-        m_schedulerOptions->setItem(
-            row, 1, new QTableWidgetItem(it == spec->options.end() ? QString() : optionToText(it->second)));
-    }
-    m_schedulerOptions->resizeColumnToContents(0);
+    fillOptionTable(m_schedulerOptions,
+                    spec ? lr_scheduler_option_names(spec->name) : std::vector<std::string>{},
+                    spec ? spec->options : std::map<std::string, OptimizerSpec::Value>{});
 }
 
 QWidget* ConfigPanel::buildTrainerGroup() {
@@ -372,23 +377,13 @@ QWidget* ConfigPanel::buildTrainerGroup() {
     m_zeroGrad = new QComboBox(m_trainerGroup);
     m_zeroGrad->addItems({QString(), QString()});
     int index = 10;
-    auto addRow = [&](auto* field) {
-        auto* l = new QLabel(m_trainerGroup);
-        l->setProperty("labelIndex", index++);
-        m_formLabels << l;
-        form->addRow(l, field);
-    };
+    auto addRow = [&](auto* field) { form->addRow(formLabel(m_trainerGroup, index++), field); };
     addRow(m_batchSize);
     addRow(m_shuffle);
     addRow(m_seed);
     addRow(m_epochs);
     addRow(m_maxSteps);
-    {
-        auto* l = new QLabel(m_trainerGroup);
-        l->setProperty("labelIndex", 22);
-        m_formLabels << l;
-        form->addRow(l, m_limitBatches);
-    }
+    form->addRow(formLabel(m_trainerGroup, 22), m_limitBatches);
     addRow(m_accumulate);
     addRow(clipRow);
     addRow(m_clipAlgorithm);
@@ -462,18 +457,7 @@ void ConfigPanel::updateEnabled() {
 
 void ConfigPanel::setOptions(const OptimizerSpec& spec) {
     m_optimizer->setCurrentText(QString::fromStdString(spec.name));
-    const auto& names = optimizer_option_names(spec.name);
-    m_options->setRowCount(int(names.size()));
-    for (int row = 0; row < int(names.size()); ++row) {
-        auto* name = new QTableWidgetItem(QString::fromStdString(names[std::size_t(row)]));
-        name->setFlags(Qt::ItemIsEnabled);
-        m_options->setItem(row, 0, name);
-        const auto it = spec.options.find(names[std::size_t(row)]);
-        m_options->setItem(
-            row, 1,
-            new QTableWidgetItem(it == spec.options.end() ? QString() : optionToText(it->second)));
-    }
-    m_options->resizeColumnToContents(0);
+    fillOptionTable(m_options, optimizer_option_names(spec.name), spec.options);
 }
 
 void ConfigPanel::setConfig(const RunConfig& config) {
@@ -539,11 +523,7 @@ RunConfig ConfigPanel::editedConfig() const {
     config.data.noise = m_noise->value();
     config.data.path = m_dataPath->text().trimmed().toStdString();
     config.optimizer.name = m_optimizer->currentText().toStdString();
-    config.optimizer.options.clear();
-    for (int row = 0; row < m_options->rowCount(); ++row) {
-        if (const auto value = optionFromText(m_options->item(row, 1)->text()))
-            config.optimizer.options[m_options->item(row, 0)->text().toStdString()] = *value;
-    }
+    config.optimizer.options = readOptionTable(m_options);
     config.batch_size = m_batchSize->value();
     config.shuffle = m_shuffle->isChecked();
     config.seed = m_seed->value();
@@ -566,9 +546,7 @@ RunConfig ConfigPanel::editedConfig() const {
         spec.name = m_scheduler->currentText().toStdString();
         spec.interval = m_interval->currentText().toStdString();
         spec.frequency = m_frequency->value();
-        for (int row = 0; row < m_schedulerOptions->rowCount(); ++row)
-            if (const auto value = optionFromText(m_schedulerOptions->item(row, 1)->text()))
-                spec.options[m_schedulerOptions->item(row, 0)->text().toStdString()] = *value;
+        spec.options = readOptionTable(m_schedulerOptions);
         config.lr_scheduler = spec;
     }
     config.trainer.accumulate_grad_batches = m_accumulate->value();

@@ -63,6 +63,8 @@ class ConfigPanel : public QWidget {
     QWidget* buildOptimizerGroup();
     QWidget* buildSchedulerGroup();
     QWidget* buildTrainerGroup();
+    /// A form row's label, worded from kLabels by retranslate().
+    QLabel* formLabel(QWidget* group, int labelIndex);
     void retranslate();
     void setOptions(const OptimizerSpec& spec);
     void setSchedulerOptions(const std::optional<LRSchedulerSpec>& spec);
