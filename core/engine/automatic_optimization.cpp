@@ -73,12 +73,15 @@ std::optional<double> raw_loss(const OutputDescription& output) {
     return std::nullopt;
 }
 
-ClosureResult AutomaticOptimization::training_step(const torch::Tensor& x, const torch::Tensor& y,
-                                                   std::int64_t batch_idx, std::shared_ptr<const OutputDescription>& last_output) {
+namespace {
+
+/// One training_step call inside the closure, with its stage and Stepwise's notices.
+ClosureResult run_training_step(LoopContext& ctx, const torch::Tensor& x, const torch::Tensor& y,
+                                std::int64_t batch_idx, std::shared_ptr<const OutputDescription>& last_output) {
     ClosureResult result;
-    Observer& obs = ctx_.observer;
+    Observer& obs = ctx.observer;
     obs.run(Stage::training_step, [&](StagePayload& p) {
-        const c10::IValue out = ctx_.module.training_step(x, y, batch_idx);
+        const c10::IValue out = ctx.module.training_step(x, y, batch_idx);
         p.output = std::make_shared<const OutputDescription>(describe_output(out));
         last_output = p.output;
         p.loss_raw = raw_loss(*p.output);
@@ -86,7 +89,7 @@ ClosureResult AutomaticOptimization::training_step(const torch::Tensor& x, const
             for (const auto& [key, v] : p.output->entries)
                 if (key != "loss" && v.value) p.scalar_extras.emplace_back(key, *v.value);
         }
-        result = ClosureResult::from_training_step_output(out, ctx_.config.trainer.accumulate_grad_batches);
+        result = ClosureResult::from_training_step_output(out, ctx.config.trainer.accumulate_grad_batches);
         if (result.loss.defined() && result.loss.numel() == 1) p.loss = scalar_value(result.loss);
     });
     // Stepwise's own notices: things Lightning lets pass silently.
@@ -97,7 +100,7 @@ ClosureResult AutomaticOptimization::training_step(const torch::Tensor& x, const
                      std::to_string(batch_idx)}});
     }
     for (const auto& [key, v] : last_output->entries) {
-        if (key != "loss" && v.holds_graph() && ctx_.graph_extras_noted.insert(key).second) {
+        if (key != "loss" && v.holds_graph() && ctx.graph_extras_noted.insert(key).second) {
             obs.notice({TextCode::notice_graph_in_extra,
                         {key, v.grad_fn.empty() ? std::string("requires_grad=True")
                                                 : "grad_fn=" + v.grad_fn}});
@@ -106,21 +109,23 @@ ClosureResult AutomaticOptimization::training_step(const torch::Tensor& x, const
     return result;
 }
 
-Closure AutomaticOptimization::make_closure(const torch::Tensor& x, const torch::Tensor& y,
-                                            std::int64_t batch_idx, std::shared_ptr<const OutputDescription>& last_output) {
-    const std::int64_t n = ctx_.config.trainer.accumulate_grad_batches;
-    Observer& obs = ctx_.observer;
+}  // namespace
+
+Closure make_batch_closure(LoopContext& ctx, torch::Tensor x, torch::Tensor y, std::int64_t batch_idx,
+                           OutputSlot last_output) {
+    const std::int64_t n = ctx.config.trainer.accumulate_grad_batches;
+    LoopContext* const c = &ctx;
     Closure::Parts parts;
-    parts.step_fn = [this, &x, &y, batch_idx, &last_output] {
-        ctx_.norms_after_backward.reset();  // a new closure call: backward has not run yet
-        return training_step(x, y, batch_idx, last_output);
+    parts.step_fn = [c, x = std::move(x), y = std::move(y), batch_idx, slot = std::move(last_output)] {
+        c->norms_after_backward.reset();  // a new closure call: backward has not run yet
+        return run_training_step(*c, x, y, batch_idx, *slot);
     };
     if (batch_idx % n == 0) {  // C-3: first batch of its accumulation window
-        parts.zero_grad_fn = [this, &obs] {
-            obs.run(Stage::on_before_zero_grad, [](StagePayload&) {});
-            obs.run(Stage::optimizer_zero_grad, [this](StagePayload& p) {
-                zero_grad(ctx_.optimizer, ctx_.config.zero_grad_set_to_none);
-                p.zero_grad_mode = ctx_.config.zero_grad_set_to_none ? "set_to_none" : "zero_fill";
+        parts.zero_grad_fn = [c] {
+            c->observer.run(Stage::on_before_zero_grad, [](StagePayload&) {});
+            c->observer.run(Stage::optimizer_zero_grad, [c](StagePayload& p) {
+                zero_grad(c->optimizer, c->config.zero_grad_set_to_none);
+                p.zero_grad_mode = c->config.zero_grad_set_to_none ? "set_to_none" : "zero_fill";
             });
         };
     } else {
@@ -128,18 +133,18 @@ Closure AutomaticOptimization::make_closure(const torch::Tensor& x, const torch:
                                      {std::to_string(batch_idx), window_position(batch_idx, n),
                                       std::to_string(n)}};
     }
-    parts.backward_fn = [this, &obs](const torch::Tensor& loss) {
+    parts.backward_fn = [c](const torch::Tensor& loss) {
         const double value = loss.numel() == 1 ? scalar_value(loss) : std::nan("");
-        obs.run(Stage::on_before_backward, [&](StagePayload& p) {
+        c->observer.run(Stage::on_before_backward, [&](StagePayload& p) {
             if (loss.numel() == 1) p.loss = value;
         });
-        obs.run(Stage::backward, [&](StagePayload&) { loss.backward(); });
-        obs.run(Stage::on_after_backward, [this](StagePayload& p) {
-            p.grad_norms = grad_norms(ctx_.module.parameters());
-            ctx_.norms_after_backward = p.grad_norms;
+        c->observer.run(Stage::backward, [&](StagePayload&) { loss.backward(); });
+        c->observer.run(Stage::on_after_backward, [c](StagePayload& p) {
+            p.grad_norms = grad_norms(c->module.parameters());
+            c->norms_after_backward = p.grad_norms;
         });
     };
-    return Closure(std::move(parts), &obs);
+    return Closure(std::move(parts), &ctx.observer);
 }
 
 void AutomaticOptimization::after_closure() {
@@ -205,7 +210,8 @@ BatchResult AutomaticOptimization::run(const torch::Tensor& x, const torch::Tens
     const std::int64_t n = ctx_.config.trainer.accumulate_grad_batches;
     Observer& obs = ctx_.observer;
     BatchResult out;
-    Closure closure = make_closure(x, y, batch_idx, out.output);
+    const auto last_output = std::make_shared<std::shared_ptr<const OutputDescription>>();
+    Closure closure = make_batch_closure(ctx_, x, y, batch_idx, last_output);
     // accumulate unless this batch ends its window or is the epoch's last.
     const bool should_accumulate = (batch_idx + 1) % n != 0 && !is_last;
     if (should_accumulate) {
@@ -228,6 +234,7 @@ BatchResult AutomaticOptimization::run(const torch::Tensor& x, const torch::Tens
     out.stepped = !should_accumulate;
     out.closure_calls = closure.calls();
     out.result = closure.consume_result();  // C-6
+    out.output = *last_output;
     return out;
 }
 

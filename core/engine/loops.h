@@ -56,6 +56,17 @@ struct BatchResult {
     Text explanation;  ///< a stepping batch whose last training_step returned None: why (Z-3)
 };
 
+/// Where a batch's closure leaves the description of the latest training_step output. Shared, so
+/// the closure keeps it alive for as long as the closure lives.
+using OutputSlot = std::shared_ptr<std::shared_ptr<const OutputDescription>>;
+
+/// The batch's closure (spec C-1): training_step, zero_grad on a window's first batch (C-3),
+/// backward. It owns what it uses — the batch tensors (by value: a tensor is a shared handle) and
+/// the output slot — except the LoopContext, which lives for the whole fit. So it may outlive the
+/// batch and the AutomaticOptimization that built it (rewind and forks keep closures).
+Closure make_batch_closure(LoopContext& ctx, torch::Tensor x, torch::Tensor y, std::int64_t batch_idx,
+                           OutputSlot last_output);
+
 /// _AutomaticOptimization.run: accumulate (call the closure) or optimizer.step(wrapped closure).
 class AutomaticOptimization {
 public:
@@ -64,10 +75,6 @@ public:
     BatchResult run(const torch::Tensor& x, const torch::Tensor& y, std::int64_t batch_idx, bool is_last);
 
 private:
-    Closure make_closure(const torch::Tensor& x, const torch::Tensor& y, std::int64_t batch_idx,
-                         std::shared_ptr<const OutputDescription>& last_output);
-    ClosureResult training_step(const torch::Tensor& x, const torch::Tensor& y, std::int64_t batch_idx,
-                                std::shared_ptr<const OutputDescription>& last_output);
     /// Returns the 2-norm of the parameter update.
     double optimizer_step(Closure& closure);
     void after_closure();  ///< on_before_optimizer_step, then configure_gradient_clipping

@@ -130,6 +130,44 @@ TEST(Closure, C6_AnOptimizerThatIgnoresTheClosureRaisesAfterTheStepIsCounted) {
     EXPECT_EQ(ctx.global_step, 1);  // raised after optimizer.step.completed
 }
 
+TEST(Closure, C1_TheClosureOwnsWhatItUsesAndOutlivesItsBatch) {
+    // Rewind and forks keep closures after their batch: a closure must not refer to the batch's
+    // locals. With the batch tensors captured by reference (as before), `weak` expires when the
+    // batch scope ends and calling the closure reads freed memory.
+    auto module = TrainingModule::compile_source(linear_source("    return loss"), "t.stepwise", 0);
+    DataSpec spec;
+    DataLoader data(synthetic_dataset(spec, 0, torch::kFloat64), 8, false, false);
+    torch::optim::SGD optimizer(module.parameter_tensors(), torch::optim::SGDOptions(0.1));
+    StepGate gate;
+    std::vector<Event> events;
+    Observer observer([&](Event e) { events.push_back(std::move(e)); }, gate, nullptr);
+    RunConfig config;
+    LoopContext ctx{config, module, data, optimizer, observer};
+    const OutputSlot slot = std::make_shared<std::shared_ptr<const OutputDescription>>();
+    std::optional<Closure> closure;
+    using WeakTensor = c10::weak_intrusive_ptr<c10::TensorImpl, c10::UndefinedTensorImpl>;
+    std::optional<WeakTensor> weak_x;
+    {
+        const auto batch = data.batch(0, 0);
+        torch::Tensor x = batch.first.clone(), y = batch.second.clone();  // the batch's own locals
+        weak_x.emplace(x.getIntrusivePtr());
+        closure.emplace(make_batch_closure(ctx, x, y, 0, slot));
+    }
+    EXPECT_FALSE(weak_x->expired());  // the closure holds the batch tensors
+    EXPECT_EQ(slot.use_count(), 2);  // ... and the output slot
+    torch::Tensor loss;
+    {
+        torch::AutoGradMode grad(true);
+        loss = (*closure)();
+    }
+    ASSERT_TRUE(loss.defined());
+    ASSERT_TRUE(*slot);
+    EXPECT_EQ((*slot)->kind, "tensor");
+    EXPECT_EQ(closure->consume_result().loss.item<double>(), loss.item<double>());
+    closure.reset();
+    EXPECT_TRUE(weak_x->expired());  // and lets go of them with itself
+}
+
 TEST(NoneWarning, R6_EmittedOncePerProcessAcrossRunsUntilTheCacheIsCleared) {
     warning_cache::clear();
     const RunConfig c = linear_source_config("    if batch_idx % 2 == 0:\n        return None\n    return loss",
