@@ -147,13 +147,20 @@ void TrainingSession::deliver(Event event) {
         // Coalescing: a batch's stage events are kept (the newest of each stage, in slots that stay
         // in cache) and its batch_end is held back, until the next batch begins: then the
         // batch_end goes on alone and the stage events it ends are out of date. When a bunch is
-        // due, the current batch goes whole.
+        // due, the current batch goes whole. A batch_end that goes on is published at once: the
+        // next batch may sit in a long stage, and the window must still see the finished batch
+        // (one publish per batch, not per event).
+        const bool end_goes_on = held_end_.has_value();
         stage_held_end();
         if (stage_event)
             newest_[static_cast<std::size_t>(event.stage)] = std::move(event);
         else
             held_end_ = std::move(event);
-        if (!due) return;
+        if (!due && !end_goes_on) return;
+        if (!due) {
+            buffer_.publish();
+            return;
+        }
         stage_newest();
         stage_held_end();
     } else {

@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <condition_variable>
+#include <mutex>
 #include <chrono>
 #include <thread>
 
@@ -132,6 +134,46 @@ TEST(Coalescing, TheLastBatchArrivesWholeBeforeTheRunEnds) {
         if (e.type == EventType::stage_exit && e.epoch == end.epoch && e.batch_idx == end.batch_idx)
             expected.push_back(e.stage);
     EXPECT_EQ(last_batch, expected);
+}
+
+TEST(Coalescing, AFinishedBatchIsPublishedWhileTheNextSitsInALongStage) {
+    // The listener runs on the worker before an event is buffered: holding it at batch 1's
+    // training_step exit stands for a training_step that takes as long as the test likes. Batch
+    // 0's batch_end must be drainable meanwhile (before the fix it sat in the worker's staging
+    // until the next bunch was due, i.e. after the long stage).
+    RunConfig c = lesson_config("tensor_return");
+    c.trainer.max_epochs = 1;
+    std::mutex m;
+    std::condition_variable cv;
+    bool holding = false, release = false;
+    SessionOptions o;
+    o.coalesce_stages = true;
+    o.listener = [&](const Event& e) {
+        if (e.type == EventType::stage_exit && e.stage == Stage::training_step && e.batch_idx == 1) {
+            std::unique_lock<std::mutex> lock(m);
+            holding = true;
+            cv.notify_all();
+            cv.wait(lock, [&] { return release; });
+        }
+    };
+    TrainingSession session(c, o);
+    session.start();
+    {
+        std::unique_lock<std::mutex> lock(m);
+        ASSERT_TRUE(cv.wait_for(lock, 60s, [&] { return holding; }));
+    }
+    std::vector<Event> frame, seen;
+    session.events().drain_into(frame);
+    seen.insert(seen.end(), frame.begin(), frame.end());
+    bool batch0_end = false;
+    for (const auto& e : seen) batch0_end = batch0_end || (e.type == EventType::batch_end && e.batch_idx == 0);
+    {
+        std::lock_guard<std::mutex> lock(m);
+        release = true;
+    }
+    cv.notify_all();
+    EXPECT_TRUE(batch0_end) << "batch 0's record was held back while batch 1 ran";
+    EXPECT_TRUE(session.wait_finished(60s));
 }
 
 TEST(Coalescing, SteppingDeliversEveryEvent) {

@@ -34,7 +34,9 @@ struct SessionOptions {
     /// For a consumer that draws at most once a frame (the GUI): while the gate runs free (Run at
     /// full speed), buffer every batch_end but the stage events only of the last batch of each
     /// bunch (bunches go at most kMaxStaging apart, and whenever something else happens: a
-    /// warning, an error, a pause, the end of the run). Every other event goes as usual, in
+    /// warning, an error, a pause, the end of the run). A batch_end is published as soon as the
+    /// next batch's first event shows the batch is over, so a finished batch is visible even
+    /// while the next one sits in a long stage. Every other event goes as usual, in
     /// order; seq numbers then have gaps. batch_end carries what a consumer needs per batch (loss,
     /// loss_raw, update_norm, stepped, extras, output). The listener still sees every event;
     /// stepping or animating, the buffer does too. Without this, a full-speed run writes ~8 KB of
