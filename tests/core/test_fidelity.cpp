@@ -145,7 +145,7 @@ TEST(Fidelity, E5_TheLimitedEpochsLastBatchClosesItsWindow) {
         if (e.stage == Stage::optimizer_zero_grad && e.outcome == Outcome::ran) zeroed.push_back(e.batch_idx);
     EXPECT_EQ(stepped, (std::vector<std::int64_t>{2, 3}));
     EXPECT_EQ(zeroed, (std::vector<std::int64_t>{0, 3}));
-    const auto& last = r.batch_ends().back();
+    const Event last = r.batch_ends().back();  // a copy: batch_ends() returns a temporary
     ASSERT_TRUE(last.loss && last.loss_raw);
     EXPECT_EQ(*last.loss, *last.loss_raw / 3);  // still divided by N
 }

@@ -29,8 +29,18 @@ inline void isolateSettings() {
     QSettings().clear();
 }
 
-/// Runs the event loop until `done` holds or `ms` pass; true if it held.
+/// How much longer every test timeout is: STEPWISE_TEST_TIMEOUT_SCALE (scripts/sanitize.sh sets it,
+/// since sanitized builds run several times slower). A timeout is an upper bound on waiting for
+/// an event, never the expected duration, so stretching it changes nothing when all goes well.
+inline int scaledTimeout(int ms) {
+    bool ok = false;
+    const int scale = qEnvironmentVariableIntValue("STEPWISE_TEST_TIMEOUT_SCALE", &ok);
+    return ok && scale > 1 ? ms * scale : ms;
+}
+
+/// Runs the event loop until `done` holds or `ms` (scaled) pass; true if it held.
 inline bool waitUntil(const std::function<bool()>& done, int ms = 10000) {
+    ms = scaledTimeout(ms);
     QElapsedTimer timer;
     timer.start();
     while (!done() && timer.elapsed() < ms) QTest::qWait(5);

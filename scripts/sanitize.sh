@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# The engine, CLI, protocol and window tests again, built with AddressSanitizer and
+# UndefinedBehaviorSanitizer (LeakSanitizer included) into build-asan/. Any report fails the run:
+# ASan aborts on its first error, UBSan is made to halt on its first, and a leak at exit makes
+# the process fail. No suppressions are needed (LibTorch and Qt run uninstrumented; ASan still
+# sees their allocations, and none of them reported). The benchmarks are not built here.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+"$root/scripts/install-deps.sh"
+build="${STEPWISE_ASAN_BUILD_DIR:-$root/build-asan}"
+launcher=()
+if command -v ccache >/dev/null; then
+    launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+    export CCACHE_SLOPPINESS="${CCACHE_SLOPPINESS:-pch_defines,time_macros,include_file_mtime,include_file_ctime}"
+fi
+cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release -DSTEPWISE_SANITIZER=address "${launcher[@]}" >/dev/null
+cmake --build "$build" --parallel "$(nproc)" --target test_core test_protocol stepwise-run \
+    tst_units tst_pipeline_view tst_main_window tst_replay tst_remote tst_screenshots
+export ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:${ASAN_OPTIONS:-}"
+export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1:${UBSAN_OPTIONS:-}"
+export STEPWISE_TEST_TIMEOUT_SCALE="${STEPWISE_TEST_TIMEOUT_SCALE:-6}"
+cd "$build"
+# bench_* need the benchmarks, architecture_* check the normal build's link lines.
+ctest --output-on-failure --parallel "$(nproc)" -E '^(bench_|architecture_)' "$@"
