@@ -10,5 +10,8 @@ if command -v ccache >/dev/null; then
     # precompiled headers and ccache get along only with these
     export CCACHE_SLOPPINESS="${CCACHE_SLOPPINESS:-pch_defines,time_macros,include_file_mtime,include_file_ctime}"
 fi
-cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE="${STEPWISE_BUILD_TYPE:-Release}" "${launcher[@]}" >/dev/null
+# STEPWISE_CMAKE_ARGS: more cache settings (scripts/sanitize.sh passes -DSTEPWISE_SANITIZER=address)
+# shellcheck disable=SC2086
+cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE="${STEPWISE_BUILD_TYPE:-Release}" "${launcher[@]}" \
+    ${STEPWISE_CMAKE_ARGS:-} >/dev/null
 cmake --build "$build" --parallel "$(nproc)" "$@"

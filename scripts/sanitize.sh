@@ -6,15 +6,9 @@
 # sees their allocations, and none of them reported). The benchmarks are not built here.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-"$root/scripts/install-deps.sh"
 build="${STEPWISE_ASAN_BUILD_DIR:-$root/build-asan}"
-launcher=()
-if command -v ccache >/dev/null; then
-    launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
-    export CCACHE_SLOPPINESS="${CCACHE_SLOPPINESS:-pch_defines,time_macros,include_file_mtime,include_file_ctime}"
-fi
-cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release -DSTEPWISE_SANITIZER=address "${launcher[@]}" >/dev/null
-cmake --build "$build" --parallel "$(nproc)" --target test_core test_protocol stepwise-run \
+STEPWISE_BUILD_DIR="$build" STEPWISE_CMAKE_ARGS="-DSTEPWISE_SANITIZER=address" "$root/scripts/build.sh" \
+    --target test_core test_protocol stepwise-run \
     tst_units tst_pipeline_view tst_main_window tst_replay tst_remote tst_screenshots
 export ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:${ASAN_OPTIONS:-}"
 export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1:${UBSAN_OPTIONS:-}"
