@@ -472,18 +472,19 @@ std::string to_json(const RunConfig& c, int indent) {
     if (c.lr_scheduler) {
         json s;
         s["name"] = c.lr_scheduler->name;
-        for (const auto& [key, value] : c.lr_scheduler->options) {
-            // whole numbers back as integers: torch checks isinstance(total_steps, int)
-            std::visit([&, k = key](const auto& v) { s[k] = v; }, value);
-            if (const auto* d = std::get_if<double>(&value); d && std::floor(*d) == *d && std::abs(*d) < 9e15) {
-                const auto& args = scheduler_table().at(c.lr_scheduler->name);
-                for (const auto& a : args)
-                    if (key == a.name && a.kind == ArgKind::integer) s[key] = static_cast<std::int64_t>(*d);
-            }
-            if (const auto* list = std::get_if<std::vector<double>>(&value)) {
+        // Each argument as its kind says (the parser made integer ones whole numbers): integers
+        // go back as integers, since torch checks isinstance(total_steps, int).
+        for (const auto& a : scheduler_table().at(c.lr_scheduler->name)) {
+            const auto it = c.lr_scheduler->options.find(a.name);
+            if (it == c.lr_scheduler->options.end()) continue;
+            if (a.kind == ArgKind::integer) {
+                s[a.name] = static_cast<std::int64_t>(std::get<double>(it->second));
+            } else if (a.kind == ArgKind::integer_list) {
                 json ints = json::array();
-                for (double d : *list) ints.push_back(static_cast<std::int64_t>(d));
-                s[key] = ints;
+                for (double d : std::get<std::vector<double>>(it->second)) ints.push_back(static_cast<std::int64_t>(d));
+                s[a.name] = ints;
+            } else {
+                std::visit([&, k = a.name](const auto& v) { s[k] = v; }, it->second);
             }
         }
         s["interval"] = c.lr_scheduler->interval;
