@@ -182,21 +182,34 @@ TEST(Coalescing, SteppingDeliversEveryEvent) {
     o.coalesce_stages = true;
     o.start_paused = true;
     std::vector<Event> all;  // written by the worker, read once it has ended
-    std::atomic<int> holds{0};
+    std::mutex mutex;
+    std::condition_variable held;
+    int holds = 0;
+    bool over = false;
     o.listener = [&](const Event& e) {
         all.push_back(e);
-        if (e.type == EventType::paused) ++holds;
+        if (e.type != EventType::paused && e.type != EventType::run_end) return;
+        {
+            const std::lock_guard<std::mutex> lock(mutex);
+            holds += e.type == EventType::paused;
+            over = over || e.type == EventType::run_end;
+        }
+        held.notify_all();
     };
     TrainingSession session(c, o);
     session.start();
     auto wait_for_hold = [&](int count) {
-        for (int i = 0; i < 10000 && holds.load() < count && !session.ended(); ++i)
-            std::this_thread::sleep_for(1ms);
+        std::unique_lock<std::mutex> lock(mutex);
+        held.wait_for(lock, 60s, [&] { return holds >= count || over; });
+    };
+    auto hold_count = [&] {
+        const std::lock_guard<std::mutex> lock(mutex);
+        return holds;
     };
     // Step 30 stages (all of batch 0 and into batch 1), then run free to the end.
     wait_for_hold(1);
     for (int step = 0; step < 30 && !session.ended(); ++step) {
-        const int before = holds.load();
+        const int before = hold_count();
         session.gate().step(StepKind::stage);
         wait_for_hold(before + 1);
     }

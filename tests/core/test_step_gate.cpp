@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <condition_variable>
+#include <functional>
 #include <mutex>
 #include <thread>
 
@@ -54,6 +55,19 @@ public:
     }
     void collect() {
         for (auto& e : session_.drain()) events_.push_back(std::move(e));
+    }
+    /// Waits until an event collected from now on satisfies `match`; true if one did.
+    bool wait_for(const std::function<bool(const Event&)>& match) {
+        const auto deadline = std::chrono::steady_clock::now() + 60s;
+        std::size_t from = events_.size();
+        for (;;) {
+            collect();
+            for (; from < events_.size(); ++from)
+                if (match(events_[from])) return true;
+            std::unique_lock<std::mutex> lock(mutex_);
+            if (!arrived_.wait_until(lock, deadline, [this] { return session_.events().size() > 0; }))
+                return false;
+        }
     }
     std::string step(StepKind kind) {
         session_.gate().step(kind);
@@ -155,10 +169,12 @@ TEST(StepGate, PauseWhileRunningHoldsAtTheNextBoundaryAndResumeFinishes) {
     Stepper s(c);
     s.held();
     s.session().gate().resume();
-    std::this_thread::sleep_for(20ms);
+    // Running: batches go by (1000 of them in all, so the run is far from over).
+    ASSERT_TRUE(s.wait_for([](const Event& e) { return e.type == EventType::batch_end && e.batch_idx >= 2; }));
     s.session().gate().pause();
-    s.held();
+    const Event at = s.held();
     EXPECT_EQ(s.session().state(), SessionState::paused);
+    EXPECT_LT(at.epoch, 49) << "the pause came only at the end";
     s.session().gate().resume();
     ASSERT_TRUE(s.session().wait_finished(60s));
     EXPECT_EQ(s.session().state(), SessionState::finished);
@@ -169,7 +185,8 @@ TEST(StepGate, AnimationDelayNeverDelaysStop) {
     s.held();
     s.session().gate().set_delay(10s);
     s.session().gate().resume();
-    std::this_thread::sleep_for(20ms);
+    // The resumed loop enters its next stage, then sits out the 10 s delay before the one after.
+    ASSERT_TRUE(s.wait_for([](const Event& e) { return e.type == EventType::stage_exit; }));
     s.session().gate().stop();
     ASSERT_TRUE(s.session().wait_finished(5s));
     EXPECT_EQ(s.session().state(), SessionState::stopped);
@@ -177,12 +194,24 @@ TEST(StepGate, AnimationDelayNeverDelaysStop) {
 
 TEST(StepGate, DestroyingARunningSessionStopsAndJoinsIt) {
     std::vector<Event> seen;  // written by the worker, read after the join
+    std::mutex mutex;
+    std::condition_variable running;
+    bool batches = false;
     SessionOptions o;
     o.buffer_events = false;
-    o.listener = [&seen](const Event& e) { seen.push_back(e); };
+    o.listener = [&](const Event& e) {
+        seen.push_back(e);
+        if (e.type == EventType::batch_end && e.batch_idx == 3) {
+            { const std::lock_guard<std::mutex> lock(mutex); batches = true; }
+            running.notify_all();
+        }
+    };
     auto session = std::make_unique<TrainingSession>(small(100, 1000), o);
     session->start();
-    std::this_thread::sleep_for(20ms);
+    {
+        std::unique_lock<std::mutex> lock(mutex);
+        ASSERT_TRUE(running.wait_for(lock, 60s, [&] { return batches; })) << "the run did not get going";
+    }
     session.reset();  // stops at the next boundary and joins: the run is over, as "stopped"
     ASSERT_FALSE(seen.empty());
     EXPECT_EQ(seen.back().type, EventType::run_end);

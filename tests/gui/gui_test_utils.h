@@ -47,6 +47,15 @@ inline bool waitUntil(const std::function<bool()>& done, int ms = 10000) {
     return done();
 }
 
+/// Delivers what is already queued (posted events, zero-timer slots such as QCustomPlot's queued
+/// replot or a queued scroll) until nothing more is pending; no wall-clock wait.
+inline void settle() {
+    for (int round = 0; round < 10; ++round) {
+        QCoreApplication::sendPostedEvents();
+        QCoreApplication::processEvents(QEventLoop::AllEvents);
+    }
+}
+
 /// A MainWindow plus a record of every event the views received.
 class Driver {
   public:
@@ -65,6 +74,11 @@ class Driver {
                                      e.type != EventType::paused && e.type != EventType::resumed)
                                      events.push_back(e);
                                  if (e.type == EventType::batch_end) ++batchEnds;
+                                 if (e.type == EventType::stage_enter) ++stageEnters;
+                                 if (e.type == EventType::resumed) {
+                                     ++resumedCount;
+                                     lastResumed = e.stage;
+                                 }
                                  if (e.run_id != window->controller()->runId()) ++foreignEvents;
                                  if (e.type == EventType::paused) ++pausedCount;
                                  if (e.type == EventType::run_end) ended = true;
@@ -128,6 +142,9 @@ class Driver {
     std::vector<Event> events;
     int pausedCount = 0;
     int batchEnds = 0;
+    int stageEnters = 0;       ///< stage_enter events received (coalesced ones are not seen)
+    int resumedCount = 0;      ///< `resumed` events: the worker left a hold
+    Stage lastResumed{};       ///< the stage it then went on to run
     bool keepEvents = true;  ///< off for very long runs: then only the counters are kept
     int foreignEvents = 0;   ///< events that reached the views from another run (must stay 0)
     bool ended = false;

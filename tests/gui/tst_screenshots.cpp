@@ -33,7 +33,7 @@ class TestScreenshots : public QObject {
   private:
     void save(test::Driver& d, const QString& name) {
         d.window->controller()->pumpNow();
-        QTest::qWait(120);  // one queued replot
+        test::settle();  // the queued replot
         const QString dir = QStringLiteral(STEPWISE_SCREENSHOT_DIR);
         QVERIFY(QDir().mkpath(dir));
         const QString path = dir + QLatin1Char('/') + name;
@@ -95,7 +95,7 @@ class TestScreenshots : public QObject {
             RunActions* a = d.window->runActions();
             for (int i = 0; i < 12; ++i) {
                 d.window->controller()->pumpNow();
-                QTest::qWait(20);
+                test::settle();
                 QCOMPARE(scroll->verticalScrollBar()->maximum(), 0);  // nothing to scroll to
                 if (i == 6) save(d, QStringLiteral("window_laptop_%1.png").arg(language));
                 QVERIFY(d.press(a->stepStage()));
@@ -116,7 +116,7 @@ class TestScreenshots : public QObject {
         for (int i = 0; i < 13; ++i) {  // a whole batch, then the next one's start
             QVERIFY(d.press(a->stepStage()));
             d.window->controller()->pumpNow();
-            QTest::qWait(30);  // the paint, then the queued scroll
+            test::settle();  // the paint, then the queued scroll
             const QRect row = d.window->pipelineView()->currentRowRect();
             QVERIFY(!row.isEmpty());
             const QRect visible(QPoint(0, scroll->verticalScrollBar()->value()),
@@ -260,7 +260,7 @@ class TestScreenshots : public QObject {
             auto* scroll = qobject_cast<QScrollArea*>(d.window->centralWidget());
             QVERIFY(scroll);
             d.window->controller()->pumpNow();
-            QTest::qWait(20);
+            test::settle();
             QCOMPARE(scroll->verticalScrollBar()->maximum(), 0);
             save(d, QStringLiteral("window_lr_schedule_%1.png").arg(language));
             d.window->runActions()->setDelay(0);
