@@ -1,9 +1,13 @@
 #include "data.h"
 
-#include <torch/serialize.h>
+#include <caffe2/serialize/inline_container.h>
+#include <caffe2/serialize/read_adapter_interface.h>
+#include <torch/csrc/jit/serialization/import_read.h>
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 
@@ -12,6 +16,31 @@
 namespace stepwise {
 
 namespace {
+
+/// The archive's bytes for LibTorch's zip reader, which asks for ranges its headers name. Torch's
+/// own in-memory adapter (behind torch::pickle_load) copies them unchecked, so a corrupt header
+/// reads past the buffer and crashes (found by tests/fuzz/fuzz_data_file). This one gives only
+/// the bytes that exist; the reader then reports a short read as an error.
+class BoundedReader final : public caffe2::serialize::ReadAdapterInterface {
+public:
+    explicit BoundedReader(const std::vector<char>& bytes) : bytes_(bytes) {}
+    std::size_t size() const override { return bytes_.size(); }
+    std::size_t read(std::uint64_t pos, void* buf, std::size_t n, const char* what = "") const override {
+        if (pos >= bytes_.size()) return 0;
+        n = static_cast<std::size_t>(std::min<std::uint64_t>(n, bytes_.size() - pos));
+        std::memcpy(buf, bytes_.data() + pos, n);
+        return n;
+    }
+
+private:
+    const std::vector<char>& bytes_;
+};
+
+/// torch::pickle_load, reading through BoundedReader.
+c10::IValue load_pickle(const std::vector<char>& bytes) {
+    caffe2::serialize::PyTorchStreamReader reader(std::make_unique<BoundedReader>(bytes));
+    return torch::jit::readArchiveAndTensors("data", "", "", c10::nullopt, c10::nullopt, c10::nullopt, reader);
+}
 
 torch::Tensor tensor_entry(const c10::impl::GenericDict& dict, const std::string& key,
                            const std::string& path) {
@@ -30,11 +59,17 @@ torch::Tensor tensor_entry(const c10::impl::GenericDict& dict, const std::string
 Dataset load_file(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
     if (!in) throw LoadError("data", path + ": cannot open the data file");
-    std::vector<char> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const std::vector<char> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    return read_dataset(bytes, path);
+}
+
+}  // namespace
+
+Dataset read_dataset(const std::vector<char>& bytes, const std::string& path) {
     if (bytes.empty()) throw LoadError("data", path + ": the data file is empty");
     c10::IValue value;
     try {
-        value = torch::pickle_load(bytes);
+        value = load_pickle(bytes);
     } catch (const c10::Error& e) {
         std::string what = e.what_without_backtrace();
         what = what.substr(0, what.find('\n'));
@@ -54,8 +89,6 @@ Dataset load_file(const std::string& path) {
     if (d.x.size(0) == 0) throw LoadError("data", path + ": the data set has no samples");
     return d;
 }
-
-}  // namespace
 
 Dataset synthetic_dataset(const DataSpec& spec, std::int64_t seed, torch::ScalarType dtype) {
     auto gen = at::detail::createCPUGenerator(static_cast<std::uint64_t>(seed));

@@ -407,7 +407,7 @@ RunConfig parse_run_config(const std::string& json_text, const std::string& base
     json j;
     try {
         j = json::parse(json_text);
-    } catch (const json::parse_error& e) {
+    } catch (const json::exception& e) {  // a syntax error, or a number too large (1e309)
         throw ConfigError(origin + ": not valid JSON: " + e.what());
     }
     const Reader r(origin);

@@ -67,6 +67,7 @@ HostPort parse_host_port(const std::string& text) {
             throw std::invalid_argument("\"" + text + "\": expected [IPV6]:PORT");
         out.host = text.substr(1, close - 1);
         port = text.substr(close + 2);
+        if (out.host.empty()) throw std::invalid_argument("\"" + text + "\": the host is empty");
     } else if (const auto colon = text.rfind(':'); colon != std::string::npos) {
         out.host = text.substr(0, colon);
         port = text.substr(colon + 1);

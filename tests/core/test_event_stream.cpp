@@ -18,12 +18,6 @@ namespace {
 
 using namespace std::chrono_literals;
 
-RunConfig lesson_config(const std::string& name) {
-    const Lesson* lesson = find_lesson(name);
-    EXPECT_NE(lesson, nullptr) << name;
-    return parse_run_config(lesson->config_json, ".", lesson->name);
-}
-
 const Event* exit_of(const RunLog& log, Stage stage, std::int64_t epoch, std::int64_t batch) {
     const Event* found = nullptr;
     for (const auto& e : log.events)

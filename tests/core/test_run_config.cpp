@@ -50,6 +50,9 @@ TEST(RunConfig, WrongTypesAndValuesAreNamed) {
     EXPECT_NE(error_of(R"({"trainer": {"limit_train_batches": 1.5}})").find("invalid value 1.5 for limit_train_batches"),
               std::string::npos);
     EXPECT_NE(error_of("{ not json").find("c.json: not valid JSON"), std::string::npos);
+    // A number JSON can write but a double cannot hold (found by tests/fuzz/fuzz_run_config).
+    EXPECT_NE(error_of(R"({"seed": 1e309})").find("c.json: not valid JSON: [json.exception.out_of_range.406]"),
+              std::string::npos);
 }
 
 TEST(RunConfig, RelativePathsResolveAgainstTheConfigFolder) {

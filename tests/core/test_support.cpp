@@ -1,5 +1,7 @@
 #include "test_support.h"
 
+#include "stepwise/lessons.h"
+
 #include <gtest/gtest.h>
 
 #include <map>
@@ -135,6 +137,15 @@ std::vector<double> flat(const ParameterSnapshot& snapshot) {
     std::vector<double> out;
     for (const auto& p : snapshot.parameters) out.insert(out.end(), p.values.begin(), p.values.end());
     return out;
+}
+
+RunConfig lesson_config(const std::string& name) {
+    const Lesson* lesson = find_lesson(name);
+    if (!lesson) {
+        ADD_FAILURE() << "no lesson " << name;
+        return {};
+    }
+    return parse_run_config(lesson->config_json, ".", lesson->name);
 }
 
 }  // namespace stepwise::test

@@ -42,6 +42,9 @@ std::string linear_source(const std::string& body, const std::string& returns = 
 /// A config for a TorchScript module file and a data file from tests/fixtures, SGD lr=0.1.
 RunConfig torchscript_config(const std::string& model, const std::string& data);
 
+/// A built-in lesson's config (fails the test if there is no such lesson).
+RunConfig lesson_config(const std::string& name);
+
 /// Flat parameter values of a snapshot, in order.
 std::vector<double> flat(const ParameterSnapshot& snapshot);
 

@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer targets with clang (ASan + UBSan + coverage, into build-fuzz/) and runs each
+# for STEPWISE_FUZZ_SECONDS (60 by default) from its checked-in seed corpus and regression inputs.
+# New inputs go to build-fuzz/fuzz-work/<target>/corpus, never into the repository. A crash, a
+# hang (over 10 s), running out of memory or a broken property fails the run and names the input
+# libFuzzer saved: add it under tests/fuzz/regressions/<target>/ together with the fix.
+#   scripts/fuzz.sh                  every target
+#   scripts/fuzz.sh trace wire       some of them
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+build="${STEPWISE_FUZZ_BUILD_DIR:-$root/build-fuzz}"
+seconds="${STEPWISE_FUZZ_SECONDS:-60}"
+targets=("$@")
+[ ${#targets[@]} -eq 0 ] && targets=(run_config model_source trace wire data_file)
+
+build_targets=()
+for t in "${targets[@]}"; do build_targets+=("fuzz_$t"); done
+CXX=clang++ STEPWISE_BUILD_DIR="$build" \
+    STEPWISE_CMAKE_ARGS="-DSTEPWISE_SANITIZER=fuzzer -DSTEPWISE_BUILD_GUI=OFF" \
+    "$root/scripts/build.sh" --target "${build_targets[@]}"
+
+export ASAN_OPTIONS="detect_leaks=1:fast_unwind_on_malloc=0:${ASAN_OPTIONS:-}"
+export LSAN_OPTIONS="suppressions=$root/tests/sanitizers/lsan.supp:${LSAN_OPTIONS:-}"
+export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1:${UBSAN_OPTIONS:-}"
+failed=()
+for t in "${targets[@]}"; do
+    work="$build/fuzz-work/$t"
+    mkdir -p "$work/corpus" "$work/artifacts"
+    extra=()
+    if [ "$t" = data_file ]; then
+        # LibTorch's unpickler reserves the length a string opcode declares before reading it,
+        # so a corrupt 3 KB file makes it reserve up to 4 GB for a moment (address space, not
+        # touched) before it fails and Stepwise reports the error
+        # (tests/fuzz/regressions/data_file/pickle_declares_a_1gb_string.pt). Let such a single
+        # allocation through, and let a larger one fail as it does outside ASan (bad_alloc, caught).
+        extra=(-malloc_limit_mb=4200)
+        export ASAN_OPTIONS="allocator_may_return_null=1:$ASAN_OPTIONS"
+    fi
+    dict=()
+    [ -f "$root/tests/fuzz/dict/$t.dict" ] && dict=(-dict="$root/tests/fuzz/dict/$t.dict")
+    echo "fuzz: $t for ${seconds} s" >&2
+    if ! "$build/tests/fuzz/fuzz_$t" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
+            -print_final_stats=1 -artifact_prefix="$work/artifacts/" "${dict[@]}" "${extra[@]}" \
+            "$work/corpus" "$root/tests/fuzz/corpus/$t" "$root/tests/fuzz/regressions/$t" \
+            >"$work/log.txt" 2>&1; then
+        tail -n 60 "$work/log.txt" >&2
+        echo "fuzz: $t FAILED; the input is in $work/artifacts/ (add it to tests/fuzz/regressions/$t/)" >&2
+        failed+=("$t")
+    else
+        grep -E "^stat::number_of_executed_units|^stat::peak_rss_mb|^stat::new_units_added" "$work/log.txt" |
+            sed "s/^/fuzz: $t /" >&2
+    fi
+done
+[ ${#failed[@]} -eq 0 ] || { echo "fuzz: failed: ${failed[*]}" >&2; exit 1; }
