@@ -1,5 +1,7 @@
 #include "session_controller.h"
 
+#include "wake_relay.h"
+
 #include <QCoreApplication>
 #include <QMetaObject>
 #include <QPointer>
@@ -7,13 +9,15 @@
 
 namespace stepwise::gui {
 
-SessionController::SessionController(QObject* parent) : QObject(parent) {
+SessionController::SessionController(QObject* parent)
+    : QObject(parent), m_wakeToken(WakeRelay::instance()->enroll(this)) {
     m_frameTimer.setSingleShot(true);
     m_frameTimer.setInterval(kFrameMs);
     connect(&m_frameTimer, &QTimer::timeout, this, &SessionController::onFrame);
 }
 
 SessionController::~SessionController() {
+    WakeRelay::release(m_wakeToken);
     retire(std::move(m_link));
     // The application is ending: wait for the retired runs' workers (a long training_step
     // finishes first), so that no worker outlives the process's static objects.
@@ -79,18 +83,9 @@ void SessionController::attach(std::unique_ptr<SessionLink> link) {
     m_runState = RunState::none;
     m_link->send(Command::delay(m_delayMs));
     // Runs on whatever thread fills the link, only on its empty -> non-empty transition: post,
-    // never block. The context object drops the call if the controller is gone.
-    // The callback posts to the application object, which outlives every controller, and the
-    // QPointer is read on the GUI thread only: a wake that races with the controller's end is
-    // dropped there instead of reaching a destroyed object.
-    m_link->set_wake([guard = QPointer<SessionController>(this)] {
-        QMetaObject::invokeMethod(
-            QCoreApplication::instance(),
-            [guard] {
-                if (guard) guard->onWake();
-            },
-            Qt::QueuedConnection);
-    });
+    // never block. The relay outlives every controller and finds this one (if it still exists)
+    // on the GUI thread.
+    m_link->set_wake([relay = WakeRelay::instance(), token = m_wakeToken] { relay->post(token); });
     if (m_link->kind() == SessionLink::Kind::local) Q_EMIT runStarted(m_config);
     m_link->start();
     updateRunState();

@@ -90,6 +90,7 @@ class SessionController : public QObject {
     void runStateChanged(stepwise::gui::SessionController::RunState state);
 
   private:
+    friend class WakeRelay;  // calls onWake
     /// What the controls last asked the run to do (the gate's mode, as seen from here).
     enum class Mode { paused, running, stepping };
 
@@ -109,6 +110,7 @@ class SessionController : public QObject {
     std::shared_ptr<Retired> m_retiredShared = std::make_shared<Retired>();
     std::vector<std::thread> m_retiring;
     std::unique_ptr<SessionLink> m_link;
+    std::uint64_t m_wakeToken;  ///< this controller's number at the WakeRelay
     RunHistory m_history;
     std::vector<Event> m_frame;  ///< this frame's events (storage recycled with the link)
     RunConfig m_config;
