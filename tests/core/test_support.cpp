@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <map>
 
 namespace stepwise::test {
@@ -146,6 +147,12 @@ RunConfig lesson_config(const std::string& name) {
         return {};
     }
     return parse_run_config(lesson->config_json, ".", lesson->name);
+}
+
+std::chrono::milliseconds scaled(std::chrono::milliseconds bound) {
+    const char* scale = std::getenv("STEPWISE_TEST_TIMEOUT_SCALE");
+    const int factor = scale ? std::atoi(scale) : 1;
+    return factor > 1 ? bound * factor : bound;
 }
 
 }  // namespace stepwise::test

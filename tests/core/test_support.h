@@ -1,6 +1,7 @@
 #pragma once
 // Running a session synchronously and reading its events, for the behaviour tests.
 
+#include <chrono>
 #include <string>
 #include <vector>
 
@@ -41,6 +42,10 @@ std::string linear_source(const std::string& body, const std::string& returns = 
 
 /// A config for a TorchScript module file and a data file from tests/fixtures, SGD lr=0.1.
 RunConfig torchscript_config(const std::string& model, const std::string& data);
+
+/// `bound` times STEPWISE_TEST_TIMEOUT_SCALE (the sanitizer scripts set it: their builds run
+/// several times slower). Only for bounds on waiting, never for an expected duration.
+std::chrono::milliseconds scaled(std::chrono::milliseconds bound);
 
 /// A built-in lesson's config (fails the test if there is no such lesson).
 RunConfig lesson_config(const std::string& name);
