@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds and runs the engine benchmark (Google Benchmark) and prints microseconds per optimizer step
-# and the ratio engine / hand-written LibTorch loop for each model (medians over rounds that run
-# both back to back). Extra arguments go to the
+# and the ratios engine / hand-written LibTorch loop and engine / the same loop doing Lightning's
+# own per-step work, for each model (medians over rounds that run them back to back). Extra arguments go to the
 # engine benchmark binary (e.g. --benchmark_min_time=5). Then, where the GUI is built, the window
 # benchmarks: steps per second of stepwise-run, of the window at full speed (offscreen) and of a
 # client attached to `stepwise-run --listen` over loopback on the default lesson, their ratios,
@@ -17,13 +17,20 @@ echo "$csv" | awk -F, '
     /_median"?,/ {
         name = $1; gsub(/"/, "", name); sub(/\/iterations:1\/manual_time_median$/, "", name)
         sub(/^BM_Round\//, "", name)
-        printf "%-14s %12.1f %12.1f %8.3f %16.1f %8.3f\n", name, $col["hand_us"], $col["engine_us"],
-               $col["engine_ratio"], $col["listener_us"], $col["listener_ratio"]
+        printf "%-12s %9.1f %11.1f %11.1f %7.3f %7.3f %13.1f %7.3f %7.3f\n", name, $col["hand_us"],
+               $col["lightning_us"], $col["engine_us"], $col["engine_ratio"], $col["engine_vs_lightning"],
+               $col["listener_us"], $col["listener_ratio"], $col["listener_vs_lightning"]
     }
     BEGIN {
-        printf "%-14s %12s %12s %8s %16s %8s\n", "model", "hand (us)", "engine (us)", "ratio", "listener (us)", "ratio"
+        printf "%-12s %9s %11s %11s %7s %7s %13s %7s %7s\n", "model", "hand", "lightning", "engine",
+               "/hand", "/light", "listener", "/hand", "/light"
     }
-    END { print "(medians over 9 rounds; each round runs the three back to back, the ratio is per round)" }'
+    END {
+        print "(us per optimizer step, medians over 9 rounds; each round runs the four back to back, ratios"
+        print " are per round. hand: zero_grad, training_step, backward, step. lightning: the same through"
+        print " optimizer.step(closure) with the loss / N and its detached clone that Lightning makes."
+        print " engine: the window'"'"'s path, every observation. listener: stepwise-run'"'"'s path, no trace.)"
+    }'
 
 "$root/scripts/build.sh" --target bench_gui >/dev/null 2>&1 || true
 [ -x "$build/tests/bench/bench_gui" ] || exit 0

@@ -148,6 +148,7 @@ int main(int argc, char** argv) {
     stepwise::SessionOptions options;
     options.buffer_events = false;
     options.parameters_each_batch = trace_parameters && trace;
+    options.observe_norms = trace || listen_at;  // the batch lines quote no norm
     options.listener = [&](const stepwise::Event& e) {
         if (trace) trace->on_event(e);
         switch (e.type) {

@@ -140,6 +140,7 @@ Closure make_batch_closure(LoopContext& ctx, torch::Tensor x, torch::Tensor y, s
         });
         c->observer.run(Stage::backward, [&](StagePayload&) { loss.backward(); });
         c->observer.run(Stage::on_after_backward, [c](StagePayload& p) {
+            if (!c->observe_norms) return;
             p.grad_norms = grad_norms(c->module.parameters());
             c->norms_after_backward = p.grad_norms;
         });
@@ -154,29 +155,40 @@ void AutomaticOptimization::after_closure() {
         p.clip_val = ctx_.clip.value;
         p.clip_algorithm = ctx_.clip.algorithm;
         const bool clipped = clip_gradients(ctx_.optimizer, ctx_.clip);
+        if (!ctx_.observe_norms) return;
         p.grad_norms = !clipped && ctx_.norms_after_backward ? *ctx_.norms_after_backward
                                                              : grad_norms(ctx_.module.parameters());
     });
 }
 
-double AutomaticOptimization::optimizer_step(Closure& closure) {
+std::optional<double> AutomaticOptimization::optimizer_step(Closure& closure) {
     Observer& obs = ctx_.observer;
     const auto& params = ctx_.module.parameters();
-    double update_norm = 0.0;
-    obs.run(Stage::optimizer_step, [&](StagePayload& p) {
-        DepthScope depth(obs, 1);
+    std::optional<double> update_norm;
+    // The parameters before the update, for its norm: copied before the step when norms are
+    // observed, else only on a batch whose training_step returned None (its explanation quotes
+    // the norm), inside the first closure call, which every torch optimizer makes before it
+    // touches a parameter.
+    bool copied = false;
+    auto copy_parameters = [&] {
         if (ctx_.before_step.size() != params.size()) {
             ctx_.before_step.clear();
             for (const auto& kv : params) ctx_.before_step.push_back(torch::empty_like(kv.second));
         }
-        {
-            torch::NoGradGuard no_grad;
-            for (std::size_t k = 0; k < params.size(); ++k) fast_copy(ctx_.before_step[k], params[k].second);
-        }
+        torch::NoGradGuard no_grad;
+        for (std::size_t k = 0; k < params.size(); ++k) fast_copy(ctx_.before_step[k], params[k].second);
+        copied = true;
+    };
+    obs.run(Stage::optimizer_step, [&](StagePayload& p) {
+        DepthScope depth(obs, 1);
+        if (ctx_.observe_norms) copy_parameters();
         // The wrapper the precision plugin hands to optimizer.step (L-1): the closure, then the
         // after-closure hooks and clipping, on every evaluation.
+        bool first_call = true;
         auto wrapped = [&]() -> torch::Tensor {
             torch::Tensor loss = closure();
+            if (first_call && !copied && !loss.defined()) copy_parameters();
+            first_call = false;
             after_closure();
             // Z-3: what the update will work with when training_step returned None (LBFGS fails
             // just below on such a batch, so this is the only closure call there is).
@@ -191,13 +203,15 @@ double AutomaticOptimization::optimizer_step(Closure& closure) {
             return loss;
         };
         const torch::Tensor returned = ctx_.optimizer.step(wrapped);
-        double update_sq = 0.0;
-        for (std::size_t k = 0; k < params.size(); ++k) {
-            const double d = fast_diff_norm(params[k].second, ctx_.before_step[k]);
-            update_sq += d * d;
+        if (copied) {
+            double update_sq = 0.0;
+            for (std::size_t k = 0; k < params.size(); ++k) {
+                const double d = fast_diff_norm(params[k].second, ctx_.before_step[k]);
+                update_sq += d * d;
+            }
+            update_norm = std::sqrt(update_sq);
+            p.update_norm = update_norm;
         }
-        update_norm = std::sqrt(update_sq);
-        p.update_norm = update_norm;
         p.lr = learning_rate(ctx_.optimizer);
         p.closure_calls = closure.calls();
         if (returned.defined() && returned.numel() == 1) p.step_return = scalar_value(returned);
@@ -223,7 +237,7 @@ BatchResult AutomaticOptimization::run(const torch::Tensor& x, const torch::Tens
     } else {
         ctx_.none_step_facts.reset();
         out.update_norm = optimizer_step(closure);
-        if (ctx_.none_step_facts) {
+        if (ctx_.none_step_facts && out.update_norm) {
             out.explanation = explain_none_step(*ctx_.none_step_facts, *out.update_norm);
             ctx_.none_step_facts.reset();
         }

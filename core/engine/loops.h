@@ -29,6 +29,7 @@ struct LoopContext {
     Observer& observer;
     bool multi_eval_optimizer = false;  ///< LBFGS: step() converts every closure result to float
     bool parameters_each_batch = false;  ///< snapshot the parameters into every batch_end
+    bool observe_norms = true;  ///< SessionOptions::observe_norms
     ClipSettings clip{};
     std::int64_t global_step = 0;  ///< optimizer.step.total.completed (A-4)
     std::set<std::string> graph_extras_noted{};  ///< extras already reported as holding a graph
@@ -75,8 +76,9 @@ public:
     BatchResult run(const torch::Tensor& x, const torch::Tensor& y, std::int64_t batch_idx, bool is_last);
 
 private:
-    /// Returns the 2-norm of the parameter update.
-    double optimizer_step(Closure& closure);
+    /// Returns the 2-norm of the parameter update, when it was measured (LoopContext::observe_norms,
+    /// or a None batch).
+    std::optional<double> optimizer_step(Closure& closure);
     void after_closure();  ///< on_before_optimizer_step, then configure_gradient_clipping
 
     LoopContext& ctx_;

@@ -239,6 +239,7 @@ void TrainingSession::run_worker() {
         ctx.multi_eval_optimizer = config_.optimizer.name == "lbfgs";
         ctx.clip = resolve_clipping(config_.trainer);
         ctx.parameters_each_batch = options_.parameters_each_batch;
+        ctx.observe_norms = options_.observe_norms;
         FitLoop fit(ctx);
 
         Event start;

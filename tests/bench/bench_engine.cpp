@@ -1,7 +1,7 @@
-// Engine overhead: the same TorchScript model trained by a hand-written LibTorch loop and by a
-// Stepwise session with observation on (every stage's events, payloads and gate checks) and no
-// pausing, back to back in rounds. Reported as microseconds per optimizer step and the ratios
-// engine / hand-written loop of each round; scripts/bench.sh prints the medians over rounds.
+// Engine overhead: the same TorchScript model trained by a hand-written LibTorch loop, by that loop
+// doing Lightning's own per-step work too, and by a Stepwise session as the window and as
+// stepwise-run observe it, back to back in rounds. Reported as microseconds per optimizer step and
+// the ratios of each round; scripts/bench.sh prints the medians over rounds.
 
 #include <benchmark/benchmark.h>
 #include <torch/torch.h>
@@ -82,6 +82,34 @@ double hand_written_loop(const Model& m) {
     return elapsed.count() / static_cast<double>(data.size());
 }
 
+/// The hand-written loop plus what Lightning itself does on every step, whoever runs it: the step
+/// goes through optimizer.step(closure), the closure divides the loss by accumulate_grad_batches
+/// (1 here) and keeps a detached clone of it (_ClosureResult), and zero_grad runs inside the closure
+/// after training_step. This is the floor for any faithful reproduction of Lightning's loop.
+double lightning_loop(const Model& m) {
+    torch::NoGradGuard outside;
+    const RunConfig c = config_for(m);
+    auto module = TrainingModule::compile_source(m.source, "bench", 0);
+    DataLoader data(synthetic_dataset(c.data, 0, torch::kFloat32), 32, false, false);
+    torch::optim::SGD optimizer(module.parameter_tensors(), torch::optim::SGDOptions(0.001));
+    torch::Tensor kept;
+    const auto start = std::chrono::steady_clock::now();
+    for (std::int64_t i = 0; i < data.size(); ++i) {
+        const auto batch = data.batch(0, i);
+        torch::AutoGradMode grad(true);
+        optimizer.step([&] {
+            torch::Tensor loss = module.training_step(batch.first, batch.second, i).toTensor() / 1;
+            kept = loss.detach().clone();
+            for (auto& p : module.parameter_tensors()) p.mutable_grad() = torch::Tensor();
+            loss.backward();
+            return loss;
+        });
+    }
+    benchmark::DoNotOptimize(kept);
+    const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start;
+    return elapsed.count() / static_cast<double>(data.size());
+}
+
 /// The engine as the GUI runs it: closure, every stage observed (events with payloads, gate
 /// checks), no pausing, training on the session's worker thread and this thread draining the
 /// event buffer once per 30 ms frame into a recycled vector. Timed from run_start to run_end.
@@ -122,6 +150,7 @@ double engine_listener_only(const Model& m) {
     std::size_t events = 0;
     SessionOptions o;
     o.buffer_events = false;
+    o.observe_norms = false;  // as stepwise-run without --trace or --listen
     o.listener = [&](const Event& e) {
         ++events;
         if (e.type == EventType::run_start) start = std::chrono::steady_clock::now();
@@ -138,18 +167,19 @@ double engine_listener_only(const Model& m) {
     return std::chrono::duration<double>(end - start).count() / double(steps);
 }
 
-/// The three, back to back in a rotating order, so that the machine's speed (which drifts by tens
-/// of percent on a shared VM) is nearly the same for all three. One repetition = one round; the
+/// The four, back to back in a rotating order, so that the machine's speed (which drifts by tens
+/// of percent on a shared VM) is nearly the same for all of them. One repetition = one round; the
 /// ratios of each round are reported, scripts/bench.sh takes their medians.
 void BM_Round(benchmark::State& state, const Model* m) {
     static int round = 0;
-    const Runner runners[3] = {hand_written_loop, engine_buffered, engine_listener_only};
-    double seconds[3] = {0.0, 0.0, 0.0};
+    constexpr int kRunners = 4;
+    const Runner runners[kRunners] = {hand_written_loop, engine_buffered, engine_listener_only, lightning_loop};
+    double seconds[kRunners] = {0.0, 0.0, 0.0, 0.0};
     for (auto _ : state) {
-        const int first = round++ % 3;
+        const int first = round++ % kRunners;
         double total = 0.0;
-        for (int k = 0; k < 3; ++k) {
-            const int which = (first + k) % 3;
+        for (int k = 0; k < kRunners; ++k) {
+            const int which = (first + k) % kRunners;
             seconds[which] = runners[which](*m);
             if (seconds[which] <= 0.0) state.SkipWithError("a run did not finish");
             total += seconds[which];
@@ -159,8 +189,11 @@ void BM_Round(benchmark::State& state, const Model* m) {
     state.counters["hand_us"] = seconds[0] * 1e6;
     state.counters["engine_us"] = seconds[1] * 1e6;
     state.counters["listener_us"] = seconds[2] * 1e6;
+    state.counters["lightning_us"] = seconds[3] * 1e6;
     state.counters["engine_ratio"] = seconds[1] / seconds[0];
     state.counters["listener_ratio"] = seconds[2] / seconds[0];
+    state.counters["engine_vs_lightning"] = seconds[1] / seconds[3];
+    state.counters["listener_vs_lightning"] = seconds[2] / seconds[3];
 }
 
 }  // namespace

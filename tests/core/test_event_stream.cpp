@@ -262,5 +262,51 @@ TEST(EventBuffer, PublishesStagedEventsTogetherAndInOrder) {
     for (std::uint64_t i = 0; i < 6; ++i) EXPECT_EQ(events[i].seq, i);
 }
 
+std::vector<Event> run_observing(const RunConfig& config, bool observe_norms) {
+    warning_cache::clear();  // both runs warn as a fresh process does
+    std::vector<Event> events;
+    SessionOptions o;
+    o.buffer_events = false;
+    o.observe_norms = observe_norms;
+    o.listener = [&events](const Event& e) { events.push_back(e); };
+    TrainingSession session(config, o);
+    session.run_blocking();
+    return events;
+}
+
+// stepwise-run without a trace asks for no norms: none is computed, nothing else changes, and a
+// stepping None batch still measures its update, since its explanation quotes it (Z-3).
+TEST(Observation, NormsAreMadeOnlyWhenAskedForAndNoneStepsStillQuoteTheirUpdate) {
+    RunConfig c = lesson_config("zero_fill_momentum");  // None batches that step with momentum
+    c.trainer.max_epochs = 2;
+    const std::vector<Event> full = run_observing(c, true);
+    const std::vector<Event> lean = run_observing(c, false);
+    ASSERT_EQ(full.size(), lean.size());
+    int quoted = 0;
+    for (std::size_t i = 0; i < full.size(); ++i) {
+        const Event& a = full[i];
+        const Event& b = lean[i];
+        ASSERT_EQ(a.type, b.type) << i;
+        ASSERT_EQ(a.stage, b.stage) << i;
+        EXPECT_EQ(a.loss, b.loss) << i;
+        EXPECT_EQ(a.global_step, b.global_step) << i;
+        EXPECT_FALSE(b.payload.grad_norms) << "a gradient norm nobody asked for, at " << i;
+        if (b.type == EventType::batch_end) {
+            EXPECT_EQ(b.explanation, a.explanation) << i;
+            if (!b.explanation.empty()) {
+                ++quoted;
+                ASSERT_TRUE(b.update_norm) << i;
+                EXPECT_EQ(*b.update_norm, *a.update_norm) << i;
+            } else {
+                EXPECT_FALSE(b.update_norm) << "an update norm nobody asked for, at " << i;
+            }
+        }
+    }
+    EXPECT_GT(quoted, 0) << "the lesson had no stepping None batch";
+    bool full_has_norms = false;
+    for (const Event& e : full) full_has_norms = full_has_norms || e.payload.grad_norms.has_value();
+    EXPECT_TRUE(full_has_norms);
+}
+
 }  // namespace
 }  // namespace stepwise::test

@@ -31,6 +31,12 @@ struct SessionOptions {
     bool buffer_events = true;  ///< keep events for drain() (the GUI); off for the CLI
     /// Attach a parameter snapshot to every batch_end event (costs a copy of the parameters).
     bool parameters_each_batch = false;
+    /// Observations that cost tensor work on every step, made only when a consumer wants them:
+    /// the per-parameter gradient norms of on_after_backward and configure_gradient_clipping, and
+    /// the update norm ‖Δθ‖ of optimizer_step and batch_end. The window, a trace and a remote
+    /// client want them; stepwise-run's batch lines do not. Off, a stepping batch whose
+    /// training_step returned None still measures its update: its explanation quotes it (Z-3).
+    bool observe_norms = true;
     /// For a consumer that draws at most once a frame (the GUI): while the gate runs free (Run at
     /// full speed), buffer every batch_end but the stage events only of the last batch of each
     /// bunch (bunches go at most kMaxStaging apart, and whenever something else happens: a
