@@ -4,6 +4,7 @@
 #include <qcustomplot.h>
 
 #include <QComboBox>
+#include <QFile>
 #include <QFileInfo>
 #include <QLineEdit>
 #include <QPushButton>
@@ -570,25 +571,47 @@ class TestMainWindow : public QObject {
         QCOMPARE(d.window->lossPlot()->pointCount(), points);
     }
 
-    /// Opt-in (STEPWISE_GUI_MILLION=1): a million batches at full speed, every loss point kept.
+    /// Opt-in (STEPWISE_GUI_MILLION=1, or the number of batches; scripts/soak.sh): a million
+    /// batches at full speed through the window. Every loss point and batch record is kept,
+    /// memory is measured at a tenth of the run and at its end, and the history stays usable.
     void millionBatches() {
         if (!qEnvironmentVariableIsSet("STEPWISE_GUI_MILLION"))
             QSKIP("set STEPWISE_GUI_MILLION=1 to run a million batches through the window");
+        const int wanted = std::max(1000, qEnvironmentVariableIntValue("STEPWISE_GUI_MILLION") > 1
+                                              ? qEnvironmentVariableIntValue("STEPWISE_GUI_MILLION")
+                                              : 1000000);
+        auto rssKb = [] {
+            QFile status(QStringLiteral("/proc/self/status"));
+            if (!status.open(QIODevice::ReadOnly)) return 0LL;
+            for (const QByteArray& line : status.readAll().split('\n'))
+                if (line.startsWith("VmRSS:")) return line.mid(6).trimmed().split(' ').first().toLongLong();
+            return 0LL;
+        };
         test::Driver d;
         d.keepEvents = false;
-        RunConfig config = lessonConfig("none_batches");
-        config.trainer.max_epochs = -1;
-        config.trainer.max_steps = 1000000;
+        RunConfig config = lessonConfig("none_batches");  // 8 batches an epoch
+        config.trainer.max_epochs = wanted / 8;
         d.start(config);
         QVERIFY2(d.waitHeld(0), qPrintable(d.describe()));
         d.window->runActions()->run()->trigger();
+        QVERIFY(test::waitUntil([&] { return d.batchEnds >= wanted / 10 || d.ended; }, 3600 * 1000));
+        const long long warm = rssKb();
         QVERIFY(d.waitEnded(3600 * 1000));
         d.window->controller()->pumpNow();
+        const long long end = rssKb();
         const int batches = d.batchEnds;
-        qInfo("%d batches; log rows %d (dropped %lld)", batches,
-              d.window->logView()->model()->rowCount(),
+        const RunHistory& history = d.window->controller()->history();
+        qInfo("%d batches; RSS at a tenth %.1f MB, at the end %.1f MB (+%.1f%%); history %zu records "
+              "in %.1f MB; log rows %d (dropped %lld)",
+              batches, warm / 1024.0, end / 1024.0, 100.0 * (end - warm) / warm, history.batchCount(),
+              history.columnBytes() / 1048576.0, d.window->logView()->model()->rowCount(),
               static_cast<long long>(d.window->logView()->model()->dropped()));
+        QCOMPARE(batches, wanted / 8 * 8);
         QCOMPARE(d.window->lossPlot()->pointCount(), batches);
+        QCOMPARE(static_cast<int>(history.batchCount()), batches);
+        const Event last = history.batchRecord(history.batchCount() - 1);  // still readable
+        QCOMPARE(last.epoch, static_cast<std::int64_t>(wanted / 8 - 1));
+        QCOMPARE(last.batch_idx, static_cast<std::int64_t>(7));
         QVERIFY(d.window->logView()->model()->rowCount() <= LogModel::kMaxEntries);
     }
 
