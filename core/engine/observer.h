@@ -25,7 +25,8 @@ struct LoopPosition {
 
 class Observer {
 public:
-    using Emit = std::function<void(Event)>;
+    /// Takes the event by reference: an Event is large, and it is moved only where it is kept.
+    using Emit = std::function<void(Event&&)>;
     Observer(Emit emit, StepGate& gate, StepGate::HoldCallback on_hold)
         : emit_(std::move(emit)), gate_(gate), on_hold_(std::move(on_hold)) {}
 

@@ -105,7 +105,7 @@ bool TrainingSession::wait_finished(std::chrono::milliseconds timeout) {
     return finished_cv_.wait_for(lock, timeout, [this] { return ended(); });
 }
 
-void TrainingSession::publish(Event event) {
+void TrainingSession::publish(Event&& event) {
     event.run_id = run_id_;
     event.seq = next_seq_++;
     if (options_.listener) {
@@ -133,7 +133,7 @@ void TrainingSession::publish(Event event) {
     deliver(std::move(event));
 }
 
-void TrainingSession::deliver(Event event) {
+void TrainingSession::deliver(Event&& event) {
     if (!options_.buffer_events) return;
     // At full speed the consumer (drawing at most once a frame) gets events in bunches, at most
     // kMaxStaging apart: one lock per bunch instead of one per event. Stepping or animating,
@@ -182,7 +182,7 @@ void TrainingSession::stage_held_end() {
     held_end_.reset();
 }
 
-void TrainingSession::stage(Event event) {
+void TrainingSession::stage(Event&& event) {
     last_staged_seq_ = event.seq;
     buffer_.stage(std::move(event));
 }
@@ -199,7 +199,7 @@ void TrainingSession::stage_newest() {
 }
 
 void TrainingSession::run_worker() {
-    Observer observer([this](Event e) { publish(std::move(e)); }, gate_,
+    Observer observer([this](Event&& e) { publish(std::move(e)); }, gate_,
                       [this](const Boundary&, bool held) {
                           state_ = held ? SessionState::paused : SessionState::running;
                       });

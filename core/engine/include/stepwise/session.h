@@ -81,10 +81,10 @@ public:
 private:
     void run_worker();
     /// Numbers the event, hands it to the listener, then to deliver().
-    void publish(Event event);
+    void publish(Event&& event);
     /// Puts a numbered event into the buffer (coalescing as asked).
-    void deliver(Event event);
-    void stage(Event event);
+    void deliver(Event&& event);
+    void stage(Event&& event);
     /// Stages the kept newest stage events that are newer than anything staged, in order.
     void stage_newest();
     /// Stages the held-back batch_end, if any.

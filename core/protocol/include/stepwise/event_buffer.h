@@ -29,7 +29,7 @@ public:
     void set_wake(std::function<void()> wake);
     void push(Event event);
     /// Keeps an event for the next publish(); the consumer cannot see it before then.
-    void stage(Event event) { staged_.push_back(std::move(event)); }
+    void stage(Event&& event) { staged_.push_back(std::move(event)); }
     /// Makes every staged event visible to the consumer, in order, and destroys the events the
     /// consumer handed back.
     void publish();
