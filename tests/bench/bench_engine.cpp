@@ -62,8 +62,10 @@ RunConfig config_for(const Model& m) {
 /// Seconds per optimizer step of one run, measured from the inside.
 using Runner = double (*)(const Model&);
 
-/// What one would write by hand: zero_grad (set to None), training_step, backward, step.
-double hand_written_loop(const Model& m) {
+/// A model, its data and SGD, as both hand-written loops set them up; `step(data, i)` runs step i
+/// of the loop, which is timed from the first step to the last.
+template <class Step>
+double timed_loop(const Model& m, Step&& step) {
     torch::NoGradGuard outside;
     const RunConfig c = config_for(m);
     auto module = TrainingModule::compile_source(m.source, "bench", 0);
@@ -73,13 +75,21 @@ double hand_written_loop(const Model& m) {
     for (std::int64_t i = 0; i < data.size(); ++i) {
         const auto batch = data.batch(0, i);
         torch::AutoGradMode grad(true);
-        for (auto& p : module.parameter_tensors()) p.mutable_grad() = torch::Tensor();
-        torch::Tensor loss = module.training_step(batch.first, batch.second, i).toTensor();
-        loss.backward();
-        optimizer.step();
+        step(module, optimizer, batch.first, batch.second, i);
     }
     const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start;
     return elapsed.count() / static_cast<double>(data.size());
+}
+
+/// What one would write by hand: zero_grad (set to None), training_step, backward, step.
+double hand_written_loop(const Model& m) {
+    return timed_loop(m, [](TrainingModule& module, torch::optim::SGD& optimizer, const torch::Tensor& x,
+                            const torch::Tensor& y, std::int64_t i) {
+        for (auto& p : module.parameter_tensors()) p.mutable_grad() = torch::Tensor();
+        torch::Tensor loss = module.training_step(x, y, i).toTensor();
+        loss.backward();
+        optimizer.step();
+    });
 }
 
 /// The hand-written loop plus what Lightning itself does on every step, whoever runs it: the step
@@ -87,27 +97,19 @@ double hand_written_loop(const Model& m) {
 /// (1 here) and keeps a detached clone of it (_ClosureResult), and zero_grad runs inside the closure
 /// after training_step. This is the floor for any faithful reproduction of Lightning's loop.
 double lightning_loop(const Model& m) {
-    torch::NoGradGuard outside;
-    const RunConfig c = config_for(m);
-    auto module = TrainingModule::compile_source(m.source, "bench", 0);
-    DataLoader data(synthetic_dataset(c.data, 0, torch::kFloat32), 32, false, false);
-    torch::optim::SGD optimizer(module.parameter_tensors(), torch::optim::SGDOptions(0.001));
     torch::Tensor kept;
-    const auto start = std::chrono::steady_clock::now();
-    for (std::int64_t i = 0; i < data.size(); ++i) {
-        const auto batch = data.batch(0, i);
-        torch::AutoGradMode grad(true);
+    const double seconds = timed_loop(m, [&kept](TrainingModule& module, torch::optim::SGD& optimizer,
+                                                 const torch::Tensor& x, const torch::Tensor& y, std::int64_t i) {
         optimizer.step([&] {
-            torch::Tensor loss = module.training_step(batch.first, batch.second, i).toTensor() / 1;
+            torch::Tensor loss = module.training_step(x, y, i).toTensor() / 1;
             kept = loss.detach().clone();
             for (auto& p : module.parameter_tensors()) p.mutable_grad() = torch::Tensor();
             loss.backward();
             return loss;
         });
-    }
+    });
     benchmark::DoNotOptimize(kept);
-    const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start;
-    return elapsed.count() / static_cast<double>(data.size());
+    return seconds;
 }
 
 /// The engine as the GUI runs it: closure, every stage observed (events with payloads, gate
