@@ -1,15 +1,18 @@
 #!/usr/bin/env bash
-# The engine, CLI, protocol and window tests again, built with AddressSanitizer and
-# UndefinedBehaviorSanitizer (LeakSanitizer included) into build-asan/. Any report fails the run:
-# ASan aborts on its first error, UBSan is made to halt on its first, and a leak at exit makes
-# the process fail. No suppressions are needed (LibTorch and Qt run uninstrumented; ASan still
-# sees their allocations, and none of them reported). The benchmarks are not built here.
+# The engine, CLI, protocol and window tests, and the fuzz targets' seeds and regression inputs,
+# again, built with AddressSanitizer and UndefinedBehaviorSanitizer (LeakSanitizer included) into
+# build-asan/. Any report fails the run: ASan aborts on its first error, UBSan is made to halt on
+# its first, and a leak at exit makes the process fail. LibTorch and Qt run uninstrumented (ASan
+# still sees their allocations); the one suppression, for LibTorch's own leak on a corrupt zip
+# file, applies to the data-file fuzz inputs only (tests/sanitizers/lsan.supp). The benchmarks
+# are not built here.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build="${STEPWISE_ASAN_BUILD_DIR:-$root/build-asan}"
 STEPWISE_BUILD_DIR="$build" STEPWISE_CMAKE_ARGS="-DSTEPWISE_SANITIZER=address" "$root/scripts/build.sh" \
     --target test_core test_protocol stepwise-run \
-    tst_units tst_pipeline_view tst_main_window tst_replay tst_remote tst_screenshots
+    tst_units tst_pipeline_view tst_main_window tst_replay tst_remote tst_screenshots \
+    fuzz_replay_run_config fuzz_replay_model_source fuzz_replay_trace fuzz_replay_wire fuzz_replay_data_file
 export ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:${ASAN_OPTIONS:-}"
 export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1:${UBSAN_OPTIONS:-}"
 export STEPWISE_TEST_TIMEOUT_SCALE="${STEPWISE_TEST_TIMEOUT_SCALE:-6}"
