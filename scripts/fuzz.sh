@@ -26,21 +26,11 @@ failed=()
 for t in "${targets[@]}"; do
     work="$build/fuzz-work/$t"
     mkdir -p "$work/corpus" "$work/artifacts"
-    extra=()
-    if [ "$t" = data_file ]; then
-        # LibTorch's unpickler reserves the length a string opcode declares before reading it,
-        # so a corrupt 3 KB file makes it reserve up to 4 GB for a moment (address space, not
-        # touched) before it fails and Stepwise reports the error
-        # (tests/fuzz/regressions/data_file/pickle_declares_a_1gb_string.pt). Let such a single
-        # allocation through, and let a larger one fail as it does outside ASan (bad_alloc, caught).
-        extra=(-malloc_limit_mb=4200)
-        export ASAN_OPTIONS="allocator_may_return_null=1:$ASAN_OPTIONS"
-    fi
     dict=()
     [ -f "$root/tests/fuzz/dict/$t.dict" ] && dict=(-dict="$root/tests/fuzz/dict/$t.dict")
     echo "fuzz: $t for ${seconds} s" >&2
     if ! "$build/tests/fuzz/fuzz_$t" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
-            -print_final_stats=1 -artifact_prefix="$work/artifacts/" "${dict[@]}" "${extra[@]}" \
+            -print_final_stats=1 -artifact_prefix="$work/artifacts/" "${dict[@]}" \
             "$work/corpus" "$root/tests/fuzz/corpus/$t" "$root/tests/fuzz/regressions/$t" \
             >"$work/log.txt" 2>&1; then
         tail -n 60 "$work/log.txt" >&2

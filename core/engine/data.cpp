@@ -10,6 +10,8 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <stdexcept>
+#include <string>
 
 #include "errors.h"
 
@@ -36,9 +38,66 @@ private:
     const std::vector<char>& bytes_;
 };
 
-/// torch::pickle_load, reading through BoundedReader.
+/// Walks a pickle's opcodes up to STOP and checks that every length it declares (strings, bytes,
+/// long integers, frames) fits in what is left. LibTorch's unpickler sizes its buffer from the
+/// declared length before reading, so a 3 KB file declaring a 1 GB string made it allocate and
+/// zero 1 GB (found by tests/fuzz/fuzz_data_file). Returns what is wrong, or nothing. Opcodes it
+/// does not know end the walk: the unpickler rejects them before reading anything after them.
+std::string check_pickle_lengths(const unsigned char* p, std::size_t n) {
+    std::size_t i = 0;
+    auto little_endian = [&](std::size_t width) {
+        std::uint64_t v = 0;
+        for (std::size_t k = 0; k < width; ++k) v |= std::uint64_t(p[i + k]) << (8 * k);
+        return v;
+    };
+    auto skip_line = [&] {
+        while (i < n && p[i] != '\n') ++i;
+        if (i < n) ++i;
+    };
+    while (i < n) {
+        const unsigned char op = p[i++];
+        std::size_t width = 0;  // of the length field that precedes the data
+        std::size_t fixed = 0;  // bytes of argument without data
+        switch (op) {
+            case '.': return {};  // STOP
+            case 'C': case 'U': case 0x8c: case 0x8a: width = 1; break;  // short bytes/str, LONG1
+            case 'B': case 'X': case 'T': case 0x8b: width = 4; break;   // bytes, str, LONG4
+            case 0x8d: case 0x8e: case 0x96: width = 8; break;             // 8-byte lengths
+            case 0x95: fixed = 8; break;                                   // FRAME (size checked below)
+            case 'K': case 'h': case 'q': case 0x80: case 0x82: fixed = 1; break;
+            case 'M': case 0x83: fixed = 2; break;
+            case 'J': case 'j': case 'r': case 0x84: fixed = 4; break;
+            case 'G': fixed = 8; break;
+            case 'I': case 'L': case 'F': case 'S': case 'V': case 'P': case 'g': case 'p': skip_line(); continue;
+            case 'c': case 'i': skip_line(); skip_line(); continue;
+            case '(': case '0': case '1': case '2': case 'N': case 'Q': case 'R': case 'a': case 'b':
+            case 'd': case '}': case 'e': case 'l': case ']': case 'o': case 's': case 't': case ')':
+            case 'u': case 0x81: case 0x85: case 0x86: case 0x87: case 0x88: case 0x89: case 0x8f:
+            case 0x90: case 0x91: case 0x92: case 0x93: case 0x94: case 0x97: case 0x98: continue;
+            default: return {};
+        }
+        if (n - i < width + fixed) return "its pickle ends inside an opcode's argument";
+        if (op == 0x95 && little_endian(8) > n - i - 8)
+            return "its pickle declares a frame longer than the file";
+        const std::uint64_t length = width ? little_endian(width) : 0;
+        i += width + fixed;
+        if (length > n - i)
+            return "its pickle declares " + std::to_string(length) + " bytes where " + std::to_string(n - i) +
+                   " are left";
+        i += static_cast<std::size_t>(length);
+    }
+    return "its pickle has no STOP";
+}
+
+/// torch::pickle_load, reading through BoundedReader, after check_pickle_lengths.
 c10::IValue load_pickle(const std::vector<char>& bytes) {
     caffe2::serialize::PyTorchStreamReader reader(std::make_unique<BoundedReader>(bytes));
+    if (reader.hasRecord("data.pkl")) {
+        const auto record = reader.getRecord("data.pkl");
+        const std::string problem =
+            check_pickle_lengths(static_cast<const unsigned char*>(std::get<0>(record).get()), std::get<1>(record));
+        if (!problem.empty()) throw std::runtime_error(problem);
+    }
     return torch::jit::readArchiveAndTensors("data", "", "", c10::nullopt, c10::nullopt, c10::nullopt, reader);
 }
 

@@ -58,6 +58,20 @@ TEST(BadInput, MissingCorruptAndMalformedDataFilesAreNamed) {
     EXPECT_NE(load_failure(torchscript_config(model, "bad/list.pt"), "data").find("expected a dict"), std::string::npos);
 }
 
+// Found by tests/fuzz/fuzz_data_file: a 3 KB file whose pickle declares a 1.3 GB string made
+// LibTorch's unpickler allocate and zero that much before failing; a zip header pointing past
+// the end made its in-memory reader read past the buffer.
+TEST(BadInput, CorruptDataFilesFailWithoutReadingOrAllocatingBeyondThem) {
+    const std::string model = "golden/a_sgd_plain_tensor/model.pt";
+    const std::string big = load_failure(
+        torchscript_config(model, "../fuzz/regressions/data_file/pickle_declares_a_1gb_string.pt"), "data");
+    EXPECT_NE(big.find("cannot read it as a torch.save file"), std::string::npos) << big;
+    EXPECT_NE(big.find("its pickle declares 1342504736 bytes where 177 are left"), std::string::npos) << big;
+    const std::string past = load_failure(
+        torchscript_config(model, "../fuzz/regressions/data_file/zip_header_points_past_the_end.pt"), "data");
+    EXPECT_NE(past.find("cannot read it as a torch.save file"), std::string::npos) << past;
+}
+
 TEST(BadInput, MissingCorruptAndIncompleteModelFilesAreNamed) {
     EXPECT_NE(load_failure(torchscript_config("bad/absent.pt", "bad/data3.pt"), "model").find("no such TorchScript file"),
               std::string::npos);
