@@ -11,13 +11,13 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build="${STEPWISE_FUZZ_BUILD_DIR:-$root/build-fuzz}"
 seconds="${STEPWISE_FUZZ_SECONDS:-60}"
 targets=("$@")
-[ ${#targets[@]} -eq 0 ] && targets=(run_config model_source trace wire data_file)
+if [ ${#targets[@]} -eq 0 ]; then  # every tests/fuzz/fuzz_<name>.cpp
+    for f in "$root"/tests/fuzz/fuzz_*.cpp; do t="${f##*/fuzz_}"; targets+=("${t%.cpp}"); done
+fi
 
-build_targets=()
-for t in "${targets[@]}"; do build_targets+=("fuzz_$t"); done
 CXX=clang++ STEPWISE_BUILD_DIR="$build" \
     STEPWISE_CMAKE_ARGS="-DSTEPWISE_SANITIZER=fuzzer -DSTEPWISE_BUILD_GUI=OFF" \
-    "$root/scripts/build.sh" --target "${build_targets[@]}"
+    "$root/scripts/build.sh" --target fuzz_targets
 
 export ASAN_OPTIONS="detect_leaks=1:fast_unwind_on_malloc=0:${ASAN_OPTIONS:-}"
 export LSAN_OPTIONS="suppressions=$root/tests/sanitizers/lsan.supp:${LSAN_OPTIONS:-}"

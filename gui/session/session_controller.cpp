@@ -2,9 +2,6 @@
 
 #include "wake_relay.h"
 
-#include <QCoreApplication>
-#include <QMetaObject>
-#include <QPointer>
 #include <algorithm>
 
 namespace stepwise::gui {
