@@ -89,6 +89,22 @@ std::string check_pickle_lengths(const unsigned char* p, std::size_t n) {
     return "its pickle has no STOP";
 }
 
+/// Whether every element of a strided tensor lies inside its storage (no overflow on the way).
+bool fits_its_storage(const torch::Tensor& t) {
+    if (t.storage_offset() < 0) return false;
+    if (t.numel() == 0) return true;
+    std::int64_t last = t.storage_offset();  // the furthest element's index
+    for (std::int64_t d = 0; d < t.dim(); ++d) {
+        std::int64_t reach = 0;
+        if (t.stride(d) < 0 || __builtin_mul_overflow(t.size(d) - 1, t.stride(d), &reach) ||
+            __builtin_add_overflow(last, reach, &last))
+            return false;
+    }
+    std::int64_t bytes = 0;
+    return !__builtin_mul_overflow(last + 1, std::int64_t(t.element_size()), &bytes) &&
+           bytes <= std::int64_t(t.storage().nbytes());
+}
+
 /// torch::pickle_load, reading through BoundedReader, after check_pickle_lengths.
 c10::IValue load_pickle(const std::vector<char>& bytes) {
     caffe2::serialize::PyTorchStreamReader reader(std::make_unique<BoundedReader>(bytes));
@@ -140,6 +156,22 @@ Dataset read_dataset(const std::vector<char>& bytes, const std::string& path) {
         throw LoadError("data", path + ": expected a dict {\"x\": X, \"y\": Y}, got " + value.tagKind());
     const auto dict = value.toGenericDict();
     Dataset d{tensor_entry(dict, "x", path), tensor_entry(dict, "y", path)};
+    for (const auto& [name, t] : {std::pair<const char*, const torch::Tensor&>{"x", d.x}, {"y", d.y}}) {
+        // A pickle can name any storage class: a QUInt8Storage gives a quantized tensor without a
+        // quantizer, on which slicing fails an internal assert of LibTorch's (found by
+        // tests/fuzz/fuzz_data_file). Training needs dense tensors of real numbers.
+        const bool real = c10::isFloatingType(t.scalar_type()) || c10::isIntegralType(t.scalar_type(), true);
+        if (t.layout() != torch::kStrided || t.is_quantized() || !real)
+            throw LoadError("data", path + ": \"" + name + "\" must be a dense tensor of real numbers, got " +
+                                        c10::toString(t.scalar_type()) + " (" + (t.is_quantized() ? "quantized" : c10::str(t.layout())) + ")");
+        // The pickle gives sizes, strides and offset apart from the storage's length, and
+        // LibTorch does not check them against each other until a view is taken (found by
+        // tests/fuzz/fuzz_data_file): every element must lie inside the storage.
+        if (!fits_its_storage(t))
+            throw LoadError("data", path + ": \"" + name + "\" has sizes " + c10::str(t.sizes()) + " and strides " +
+                                        c10::str(t.strides()) + " that reach past its storage of " +
+                                        std::to_string(t.storage().nbytes()) + " bytes");
+    }
     if (d.x.dim() == 0 || d.y.dim() == 0)
         throw LoadError("data", path + ": x and y need a first (sample) dimension");
     if (d.x.size(0) != d.y.size(0))

@@ -70,6 +70,16 @@ TEST(BadInput, CorruptDataFilesFailWithoutReadingOrAllocatingBeyondThem) {
     const std::string past = load_failure(
         torchscript_config(model, "../fuzz/regressions/data_file/zip_header_points_past_the_end.pt"), "data");
     EXPECT_NE(past.find("cannot read it as a torch.save file"), std::string::npos) << past;
+    // A pickle naming QUInt8Storage for x: a quantized tensor without a quantizer, which LibTorch
+    // cannot even slice. It is refused when loaded, not when the first batch is cut.
+    const std::string quantized = load_failure(
+        torchscript_config(model, "../fuzz/regressions/data_file/storage_class_makes_a_quantized_tensor.pt"), "data");
+    EXPECT_NE(quantized.find("\"x\" must be a dense tensor of real numbers, got QUInt8 (quantized)"),
+              std::string::npos) << quantized;
+    // A flipped bit in a size: the tensor would reach past its storage once sliced.
+    const std::string past_storage = load_failure(
+        torchscript_config(model, "../fuzz/regressions/data_file/sizes_reach_past_the_storage.pt"), "data");
+    EXPECT_NE(past_storage.find("that reach past its storage of"), std::string::npos) << past_storage;
 }
 
 TEST(BadInput, MissingCorruptAndIncompleteModelFilesAreNamed) {
