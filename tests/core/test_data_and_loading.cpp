@@ -80,6 +80,10 @@ TEST(BadInput, CorruptDataFilesFailWithoutReadingOrAllocatingBeyondThem) {
     const std::string past_storage = load_failure(
         torchscript_config(model, "../fuzz/regressions/data_file/sizes_reach_past_the_storage.pt"), "data");
     EXPECT_NE(past_storage.find("that reach past its storage of"), std::string::npos) << past_storage;
+    // A memo index of 140 million in a 1 KB file: LibTorch would size its memo to it first.
+    const std::string memo = load_failure(
+        torchscript_config(model, "../fuzz/regressions/data_file/memo_index_of_two_gigabytes.pt"), "data");
+    EXPECT_NE(memo.find("its pickle puts memo entry 139995136 in a pickle of 240 bytes"), std::string::npos) << memo;
 }
 
 TEST(BadInput, MissingCorruptAndIncompleteModelFilesAreNamed) {
