@@ -4,12 +4,16 @@
 # New inputs go to build-fuzz/fuzz-work/<target>/corpus, never into the repository. A crash, a
 # hang (over 10 s), running out of memory or a broken property fails the run and names the input
 # libFuzzer saved: add it under tests/fuzz/regressions/<target>/ together with the fix.
+# STEPWISE_FUZZ_SEED fixes libFuzzer's seed (scripts/test.sh, and so CI, uses 1 on an empty work
+# corpus: the same inputs every run, so a red CI means a change, not luck); by default each run
+# draws its own, to find what the fixed one does not. The seed is printed either way.
 #   scripts/fuzz.sh                  every target
 #   scripts/fuzz.sh trace wire       some of them
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build="${STEPWISE_FUZZ_BUILD_DIR:-$root/build-fuzz}"
 seconds="${STEPWISE_FUZZ_SECONDS:-60}"
+seed="${STEPWISE_FUZZ_SEED:-$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')}"
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then  # every tests/fuzz/fuzz_<name>.cpp
     for f in "$root"/tests/fuzz/fuzz_*.cpp; do t="${f##*/fuzz_}"; targets+=("${t%.cpp}"); done
@@ -25,16 +29,18 @@ export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1:${UBSAN_OPTIONS:-}"
 failed=()
 for t in "${targets[@]}"; do
     work="$build/fuzz-work/$t"
+    # A fixed seed starts from the checked-in inputs only, as a fresh checkout does.
+    [ -n "${STEPWISE_FUZZ_SEED:-}" ] && rm -rf "$work/corpus"
     mkdir -p "$work/corpus" "$work/artifacts"
     dict=()
     [ -f "$root/tests/fuzz/dict/$t.dict" ] && dict=(-dict="$root/tests/fuzz/dict/$t.dict")
-    echo "fuzz: $t for ${seconds} s" >&2
-    if ! "$build/tests/fuzz/fuzz_$t" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
+    echo "fuzz: $t for ${seconds} s, seed $seed" >&2
+    if ! "$build/tests/fuzz/fuzz_$t" -seed="$seed" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
             -print_final_stats=1 -artifact_prefix="$work/artifacts/" "${dict[@]}" \
             "$work/corpus" "$root/tests/fuzz/corpus/$t" "$root/tests/fuzz/regressions/$t" \
             >"$work/log.txt" 2>&1; then
         tail -n 60 "$work/log.txt" >&2
-        echo "fuzz: $t FAILED; the input is in $work/artifacts/ (add it to tests/fuzz/regressions/$t/)" >&2
+        echo "fuzz: $t FAILED (seed $seed); the input is in $work/artifacts/ (add it to tests/fuzz/regressions/$t/)" >&2
         failed+=("$t")
     else
         grep -E "^stat::number_of_executed_units|^stat::peak_rss_mb|^stat::new_units_added" "$work/log.txt" |
