@@ -54,6 +54,7 @@ MainWindow::MainWindow(Translator* translator, QWidget* parent)
             Qt::QueuedConnection);
 
     m_plot = new LossPlot;
+    m_plot->setHistory(&m_controller->history());
     m_extras = new ExtrasView;
     m_output = new OutputInspector;
     m_log = new LogView;
@@ -265,12 +266,12 @@ void MainWindow::onEvents(const std::vector<Event>& events) {
 }
 
 void MainWindow::rebuildView(QDockWidget* dock) {
+    if (dock == m_plotDock) {  // it draws from the history itself
+        m_plot->rebuild();
+        return;
+    }
     const std::vector<Event> events = m_controller->history().events();
-    if (dock == m_plotDock) {
-        m_plot->clear();
-        m_plot->applyEvents(events);
-        m_plot->flush();
-    } else if (dock == m_extrasDock) {
+    if (dock == m_extrasDock) {
         m_extras->clear();
         m_extras->applyEvents(events);
     } else if (dock == m_outputDock) {
@@ -283,7 +284,7 @@ void MainWindow::rebuildView(QDockWidget* dock) {
 }
 
 void MainWindow::onFrame() {
-    m_plot->flush();
+    if (!m_plotDock->isHidden()) m_plot->flush();  // a closed view catches up when it opens
     m_replayBar->refresh();
     m_replayToolbar->setVisible(m_replayBar->replaying());
     const PipelineState& s = m_pipeline->state();

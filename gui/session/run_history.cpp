@@ -7,14 +7,29 @@
 namespace stepwise::gui {
 
 namespace {
-constexpr double kNone = std::numeric_limits<double>::quiet_NaN();
+constexpr float kNone = std::numeric_limits<float>::quiet_NaN();
 enum Flag : std::uint8_t {
     kStepped = 1,
     kHasLoss = 2,
     kHasLossRaw = 4,
     kHasUpdate = 8,
     kReturnedNone = 16,
+    kExplanationShift = 5,  ///< the top three bits: which None explanation, 0 for none
 };
+constexpr TextCode kFirstExplanation = TextCode::explain_none_grads_none;
+constexpr TextCode kLastExplanation = TextCode::explain_none_zero_still_nothing;
+static_assert(int(kLastExplanation) - int(kFirstExplanation) + 1 < 8, "explanations fit in three bits");
+
+float narrow(const std::optional<double>& value) {
+    return value ? float(*value) : kNone;
+}
+bool quotesHeld(TextCode code) {
+    return code == TextCode::explain_none_zero_moved || code == TextCode::explain_none_zero_still;
+}
+bool quotesNorm(TextCode code) {
+    return code == TextCode::explain_none_grads_none || code == TextCode::explain_none_grads_kept ||
+           code == TextCode::explain_none_zero_moved;
+}
 }  // namespace
 
 void RunHistory::clear() {
@@ -24,7 +39,12 @@ void RunHistory::clear() {
 }
 
 std::size_t RunHistory::columnBytes() const {
-    return batchCount() * kBytesPerBatch + m_extras.size() * batchCount() * sizeof(double);
+    std::size_t bytes = (m_loss.size() + m_updateNorm.size() + m_lossRaw.size()) * sizeof(float) + m_lr.bytes() +
+                        m_flags.size() + m_closureCalls.bytes() + m_windowPosition.bytes() + m_seqDelta.bytes() +
+                        m_seqAt.size() * sizeof(std::uint64_t) + m_steppedBefore.size() * sizeof(std::int64_t) +
+                        m_stepOffset.bytes() + m_position.bytes() + m_window.bytes() + m_exactNorm.size() * 48;
+    for (const auto& [key, column] : m_extras) bytes += column.size() * sizeof(float);
+    return bytes;
 }
 
 void RunHistory::append(const Event& e) {
@@ -51,43 +71,64 @@ void RunHistory::append(const Event& e) {
             return;
     }
     // batch_end: the record in columns, and the batch's whole story among the recent ones.
-    m_epoch.push_back(std::int32_t(e.epoch));
-    m_batchIdx.push_back(std::int32_t(e.batch_idx));
-    m_globalStep.push_back(e.global_step);
-    m_seq.push_back(e.seq);
-    m_loss.push_back(e.loss.value_or(kNone));
-    m_lossRaw.push_back(e.loss_raw.value_or(kNone));
-    m_updateNorm.push_back(e.update_norm.value_or(kNone));
-    m_lr.push_back(e.lr.value_or(kNone));
+    const std::size_t n = batchCount();  // this batch's serial
+    if (n % kCheckpoint == 0) {
+        m_seqAt.push_back(e.seq);
+        m_steppedBefore.push_back(n == 0 ? 0 : steppedThrough(n - 1));
+        m_seqDelta.push(0);
+    } else {
+        m_seqDelta.push(std::int64_t(e.seq - seqOf(n - 1)));
+    }
+    // A new position run where batch_idx does not count on from the last batch's.
+    if (m_position.empty() || m_position.last().second.epoch != e.epoch ||
+        m_position.last().second.firstBatchIdx + std::int64_t(n - m_position.last().first) != e.batch_idx)
+        m_position.push(n, Position{std::int32_t(e.epoch), std::int32_t(e.batch_idx)});
+    m_loss.push_back(narrow(e.loss));
+    m_updateNorm.push_back(narrow(e.update_norm));
+    m_lr.push(narrow(e.lr));
+    const bool rawDiffers = e.loss_raw && e.loss && *e.loss_raw != *e.loss;
+    if (rawDiffers && !m_rawKept) {  // from here on a column of its own, the loss's until now
+        m_lossRaw.assign(m_loss.begin(), m_loss.end() - 1);
+        m_rawKept = true;
+    }
+    if (m_rawKept) m_lossRaw.push_back(e.loss ? narrow(e.loss_raw) : kNone);
     // The explanation's arguments are the update norm (formatted as the engine formats it) and,
     // for two codes, what the optimizer holds: a handful of distinct texts per run.
-    std::uint16_t held = 0;
     const Text& why = e.explanation;
-    if ((why.code == TextCode::explain_none_zero_moved || why.code == TextCode::explain_none_zero_still) &&
-        !why.args.empty()) {
+    const bool explained = why.code >= kFirstExplanation && why.code <= kLastExplanation;
+    Window window = m_window.empty() ? Window{} : m_window.at(n - 1);
+    window.accumulate = e.accumulate_grad_batches;
+    if (explained && quotesHeld(why.code) && !why.args.empty()) {
         const std::string& text = why.args.back();
         auto it = std::find(m_heldTexts.begin(), m_heldTexts.end(), text);
         if (it == m_heldTexts.end() && m_heldTexts.size() < 65535) it = m_heldTexts.insert(m_heldTexts.end(), text);
-        held = std::uint16_t(it == m_heldTexts.end() ? 0 : it - m_heldTexts.begin());
+        window.held = std::uint16_t(it == m_heldTexts.end() ? 0 : it - m_heldTexts.begin());
     }
-    m_explanationCode.push_back(std::uint8_t(why.code));
-    m_explanationHeld.push_back(held);
-    m_closureCalls.push_back(std::uint16_t(std::clamp(e.closure_calls, 0, 65535)));
-    m_windowPosition.push_back(std::uint16_t(std::clamp(e.window_position, 0, 65535)));
-    m_accumulate.push_back(std::uint16_t(std::clamp(e.accumulate_grad_batches, 0, 65535)));
+    m_window.push(n, window);
+    if (explained && quotesNorm(why.code) && e.update_norm &&
+        format_norm_arg(double(m_updateNorm.back())) != format_norm_arg(*e.update_norm))
+        m_exactNorm.emplace(n, *e.update_norm);
+    m_closureCalls.push(e.closure_calls);
+    m_windowPosition.push(e.window_position);
     std::uint8_t flags = 0;
     if (e.stepped) flags |= kStepped;
     if (e.loss) flags |= kHasLoss;
     if (e.loss_raw) flags |= kHasLossRaw;
     if (e.update_norm) flags |= kHasUpdate;
     if (e.output && e.output->kind == "none") flags |= kReturnedNone;
+    if (explained) flags |= std::uint8_t((int(why.code) - int(kFirstExplanation) + 1) << kExplanationShift);
     m_flags.push_back(flags);
-    const std::size_t n = batchCount();
+    m_stepOffset.push(n, e.global_step - steppedThrough(n));
     for (const auto& [key, value] : e.extras) {
         if (!value.value) continue;
-        auto& column = m_extras[key];
-        column.resize(n, kNone);
-        column[n - 1] = *value.value;
+        auto it = m_extras.find(key);
+        if (it == m_extras.end()) {
+            if (m_extras.size() >= kMaxScalarExtras) continue;
+            it = m_extras.emplace(key, std::vector<float>()).first;
+        }
+        auto& column = it->second;
+        column.resize(n + 1, kNone);
+        column[n] = float(*value.value);
     }
     m_recent.push_back(e);
     m_recentEnds.push_back(e.seq);
@@ -99,33 +140,104 @@ void RunHistory::append(const Event& e) {
     }
 }
 
+std::uint64_t RunHistory::seqOf(std::size_t serial) const {
+    std::uint64_t seq = m_seqAt[serial / kCheckpoint];
+    for (std::size_t i = serial / kCheckpoint * kCheckpoint + 1; i <= serial; ++i) seq += std::uint64_t(m_seqDelta.at(i));
+    return seq;
+}
+
+std::int64_t RunHistory::steppedThrough(std::size_t serial) const {
+    std::int64_t stepped = m_steppedBefore[serial / kCheckpoint];
+    for (std::size_t i = serial / kCheckpoint * kCheckpoint; i <= serial && i < m_flags.size(); ++i)
+        stepped += m_flags[i] & kStepped;
+    return stepped;
+}
+
+std::int64_t RunHistory::globalStep(std::size_t serial) const {
+    return m_stepOffset.at(serial) + steppedThrough(serial);
+}
+
+void RunHistory::globalSteps(std::size_t first, std::size_t end, std::vector<std::int64_t>& out) const {
+    out.clear();
+    end = std::min(end, batchCount());
+    if (first >= end) return;
+    out.reserve(end - first);
+    std::int64_t stepped = steppedThrough(first);
+    out.push_back(m_stepOffset.at(first) + stepped);
+    for (std::size_t i = first + 1; i < end; ++i) {
+        stepped += m_flags[i] & kStepped;
+        out.push_back(m_stepOffset.at(i) + stepped);
+    }
+}
+
+std::size_t RunHistory::firstBatchAtStep(double step) const {
+    // global_step never falls from one batch to the next.
+    std::size_t lo = 0, hi = batchCount();
+    while (lo < hi) {
+        const std::size_t mid = lo + (hi - lo) / 2;
+        if (double(globalStep(mid)) < step) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo;
+}
+
+std::size_t RunHistory::batchesBefore(std::uint64_t seq) const {
+    // batch_end seqs grow with the serial: the first checkpoint past seq, then one by one.
+    const std::size_t block = std::size_t(std::lower_bound(m_seqAt.begin(), m_seqAt.end(), seq) - m_seqAt.begin());
+    if (block == 0) return 0;
+    std::size_t i = (block - 1) * kCheckpoint;
+    std::uint64_t at = m_seqAt[block - 1];
+    while (true) {  // at: seq of batch i's batch_end, which is before seq
+        if (i + 1 >= batchCount() || (i + 1) % kCheckpoint == 0) return i + 1;
+        const std::uint64_t next = at + std::uint64_t(m_seqDelta.at(i + 1));
+        if (next >= seq) return i + 1;
+        at = next;
+        ++i;
+    }
+}
+
+bool RunHistory::returnedNone(std::size_t serial) const {
+    return m_flags[serial] & kReturnedNone;
+}
+
 Event RunHistory::batchRecord(std::size_t i) const {
+    return record(i, seqOf(i), globalStep(i));
+}
+
+Event RunHistory::record(std::size_t i, std::uint64_t seq, std::int64_t globalStep) const {
     Event e;
     e.type = EventType::batch_end;
     e.run_id = m_runStart ? m_runStart->run_id : 0;
-    e.seq = m_seq[i];
-    e.epoch = m_epoch[i];
-    e.batch_idx = m_batchIdx[i];
-    e.global_step = m_globalStep[i];
+    e.seq = seq;
+    // The run of consecutive batch_idx values that holds this batch.
+    const auto& [first, position] = m_position.runAt(i);
+    e.epoch = position.epoch;
+    e.batch_idx = position.firstBatchIdx + std::int64_t(i - first);
+    e.global_step = globalStep;
     const std::uint8_t flags = m_flags[i];
     e.stepped = flags & kStepped;
     if (flags & kHasLoss) e.loss = m_loss[i];
-    if (flags & kHasLossRaw) e.loss_raw = m_lossRaw[i];
+    if (flags & kHasLossRaw) e.loss_raw = lossRaw(i);
     if (flags & kHasUpdate) e.update_norm = m_updateNorm[i];
-    if (!std::isnan(m_lr[i])) e.lr = m_lr[i];
-    e.explanation.code = TextCode(m_explanationCode[i]);
-    const std::string norm = format_norm_arg(m_updateNorm[i]);
-    const std::string held = m_heldTexts.empty() ? std::string() : m_heldTexts[m_explanationHeld[i]];
-    switch (e.explanation.code) {
-        case TextCode::explain_none_grads_none:
-        case TextCode::explain_none_grads_kept: e.explanation.args = {norm}; break;
-        case TextCode::explain_none_zero_moved: e.explanation.args = {norm, held}; break;
-        case TextCode::explain_none_zero_still: e.explanation.args = {held}; break;
-        default: break;
+    if (!std::isnan(m_lr.at(i))) e.lr = m_lr.at(i);
+    const Window& window = m_window.at(i);
+    const int explanation = flags >> kExplanationShift;
+    if (explanation) {
+        e.explanation.code = TextCode(int(kFirstExplanation) + explanation - 1);
+        auto exact = m_exactNorm.find(i);
+        const std::string norm = format_norm_arg(exact != m_exactNorm.end() ? exact->second : double(m_updateNorm[i]));
+        const std::string held = m_heldTexts.empty() ? std::string() : m_heldTexts[window.held];
+        switch (e.explanation.code) {
+            case TextCode::explain_none_grads_none:
+            case TextCode::explain_none_grads_kept: e.explanation.args = {norm}; break;
+            case TextCode::explain_none_zero_moved: e.explanation.args = {norm, held}; break;
+            case TextCode::explain_none_zero_still: e.explanation.args = {held}; break;
+            default: break;
+        }
     }
-    e.closure_calls = m_closureCalls[i];
-    e.window_position = m_windowPosition[i];
-    e.accumulate_grad_batches = m_accumulate[i];
+    e.closure_calls = int(m_closureCalls.at(i));
+    e.window_position = int(m_windowPosition.at(i));
+    e.accumulate_grad_batches = window.accumulate;
     auto output = std::make_shared<OutputDescription>();
     output->kind = flags & kReturnedNone ? "none" : (flags & kHasLoss ? "tensor" : "");
     output->value.kind = output->kind;
@@ -144,9 +256,16 @@ std::vector<Event> RunHistory::events() const {
     std::vector<Event> out;
     if (m_runStart) out.push_back(*m_runStart);
     // Batches older than the recent ones come back from the columns; the recent ones whole.
-    const std::uint64_t firstRecent = m_recent.empty() ? std::numeric_limits<std::uint64_t>::max()
-                                                       : m_recent.front().seq;
-    for (std::size_t i = 0; i < batchCount() && m_seq[i] < firstRecent; ++i) out.push_back(batchRecord(i));
+    // (The recent events hold the batch_ends of the newest m_recentEnds.size() batches.)
+    const std::size_t old = batchCount() - m_recentEnds.size();
+    out.reserve(old + m_recent.size() + m_log.size() + 2);
+    std::uint64_t seq = 0;
+    std::int64_t stepped = 0;
+    for (std::size_t i = 0; i < old; ++i) {  // seq and steps summed on the way, not per batch
+        seq = i % kCheckpoint == 0 ? m_seqAt[i / kCheckpoint] : seq + std::uint64_t(m_seqDelta.at(i));
+        stepped += m_flags[i] & kStepped;
+        out.push_back(record(i, seq, m_stepOffset.at(i) + stepped));
+    }
     out.insert(out.end(), m_recent.begin(), m_recent.end());
     out.insert(out.end(), m_log.begin(), m_log.end());
     if (m_runEnd) out.push_back(*m_runEnd);
@@ -158,7 +277,7 @@ std::vector<Event> RunHistory::events() const {
 bool RunHistory::cutBack(std::size_t serial, std::optional<Stage> stage) {
     if (serial > batchCount()) return false;
     // The cut falls after the batch_end of batch serial - 1 (or at the run's start) ...
-    std::uint64_t cut = serial == 0 ? (m_runStart ? m_runStart->seq : 0) : m_seq[serial - 1];
+    std::uint64_t cut = serial == 0 ? (m_runStart ? m_runStart->seq : 0) : seqOf(serial - 1);
     if (serial > 0 && !m_recent.empty() && m_recent.front().seq > cut &&
         serial < batchCount())  // that point's stage records are no longer kept
         return false;
@@ -175,22 +294,30 @@ bool RunHistory::cutBack(std::size_t serial, std::optional<Stage> stage) {
     m_recent.erase(std::remove_if(m_recent.begin(), m_recent.end(), after), m_recent.end());
     m_log.erase(std::remove_if(m_log.begin(), m_log.end(), after), m_log.end());
     while (!m_recentEnds.empty() && m_recentEnds.back() > cut) m_recentEnds.pop_back();
-    for (auto* column : {&m_loss, &m_lossRaw, &m_updateNorm, &m_lr}) column->resize(serial);
-    m_explanationCode.resize(serial);
-    m_explanationHeld.resize(serial);
-    m_epoch.resize(serial);
-    m_batchIdx.resize(serial);
-    m_globalStep.resize(serial);
-    m_seq.resize(serial);
-    m_closureCalls.resize(serial);
-    m_windowPosition.resize(serial);
-    m_accumulate.resize(serial);
-    m_flags.resize(serial);
-    for (auto& [key, column] : m_extras)
-        if (column.size() > serial) column.resize(serial);
+    truncateColumns(serial);
     m_runEnd.reset();
     ++m_generation;
     return true;
+}
+
+void RunHistory::truncateColumns(std::size_t n) {
+    if (n >= batchCount()) return;
+    for (auto* column : {&m_loss, &m_updateNorm, &m_lossRaw})
+        if (column->size() > n) column->resize(n);
+    m_lr.truncate(n);
+    m_flags.resize(n);
+    m_closureCalls.truncate(n);
+    m_windowPosition.truncate(n);
+    m_seqDelta.truncate(n);
+    const std::size_t checkpoints = (n + kCheckpoint - 1) / kCheckpoint;
+    m_seqAt.resize(checkpoints);
+    m_steppedBefore.resize(checkpoints);
+    m_stepOffset.truncate(n);
+    m_position.truncate(n);
+    m_window.truncate(n);
+    m_exactNorm.erase(m_exactNorm.lower_bound(n), m_exactNorm.end());
+    for (auto& [key, column] : m_extras)
+        if (column.size() > n) column.resize(n);
 }
 
 }  // namespace stepwise::gui

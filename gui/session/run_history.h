@@ -4,11 +4,13 @@
 // here (events()), so no view's own state is the only record of the run.
 //
 // What it keeps, bounded for a million batches:
-//  - every batch's record in columns (kBytesPerBatch bytes each, plus 8 per scalar extra that
-//    the run reports): position, loss, raw loss, update norm, learning rate, what the batch
-//    returned, whether it stepped, its window, the seq of its batch_end, and a None batch's
-//    explanation (a code, and an index into the few distinct "what the optimizer holds" texts);
-//  - every event of the newest kRecentBatches batches (stage records, outputs, pauses);
+//  - every batch's record in packed columns, kBytesPerBatch bytes each plus a few bytes per
+//    change of epoch, accumulation or learning-rate regime (see packed_columns.h), plus 4 per
+//    scalar extra that the run reports: position, loss, raw loss, update norm, learning rate,
+//    what the batch returned, whether it stepped, its window, the seq of its batch_end, and a
+//    None batch's explanation. Figures older than the recent batches are single precision (an
+//    explanation quotes its norm exactly as the engine formatted it all the same);
+//  - every event of the newest kRecentBatches batches (stage records, outputs, pauses), exact;
 //  - run_start, run_end, and the newest kMaxLogEvents warnings and errors.
 // Two histories are independent values: a comparison keeps one per run.
 //
@@ -22,6 +24,7 @@
 #include <string>
 #include <vector>
 
+#include "packed_columns.h"
 #include "stepwise/events.h"
 
 namespace stepwise::gui {
@@ -30,10 +33,12 @@ class RunHistory {
   public:
     static constexpr std::size_t kRecentBatches = 64;
     static constexpr std::size_t kMaxLogEvents = 20000;
-    /// Column bytes per batch: 4 epoch, 4 batch_idx, 8 global_step, 8 seq, 4 x 8 loss, raw loss,
-    /// update norm and lr, 2 closure calls, 2 window position, 2 window size, 1 flags, 1 + 2 the
-    /// explanation.
-    static constexpr std::size_t kBytesPerBatch = 4 + 4 + 8 + 8 + 4 * 8 + 2 + 2 + 2 + 1 + 1 + 2;
+    static constexpr std::size_t kMaxScalarExtras = 16;  ///< a model that returns ever-new keys
+    /// Column bytes per batch: 4 x 2 loss and update norm (floats), 1 flags (what it returned,
+    /// whether it stepped, the explanation's code), 1 closure calls, 1 window position, 1 seq.
+    /// The raw loss takes 4 more only in a run where it differs from the loss (accumulation), and
+    /// the learning rate 4 more only under a scheduler that changes it every few batches.
+    static constexpr std::size_t kBytesPerBatch = 4 * 2 + 1 + 1 + 1 + 1;
 
     void clear();
     void append(const Event& event);
@@ -41,11 +46,26 @@ class RunHistory {
         for (const Event& e : events) append(e);
     }
 
-    std::size_t batchCount() const { return m_seq.size(); }
+    std::size_t batchCount() const { return m_flags.size(); }
     /// One batch's record, rebuilt from the columns (serial: 0 for the run's first batch).
     Event batchRecord(std::size_t serial) const;
-    /// A scalar extra's value at every batch (NaN where the batch did not report it).
-    const std::map<std::string, std::vector<double>>& scalarExtras() const { return m_extras; }
+    /// Single figures for views that draw many batches (NaN: none).
+    float loss(std::size_t serial) const { return m_loss[serial]; }
+    float lossRaw(std::size_t serial) const { return m_rawKept ? m_lossRaw[serial] : m_loss[serial]; }
+    float lr(std::size_t serial) const { return m_lr.at(serial); }
+    bool returnedNone(std::size_t serial) const;
+    int windowPosition(std::size_t serial) const { return int(m_windowPosition.at(serial)); }
+    int accumulate(std::size_t serial) const { return m_window.at(serial).accumulate; }
+    std::int64_t globalStep(std::size_t serial) const;
+    /// How many batches ended before the event with this seq (the serial of the batch it is in).
+    std::size_t batchesBefore(std::uint64_t seq) const;
+    /// global_step of batches [first, end), summed on the way (cheaper than one by one).
+    void globalSteps(std::size_t first, std::size_t end, std::vector<std::int64_t>& out) const;
+    /// The first batch whose global_step is at least `step` (batchCount() when none is).
+    std::size_t firstBatchAtStep(double step) const;
+    /// A scalar extra's value at every batch (NaN where the batch did not report it), for the
+    /// first kMaxScalarExtras keys the run reports.
+    const std::map<std::string, std::vector<float>>& scalarExtras() const { return m_extras; }
     /// Every event kept, in seq order: what a view needs to show the run as it is now.
     std::vector<Event> events() const;
     /// Warnings and errors kept, and how many older ones were dropped.
@@ -62,19 +82,37 @@ class RunHistory {
     bool cutBack(std::size_t serial, std::optional<Stage> stage = std::nullopt);
 
   private:
+    static constexpr std::size_t kCheckpoint = 1024;  ///< batches between absolute seq and step counts
+    struct Position {  // 32 bits: two billion epochs or batches per epoch are more than a run has
+        std::int32_t epoch = 0, firstBatchIdx = 0;
+        bool operator==(const Position& o) const { return epoch == o.epoch && firstBatchIdx == o.firstBatchIdx; }
+    };
+    struct Window {
+        int accumulate = 1;
+        std::uint16_t held = 0;  ///< index into m_heldTexts of the explanation's held text
+        bool operator==(const Window& o) const { return accumulate == o.accumulate && held == o.held; }
+    };
+    Event record(std::size_t serial, std::uint64_t seq, std::int64_t globalStep) const;
+    std::uint64_t seqOf(std::size_t serial) const;
+    std::int64_t steppedThrough(std::size_t serial) const;  ///< stepped batches in [0, serial]
+    void truncateColumns(std::size_t n);
 
     // Columns, one entry per finished batch.
-    std::vector<std::int32_t> m_epoch, m_batchIdx;
-    std::vector<std::int64_t> m_globalStep;
-    std::vector<std::uint64_t> m_seq;  ///< of the batch_end
-    std::vector<double> m_loss, m_lossRaw, m_updateNorm, m_lr;  ///< NaN: none
-    std::vector<std::uint16_t> m_closureCalls, m_windowPosition, m_accumulate;
+    std::vector<float> m_loss, m_updateNorm;  ///< NaN: none
+    SteadyFloatColumn m_lr;                   ///< NaN: none
+    std::vector<float> m_lossRaw;  ///< kept once a raw loss differs from its loss
+    bool m_rawKept = false;
     std::vector<std::uint8_t> m_flags;
-    std::vector<std::uint8_t> m_explanationCode;  ///< TextCode of the batch's explanation
-    std::vector<std::uint16_t> m_explanationHeld;  ///< index into m_heldTexts
+    ByteColumn m_closureCalls, m_windowPosition;
+    ByteColumn m_seqDelta;                 ///< seq minus the previous batch_end's (0 at a checkpoint)
+    std::vector<std::uint64_t> m_seqAt;    ///< seq of batches 0, kCheckpoint, 2 kCheckpoint, ...
+    std::vector<std::int64_t> m_steppedBefore;  ///< stepped batches before each checkpoint
+    RunColumn<std::int64_t> m_stepOffset;  ///< global_step minus the stepped batches so far
+    RunColumn<Position> m_position;        ///< batch_idx counts up by one within a run
+    RunColumn<Window> m_window;
+    std::map<std::size_t, double> m_exactNorm;  ///< where the float would quote the norm otherwise
     std::vector<std::string> m_heldTexts;  ///< distinct "what the optimizer holds" arguments
-    std::map<std::string, std::vector<double>> m_extras;
-
+    std::map<std::string, std::vector<float>> m_extras;
     std::optional<Event> m_runStart, m_runEnd;
     std::deque<Event> m_log;
     std::size_t m_droppedLog = 0;

@@ -16,6 +16,7 @@
 #include <cmath>
 #include <limits>
 
+#include "run_history.h"
 #include "window_shading.h"
 
 namespace stepwise::gui {
@@ -125,6 +126,13 @@ LossPlot::LossPlot(QWidget* parent) : QWidget(parent) {
     m_plot->xAxis->setRange(-0.5, 10);
     m_plot->yAxis->setRange(0, 1);
 
+    // The graphs hold only what is in view: a new x range, or a wider plot, fills them again
+    // just before the replot that draws it.
+    connect(m_plot->xAxis, qOverload<const QCPRange&>(&QCPAxis::rangeChanged), this,
+            [this] { m_fillNeeded = true; });
+    connect(m_plot, &QCustomPlot::beforeReplot, this, [this] {
+        if (m_fillNeeded || m_plot->width() != m_filledWidth) fillVisible();
+    });
     connect(m_plot, &QCustomPlot::mouseWheel, this, [this] { setFollow(false); });
     connect(m_plot, &QCustomPlot::mousePress, this, [this] { setFollow(false); });
 
@@ -243,22 +251,72 @@ void LossPlot::updateSmoothingLabel() {
     m_smoothLabel->setText(tr("Smoothing %1").arg(m_smoothing, 0, 'f', 3));
 }
 
+namespace {
+/// Fills a graph from a series in x order: every point while each batch has a pixel column,
+/// else the minimum and the maximum of each run of `bucket` batches, in the order they came, so
+/// the line's envelope and extremes are those of the full series. A bucket with no finite value
+/// gives one NaN (a gap in the line), as one batch would.
+class Decimator {
+  public:
+    Decimator(QVector<QCPGraphData>& out, std::size_t bucket) : m_out(out), m_bucket(bucket) {}
+    void add(double x, double y) {
+        if (m_bucket <= 1) {
+            m_out.append({x, y});
+            return;
+        }
+        if (m_count == 0) m_firstX = x;
+        if (std::isfinite(y)) {
+            if (!m_any || y < m_min.point.value) m_min = {{x, y}, m_count};
+            if (!m_any || y > m_max.point.value) m_max = {{x, y}, m_count};
+            m_any = true;
+        }
+        if (++m_count == m_bucket) finish();
+    }
+    void finish() {
+        if (m_count == 0) return;
+        if (!m_any) {
+            m_out.append({m_firstX, kNaN});
+        } else if (m_min.index == m_max.index) {
+            m_out.append(m_min.point);
+        } else {
+            const Extreme& a = m_min.index < m_max.index ? m_min : m_max;
+            const Extreme& b = m_min.index < m_max.index ? m_max : m_min;
+            m_out.append(a.point);
+            m_out.append(b.point);
+        }
+        m_count = 0;
+        m_any = false;
+    }
+
+  private:
+    struct Extreme {
+        QCPGraphData point;
+        std::size_t index = 0;  ///< within the bucket: the two go out in the order they came
+    };
+    QVector<QCPGraphData>& m_out;
+    std::size_t m_bucket;
+    std::size_t m_count = 0;
+    bool m_any = false;
+    double m_firstX = 0.0;
+    Extreme m_min, m_max;
+};
+}  // namespace
+
+void LossPlot::setHistory(const RunHistory* history) {
+    m_history = history;
+    clear();
+}
+
 void LossPlot::clear() {
-    m_batchX.clear();
-    m_stepX.clear();
-    m_lossY.clear();
-    m_rawY.clear();
-    m_lrY.clear();
-    m_noneFlag.clear();
+    m_generation = m_history ? m_history->generation() : 0;
+    m_taken = 0;
+    m_emaAt.clear();
+    m_ema = {};
+    m_lastLr = std::numeric_limits<float>::quiet_NaN();
     m_failedSerials.clear();
-    for (auto& series : m_extras) series.clear();
-    m_extras.clear();
-    m_flushed = 0;
-    m_failedFlushed = 0;
     m_accumulate = 1;
+    m_sawNone = false;
     m_windowNote->setVisible(false);
-    m_emaLast = 0.0;
-    m_emaCount = 0;
     m_shading->clear();
     for (QCPGraph* g : {m_loss, m_raw, m_smooth, m_none, m_failed, m_lr}) g->data()->clear();
     if (!m_lrChosen) setLrVisible(false);
@@ -268,128 +326,191 @@ void LossPlot::clear() {
     m_highlight->setVisible(false);
     m_plot->xAxis->setRange(-0.5, 10);
     m_plot->yAxis->setRange(0, 1);
+    m_dirty = false;
+    m_fillNeeded = true;
     m_plot->replot(QCustomPlot::rpQueuedReplot);
 }
 
+void LossPlot::rebuild() {
+    clear();
+    if (!m_history) return;
+    for (const Event& e : m_history->logEvents()) noteFailure(e);
+    m_dirty = true;
+    flush();
+    if (!m_follow) resetView();
+}
+
+void LossPlot::noteFailure(const Event& e) {
+    if (e.type != EventType::error || !stage_from_name(e.where)) return;
+    // The batch it failed in: the number of batches that had ended by then.
+    m_failedSerials.push_back(std::int64_t(m_history ? m_history->batchesBefore(e.seq) : 0));
+    m_dirty = true;
+}
+
 void LossPlot::applyEvents(const std::vector<Event>& events) {
-    for (const Event& e : events) {
-        // Batches finish in order, so a batch's serial is the number of batches finished before
-        // it. batch_end has all the plot needs (at full speed most stage events are coalesced).
-        if (e.type == EventType::batch_end) {
-            const std::size_t index = m_lossY.size();
-            m_batchX.push_back(double(index));
-            m_stepX.push_back(double(e.global_step));
-            m_lossY.push_back(e.loss.value_or(kNaN));
-            m_rawY.push_back(e.loss ? e.loss_raw.value_or(kNaN) : kNaN);
-            m_lrY.push_back(e.lr.value_or(kNaN));
-            // Under a scheduler the lr is part of the story: show it once it first changes.
-            if (!m_lrVisible && !m_lrChosen && m_lrY.size() > 1 && e.lr &&
-                m_lrY[m_lrY.size() - 2] != *e.lr)
-                setLrVisible(true);
-            m_noneFlag.push_back(e.loss ? 0 : 1);
-            if (m_accumulate != std::max(1, e.accumulate_grad_batches)) {
-                m_accumulate = std::max(1, e.accumulate_grad_batches);
-                m_windowNote->setText(
-                    tr("shaded: accumulation windows of %1 · line: the stepping batch")
-                        .arg(m_accumulate));
-            }
-            m_windowNote->setVisible(m_accumulate > 1);
-            if (m_accumulate > 1)
-                m_shading->addBatch(m_batchX.back(), m_stepX.back(), e.window_position);
-            for (const auto& [key, value] : e.extras) {
-                if (!value.value) continue;
-                const QString name = QString::fromStdString(key);
-                auto it = m_extras.find(name);
-                if (it == m_extras.end()) {
-                    if (m_extras.size() >= 16)
-                        continue;  // bounded: a model that returns ever-new keys
-                    it = m_extras.insert(name, {});
-                }
-                it->resize(index, kNaN);
-                it->push_back(*value.value);
-            }
-            m_dirty = true;
-        } else if (e.type == EventType::error && stage_from_name(e.where)) {
-            m_failedSerials.push_back(std::int64_t(m_lossY.size()));
-            m_dirty = true;
-        }
-    }
+    // Batch records come from the history at flush(); only failures are not among them.
+    for (const Event& e : events) noteFailure(e);
 }
 
-double LossPlot::xOf(std::size_t index) const {
-    return m_xAxis == XAxis::batch ? m_batchX[index] : m_stepX[index];
-}
-
-double LossPlot::smoothNext(double value) {
+double LossPlot::smoothNext(Ema& ema, double value) const {
     // TensorBoard's debiased EMA: last = w*last + (1-w)*v; shown = last / (1 - w^n).
-    m_emaLast = m_emaLast * m_smoothing + (1.0 - m_smoothing) * value;
-    ++m_emaCount;
-    const double debias = 1.0 - std::pow(m_smoothing, m_emaCount);
-    return debias > 0 ? m_emaLast / debias : value;
+    ema.last = ema.last * m_smoothing + (1.0 - m_smoothing) * value;
+    ++ema.count;
+    const double debias = 1.0 - std::pow(m_smoothing, ema.count);
+    return debias > 0 ? ema.last / debias : value;
+}
+
+void LossPlot::takeInBatches() {
+    const std::size_t n = m_history->batchCount();
+    for (std::size_t i = m_taken; i < n; ++i) {
+        if (i % kEmaCheckpoint == 0) m_emaAt.push_back(m_ema);
+        const double loss = m_history->loss(i);
+        if (std::isfinite(loss) && m_smoothing > 0) smoothNext(m_ema, loss);
+        m_sawNone = m_sawNone || m_history->returnedNone(i);
+        // Under a scheduler the lr is part of the story: show it once it first changes.
+        const float lr = m_history->lr(i);
+        if (!m_lrVisible && !m_lrChosen && std::isfinite(lr) && std::isfinite(m_lastLr) && lr != m_lastLr)
+            setLrVisible(true);
+        if (std::isfinite(lr)) m_lastLr = lr;
+    }
+    m_taken = n;
+    if (n == 0) return;
+    const int accumulate = std::max(1, m_history->accumulate(n - 1));
+    if (accumulate != m_accumulate) {
+        m_accumulate = accumulate;
+        m_windowNote->setText(
+            tr("shaded: accumulation windows of %1 · line: the stepping batch").arg(m_accumulate));
+    }
+    m_windowNote->setVisible(m_accumulate > 1);
 }
 
 void LossPlot::flush() {
-    if (!m_dirty) return;
+    if (!m_history) return;
+    if (m_history->generation() != m_generation) {  // started over or cut back
+        rebuild();
+        return;
+    }
+    if (!m_dirty && m_history->batchCount() == m_taken) return;
     m_dirty = false;
-    const std::size_t n = m_lossY.size();
-    QVector<QCPGraphData> loss, raw, smooth, none, lr;
-    loss.reserve(int(n - m_flushed));
-    for (std::size_t i = m_flushed; i < n; ++i) {
-        const double x = xOf(i);
-        loss.append({x, m_lossY[i]});
-        raw.append({x, m_rawY[i]});
-        lr.append({x, m_lrY[i]});
-        if (std::isfinite(m_lossY[i]) && m_smoothing > 0)
-            smooth.append({x, smoothNext(m_lossY[i])});
-        if (m_noneFlag[i]) {
-            // Put the marker where the line would have been: on the previous reported loss.
-            double y = 0.0;
-            for (std::size_t j = i; j-- > 0 && j + 64 > i;) {
-                if (std::isfinite(m_lossY[j])) {
-                    y = m_lossY[j];
-                    break;
-                }
-            }
-            none.append({x, y});
-        }
-    }
-    m_loss->data()->add(loss, true);
-    m_raw->data()->add(raw, true);
-    m_lr->data()->add(lr, true);
-    m_smooth->data()->add(smooth, true);
-    m_none->data()->add(none, true);
-    for (auto it = m_extraGraphs.begin(); it != m_extraGraphs.end(); ++it) {
-        const std::vector<double>& series = m_extras.value(it.key());
-        QVector<QCPGraphData> points;
-        for (std::size_t i = m_flushed; i < std::min(n, series.size()); ++i)
-            points.append({xOf(i), series[i]});
-        it.value()->data()->add(points, true);
-    }
-    QVector<QCPGraphData> failed;
-    for (std::size_t i = m_failedFlushed; i < m_failedSerials.size(); ++i) {
-        const double y = n > 0 && std::isfinite(m_lossY[n - 1]) ? m_lossY[n - 1]
-                                                                : m_plot->yAxis->range().center();
-        failed.append(
-            {m_xAxis == XAxis::batch ? double(m_failedSerials[i]) : (n ? m_stepX[n - 1] : 0.0), y});
-    }
-    m_failed->data()->add(failed, true);
+    takeInBatches();
     // Marker kinds join the legend once they occur.
-    if (!m_none->data()->isEmpty()) m_none->addToLegend();
-    if (!m_failed->data()->isEmpty()) m_failed->addToLegend();
-    m_failedFlushed = m_failedSerials.size();
-    m_flushed = n;
+    if (m_sawNone) m_none->addToLegend();
+    if (!m_failedSerials.empty()) m_failed->addToLegend();
+    m_fillNeeded = true;
     if (m_follow) applyFollow();
     m_plot->replot(QCustomPlot::rpQueuedReplot);
 }
 
+std::pair<std::size_t, std::size_t> LossPlot::visibleBatches() const {
+    const std::size_t n = m_taken;
+    if (n == 0) return {0, 0};
+    const QCPRange range = m_plot->xAxis->range();
+    double first = 0.0, end = 0.0;
+    if (m_xAxis == XAxis::batch) {
+        first = std::floor(range.lower) - 1.0;
+        end = std::ceil(range.upper) + 2.0;
+    } else {
+        first = double(m_history->firstBatchAtStep(range.lower)) - 1.0;
+        end = double(m_history->firstBatchAtStep(std::floor(range.upper) + 1.0)) + 1.0;
+    }
+    const auto clampToRun = [n](double v) { return std::size_t(std::clamp(v, 0.0, double(n))); };
+    return {clampToRun(first), clampToRun(end)};
+}
+
+void LossPlot::fillVisible() {
+    m_fillNeeded = false;
+    if (!m_history) return;
+    const auto [first, end] = visibleBatches();
+    const std::size_t count = end - first;
+    const bool bySteps = m_xAxis == XAxis::globalStep;
+    const bool shade = m_accumulate > 1 && count <= 4000;  // more windows than pixels: no bands
+    if (bySteps || shade) m_history->globalSteps(first, end, m_stepScratch);
+    const auto xAt = [&](std::size_t i) { return bySteps ? double(m_stepScratch[i - first]) : double(i); };
+    const std::size_t columns = std::size_t(std::max(200, m_plot->width()));
+    const std::size_t bucket = count > columns ? (count + columns - 1) / columns : 1;
+    m_filledWidth = m_plot->width();
+
+    QVector<QCPGraphData> loss, raw, smooth, none, lr;
+    Decimator lossOut(loss, bucket), rawOut(raw, bucket), smoothOut(smooth, bucket), lrOut(lr, bucket);
+    Ema ema = first / kEmaCheckpoint < m_emaAt.size() ? m_emaAt[first / kEmaCheckpoint] : Ema{};
+    const bool smoothing = m_smoothing > 0 && count > 0;
+    if (smoothing)  // on from the checkpoint to the first batch in view
+        for (std::size_t i = first / kEmaCheckpoint * kEmaCheckpoint; i < first; ++i)
+            if (std::isfinite(m_history->loss(i))) smoothNext(ema, m_history->loss(i));
+    std::size_t lastNoneBucket = std::numeric_limits<std::size_t>::max();
+    double lastFinite = 0.0;  // the loss line's height where a None batch interrupts it
+    for (std::size_t i = first > 64 ? first - 64 : 0; i < first; ++i)
+        if (std::isfinite(m_history->loss(i))) lastFinite = m_history->loss(i);
+    for (std::size_t i = first; i < end; ++i) {
+        const double x = xAt(i);
+        const double y = m_history->loss(i);
+        lossOut.add(x, y);
+        if (m_rawVisible) rawOut.add(x, m_history->lossRaw(i));
+        if (m_lrVisible) lrOut.add(x, m_history->lr(i));
+        if (smoothing && std::isfinite(y)) smoothOut.add(x, smoothNext(ema, y));
+        if (m_history->returnedNone(i) && (i - first) / bucket != lastNoneBucket) {
+            lastNoneBucket = (i - first) / bucket;  // one marker per pixel column at most
+            none.append({x, lastFinite});
+        }
+        if (std::isfinite(y)) lastFinite = y;
+    }
+    for (Decimator* d : {&lossOut, &rawOut, &smoothOut, &lrOut}) d->finish();
+    m_loss->data()->set(loss, true);
+    m_raw->data()->set(raw, true);
+    m_smooth->data()->set(smooth, true);
+    m_lr->data()->set(lr, true);
+    m_none->data()->set(none, true);
+
+    const auto& extras = m_history->scalarExtras();
+    for (auto it = m_extraGraphs.begin(); it != m_extraGraphs.end(); ++it) {
+        QVector<QCPGraphData> points;
+        auto column = extras.find(it.key().toStdString());
+        if (column != extras.end()) {
+            Decimator out(points, bucket);
+            for (std::size_t i = first; i < std::min(end, column->second.size()); ++i) out.add(xAt(i), column->second[i]);
+            out.finish();
+        }
+        it.value()->data()->set(points, true);
+    }
+
+    QVector<QCPGraphData> failed;
+    const std::size_t n = m_taken;
+    for (const std::int64_t serial : m_failedSerials) {
+        const std::size_t at = std::min(std::size_t(serial), n ? n - 1 : 0);
+        const double before = serial > 0 && std::size_t(serial) <= n ? double(m_history->loss(std::size_t(serial) - 1)) : kNaN;
+        const double y = std::isfinite(before) ? before : m_plot->yAxis->range().center();
+        failed.append({bySteps ? (n ? double(m_history->globalStep(at)) : 0.0) : double(serial), y});
+    }
+    m_failed->data()->set(failed, false);
+
+    std::vector<WindowShading::Window> windows;
+    if (shade) {
+        for (std::size_t i = first; i < end; ++i) {
+            const double step = double(m_stepScratch[i - first]);
+            if (m_history->windowPosition(i) <= 1 || windows.empty()) {
+                // Each window ends in one optimizer step: alternate shades by the step count.
+                const bool odd = (m_stepScratch[i - first] - (m_history->windowPosition(i) >= m_accumulate ? 1 : 0)) % 2;
+                windows.push_back({double(i), double(i), step, step, odd});
+            } else {
+                windows.back().lastSerial = double(i);
+                windows.back().lastStep = step;
+            }
+        }
+    }
+    m_shading->setWindows(std::move(windows));
+}
+
 void LossPlot::applyFollow() {
-    if (m_lossY.empty()) return;
-    const double last = xOf(m_lossY.size() - 1);
-    const double first = xOf(0);
+    const std::size_t n = m_taken;
+    if (n == 0) return;
+    const bool bySteps = m_xAxis == XAxis::globalStep;
+    const double last = bySteps ? double(m_history->globalStep(n - 1)) : double(n - 1);
+    const double first = bySteps ? double(m_history->globalStep(0)) : 0.0;
     // Everything while it fits in a few thousand batches, then the newest 2000.
     const double span = std::min(last - first, 2000.0);
     const double lower = std::max(first, last - span);
     m_plot->xAxis->setRange(lower - 0.5, std::max(lower + 10.0, last + std::max(0.5, span * 0.03)));
+    fillVisible();  // now: the value axes scale to what is in view
     bool found = false;
     QCPRange y = m_loss->getValueRange(found, QCP::sdBoth, m_plot->xAxis->range());
     if (m_raw->visible()) {
@@ -425,30 +546,19 @@ void LossPlot::setLrVisible(bool visible) {
     m_lrAxis->setVisible(visible);
     visible ? void(m_lr->addToLegend()) : void(m_lr->removeFromLegend());
     if (m_lrBox->isChecked() != visible) m_lrBox->setChecked(visible);
+    fillVisible();
     if (visible) rescaleLrAxis();
     m_plot->replot(QCustomPlot::rpQueuedReplot);
-}
-
-void LossPlot::rebuildGraphs() {
-    m_flushed = 0;
-    m_failedFlushed = 0;
-    m_emaLast = 0.0;
-    m_emaCount = 0;
-    for (QCPGraph* g : {m_loss, m_raw, m_smooth, m_none, m_failed, m_lr}) g->data()->clear();
-    for (QCPGraph* g : std::as_const(m_extraGraphs)) g->data()->clear();
-    m_shading->byGlobalStep = m_xAxis == XAxis::globalStep;
-    m_windowNote->setVisible(m_accumulate > 1);
-    m_dirty = true;
-    flush();
-    if (!m_follow) resetView();
 }
 
 void LossPlot::setXAxis(XAxis axis) {
     if (axis == m_xAxis) return;
     m_xAxis = axis;
     m_axisBox->setCurrentIndex(axis == XAxis::batch ? 0 : 1);
+    m_shading->byGlobalStep = m_xAxis == XAxis::globalStep;
     retranslate();
-    rebuildGraphs();
+    m_follow ? applyFollow() : resetView();
+    m_plot->replot(QCustomPlot::rpQueuedReplot);
 }
 
 void LossPlot::setSmoothing(double weight) {
@@ -464,19 +574,21 @@ void LossPlot::setSmoothing(double weight) {
 }
 
 void LossPlot::rebuildSmoothing() {
-    m_emaLast = 0.0;
-    m_emaCount = 0;
-    QVector<QCPGraphData> smooth;
-    if (m_smoothing > 0) {
-        smooth.reserve(int(m_flushed));
-        for (std::size_t i = 0; i < m_flushed; ++i)
-            if (std::isfinite(m_lossY[i])) smooth.append({xOf(i), smoothNext(m_lossY[i])});
+    // The EMA's checkpoints again, over every batch taken in (a million: a few milliseconds).
+    m_emaAt.clear();
+    m_ema = {};
+    if (m_history) {
+        for (std::size_t i = 0; i < m_taken; ++i) {
+            if (i % kEmaCheckpoint == 0) m_emaAt.push_back(m_ema);
+            const double loss = m_history->loss(i);
+            if (std::isfinite(loss) && m_smoothing > 0) smoothNext(m_ema, loss);
+        }
     }
-    m_smooth->data()->set(smooth, true);
     m_smooth->setVisible(m_smoothing > 0);
     // Like TensorBoard: with smoothing on, the raw series steps back and the EMA leads.
     m_loss->setPen(QPen(m_smoothing > 0 ? kLossUnderSmoothColor : kLossColor, 1));
     m_smoothing > 0 ? void(m_smooth->addToLegend()) : void(m_smooth->removeFromLegend());
+    m_fillNeeded = true;
     m_plot->replot(QCustomPlot::rpQueuedReplot);
 }
 
@@ -485,6 +597,7 @@ void LossPlot::setRawVisible(bool visible) {
     m_raw->setVisible(visible);
     visible ? void(m_raw->addToLegend()) : void(m_raw->removeFromLegend());
     if (m_rawBox->isChecked() != visible) m_rawBox->setChecked(visible);
+    m_fillNeeded = true;
     if (m_follow) applyFollow();
     m_plot->replot(QCustomPlot::rpQueuedReplot);
 }
@@ -501,8 +614,16 @@ void LossPlot::setFollow(bool follow) {
 }
 
 void LossPlot::resetView() {
+    const std::size_t n = m_taken;
+    if (n > 0) {
+        // The whole run in view: its envelope keeps every extreme, so the value axes fit exactly.
+        const bool bySteps = m_xAxis == XAxis::globalStep;
+        m_plot->xAxis->setRange(bySteps ? double(m_history->globalStep(0)) : 0.0,
+                                bySteps ? double(m_history->globalStep(n - 1)) : double(n - 1));
+        fillVisible();
+    }
     m_plot->rescaleAxes(true);
-    if (!m_lossY.empty()) {
+    if (n > 0) {
         m_plot->xAxis->scaleRange(1.04, m_plot->xAxis->range().center());
         m_plot->yAxis->scaleRange(1.15, m_plot->yAxis->range().center());
     }
@@ -511,10 +632,8 @@ void LossPlot::resetView() {
 
 void LossPlot::highlightBatch(std::int64_t serial) {
     double x = double(serial);
-    if (m_xAxis == XAxis::globalStep) {
-        auto it = std::lower_bound(m_batchX.begin(), m_batchX.end(), x);
-        if (it != m_batchX.end()) x = m_stepX[std::size_t(it - m_batchX.begin())];
-    }
+    if (m_xAxis == XAxis::globalStep && m_history && serial >= 0 && std::size_t(serial) < m_taken)
+        x = double(m_history->globalStep(std::size_t(serial)));
     m_highlight->point1->setCoords(x, 0);
     m_highlight->point2->setCoords(x, 1);
     m_highlight->setVisible(true);
@@ -536,27 +655,28 @@ void LossPlot::setExtraPlotted(const QString& key, bool plotted) {
         g->setPen(QPen(color, 1));
         g->setAdaptiveSampling(true);
         g->setName(tr("extra: %1").arg(key));
-        const std::vector<double>& series = m_extras.value(key);
-        QVector<QCPGraphData> points;
-        for (std::size_t i = 0; i < std::min(m_flushed, series.size()); ++i)
-            points.append({xOf(i), series[i]});
-        g->data()->set(points, true);
         m_extraGraphs.insert(key, g);
     }
     m_plot->yAxis2->setVisible(!m_extraGraphs.isEmpty());
+    fillVisible();
     if (!m_extraGraphs.isEmpty()) m_plot->yAxis2->rescale(true);
     m_plot->replot(QCustomPlot::rpQueuedReplot);
 }
 
 bool LossPlot::exportPng(const QString& path) {
+    if (m_fillNeeded) fillVisible();
     return m_plot->savePng(path, 0, 0, 2.0);
 }
 
 bool LossPlot::exportPdf(const QString& path) {
+    if (m_fillNeeded) fillVisible();
     return m_plot->savePdf(path);
 }
 
 int LossPlot::pointCount() const {
+    return int(m_taken);
+}
+int LossPlot::drawnPointCount() const {
     return m_loss->dataCount();
 }
 int LossPlot::noneMarkerCount() const {

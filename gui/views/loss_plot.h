@@ -2,13 +2,18 @@
 // LossPlot: the per-batch loss as Lightning reports it (normalised by N), the raw loss on demand, a
 // debiased EMA like TensorBoard's, markers on None and failed batches, accumulation windows shaded,
 // scalar extras on a second axis, the learning rate on a third (shown by itself once it changes, as
-// under an lr scheduler). Appends once per frame and replots once per frame.
+// under an lr scheduler). It draws from the RunHistory, keeping no per-batch data of its own: each
+// replot fills the graphs with the batches in view only, at most a minimum and a maximum per pixel
+// column once there are more batches than pixels, so a million-batch run costs what a screenful
+// does. Pulls new batches and replots once per frame.
 
 #include <QHash>
 #include <QVector>
 #include <QWidget>
 #include <cstdint>
+#include <limits>
 #include <memory>
+#include <utility>
 #include <vector>
 
 #include "stepwise/events.h"
@@ -26,6 +31,7 @@ class QToolButton;
 
 namespace stepwise::gui {
 
+class RunHistory;
 class WindowShading;
 
 class LossPlot : public QWidget {
@@ -36,9 +42,14 @@ class LossPlot : public QWidget {
     explicit LossPlot(QWidget* parent = nullptr);
     ~LossPlot() override;
 
+    /// The run it draws (not owned; outlives the plot).
+    void setHistory(const RunHistory* history);
     void clear();
+    /// Starts over from the history: after it was cut back, or when the view opens again.
+    void rebuild();
+    /// What batch records do not say: failed batches, the lr turning on by itself, the windows.
     void applyEvents(const std::vector<Event>& events);
-    /// Once per frame: append what arrived and queue one replot.
+    /// Once per frame: take in the batches the history gained and queue one replot.
     void flush();
 
     void setXAxis(XAxis axis);
@@ -61,8 +72,12 @@ class LossPlot : public QWidget {
     bool exportPng(const QString& path);
     bool exportPdf(const QString& path);
 
-    /// Points in the loss graph: one per finished batch (NaN for a batch that returned None).
+    /// Finished batches the plot has taken in.
     int pointCount() const;
+    /// Points in the loss graph now: one per batch in view (NaN for a batch that returned None),
+    /// or at most a minimum and a maximum per pixel column once batches outnumber pixels.
+    int drawnPointCount() const;
+    /// Markers drawn in view (one per pixel column at most).
     int noneMarkerCount() const;
     int failedMarkerCount() const;
     QCustomPlot* plot() const { return m_plot; }
@@ -74,12 +89,21 @@ class LossPlot : public QWidget {
     void changeEvent(QEvent* event) override;
 
   private:
+    struct Ema {
+        double last = 0.0;
+        int count = 0;
+    };
     QWidget* buildToolbar();
     void retranslate();
-    double xOf(std::size_t index) const;
-    void rebuildGraphs();
+    /// Batches [first, end) that the x range shows, one either side included.
+    std::pair<std::size_t, std::size_t> visibleBatches() const;
+    /// Fills the graphs with the batches in view: before each replot that needs it.
+    void fillVisible();
+    void takeInBatches();
+    /// A failed stage: a marker on the batch it failed in.
+    void noteFailure(const Event& e);
     void rebuildSmoothing();
-    double smoothNext(double value);
+    double smoothNext(Ema& ema, double value) const;
     void applyFollow();
     void rescaleLrAxis();
     void updateSmoothingLabel();
@@ -107,28 +131,28 @@ class LossPlot : public QWidget {
     QToolButton* m_resetButton = nullptr;
     QToolButton* m_exportButton = nullptr;
 
-    // Every finished batch, in order (index = run-wide serial of finished batches).
-    std::vector<double> m_batchX;  ///< run-wide batch serial
-    std::vector<double> m_stepX;   ///< global_step after the batch
-    std::vector<double> m_lossY;   ///< normalised loss, NaN when None was returned
-    std::vector<double> m_rawY;    ///< raw loss of the batch's last training_step, NaN when None
-    std::vector<double> m_lrY;     ///< the learning rate the batch trained with (NaN: not recorded)
-    std::vector<std::uint8_t> m_noneFlag;
+    const RunHistory* m_history = nullptr;
+    std::uint64_t m_generation = 0;  ///< of the history when the plot took its batches in
+    std::size_t m_taken = 0;         ///< batches taken in (EMA checkpoints made)
+    /// The EMA's state before batches 0, kEmaCheckpoint, 2 kEmaCheckpoint, ...
+    static constexpr std::size_t kEmaCheckpoint = 1024;
+    std::vector<Ema> m_emaAt;
+    Ema m_ema;  ///< after the batches taken in
+    float m_lastLr = std::numeric_limits<float>::quiet_NaN();
     std::vector<std::int64_t> m_failedSerials;
-    QHash<QString, std::vector<double>> m_extras;  ///< scalar extras, aligned with m_lossY
-    std::size_t m_flushed = 0;                     ///< batches already in the graphs
-    std::size_t m_failedFlushed = 0;
     int m_accumulate = 1;
+    std::vector<std::int64_t> m_stepScratch;  ///< global_step of the batches in view
 
     XAxis m_xAxis = XAxis::batch;
     double m_smoothing = 0.6;
-    double m_emaLast = 0.0;
-    int m_emaCount = 0;
     bool m_follow = true;
     bool m_rawVisible = false;
     bool m_lrVisible = false;
     bool m_lrChosen = false;  ///< the person set the lr box: no more showing it by itself
-    bool m_dirty = false;
+    bool m_dirty = false;       ///< the history has batches the plot has not taken in
+    bool m_fillNeeded = true;   ///< the graphs do not show the x range as it is
+    bool m_sawNone = false;     ///< a batch returned None: the marker joins the legend
+    int m_filledWidth = 0;      ///< of the plot when the graphs were filled
 };
 
 }  // namespace stepwise::gui

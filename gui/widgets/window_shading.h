@@ -11,15 +11,19 @@ namespace stepwise::gui {
 /// Accumulation windows as light bands behind the graphs, the stepping batch of each window as a
 /// thin line, on either x axis. By batch a window covers its batches; by global_step its
 /// accumulating batches sit at the step count before the window's optimizer step and its stepping
-/// batch one further, so a window spans [g, g + 1] and the line marks g + 1. Draws only the
-/// windows in the visible range (binary search), so a long run stays cheap.
+/// batch one further, so a window spans [g, g + 1] and the line marks g + 1. The plot hands it the
+/// windows in view before each replot, so a long run stays cheap.
 class WindowShading : public QCPLayerable {
   public:
     WindowShading(QCustomPlot* plot, QCPAxis* xAxis)
         : QCPLayerable(plot, QStringLiteral("windows")), m_xAxis(xAxis) {}
-    /// A finished batch: its serial (x by batch), its global_step after the batch (x by
-    /// global_step) and its 1-based position in its window.
-    void addBatch(double serial, double globalStep, int windowPosition);
+    struct Window {
+        double firstSerial, lastSerial;  ///< x by batch
+        double firstStep, lastStep;      ///< x by global_step
+        bool odd;                        ///< alternate windows alternate shades
+    };
+    /// The windows in view, in order.
+    void setWindows(std::vector<Window> windows) { m_windows = std::move(windows); }
     void clear() { m_windows.clear(); }
     bool enabled = true;
     bool byGlobalStep = false;  ///< which x the plot shows
@@ -32,10 +36,6 @@ class WindowShading : public QCPLayerable {
     void draw(QCPPainter* painter) override;
 
   private:
-    struct Window {
-        double firstSerial, lastSerial;  ///< x by batch
-        double firstStep, lastStep;      ///< x by global_step
-    };
     QCPAxis* m_xAxis;
     std::vector<Window> m_windows;
 };

@@ -267,7 +267,7 @@ class TestScreenshots : public QObject {
             d.window->runActions()->run()->trigger();
             QVERIFY(d.waitEnded());
             QVERIFY(d.window->lossPlot()->lrVisible());  // it turned on by itself
-            QCOMPARE(d.window->lossPlot()->lrPointCount(), d.window->lossPlot()->pointCount());
+            QCOMPARE(d.window->lossPlot()->lrPointCount(), d.window->lossPlot()->drawnPointCount());
             save(d, QStringLiteral("window_lr_schedule_done_%1.png").arg(language));
             // The configuration panel with the scheduler and its arguments.
             ConfigPanel* panel = d.window->configPanel();

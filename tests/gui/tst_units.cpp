@@ -7,6 +7,8 @@
 #include "config_panel.h"
 #include "lesson_texts.h"
 #include "log_model.h"
+#include "loss_plot.h"
+#include <qcustomplot.h>
 #include "none_explainer.h"
 #include "pipeline_state.h"
 #include "run_history.h"
@@ -22,8 +24,12 @@ using namespace stepwise::gui;
 class TestUnits : public QObject {
     Q_OBJECT
   private:
-    static std::vector<Event> recordLesson(const char* name, std::int64_t epochs = 0) {
-        RunConfig config = parse_run_config(find_lesson(name)->config_json, "", name);
+    /// A lesson's run, for `epochs` epochs when given, its config edited by `edit` (text: from, to).
+    static std::vector<Event> recordLesson(const char* name, std::int64_t epochs = 0,
+                                           const QStringList& edit = {}) {
+        QString json = QString::fromStdString(find_lesson(name)->config_json);
+        if (edit.size() == 2) json.replace(edit[0], edit[1]);
+        RunConfig config = parse_run_config(json.toStdString(), "", name);
         if (epochs > 0) config.trainer.max_epochs = epochs;
         std::vector<Event> events;
         SessionOptions options;
@@ -67,39 +73,158 @@ class TestUnits : public QObject {
         QVERIFY(!history.cutBack(17));
     }
 
+    void runHistoryKeepsEveryBatchRecordOfALongRunInBoundedBytes_data() {
+        QTest::addColumn<QString>("lesson");
+        QTest::addColumn<int>("epochs");
+        QTest::addColumn<int>("extras");
+        QTest::addColumn<QStringList>("edit");
+        QTest::newRow("mlp_spiral: an extra, 240 batches") << QStringLiteral("mlp_spiral") << 30 << 1 << QStringList();
+        // None every third batch (explanations quoting norms and momentum), past a checkpoint.
+        QTest::newRow("none_batches: 1,280 batches") << QStringLiteral("none_batches") << 160 << 0 << QStringList();
+        QTest::newRow("accumulate_3: windows and raw losses") << QStringLiteral("accumulate_3") << 40 << 0
+                                                              << QStringList();
+        // OneCycleLR by step: the lr changes every other batch, a float each.
+        QTest::newRow("lr_schedule: a scheduled lr")
+            << QStringLiteral("lr_schedule") << 20 << 0
+            << QStringList{QStringLiteral("\"total_steps\": 24"), QStringLiteral("\"total_steps\": 81")};
+    }
     void runHistoryKeepsEveryBatchRecordOfALongRunInBoundedBytes() {
-        const std::vector<Event> run = recordLesson("mlp_spiral", 30);  // 240 batches
-        RunHistory history;
-        history.append(run);
-        QCOMPARE(history.batchCount(), std::size_t(240));
-        // Columns: kBytesPerBatch per batch plus 8 per scalar extra (accuracy).
-        QCOMPARE(history.columnBytes(),
-                 std::size_t(240) * (RunHistory::kBytesPerBatch + sizeof(double)));
-        QVERIFY(RunHistory::kBytesPerBatch <= 72);  // a million batches: under 72 MB + extras
-        // Old batches come back from the columns with their figures; only the newest whole.
-        const std::vector<Event> back = history.events();
-        std::vector<Event> ends, backEnds;
+        QFETCH(QString, lesson);
+        QFETCH(int, epochs);
+        QFETCH(int, extras);
+        QFETCH(QStringList, edit);
+        const std::vector<Event> run = recordLesson(lesson.toUtf8().constData(), epochs, edit);
+        std::vector<Event> ends;
         for (const Event& e : run)
             if (e.type == EventType::batch_end) ends.push_back(e);
+        QCOMPARE(run.back().type, EventType::run_end);
+        QVERIFY(run.back().status == RunStatus::finished);
+        RunHistory history;
+        history.append(run);
+        QCOMPARE(history.batchCount(), ends.size());
+        QCOMPARE(ends.back().epoch, std::int64_t(epochs - 1));
+        // Columns: kBytesPerBatch per batch, 4 per scalar extra, 4 for the raw loss where it
+        // differs from the loss, and a few runs: one per epoch (batch_idx starts over), the
+        // checkpoints, one accumulation regime, one step offset.
+        const std::size_t n = ends.size();
+        const bool rawDiffers = lesson == QLatin1String("accumulate_3") || lesson == QLatin1String("lr_schedule");
+        const bool lrChanges = lesson == QLatin1String("lr_schedule");
+        const std::size_t runs = std::size_t(epochs) * 12 + (n / 1024 + 1) * 16 + 12 + 16 + 16 + 8;
+        QVERIFY2(history.columnBytes() <=
+                     n * (RunHistory::kBytesPerBatch + sizeof(float) * (extras + rawDiffers + lrChanges)) + runs,
+                 qPrintable(QString::number(history.columnBytes())));
+        QVERIFY(RunHistory::kBytesPerBatch <= 16);  // a million batches: 16 MB + extras
+        // Old batches come back from the columns with their figures; only the newest whole.
+        const std::vector<Event> back = history.events();
+        std::vector<Event> backEnds;
         int stageEvents = 0;
         for (const Event& e : back) {
             if (e.type == EventType::batch_end) backEnds.push_back(e);
             stageEvents += e.type == EventType::stage_exit;
         }
         QCOMPARE(backEnds.size(), ends.size());
+        int explained = 0;
         for (std::size_t i = 0; i < ends.size(); ++i) {
+            // Exact for the newest batches, single precision before them.
+            const bool recent = i + RunHistory::kRecentBatches >= ends.size();
+            auto same = [recent](const std::optional<double>& a, const std::optional<double>& b) {
+                return a.has_value() == b.has_value() && (!a || (recent ? *a == *b : float(*a) == float(*b)));
+            };
+            QVERIFY(same(backEnds[i].loss, ends[i].loss));
+            QVERIFY(same(backEnds[i].loss_raw, ends[i].loss_raw));
+            QVERIFY(same(backEnds[i].update_norm, ends[i].update_norm));
+            QVERIFY(same(backEnds[i].lr, ends[i].lr));
             QCOMPARE(backEnds[i].seq, ends[i].seq);
-            QCOMPARE(backEnds[i].loss, ends[i].loss);
-            QCOMPARE(backEnds[i].update_norm, ends[i].update_norm);
+            QCOMPARE(backEnds[i].epoch, ends[i].epoch);
+            QCOMPARE(backEnds[i].batch_idx, ends[i].batch_idx);
             QCOMPARE(backEnds[i].global_step, ends[i].global_step);
+            QCOMPARE(backEnds[i].stepped, ends[i].stepped);
+            QCOMPARE(backEnds[i].closure_calls, ends[i].closure_calls);
+            QCOMPARE(backEnds[i].window_position, ends[i].window_position);
+            QCOMPARE(backEnds[i].accumulate_grad_batches, ends[i].accumulate_grad_batches);
+            // An explanation quotes its figures exactly as the engine formatted them.
+            QCOMPARE(backEnds[i].explanation.code, ends[i].explanation.code);
+            QCOMPARE(backEnds[i].explanation.args, ends[i].explanation.args);
+            explained += ends[i].explanation.code != TextCode::none;
             QCOMPARE(backEnds[i].extras.size(), ends[i].extras.size());
+            // One batch alone, as a view asks for it.
+            QCOMPARE(history.batchRecord(i).seq, ends[i].seq);
+            QCOMPARE(history.batchRecord(i).batch_idx, ends[i].batch_idx);
+            QCOMPARE(history.globalStep(i), ends[i].global_step);
+            QCOMPARE(history.returnedNone(i), !ends[i].loss.has_value());
         }
-        QCOMPARE(stageEvents, int(RunHistory::kRecentBatches) * 11);
+        QCOMPARE(explained > 0, lesson == QLatin1String("none_batches"));
+        QCOMPARE(history.firstBatchAtStep(double(ends.back().global_step)),
+                 std::size_t(std::find_if(ends.begin(), ends.end(), [&](const Event& e) {
+                                 return e.global_step == ends.back().global_step;
+                             }) - ends.begin()));
+        // Stage records are kept for the newest kRecentBatches batches only.
+        const std::uint64_t keptAfter = ends[n - RunHistory::kRecentBatches - 1].seq;
+        QCOMPARE(stageEvents, int(std::count_if(run.begin(), run.end(), [&](const Event& e) {
+                     return e.type == EventType::stage_exit && e.seq > keptAfter;
+                 })));
         QVERIFY(!history.cutBack(10));  // too old to have its stage records
-        QVERIFY(history.cutBack(230));
-        QCOMPARE(history.batchCount(), std::size_t(230));
+        QVERIFY(history.cutBack(n - 10));
+        QCOMPARE(history.batchCount(), n - 10);
+        QCOMPARE(history.batchRecord(n - 11).seq, ends[n - 11].seq);
+        QCOMPARE(history.globalStep(n - 11), ends[n - 11].global_step);
+        history.append(ends[n - 10]);  // appending goes on from the cut
+        QCOMPARE(history.globalStep(n - 10), ends[n - 10].global_step);
+        QCOMPARE(history.batchRecord(n - 10).batch_idx, ends[n - 10].batch_idx);
     }
 
+    void lossPlotDrawsALongRunAsItsEnvelopeInBoundedPoints() {
+        // none_batches for 4,000 batches: a None batch every third one, losses falling then noisy.
+        const std::vector<Event> run = recordLesson("none_batches", 500);
+        RunHistory history;
+        history.append(run);
+        const std::size_t n = history.batchCount();
+        QCOMPARE(n, std::size_t(4000));
+        float lowest = std::numeric_limits<float>::infinity(), highest = -lowest;
+        int noneBatches = 0;
+        for (std::size_t i = 0; i < n; ++i) {
+            if (std::isfinite(history.loss(i))) {
+                lowest = std::min(lowest, history.loss(i));
+                highest = std::max(highest, history.loss(i));
+            }
+            noneBatches += history.returnedNone(i);
+        }
+        QCOMPARE(noneBatches, 1000);  // batches 2 and 5 of every epoch
+        LossPlot plot;
+        plot.resize(500, 300);
+        plot.setHistory(&history);
+        plot.setFollow(false);
+        plot.flush();
+        plot.resetView();
+        plot.plot()->replot();
+        QCOMPARE(plot.pointCount(), int(n));
+        // The whole run in view: at most a minimum and a maximum per pixel column ...
+        const int columns = std::max(200, plot.plot()->width());
+        QVERIFY2(plot.drawnPointCount() <= 2 * columns + 2, qPrintable(QString::number(plot.drawnPointCount())));
+        QVERIFY(plot.drawnPointCount() >= columns);
+        QVERIFY(plot.noneMarkerCount() <= columns + 1);
+        // ... and the envelope keeps the run's extremes exactly.
+        bool found = false;
+        const QCPRange y = plot.plot()->graph(1)->getValueRange(found, QCP::sdBoth);  // the loss graph
+        QVERIFY(found);
+        QCOMPARE(float(y.lower), lowest);
+        QCOMPARE(float(y.upper), highest);
+        // Zoomed in to 50 batches: every batch is a point again, every None batch a marker.
+        plot.plot()->xAxis->setRange(1000, 1049);
+        plot.plot()->replot();
+        QVERIFY(plot.drawnPointCount() >= 50 && plot.drawnPointCount() <= 53);
+        int noneInView = 0;
+        for (std::size_t i = 999; i <= 1050; ++i) noneInView += history.returnedNone(i);
+        QCOMPARE(plot.noneMarkerCount(), noneInView);
+        // Following: the newest 2,000 batches.
+        plot.setFollow(true);
+        QVERIFY(plot.plot()->xAxis->range().lower >= 1999 - 1 && plot.plot()->xAxis->range().upper >= 3999);
+        QVERIFY(plot.drawnPointCount() <= 2 * columns + 2);
+        // Cut back: the plot starts over from the history at its next frame.
+        QVERIFY(history.cutBack(n - 8));
+        plot.flush();
+        QCOMPARE(plot.pointCount(), int(n - 8));
+    }
 
     void lessonTextsAreAllInTheTranslationTable() {
         // The table repeats the lesson files' English text for lupdate: it must not drift.
