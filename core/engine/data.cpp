@@ -38,6 +38,73 @@ private:
     const std::vector<char>& bytes_;
 };
 
+/// Checks the zip's central directory (where LibTorch's reader takes each record's size from)
+/// before the reader sees it: every entry must lie in the file, and its size must be one its bytes
+/// can hold. The reader allocates a record's declared size before it reads it, so a 700-byte file
+/// declaring a 4 GB `version` record made it allocate 4 GB (found by tests/fuzz/fuzz_data_file).
+/// Returns what is wrong, or nothing.
+std::string check_zip_sizes(const std::vector<char>& bytes) {
+    const auto* p = reinterpret_cast<const unsigned char*>(bytes.data());
+    const std::uint64_t n = bytes.size();
+    auto le = [&](std::uint64_t at, int width) {
+        std::uint64_t v = 0;
+        for (int k = 0; k < width; ++k) v |= std::uint64_t(p[at + k]) << (8 * k);
+        return v;
+    };
+    // The end-of-central-directory record: the last one in the final 64 KB, as the reader finds it.
+    constexpr std::uint64_t kEnd = 22;
+    if (n < kEnd) return "it is too short to be a zip archive";
+    std::uint64_t end = n - kEnd + 1;
+    do {
+        --end;
+        if (le(end, 4) == 0x06054b50) break;
+    } while (end > 0 && n - end < kEnd + 65535);
+    if (le(end, 4) != 0x06054b50) return "it has no zip directory";
+    std::uint64_t entries = le(end + 10, 2), directory_size = le(end + 12, 4), directory = le(end + 16, 4);
+    // ZIP64 (torch.save writes it): a locator right before that record points to a record of its
+    // own, whose figures the reader then takes instead, as long as that record's signature is there.
+    if (end >= 20 && le(end - 20, 4) == 0x07064b50) {
+        const std::uint64_t end64 = le(end - 20 + 8, 8);
+        if (n < 56 || end64 > n - 56) return "its ZIP64 directory lies outside the file";
+        if (le(end64, 4) == 0x06064b50) {
+            entries = le(end64 + 32, 8);
+            directory_size = le(end64 + 40, 8);
+            directory = le(end64 + 48, 8);
+        }
+    }
+    if (directory > n || directory_size > n - directory) return "its zip directory lies outside the file";
+    std::uint64_t at = directory;
+    const std::uint64_t stop = directory + directory_size;
+    for (std::uint64_t k = 0; k < entries; ++k) {
+        if (stop - at < 46 || le(at, 4) != 0x02014b50) return "its zip directory is broken";
+        const std::uint64_t method = le(at + 10, 2);
+        std::uint64_t packed = le(at + 20, 4), size = le(at + 24, 4), offset = le(at + 42, 4);
+        const std::uint64_t name = le(at + 28, 2), extra = le(at + 30, 2), comment = le(at + 32, 2);
+        if (stop - at - 46 < name + extra + comment) return "its zip directory is broken";
+        // ZIP64 sizes and offset sit in extra field 1, in that order, for each that says 0xffffffff.
+        for (std::uint64_t e = at + 46 + name; e + 4 <= at + 46 + name + extra;) {
+            const std::uint64_t id = le(e, 2), length = le(e + 2, 2);
+            if (e + 4 + length > at + 46 + name + extra) break;
+            if (id == 1) {
+                std::uint64_t f = e + 4;
+                for (std::uint64_t* field : {&size, &packed, &offset}) {
+                    if (*field != 0xffffffff || f + 8 > e + 4 + length) continue;
+                    *field = le(f, 8);
+                    f += 8;
+                }
+            }
+            e += 4 + length;
+        }
+        if (offset > n || packed > n - offset) return "a zip entry lies outside the file";
+        // Stored (as torch.save writes): the size is the packed size; deflated: at most 1032:1.
+        if (method == 0 ? size != packed : size / 1032 > packed + 1)
+            return "a zip entry declares " + std::to_string(size) + " bytes that its " + std::to_string(packed) +
+                   " packed bytes cannot hold";
+        at += 46 + name + extra + comment;
+    }
+    return {};
+}
+
 /// Walks a pickle's opcodes up to STOP and checks that every length it declares (strings, bytes,
 /// long integers, frames) fits in what is left. LibTorch's unpickler sizes its buffer from the
 /// declared length before reading, so a 3 KB file declaring a 1 GB string made it allocate and
@@ -111,8 +178,10 @@ bool fits_its_storage(const torch::Tensor& t) {
            bytes <= std::int64_t(t.storage().nbytes());
 }
 
-/// torch::pickle_load, reading through BoundedReader, after check_pickle_lengths.
+/// torch::pickle_load, reading through BoundedReader, after check_zip_sizes and check_pickle_lengths.
 c10::IValue load_pickle(const std::vector<char>& bytes) {
+    const std::string zip_problem = check_zip_sizes(bytes);
+    if (!zip_problem.empty()) throw std::runtime_error(zip_problem);
     caffe2::serialize::PyTorchStreamReader reader(std::make_unique<BoundedReader>(bytes));
     if (reader.hasRecord("data.pkl")) {
         const auto record = reader.getRecord("data.pkl");

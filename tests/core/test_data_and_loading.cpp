@@ -84,6 +84,11 @@ TEST(BadInput, CorruptDataFilesFailWithoutReadingOrAllocatingBeyondThem) {
     const std::string memo = load_failure(
         torchscript_config(model, "../fuzz/regressions/data_file/memo_index_of_two_gigabytes.pt"), "data");
     EXPECT_NE(memo.find("its pickle puts memo entry 139995136 in a pickle of 240 bytes"), std::string::npos) << memo;
+    // A 719-byte file whose zip directory gives its `version` record 4 GB.
+    const std::string zip = load_failure(
+        torchscript_config(model, "../fuzz/regressions/data_file/zip_entry_declares_four_gigabytes.pt"), "data");
+    EXPECT_NE(zip.find("a zip entry declares 16711929 bytes that its 249 packed bytes cannot hold"), std::string::npos)
+        << zip;
 }
 
 TEST(BadInput, MissingCorruptAndIncompleteModelFilesAreNamed) {
