@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <ctime>
 #include <fstream>
 #include <sstream>
 #include <thread>
@@ -136,13 +137,15 @@ void TrainingSession::publish(Event&& event) {
 void TrainingSession::deliver(Event&& event) {
     if (!options_.buffer_events) return;
     // At full speed the consumer (drawing at most once a frame) gets events in bunches, at most
-    // kMaxStaging apart: one lock per bunch instead of one per event. Stepping or animating,
+    // kMaxStagingNs apart: one lock per bunch instead of one per event. Stepping or animating,
     // every event goes at once.
     const EventType type = event.type;
     const bool free_running = gate_.free_running();
     const bool stage_event = type == EventType::stage_exit || type == EventType::stage_enter;
-    const auto now = std::chrono::steady_clock::now();
-    const bool due = now - last_publish_ >= kMaxStaging;
+    timespec coarse{};
+    clock_gettime(CLOCK_MONOTONIC_COARSE, &coarse);
+    const std::int64_t now = std::int64_t(coarse.tv_sec) * 1'000'000'000 + coarse.tv_nsec;
+    const bool due = now - last_publish_ns_ >= kMaxStagingNs;
     if (options_.coalesce_stages && free_running && (stage_event || type == EventType::batch_end)) {
         // Coalescing: a batch's stage events are kept (the newest of each stage, in slots that stay
         // in cache) and its batch_end is held back, until the next batch begins: then the
@@ -173,7 +176,7 @@ void TrainingSession::deliver(Event&& event) {
         if (bunched && !due) return;
     }
     buffer_.publish();
-    last_publish_ = now;
+    last_publish_ns_ = now;
 }
 
 void TrainingSession::stage_held_end() {

@@ -39,7 +39,7 @@ struct SessionOptions {
     bool observe_norms = true;
     /// For a consumer that draws at most once a frame (the GUI): while the gate runs free (Run at
     /// full speed), buffer every batch_end but the stage events only of the last batch of each
-    /// bunch (bunches go at most kMaxStaging apart, and whenever something else happens: a
+    /// bunch (bunches go at most kMaxStagingNs apart, and whenever something else happens: a
     /// warning, an error, a pause, the end of the run). A batch_end is published as soon as the
     /// next batch's first event shows the batch is over, so a finished batch is visible even
     /// while the next one sits in a long stage. Every other event goes as usual, in
@@ -94,9 +94,11 @@ private:
     SessionOptions options_;
     std::uint64_t run_id_;
     std::uint64_t next_seq_ = 0;
-    /// Longest a buffered event waits on the worker's side before the consumer can drain it.
-    static constexpr std::chrono::milliseconds kMaxStaging{5};
-    std::chrono::steady_clock::time_point last_publish_{};
+    /// Longest a buffered event waits on the worker's side before the consumer can drain it,
+    /// give or take a tick of the coarse clock it is measured on (4 ms on Linux: read for every
+    /// event, it costs a fifth of a precise one).
+    static constexpr std::int64_t kMaxStagingNs = 5'000'000;
+    std::int64_t last_publish_ns_ = 0;
     std::optional<std::uint64_t> last_staged_seq_;  ///< of the newest event staged so far
     std::array<std::optional<Event>, kStageCount> newest_;  ///< coalesce_stages: per stage
     std::optional<Event> held_end_;  ///< coalesce_stages: the last batch_end, until the next batch
