@@ -402,6 +402,32 @@ json optimizer_json(const OptimizerSpec& opt) {
 
 }  // namespace
 
+namespace {
+/// "breakpoints": ["nonfinite", {"when": "grad_norm > 10", "enabled": false}, ...]
+void parse_breakpoints(const Reader& r, const json& j, std::vector<BreakpointSpec>& out) {
+    if (!j.is_array()) r.fail("breakpoints", "expected a list of conditions, got " + j.dump());
+    for (std::size_t i = 0; i < j.size(); ++i) {
+        const std::string path = "breakpoints[" + std::to_string(i) + "]";
+        BreakpointSpec spec;
+        if (j[i].is_string()) {
+            spec.when = j[i].get<std::string>();
+        } else {
+            r.only_keys(j[i], path, {"when", "enabled"});
+            if (!j[i].contains("when") || !j[i]["when"].is_string())
+                r.fail(path + ".when", "expected the condition as a string");
+            spec.when = j[i]["when"].get<std::string>();
+            if (j[i].contains("enabled")) spec.enabled = r.boolean(j[i]["enabled"], path + ".enabled");
+        }
+        try {
+            (void)parse_condition(spec.when);
+        } catch (const ConditionError& e) {
+            r.fail(path, e.what());
+        }
+        out.push_back(std::move(spec));
+    }
+}
+}  // namespace
+
 RunConfig parse_run_config(const std::string& json_text, const std::string& base_dir,
                            const std::string& origin) {
     json j;
@@ -412,7 +438,7 @@ RunConfig parse_run_config(const std::string& json_text, const std::string& base
     }
     const Reader r(origin);
     r.only_keys(j, "", {"model", "data", "batch_size", "shuffle", "drop_last", "seed", "optimizer",
-                        "lr_scheduler", "trainer", "zero_grad_set_to_none"});
+                        "lr_scheduler", "trainer", "zero_grad_set_to_none", "breakpoints"});
     RunConfig config;
     config.base_dir = base_dir;
     if (j.contains("model")) parse_model(r, j["model"], config.model);
@@ -432,6 +458,7 @@ RunConfig parse_run_config(const std::string& json_text, const std::string& base
     if (j.contains("trainer")) parse_trainer(r, j["trainer"], config.trainer);
     if (j.contains("zero_grad_set_to_none"))
         config.zero_grad_set_to_none = r.boolean(j["zero_grad_set_to_none"], "zero_grad_set_to_none");
+    if (j.contains("breakpoints")) parse_breakpoints(r, j["breakpoints"], config.breakpoints);
     return config;
 }
 
@@ -502,6 +529,12 @@ std::string to_json(const RunConfig& c, int indent) {
         c.trainer.gradient_clip_algorithm ? json(*c.trainer.gradient_clip_algorithm) : json(nullptr);
     j["trainer"] = t;
     j["zero_grad_set_to_none"] = c.zero_grad_set_to_none;
+    if (!c.breakpoints.empty()) {
+        json list = json::array();
+        for (const BreakpointSpec& b : c.breakpoints)
+            list.push_back(b.enabled ? json(b.when) : json{{"when", b.when}, {"enabled", false}});
+        j["breakpoints"] = list;
+    }
     return j.dump(indent);
 }
 

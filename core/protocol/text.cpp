@@ -67,6 +67,8 @@ constexpr std::array<CodeInfo, kTextCodeCount> kCodes = {{
     {"explain_none_zero_still_nothing", 0,
      "the grads were zero-filled and the weights did not move; the optimizer holds nothing that is "
      "not zero"},
+    {"breakpoint_hit", 2, "breakpoint %1 (%2) hit"},
+    {"breakpoint_hit_value", 4, "breakpoint %1 (%2) hit: %3 = %4"},
 }};
 
 const CodeInfo& info(TextCode code) {

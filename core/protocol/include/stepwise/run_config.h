@@ -10,6 +10,8 @@
 #include <variant>
 #include <vector>
 
+#include "stepwise/conditions.h"
+
 namespace stepwise {
 
 /// A config that cannot be used. The message names the key path and the value; for the two
@@ -83,6 +85,8 @@ struct RunConfig {
     std::optional<LRSchedulerSpec> lr_scheduler;  ///< nullopt: configure_optimizers returns none
     TrainerSpec trainer;
     bool zero_grad_set_to_none = true;
+    /// Breakpoints and watchpoints (stepwise/conditions.h), checked when the config is read.
+    std::vector<BreakpointSpec> breakpoints;
     std::string base_dir;  ///< folder that relative paths resolve against
 };
 

@@ -44,8 +44,11 @@ enum class TextCode : std::uint8_t {
     explain_none_zero_moved,         ///< update norm, what the optimizer holds ("momentum_buffer, weight_decay=0.01")
     explain_none_zero_still,         ///< what the optimizer holds ("sum, exp_avg_sq")
     explain_none_zero_still_nothing, ///< - (zero grads, and nothing non-zero in the optimizer)
+    // A breakpoint's condition held (a notice: stepwise-run prints it, the window logs it).
+    breakpoint_hit,                  ///< breakpoint number, its condition
+    breakpoint_hit_value,            ///< breakpoint number, its condition, what was measured, its value
 };
-inline constexpr int kTextCodeCount = 24;
+inline constexpr int kTextCodeCount = 26;
 
 /// A sentence by code, with its arguments as plain strings (numbers already formatted).
 struct Text {
