@@ -11,8 +11,10 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "stepwise/batch_line.h"
+#include "stepwise/conditions.h"
 #include "stepwise/lessons.h"
 #include "stepwise/run_config.h"
 #include "stepwise/session.h"
@@ -46,14 +48,22 @@ const char* const kUsage =
     "                     on. One line on stderr gives the address and the token:\n"
     "                       stepwise-run: listening on HOST:PORT token TOKEN\n"
     "  --token TOKEN      the token clients must give (default: $STEPWISE_TOKEN, else random)\n"
+    "  --break-on EXPR    a breakpoint (repeatable), added to the config's: none, nonfinite,\n"
+    "                     spike>K, loss<X, grad_norm>X, grad_norm[NAME]<X, clipped, exception,\n"
+    "                     an extra (acc<0.2), global_step=N, epoch=E and batch=B, stage=backward,\n"
+    "                     call>=K; join terms with \"and\" (see the README)\n"
+    "  --on-break WHAT    at a hit: continue (report it on stderr and go on; the default),\n"
+    "                     exit (stop there: one line on stderr, exit status 3), or hold (wait for\n"
+    "                     the attached client; with --listen, where it is the default)\n"
     "\n"
     "Exit status: 0 finished, 1 the run failed (the error is on stderr), 2 bad usage or config,\n"
-    "130 interrupted.\n";
+    "3 stopped at a breakpoint (--on-break exit), 130 interrupted.\n";
 
 }  // namespace
 
 int main(int argc, char** argv) {
-    std::string config_path, lesson_name, trace_path, listen, token;
+    std::string config_path, lesson_name, trace_path, listen, token, on_break;
+    std::vector<std::string> break_on;
     if (const char* env = std::getenv("STEPWISE_TOKEN")) token = env;
     bool quiet = false;
     bool trace_parameters = false;
@@ -85,6 +95,14 @@ int main(int argc, char** argv) {
             listen = value("--listen");
         } else if (arg == "--token") {
             token = value("--token");
+        } else if (arg == "--break-on") {
+            break_on.push_back(value("--break-on"));
+        } else if (arg == "--on-break") {
+            on_break = value("--on-break");
+            if (on_break != "continue" && on_break != "exit" && on_break != "hold") {
+                std::cerr << "stepwise-run: --on-break takes continue, exit or hold, not \"" << on_break << "\"\n";
+                return 2;
+            }
         } else if (arg == "--quiet") {
             quiet = true;
         } else if (!arg.empty() && arg[0] == '-') {
@@ -106,6 +124,11 @@ int main(int argc, char** argv) {
             return 2;
         }
         if (token.empty()) token = stepwise::random_token();
+    }
+    if (on_break.empty()) on_break = listen.empty() ? "continue" : "hold";
+    if (on_break == "hold" && listen.empty()) {
+        std::cerr << "stepwise-run: --on-break hold needs --listen: nobody else could let the run go on\n";
+        return 2;
     }
     if (!config_path.empty() && !lesson_name.empty()) {
         std::cerr << "stepwise-run: give a config file or --lesson, not both\n";
@@ -132,6 +155,16 @@ int main(int argc, char** argv) {
         return 2;
     }
 
+    for (const std::string& when : break_on) {
+        try {
+            (void)stepwise::parse_condition(when);
+        } catch (const stepwise::ConditionError& e) {
+            std::cerr << "stepwise-run: --break-on: " << e.what() << '\n';
+            return 2;
+        }
+        config.breakpoints.push_back({when, true});
+    }
+
     std::ofstream trace_file;
     std::unique_ptr<stepwise::TraceWriter> trace;
     if (!trace_path.empty()) {
@@ -145,7 +178,11 @@ int main(int argc, char** argv) {
 
     stepwise::RunStatus status = stepwise::RunStatus::finished;
     bool config_failure = false;
+    bool stopped_at_break = false;
     stepwise::SessionOptions options;
+    options.on_break = on_break == "exit"   ? stepwise::SessionOptions::OnBreak::stop
+                       : on_break == "hold" ? stepwise::SessionOptions::OnBreak::hold
+                                            : stepwise::SessionOptions::OnBreak::report;
     options.buffer_events = false;
     options.parameters_each_batch = trace_parameters && trace;
     options.observe_norms = trace || listen_at;  // the batch lines quote no norm
@@ -157,6 +194,16 @@ int main(int argc, char** argv) {
                 break;
             case stepwise::EventType::warning: {
                 const std::lock_guard<std::mutex> lock(g_stderr);
+                const bool hit = e.text.code == stepwise::TextCode::breakpoint_hit ||
+                                 e.text.code == stepwise::TextCode::breakpoint_hit_value;
+                if (hit && on_break == "exit") {
+                    if (stopped_at_break) break;  // the first hit stops the run; others may come before
+                    stopped_at_break = true;
+                    std::cerr << "stepwise-run: " << stepwise::format_text(e.text) << " at epoch " << e.epoch
+                              << ", batch " << e.batch_idx << ", " << stepwise::stage_name(e.stage)
+                              << "; the run stopped there\n";
+                    break;
+                }
                 if (e.source == "lightning")
                     std::cerr << (e.exception_type.empty() ? "UserWarning" : e.exception_type) << ": " << e.message;
                 else std::cerr << "stepwise: note: " << stepwise::format_text(e.text);
@@ -223,6 +270,7 @@ int main(int argc, char** argv) {
     }
     if (server) server->finish(std::chrono::seconds(5));
     std::cout.flush();
+    if (stopped_at_break) return 3;  // stopped there, or held the failure it broke on
     if (status == stepwise::RunStatus::finished) return 0;
     if (status == stepwise::RunStatus::stopped) return 130;
     return config_failure ? 2 : 1;

@@ -59,6 +59,14 @@ std::uint64_t Observer::enter(Stage stage) {
     };
     // At full speed nobody can see a stage between its entry and its exit, so stage_enter is only
     // sent where the loop may hold (paused, stepping, animating) or does hold after all.
+    if (conditions_ && conditions_->has_places()) {
+        for (const ConditionHit& hit :
+             conditions_->at_boundary(stage, pos.epoch, pos.batch_idx, pos.global_step, pos.call)) {
+            Event where = make(EventType::warning);
+            where.stage = stage;
+            on_hit_(hit, where);
+        }
+    }
     bool entered = false;
     if (!gate_.free_running()) {
         emit_enter();
@@ -76,6 +84,19 @@ std::uint64_t Observer::enter(Stage stage) {
         emit_(std::move(e));
     });
     return instance;
+}
+
+void Observer::hold_after_failure(Stage stage) {
+    try {
+        gate_.check(Boundary{stage, pos.epoch, pos.batch_idx, pos.call}, [&](const Boundary& b, bool held) {
+            if (on_hold_) on_hold_(b, held);
+            Event e = make(held ? EventType::paused : EventType::resumed);
+            e.stage = stage;
+            emit_(std::move(e));
+        });
+    } catch (const StopRequested&) {
+        // Stop while held after the failure: the run ends failed all the same.
+    }
 }
 
 void Observer::exit(Stage stage, std::uint64_t instance, Outcome outcome, Text why,

@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "errors.h"
+#include "stepwise/conditions.h"
 #include "stepwise/events.h"
 #include "stepwise/step_gate.h"
 
@@ -41,6 +42,17 @@ public:
     /// too, so stepping stage by stage visits skipped stages as well.
     void skip(Stage stage, const Text& reason);
 
+    /// Place breakpoints (position terms only) are checked at every boundary, before the stage
+    /// runs; a hit goes to `on_hit` with the boundary's position, and the gate is asked right after.
+    using HitHandler = std::function<void(const ConditionHit&, const Event& where)>;
+    void watch(ConditionSet* conditions, HitHandler on_hit) {
+        conditions_ = conditions;
+        on_hit_ = std::move(on_hit);
+    }
+    /// Holds at `stage` after it failed, when a breakpoint asked to (exception): the person can
+    /// look before the run ends. Returns when let go; a stop ends the hold.
+    void hold_after_failure(Stage stage);
+
     /// A Lightning warning, verbatim.
     /// `category` is Python's warning class, kept in the event's exception_type.
     void warning(const std::string& message, const std::string& category = "UserWarning");
@@ -59,6 +71,8 @@ private:
     StepGate& gate_;
     StepGate::HoldCallback on_hold_;
     std::uint64_t next_instance_ = 0;
+    ConditionSet* conditions_ = nullptr;
+    HitHandler on_hit_;
 };
 
 template <class Body>

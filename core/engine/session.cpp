@@ -109,6 +109,49 @@ bool TrainingSession::wait_finished(std::chrono::milliseconds timeout) {
 void TrainingSession::publish(Event&& event) {
     event.run_id = run_id_;
     event.seq = next_seq_++;
+    // Breakpoints on measured values: checked on the stage's exit (or the error) before anything
+    // coalesces it; the hit's notice follows the event that met it.
+    if (!conditions_.empty() && (event.type == EventType::stage_exit || event.type == EventType::error)) {
+        std::vector<ConditionHit> hits = conditions_.on_event(event);
+        if (!hits.empty()) {
+            const Event where = make_position(event);
+            publish_checked(std::move(event));
+            for (const ConditionHit& hit : hits) report_hit(hit, where);
+            return;
+        }
+    }
+    publish_checked(std::move(event));
+}
+
+Event TrainingSession::make_position(const Event& of) {
+    Event e;
+    e.epoch = of.epoch;
+    e.batch_idx = of.batch_idx;
+    e.global_step = of.global_step;
+    e.call = of.call;
+    e.depth = of.depth;
+    e.stage = of.stage;
+    if (of.type == EventType::error) e.stage = stage_from_name(of.where).value_or(of.stage);
+    return e;
+}
+
+void TrainingSession::report_hit(const ConditionHit& hit, const Event& where) {
+    // The worker asks the gate at its next boundary: a pause (or a stop) made now holds it there.
+    // Made before the notice goes out, so that whoever answers the notice (Continue) comes after.
+    if (options_.on_break == SessionOptions::OnBreak::hold) {
+        gate_.pause();
+        broke_ = true;
+    } else if (options_.on_break == SessionOptions::OnBreak::stop) {
+        gate_.stop();
+    }
+    Event notice = make_position(where);
+    notice.type = EventType::warning;
+    notice.source = "stepwise";
+    notice.text = breakpoint_hit_text(hit);
+    publish(std::move(notice));
+}
+
+void TrainingSession::publish_checked(Event&& event) {
     if (options_.listener) {
         try {
             options_.listener(event);
@@ -225,6 +268,14 @@ void TrainingSession::run_worker() {
     };
     std::string stage_where = "config";
     try {
+        // The breakpoints (the config reader checked them; a config built in code may not be).
+        try {
+            conditions_ = ConditionSet(config_.breakpoints);
+        } catch (const ConditionError& e) {
+            throw ConfigError(std::string("breakpoints: ") + e.what());
+        }
+        if (!conditions_.empty())
+            observer.watch(&conditions_, [this](const ConditionHit& hit, const Event& where) { report_hit(hit, where); });
         torch::NoGradGuard no_grad_outside_closures;  // grad mode comes on inside the closure only
         stage_where = "model";
         TrainingModule module = load_module(config_);
@@ -242,7 +293,7 @@ void TrainingSession::run_worker() {
         ctx.multi_eval_optimizer = config_.optimizer.name == "lbfgs";
         ctx.clip = resolve_clipping(config_.trainer);
         ctx.parameters_each_batch = options_.parameters_each_batch;
-        ctx.observe_norms = options_.observe_norms;
+        ctx.observe_norms = options_.observe_norms || conditions_.needs_norms();
         FitLoop fit(ctx);
 
         Event start;
@@ -271,7 +322,10 @@ void TrainingSession::run_worker() {
             status = RunStatus::stopped;
             final_state = SessionState::stopped;
         } catch (const StageFailure& f) {
+            broke_ = false;
             report_error(f.type, f.what(), f.stage);
+            // An `exception` breakpoint holds the failed run before it ends.
+            if (broke_) observer.hold_after_failure(stage_from_name(f.stage).value_or(Stage::on_train_batch_start));
         }
         global_step = ctx.global_step;
         final_params = std::make_shared<const ParameterSnapshot>(snapshot(module.parameters()));

@@ -92,3 +92,23 @@ endif()
 check(listen_bad_port 2 "" "--listen \"abc\": the port must be a number from 0 to 65535" --listen abc)
 check(listen_unbindable 2 "" "cannot listen on 192.0.2.1:7000: " --listen 192.0.2.1:7000)  # not this machine's address
 check(trace_unwritable 2 "" "cannot write the trace file" --trace /nonexistent/dir/t.jsonl)
+
+# Breakpoints from the command line (README "Breakpoints"): a CI script stops at the first hit.
+check(break_on_nonfinite_exit 3 "epoch 0  batch   2" "(^|\n)stepwise-run: breakpoint 1 \\(nonfinite\\) hit: loss = nan at epoch 0, batch 3, training_step; the run stopped there\n"
+      --lesson nan_loss --break-on nonfinite --on-break exit)
+check(break_on_continue 0 "run finished: global_step 8" "stepwise: note: breakpoint 1 \\(nonfinite\\) hit: loss = nan  \\[epoch 0, batch 3\\]"
+      --lesson nan_loss --break-on nonfinite)
+check(break_on_place_exit 3 "" "breakpoint 2 \\(global_step = 5\\) hit at epoch 0, batch 4, on_train_batch_end"
+      --lesson tensor_return --break-on "loss > 1e9" --break-on global_step=5 --on-break exit)
+check(break_on_grad_norm_quiet 0 "" "breakpoint 1 \\(grad_norm\\[weight\\] > 0\\) hit: grad_norm\\[weight\\] = [0-9.e-]+"
+      --lesson tensor_return --break-on "grad_norm[weight]>0" --quiet)
+check(break_on_exception_exit 3 "" "breakpoint 1 \\(exception\\) hit at epoch 0, batch 1, training_step; the run stopped there"
+      ${WORK}/raises.json --break-on exception --on-break exit)
+check(break_on_bad_expression 2 "" "--break-on: expected a number at column 11 of \"grad_norm>\""
+      --break-on "grad_norm>")
+check(break_on_mixed_stages 2 "" "one condition can only test values of one stage, and this one mixes training_step's with on_after_backward's"
+      --break-on "loss>1 and grad_norm>1")
+check(on_break_unknown 2 "" "--on-break takes continue, exit or hold, not \"later\"" --on-break later)
+check(on_break_hold_alone 2 "" "--on-break hold needs --listen" --break-on none --on-break hold)
+file(WRITE ${WORK}/bad_breakpoint.json "{\"breakpoints\": [\"none\", {\"when\": \"stage = nowhere\"}]}")
+check(config_bad_breakpoint 2 "" "invalid config: .*bad_breakpoint.json: breakpoints\\[1\\]: no stage \"nowhere\"" ${WORK}/bad_breakpoint.json)

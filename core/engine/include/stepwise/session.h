@@ -48,6 +48,11 @@ struct SessionOptions {
     /// stepping or animating, the buffer does too. Without this, a full-speed run writes ~8 KB of
     /// events per batch into the buffer, and that alone costs about a quarter of the steps/s.
     bool coalesce_stages = false;
+    /// What a breakpoint hit does besides its notice (a warning event from "stepwise" with
+    /// TextCode::breakpoint_hit or breakpoint_hit_value): hold at the next stage boundary (a place
+    /// breakpoint: at its own boundary, before the stage runs), nothing more, or stop the run there.
+    enum class OnBreak : std::uint8_t { hold, report, stop };
+    OnBreak on_break = OnBreak::hold;
     /// Called on the worker thread for every event, in order, before it is buffered. Must be quick
     /// and must not call back into the session's control API from inside.
     std::function<void(const Event&)> listener;
@@ -80,8 +85,12 @@ public:
 
 private:
     void run_worker();
-    /// Numbers the event, hands it to the listener, then to deliver().
+    /// Numbers the event, checks the breakpoints on it, then publish_checked().
     void publish(Event&& event);
+    /// Hands a numbered event to the listener, then to deliver().
+    void publish_checked(Event&& event);
+    /// An event with `of`'s position only (epoch, batch, global_step, call, depth, stage).
+    static Event make_position(const Event& of);
     /// Puts a numbered event into the buffer (coalescing as asked).
     void deliver(Event&& event);
     void stage(Event&& event);
@@ -89,6 +98,8 @@ private:
     void stage_newest();
     /// Stages the held-back batch_end, if any.
     void stage_held_end();
+    /// A breakpoint hit at `where`: its notice, then what options_.on_break asks for.
+    void report_hit(const ConditionHit& hit, const Event& where);
 
     RunConfig config_;
     SessionOptions options_;
@@ -102,6 +113,8 @@ private:
     std::optional<std::uint64_t> last_staged_seq_;  ///< of the newest event staged so far
     std::array<std::optional<Event>, kStageCount> newest_;  ///< coalesce_stages: per stage
     std::optional<Event> held_end_;  ///< coalesce_stages: the last batch_end, until the next batch
+    ConditionSet conditions_;        ///< the breakpoints, evaluated on the worker thread
+    bool broke_ = false;             ///< a hit asked to hold (the failure path looks: exception)
     StepGate gate_;
     EventBuffer buffer_;
     std::atomic<SessionState> state_{SessionState::created};
