@@ -114,6 +114,16 @@
         <translation>梯度已被填零，权重没有移动；优化器中没有任何非零的状态</translation>
     </message>
     <message>
+        <location filename="../gui/app/text_tr.cpp" line="110"/>
+        <source>breakpoint %1 (%2) hit</source>
+        <translation>断点 %1（%2）命中</translation>
+    </message>
+    <message>
+        <location filename="../gui/app/text_tr.cpp" line="112"/>
+        <source>breakpoint %1 (%2) hit: %3 = %4</source>
+        <translation>断点 %1（%2）命中：%3 = %4</translation>
+    </message>
+    <message>
         <location filename="../gui/app/text_tr.cpp" line="117"/>
         <source>finished</source>
         <translation>完成</translation>

@@ -107,6 +107,11 @@ QString textTr(const Text& t) {
             return EngineText::tr(
                 "the grads were zero-filled and the weights did not move; the optimizer holds "
                 "nothing that is not zero");
+        case TextCode::breakpoint_hit:
+            return EngineText::tr("breakpoint %1 (%2) hit").arg(arg(t, 0), arg(t, 1));
+        case TextCode::breakpoint_hit_value:
+            return EngineText::tr("breakpoint %1 (%2) hit: %3 = %4")
+                .arg(arg(t, 0), arg(t, 1), arg(t, 2), arg(t, 3));
     }
     return QString::fromStdString(format_text(t));
 }

@@ -74,6 +74,7 @@ void SessionController::attach(std::unique_ptr<SessionLink> link) {
     m_sawEvent = false;
     m_sawRunEnd = false;
     m_held = false;
+    m_breakPending = false;
     m_stopSent = false;
     m_mode = Mode::paused;  // every link starts held: the window's session, a replay, --listen
     m_endStatus = RunStatus::finished;
@@ -189,8 +190,15 @@ void SessionController::onFrame() {
         const Event& event = events[i];
         m_sawEvent = true;
         switch (event.type) {
+            case EventType::warning:
+                // A breakpoint's hold: the run paused itself, and stays paused until told.
+                if (event.text.code == TextCode::breakpoint_hit || event.text.code == TextCode::breakpoint_hit_value)
+                    m_breakPending = true;
+                break;
             case EventType::paused:
                 m_held = true;
+                if (m_breakPending) m_mode = Mode::paused;
+                m_breakPending = false;
                 break;
             case EventType::resumed:
                 m_held = false;

@@ -122,6 +122,7 @@ class SessionController : public QObject {
     bool m_sawEvent = false;
     bool m_sawRunEnd = false;
     bool m_held = false;
+    bool m_breakPending = false;  ///< a breakpoint hit came: the next hold is the run's own pause
     bool m_stopSent = false;
     RunStatus m_endStatus = RunStatus::finished;
 };

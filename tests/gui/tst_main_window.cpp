@@ -624,6 +624,34 @@ class TestMainWindow : public QObject {
         QVERIFY(!d.window->outputInspector()->classification().isEmpty());
     }
 
+    void aBreakpointHoldsTheRunAndTheLogSaysWhy() {
+        // A config's breakpoints hold the window's run at the boundary after the hit (issue 8).
+        test::Driver d;
+        RunConfig config = lessonConfig("nan_loss");
+        config.breakpoints = {{"nonfinite"}};
+        d.start(config);
+        QVERIFY2(d.waitHeld(0), qPrintable(d.describe()));
+        const int paused = d.pausedCount;
+        d.window->runActions()->run()->trigger();
+        QVERIFY2(d.waitHeld(paused), qPrintable(d.describe()));
+        QVERIFY(!d.ended);
+        d.window->controller()->pumpNow();
+        QCOMPARE(d.window->controller()->runState(), SessionController::RunState::paused);
+        QCOMPARE(d.window->pipelineView()->state().batchIdx(), 3);
+        QCOMPARE(d.count(EventType::batch_end), 3);
+        LogModel* log = d.window->logView()->model();
+        QStringList messages;
+        for (int row = 0; row < log->rowCount(); ++row)
+            messages << log->data(log->index(row, LogModel::MessageColumn), Qt::DisplayRole).toString();
+        QVERIFY2(messages.contains(QStringLiteral("breakpoint 1 (nonfinite) hit: loss = nan")),
+                 qPrintable(messages.join(QLatin1Char('\n'))));
+        // Continue: the NaN went into the weights, so the next batch hits again.
+        QVERIFY(d.press(d.window->runActions()->run()));
+        QCOMPARE(d.window->pipelineView()->state().batchIdx(), 4);
+        d.window->runActions()->stop()->trigger();
+        QVERIFY(d.waitEnded());
+    }
+
     void graphInExtraWarns() {
         test::Driver d;
         d.open(QStringLiteral("graph_in_extra"));
