@@ -187,6 +187,24 @@ class TestScreenshots : public QObject {
         save(d, QStringLiteral("window_full_speed.png"));
     }
 
+    void breakpointHit() {
+        // nan_loss with a breakpoint on a non-finite loss: held right after batch 3's training_step.
+        test::Driver d;
+        d.window->show();
+        const Lesson* lesson = find_lesson("nan_loss");
+        QVERIFY(lesson);
+        RunConfig config = parse_run_config(lesson->config_json, ".", "nan_loss");
+        config.breakpoints = {{"nonfinite"}};
+        d.start(config);
+        QVERIFY(d.waitHeld(0));
+        const int paused = d.pausedCount;
+        d.window->runActions()->setDelay(0);
+        d.window->runActions()->run()->trigger();
+        QVERIFY(d.waitHeld(paused));
+        QCOMPARE(d.window->pipelineView()->state().batchIdx(), 3);
+        save(d, QStringLiteral("window_breakpoint.png"));
+    }
+
     void failedStage() {
         test::Driver d;
         d.window->show();
