@@ -15,11 +15,20 @@
 #include "pipeline_view.h"
 #include "session_controller.h"
 #include "stepwise/events.h"
+#include "stepwise/lessons.h"
+#include "stepwise/run_config.h"
 #include "stepwise/local_link.h"
 #include "stepwise/session.h"
 #include "translator.h"
 
 namespace stepwise::gui::test {
+
+/// A built-in lesson's config, its paths relative to the working folder.
+inline RunConfig lessonConfig(const char* name) {
+    const Lesson* lesson = find_lesson(name);
+    if (!lesson) qFatal("no built-in lesson %s", name);
+    return parse_run_config(lesson->config_json, "", name);
+}
 
 /// Keeps the tests away from the user's settings and data.
 inline void isolateSettings() {

@@ -37,10 +37,7 @@ using RunState = SessionController::RunState;
 namespace {
 const char* const kNoneWarningStart = "`training_step` returned `None`";
 
-RunConfig lessonConfig(const char* name) {
-    const Lesson* lesson = find_lesson(name);
-    return parse_run_config(lesson->config_json, ".", name);
-}
+using test::lessonConfig;
 
 bool waitState(test::Driver& d, RunState state, int ms = 10000) {
     QElapsedTimer timer;

@@ -23,9 +23,7 @@ using namespace stepwise::gui;
 
 namespace {
 
-RunConfig lessonConfig(const char* name) {
-    return parse_run_config(find_lesson(name)->config_json, "", name);
-}
+using test::lessonConfig;
 
 /// Runs `config` headless, as `stepwise-run --trace` does, into `path`; returns its batch count.
 int recordTrace(const RunConfig& config, const QString& path) {

@@ -65,7 +65,7 @@ class TestScreenshots : public QObject {
             options.buffer_events = false;
             options.listener = [&](const Event& e) { writer.on_event(e); };
             TrainingSession session(
-                parse_run_config(find_lesson("none_batches")->config_json, "", "none_batches"),
+                test::lessonConfig("none_batches"),
                 options);
             session.run_blocking();
         }
@@ -152,9 +152,7 @@ class TestScreenshots : public QObject {
     void accumulateWithExtras() {
         test::Driver d;
         d.window->show();
-        const Lesson* lesson = find_lesson("dict_extras");
-        QVERIFY(lesson);
-        RunConfig config = parse_run_config(lesson->config_json, ".", "dict_extras");
+        RunConfig config = test::lessonConfig("dict_extras");
         config.trainer.accumulate_grad_batches = 3;
         config.trainer.max_epochs = 6;
         d.start(config);
@@ -175,9 +173,7 @@ class TestScreenshots : public QObject {
     void fullSpeed() {
         test::Driver d;
         d.window->show();
-        const Lesson* lesson = find_lesson("none_batches");
-        QVERIFY(lesson);
-        RunConfig config = parse_run_config(lesson->config_json, ".", "none_batches");
+        RunConfig config = test::lessonConfig("none_batches");
         config.trainer.max_epochs = 300;
         d.start(config);
         QVERIFY(d.waitHeld(0));
@@ -191,9 +187,7 @@ class TestScreenshots : public QObject {
         // nan_loss with a breakpoint on a non-finite loss: held right after batch 3's training_step.
         test::Driver d;
         d.window->show();
-        const Lesson* lesson = find_lesson("nan_loss");
-        QVERIFY(lesson);
-        RunConfig config = parse_run_config(lesson->config_json, ".", "nan_loss");
+        RunConfig config = test::lessonConfig("nan_loss");
         config.breakpoints = {{"nonfinite"}};
         d.start(config);
         QVERIFY(d.waitHeld(0));
