@@ -94,7 +94,7 @@ public:
         do {
             c.terms.push_back(term());
             skip_space();
-        } while (keyword("and"));
+        } while (conjunction());
         if (!at_end()) fail("\"" + text_.substr(pos_) + "\" after the condition (join terms with \"and\")", pos_);
         for (const ConditionTerm& t : c.terms) {
             if (t.kind == Kind::exception) c.on_error = true;
@@ -124,17 +124,16 @@ private:
     static bool name_char(char ch) {
         return std::isalnum(static_cast<unsigned char>(ch)) || ch == '_' || ch == '.' || ch == '/';
     }
-    bool keyword(const char* word) {
+    /// Takes "and" (a whole word) or "&&" if it comes next.
+    bool conjunction() {
         skip_space();
-        const std::size_t n = std::char_traits<char>::length(word);
-        if (text_.compare(pos_, n, word) != 0 || (pos_ + n < text_.size() && name_char(text_[pos_ + n]))) {
-            if (text_.compare(pos_, 2, "&&") == 0 && std::string(word) == "and") {
-                pos_ += 2;
-                return true;
-            }
-            return false;
+        if (text_.compare(pos_, 2, "&&") == 0) {
+            pos_ += 2;
+            return true;
         }
-        pos_ += n;
+        if (text_.compare(pos_, 3, "and") != 0 || (pos_ + 3 < text_.size() && name_char(text_[pos_ + 3])))
+            return false;
+        pos_ += 3;
         return true;
     }
     std::string name() {

@@ -74,10 +74,10 @@ void RunHistory::append(const Event& e) {
     const std::size_t n = batchCount();  // this batch's serial
     if (n % kCheckpoint == 0) {
         m_seqAt.push_back(e.seq);
-        m_steppedBefore.push_back(n == 0 ? 0 : steppedThrough(n - 1));
+        m_steppedBefore.push_back(m_stepped);
         m_seqDelta.push(0);
     } else {
-        m_seqDelta.push(std::int64_t(e.seq - seqOf(n - 1)));
+        m_seqDelta.push(std::int64_t(e.seq - m_lastEndSeq));
     }
     // A new position run where batch_idx does not count on from the last batch's.
     if (m_position.empty() || m_position.last().second.epoch != e.epoch ||
@@ -118,7 +118,9 @@ void RunHistory::append(const Event& e) {
     if (e.output && e.output->kind == "none") flags |= kReturnedNone;
     if (explained) flags |= std::uint8_t((int(why.code) - int(kFirstExplanation) + 1) << kExplanationShift);
     m_flags.push_back(flags);
-    m_stepOffset.push(n, e.global_step - steppedThrough(n));
+    m_stepped += e.stepped ? 1 : 0;
+    m_stepOffset.push(n, e.global_step - m_stepped);
+    m_lastEndSeq = e.seq;
     for (const auto& [key, value] : e.extras) {
         if (!value.value) continue;
         auto it = m_extras.find(key);
@@ -318,6 +320,8 @@ void RunHistory::truncateColumns(std::size_t n) {
     m_exactNorm.erase(m_exactNorm.lower_bound(n), m_exactNorm.end());
     for (auto& [key, column] : m_extras)
         if (column.size() > n) column.resize(n);
+    m_lastEndSeq = n > 0 ? seqOf(n - 1) : 0;
+    m_stepped = n > 0 ? steppedThrough(n - 1) : 0;
 }
 
 }  // namespace stepwise::gui

@@ -108,6 +108,10 @@ class RunHistory {
     std::vector<std::uint64_t> m_seqAt;    ///< seq of batches 0, kCheckpoint, 2 kCheckpoint, ...
     std::vector<std::int64_t> m_steppedBefore;  ///< stepped batches before each checkpoint
     RunColumn<std::int64_t> m_stepOffset;  ///< global_step minus the stepped batches so far
+    // What append() goes on from, so that it never sums a column: the last batch_end's seq and
+    // the stepped batches so far (cutBack recomputes both).
+    std::uint64_t m_lastEndSeq = 0;
+    std::int64_t m_stepped = 0;
     RunColumn<Position> m_position;        ///< batch_idx counts up by one within a run
     RunColumn<Window> m_window;
     std::map<std::size_t, double> m_exactNorm;  ///< where the float would quote the norm otherwise
