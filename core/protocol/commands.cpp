@@ -8,7 +8,9 @@ namespace stepwise {
 
 namespace {
 constexpr std::array<const char*, 4> kStepKinds = {"stage", "closure_call", "batch", "epoch"};
-constexpr std::array<const char*, 6> kCommandTypes = {"step", "run", "pause", "stop", "set_delay", "seek"};
+constexpr std::array<const char*, 7> kCommandTypes = {"step", "run", "pause", "stop", "set_delay", "seek",
+                                                      "rewind"};
+constexpr std::array<const char*, 5> kRewindTargets = {"stage", "batch_start", "batch", "hit", "batch_index"};
 
 template <class Enum, std::size_t N>
 std::optional<Enum> from_name(const std::array<const char*, N>& names, const std::string& name) {
@@ -27,6 +29,11 @@ std::optional<CommandType> command_type_from_name(const std::string& name) {
     return from_name<CommandType>(kCommandTypes, name);
 }
 
+const char* rewind_to_name(RewindTo to) { return kRewindTargets.at(static_cast<std::size_t>(to)); }
+std::optional<RewindTo> rewind_to_from_name(const std::string& name) {
+    return from_name<RewindTo>(kRewindTargets, name);
+}
+
 std::string encode_command(const Command& c) {
     nlohmann::ordered_json j;
     j["type"] = "command";
@@ -34,6 +41,10 @@ std::string encode_command(const Command& c) {
     if (c.type == CommandType::step) j["step"] = step_kind_name(c.step_kind);
     if (c.type == CommandType::set_delay) j["delay_ms"] = c.delay_ms;
     if (c.type == CommandType::seek) j["position"] = c.position;
+    if (c.type == CommandType::rewind) {
+        j["to"] = rewind_to_name(c.rewind_to);
+        if (c.rewind_to == RewindTo::batch_index) j["position"] = c.position;
+    }
     return j.dump();
 }
 
@@ -63,6 +74,18 @@ Command decode_command(const std::string& line) {
         const auto p = j.find("position");
         if (p == j.end() || !p->is_number_unsigned()) throw std::runtime_error("seek needs a \"position\"");
         c.position = p->get<std::uint64_t>();
+    }
+    if (c.type == CommandType::rewind) {
+        const auto to = j.find("to");
+        const auto t = to != j.end() && to->is_string() ? rewind_to_from_name(to->get<std::string>()) : std::nullopt;
+        if (!t) throw std::runtime_error("a rewind command needs \"to\": stage, batch_start, batch, hit or batch_index");
+        c.rewind_to = *t;
+        if (c.rewind_to == RewindTo::batch_index) {
+            const auto p = j.find("position");
+            if (p == j.end() || !p->is_number_unsigned())
+                throw std::runtime_error("a rewind to a batch_index needs its \"position\" (the batch's global index)");
+            c.position = p->get<std::uint64_t>();
+        }
     }
     return c;
 }

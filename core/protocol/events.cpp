@@ -63,12 +63,13 @@ const char* event_type_name(EventType type) {
         case EventType::paused: return "paused";
         case EventType::resumed: return "resumed";
         case EventType::run_end: return "run_end";
+        case EventType::rewound: return "rewound";
     }
     return "?";
 }
 
 std::optional<EventType> event_type_from_name(const std::string& name) {
-    for (int i = 0; i <= static_cast<int>(EventType::run_end); ++i) {
+    for (int i = 0; i <= static_cast<int>(EventType::rewound); ++i) {
         const auto type = static_cast<EventType>(i);
         if (name == event_type_name(type)) return type;
     }

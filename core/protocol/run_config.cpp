@@ -438,7 +438,7 @@ RunConfig parse_run_config(const std::string& json_text, const std::string& base
     }
     const Reader r(origin);
     r.only_keys(j, "", {"model", "data", "batch_size", "shuffle", "drop_last", "seed", "optimizer",
-                        "lr_scheduler", "trainer", "zero_grad_set_to_none", "breakpoints"});
+                        "lr_scheduler", "trainer", "zero_grad_set_to_none", "breakpoints", "rewind"});
     RunConfig config;
     config.base_dir = base_dir;
     if (j.contains("model")) parse_model(r, j["model"], config.model);
@@ -459,6 +459,16 @@ RunConfig parse_run_config(const std::string& json_text, const std::string& base
     if (j.contains("zero_grad_set_to_none"))
         config.zero_grad_set_to_none = r.boolean(j["zero_grad_set_to_none"], "zero_grad_set_to_none");
     if (j.contains("breakpoints")) parse_breakpoints(r, j["breakpoints"], config.breakpoints);
+    if (j.contains("rewind")) {
+        r.only_keys(j["rewind"], "rewind", {"budget_mb"});
+        if (j["rewind"].contains("budget_mb")) {
+            const json& b = j["rewind"]["budget_mb"];
+            if (!b.is_number()) r.fail("rewind.budget_mb", "expected a number of megabytes, got " + b.dump());
+            config.rewind_budget_mb = b.get<double>();
+            if (!(config.rewind_budget_mb >= 0 && config.rewind_budget_mb <= 1048576))
+                r.fail("rewind.budget_mb", "must be from 0 (no rewinding) to 1048576 (1 TB), got " + b.dump());
+        }
+    }
     return config;
 }
 
@@ -535,6 +545,7 @@ std::string to_json(const RunConfig& c, int indent) {
             list.push_back(b.enabled ? json(b.when) : json{{"when", b.when}, {"enabled", false}});
         j["breakpoints"] = list;
     }
+    j["rewind"] = json{{"budget_mb", c.rewind_budget_mb}};
     return j.dump(indent);
 }
 

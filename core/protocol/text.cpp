@@ -69,6 +69,14 @@ constexpr std::array<CodeInfo, kTextCodeCount> kCodes = {{
      "not zero"},
     {"breakpoint_hit", 2, "breakpoint %1 (%2) hit"},
     {"breakpoint_hit_value", 4, "breakpoint %1 (%2) hit: %3 = %4"},
+    {"rewound", 3, "went back to epoch %1, batch %2, before %3; what follows is recomputed"},
+    {"rewind_nothing_earlier", 0, "cannot go back: this is the run's first stage"},
+    {"rewind_no_earlier_hit", 0, "cannot go back to a breakpoint hit: none held the run before this point"},
+    {"rewind_not_earlier", 2, "cannot go back to batch %1: the run is at batch %2"},
+    {"rewind_over_budget", 2,
+     "cannot go back: one snapshot of this run takes %2 MB, more than the snapshot budget of %1 MB "
+     "(rewind.budget_mb)"},
+    {"rewind_not_held", 0, "cannot go back: the run has ended"},
 }};
 
 const CodeInfo& info(TextCode code) {

@@ -25,22 +25,39 @@ enum class CommandType : std::uint8_t {
     stop,       ///< end the run at the next stage boundary
     set_delay,  ///< `delay_ms` per stage while running; 0 is full speed
     seek,       ///< replay only: show the recorded run as it was after event number `position`
+    rewind,     ///< a live run: go back (`rewind_to`) and hold there; what follows is recomputed
 };
 const char* command_type_name(CommandType type);
 std::optional<CommandType> command_type_from_name(const std::string& name);
+
+/// Where a rewind goes, from where the held run stands (a stage boundary of batch g).
+enum class RewindTo : std::uint8_t {
+    stage,        ///< the boundary before this one (the previous batch's last, at a batch's start)
+    batch_start,  ///< the start of this batch (of the previous one, when already at a start)
+    batch,        ///< the start of the previous batch
+    hit,          ///< the boundary where the latest earlier breakpoint hit held the run
+    batch_index,  ///< the start of the batch with global index `position` (epoch × batches + batch_idx)
+};
+const char* rewind_to_name(RewindTo to);
+std::optional<RewindTo> rewind_to_from_name(const std::string& name);
 
 struct Command {
     CommandType type = CommandType::pause;
     StepKind step_kind = StepKind::stage;
     int delay_ms = 0;
     std::uint64_t position = 0;
+    RewindTo rewind_to = RewindTo::stage;
 
     static Command step(StepKind kind) { return {CommandType::step, kind, 0, 0}; }
     static Command of(CommandType type) { return {type, StepKind::stage, 0, 0}; }
     static Command delay(int ms) { return {CommandType::set_delay, StepKind::stage, ms, 0}; }
     static Command seek(std::uint64_t position) { return {CommandType::seek, StepKind::stage, 0, position}; }
+    static Command rewind(RewindTo to, std::uint64_t batch = 0) {
+        return {CommandType::rewind, StepKind::stage, 0, to == RewindTo::batch_index ? batch : 0, to};
+    }
     bool operator==(const Command& o) const {
-        return type == o.type && step_kind == o.step_kind && delay_ms == o.delay_ms && position == o.position;
+        return type == o.type && step_kind == o.step_kind && delay_ms == o.delay_ms && position == o.position &&
+               rewind_to == o.rewind_to;
     }
 };
 

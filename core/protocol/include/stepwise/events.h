@@ -112,6 +112,11 @@ enum class EventType : std::uint8_t {
     paused,       ///< the loop is held at the stage_enter just reported (same stage, instance, position)
     resumed,      ///< the loop goes on
     run_end,      ///< the run is over: finished, stopped or failed
+    /// The run went back to the start of batch (epoch, batch_idx): everything recorded from that
+    /// batch on is undone (a consumer cuts its history back to before it). The batch's events up
+    /// to the stage the run now holds at follow, recomputed; `stage` and `call` name that stage,
+    /// `text` says it (TextCode::rewound).
+    rewound,
 };
 const char* event_type_name(EventType type);
 std::optional<EventType> event_type_from_name(const std::string& name);

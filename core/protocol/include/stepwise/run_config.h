@@ -87,6 +87,9 @@ struct RunConfig {
     bool zero_grad_set_to_none = true;
     /// Breakpoints and watchpoints (stepwise/conditions.h), checked when the config is read.
     std::vector<BreakpointSpec> breakpoints;
+    /// "rewind": {"budget_mb": 256}: the memory the engine may keep in snapshots of the training
+    /// state, so that the run can go back (0 turns rewinding off).
+    double rewind_budget_mb = 256;
     std::string base_dir;  ///< folder that relative paths resolve against
 };
 

@@ -47,8 +47,15 @@ enum class TextCode : std::uint8_t {
     // A breakpoint's condition held (a notice: stepwise-run prints it, the window logs it).
     breakpoint_hit,                  ///< breakpoint number, its condition
     breakpoint_hit_value,            ///< breakpoint number, its condition, what was measured, its value
+    // Going back (a rewound event's text, or a notice when a rewind cannot be done).
+    rewound,                         ///< epoch, batch_idx, the stage it holds at
+    rewind_nothing_earlier,          ///< - (held at the first boundary of the run)
+    rewind_no_earlier_hit,           ///< -
+    rewind_not_earlier,              ///< the batch asked for, the current batch (global indexes)
+    rewind_over_budget,              ///< the snapshot budget (MB), one snapshot of this run (MB)
+    rewind_not_held,                 ///< - (the run has ended)
 };
-inline constexpr int kTextCodeCount = 26;
+inline constexpr int kTextCodeCount = 32;
 
 /// A sentence by code, with its arguments as plain strings (numbers already formatted).
 struct Text {
