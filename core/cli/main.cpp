@@ -247,7 +247,7 @@ int main(int argc, char** argv) {
             const std::lock_guard<std::mutex> lock(g_stderr);
             std::cerr << ("stepwise-run: remote: " + line + "\n") << std::flush;
         };
-        auto on_command = [&session](const stepwise::Command& c) { session.gate().apply(c); };
+        auto on_command = [&session](const stepwise::Command& c) { session.send(c); };
         try {
             server = std::make_unique<stepwise::RemoteServer>(
                 stepwise::RemoteServer::Options{listen_at->host, listen_at->port, token},

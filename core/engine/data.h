@@ -39,6 +39,17 @@ public:
     std::pair<torch::Tensor, torch::Tensor> batch(std::int64_t epoch, std::int64_t i);
     /// The current epoch's sample order (shuffle only; undefined before the first batch).
     const torch::Tensor& order() const { return perm_; }
+    /// Where the iteration stands (the epoch whose iterator is open, and its order): kept in a
+    /// training-state snapshot, so a restored run draws no new order for an epoch it is inside.
+    struct Position {
+        std::int64_t epoch = -1;
+        torch::Tensor order;
+    };
+    Position position() const { return {epoch_, perm_}; }
+    void set_position(const Position& p) {
+        epoch_ = p.epoch;
+        perm_ = p.order;
+    }
 
 private:
     void start_epoch(std::int64_t epoch);

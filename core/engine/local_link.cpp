@@ -13,7 +13,7 @@ void LocalLink::set_wake(std::function<void()> wake) { session_->events().set_wa
 
 void LocalLink::start() { session_->start(); }
 
-void LocalLink::send(const Command& c) { session_->gate().apply(c); }
+void LocalLink::send(const Command& c) { session_->send(c); }
 
 void LocalLink::drain_into(std::vector<Event>& frame) { session_->events().drain_into(frame); }
 

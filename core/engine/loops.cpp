@@ -20,17 +20,21 @@ void FitLoop::run() {
     // _parse_loop_limits at the start of fit (spec T-1).
     if (!ctx_.config.trainer.max_epochs && ctx_.config.trainer.max_steps == -1)
         ctx_.observer.warning(kMaxEpochsNotSetWarning, "PossibleUserWarning");
+    run_from(0, 0);
+}
+
+void FitLoop::run_from(std::int64_t first_epoch, std::int64_t first_batch) {
     const auto max_epochs = max_epochs_;
-    for (std::int64_t epoch = 0; max_epochs == -1 || epoch < max_epochs; ++epoch) {
+    for (std::int64_t epoch = first_epoch; max_epochs == -1 || epoch < max_epochs; ++epoch) {
         if (max_steps_reached()) break;
         if (num_training_batches_ == 0) break;  // nothing to train on (limit_train_batches=0)
-        run_epoch(epoch);
+        run_epoch(epoch, epoch == first_epoch ? first_batch : 0);
     }
 }
 
-void FitLoop::run_epoch(std::int64_t epoch) {
+void FitLoop::run_epoch(std::int64_t epoch, std::int64_t first_batch) {
     const std::int64_t batches = num_training_batches_;
-    for (std::int64_t i = 0; i < batches; ++i) {
+    for (std::int64_t i = first_batch; i < batches; ++i) {
         // max_steps is checked before each batch; it can only be reached right after a step,
         // so whatever the unfinished window accumulated is never applied.
         if (max_steps_reached()) return;
@@ -44,6 +48,7 @@ void FitLoop::run_batch(std::int64_t epoch, std::int64_t batch_idx, bool is_last
     obs.pos.batch_idx = batch_idx;
     obs.pos.call = 0;
     obs.pos.depth = 0;
+    if (ctx_.at_batch_start) ctx_.at_batch_start(epoch, batch_idx, epoch * num_training_batches_ + batch_idx);
     const auto batch = ctx_.data.batch(epoch, batch_idx);
 
     obs.run(Stage::on_train_batch_start, [](StagePayload&) {});

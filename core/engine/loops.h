@@ -5,6 +5,7 @@
 #include <torch/optim.h>
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <set>
 #include <string>
@@ -38,6 +39,9 @@ struct LoopContext {
     /// clipping changed nothing. Reset at every closure call.
     std::optional<GradNorms> norms_after_backward{};
     LRScheduler* scheduler = nullptr;  ///< configure_optimizers' lr scheduler, if any
+    /// Called at the start of every batch, before its data is fetched (the training state there is
+    /// what a snapshot keeps); `batch` is the global index, epoch × batches per epoch + batch_idx.
+    std::function<void(std::int64_t epoch, std::int64_t batch_idx, std::int64_t batch)> at_batch_start;
     /// Measured inside optimizer.step, after the last closure call, on a batch whose training_step
     /// returned None: the grads and the optimizer's non-zero state before the update (spec Z-3).
     std::optional<StepFacts> none_step_facts{};
@@ -94,10 +98,13 @@ public:
     std::int64_t num_training_batches() const { return num_training_batches_; }
     std::int64_t max_epochs() const { return max_epochs_; }
     void run();
+    /// Goes on from the start of batch `batch_idx` of `epoch`, the training state restored to what
+    /// it was there (a rewind): nothing of fit's start is repeated.
+    void run_from(std::int64_t epoch, std::int64_t batch_idx);
 
 private:
     bool max_steps_reached() const;
-    void run_epoch(std::int64_t epoch);
+    void run_epoch(std::int64_t epoch, std::int64_t first_batch);
     void run_batch(std::int64_t epoch, std::int64_t batch_idx, bool is_last);
     /// update_lr_schedulers("step"), then on the epoch's last batch ("epoch") (spec LR-1, LR-2).
     void update_lr_schedulers(std::int64_t epoch, std::int64_t batch_idx, bool is_last, bool stepped);

@@ -27,6 +27,8 @@ public:
 
     const LRSchedulerSpec& spec() const { return spec_; }
     std::int64_t last_epoch() const { return last_epoch_; }
+    /// Restores the step count a snapshot kept (the learning rates live in the optimizer's groups).
+    void set_last_epoch(std::int64_t last_epoch) { last_epoch_ = last_epoch; }
     /// The learning rate of the first param group.
     double lr() const;
     /// The momentum (or beta1) of the first param group, if the optimizer has one.

@@ -50,6 +50,7 @@ Event Observer::make(EventType type) const {
 void Observer::emit(Event event) { emit_(std::move(event)); }
 
 std::uint64_t Observer::enter(Stage stage) {
+    const bool pass = on_boundary_ && on_boundary_(stage);
     const auto instance = ++next_instance_;
     auto emit_enter = [&] {
         Event e = make(EventType::stage_enter);
@@ -71,6 +72,10 @@ std::uint64_t Observer::enter(Stage stage) {
     if (!gate_.free_running()) {
         emit_enter();
         entered = true;
+    }
+    if (pass) {
+        gate_.poll();
+        return instance;
     }
     gate_.check(Boundary{stage, pos.epoch, pos.batch_idx, pos.call}, [&](const Boundary& b, bool held) {
         if (held && !entered) {

@@ -53,6 +53,16 @@ public:
     /// look before the run ends. Returns when let go; a stop ends the hold.
     void hold_after_failure(Stage stage);
 
+    /// Called first at every stage boundary, with the stage about to run. Returning true lets the
+    /// loop pass the boundary without asking the gate (it recomputes after a rewind: only a stop
+    /// or a queued task is looked at).
+    using BoundaryHook = std::function<bool(Stage)>;
+    void on_boundary(BoundaryHook hook) { on_boundary_ = std::move(hook); }
+    /// The stage instance counter (events carry instances): part of the training state a rewind
+    /// restores, so recomputed events number their stages as the first time.
+    std::uint64_t next_instance() const { return next_instance_; }
+    void set_next_instance(std::uint64_t next) { next_instance_ = next; }
+
     /// A Lightning warning, verbatim.
     /// `category` is Python's warning class, kept in the event's exception_type.
     void warning(const std::string& message, const std::string& category = "UserWarning");
@@ -73,6 +83,7 @@ private:
     std::uint64_t next_instance_ = 0;
     ConditionSet* conditions_ = nullptr;
     HitHandler on_hit_;
+    BoundaryHook on_boundary_;
 };
 
 template <class Body>
@@ -92,6 +103,8 @@ void Observer::run(Stage stage, Body&& body) {
         exit(stage, instance, Outcome::skipped, Text{TextCode::skip_stopped, {}}, {}, elapsed(), {},
              at);
         throw;
+    } catch (const RewindRequested&) {
+        throw;  // what this stage did is undone: nothing to report
     } catch (...) {
         std::string type, message, where = stage_name(stage);
         describe_current_exception(type, message);

@@ -1,5 +1,6 @@
 #include "stepwise/session.h"
 
+#include <torch/csrc/jit/runtime/graph_executor.h>
 #include <torch/torch.h>
 
 #include <algorithm>
@@ -15,7 +16,9 @@
 #include "observer.h"
 #include "optimization.h"
 #include "stepwise/lessons.h"
+#include "timeline.h"
 #include "training_module.h"
+#include "training_state.h"
 
 namespace stepwise {
 
@@ -72,12 +75,35 @@ struct TrainingSession::Worker {
     std::thread thread;
 };
 
+struct TrainingSession::Rewinder {
+    explicit Rewinder(double budget_mb) : store(static_cast<std::size_t>(budget_mb * 1024.0 * 1024.0)) {}
+
+    Timeline timeline;
+    SnapshotStore store;
+    /// After a rewind the loop recomputes from a snapshot: silently up to the target's batch, then
+    /// holding back that batch's events until the target boundary, where the rewound event goes
+    /// out first and they follow.
+    enum class Phase : std::uint8_t { none, silent, publishing } phase = Phase::none;
+    BoundaryRef target;
+    std::vector<Event> held_back;
+    bool flushing = false;  ///< held-back events going out: their hits are in the timeline already
+    int ordinal = 0;        ///< of the next boundary within the batch
+    std::int64_t batches_per_epoch = 1;
+    std::optional<TrainingParts> parts;  ///< while the loops run
+    // Snapshot cadence at full speed: their cost kept near 2% of the time.
+    std::int64_t last_batch_start_ns = 0;
+    double batch_ns = 0;
+    double snapshot_ns = 0;
+    std::int64_t since_snapshot = 0;
+};
+
 TrainingSession::TrainingSession(RunConfig config, SessionOptions options)
     : config_(std::move(config)),
       options_(std::move(options)),
       run_id_(g_next_run_id.fetch_add(1)),
       gate_(options_.start_paused),
-      worker_(std::make_unique<Worker>()) {}
+      worker_(std::make_unique<Worker>()),
+      rewinder_(std::make_unique<Rewinder>(config_.rewind_budget_mb)) {}
 
 TrainingSession::~TrainingSession() {
     gate_.stop();
@@ -106,7 +132,122 @@ bool TrainingSession::wait_finished(std::chrono::milliseconds timeout) {
     return finished_cv_.wait_for(lock, timeout, [this] { return ended(); });
 }
 
+void TrainingSession::send(const Command& command) {
+    if (command.type != CommandType::rewind) {
+        gate_.apply(command);
+        return;
+    }
+    gate_.pause();
+    gate_.post([this, command] { begin_rewind(command); });
+}
+
+void TrainingSession::begin_rewind(const Command& command) {
+    Rewinder& r = *rewinder_;
+    if (!r.parts) return;  // not training yet
+    auto refuse = [&](Text why) {
+        Event notice = make_position(Event{});
+        const Observer& obs = r.parts->observer;
+        notice.epoch = obs.pos.epoch;
+        notice.batch_idx = obs.pos.batch_idx;
+        notice.global_step = obs.pos.global_step;
+        notice.type = EventType::warning;
+        notice.source = "stepwise";
+        notice.text = std::move(why);
+        publish(std::move(notice));
+    };
+    const BoundaryRef from = r.phase == Rewinder::Phase::none ? r.timeline.here() : r.target;
+    auto resolved = r.timeline.resolve(command, from);
+    if (const Text* why = std::get_if<Text>(&resolved)) return refuse(*why);
+    const BoundaryRef target = std::get<BoundaryRef>(resolved);
+    if (!r.store.at_or_before(target.batch)) {
+        auto mb = [](double bytes) {
+            std::ostringstream s;
+            s.precision(3);
+            s << bytes / (1024.0 * 1024.0);
+            return s.str();
+        };
+        return refuse({TextCode::rewind_over_budget,
+                       {mb(double(r.store.budget())), mb(double(r.store.last_offered_bytes()))}});
+    }
+    r.target = target;
+    throw RewindRequested();
+}
+
+void TrainingSession::at_batch_start(std::int64_t epoch, std::int64_t batch_idx, std::int64_t batch) {
+    Rewinder& r = *rewinder_;
+    r.ordinal = 0;
+    if (r.phase == Rewinder::Phase::silent && batch >= r.target.batch) r.phase = Rewinder::Phase::publishing;
+    if (r.store.budget() == 0 && r.store.last_offered_bytes() > 0) return;  // measured once, for the refusal
+    const auto now = std::chrono::steady_clock::now().time_since_epoch().count();
+    if (r.last_batch_start_ns) {
+        const double took = double(now - r.last_batch_start_ns);
+        r.batch_ns = r.batch_ns == 0 ? took : 0.9 * r.batch_ns + 0.1 * took;
+    }
+    r.last_batch_start_ns = now;
+    // Stepping, every batch gets its snapshot (the time is the person's); at full speed and while
+    // recomputing, as often as keeps their cost near 2% of the time.
+    bool due = r.store.size() == 0 || (!gate_.free_running() && r.phase == Rewinder::Phase::none);
+    if (!due) {
+        const double every = r.batch_ns > 0 ? r.snapshot_ns / (0.02 * r.batch_ns) : 1.0;
+        due = double(r.since_snapshot + 1) >= every;
+    }
+    if (!due || r.store.has(batch)) {
+        ++r.since_snapshot;
+        return;
+    }
+    const auto start = std::chrono::steady_clock::now();
+    r.store.add(TrainingState::capture(*r.parts, epoch, batch_idx, batch));
+    const double took = double((std::chrono::steady_clock::now() - start).count());
+    r.snapshot_ns = r.snapshot_ns == 0 ? took : 0.8 * r.snapshot_ns + 0.2 * took;
+    r.since_snapshot = 0;
+}
+
+bool TrainingSession::at_boundary(Stage stage) {
+    Rewinder& r = *rewinder_;
+    const Observer& obs = r.parts->observer;
+    const BoundaryRef here{obs.pos.epoch * r.batches_per_epoch + obs.pos.batch_idx, r.ordinal++};
+    r.timeline.count(here.batch, here.ordinal);
+    if (r.phase == Rewinder::Phase::silent) return true;
+    r.timeline.here(here);
+    if (r.phase == Rewinder::Phase::publishing) {
+        if (here < r.target) return true;
+        finish_replay(stage);
+    }
+    return false;
+}
+
+void TrainingSession::finish_replay(Stage stage) {
+    Rewinder& r = *rewinder_;
+    r.phase = Rewinder::Phase::none;
+    const Observer& obs = r.parts->observer;
+    Event rewound;
+    rewound.type = EventType::rewound;
+    rewound.epoch = obs.pos.epoch;
+    rewound.batch_idx = obs.pos.batch_idx;
+    rewound.global_step = obs.pos.global_step;
+    rewound.stage = stage;
+    rewound.call = obs.pos.call;
+    rewound.depth = obs.pos.depth;
+    rewound.text = {TextCode::rewound,
+                    {std::to_string(obs.pos.epoch), std::to_string(obs.pos.batch_idx), stage_name(stage)}};
+    publish(std::move(rewound));
+    std::vector<Event> held = std::move(r.held_back);
+    r.held_back.clear();
+    r.flushing = true;
+    for (Event& e : held) publish(std::move(e));
+    r.flushing = false;
+}
+
 void TrainingSession::publish(Event&& event) {
+    Rewinder& r = *rewinder_;
+    if (r.phase != Rewinder::Phase::none && event.type != EventType::error && event.type != EventType::run_end) {
+        if (r.phase == Rewinder::Phase::publishing) {
+            r.held_back.push_back(std::move(event));
+        } else if (!conditions_.empty() && event.type == EventType::stage_exit) {
+            (void)conditions_.on_event(event);  // the same measurements as the first time
+        }
+        return;
+    }
     event.run_id = run_id_;
     event.seq = next_seq_++;
     // Breakpoints on measured values: checked on the stage's exit (or the error) before anything
@@ -116,7 +257,7 @@ void TrainingSession::publish(Event&& event) {
         if (!hits.empty()) {
             const Event where = make_position(event);
             publish_checked(std::move(event));
-            for (const ConditionHit& hit : hits) report_hit(hit, where);
+            for (const ConditionHit& hit : hits) report_hit(hit, where, false);
             return;
         }
     }
@@ -135,7 +276,13 @@ Event TrainingSession::make_position(const Event& of) {
     return e;
 }
 
-void TrainingSession::report_hit(const ConditionHit& hit, const Event& where) {
+void TrainingSession::report_hit(const ConditionHit& hit, const Event& where, bool place) {
+    Rewinder& r = *rewinder_;
+    if (r.phase == Rewinder::Phase::silent) return;
+    if (!r.flushing) {
+        if (place) r.timeline.hit_here();
+        else r.timeline.hit_next();
+    }
     // The worker asks the gate at its next boundary: a pause (or a stop) made now holds it there.
     // Made before the notice goes out, so that whoever answers the notice (Continue) comes after.
     if (options_.on_break == SessionOptions::OnBreak::hold) {
@@ -275,8 +422,15 @@ void TrainingSession::run_worker() {
             throw ConfigError(std::string("breakpoints: ") + e.what());
         }
         if (!conditions_.empty())
-            observer.watch(&conditions_, [this](const ConditionHit& hit, const Event& where) { report_hit(hit, where); });
+            observer.watch(&conditions_,
+                          [this](const ConditionHit& hit, const Event& where) { report_hit(hit, where, true); });
         torch::NoGradGuard no_grad_outside_closures;  // grad mode comes on inside the closure only
+        // training_step runs as Python runs it, eagerly, every time: left on, TorchScript's graph
+        // executor rewrites the method after its first calls (differentiable graphs, fusion), so
+        // later batches compute in another order and their grad_fn is DifferentiableGraphBackward
+        // instead of Python's (MseLossBackward0); and a batch recomputed after a rewind would not
+        // give what it gave the first time. This thread's setting; the worker runs every call.
+        torch::jit::GraphOptimizerEnabledGuard eager_like_python(false);
         stage_where = "model";
         TrainingModule module = load_module(config_);
         stage_where = "data";
@@ -316,16 +470,47 @@ void TrainingSession::run_worker() {
                 "'interval': 'step'?",
                 "RuntimeWarning");
         }
-        try {
-            fit.run();
-        } catch (const StopRequested&) {
-            status = RunStatus::stopped;
-            final_state = SessionState::stopped;
-        } catch (const StageFailure& f) {
-            broke_ = false;
-            report_error(f.type, f.what(), f.stage);
-            // An `exception` breakpoint holds the failed run before it ends.
-            if (broke_) observer.hold_after_failure(stage_from_name(f.stage).value_or(Stage::on_train_batch_start));
+        Rewinder& rw = *rewinder_;
+        rw.batches_per_epoch = std::max<std::int64_t>(1, fit.num_training_batches());
+        rw.parts.emplace(TrainingParts{module, *optimizer, ctx.scheduler, data, ctx, observer, conditions_});
+        ctx.at_batch_start = [this](std::int64_t epoch, std::int64_t batch_idx, std::int64_t batch) {
+            at_batch_start(epoch, batch_idx, batch);
+        };
+        observer.on_boundary([this](Stage stage) { return at_boundary(stage); });
+        struct Detach {  // the parts die with this scope; a late task must not find them
+            Rewinder& rw;
+            ~Detach() { rw.parts.reset(); }
+        } detach{rw};
+        std::optional<std::pair<std::int64_t, std::int64_t>> resume;
+        for (;;) {
+            try {
+                try {
+                    if (resume) fit.run_from(resume->first, resume->second);
+                    else fit.run();
+                } catch (const StageFailure& f) {
+                    broke_ = false;
+                    report_error(f.type, f.what(), f.stage);
+                    // An `exception` breakpoint holds the failed run before it ends (and a
+                    // rewind from there takes it back to before the failure).
+                    if (broke_)
+                        observer.hold_after_failure(stage_from_name(f.stage).value_or(Stage::on_train_batch_start));
+                }
+                break;
+            } catch (const StopRequested&) {
+                status = RunStatus::stopped;
+                final_state = SessionState::stopped;
+                break;
+            } catch (const RewindRequested&) {
+                // begin_rewind chose the target and made sure a snapshot precedes it.
+                status = RunStatus::finished;
+                final_state = SessionState::finished;
+                const TrainingState* from = rw.store.at_or_before(rw.target.batch);
+                from->restore(*rw.parts);
+                rw.phase = Rewinder::Phase::silent;
+                rw.held_back.clear();
+                rw.last_batch_start_ns = 0;
+                resume.emplace(from->epoch(), from->batch_idx());
+            }
         }
         global_step = ctx.global_step;
         final_params = std::make_shared<const ParameterSnapshot>(snapshot(module.parameters()));

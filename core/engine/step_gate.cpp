@@ -77,6 +77,42 @@ void StepGate::throw_if_stopped() const {
     if (stop_requested()) throw StopRequested();
 }
 
+void StepGate::post(std::function<void()> task) {
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        tasks_.push_back(std::move(task));
+        ++command_;
+    }
+    changed_.notify_all();
+}
+
+void StepGate::run_tasks(std::unique_lock<std::mutex>& lock) {
+    while (!tasks_.empty()) {
+        std::function<void()> task = std::move(tasks_.front());
+        tasks_.pop_front();
+        lock.unlock();
+        try {
+            task();
+        } catch (const RewindRequested&) {
+            lock.lock();
+            throw;
+        } catch (const StopRequested&) {
+            lock.lock();
+            throw;
+        } catch (...) {
+            // A task must not take the run down; it reports its own failures.
+        }
+        lock.lock();
+    }
+}
+
+void StepGate::poll() {
+    std::unique_lock<std::mutex> lock(mutex_);
+    if (stop_) throw StopRequested();
+    run_tasks(lock);
+    if (stop_) throw StopRequested();
+}
+
 // Called with the lock held. A step command was given while the worker stood at step_origin_;
 // every later boundary is a candidate to hold at.
 bool StepGate::should_hold(const Boundary& here) const {
@@ -112,12 +148,24 @@ void StepGate::check(const Boundary& here, const HoldCallback& on_hold) {
     lock.unlock();
     if (on_hold) on_hold(here, true);
     lock.lock();
-    changed_.wait(lock, [&] { return stop_ || mode_ != Mode::paused; });
+    bool rewinding = false;
+    try {
+        for (;;) {
+            changed_.wait(lock, [&] { return stop_ || mode_ != Mode::paused || !tasks_.empty(); });
+            if (stop_ || mode_ != Mode::paused) break;
+            run_tasks(lock);
+        }
+    } catch (const RewindRequested&) {
+        rewinding = true;
+    } catch (const StopRequested&) {
+        stop_ = true;
+    }
     holding_ = false;
     const bool stopping = stop_;
     lock.unlock();
     if (on_hold) on_hold(here, false);
     if (stopping) throw StopRequested();
+    if (rewinding) throw RewindRequested();
 }
 
 void StepGate::apply(const Command& c) {
@@ -127,7 +175,8 @@ void StepGate::apply(const Command& c) {
         case CommandType::pause: pause(); break;
         case CommandType::stop: stop(); break;
         case CommandType::set_delay: set_delay(std::chrono::milliseconds(c.delay_ms)); break;
-        case CommandType::seek: break;  // a live run cannot seek
+        case CommandType::seek: break;    // a live run cannot seek
+        case CommandType::rewind: break;  // the session's (TrainingSession::send)
     }
 }
 

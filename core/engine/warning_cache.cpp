@@ -28,4 +28,14 @@ void clear() {
     cache().clear();
 }
 
+std::set<std::string> contents() {
+    std::lock_guard<std::mutex> lock(cache_mutex());
+    return cache();
+}
+
+void restore(std::set<std::string> seen) {
+    std::lock_guard<std::mutex> lock(cache_mutex());
+    cache() = std::move(seen);
+}
+
 }  // namespace stepwise::warning_cache

@@ -16,6 +16,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -73,6 +74,10 @@ public:
     /// Runs the whole session on the calling thread; returns when it has ended.
     void run_blocking();
 
+    /// Carries out a front end's command: a rewind (held or not: the run holds at its next
+    /// boundary first) goes back to an earlier boundary from the nearest snapshot of the training
+    /// state and recomputes up to it; everything else goes to the gate. Any thread.
+    void send(const Command& command);
     StepGate& gate() { return gate_; }
     EventBuffer& events() { return buffer_; }
     std::vector<Event> drain() { return buffer_.drain(); }
@@ -98,8 +103,20 @@ private:
     void stage_newest();
     /// Stages the held-back batch_end, if any.
     void stage_held_end();
-    /// A breakpoint hit at `where`: its notice, then what options_.on_break asks for.
-    void report_hit(const ConditionHit& hit, const Event& where);
+    /// A breakpoint hit at `where`: its notice, then what options_.on_break asks for. A place
+    /// holds at `where` itself, a measured value at the next boundary.
+    void report_hit(const ConditionHit& hit, const Event& where, bool place);
+    /// Worker thread, held: resolves a rewind command; throws RewindRequested to carry it out, or
+    /// gives a notice why it cannot.
+    void begin_rewind(const Command& command);
+    /// At the start of every batch: the replay's phase, and a snapshot when one is due.
+    void at_batch_start(std::int64_t epoch, std::int64_t batch_idx, std::int64_t batch);
+    /// At every boundary, before the stage runs: true while the loop recomputes towards a rewind's
+    /// target (it passes the boundary without asking the gate).
+    bool at_boundary(Stage stage);
+    /// The rewind's target is reached (at `stage`): the rewound event, then the target batch's
+    /// events recomputed so far.
+    void finish_replay(Stage stage);
 
     RunConfig config_;
     SessionOptions options_;
@@ -122,6 +139,8 @@ private:
     std::condition_variable finished_cv_;
     struct Worker;
     std::unique_ptr<Worker> worker_;
+    struct Rewinder;  ///< snapshots, the timeline and the replay after a rewind (torch inside)
+    std::unique_ptr<Rewinder> rewinder_;
 };
 
 /// Lightning's once-per-process warnings, as a static cache keyed by message text.
@@ -130,6 +149,9 @@ namespace warning_cache {
 bool warn_once(const std::string& message);
 /// Forget every message (Lightning's own tests call Closure.warning_cache.clear()).
 void clear();
+/// The messages seen so far, and putting them back (a rewind restores the cache as it was).
+std::set<std::string> contents();
+void restore(std::set<std::string> seen);
 }  // namespace warning_cache
 
 }  // namespace stepwise

@@ -11,6 +11,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
+#include <deque>
 #include <mutex>
 #include <stdexcept>
 
@@ -22,6 +23,12 @@ namespace stepwise {
 /// Thrown out of check() on the worker thread when stop() was requested; caught by the session.
 struct StopRequested : std::runtime_error {
     StopRequested() : std::runtime_error("stopped by request") {}
+};
+
+/// Thrown out of check() on the worker thread by a task that sends the run back (a rewind): the
+/// loops unwind without reporting anything, and the session restores an earlier state.
+struct RewindRequested : std::exception {
+    const char* what() const noexcept override { return "rewind requested"; }
 };
 
 /// Where the worker is when it asks the gate.
@@ -47,8 +54,13 @@ public:
     void step(StepKind kind);   ///< run until the next boundary of that kind, then hold
     void stop();                ///< make the worker throw StopRequested at its next boundary
     void set_delay(std::chrono::milliseconds per_stage);  ///< animation delay in running mode
-    /// Carries out a front end's command (a seek is not for a live run and does nothing).
+    /// Carries out a front end's command (a seek is not for a live run and does nothing; a rewind
+    /// is the session's: TrainingSession::send).
     void apply(const Command& command);
+    /// Queues a task for the worker thread: it runs while the worker holds at a boundary (at the
+    /// next hold, when the worker runs on), in order. A task may throw RewindRequested or
+    /// StopRequested out of check(); anything else it throws is swallowed.
+    void post(std::function<void()> task);
     Mode mode() const;
     bool stop_requested() const;
     bool holding() const;  ///< true while the worker waits in check()
@@ -61,6 +73,9 @@ public:
     void check(const Boundary& here, const HoldCallback& on_hold);
     /// Throws StopRequested if stop() was called; never blocks.
     void throw_if_stopped() const;
+    /// Runs queued tasks now (the worker passes boundaries without holding while it recomputes
+    /// after a rewind, and a second rewind may come meanwhile), then throw_if_stopped().
+    void poll();
 
 private:
     bool should_hold(const Boundary& here) const;
@@ -75,6 +90,9 @@ private:
     bool stop_ = false;
     bool holding_ = false;
     std::chrono::milliseconds delay_{0};
+    std::deque<std::function<void()>> tasks_;
+    /// Runs the queued tasks with the lock released; returns with it held again.
+    void run_tasks(std::unique_lock<std::mutex>& lock);
     std::atomic<bool> free_running_{false};  ///< mirrors the state above; updated under mutex_
     void update_free_running() {
         free_running_.store(mode_ == Mode::running && delay_.count() == 0 && !stop_, std::memory_order_relaxed);

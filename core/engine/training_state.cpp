@@ -1,0 +1,245 @@
+#include "training_state.h"
+
+#include <ATen/CPUGeneratorImpl.h>
+#include <torch/torch.h>
+
+#include <algorithm>
+#include <limits>
+#include <mutex>
+
+#include "loops.h"
+#include "stepwise/session.h"
+
+namespace stepwise {
+
+namespace {
+
+torch::Tensor copy_of(const torch::Tensor& t) { return t.defined() ? t.detach().clone() : torch::Tensor(); }
+
+std::size_t bytes_of(const torch::Tensor& t) { return t.defined() ? t.nbytes() : 0; }
+
+template <class Container>
+void copy_all(Container& tensors) {
+    for (auto& t : tensors) t = copy_of(t);
+}
+
+/// Copies `from` into `to` when they match; otherwise hands back a fresh copy.
+void put_back(torch::Tensor& to, const torch::Tensor& from) {
+    if (!from.defined()) {
+        to = torch::Tensor();
+    } else if (to.defined() && to.sizes() == from.sizes() && to.dtype() == from.dtype()) {
+        to.detach().copy_(from);
+    } else {
+        to = from.clone();
+    }
+}
+
+std::vector<torch::Tensor> buffers_of(TrainingModule& module) {
+    std::vector<torch::Tensor> out;
+    for (const auto& b : module.module().named_buffers(/*recurse=*/true)) out.push_back(b.value);
+    return out;
+}
+
+}  // namespace
+
+std::unique_ptr<torch::optim::OptimizerParamState> deep_copy(const torch::optim::OptimizerParamState& state) {
+    using namespace torch::optim;
+    std::unique_ptr<OptimizerParamState> copy = state.clone();  // shares tensors: replace them
+    if (auto* s = dynamic_cast<SGDParamState*>(copy.get())) {
+        s->momentum_buffer(copy_of(s->momentum_buffer()));
+    } else if (auto* s = dynamic_cast<AdamParamState*>(copy.get())) {
+        s->exp_avg(copy_of(s->exp_avg()));
+        s->exp_avg_sq(copy_of(s->exp_avg_sq()));
+        s->max_exp_avg_sq(copy_of(s->max_exp_avg_sq()));
+    } else if (auto* s = dynamic_cast<AdamWParamState*>(copy.get())) {
+        s->exp_avg(copy_of(s->exp_avg()));
+        s->exp_avg_sq(copy_of(s->exp_avg_sq()));
+        s->max_exp_avg_sq(copy_of(s->max_exp_avg_sq()));
+    } else if (auto* s = dynamic_cast<RMSpropParamState*>(copy.get())) {
+        s->square_avg(copy_of(s->square_avg()));
+        s->momentum_buffer(copy_of(s->momentum_buffer()));
+        s->grad_avg(copy_of(s->grad_avg()));
+    } else if (auto* s = dynamic_cast<AdagradParamState*>(copy.get())) {
+        s->sum(copy_of(s->sum()));
+    } else if (auto* s = dynamic_cast<LBFGSParamState*>(copy.get())) {
+        s->d(copy_of(s->d()));
+        s->H_diag(copy_of(s->H_diag()));
+        s->prev_flat_grad(copy_of(s->prev_flat_grad()));
+        auto dirs = s->old_dirs();
+        copy_all(dirs);
+        s->old_dirs(dirs);
+        auto stps = s->old_stps();
+        copy_all(stps);
+        s->old_stps(stps);
+        auto ro = s->ro();
+        copy_all(ro);
+        s->ro(ro);
+        if (s->al()) {
+            auto al = *s->al();
+            copy_all(al);
+            s->al(al);
+        }
+    } else {
+        throw std::logic_error("a snapshot cannot copy this optimizer's state");
+    }
+    return copy;
+}
+
+namespace {
+std::size_t state_bytes(const torch::optim::OptimizerParamState& state) {
+    using namespace torch::optim;
+    std::size_t n = 0;
+    if (auto* s = dynamic_cast<const SGDParamState*>(&state)) {
+        n += bytes_of(s->momentum_buffer());
+    } else if (auto* s = dynamic_cast<const AdamParamState*>(&state)) {
+        n += bytes_of(s->exp_avg()) + bytes_of(s->exp_avg_sq()) + bytes_of(s->max_exp_avg_sq());
+    } else if (auto* s = dynamic_cast<const AdamWParamState*>(&state)) {
+        n += bytes_of(s->exp_avg()) + bytes_of(s->exp_avg_sq()) + bytes_of(s->max_exp_avg_sq());
+    } else if (auto* s = dynamic_cast<const RMSpropParamState*>(&state)) {
+        n += bytes_of(s->square_avg()) + bytes_of(s->momentum_buffer()) + bytes_of(s->grad_avg());
+    } else if (auto* s = dynamic_cast<const AdagradParamState*>(&state)) {
+        n += bytes_of(s->sum());
+    } else if (auto* s = dynamic_cast<const LBFGSParamState*>(&state)) {
+        n += bytes_of(s->d()) + bytes_of(s->H_diag()) + bytes_of(s->prev_flat_grad());
+        for (const auto& t : s->old_dirs()) n += bytes_of(t);
+        for (const auto& t : s->old_stps()) n += bytes_of(t);
+        for (const auto& t : s->ro()) n += bytes_of(t);
+        if (s->al())
+            for (const auto& t : *s->al()) n += bytes_of(t);
+    }
+    return n;
+}
+}  // namespace
+
+TrainingState TrainingState::capture(const TrainingParts& parts, std::int64_t epoch, std::int64_t batch_idx,
+                                     std::int64_t batch) {
+    TrainingState s;
+    s.batch_ = batch;
+    s.epoch_ = epoch;
+    s.batch_idx_ = batch_idx;
+    std::size_t bytes = 0;
+    for (const auto& [name, p] : parts.module.parameters()) {
+        s.values_.push_back(copy_of(p));
+        s.grads_.push_back(copy_of(p.grad()));
+        bytes += bytes_of(p) + bytes_of(p.grad());
+    }
+    for (const torch::Tensor& b : buffers_of(parts.module)) {
+        s.values_.push_back(copy_of(b));
+        bytes += bytes_of(b);
+    }
+    for (const auto& group : parts.optimizer.param_groups()) s.group_options_.push_back(group.options().clone());
+    for (const auto& [key, state] : parts.optimizer.state()) {
+        s.optimizer_state_.emplace_back(key, deep_copy(*state));
+        bytes += state_bytes(*state);
+    }
+    std::sort(s.optimizer_state_.begin(), s.optimizer_state_.end(),
+              [](const auto& a, const auto& b) { return a.first < b.first; });
+    if (parts.scheduler) s.scheduler_last_epoch_ = parts.scheduler->last_epoch();
+    {
+        auto generator = at::detail::getDefaultCPUGenerator();
+        std::lock_guard<std::mutex> lock(generator.mutex());
+        s.generator_ = generator.get_state();
+    }
+    bytes += bytes_of(s.generator_);
+    s.data_ = parts.data.position();
+    bytes += bytes_of(s.data_.order);
+    s.global_step_ = parts.ctx.global_step;
+    s.graph_extras_noted_ = parts.ctx.graph_extras_noted;
+    s.next_instance_ = parts.observer.next_instance();
+    s.conditions_ = parts.conditions;
+    s.warnings_ = warning_cache::contents();
+    s.bytes_ = bytes + 1024;  // and the bookkeeping around it
+    return s;
+}
+
+void TrainingState::restore(const TrainingParts& parts) const {
+    torch::NoGradGuard no_grad;
+    std::size_t i = 0;
+    for (const auto& [name, p] : parts.module.parameters()) {
+        p.detach().copy_(values_.at(i));
+        put_back(p.mutable_grad(), grads_.at(i));
+        ++i;
+    }
+    for (const torch::Tensor& b : buffers_of(parts.module)) b.detach().copy_(values_.at(i++));
+    auto& groups = parts.optimizer.param_groups();
+    for (std::size_t g = 0; g < groups.size() && g < group_options_.size(); ++g)
+        groups[g].set_options(group_options_[g]->clone());
+    auto& state = parts.optimizer.state();
+    state.clear();
+    for (const auto& [key, saved] : optimizer_state_) state[key] = deep_copy(*saved);
+    if (parts.scheduler) parts.scheduler->set_last_epoch(scheduler_last_epoch_);
+    {
+        auto generator = at::detail::getDefaultCPUGenerator();
+        std::lock_guard<std::mutex> lock(generator.mutex());
+        generator.set_state(generator_);
+    }
+    parts.data.set_position(data_);
+    parts.ctx.global_step = global_step_;
+    parts.ctx.graph_extras_noted = graph_extras_noted_;
+    parts.ctx.norms_after_backward.reset();
+    parts.ctx.none_step_facts.reset();
+    parts.observer.set_next_instance(next_instance_);
+    parts.observer.pos.epoch = epoch_;
+    parts.observer.pos.batch_idx = batch_idx_;
+    parts.observer.pos.global_step = global_step_;
+    parts.observer.pos.call = 0;
+    parts.observer.pos.depth = 0;
+    parts.conditions = conditions_;
+    warning_cache::restore(warnings_);
+}
+
+// ---- the store ----------------------------------------------------------------------------------
+
+bool SnapshotStore::has(std::int64_t batch) const {
+    const TrainingState* s = at_or_before(batch);
+    return s && s->batch() == batch;
+}
+
+void SnapshotStore::add(TrainingState state) {
+    last_offered_ = state.bytes();
+    if (state.bytes() > budget_) return;
+    auto at = std::lower_bound(states_.begin(), states_.end(), state.batch(),
+                               [](const TrainingState& s, std::int64_t b) { return s.batch() < b; });
+    if (at != states_.end() && at->batch() == state.batch()) {
+        bytes_ -= at->bytes();
+        bytes_ += state.bytes();
+        *at = std::move(state);
+    } else {
+        bytes_ += state.bytes();
+        states_.insert(at, std::move(state));
+    }
+    while ((bytes_ > budget_ || states_.size() > kMaxCount) && states_.size() > 1) evict_one();
+}
+
+void SnapshotStore::evict_one() {
+    // Never the first (the run's start); the newest only when it is the last one left beside it.
+    const std::int64_t head = states_.back().batch();
+    std::size_t victim = states_.size() - 1;
+    double best = std::numeric_limits<double>::infinity();
+    for (std::size_t i = 1; i + 1 < states_.size(); ++i) {
+        const double gap = double(states_[i + 1].batch() - states_[i - 1].batch());
+        const double score = gap / double(head - states_[i].batch() + 1);
+        if (score < best) {
+            best = score;
+            victim = i;
+        }
+    }
+    bytes_ -= states_[victim].bytes();
+    states_.erase(states_.begin() + static_cast<std::ptrdiff_t>(victim));
+}
+
+const TrainingState* SnapshotStore::at_or_before(std::int64_t batch) const {
+    auto at = std::upper_bound(states_.begin(), states_.end(), batch,
+                               [](std::int64_t b, const TrainingState& s) { return b < s.batch(); });
+    if (at == states_.begin()) return nullptr;
+    return &*(at - 1);
+}
+
+std::vector<std::int64_t> SnapshotStore::batches() const {
+    std::vector<std::int64_t> out;
+    out.reserve(states_.size());
+    for (const auto& s : states_) out.push_back(s.batch());
+    return out;
+}
+
+}  // namespace stepwise

@@ -1,0 +1,104 @@
+#pragma once
+// TrainingState: everything the loops need to go on from the start of a batch exactly as they did
+// the first time, copied out of the live objects and put back into them; and SnapshotStore, the
+// bounded set of such states a rewind starts from. Worker thread only.
+
+#include <torch/optim.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "data.h"
+#include "lr_scheduler.h"
+#include "observer.h"
+#include "stepwise/conditions.h"
+#include "training_module.h"
+
+namespace stepwise {
+
+struct LoopContext;
+
+/// The live objects a state is taken from and restored into.
+struct TrainingParts {
+    TrainingModule& module;
+    torch::optim::Optimizer& optimizer;
+    LRScheduler* scheduler;
+    DataLoader& data;
+    LoopContext& ctx;
+    Observer& observer;
+    ConditionSet& conditions;
+};
+
+/// The state at the start of batch `batch` (global index), before its data is fetched.
+class TrainingState {
+public:
+    /// Deep copies: nothing in the state shares memory with what training goes on changing.
+    static TrainingState capture(const TrainingParts& parts, std::int64_t epoch, std::int64_t batch_idx,
+                                 std::int64_t batch);
+    /// Puts the state back: parameter, buffer and gradient values by copy into the same tensors
+    /// (the optimizer keys its state by the parameters' TensorImpl), the optimizer's groups and
+    /// per-parameter state as fresh deep copies, the generator, the data order, the counters.
+    void restore(const TrainingParts& parts) const;
+
+    std::int64_t batch() const { return batch_; }
+    std::int64_t epoch() const { return epoch_; }
+    std::int64_t batch_idx() const { return batch_idx_; }
+    /// Bytes of tensor data it holds (what the store's budget counts).
+    std::size_t bytes() const { return bytes_; }
+
+private:
+    std::int64_t batch_ = 0, epoch_ = 0, batch_idx_ = 0;
+    std::vector<torch::Tensor> values_;  ///< parameters, then buffers
+    std::vector<torch::Tensor> grads_;   ///< per parameter; undefined: .grad was None
+    std::vector<std::unique_ptr<torch::optim::OptimizerOptions>> group_options_;
+    std::vector<std::pair<std::string, std::unique_ptr<torch::optim::OptimizerParamState>>> optimizer_state_;
+    std::int64_t scheduler_last_epoch_ = -1;
+    torch::Tensor generator_;
+    DataLoader::Position data_;
+    std::int64_t global_step_ = 0;
+    std::set<std::string> graph_extras_noted_;
+    std::uint64_t next_instance_ = 0;
+    ConditionSet conditions_;
+    std::set<std::string> warnings_;
+    std::size_t bytes_ = 0;
+};
+
+/// A deep copy of one optimizer's per-parameter state (SGD, Adam, AdamW, RMSprop, Adagrad, LBFGS).
+std::unique_ptr<torch::optim::OptimizerParamState> deep_copy(const torch::optim::OptimizerParamState& state);
+
+/// Snapshots by batch, within a byte budget: every batch's when there is room; when there is not,
+/// the one whose loss widens the gap least relative to its distance from the newest goes, so they
+/// stay dense for recent batches and thin out further back. The first one (the run's start) stays
+/// while anything does. A state larger than the whole budget is not kept.
+class SnapshotStore {
+public:
+    static constexpr std::size_t kMaxCount = 4096;
+
+    explicit SnapshotStore(std::size_t budget_bytes) : budget_(budget_bytes) {}
+    std::size_t budget() const { return budget_; }
+    std::size_t bytes() const { return bytes_; }
+    std::size_t size() const { return states_.size(); }
+    bool has(std::int64_t batch) const;
+    /// Keeps the state (replacing one of the same batch); evicts as the budget needs.
+    void add(TrainingState state);
+    /// The newest state at or before `batch`, or nullptr.
+    const TrainingState* at_or_before(std::int64_t batch) const;
+    /// The size of the last state offered (kept or not): what a snapshot of this run costs.
+    std::size_t last_offered_bytes() const { return last_offered_; }
+    std::vector<std::int64_t> batches() const;
+
+private:
+    void evict_one();
+
+    std::size_t budget_;
+    std::size_t bytes_ = 0;
+    std::size_t last_offered_ = 0;
+    std::vector<TrainingState> states_;  ///< sorted by batch
+};
+
+}  // namespace stepwise
