@@ -114,27 +114,57 @@
         <translation>梯度已被填零，权重没有移动；优化器中没有任何非零的状态</translation>
     </message>
     <message>
-        <location filename="../gui/app/text_tr.cpp" line="110"/>
+        <location filename="../gui/app/text_tr.cpp" line="111"/>
         <source>breakpoint %1 (%2) hit</source>
         <translation>断点 %1（%2）命中</translation>
     </message>
     <message>
-        <location filename="../gui/app/text_tr.cpp" line="112"/>
+        <location filename="../gui/app/text_tr.cpp" line="113"/>
         <source>breakpoint %1 (%2) hit: %3 = %4</source>
         <translation>断点 %1（%2）命中：%3 = %4</translation>
     </message>
     <message>
-        <location filename="../gui/app/text_tr.cpp" line="117"/>
+        <location filename="../gui/app/text_tr.cpp" line="116"/>
+        <source>went back to epoch %1, batch %2, before %3; what follows is recomputed</source>
+        <translation>已回退到第 %1 轮、批次 %2，位于 %3 之前；之后的内容将重新计算</translation>
+    </message>
+    <message>
+        <location filename="../gui/app/text_tr.cpp" line="119"/>
+        <source>cannot go back: this is the run&apos;s first stage</source>
+        <translation>无法回退：这是本次运行的第一个阶段</translation>
+    </message>
+    <message>
+        <location filename="../gui/app/text_tr.cpp" line="121"/>
+        <source>cannot go back to a breakpoint hit: none held the run before this point</source>
+        <translation>无法回退到断点命中处：此前没有断点暂停过运行</translation>
+    </message>
+    <message>
+        <location filename="../gui/app/text_tr.cpp" line="123"/>
+        <source>cannot go back to batch %1: the run is at batch %2</source>
+        <translation>无法回退到批次 %1：运行当前位于批次 %2</translation>
+    </message>
+    <message>
+        <location filename="../gui/app/text_tr.cpp" line="125"/>
+        <source>cannot go back: one snapshot of this run takes %2 MB, more than the snapshot budget of %1 MB (rewind.budget_mb)</source>
+        <translation>无法回退：本次运行的一个快照需要 %2 MB，超过了 %1 MB 的快照预算（rewind.budget_mb）</translation>
+    </message>
+    <message>
+        <location filename="../gui/app/text_tr.cpp" line="130"/>
+        <source>cannot go back: the run has ended</source>
+        <translation>无法回退：运行已结束</translation>
+    </message>
+    <message>
+        <location filename="../gui/app/text_tr.cpp" line="138"/>
         <source>finished</source>
         <translation>完成</translation>
     </message>
     <message>
-        <location filename="../gui/app/text_tr.cpp" line="119"/>
+        <location filename="../gui/app/text_tr.cpp" line="140"/>
         <source>stopped</source>
         <translation>已停止</translation>
     </message>
     <message>
-        <location filename="../gui/app/text_tr.cpp" line="121"/>
+        <location filename="../gui/app/text_tr.cpp" line="142"/>
         <source>failed</source>
         <translation>失败</translation>
     </message>
@@ -354,12 +384,6 @@
         <source>optimizer step still ran and global_step still advanced</source>
         <translation>优化器步骤仍然执行，global_step 仍然增加</translation>
     </message>
-    <message numerus="yes">
-        <source>it applied the gradients of the window&apos;s %n earlier batch(es), each scaled by 1/%1</source>
-        <translation type="vanished">
-            <numerusform>它应用了窗口中先前 %n 个批次的梯度，每个都乘以 1/%1</numerusform>
-        </translation>
-    </message>
     <message>
         <location filename="../gui/views/none_explainer.cpp" line="34"/>
         <source>update norm %1</source>
@@ -504,6 +528,29 @@
     </message>
 </context>
 <context>
+    <name>main</name>
+    <message>
+        <location filename="../gui/app/main.cpp" line="39"/>
+        <source>Steps a training loop the way PyTorch Lightning&apos;s automatic optimization runs it.</source>
+        <translation>按照 PyTorch Lightning 自动优化的方式逐步执行训练循环。</translation>
+    </message>
+    <message>
+        <location filename="../gui/app/main.cpp" line="46"/>
+        <source>A run config (.json), a TorchScript module (.pt) or a Stepwise source (.stepwise). Default: the built-in lesson.</source>
+        <translation>运行配置（.json）、TorchScript 模块（.pt）或 Stepwise 源文件（.stepwise）。默认：内置课程。</translation>
+    </message>
+    <message>
+        <location filename="../gui/app/main.cpp" line="51"/>
+        <source>Attach to a run served by stepwise-run --listen at HOST:PORT.</source>
+        <translation>连接到由 stepwise-run --listen 在 HOST:PORT 提供的运行。</translation>
+    </message>
+    <message>
+        <location filename="../gui/app/main.cpp" line="56"/>
+        <source>The token stepwise-run printed (default: $STEPWISE_TOKEN).</source>
+        <translation>stepwise-run 打印的令牌（默认：$STEPWISE_TOKEN）。</translation>
+    </message>
+</context>
+<context>
     <name>stepwise::gui::AttachDialog</name>
     <message>
         <location filename="../gui/app/attach_dialog.cpp" line="19"/>
@@ -529,40 +576,40 @@
 <context>
     <name>stepwise::gui::ConfigPanel</name>
     <message>
-        <location filename="../gui/views/config_panel.cpp" line="204"/>
+        <location filename="../gui/views/config_panel.cpp" line="232"/>
         <source>Open model</source>
         <translation>打开模型</translation>
     </message>
     <message>
-        <location filename="../gui/views/config_panel.cpp" line="204"/>
+        <location filename="../gui/views/config_panel.cpp" line="232"/>
         <source>Models (*.pt *.stepwise);;All files (*)</source>
         <translation>模型 (*.pt *.stepwise);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../gui/views/config_panel.cpp" line="248"/>
+        <location filename="../gui/views/config_panel.cpp" line="269"/>
         <source>Open data</source>
         <translation>打开数据</translation>
     </message>
     <message>
-        <location filename="../gui/views/config_panel.cpp" line="248"/>
+        <location filename="../gui/views/config_panel.cpp" line="269"/>
         <source>Tensors saved by torch.save (*.pt *.pth);;All files (*)</source>
         <translation>torch.save 保存的张量 (*.pt *.pth);;所有文件 (*)</translation>
     </message>
     <message>
         <location filename="../gui/views/config_panel.cpp" line="29"/>
-        <location filename="../gui/views/config_panel.cpp" line="403"/>
+        <location filename="../gui/views/config_panel.cpp" line="398"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
         <location filename="../gui/views/config_panel.cpp" line="32"/>
-        <location filename="../gui/views/config_panel.cpp" line="404"/>
+        <location filename="../gui/views/config_panel.cpp" line="399"/>
         <source>Data</source>
         <translation>数据</translation>
     </message>
     <message>
         <location filename="../gui/views/config_panel.cpp" line="38"/>
-        <location filename="../gui/views/config_panel.cpp" line="405"/>
+        <location filename="../gui/views/config_panel.cpp" line="400"/>
         <source>Optimizer</source>
         <translation>优化器</translation>
     </message>
@@ -593,132 +640,132 @@
         <translation>未设置</translation>
     </message>
     <message>
-        <location filename="../gui/views/config_panel.cpp" line="406"/>
+        <location filename="../gui/views/config_panel.cpp" line="401"/>
         <source>Trainer</source>
         <translation>Trainer</translation>
     </message>
     <message>
-        <location filename="../gui/views/config_panel.cpp" line="407"/>
+        <location filename="../gui/views/config_panel.cpp" line="402"/>
         <source>LR scheduler</source>
         <translation>学习率调度器</translation>
     </message>
     <message>
-        <location filename="../gui/views/config_panel.cpp" line="408"/>
+        <location filename="../gui/views/config_panel.cpp" line="403"/>
         <source>none</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../gui/views/config_panel.cpp" line="409"/>
+        <location filename="../gui/views/config_panel.cpp" line="404"/>
         <source>torch.optim.lr_scheduler, as configure_optimizers returns it; Lightning steps it after optimizer steps</source>
         <translation>torch.optim.lr_scheduler，与 configure_optimizers 返回的一致；Lightning 在优化器步进之后让它步进</translation>
     </message>
     <message>
-        <location filename="../gui/views/config_panel.cpp" line="411"/>
+        <location filename="../gui/views/config_panel.cpp" line="406"/>
         <source>Argument</source>
         <translation>参数</translation>
     </message>
     <message>
-        <location filename="../gui/views/config_panel.cpp" line="412"/>
+        <location filename="../gui/views/config_panel.cpp" line="407"/>
         <source>all (1.0)</source>
         <translation>全部（1.0）</translation>
     </message>
     <message>
-        <location filename="../gui/views/config_panel.cpp" line="413"/>
+        <location filename="../gui/views/config_panel.cpp" line="408"/>
         <source>an int: that many batches; a fraction in [0, 1]: that part of the epoch</source>
         <translation>整数：使用这么多批次；[0, 1] 之间的小数：使用一轮中的这一比例</translation>
     </message>
     <message>
-        <location filename="../gui/views/config_panel.cpp" line="415"/>
+        <location filename="../gui/views/config_panel.cpp" line="410"/>
         <source>Built-in lesson</source>
         <translation>内置课程</translation>
     </message>
     <message>
-        <location filename="../gui/views/config_panel.cpp" line="416"/>
+        <location filename="../gui/views/config_panel.cpp" line="411"/>
         <source>TorchScript module (.pt)</source>
         <translation>TorchScript 模块（.pt）</translation>
     </message>
     <message>
-        <location filename="../gui/views/config_panel.cpp" line="417"/>
+        <location filename="../gui/views/config_panel.cpp" line="412"/>
         <source>Stepwise source (.stepwise)</source>
         <translation>Stepwise 源文件（.stepwise）</translation>
     </message>
     <message>
-        <location filename="../gui/views/config_panel.cpp" line="418"/>
-        <location filename="../gui/views/config_panel.cpp" line="419"/>
+        <location filename="../gui/views/config_panel.cpp" line="413"/>
+        <location filename="../gui/views/config_panel.cpp" line="414"/>
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
     <message>
-        <location filename="../gui/views/config_panel.cpp" line="420"/>
+        <location filename="../gui/views/config_panel.cpp" line="415"/>
         <source>Synthetic</source>
         <translation>合成数据</translation>
     </message>
     <message>
-        <location filename="../gui/views/config_panel.cpp" line="590"/>
+        <location filename="../gui/views/config_panel.cpp" line="568"/>
         <source>trainer.limit_train_batches: expected an integer, a fraction or nothing, got &quot;%1&quot;</source>
         <translation>trainer.limit_train_batches：应为整数、小数或留空，实际为 &quot;%1&quot;</translation>
     </message>
     <message>
         <location filename="../gui/views/config_panel.cpp" line="31"/>
-        <location filename="../gui/views/config_panel.cpp" line="421"/>
+        <location filename="../gui/views/config_panel.cpp" line="416"/>
         <source>File</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../gui/views/config_panel.cpp" line="422"/>
+        <location filename="../gui/views/config_panel.cpp" line="417"/>
         <source>Option</source>
         <translation>选项</translation>
     </message>
     <message>
-        <location filename="../gui/views/config_panel.cpp" line="411"/>
-        <location filename="../gui/views/config_panel.cpp" line="422"/>
+        <location filename="../gui/views/config_panel.cpp" line="406"/>
+        <location filename="../gui/views/config_panel.cpp" line="417"/>
         <source>Value (empty: torch default)</source>
         <translation>值（留空：torch 默认值）</translation>
     </message>
     <message>
         <location filename="../gui/views/config_panel.cpp" line="73"/>
         <location filename="../gui/views/config_panel.cpp" line="78"/>
-        <location filename="../gui/views/config_panel.cpp" line="425"/>
+        <location filename="../gui/views/config_panel.cpp" line="420"/>
         <source>no limit</source>
         <translation>不限</translation>
     </message>
     <message>
-        <location filename="../gui/views/config_panel.cpp" line="424"/>
+        <location filename="../gui/views/config_panel.cpp" line="419"/>
         <source>not set: as Lightning, 1000 epochs when max_steps has no limit, otherwise no epoch limit</source>
         <translation>未设置：与 Lightning 相同，max_steps 无限制时训练 1000 轮，否则不限轮数</translation>
     </message>
     <message>
-        <location filename="../gui/views/config_panel.cpp" line="426"/>
+        <location filename="../gui/views/config_panel.cpp" line="421"/>
         <source>default (norm)</source>
         <translation>默认（norm）</translation>
     </message>
     <message>
-        <location filename="../gui/views/config_panel.cpp" line="427"/>
+        <location filename="../gui/views/config_panel.cpp" line="422"/>
         <source>set to None (torch ≥ 2)</source>
         <translation>设为 None（torch ≥ 2）</translation>
     </message>
     <message>
-        <location filename="../gui/views/config_panel.cpp" line="428"/>
+        <location filename="../gui/views/config_panel.cpp" line="423"/>
         <source>zero-fill (torch &lt; 2)</source>
         <translation>置零（torch &lt; 2）</translation>
     </message>
     <message>
-        <location filename="../gui/views/config_panel.cpp" line="429"/>
+        <location filename="../gui/views/config_panel.cpp" line="424"/>
         <source>clip</source>
         <translation>裁剪</translation>
     </message>
     <message>
-        <location filename="../gui/views/config_panel.cpp" line="431"/>
+        <location filename="../gui/views/config_panel.cpp" line="426"/>
         <source>Revert</source>
         <translation>还原</translation>
     </message>
     <message>
-        <location filename="../gui/views/config_panel.cpp" line="432"/>
+        <location filename="../gui/views/config_panel.cpp" line="427"/>
         <source>Apply and reset</source>
         <translation>应用并重置</translation>
     </message>
     <message>
-        <location filename="../gui/views/config_panel.cpp" line="433"/>
+        <location filename="../gui/views/config_panel.cpp" line="428"/>
         <source>Validate the configuration and restart the session with it</source>
         <translation>校验配置并用它重新开始会话</translation>
     </message>
@@ -866,62 +913,62 @@
         <translation>training_step 返回了 None：%1</translation>
     </message>
     <message>
-        <location filename="../gui/views/log_model.cpp" line="124"/>
+        <location filename="../gui/views/log_model.cpp" line="131"/>
         <source>Run ended: %1</source>
         <translation>运行结束：%1</translation>
     </message>
     <message>
-        <location filename="../gui/views/log_model.cpp" line="145"/>
+        <location filename="../gui/views/log_model.cpp" line="152"/>
         <source>info</source>
         <translation>信息</translation>
     </message>
     <message>
-        <location filename="../gui/views/log_model.cpp" line="147"/>
+        <location filename="../gui/views/log_model.cpp" line="154"/>
         <source>Lightning warning</source>
         <translation>Lightning 警告</translation>
     </message>
     <message>
-        <location filename="../gui/views/log_model.cpp" line="149"/>
+        <location filename="../gui/views/log_model.cpp" line="156"/>
         <source>Stepwise notice</source>
         <translation>Stepwise 提示</translation>
     </message>
     <message>
-        <location filename="../gui/views/log_model.cpp" line="151"/>
+        <location filename="../gui/views/log_model.cpp" line="158"/>
         <source>None batch</source>
         <translation>None 批次</translation>
     </message>
     <message>
-        <location filename="../gui/views/log_model.cpp" line="153"/>
+        <location filename="../gui/views/log_model.cpp" line="160"/>
         <source>error</source>
         <translation>错误</translation>
     </message>
     <message>
-        <location filename="../gui/views/log_model.cpp" line="170"/>
+        <location filename="../gui/views/log_model.cpp" line="177"/>
         <source>epoch %1, batch %2</source>
         <translation>第 %1 轮，批次 %2</translation>
     </message>
     <message>
-        <location filename="../gui/views/log_model.cpp" line="172"/>
+        <location filename="../gui/views/log_model.cpp" line="179"/>
         <source>epoch %1, batches %2–%3</source>
         <translation>第 %1 轮，批次 %2–%3</translation>
     </message>
     <message>
-        <location filename="../gui/views/log_model.cpp" line="182"/>
+        <location filename="../gui/views/log_model.cpp" line="189"/>
         <source>%1 (×%2)</source>
         <translation>%1（×%2）</translation>
     </message>
     <message>
-        <location filename="../gui/views/log_model.cpp" line="211"/>
+        <location filename="../gui/views/log_model.cpp" line="218"/>
         <source>Kind</source>
         <translation>类别</translation>
     </message>
     <message>
-        <location filename="../gui/views/log_model.cpp" line="213"/>
+        <location filename="../gui/views/log_model.cpp" line="220"/>
         <source>Where</source>
         <translation>位置</translation>
     </message>
     <message>
-        <location filename="../gui/views/log_model.cpp" line="215"/>
+        <location filename="../gui/views/log_model.cpp" line="222"/>
         <source>Message</source>
         <translation>消息</translation>
     </message>
@@ -957,149 +1004,149 @@
 <context>
     <name>stepwise::gui::LossPlot</name>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="175"/>
+        <location filename="../gui/views/loss_plot.cpp" line="184"/>
         <source>Export plot</source>
         <translation>导出图表</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="181"/>
+        <location filename="../gui/views/loss_plot.cpp" line="190"/>
         <source>PNG image…</source>
         <translation>PNG 图像…</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="182"/>
+        <location filename="../gui/views/loss_plot.cpp" line="191"/>
         <source>PNG image (*.png)</source>
         <translation>PNG 图像 (*.png)</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="183"/>
+        <location filename="../gui/views/loss_plot.cpp" line="192"/>
         <source>PDF document…</source>
         <translation>PDF 文档…</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="184"/>
+        <location filename="../gui/views/loss_plot.cpp" line="193"/>
         <source>PDF document (*.pdf)</source>
         <translation>PDF 文档 (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="206"/>
+        <location filename="../gui/views/loss_plot.cpp" line="215"/>
         <source>Raw loss</source>
         <translation>原始损失</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="208"/>
+        <location filename="../gui/views/loss_plot.cpp" line="217"/>
         <source>The loss as training_step returned it, before Lightning divides it by accumulate_grad_batches</source>
         <translation>training_step 返回的损失，即 Lightning 除以 accumulate_grad_batches 之前的值</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="210"/>
+        <location filename="../gui/views/loss_plot.cpp" line="219"/>
         <source>Learning rate</source>
         <translation>学习率</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="211"/>
+        <location filename="../gui/views/loss_plot.cpp" line="220"/>
         <source>The learning rate each batch trained with, on its own axis; it turns on by itself when an lr scheduler changes it</source>
         <translation>每个批次训练时使用的学习率，绘制在单独的坐标轴上；学习率调度器改变它时会自动显示</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="213"/>
+        <location filename="../gui/views/loss_plot.cpp" line="222"/>
         <source>learning rate</source>
         <translation>学习率</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="214"/>
+        <location filename="../gui/views/loss_plot.cpp" line="223"/>
         <source>lr</source>
         <translation>学习率</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="215"/>
+        <location filename="../gui/views/loss_plot.cpp" line="224"/>
         <source>x axis:</source>
         <translation>横轴：</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="216"/>
+        <location filename="../gui/views/loss_plot.cpp" line="225"/>
         <source>batch</source>
         <translation>批次</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="217"/>
-        <location filename="../gui/views/loss_plot.cpp" line="230"/>
+        <location filename="../gui/views/loss_plot.cpp" line="226"/>
+        <location filename="../gui/views/loss_plot.cpp" line="239"/>
         <source>global_step</source>
         <translation>global_step</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="218"/>
+        <location filename="../gui/views/loss_plot.cpp" line="227"/>
         <source>Follow</source>
         <translation>跟随</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="219"/>
+        <location filename="../gui/views/loss_plot.cpp" line="228"/>
         <source>Keep the newest batches in view</source>
         <translation>始终显示最新的批次</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="220"/>
+        <location filename="../gui/views/loss_plot.cpp" line="229"/>
         <source>Reset view</source>
         <translation>重置视图</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="221"/>
+        <location filename="../gui/views/loss_plot.cpp" line="230"/>
         <source>Export</source>
         <translation>导出</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="224"/>
+        <location filename="../gui/views/loss_plot.cpp" line="233"/>
         <source>loss (normalised, as Lightning reports it)</source>
         <translation>损失（已归一化，即 Lightning 报告的值）</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="225"/>
+        <location filename="../gui/views/loss_plot.cpp" line="234"/>
         <source>raw loss (as returned)</source>
         <translation>原始损失（返回值）</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="226"/>
+        <location filename="../gui/views/loss_plot.cpp" line="235"/>
         <source>smoothed (EMA)</source>
         <translation>平滑（EMA）</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="227"/>
+        <location filename="../gui/views/loss_plot.cpp" line="236"/>
         <source>returned None</source>
         <translation>返回了 None</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="228"/>
+        <location filename="../gui/views/loss_plot.cpp" line="237"/>
         <source>failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="229"/>
+        <location filename="../gui/views/loss_plot.cpp" line="238"/>
         <source>batch (over all epochs)</source>
         <translation>批次（跨所有轮次）</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="231"/>
+        <location filename="../gui/views/loss_plot.cpp" line="240"/>
         <source>loss</source>
         <translation>损失</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="232"/>
+        <location filename="../gui/views/loss_plot.cpp" line="241"/>
         <source>extras</source>
         <translation>额外输出</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="243"/>
+        <location filename="../gui/views/loss_plot.cpp" line="252"/>
         <source>Smoothing %1</source>
         <translation>平滑 %1</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="538"/>
+        <location filename="../gui/views/loss_plot.cpp" line="607"/>
         <source>extra: %1</source>
         <translation>额外输出：%1</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="223"/>
-        <location filename="../gui/views/loss_plot.cpp" line="293"/>
+        <location filename="../gui/views/loss_plot.cpp" line="232"/>
+        <location filename="../gui/views/loss_plot.cpp" line="332"/>
         <source>shaded: accumulation windows of %1 · line: the stepping batch</source>
         <translation>阴影：每 %1 个批次的累积窗口 · 竖线：执行优化步骤的批次</translation>
     </message>
@@ -1107,103 +1154,103 @@
 <context>
     <name>stepwise::gui::MainWindow</name>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="122"/>
-        <location filename="../gui/app/main_window.cpp" line="127"/>
+        <location filename="../gui/app/main_window.cpp" line="134"/>
+        <location filename="../gui/app/main_window.cpp" line="139"/>
         <source>Export plot</source>
         <translation>导出图表</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="122"/>
+        <location filename="../gui/app/main_window.cpp" line="134"/>
         <source>PNG image (*.png)</source>
         <translation>PNG 图像 (*.png)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="127"/>
+        <location filename="../gui/app/main_window.cpp" line="139"/>
         <source>PDF document (*.pdf)</source>
         <translation>PDF 文档 (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="185"/>
+        <location filename="../gui/app/main_window.cpp" line="208"/>
         <source>About Stepwise</source>
         <translation>关于 Stepwise</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="186"/>
+        <location filename="../gui/app/main_window.cpp" line="209"/>
         <source>&lt;h3&gt;Stepwise&lt;/h3&gt;&lt;p&gt;Steps a LibTorch training loop exactly the way PyTorch Lightning&apos;s automatic optimization runs it: one stage, one closure call, one batch at a time.&lt;/p&gt;</source>
         <translation>&lt;h3&gt;Stepwise&lt;/h3&gt;&lt;p&gt;完全按照 PyTorch Lightning 自动优化的方式逐步运行 LibTorch 训练循环：一次一个阶段、一次闭包调用、一个批次。&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="290"/>
+        <location filename="../gui/app/main_window.cpp" line="325"/>
         <source>epoch %1</source>
         <translation>第 %1 轮</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="291"/>
+        <location filename="../gui/app/main_window.cpp" line="326"/>
         <source>batch –</source>
         <translation>批次 –</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="291"/>
+        <location filename="../gui/app/main_window.cpp" line="326"/>
         <source>batch %1</source>
         <translation>批次 %1</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="292"/>
+        <location filename="../gui/app/main_window.cpp" line="327"/>
         <source>global_step %1</source>
         <translation>global_step %1</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="293"/>
+        <location filename="../gui/app/main_window.cpp" line="328"/>
         <source>optimizer steps %1</source>
         <translation>优化器步数 %1</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="298"/>
+        <location filename="../gui/app/main_window.cpp" line="333"/>
         <source>no session</source>
         <translation>无会话</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="301"/>
+        <location filename="../gui/app/main_window.cpp" line="336"/>
         <source>loading</source>
         <translation>加载中</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="304"/>
+        <location filename="../gui/app/main_window.cpp" line="339"/>
         <source>paused</source>
         <translation>已暂停</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="307"/>
+        <location filename="../gui/app/main_window.cpp" line="342"/>
         <source>running</source>
         <translation>运行中</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="310"/>
+        <location filename="../gui/app/main_window.cpp" line="345"/>
         <source>stepping</source>
         <translation>单步执行中</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="313"/>
+        <location filename="../gui/app/main_window.cpp" line="348"/>
         <source>finished</source>
         <translation>已完成</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="316"/>
+        <location filename="../gui/app/main_window.cpp" line="351"/>
         <source>stopped</source>
         <translation>已停止</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="319"/>
+        <location filename="../gui/app/main_window.cpp" line="354"/>
         <source>failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="322"/>
+        <location filename="../gui/app/main_window.cpp" line="357"/>
         <source>&lt;b&gt;%1&lt;/b&gt;</source>
         <translation>&lt;b&gt;%1&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="347"/>
+        <location filename="../gui/app/main_window.cpp" line="382"/>
         <source>compiled TorchScript module: no source to edit</source>
         <translation>已编译的 TorchScript 模块：没有可编辑的源代码</translation>
     </message>
@@ -1251,127 +1298,127 @@
         <translation>Stepwise 文件 (*.json *.pt *.stepwise *.jsonl);;运行配置 (*.json);;TorchScript 模块 (*.pt);;Stepwise 源文件 (*.stepwise);;录制的运行 (*.jsonl);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="389"/>
+        <location filename="../gui/app/main_window.cpp" line="424"/>
         <source>Stepwise — Lightning automatic optimization, step by step</source>
         <translation>Stepwise — 逐步查看 Lightning 自动优化</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="390"/>
+        <location filename="../gui/app/main_window.cpp" line="425"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="391"/>
+        <location filename="../gui/app/main_window.cpp" line="426"/>
         <source>&amp;Open…</source>
         <translation>打开(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="392"/>
+        <location filename="../gui/app/main_window.cpp" line="427"/>
         <source>&amp;Attach to a running stepwise-run…</source>
         <translation>连接到正在运行的 stepwise-run(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="393"/>
+        <location filename="../gui/app/main_window.cpp" line="428"/>
         <source>&amp;Lessons</source>
         <translation>课程(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="399"/>
+        <location filename="../gui/app/main_window.cpp" line="434"/>
         <source>%1 — %2</source>
         <translation>%1 — %2</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="401"/>
+        <location filename="../gui/app/main_window.cpp" line="436"/>
         <source>Open &amp;recent</source>
         <translation>最近打开(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="402"/>
+        <location filename="../gui/app/main_window.cpp" line="437"/>
         <source>Export plot as &amp;PNG…</source>
         <translation>将图表导出为 &amp;PNG…</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="403"/>
+        <location filename="../gui/app/main_window.cpp" line="438"/>
         <source>Export plot as P&amp;DF…</source>
         <translation>将图表导出为 P&amp;DF…</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="404"/>
+        <location filename="../gui/app/main_window.cpp" line="439"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="405"/>
+        <location filename="../gui/app/main_window.cpp" line="440"/>
         <source>&amp;Run</source>
         <translation>运行(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="406"/>
+        <location filename="../gui/app/main_window.cpp" line="441"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="407"/>
+        <location filename="../gui/app/main_window.cpp" line="442"/>
         <source>Reset &amp;layout</source>
         <translation>重置布局(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="408"/>
+        <location filename="../gui/app/main_window.cpp" line="443"/>
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="409"/>
+        <location filename="../gui/app/main_window.cpp" line="444"/>
         <source>System language</source>
         <translation>系统语言</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="412"/>
+        <location filename="../gui/app/main_window.cpp" line="447"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="413"/>
+        <location filename="../gui/app/main_window.cpp" line="448"/>
         <source>&amp;About Stepwise</source>
         <translation>关于 Stepwise(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="414"/>
+        <location filename="../gui/app/main_window.cpp" line="449"/>
         <source>Run controls</source>
         <translation>运行控制</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="415"/>
+        <location filename="../gui/app/main_window.cpp" line="450"/>
         <source>Replay timeline</source>
         <translation>回放时间轴</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="416"/>
+        <location filename="../gui/app/main_window.cpp" line="451"/>
         <source>Configuration</source>
         <translation>配置</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="417"/>
+        <location filename="../gui/app/main_window.cpp" line="452"/>
         <source>Source</source>
         <translation>源代码</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="418"/>
+        <location filename="../gui/app/main_window.cpp" line="453"/>
         <source>Loss</source>
         <translation>损失</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="419"/>
+        <location filename="../gui/app/main_window.cpp" line="454"/>
         <source>Warnings and log</source>
         <translation>警告与日志</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="420"/>
+        <location filename="../gui/app/main_window.cpp" line="455"/>
         <source>training_step output</source>
         <translation>training_step 输出</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="421"/>
+        <location filename="../gui/app/main_window.cpp" line="456"/>
         <source>Extras</source>
         <translation>额外输出</translation>
     </message>
@@ -1669,104 +1716,167 @@
     </message>
 </context>
 <context>
+    <name>stepwise::gui::RewindSlider</name>
+    <message>
+        <location filename="../gui/views/rewind_slider.cpp" line="56"/>
+        <source>now</source>
+        <translation>当前</translation>
+    </message>
+    <message>
+        <location filename="../gui/views/rewind_slider.cpp" line="60"/>
+        <source>epoch %1 · batch %2</source>
+        <translation>第 %1 轮 · 批次 %2</translation>
+    </message>
+    <message>
+        <location filename="../gui/views/rewind_slider.cpp" line="64"/>
+        <source>Go back to:</source>
+        <translation>回退到：</translation>
+    </message>
+    <message>
+        <location filename="../gui/views/rewind_slider.cpp" line="65"/>
+        <source>Drag to an earlier batch and let go: the run goes back to that batch&apos;s start and holds there (what follows is recomputed, exactly as it ran)</source>
+        <translation>拖到更早的批次后松开：运行回退到该批次开始处并在那里暂停（之后的内容按原样精确重新计算）</translation>
+    </message>
+</context>
+<context>
     <name>stepwise::gui::RunActions</name>
     <message>
-        <location filename="../gui/app/run_actions.cpp" line="92"/>
+        <location filename="../gui/app/run_actions.cpp" line="108"/>
         <source>full speed</source>
         <translation>全速</translation>
     </message>
     <message>
-        <location filename="../gui/app/run_actions.cpp" line="92"/>
+        <location filename="../gui/app/run_actions.cpp" line="108"/>
         <source>%1 ms/stage</source>
         <translation>%1 毫秒/阶段</translation>
     </message>
     <message>
-        <location filename="../gui/app/run_actions.cpp" line="96"/>
+        <location filename="../gui/app/run_actions.cpp" line="112"/>
         <source>Step &amp;stage</source>
         <translation>单步阶段(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../gui/app/run_actions.cpp" line="97"/>
+        <location filename="../gui/app/run_actions.cpp" line="113"/>
         <source>Run to the next stage boundary (F11)</source>
         <translation>运行到下一个阶段边界（F11）</translation>
     </message>
     <message>
-        <location filename="../gui/app/run_actions.cpp" line="98"/>
+        <location filename="../gui/app/run_actions.cpp" line="114"/>
         <source>Step &amp;closure call</source>
         <translation>单步闭包调用(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../gui/app/run_actions.cpp" line="100"/>
+        <location filename="../gui/app/run_actions.cpp" line="116"/>
         <source>Run to the next closure call: the next training_step, or the batch&apos;s end (F10)</source>
         <translation>运行到下一次闭包调用：下一个 training_step，或批次结束（F10）</translation>
     </message>
     <message>
-        <location filename="../gui/app/run_actions.cpp" line="101"/>
+        <location filename="../gui/app/run_actions.cpp" line="117"/>
         <source>Step &amp;batch</source>
         <translation>单步批次(&amp;B)</translation>
     </message>
     <message>
-        <location filename="../gui/app/run_actions.cpp" line="102"/>
+        <location filename="../gui/app/run_actions.cpp" line="118"/>
         <source>Run to the start of the next batch (Shift+F11)</source>
         <translation>运行到下一个批次的开始（Shift+F11）</translation>
     </message>
     <message>
-        <location filename="../gui/app/run_actions.cpp" line="103"/>
+        <location filename="../gui/app/run_actions.cpp" line="119"/>
         <source>Step &amp;epoch</source>
         <translation>单步轮次(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../gui/app/run_actions.cpp" line="104"/>
+        <location filename="../gui/app/run_actions.cpp" line="120"/>
         <source>Run to the first batch of the next epoch</source>
         <translation>运行到下一轮的第一个批次</translation>
     </message>
     <message>
-        <location filename="../gui/app/run_actions.cpp" line="105"/>
+        <location filename="../gui/app/run_actions.cpp" line="121"/>
         <source>&amp;Run / Continue</source>
         <translation>运行/继续(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../gui/app/run_actions.cpp" line="106"/>
+        <location filename="../gui/app/run_actions.cpp" line="122"/>
         <source>Run on, with the delay per stage set by the speed control (F5)</source>
         <translation>继续运行，每个阶段的延迟由速度控制决定（F5）</translation>
     </message>
     <message>
-        <location filename="../gui/app/run_actions.cpp" line="107"/>
+        <location filename="../gui/app/run_actions.cpp" line="123"/>
         <source>&amp;Pause</source>
         <translation>暂停(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../gui/app/run_actions.cpp" line="108"/>
+        <location filename="../gui/app/run_actions.cpp" line="124"/>
         <source>Hold at the next stage boundary (F6)</source>
         <translation>在下一个阶段边界暂停（F6）</translation>
     </message>
     <message>
-        <location filename="../gui/app/run_actions.cpp" line="109"/>
+        <location filename="../gui/app/run_actions.cpp" line="125"/>
         <source>S&amp;top</source>
         <translation>停止(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../gui/app/run_actions.cpp" line="110"/>
+        <location filename="../gui/app/run_actions.cpp" line="126"/>
         <source>End the run; the state stays inspectable (Shift+F5)</source>
         <translation>结束运行；状态仍可查看（Shift+F5）</translation>
     </message>
     <message>
-        <location filename="../gui/app/run_actions.cpp" line="111"/>
+        <location filename="../gui/app/run_actions.cpp" line="127"/>
         <source>R&amp;eset</source>
         <translation>重置(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../gui/app/run_actions.cpp" line="112"/>
+        <location filename="../gui/app/run_actions.cpp" line="128"/>
         <source>Start the same configuration again from the beginning (Ctrl+R)</source>
         <translation>用相同配置从头开始（Ctrl+R）</translation>
     </message>
     <message>
-        <location filename="../gui/app/run_actions.cpp" line="113"/>
+        <location filename="../gui/app/run_actions.cpp" line="129"/>
+        <source>Back one st&amp;age</source>
+        <translation>后退一个阶段(&amp;A)</translation>
+    </message>
+    <message>
+        <location filename="../gui/app/run_actions.cpp" line="130"/>
+        <source>Go back to the stage boundary before this one; what follows is recomputed exactly (Ctrl+F11)</source>
+        <translation>回退到上一个阶段边界；之后的内容将精确重新计算（Ctrl+F11）</translation>
+    </message>
+    <message>
+        <location filename="../gui/app/run_actions.cpp" line="132"/>
+        <source>Back to batch s&amp;tart</source>
+        <translation>回到批次开始(&amp;T)</translation>
+    </message>
+    <message>
+        <location filename="../gui/app/run_actions.cpp" line="133"/>
+        <source>Go back to the start of this batch, or of the previous one when already there (Ctrl+F10)</source>
+        <translation>回退到本批次的开始；若已在开始处，则回退到上一批次的开始（Ctrl+F10）</translation>
+    </message>
+    <message>
+        <location filename="../gui/app/run_actions.cpp" line="135"/>
+        <source>Back one bat&amp;ch</source>
+        <translation>后退一个批次(&amp;C)</translation>
+    </message>
+    <message>
+        <location filename="../gui/app/run_actions.cpp" line="136"/>
+        <source>Go back to the start of the previous batch (Ctrl+Shift+F11)</source>
+        <translation>回退到上一批次的开始（Ctrl+Shift+F11）</translation>
+    </message>
+    <message>
+        <location filename="../gui/app/run_actions.cpp" line="137"/>
+        <source>Back to previous &amp;hit</source>
+        <translation>回到上一次命中(&amp;H)</translation>
+    </message>
+    <message>
+        <location filename="../gui/app/run_actions.cpp" line="138"/>
+        <source>Go back to where the latest earlier breakpoint hit held the run (Ctrl+F5)</source>
+        <translation>回退到最近一次更早的断点命中暂停运行的位置（Ctrl+F5）</translation>
+    </message>
+    <message>
+        <location filename="../gui/app/run_actions.cpp" line="139"/>
         <source>Delay:</source>
         <translation>延迟：</translation>
     </message>
     <message>
-        <location filename="../gui/app/run_actions.cpp" line="114"/>
+        <location filename="../gui/app/run_actions.cpp" line="140"/>
         <source>Delay per stage while running; leftmost is full speed</source>
         <translation>运行时每个阶段的延迟；最左侧为全速</translation>
     </message>

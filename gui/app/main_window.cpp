@@ -16,6 +16,8 @@
 #include <QStyle>
 #include <QTimer>
 #include <QToolBar>
+#include <QToolButton>
+#include <QVBoxLayout>
 
 #include "config_panel.h"
 #include "extras_view.h"
@@ -25,6 +27,7 @@
 #include "output_inspector.h"
 #include "pipeline_view.h"
 #include "replay_bar.h"
+#include "rewind_slider.h"
 #include "run_actions.h"
 #include "source_editor.h"
 #include "stepwise/lessons.h"
@@ -72,7 +75,15 @@ MainWindow::MainWindow(Translator* translator, QWidget* parent)
     m_configDock->raise();
     m_outputDock = addDock(m_output, QStringLiteral("outputDock"), Qt::RightDockWidgetArea);
     m_extrasDock = addDock(m_extras, QStringLiteral("extrasDock"), Qt::RightDockWidgetArea);
-    m_plotDock = addDock(m_plot, QStringLiteral("plotDock"), Qt::BottomDockWidgetArea);
+    // The loss plot with the rewind slider under it.
+    auto* plotPane = new QWidget;
+    auto* plotLayout = new QVBoxLayout(plotPane);
+    plotLayout->setContentsMargins(0, 0, 0, 0);
+    plotLayout->setSpacing(0);
+    m_rewindSlider = new RewindSlider(m_controller, plotPane);
+    plotLayout->addWidget(m_plot, 1);
+    plotLayout->addWidget(m_rewindSlider);
+    m_plotDock = addDock(plotPane, QStringLiteral("plotDock"), Qt::BottomDockWidgetArea);
     m_logDock = addDock(m_log, QStringLiteral("logDock"), Qt::BottomDockWidgetArea);
     splitDockWidget(m_plotDock, m_logDock, Qt::Horizontal);
     resizeDocks({m_configDock, m_outputDock}, {410, 430}, Qt::Horizontal);
@@ -136,6 +147,8 @@ void MainWindow::buildMenus() {
     m_runMenu->addActions({m_actions->stepStage(), m_actions->stepClosure(), m_actions->stepBatch(),
                            m_actions->stepEpoch()});
     m_runMenu->addSeparator();
+    m_runMenu->addActions(m_actions->back());
+    m_runMenu->addSeparator();
     m_runMenu->addActions({m_actions->run(), m_actions->pause(), m_actions->stop()});
     m_runMenu->addSeparator();
     m_runMenu->addAction(m_actions->reset());
@@ -143,6 +156,15 @@ void MainWindow::buildMenus() {
     m_toolbar = addToolBar(QString());
     m_toolbar->setObjectName(QStringLiteral("runToolbar"));
     m_toolbar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    // Going back, mirrored before going forward: icons only (their tooltips say what they do),
+    // so that the row still fits a 1366-pixel screen.
+    const QList<QAction*> back = m_actions->back();
+    for (auto it = back.rbegin(); it != back.rend(); ++it) {
+        m_toolbar->addAction(*it);
+        if (auto* button = qobject_cast<QToolButton*>(m_toolbar->widgetForAction(*it)))
+            button->setToolButtonStyle(Qt::ToolButtonIconOnly);
+    }
+    m_toolbar->addSeparator();
     m_toolbar->addActions({m_actions->stepStage(), m_actions->stepClosure(), m_actions->stepBatch(),
                            m_actions->stepEpoch()});
     m_toolbar->addSeparator();
@@ -216,6 +238,7 @@ void MainWindow::wire() {
         m_config->setConfig(config);
     });
     connect(m_controller, &SessionController::eventsArrived, this, &MainWindow::onEvents);
+    connect(m_controller, &SessionController::rewound, this, &MainWindow::onRewound);
     connect(m_controller, &SessionController::frameDone, this, &MainWindow::onFrame);
     connect(m_controller, &SessionController::runStateChanged, this, &MainWindow::onFrame);
     connect(m_config, &ConfigPanel::applyRequested, this, &MainWindow::startConfig);
@@ -265,6 +288,16 @@ void MainWindow::onEvents(const std::vector<Event>& events) {
     }
 }
 
+void MainWindow::onRewound(const Event&) {
+    // The history is cut back to before the batch the run went back to: every view shows it as
+    // it now is (the plot loses the points after it; the log ends with where the run went).
+    m_pipeline->clear();
+    m_pipeline->applyEvents(m_controller->history().events());
+    for (QDockWidget* dock : {m_plotDock, m_extrasDock, m_outputDock, m_logDock})
+        if (!dock->isHidden()) rebuildView(dock);
+    m_rewindSlider->refresh();
+}
+
 void MainWindow::rebuildView(QDockWidget* dock) {
     if (dock == m_plotDock) {  // it draws from the history itself
         m_plot->rebuild();
@@ -286,6 +319,7 @@ void MainWindow::rebuildView(QDockWidget* dock) {
 void MainWindow::onFrame() {
     if (!m_plotDock->isHidden()) m_plot->flush();  // a closed view catches up when it opens
     m_replayBar->refresh();
+    m_rewindSlider->refresh();
     m_replayToolbar->setVisible(m_replayBar->replaying());
     const PipelineState& s = m_pipeline->state();
     m_statusEpoch->setText(tr("epoch %1").arg(s.epoch()));

@@ -20,6 +20,7 @@ class LossPlot;
 class OutputInspector;
 class PipelineView;
 class ReplayBar;
+class RewindSlider;
 class RunActions;
 class SourceEditor;
 class Translator;
@@ -62,6 +63,7 @@ class MainWindow : public QMainWindow {
     SourceEditor* sourceEditor() const { return m_source; }
     RunActions* runActions() const { return m_actions; }
     ReplayBar* replayBar() const { return m_replayBar; }
+    RewindSlider* rewindSlider() const { return m_rewindSlider; }
 
   protected:
     void closeEvent(QCloseEvent* event) override;
@@ -80,6 +82,8 @@ class MainWindow : public QMainWindow {
     void onFrame();
     /// Clears the view in `dock` and shows the run history in it.
     void rebuildView(QDockWidget* dock);
+    /// The run went back: every view is rebuilt from the cut-back history.
+    void onRewound(const Event& event);
     void showSourceFor(const RunConfig& config);
     void addRecent(const QString& path);
     void rebuildRecentMenu();
@@ -91,6 +95,7 @@ class MainWindow : public QMainWindow {
     SessionController* m_controller = nullptr;
     RunActions* m_actions = nullptr;
     ReplayBar* m_replayBar = nullptr;
+    RewindSlider* m_rewindSlider = nullptr;
     QToolBar* m_replayToolbar = nullptr;
     PipelineView* m_pipeline = nullptr;
     LossPlot* m_plot = nullptr;

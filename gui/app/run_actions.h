@@ -26,6 +26,12 @@ class RunActions : public QObject {
     QAction* pause() const { return m_pause; }
     QAction* stop() const { return m_stop; }
     QAction* reset() const { return m_reset; }
+    // Going back: the run recomputes from a snapshot and holds at the target.
+    QAction* backStage() const { return m_backStage; }
+    QAction* backBatchStart() const { return m_backBatchStart; }
+    QAction* backBatch() const { return m_backBatch; }
+    QAction* backHit() const { return m_backHit; }
+    QList<QAction*> back() const { return {m_backStage, m_backBatchStart, m_backBatch, m_backHit}; }
     QList<QAction*> all() const;
     /// A slider for the delay per stage (0 = full speed), with its label.
     QWidget* speedWidget() const { return m_speed; }
@@ -47,6 +53,10 @@ class RunActions : public QObject {
     QAction* m_pause = nullptr;
     QAction* m_stop = nullptr;
     QAction* m_reset = nullptr;
+    QAction* m_backStage = nullptr;
+    QAction* m_backBatchStart = nullptr;
+    QAction* m_backBatch = nullptr;
+    QAction* m_backHit = nullptr;
     QWidget* m_speed = nullptr;
     QSlider* m_slider = nullptr;
     QLabel* m_speedLabel = nullptr;

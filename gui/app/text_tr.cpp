@@ -112,6 +112,22 @@ QString textTr(const Text& t) {
         case TextCode::breakpoint_hit_value:
             return EngineText::tr("breakpoint %1 (%2) hit: %3 = %4")
                 .arg(arg(t, 0), arg(t, 1), arg(t, 2), arg(t, 3));
+        case TextCode::rewound:
+            return EngineText::tr("went back to epoch %1, batch %2, before %3; what follows is recomputed")
+                .arg(arg(t, 0), arg(t, 1), arg(t, 2));
+        case TextCode::rewind_nothing_earlier:
+            return EngineText::tr("cannot go back: this is the run's first stage");
+        case TextCode::rewind_no_earlier_hit:
+            return EngineText::tr("cannot go back to a breakpoint hit: none held the run before this point");
+        case TextCode::rewind_not_earlier:
+            return EngineText::tr("cannot go back to batch %1: the run is at batch %2").arg(arg(t, 0), arg(t, 1));
+        case TextCode::rewind_over_budget:
+            return EngineText::tr(
+                       "cannot go back: one snapshot of this run takes %2 MB, more than the snapshot budget "
+                       "of %1 MB (rewind.budget_mb)")
+                .arg(arg(t, 0), arg(t, 1));
+        case TextCode::rewind_not_held:
+            return EngineText::tr("cannot go back: the run has ended");
     }
     return QString::fromStdString(format_text(t));
 }

@@ -56,6 +56,9 @@ void RunHistory::append(const Event& e) {
         case EventType::run_end:
             m_runEnd = e;
             return;
+        case EventType::rewound:
+            rewind(e);
+            return;
         case EventType::warning:
         case EventType::error:
             m_log.push_back(e);
@@ -292,6 +295,11 @@ bool RunHistory::cutBack(std::size_t serial, std::optional<Stage> stage) {
             cut = e.seq;
         }
     }
+    cutAt(serial, cut);
+    return true;
+}
+
+void RunHistory::cutAt(std::size_t serial, std::uint64_t cut) {
     auto after = [cut](const Event& e) { return e.seq > cut; };
     m_recent.erase(std::remove_if(m_recent.begin(), m_recent.end(), after), m_recent.end());
     m_log.erase(std::remove_if(m_log.begin(), m_log.end(), after), m_log.end());
@@ -299,7 +307,19 @@ bool RunHistory::cutBack(std::size_t serial, std::optional<Stage> stage) {
     truncateColumns(serial);
     m_runEnd.reset();
     ++m_generation;
-    return true;
+}
+
+std::size_t RunHistory::rewind(const Event& rewound) {
+    const std::int64_t perEpoch =
+        m_runStart ? std::max<std::int64_t>(1, m_runStart->total_batches_per_epoch) : 1;
+    const std::int64_t position = std::max<std::int64_t>(0, rewound.epoch * perEpoch + rewound.batch_idx);
+    const std::size_t serial = std::min(batchCount(), std::size_t(position));
+    // Everything after the batch_end of batch serial - 1 goes (after run_start for batch 0),
+    // and with it what came between that batch_end and the rewound event.
+    const std::uint64_t cut = serial == 0 ? (m_runStart ? m_runStart->seq : 0) : seqOf(serial - 1);
+    cutAt(serial, std::min(cut, rewound.seq));
+    m_log.push_back(rewound);
+    return serial;
 }
 
 void RunHistory::truncateColumns(std::size_t n) {

@@ -80,6 +80,10 @@ class RunHistory {
     /// of that batch): every later event and batch record is dropped. False when that point is
     /// older than the stage records kept (only kRecentBatches batches can be cut back into).
     bool cutBack(std::size_t serial, std::optional<Stage> stage = std::nullopt);
+    /// The run went back (a rewound event): everything from the start of the event's batch on is
+    /// dropped, however old that batch is, and the event is kept in the log, which says where
+    /// the run went. Returns the batch's serial.
+    std::size_t rewind(const Event& rewound);
 
   private:
     static constexpr std::size_t kCheckpoint = 1024;  ///< batches between absolute seq and step counts
@@ -96,6 +100,8 @@ class RunHistory {
     std::uint64_t seqOf(std::size_t serial) const;
     std::int64_t steppedThrough(std::size_t serial) const;  ///< stepped batches in [0, serial]
     void truncateColumns(std::size_t n);
+    /// Drops every event after seq `cut` and every batch record from `serial` on.
+    void cutAt(std::size_t serial, std::uint64_t cut);
 
     // Columns, one entry per finished batch.
     std::vector<float> m_loss, m_updateNorm;  ///< NaN: none

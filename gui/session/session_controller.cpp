@@ -143,6 +143,18 @@ void SessionController::send(const Command& c) {
     updateRunState();
 }
 
+void SessionController::rewind(RewindTo to, std::uint64_t batch) {
+    if (!canRewind()) return;
+    // The run holds first (at its next boundary, if it was running), goes back, and holds there.
+    m_mode = Mode::paused;
+    m_link->send(Command::rewind(to, batch));
+    updateRunState();
+}
+
+bool SessionController::canRewind() const {
+    return m_link && m_link->kind() != SessionLink::Kind::replay && !m_sawRunEnd && m_sawEvent;
+}
+
 void SessionController::setDelay(int milliseconds) {
     m_delayMs = std::max(0, milliseconds);
     if (m_link) m_link->send(Command::delay(m_delayMs));
@@ -182,10 +194,22 @@ void SessionController::onFrame() {
         events.erase(std::remove_if(events.begin(), events.end(),
                                     [current](const Event& e) { return e.run_id != current; }),
                      events.end());
-    m_history.append(events);
     // A replayed or remote run announces itself with its run_start (a replay again after seeking
-    // back): the views start over there, with the run's own config.
+    // back): the views start over there, with the run's own config. A rewound event cuts the
+    // history back: what came before it goes out first, then the views rebuild, then the rest.
     std::size_t delivered = 0;
+    auto deliverUpTo = [&](std::size_t end) {
+        if (end <= delivered) return;
+        if (delivered == 0 && end == events.size()) {
+            m_history.append(events);
+            Q_EMIT eventsArrived(events);
+        } else {
+            const std::vector<Event> part(events.begin() + long(delivered), events.begin() + long(end));
+            m_history.append(part);
+            Q_EMIT eventsArrived(part);
+        }
+        delivered = end;
+    };
     for (std::size_t i = 0; i < events.size(); ++i) {
         const Event& event = events[i];
         m_sawEvent = true;
@@ -203,12 +227,16 @@ void SessionController::onFrame() {
             case EventType::resumed:
                 m_held = false;
                 break;
+            case EventType::rewound:
+                deliverUpTo(i);
+                m_history.append(event);
+                delivered = i + 1;
+                m_sawRunEnd = false;  // a run held after its failure goes back to before it
+                Q_EMIT rewound(event);
+                break;
             case EventType::run_start:
                 if (m_link->kind() != SessionLink::Kind::local) {
-                    if (i > delivered)
-                        Q_EMIT eventsArrived(std::vector<Event>(events.begin() + long(delivered),
-                                                                events.begin() + long(i)));
-                    delivered = i;
+                    deliverUpTo(i);
                     m_sawRunEnd = false;
                     m_held = false;
                     try {
@@ -227,11 +255,7 @@ void SessionController::onFrame() {
                 break;
         }
     }
-    if (delivered == 0 && !events.empty()) {
-        Q_EMIT eventsArrived(events);
-    } else if (delivered < events.size()) {
-        Q_EMIT eventsArrived(std::vector<Event>(events.begin() + long(delivered), events.end()));
-    }
+    deliverUpTo(events.size());
     updateRunState();
     Q_EMIT frameDone();
 }

@@ -60,6 +60,11 @@ class SessionController : public QObject {
     void stop();
     /// Any other command (a replay's seek), as it is.
     void send(const Command& command);
+    /// Goes back (a live run held or running, local or remote): the run recomputes up to the
+    /// target and holds there; the history is cut back when its rewound event arrives.
+    void rewind(RewindTo to, std::uint64_t batch = 0);
+    /// A live run (not a replay) that has not ended: it can go back.
+    bool canRewind() const;
     /// Animation delay per stage while running; 0 is full speed.
     void setDelay(int milliseconds);
     int delay() const { return m_delayMs; }
@@ -88,6 +93,9 @@ class SessionController : public QObject {
     /// After eventsArrived: the views repaint/replot once.
     void frameDone();
     void runStateChanged(stepwise::gui::SessionController::RunState state);
+    /// The run went back: the history is already cut back to before the event's batch (the
+    /// events before it were delivered, the ones after it follow). Views rebuild from history().
+    void rewound(const stepwise::Event& event);
 
   private:
     friend class WakeRelay;  // calls onWake

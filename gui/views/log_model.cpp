@@ -117,6 +117,13 @@ void LogModel::applyEvents(const std::vector<Event>& events) {
                 append(std::move(entry), pending);
                 break;
             }
+            case EventType::rewound:
+                // Where the run went back to: everything after it in the log was undone.
+                entry.kind = Kind::info;
+                entry.where = QStringLiteral("stepwise");
+                entry.message = textTr(e.text);
+                append(std::move(entry), pending);
+                break;
             case EventType::run_end:
                 entry.kind = Kind::info;
                 entry.serial = -1;

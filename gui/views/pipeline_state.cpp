@@ -239,6 +239,10 @@ bool PipelineState::apply(const Event& event) {
             return true;
         case EventType::warning:
             return false;
+        case EventType::rewound:
+            // The batch starts over: its recomputed events follow, up to where the run holds.
+            m_ended = false;
+            return true;
     }
     return false;
 }

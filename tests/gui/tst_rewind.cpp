@@ -1,0 +1,151 @@
+// Going back in the window (issue "Debug a training_step", item 2): the back actions and the slider
+// under the loss plot send the run back; the window shows the rewind for what it is: the history is
+// cut back, the plot loses the points after it, and the log says where the run went.
+
+#include <QSlider>
+#include <QtTest>
+
+#include "gui_test_utils.h"
+#include "log_model.h"
+#include "log_view.h"
+#include "loss_plot.h"
+#include "rewind_slider.h"
+#include "run_actions.h"
+
+using namespace stepwise;
+using namespace stepwise::gui;
+using RunState = SessionController::RunState;
+using test::lessonConfig;
+
+namespace {
+
+QStringList logMessages(MainWindow& window) {
+    LogModel* log = window.logView()->model();
+    QStringList messages;
+    for (int row = 0; row < log->rowCount(); ++row)
+        messages << log->data(log->index(row, LogModel::MessageColumn), Qt::DisplayRole).toString();
+    return messages;
+}
+
+}  // namespace
+
+class TestRewind : public QObject {
+    Q_OBJECT
+
+  private Q_SLOTS:
+    void backOneBatchCutsTheHistoryThePlotAndTheLogSaysWhere() {
+        test::Driver d;
+        d.open(QStringLiteral("tensor_return"));
+        QVERIFY2(d.waitHeld(0), qPrintable(d.describe()));
+        RunActions* actions = d.window->runActions();
+        for (QAction* back : actions->back()) QVERIFY(back->isEnabled());
+        for (int i = 0; i < 4; ++i) QVERIFY(d.press(actions->stepBatch()));
+        d.window->controller()->pumpNow();
+        const RunHistory& history = d.window->controller()->history();
+        QCOMPARE(history.batchCount(), std::size_t(4));
+        const float lossOfBatch3 = history.loss(3);
+
+        QVERIFY(d.press(actions->backBatch()));
+        d.window->controller()->pumpNow();
+        test::settle();
+        QCOMPARE(history.batchCount(), std::size_t(3));  // batch 3 starts over
+        QCOMPARE(d.window->pipelineView()->state().batchIdx(), 3);
+        QCOMPARE(d.window->pipelineView()->state().current(), std::optional<Stage>(Stage::on_train_batch_start));
+        QCOMPARE(d.window->controller()->runState(), RunState::paused);
+        d.window->lossPlot()->flush();
+        QCOMPARE(d.window->lossPlot()->drawnPointCount(), 3);
+        const QStringList messages = logMessages(*d.window);
+        QVERIFY2(messages.contains(QStringLiteral(
+                     "went back to epoch 0, batch 3, before on_train_batch_start; what follows is recomputed")),
+                 qPrintable(messages.join(QLatin1Char('\n'))));
+
+        // Forward again: the same batch, the same loss, bit for bit.
+        QVERIFY(d.press(actions->stepBatch()));
+        d.window->controller()->pumpNow();
+        QCOMPARE(history.batchCount(), std::size_t(4));
+        QCOMPARE(history.loss(3), lossOfBatch3);
+        actions->stop()->trigger();
+        QVERIFY(d.waitEnded());
+        d.window->controller()->pumpNow();
+        for (QAction* back : actions->back()) QVERIFY(!back->isEnabled());  // an ended run cannot go back
+    }
+
+    void backOneStageAtABatchStartHoldsAtThePreviousBatchsLastStage() {
+        test::Driver d;
+        d.open(QStringLiteral("tensor_return"));
+        QVERIFY(d.waitHeld(0));
+        RunActions* actions = d.window->runActions();
+        QVERIFY(d.press(actions->stepBatch()));
+        QVERIFY(d.press(actions->stepBatch()));
+        QVERIFY(d.press(actions->backStage()));
+        d.window->controller()->pumpNow();
+        QCOMPARE(d.window->pipelineView()->state().batchIdx(), 1);
+        QCOMPARE(d.window->pipelineView()->state().current(), std::optional<Stage>(Stage::on_train_batch_end));
+        QCOMPARE(d.window->controller()->history().batchCount(), std::size_t(1));
+        // And back to that batch's start.
+        QVERIFY(d.press(actions->backBatchStart()));
+        d.window->controller()->pumpNow();
+        QCOMPARE(d.window->pipelineView()->state().current(), std::optional<Stage>(Stage::on_train_batch_start));
+        QCOMPARE(d.window->pipelineView()->state().batchIdx(), 1);
+    }
+
+    void theSliderUnderThePlotGoesBackToAnyEarlierBatch() {
+        test::Driver d;
+        d.open(QStringLiteral("mlp_spiral"));
+        QVERIFY(d.waitHeld(0));
+        RunActions* actions = d.window->runActions();
+        for (int i = 0; i < 10; ++i) QVERIFY(d.press(actions->stepBatch()));
+        d.window->controller()->pumpNow();
+        test::settle();
+        QSlider* slider = d.window->rewindSlider()->slider();
+        QVERIFY(d.window->rewindSlider()->isEnabled());
+        QCOMPARE(slider->maximum(), 10);
+        QCOMPARE(slider->value(), 10);
+        const int before = d.pausedCount;
+        slider->setValue(2);  // what letting go of a drag does
+        QVERIFY(d.waitHeld(before));
+        d.window->controller()->pumpNow();
+        test::settle();
+        QCOMPARE(d.window->controller()->history().batchCount(), std::size_t(2));
+        QCOMPARE(d.window->pipelineView()->state().batchIdx(), 2);
+        QCOMPARE(slider->maximum(), 2);
+    }
+
+    void aFailedRunHeldByAnExceptionBreakpointGoesBackToBeforeTheFailure() {
+        test::Driver d;
+        RunConfig config = lessonConfig("dict_without_loss");
+        config.breakpoints = {{"exception"}};
+        d.start(config);
+        QVERIFY(d.waitHeld(0));
+        QVERIFY(d.press(d.window->runActions()->run()));  // held after the failure
+        d.window->controller()->pumpNow();
+        QCOMPARE(d.count(EventType::error), 1);
+        QVERIFY(d.press(d.window->runActions()->backBatchStart()));
+        d.window->controller()->pumpNow();
+        test::settle();
+        QCOMPARE(d.window->controller()->runState(), RunState::paused);
+        QCOMPARE(d.window->pipelineView()->state().current(), std::optional<Stage>(Stage::on_train_batch_start));
+        // The error is undone: the log no longer has it.
+        for (const QString& message : logMessages(*d.window))
+            QVERIFY2(!message.contains(QLatin1String("MisconfigurationException")), qPrintable(message));
+    }
+
+    void aRefusalIsLoggedInChinese() {
+        test::Driver d;
+        d.open(QStringLiteral("tensor_return"));
+        QVERIFY(d.waitHeld(0));
+        d.translator.setLanguage(QStringLiteral("zh_CN"));
+        d.window->runActions()->backHit()->trigger();
+        QVERIFY(test::waitUntil(
+            [&] {
+                d.window->controller()->pumpNow();
+                return logMessages(*d.window).contains(
+                    QStringLiteral("无法回退到断点命中处：此前没有断点暂停过运行"));
+            },
+            10000));
+        d.translator.setLanguage(QStringLiteral("en"));
+    }
+};
+
+QTEST_MAIN(TestRewind)
+#include "tst_rewind.moc"
