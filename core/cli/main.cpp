@@ -221,6 +221,13 @@ int main(int argc, char** argv) {
                               << ", epoch " << e.epoch << ", batch " << e.batch_idx << ")\n";
                 break;
             }
+            case stepwise::EventType::rewound: {
+                // An attached window sent the run back: the batch lines from here on replace the
+                // ones printed after this batch began.
+                const std::lock_guard<std::mutex> lock(g_stderr);
+                std::cerr << "stepwise: " << stepwise::format_text(e.text) << '\n';
+                break;
+            }
             case stepwise::EventType::run_end:
                 status = e.status;
                 if (!quiet)

@@ -3,6 +3,8 @@
 #include <QAction>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QPainter>
+#include <QPolygonF>
 #include <QSlider>
 #include <QStyle>
 #include <QWidget>
@@ -10,6 +12,28 @@
 namespace stepwise::gui {
 
 namespace {
+/// "Back to the previous hit": a breakpoint's red dot with a white arrow pointing back (no
+/// standard icon says it, and the style's plain back arrow already means one stage back).
+QIcon backToHitIcon() {
+    QIcon icon;
+    for (int size : {16, 24, 32, 48}) {
+        QPixmap pixmap(size, size);
+        pixmap.fill(Qt::transparent);
+        QPainter painter(&pixmap);
+        painter.setRenderHint(QPainter::Antialiasing);
+        painter.setPen(Qt::NoPen);
+        painter.setBrush(QColor(0xd3, 0x2f, 0x2f));
+        const qreal m = size * 0.08;
+        painter.drawEllipse(QRectF(m, m, size - 2 * m, size - 2 * m));
+        painter.setBrush(Qt::white);
+        const qreal c = size / 2.0, r = size * 0.24;
+        painter.drawPolygon(QPolygonF({QPointF(c - r, c), QPointF(c + r * 0.8, c - r), QPointF(c + r * 0.8, c + r)}));
+        painter.end();
+        icon.addPixmap(pixmap);
+    }
+    return icon;
+}
+
 // The slider is logarithmic-ish: position -> delay in ms.
 constexpr int kDelays[] = {0, 1, 2, 5, 10, 20, 50, 100, 200, 350, 500, 750, 1000, 1500, 2000};
 constexpr int kDelayCount = int(sizeof(kDelays) / sizeof(kDelays[0]));
@@ -55,6 +79,7 @@ RunActions::RunActions(SessionController* controller, QWidget* parent)
     m_backBatch =
         back(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_F11), QStyle::SP_MediaSkipBackward, RewindTo::batch);
     m_backHit = back(QKeySequence(Qt::CTRL | Qt::Key_F5), QStyle::SP_ArrowBack, RewindTo::hit);
+    m_backHit->setIcon(backToHitIcon());
     m_backStage->setObjectName(QStringLiteral("actionBackStage"));
     m_backBatchStart->setObjectName(QStringLiteral("actionBackBatchStart"));
     m_backBatch->setObjectName(QStringLiteral("actionBackBatch"));

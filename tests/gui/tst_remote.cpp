@@ -270,9 +270,17 @@ class TestRemote : public QObject {
         QCOMPARE(d.current(), std::optional<Stage>(Stage::on_train_batch_start));
         QVERIFY(d.press(d.window->runActions()->stepBatch()));
         QCOMPARE(d.window->lossPlot()->pointCount(), 1);
+        // Going back works over the wire too: the server recomputes, the window cuts back, and
+        // stepwise-run says so on stderr.
+        QVERIFY(d.press(d.window->runActions()->stepBatch()));
+        QVERIFY(d.press(d.window->runActions()->backBatch()));
+        d.window->controller()->pumpNow();
+        QCOMPARE(d.window->controller()->history().batchCount(), std::size_t(1));
+        QVERIFY(server.saw(QStringLiteral("stepwise: went back to epoch 0, batch 1, before on_train_batch_start")));
         d.window->runActions()->run()->trigger();
         QVERIFY(d.waitEnded());
-        QCOMPARE(d.batchEnds, 16);
+        QCOMPARE(d.batchEnds, 17);  // batch 1 ended twice: before the rewind, and recomputed
+        QCOMPARE(d.window->controller()->history().batchCount(), std::size_t(16));
         QCOMPARE(d.window->lossPlot()->pointCount(), 16);
         QCOMPARE(d.foreignEvents, 0);
         QCOMPARE(server.finish(), 0);

@@ -199,6 +199,27 @@ class TestScreenshots : public QObject {
         save(d, QStringLiteral("window_breakpoint.png"));
     }
 
+    void rewound() {
+        // The README's walk-through: held at the NaN, back one batch, then forward stage by stage
+        // into batch 3 until backward has filled the grads with NaN.
+        test::Driver d;
+        d.window->show();
+        RunConfig config = test::lessonConfig("nan_loss");
+        config.breakpoints = {{"nonfinite"}};
+        d.start(config);
+        QVERIFY(d.waitHeld(0));
+        d.window->runActions()->setDelay(0);
+        QVERIFY(d.press(d.window->runActions()->run()));
+        QVERIFY(d.press(d.window->runActions()->backBatch()));
+        QCOMPARE(d.window->pipelineView()->state().batchIdx(), 2);
+        QVERIFY(d.press(d.window->runActions()->stepBatch()));
+        for (int i = 0; i < 12 && d.current() != std::optional<Stage>(Stage::on_before_optimizer_step); ++i)
+            QVERIFY(d.press(d.window->runActions()->stepStage()));
+        QCOMPARE(d.current(), std::optional<Stage>(Stage::on_before_optimizer_step));
+        QCOMPARE(d.window->pipelineView()->state().batchIdx(), 3);
+        save(d, QStringLiteral("window_rewind.png"));
+    }
+
     void failedStage() {
         test::Driver d;
         d.window->show();
