@@ -32,6 +32,24 @@ echo "$csv" | awk -F, '
         print " engine: the window'"'"'s path, every observation. listener: stepwise-run'"'"'s path, no trace.)"
     }'
 
+"$root/scripts/build.sh" --target bench_rewind >/dev/null
+echo
+csv="$("$build/tests/bench/bench_rewind" --benchmark_format=csv --benchmark_repetitions=5 \
+       --benchmark_report_aggregates_only=true 2>/dev/null)"
+echo "$csv" | awk -F, '
+    /^name,/ { for (i = 1; i <= NF; i++) { h = $i; gsub(/"/, "", h); col[h] = i } next }
+    /BM_BackOneBatch.*_median"?,/ {
+        name = $1; gsub(/"/, "", name); sub(/\/iterations:1\/manual_time_median$/, "", name)
+        sub(/^BM_BackOneBatch/, "", name)
+        printf "back one batch, %-28s median %7.1f ms   worst %7.1f ms\n", name, $col["median_ms"], $col["max_ms"]
+    }
+    /BM_Watchpoints.*_median"?,/ {
+        printf "three watchpoints at full speed (mlp_spiral): %.3f x the steps/s with none (%.0f vs %.0f us/step)\n",
+               $col["speed_ratio"], $col["three_us"], $col["none_us"]
+    }
+    END { print "(medians over 5 repetitions; Stepped: held after stepping batch by batch, a snapshot at every"
+          print " batch; AfterFullSpeed: held by a breakpoint after a run at full speed, snapshots spaced)" }'
+
 "$root/scripts/build.sh" --target bench_gui >/dev/null 2>&1 || true
 [ -x "$build/tests/bench/bench_gui" ] || exit 0
 echo

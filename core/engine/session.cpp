@@ -185,10 +185,14 @@ void TrainingSession::at_batch_start(std::int64_t epoch, std::int64_t batch_idx,
     }
     r.last_batch_start_ns = now;
     // Stepping, every batch gets its snapshot (the time is the person's); at full speed and while
-    // recomputing, as often as keeps their cost near 2% of the time.
+    // recomputing, as often as keeps their cost near 2% of the time, but never so rarely that
+    // going back one batch would recompute more than kMaxRecomputeNs of training.
     bool due = r.store.size() == 0 || (!gate_.free_running() && r.phase == Rewinder::Phase::none);
     if (!due) {
-        const double every = r.batch_ns > 0 ? r.snapshot_ns / (0.02 * r.batch_ns) : 1.0;
+        constexpr double kMaxRecomputeNs = 150e6;
+        const double every = r.batch_ns > 0
+                                 ? std::min(r.snapshot_ns / (0.02 * r.batch_ns), kMaxRecomputeNs / r.batch_ns)
+                                 : 1.0;
         due = double(r.since_snapshot + 1) >= every;
     }
     if (!due || r.store.has(batch)) {

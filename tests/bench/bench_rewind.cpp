@@ -1,0 +1,196 @@
+// Debugging costs (issue "Debug a training_step"): how long "back one batch" takes, held after
+// stepping (a snapshot at every batch) and held after a run at full speed (snapshots spaced to cost
+// about 2% of the time); and what three watchpoints cost a run at full speed, against none, in
+// rounds back to back. scripts/bench.sh prints the medians.
+
+#include <benchmark/benchmark.h>
+
+#include <algorithm>
+#include <chrono>
+#include <condition_variable>
+#include <cstring>
+#include <mutex>
+
+#include "stepwise/lessons.h"
+#include "stepwise/run_config.h"
+#include "stepwise/session.h"
+
+namespace {
+
+using namespace stepwise;
+using Clock = std::chrono::steady_clock;
+
+/// A model of one million parameters (1000 × 1000 + 1000 + 1000 + 1), Adam: a snapshot holds the
+/// parameters, their grads and Adam's two moments, 16 MB.
+RunConfig million_parameters() {
+    RunConfig c;
+    c.model.kind = ModelSpec::Kind::source;
+    c.model.path = "million.stepwise";
+    c.model.inline_source =
+        "param w1: [1000, 1000] = linear(1000)\nparam b1: [1000] = linear(1000)\n"
+        "param w2: [1, 1000] = linear(1000)\nparam b2: [1] = linear(1000)\n\n"
+        "def training_step(self, batch: Tuple[Tensor, Tensor], batch_idx: int) -> Tensor:\n"
+        "    x, y = batch\n"
+        "    h = torch.relu(x @ self.w1.t() + self.b1)\n"
+        "    return torch.mse_loss(h @ self.w2.t() + self.b2, y)\n";
+    c.data.synthetic = "linear";
+    c.data.features = 1000;
+    c.data.samples = 32 * 400;
+    c.data.dtype = "float32";
+    c.batch_size = 32;
+    c.optimizer.name = "adam";
+    c.optimizer.options["lr"] = 0.001;
+    c.trainer.max_epochs = 1;
+    return c;
+}
+
+RunConfig spiral() { return parse_run_config(find_lesson("mlp_spiral")->config_json, "."); }
+
+/// mlp_spiral's model for 3000 steps (the lesson's 240 are too few to time a run at full speed).
+RunConfig spiral_long() {
+    RunConfig c = spiral();
+    c.trainer.max_epochs = 375;
+    return c;
+}
+
+/// A held session driven one command at a time (each answered by the next hold).
+class Held {
+public:
+    explicit Held(RunConfig config) : session_(std::move(config), options()) { session_.start(); }
+    SessionOptions options() {
+        SessionOptions o;
+        o.start_paused = true;
+        o.buffer_events = false;
+        o.observe_norms = true;  // as the window
+        o.listener = [this](const Event& e) {
+            if (e.type != EventType::paused && e.type != EventType::run_end && e.type != EventType::warning) return;
+            {
+                const std::lock_guard<std::mutex> lock(mutex_);
+                ++answers_;
+                ended_ = ended_ || e.type == EventType::run_end;
+            }
+            changed_.notify_all();
+        };
+        return o;
+    }
+    /// Sends and waits for the answer; false if the run ended or nothing came in a minute.
+    bool send(const Command& c) {
+        std::unique_lock<std::mutex> lock(mutex_);
+        const std::size_t before = answers_;
+        lock.unlock();
+        session_.send(c);
+        lock.lock();
+        return changed_.wait_for(lock, std::chrono::seconds(60), [&] { return answers_ > before || ended_; }) &&
+               !ended_;
+    }
+    bool wait_first() {
+        std::unique_lock<std::mutex> lock(mutex_);
+        return changed_.wait_for(lock, std::chrono::seconds(60), [&] { return answers_ > 0; });
+    }
+
+private:
+    std::mutex mutex_;
+    std::condition_variable changed_;
+    std::size_t answers_ = 0;
+    bool ended_ = false;
+    TrainingSession session_;
+};
+
+double median(std::vector<double> v) {
+    std::sort(v.begin(), v.end());
+    return v.empty() ? 0.0 : v[v.size() / 2];
+}
+
+/// Back one batch, held after stepping batch by batch: 15 times at batch 30 (forward again between).
+void BM_BackOneBatchStepped(benchmark::State& state, RunConfig (*make)()) {
+    std::vector<double> ms;
+    for (auto _ : state) {
+        Held run(make());
+        if (!run.wait_first()) state.SkipWithError("the run did not start");
+        for (int i = 0; i < 30; ++i) run.send(Command::step(StepKind::batch));
+        for (int i = 0; i < 15; ++i) {
+            const auto start = Clock::now();
+            if (!run.send(Command::rewind(RewindTo::batch))) state.SkipWithError("the rewind got no answer");
+            ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - start).count());
+            run.send(Command::step(StepKind::batch));
+        }
+        state.SetIterationTime(median(ms) / 1000.0);
+    }
+    state.counters["median_ms"] = median(ms);
+    state.counters["max_ms"] = ms.empty() ? 0.0 : *std::max_element(ms.begin(), ms.end());
+}
+
+/// Back one batch, held by a breakpoint after a run at full speed to global_step 300: the nearest
+/// snapshot may be many batches back. Five runs.
+void BM_BackOneBatchAfterFullSpeed(benchmark::State& state, RunConfig (*make)()) {
+    std::vector<double> ms;
+    for (auto _ : state) {
+        for (int k = 0; k < 5; ++k) {
+            RunConfig config = make();
+            config.breakpoints = {{"global_step = " + std::to_string(250 + 10 * k), true}};
+            Held run(config);
+            if (!run.wait_first()) state.SkipWithError("the run did not start");
+            run.send(Command::of(CommandType::run));  // to the breakpoint
+            const auto start = Clock::now();
+            if (!run.send(Command::rewind(RewindTo::batch))) state.SkipWithError("the rewind got no answer");
+            ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - start).count());
+        }
+        state.SetIterationTime(median(ms) / 1000.0);
+    }
+    state.counters["median_ms"] = median(ms);
+    state.counters["max_ms"] = ms.empty() ? 0.0 : *std::max_element(ms.begin(), ms.end());
+}
+
+/// Seconds per optimizer step of a run at full speed as the window runs it (events buffered and
+/// drained every 30 ms, norms observed), with or without three watchpoints.
+double full_speed(RunConfig config, bool watch) {
+    if (watch)
+        config.breakpoints = {{"nonfinite", true}, {"grad_norm > 1000000", true}, {"spike > 50", true}};
+    std::atomic<std::int64_t> start_ns{0}, end_ns{0}, steps{0};
+    auto now_ns = [] { return Clock::now().time_since_epoch().count(); };
+    SessionOptions o;
+    o.buffer_events = true;
+    o.coalesce_stages = true;
+    o.listener = [&](const Event& e) {
+        if (e.type == EventType::run_start) start_ns = now_ns();
+        if (e.type == EventType::run_end) {
+            end_ns = now_ns();
+            steps = e.global_step;
+        }
+    };
+    TrainingSession session(config, o);
+    session.start();
+    std::vector<Event> frame;
+    while (!session.wait_finished(std::chrono::milliseconds(30))) session.events().drain_into(frame);
+    session.events().drain_into(frame);
+    if (session.state() != SessionState::finished || steps == 0) return -1.0;
+    return double(end_ns - start_ns) * 1e-9 / double(steps);
+}
+
+void BM_Watchpoints(benchmark::State& state, RunConfig (*make)()) {
+    static int round = 0;
+    double none = 0, three = 0;
+    for (auto _ : state) {
+        const bool watched_first = round++ % 2 == 1;
+        if (watched_first) three = full_speed(make(), true);
+        none = full_speed(make(), false);
+        if (!watched_first) three = full_speed(make(), true);
+        if (none <= 0 || three <= 0) state.SkipWithError("a run did not finish");
+        state.SetIterationTime(none + three);
+    }
+    state.counters["none_us"] = none * 1e6;
+    state.counters["three_us"] = three * 1e6;
+    state.counters["speed_ratio"] = none / three;  // steps/s with three over steps/s with none
+}
+
+}  // namespace
+
+BENCHMARK_CAPTURE(BM_BackOneBatchStepped, mlp_spiral, &spiral)->UseManualTime()->Iterations(1)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_BackOneBatchStepped, million, &million_parameters)
+    ->UseManualTime()->Iterations(1)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_BackOneBatchAfterFullSpeed, mlp_spiral, &spiral_long)->UseManualTime()->Iterations(1)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_BackOneBatchAfterFullSpeed, million, &million_parameters)
+    ->UseManualTime()->Iterations(1)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_Watchpoints, mlp_spiral, &spiral_long)->UseManualTime()->Iterations(1)->Unit(benchmark::kMillisecond);
+
+BENCHMARK_MAIN();
