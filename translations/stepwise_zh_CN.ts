@@ -574,6 +574,44 @@
     </message>
 </context>
 <context>
+    <name>stepwise::gui::BreakpointsView</name>
+    <message>
+        <location filename="../gui/views/breakpoints_view.cpp" line="184"/>
+        <source>On</source>
+        <translation>启用</translation>
+    </message>
+    <message>
+        <location filename="../gui/views/breakpoints_view.cpp" line="184"/>
+        <source>Condition</source>
+        <translation>条件</translation>
+    </message>
+    <message>
+        <location filename="../gui/views/breakpoints_view.cpp" line="184"/>
+        <source>Hits</source>
+        <translation>命中次数</translation>
+    </message>
+    <message>
+        <location filename="../gui/views/breakpoints_view.cpp" line="185"/>
+        <source>Add a condition: nonfinite, none, spike &gt; 3, grad_norm &gt; 100, acc &lt; 0.2, global_step = 50, stage = backward and batch = 2, exception</source>
+        <translation>添加条件：nonfinite、none、spike &gt; 3、grad_norm &gt; 100、acc &lt; 0.2、global_step = 50、stage = backward and batch = 2、exception</translation>
+    </message>
+    <message>
+        <location filename="../gui/views/breakpoints_view.cpp" line="187"/>
+        <source>Add</source>
+        <translation>添加</translation>
+    </message>
+    <message>
+        <location filename="../gui/views/breakpoints_view.cpp" line="188"/>
+        <source>Delete</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <location filename="../gui/views/breakpoints_view.cpp" line="189"/>
+        <source>A hit holds the run at the next stage boundary and is logged. Changes apply from the run&apos;s next stage boundary and are kept in its config; see the README for the whole language.</source>
+        <translation>命中后运行会在下一个阶段边界暂停，并记入日志。修改从运行的下一个阶段边界起生效，并保存在其配置中；完整的条件语言见 README。</translation>
+    </message>
+</context>
+<context>
     <name>stepwise::gui::ConfigPanel</name>
     <message>
         <location filename="../gui/views/config_panel.cpp" line="232"/>
@@ -1154,103 +1192,103 @@
 <context>
     <name>stepwise::gui::MainWindow</name>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="134"/>
         <location filename="../gui/app/main_window.cpp" line="139"/>
+        <location filename="../gui/app/main_window.cpp" line="144"/>
         <source>Export plot</source>
         <translation>导出图表</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="134"/>
+        <location filename="../gui/app/main_window.cpp" line="139"/>
         <source>PNG image (*.png)</source>
         <translation>PNG 图像 (*.png)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="139"/>
+        <location filename="../gui/app/main_window.cpp" line="144"/>
         <source>PDF document (*.pdf)</source>
         <translation>PDF 文档 (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="208"/>
+        <location filename="../gui/app/main_window.cpp" line="213"/>
         <source>About Stepwise</source>
         <translation>关于 Stepwise</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="209"/>
+        <location filename="../gui/app/main_window.cpp" line="214"/>
         <source>&lt;h3&gt;Stepwise&lt;/h3&gt;&lt;p&gt;Steps a LibTorch training loop exactly the way PyTorch Lightning&apos;s automatic optimization runs it: one stage, one closure call, one batch at a time.&lt;/p&gt;</source>
         <translation>&lt;h3&gt;Stepwise&lt;/h3&gt;&lt;p&gt;完全按照 PyTorch Lightning 自动优化的方式逐步运行 LibTorch 训练循环：一次一个阶段、一次闭包调用、一个批次。&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="325"/>
+        <location filename="../gui/app/main_window.cpp" line="342"/>
         <source>epoch %1</source>
         <translation>第 %1 轮</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="326"/>
+        <location filename="../gui/app/main_window.cpp" line="343"/>
         <source>batch –</source>
         <translation>批次 –</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="326"/>
+        <location filename="../gui/app/main_window.cpp" line="343"/>
         <source>batch %1</source>
         <translation>批次 %1</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="327"/>
+        <location filename="../gui/app/main_window.cpp" line="344"/>
         <source>global_step %1</source>
         <translation>global_step %1</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="328"/>
+        <location filename="../gui/app/main_window.cpp" line="345"/>
         <source>optimizer steps %1</source>
         <translation>优化器步数 %1</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="333"/>
+        <location filename="../gui/app/main_window.cpp" line="350"/>
         <source>no session</source>
         <translation>无会话</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="336"/>
+        <location filename="../gui/app/main_window.cpp" line="353"/>
         <source>loading</source>
         <translation>加载中</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="339"/>
+        <location filename="../gui/app/main_window.cpp" line="356"/>
         <source>paused</source>
         <translation>已暂停</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="342"/>
+        <location filename="../gui/app/main_window.cpp" line="359"/>
         <source>running</source>
         <translation>运行中</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="345"/>
+        <location filename="../gui/app/main_window.cpp" line="362"/>
         <source>stepping</source>
         <translation>单步执行中</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="348"/>
+        <location filename="../gui/app/main_window.cpp" line="365"/>
         <source>finished</source>
         <translation>已完成</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="351"/>
+        <location filename="../gui/app/main_window.cpp" line="368"/>
         <source>stopped</source>
         <translation>已停止</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="354"/>
+        <location filename="../gui/app/main_window.cpp" line="371"/>
         <source>failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="357"/>
+        <location filename="../gui/app/main_window.cpp" line="374"/>
         <source>&lt;b&gt;%1&lt;/b&gt;</source>
         <translation>&lt;b&gt;%1&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="382"/>
+        <location filename="../gui/app/main_window.cpp" line="399"/>
         <source>compiled TorchScript module: no source to edit</source>
         <translation>已编译的 TorchScript 模块：没有可编辑的源代码</translation>
     </message>
@@ -1298,129 +1336,134 @@
         <translation>Stepwise 文件 (*.json *.pt *.stepwise *.jsonl);;运行配置 (*.json);;TorchScript 模块 (*.pt);;Stepwise 源文件 (*.stepwise);;录制的运行 (*.jsonl);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="424"/>
+        <location filename="../gui/app/main_window.cpp" line="442"/>
         <source>Stepwise — Lightning automatic optimization, step by step</source>
         <translation>Stepwise — 逐步查看 Lightning 自动优化</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="425"/>
+        <location filename="../gui/app/main_window.cpp" line="443"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="426"/>
+        <location filename="../gui/app/main_window.cpp" line="444"/>
         <source>&amp;Open…</source>
         <translation>打开(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="427"/>
+        <location filename="../gui/app/main_window.cpp" line="445"/>
         <source>&amp;Attach to a running stepwise-run…</source>
         <translation>连接到正在运行的 stepwise-run(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="428"/>
+        <location filename="../gui/app/main_window.cpp" line="446"/>
         <source>&amp;Lessons</source>
         <translation>课程(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="434"/>
+        <location filename="../gui/app/main_window.cpp" line="452"/>
         <source>%1 — %2</source>
         <translation>%1 — %2</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="436"/>
+        <location filename="../gui/app/main_window.cpp" line="454"/>
         <source>Open &amp;recent</source>
         <translation>最近打开(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="437"/>
+        <location filename="../gui/app/main_window.cpp" line="455"/>
         <source>Export plot as &amp;PNG…</source>
         <translation>将图表导出为 &amp;PNG…</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="438"/>
+        <location filename="../gui/app/main_window.cpp" line="456"/>
         <source>Export plot as P&amp;DF…</source>
         <translation>将图表导出为 P&amp;DF…</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="439"/>
+        <location filename="../gui/app/main_window.cpp" line="457"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="440"/>
+        <location filename="../gui/app/main_window.cpp" line="458"/>
         <source>&amp;Run</source>
         <translation>运行(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="441"/>
+        <location filename="../gui/app/main_window.cpp" line="459"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="442"/>
+        <location filename="../gui/app/main_window.cpp" line="460"/>
         <source>Reset &amp;layout</source>
         <translation>重置布局(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="443"/>
+        <location filename="../gui/app/main_window.cpp" line="461"/>
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="444"/>
+        <location filename="../gui/app/main_window.cpp" line="462"/>
         <source>System language</source>
         <translation>系统语言</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="447"/>
+        <location filename="../gui/app/main_window.cpp" line="465"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="448"/>
+        <location filename="../gui/app/main_window.cpp" line="466"/>
         <source>&amp;About Stepwise</source>
         <translation>关于 Stepwise(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="449"/>
+        <location filename="../gui/app/main_window.cpp" line="467"/>
         <source>Run controls</source>
         <translation>运行控制</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="450"/>
+        <location filename="../gui/app/main_window.cpp" line="468"/>
         <source>Replay timeline</source>
         <translation>回放时间轴</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="451"/>
+        <location filename="../gui/app/main_window.cpp" line="469"/>
         <source>Configuration</source>
         <translation>配置</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="452"/>
+        <location filename="../gui/app/main_window.cpp" line="470"/>
         <source>Source</source>
         <translation>源代码</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="453"/>
+        <location filename="../gui/app/main_window.cpp" line="471"/>
         <source>Loss</source>
         <translation>损失</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="454"/>
+        <location filename="../gui/app/main_window.cpp" line="472"/>
         <source>Warnings and log</source>
         <translation>警告与日志</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="455"/>
+        <location filename="../gui/app/main_window.cpp" line="473"/>
         <source>training_step output</source>
         <translation>training_step 输出</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="456"/>
+        <location filename="../gui/app/main_window.cpp" line="474"/>
         <source>Extras</source>
         <translation>额外输出</translation>
+    </message>
+    <message>
+        <location filename="../gui/app/main_window.cpp" line="475"/>
+        <source>Breakpoints</source>
+        <translation>断点</translation>
     </message>
 </context>
 <context>
@@ -1741,142 +1784,142 @@
 <context>
     <name>stepwise::gui::RunActions</name>
     <message>
-        <location filename="../gui/app/run_actions.cpp" line="108"/>
+        <location filename="../gui/app/run_actions.cpp" line="133"/>
         <source>full speed</source>
         <translation>全速</translation>
     </message>
     <message>
-        <location filename="../gui/app/run_actions.cpp" line="108"/>
+        <location filename="../gui/app/run_actions.cpp" line="133"/>
         <source>%1 ms/stage</source>
         <translation>%1 毫秒/阶段</translation>
     </message>
     <message>
-        <location filename="../gui/app/run_actions.cpp" line="112"/>
+        <location filename="../gui/app/run_actions.cpp" line="137"/>
         <source>Step &amp;stage</source>
         <translation>单步阶段(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../gui/app/run_actions.cpp" line="113"/>
+        <location filename="../gui/app/run_actions.cpp" line="138"/>
         <source>Run to the next stage boundary (F11)</source>
         <translation>运行到下一个阶段边界（F11）</translation>
     </message>
     <message>
-        <location filename="../gui/app/run_actions.cpp" line="114"/>
+        <location filename="../gui/app/run_actions.cpp" line="139"/>
         <source>Step &amp;closure call</source>
         <translation>单步闭包调用(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../gui/app/run_actions.cpp" line="116"/>
+        <location filename="../gui/app/run_actions.cpp" line="141"/>
         <source>Run to the next closure call: the next training_step, or the batch&apos;s end (F10)</source>
         <translation>运行到下一次闭包调用：下一个 training_step，或批次结束（F10）</translation>
     </message>
     <message>
-        <location filename="../gui/app/run_actions.cpp" line="117"/>
+        <location filename="../gui/app/run_actions.cpp" line="142"/>
         <source>Step &amp;batch</source>
         <translation>单步批次(&amp;B)</translation>
     </message>
     <message>
-        <location filename="../gui/app/run_actions.cpp" line="118"/>
+        <location filename="../gui/app/run_actions.cpp" line="143"/>
         <source>Run to the start of the next batch (Shift+F11)</source>
         <translation>运行到下一个批次的开始（Shift+F11）</translation>
     </message>
     <message>
-        <location filename="../gui/app/run_actions.cpp" line="119"/>
+        <location filename="../gui/app/run_actions.cpp" line="144"/>
         <source>Step &amp;epoch</source>
         <translation>单步轮次(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../gui/app/run_actions.cpp" line="120"/>
+        <location filename="../gui/app/run_actions.cpp" line="145"/>
         <source>Run to the first batch of the next epoch</source>
         <translation>运行到下一轮的第一个批次</translation>
     </message>
     <message>
-        <location filename="../gui/app/run_actions.cpp" line="121"/>
+        <location filename="../gui/app/run_actions.cpp" line="146"/>
         <source>&amp;Run / Continue</source>
         <translation>运行/继续(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../gui/app/run_actions.cpp" line="122"/>
+        <location filename="../gui/app/run_actions.cpp" line="147"/>
         <source>Run on, with the delay per stage set by the speed control (F5)</source>
         <translation>继续运行，每个阶段的延迟由速度控制决定（F5）</translation>
     </message>
     <message>
-        <location filename="../gui/app/run_actions.cpp" line="123"/>
+        <location filename="../gui/app/run_actions.cpp" line="148"/>
         <source>&amp;Pause</source>
         <translation>暂停(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../gui/app/run_actions.cpp" line="124"/>
+        <location filename="../gui/app/run_actions.cpp" line="149"/>
         <source>Hold at the next stage boundary (F6)</source>
         <translation>在下一个阶段边界暂停（F6）</translation>
     </message>
     <message>
-        <location filename="../gui/app/run_actions.cpp" line="125"/>
+        <location filename="../gui/app/run_actions.cpp" line="150"/>
         <source>S&amp;top</source>
         <translation>停止(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../gui/app/run_actions.cpp" line="126"/>
+        <location filename="../gui/app/run_actions.cpp" line="151"/>
         <source>End the run; the state stays inspectable (Shift+F5)</source>
         <translation>结束运行；状态仍可查看（Shift+F5）</translation>
     </message>
     <message>
-        <location filename="../gui/app/run_actions.cpp" line="127"/>
+        <location filename="../gui/app/run_actions.cpp" line="152"/>
         <source>R&amp;eset</source>
         <translation>重置(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../gui/app/run_actions.cpp" line="128"/>
+        <location filename="../gui/app/run_actions.cpp" line="153"/>
         <source>Start the same configuration again from the beginning (Ctrl+R)</source>
         <translation>用相同配置从头开始（Ctrl+R）</translation>
     </message>
     <message>
-        <location filename="../gui/app/run_actions.cpp" line="129"/>
+        <location filename="../gui/app/run_actions.cpp" line="154"/>
         <source>Back one st&amp;age</source>
         <translation>后退一个阶段(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../gui/app/run_actions.cpp" line="130"/>
+        <location filename="../gui/app/run_actions.cpp" line="155"/>
         <source>Go back to the stage boundary before this one; what follows is recomputed exactly (Ctrl+F11)</source>
         <translation>回退到上一个阶段边界；之后的内容将精确重新计算（Ctrl+F11）</translation>
     </message>
     <message>
-        <location filename="../gui/app/run_actions.cpp" line="132"/>
+        <location filename="../gui/app/run_actions.cpp" line="157"/>
         <source>Back to batch s&amp;tart</source>
         <translation>回到批次开始(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../gui/app/run_actions.cpp" line="133"/>
+        <location filename="../gui/app/run_actions.cpp" line="158"/>
         <source>Go back to the start of this batch, or of the previous one when already there (Ctrl+F10)</source>
         <translation>回退到本批次的开始；若已在开始处，则回退到上一批次的开始（Ctrl+F10）</translation>
     </message>
     <message>
-        <location filename="../gui/app/run_actions.cpp" line="135"/>
+        <location filename="../gui/app/run_actions.cpp" line="160"/>
         <source>Back one bat&amp;ch</source>
         <translation>后退一个批次(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../gui/app/run_actions.cpp" line="136"/>
+        <location filename="../gui/app/run_actions.cpp" line="161"/>
         <source>Go back to the start of the previous batch (Ctrl+Shift+F11)</source>
         <translation>回退到上一批次的开始（Ctrl+Shift+F11）</translation>
     </message>
     <message>
-        <location filename="../gui/app/run_actions.cpp" line="137"/>
+        <location filename="../gui/app/run_actions.cpp" line="162"/>
         <source>Back to previous &amp;hit</source>
         <translation>回到上一次命中(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../gui/app/run_actions.cpp" line="138"/>
+        <location filename="../gui/app/run_actions.cpp" line="163"/>
         <source>Go back to where the latest earlier breakpoint hit held the run (Ctrl+F5)</source>
         <translation>回退到最近一次更早的断点命中暂停运行的位置（Ctrl+F5）</translation>
     </message>
     <message>
-        <location filename="../gui/app/run_actions.cpp" line="139"/>
+        <location filename="../gui/app/run_actions.cpp" line="164"/>
         <source>Delay:</source>
         <translation>延迟：</translation>
     </message>
     <message>
-        <location filename="../gui/app/run_actions.cpp" line="140"/>
+        <location filename="../gui/app/run_actions.cpp" line="165"/>
         <source>Delay per stage while running; leftmost is full speed</source>
         <translation>运行时每个阶段的延迟；最左侧为全速</translation>
     </message>

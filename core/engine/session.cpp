@@ -133,12 +133,26 @@ bool TrainingSession::wait_finished(std::chrono::milliseconds timeout) {
 }
 
 void TrainingSession::send(const Command& command) {
+    if (command.type == CommandType::set_breakpoints) {
+        gate_.post([this, specs = command.breakpoints] { change_breakpoints(specs); });
+        return;
+    }
     if (command.type != CommandType::rewind) {
         gate_.apply(command);
         return;
     }
     gate_.pause();
     gate_.post([this, command] { begin_rewind(command); });
+}
+
+void TrainingSession::change_breakpoints(const std::vector<BreakpointSpec>& specs) {
+    Rewinder& r = *rewinder_;
+    try {
+        conditions_.update(specs);
+    } catch (const ConditionError&) {
+        return;  // a front end checks what it sends; a bad list changes nothing
+    }
+    if (r.parts && conditions_.needs_norms()) r.parts->ctx.observe_norms = true;
 }
 
 void TrainingSession::begin_rewind(const Command& command) {
@@ -425,8 +439,8 @@ void TrainingSession::run_worker() {
         } catch (const ConditionError& e) {
             throw ConfigError(std::string("breakpoints: ") + e.what());
         }
-        if (!conditions_.empty())
-            observer.watch(&conditions_,
+        // Watched even when there is none yet: the window may add some while the run goes.
+        observer.watch(&conditions_,
                           [this](const ConditionHit& hit, const Event& where) { report_hit(hit, where, true); });
         torch::NoGradGuard no_grad_outside_closures;  // grad mode comes on inside the closure only
         // training_step runs as Python runs it, eagerly, every time: left on, TorchScript's graph

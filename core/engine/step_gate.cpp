@@ -133,6 +133,7 @@ void StepGate::check(const Boundary& here, const HoldCallback& on_hold) {
     std::unique_lock<std::mutex> lock(mutex_);
     if (stop_) throw StopRequested();
     last_boundary_ = here;
+    if (!tasks_.empty()) run_tasks(lock);  // a change of breakpoints, a rewind: at this boundary
 
     if (mode_ == Mode::running && delay_.count() > 0) {
         // Teaching animation: linger at each boundary, but wake at once for any command.
@@ -176,7 +177,8 @@ void StepGate::apply(const Command& c) {
         case CommandType::stop: stop(); break;
         case CommandType::set_delay: set_delay(std::chrono::milliseconds(c.delay_ms)); break;
         case CommandType::seek: break;    // a live run cannot seek
-        case CommandType::rewind: break;  // the session's (TrainingSession::send)
+        case CommandType::rewind:  // the session's (TrainingSession::send)
+        case CommandType::set_breakpoints: break;
     }
 }
 

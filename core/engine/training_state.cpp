@@ -184,7 +184,7 @@ void TrainingState::restore(const TrainingParts& parts) const {
     parts.observer.pos.global_step = global_step_;
     parts.observer.pos.call = 0;
     parts.observer.pos.depth = 0;
-    parts.conditions = conditions_;
+    parts.conditions.adopt_state(conditions_);  // today's breakpoints, in the state they had then
     warning_cache::restore(warnings_);
 }
 

@@ -8,8 +8,8 @@ namespace stepwise {
 
 namespace {
 constexpr std::array<const char*, 4> kStepKinds = {"stage", "closure_call", "batch", "epoch"};
-constexpr std::array<const char*, 7> kCommandTypes = {"step", "run", "pause", "stop", "set_delay", "seek",
-                                                      "rewind"};
+constexpr std::array<const char*, 8> kCommandTypes = {"step", "run", "pause", "stop", "set_delay", "seek",
+                                                      "rewind", "set_breakpoints"};
 constexpr std::array<const char*, 5> kRewindTargets = {"stage", "batch_start", "batch", "hit", "batch_index"};
 
 template <class Enum, std::size_t N>
@@ -44,6 +44,14 @@ std::string encode_command(const Command& c) {
     if (c.type == CommandType::rewind) {
         j["to"] = rewind_to_name(c.rewind_to);
         if (c.rewind_to == RewindTo::batch_index) j["position"] = c.position;
+    }
+    if (c.type == CommandType::set_breakpoints) {
+        // As the run config keeps them.
+        nlohmann::ordered_json list = nlohmann::ordered_json::array();
+        for (const BreakpointSpec& b : c.breakpoints)
+            list.push_back(b.enabled ? nlohmann::ordered_json(b.when)
+                                     : nlohmann::ordered_json{{"when", b.when}, {"enabled", false}});
+        j["breakpoints"] = list;
     }
     return j.dump();
 }
@@ -85,6 +93,32 @@ Command decode_command(const std::string& line) {
             if (p == j.end() || !p->is_number_unsigned())
                 throw std::runtime_error("a rewind to a batch_index needs its \"position\" (the batch's global index)");
             c.position = p->get<std::uint64_t>();
+        }
+    }
+    if (c.type == CommandType::set_breakpoints) {
+        const auto list = j.find("breakpoints");
+        if (list == j.end() || !list->is_array())
+            throw std::runtime_error("set_breakpoints needs \"breakpoints\": a list of conditions");
+        for (std::size_t i = 0; i < list->size(); ++i) {
+            const auto& item = (*list)[i];
+            const std::string where = "breakpoints[" + std::to_string(i) + "]";
+            BreakpointSpec spec;
+            if (item.is_string()) {
+                spec.when = item.get<std::string>();
+            } else if (item.is_object() && item.contains("when") && item["when"].is_string() &&
+                       (!item.contains("enabled") || item["enabled"].is_boolean()) &&
+                       item.size() == (item.contains("enabled") ? 2u : 1u)) {
+                spec.when = item["when"].get<std::string>();
+                spec.enabled = !item.contains("enabled") || item["enabled"].get<bool>();
+            } else {
+                throw std::runtime_error(where + ": expected a condition, or {\"when\": ..., \"enabled\": ...}");
+            }
+            try {
+                (void)parse_condition(spec.when);
+            } catch (const ConditionError& e) {
+                throw std::runtime_error(where + ": " + e.what());
+            }
+            c.breakpoints.push_back(std::move(spec));
         }
     }
     return c;

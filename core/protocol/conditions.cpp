@@ -265,6 +265,29 @@ ConditionSet::ConditionSet(const std::vector<BreakpointSpec>& specs) {
     }
 }
 
+void ConditionSet::update(const std::vector<BreakpointSpec>& specs) {
+    ConditionSet next(specs);
+    next.adopt_state(*this);
+    next.last_backward_norm_ = last_backward_norm_;
+    *this = std::move(next);
+}
+
+void ConditionSet::adopt_state(const ConditionSet& earlier) {
+    for (Entry& e : entries_) {
+        e.hits = 0;
+        e.was_true = false;
+        e.recent_losses.clear();
+        for (const Entry& old : earlier.entries_)
+            if (old.expression == e.expression) {
+                e.hits = old.hits;
+                e.was_true = old.was_true;
+                e.recent_losses = old.recent_losses;
+                break;
+            }
+    }
+    last_backward_norm_ = earlier.last_backward_norm_;
+}
+
 bool ConditionSet::needs_norms() const {
     for (const Entry& e : entries_)
         for (const ConditionTerm& t : e.condition.terms)

@@ -115,6 +115,8 @@ void ReplayLink::send(const Command& c) {
         case CommandType::stop: deliver_until(recorded_.size()); break;
         case CommandType::pause:
         case CommandType::set_delay: break;  // a replay is always held between commands
+        case CommandType::rewind:            // a recorded run goes back by seeking
+        case CommandType::set_breakpoints: break;  // what was recorded was recorded
     }
 }
 

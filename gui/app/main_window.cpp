@@ -19,6 +19,7 @@
 #include <QToolButton>
 #include <QVBoxLayout>
 
+#include "breakpoints_view.h"
 #include "config_panel.h"
 #include "extras_view.h"
 #include "lesson_texts.h"
@@ -85,7 +86,11 @@ MainWindow::MainWindow(Translator* translator, QWidget* parent)
     plotLayout->addWidget(m_rewindSlider);
     m_plotDock = addDock(plotPane, QStringLiteral("plotDock"), Qt::BottomDockWidgetArea);
     m_logDock = addDock(m_log, QStringLiteral("logDock"), Qt::BottomDockWidgetArea);
+    m_breakpoints = new BreakpointsView;
+    m_breakpointsDock = addDock(m_breakpoints, QStringLiteral("breakpointsDock"), Qt::BottomDockWidgetArea);
     splitDockWidget(m_plotDock, m_logDock, Qt::Horizontal);
+    tabifyDockWidget(m_logDock, m_breakpointsDock);
+    m_logDock->raise();
     resizeDocks({m_configDock, m_outputDock}, {410, 430}, Qt::Horizontal);
     resizeDocks({m_outputDock, m_extrasDock}, {260, 300}, Qt::Vertical);
     resizeDocks({m_plotDock}, {290}, Qt::Vertical);
@@ -182,7 +187,7 @@ void MainWindow::buildMenus() {
 
     m_viewMenu = menuBar()->addMenu(QString());
     for (QDockWidget* dock :
-         {m_configDock, m_sourceDock, m_plotDock, m_logDock, m_outputDock, m_extrasDock})
+         {m_configDock, m_sourceDock, m_plotDock, m_logDock, m_breakpointsDock, m_outputDock, m_extrasDock})
         m_viewMenu->addAction(dock->toggleViewAction());
     m_viewMenu->addAction(m_toolbar->toggleViewAction());
     m_viewMenu->addSeparator();
@@ -235,13 +240,20 @@ void MainWindow::wire() {
         m_extras->clear();
         m_output->clear();
         m_log->clear();
+        m_breakpoints->setBreakpoints(config.breakpoints);
         m_config->setConfig(config);
     });
+    connect(m_breakpoints, &BreakpointsView::breakpointsChanged, m_controller,
+            &SessionController::setBreakpoints);
     connect(m_controller, &SessionController::eventsArrived, this, &MainWindow::onEvents);
     connect(m_controller, &SessionController::rewound, this, &MainWindow::onRewound);
     connect(m_controller, &SessionController::frameDone, this, &MainWindow::onFrame);
     connect(m_controller, &SessionController::runStateChanged, this, &MainWindow::onFrame);
-    connect(m_config, &ConfigPanel::applyRequested, this, &MainWindow::startConfig);
+    connect(m_config, &ConfigPanel::applyRequested, this, [this](const RunConfig& edited) {
+        RunConfig config = edited;
+        config.breakpoints = m_breakpoints->breakpoints();  // the dock's, as they stand
+        startConfig(config);
+    });
     connect(m_config, &ConfigPanel::lessonPicked, this, [this](const QString& name) {
         if (const Lesson* lesson = find_lesson(name.toStdString()))
             m_source->setSource(QString::fromStdString(lesson->source), QString(), name);
@@ -262,6 +274,7 @@ void MainWindow::wire() {
                 config->model.path = name.toStdString();
                 config->model.inline_source = text.toStdString();
                 config->model.lesson.clear();
+                config->breakpoints = m_breakpoints->breakpoints();
                 m_controller->start(*config);
             });
     connect(m_extras, &ExtrasView::plotToggled, m_plot, &LossPlot::setExtraPlotted);
@@ -275,6 +288,7 @@ void MainWindow::onEvents(const std::vector<Event>& events) {
     // A closed dock's view is not fed: it is rebuilt from the run history when it opens again.
     auto open = [](QDockWidget* dock) { return !dock->isHidden(); };  // closed: hidden by hand
     m_pipeline->applyEvents(events);
+    m_breakpoints->applyEvents(events);  // the hit counts (it looks at hit notices only)
     if (open(m_plotDock)) m_plot->applyEvents(events);
     if (open(m_extrasDock)) m_extras->applyEvents(events);
     if (open(m_outputDock)) m_output->applyEvents(events);
@@ -291,8 +305,11 @@ void MainWindow::onEvents(const std::vector<Event>& events) {
 void MainWindow::onRewound(const Event&) {
     // The history is cut back to before the batch the run went back to: every view shows it as
     // it now is (the plot loses the points after it; the log ends with where the run went).
+    const std::vector<Event> events = m_controller->history().events();
     m_pipeline->clear();
-    m_pipeline->applyEvents(m_controller->history().events());
+    m_pipeline->applyEvents(events);
+    m_breakpoints->clear();
+    m_breakpoints->applyEvents(events);
     for (QDockWidget* dock : {m_plotDock, m_extrasDock, m_outputDock, m_logDock})
         if (!dock->isHidden()) rebuildView(dock);
     m_rewindSlider->refresh();
@@ -404,14 +421,15 @@ void MainWindow::applyLaptopLayout() {
     // The pipeline gets the window's whole height and most of its width: every dock moves to
     // one column on the right, the plot and the output above, the log and the configuration
     // below, each a tab.
-    const QList<QDockWidget*> docks = {m_plotDock,  m_outputDock, m_extrasDock,
-                                       m_logDock,   m_configDock, m_sourceDock};
+    const QList<QDockWidget*> docks = {m_plotDock, m_outputDock, m_extrasDock, m_logDock,
+                                       m_breakpointsDock, m_configDock, m_sourceDock};
     for (QDockWidget* dock : docks) removeDockWidget(dock);
     addDockWidget(Qt::RightDockWidgetArea, m_plotDock);
     splitDockWidget(m_plotDock, m_logDock, Qt::Vertical);
     tabifyDockWidget(m_plotDock, m_outputDock);
     tabifyDockWidget(m_outputDock, m_extrasDock);
-    tabifyDockWidget(m_logDock, m_configDock);
+    tabifyDockWidget(m_logDock, m_breakpointsDock);
+    tabifyDockWidget(m_breakpointsDock, m_configDock);
     tabifyDockWidget(m_configDock, m_sourceDock);
     for (QDockWidget* dock : docks) dock->show();
     m_plotDock->raise();
@@ -454,6 +472,7 @@ void MainWindow::retranslate() {
     m_logDock->setWindowTitle(tr("Warnings and log"));
     m_outputDock->setWindowTitle(tr("training_step output"));
     m_extrasDock->setWindowTitle(tr("Extras"));
+    m_breakpointsDock->setWindowTitle(tr("Breakpoints"));
     m_actions->retranslate();
     onFrame();
 }

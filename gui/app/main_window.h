@@ -13,6 +13,7 @@ class QToolBar;
 
 namespace stepwise::gui {
 
+class BreakpointsView;
 class ConfigPanel;
 class ExtrasView;
 class LogView;
@@ -63,6 +64,7 @@ class MainWindow : public QMainWindow {
     SourceEditor* sourceEditor() const { return m_source; }
     RunActions* runActions() const { return m_actions; }
     ReplayBar* replayBar() const { return m_replayBar; }
+    BreakpointsView* breakpointsView() const { return m_breakpoints; }
     RewindSlider* rewindSlider() const { return m_rewindSlider; }
 
   protected:
@@ -95,6 +97,8 @@ class MainWindow : public QMainWindow {
     SessionController* m_controller = nullptr;
     RunActions* m_actions = nullptr;
     ReplayBar* m_replayBar = nullptr;
+    BreakpointsView* m_breakpoints = nullptr;
+    QDockWidget* m_breakpointsDock = nullptr;
     RewindSlider* m_rewindSlider = nullptr;
     QToolBar* m_replayToolbar = nullptr;
     PipelineView* m_pipeline = nullptr;

@@ -155,6 +155,11 @@ bool SessionController::canRewind() const {
     return m_link && m_link->kind() != SessionLink::Kind::replay && !m_sawRunEnd && m_sawEvent;
 }
 
+void SessionController::setBreakpoints(const std::vector<BreakpointSpec>& breakpoints) {
+    m_config.breakpoints = breakpoints;
+    if (canRewind()) m_link->send(Command::set(breakpoints));  // live, not ended
+}
+
 void SessionController::setDelay(int milliseconds) {
     m_delayMs = std::max(0, milliseconds);
     if (m_link) m_link->send(Command::delay(m_delayMs));

@@ -65,6 +65,9 @@ class SessionController : public QObject {
     void rewind(RewindTo to, std::uint64_t batch = 0);
     /// A live run (not a replay) that has not ended: it can go back.
     bool canRewind() const;
+    /// The breakpoints from now on: kept in the config (a reset starts with them) and sent to a
+    /// live run, which uses them from its next stage boundary.
+    void setBreakpoints(const std::vector<BreakpointSpec>& breakpoints);
     /// Animation delay per stage while running; 0 is full speed.
     void setDelay(int milliseconds);
     int delay() const { return m_delayMs; }

@@ -4,10 +4,12 @@
 #include <QComboBox>
 #include <QDir>
 #include <QDockWidget>
+#include <QLineEdit>
 #include <QTableWidget>
 #include <QToolButton>
 #include <QtTest>
 
+#include "breakpoints_view.h"
 #include "config_panel.h"
 #include "extras_view.h"
 #include "gui_test_utils.h"
@@ -101,6 +103,31 @@ class TestScreenshots : public QObject {
                 QVERIFY(d.press(a->stepStage()));
             }
             QVERIFY(d.window->pipelineView()->rowHeight() >= 20);
+        }
+    }
+
+    void breakpointsDock() {
+        // The Breakpoints dock on a laptop screen, held at a hit, one breakpoint disabled.
+        for (const QString& language : {QStringLiteral("en"), QStringLiteral("zh_CN")}) {
+            test::Driver d;
+            d.translator.setLanguage(language);
+            d.window->fitToScreen(QRect(0, 0, 1366, 728));
+            d.window->show();
+            RunConfig config = test::lessonConfig("nan_loss");
+            config.breakpoints = {{"nonfinite"}, {"grad_norm > 100", false}, {"stage = backward and batch = 2"}};
+            d.start(config);
+            QVERIFY(d.waitHeld(0));
+            d.window->runActions()->setDelay(0);
+            QVERIFY(d.press(d.window->runActions()->run()));  // batch 2's backward
+            QVERIFY(d.press(d.window->runActions()->run()));  // the NaN of batch 3
+            auto* dock = d.window->findChild<QDockWidget*>(QStringLiteral("breakpointsDock"));
+            QVERIFY(dock);
+            dock->raise();
+            d.window->breakpointsView()->input()->setText(QStringLiteral("acc <"));  // a typo, shown
+            d.window->controller()->pumpNow();
+            test::settle();
+            QCOMPARE(d.window->breakpointsView()->hits(0), 1);
+            save(d, QStringLiteral("window_breakpoints_%1.png").arg(language));
         }
     }
 

@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "stepwise/commands.h"
+#include "stepwise/run_config.h"
 #include "stepwise/text.h"
 #include "stepwise/trace.h"
 
@@ -42,11 +43,23 @@ TEST(Commands, EveryCommandRoundTripsAndBadOnesAreRefusedWithTheReason) {
                            Command::step(StepKind::batch), Command::step(StepKind::epoch),
                            Command::of(CommandType::run),  Command::of(CommandType::pause),
                            Command::of(CommandType::stop), Command::delay(250),
-                           Command::seek(12345)};
+                           Command::seek(12345), Command::rewind(RewindTo::stage),
+                           Command::rewind(RewindTo::batch_start), Command::rewind(RewindTo::batch),
+                           Command::rewind(RewindTo::hit), Command::rewind(RewindTo::batch_index, 42)};
     for (const Command& c : all) EXPECT_EQ(decode_command(encode_command(c)), c) << encode_command(c);
+    EXPECT_EQ(encode_command(Command::rewind(RewindTo::batch_index, 42)),
+              "{\"type\":\"command\",\"command\":\"rewind\",\"to\":\"batch_index\",\"position\":42}");
     for (const char* bad : {"", "[]", "{\"command\":\"fly\"}", "{\"command\":\"step\"}",
-                            "{\"command\":\"set_delay\",\"delay_ms\":-1}", "{\"command\":\"seek\"}"})
+                            "{\"command\":\"set_delay\",\"delay_ms\":-1}", "{\"command\":\"seek\"}",
+                            "{\"command\":\"rewind\"}", "{\"command\":\"rewind\",\"to\":\"yesterday\"}",
+                            "{\"command\":\"rewind\",\"to\":\"batch_index\"}",
+                            "{\"command\":\"rewind\",\"to\":\"batch_index\",\"position\":-3}"})
         EXPECT_THROW(decode_command(bad), std::runtime_error) << bad;
+    try {
+        decode_command("{\"command\":\"rewind\",\"to\":\"yesterday\"}");
+    } catch (const std::runtime_error& e) {
+        EXPECT_STREQ(e.what(), "a rewind command needs \"to\": stage, batch_start, batch, hit or batch_index");
+    }
 }
 
 Event every_field_set() {
@@ -236,6 +249,29 @@ TEST(TraceHeader, OtherSchemasAndNonTracesAreRefusedWithTheReason) {
             EXPECT_EQ(std::string(e.what()).rfind("t.jsonl:1: ", 0), 0u) << e.what();
         }
     }
+}
+
+
+// "rewind": {"budget_mb": N} bounds the snapshots a run keeps to go back; bad values are named.
+TEST(RunConfigRewind, TheSnapshotBudgetIsReadKeptAndCheckedWithItsPath) {
+    EXPECT_EQ(parse_run_config("{}", "").rewind_budget_mb, 256.0);
+    const RunConfig c = parse_run_config(R"({"rewind": {"budget_mb": 32.5}})", "", "cfg");
+    EXPECT_EQ(c.rewind_budget_mb, 32.5);
+    EXPECT_EQ(parse_run_config(to_json(c), "", "again").rewind_budget_mb, 32.5);
+    auto error = [](const std::string& json) {
+        try {
+            parse_run_config(json, "", "cfg");
+        } catch (const ConfigError& e) {
+            return std::string(e.what());
+        }
+        return std::string("(parsed)");
+    };
+    EXPECT_EQ(error(R"({"rewind": 5})"), "cfg: rewind: expected an object");
+    EXPECT_EQ(error(R"({"rewind": {"budget": 5}})"), "cfg: rewind.budget: unknown key (allowed here: budget_mb)");
+    EXPECT_EQ(error(R"({"rewind": {"budget_mb": "lots"}})"),
+              "cfg: rewind.budget_mb: expected a number of megabytes, got \"lots\"");
+    EXPECT_EQ(error(R"({"rewind": {"budget_mb": -1}})"),
+              "cfg: rewind.budget_mb: must be from 0 (no rewinding) to 1048576 (1 TB), got -1");
 }
 
 }  // namespace

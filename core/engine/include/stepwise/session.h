@@ -109,6 +109,8 @@ private:
     /// Worker thread, held: resolves a rewind command; throws RewindRequested to carry it out, or
     /// gives a notice why it cannot.
     void begin_rewind(const Command& command);
+    /// Worker thread: the breakpoints from now on (a set_breakpoints command).
+    void change_breakpoints(const std::vector<BreakpointSpec>& specs);
     /// At the start of every batch: the replay's phase, and a snapshot when one is due.
     void at_batch_start(std::int64_t epoch, std::int64_t batch_idx, std::int64_t batch);
     /// At every boundary, before the stage runs: true while the loop recomputes towards a rewind's

@@ -57,8 +57,8 @@ public:
     /// Carries out a front end's command (a seek is not for a live run and does nothing; a rewind
     /// is the session's: TrainingSession::send).
     void apply(const Command& command);
-    /// Queues a task for the worker thread: it runs while the worker holds at a boundary (at the
-    /// next hold, when the worker runs on), in order. A task may throw RewindRequested or
+    /// Queues a task for the worker thread: it runs at the next stage boundary the worker reaches,
+    /// or at once if it holds at one, in order. A task may throw RewindRequested or
     /// StopRequested out of check(); anything else it throws is swallowed.
     void post(std::function<void()> task);
     Mode mode() const;

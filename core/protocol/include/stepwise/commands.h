@@ -5,6 +5,9 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
+
+#include "stepwise/conditions.h"
 
 namespace stepwise {
 
@@ -26,6 +29,7 @@ enum class CommandType : std::uint8_t {
     set_delay,  ///< `delay_ms` per stage while running; 0 is full speed
     seek,       ///< replay only: show the recorded run as it was after event number `position`
     rewind,     ///< a live run: go back (`rewind_to`) and hold there; what follows is recomputed
+    set_breakpoints,  ///< a live run: from the next stage boundary on, these `breakpoints`
 };
 const char* command_type_name(CommandType type);
 std::optional<CommandType> command_type_from_name(const std::string& name);
@@ -47,17 +51,25 @@ struct Command {
     int delay_ms = 0;
     std::uint64_t position = 0;
     RewindTo rewind_to = RewindTo::stage;
+    std::vector<BreakpointSpec> breakpoints;  ///< set_breakpoints
 
-    static Command step(StepKind kind) { return {CommandType::step, kind, 0, 0}; }
-    static Command of(CommandType type) { return {type, StepKind::stage, 0, 0}; }
-    static Command delay(int ms) { return {CommandType::set_delay, StepKind::stage, ms, 0}; }
-    static Command seek(std::uint64_t position) { return {CommandType::seek, StepKind::stage, 0, position}; }
+    static Command step(StepKind kind) { return {CommandType::step, kind, 0, 0, RewindTo::stage, {}}; }
+    static Command of(CommandType type) { return {type, StepKind::stage, 0, 0, RewindTo::stage, {}}; }
+    static Command delay(int ms) { return {CommandType::set_delay, StepKind::stage, ms, 0, RewindTo::stage, {}}; }
+    static Command seek(std::uint64_t position) {
+        return {CommandType::seek, StepKind::stage, 0, position, RewindTo::stage, {}};
+    }
     static Command rewind(RewindTo to, std::uint64_t batch = 0) {
-        return {CommandType::rewind, StepKind::stage, 0, to == RewindTo::batch_index ? batch : 0, to};
+        return {CommandType::rewind, StepKind::stage, 0, to == RewindTo::batch_index ? batch : 0, to, {}};
+    }
+    static Command set(std::vector<BreakpointSpec> breakpoints) {
+        Command c = of(CommandType::set_breakpoints);
+        c.breakpoints = std::move(breakpoints);
+        return c;
     }
     bool operator==(const Command& o) const {
         return type == o.type && step_kind == o.step_kind && delay_ms == o.delay_ms && position == o.position &&
-               rewind_to == o.rewind_to;
+               rewind_to == o.rewind_to && breakpoints == o.breakpoints;
     }
 };
 

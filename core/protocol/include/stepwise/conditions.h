@@ -103,6 +103,15 @@ public:
     bool needs_norms() const;
     std::int64_t hits(std::size_t index) const { return entries_[index].hits; }
 
+    /// The breakpoints changed while the run goes (the window's Breakpoints dock): a breakpoint
+    /// whose expression stays keeps its state and hit count, a new one starts afresh. Throws
+    /// ConditionError as the constructor does, and then changes nothing.
+    void update(const std::vector<BreakpointSpec>& specs);
+    /// Takes the state (hits, a place's edge, a spike's window) of `earlier`'s breakpoints with the
+    /// same expressions; the others start afresh. A rewind restores the state a snapshot kept
+    /// without bringing back breakpoints deleted since.
+    void adopt_state(const ConditionSet& earlier);
+
     /// A measurement: a stage's exit, or an error. Hits of enabled value breakpoints, counted.
     std::vector<ConditionHit> on_event(const Event& event);
     /// A stage boundary, before `stage` runs: hits of enabled place breakpoints, counted.

@@ -1,10 +1,16 @@
-// Going back in the window (issue "Debug a training_step", item 2): the back actions and the slider
-// under the loss plot send the run back; the window shows the rewind for what it is: the history is
-// cut back, the plot loses the points after it, and the log says where the run went.
+// Debugging in the window (issue "Debug a training_step"). Going back: the back actions and the
+// slider under the loss plot send the run back; the window shows the rewind for what it is: the
+// history is cut back, the plot loses the points after it, and the log says where the run went.
+// The Breakpoints dock: add, check as typed, disable, delete, count hits, change a running run.
 
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
 #include <QSlider>
+#include <QTableWidget>
 #include <QtTest>
 
+#include "breakpoints_view.h"
 #include "gui_test_utils.h"
 #include "log_model.h"
 #include "log_view.h"
@@ -29,7 +35,7 @@ QStringList logMessages(MainWindow& window) {
 
 }  // namespace
 
-class TestRewind : public QObject {
+class TestDebugging : public QObject {
     Q_OBJECT
 
   private Q_SLOTS:
@@ -145,7 +151,76 @@ class TestRewind : public QObject {
             10000));
         d.translator.setLanguage(QStringLiteral("en"));
     }
+
+    void theBreakpointsDockAddsChecksDisablesDeletesAndCountsHits() {
+        test::Driver d;
+        RunConfig config = lessonConfig("nan_loss");
+        config.breakpoints = {{"stage = backward and batch = 1"}};
+        d.start(config);
+        QVERIFY(d.waitHeld(0));
+        BreakpointsView* view = d.window->breakpointsView();
+        QCOMPARE(view->table()->rowCount(), 1);  // the config's
+
+        // What does not parse says why, and cannot be added.
+        view->input()->setText(QStringLiteral("grad_norm >"));
+        auto* problem = view->findChild<QLabel*>(QStringLiteral("breakpointProblem"));
+        QVERIFY(problem->isVisibleTo(view));
+        QVERIFY2(problem->text().contains(QLatin1String("column")), qPrintable(problem->text()));
+        QVERIFY(!view->findChild<QPushButton*>(QStringLiteral("breakpointAdd"))->isEnabled());
+        QVERIFY(!view->addTyped());
+
+        // Added while the run is held: the run uses it from its next boundary.
+        view->input()->setText(QStringLiteral("nonfinite"));
+        QVERIFY(!problem->isVisibleTo(view));
+        QVERIFY(view->addTyped());
+        QCOMPARE(view->table()->rowCount(), 2);
+        QCOMPARE(d.window->controller()->config().breakpoints.size(), std::size_t(2));  // kept for a reset
+
+        // Disable the place breakpoint: Run goes straight to the NaN of batch 3.
+        view->table()->item(0, 0)->setCheckState(Qt::Unchecked);
+        QVERIFY(!view->breakpoints()[0].enabled);
+        QVERIFY(d.press(d.window->runActions()->run()));
+        d.window->controller()->pumpNow();
+        QCOMPARE(d.window->pipelineView()->state().batchIdx(), 3);
+        QCOMPARE(view->hits(0), 0);
+        QCOMPARE(view->hits(1), 1);
+        QCOMPARE(view->table()->item(1, 2)->text(), QStringLiteral("1"));
+
+        // Going back one batch undoes the hit; forward again hits again.
+        QVERIFY(d.press(d.window->runActions()->backBatch()));
+        d.window->controller()->pumpNow();
+        QCOMPARE(view->hits(1), 0);
+        QVERIFY(d.press(d.window->runActions()->run()));
+        d.window->controller()->pumpNow();
+        QCOMPARE(view->hits(1), 1);
+
+        // Delete it: the run goes on to its end without holding again.
+        view->table()->selectRow(1);
+        view->removeSelected();
+        QCOMPARE(view->table()->rowCount(), 1);
+        d.window->runActions()->run()->trigger();
+        QVERIFY(d.waitEnded());
+        d.window->controller()->pumpNow();
+        QCOMPARE(d.window->controller()->runState(), RunState::finished);
+    }
+
+    void aResetKeepsTheDocksBreakpoints() {
+        test::Driver d;
+        d.open(QStringLiteral("nan_loss"));
+        QVERIFY(d.waitHeld(0));
+        d.window->breakpointsView()->input()->setText(QStringLiteral("nonfinite"));
+        QVERIFY(d.window->breakpointsView()->addTyped());
+        d.pausedCount = 0;
+        d.ended = false;
+        d.window->runActions()->reset()->trigger();
+        QVERIFY(d.waitHeld(0));
+        QCOMPARE(d.window->breakpointsView()->table()->rowCount(), 1);
+        QVERIFY(d.press(d.window->runActions()->run()));  // holds at the NaN, not at the end
+        QVERIFY(!d.ended);
+        d.window->controller()->pumpNow();
+        QCOMPARE(d.window->pipelineView()->state().batchIdx(), 3);
+    }
 };
 
-QTEST_MAIN(TestRewind)
-#include "tst_rewind.moc"
+QTEST_MAIN(TestDebugging)
+#include "tst_debugging.moc"
