@@ -77,7 +77,7 @@ std::unique_ptr<torch::optim::OptimizerParamState> deep_copy(const torch::optim:
 /// while anything does. A state larger than the whole budget is not kept.
 class SnapshotStore {
 public:
-    static constexpr std::size_t kMaxCount = 4096;
+    static constexpr std::size_t kMaxCount = 1024;  ///< also bounds the eviction scan
 
     explicit SnapshotStore(std::size_t budget_bytes) : budget_(budget_bytes) {}
     std::size_t budget() const { return budget_; }

@@ -383,7 +383,7 @@ TEST(Rewind, TheSnapshotStoreKeepsItsBudgetDenseRecentlySparseFarBack) {
     LoopContext ctx{config, module, data, optimizer, observer};
     const TrainingParts parts{module, optimizer, nullptr, data, ctx, observer, conditions};
     const std::size_t one = TrainingState::capture(parts, 0, 0, 0).bytes();
-    SnapshotStore store(one * 100);
+    SnapshotStore store(one * 100);  // fewer than kMaxCount fit: the budget decides
     for (std::int64_t b = 0; b < 100000; ++b) {
         store.add(TrainingState::capture(parts, 0, 0, b));
         ASSERT_LE(store.bytes(), store.budget());
