@@ -612,6 +612,104 @@
     </message>
 </context>
 <context>
+    <name>stepwise::gui::CodeView</name>
+    <message>
+        <location filename="../gui/views/code_view.cpp" line="64"/>
+        <source>a new batch begins</source>
+        <translation>新批次开始</translation>
+    </message>
+    <message>
+        <location filename="../gui/views/code_view.cpp" line="66"/>
+        <source>built once per batch; its result is read once</source>
+        <translation>每个批次构建一次；其结果只读取一次</translation>
+    </message>
+    <message>
+        <location filename="../gui/views/code_view.cpp" line="67"/>
+        <source>your code, on the left</source>
+        <translation>你的代码，见左侧</translation>
+    </message>
+    <message>
+        <location filename="../gui/views/code_view.cpp" line="69"/>
+        <source>a tensor, dict[&quot;loss&quot;], or None (then a warning, once)</source>
+        <translation>张量、dict[&quot;loss&quot;] 或 None（此时警告一次）</translation>
+    </message>
+    <message>
+        <location filename="../gui/views/code_view.cpp" line="72"/>
+        <source>after the forward pass, not before</source>
+        <translation>在前向传播之后，而不是之前</translation>
+    </message>
+    <message>
+        <location filename="../gui/views/code_view.cpp" line="75"/>
+        <source>gradients add up in .grad</source>
+        <translation>梯度累加到 .grad 中</translation>
+    </message>
+    <message>
+        <location filename="../gui/views/code_view.cpp" line="76"/>
+        <source>the gradients are ready</source>
+        <translation>梯度已就绪</translation>
+    </message>
+    <message>
+        <location filename="../gui/views/code_view.cpp" line="79"/>
+        <source>not the window&apos;s last batch, nor the epoch&apos;s</source>
+        <translation>既不是窗口的最后一个批次，也不是本轮的最后一个批次</translation>
+    </message>
+    <message>
+        <location filename="../gui/views/code_view.cpp" line="80"/>
+        <source>called directly: no optimizer step</source>
+        <translation>直接调用：没有优化器步</translation>
+    </message>
+    <message>
+        <location filename="../gui/views/code_view.cpp" line="82"/>
+        <source>the wrapper the optimizer calls</source>
+        <translation>优化器调用的包装函数</translation>
+    </message>
+    <message>
+        <location filename="../gui/views/code_view.cpp" line="84"/>
+        <source>after every closure call</source>
+        <translation>每次闭包调用之后</translation>
+    </message>
+    <message>
+        <location filename="../gui/views/code_view.cpp" line="86"/>
+        <source>inside the wrapper</source>
+        <translation>在包装函数内部</translation>
+    </message>
+    <message>
+        <location filename="../gui/views/code_view.cpp" line="89"/>
+        <source>LBFGS calls step_closure many times; the update</source>
+        <translation>LBFGS 会多次调用 step_closure；参数更新</translation>
+    </message>
+    <message>
+        <location filename="../gui/views/code_view.cpp" line="91"/>
+        <source>once per optimizer step</source>
+        <translation>每个优化器步一次</translation>
+    </message>
+    <message>
+        <location filename="../gui/views/code_view.cpp" line="92"/>
+        <source>after a step, at its interval and frequency</source>
+        <translation>在优化器步之后，按其 interval 和 frequency</translation>
+    </message>
+    <message>
+        <location filename="../gui/views/code_view.cpp" line="93"/>
+        <source>outputs = {&quot;loss&quot;: loss / N, extras}</source>
+        <translation>outputs = {&quot;loss&quot;: loss / N, 额外项}</translation>
+    </message>
+    <message>
+        <location filename="../gui/views/code_view.cpp" line="122"/>
+        <source># The run did not send its model&apos;s code.</source>
+        <translation># 本次运行没有发送其模型代码。</translation>
+    </message>
+    <message>
+        <location filename="../gui/views/code_view.cpp" line="188"/>
+        <source>&lt;b&gt;Your model&lt;/b&gt; — the code the run compiled</source>
+        <translation>&lt;b&gt;你的模型&lt;/b&gt; — 本次运行编译的代码</translation>
+    </message>
+    <message>
+        <location filename="../gui/views/code_view.cpp" line="190"/>
+        <source>&lt;b&gt;What Lightning does for one batch&lt;/b&gt; — automatic optimization, in Stepwise&apos;s words</source>
+        <translation>&lt;b&gt;Lightning 对一个批次做了什么&lt;/b&gt; — 自动优化，Stepwise 的表述</translation>
+    </message>
+</context>
+<context>
     <name>stepwise::gui::ConfigPanel</name>
     <message>
         <location filename="../gui/views/config_panel.cpp" line="232"/>
@@ -1192,103 +1290,103 @@
 <context>
     <name>stepwise::gui::MainWindow</name>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="139"/>
-        <location filename="../gui/app/main_window.cpp" line="144"/>
+        <location filename="../gui/app/main_window.cpp" line="143"/>
+        <location filename="../gui/app/main_window.cpp" line="148"/>
         <source>Export plot</source>
         <translation>导出图表</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="139"/>
+        <location filename="../gui/app/main_window.cpp" line="143"/>
         <source>PNG image (*.png)</source>
         <translation>PNG 图像 (*.png)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="144"/>
+        <location filename="../gui/app/main_window.cpp" line="148"/>
         <source>PDF document (*.pdf)</source>
         <translation>PDF 文档 (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="213"/>
+        <location filename="../gui/app/main_window.cpp" line="218"/>
         <source>About Stepwise</source>
         <translation>关于 Stepwise</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="214"/>
+        <location filename="../gui/app/main_window.cpp" line="219"/>
         <source>&lt;h3&gt;Stepwise&lt;/h3&gt;&lt;p&gt;Steps a LibTorch training loop exactly the way PyTorch Lightning&apos;s automatic optimization runs it: one stage, one closure call, one batch at a time.&lt;/p&gt;</source>
         <translation>&lt;h3&gt;Stepwise&lt;/h3&gt;&lt;p&gt;完全按照 PyTorch Lightning 自动优化的方式逐步运行 LibTorch 训练循环：一次一个阶段、一次闭包调用、一个批次。&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="342"/>
+        <location filename="../gui/app/main_window.cpp" line="350"/>
         <source>epoch %1</source>
         <translation>第 %1 轮</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="343"/>
+        <location filename="../gui/app/main_window.cpp" line="351"/>
         <source>batch –</source>
         <translation>批次 –</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="343"/>
+        <location filename="../gui/app/main_window.cpp" line="351"/>
         <source>batch %1</source>
         <translation>批次 %1</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="344"/>
+        <location filename="../gui/app/main_window.cpp" line="352"/>
         <source>global_step %1</source>
         <translation>global_step %1</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="345"/>
+        <location filename="../gui/app/main_window.cpp" line="353"/>
         <source>optimizer steps %1</source>
         <translation>优化器步数 %1</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="350"/>
+        <location filename="../gui/app/main_window.cpp" line="358"/>
         <source>no session</source>
         <translation>无会话</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="353"/>
+        <location filename="../gui/app/main_window.cpp" line="361"/>
         <source>loading</source>
         <translation>加载中</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="356"/>
+        <location filename="../gui/app/main_window.cpp" line="364"/>
         <source>paused</source>
         <translation>已暂停</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="359"/>
+        <location filename="../gui/app/main_window.cpp" line="367"/>
         <source>running</source>
         <translation>运行中</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="362"/>
+        <location filename="../gui/app/main_window.cpp" line="370"/>
         <source>stepping</source>
         <translation>单步执行中</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="365"/>
+        <location filename="../gui/app/main_window.cpp" line="373"/>
         <source>finished</source>
         <translation>已完成</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="368"/>
+        <location filename="../gui/app/main_window.cpp" line="376"/>
         <source>stopped</source>
         <translation>已停止</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="371"/>
+        <location filename="../gui/app/main_window.cpp" line="379"/>
         <source>failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="374"/>
+        <location filename="../gui/app/main_window.cpp" line="382"/>
         <source>&lt;b&gt;%1&lt;/b&gt;</source>
         <translation>&lt;b&gt;%1&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="399"/>
+        <location filename="../gui/app/main_window.cpp" line="407"/>
         <source>compiled TorchScript module: no source to edit</source>
         <translation>已编译的 TorchScript 模块：没有可编辑的源代码</translation>
     </message>
@@ -1336,134 +1434,139 @@
         <translation>Stepwise 文件 (*.json *.pt *.stepwise *.jsonl);;运行配置 (*.json);;TorchScript 模块 (*.pt);;Stepwise 源文件 (*.stepwise);;录制的运行 (*.jsonl);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="442"/>
+        <location filename="../gui/app/main_window.cpp" line="451"/>
         <source>Stepwise — Lightning automatic optimization, step by step</source>
         <translation>Stepwise — 逐步查看 Lightning 自动优化</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="443"/>
+        <location filename="../gui/app/main_window.cpp" line="452"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="444"/>
+        <location filename="../gui/app/main_window.cpp" line="453"/>
         <source>&amp;Open…</source>
         <translation>打开(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="445"/>
+        <location filename="../gui/app/main_window.cpp" line="454"/>
         <source>&amp;Attach to a running stepwise-run…</source>
         <translation>连接到正在运行的 stepwise-run(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="446"/>
+        <location filename="../gui/app/main_window.cpp" line="455"/>
         <source>&amp;Lessons</source>
         <translation>课程(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="452"/>
+        <location filename="../gui/app/main_window.cpp" line="461"/>
         <source>%1 — %2</source>
         <translation>%1 — %2</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="454"/>
+        <location filename="../gui/app/main_window.cpp" line="463"/>
         <source>Open &amp;recent</source>
         <translation>最近打开(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="455"/>
+        <location filename="../gui/app/main_window.cpp" line="464"/>
         <source>Export plot as &amp;PNG…</source>
         <translation>将图表导出为 &amp;PNG…</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="456"/>
+        <location filename="../gui/app/main_window.cpp" line="465"/>
         <source>Export plot as P&amp;DF…</source>
         <translation>将图表导出为 P&amp;DF…</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="457"/>
+        <location filename="../gui/app/main_window.cpp" line="466"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="458"/>
+        <location filename="../gui/app/main_window.cpp" line="467"/>
         <source>&amp;Run</source>
         <translation>运行(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="459"/>
+        <location filename="../gui/app/main_window.cpp" line="468"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="460"/>
+        <location filename="../gui/app/main_window.cpp" line="469"/>
         <source>Reset &amp;layout</source>
         <translation>重置布局(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="461"/>
+        <location filename="../gui/app/main_window.cpp" line="470"/>
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="462"/>
+        <location filename="../gui/app/main_window.cpp" line="471"/>
         <source>System language</source>
         <translation>系统语言</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="465"/>
+        <location filename="../gui/app/main_window.cpp" line="474"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="466"/>
+        <location filename="../gui/app/main_window.cpp" line="475"/>
         <source>&amp;About Stepwise</source>
         <translation>关于 Stepwise(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="467"/>
+        <location filename="../gui/app/main_window.cpp" line="476"/>
         <source>Run controls</source>
         <translation>运行控制</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="468"/>
+        <location filename="../gui/app/main_window.cpp" line="477"/>
         <source>Replay timeline</source>
         <translation>回放时间轴</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="469"/>
+        <location filename="../gui/app/main_window.cpp" line="478"/>
         <source>Configuration</source>
         <translation>配置</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="470"/>
+        <location filename="../gui/app/main_window.cpp" line="479"/>
         <source>Source</source>
         <translation>源代码</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="471"/>
+        <location filename="../gui/app/main_window.cpp" line="480"/>
         <source>Loss</source>
         <translation>损失</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="472"/>
+        <location filename="../gui/app/main_window.cpp" line="481"/>
         <source>Warnings and log</source>
         <translation>警告与日志</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="473"/>
+        <location filename="../gui/app/main_window.cpp" line="482"/>
         <source>training_step output</source>
         <translation>training_step 输出</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="474"/>
+        <location filename="../gui/app/main_window.cpp" line="483"/>
         <source>Extras</source>
         <translation>额外输出</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="475"/>
+        <location filename="../gui/app/main_window.cpp" line="484"/>
         <source>Breakpoints</source>
         <translation>断点</translation>
+    </message>
+    <message>
+        <location filename="../gui/app/main_window.cpp" line="485"/>
+        <source>Code</source>
+        <translation>代码</translation>
     </message>
 </context>
 <context>

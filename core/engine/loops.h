@@ -41,7 +41,7 @@ struct LoopContext {
     LRScheduler* scheduler = nullptr;  ///< configure_optimizers' lr scheduler, if any
     /// Called at the start of every batch, before its data is fetched (the training state there is
     /// what a snapshot keeps); `batch` is the global index, epoch × batches per epoch + batch_idx.
-    std::function<void(std::int64_t epoch, std::int64_t batch_idx, std::int64_t batch)> at_batch_start;
+    std::function<void(std::int64_t epoch, std::int64_t batch_idx, std::int64_t batch)> at_batch_start{};
     /// Measured inside optimizer.step, after the last closure call, on a batch whose training_step
     /// returned None: the grads and the optimizer's non-zero state before the update (spec Z-3).
     std::optional<StepFacts> none_step_facts{};

@@ -473,6 +473,7 @@ void TrainingSession::run_worker() {
         start.config_json = to_json(config_);
         start.parameters = std::make_shared<const ParameterSnapshot>(snapshot(module.parameters()));
         start.total_batches_per_epoch = fit.num_training_batches();
+        start.model_code = module.code();
         start.accumulate_grad_batches = static_cast<int>(config_.trainer.accumulate_grad_batches);
         publish(std::move(start));
         state_ = SessionState::running;

@@ -1,5 +1,7 @@
 #include "training_module.h"
 
+#include <caffe2/serialize/inline_container.h>
+
 #include <torch/csrc/jit/frontend/error_report.h>
 #include <torch/torch.h>
 
@@ -53,6 +55,32 @@ TrainingModule::TrainingModule(torch::jit::Module module, const std::string& ori
     if (params_.empty()) throw LoadError("model", origin + ": the module has no parameters to train");
 }
 
+namespace {
+/// The TorchScript code torch.jit.save keeps in the file's code/ records (Python-like source of
+/// every class and method, training_step among them), each after a "# file: NAME" line. The file
+/// has just loaded, so it is a sound archive; anything unexpected gives no code, not an error.
+std::string torchscript_code(const std::string& path) {
+    try {
+        caffe2::serialize::PyTorchStreamReader reader(path);
+        std::string out;
+        for (const std::string& name : reader.getAllRecords()) {
+            const bool code = name.rfind("code/", 0) == 0 && name.size() > 3 &&
+                              name.compare(name.size() - 3, 3, ".py") == 0;
+            if (!code) continue;
+            auto [data, size] = reader.getRecord(name);
+            if (size > (std::size_t(4) << 20)) continue;  // not a hand-written method
+            out += "# file: " + name + "\n";
+            out.append(static_cast<const char*>(data.get()), size);
+            if (!out.empty() && out.back() != '\n') out += '\n';
+            out += '\n';
+        }
+        return out;
+    } catch (...) {
+        return {};
+    }
+}
+}  // namespace
+
 TrainingModule TrainingModule::load_torchscript(const std::string& path) {
     if (!std::filesystem::exists(path))
         throw LoadError("model", path + ": no such TorchScript file");
@@ -68,7 +96,9 @@ TrainingModule TrainingModule::load_torchscript(const std::string& path) {
     } catch (const std::exception& e) {
         throw LoadError("model", path + ": not a TorchScript module file (" + std::string(e.what()) + ")");
     }
-    return TrainingModule(std::move(module), path);
+    TrainingModule loaded(std::move(module), path);
+    loaded.code_ = torchscript_code(path);
+    return loaded;
 }
 
 TrainingModule TrainingModule::compile_source(const std::string& text, const std::string& origin,
@@ -93,7 +123,9 @@ TrainingModule TrainingModule::compile_source(const std::string& text, const std
     }
     // register_parameter keeps the tensor; make sure autograd tracks it (spec stack note).
     for (const auto& item : module.named_parameters()) item.value.requires_grad_(true);
-    return TrainingModule(std::move(module), origin);
+    TrainingModule compiled(std::move(module), origin);
+    compiled.code_ = text;
+    return compiled;
 }
 
 c10::IValue TrainingModule::training_step(const torch::Tensor& x, const torch::Tensor& y,

@@ -32,6 +32,9 @@ public:
     /// dtype of the first floating-point parameter (float32 if none).
     torch::ScalarType dtype() const;
     torch::jit::Module& module() { return module_; }
+    /// The model's code as it was compiled: the source text, or the TorchScript code a module
+    /// file keeps (empty when the file holds none that can be read).
+    const std::string& code() const { return code_; }
 
 private:
     explicit TrainingModule(torch::jit::Module module, const std::string& origin);
@@ -40,6 +43,7 @@ private:
     c10::optional<torch::jit::Method> method_;
     bool takes_batch_idx_ = true;
     NamedTensors params_;
+    std::string code_;
 };
 
 }  // namespace stepwise

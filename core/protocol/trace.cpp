@@ -161,6 +161,7 @@ ordered_json event_json(const Event& e) {
         else j["config"] = std::move(config);
     }
     if (e.total_batches_per_epoch) j["batches_per_epoch"] = e.total_batches_per_epoch;
+    if (!e.model_code.empty()) j["model_code"] = e.model_code;
     if (e.parameters) j["parameters"] = params_json(*e.parameters);
     return j;
 }
@@ -412,6 +413,7 @@ Event event_from_json(const ordered_json& j) {
     }
     if (find(j, "config_text")) e.config_json = get_string(j, "config_text");
     e.total_batches_per_epoch = get_int<std::int64_t>(j, "batches_per_epoch", 0);
+    if (find(j, "model_code")) e.model_code = get_string(j, "model_code");
     if (const ordered_json* p = find(j, "parameters")) e.parameters = read_params(*p);
     return e;
 }

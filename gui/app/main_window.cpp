@@ -20,6 +20,7 @@
 #include <QVBoxLayout>
 
 #include "breakpoints_view.h"
+#include "code_view.h"
 #include "config_panel.h"
 #include "extras_view.h"
 #include "lesson_texts.h"
@@ -73,6 +74,9 @@ MainWindow::MainWindow(Translator* translator, QWidget* parent)
     m_configDock = addDock(configScroll, QStringLiteral("configDock"), Qt::LeftDockWidgetArea);
     m_sourceDock = addDock(m_source, QStringLiteral("sourceDock"), Qt::LeftDockWidgetArea);
     tabifyDockWidget(m_configDock, m_sourceDock);
+    m_code = new CodeView;
+    m_codeDock = addDock(m_code, QStringLiteral("codeDock"), Qt::LeftDockWidgetArea);
+    tabifyDockWidget(m_sourceDock, m_codeDock);
     m_configDock->raise();
     m_outputDock = addDock(m_output, QStringLiteral("outputDock"), Qt::RightDockWidgetArea);
     m_extrasDock = addDock(m_extras, QStringLiteral("extrasDock"), Qt::RightDockWidgetArea);
@@ -187,7 +191,8 @@ void MainWindow::buildMenus() {
 
     m_viewMenu = menuBar()->addMenu(QString());
     for (QDockWidget* dock :
-         {m_configDock, m_sourceDock, m_plotDock, m_logDock, m_breakpointsDock, m_outputDock, m_extrasDock})
+         {m_configDock, m_sourceDock, m_codeDock, m_plotDock, m_logDock, m_breakpointsDock, m_outputDock,
+          m_extrasDock})
         m_viewMenu->addAction(dock->toggleViewAction());
     m_viewMenu->addAction(m_toolbar->toggleViewAction());
     m_viewMenu->addSeparator();
@@ -241,6 +246,7 @@ void MainWindow::wire() {
         m_output->clear();
         m_log->clear();
         m_breakpoints->setBreakpoints(config.breakpoints);
+        m_code->clear();
         m_config->setConfig(config);
     });
     connect(m_breakpoints, &BreakpointsView::breakpointsChanged, m_controller,
@@ -289,6 +295,7 @@ void MainWindow::onEvents(const std::vector<Event>& events) {
     auto open = [](QDockWidget* dock) { return !dock->isHidden(); };  // closed: hidden by hand
     m_pipeline->applyEvents(events);
     m_breakpoints->applyEvents(events);  // the hit counts (it looks at hit notices only)
+    m_code->applyEvents(events);         // the model's code (it looks at run_start only)
     if (open(m_plotDock)) m_plot->applyEvents(events);
     if (open(m_extrasDock)) m_extras->applyEvents(events);
     if (open(m_outputDock)) m_output->applyEvents(events);
@@ -339,6 +346,7 @@ void MainWindow::onFrame() {
     m_rewindSlider->refresh();
     m_replayToolbar->setVisible(m_replayBar->replaying());
     const PipelineState& s = m_pipeline->state();
+    m_code->setCurrent(s.ended() ? std::nullopt : s.current(), s.stepping());
     m_statusEpoch->setText(tr("epoch %1").arg(s.epoch()));
     m_statusBatch->setText(s.batchIdx() < 0 ? tr("batch –") : tr("batch %1").arg(s.batchIdx()));
     m_statusStep->setText(tr("global_step %1").arg(s.globalStep()));
@@ -421,8 +429,8 @@ void MainWindow::applyLaptopLayout() {
     // The pipeline gets the window's whole height and most of its width: every dock moves to
     // one column on the right, the plot and the output above, the log and the configuration
     // below, each a tab.
-    const QList<QDockWidget*> docks = {m_plotDock, m_outputDock, m_extrasDock, m_logDock,
-                                       m_breakpointsDock, m_configDock, m_sourceDock};
+    const QList<QDockWidget*> docks = {m_plotDock,         m_outputDock, m_extrasDock, m_logDock,
+                                       m_breakpointsDock, m_configDock, m_sourceDock, m_codeDock};
     for (QDockWidget* dock : docks) removeDockWidget(dock);
     addDockWidget(Qt::RightDockWidgetArea, m_plotDock);
     splitDockWidget(m_plotDock, m_logDock, Qt::Vertical);
@@ -431,6 +439,7 @@ void MainWindow::applyLaptopLayout() {
     tabifyDockWidget(m_logDock, m_breakpointsDock);
     tabifyDockWidget(m_breakpointsDock, m_configDock);
     tabifyDockWidget(m_configDock, m_sourceDock);
+    tabifyDockWidget(m_sourceDock, m_codeDock);
     for (QDockWidget* dock : docks) dock->show();
     m_plotDock->raise();
     m_logDock->raise();
@@ -473,6 +482,7 @@ void MainWindow::retranslate() {
     m_outputDock->setWindowTitle(tr("training_step output"));
     m_extrasDock->setWindowTitle(tr("Extras"));
     m_breakpointsDock->setWindowTitle(tr("Breakpoints"));
+    m_codeDock->setWindowTitle(tr("Code"));
     m_actions->retranslate();
     onFrame();
 }

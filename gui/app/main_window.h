@@ -14,6 +14,7 @@ class QToolBar;
 namespace stepwise::gui {
 
 class BreakpointsView;
+class CodeView;
 class ConfigPanel;
 class ExtrasView;
 class LogView;
@@ -65,6 +66,7 @@ class MainWindow : public QMainWindow {
     RunActions* runActions() const { return m_actions; }
     ReplayBar* replayBar() const { return m_replayBar; }
     BreakpointsView* breakpointsView() const { return m_breakpoints; }
+    CodeView* codeView() const { return m_code; }
     RewindSlider* rewindSlider() const { return m_rewindSlider; }
 
   protected:
@@ -99,6 +101,8 @@ class MainWindow : public QMainWindow {
     ReplayBar* m_replayBar = nullptr;
     BreakpointsView* m_breakpoints = nullptr;
     QDockWidget* m_breakpointsDock = nullptr;
+    CodeView* m_code = nullptr;
+    QDockWidget* m_codeDock = nullptr;
     RewindSlider* m_rewindSlider = nullptr;
     QToolBar* m_replayToolbar = nullptr;
     PipelineView* m_pipeline = nullptr;

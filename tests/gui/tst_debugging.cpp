@@ -11,6 +11,7 @@
 #include <QtTest>
 
 #include "breakpoints_view.h"
+#include "code_view.h"
 #include "gui_test_utils.h"
 #include "log_model.h"
 #include "log_view.h"
@@ -202,6 +203,52 @@ class TestDebugging : public QObject {
         QVERIFY(d.waitEnded());
         d.window->controller()->pumpNow();
         QCOMPARE(d.window->controller()->runState(), RunState::finished);
+    }
+
+    void theCodeViewShowsTheModelAndMarksTheStageAsTheRunSteps() {
+        test::Driver d;
+        d.open(QStringLiteral("tensor_return"));
+        QVERIFY(d.waitHeld(0));
+        d.window->controller()->pumpNow();
+        CodeView* code = d.window->codeView();
+        QVERIFY2(code->modelCode().contains(QLatin1String("def training_step")), qPrintable(code->modelCode()));
+        RunActions* a = d.window->runActions();
+        QStringList seen;
+        for (int i = 0; i < 12 && d.current() != std::optional<Stage>(Stage::backward); ++i) {
+            QVERIFY(d.press(a->stepStage()));
+            d.window->controller()->pumpNow();
+            test::settle();
+            seen << code->listingLine(code->highlightedLine());
+            if (d.current() == std::optional<Stage>(Stage::training_step)) {
+                QVERIFY(code->highlightedModelLine() >= 0);  // its definition in the model's code
+                QVERIFY(code->modelCode().split(QLatin1Char('\n'))[code->highlightedModelLine()].contains(
+                    QLatin1String("def training_step")));
+            }
+        }
+        QCOMPARE(d.current(), std::optional<Stage>(Stage::backward));
+        QVERIFY2(code->listingLine(code->highlightedLine()).trimmed().startsWith(QLatin1String("loss.backward()")),
+                 qPrintable(seen.join(QLatin1Char('\n'))));
+        QCOMPARE(code->highlightedModelLine(), -1);
+        // optimizer.step(step_closure) was marked on the way: this batch steps.
+        QVERIFY2(seen.filter(QStringLiteral("optimizer.step(step_closure)")).size() == 1,
+                 qPrintable(seen.join(QLatin1Char('\n'))));
+        // Translated like the rest: the listing's comments, not its code.
+        d.translator.setLanguage(QStringLiteral("zh_CN"));
+        test::settle();  // the language change reaches the widgets as posted events
+        QVERIFY(code->listingLine(code->highlightedLine()).contains(QLatin1String("loss.backward()")));
+        QVERIFY2(code->listingLine(code->highlightedLine() - 1).contains(QStringLiteral("梯度")),
+                 qPrintable(code->listingLine(code->highlightedLine() - 1)));
+        d.translator.setLanguage(QStringLiteral("en"));
+    }
+
+    void aTorchScriptModelShowsTheCodeItsFileKeeps() {
+        test::Driver d;
+        QVERIFY(d.window->openPath(QStringLiteral(STEPWISE_FIXTURES_DIR "/golden/a_sgd_plain_tensor/config.json")));
+        QVERIFY2(d.waitHeld(0), qPrintable(d.describe()));
+        d.window->controller()->pumpNow();
+        const QString code = d.window->codeView()->modelCode();
+        QVERIFY2(code.startsWith(QLatin1String("# file: code/")), qPrintable(code.left(200)));
+        QVERIFY2(code.contains(QLatin1String("def training_step")), qPrintable(code));
     }
 
     void aResetKeepsTheDocksBreakpoints() {

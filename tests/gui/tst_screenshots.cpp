@@ -131,6 +131,26 @@ class TestScreenshots : public QObject {
         }
     }
 
+    void codeView() {
+        // The Code dock widened beside the pipeline, held at backward: the listing marks it.
+        for (const QString& language : {QStringLiteral("en"), QStringLiteral("zh_CN")}) {
+            test::Driver d;
+            d.translator.setLanguage(language);
+            d.window->show();
+            d.open(QStringLiteral("accumulate_3"));
+            QVERIFY(d.waitHeld(0));
+            for (int i = 0; i < 12 && d.current() != std::optional<Stage>(Stage::backward); ++i)
+                QVERIFY(d.press(d.window->runActions()->stepStage()));
+            auto* dock = d.window->findChild<QDockWidget*>(QStringLiteral("codeDock"));
+            QVERIFY(dock);
+            dock->raise();
+            d.window->resizeDocks({dock}, {900}, Qt::Horizontal);
+            d.window->controller()->pumpNow();
+            test::settle();
+            save(d, QStringLiteral("window_code_%1.png").arg(language));
+        }
+    }
+
     void theCurrentStageIsScrolledIntoViewOnAShortWindow() {
         test::Driver d;
         d.window->fitToScreen(QRect(0, 0, 1366, 340));

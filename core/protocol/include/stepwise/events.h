@@ -173,6 +173,10 @@ struct Event {
     std::string config_json;  ///< run_start: the resolved config as JSON
     std::shared_ptr<const ParameterSnapshot> parameters;  ///< also on batch_end when asked for
     std::int64_t total_batches_per_epoch = 0;  ///< run_start
+    /// run_start: the model's code as the engine compiled it — the `.stepwise` text (a lesson's
+    /// too), or the TorchScript code a `.pt` file keeps (its code/ records, each after a
+    /// "# file: NAME" line); empty when it cannot be read.
+    std::string model_code;
 };
 
 }  // namespace stepwise

@@ -1,0 +1,67 @@
+#pragma once
+// CodeView: the Code dock. On the left the model's code as the run compiled it (the .stepwise
+// text, a lesson's, or the TorchScript code kept in a .pt); on the right Stepwise's annotated
+// listing of what Lightning's automatic optimization does for one batch, in pseudocode. As the
+// run steps, the listing's line of the current stage is highlighted (and, while training_step
+// runs, its definition in the model's code); on an accumulating batch the branch that calls the
+// closure directly is the one marked.
+
+#include <QWidget>
+#include <optional>
+#include <vector>
+
+#include "stepwise/events.h"
+
+class QLabel;
+class QPlainTextEdit;
+class QSplitter;
+
+namespace stepwise::gui {
+
+class CodeView : public QWidget {
+    Q_OBJECT
+  public:
+    explicit CodeView(QWidget* parent = nullptr);
+
+    /// A new run: its model's code (empty: the run did not say).
+    void clear();
+    void applyEvents(const std::vector<Event>& events);
+    /// Where the run is: the stage (nullopt: between batches) and whether the batch steps.
+    void setCurrent(std::optional<Stage> stage, std::optional<bool> stepping);
+    void retranslate();
+
+    QString modelCode() const;
+    /// The listing's highlighted line (0-based; -1: none), and the model code's.
+    int highlightedLine() const { return m_highlighted; }
+    int highlightedModelLine() const { return m_modelHighlighted; }
+    QString listingLine(int line) const;
+
+  protected:
+    void changeEvent(QEvent* event) override;
+    /// Side by side when there is room, one above the other in a narrow dock.
+    void resizeEvent(QResizeEvent* event) override;
+
+  private:
+    struct Line {
+        QString code;     ///< pseudocode: identifiers stay as Lightning spells them
+        QString comment;  ///< translated
+        std::optional<Stage> stage;
+        int branch = 0;   ///< 1: the accumulating branch, 2: the stepping branch, 0: both
+    };
+    std::vector<Line> listing() const;
+    void fillListing();
+    void highlight();
+
+    QSplitter* m_split;
+    QLabel* m_modelTitle;
+    QLabel* m_listingTitle;
+    QPlainTextEdit* m_model;
+    QPlainTextEdit* m_listing;
+    std::vector<Line> m_lines;
+    std::optional<Stage> m_stage;
+    std::optional<bool> m_stepping;
+    int m_highlighted = -1;
+    int m_modelHighlighted = -1;
+};
+
+}  // namespace stepwise::gui
