@@ -10,6 +10,7 @@
 #include <chrono>
 #include <cstring>
 
+#include "bench_support.h"
 #include "data.h"
 #include "optimization.h"
 #include "stepwise/session.h"
@@ -112,36 +113,8 @@ double lightning_loop(const Model& m) {
     return seconds;
 }
 
-/// The engine as the GUI runs it: closure, every stage observed (events with payloads, gate
-/// checks), no pausing, training on the session's worker thread and this thread draining the
-/// event buffer once per 30 ms frame into a recycled vector. Timed from run_start to run_end.
-double engine_buffered(const Model& m) {
-    const RunConfig c = config_for(m);
-    std::atomic<std::int64_t> start_ns{0}, end_ns{0}, steps{0};
-    auto now_ns = [] { return std::chrono::steady_clock::now().time_since_epoch().count(); };
-    SessionOptions o;
-    o.buffer_events = true;
-    o.coalesce_stages = true;
-    o.listener = [&](const Event& e) {
-        if (e.type == EventType::run_start) start_ns = now_ns();
-        if (e.type == EventType::run_end) {
-            end_ns = now_ns();
-            steps = e.global_step;
-        }
-    };
-    TrainingSession session(c, o);
-    session.start();
-    std::vector<Event> frame;
-    std::size_t events = 0;
-    while (!session.wait_finished(std::chrono::milliseconds(30))) {
-        session.events().drain_into(frame);
-        events += frame.size();
-    }
-    session.events().drain_into(frame);
-    events += frame.size();
-    if (session.state() != SessionState::finished || events == 0 || steps == 0) return -1.0;
-    return double(end_ns - start_ns) * 1e-9 / double(steps);
-}
+/// The engine as the GUI runs it (bench_support.h).
+double engine_buffered(const Model& m) { return bench::window_like_seconds_per_step(config_for(m)); }
 
 /// The engine observed through the listener only (stepwise-run's path): training on the session's
 /// worker thread, every event built and delivered, none kept, this thread waiting.

@@ -11,6 +11,7 @@
 #include <cstring>
 #include <mutex>
 
+#include "bench_support.h"
 #include "stepwise/lessons.h"
 #include "stepwise/run_config.h"
 #include "stepwise/session.h"
@@ -141,30 +142,12 @@ void BM_BackOneBatchAfterFullSpeed(benchmark::State& state, RunConfig (*make)())
     state.counters["max_ms"] = ms.empty() ? 0.0 : *std::max_element(ms.begin(), ms.end());
 }
 
-/// Seconds per optimizer step of a run at full speed as the window runs it (events buffered and
-/// drained every 30 ms, norms observed), with or without three watchpoints.
+/// Seconds per optimizer step at full speed as the window runs it, with or without three
+/// watchpoints.
 double full_speed(RunConfig config, bool watch) {
     if (watch)
         config.breakpoints = {{"nonfinite", true}, {"grad_norm > 1000000", true}, {"spike > 50", true}};
-    std::atomic<std::int64_t> start_ns{0}, end_ns{0}, steps{0};
-    auto now_ns = [] { return Clock::now().time_since_epoch().count(); };
-    SessionOptions o;
-    o.buffer_events = true;
-    o.coalesce_stages = true;
-    o.listener = [&](const Event& e) {
-        if (e.type == EventType::run_start) start_ns = now_ns();
-        if (e.type == EventType::run_end) {
-            end_ns = now_ns();
-            steps = e.global_step;
-        }
-    };
-    TrainingSession session(config, o);
-    session.start();
-    std::vector<Event> frame;
-    while (!session.wait_finished(std::chrono::milliseconds(30))) session.events().drain_into(frame);
-    session.events().drain_into(frame);
-    if (session.state() != SessionState::finished || steps == 0) return -1.0;
-    return double(end_ns - start_ns) * 1e-9 / double(steps);
+    return bench::window_like_seconds_per_step(config);
 }
 
 void BM_Watchpoints(benchmark::State& state, RunConfig (*make)()) {

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <limits>
 
+#include "config_errors.h"
 #include "stepwise/conditions.h"
 #include "stepwise/run_config.h"
 
@@ -201,14 +202,7 @@ TEST(Conditions, TheRunConfigKeepsBreakpointsAndNamesABadOne) {
     EXPECT_EQ(c.breakpoints[1], (BreakpointSpec{"grad_norm > 10", false}));
     const RunConfig back = parse_run_config(to_json(c), "", "again");
     EXPECT_EQ(back.breakpoints, c.breakpoints);
-    auto error = [](const std::string& json) {
-        try {
-            parse_run_config(json, "", "cfg");
-        } catch (const ConfigError& e) {
-            return std::string(e.what());
-        }
-        return std::string("(parsed)");
-    };
+    const auto error = test::config_error;
     EXPECT_EQ(error(R"({"breakpoints": "none"})"), "cfg: breakpoints: expected a list of conditions, got \"none\"");
     EXPECT_EQ(error(R"({"breakpoints": [{"when": "none", "on": 1}]})"),
               "cfg: breakpoints[0].on: unknown key (allowed here: enabled, when)");

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <sstream>
 
+#include "config_errors.h"
 #include "stepwise/commands.h"
 #include "stepwise/run_config.h"
 #include "stepwise/text.h"
@@ -258,14 +259,7 @@ TEST(RunConfigRewind, TheSnapshotBudgetIsReadKeptAndCheckedWithItsPath) {
     const RunConfig c = parse_run_config(R"({"rewind": {"budget_mb": 32.5}})", "", "cfg");
     EXPECT_EQ(c.rewind_budget_mb, 32.5);
     EXPECT_EQ(parse_run_config(to_json(c), "", "again").rewind_budget_mb, 32.5);
-    auto error = [](const std::string& json) {
-        try {
-            parse_run_config(json, "", "cfg");
-        } catch (const ConfigError& e) {
-            return std::string(e.what());
-        }
-        return std::string("(parsed)");
-    };
+    const auto error = test::config_error;
     EXPECT_EQ(error(R"({"rewind": 5})"), "cfg: rewind: expected an object");
     EXPECT_EQ(error(R"({"rewind": {"budget": 5}})"), "cfg: rewind.budget: unknown key (allowed here: budget_mb)");
     EXPECT_EQ(error(R"({"rewind": {"budget_mb": "lots"}})"),
