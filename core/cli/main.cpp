@@ -50,6 +50,7 @@ const char* const kUsage =
     "  --token TOKEN      the token clients must give (default: $STEPWISE_TOKEN, else random)\n"
     "  --break-on EXPR    a breakpoint (repeatable), added to the config's: none, nonfinite,\n"
     "                     spike>K, loss<X, grad_norm>X, grad_norm[NAME]<X, clipped, exception,\n"
+    "                     update_ratio>X, update_ratio[NAME]<X, unchanged, unchanged[NAME],\n"
     "                     an extra (acc<0.2), global_step=N, epoch=E and batch=B, stage=backward,\n"
     "                     call>=K; join terms with \"and\" (see the README)\n"
     "  --on-break WHAT    at a hit: continue (report it on stderr and go on; the default),\n"

@@ -221,7 +221,9 @@ struct RemoteServer::Impl {
             if (is_stage_line(e.type)) {
                 tail.push_back(line);
             } else {
-                if (e.type == EventType::batch_end) tail.clear();
+                // A finished batch's stages are done with; after a rewind, so are the undone
+                // batch's (a late joiner must not get them after the cut).
+                if (e.type == EventType::batch_end || e.type == EventType::rewound) tail.clear();
                 history.push_back(line);
             }
             for (auto it = clients.begin(); it != clients.end();) {

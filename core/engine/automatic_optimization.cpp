@@ -1,6 +1,7 @@
 #include <torch/torch.h>
 
 #include <cmath>
+#include <limits>
 
 #include "errors.h"
 #include "loops.h"
@@ -204,13 +205,27 @@ std::optional<double> AutomaticOptimization::optimizer_step(Closure& closure) {
         };
         const torch::Tensor returned = ctx_.optimizer.step(wrapped);
         if (copied) {
-            double update_sq = 0.0;
+            double update_sq = 0.0, weight_sq = 0.0;
+            GradNorms ratios;
             for (std::size_t k = 0; k < params.size(); ++k) {
                 const double d = fast_diff_norm(params[k].second, ctx_.before_step[k]);
                 update_sq += d * d;
+                if (!ctx_.observe_update_ratios) continue;
+                // ‖Δθ‖/‖θ‖ against the weights before the step; a zero weight that did not move
+                // has ratio 0 (unchanged), one that did, infinity.
+                const double w = fast_norm(ctx_.before_step[k]);
+                weight_sq += w * w;
+                const double ratio = w > 0 ? d / w : (d == 0 ? 0.0 : std::numeric_limits<double>::infinity());
+                ratios.per_parameter.emplace_back(params[k].first, ratio);
             }
             update_norm = std::sqrt(update_sq);
             p.update_norm = update_norm;
+            if (ctx_.observe_update_ratios) {
+                const double w = std::sqrt(weight_sq);
+                ratios.total = w > 0 ? *update_norm / w
+                                     : (*update_norm == 0 ? 0.0 : std::numeric_limits<double>::infinity());
+                p.update_ratios = std::move(ratios);
+            }
         }
         p.lr = learning_rate(ctx_.optimizer);
         p.closure_calls = closure.calls();

@@ -31,6 +31,7 @@ struct LoopContext {
     bool multi_eval_optimizer = false;  ///< LBFGS: step() converts every closure result to float
     bool parameters_each_batch = false;  ///< snapshot the parameters into every batch_end
     bool observe_norms = true;  ///< SessionOptions::observe_norms
+    bool observe_update_ratios = false;  ///< a breakpoint tests ‖Δθ‖/‖θ‖ (update_ratio, unchanged)
     ClipSettings clip{};
     std::int64_t global_step = 0;  ///< optimizer.step.total.completed (A-4)
     std::set<std::string> graph_extras_noted{};  ///< extras already reported as holding a graph

@@ -152,7 +152,9 @@ void TrainingSession::change_breakpoints(const std::vector<BreakpointSpec>& spec
     } catch (const ConditionError&) {
         return;  // a front end checks what it sends; a bad list changes nothing
     }
-    if (r.parts && conditions_.needs_norms()) r.parts->ctx.observe_norms = true;
+    if (!r.parts) return;
+    if (conditions_.needs_norms()) r.parts->ctx.observe_norms = true;
+    r.parts->ctx.observe_update_ratios = conditions_.needs_update_ratios();
 }
 
 void TrainingSession::begin_rewind(const Command& command) {
@@ -466,6 +468,7 @@ void TrainingSession::run_worker() {
         ctx.clip = resolve_clipping(config_.trainer);
         ctx.parameters_each_batch = options_.parameters_each_batch;
         ctx.observe_norms = options_.observe_norms || conditions_.needs_norms();
+        ctx.observe_update_ratios = conditions_.needs_update_ratios();
         FitLoop fit(ctx);
 
         Event start;

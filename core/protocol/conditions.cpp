@@ -57,6 +57,8 @@ std::optional<Stage> measured_at(Kind kind) {
         case Kind::extra: return Stage::training_step;
         case Kind::grad_norm: return Stage::on_after_backward;
         case Kind::clipped: return Stage::configure_gradient_clipping;
+        case Kind::update_ratio:
+        case Kind::unchanged: return Stage::optimizer_step;
         default: return std::nullopt;
     }
 }
@@ -73,6 +75,9 @@ std::string term_text(const ConditionTerm& t) {
         case Kind::loss: return "loss" + op + threshold;
         case Kind::grad_norm: return (t.name.empty() ? "grad_norm" : "grad_norm[" + t.name + "]") + op + threshold;
         case Kind::extra: return t.name + op + threshold;
+        case Kind::update_ratio:
+            return (t.name.empty() ? "update_ratio" : "update_ratio[" + t.name + "]") + op + threshold;
+        case Kind::unchanged: return t.name.empty() ? "unchanged" : "unchanged[" + t.name + "]";
         case Kind::global_step: return "global_step" + op + threshold;
         case Kind::epoch: return "epoch" + op + threshold;
         case Kind::batch: return "batch" + op + threshold;
@@ -172,6 +177,18 @@ private:
         return value;
     }
 
+    /// An optional "[NAME]" after grad_norm, update_ratio or unchanged.
+    std::string parameter_name() {
+        skip_space();
+        if (at_end() || text_[pos_] != '[') return {};
+        const std::size_t close = text_.find(']', pos_);
+        if (close == std::string::npos) fail("a parameter name in [ ] is not closed", pos_);
+        std::string name = text_.substr(pos_ + 1, close - pos_ - 1);
+        if (name.empty()) fail("an empty parameter name", pos_);
+        pos_ = close + 1;
+        return name;
+    }
+
     ConditionTerm term() {
         skip_space();
         const std::size_t start = pos_;
@@ -196,16 +213,14 @@ private:
             t.compare = Compare::eq;
             return t;
         }
-        if (word == "grad_norm") {
-            t.kind = Kind::grad_norm;
-            skip_space();
-            if (!at_end() && text_[pos_] == '[') {
-                const std::size_t close = text_.find(']', pos_);
-                if (close == std::string::npos) fail("a parameter name in [ ] is not closed", pos_);
-                t.name = text_.substr(pos_ + 1, close - pos_ - 1);
-                if (t.name.empty()) fail("an empty parameter name", pos_);
-                pos_ = close + 1;
-            }
+        if (word == "unchanged") {
+            t.kind = Kind::unchanged;
+            t.name = parameter_name();
+            return t;
+        }
+        if (word == "grad_norm" || word == "update_ratio") {
+            t.kind = word == "grad_norm" ? Kind::grad_norm : Kind::update_ratio;
+            t.name = parameter_name();
         } else if (word == "spike") {
             t.kind = Kind::spike;
         } else if (word == "loss") {
@@ -291,7 +306,16 @@ void ConditionSet::adopt_state(const ConditionSet& earlier) {
 bool ConditionSet::needs_norms() const {
     for (const Entry& e : entries_)
         for (const ConditionTerm& t : e.condition.terms)
-            if (t.kind == Kind::grad_norm || t.kind == Kind::clipped) return true;
+            if (t.kind == Kind::grad_norm || t.kind == Kind::clipped || t.kind == Kind::update_ratio ||
+                t.kind == Kind::unchanged)
+                return true;
+    return false;
+}
+
+bool ConditionSet::needs_update_ratios() const {
+    for (const Entry& e : entries_)
+        for (const ConditionTerm& t : e.condition.terms)
+            if (t.kind == Kind::update_ratio || t.kind == Kind::unchanged) return true;
     return false;
 }
 
@@ -383,6 +407,29 @@ std::vector<ConditionHit> ConditionSet::on_event(const Event& event) {
                     term = p.grad_norms && last_backward_norm_ &&
                            p.grad_norms->total < *last_backward_norm_ * (1.0 - 1e-12);
                     if (term) measured("clip coefficient", p.grad_norms->total / *last_backward_norm_);
+                    break;
+                case Kind::update_ratio:
+                    if (!p.update_ratios) break;
+                    if (t.name.empty()) {
+                        term = compare(p.update_ratios->total, t.compare, t.threshold);
+                        if (term) measured("update_ratio", p.update_ratios->total);
+                    } else {
+                        for (const auto& [name, ratio] : p.update_ratios->per_parameter)
+                            if (name == t.name && ratio) {
+                                term = compare(*ratio, t.compare, t.threshold);
+                                if (term) measured("update_ratio[" + t.name + "]", *ratio);
+                            }
+                    }
+                    break;
+                case Kind::unchanged:
+                    // The first parameter (or the named one) the step left exactly as it was.
+                    if (!p.update_ratios) break;
+                    for (const auto& [name, ratio] : p.update_ratios->per_parameter)
+                        if ((t.name.empty() || name == t.name) && ratio && *ratio == 0.0) {
+                            term = true;
+                            measured("unchanged[" + name + "]", 0.0);
+                            break;
+                        }
                     break;
                 case Kind::exception:
                     term = error;

@@ -93,6 +93,7 @@ ordered_json payload_json(const StagePayload& p) {
         j["extras"] = extras;
     }
     if (p.grad_norms) j["grad_norm"] = norms_json(*p.grad_norms);
+    if (p.update_ratios) j["update_ratio"] = norms_json(*p.update_ratios);
     if (p.update_norm) j["update_norm"] = number(*p.update_norm);
     if (p.lr) j["lr"] = number(*p.lr);
     if (p.lr_before) j["lr_before"] = number(*p.lr_before);
@@ -344,6 +345,10 @@ StagePayload read_payload(const ordered_json& j) {
     if (const ordered_json* n = find(j, "grad_norm")) {
         if (!n->is_object()) fail("\"grad_norm\": expected an object");
         p.grad_norms = read_norms(*n);
+    }
+    if (const ordered_json* n = find(j, "update_ratio")) {
+        if (!n->is_object()) fail("\"update_ratio\": expected an object");
+        p.update_ratios = read_norms(*n);
     }
     p.update_norm = opt_number(j, "update_norm");
     p.lr = opt_number(j, "lr");

@@ -188,3 +188,35 @@ TEST(Breakpoints, ABadBreakpointInACodeBuiltConfigIsAConfigError) {
     EXPECT_NE(r.error()->message.find("breakpoints: breakpoint 1: expected a number"), std::string::npos)
         << r.error()->message;
 }
+
+// With grads set to None, a None batch's SGD step skips every parameter: `unchanged` hits there,
+// and the update-to-weight ratio of a real step is measured (issue 8, item 1).
+TEST(Breakpoints, UnchangedHitsWhereAStepLeftTheWeightsAsTheyWereAndUpdateRatiosAreMeasured) {
+    Watched w(with_breakpoints("set_to_none_momentum", {{"unchanged"}, {"update_ratio > 0"}}),
+              SessionOptions::OnBreak::report);
+    w.finish();
+    const auto all = w.events();
+    std::vector<Event> unchanged, moved;
+    for (const Event& e : all) {
+        if (!is_hit(e)) continue;
+        (e.text.args.at(1) == "unchanged" ? unchanged : moved).push_back(e);
+    }
+    ASSERT_FALSE(unchanged.empty());
+    ASSERT_FALSE(moved.empty());
+    for (const Event& e : unchanged) {
+        EXPECT_EQ(e.stage, Stage::optimizer_step);
+        // The batch returned None: its batch_end has no loss and an update norm of exactly 0.
+        const auto end = std::find_if(all.begin(), all.end(), [&](const Event& b) {
+            return b.type == EventType::batch_end && b.epoch == e.epoch && b.batch_idx == e.batch_idx;
+        });
+        ASSERT_NE(end, all.end());
+        EXPECT_FALSE(end->loss.has_value());
+        EXPECT_EQ(end->update_norm, std::optional<double>(0.0));
+    }
+    // Every other step moved the weights, and its ratio is quoted.
+    EXPECT_EQ(unchanged.size() + moved.size(), std::size_t(std::count_if(all.begin(), all.end(), [](const Event& e) {
+                  return e.type == EventType::batch_end && e.stepped;
+              })));
+    EXPECT_EQ(moved.front().text.args.at(2), "update_ratio");
+    EXPECT_GT(std::stod(moved.front().text.args.at(3)), 0.0);
+}

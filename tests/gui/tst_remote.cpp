@@ -232,6 +232,40 @@ class TestRemote : public QObject {
         QCOMPARE(server.finish(), 0);
     }
 
+    void aLateClientAfterARewindGetsTheHistoryCutBack() {
+        Server server;
+        QVERIFY(server.start({QStringLiteral("--lesson"), QStringLiteral("tensor_return")}));
+        Client first;
+        first.attach(server, server.token);
+        QVERIFY(first.waitPaused(0));
+        for (int i = 0; i < 3; ++i) {
+            const int before = first.paused;
+            first.controller.stepBatch();
+            QVERIFY(first.waitPaused(before));
+        }
+        int before = first.paused;
+        first.controller.stepStage();  // into batch 3: its stage events are the server's tail
+        QVERIFY(first.waitPaused(before));
+        before = first.paused;
+        first.controller.rewind(RewindTo::batch);  // back to batch 2's start
+        QVERIFY(first.waitPaused(before));
+        first.controller.pumpNow();
+        QCOMPARE(first.controller.history().batchCount(), std::size_t(2));
+        Client late;
+        late.attach(server, server.token);
+        QVERIFY(late.waitPaused(0));  // the hold at batch 2's start, after the history
+        late.controller.pumpNow();
+        // Its history is the first client's: three batches ended, then cut back to two; and none
+        // of the undone batch 3's stage events came after the cut.
+        QCOMPARE(late.controller.history().batchCount(), std::size_t(2));
+        for (const Event& e : late.events)
+            if (e.type == EventType::stage_enter || e.type == EventType::stage_exit || e.type == EventType::paused)
+                QVERIFY2(e.batch_idx <= 2, event_type_name(e.type));
+        late.controller.run();
+        QVERIFY(late.waitEnded());
+        QCOMPARE(server.finish(), 0);
+    }
+
     void killingTheServerMidRunIsReportedAndTheEventsAreKept() {
         Server server;
         QVERIFY(server.start({QStringLiteral("--lesson"), QStringLiteral("mlp_spiral")}));

@@ -210,3 +210,36 @@ TEST(Conditions, TheRunConfigKeepsBreakpointsAndNamesABadOne) {
               "cfg: breakpoints[1]: expected a number at column 7 of \"loss >\"");
     EXPECT_EQ(error(R"({"breakpoints": [{"enabled": true}]})"), "cfg: breakpoints[0].when: expected the condition as a string");
 }
+
+// update_ratio and unchanged are measured by optimizer_step's exit (issue 8: "the update-to-weight
+// ratio ‖Δθ‖/‖θ‖ of a parameter above or below a threshold, or a parameter that an optimizer step
+// left unchanged").
+TEST(Conditions, UpdateRatioAndUnchangedAreMeasuredByTheOptimizerStep) {
+    EXPECT_EQ(canonical("update_ratio[w1]>1e-2"), "update_ratio[w1] > 0.01");
+    EXPECT_EQ(canonical("unchanged"), "unchanged");
+    EXPECT_EQ(canonical("unchanged [bias] and epoch >= 1"), "unchanged[bias] and epoch >= 1");
+    EXPECT_EQ(parse_error("update_ratio > 1 and loss > 1"),
+              "one condition can only test values of one stage, and this one mixes optimizer_step's with "
+              "training_step's: \"update_ratio > 1 and loss > 1\"");
+    EXPECT_EQ(parse_error("unchanged < 3"),
+              "\"< 3\" after the condition (join terms with \"and\") at column 11 of \"unchanged < 3\"");
+
+    ConditionSet set({{"update_ratio > 0.1"}, {"update_ratio[bias] < 1e-3"}, {"unchanged"}, {"unchanged[weight]"}});
+    EXPECT_TRUE(set.needs_update_ratios());
+    EXPECT_TRUE(set.needs_norms());
+    Event step = exit_of(Stage::optimizer_step);
+    step.payload.update_ratios = GradNorms{0.05, {{"weight", 0.06}, {"bias", 0.0}}};
+    const auto hits_then = set.on_event(step);
+    ASSERT_EQ(hits_then.size(), 2u);  // bias's ratio is below 1e-3 and it did not move at all
+    EXPECT_EQ(format_text(breakpoint_hit_text(hits_then[0])),
+              "breakpoint 2 (update_ratio[bias] < 0.001) hit: update_ratio[bias] = 0");
+    EXPECT_EQ(format_text(breakpoint_hit_text(hits_then[1])), "breakpoint 3 (unchanged) hit: unchanged[bias] = 0");
+    step.payload.update_ratios = GradNorms{0.5, {{"weight", 0.0}, {"bias", 0.7}}};
+    const auto hits_now = set.on_event(step);
+    ASSERT_EQ(hits_now.size(), 3u);
+    EXPECT_EQ(hits_now[0].value_name, "update_ratio");
+    EXPECT_EQ(hits_now[2].value_name, "unchanged[weight]");
+    // Another stage's exit, or a step without ratios, measures nothing.
+    EXPECT_EQ(hits(set, backward_norms(1.0, 1.0)), 0u);
+    EXPECT_EQ(hits(set, exit_of(Stage::optimizer_step)), 0u);
+}

@@ -6,13 +6,15 @@
 //
 // The language (README "Breakpoints"):
 //   expression := term ("and" term)*
-//   term       := none | nonfinite | clipped | exception | spike>K
+//   term       := none | nonfinite | clipped | exception | spike>K | unchanged | unchanged[NAME]
 //               | loss CMP X | grad_norm[NAME] CMP X | grad_norm CMP X | NAME CMP X (a scalar extra)
+//               | update_ratio CMP X | update_ratio[NAME] CMP X
 //               | global_step CMP N | epoch CMP N | batch CMP N | call CMP N | stage=STAGE
 //   CMP        := < | <= | > | >= | = | == | !=
 // A value term is measured by one stage: none, nonfinite, spike, loss and the extras at
 // training_step's exit, grad_norm at on_after_backward's, clipped at configure_gradient_clipping's,
-// exception at an error. Every value term of one expression must be measured by the same stage;
+// update_ratio (‖Δθ‖/‖θ‖) and unchanged (a step left a parameter bit for bit as it was) at
+// optimizer_step's, exception at an error. Every value term of one expression must be measured by the same stage;
 // the position terms (global_step, epoch, batch, call, stage) narrow where it counts. An expression
 // of position terms only is a breakpoint on a place: it hits at the first stage boundary where all
 // of them hold, before that stage runs, and again only after they stopped holding.
@@ -40,13 +42,15 @@ struct ConditionTerm {
         clipped,        ///< clipping made the gradients smaller
         exception,      ///< a stage raised
         extra,          ///< the scalar extra `name`
+        update_ratio,   ///< total, or `name`'s, ‖Δθ‖/‖θ‖ of an optimizer step
+        unchanged,      ///< an optimizer step left a parameter (or `name`) exactly as it was
         global_step, epoch, batch, call,  ///< position
         stage,          ///< position: the stage about to run
     };
     Kind kind = Kind::none_returned;
     Compare compare = Compare::gt;
     double threshold = 0.0;
-    std::string name;  ///< grad_norm's parameter, or the extra's key
+    std::string name;  ///< grad_norm's, update_ratio's or unchanged's parameter, or the extra's key
     Stage stage = Stage::on_train_batch_start;
 
     bool is_position() const;
@@ -101,6 +105,8 @@ public:
     bool has_places() const { return has_places_; }
     /// Some breakpoint tests gradient norms: the run must measure them.
     bool needs_norms() const;
+    /// Some breakpoint tests an optimizer step's update-to-weight ratios (update_ratio, unchanged).
+    bool needs_update_ratios() const;
     std::int64_t hits(std::size_t index) const { return entries_[index].hits; }
 
     /// The breakpoints changed while the run goes (the window's Breakpoints dock): a breakpoint

@@ -74,6 +74,9 @@ struct StagePayload {
     std::optional<double> loss;               ///< training_step: normalised by N (what Lightning reports)
     std::vector<std::pair<std::string, double>> scalar_extras;  ///< training_step
     std::optional<GradNorms> grad_norms;  ///< backward (after), configure_gradient_clipping (after)
+    /// optimizer_step, when a breakpoint asks for it: the update-to-weight ratio ‖Δθ‖/‖θ‖ (θ before
+    /// the step), over all parameters and per parameter; 0 exactly: the step left it unchanged.
+    std::optional<GradNorms> update_ratios;
     std::optional<double> update_norm;    ///< optimizer_step: 2-norm of the parameter change
     std::optional<double> lr;             ///< optimizer_step: in use; lr_scheduler_step: the new one
     std::optional<double> lr_before;      ///< lr_scheduler_step: before scheduler.step()
