@@ -69,13 +69,14 @@ public:
     /// A notice of Stepwise's own.
     void notice(Text text);
     void emit(Event event);
+    /// An event of `type` at the loop's position (epoch, batch, global_step, call, depth).
+    Event make(EventType type) const;
 
 private:
     std::uint64_t enter(Stage stage);
     /// `why`: a skipped stage's reason; `message`: a failed stage's exception message.
     void exit(Stage stage, std::uint64_t instance, Outcome outcome, Text why, std::string message,
               std::int64_t duration_ns, StagePayload payload, const LoopPosition& at);
-    Event make(EventType type) const;
 
     Emit emit_;
     StepGate& gate_;

@@ -160,17 +160,7 @@ void TrainingSession::change_breakpoints(const std::vector<BreakpointSpec>& spec
 void TrainingSession::begin_rewind(const Command& command) {
     Rewinder& r = *rewinder_;
     if (!r.parts) return;  // not training yet
-    auto refuse = [&](Text why) {
-        Event notice = make_position(Event{});
-        const Observer& obs = r.parts->observer;
-        notice.epoch = obs.pos.epoch;
-        notice.batch_idx = obs.pos.batch_idx;
-        notice.global_step = obs.pos.global_step;
-        notice.type = EventType::warning;
-        notice.source = "stepwise";
-        notice.text = std::move(why);
-        publish(std::move(notice));
-    };
+    auto refuse = [&](Text why) { r.parts->observer.notice(std::move(why)); };
     const BoundaryRef from = r.phase == Rewinder::Phase::none ? r.timeline.here() : r.target;
     auto resolved = r.timeline.resolve(command, from);
     if (const Text* why = std::get_if<Text>(&resolved)) return refuse(*why);
@@ -240,14 +230,8 @@ void TrainingSession::finish_replay(Stage stage) {
     Rewinder& r = *rewinder_;
     r.phase = Rewinder::Phase::none;
     const Observer& obs = r.parts->observer;
-    Event rewound;
-    rewound.type = EventType::rewound;
-    rewound.epoch = obs.pos.epoch;
-    rewound.batch_idx = obs.pos.batch_idx;
-    rewound.global_step = obs.pos.global_step;
+    Event rewound = obs.make(EventType::rewound);
     rewound.stage = stage;
-    rewound.call = obs.pos.call;
-    rewound.depth = obs.pos.depth;
     rewound.text = {TextCode::rewound,
                     {std::to_string(obs.pos.epoch), std::to_string(obs.pos.batch_idx), stage_name(stage)}};
     publish(std::move(rewound));

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <limits>
 #include <mutex>
+#include <type_traits>
 
 #include "loops.h"
 #include "stepwise/session.h"
@@ -17,11 +18,6 @@ namespace {
 torch::Tensor copy_of(const torch::Tensor& t) { return t.defined() ? t.detach().clone() : torch::Tensor(); }
 
 std::size_t bytes_of(const torch::Tensor& t) { return t.defined() ? t.nbytes() : 0; }
-
-template <class Container>
-void copy_all(Container& tensors) {
-    for (auto& t : tensors) t = copy_of(t);
-}
 
 /// Copies `from` into `to` when they match; otherwise hands back a fresh copy.
 void put_back(torch::Tensor& to, const torch::Tensor& from) {
@@ -42,74 +38,54 @@ std::vector<torch::Tensor> buffers_of(TrainingModule& module) {
 
 }  // namespace
 
-std::unique_ptr<torch::optim::OptimizerParamState> deep_copy(const torch::optim::OptimizerParamState& state) {
+namespace {
+/// `T`, const when `S` is.
+template <class T, class S>
+using Like = std::conditional_t<std::is_const_v<S>, const T, T>;
+
+/// Calls `f` on every tensor an optimizer's per-parameter state holds (SGD, Adam, AdamW, RMSprop,
+/// Adagrad, LBFGS); false for a state of another optimizer. `State` is const or not, as `f` needs.
+template <class State, class F>
+bool for_each_tensor(State& state, F&& f) {
     using namespace torch::optim;
-    std::unique_ptr<OptimizerParamState> copy = state.clone();  // shares tensors: replace them
-    if (auto* s = dynamic_cast<SGDParamState*>(copy.get())) {
-        s->momentum_buffer(copy_of(s->momentum_buffer()));
-    } else if (auto* s = dynamic_cast<AdamParamState*>(copy.get())) {
-        s->exp_avg(copy_of(s->exp_avg()));
-        s->exp_avg_sq(copy_of(s->exp_avg_sq()));
-        s->max_exp_avg_sq(copy_of(s->max_exp_avg_sq()));
-    } else if (auto* s = dynamic_cast<AdamWParamState*>(copy.get())) {
-        s->exp_avg(copy_of(s->exp_avg()));
-        s->exp_avg_sq(copy_of(s->exp_avg_sq()));
-        s->max_exp_avg_sq(copy_of(s->max_exp_avg_sq()));
-    } else if (auto* s = dynamic_cast<RMSpropParamState*>(copy.get())) {
-        s->square_avg(copy_of(s->square_avg()));
-        s->momentum_buffer(copy_of(s->momentum_buffer()));
-        s->grad_avg(copy_of(s->grad_avg()));
-    } else if (auto* s = dynamic_cast<AdagradParamState*>(copy.get())) {
-        s->sum(copy_of(s->sum()));
-    } else if (auto* s = dynamic_cast<LBFGSParamState*>(copy.get())) {
-        s->d(copy_of(s->d()));
-        s->H_diag(copy_of(s->H_diag()));
-        s->prev_flat_grad(copy_of(s->prev_flat_grad()));
-        auto dirs = s->old_dirs();
-        copy_all(dirs);
-        s->old_dirs(dirs);
-        auto stps = s->old_stps();
-        copy_all(stps);
-        s->old_stps(stps);
-        auto ro = s->ro();
-        copy_all(ro);
-        s->ro(ro);
-        if (s->al()) {
-            auto al = *s->al();
-            copy_all(al);
-            s->al(al);
-        }
+    auto all = [&](auto& tensors) {
+        for (auto& t : tensors) f(t);
+    };
+    if (auto* s = dynamic_cast<Like<SGDParamState, State>*>(&state)) {
+        f(s->momentum_buffer());
+    } else if (auto* s = dynamic_cast<Like<AdamParamState, State>*>(&state)) {
+        f(s->exp_avg()), f(s->exp_avg_sq()), f(s->max_exp_avg_sq());
+    } else if (auto* s = dynamic_cast<Like<AdamWParamState, State>*>(&state)) {
+        f(s->exp_avg()), f(s->exp_avg_sq()), f(s->max_exp_avg_sq());
+    } else if (auto* s = dynamic_cast<Like<RMSpropParamState, State>*>(&state)) {
+        f(s->square_avg()), f(s->momentum_buffer()), f(s->grad_avg());
+    } else if (auto* s = dynamic_cast<Like<AdagradParamState, State>*>(&state)) {
+        f(s->sum());
+    } else if (auto* s = dynamic_cast<Like<LBFGSParamState, State>*>(&state)) {
+        f(s->d()), f(s->H_diag()), f(s->prev_flat_grad());
+        all(s->old_dirs());
+        all(s->old_stps());
+        all(s->ro());
+        if (s->al()) all(*s->al());
     } else {
-        throw std::logic_error("a snapshot cannot copy this optimizer's state");
+        return false;
     }
-    return copy;
+    return true;
 }
 
-namespace {
 std::size_t state_bytes(const torch::optim::OptimizerParamState& state) {
-    using namespace torch::optim;
     std::size_t n = 0;
-    if (auto* s = dynamic_cast<const SGDParamState*>(&state)) {
-        n += bytes_of(s->momentum_buffer());
-    } else if (auto* s = dynamic_cast<const AdamParamState*>(&state)) {
-        n += bytes_of(s->exp_avg()) + bytes_of(s->exp_avg_sq()) + bytes_of(s->max_exp_avg_sq());
-    } else if (auto* s = dynamic_cast<const AdamWParamState*>(&state)) {
-        n += bytes_of(s->exp_avg()) + bytes_of(s->exp_avg_sq()) + bytes_of(s->max_exp_avg_sq());
-    } else if (auto* s = dynamic_cast<const RMSpropParamState*>(&state)) {
-        n += bytes_of(s->square_avg()) + bytes_of(s->momentum_buffer()) + bytes_of(s->grad_avg());
-    } else if (auto* s = dynamic_cast<const AdagradParamState*>(&state)) {
-        n += bytes_of(s->sum());
-    } else if (auto* s = dynamic_cast<const LBFGSParamState*>(&state)) {
-        n += bytes_of(s->d()) + bytes_of(s->H_diag()) + bytes_of(s->prev_flat_grad());
-        for (const auto& t : s->old_dirs()) n += bytes_of(t);
-        for (const auto& t : s->old_stps()) n += bytes_of(t);
-        for (const auto& t : s->ro()) n += bytes_of(t);
-        if (s->al())
-            for (const auto& t : *s->al()) n += bytes_of(t);
-    }
+    for_each_tensor(state, [&](const torch::Tensor& t) { n += bytes_of(t); });
     return n;
 }
 }  // namespace
+
+std::unique_ptr<torch::optim::OptimizerParamState> deep_copy(const torch::optim::OptimizerParamState& state) {
+    std::unique_ptr<torch::optim::OptimizerParamState> copy = state.clone();  // shares tensors: replace them
+    if (!for_each_tensor(*copy, [](torch::Tensor& t) { t = copy_of(t); }))
+        throw std::logic_error("a snapshot cannot copy this optimizer's state");
+    return copy;
+}
 
 TrainingState TrainingState::capture(const TrainingParts& parts, std::int64_t epoch, std::int64_t batch_idx,
                                      std::int64_t batch) {

@@ -318,16 +318,20 @@ void MainWindow::onRewound(const Event&) {
     m_breakpoints->clear();
     m_breakpoints->applyEvents(events);
     for (QDockWidget* dock : {m_plotDock, m_extrasDock, m_outputDock, m_logDock})
-        if (!dock->isHidden()) rebuildView(dock);
+        if (!dock->isHidden()) rebuildView(dock, events);
     m_rewindSlider->refresh();
 }
 
 void MainWindow::rebuildView(QDockWidget* dock) {
-    if (dock == m_plotDock) {  // it draws from the history itself
+    if (dock == m_plotDock) rebuildView(dock, {});  // it draws from the history itself
+    else rebuildView(dock, m_controller->history().events());
+}
+
+void MainWindow::rebuildView(QDockWidget* dock, const std::vector<Event>& events) {
+    if (dock == m_plotDock) {
         m_plot->rebuild();
         return;
     }
-    const std::vector<Event> events = m_controller->history().events();
     if (dock == m_extrasDock) {
         m_extras->clear();
         m_extras->applyEvents(events);

@@ -86,6 +86,8 @@ class MainWindow : public QMainWindow {
     void onFrame();
     /// Clears the view in `dock` and shows the run history in it.
     void rebuildView(QDockWidget* dock);
+    /// The same from `events`, the history's events already built (the plot reads the history).
+    void rebuildView(QDockWidget* dock, const std::vector<Event>& events);
     /// The run went back: every view is rebuilt from the cut-back history.
     void onRewound(const Event& event);
     void showSourceFor(const RunConfig& config);
