@@ -218,7 +218,9 @@ struct RemoteServer::Impl {
         buffer.drain_into(frame);
         for (const Event& e : frame) {
             auto line = std::make_shared<const std::string>(encode_event(e) + "\n");
-            if (is_stage_line(e.type)) {
+            if (e.type == EventType::tensors) {
+                // For the window that asked, now: a late joiner gets the next hold's report.
+            } else if (is_stage_line(e.type)) {
                 tail.push_back(line);
             } else {
                 // A finished batch's stages are done with; after a rewind, so are the undone

@@ -1,5 +1,6 @@
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -134,13 +135,25 @@ Closure make_batch_closure(LoopContext& ctx, torch::Tensor x, torch::Tensor y, s
                                      {std::to_string(batch_idx), window_position(batch_idx, n),
                                       std::to_string(n)}};
     }
-    parts.backward_fn = [c](const torch::Tensor& loss) {
+    parts.backward_fn = [c, batch_idx](const torch::Tensor& loss) {
         const double value = loss.numel() == 1 ? scalar_value(loss) : std::nan("");
         c->observer.run(Stage::on_before_backward, [&](StagePayload& p) {
             if (loss.numel() == 1) p.loss = value;
         });
+        // The ledger: what this backward adds to .grad (grads after minus grads before).
+        torch::Tensor before = c->observe_ledger ? flat_grads(c->module.parameters()) : torch::Tensor();
         c->observer.run(Stage::backward, [&](StagePayload&) { loss.backward(); });
-        c->observer.run(Stage::on_after_backward, [c](StagePayload& p) {
+        std::optional<double> contribution;
+        if (before.defined()) {
+            torch::NoGradGuard no_grad;
+            torch::Tensor added = flat_grads(c->module.parameters()) - before;
+            contribution = added.norm().item<double>();
+            auto& list = c->contributions;
+            if (!list.empty() && list.back().first == batch_idx) list.back().second = std::move(added);
+            else list.emplace_back(batch_idx, std::move(added));  // LBFGS: the batch's last call counts
+        }
+        c->observer.run(Stage::on_after_backward, [c, contribution](StagePayload& p) {
+            p.grad_contribution = contribution;
             if (!c->observe_norms) return;
             p.grad_norms = grad_norms(c->module.parameters());
             c->norms_after_backward = p.grad_norms;
@@ -149,13 +162,38 @@ Closure make_batch_closure(LoopContext& ctx, torch::Tensor x, torch::Tensor y, s
     return Closure(std::move(parts), &ctx.observer);
 }
 
+AccumulationLedger AutomaticOptimization::make_ledger(const torch::Tensor& window, const torch::Tensor& clipped) const {
+    torch::NoGradGuard no_grad;
+    AccumulationLedger l;
+    // G is .grad as the window left it: the sum of the batches' contributions when the window
+    // began from zeroed grads, as automatic optimization's does.
+    const double g_sq = window.dot(window).item<double>();
+    l.sum_norm = std::sqrt(g_sq);
+    for (const auto& [batch_idx, added] : ctx_.contributions) {
+        LedgerBatch b;
+        b.batch_idx = batch_idx;
+        b.norm = added.norm().item<double>();
+        const double dot = added.dot(window).item<double>();
+        b.cosine = b.norm > 0 && l.sum_norm > 0 ? dot / (b.norm * l.sum_norm) : 0.0;
+        b.share = g_sq > 0 ? dot / g_sq : 0.0;
+        l.batches.push_back(b);
+    }
+    l.norm_before_clip = l.sum_norm;
+    l.norm_after_clip = clipped.norm().item<double>();
+    if (ctx_.clip.value > 0 && ctx_.clip.algorithm == "norm")
+        l.clip_coef = std::min(1.0, ctx_.clip.value / (l.norm_before_clip + 1e-6));  // torch's clip_coef
+    return l;
+}
+
 void AutomaticOptimization::after_closure() {
     Observer& obs = ctx_.observer;
     obs.run(Stage::on_before_optimizer_step, [](StagePayload&) {});
     obs.run(Stage::configure_gradient_clipping, [this](StagePayload& p) {
         p.clip_val = ctx_.clip.value;
         p.clip_algorithm = ctx_.clip.algorithm;
+        const torch::Tensor window = ctx_.observe_ledger ? flat_grads(ctx_.module.parameters()) : torch::Tensor();
         const bool clipped = clip_gradients(ctx_.optimizer, ctx_.clip);
+        if (window.defined()) ctx_.ledger = make_ledger(window, flat_grads(ctx_.module.parameters()));
         if (!ctx_.observe_norms) return;
         p.grad_norms = !clipped && ctx_.norms_after_backward ? *ctx_.norms_after_backward
                                                              : grad_norms(ctx_.module.parameters());
@@ -227,6 +265,10 @@ std::optional<double> AutomaticOptimization::optimizer_step(Closure& closure) {
                 p.update_ratios = std::move(ratios);
             }
         }
+        if (ctx_.ledger) {
+            p.ledger = std::move(*ctx_.ledger);
+            ctx_.ledger.reset();
+        }
         p.lr = learning_rate(ctx_.optimizer);
         p.closure_calls = closure.calls();
         if (returned.defined() && returned.numel() == 1) p.step_return = scalar_value(returned);
@@ -239,6 +281,12 @@ BatchResult AutomaticOptimization::run(const torch::Tensor& x, const torch::Tens
     const std::int64_t n = ctx_.config.trainer.accumulate_grad_batches;
     Observer& obs = ctx_.observer;
     BatchResult out;
+    // The ledger keeps this window's batches before this one (a rewind may have left later ones).
+    const std::int64_t window_start = batch_idx - batch_idx % n;
+    auto& added = ctx_.contributions;
+    added.erase(std::remove_if(added.begin(), added.end(),
+                               [&](const auto& c) { return c.first < window_start || c.first >= batch_idx; }),
+                added.end());
     const auto last_output = std::make_shared<std::shared_ptr<const OutputDescription>>();
     Closure closure = make_batch_closure(ctx_, x, y, batch_idx, last_output);
     // accumulate unless this batch ends its window or is the epoch's last.

@@ -31,7 +31,14 @@ struct LoopContext {
     bool multi_eval_optimizer = false;  ///< LBFGS: step() converts every closure result to float
     bool parameters_each_batch = false;  ///< snapshot the parameters into every batch_end
     bool observe_norms = true;  ///< SessionOptions::observe_norms
-    bool observe_update_ratios = false;  ///< a breakpoint tests ‖Δθ‖/‖θ‖ (update_ratio, unchanged)
+    bool observe_update_ratios = false;  ///< ‖Δθ‖/‖θ‖ per parameter: a breakpoint, or the ledger
+    /// The accumulation ledger (a front end watches it): each backward's contribution to .grad,
+    /// and at the optimizer step the window's ledger.
+    bool observe_ledger = false;
+    /// What each batch of the current window added to .grad, flattened (float64), by batch_idx.
+    /// Part of the training state: a rewind into the middle of a window needs the batches before.
+    std::vector<std::pair<std::int64_t, torch::Tensor>> contributions{};
+    std::optional<AccumulationLedger> ledger{};  ///< measured at clipping, reported by optimizer_step
     ClipSettings clip{};
     std::int64_t global_step = 0;  ///< optimizer.step.total.completed (A-4)
     std::set<std::string> graph_extras_noted{};  ///< extras already reported as holding a graph
@@ -85,6 +92,8 @@ private:
     /// or a None batch).
     std::optional<double> optimizer_step(Closure& closure);
     void after_closure();  ///< on_before_optimizer_step, then configure_gradient_clipping
+    /// The window's ledger from .grad before clipping (`window`) and after it (`clipped`), flat.
+    AccumulationLedger make_ledger(const torch::Tensor& window, const torch::Tensor& clipped) const;
 
     LoopContext& ctx_;
 };

@@ -16,6 +16,7 @@
 #include "observer.h"
 #include "optimization.h"
 #include "stepwise/lessons.h"
+#include "tensor_inspector.h"
 #include "timeline.h"
 #include "training_module.h"
 #include "training_state.h"
@@ -97,13 +98,19 @@ struct TrainingSession::Rewinder {
     std::int64_t since_snapshot = 0;
 };
 
+struct TrainingSession::Inspection {
+    TensorInspector tensors;
+    std::uint64_t boundaries = 0;  ///< stage boundaries passed so far (what a report compares across)
+};
+
 TrainingSession::TrainingSession(RunConfig config, SessionOptions options)
     : config_(std::move(config)),
       options_(std::move(options)),
       run_id_(g_next_run_id.fetch_add(1)),
       gate_(options_.start_paused),
       worker_(std::make_unique<Worker>()),
-      rewinder_(std::make_unique<Rewinder>(config_.rewind_budget_mb)) {}
+      rewinder_(std::make_unique<Rewinder>(config_.rewind_budget_mb)),
+      inspection_(std::make_unique<Inspection>()) {}
 
 TrainingSession::~TrainingSession() {
     gate_.stop();
@@ -137,6 +144,10 @@ void TrainingSession::send(const Command& command) {
         gate_.post([this, specs = command.breakpoints] { change_breakpoints(specs); });
         return;
     }
+    if (command.type == CommandType::inspect) {
+        gate_.post([this, what = command.inspect] { change_inspection(what); });
+        return;
+    }
     if (command.type != CommandType::rewind) {
         gate_.apply(command);
         return;
@@ -146,15 +157,61 @@ void TrainingSession::send(const Command& command) {
 }
 
 void TrainingSession::change_breakpoints(const std::vector<BreakpointSpec>& specs) {
-    Rewinder& r = *rewinder_;
     try {
         conditions_.update(specs);
     } catch (const ConditionError&) {
         return;  // a front end checks what it sends; a bad list changes nothing
     }
+    observe_what_is_needed();
+}
+
+void TrainingSession::observe_what_is_needed() {
+    Rewinder& r = *rewinder_;
     if (!r.parts) return;
-    if (conditions_.needs_norms()) r.parts->ctx.observe_norms = true;
-    r.parts->ctx.observe_update_ratios = conditions_.needs_update_ratios();
+    LoopContext& ctx = r.parts->ctx;
+    const bool ledger = inspection_->tensors.watching().ledger;
+    ctx.observe_norms = options_.observe_norms || conditions_.needs_norms() || ledger;
+    ctx.observe_update_ratios = conditions_.needs_update_ratios() || ledger;
+    ctx.observe_ledger = ledger;
+}
+
+void TrainingSession::change_inspection(const Inspect& what) {
+    inspection_->tensors.watch(what);
+    observe_what_is_needed();
+    if (what.tensors && gate_.holding()) publish_tensors();
+}
+
+void TrainingSession::publish_tensors() {
+    Rewinder& r = *rewinder_;
+    if (!r.parts) return;
+    Event e = r.parts->observer.make(EventType::tensors);
+    e.stage = last_hold_stage_;
+    try {
+        e.tensors = std::make_shared<const TensorReport>(inspection_->tensors.report(*r.parts, inspection_->boundaries));
+    } catch (...) {
+        return;  // an observation: it must never take the run down
+    }
+    publish(std::move(e));
+}
+
+void TrainingSession::on_hold(const Boundary& where, bool held) {
+    state_ = held ? SessionState::paused : SessionState::running;
+    Rewinder& r = *rewinder_;
+    TensorInspector& tensors = inspection_->tensors;
+    if (!r.parts || !tensors.watching().tensors) return;
+    if (held) {
+        last_hold_stage_ = where.stage;
+        // As a task, so the report follows the paused event the observer sends after this.
+        gate_.post([this] {
+            if (gate_.holding()) publish_tensors();
+        });
+    } else {
+        try {
+            tensors.remember(*r.parts, inspection_->boundaries, where.stage, where.epoch, where.batch_idx);
+        } catch (...) {
+            tensors.forget();
+        }
+    }
 }
 
 void TrainingSession::begin_rewind(const Command& command) {
@@ -216,6 +273,7 @@ bool TrainingSession::at_boundary(Stage stage) {
     Rewinder& r = *rewinder_;
     const Observer& obs = r.parts->observer;
     const BoundaryRef here{obs.pos.epoch * r.batches_per_epoch + obs.pos.batch_idx, r.ordinal++};
+    ++inspection_->boundaries;
     r.timeline.count(here.batch, here.ordinal);
     if (r.phase == Rewinder::Phase::silent) return true;
     r.timeline.here(here);
@@ -397,9 +455,7 @@ void TrainingSession::stage_newest() {
 
 void TrainingSession::run_worker() {
     Observer observer([this](Event&& e) { publish(std::move(e)); }, gate_,
-                      [this](const Boundary&, bool held) {
-                          state_ = held ? SessionState::paused : SessionState::running;
-                      });
+                      [this](const Boundary& where, bool held) { on_hold(where, held); });
     RunStatus status = RunStatus::finished;
     SessionState final_state = SessionState::finished;
     std::int64_t global_step = 0;
@@ -451,8 +507,6 @@ void TrainingSession::run_worker() {
         ctx.multi_eval_optimizer = config_.optimizer.name == "lbfgs";
         ctx.clip = resolve_clipping(config_.trainer);
         ctx.parameters_each_batch = options_.parameters_each_batch;
-        ctx.observe_norms = options_.observe_norms || conditions_.needs_norms();
-        ctx.observe_update_ratios = conditions_.needs_update_ratios();
         FitLoop fit(ctx);
 
         Event start;
@@ -479,6 +533,7 @@ void TrainingSession::run_worker() {
         Rewinder& rw = *rewinder_;
         rw.batches_per_epoch = std::max<std::int64_t>(1, fit.num_training_batches());
         rw.parts.emplace(TrainingParts{module, *optimizer, ctx.scheduler, data, ctx, observer, conditions_});
+        observe_what_is_needed();
         ctx.at_batch_start = [this](std::int64_t epoch, std::int64_t batch_idx, std::int64_t batch) {
             at_batch_start(epoch, batch_idx, batch);
         };
@@ -513,6 +568,7 @@ void TrainingSession::run_worker() {
                 const TrainingState* from = rw.store.at_or_before(rw.target.batch);
                 from->restore(*rw.parts);
                 rw.phase = Rewinder::Phase::silent;
+                inspection_->tensors.forget();  // the tensors kept to compare with are undone too
                 rw.held_back.clear();
                 rw.last_batch_start_ns = 0;
                 resume.emplace(from->epoch(), from->batch_idx());

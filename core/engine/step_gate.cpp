@@ -178,7 +178,8 @@ void StepGate::apply(const Command& c) {
         case CommandType::set_delay: set_delay(std::chrono::milliseconds(c.delay_ms)); break;
         case CommandType::seek: break;    // a live run cannot seek
         case CommandType::rewind:  // the session's (TrainingSession::send)
-        case CommandType::set_breakpoints: break;
+        case CommandType::set_breakpoints:
+        case CommandType::inspect: break;
     }
 }
 

@@ -190,4 +190,15 @@ ParameterSnapshot snapshot(const NamedTensors& params) {
     return snap;
 }
 
+torch::Tensor flat_grads(const NamedTensors& params) {
+    std::vector<torch::Tensor> parts;
+    parts.reserve(params.size());
+    for (const auto& [name, p] : params) {
+        const torch::Tensor& g = p.grad();
+        parts.push_back(g.defined() ? g.detach().reshape({-1}).to(torch::kDouble)
+                                    : torch::zeros({p.numel()}, torch::kDouble));
+    }
+    return parts.empty() ? torch::zeros({0}, torch::kDouble) : torch::cat(parts);
+}
+
 }  // namespace stepwise

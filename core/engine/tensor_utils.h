@@ -30,6 +30,8 @@ void fast_copy(torch::Tensor& dst, const torch::Tensor& src);
 double fast_norm(const torch::Tensor& t);
 /// 2-norm of (a - b); same shapes.
 double fast_diff_norm(const torch::Tensor& a, const torch::Tensor& b);
+/// Every parameter's .grad in one float64 vector (zeros where it is None): the ledger's unit.
+torch::Tensor flat_grads(const NamedTensors& params);
 /// Gradient norms of the parameters: per parameter (nullopt where grad is None) and total.
 GradNorms grad_norms(const NamedTensors& params);
 

@@ -9,6 +9,7 @@
 #include <type_traits>
 
 #include "loops.h"
+#include "optimizer_state.h"
 #include "stepwise/session.h"
 
 namespace stepwise {
@@ -39,50 +40,16 @@ std::vector<torch::Tensor> buffers_of(TrainingModule& module) {
 }  // namespace
 
 namespace {
-/// `T`, const when `S` is.
-template <class T, class S>
-using Like = std::conditional_t<std::is_const_v<S>, const T, T>;
-
-/// Calls `f` on every tensor an optimizer's per-parameter state holds (SGD, Adam, AdamW, RMSprop,
-/// Adagrad, LBFGS); false for a state of another optimizer. `State` is const or not, as `f` needs.
-template <class State, class F>
-bool for_each_tensor(State& state, F&& f) {
-    using namespace torch::optim;
-    auto all = [&](auto& tensors) {
-        for (auto& t : tensors) f(t);
-    };
-    if (auto* s = dynamic_cast<Like<SGDParamState, State>*>(&state)) {
-        f(s->momentum_buffer());
-    } else if (auto* s = dynamic_cast<Like<AdamParamState, State>*>(&state)) {
-        f(s->exp_avg()), f(s->exp_avg_sq()), f(s->max_exp_avg_sq());
-    } else if (auto* s = dynamic_cast<Like<AdamWParamState, State>*>(&state)) {
-        f(s->exp_avg()), f(s->exp_avg_sq()), f(s->max_exp_avg_sq());
-    } else if (auto* s = dynamic_cast<Like<RMSpropParamState, State>*>(&state)) {
-        f(s->square_avg()), f(s->momentum_buffer()), f(s->grad_avg());
-    } else if (auto* s = dynamic_cast<Like<AdagradParamState, State>*>(&state)) {
-        f(s->sum());
-    } else if (auto* s = dynamic_cast<Like<LBFGSParamState, State>*>(&state)) {
-        f(s->d()), f(s->H_diag()), f(s->prev_flat_grad());
-        all(s->old_dirs());
-        all(s->old_stps());
-        all(s->ro());
-        if (s->al()) all(*s->al());
-    } else {
-        return false;
-    }
-    return true;
-}
-
 std::size_t state_bytes(const torch::optim::OptimizerParamState& state) {
     std::size_t n = 0;
-    for_each_tensor(state, [&](const torch::Tensor& t) { n += bytes_of(t); });
+    for_each_state_tensor(state, [&](const char*, const torch::Tensor& t) { n += bytes_of(t); });
     return n;
 }
 }  // namespace
 
 std::unique_ptr<torch::optim::OptimizerParamState> deep_copy(const torch::optim::OptimizerParamState& state) {
     std::unique_ptr<torch::optim::OptimizerParamState> copy = state.clone();  // shares tensors: replace them
-    if (!for_each_tensor(*copy, [](torch::Tensor& t) { t = copy_of(t); }))
+    if (!for_each_state_tensor(*copy, [](const char*, torch::Tensor& t) { t = copy_of(t); }))
         throw std::logic_error("a snapshot cannot copy this optimizer's state");
     return copy;
 }
@@ -121,6 +88,10 @@ TrainingState TrainingState::capture(const TrainingParts& parts, std::int64_t ep
     bytes += bytes_of(s.data_.order);
     s.global_step_ = parts.ctx.global_step;
     s.graph_extras_noted_ = parts.ctx.graph_extras_noted;
+    for (const auto& [batch_idx, added] : parts.ctx.contributions) {
+        s.contributions_.emplace_back(batch_idx, copy_of(added));
+        bytes += bytes_of(added);
+    }
     s.next_instance_ = parts.observer.next_instance();
     s.conditions_ = parts.conditions;
     s.warnings_ = warning_cache::contents();
@@ -152,6 +123,8 @@ void TrainingState::restore(const TrainingParts& parts) const {
     parts.data.set_position(data_);
     parts.ctx.global_step = global_step_;
     parts.ctx.graph_extras_noted = graph_extras_noted_;
+    parts.ctx.contributions.clear();
+    for (const auto& [batch_idx, added] : contributions_) parts.ctx.contributions.emplace_back(batch_idx, copy_of(added));
     parts.ctx.norms_after_backward.reset();
     parts.ctx.none_step_facts.reset();
     parts.observer.set_next_instance(next_instance_);

@@ -62,6 +62,7 @@ private:
     DataLoader::Position data_;
     std::int64_t global_step_ = 0;
     std::set<std::string> graph_extras_noted_;
+    std::vector<std::pair<std::int64_t, torch::Tensor>> contributions_;  ///< the ledger's, when watched
     std::uint64_t next_instance_ = 0;
     ConditionSet conditions_;
     std::set<std::string> warnings_;

@@ -8,8 +8,8 @@ namespace stepwise {
 
 namespace {
 constexpr std::array<const char*, 4> kStepKinds = {"stage", "closure_call", "batch", "epoch"};
-constexpr std::array<const char*, 8> kCommandTypes = {"step", "run", "pause", "stop", "set_delay", "seek",
-                                                      "rewind", "set_breakpoints"};
+constexpr std::array<const char*, 9> kCommandTypes = {"step",   "run",    "pause",           "stop",   "set_delay",
+                                                      "seek",   "rewind", "set_breakpoints", "inspect"};
 constexpr std::array<const char*, 5> kRewindTargets = {"stage", "batch_start", "batch", "hit", "batch_index"};
 
 template <class Enum, std::size_t N>
@@ -53,7 +53,13 @@ std::string encode_command(const Command& c) {
                                      : nlohmann::ordered_json{{"when", b.when}, {"enabled", false}});
         j["breakpoints"] = list;
     }
-    return j.dump();
+    if (c.type == CommandType::inspect) {
+        j["tensors"] = c.inspect.tensors;
+        if (!c.inspect.tensor.empty()) j["tensor"] = c.inspect.tensor;
+        j["ledger"] = c.inspect.ledger;
+    }
+    // `replace`: a tensor's name is the user's text, and must not end the process.
+    return j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
 }
 
 Command decode_command(const std::string& line) {
@@ -119,6 +125,21 @@ Command decode_command(const std::string& line) {
                 throw std::runtime_error(where + ": " + e.what());
             }
             c.breakpoints.push_back(std::move(spec));
+        }
+    }
+    if (c.type == CommandType::inspect) {
+        auto flag = [&](const char* key) {
+            const auto v = j.find(key);
+            if (v == j.end()) return false;
+            if (!v->is_boolean()) throw std::runtime_error(std::string("inspect: \"") + key + "\" must be true or false");
+            return v->get<bool>();
+        };
+        c.inspect.tensors = flag("tensors");
+        c.inspect.ledger = flag("ledger");
+        const auto t = j.find("tensor");
+        if (t != j.end()) {
+            if (!t->is_string()) throw std::runtime_error("inspect: \"tensor\" must be a tensor's name");
+            c.inspect.tensor = t->get<std::string>();
         }
     }
     return c;

@@ -64,12 +64,13 @@ const char* event_type_name(EventType type) {
         case EventType::resumed: return "resumed";
         case EventType::run_end: return "run_end";
         case EventType::rewound: return "rewound";
+        case EventType::tensors: return "tensors";
     }
     return "?";
 }
 
 std::optional<EventType> event_type_from_name(const std::string& name) {
-    for (int i = 0; i <= static_cast<int>(EventType::rewound); ++i) {
+    for (int i = 0; i <= static_cast<int>(EventType::tensors); ++i) {
         const auto type = static_cast<EventType>(i);
         if (name == event_type_name(type)) return type;
     }

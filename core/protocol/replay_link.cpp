@@ -116,7 +116,8 @@ void ReplayLink::send(const Command& c) {
         case CommandType::pause:
         case CommandType::set_delay: break;  // a replay is always held between commands
         case CommandType::rewind:            // a recorded run goes back by seeking
-        case CommandType::set_breakpoints: break;  // what was recorded was recorded
+        case CommandType::set_breakpoints:   // what was recorded was recorded
+        case CommandType::inspect: break;    // its tensors events, if any, replay as recorded
     }
 }
 

@@ -5,22 +5,17 @@
 #include <limits>
 #include <nlohmann/json.hpp>
 
+#include "json_codec.h"
 #include "stepwise/version.h"
 
 namespace stepwise {
 
 using nlohmann::ordered_json;
+using namespace json_codec;
 
 namespace {
 
 // ---- writing ----------------------------------------------------------------------------------
-
-ordered_json number(double v) {
-    // JSON has no NaN or Infinity: write them as strings so they stay visible.
-    if (std::isnan(v)) return "nan";
-    if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
-    return v;
-}
 
 ordered_json text_json(const Text& t) {
     ordered_json j;
@@ -95,6 +90,8 @@ ordered_json payload_json(const StagePayload& p) {
     if (p.grad_norms) j["grad_norm"] = norms_json(*p.grad_norms);
     if (p.update_ratios) j["update_ratio"] = norms_json(*p.update_ratios);
     if (p.update_norm) j["update_norm"] = number(*p.update_norm);
+    if (p.grad_contribution) j["grad_contribution"] = number(*p.grad_contribution);
+    if (p.ledger) j["ledger"] = ledger_json(*p.ledger);
     if (p.lr) j["lr"] = number(*p.lr);
     if (p.lr_before) j["lr_before"] = number(*p.lr_before);
     if (p.closure_calls) j["closure_calls"] = *p.closure_calls;
@@ -163,89 +160,12 @@ ordered_json event_json(const Event& e) {
     }
     if (e.total_batches_per_epoch) j["batches_per_epoch"] = e.total_batches_per_epoch;
     if (!e.model_code.empty()) j["model_code"] = e.model_code;
+    if (e.tensors) j["tensors"] = tensor_report_json(*e.tensors);
     if (e.parameters) j["parameters"] = params_json(*e.parameters);
     return j;
 }
 
-std::string dump(const ordered_json& j) {
-    // `replace`: invalid UTF-8 becomes U+FFFD instead of an exception that would end the process.
-    return j.dump(-1, ' ', false, ordered_json::error_handler_t::replace);
-}
-
 // ---- reading ----------------------------------------------------------------------------------
-
-[[noreturn]] void fail(const std::string& what) { throw TraceError(what); }
-
-const ordered_json* find(const ordered_json& j, const char* key) {
-    const auto it = j.find(key);
-    return it == j.end() ? nullptr : &*it;
-}
-
-double get_number(const ordered_json& v, const char* key) {
-    if (v.is_number()) return v.get<double>();
-    if (v.is_string()) {
-        const auto& s = v.get_ref<const std::string&>();
-        if (s == "nan") return std::numeric_limits<double>::quiet_NaN();
-        if (s == "inf") return std::numeric_limits<double>::infinity();
-        if (s == "-inf") return -std::numeric_limits<double>::infinity();
-    }
-    fail(std::string("\"") + key + "\": expected a number, got " + dump(v));
-}
-
-std::optional<double> opt_number(const ordered_json& j, const char* key) {
-    const ordered_json* v = find(j, key);
-    if (!v || v->is_null()) return std::nullopt;
-    return get_number(*v, key);
-}
-
-template <class T>
-T get_int(const ordered_json& j, const char* key, T fallback) {
-    const ordered_json* v = find(j, key);
-    if (!v) return fallback;
-    if (!v->is_number_integer()) fail(std::string("\"") + key + "\": expected an integer, got " + dump(*v));
-    if constexpr (std::is_unsigned_v<T>) {
-        if (v->is_number_unsigned()) return static_cast<T>(v->get<std::uint64_t>());
-        fail(std::string("\"") + key + "\": expected a non-negative integer, got " + dump(*v));
-    } else {
-        const auto wide = v->get<std::int64_t>();
-        if (wide < std::numeric_limits<T>::min() || wide > std::numeric_limits<T>::max())
-            fail(std::string("\"") + key + "\": out of range: " + dump(*v));
-        return static_cast<T>(wide);
-    }
-}
-
-std::string get_string(const ordered_json& j, const char* key, const std::string& fallback = {}) {
-    const ordered_json* v = find(j, key);
-    if (!v) return fallback;
-    if (!v->is_string()) fail(std::string("\"") + key + "\": expected a string, got " + dump(*v));
-    return v->get<std::string>();
-}
-
-bool get_bool(const ordered_json& j, const char* key, bool fallback = false) {
-    const ordered_json* v = find(j, key);
-    if (!v) return fallback;
-    if (!v->is_boolean()) fail(std::string("\"") + key + "\": expected true or false, got " + dump(*v));
-    return v->get<bool>();
-}
-
-const ordered_json& need(const ordered_json& j, const char* key, bool (ordered_json::*is)() const noexcept,
-                         const char* what) {
-    const ordered_json* v = find(j, key);
-    if (!v || !(v->*is)()) fail(std::string("\"") + key + "\": expected " + what);
-    return *v;
-}
-
-std::vector<std::int64_t> get_shape(const ordered_json& j) {
-    std::vector<std::int64_t> shape;
-    const ordered_json* v = find(j, "shape");
-    if (!v) return shape;
-    if (!v->is_array()) fail("\"shape\": expected an array of integers");
-    for (const auto& d : *v) {
-        if (!d.is_number_integer()) fail("\"shape\": expected an array of integers");
-        shape.push_back(d.get<std::int64_t>());
-    }
-    return shape;
-}
 
 Text read_text(const ordered_json& j) {
     if (!j.is_object()) fail("a text must be an object with \"code\" and \"args\"");
@@ -351,6 +271,8 @@ StagePayload read_payload(const ordered_json& j) {
         p.update_ratios = read_norms(*n);
     }
     p.update_norm = opt_number(j, "update_norm");
+    p.grad_contribution = opt_number(j, "grad_contribution");
+    if (const ordered_json* l = find(j, "ledger")) p.ledger = read_ledger(*l);
     p.lr = opt_number(j, "lr");
     p.lr_before = opt_number(j, "lr_before");
     if (find(j, "closure_calls")) p.closure_calls = get_int<int>(j, "closure_calls", 0);
@@ -420,6 +342,8 @@ Event event_from_json(const ordered_json& j) {
     e.total_batches_per_epoch = get_int<std::int64_t>(j, "batches_per_epoch", 0);
     if (find(j, "model_code")) e.model_code = get_string(j, "model_code");
     if (const ordered_json* p = find(j, "parameters")) e.parameters = read_params(*p);
+    if (const ordered_json* t = find(j, "tensors"))
+        e.tensors = std::make_shared<const TensorReport>(read_tensor_report(*t));
     return e;
 }
 

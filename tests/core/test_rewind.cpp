@@ -75,7 +75,10 @@ private:
 /// rewind's refusal or the end of the run.
 class Driven {
 public:
-    explicit Driven(RunConfig config) : session_(std::move(config), options()) { session_.start(); }
+    explicit Driven(RunConfig config, Inspect what = {}) : session_(std::move(config), options()) {
+        if (!(what == Inspect{})) session_.send(Command::watch(std::move(what)));
+        session_.start();
+    }
     TrainingSession& session() { return session_; }
 
     SessionOptions options() {
@@ -173,7 +176,7 @@ private:
 };
 
 /// The run that never goes back, with the same breakpoints reporting instead of holding.
-std::pair<History, std::vector<double>> straight(const RunConfig& config) {
+std::pair<History, std::vector<double>> straight(const RunConfig& config, Inspect what = {}) {
     History history;
     std::vector<double> final;
     SessionOptions o;
@@ -185,6 +188,7 @@ std::pair<History, std::vector<double>> straight(const RunConfig& config) {
     };
     // On a worker thread, as the driven run: the same threads do the same arithmetic.
     TrainingSession session(config, std::move(o));
+    if (!(what == Inspect{})) session.send(Command::watch(std::move(what)));
     session.start();
     EXPECT_TRUE(session.wait_finished(scaled(120s)));
     return {history, final};
@@ -259,6 +263,26 @@ TEST(Rewind, GoingBackAndForwardAgainIsBitIdenticalOnEveryLesson) {
         ASSERT_EQ(expected_final.size(), got_final.size());
         EXPECT_EQ(0, std::memcmp(expected_final.data(), got_final.data(), got_final.size() * sizeof(double)));
     }
+}
+
+// The accumulation ledger keeps each batch's contribution across the batches of a window: going
+// back into the middle of one must give the ledger the run that never went back gave.
+TEST(Rewind, TheLedgerAfterGoingBackIsTheStraightRunsLedger) {
+    RunConfig config = with_breakpoints(lesson_config("accumulate_3"));
+    config.trainer.gradient_clip_val = 0.05;
+    config.trainer.max_epochs = 3;
+    const Inspect ledger{false, "", true};
+    warning_cache::clear();
+    const auto [expected, expected_final] = straight(config, ledger);
+    warning_cache::clear();
+    Driven run(config, ledger);
+    drive(run, 7, 80, batch_count(expected), false);
+    const History got = run.history();
+    EXPECT_GE(got.rewinds(), 40);
+    expect_same(expected, got);
+    std::size_t ledgers = 0;
+    for (const std::string& line : got.lines()) ledgers += line.find("\"ledger\"") != std::string::npos;
+    EXPECT_EQ(ledgers, 12u);  // four windows an epoch, three epochs
 }
 
 // A rewind names where the run went back to; the run then holds at the target boundary.

@@ -46,7 +46,9 @@ TEST(Commands, EveryCommandRoundTripsAndBadOnesAreRefusedWithTheReason) {
                            Command::of(CommandType::stop), Command::delay(250),
                            Command::seek(12345), Command::rewind(RewindTo::stage),
                            Command::rewind(RewindTo::batch_start), Command::rewind(RewindTo::batch),
-                           Command::rewind(RewindTo::hit), Command::rewind(RewindTo::batch_index, 42)};
+                           Command::rewind(RewindTo::hit), Command::rewind(RewindTo::batch_index, 42),
+                           Command::watch({true, "fc.weight:exp_avg", false}), Command::watch({false, "", true}),
+                           Command::watch({})};
     for (const Command& c : all) EXPECT_EQ(decode_command(encode_command(c)), c) << encode_command(c);
     EXPECT_EQ(encode_command(Command::rewind(RewindTo::batch_index, 42)),
               "{\"type\":\"command\",\"command\":\"rewind\",\"to\":\"batch_index\",\"position\":42}");
@@ -54,12 +56,19 @@ TEST(Commands, EveryCommandRoundTripsAndBadOnesAreRefusedWithTheReason) {
                             "{\"command\":\"set_delay\",\"delay_ms\":-1}", "{\"command\":\"seek\"}",
                             "{\"command\":\"rewind\"}", "{\"command\":\"rewind\",\"to\":\"yesterday\"}",
                             "{\"command\":\"rewind\",\"to\":\"batch_index\"}",
-                            "{\"command\":\"rewind\",\"to\":\"batch_index\",\"position\":-3}"})
+                            "{\"command\":\"rewind\",\"to\":\"batch_index\",\"position\":-3}",
+                            "{\"command\":\"inspect\",\"tensors\":1}", "{\"command\":\"inspect\",\"tensor\":3}"})
         EXPECT_THROW(decode_command(bad), std::runtime_error) << bad;
     try {
         decode_command("{\"command\":\"rewind\",\"to\":\"yesterday\"}");
     } catch (const std::runtime_error& e) {
         EXPECT_STREQ(e.what(), "a rewind command needs \"to\": stage, batch_start, batch, hit or batch_index");
+    }
+    try {
+        decode_command("{\"command\":\"inspect\",\"ledger\":\"yes\"}");
+        ADD_FAILURE() << "a string for a flag was taken";
+    } catch (const std::runtime_error& e) {
+        EXPECT_STREQ(e.what(), "inspect: \"ledger\" must be true or false");
     }
 }
 
@@ -266,6 +275,73 @@ TEST(RunConfigRewind, TheSnapshotBudgetIsReadKeptAndCheckedWithItsPath) {
               "cfg: rewind.budget_mb: expected a number of megabytes, got \"lots\"");
     EXPECT_EQ(error(R"({"rewind": {"budget_mb": -1}})"),
               "cfg: rewind.budget_mb: must be from 0 (no rewinding) to 1048576 (1 TB), got -1");
+}
+
+
+// The Tensors dock's report and the ledger travel in the trace and on the wire: every field, NaN
+// included, survives, and a malformed one is refused naming the field.
+TEST(EventCodec, TensorReportsAndLedgersRoundTripAndMalformedOnesAreRefused) {
+    auto report = std::make_shared<TensorReport>();
+    report->boundaries = 3;
+    report->since = Stage::backward;
+    report->since_epoch = 1;
+    report->since_batch_idx = 4;
+    TensorSummary w{"fc.weight", "fc.weight", TensorRole::parameter, {2, 2}, "float32", true, false, 1.5,
+                    std::nullopt, TensorChange::moved, std::nullopt, 0.25};
+    TensorSummary g{"fc.weight.grad", "fc.weight", TensorRole::grad, {2, 2}, "float32", false, false,
+                    std::nullopt, std::nullopt, TensorChange::set_to_none, std::nullopt, std::nullopt};
+    TensorSummary c{"fc.weight.grad", "fc.weight", TensorRole::grad, {2, 2}, "float32", true, false, 0.5,
+                    std::nullopt, TensorChange::scaled, 0.125, 0.1};
+    TensorSummary step{"fc.weight:step", "fc.weight", TensorRole::state, {}, "int64", true, false, 3.0, 3.0,
+                       TensorChange::moved, std::nullopt, std::nullopt};
+    report->tensors = {w, g, c, step};
+    TensorDetail d;
+    d.name = "fc.weight";
+    d.shape = {2, 2};
+    d.numel = 4;
+    d.values = {0.5, std::nan(""), -1.0, 2.0};
+    d.changed = {1, 0, 0, 1};
+    d.min = -1.0;
+    d.max = 2.0;
+    d.histogram = {1, 0, 2};
+    d.non_finite = 1;
+    d.heat_rows = 2;
+    d.heat_cols = 2;
+    d.heat = {0.5, std::nan(""), -1.0, 2.0};
+    report->detail = d;
+    Event e;
+    e.type = EventType::tensors;
+    e.tensors = report;
+    e.payload.grad_contribution = 0.75;
+    e.payload.ledger = AccumulationLedger{{{3, 0.5, 0.9, 0.4}, {4, 0.7, 0.95, 0.6}}, 1.1, 1.1, 0.5, 0.45};
+    const std::string line = encode_event(e);
+    const Event r = decode_event(line);
+    EXPECT_EQ(encode_event(r), line);
+    ASSERT_TRUE(r.tensors);
+    EXPECT_EQ(*r.tensors, *report);
+    EXPECT_EQ(r.payload.grad_contribution, 0.75);
+    ASSERT_TRUE(r.payload.ledger);
+    EXPECT_EQ(*r.payload.ledger, *e.payload.ledger);
+
+    auto refused = [&](const std::string& from, const std::string& to, const std::string& reason) {
+        std::string bad = line;
+        const auto at = bad.find(from);
+        ASSERT_NE(at, std::string::npos) << from;
+        bad.replace(at, from.size(), to);
+        try {
+            (void)decode_event(bad);
+            ADD_FAILURE() << "accepted: " << bad;
+        } catch (const TraceError& err) {
+            EXPECT_NE(std::string(err.what()).find(reason), std::string::npos) << err.what();
+        }
+    };
+    refused("\"role\":\"grad\"", "\"role\":\"gradient\"", "unknown tensor role \"gradient\"");
+    refused("\"change\":\"scaled\"", "\"change\":\"shrunk\"", "unknown tensor change \"shrunk\"");
+    refused("\"changed\":[1,0,0,1]", "\"changed\":[1,0,2,1]", "\"changed\"");
+    refused("\"changed\":[1,0,0,1]", "\"changed\":[1,0]", "one flag per value");
+    refused("\"heat_rows\":2", "\"heat_rows\":3", "\"heat\"");
+    refused("\"batches\":[[3", "\"batches\":[[\"x\"", "[batch_idx, norm, cosine, share]");
+    refused("\"since\":\"backward\"", "\"since\":\"forward\"", "unknown stage \"forward\"");
 }
 
 }  // namespace

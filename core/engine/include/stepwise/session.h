@@ -111,6 +111,15 @@ private:
     void begin_rewind(const Command& command);
     /// Worker thread: the breakpoints from now on (a set_breakpoints command).
     void change_breakpoints(const std::vector<BreakpointSpec>& specs);
+    /// Worker thread: what the front end watches from now on (an inspect command); held, the
+    /// Tensors dock gets its report at once.
+    void change_inspection(const Inspect& what);
+    /// Worker thread: the observations the breakpoints and the watched views need, switched on.
+    void observe_what_is_needed();
+    /// Worker thread, held: the tensors event.
+    void publish_tensors();
+    /// Worker thread: the run holds at (held) or leaves `where`.
+    void on_hold(const Boundary& where, bool held);
     /// At the start of every batch: the replay's phase, and a snapshot when one is due.
     void at_batch_start(std::int64_t epoch, std::int64_t batch_idx, std::int64_t batch);
     /// At every boundary, before the stage runs: true while the loop recomputes towards a rewind's
@@ -134,6 +143,7 @@ private:
     std::optional<Event> held_end_;  ///< coalesce_stages: the last batch_end, until the next batch
     ConditionSet conditions_;        ///< the breakpoints, evaluated on the worker thread
     bool broke_ = false;             ///< a hit asked to hold (the failure path looks: exception)
+    Stage last_hold_stage_ = Stage::on_train_batch_start;  ///< worker thread: where the run last held
     StepGate gate_;
     EventBuffer buffer_;
     std::atomic<SessionState> state_{SessionState::created};
@@ -143,6 +153,8 @@ private:
     std::unique_ptr<Worker> worker_;
     struct Rewinder;  ///< snapshots, the timeline and the replay after a rewind (torch inside)
     std::unique_ptr<Rewinder> rewinder_;
+    struct Inspection;  ///< the Tensors dock's reader and what the front end watches (torch inside)
+    std::unique_ptr<Inspection> inspection_;
 };
 
 /// Lightning's once-per-process warnings, as a static cache keyed by message text.

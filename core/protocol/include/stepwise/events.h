@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "stepwise/tensors.h"
 #include "stepwise/text.h"
 
 namespace stepwise {
@@ -78,6 +79,12 @@ struct StagePayload {
     /// the step), over all parameters and per parameter; 0 exactly: the step left it unchanged.
     std::optional<GradNorms> update_ratios;
     std::optional<double> update_norm;    ///< optimizer_step: 2-norm of the parameter change
+    /// on_after_backward, when a front end watches the ledger: ‖g_b‖, the gradient this backward
+    /// added to .grad.
+    std::optional<double> grad_contribution;
+    /// optimizer_step, when a front end watches the ledger: the window's gradients (the last closure
+    /// call's), before the update.
+    std::optional<AccumulationLedger> ledger;
     std::optional<double> lr;             ///< optimizer_step: in use; lr_scheduler_step: the new one
     std::optional<double> lr_before;      ///< lr_scheduler_step: before scheduler.step()
     std::optional<int> closure_calls;     ///< optimizer_step: how often the optimizer ran the closure
@@ -120,6 +127,9 @@ enum class EventType : std::uint8_t {
     /// to the stage the run now holds at follow, recomputed; `stage` and `call` name that stage,
     /// `text` says it (TextCode::rewound).
     rewound,
+    /// The training state's tensors where the run holds (`tensors`), for a front end that asked
+    /// (CommandType::inspect); sent at every hold while it watches, and at once when it asks.
+    tensors,
 };
 const char* event_type_name(EventType type);
 std::optional<EventType> event_type_from_name(const std::string& name);
@@ -180,6 +190,9 @@ struct Event {
     /// too), or the TorchScript code a `.pt` file keeps (its code/ records, each after a
     /// "# file: NAME" line); empty when it cannot be read.
     std::string model_code;
+
+    /// tensors: the report. Shared and immutable, like the output descriptions.
+    std::shared_ptr<const TensorReport> tensors;
 };
 
 }  // namespace stepwise
