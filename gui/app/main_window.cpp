@@ -23,6 +23,7 @@
 #include "code_view.h"
 #include "config_panel.h"
 #include "extras_view.h"
+#include "ledger_view.h"
 #include "lesson_texts.h"
 #include "log_view.h"
 #include "loss_plot.h"
@@ -33,6 +34,7 @@
 #include "run_actions.h"
 #include "source_editor.h"
 #include "stepwise/lessons.h"
+#include "tensors_view.h"
 #include "translator.h"
 
 namespace stepwise::gui {
@@ -80,6 +82,15 @@ MainWindow::MainWindow(Translator* translator, QWidget* parent)
     m_configDock->raise();
     m_outputDock = addDock(m_output, QStringLiteral("outputDock"), Qt::RightDockWidgetArea);
     m_extrasDock = addDock(m_extras, QStringLiteral("extrasDock"), Qt::RightDockWidgetArea);
+    // The Tensors dock beside the output, the ledger beside the extras.
+    m_tensors = new TensorsView;
+    m_tensorsDock = addDock(m_tensors, QStringLiteral("tensorsDock"), Qt::RightDockWidgetArea);
+    tabifyDockWidget(m_outputDock, m_tensorsDock);
+    m_ledger = new LedgerView;
+    m_ledgerDock = addDock(m_ledger, QStringLiteral("ledgerDock"), Qt::RightDockWidgetArea);
+    tabifyDockWidget(m_extrasDock, m_ledgerDock);
+    m_outputDock->raise();
+    m_extrasDock->raise();
     // The loss plot with the rewind slider under it.
     auto* plotPane = new QWidget;
     auto* plotLayout = new QVBoxLayout(plotPane);
@@ -192,7 +203,7 @@ void MainWindow::buildMenus() {
     m_viewMenu = menuBar()->addMenu(QString());
     for (QDockWidget* dock :
          {m_configDock, m_sourceDock, m_codeDock, m_plotDock, m_logDock, m_breakpointsDock, m_outputDock,
-          m_extrasDock})
+          m_extrasDock, m_tensorsDock, m_ledgerDock})
         m_viewMenu->addAction(dock->toggleViewAction());
     m_viewMenu->addAction(m_toolbar->toggleViewAction());
     m_viewMenu->addSeparator();
@@ -252,6 +263,17 @@ void MainWindow::wire() {
     connect(m_breakpoints, &BreakpointsView::breakpointsChanged, m_controller,
             &SessionController::setBreakpoints);
     connect(m_controller, &SessionController::eventsArrived, this, &MainWindow::onEvents);
+    // The engine reads tensors and measures the ledger only while their docks are in view.
+    // (A tab behind another is not in view; isVisible() does not always say so, the signal does.)
+    connect(m_tensorsDock, &QDockWidget::visibilityChanged, this, [this](bool inView) {
+        m_tensorsInView = inView;
+        updateInspect();
+    });
+    connect(m_ledgerDock, &QDockWidget::visibilityChanged, this, [this](bool inView) {
+        m_ledgerInView = inView;
+        updateInspect();
+    });
+    connect(m_tensors, &TensorsView::tensorSelected, this, &MainWindow::updateInspect);
     connect(m_controller, &SessionController::rewound, this, &MainWindow::onRewound);
     connect(m_controller, &SessionController::frameDone, this, &MainWindow::onFrame);
     connect(m_controller, &SessionController::runStateChanged, this, &MainWindow::onFrame);
@@ -296,6 +318,8 @@ void MainWindow::onEvents(const std::vector<Event>& events) {
     m_pipeline->applyEvents(events);
     m_breakpoints->applyEvents(events);  // the hit counts (it looks at hit notices only)
     m_code->applyEvents(events);         // the model's code (it looks at run_start only)
+    m_tensors->applyEvents(events);      // reports and holds only: it keeps no history
+    m_ledger->applyEvents(events);       // the ledger's payloads only
     if (open(m_plotDock)) m_plot->applyEvents(events);
     if (open(m_extrasDock)) m_extras->applyEvents(events);
     if (open(m_outputDock)) m_output->applyEvents(events);
@@ -309,7 +333,7 @@ void MainWindow::onEvents(const std::vector<Event>& events) {
     }
 }
 
-void MainWindow::onRewound(const Event&) {
+void MainWindow::onRewound(const Event& event) {
     // The history is cut back to before the batch the run went back to: every view shows it as
     // it now is (the plot loses the points after it; the log ends with where the run went).
     const std::vector<Event> events = m_controller->history().events();
@@ -317,9 +341,20 @@ void MainWindow::onRewound(const Event&) {
     m_pipeline->applyEvents(events);
     m_breakpoints->clear();
     m_breakpoints->applyEvents(events);
+    m_ledger->clear();
+    m_ledger->applyEvents(events);
+    m_tensors->applyEvents({event});  // what it shows is of a hold that was undone
     for (QDockWidget* dock : {m_plotDock, m_extrasDock, m_outputDock, m_logDock})
         if (!dock->isHidden()) rebuildView(dock, events);
     m_rewindSlider->refresh();
+}
+
+void MainWindow::updateInspect() {
+    Inspect what;
+    what.tensors = m_tensorsInView;
+    what.tensor = m_tensors->selectedTensor().toStdString();
+    what.ledger = m_ledgerInView;
+    m_controller->setInspect(what);
 }
 
 void MainWindow::rebuildView(QDockWidget* dock) {
@@ -433,13 +468,16 @@ void MainWindow::applyLaptopLayout() {
     // The pipeline gets the window's whole height and most of its width: every dock moves to
     // one column on the right, the plot and the output above, the log and the configuration
     // below, each a tab.
-    const QList<QDockWidget*> docks = {m_plotDock,         m_outputDock, m_extrasDock, m_logDock,
-                                       m_breakpointsDock, m_configDock, m_sourceDock, m_codeDock};
+    const QList<QDockWidget*> docks = {m_plotDock,   m_outputDock,      m_tensorsDock, m_extrasDock,
+                                       m_ledgerDock, m_logDock,         m_breakpointsDock, m_configDock,
+                                       m_sourceDock, m_codeDock};
     for (QDockWidget* dock : docks) removeDockWidget(dock);
     addDockWidget(Qt::RightDockWidgetArea, m_plotDock);
     splitDockWidget(m_plotDock, m_logDock, Qt::Vertical);
     tabifyDockWidget(m_plotDock, m_outputDock);
-    tabifyDockWidget(m_outputDock, m_extrasDock);
+    tabifyDockWidget(m_outputDock, m_tensorsDock);
+    tabifyDockWidget(m_tensorsDock, m_extrasDock);
+    tabifyDockWidget(m_extrasDock, m_ledgerDock);
     tabifyDockWidget(m_logDock, m_breakpointsDock);
     tabifyDockWidget(m_breakpointsDock, m_configDock);
     tabifyDockWidget(m_configDock, m_sourceDock);
@@ -487,6 +525,8 @@ void MainWindow::retranslate() {
     m_extrasDock->setWindowTitle(tr("Extras"));
     m_breakpointsDock->setWindowTitle(tr("Breakpoints"));
     m_codeDock->setWindowTitle(tr("Code"));
+    m_tensorsDock->setWindowTitle(tr("Tensors"));
+    m_ledgerDock->setWindowTitle(tr("Accumulation ledger"));
     m_actions->retranslate();
     onFrame();
 }

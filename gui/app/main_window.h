@@ -17,6 +17,7 @@ class BreakpointsView;
 class CodeView;
 class ConfigPanel;
 class ExtrasView;
+class LedgerView;
 class LogView;
 class LossPlot;
 class OutputInspector;
@@ -25,6 +26,7 @@ class ReplayBar;
 class RewindSlider;
 class RunActions;
 class SourceEditor;
+class TensorsView;
 class Translator;
 
 class MainWindow : public QMainWindow {
@@ -68,6 +70,13 @@ class MainWindow : public QMainWindow {
     BreakpointsView* breakpointsView() const { return m_breakpoints; }
     CodeView* codeView() const { return m_code; }
     RewindSlider* rewindSlider() const { return m_rewindSlider; }
+    TensorsView* tensorsView() const { return m_tensors; }
+    LedgerView* ledgerView() const { return m_ledger; }
+    QDockWidget* tensorsDock() const { return m_tensorsDock; }
+    QDockWidget* ledgerDock() const { return m_ledgerDock; }
+    /// What the run is asked to read for the docks in view.
+    bool tensorsInView() const { return m_tensorsInView; }
+    bool ledgerInView() const { return m_ledgerInView; }
 
   protected:
     void closeEvent(QCloseEvent* event) override;
@@ -90,6 +99,8 @@ class MainWindow : public QMainWindow {
     void rebuildView(QDockWidget* dock, const std::vector<Event>& events);
     /// The run went back: every view is rebuilt from the cut-back history.
     void onRewound(const Event& event);
+    /// Tells the run what the Tensors and ledger docks need (only what is in view is read).
+    void updateInspect();
     void showSourceFor(const RunConfig& config);
     void addRecent(const QString& path);
     void rebuildRecentMenu();
@@ -106,6 +117,12 @@ class MainWindow : public QMainWindow {
     CodeView* m_code = nullptr;
     QDockWidget* m_codeDock = nullptr;
     RewindSlider* m_rewindSlider = nullptr;
+    TensorsView* m_tensors = nullptr;
+    QDockWidget* m_tensorsDock = nullptr;
+    LedgerView* m_ledger = nullptr;
+    QDockWidget* m_ledgerDock = nullptr;
+    bool m_tensorsInView = false;  ///< the Tensors dock is shown and its tab is the current one
+    bool m_ledgerInView = false;
     QToolBar* m_replayToolbar = nullptr;
     PipelineView* m_pipeline = nullptr;
     LossPlot* m_plot = nullptr;

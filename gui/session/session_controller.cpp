@@ -80,6 +80,7 @@ void SessionController::attach(std::unique_ptr<SessionLink> link) {
     m_endStatus = RunStatus::finished;
     m_runState = RunState::none;
     m_link->send(Command::delay(m_delayMs));
+    if (!(m_inspect == Inspect{})) m_link->send(Command::watch(m_inspect));
     // Runs on whatever thread fills the link, only on its empty -> non-empty transition: post,
     // never block. The relay outlives every controller and finds this one (if it still exists)
     // on the GUI thread.
@@ -158,6 +159,12 @@ bool SessionController::canRewind() const {
 void SessionController::setBreakpoints(const std::vector<BreakpointSpec>& breakpoints) {
     m_config.breakpoints = breakpoints;
     if (canRewind()) m_link->send(Command::set(breakpoints));  // live, not ended
+}
+
+void SessionController::setInspect(const Inspect& what) {
+    if (what == m_inspect) return;
+    m_inspect = what;
+    if (m_link && m_link->kind() != SessionLink::Kind::replay) m_link->send(Command::watch(m_inspect));
 }
 
 void SessionController::setDelay(int milliseconds) {

@@ -68,6 +68,10 @@ class SessionController : public QObject {
     /// The breakpoints from now on: kept in the config (a reset starts with them) and sent to a
     /// live run, which uses them from its next stage boundary.
     void setBreakpoints(const std::vector<BreakpointSpec>& breakpoints);
+    /// What the window watches of a live run beyond its events (the Tensors dock, the ledger):
+    /// sent now, and again to every run it attaches to.
+    void setInspect(const Inspect& what);
+    const Inspect& inspect() const { return m_inspect; }
     /// Animation delay per stage while running; 0 is full speed.
     void setDelay(int milliseconds);
     int delay() const { return m_delayMs; }
@@ -130,6 +134,7 @@ class SessionController : public QObject {
     RunState m_runState = RunState::none;
     Mode m_mode = Mode::paused;
     int m_delayMs = 0;
+    Inspect m_inspect;
     bool m_sawEvent = false;
     bool m_sawRunEnd = false;
     bool m_held = false;

@@ -238,6 +238,7 @@ bool PipelineState::apply(const Event& event) {
             m_endStatus = event.status;
             return true;
         case EventType::warning:
+        case EventType::tensors:  // the Tensors dock's
             return false;
         case EventType::rewound:
             // The batch starts over: its recomputed events follow, up to where the run holds.

@@ -12,6 +12,12 @@
 
 #include "breakpoints_view.h"
 #include "code_view.h"
+#include "ledger_view.h"
+#include "tensors_view.h"
+#include <QDockWidget>
+#include <QTabWidget>
+#include <QTreeWidget>
+#include <qcustomplot.h>
 #include "gui_test_utils.h"
 #include "log_model.h"
 #include "log_view.h"
@@ -32,6 +38,20 @@ QStringList logMessages(MainWindow& window) {
     for (int row = 0; row < log->rowCount(); ++row)
         messages << log->data(log->index(row, LogModel::MessageColumn), Qt::DisplayRole).toString();
     return messages;
+}
+
+/// Steps stage by stage until the run holds at `stage` of `batch`, and its tensors report came.
+bool holdWithReport(test::Driver& d, Stage stage, int batch) {
+    for (int i = 0; i < 60; ++i) {
+        const PipelineState& s = d.window->pipelineView()->state();
+        if (d.current() == std::optional<Stage>(stage) && s.batchIdx() == batch) break;
+        if (!d.press(d.window->runActions()->stepStage())) return false;
+    }
+    TensorsView* view = d.window->tensorsView();
+    return test::waitUntil([&] {
+        d.window->controller()->pumpNow();
+        return view->report() && view->whereLabel()->text().contains(QString::fromLatin1(stage_name(stage)));
+    });
 }
 
 }  // namespace
@@ -266,6 +286,127 @@ class TestDebugging : public QObject {
         QVERIFY(!d.ended);
         d.window->controller()->pumpNow();
         QCOMPARE(d.window->pipelineView()->state().batchIdx(), 3);
+    }
+
+    void theTensorsDockShowsGradsSetToNoneAndTheSelectedTensorsValues() {
+        test::Driver d;
+        d.window->show();
+        d.window->tensorsDock()->raise();
+        d.open(QStringLiteral("set_to_none_momentum"));
+        QVERIFY2(d.waitHeld(0), qPrintable(d.describe()));
+        TensorsView* view = d.window->tensorsView();
+        // At once, while held: every parameter, its grad None, nothing compared yet.
+        QVERIFY(test::waitUntil([&] {
+            d.window->controller()->pumpNow();
+            return view->report() != nullptr;
+        }));
+        QTreeWidgetItem* grad = view->itemFor(QStringLiteral("weight.grad"));
+        QVERIFY(grad);
+        QCOMPARE(grad->text(TensorsView::NormColumn), QStringLiteral("None"));
+        QVERIFY(!view->itemFor(QStringLiteral("weight:momentum_buffer")));
+
+        // Batch 1, after optimizer_zero_grad(set_to_none=True): batch 0's grads are None again.
+        QVERIFY(holdWithReport(d, Stage::on_before_backward, 1));
+        grad = view->itemFor(QStringLiteral("weight.grad"));
+        QVERIFY(grad);
+        QCOMPARE(grad->text(TensorsView::ChangeColumn), QStringLiteral("set to None"));
+        QCOMPARE(grad->background(TensorsView::NameColumn).color(), QColor(254, 243, 199));
+        QVERIFY(view->whereLabel()->text().contains(QStringLiteral("Highlighted: what optimizer_zero_grad changed")));
+        QTreeWidgetItem* momentum = view->itemFor(QStringLiteral("weight:momentum_buffer"));
+        QVERIFY(momentum);
+        QCOMPARE(momentum->text(TensorsView::ChangeColumn), QString());  // zero_grad leaves it alone
+        QCOMPARE(momentum->parent(), view->itemFor(QStringLiteral("weight")));
+
+        // Selecting a tensor asks the held run for its values: grid, histogram, heat map.
+        view->selectTensor(QStringLiteral("weight"));
+        QVERIFY(test::waitUntil([&] {
+            d.window->controller()->pumpNow();
+            return view->report() && view->report()->detail && view->report()->detail->name == "weight";
+        }));
+        QCOMPARE(view->valueGrid()->rowCount(), 1);
+        QCOMPARE(view->valueGrid()->columnCount(), 3);
+        QVERIFY(view->detailTabs()->isTabEnabled(TensorsView::HeatMapTab));
+        QCOMPARE(view->histogram()->plottableCount(), 1);
+        QCOMPARE(view->histogram()->plottable(0)->interface1D()->dataCount(), TensorDetail::kHistogramBins);
+
+        // Batch 2 (batch 1 returned None: no backward): backward fills the grads; the update
+        // moves the weights, and the changed cells are marked.
+        QVERIFY(holdWithReport(d, Stage::on_after_backward, 2));
+        QCOMPARE(view->itemFor(QStringLiteral("weight.grad"))->text(TensorsView::ChangeColumn),
+                 QStringLiteral("filled by backward"));
+        QVERIFY(holdWithReport(d, Stage::on_train_batch_end, 2));
+        QVERIFY(view->itemFor(QStringLiteral("weight"))->text(TensorsView::ChangeColumn).startsWith(QStringLiteral("moved")));
+        QCOMPARE(view->valueGrid()->item(0, 0)->background().color(), QColor(254, 243, 199));
+
+        // Running on: the report is marked as of the last hold, and no more come at full speed.
+        d.window->runActions()->setDelay(0);
+        d.window->runActions()->run()->trigger();
+        QVERIFY(d.waitEnded());
+        d.window->controller()->pumpNow();
+        QVERIFY(view->whereLabel()->text().contains(QStringLiteral("where it last held")));
+    }
+
+    void aHiddenTensorsDockReadsNothing() {
+        test::Driver d;
+        d.window->show();
+        for (QDockWidget* dock : d.window->findChildren<QDockWidget*>())
+            if (dock->objectName() == QStringLiteral("outputDock")) dock->raise();  // Tensors behind it
+        d.open(QStringLiteral("tensor_return"));
+        QVERIFY(d.waitHeld(0));
+        for (int i = 0; i < 6; ++i) QVERIFY(d.press(d.window->runActions()->stepStage()));
+        d.window->controller()->pumpNow();
+        test::settle();
+        QVERIFY(!d.window->tensorsInView());
+        QCOMPARE(d.count(EventType::tensors), 0);
+        // Brought into view while held: it asks, and the run answers at once.
+        d.window->tensorsDock()->raise();
+        QVERIFY(test::waitUntil([&] {
+            d.window->controller()->pumpNow();
+            return d.count(EventType::tensors) == 1;
+        }));
+        QVERIFY(d.window->tensorsView()->report());
+    }
+
+    void theLedgerDockShowsEachBatchsShareOfItsWindow() {
+        test::Driver d;
+        d.window->show();
+        d.window->ledgerDock()->raise();
+        RunConfig config = lessonConfig("accumulate_3");
+        config.trainer.gradient_clip_val = 0.05;
+        d.start(config);
+        QVERIFY(d.waitHeld(0));
+        LedgerView* ledger = d.window->ledgerView();
+        RunActions* a = d.window->runActions();
+        QVERIFY(d.press(a->stepBatch()));
+        QVERIFY(d.press(a->stepBatch()));
+        d.window->controller()->pumpNow();
+        // Two batches accumulated: their contributions, the shares still to come.
+        QCOMPARE(ledger->batchTable()->rowCount(), 2);
+        QCOMPARE(ledger->batchTable()->item(1, LedgerView::ShareColumn)->text(), QStringLiteral("–"));
+        QVERIFY(ledger->windowLabel()->text().startsWith(QStringLiteral("Accumulating: 2 of this window's batches")));
+        QVERIFY(d.press(a->stepBatch()));  // batch 2 steps
+        d.window->controller()->pumpNow();
+        QCOMPARE(ledger->batchTable()->rowCount(), 3);
+        double shares = 0;
+        for (int row = 0; row < 3; ++row) {
+            QString share = ledger->batchTable()->item(row, LedgerView::ShareColumn)->text();
+            share.chop(2);  // " %"
+            shares += share.toDouble();
+        }
+        QVERIFY2(std::abs(shares - 100.0) < 0.25, qPrintable(QString::number(shares)));
+        QVERIFY(ledger->windowLabel()->text().contains(QStringLiteral("optimizer step at batch 2")));
+        QVERIFY(ledger->summaryLabel()->text().contains(QStringLiteral("(clipped)")));
+        QCOMPARE(ledger->ratioTable()->rowCount(), 2);
+        // The next window starts afresh.
+        QVERIFY(d.press(a->stepBatch()));
+        d.window->controller()->pumpNow();
+        QCOMPARE(ledger->batchTable()->rowCount(), 1);
+        QCOMPARE(ledger->batchTable()->item(0, LedgerView::BatchColumn)->text(), QStringLiteral("3"));
+        // Back one batch: the ledger is rebuilt from the history, the window as it was.
+        QVERIFY(d.press(a->backBatch()));
+        d.window->controller()->pumpNow();
+        test::settle();
+        QCOMPARE(ledger->batchTable()->rowCount(), 3);
     }
 };
 

@@ -17,6 +17,8 @@
 #include "loss_plot.h"
 #include "run_actions.h"
 #include "source_editor.h"
+#include "tensors_view.h"
+#include <QTabWidget>
 #include "stepwise/lessons.h"
 
 #include <QScrollArea>
@@ -149,6 +151,54 @@ class TestScreenshots : public QObject {
             test::settle();
             save(d, QStringLiteral("window_code_%1.png").arg(language));
         }
+    }
+
+    void tensorsDock() {
+        // The Tensors dock held before on_before_backward of a batch: zero_grad(set_to_none=True)
+        // just set the grads to None (highlighted), the weight selected with its values; on a
+        // laptop screen, in English and Chinese. Then the ledger of an accumulation window.
+        for (const QString& language : {QStringLiteral("en"), QStringLiteral("zh_CN")}) {
+            test::Driver d;
+            d.translator.setLanguage(language);
+            d.window->fitToScreen(QRect(0, 0, 1366, 728));
+            d.window->show();
+            test::settle();
+            d.window->tensorsDock()->raise();
+            d.open(QStringLiteral("set_to_none_momentum"));
+            QVERIFY(d.waitHeld(0));
+            RunActions* a = d.window->runActions();
+            QVERIFY(d.press(a->stepBatch()));  // batch 1: batch 0's grads are there to be set to None
+            for (int i = 0; i < 12 && d.current() != std::optional<Stage>(Stage::on_before_backward); ++i)
+                QVERIFY(d.press(a->stepStage()));
+            d.window->tensorsView()->selectTensor(QStringLiteral("weight"));
+            QVERIFY(test::waitUntil([&] {
+                d.window->controller()->pumpNow();
+                const TensorReport* r = d.window->tensorsView()->report();
+                return r && r->detail && r->detail->name == "weight" && r->boundaries == 1;
+            }));
+            d.window->tensorsView()->detailTabs()->setCurrentIndex(TensorsView::ValuesTab);
+            d.window->resizeDocks({d.window->tensorsDock()}, {640}, Qt::Horizontal);
+            test::settle();
+            save(d, QStringLiteral("window_tensors_%1.png").arg(language));
+            d.window->tensorsView()->detailTabs()->setCurrentIndex(TensorsView::HistogramTab);
+            test::settle();
+            QVERIFY(d.window->tensorsView()->grab().save(QDir(QStringLiteral(STEPWISE_SCREENSHOT_DIR))
+                                                         .filePath(QStringLiteral("tensors_histogram_%1.png").arg(language))));
+        }
+        test::Driver d;
+        d.window->fitToScreen(QRect(0, 0, 1366, 728));
+        d.window->show();
+        test::settle();
+        d.window->ledgerDock()->raise();
+        RunConfig config = test::lessonConfig("accumulate_3");
+        config.trainer.gradient_clip_val = 0.05;
+        d.start(config);
+        QVERIFY(d.waitHeld(0));
+        for (int i = 0; i < 6; ++i) QVERIFY(d.press(d.window->runActions()->stepBatch()));
+        d.window->resizeDocks({d.window->ledgerDock()}, {640}, Qt::Horizontal);
+        d.window->controller()->pumpNow();
+        test::settle();
+        save(d, QStringLiteral("window_ledger.png"));
     }
 
     void theCurrentStageIsScrolledIntoViewOnAShortWindow() {
