@@ -47,6 +47,16 @@ echo "$csv" | awk -F, '
         printf "three watchpoints at full speed (mlp_spiral): %.3f x the steps/s with none (%.0f vs %.0f us/step)\n",
                $col["speed_ratio"], $col["three_us"], $col["none_us"]
     }
+    /BM_TensorsReport.*_median"?,/ {
+        name = $1; gsub(/"/, "", name); sub(/\/iterations:1\/manual_time_median$/, "", name)
+        sub(/^BM_TensorsReport\//, "", name)
+        printf "tensors report while held, %-11s median %7.1f ms   worst %7.1f ms  (%d tensors)\n", name,
+               $col["median_ms"], $col["max_ms"], $col["tensors"]
+    }
+    /BM_Ledger.*_median"?,/ {
+        printf "ledger dock open at full speed (mlp_spiral, N=4): %.3f x the steps/s closed (%.0f vs %.0f us/step)\n",
+               $col["speed_ratio"], $col["open_us"], $col["closed_us"]
+    }
     END { print "(medians over 5 repetitions; Stepped: held after stepping batch by batch, a snapshot at every"
           print " batch; AfterFullSpeed: held by a breakpoint after a run at full speed, snapshots spaced)" }'
 

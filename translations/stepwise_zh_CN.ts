@@ -694,17 +694,17 @@
         <translation>outputs = {&quot;loss&quot;: loss / N, 额外项}</translation>
     </message>
     <message>
-        <location filename="../gui/views/code_view.cpp" line="122"/>
+        <location filename="../gui/views/code_view.cpp" line="126"/>
         <source># The run did not send its model&apos;s code.</source>
         <translation># 本次运行没有发送其模型代码。</translation>
     </message>
     <message>
-        <location filename="../gui/views/code_view.cpp" line="188"/>
+        <location filename="../gui/views/code_view.cpp" line="192"/>
         <source>&lt;b&gt;Your model&lt;/b&gt; — the code the run compiled</source>
         <translation>&lt;b&gt;你的模型&lt;/b&gt; — 本次运行编译的代码</translation>
     </message>
     <message>
-        <location filename="../gui/views/code_view.cpp" line="190"/>
+        <location filename="../gui/views/code_view.cpp" line="194"/>
         <source>&lt;b&gt;What Lightning does for one batch&lt;/b&gt; — automatic optimization, in Stepwise&apos;s words</source>
         <translation>&lt;b&gt;Lightning 对一个批次做了什么&lt;/b&gt; — 自动优化，Stepwise 的表述</translation>
     </message>
@@ -1035,6 +1035,94 @@
     </message>
 </context>
 <context>
+    <name>stepwise::gui::LedgerView</name>
+    <message>
+        <location filename="../gui/views/ledger_view.cpp" line="109"/>
+        <source>The ledger is measured while this dock is open: step or run a batch to fill it. It shows what each batch of an accumulation window adds to the gradient.</source>
+        <translation>此面板打开时才测量账本：单步或运行一个批次即可填入。它显示累积窗口中每个批次为梯度增加了多少。</translation>
+    </message>
+    <message>
+        <location filename="../gui/views/ledger_view.cpp" line="113"/>
+        <source>Window of batches %1–%2 (accumulate_grad_batches = %3): optimizer step at batch %4.</source>
+        <translation>批次 %1–%2 的窗口（accumulate_grad_batches = %3）：在批次 %4 执行优化器步骤。</translation>
+    </message>
+    <message>
+        <location filename="../gui/views/ledger_view.cpp" line="119"/>
+        <source>Accumulating: %1 of this window&apos;s batches so far; the shares follow at its optimizer step.</source>
+        <translation>正在累积：此窗口目前已有 %1 个批次；占比在其优化器步骤时给出。</translation>
+    </message>
+    <message>
+        <location filename="../gui/views/ledger_view.cpp" line="134"/>
+        <source>‖G‖ = %1 · before clipping %2 · after %3</source>
+        <translation>‖G‖ = %1 · 裁剪前 %2 · 裁剪后 %3</translation>
+    </message>
+    <message>
+        <location filename="../gui/views/ledger_view.cpp" line="138"/>
+        <source>clip coefficient %1%2</source>
+        <translation>裁剪系数 %1%2</translation>
+    </message>
+    <message>
+        <location filename="../gui/views/ledger_view.cpp" line="140"/>
+        <source> (clipped)</source>
+        <translation>（已裁剪）</translation>
+    </message>
+    <message>
+        <location filename="../gui/views/ledger_view.cpp" line="140"/>
+        <source> (not clipped)</source>
+        <translation>（未裁剪）</translation>
+    </message>
+    <message>
+        <location filename="../gui/views/ledger_view.cpp" line="141"/>
+        <source>no clipping by norm</source>
+        <translation>未按范数裁剪</translation>
+    </message>
+    <message>
+        <location filename="../gui/views/ledger_view.cpp" line="144"/>
+        <source>‖G‖ and clipping: at the window&apos;s optimizer step.</source>
+        <translation>‖G‖ 与裁剪：在窗口的优化器步骤时给出。</translation>
+    </message>
+    <message>
+        <location filename="../gui/views/ledger_view.cpp" line="153"/>
+        <source>Update-to-weight ratio ‖Δθ‖/‖θ‖ of the step: %1 over all parameters</source>
+        <translation>此步的更新/权重比 ‖Δθ‖/‖θ‖：所有参数合计 %1</translation>
+    </message>
+    <message>
+        <location filename="../gui/views/ledger_view.cpp" line="155"/>
+        <source>Update-to-weight ratio ‖Δθ‖/‖θ‖: at the window&apos;s optimizer step.</source>
+        <translation>更新/权重比 ‖Δθ‖/‖θ‖：在窗口的优化器步骤时给出。</translation>
+    </message>
+    <message>
+        <location filename="../gui/views/ledger_view.cpp" line="159"/>
+        <source>Batch</source>
+        <translation>批次</translation>
+    </message>
+    <message>
+        <location filename="../gui/views/ledger_view.cpp" line="159"/>
+        <source>‖g_b‖ added</source>
+        <translation>增加的 ‖g_b‖</translation>
+    </message>
+    <message>
+        <location filename="../gui/views/ledger_view.cpp" line="159"/>
+        <source>cos(g_b, G)</source>
+        <translation>cos(g_b, G)</translation>
+    </message>
+    <message>
+        <location filename="../gui/views/ledger_view.cpp" line="159"/>
+        <source>Share of G</source>
+        <translation>占 G 的比例</translation>
+    </message>
+    <message>
+        <location filename="../gui/views/ledger_view.cpp" line="160"/>
+        <source>Parameter</source>
+        <translation>参数</translation>
+    </message>
+    <message>
+        <location filename="../gui/views/ledger_view.cpp" line="160"/>
+        <source>‖Δθ‖/‖θ‖</source>
+        <translation>‖Δθ‖/‖θ‖</translation>
+    </message>
+</context>
+<context>
     <name>stepwise::gui::LogModel</name>
     <message numerus="yes">
         <location filename="../gui/views/log_model.cpp" line="83"/>
@@ -1290,103 +1378,103 @@
 <context>
     <name>stepwise::gui::MainWindow</name>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="143"/>
-        <location filename="../gui/app/main_window.cpp" line="148"/>
+        <location filename="../gui/app/main_window.cpp" line="154"/>
+        <location filename="../gui/app/main_window.cpp" line="159"/>
         <source>Export plot</source>
         <translation>导出图表</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="143"/>
+        <location filename="../gui/app/main_window.cpp" line="154"/>
         <source>PNG image (*.png)</source>
         <translation>PNG 图像 (*.png)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="148"/>
+        <location filename="../gui/app/main_window.cpp" line="159"/>
         <source>PDF document (*.pdf)</source>
         <translation>PDF 文档 (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="218"/>
+        <location filename="../gui/app/main_window.cpp" line="229"/>
         <source>About Stepwise</source>
         <translation>关于 Stepwise</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="219"/>
+        <location filename="../gui/app/main_window.cpp" line="230"/>
         <source>&lt;h3&gt;Stepwise&lt;/h3&gt;&lt;p&gt;Steps a LibTorch training loop exactly the way PyTorch Lightning&apos;s automatic optimization runs it: one stage, one closure call, one batch at a time.&lt;/p&gt;</source>
         <translation>&lt;h3&gt;Stepwise&lt;/h3&gt;&lt;p&gt;完全按照 PyTorch Lightning 自动优化的方式逐步运行 LibTorch 训练循环：一次一个阶段、一次闭包调用、一个批次。&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="350"/>
+        <location filename="../gui/app/main_window.cpp" line="389"/>
         <source>epoch %1</source>
         <translation>第 %1 轮</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="351"/>
+        <location filename="../gui/app/main_window.cpp" line="390"/>
         <source>batch –</source>
         <translation>批次 –</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="351"/>
+        <location filename="../gui/app/main_window.cpp" line="390"/>
         <source>batch %1</source>
         <translation>批次 %1</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="352"/>
+        <location filename="../gui/app/main_window.cpp" line="391"/>
         <source>global_step %1</source>
         <translation>global_step %1</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="353"/>
+        <location filename="../gui/app/main_window.cpp" line="392"/>
         <source>optimizer steps %1</source>
         <translation>优化器步数 %1</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="358"/>
+        <location filename="../gui/app/main_window.cpp" line="397"/>
         <source>no session</source>
         <translation>无会话</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="361"/>
+        <location filename="../gui/app/main_window.cpp" line="400"/>
         <source>loading</source>
         <translation>加载中</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="364"/>
+        <location filename="../gui/app/main_window.cpp" line="403"/>
         <source>paused</source>
         <translation>已暂停</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="367"/>
+        <location filename="../gui/app/main_window.cpp" line="406"/>
         <source>running</source>
         <translation>运行中</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="370"/>
+        <location filename="../gui/app/main_window.cpp" line="409"/>
         <source>stepping</source>
         <translation>单步执行中</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="373"/>
+        <location filename="../gui/app/main_window.cpp" line="412"/>
         <source>finished</source>
         <translation>已完成</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="376"/>
+        <location filename="../gui/app/main_window.cpp" line="415"/>
         <source>stopped</source>
         <translation>已停止</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="379"/>
+        <location filename="../gui/app/main_window.cpp" line="418"/>
         <source>failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="382"/>
+        <location filename="../gui/app/main_window.cpp" line="421"/>
         <source>&lt;b&gt;%1&lt;/b&gt;</source>
         <translation>&lt;b&gt;%1&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="407"/>
+        <location filename="../gui/app/main_window.cpp" line="446"/>
         <source>compiled TorchScript module: no source to edit</source>
         <translation>已编译的 TorchScript 模块：没有可编辑的源代码</translation>
     </message>
@@ -1434,139 +1522,149 @@
         <translation>Stepwise 文件 (*.json *.pt *.stepwise *.jsonl);;运行配置 (*.json);;TorchScript 模块 (*.pt);;Stepwise 源文件 (*.stepwise);;录制的运行 (*.jsonl);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="451"/>
+        <location filename="../gui/app/main_window.cpp" line="493"/>
         <source>Stepwise — Lightning automatic optimization, step by step</source>
         <translation>Stepwise — 逐步查看 Lightning 自动优化</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="452"/>
+        <location filename="../gui/app/main_window.cpp" line="494"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="453"/>
+        <location filename="../gui/app/main_window.cpp" line="495"/>
         <source>&amp;Open…</source>
         <translation>打开(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="454"/>
+        <location filename="../gui/app/main_window.cpp" line="496"/>
         <source>&amp;Attach to a running stepwise-run…</source>
         <translation>连接到正在运行的 stepwise-run(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="455"/>
+        <location filename="../gui/app/main_window.cpp" line="497"/>
         <source>&amp;Lessons</source>
         <translation>课程(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="461"/>
+        <location filename="../gui/app/main_window.cpp" line="503"/>
         <source>%1 — %2</source>
         <translation>%1 — %2</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="463"/>
+        <location filename="../gui/app/main_window.cpp" line="505"/>
         <source>Open &amp;recent</source>
         <translation>最近打开(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="464"/>
+        <location filename="../gui/app/main_window.cpp" line="506"/>
         <source>Export plot as &amp;PNG…</source>
         <translation>将图表导出为 &amp;PNG…</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="465"/>
+        <location filename="../gui/app/main_window.cpp" line="507"/>
         <source>Export plot as P&amp;DF…</source>
         <translation>将图表导出为 P&amp;DF…</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="466"/>
+        <location filename="../gui/app/main_window.cpp" line="508"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="467"/>
+        <location filename="../gui/app/main_window.cpp" line="509"/>
         <source>&amp;Run</source>
         <translation>运行(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="468"/>
+        <location filename="../gui/app/main_window.cpp" line="510"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="469"/>
+        <location filename="../gui/app/main_window.cpp" line="511"/>
         <source>Reset &amp;layout</source>
         <translation>重置布局(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="470"/>
+        <location filename="../gui/app/main_window.cpp" line="512"/>
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="471"/>
+        <location filename="../gui/app/main_window.cpp" line="513"/>
         <source>System language</source>
         <translation>系统语言</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="474"/>
+        <location filename="../gui/app/main_window.cpp" line="516"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="475"/>
+        <location filename="../gui/app/main_window.cpp" line="517"/>
         <source>&amp;About Stepwise</source>
         <translation>关于 Stepwise(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="476"/>
+        <location filename="../gui/app/main_window.cpp" line="518"/>
         <source>Run controls</source>
         <translation>运行控制</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="477"/>
+        <location filename="../gui/app/main_window.cpp" line="519"/>
         <source>Replay timeline</source>
         <translation>回放时间轴</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="478"/>
+        <location filename="../gui/app/main_window.cpp" line="520"/>
         <source>Configuration</source>
         <translation>配置</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="479"/>
+        <location filename="../gui/app/main_window.cpp" line="521"/>
         <source>Source</source>
         <translation>源代码</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="480"/>
+        <location filename="../gui/app/main_window.cpp" line="522"/>
         <source>Loss</source>
         <translation>损失</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="481"/>
+        <location filename="../gui/app/main_window.cpp" line="523"/>
         <source>Warnings and log</source>
         <translation>警告与日志</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="482"/>
+        <location filename="../gui/app/main_window.cpp" line="524"/>
         <source>training_step output</source>
         <translation>training_step 输出</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="483"/>
+        <location filename="../gui/app/main_window.cpp" line="525"/>
         <source>Extras</source>
         <translation>额外输出</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="484"/>
+        <location filename="../gui/app/main_window.cpp" line="526"/>
         <source>Breakpoints</source>
         <translation>断点</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="485"/>
+        <location filename="../gui/app/main_window.cpp" line="527"/>
         <source>Code</source>
         <translation>代码</translation>
+    </message>
+    <message>
+        <location filename="../gui/app/main_window.cpp" line="528"/>
+        <source>Tensors</source>
+        <translation>张量</translation>
+    </message>
+    <message>
+        <location filename="../gui/app/main_window.cpp" line="529"/>
+        <source>Accumulation ledger</source>
+        <translation>累积账本</translation>
     </message>
 </context>
 <context>
@@ -2083,6 +2181,204 @@
         <location filename="../gui/views/source_editor.cpp" line="156"/>
         <source>Restart the session with this text as the model (the file is not saved)</source>
         <translation>以此文本作为模型重新开始会话（不会保存文件）</translation>
+    </message>
+</context>
+<context>
+    <name>stepwise::gui::TensorsView</name>
+    <message>
+        <location filename="../gui/views/tensors_view.cpp" line="29"/>
+        <source>parameter</source>
+        <translation>参数</translation>
+    </message>
+    <message>
+        <location filename="../gui/views/tensors_view.cpp" line="30"/>
+        <source>.grad</source>
+        <translation>.grad</translation>
+    </message>
+    <message>
+        <location filename="../gui/views/tensors_view.cpp" line="31"/>
+        <source>optimizer state</source>
+        <translation>优化器状态</translation>
+    </message>
+    <message>
+        <location filename="../gui/views/tensors_view.cpp" line="32"/>
+        <source>buffer</source>
+        <translation>缓冲区</translation>
+    </message>
+    <message>
+        <location filename="../gui/views/tensors_view.cpp" line="50"/>
+        <source>all zeros</source>
+        <translation>全为零</translation>
+    </message>
+    <message>
+        <location filename="../gui/views/tensors_view.cpp" line="58"/>
+        <source>set to None</source>
+        <translation>设为 None</translation>
+    </message>
+    <message>
+        <location filename="../gui/views/tensors_view.cpp" line="59"/>
+        <source>filled with zeros</source>
+        <translation>填充为零</translation>
+    </message>
+    <message>
+        <location filename="../gui/views/tensors_view.cpp" line="60"/>
+        <source>filled by backward</source>
+        <translation>由 backward 填入</translation>
+    </message>
+    <message>
+        <location filename="../gui/views/tensors_view.cpp" line="61"/>
+        <source>accumulated into</source>
+        <translation>累加</translation>
+    </message>
+    <message>
+        <location filename="../gui/views/tensors_view.cpp" line="63"/>
+        <source>scaled ×%1</source>
+        <translation>缩放 ×%1</translation>
+    </message>
+    <message>
+        <location filename="../gui/views/tensors_view.cpp" line="65"/>
+        <source>moved, ‖Δ‖ = %1</source>
+        <translation>已移动，‖Δ‖ = %1</translation>
+    </message>
+    <message>
+        <location filename="../gui/views/tensors_view.cpp" line="66"/>
+        <source>moved</source>
+        <translation>已移动</translation>
+    </message>
+    <message>
+        <location filename="../gui/views/tensors_view.cpp" line="67"/>
+        <source>created</source>
+        <translation>新建</translation>
+    </message>
+    <message>
+        <location filename="../gui/views/tensors_view.cpp" line="68"/>
+        <source>removed</source>
+        <translation>已移除</translation>
+    </message>
+    <message>
+        <location filename="../gui/views/tensors_view.cpp" line="269"/>
+        <source>Select a tensor to see its values.</source>
+        <translation>选择一个张量以查看其数值。</translation>
+    </message>
+    <message>
+        <location filename="../gui/views/tensors_view.cpp" line="270"/>
+        <source>%1: its values come with the next hold.</source>
+        <translation>%1：其数值在下次暂停时给出。</translation>
+    </message>
+    <message>
+        <location filename="../gui/views/tensors_view.cpp" line="276"/>
+        <source>%1 is None: it has no values.</source>
+        <translation>%1 为 None：没有数值。</translation>
+    </message>
+    <message>
+        <location filename="../gui/views/tensors_view.cpp" line="281"/>
+        <source>%1 · %2 · elements: %3</source>
+        <translation>%1 · %2 · 元素：%3</translation>
+    </message>
+    <message>
+        <location filename="../gui/views/tensors_view.cpp" line="283"/>
+        <source> · the grid shows the first %1</source>
+        <translation> · 表格显示前 %1 个</translation>
+    </message>
+    <message>
+        <location filename="../gui/views/tensors_view.cpp" line="284"/>
+        <source> · %1 not finite (NaN or ±inf)</source>
+        <translation> · %1 个非有限值（NaN 或 ±inf）</translation>
+    </message>
+    <message>
+        <location filename="../gui/views/tensors_view.cpp" line="286"/>
+        <source> · %1 of the shown values changed</source>
+        <translation> · 显示的数值中有 %1 个改变</translation>
+    </message>
+    <message>
+        <location filename="../gui/views/tensors_view.cpp" line="352"/>
+        <source>The tensors are read while the run holds: pause, or step a stage, to see them.</source>
+        <translation>张量在运行暂停时读取：暂停或单步一个阶段即可查看。</translation>
+    </message>
+    <message>
+        <location filename="../gui/views/tensors_view.cpp" line="354"/>
+        <source>The run goes on: these are the tensors where it last held. Pause or step to read them again.</source>
+        <translation>运行在继续：这些是上次暂停处的张量。暂停或单步以重新读取。</translation>
+    </message>
+    <message>
+        <location filename="../gui/views/tensors_view.cpp" line="356"/>
+        <source>Held before %1 · epoch %2, batch %3.</source>
+        <translation>暂停于 %1 之前 · 第 %2 轮，批次 %3。</translation>
+    </message>
+    <message>
+        <location filename="../gui/views/tensors_view.cpp" line="361"/>
+        <source>Step a stage to see what it changes.</source>
+        <translation>单步一个阶段以查看它改变了什么。</translation>
+    </message>
+    <message>
+        <location filename="../gui/views/tensors_view.cpp" line="363"/>
+        <source>Highlighted: what %1 changed.</source>
+        <translation>高亮：%1 改变的内容。</translation>
+    </message>
+    <message>
+        <location filename="../gui/views/tensors_view.cpp" line="365"/>
+        <source>Highlighted: what changed since the hold before %1 (epoch %2, batch %3), %4 stages back.</source>
+        <translation>高亮：自 %1 之前的暂停（第 %2 轮，批次 %3，%4 个阶段之前）以来改变的内容。</translation>
+    </message>
+    <message>
+        <location filename="../gui/views/tensors_view.cpp" line="377"/>
+        <source>Tensor</source>
+        <translation>张量</translation>
+    </message>
+    <message>
+        <location filename="../gui/views/tensors_view.cpp" line="377"/>
+        <source>Shape</source>
+        <translation>形状</translation>
+    </message>
+    <message>
+        <location filename="../gui/views/tensors_view.cpp" line="377"/>
+        <source>dtype</source>
+        <translation>dtype</translation>
+    </message>
+    <message>
+        <location filename="../gui/views/tensors_view.cpp" line="377"/>
+        <source>Norm / value</source>
+        <translation>范数 / 值</translation>
+    </message>
+    <message>
+        <location filename="../gui/views/tensors_view.cpp" line="377"/>
+        <source>Changed</source>
+        <translation>变化</translation>
+    </message>
+    <message>
+        <location filename="../gui/views/tensors_view.cpp" line="378"/>
+        <source>Histogram</source>
+        <translation>直方图</translation>
+    </message>
+    <message>
+        <location filename="../gui/views/tensors_view.cpp" line="379"/>
+        <source>Values</source>
+        <translation>数值</translation>
+    </message>
+    <message>
+        <location filename="../gui/views/tensors_view.cpp" line="380"/>
+        <source>Heat map</source>
+        <translation>热图</translation>
+    </message>
+    <message>
+        <location filename="../gui/views/tensors_view.cpp" line="381"/>
+        <source>value</source>
+        <translation>值</translation>
+    </message>
+    <message>
+        <location filename="../gui/views/tensors_view.cpp" line="382"/>
+        <source>elements</source>
+        <translation>元素数</translation>
+    </message>
+    <message>
+        <location filename="../gui/views/tensors_view.cpp" line="383"/>
+        <source>column</source>
+        <translation>列</translation>
+    </message>
+    <message>
+        <location filename="../gui/views/tensors_view.cpp" line="384"/>
+        <source>row</source>
+        <translation>行</translation>
     </message>
 </context>
 </TS>

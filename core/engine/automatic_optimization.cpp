@@ -145,9 +145,9 @@ Closure make_batch_closure(LoopContext& ctx, torch::Tensor x, torch::Tensor y, s
         c->observer.run(Stage::backward, [&](StagePayload&) { loss.backward(); });
         std::optional<double> contribution;
         if (before.defined()) {
-            torch::NoGradGuard no_grad;
-            torch::Tensor added = flat_grads(c->module.parameters()) - before;
-            contribution = added.norm().item<double>();
+            torch::Tensor added = flat_grads(c->module.parameters());
+            flat_subtract(added, before);
+            contribution = std::sqrt(flat_dot(added, added));
             auto& list = c->contributions;
             if (!list.empty() && list.back().first == batch_idx) list.back().second = std::move(added);
             else list.emplace_back(batch_idx, std::move(added));  // LBFGS: the batch's last call counts
@@ -163,23 +163,22 @@ Closure make_batch_closure(LoopContext& ctx, torch::Tensor x, torch::Tensor y, s
 }
 
 AccumulationLedger AutomaticOptimization::make_ledger(const torch::Tensor& window, const torch::Tensor& clipped) const {
-    torch::NoGradGuard no_grad;
     AccumulationLedger l;
     // G is .grad as the window left it: the sum of the batches' contributions when the window
     // began from zeroed grads, as automatic optimization's does.
-    const double g_sq = window.dot(window).item<double>();
+    const double g_sq = flat_dot(window, window);
     l.sum_norm = std::sqrt(g_sq);
     for (const auto& [batch_idx, added] : ctx_.contributions) {
         LedgerBatch b;
         b.batch_idx = batch_idx;
-        b.norm = added.norm().item<double>();
-        const double dot = added.dot(window).item<double>();
+        b.norm = std::sqrt(flat_dot(added, added));
+        const double dot = flat_dot(added, window);
         b.cosine = b.norm > 0 && l.sum_norm > 0 ? dot / (b.norm * l.sum_norm) : 0.0;
         b.share = g_sq > 0 ? dot / g_sq : 0.0;
         l.batches.push_back(b);
     }
     l.norm_before_clip = l.sum_norm;
-    l.norm_after_clip = clipped.norm().item<double>();
+    l.norm_after_clip = std::sqrt(flat_dot(clipped, clipped));
     if (ctx_.clip.value > 0 && ctx_.clip.algorithm == "norm")
         l.clip_coef = std::min(1.0, ctx_.clip.value / (l.norm_before_clip + 1e-6));  // torch's clip_coef
     return l;

@@ -57,11 +57,15 @@ std::vector<TensorInspector::Item> TensorInspector::collect(const TrainingParts&
         std::unordered_map<std::string, int> seen;  // LBFGS's lists: old_dirs[0], old_dirs[1], ...
         const bool lists = dynamic_cast<const torch::optim::LBFGSParamState*>(it->second) != nullptr;
         for_each_state_tensor(*it->second, [&](const char* key, const torch::Tensor& t) {
+            // What the optimizer does not use (max_exp_avg_sq without amsgrad, RMSprop's
+            // momentum_buffer without momentum) it leaves undefined; torch.optim's state has no
+            // such entry.
+            if (!t.defined()) return;
             std::string label = name + ":" + key;
             const bool listed = lists && (std::string(key) == "old_dirs" || std::string(key) == "old_stps" ||
                                           std::string(key) == "ro" || std::string(key) == "al");
             if (listed) label += "[" + std::to_string(seen[key]++) + "]";
-            items.push_back({label, name, TensorRole::state, t.defined() ? t.detach() : torch::Tensor(), std::nullopt});
+            items.push_back({label, name, TensorRole::state, t.detach(), std::nullopt});
         });
         for_each_state_count(*it->second, [&](const char* key, std::int64_t value) {
             items.push_back({name + ":" + key, name, TensorRole::state, torch::Tensor(), double(value)});

@@ -1,5 +1,6 @@
 #include "tensor_utils.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <mutex>
@@ -191,14 +192,43 @@ ParameterSnapshot snapshot(const NamedTensors& params) {
 }
 
 torch::Tensor flat_grads(const NamedTensors& params) {
-    std::vector<torch::Tensor> parts;
-    parts.reserve(params.size());
+    std::int64_t total = 0;
+    for (const auto& kv : params) total += kv.second.numel();
+    torch::Tensor flat = torch::empty({total}, torch::kDouble);
+    double* out = flat.data_ptr<double>();
     for (const auto& [name, p] : params) {
         const torch::Tensor& g = p.grad();
-        parts.push_back(g.defined() ? g.detach().reshape({-1}).to(torch::kDouble)
-                                    : torch::zeros({p.numel()}, torch::kDouble));
+        const std::int64_t n = p.numel();
+        // Plain CPU float grads are copied directly: the ledger does this twice per backward.
+        if (!g.defined()) {
+            std::fill(out, out + n, 0.0);
+        } else if (g.device().is_cpu() && g.is_contiguous() && g.layout() == torch::kStrided &&
+                   g.scalar_type() == torch::kFloat32) {
+            const float* in = g.data_ptr<float>();
+            for (std::int64_t i = 0; i < n; ++i) out[i] = in[i];
+        } else if (g.device().is_cpu() && g.is_contiguous() && g.layout() == torch::kStrided &&
+                   g.scalar_type() == torch::kFloat64) {
+            std::copy(g.data_ptr<double>(), g.data_ptr<double>() + n, out);
+        } else {
+            flat.narrow(0, out - flat.data_ptr<double>(), n).copy_(g.detach().reshape({-1}));
+        }
+        out += n;
     }
-    return parts.empty() ? torch::zeros({0}, torch::kDouble) : torch::cat(parts);
+    return flat;
+}
+
+double flat_dot(const torch::Tensor& a, const torch::Tensor& b) {
+    const double* x = a.data_ptr<double>();
+    const double* y = b.data_ptr<double>();
+    double sum = 0.0;
+    for (std::int64_t i = 0, n = a.numel(); i < n; ++i) sum += x[i] * y[i];
+    return sum;
+}
+
+void flat_subtract(torch::Tensor& a, const torch::Tensor& b) {
+    double* x = a.data_ptr<double>();
+    const double* y = b.data_ptr<double>();
+    for (std::int64_t i = 0, n = a.numel(); i < n; ++i) x[i] -= y[i];
 }
 
 }  // namespace stepwise

@@ -32,6 +32,9 @@ double fast_norm(const torch::Tensor& t);
 double fast_diff_norm(const torch::Tensor& a, const torch::Tensor& b);
 /// Every parameter's .grad in one float64 vector (zeros where it is None): the ledger's unit.
 torch::Tensor flat_grads(const NamedTensors& params);
+/// ⟨a, b⟩ and a −= b for the contiguous float64 vectors flat_grads makes (same length).
+double flat_dot(const torch::Tensor& a, const torch::Tensor& b);
+void flat_subtract(torch::Tensor& a, const torch::Tensor& b);
 /// Gradient norms of the parameters: per parameter (nullopt where grad is None) and total.
 GradNorms grad_norms(const NamedTensors& params);
 

@@ -82,15 +82,6 @@ MainWindow::MainWindow(Translator* translator, QWidget* parent)
     m_configDock->raise();
     m_outputDock = addDock(m_output, QStringLiteral("outputDock"), Qt::RightDockWidgetArea);
     m_extrasDock = addDock(m_extras, QStringLiteral("extrasDock"), Qt::RightDockWidgetArea);
-    // The Tensors dock beside the output, the ledger beside the extras.
-    m_tensors = new TensorsView;
-    m_tensorsDock = addDock(m_tensors, QStringLiteral("tensorsDock"), Qt::RightDockWidgetArea);
-    tabifyDockWidget(m_outputDock, m_tensorsDock);
-    m_ledger = new LedgerView;
-    m_ledgerDock = addDock(m_ledger, QStringLiteral("ledgerDock"), Qt::RightDockWidgetArea);
-    tabifyDockWidget(m_extrasDock, m_ledgerDock);
-    m_outputDock->raise();
-    m_extrasDock->raise();
     // The loss plot with the rewind slider under it.
     auto* plotPane = new QWidget;
     auto* plotLayout = new QVBoxLayout(plotPane);
@@ -105,6 +96,14 @@ MainWindow::MainWindow(Translator* translator, QWidget* parent)
     m_breakpointsDock = addDock(m_breakpoints, QStringLiteral("breakpointsDock"), Qt::BottomDockWidgetArea);
     splitDockWidget(m_plotDock, m_logDock, Qt::Horizontal);
     tabifyDockWidget(m_logDock, m_breakpointsDock);
+    // The Tensors and ledger docks are tabs beside the log (wide, and no new tab bar to take
+    // height from a short screen), each tabbed in as soon as it is added.
+    m_tensors = new TensorsView;
+    m_tensorsDock = addDock(m_tensors, QStringLiteral("tensorsDock"), Qt::BottomDockWidgetArea);
+    tabifyDockWidget(m_breakpointsDock, m_tensorsDock);
+    m_ledger = new LedgerView;
+    m_ledgerDock = addDock(m_ledger, QStringLiteral("ledgerDock"), Qt::BottomDockWidgetArea);
+    tabifyDockWidget(m_tensorsDock, m_ledgerDock);
     m_logDock->raise();
     resizeDocks({m_configDock, m_outputDock}, {410, 430}, Qt::Horizontal);
     resizeDocks({m_outputDock, m_extrasDock}, {260, 300}, Qt::Vertical);

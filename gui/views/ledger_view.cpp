@@ -3,6 +3,7 @@
 #include <QEvent>
 #include <QHeaderView>
 #include <QLabel>
+#include <QScrollArea>
 #include <QTableWidget>
 #include <QVBoxLayout>
 
@@ -27,6 +28,7 @@ QTableWidget* makeTable(QWidget* parent, const char* name, int columns) {
     table->setAlternatingRowColors(true);
     table->horizontalHeader()->setStretchLastSection(true);
     table->verticalHeader()->setDefaultSectionSize(22);
+    table->setMinimumHeight(90);
     return table;
 }
 }  // namespace
@@ -42,7 +44,17 @@ LedgerView::LedgerView(QWidget* parent) : QWidget(parent) {
     m_summary->setTextFormat(Qt::PlainText);
     m_ratioTitle = new QLabel(this);
     m_ratios = makeTable(this, "ledgerRatios", 2);
-    auto* layout = new QVBoxLayout(this);
+    // In a scroll area: on a laptop the dock shares a short column with the plot and the log.
+    auto* content = new QWidget;
+    auto* scroll = new QScrollArea(this);
+    scroll->setWidget(content);
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    scroll->setMinimumHeight(30);
+    auto* outer = new QVBoxLayout(this);
+    outer->setContentsMargins(0, 0, 0, 0);
+    outer->addWidget(scroll);
+    auto* layout = new QVBoxLayout(content);
     layout->setContentsMargins(4, 4, 4, 4);
     layout->addWidget(m_window);
     layout->addWidget(m_batches, 3);

@@ -29,6 +29,9 @@ class LedgerView : public QWidget {
     QLabel* summaryLabel() const { return m_summary; }
     QLabel* windowLabel() const { return m_window; }
 
+    /// Modest: the dock shares the log's tab group, and must not widen a laptop's window.
+    QSize sizeHint() const override { return {360, 220}; }
+
   protected:
     void changeEvent(QEvent* event) override;
 

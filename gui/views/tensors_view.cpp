@@ -103,7 +103,6 @@ TensorsView::TensorsView(QWidget* parent) : QWidget(parent) {
     m_bars = new QCPBars(m_histogram->xAxis, m_histogram->yAxis);
     m_bars->setPen(QPen(QColor(37, 99, 235)));
     m_bars->setBrush(QColor(96, 165, 250));
-    m_histogram->setMinimumHeight(120);
     QSharedPointer<QCPAxisTickerFixed> counts(new QCPAxisTickerFixed);
     counts->setTickStep(1.0);  // element counts: whole numbers
     counts->setScaleStrategy(QCPAxisTickerFixed::ssMultiples);
@@ -137,6 +136,12 @@ TensorsView::TensorsView(QWidget* parent) : QWidget(parent) {
     detailLayout->addWidget(m_detailTitle);
     detailLayout->addWidget(m_tabs, 1);
 
+    // Small minimums: on a laptop the dock shares a column with the plot and the log.
+    m_tree->setMinimumHeight(40);
+    m_values->setMinimumHeight(30);
+    m_heat->setMinimumHeight(40);
+    m_histogram->setMinimumHeight(40);
+    detail->setMinimumHeight(40);
     auto* split = new QSplitter(Qt::Vertical, this);
     split->addWidget(m_tree);
     split->addWidget(detail);

@@ -51,6 +51,10 @@ class TensorsView : public QWidget {
     /// The person selected another tensor: its values are to be sent.
     void tensorSelected(const QString& name);
 
+  public:
+    /// Modest: the dock shares the log's tab group, and must not widen a laptop's window.
+    QSize sizeHint() const override { return {420, 240}; }
+
   protected:
     void changeEvent(QEvent* event) override;
 

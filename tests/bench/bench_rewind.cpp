@@ -1,7 +1,8 @@
 // Debugging costs (issue "Debug a training_step"): how long "back one batch" takes, held after
 // stepping (a snapshot at every batch) and held after a run at full speed (snapshots spaced to cost
-// about 2% of the time); and what three watchpoints cost a run at full speed, against none, in
-// rounds back to back. scripts/bench.sh prints the medians.
+// about 2% of the time); what three watchpoints cost a run at full speed, against none, in rounds
+// back to back; how long the Tensors dock waits for a held run's report; and what the open ledger
+// dock costs a run at full speed. scripts/bench.sh prints the medians.
 
 #include <benchmark/benchmark.h>
 
@@ -64,11 +65,14 @@ public:
         o.buffer_events = false;
         o.observe_norms = true;  // as the window
         o.listener = [this](const Event& e) {
-            if (e.type != EventType::paused && e.type != EventType::run_end && e.type != EventType::warning) return;
+            if (e.type != EventType::paused && e.type != EventType::run_end && e.type != EventType::warning &&
+                e.type != EventType::tensors)
+                return;
             {
                 const std::lock_guard<std::mutex> lock(mutex_);
                 ++answers_;
                 ended_ = ended_ || e.type == EventType::run_end;
+                if (e.type == EventType::tensors && e.tensors) report_size_ = e.tensors->tensors.size();
             }
             changed_.notify_all();
         };
@@ -84,6 +88,10 @@ public:
         return changed_.wait_for(lock, std::chrono::seconds(60), [&] { return answers_ > before || ended_; }) &&
                !ended_;
     }
+    std::size_t last_report_size() {
+        const std::lock_guard<std::mutex> lock(mutex_);
+        return report_size_;
+    }
     bool wait_first() {
         std::unique_lock<std::mutex> lock(mutex_);
         return changed_.wait_for(lock, std::chrono::seconds(60), [&] { return answers_ > 0; });
@@ -93,6 +101,7 @@ private:
     std::mutex mutex_;
     std::condition_variable changed_;
     std::size_t answers_ = 0;
+    std::size_t report_size_ = 0;
     bool ended_ = false;
     TrainingSession session_;
 };
@@ -166,8 +175,57 @@ void BM_Watchpoints(benchmark::State& state, RunConfig (*make)()) {
     state.counters["speed_ratio"] = none / three;  // steps/s with three over steps/s with none
 }
 
+/// The Tensors dock selects a tensor while the run holds: the time until the report (every
+/// tensor's summary, the selected one's values, histogram and heat map) arrives. Held at batch
+/// 3's backward, the selection alternating between the largest weight and a bias, 15 times.
+void BM_TensorsReport(benchmark::State& state, RunConfig (*make)()) {
+    std::vector<double> ms;
+    std::size_t tensors = 0;
+    for (auto _ : state) {
+        Held run(make());
+        if (!run.wait_first()) state.SkipWithError("the run did not start");
+        for (int i = 0; i < 3; ++i) run.send(Command::step(StepKind::batch));
+        for (int i = 0; i < 6; ++i) run.send(Command::step(StepKind::stage));
+        const std::string names[] = {"w1", "b1"};  // both models name them so
+        for (int i = 0; i < 15; ++i) {
+            const auto start = Clock::now();
+            if (!run.send(Command::watch({true, names[i % 2], false})))
+                state.SkipWithError("no report came");
+            ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - start).count());
+        }
+        tensors = run.last_report_size();
+        state.SetIterationTime(median(ms) / 1000.0);
+    }
+    state.counters["median_ms"] = median(ms);
+    state.counters["max_ms"] = ms.empty() ? 0.0 : *std::max_element(ms.begin(), ms.end());
+    state.counters["tensors"] = double(tensors);
+}
+
+/// The ledger dock open at full speed, against closed: mlp_spiral accumulating 4 batches.
+void BM_Ledger(benchmark::State& state, RunConfig (*make)()) {
+    static int round = 0;
+    double closed = 0, open = 0;
+    for (auto _ : state) {
+        RunConfig config = make();
+        config.trainer.accumulate_grad_batches = 4;
+        const bool open_first = round++ % 2 == 1;
+        if (open_first) open = bench::window_like_seconds_per_step(config, {false, "", true});
+        closed = bench::window_like_seconds_per_step(config);
+        if (!open_first) open = bench::window_like_seconds_per_step(config, {false, "", true});
+        if (closed <= 0 || open <= 0) state.SkipWithError("a run did not finish");
+        state.SetIterationTime(closed + open);
+    }
+    state.counters["closed_us"] = closed * 1e6;
+    state.counters["open_us"] = open * 1e6;
+    state.counters["speed_ratio"] = closed / open;  // steps/s with the ledger over steps/s without
+}
+
 }  // namespace
 
+BENCHMARK_CAPTURE(BM_TensorsReport, mlp_spiral, &spiral)->UseManualTime()->Iterations(1)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_TensorsReport, million, &million_parameters)
+    ->UseManualTime()->Iterations(1)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_Ledger, mlp_spiral, &spiral_long)->UseManualTime()->Iterations(1)->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_BackOneBatchStepped, mlp_spiral, &spiral)->UseManualTime()->Iterations(1)->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_BackOneBatchStepped, million, &million_parameters)
     ->UseManualTime()->Iterations(1)->Unit(benchmark::kMillisecond);

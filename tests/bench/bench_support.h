@@ -13,7 +13,8 @@ namespace stepwise::bench {
 /// observed (events with payloads, gate checks, norms), no pausing, training on the session's
 /// worker thread and this thread draining the event buffer once per 30 ms frame into a recycled
 /// vector. Timed from run_start to run_end; -1 when the run did not finish or sent nothing.
-inline double window_like_seconds_per_step(const RunConfig& config) {
+/// `watch`: what the window's docks ask for (the Tensors dock, the ledger), sent before it starts.
+inline double window_like_seconds_per_step(const RunConfig& config, const Inspect& watch = {}) {
     std::atomic<std::int64_t> start_ns{0}, end_ns{0}, steps{0};
     auto now_ns = [] { return std::chrono::steady_clock::now().time_since_epoch().count(); };
     SessionOptions o;
@@ -27,6 +28,7 @@ inline double window_like_seconds_per_step(const RunConfig& config) {
         }
     };
     TrainingSession session(config, o);
+    if (!(watch == Inspect{})) session.send(Command::watch(watch));
     session.start();
     std::vector<Event> frame;
     std::size_t events = 0;

@@ -232,6 +232,40 @@ class TestRemote : public QObject {
         QCOMPARE(server.finish(), 0);
     }
 
+    void theTensorsAndTheLedgerComeOverTheWire() {
+        // A window attached to stepwise-run --listen asks for tensors and the ledger: the server
+        // reads them on its training thread and sends them; a late client does not get old reports.
+        Server server;
+        QVERIFY(server.start({QStringLiteral("--lesson"), QStringLiteral("accumulate_3")}));
+        Client first;
+        first.attach(server, server.token);
+        QVERIFY(first.waitPaused(0));
+        first.controller.setInspect({true, "weight", true});
+        QVERIFY(test::waitUntil([&] { return first.count(EventType::tensors) >= 1; }));
+        for (int i = 0; i < 3; ++i) {
+            const int before = first.paused;
+            first.controller.stepBatch();
+            QVERIFY(first.waitPaused(before));
+        }
+        QVERIFY(test::waitUntil([&] { return first.count(EventType::tensors) >= 4; }));
+        const Event* report = nullptr;
+        for (const Event& e : first.events)
+            if (e.type == EventType::tensors) report = &e;
+        QVERIFY(report && report->tensors && report->tensors->detail);
+        QCOMPARE(report->tensors->detail->name, std::string("weight"));
+        QVERIFY(report->tensors->boundaries > 1);  // since the previous hold, a batch back
+        bool ledger = false;
+        for (const Event& e : first.events) ledger = ledger || (e.type == EventType::stage_exit && e.payload.ledger);
+        QVERIFY(ledger);
+        Client late;
+        late.attach(server, server.token);
+        QVERIFY(late.waitPaused(0));
+        QCOMPARE(late.count(EventType::tensors), 0);
+        late.controller.run();
+        QVERIFY(late.waitEnded());
+        QCOMPARE(server.finish(), 0);
+    }
+
     void aLateClientAfterARewindGetsTheHistoryCutBack() {
         Server server;
         QVERIFY(server.start({QStringLiteral("--lesson"), QStringLiteral("tensor_return")}));
