@@ -102,6 +102,18 @@ inline std::vector<std::int64_t> get_shape(const ordered_json& j) {
     return shape;
 }
 
+/// The enum named at `key`, `fallback` when there is none; a name it does not know fails naming
+/// `what` ("unknown stage \"forward\"").
+template <class Enum>
+Enum get_enum(const ordered_json& j, const char* key, Enum fallback,
+              std::optional<Enum> (*from_name)(const std::string&), const char* what) {
+    if (!find(j, key)) return fallback;
+    const std::string name = get_string(j, key);
+    const std::optional<Enum> value = from_name(name);
+    if (!value) fail(std::string("unknown ") + what + " \"" + name + "\"");
+    return *value;
+}
+
 // The Tensors dock's report and the accumulation ledger (tensors_json.cpp).
 ordered_json tensor_report_json(const TensorReport& report);
 TensorReport read_tensor_report(const ordered_json& j);

@@ -45,20 +45,14 @@ TensorSummary read_summary(const ordered_json& j) {
     TensorSummary t;
     t.name = get_string(j, "name");
     t.parameter = get_string(j, "parameter");
-    const std::string role = get_string(j, "role", "parameter");
-    const auto r = tensor_role_from_name(role);
-    if (!r) fail("unknown tensor role \"" + role + "\"");
-    t.role = *r;
+    t.role = get_enum(j, "role", TensorRole::parameter, &tensor_role_from_name, "tensor role");
     t.shape = get_shape(j);
     t.dtype = get_string(j, "dtype");
     t.defined = get_bool(j, "defined", true);
     t.all_zero = get_bool(j, "all_zero");
     t.norm = opt_number(j, "norm");
     t.value = opt_number(j, "value");
-    const std::string change = get_string(j, "change", "unchanged");
-    const auto c = tensor_change_from_name(change);
-    if (!c) fail("unknown tensor change \"" + change + "\"");
-    t.change = *c;
+    t.change = get_enum(j, "change", TensorChange::unchanged, &tensor_change_from_name, "tensor change");
     t.scale = opt_number(j, "scale");
     t.change_norm = opt_number(j, "change_norm");
     return t;
@@ -137,10 +131,7 @@ TensorReport read_tensor_report(const ordered_json& j) {
     TensorReport r;
     r.boundaries = get_int<std::uint64_t>(j, "boundaries", 0);
     if (r.boundaries) {
-        const std::string name = get_string(j, "since");
-        const auto stage = stage_from_name(name);
-        if (!stage) fail("unknown stage \"" + name + "\"");
-        r.since = *stage;
+        r.since = get_enum(j, "since", Stage::on_train_batch_start, &stage_from_name, "stage");
         r.since_epoch = get_int<std::int64_t>(j, "since_epoch", 0);
         r.since_batch_idx = get_int<std::int64_t>(j, "since_batch_idx", -1);
     }

@@ -295,21 +295,11 @@ Event event_from_json(const ordered_json& j) {
     e.epoch = get_int<std::int64_t>(j, "epoch", e.epoch);
     e.batch_idx = get_int<std::int64_t>(j, "batch_idx", e.batch_idx);
     e.global_step = get_int<std::int64_t>(j, "global_step", e.global_step);
-    if (find(j, "stage")) {
-        const std::string name = get_string(j, "stage");
-        const auto stage = stage_from_name(name);
-        if (!stage) fail("unknown stage \"" + name + "\"");
-        e.stage = *stage;
-    }
+    e.stage = get_enum(j, "stage", e.stage, &stage_from_name, "stage");
     e.instance = get_int<std::uint64_t>(j, "instance", 0);
     e.call = get_int<int>(j, "call", 0);
     e.depth = get_int<int>(j, "depth", 0);
-    if (find(j, "outcome")) {
-        const std::string name = get_string(j, "outcome");
-        const auto outcome = outcome_from_name(name);
-        if (!outcome) fail("unknown outcome \"" + name + "\"");
-        e.outcome = *outcome;
-    }
+    e.outcome = get_enum(j, "outcome", e.outcome, &outcome_from_name, "outcome");
     e.duration_ns = get_int<std::int64_t>(j, "duration_ns", 0);
     if (const ordered_json* p = find(j, "payload")) e.payload = read_payload(*p);
     if (const ordered_json* text = find(j, "text")) e.text = read_text(*text);
@@ -328,12 +318,7 @@ Event event_from_json(const ordered_json& j) {
     e.window_position = get_int<int>(j, "window_position", 0);
     e.lr = opt_number(j, "lr");
     if (const ordered_json* x = find(j, "explanation")) e.explanation = read_text(*x);
-    if (find(j, "status")) {
-        const std::string name = get_string(j, "status");
-        const auto status = run_status_from_name(name);
-        if (!status) fail("unknown run status \"" + name + "\"");
-        e.status = *status;
-    }
+    e.status = get_enum(j, "status", e.status, &run_status_from_name, "run status");
     if (const ordered_json* c = find(j, "config")) {
         if (!c->is_object()) fail("\"config\": expected an object");
         e.config_json = c->dump();
