@@ -118,7 +118,11 @@ MainWindow::MainWindow(Translator* translator, QWidget* parent)
     restoreSettings();
 }
 
-MainWindow::~MainWindow() = default;
+MainWindow::~MainWindow() {
+    // Closing hides the docks after this part of the window is gone: their visibility signals
+    // (the Tensors and ledger docks tell the run what to read) must not reach it any more.
+    for (QDockWidget* dock : findChildren<QDockWidget*>()) disconnect(dock, nullptr, this, nullptr);
+}
 
 QDockWidget* MainWindow::addDock(QWidget* widget, const QString& objectName,
                                  Qt::DockWidgetArea area) {
