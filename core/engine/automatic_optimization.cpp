@@ -192,7 +192,8 @@ void AutomaticOptimization::after_closure() {
         p.clip_algorithm = ctx_.clip.algorithm;
         const torch::Tensor window = ctx_.observe_ledger ? flat_grads(ctx_.module.parameters()) : torch::Tensor();
         const bool clipped = clip_gradients(ctx_.optimizer, ctx_.clip);
-        if (window.defined()) ctx_.ledger = make_ledger(window, flat_grads(ctx_.module.parameters()));
+        if (window.defined())
+            ctx_.ledger = make_ledger(window, clipped ? flat_grads(ctx_.module.parameters()) : window);
         if (!ctx_.observe_norms) return;
         p.grad_norms = !clipped && ctx_.norms_after_backward ? *ctx_.norms_after_backward
                                                              : grad_norms(ctx_.module.parameters());

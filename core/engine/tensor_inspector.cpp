@@ -13,8 +13,6 @@ namespace stepwise {
 
 namespace {
 
-torch::Tensor copy_of(const torch::Tensor& t) { return t.defined() ? t.detach().clone() : torch::Tensor(); }
-
 /// Equal element for element, NaN matching NaN (a NaN grad that stays NaN did not change).
 bool same_values(const torch::Tensor& a, const torch::Tensor& b) {
     if (a.sizes() != b.sizes() || a.scalar_type() != b.scalar_type()) return false;
@@ -39,7 +37,6 @@ void TensorInspector::watch(Inspect what) {
 
 void TensorInspector::forget() {
     kept_.clear();
-    have_kept_ = false;
 }
 
 std::vector<TensorInspector::Item> TensorInspector::collect(const TrainingParts& parts) {
@@ -82,17 +79,10 @@ void TensorInspector::remember(const TrainingParts& parts, std::uint64_t boundar
     torch::NoGradGuard no_grad;
     kept_ = collect(parts);
     for (Item& item : kept_) item.tensor = copy_of(item.tensor);
-    have_kept_ = true;
     kept_boundary_ = boundary;
     kept_stage_ = stage;
     kept_epoch_ = epoch;
     kept_batch_idx_ = batch_idx;
-}
-
-const TensorInspector::Item* TensorInspector::kept(const std::string& name) const {
-    for (const Item& item : kept_)
-        if (item.name == name) return &item;
-    return nullptr;
 }
 
 TensorSummary TensorInspector::summarize(const Item& now, const Item* before, bool compare) const {
@@ -135,7 +125,10 @@ TensorSummary TensorInspector::summarize(const Item& now, const Item* before, bo
     } else if (!b.defined() && t.defined()) {
         s.change = is_grad ? TensorChange::filled : TensorChange::created;
     } else if (b.defined() && t.defined() && !same_values(t, b)) {
-        if (t.sizes() == b.sizes()) s.change_norm = norm_of(t.to(torch::kDouble) - b.to(torch::kDouble));
+        const bool same_shape = t.sizes() == b.sizes();
+        const torch::Tensor td = same_shape ? t.to(torch::kDouble) : torch::Tensor();
+        const torch::Tensor bd = same_shape ? b.to(torch::kDouble) : torch::Tensor();
+        if (same_shape) s.change_norm = norm_of(td - bd);
         const bool was_zero = all_zero(b);
         if (is_grad && s.all_zero) {
             s.change = TensorChange::zero_filled;
@@ -144,8 +137,7 @@ TensorSummary TensorInspector::summarize(const Item& now, const Item* before, bo
         } else {
             s.change = is_grad ? TensorChange::accumulated : TensorChange::moved;
             // One factor for every element (clipping by norm): now == c · before.
-            if (t.sizes() == b.sizes() && t.is_floating_point() && !was_zero) {
-                const torch::Tensor bd = b.to(torch::kDouble), td = t.to(torch::kDouble);
+            if (same_shape && t.is_floating_point() && !was_zero) {
                 const double c = (td * bd).sum().item<double>() / (bd * bd).sum().item<double>();
                 const double residual = norm_of(td - c * bd);
                 if (std::isfinite(c) && c != 1.0 && residual <= 1e-5 * std::max(norm_of(td), 1e-30)) {
@@ -219,24 +211,28 @@ TensorDetail TensorInspector::detail(const Item& now, const Item* before, bool c
 TensorReport TensorInspector::report(const TrainingParts& parts, std::uint64_t boundary) const {
     torch::NoGradGuard no_grad;
     TensorReport r;
-    const bool compare = have_kept_ && boundary > kept_boundary_;
+    const bool compare = !kept_.empty() && boundary > kept_boundary_;
     if (compare) {
         r.boundaries = boundary - kept_boundary_;
         r.since = kept_stage_;
         r.since_epoch = kept_epoch_;
         r.since_batch_idx = kept_batch_idx_;
     }
-    const std::vector<Item> items = collect(parts);
-    for (const Item& item : items) {
-        const Item* before = have_kept_ ? kept(item.name) : nullptr;
+    // The kept copies by name, each looked up once (LBFGS's history makes hundreds of items).
+    std::unordered_map<std::string, const Item*> kept;
+    for (const Item& item : kept_) kept.emplace(item.name, &item);
+    for (const Item& item : collect(parts)) {
+        const auto it = kept.find(item.name);
+        const Item* before = it == kept.end() ? nullptr : it->second;
+        if (before) kept.erase(it);
         r.tensors.push_back(summarize(item, before, compare));
         if (item.name == watching_.tensor) r.detail = detail(item, before, compare);
     }
-    // What went away since (a grad set to None is still listed: its parameter is).
+    // What went away since, in the order it was kept (a grad set to None is still listed: its
+    // parameter is).
     if (compare) {
         for (const Item& old : kept_) {
-            const bool gone = std::none_of(items.begin(), items.end(), [&](const Item& i) { return i.name == old.name; });
-            if (!gone) continue;
+            if (!kept.count(old.name)) continue;
             TensorSummary s;
             s.name = old.name;
             s.parameter = old.parameter;

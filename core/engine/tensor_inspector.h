@@ -45,11 +45,9 @@ private:
     /// `before`: the kept copy of the same name, if any; `compare`: the kept copies are older.
     TensorSummary summarize(const Item& now, const Item* before, bool compare) const;
     TensorDetail detail(const Item& now, const Item* before, bool compare) const;
-    const Item* kept(const std::string& name) const;
 
     Inspect watching_;
     std::vector<Item> kept_;  ///< copies, in collect() order; empty: nothing to compare with
-    bool have_kept_ = false;
     std::uint64_t kept_boundary_ = 0;
     Stage kept_stage_ = Stage::on_train_batch_start;
     std::int64_t kept_epoch_ = 0, kept_batch_idx_ = -1;

@@ -191,6 +191,8 @@ ParameterSnapshot snapshot(const NamedTensors& params) {
     return snap;
 }
 
+torch::Tensor copy_of(const torch::Tensor& t) { return t.defined() ? t.detach().clone() : torch::Tensor(); }
+
 torch::Tensor flat_grads(const NamedTensors& params) {
     std::int64_t total = 0;
     for (const auto& kv : params) total += kv.second.numel();

@@ -30,6 +30,8 @@ void fast_copy(torch::Tensor& dst, const torch::Tensor& src);
 double fast_norm(const torch::Tensor& t);
 /// 2-norm of (a - b); same shapes.
 double fast_diff_norm(const torch::Tensor& a, const torch::Tensor& b);
+/// A copy that shares no memory with `t` (undefined stays undefined).
+torch::Tensor copy_of(const torch::Tensor& t);
 /// Every parameter's .grad in one float64 vector (zeros where it is None): the ledger's unit.
 torch::Tensor flat_grads(const NamedTensors& params);
 /// ⟨a, b⟩ and a −= b for the contiguous float64 vectors flat_grads makes (same length).

@@ -10,13 +10,12 @@
 
 #include "loops.h"
 #include "optimizer_state.h"
+#include "tensor_utils.h"
 #include "stepwise/session.h"
 
 namespace stepwise {
 
 namespace {
-
-torch::Tensor copy_of(const torch::Tensor& t) { return t.defined() ? t.detach().clone() : torch::Tensor(); }
 
 std::size_t bytes_of(const torch::Tensor& t) { return t.defined() ? t.nbytes() : 0; }
 

@@ -60,8 +60,7 @@ void RunHistory::append(const Event& e) {
             rewind(e);
             return;
         case EventType::tensors:
-            m_tensors = e;  // a view of the present hold, not history: only the latest is kept
-            return;
+            return;  // a view of the present hold, not history: the Tensors dock shows it
         case EventType::warning:
         case EventType::error:
             m_log.push_back(e);
@@ -309,7 +308,6 @@ void RunHistory::cutAt(std::size_t serial, std::uint64_t cut) {
     while (!m_recentEnds.empty() && m_recentEnds.back() > cut) m_recentEnds.pop_back();
     truncateColumns(serial);
     m_runEnd.reset();
-    m_tensors.reset();
     ++m_generation;
 }
 

@@ -41,8 +41,6 @@ class RunHistory {
     static constexpr std::size_t kBytesPerBatch = 4 * 2 + 1 + 1 + 1 + 1;
 
     void clear();
-    /// The latest tensors report (the Tensors dock's), if any: not part of events().
-    const std::optional<Event>& latestTensors() const { return m_tensors; }
     void append(const Event& event);
     void append(const std::vector<Event>& events) {
         for (const Event& e : events) append(e);
@@ -126,7 +124,6 @@ class RunHistory {
     std::vector<std::string> m_heldTexts;  ///< distinct "what the optimizer holds" arguments
     std::map<std::string, std::vector<float>> m_extras;
     std::optional<Event> m_runStart, m_runEnd;
-    std::optional<Event> m_tensors;  ///< the latest tensors report
     std::deque<Event> m_log;
     std::size_t m_droppedLog = 0;
     std::deque<Event> m_recent;          ///< every event of the newest batches, in order

@@ -66,7 +66,6 @@ LedgerView::LedgerView(QWidget* parent) : QWidget(parent) {
 
 void LedgerView::clear() {
     m_rows.clear();
-    m_closed = false;
     m_ledger.reset();
     m_ratiosOfStep.reset();
     m_stepBatch.reset();
@@ -85,12 +84,11 @@ void LedgerView::applyEvents(const std::vector<Event>& events) {
         }
         if (e.type != EventType::stage_exit) continue;
         if (e.stage == Stage::on_after_backward && e.payload.grad_contribution) {
-            if (m_closed) {  // the first backward of the next window
+            if (m_ledger) {  // its window stepped: this is the first backward of the next
                 m_rows.clear();
                 m_ledger.reset();
                 m_ratiosOfStep.reset();
                 m_stepBatch.reset();
-                m_closed = false;
             }
             m_sawContribution = true;
             Row row{e.epoch, e.batch_idx, *e.payload.grad_contribution, std::nullopt, std::nullopt};
@@ -108,7 +106,6 @@ void LedgerView::applyEvents(const std::vector<Event>& events) {
             std::vector<Row> rows;
             for (const LedgerBatch& b : l.batches) rows.push_back({e.epoch, b.batch_idx, b.norm, b.cosine, b.share});
             m_rows = std::move(rows);
-            m_closed = true;
             m_sawContribution = true;
             changed = true;
         }
@@ -120,7 +117,7 @@ void LedgerView::refresh() {
     if (!m_sawContribution) {
         m_window->setText(tr("The ledger is measured while this dock is open: step or run a batch to fill it. "
                              "It shows what each batch of an accumulation window adds to the gradient."));
-    } else if (m_closed && m_stepBatch) {
+    } else if (m_ledger && m_stepBatch) {
         const std::int64_t first = m_rows.empty() ? *m_stepBatch : m_rows.front().batch_idx;
         m_window->setText(tr("Window of batches %1–%2 (accumulate_grad_batches = %3): optimizer step at batch %4.")
                               .arg(first)

@@ -51,7 +51,7 @@ class LedgerView : public QWidget {
     QLabel* m_ratioTitle = nullptr;
     int m_accumulate = 1;
     std::vector<Row> m_rows;            ///< the window being shown
-    bool m_closed = false;              ///< its optimizer step came: the next contribution begins a new one
+    /// The window's, once its optimizer step came (then the next contribution begins a new one).
     std::optional<AccumulationLedger> m_ledger;
     std::optional<GradNorms> m_ratiosOfStep;
     std::optional<std::int64_t> m_stepBatch;
