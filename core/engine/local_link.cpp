@@ -23,6 +23,7 @@ std::unique_ptr<SessionLink> make_local_link(const RunConfig& config) {
     SessionOptions options;
     options.start_paused = true;
     options.coalesce_stages = true;  // frames show the newest stage of each kind, every batch_end
+    options.checksum_parameters = true;  // for the parity meter
     return std::make_unique<LocalLink>(config, std::move(options));
 }
 

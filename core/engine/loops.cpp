@@ -49,7 +49,10 @@ void FitLoop::run_batch(std::int64_t epoch, std::int64_t batch_idx, bool is_last
     obs.pos.call = 0;
     obs.pos.depth = 0;
     if (ctx_.at_batch_start) ctx_.at_batch_start(epoch, batch_idx, epoch * num_training_batches_ + batch_idx);
-    const auto batch = ctx_.data.batch(epoch, batch_idx);
+    const auto batch = [&] {
+        const GeneratorLease::Scope held(obs.lease());  // a new epoch's order draws from it
+        return ctx_.data.batch(epoch, batch_idx);
+    }();
 
     obs.run(Stage::on_train_batch_start, [](StagePayload&) {});
     const double lr = learning_rate(ctx_.optimizer);
@@ -78,6 +81,7 @@ void FitLoop::run_batch(std::int64_t epoch, std::int64_t batch_idx, bool is_last
     end.epoch = epoch;
     end.batch_idx = batch_idx;
     end.global_step = ctx_.global_step;
+    if (ctx_.checksum_parameters) end.param_checksum = parameter_checksum(ctx_.module.parameters());
     if (ctx_.parameters_each_batch)
         end.parameters = std::make_shared<const ParameterSnapshot>(snapshot(ctx_.module.parameters()));
     obs.emit(std::move(end));

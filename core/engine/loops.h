@@ -30,6 +30,7 @@ struct LoopContext {
     Observer& observer;
     bool multi_eval_optimizer = false;  ///< LBFGS: step() converts every closure result to float
     bool parameters_each_batch = false;  ///< snapshot the parameters into every batch_end
+    bool checksum_parameters = false;    ///< SessionOptions::checksum_parameters
     bool observe_norms = true;  ///< SessionOptions::observe_norms
     bool observe_update_ratios = false;  ///< ‖Δθ‖/‖θ‖ per parameter: a breakpoint, or the ledger
     /// The accumulation ledger (a front end watches it): each backward's contribution to .grad,

@@ -77,7 +77,21 @@ std::uint64_t Observer::enter(Stage stage) {
         gate_.poll();
         return instance;
     }
+    // The gate may hold the run for as long as a person likes, or linger (animating): another run
+    // may use the generator meanwhile. At full speed it only looks, and the lease stays held (a
+    // yielding run waits for the whole stretch); a pause that comes in between lets go at the hold.
+    struct Suspended {
+        GeneratorLease* lease;
+        void now() {
+            if (lease) lease->suspend();
+        }
+        ~Suspended() {
+            if (lease) lease->resume();
+        }
+    } suspended{lease_};
+    if (!gate_.free_running()) suspended.now();
     gate_.check(Boundary{stage, pos.epoch, pos.batch_idx, pos.call}, [&](const Boundary& b, bool held) {
+        if (held) suspended.now();
         if (held && !entered) {
             emit_enter();
             entered = true;

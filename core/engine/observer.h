@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "errors.h"
+#include "generator_lease.h"
 #include "stepwise/conditions.h"
 #include "stepwise/events.h"
 #include "stepwise/step_gate.h"
@@ -63,6 +64,10 @@ public:
     std::uint64_t next_instance() const { return next_instance_; }
     void set_next_instance(std::uint64_t next) { next_instance_ = next; }
 
+    /// The run's share of torch's generator: held while a stage runs, let go while the gate holds.
+    void set_lease(GeneratorLease* lease) { lease_ = lease; }
+    GeneratorLease* lease() const { return lease_; }
+
     /// A Lightning warning, verbatim.
     /// `category` is Python's warning class, kept in the event's exception_type.
     void warning(const std::string& message, const std::string& category = "UserWarning");
@@ -85,10 +90,12 @@ private:
     ConditionSet* conditions_ = nullptr;
     HitHandler on_hit_;
     BoundaryHook on_boundary_;
+    GeneratorLease* lease_ = nullptr;
 };
 
 template <class Body>
 void Observer::run(Stage stage, Body&& body) {
+    const GeneratorLease::Scope generator(lease_);
     const LoopPosition at = pos;
     const std::uint64_t instance = enter(stage);
     StagePayload payload;

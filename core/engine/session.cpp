@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "data.h"
+#include "generator_lease.h"
 #include "errors.h"
 #include "loops.h"
 #include "observer.h"
@@ -263,7 +264,10 @@ void TrainingSession::at_batch_start(std::int64_t epoch, std::int64_t batch_idx,
         return;
     }
     const auto start = std::chrono::steady_clock::now();
-    r.store.add(TrainingState::capture(*r.parts, epoch, batch_idx, batch));
+    {
+        const GeneratorLease::Scope held(r.parts->observer.lease());  // the state includes it
+        r.store.add(TrainingState::capture(*r.parts, epoch, batch_idx, batch));
+    }
     const double took = double((std::chrono::steady_clock::now() - start).count());
     r.snapshot_ns = r.snapshot_ns == 0 ? took : 0.8 * r.snapshot_ns + 0.2 * took;
     r.since_snapshot = 0;
@@ -456,6 +460,11 @@ void TrainingSession::stage_newest() {
 void TrainingSession::run_worker() {
     Observer observer([this](Event&& e) { publish(std::move(e)); }, gate_,
                       [this](const Boundary& where, bool held) { on_hold(where, held); });
+    // This run's share of torch's global generator (another session may run beside it).
+    GeneratorLease generator(
+        options_.yield_to_other_runs ? GeneratorLease::Kind::yielding : GeneratorLease::Kind::working,
+        [this] { return gate_.stop_requested(); });
+    observer.set_lease(&generator);
     RunStatus status = RunStatus::finished;
     SessionState final_state = SessionState::finished;
     std::int64_t global_step = 0;
@@ -474,6 +483,8 @@ void TrainingSession::run_worker() {
         final_state = SessionState::failed;
     };
     std::string stage_where = "config";
+    std::optional<warning_cache::Private> own_warnings;
+    if (options_.private_warnings) own_warnings.emplace();
     try {
         // The breakpoints (the config reader checked them; a config built in code may not be).
         try {
@@ -507,6 +518,7 @@ void TrainingSession::run_worker() {
         ctx.multi_eval_optimizer = config_.optimizer.name == "lbfgs";
         ctx.clip = resolve_clipping(config_.trainer);
         ctx.parameters_each_batch = options_.parameters_each_batch;
+        ctx.checksum_parameters = options_.checksum_parameters;
         FitLoop fit(ctx);
 
         Event start;
@@ -521,7 +533,10 @@ void TrainingSession::run_worker() {
         stage_where = "training";
         // seed_everything(seed) right before trainer.fit (spec D-3): torch's global generator, which
         // the DataLoader's iterators and training_step's own draws (torch.rand, dropout) use.
-        torch::manual_seed(static_cast<std::uint64_t>(config_.seed));
+        {
+            const GeneratorLease::Scope held(&generator);
+            torch::manual_seed(static_cast<std::uint64_t>(config_.seed));
+        }
         if (config_.lr_scheduler && config_.lr_scheduler->name == "OneCycleLR" &&
             config_.lr_scheduler->interval == "epoch") {
             // _configure_schedulers_automatic_opt, word for word (a RuntimeWarning).
@@ -566,7 +581,10 @@ void TrainingSession::run_worker() {
                 status = RunStatus::finished;
                 final_state = SessionState::finished;
                 const TrainingState* from = rw.store.at_or_before(rw.target.batch);
-                from->restore(*rw.parts);
+                {
+                    const GeneratorLease::Scope held(&generator);  // the state includes it
+                    from->restore(*rw.parts);
+                }
                 rw.phase = Rewinder::Phase::silent;
                 inspection_->tensors.forget();  // the tensors kept to compare with are undone too
                 rw.held_back.clear();

@@ -1,5 +1,7 @@
 #include "tensor_utils.h"
 
+#include "stepwise/parity.h"
+
 #include <algorithm>
 #include <cmath>
 #include <cstring>
@@ -192,6 +194,19 @@ ParameterSnapshot snapshot(const NamedTensors& params) {
 }
 
 torch::Tensor copy_of(const torch::Tensor& t) { return t.defined() ? t.detach().clone() : torch::Tensor(); }
+
+std::uint64_t parameter_checksum(const NamedTensors& params) {
+    std::uint64_t hash = checksum_bytes(nullptr, 0);
+    for (const auto& [name, p] : params) {
+        if (p.is_contiguous()) {  // the usual case: read in place, no tensor made
+            hash = checksum_bytes(p.data_ptr(), p.nbytes(), hash);
+        } else {
+            const torch::Tensor t = p.detach().contiguous();
+            hash = checksum_bytes(t.data_ptr(), t.nbytes(), hash);
+        }
+    }
+    return hash;
+}
 
 torch::Tensor flat_grads(const NamedTensors& params) {
     std::int64_t total = 0;

@@ -40,6 +40,9 @@ void flat_subtract(torch::Tensor& a, const torch::Tensor& b);
 /// Gradient norms of the parameters: per parameter (nullopt where grad is None) and total.
 GradNorms grad_norms(const NamedTensors& params);
 
+/// FNV-1a over every parameter's bytes, in order (the parity meter's checksum).
+std::uint64_t parameter_checksum(const NamedTensors& params);
+
 /// Names, shapes and (up to kMaxSnapshotElements elements in all) values.
 ParameterSnapshot snapshot(const NamedTensors& params);
 

@@ -12,11 +12,16 @@ std::mutex& cache_mutex() {
     static std::mutex mutex;
     return mutex;
 }
+/// A Private on this thread: its own set, used instead of the process's (no lock: one thread).
+thread_local std::set<std::string>* t_private = nullptr;
 std::set<std::string>& cache() {
     static std::set<std::string> seen;
-    return seen;
+    return t_private ? *t_private : seen;
 }
 }  // namespace
+
+Private::Private() : outer_(t_private) { t_private = &seen_; }
+Private::~Private() { t_private = outer_; }
 
 bool warn_once(const std::string& message) {
     std::lock_guard<std::mutex> lock(cache_mutex());

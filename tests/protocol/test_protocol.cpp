@@ -126,6 +126,7 @@ Event every_field_set() {
     params->parameters = {{"w", {1, 2}, {0.5, -1.0}}, {"b", {1}, {0.0}}};
     e.parameters = params;
     e.total_batches_per_epoch = 8;
+    e.param_checksum = 0xfedcba9876543210ull;
     return e;
 }
 
@@ -209,6 +210,7 @@ TEST(EventCodec, EveryFieldSurvivesARoundTrip) {
     EXPECT_EQ(r.parameters->parameters[0].values, e.parameters->parameters[0].values);
     EXPECT_EQ(r.parameters->parameters[1].shape, e.parameters->parameters[1].shape);
     EXPECT_EQ(r.total_batches_per_epoch, e.total_batches_per_epoch);
+    EXPECT_EQ(r.param_checksum, e.param_checksum);  // all 64 bits, above int64's range too
 }
 
 TEST(EventCodec, MalformedLinesAreRefusedWithTheCause) {
@@ -221,6 +223,7 @@ TEST(EventCodec, MalformedLinesAreRefusedWithTheCause) {
         {"{\"type\":\"batch_end\",\"loss\":\"lots\"}", "\"loss\": expected a number"},
         {"{\"type\":\"warning\",\"text\":{\"code\":\"x\",\"args\":[]}}", "unknown text code \"x\""},
         {"{\"type\":\"batch_end\",\"call\":99999999999}", "\"call\": out of range"},
+        {"{\"type\":\"batch_end\",\"param_checksum\":-5}", "\"param_checksum\": expected a non-negative integer"},
         {"{\"type\":\"batch_end\",\"output\":{\"kind\":\"dict\"}}", "\"value\": expected an object"},
     };
     for (const auto& [line, cause] : cases) {

@@ -49,6 +49,16 @@ struct SessionOptions {
     /// stepping or animating, the buffer does too. Without this, a full-speed run writes ~8 KB of
     /// events per batch into the buffer, and that alone costs about a quarter of the steps/s.
     bool coalesce_stages = false;
+    /// A batch_end carries a checksum of the parameters after the batch (the parity meter's).
+    bool checksum_parameters = false;
+    /// Lightning's once-per-process warnings are counted apart for this run, which then neither
+    /// uses up nor sees the process's: a parity meter's shadow run, which must leave them to the
+    /// run a person watches.
+    bool private_warnings = false;
+    /// The run computes only while no other run in the process does: it waits whenever a run
+    /// without this option is working (not held by its gate), so that it takes none of that run's
+    /// time. A parity meter's shadow run: it catches up while the watched run holds or after it ends.
+    bool yield_to_other_runs = false;
     /// What a breakpoint hit does besides its notice (a warning event from "stepwise" with
     /// TextCode::breakpoint_hit or breakpoint_hit_value): hold at the next stage boundary (a place
     /// breakpoint: at its own boundary, before the stage runs), nothing more, or stop the run there.
@@ -166,6 +176,18 @@ void clear();
 /// The messages seen so far, and putting them back (a rewind restores the cache as it was).
 std::set<std::string> contents();
 void restore(std::set<std::string> seen);
+/// While one lives, this thread's runs use a cache of their own (SessionOptions::private_warnings).
+class Private {
+public:
+    Private();
+    ~Private();
+    Private(const Private&) = delete;
+    Private& operator=(const Private&) = delete;
+
+private:
+    std::set<std::string> seen_;
+    std::set<std::string>* outer_;
+};
 }  // namespace warning_cache
 
 }  // namespace stepwise

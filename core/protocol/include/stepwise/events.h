@@ -168,6 +168,9 @@ struct Event {
     /// A batch whose training_step returned None and that still stepped: why the weights moved or
     /// not, from what was measured (the grads, the optimizer's state, the update).
     Text explanation;
+    /// batch_end, when asked for (SessionOptions::checksum_parameters): a 64-bit checksum of every
+    /// parameter's bytes after the batch, for the parity meter.
+    std::optional<std::uint64_t> param_checksum;
 
     // stage_exit / warning / error / run_end
     /// stage_exit skipped: why; warning from "stepwise": the notice. Stepwise's own words, as a code.
