@@ -530,22 +530,22 @@
 <context>
     <name>main</name>
     <message>
-        <location filename="../gui/app/main.cpp" line="39"/>
+        <location filename="../gui/app/main.cpp" line="40"/>
         <source>Steps a training loop the way PyTorch Lightning&apos;s automatic optimization runs it.</source>
         <translation>按照 PyTorch Lightning 自动优化的方式逐步执行训练循环。</translation>
     </message>
     <message>
-        <location filename="../gui/app/main.cpp" line="46"/>
+        <location filename="../gui/app/main.cpp" line="47"/>
         <source>A run config (.json), a TorchScript module (.pt) or a Stepwise source (.stepwise). Default: the built-in lesson.</source>
         <translation>运行配置（.json）、TorchScript 模块（.pt）或 Stepwise 源文件（.stepwise）。默认：内置课程。</translation>
     </message>
     <message>
-        <location filename="../gui/app/main.cpp" line="51"/>
+        <location filename="../gui/app/main.cpp" line="52"/>
         <source>Attach to a run served by stepwise-run --listen at HOST:PORT.</source>
         <translation>连接到由 stepwise-run --listen 在 HOST:PORT 提供的运行。</translation>
     </message>
     <message>
-        <location filename="../gui/app/main.cpp" line="56"/>
+        <location filename="../gui/app/main.cpp" line="57"/>
         <source>The token stepwise-run printed (default: $STEPWISE_TOKEN).</source>
         <translation>stepwise-run 打印的令牌（默认：$STEPWISE_TOKEN）。</translation>
     </message>
@@ -1037,87 +1037,87 @@
 <context>
     <name>stepwise::gui::LedgerView</name>
     <message>
-        <location filename="../gui/views/ledger_view.cpp" line="109"/>
+        <location filename="../gui/views/ledger_view.cpp" line="118"/>
         <source>The ledger is measured while this dock is open: step or run a batch to fill it. It shows what each batch of an accumulation window adds to the gradient.</source>
         <translation>此面板打开时才测量账本：单步或运行一个批次即可填入。它显示累积窗口中每个批次为梯度增加了多少。</translation>
     </message>
     <message>
-        <location filename="../gui/views/ledger_view.cpp" line="113"/>
+        <location filename="../gui/views/ledger_view.cpp" line="122"/>
         <source>Window of batches %1–%2 (accumulate_grad_batches = %3): optimizer step at batch %4.</source>
         <translation>批次 %1–%2 的窗口（accumulate_grad_batches = %3）：在批次 %4 执行优化器步骤。</translation>
     </message>
     <message>
-        <location filename="../gui/views/ledger_view.cpp" line="119"/>
+        <location filename="../gui/views/ledger_view.cpp" line="128"/>
         <source>Accumulating: %1 of this window&apos;s batches so far; the shares follow at its optimizer step.</source>
         <translation>正在累积：此窗口目前已有 %1 个批次；占比在其优化器步骤时给出。</translation>
     </message>
     <message>
-        <location filename="../gui/views/ledger_view.cpp" line="134"/>
+        <location filename="../gui/views/ledger_view.cpp" line="143"/>
         <source>‖G‖ = %1 · before clipping %2 · after %3</source>
         <translation>‖G‖ = %1 · 裁剪前 %2 · 裁剪后 %3</translation>
     </message>
     <message>
-        <location filename="../gui/views/ledger_view.cpp" line="138"/>
+        <location filename="../gui/views/ledger_view.cpp" line="147"/>
         <source>clip coefficient %1%2</source>
         <translation>裁剪系数 %1%2</translation>
     </message>
     <message>
-        <location filename="../gui/views/ledger_view.cpp" line="140"/>
+        <location filename="../gui/views/ledger_view.cpp" line="149"/>
         <source> (clipped)</source>
         <translation>（已裁剪）</translation>
     </message>
     <message>
-        <location filename="../gui/views/ledger_view.cpp" line="140"/>
+        <location filename="../gui/views/ledger_view.cpp" line="149"/>
         <source> (not clipped)</source>
         <translation>（未裁剪）</translation>
     </message>
     <message>
-        <location filename="../gui/views/ledger_view.cpp" line="141"/>
+        <location filename="../gui/views/ledger_view.cpp" line="150"/>
         <source>no clipping by norm</source>
         <translation>未按范数裁剪</translation>
     </message>
     <message>
-        <location filename="../gui/views/ledger_view.cpp" line="144"/>
+        <location filename="../gui/views/ledger_view.cpp" line="153"/>
         <source>‖G‖ and clipping: at the window&apos;s optimizer step.</source>
         <translation>‖G‖ 与裁剪：在窗口的优化器步骤时给出。</translation>
     </message>
     <message>
-        <location filename="../gui/views/ledger_view.cpp" line="153"/>
+        <location filename="../gui/views/ledger_view.cpp" line="162"/>
         <source>Update-to-weight ratio ‖Δθ‖/‖θ‖ of the step: %1 over all parameters</source>
         <translation>此步的更新/权重比 ‖Δθ‖/‖θ‖：所有参数合计 %1</translation>
     </message>
     <message>
-        <location filename="../gui/views/ledger_view.cpp" line="155"/>
+        <location filename="../gui/views/ledger_view.cpp" line="164"/>
         <source>Update-to-weight ratio ‖Δθ‖/‖θ‖: at the window&apos;s optimizer step.</source>
         <translation>更新/权重比 ‖Δθ‖/‖θ‖：在窗口的优化器步骤时给出。</translation>
     </message>
     <message>
-        <location filename="../gui/views/ledger_view.cpp" line="159"/>
+        <location filename="../gui/views/ledger_view.cpp" line="168"/>
         <source>Batch</source>
         <translation>批次</translation>
     </message>
     <message>
-        <location filename="../gui/views/ledger_view.cpp" line="159"/>
+        <location filename="../gui/views/ledger_view.cpp" line="168"/>
         <source>‖g_b‖ added</source>
         <translation>增加的 ‖g_b‖</translation>
     </message>
     <message>
-        <location filename="../gui/views/ledger_view.cpp" line="159"/>
+        <location filename="../gui/views/ledger_view.cpp" line="168"/>
         <source>cos(g_b, G)</source>
         <translation>cos(g_b, G)</translation>
     </message>
     <message>
-        <location filename="../gui/views/ledger_view.cpp" line="159"/>
+        <location filename="../gui/views/ledger_view.cpp" line="168"/>
         <source>Share of G</source>
         <translation>占 G 的比例</translation>
     </message>
     <message>
-        <location filename="../gui/views/ledger_view.cpp" line="160"/>
+        <location filename="../gui/views/ledger_view.cpp" line="169"/>
         <source>Parameter</source>
         <translation>参数</translation>
     </message>
     <message>
-        <location filename="../gui/views/ledger_view.cpp" line="160"/>
+        <location filename="../gui/views/ledger_view.cpp" line="169"/>
         <source>‖Δθ‖/‖θ‖</source>
         <translation>‖Δθ‖/‖θ‖</translation>
     </message>
@@ -1378,103 +1378,138 @@
 <context>
     <name>stepwise::gui::MainWindow</name>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="154"/>
-        <location filename="../gui/app/main_window.cpp" line="159"/>
+        <location filename="../gui/app/main_window.cpp" line="157"/>
+        <location filename="../gui/app/main_window.cpp" line="162"/>
         <source>Export plot</source>
         <translation>导出图表</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="154"/>
+        <location filename="../gui/app/main_window.cpp" line="157"/>
         <source>PNG image (*.png)</source>
         <translation>PNG 图像 (*.png)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="159"/>
+        <location filename="../gui/app/main_window.cpp" line="162"/>
         <source>PDF document (*.pdf)</source>
         <translation>PDF 文档 (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="229"/>
+        <location filename="../gui/app/main_window.cpp" line="232"/>
         <source>About Stepwise</source>
         <translation>关于 Stepwise</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="230"/>
+        <location filename="../gui/app/main_window.cpp" line="233"/>
         <source>&lt;h3&gt;Stepwise&lt;/h3&gt;&lt;p&gt;Steps a LibTorch training loop exactly the way PyTorch Lightning&apos;s automatic optimization runs it: one stage, one closure call, one batch at a time.&lt;/p&gt;</source>
         <translation>&lt;h3&gt;Stepwise&lt;/h3&gt;&lt;p&gt;完全按照 PyTorch Lightning 自动优化的方式逐步运行 LibTorch 训练循环：一次一个阶段、一次闭包调用、一个批次。&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="389"/>
+        <location filename="../gui/app/main_window.cpp" line="370"/>
+        <source>parity: no batch has ended yet</source>
+        <translation>一致性：尚无批次结束</translation>
+    </message>
+    <message>
+        <location filename="../gui/app/main_window.cpp" line="371"/>
+        <source>parity: waiting — the unwatched run computes while this one holds</source>
+        <translation>一致性：等待中——无人观察的运行在本运行暂停时计算</translation>
+    </message>
+    <message>
+        <location filename="../gui/app/main_window.cpp" line="375"/>
+        <source>✓ parity: %1 batches bit-identical to an unwatched run</source>
+        <translation>✓ 一致性：%1 个批次与无人观察的运行逐位相同</translation>
+    </message>
+    <message>
+        <location filename="../gui/app/main_window.cpp" line="377"/>
+        <source> · %1 more to compare</source>
+        <translation> · 还有 %1 个待比较</translation>
+    </message>
+    <message>
+        <location filename="../gui/app/main_window.cpp" line="382"/>
+        <source>✗ parity: epoch %1, batch %2 differs from an unwatched run</source>
+        <translation>✗ 一致性：第 %1 轮、批次 %2 与无人观察的运行不同</translation>
+    </message>
+    <message>
+        <location filename="../gui/app/main_window.cpp" line="387"/>
+        <source>parity: the unwatched run failed: %1</source>
+        <translation>一致性：无人观察的运行失败：%1</translation>
+    </message>
+    <message>
+        <location filename="../gui/app/main_window.cpp" line="394"/>
+        <source>The parity meter: a headless run of the same config, never held, checksums the parameters after every batch. This run&apos;s checksums must match it bit for bit: stepping, pausing, breakpoints and going back do not change what training computes. It runs on a thread of its own and only while this run holds or after it ends, so it takes none of this run&apos;s time.</source>
+        <translation>一致性计：一个相同配置、无界面、从不暂停的运行在每个批次后计算参数的校验和。本运行的校验和必须与之逐位相同：单步、暂停、断点和回退都不会改变训练的计算结果。它在自己的线程上运行，且只在本运行暂停时或结束后计算，因此不占用本运行的任何时间。</translation>
+    </message>
+    <message>
+        <location filename="../gui/app/main_window.cpp" line="439"/>
         <source>epoch %1</source>
         <translation>第 %1 轮</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="390"/>
+        <location filename="../gui/app/main_window.cpp" line="440"/>
         <source>batch –</source>
         <translation>批次 –</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="390"/>
+        <location filename="../gui/app/main_window.cpp" line="440"/>
         <source>batch %1</source>
         <translation>批次 %1</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="391"/>
+        <location filename="../gui/app/main_window.cpp" line="441"/>
         <source>global_step %1</source>
         <translation>global_step %1</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="392"/>
+        <location filename="../gui/app/main_window.cpp" line="442"/>
         <source>optimizer steps %1</source>
         <translation>优化器步数 %1</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="397"/>
+        <location filename="../gui/app/main_window.cpp" line="447"/>
         <source>no session</source>
         <translation>无会话</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="400"/>
+        <location filename="../gui/app/main_window.cpp" line="450"/>
         <source>loading</source>
         <translation>加载中</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="403"/>
+        <location filename="../gui/app/main_window.cpp" line="453"/>
         <source>paused</source>
         <translation>已暂停</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="406"/>
+        <location filename="../gui/app/main_window.cpp" line="456"/>
         <source>running</source>
         <translation>运行中</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="409"/>
+        <location filename="../gui/app/main_window.cpp" line="459"/>
         <source>stepping</source>
         <translation>单步执行中</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="412"/>
+        <location filename="../gui/app/main_window.cpp" line="462"/>
         <source>finished</source>
         <translation>已完成</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="415"/>
+        <location filename="../gui/app/main_window.cpp" line="465"/>
         <source>stopped</source>
         <translation>已停止</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="418"/>
+        <location filename="../gui/app/main_window.cpp" line="468"/>
         <source>failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="421"/>
+        <location filename="../gui/app/main_window.cpp" line="471"/>
         <source>&lt;b&gt;%1&lt;/b&gt;</source>
         <translation>&lt;b&gt;%1&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="446"/>
+        <location filename="../gui/app/main_window.cpp" line="496"/>
         <source>compiled TorchScript module: no source to edit</source>
         <translation>已编译的 TorchScript 模块：没有可编辑的源代码</translation>
     </message>
@@ -1522,147 +1557,147 @@
         <translation>Stepwise 文件 (*.json *.pt *.stepwise *.jsonl);;运行配置 (*.json);;TorchScript 模块 (*.pt);;Stepwise 源文件 (*.stepwise);;录制的运行 (*.jsonl);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="493"/>
+        <location filename="../gui/app/main_window.cpp" line="543"/>
         <source>Stepwise — Lightning automatic optimization, step by step</source>
         <translation>Stepwise — 逐步查看 Lightning 自动优化</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="494"/>
+        <location filename="../gui/app/main_window.cpp" line="544"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="495"/>
+        <location filename="../gui/app/main_window.cpp" line="545"/>
         <source>&amp;Open…</source>
         <translation>打开(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="496"/>
+        <location filename="../gui/app/main_window.cpp" line="546"/>
         <source>&amp;Attach to a running stepwise-run…</source>
         <translation>连接到正在运行的 stepwise-run(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="497"/>
+        <location filename="../gui/app/main_window.cpp" line="547"/>
         <source>&amp;Lessons</source>
         <translation>课程(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="503"/>
+        <location filename="../gui/app/main_window.cpp" line="553"/>
         <source>%1 — %2</source>
         <translation>%1 — %2</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="505"/>
+        <location filename="../gui/app/main_window.cpp" line="555"/>
         <source>Open &amp;recent</source>
         <translation>最近打开(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="506"/>
+        <location filename="../gui/app/main_window.cpp" line="556"/>
         <source>Export plot as &amp;PNG…</source>
         <translation>将图表导出为 &amp;PNG…</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="507"/>
+        <location filename="../gui/app/main_window.cpp" line="557"/>
         <source>Export plot as P&amp;DF…</source>
         <translation>将图表导出为 P&amp;DF…</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="508"/>
+        <location filename="../gui/app/main_window.cpp" line="558"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="509"/>
+        <location filename="../gui/app/main_window.cpp" line="559"/>
         <source>&amp;Run</source>
         <translation>运行(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="510"/>
+        <location filename="../gui/app/main_window.cpp" line="560"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="511"/>
+        <location filename="../gui/app/main_window.cpp" line="561"/>
         <source>Reset &amp;layout</source>
         <translation>重置布局(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="512"/>
+        <location filename="../gui/app/main_window.cpp" line="562"/>
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="513"/>
+        <location filename="../gui/app/main_window.cpp" line="563"/>
         <source>System language</source>
         <translation>系统语言</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="516"/>
+        <location filename="../gui/app/main_window.cpp" line="566"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="517"/>
+        <location filename="../gui/app/main_window.cpp" line="567"/>
         <source>&amp;About Stepwise</source>
         <translation>关于 Stepwise(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="518"/>
+        <location filename="../gui/app/main_window.cpp" line="568"/>
         <source>Run controls</source>
         <translation>运行控制</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="519"/>
+        <location filename="../gui/app/main_window.cpp" line="569"/>
         <source>Replay timeline</source>
         <translation>回放时间轴</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="520"/>
+        <location filename="../gui/app/main_window.cpp" line="570"/>
         <source>Configuration</source>
         <translation>配置</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="521"/>
+        <location filename="../gui/app/main_window.cpp" line="571"/>
         <source>Source</source>
         <translation>源代码</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="522"/>
+        <location filename="../gui/app/main_window.cpp" line="572"/>
         <source>Loss</source>
         <translation>损失</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="523"/>
+        <location filename="../gui/app/main_window.cpp" line="573"/>
         <source>Warnings and log</source>
         <translation>警告与日志</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="524"/>
+        <location filename="../gui/app/main_window.cpp" line="574"/>
         <source>training_step output</source>
         <translation>training_step 输出</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="525"/>
+        <location filename="../gui/app/main_window.cpp" line="575"/>
         <source>Extras</source>
         <translation>额外输出</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="526"/>
+        <location filename="../gui/app/main_window.cpp" line="576"/>
         <source>Breakpoints</source>
         <translation>断点</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="527"/>
+        <location filename="../gui/app/main_window.cpp" line="577"/>
         <source>Code</source>
         <translation>代码</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="528"/>
+        <location filename="../gui/app/main_window.cpp" line="578"/>
         <source>Tensors</source>
         <translation>张量</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="529"/>
+        <location filename="../gui/app/main_window.cpp" line="579"/>
         <source>Accumulation ledger</source>
         <translation>累积账本</translation>
     </message>
@@ -2256,127 +2291,127 @@
         <translation>已移除</translation>
     </message>
     <message>
-        <location filename="../gui/views/tensors_view.cpp" line="269"/>
+        <location filename="../gui/views/tensors_view.cpp" line="274"/>
         <source>Select a tensor to see its values.</source>
         <translation>选择一个张量以查看其数值。</translation>
     </message>
     <message>
-        <location filename="../gui/views/tensors_view.cpp" line="270"/>
+        <location filename="../gui/views/tensors_view.cpp" line="275"/>
         <source>%1: its values come with the next hold.</source>
         <translation>%1：其数值在下次暂停时给出。</translation>
     </message>
     <message>
-        <location filename="../gui/views/tensors_view.cpp" line="276"/>
+        <location filename="../gui/views/tensors_view.cpp" line="281"/>
         <source>%1 is None: it has no values.</source>
         <translation>%1 为 None：没有数值。</translation>
     </message>
     <message>
-        <location filename="../gui/views/tensors_view.cpp" line="281"/>
+        <location filename="../gui/views/tensors_view.cpp" line="286"/>
         <source>%1 · %2 · elements: %3</source>
         <translation>%1 · %2 · 元素：%3</translation>
     </message>
     <message>
-        <location filename="../gui/views/tensors_view.cpp" line="283"/>
+        <location filename="../gui/views/tensors_view.cpp" line="288"/>
         <source> · the grid shows the first %1</source>
         <translation> · 表格显示前 %1 个</translation>
     </message>
     <message>
-        <location filename="../gui/views/tensors_view.cpp" line="284"/>
+        <location filename="../gui/views/tensors_view.cpp" line="289"/>
         <source> · %1 not finite (NaN or ±inf)</source>
         <translation> · %1 个非有限值（NaN 或 ±inf）</translation>
     </message>
     <message>
-        <location filename="../gui/views/tensors_view.cpp" line="286"/>
+        <location filename="../gui/views/tensors_view.cpp" line="291"/>
         <source> · %1 of the shown values changed</source>
         <translation> · 显示的数值中有 %1 个改变</translation>
     </message>
     <message>
-        <location filename="../gui/views/tensors_view.cpp" line="352"/>
+        <location filename="../gui/views/tensors_view.cpp" line="357"/>
         <source>The tensors are read while the run holds: pause, or step a stage, to see them.</source>
         <translation>张量在运行暂停时读取：暂停或单步一个阶段即可查看。</translation>
     </message>
     <message>
-        <location filename="../gui/views/tensors_view.cpp" line="354"/>
+        <location filename="../gui/views/tensors_view.cpp" line="359"/>
         <source>The run goes on: these are the tensors where it last held. Pause or step to read them again.</source>
         <translation>运行在继续：这些是上次暂停处的张量。暂停或单步以重新读取。</translation>
     </message>
     <message>
-        <location filename="../gui/views/tensors_view.cpp" line="356"/>
+        <location filename="../gui/views/tensors_view.cpp" line="361"/>
         <source>Held before %1 · epoch %2, batch %3.</source>
         <translation>暂停于 %1 之前 · 第 %2 轮，批次 %3。</translation>
     </message>
     <message>
-        <location filename="../gui/views/tensors_view.cpp" line="361"/>
+        <location filename="../gui/views/tensors_view.cpp" line="366"/>
         <source>Step a stage to see what it changes.</source>
         <translation>单步一个阶段以查看它改变了什么。</translation>
     </message>
     <message>
-        <location filename="../gui/views/tensors_view.cpp" line="363"/>
+        <location filename="../gui/views/tensors_view.cpp" line="368"/>
         <source>Highlighted: what %1 changed.</source>
         <translation>高亮：%1 改变的内容。</translation>
     </message>
     <message>
-        <location filename="../gui/views/tensors_view.cpp" line="365"/>
+        <location filename="../gui/views/tensors_view.cpp" line="370"/>
         <source>Highlighted: what changed since the hold before %1 (epoch %2, batch %3), %4 stages back.</source>
         <translation>高亮：自 %1 之前的暂停（第 %2 轮，批次 %3，%4 个阶段之前）以来改变的内容。</translation>
     </message>
     <message>
-        <location filename="../gui/views/tensors_view.cpp" line="377"/>
+        <location filename="../gui/views/tensors_view.cpp" line="382"/>
         <source>Tensor</source>
         <translation>张量</translation>
     </message>
     <message>
-        <location filename="../gui/views/tensors_view.cpp" line="377"/>
+        <location filename="../gui/views/tensors_view.cpp" line="382"/>
         <source>Shape</source>
         <translation>形状</translation>
     </message>
     <message>
-        <location filename="../gui/views/tensors_view.cpp" line="377"/>
+        <location filename="../gui/views/tensors_view.cpp" line="382"/>
         <source>dtype</source>
         <translation>dtype</translation>
     </message>
     <message>
-        <location filename="../gui/views/tensors_view.cpp" line="377"/>
+        <location filename="../gui/views/tensors_view.cpp" line="382"/>
         <source>Norm / value</source>
         <translation>范数 / 值</translation>
     </message>
     <message>
-        <location filename="../gui/views/tensors_view.cpp" line="377"/>
+        <location filename="../gui/views/tensors_view.cpp" line="382"/>
         <source>Changed</source>
         <translation>变化</translation>
     </message>
     <message>
-        <location filename="../gui/views/tensors_view.cpp" line="378"/>
+        <location filename="../gui/views/tensors_view.cpp" line="383"/>
         <source>Histogram</source>
         <translation>直方图</translation>
     </message>
     <message>
-        <location filename="../gui/views/tensors_view.cpp" line="379"/>
+        <location filename="../gui/views/tensors_view.cpp" line="384"/>
         <source>Values</source>
         <translation>数值</translation>
     </message>
     <message>
-        <location filename="../gui/views/tensors_view.cpp" line="380"/>
+        <location filename="../gui/views/tensors_view.cpp" line="385"/>
         <source>Heat map</source>
         <translation>热图</translation>
     </message>
     <message>
-        <location filename="../gui/views/tensors_view.cpp" line="381"/>
+        <location filename="../gui/views/tensors_view.cpp" line="386"/>
         <source>value</source>
         <translation>值</translation>
     </message>
     <message>
-        <location filename="../gui/views/tensors_view.cpp" line="382"/>
+        <location filename="../gui/views/tensors_view.cpp" line="387"/>
         <source>elements</source>
         <translation>元素数</translation>
     </message>
     <message>
-        <location filename="../gui/views/tensors_view.cpp" line="383"/>
+        <location filename="../gui/views/tensors_view.cpp" line="388"/>
         <source>column</source>
         <translation>列</translation>
     </message>
     <message>
-        <location filename="../gui/views/tensors_view.cpp" line="384"/>
+        <location filename="../gui/views/tensors_view.cpp" line="389"/>
         <source>row</source>
         <translation>行</translation>
     </message>

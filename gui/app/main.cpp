@@ -6,6 +6,7 @@
 
 #include "main_window.h"
 #include "stepwise/local_link.h"
+#include "stepwise/shadow_run.h"
 #include "stepwise/version.h"
 #include "translator.h"
 
@@ -62,6 +63,7 @@ int main(int argc, char* argv[]) {
 
     stepwise::gui::MainWindow window(&translator);
     window.controller()->setLocalLinkFactory(&stepwise::make_local_link);
+    window.controller()->setParityFactory(&stepwise::make_shadow_run);
     if (window.restoredLayout()) {
         window.show();
     } else if (const QScreen* screen = QGuiApplication::primaryScreen()) {

@@ -243,6 +243,10 @@ void MainWindow::buildStatusBar() {
         statusBar()->addPermanentWidget(label);
         return label;
     };
+    // The parity meter, first: green while this run is bit-identical to an unwatched one.
+    m_parityBadge = make();
+    m_parityBadge->setObjectName(QStringLiteral("parityBadge"));
+    m_parityBadge->hide();
     m_statusState = make();
     m_statusState->setObjectName(QStringLiteral("statusState"));
     m_statusEpoch = make();
@@ -266,6 +270,7 @@ void MainWindow::wire() {
     connect(m_breakpoints, &BreakpointsView::breakpointsChanged, m_controller,
             &SessionController::setBreakpoints);
     connect(m_controller, &SessionController::eventsArrived, this, &MainWindow::onEvents);
+    connect(m_controller, &SessionController::parityChanged, this, &MainWindow::updateParityBadge);
     // The engine reads tensors and measures the ledger only while their docks are in view.
     // (A tab behind another is not in view; isVisible() does not always say so, the signal does.)
     connect(m_tensorsDock, &QDockWidget::visibilityChanged, this, [this](bool inView) {
@@ -350,6 +355,48 @@ void MainWindow::onRewound(const Event& event) {
     for (QDockWidget* dock : {m_plotDock, m_extrasDock, m_outputDock, m_logDock})
         if (!dock->isHidden()) rebuildView(dock, events);
     m_rewindSlider->refresh();
+}
+
+void MainWindow::updateParityBadge() {
+    const ParityMeter& meter = m_controller->parity();
+    const std::int64_t per = meter.batchesPerEpoch();
+    QString text, style;
+    switch (meter.state()) {
+        case ParityMeter::State::off:
+            m_parityBadge->hide();
+            return;
+        case ParityMeter::State::waiting:
+            text = meter.pending() == 0
+                       ? tr("parity: no batch has ended yet")
+                       : tr("parity: waiting — the unwatched run computes while this one holds");
+            style = QStringLiteral("color: #6b7280;");
+            break;
+        case ParityMeter::State::identical:
+            text = tr("✓ parity: %1 batches bit-identical to an unwatched run").arg(meter.identical());
+            // At full speed the unwatched run waits: say how many batches it has still to catch up.
+            if (meter.pending() > 0) text += tr(" · %1 more to compare").arg(meter.pending());
+            style = QStringLiteral("color: #166534; background: #dcfce7; border-radius: 3px;");
+            break;
+        case ParityMeter::State::differs: {
+            const std::int64_t b = *meter.firstDifference();
+            text = tr("✗ parity: epoch %1, batch %2 differs from an unwatched run").arg(b / per).arg(b % per);
+            style = QStringLiteral("color: #991b1b; background: #fee2e2; border-radius: 3px;");
+            break;
+        }
+        case ParityMeter::State::failed:
+            text = tr("parity: the unwatched run failed: %1").arg(QString::fromStdString(meter.failure()));
+            style = QStringLiteral("color: #991b1b;");
+            break;
+    }
+    m_parityBadge->setText(text);
+    m_parityBadge->setStyleSheet(QStringLiteral("QLabel { %1 padding: 0 6px; }").arg(style));
+    m_parityBadge->setToolTip(
+        tr("The parity meter: a headless run of the same config, never held, checksums the "
+           "parameters after every batch. This run's checksums must match it bit for bit: stepping, "
+           "pausing, breakpoints and going back do not change what training computes. It runs on a "
+           "thread of its own and only while this run holds or after it ends, so it takes none of "
+           "this run's time."));
+    m_parityBadge->show();
 }
 
 void MainWindow::updateInspect() {
@@ -531,6 +578,7 @@ void MainWindow::retranslate() {
     m_tensorsDock->setWindowTitle(tr("Tensors"));
     m_ledgerDock->setWindowTitle(tr("Accumulation ledger"));
     m_actions->retranslate();
+    updateParityBadge();
     onFrame();
 }
 

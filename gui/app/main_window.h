@@ -72,6 +72,7 @@ class MainWindow : public QMainWindow {
     RewindSlider* rewindSlider() const { return m_rewindSlider; }
     TensorsView* tensorsView() const { return m_tensors; }
     LedgerView* ledgerView() const { return m_ledger; }
+    QLabel* parityBadge() const { return m_parityBadge; }
     QDockWidget* tensorsDock() const { return m_tensorsDock; }
     QDockWidget* ledgerDock() const { return m_ledgerDock; }
     /// What the run is asked to read for the docks in view.
@@ -101,6 +102,8 @@ class MainWindow : public QMainWindow {
     void onRewound(const Event& event);
     /// Tells the run what the Tensors and ledger docks need (only what is in view is read).
     void updateInspect();
+    /// The status bar's parity badge, from the controller's meter.
+    void updateParityBadge();
     void showSourceFor(const RunConfig& config);
     void addRecent(const QString& path);
     void rebuildRecentMenu();
@@ -121,6 +124,7 @@ class MainWindow : public QMainWindow {
     QDockWidget* m_tensorsDock = nullptr;
     LedgerView* m_ledger = nullptr;
     QDockWidget* m_ledgerDock = nullptr;
+    QLabel* m_parityBadge = nullptr;
     bool m_tensorsInView = false;  ///< the Tensors dock is shown and its tab is the current one
     bool m_ledgerInView = false;
     QToolBar* m_replayToolbar = nullptr;

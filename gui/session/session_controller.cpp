@@ -11,6 +11,8 @@ SessionController::SessionController(QObject* parent)
     m_frameTimer.setSingleShot(true);
     m_frameTimer.setInterval(kFrameMs);
     connect(&m_frameTimer, &QTimer::timeout, this, &SessionController::onFrame);
+    m_parityTimer.setInterval(200);
+    connect(&m_parityTimer, &QTimer::timeout, this, &SessionController::pollParity);
 }
 
 SessionController::~SessionController() {
@@ -22,8 +24,10 @@ SessionController::~SessionController() {
 }
 
 void SessionController::retire(std::unique_ptr<SessionLink> link) {
-    if (!link) return;
-    link->set_wake(nullptr);
+    std::unique_ptr<ParityReference> reference = m_parity.release();
+    m_parityTimer.stop();
+    if (!link && !reference) return;
+    if (link) link->set_wake(nullptr);
     {  // join the retirements that have finished, so that their threads do not pile up
         const std::lock_guard<std::mutex> lock(m_retiredShared->mutex);
         auto& finished = m_retiredShared->ids;
@@ -35,15 +39,17 @@ void SessionController::retire(std::unique_ptr<SessionLink> link) {
                                         }),
                          m_retiring.end());
     }
-    if (link->kind() != SessionLink::Kind::local) {
+    if (link && link->kind() != SessionLink::Kind::local && !reference) {
         link.reset();  // a replay or a socket: gone at once, and on this (its own) thread
         return;
     }
     // A local run stops at its next stage boundary, but a long training_step, model load or
     // compile finishes first: its worker is joined on a thread of its own, never on this one.
-    link->send(Command::of(CommandType::stop));
+    // So is a shadow run's.
+    if (link && link->kind() == SessionLink::Kind::local) link->send(Command::of(CommandType::stop));
     auto done = m_retiredShared;
-    m_retiring.emplace_back([link = std::move(link), done]() mutable {
+    m_retiring.emplace_back([link = std::move(link), reference = std::move(reference), done]() mutable {
+        reference.reset();
         link.reset();
         const std::lock_guard<std::mutex> lock(done->mutex);
         done->ids.insert(std::this_thread::get_id());
@@ -59,12 +65,18 @@ void SessionController::start(const RunConfig& config) {
     m_config = config;
     if (!m_localFactory) return;
     attach(m_localFactory(config));
+    // The shadow starts after the run it shadows: never ahead of the window's own worker.
+    if (m_parityFactory) m_parity.reset(m_parityFactory(config));
+    pollParity();
+    Q_EMIT parityChanged();  // a new meter: the badge starts over
 }
 
 void SessionController::open(std::unique_ptr<SessionLink> link) {
     retire(std::move(m_link));
     m_config = RunConfig();
     attach(std::move(link));
+    pollParity();
+    Q_EMIT parityChanged();  // off: a replay or a remote run has no shadow here
 }
 
 void SessionController::attach(std::unique_ptr<SessionLink> link) {
@@ -268,8 +280,19 @@ void SessionController::onFrame() {
         }
     }
     deliverUpTo(events.size());
+    m_parity.apply(events);
+    pollParity();
     updateRunState();
     Q_EMIT frameDone();
+}
+
+void SessionController::pollParity() {
+    if (m_parity.poll()) Q_EMIT parityChanged();
+    // The shadow runs on by itself: while the window's run has batches it has not reached, look
+    // again a few times a second.
+    const bool behind = m_parity.pending() > 0;
+    if (behind && !m_parityTimer.isActive()) m_parityTimer.start();
+    if (!behind) m_parityTimer.stop();
 }
 
 void SessionController::updateRunState() {

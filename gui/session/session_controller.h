@@ -20,6 +20,7 @@
 #include "stepwise/events.h"
 #include "stepwise/run_config.h"
 #include "stepwise/session_link.h"
+#include "parity_meter.h"
 #include "run_history.h"
 
 namespace stepwise::gui {
@@ -39,6 +40,12 @@ class SessionController : public QObject {
     ~SessionController() override;
 
     void setLocalLinkFactory(LocalLinkFactory factory) { m_localFactory = std::move(factory); }
+    /// Makes the parity meter's reference for a local run of `config` (a shadow run; the window's
+    /// executable provides it). Without one the meter stays off.
+    using ParityFactory = std::function<std::unique_ptr<ParityReference>(const RunConfig&)>;
+    void setParityFactory(ParityFactory factory) { m_parityFactory = std::move(factory); }
+    /// The parity meter of the current run.
+    const ParityMeter& parity() const { return m_parity; }
     bool canRunLocally() const { return bool(m_localFactory); }
 
     /// Ends the current run (if any) and starts a new local one on `config`, held at its first
@@ -103,6 +110,8 @@ class SessionController : public QObject {
     /// The run went back: the history is already cut back to before the event's batch (the
     /// events before it were delivered, the ones after it follow). Views rebuild from history().
     void rewound(const stepwise::Event& event);
+    /// The parity meter's state changed (checked every frame, and while waiting for the shadow run).
+    void parityChanged();
 
   private:
     friend class WakeRelay;  // calls onWake
@@ -110,14 +119,19 @@ class SessionController : public QObject {
     enum class Mode { paused, running, stepping };
 
     void attach(std::unique_ptr<SessionLink> link);
-    /// Ends a link without waiting on this thread (local runs are joined on a thread of their own).
+    /// Ends a link, and the parity meter's reference, without waiting on this thread (local runs
+    /// and shadow runs are joined on a thread of their own).
     void retire(std::unique_ptr<SessionLink> link);
+    void pollParity();
     void onWake();
     void onFrame();
     void updateRunState();
     void command(const Command& command, Mode mode);
 
     LocalLinkFactory m_localFactory;
+    ParityFactory m_parityFactory;
+    ParityMeter m_parity;
+    QTimer m_parityTimer;  ///< while the shadow run has batches to catch up on
     struct Retired {
         std::mutex mutex;
         std::set<std::thread::id> ids;  ///< retiring threads that have finished

@@ -18,6 +18,8 @@
 #include "run_actions.h"
 #include "source_editor.h"
 #include "tensors_view.h"
+#include "parity_meter.h"
+#include "stepwise/shadow_run.h"
 #include <QTabWidget>
 #include "stepwise/lessons.h"
 
@@ -88,6 +90,7 @@ class TestScreenshots : public QObject {
         // every row of a stepping batch is in view at every stage, without scrolling.
         for (const QString& language : {QStringLiteral("en"), QStringLiteral("zh_CN")}) {
             test::Driver d;
+            d.window->controller()->setParityFactory(&make_shadow_run);  // the badge fits too
             d.translator.setLanguage(language);
             d.window->fitToScreen(QRect(0, 0, 1366, 728));
             d.window->show();
@@ -112,6 +115,7 @@ class TestScreenshots : public QObject {
         // The Breakpoints dock on a laptop screen, held at a hit, one breakpoint disabled.
         for (const QString& language : {QStringLiteral("en"), QStringLiteral("zh_CN")}) {
             test::Driver d;
+            d.window->controller()->setParityFactory(&make_shadow_run);  // the badge fits too
             d.translator.setLanguage(language);
             d.window->fitToScreen(QRect(0, 0, 1366, 728));
             d.window->show();
@@ -301,6 +305,7 @@ class TestScreenshots : public QObject {
         // The README's walk-through: held at the NaN, back one batch, then forward stage by stage
         // into batch 3 until backward has filled the grads with NaN.
         test::Driver d;
+        d.window->controller()->setParityFactory(&make_shadow_run);
         d.window->show();
         RunConfig config = test::lessonConfig("nan_loss");
         config.breakpoints = {{"nonfinite"}};
@@ -315,6 +320,12 @@ class TestScreenshots : public QObject {
             QVERIFY(d.press(d.window->runActions()->stepStage()));
         QCOMPARE(d.current(), std::optional<Stage>(Stage::on_before_optimizer_step));
         QCOMPARE(d.window->pipelineView()->state().batchIdx(), 3);
+        // The parity badge: green, the unwatched run caught up while this one holds.
+        const ParityMeter& meter = d.window->controller()->parity();
+        QVERIFY(test::waitUntil([&] {
+            d.window->controller()->pumpNow();
+            return meter.state() == ParityMeter::State::identical && meter.identical() == 3;
+        }));
         save(d, QStringLiteral("window_rewind.png"));
     }
 
@@ -377,6 +388,7 @@ class TestScreenshots : public QObject {
         // run with the learning rate on its own axis.
         for (const QString& language : {QStringLiteral("en"), QStringLiteral("zh_CN")}) {
             test::Driver d;
+            d.window->controller()->setParityFactory(&make_shadow_run);  // the badge fits too
             d.translator.setLanguage(language);
             d.window->fitToScreen(QRect(0, 0, 1366, 728));
             d.window->show();

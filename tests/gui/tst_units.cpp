@@ -2,6 +2,7 @@
 // the bounded log, option parsing, the pipeline fold and the lesson texts' translations.
 
 #include <QtTest>
+#include <map>
 #include <algorithm>
 
 #include "config_panel.h"
@@ -10,6 +11,7 @@
 #include "loss_plot.h"
 #include <qcustomplot.h>
 #include "none_explainer.h"
+#include "parity_meter.h"
 #include "pipeline_state.h"
 #include "run_history.h"
 #include "stepwise/session.h"
@@ -20,6 +22,32 @@
 
 using namespace stepwise;
 using namespace stepwise::gui;
+
+namespace {
+/// A parity reference with checksums set by the test.
+class FakeReference : public ParityReference {
+  public:
+    std::map<std::int64_t, std::uint64_t> sums;
+    bool done = false;
+    std::string failed;
+    std::optional<std::uint64_t> checksum(std::int64_t batch) const override {
+        const auto it = sums.find(batch);
+        return it == sums.end() ? std::nullopt : std::optional<std::uint64_t>(it->second);
+    }
+    std::int64_t batches() const override { return std::int64_t(sums.size()); }
+    bool ended() const override { return done; }
+    std::string failure() const override { return failed; }
+};
+
+Event batchEnd(std::int64_t epoch, std::int64_t batch, std::uint64_t sum) {
+    Event e;
+    e.type = EventType::batch_end;
+    e.epoch = epoch;
+    e.batch_idx = batch;
+    e.param_checksum = sum;
+    return e;
+}
+}  // namespace
 
 class TestUnits : public QObject {
     Q_OBJECT
@@ -360,6 +388,52 @@ class TestUnits : public QObject {
         state.apply(exit);
         QCOMPARE(state.stage(Stage::backward).state, StageStatus::State::skipped);
         QCOMPARE(state.stage(Stage::backward).skipReason, exit.text);
+    }
+
+    void theParityMeterComparesBatchByBatchAndARewindTakesBackWhatItUndid() {
+        ParityMeter meter;
+        QCOMPARE(meter.state(), ParityMeter::State::off);
+        auto owned = std::make_unique<FakeReference>();
+        FakeReference* reference = owned.get();
+        meter.reset(std::move(owned));
+        Event start;
+        start.type = EventType::run_start;
+        start.total_batches_per_epoch = 4;
+        meter.apply({start, batchEnd(0, 0, 11), batchEnd(0, 1, 12)});
+        meter.poll();
+        QCOMPARE(meter.state(), ParityMeter::State::waiting);  // the reference is not there yet
+        QCOMPARE(meter.pending(), std::size_t(2));
+        reference->sums = {{0, 11}, {1, 12}, {2, 13}, {3, 14}, {4, 99}};
+        QVERIFY(meter.poll());
+        QCOMPARE(meter.state(), ParityMeter::State::identical);
+        QCOMPARE(meter.identical(), std::int64_t(2));
+        // Epoch 1's first batch (global 4) differs.
+        meter.apply({batchEnd(0, 2, 13), batchEnd(0, 3, 14), batchEnd(1, 0, 15)});
+        meter.poll();
+        QCOMPARE(meter.state(), ParityMeter::State::differs);
+        QCOMPARE(meter.firstDifference(), std::optional<std::int64_t>(4));
+        QCOMPARE(meter.identical(), std::int64_t(4));
+        // Back to batch 3: batch 4's difference is undone; recomputed equal, it is green again.
+        Event back;
+        back.type = EventType::rewound;
+        back.epoch = 0;
+        back.batch_idx = 3;
+        meter.apply({back});
+        meter.poll();
+        QCOMPARE(meter.state(), ParityMeter::State::identical);
+        QCOMPARE(meter.identical(), std::int64_t(3));
+        meter.apply({batchEnd(0, 3, 14), batchEnd(1, 0, 99)});
+        meter.poll();
+        QCOMPARE(meter.state(), ParityMeter::State::identical);
+        QCOMPARE(meter.identical(), std::int64_t(5));
+        // A reference that failed before a batch the run ended.
+        meter.apply({batchEnd(1, 1, 16)});
+        reference->done = true;
+        reference->failed = "RuntimeError: out of memory";
+        meter.poll();
+        QCOMPARE(meter.state(), ParityMeter::State::failed);
+        QVERIFY(meter.release());
+        QCOMPARE(meter.state(), ParityMeter::State::off);
     }
 };
 

@@ -1,0 +1,62 @@
+#pragma once
+// ParityMeter: compares the run the window shows with a headless shadow run of the same config
+// (a ParityReference), batch by batch, by the checksum of the parameters after each batch. While
+// every batch compared so far is bit-identical the meter is green; the first batch that differs
+// turns it red and stays named. A rewind takes back what it undid. Plain C++ on the GUI thread:
+// the reference does its work on a thread of its own, so the run being watched pays only its
+// checksum.
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "stepwise/events.h"
+#include "stepwise/parity.h"
+
+namespace stepwise::gui {
+
+class ParityMeter {
+  public:
+    enum class State {
+        off,        ///< no reference (a replay, a remote run) or no checksums in the events
+        waiting,    ///< nothing compared yet
+        identical,  ///< every batch compared so far is bit-identical
+        differs,    ///< firstDifference() differs
+        failed,     ///< the reference run failed where the watched one did not (failure())
+    };
+
+    /// A new run and its reference (nullptr: the meter is off).
+    void reset(std::unique_ptr<ParityReference> reference);
+    /// Hands the reference over (to be destroyed off the GUI thread: it joins its run); off.
+    std::unique_ptr<ParityReference> release();
+    /// The watched run's events: run_start, batch_end with a checksum, rewound.
+    void apply(const std::vector<Event>& events);
+    /// Compares what the reference has reached since the last call. True if what it shows changed
+    /// (the state, the count of identical batches, the first difference).
+    bool poll();
+
+    State state() const { return m_state; }
+    /// Batches compared and found bit-identical.
+    std::int64_t identical() const { return std::int64_t(m_identical.size()); }
+    /// The first batch (global index) that differs, when it does.
+    std::optional<std::int64_t> firstDifference() const { return m_firstDifference; }
+    std::int64_t batchesPerEpoch() const { return m_batchesPerEpoch; }
+    /// Batches the watched run has ended that the reference has not reached yet.
+    std::size_t pending() const { return m_pending.size(); }
+    std::string failure() const { return m_reference ? m_reference->failure() : std::string(); }
+    std::int64_t referenceBatches() const { return m_reference ? m_reference->batches() : 0; }
+
+  private:
+    State computeState() const;
+
+    std::unique_ptr<ParityReference> m_reference;
+    std::int64_t m_batchesPerEpoch = 1;
+    std::map<std::int64_t, std::uint64_t> m_pending;  ///< batch → the watched run's checksum
+    std::map<std::int64_t, bool> m_identical;          ///< batches compared equal (as a set)
+    std::optional<std::int64_t> m_firstDifference;
+    State m_state = State::off;
+};
+
+}  // namespace stepwise::gui
