@@ -57,6 +57,12 @@ echo "$csv" | awk -F, '
         printf "ledger dock open at full speed (mlp_spiral, N=4): %.3f x the steps/s closed (%.0f vs %.0f us/step)\n",
                $col["speed_ratio"], $col["open_us"], $col["closed_us"]
     }
+    /BM_Checksums.*_median"?,/ {
+        name = $1; gsub(/"/, "", name); sub(/\/iterations:1\/manual_time_median$/, "", name)
+        sub(/^BM_Checksums\//, "", name)
+        printf "parity checksums at full speed, %-10s %.3f x the steps/s without (%.0f vs %.0f us/step)\n",
+               name, $col["speed_ratio"], $col["on_us"], $col["off_us"]
+    }
     END { print "(medians over 5 repetitions; Stepped: held after stepping batch by batch, a snapshot at every"
           print " batch; AfterFullSpeed: held by a breakpoint after a run at full speed, snapshots spaced)" }'
 
@@ -67,10 +73,14 @@ csv="$(QT_QPA_PLATFORM=offscreen "$build/tests/bench/bench_gui" --benchmark_form
        --benchmark_repetitions=9 --benchmark_report_aggregates_only=true 2>/dev/null)"
 echo "$csv" | awk -F, '
     /^name,/ { for (i = 1; i <= NF; i++) { h = $i; gsub(/"/, "", h); col[h] = i } next }
-    /BM_Window.*_median"?,/ {
+    /BM_Window\/0.*_median"?,/ {
         printf "%-34s %10s %8s %9s\n", "default lesson", "steps/s", "ratio", "plot fps"
         printf "%-34s %10.0f %8s %9s\n", "stepwise-run", $col["baseline_steps_per_s"], "-", "-"
         printf "%-34s %10.0f %8.3f %9.1f\n", "window, Run at full speed", $col["steps_per_s"],
+               $col["ratio"], $col["fps"]
+    }
+    /BM_Window\/1.*_median"?,/ {
+        printf "%-34s %10.0f %8.3f %9.1f\n", "same, parity meter on", $col["steps_per_s"],
                $col["ratio"], $col["fps"]
     }
     /BM_Attached.*_median"?,/ {

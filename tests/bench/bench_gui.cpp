@@ -40,6 +40,7 @@
 #include "stepwise/run_config.h"
 #include "stepwise/local_link.h"
 #include "stepwise/session.h"
+#include "stepwise/shadow_run.h"
 #include "translator.h"
 
 namespace {
@@ -129,12 +130,16 @@ bool runFramesUntil(SessionController* controller, const std::function<bool()>& 
 /// run); replots are counted in between. One repetition is one round: stepwise-run's path and the
 /// window back to back, in alternating order, so that both see nearly the same machine (a shared
 /// VM's speed drifts by tens of percent within seconds). scripts/bench.sh takes the medians.
+/// With range(0) = 1, the parity meter is on (as in the app): the window's run checksums its
+/// parameters after every batch and a shadow run waits to compute until the run ends.
 void BM_Window(benchmark::State& state) {
     using RunState = SessionController::RunState;
     static int round = 0;
     const RunConfig config = benchConfig();
     MainWindow* window = sharedWindow();
     SessionController* controller = window->controller();
+    const bool parity = state.range(0) == 1;
+    controller->setParityFactory(parity ? &make_shadow_run : nullptr);
     QCustomPlot* plot = window->lossPlot()->plot();
 
     bool measuring = false;
@@ -290,7 +295,7 @@ void BM_KeyToRepaint(benchmark::State& state) {
 
 }  // namespace
 
-BENCHMARK(BM_Window)->UseManualTime()->Iterations(1)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_Window)->Arg(0)->Arg(1)->UseManualTime()->Iterations(1)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_Attached)->UseManualTime()->Iterations(1)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_KeyToRepaint)->UseManualTime()->Iterations(1)->Unit(benchmark::kMillisecond);
 

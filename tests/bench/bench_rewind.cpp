@@ -220,8 +220,30 @@ void BM_Ledger(benchmark::State& state, RunConfig (*make)()) {
     state.counters["speed_ratio"] = closed / open;  // steps/s with the ledger over steps/s without
 }
 
+/// The parity meter's cost to the watched run at full speed: a checksum of the parameters after
+/// every batch (the shadow run computes only while the watched one holds or after it ends).
+void BM_Checksums(benchmark::State& state, RunConfig (*make)()) {
+    static int round = 0;
+    double off = 0, on = 0;
+    for (auto _ : state) {
+        const RunConfig config = make();
+        const bool on_first = round++ % 2 == 1;
+        if (on_first) on = bench::window_like_seconds_per_step(config, {}, true);
+        off = bench::window_like_seconds_per_step(config);
+        if (!on_first) on = bench::window_like_seconds_per_step(config, {}, true);
+        if (off <= 0 || on <= 0) state.SkipWithError("a run did not finish");
+        state.SetIterationTime(off + on);
+    }
+    state.counters["off_us"] = off * 1e6;
+    state.counters["on_us"] = on * 1e6;
+    state.counters["speed_ratio"] = off / on;  // steps/s with checksums over steps/s without
+}
+
 }  // namespace
 
+BENCHMARK_CAPTURE(BM_Checksums, mlp_spiral, &spiral_long)->UseManualTime()->Iterations(1)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_Checksums, million, &million_parameters)
+    ->UseManualTime()->Iterations(1)->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_TensorsReport, mlp_spiral, &spiral)->UseManualTime()->Iterations(1)->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_TensorsReport, million, &million_parameters)
     ->UseManualTime()->Iterations(1)->Unit(benchmark::kMillisecond);
