@@ -358,6 +358,79 @@
     </message>
 </context>
 <context>
+    <name>LossOrigin</name>
+    <message>
+        <location filename="../gui/views/loss_origin.cpp" line="15"/>
+        <source>Batch %1 (pointed at; epoch %2, batch_idx %3):</source>
+        <translation>批次 %1（鼠标所指；第 %2 轮，batch_idx %3）：</translation>
+    </message>
+    <message>
+        <location filename="../gui/views/loss_origin.cpp" line="16"/>
+        <source>Batch %1 (newest; epoch %2, batch_idx %3):</source>
+        <translation>批次 %1（最新；第 %2 轮，batch_idx %3）：</translation>
+    </message>
+    <message>
+        <location filename="../gui/views/loss_origin.cpp" line="24"/>
+        <source>training_step returned %1, nothing to backpropagate: a gap in the plot (▼).</source>
+        <translation>training_step 返回 %1，没有可反向传播的内容：图中此处留空（▼）。</translation>
+    </message>
+    <message>
+        <location filename="../gui/views/loss_origin.cpp" line="26"/>
+        <source>no loss was recorded for this batch.</source>
+        <translation>此批次没有记录损失。</translation>
+    </message>
+    <message>
+        <location filename="../gui/views/loss_origin.cpp" line="33"/>
+        <source>returned %1 → ÷ %2 (accumulate_grad_batches) → backward saw %3, plotted</source>
+        <translation>返回 %1 → ÷ %2（accumulate_grad_batches）→ backward 得到 %3，即图中所画</translation>
+    </message>
+    <message>
+        <location filename="../gui/views/loss_origin.cpp" line="38"/>
+        <source>returned %1 → ÷ 1 → backward saw it as is, plotted</source>
+        <translation>返回 %1 → ÷ 1 → backward 原样得到，即图中所画</translation>
+    </message>
+    <message>
+        <location filename="../gui/views/loss_origin.cpp" line="40"/>
+        <source> · smoothed %1 (EMA %2, debiased)</source>
+        <translation> · 平滑值 %1（EMA %2，已去偏）</translation>
+    </message>
+    <message>
+        <location filename="../gui/views/loss_origin.cpp" line="45"/>
+        <source>Where the plotted numbers come from. training_step returns a loss; in automatic optimization Lightning divides it by accumulate_grad_batches (N) before backward, and reports that normalised value — the thin line. The thick line smooths it with an exponential moving average (the Smoothing weight), debiased as TensorBoard does, so its first points are not pulled towards zero. Point at a batch in the plot to see its own numbers; the ribbon under the plot says why global_step moved or not.</source>
+        <translation>图中数值的来历。training_step 返回一个损失；在自动优化中，Lightning 在 backward 之前将其除以 accumulate_grad_batches（N），并报告这个归一化后的值——即细线。粗线用指数移动平均（“平滑”权重）对其平滑，并像 TensorBoard 那样去偏，因此最初几个点不会被拉向零。将鼠标指向图中的某个批次可查看它自己的数值；图下方的色带说明 global_step 为何前进或不动。</translation>
+    </message>
+    <message>
+        <location filename="../gui/views/loss_origin.cpp" line="55"/>
+        <source>Batch %1: epoch %2, batch_idx %3.</source>
+        <translation>批次 %1：第 %2 轮，batch_idx %3。</translation>
+    </message>
+    <message>
+        <location filename="../gui/views/loss_origin.cpp" line="58"/>
+        <source>Batch %1 of %2 in its accumulation window.</source>
+        <translation>它是所在累积窗口中的第 %1 个批次（共 %2 个）。</translation>
+    </message>
+    <message>
+        <location filename="../gui/views/loss_origin.cpp" line="61"/>
+        <source>The window&apos;s stepping batch: optimizer.step(closure) ran, so global_step went from %1 to %2.</source>
+        <translation>窗口中执行优化步骤的批次：optimizer.step(closure) 已运行，因此 global_step 从 %1 变为 %2。</translation>
+    </message>
+    <message>
+        <location filename="../gui/views/loss_origin.cpp" line="65"/>
+        <source>Every batch steps: optimizer.step(closure) ran, so global_step went from %1 to %2.</source>
+        <translation>每个批次都执行优化步骤：optimizer.step(closure) 已运行，因此 global_step 从 %1 变为 %2。</translation>
+    </message>
+    <message>
+        <location filename="../gui/views/loss_origin.cpp" line="70"/>
+        <source>Lightning called the closure directly (training_step, backward) and did not step: gradients accumulate, so global_step stays %1 until the window&apos;s last batch.</source>
+        <translation>Lightning 直接调用了闭包（training_step、backward），没有执行优化步骤：梯度在累积，因此 global_step 保持为 %1，直到窗口的最后一个批次。</translation>
+    </message>
+    <message>
+        <location filename="../gui/views/loss_origin.cpp" line="75"/>
+        <source>No optimizer step counted here, so global_step stays %1.</source>
+        <translation>此处没有计入优化步骤，因此 global_step 保持为 %1。</translation>
+    </message>
+</context>
+<context>
     <name>NoneExplainer</name>
     <message>
         <location filename="../gui/views/none_explainer.cpp" line="21"/>
@@ -1228,149 +1301,165 @@
 <context>
     <name>stepwise::gui::LossPlot</name>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="184"/>
+        <location filename="../gui/views/loss_plot.cpp" line="206"/>
         <source>Export plot</source>
         <translation>导出图表</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="190"/>
+        <location filename="../gui/views/loss_plot.cpp" line="212"/>
         <source>PNG image…</source>
         <translation>PNG 图像…</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="191"/>
+        <location filename="../gui/views/loss_plot.cpp" line="213"/>
         <source>PNG image (*.png)</source>
         <translation>PNG 图像 (*.png)</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="192"/>
+        <location filename="../gui/views/loss_plot.cpp" line="214"/>
         <source>PDF document…</source>
         <translation>PDF 文档…</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="193"/>
+        <location filename="../gui/views/loss_plot.cpp" line="215"/>
         <source>PDF document (*.pdf)</source>
         <translation>PDF 文档 (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="215"/>
+        <location filename="../gui/views/loss_plot.cpp" line="237"/>
         <source>Raw loss</source>
         <translation>原始损失</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="217"/>
+        <location filename="../gui/views/loss_plot.cpp" line="239"/>
         <source>The loss as training_step returned it, before Lightning divides it by accumulate_grad_batches</source>
         <translation>training_step 返回的损失，即 Lightning 除以 accumulate_grad_batches 之前的值</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="219"/>
+        <location filename="../gui/views/loss_plot.cpp" line="241"/>
         <source>Learning rate</source>
         <translation>学习率</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="220"/>
+        <location filename="../gui/views/loss_plot.cpp" line="242"/>
         <source>The learning rate each batch trained with, on its own axis; it turns on by itself when an lr scheduler changes it</source>
         <translation>每个批次训练时使用的学习率，绘制在单独的坐标轴上；学习率调度器改变它时会自动显示</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="222"/>
+        <location filename="../gui/views/loss_plot.cpp" line="244"/>
         <source>learning rate</source>
         <translation>学习率</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="223"/>
+        <location filename="../gui/views/loss_plot.cpp" line="245"/>
         <source>lr</source>
         <translation>学习率</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="224"/>
+        <location filename="../gui/views/loss_plot.cpp" line="246"/>
         <source>x axis:</source>
         <translation>横轴：</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="225"/>
+        <location filename="../gui/views/loss_plot.cpp" line="247"/>
         <source>batch</source>
         <translation>批次</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="226"/>
-        <location filename="../gui/views/loss_plot.cpp" line="239"/>
+        <location filename="../gui/views/loss_plot.cpp" line="248"/>
+        <location filename="../gui/views/loss_plot.cpp" line="261"/>
+        <location filename="../gui/views/loss_plot.cpp" line="264"/>
         <source>global_step</source>
         <translation>global_step</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="227"/>
+        <location filename="../gui/views/loss_plot.cpp" line="249"/>
         <source>Follow</source>
         <translation>跟随</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="228"/>
+        <location filename="../gui/views/loss_plot.cpp" line="250"/>
         <source>Keep the newest batches in view</source>
         <translation>始终显示最新的批次</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="229"/>
+        <location filename="../gui/views/loss_plot.cpp" line="251"/>
         <source>Reset view</source>
         <translation>重置视图</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="230"/>
+        <location filename="../gui/views/loss_plot.cpp" line="252"/>
         <source>Export</source>
         <translation>导出</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="233"/>
+        <location filename="../gui/views/loss_plot.cpp" line="255"/>
         <source>loss (normalised, as Lightning reports it)</source>
         <translation>损失（已归一化，即 Lightning 报告的值）</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="234"/>
+        <location filename="../gui/views/loss_plot.cpp" line="256"/>
         <source>raw loss (as returned)</source>
         <translation>原始损失（返回值）</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="235"/>
+        <location filename="../gui/views/loss_plot.cpp" line="257"/>
         <source>smoothed (EMA)</source>
         <translation>平滑（EMA）</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="236"/>
+        <location filename="../gui/views/loss_plot.cpp" line="258"/>
         <source>returned None</source>
         <translation>返回了 None</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="237"/>
+        <location filename="../gui/views/loss_plot.cpp" line="259"/>
         <source>failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="238"/>
+        <location filename="../gui/views/loss_plot.cpp" line="260"/>
         <source>batch (over all epochs)</source>
         <translation>批次（跨所有轮次）</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="240"/>
+        <location filename="../gui/views/loss_plot.cpp" line="262"/>
         <source>loss</source>
         <translation>损失</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="241"/>
+        <location filename="../gui/views/loss_plot.cpp" line="263"/>
         <source>extras</source>
         <translation>额外输出</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="252"/>
+        <location filename="../gui/views/loss_plot.cpp" line="264"/>
+        <source>batch_idx</source>
+        <translation>batch_idx</translation>
+    </message>
+    <message>
+        <location filename="../gui/views/loss_plot.cpp" line="264"/>
+        <source>window</source>
+        <translation>窗口</translation>
+    </message>
+    <message>
+        <location filename="../gui/views/loss_plot.cpp" line="277"/>
         <source>Smoothing %1</source>
         <translation>平滑 %1</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="607"/>
+        <location filename="../gui/views/loss_plot.cpp" line="404"/>
+        <source>Once a batch ends, this line follows its loss from training_step to the plot; point at a batch to see its own.</source>
+        <translation>批次结束后，这一行会追踪其损失从 training_step 到图上的过程；指向某个批次可查看它自己的数值。</translation>
+    </message>
+    <message>
+        <location filename="../gui/views/loss_plot.cpp" line="733"/>
         <source>extra: %1</source>
         <translation>额外输出：%1</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="232"/>
-        <location filename="../gui/views/loss_plot.cpp" line="332"/>
+        <location filename="../gui/views/loss_plot.cpp" line="254"/>
+        <location filename="../gui/views/loss_plot.cpp" line="360"/>
         <source>shaded: accumulation windows of %1 · line: the stepping batch</source>
         <translation>阴影：每 %1 个批次的累积窗口 · 竖线：执行优化步骤的批次</translation>
     </message>

@@ -15,6 +15,7 @@ struct Shared {
     std::mutex mutex;  ///< guards `working`
     std::condition_variable idle;
     int working = 0;  ///< working leases not held by their gates
+    int waiting = 0;  ///< yielding leases waiting for them
 };
 Shared& shared() {
     static Shared s;
@@ -53,8 +54,10 @@ void GeneratorLease::take() {
     Shared& s = shared();
     if (kind_ == Kind::yielding) {
         std::unique_lock<std::mutex> lock(s.mutex);
+        ++s.waiting;
         while (s.working > 0 && !(give_up_ && give_up_()))
             s.idle.wait_for(lock, std::chrono::milliseconds(100));
+        --s.waiting;
     }
     s.generator.lock();
     if (s.owner == this) return;
@@ -64,6 +67,12 @@ void GeneratorLease::take() {
     if (s.owner) s.owner->state_->saved = generator.get_state();
     if (state_->saved.defined()) generator.set_state(state_->saved);
     s.owner = this;
+}
+
+int GeneratorLease::yielding_waiters() {
+    Shared& s = shared();
+    const std::lock_guard<std::mutex> lock(s.mutex);
+    return s.waiting;
 }
 
 void GeneratorLease::acquire() {

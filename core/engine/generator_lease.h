@@ -36,6 +36,8 @@ public:
     void suspend();
     void resume();
     bool held() const { return depth_ > 0; }
+    /// Yielding leases waiting for the working runs now (what a test can wait for).
+    static int yielding_waiters();
 
     /// RAII: acquire … release.
     struct Scope {

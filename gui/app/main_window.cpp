@@ -107,7 +107,7 @@ MainWindow::MainWindow(Translator* translator, QWidget* parent)
     m_logDock->raise();
     resizeDocks({m_configDock, m_outputDock}, {410, 430}, Qt::Horizontal);
     resizeDocks({m_outputDock, m_extrasDock}, {260, 300}, Qt::Vertical);
-    resizeDocks({m_plotDock}, {290}, Qt::Vertical);
+    resizeDocks({m_plotDock}, {330}, Qt::Vertical);  // the plot, its step ribbon and the origin line
     resizeDocks({m_plotDock, m_logDock}, {860, 640}, Qt::Horizontal);
 
     buildMenus();

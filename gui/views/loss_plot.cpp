@@ -10,14 +10,17 @@
 #include <QLabel>
 #include <QMenu>
 #include <QSlider>
+#include <QToolTip>
 #include <QToolButton>
 #include <QVBoxLayout>
 #include <algorithm>
 #include <cmath>
 #include <limits>
 
+#include "loss_origin.h"
 #include "plot_decimator.h"
 #include "run_history.h"
+#include "step_ribbon.h"
 #include "window_shading.h"
 
 namespace stepwise::gui {
@@ -136,12 +139,31 @@ LossPlot::LossPlot(QWidget* parent) : QWidget(parent) {
     });
     connect(m_plot, &QCustomPlot::mouseWheel, this, [this] { setFollow(false); });
     connect(m_plot, &QCustomPlot::mousePress, this, [this] { setFollow(false); });
+    m_ribbon = new StepRibbon(m_plot, m_plot->xAxis);
+    // The plot's own minimum, not the ribbon's on top of it: a short window hides the ribbon
+    // (see eventFilter) instead of growing for it.
+    m_plot->setMinimumHeight(40);
+    m_plot->setMouseTracking(true);
+    connect(m_plot, &QCustomPlot::mouseMove, this, &LossPlot::onMouseMove);
+    m_plot->installEventFilter(this);
+    m_origin = new QLabel(this);
+    m_origin->setObjectName(QStringLiteral("lossOrigin"));
+    m_origin->setTextFormat(Qt::RichText);
+    m_origin->setWordWrap(true);
+    // A short window squeezes the line rather than growing for it.
+    m_origin->setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Ignored);
+    m_origin->setContentsMargins(6, 0, 6, 2);
+    m_origin->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    QFont originFont = font();
+    originFont.setPointSizeF(font().pointSizeF() * 0.9);
+    m_origin->setFont(originFont);
 
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->setSpacing(2);
     layout->addWidget(buildToolbar());
     layout->addWidget(m_plot, 1);
+    layout->addWidget(m_origin);
     retranslate();
 }
 
@@ -239,7 +261,10 @@ void LossPlot::retranslate() {
                                                     : tr("global_step"));
     m_plot->yAxis->setLabel(tr("loss"));
     m_plot->yAxis2->setLabel(tr("extras"));
+    m_ribbon->setRowLabels(tr("batch_idx"), tr("window"), tr("global_step"));
+    m_origin->setToolTip(LossOrigin::tip());
     updateSmoothingLabel();
+    updateOrigin();
     m_plot->replot(QCustomPlot::rpQueuedReplot);
 }
 
@@ -274,6 +299,9 @@ void LossPlot::clear() {
     m_failed->removeFromLegend();
     for (QCPGraph* g : std::as_const(m_extraGraphs)) g->data()->clear();
     m_highlight->setVisible(false);
+    m_ribbon->setCells({});
+    m_described = -1;
+    updateOrigin();
     m_plot->xAxis->setRange(-0.5, 10);
     m_plot->yAxis->setRange(0, 1);
     m_dirty = false;
@@ -348,7 +376,80 @@ void LossPlot::flush() {
     if (!m_failedSerials.empty()) m_failed->addToLegend();
     m_fillNeeded = true;
     if (m_follow) applyFollow();
+    if (m_described < 0) updateOrigin();
     m_plot->replot(QCustomPlot::rpQueuedReplot);
+}
+
+std::optional<double> LossPlot::smoothedAt(std::size_t serial) const {
+    if (!m_history || serial >= m_taken || m_smoothing <= 0 || !std::isfinite(m_history->loss(serial)))
+        return std::nullopt;
+    // On from the checkpoint before it: at most kEmaCheckpoint batches.
+    Ema ema = serial / kEmaCheckpoint < m_emaAt.size() ? m_emaAt[serial / kEmaCheckpoint] : Ema{};
+    double value = 0.0;
+    for (std::size_t i = serial / kEmaCheckpoint * kEmaCheckpoint; i <= serial; ++i)
+        if (std::isfinite(m_history->loss(i))) value = smoothNext(ema, m_history->loss(i));
+    return value;
+}
+
+void LossPlot::describeBatch(std::int64_t serial) {
+    if (serial >= std::int64_t(m_taken)) serial = -1;
+    if (serial == m_described) return;
+    m_described = serial;
+    updateOrigin();
+}
+
+void LossPlot::updateOrigin() {
+    if (!m_origin) return;
+    if (!m_history || m_taken == 0) {
+        m_origin->setText(tr("Once a batch ends, this line follows its loss from training_step to the "
+                             "plot; point at a batch to see its own."));
+        return;
+    }
+    const std::size_t serial = m_described >= 0 ? std::size_t(m_described) : m_taken - 1;
+    m_origin->setText(LossOrigin::line(m_history->batchRecord(serial), std::int64_t(serial),
+                                       smoothedAt(serial), m_smoothing, m_described >= 0));
+}
+
+void LossPlot::onMouseMove(QMouseEvent* event) {
+    if (!m_history || m_taken == 0) return;
+    const QPointF at = event->position();
+    const bool overPlot = m_plot->axisRect()->rect().contains(at.toPoint());
+    const std::int64_t inRibbon = m_ribbon->batchAt(at);
+    if (!overPlot && inRibbon < 0) {
+        describeBatch(-1);
+        QToolTip::hideText();
+        return;
+    }
+    std::int64_t serial = -1;
+    if (m_xAxis == XAxis::batch) {
+        serial = std::int64_t(std::llround(m_plot->xAxis->pixelToCoord(at.x())));
+    } else {  // by global_step: the last batch at that step
+        const double step = std::round(m_plot->xAxis->pixelToCoord(at.x()));
+        serial = std::int64_t(m_history->firstBatchAtStep(step + 1.0)) - 1;
+    }
+    describeBatch(serial >= 0 && serial < std::int64_t(m_taken) ? serial : -1);
+    if (inRibbon >= 0) {
+        const std::size_t i = std::size_t(inRibbon);
+        const std::int64_t before = i > 0 ? m_history->globalStep(i - 1) : 0;
+        QToolTip::showText(event->globalPosition().toPoint(),
+                           LossOrigin::ribbonTip(m_history->batchRecord(i), inRibbon, before), m_plot);
+    } else {
+        QToolTip::hideText();
+    }
+}
+
+void LossPlot::updateRibbonShown() {
+    // By global_step the axis itself is the mapping; a plot too short for both keeps the graphs.
+    const bool shown = m_xAxis == XAxis::batch && m_plot->height() >= kRibbonMinPlotHeight;
+    if (shown == m_ribbon->shown()) return;
+    m_ribbon->setShown(shown);
+    m_plot->replot(QCustomPlot::rpQueuedReplot);
+}
+
+bool LossPlot::eventFilter(QObject* watched, QEvent* event) {
+    if (watched == m_plot && event->type() == QEvent::Leave) describeBatch(-1);  // back to the newest
+    if (watched == m_plot && event->type() == QEvent::Resize) updateRibbonShown();
+    return QWidget::eventFilter(watched, event);
 }
 
 std::pair<std::size_t, std::size_t> LossPlot::visibleBatches() const {
@@ -374,7 +475,8 @@ void LossPlot::fillVisible() {
     const std::size_t count = end - first;
     const bool bySteps = m_xAxis == XAxis::globalStep;
     const bool shade = m_accumulate > 1 && count <= 4000;  // more windows than pixels: no bands
-    if (bySteps || shade) m_history->globalSteps(first, end, m_stepScratch);
+    const bool ribbon = !bySteps && count <= 4000;
+    if (bySteps || shade || ribbon) m_history->globalSteps(first, end, m_stepScratch);
     const auto xAt = [&](std::size_t i) { return bySteps ? double(m_stepScratch[i - first]) : double(i); };
     const std::size_t columns = std::size_t(std::max(200, m_plot->width()));
     const std::size_t bucket = count > columns ? (count + columns - 1) / columns : 1;
@@ -448,6 +550,28 @@ void LossPlot::fillVisible() {
         }
     }
     m_shading->setWindows(std::move(windows));
+
+    std::vector<StepRibbon::Cell> cells;
+    if (ribbon && count > 0) {
+        cells.reserve(count);
+        // Cells wide enough to print batch_idx look it up (a record each: a few dozen at most).
+        const double cellPixels = m_plot->xAxis->axisRect()->width() / std::max(1.0, m_plot->xAxis->range().size());
+        const bool lookUp = cellPixels >= 14.0;
+        std::int64_t before = first > 0 ? m_history->globalStep(first - 1) : 0;
+        for (std::size_t i = first; i < end; ++i) {
+            StepRibbon::Cell c;
+            c.x = double(i);
+            c.position = std::max(1, m_history->windowPosition(i));
+            c.accumulate = std::max(1, m_history->accumulate(i));
+            c.globalStep = m_stepScratch[i - first];
+            c.moved = c.globalStep > before;
+            c.odd = (c.globalStep - (c.moved ? 1 : 0)) % 2;
+            if (lookUp) c.batchIdx = m_history->batchRecord(i).batch_idx;
+            before = c.globalStep;
+            cells.push_back(c);
+        }
+    }
+    m_ribbon->setCells(std::move(cells));
 }
 
 void LossPlot::applyFollow() {
@@ -506,6 +630,7 @@ void LossPlot::setXAxis(XAxis axis) {
     m_xAxis = axis;
     m_axisBox->setCurrentIndex(axis == XAxis::batch ? 0 : 1);
     m_shading->byGlobalStep = m_xAxis == XAxis::globalStep;
+    updateRibbonShown();
     retranslate();
     m_follow ? applyFollow() : resetView();
     m_plot->replot(QCustomPlot::rpQueuedReplot);
@@ -539,6 +664,7 @@ void LossPlot::rebuildSmoothing() {
     m_loss->setPen(QPen(m_smoothing > 0 ? kLossUnderSmoothColor : kLossColor, 1));
     m_smoothing > 0 ? void(m_smooth->addToLegend()) : void(m_smooth->removeFromLegend());
     m_fillNeeded = true;
+    updateOrigin();
     m_plot->replot(QCustomPlot::rpQueuedReplot);
 }
 

@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <limits>
 #include <memory>
+#include <optional>
 #include <utility>
 #include <vector>
 
@@ -26,12 +27,14 @@ class QCPItemText;
 class QCheckBox;
 class QComboBox;
 class QLabel;
+class QMouseEvent;
 class QSlider;
 class QToolButton;
 
 namespace stepwise::gui {
 
 class RunHistory;
+class StepRibbon;
 class WindowShading;
 
 class LossPlot : public QWidget {
@@ -81,12 +84,21 @@ class LossPlot : public QWidget {
     int noneMarkerCount() const;
     int failedMarkerCount() const;
     QCustomPlot* plot() const { return m_plot; }
+    /// The ribbon under the plot: batch_idx, window position and global_step of each batch in view.
+    StepRibbon* ribbon() const { return m_ribbon; }
+    /// The line under the plot that says where the newest (or the hovered) batch's numbers come from.
+    QLabel* originLine() const { return m_origin; }
+    /// The batch the origin line describes: `serial`, or the newest when -1 (as the mouse leaves).
+    void describeBatch(std::int64_t serial);
+    /// The smoothed value the plot draws at a batch (nullopt: smoothing off or no loss there).
+    std::optional<double> smoothedAt(std::size_t serial) const;
 
   Q_SIGNALS:
     void followChanged(bool follow);
 
   protected:
     void changeEvent(QEvent* event) override;
+    bool eventFilter(QObject* watched, QEvent* event) override;
 
   private:
     struct Ema {
@@ -107,6 +119,11 @@ class LossPlot : public QWidget {
     void applyFollow();
     void rescaleLrAxis();
     void updateSmoothingLabel();
+    void updateOrigin();
+    void updateRibbonShown();
+    static constexpr int kRibbonMinPlotHeight = 170;  ///< pixels of plot below which the ribbon hides
+    /// The mouse over the plot: the origin line follows it; over the ribbon, a tooltip.
+    void onMouseMove(QMouseEvent* event);
 
     QCustomPlot* m_plot = nullptr;
     QCPGraph* m_loss = nullptr;
@@ -118,6 +135,9 @@ class LossPlot : public QWidget {
     QCPAxis* m_lrAxis = nullptr;
     QCPItemStraightLine* m_highlight = nullptr;
     WindowShading* m_shading = nullptr;
+    StepRibbon* m_ribbon = nullptr;
+    QLabel* m_origin = nullptr;
+    std::int64_t m_described = -1;  ///< the batch the origin line is about; -1: the newest
     QHash<QString, QCPGraph*> m_extraGraphs;
 
     QCheckBox* m_rawBox = nullptr;

@@ -7,7 +7,9 @@
 #include <condition_variable>
 #include <map>
 #include <mutex>
+#include <thread>
 
+#include "generator_lease.h"
 #include "stepwise/shadow_run.h"
 #include "test_support.h"
 
@@ -174,12 +176,32 @@ TEST(Parity, TheShadowComputesNothingWhileTheWatchedRunWorks) {
 TEST(Parity, AShadowToldToStopWhileItWaitsStopsAtOnce) {
     RunConfig config = lesson_config("mlp_spiral");
     config.trainer.max_epochs = 100000;  // works for far longer than the test
+    std::mutex mutex;
+    std::condition_variable changed;
+    bool working = false;
     SessionOptions o;
     o.buffer_events = false;
+    o.listener = [&](const Event& e) {
+        if (e.type != EventType::batch_end) return;
+        const std::lock_guard<std::mutex> lock(mutex);
+        working = true;
+        changed.notify_all();
+    };
     TrainingSession watched(config, o);
     watched.start();
-    const auto started = std::chrono::steady_clock::now();
-    { ShadowRun shadow(config); }  // waits behind the watched run, then is stopped and joined
-    EXPECT_LT(std::chrono::steady_clock::now() - started, scaled(10s));
-    EXPECT_EQ(watched.state(), SessionState::running);
+    {
+        std::unique_lock<std::mutex> lock(mutex);
+        ASSERT_TRUE(changed.wait_for(lock, scaled(60s), [&] { return working; }));
+    }
+    {
+        ShadowRun shadow(config);
+        // It loads its model, then waits behind the watched run at its first stage.
+        const auto deadline = std::chrono::steady_clock::now() + scaled(60s);
+        while (GeneratorLease::yielding_waiters() == 0 && std::chrono::steady_clock::now() < deadline)
+            std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        ASSERT_EQ(GeneratorLease::yielding_waiters(), 1);
+        EXPECT_EQ(shadow.batches(), 0);
+    }  // stopped and joined here
+    EXPECT_EQ(GeneratorLease::yielding_waiters(), 0);
+    EXPECT_EQ(watched.state(), SessionState::running);  // the watched run never noticed
 }

@@ -14,7 +14,6 @@
 #include "code_view.h"
 #include "ledger_view.h"
 #include "tensors_view.h"
-#include "stepwise/shadow_run.h"
 #include <QDockWidget>
 #include <QTabWidget>
 #include <QTreeWidget>
@@ -408,59 +407,6 @@ class TestDebugging : public QObject {
         d.window->controller()->pumpNow();
         test::settle();
         QCOMPARE(ledger->batchTable()->rowCount(), 3);
-    }
-
-    void theParityBadgeStaysGreenThroughStepsAndAGoingBack() {
-        test::Driver d;
-        d.window->controller()->setParityFactory(&make_shadow_run);
-        d.window->show();
-        d.open(QStringLiteral("seeded_dropout"));  // dropout draws from torch's generator
-        QVERIFY(d.waitHeld(0));
-        RunActions* a = d.window->runActions();
-        for (int i = 0; i < 3; ++i) QVERIFY(d.press(a->stepBatch()));
-        QVERIFY(d.press(a->stepStage()));
-        QVERIFY(d.press(a->backBatch()));  // back to batch 2's start: its record is undone
-        QVERIFY(d.press(a->stepBatch()));
-        QVERIFY(d.press(a->stepBatch()));  // batches 0-3 ended, batch 2 twice
-        const ParityMeter& meter = d.window->controller()->parity();
-        QVERIFY2(test::waitUntil([&] {
-                     d.window->controller()->pumpNow();
-                     return meter.state() == ParityMeter::State::identical && meter.identical() == 4;
-                 }),
-                 qPrintable(QStringLiteral("state %1, identical %2, pending %3")
-                                .arg(int(meter.state()))
-                                .arg(meter.identical())
-                                .arg(meter.pending())));
-        QVERIFY(d.window->parityBadge()->isVisible());
-        QCOMPARE(d.window->parityBadge()->text(),
-                 QStringLiteral("✓ parity: 4 batches bit-identical to an unwatched run"));
-        // Reset: a new run and a new shadow; nothing compared yet.
-        const int held = d.pausedCount;
-        d.window->controller()->reset();
-        QVERIFY(d.waitHeld(held));
-        d.window->controller()->pumpNow();
-        QCOMPARE(meter.identical(), std::int64_t(0));
-        QCOMPARE(d.window->parityBadge()->text(), QStringLiteral("parity: no batch has ended yet"));
-        // Run at full speed to the end: the shadow waits meanwhile, then catches up with every batch.
-        a->setDelay(0);
-        std::int64_t batches = 0;
-        QObject guard;
-        connect(d.window->controller(), &SessionController::eventsArrived, &guard,
-                [&](const std::vector<Event>& events) {
-                    for (const Event& e : events) batches += e.type == EventType::batch_end;
-                });
-        a->run()->trigger();
-        QVERIFY(test::waitUntil([&] {
-            d.window->controller()->pumpNow();
-            return d.window->controller()->runState() == SessionController::RunState::finished;
-        }));
-        QVERIFY(batches > 4);
-        QVERIFY(test::waitUntil([&] {
-            d.window->controller()->pumpNow();
-            return meter.state() == ParityMeter::State::identical && meter.identical() == batches;
-        }));
-        QCOMPARE(d.window->parityBadge()->text(),
-                 QStringLiteral("✓ parity: %1 batches bit-identical to an unwatched run").arg(batches));
     }
 };
 

@@ -1,0 +1,173 @@
+// Teaching by comparison (issue "Teach by comparison"), through the real window: the parity
+// badge, and where each number of the loss plot comes from — the step ribbon under the plot and
+// the origin line. Offscreen; every wait is for an event.
+
+#include <QLabel>
+#include <QtTest>
+#include <cmath>
+
+#include "gui_test_utils.h"
+#include "loss_origin.h"
+#include "loss_plot.h"
+#include "parity_meter.h"
+#include "run_actions.h"
+#include "run_history.h"
+#include "step_ribbon.h"
+#include "stepwise/shadow_run.h"
+
+using namespace stepwise;
+using namespace stepwise::gui;
+
+class TestTeaching : public QObject {
+    Q_OBJECT
+  private slots:
+    void initTestCase() { test::isolateSettings(); }
+    void init() { warning_cache::clear(); }
+
+    void theRibbonMapsEachBatchToItsWindowAndGlobalStep() {
+        test::Driver d;
+        d.window->show();
+        d.open(QStringLiteral("accumulate_3"));  // N = 3, 8 batches an epoch
+        QVERIFY(d.waitHeld(0));
+        LossPlot* plot = d.window->lossPlot();
+        QVERIFY(plot->originLine()->text().contains(QStringLiteral("Once a batch ends")));
+        RunActions* a = d.window->runActions();
+        for (int i = 0; i < 5; ++i) QVERIFY(d.press(a->stepBatch()));
+        d.window->controller()->pumpNow();
+        plot->plot()->replot();  // the cells are handed over before a replot
+        const std::vector<StepRibbon::Cell>& cells = plot->ribbon()->cells();
+        QVERIFY(plot->ribbon()->shown());
+        QCOMPARE(int(cells.size()), 5);
+        const int positions[] = {1, 2, 3, 1, 2};
+        const std::int64_t steps[] = {0, 0, 1, 1, 1};
+        for (int i = 0; i < 5; ++i) {
+            QCOMPARE(cells[std::size_t(i)].position, positions[i]);
+            QCOMPARE(cells[std::size_t(i)].accumulate, 3);
+            QCOMPARE(cells[std::size_t(i)].globalStep, steps[i]);
+            QCOMPARE(cells[std::size_t(i)].moved, i == 2);  // only the window's stepping batch
+            QCOMPARE(cells[std::size_t(i)].batchIdx, std::int64_t(i));  // few batches: wide cells
+        }
+        QCOMPARE(plot->ribbon()->labelledCells(), 5);
+        // The same two windows share a shade; the next one does not.
+        QCOMPARE(cells[0].odd, cells[2].odd);
+        QVERIFY(cells[3].odd != cells[2].odd);
+
+        // The tooltip answers "why did global_step not move?".
+        const RunHistory& history = d.window->controller()->history();
+        const QString still = LossOrigin::ribbonTip(history.batchRecord(1), 1, 0);
+        QVERIFY2(still.contains(QStringLiteral("Batch 2 of 3 in its accumulation window")), qPrintable(still));
+        QVERIFY2(still.contains(QStringLiteral("global_step stays 0")), qPrintable(still));
+        const QString moved = LossOrigin::ribbonTip(history.batchRecord(2), 2, 0);
+        QVERIFY2(moved.contains(QStringLiteral("global_step went from 0 to 1")), qPrintable(moved));
+
+        // The origin line: the newest batch, from what training_step returned to the plot.
+        const Event newest = history.batchRecord(4);
+        QVERIFY(newest.loss && newest.loss_raw);
+        QCOMPARE(*newest.loss, *newest.loss_raw / 3);  // Lightning's loss / N, to the bit
+        const QString line = plot->originLine()->text();
+        QVERIFY2(line.contains(QStringLiteral("Batch 4 (newest; epoch 0, batch_idx 4)")), qPrintable(line));
+        QVERIFY2(line.contains(QStringLiteral("returned <b>%1</b> → ÷ 3 (accumulate_grad_batches) → backward saw <b>%2</b>")
+                                   .arg(LossOrigin::number(*newest.loss_raw), LossOrigin::number(*newest.loss))),
+                 qPrintable(line));
+        // The smoothed value is the plot's: TensorBoard's debiased EMA of the plotted losses.
+        double ema = 0.0, smoothed = 0.0;
+        const double w = plot->smoothing();
+        for (std::size_t i = 0; i < 5; ++i) {
+            ema = w * ema + (1 - w) * double(history.loss(i));
+            smoothed = ema / (1 - std::pow(w, double(i + 1)));
+        }
+        QVERIFY(plot->smoothedAt(4));
+        QVERIFY(std::abs(*plot->smoothedAt(4) - smoothed) <= 1e-12 * std::abs(smoothed));
+        QVERIFY2(line.contains(QStringLiteral("smoothed <b>%1</b>").arg(LossOrigin::number(smoothed))), qPrintable(line));
+        // Pointing at a batch describes that one; leaving the plot, the newest again.
+        plot->describeBatch(1);
+        QVERIFY(plot->originLine()->text().startsWith(QStringLiteral("Batch 1 (pointed at; epoch 0, batch_idx 1)")));
+        plot->describeBatch(-1);
+        QVERIFY(plot->originLine()->text().startsWith(QStringLiteral("Batch 4 (newest")));
+        // By global_step the axis itself is the mapping: no ribbon.
+        plot->setXAxis(LossPlot::XAxis::globalStep);
+        QVERIFY(!plot->ribbon()->shown());
+        plot->setXAxis(LossPlot::XAxis::batch);
+        QVERIFY(plot->ribbon()->shown());
+    }
+
+    void theOriginLineSaysANoneBatchHasNothingToBackpropagate() {
+        test::Driver d;
+        d.window->show();
+        RunConfig config = test::lessonConfig("none_batches");
+        d.start(config);
+        QVERIFY(d.waitHeld(0));
+        RunActions* a = d.window->runActions();
+        const RunHistory& history = d.window->controller()->history();
+        std::int64_t none = -1;
+        for (int i = 0; i < 8 && none < 0; ++i) {
+            QVERIFY(d.press(a->stepBatch()));
+            d.window->controller()->pumpNow();
+            for (std::size_t s = 0; s < history.batchCount(); ++s)
+                if (history.returnedNone(s)) none = std::int64_t(s);
+        }
+        QVERIFY(none >= 0);
+        LossPlot* plot = d.window->lossPlot();
+        plot->describeBatch(none);
+        const QString line = plot->originLine()->text();
+        QVERIFY2(line.contains(QStringLiteral("training_step returned <b>None</b>, nothing to backpropagate")),
+                 qPrintable(line));
+        QVERIFY(!plot->smoothedAt(std::size_t(none)));
+    }
+
+    void theParityBadgeStaysGreenThroughStepsAndAGoingBack() {
+        test::Driver d;
+        d.window->controller()->setParityFactory(&make_shadow_run);
+        d.window->show();
+        d.open(QStringLiteral("seeded_dropout"));  // dropout draws from torch's generator
+        QVERIFY(d.waitHeld(0));
+        RunActions* a = d.window->runActions();
+        for (int i = 0; i < 3; ++i) QVERIFY(d.press(a->stepBatch()));
+        QVERIFY(d.press(a->stepStage()));
+        QVERIFY(d.press(a->backBatch()));  // back to batch 2's start: its record is undone
+        QVERIFY(d.press(a->stepBatch()));
+        QVERIFY(d.press(a->stepBatch()));  // batches 0-3 ended, batch 2 twice
+        const ParityMeter& meter = d.window->controller()->parity();
+        QVERIFY2(test::waitUntil([&] {
+                     d.window->controller()->pumpNow();
+                     return meter.state() == ParityMeter::State::identical && meter.identical() == 4;
+                 }),
+                 qPrintable(QStringLiteral("state %1, identical %2, pending %3")
+                                .arg(int(meter.state()))
+                                .arg(meter.identical())
+                                .arg(meter.pending())));
+        QVERIFY(d.window->parityBadge()->isVisible());
+        QCOMPARE(d.window->parityBadge()->text(),
+                 QStringLiteral("✓ parity: 4 batches bit-identical to an unwatched run"));
+        // Reset: a new run and a new shadow; nothing compared yet.
+        const int held = d.pausedCount;
+        d.window->controller()->reset();
+        QVERIFY(d.waitHeld(held));
+        d.window->controller()->pumpNow();
+        QCOMPARE(meter.identical(), std::int64_t(0));
+        QCOMPARE(d.window->parityBadge()->text(), QStringLiteral("parity: no batch has ended yet"));
+        // Run at full speed to the end: the shadow waits meanwhile, then catches up with every batch.
+        a->setDelay(0);
+        std::int64_t batches = 0;
+        QObject guard;
+        connect(d.window->controller(), &SessionController::eventsArrived, &guard,
+                [&](const std::vector<Event>& events) {
+                    for (const Event& e : events) batches += e.type == EventType::batch_end;
+                });
+        a->run()->trigger();
+        QVERIFY(test::waitUntil([&] {
+            d.window->controller()->pumpNow();
+            return d.window->controller()->runState() == SessionController::RunState::finished;
+        }));
+        QVERIFY(batches > 4);
+        QVERIFY(test::waitUntil([&] {
+            d.window->controller()->pumpNow();
+            return meter.state() == ParityMeter::State::identical && meter.identical() == batches;
+        }));
+        QCOMPARE(d.window->parityBadge()->text(),
+                 QStringLiteral("✓ parity: %1 batches bit-identical to an unwatched run").arg(batches));
+    }
+};
+
+QTEST_MAIN(TestTeaching)
+#include "tst_teaching.moc"
