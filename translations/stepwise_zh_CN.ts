@@ -1301,165 +1301,186 @@
 <context>
     <name>stepwise::gui::LossPlot</name>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="206"/>
+        <location filename="../gui/views/loss_plot.cpp" line="212"/>
         <source>Export plot</source>
         <translation>导出图表</translation>
     </message>
     <message>
         <location filename="../gui/views/loss_plot.cpp" line="212"/>
+        <source>Export the per-batch table</source>
+        <translation>导出逐批次表格</translation>
+    </message>
+    <message>
+        <location filename="../gui/views/loss_plot.cpp" line="221"/>
+        <source>Could not write %1.</source>
+        <translation>无法写入 %1。</translation>
+    </message>
+    <message>
+        <location filename="../gui/views/loss_plot.cpp" line="223"/>
         <source>PNG image…</source>
         <translation>PNG 图像…</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="213"/>
+        <location filename="../gui/views/loss_plot.cpp" line="224"/>
         <source>PNG image (*.png)</source>
         <translation>PNG 图像 (*.png)</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="214"/>
+        <location filename="../gui/views/loss_plot.cpp" line="225"/>
         <source>PDF document…</source>
         <translation>PDF 文档…</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="215"/>
+        <location filename="../gui/views/loss_plot.cpp" line="226"/>
         <source>PDF document (*.pdf)</source>
         <translation>PDF 文档 (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="237"/>
+        <location filename="../gui/views/loss_plot.cpp" line="228"/>
+        <source>Per-batch table (CSV)…</source>
+        <translation>逐批次表格（CSV）…</translation>
+    </message>
+    <message>
+        <location filename="../gui/views/loss_plot.cpp" line="229"/>
+        <source>CSV table (*.csv)</source>
+        <translation>CSV 表格 (*.csv)</translation>
+    </message>
+    <message>
+        <location filename="../gui/views/loss_plot.cpp" line="251"/>
         <source>Raw loss</source>
         <translation>原始损失</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="239"/>
+        <location filename="../gui/views/loss_plot.cpp" line="253"/>
         <source>The loss as training_step returned it, before Lightning divides it by accumulate_grad_batches</source>
         <translation>training_step 返回的损失，即 Lightning 除以 accumulate_grad_batches 之前的值</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="241"/>
+        <location filename="../gui/views/loss_plot.cpp" line="255"/>
         <source>Learning rate</source>
         <translation>学习率</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="242"/>
+        <location filename="../gui/views/loss_plot.cpp" line="256"/>
         <source>The learning rate each batch trained with, on its own axis; it turns on by itself when an lr scheduler changes it</source>
         <translation>每个批次训练时使用的学习率，绘制在单独的坐标轴上；学习率调度器改变它时会自动显示</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="244"/>
+        <location filename="../gui/views/loss_plot.cpp" line="258"/>
         <source>learning rate</source>
         <translation>学习率</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="245"/>
+        <location filename="../gui/views/loss_plot.cpp" line="259"/>
         <source>lr</source>
         <translation>学习率</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="246"/>
+        <location filename="../gui/views/loss_plot.cpp" line="260"/>
         <source>x axis:</source>
         <translation>横轴：</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="247"/>
+        <location filename="../gui/views/loss_plot.cpp" line="261"/>
         <source>batch</source>
         <translation>批次</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="248"/>
-        <location filename="../gui/views/loss_plot.cpp" line="261"/>
-        <location filename="../gui/views/loss_plot.cpp" line="264"/>
+        <location filename="../gui/views/loss_plot.cpp" line="262"/>
+        <location filename="../gui/views/loss_plot.cpp" line="275"/>
+        <location filename="../gui/views/loss_plot.cpp" line="278"/>
         <source>global_step</source>
         <translation>global_step</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="249"/>
+        <location filename="../gui/views/loss_plot.cpp" line="263"/>
         <source>Follow</source>
         <translation>跟随</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="250"/>
+        <location filename="../gui/views/loss_plot.cpp" line="264"/>
         <source>Keep the newest batches in view</source>
         <translation>始终显示最新的批次</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="251"/>
+        <location filename="../gui/views/loss_plot.cpp" line="265"/>
         <source>Reset view</source>
         <translation>重置视图</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="252"/>
+        <location filename="../gui/views/loss_plot.cpp" line="221"/>
+        <location filename="../gui/views/loss_plot.cpp" line="266"/>
         <source>Export</source>
         <translation>导出</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="255"/>
+        <location filename="../gui/views/loss_plot.cpp" line="269"/>
         <source>loss (normalised, as Lightning reports it)</source>
         <translation>损失（已归一化，即 Lightning 报告的值）</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="256"/>
+        <location filename="../gui/views/loss_plot.cpp" line="270"/>
         <source>raw loss (as returned)</source>
         <translation>原始损失（返回值）</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="257"/>
+        <location filename="../gui/views/loss_plot.cpp" line="271"/>
         <source>smoothed (EMA)</source>
         <translation>平滑（EMA）</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="258"/>
+        <location filename="../gui/views/loss_plot.cpp" line="272"/>
         <source>returned None</source>
         <translation>返回了 None</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="259"/>
+        <location filename="../gui/views/loss_plot.cpp" line="273"/>
         <source>failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="260"/>
+        <location filename="../gui/views/loss_plot.cpp" line="274"/>
         <source>batch (over all epochs)</source>
         <translation>批次（跨所有轮次）</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="262"/>
+        <location filename="../gui/views/loss_plot.cpp" line="276"/>
         <source>loss</source>
         <translation>损失</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="263"/>
+        <location filename="../gui/views/loss_plot.cpp" line="277"/>
         <source>extras</source>
         <translation>额外输出</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="264"/>
+        <location filename="../gui/views/loss_plot.cpp" line="278"/>
         <source>batch_idx</source>
         <translation>batch_idx</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="264"/>
+        <location filename="../gui/views/loss_plot.cpp" line="278"/>
         <source>window</source>
         <translation>窗口</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="277"/>
+        <location filename="../gui/views/loss_plot.cpp" line="291"/>
         <source>Smoothing %1</source>
         <translation>平滑 %1</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="404"/>
+        <location filename="../gui/views/loss_plot.cpp" line="418"/>
         <source>Once a batch ends, this line follows its loss from training_step to the plot; point at a batch to see its own.</source>
         <translation>批次结束后，这一行会追踪其损失从 training_step 到图上的过程；指向某个批次可查看它自己的数值。</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="733"/>
+        <location filename="../gui/views/loss_plot.cpp" line="747"/>
         <source>extra: %1</source>
         <translation>额外输出：%1</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="254"/>
-        <location filename="../gui/views/loss_plot.cpp" line="360"/>
+        <location filename="../gui/views/loss_plot.cpp" line="268"/>
+        <location filename="../gui/views/loss_plot.cpp" line="374"/>
         <source>shaded: accumulation windows of %1 · line: the stepping batch</source>
         <translation>阴影：每 %1 个批次的累积窗口 · 竖线：执行优化步骤的批次</translation>
     </message>

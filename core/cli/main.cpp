@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "stepwise/batch_line.h"
+#include "stepwise/batch_table.h"
 #include "stepwise/conditions.h"
 #include "stepwise/lessons.h"
 #include "stepwise/run_config.h"
@@ -30,7 +31,7 @@ std::mutex g_stderr;  ///< the training thread and the socket thread both write 
 void on_signal(int) { g_interrupted = true; }
 
 const char* const kUsage =
-    "Usage: stepwise-run [CONFIG.json | --lesson NAME] [--trace OUT.jsonl] [--quiet]\n"
+    "Usage: stepwise-run [CONFIG.json | --lesson NAME] [--trace OUT.jsonl] [--csv OUT.csv] [--quiet]\n"
     "                    [--listen [HOST:]PORT [--token TOKEN]]\n"
     "       stepwise-run --list-lessons | --help | --version\n"
     "\n"
@@ -41,6 +42,8 @@ const char* const kUsage =
     "  --lesson NAME      run a built-in lesson (see --list-lessons)\n"
     "  --trace OUT.jsonl  write every stage, batch, warning and error as JSON Lines\n"
     "  --trace-parameters also write every parameter value at each batch end into the trace\n"
+    "  --csv OUT.csv      write the per-batch table (epoch, batch_idx, global_step, stepped, loss,\n"
+    "                     loss_raw, grad_norm, update_norm, lr, every scalar extra) when the run ends\n"
     "  --quiet            no per-batch lines (warnings and errors still go to stderr)\n"
     "  --list-lessons     list the built-in lessons\n"
     "  --listen [HOST:]PORT  serve the run to `stepwise --attach` (HOST defaults to 127.0.0.1;\n"
@@ -63,7 +66,7 @@ const char* const kUsage =
 }  // namespace
 
 int main(int argc, char** argv) {
-    std::string config_path, lesson_name, trace_path, listen, token, on_break;
+    std::string config_path, lesson_name, trace_path, csv_path, listen, token, on_break;
     std::vector<std::string> break_on;
     if (const char* env = std::getenv("STEPWISE_TOKEN")) token = env;
     bool quiet = false;
@@ -88,6 +91,8 @@ int main(int argc, char** argv) {
             return 0;
         } else if (arg == "--trace") {
             trace_path = value("--trace");
+        } else if (arg == "--csv") {
+            csv_path = value("--csv");
         } else if (arg == "--lesson") {
             lesson_name = value("--lesson");
         } else if (arg == "--trace-parameters") {
@@ -177,6 +182,18 @@ int main(int argc, char** argv) {
         trace = std::make_unique<stepwise::TraceWriter>(trace_file);
     }
 
+    // The table is written when the run ends, however it ends; the file is opened now, so that a
+    // path that cannot be written is refused before anything runs.
+    std::ofstream csv_file;
+    stepwise::BatchTable table;
+    if (!csv_path.empty()) {
+        csv_file.open(csv_path, std::ios::binary | std::ios::trunc);
+        if (!csv_file) {
+            std::cerr << "stepwise-run: cannot write the CSV file " << csv_path << '\n';
+            return 2;
+        }
+    }
+
     stepwise::RunStatus status = stepwise::RunStatus::finished;
     bool config_failure = false;
     bool stopped_at_break = false;
@@ -186,9 +203,10 @@ int main(int argc, char** argv) {
                                             : stepwise::SessionOptions::OnBreak::report;
     options.buffer_events = false;
     options.parameters_each_batch = trace_parameters && trace;
-    options.observe_norms = trace || listen_at;  // the batch lines quote no norm
+    options.observe_norms = trace || listen_at || csv_file.is_open();  // the batch lines quote no norm
     options.listener = [&](const stepwise::Event& e) {
         if (trace) trace->on_event(e);
+        if (csv_file.is_open()) table.add(e);
         switch (e.type) {
             case stepwise::EventType::batch_end:
                 if (!quiet) std::cout << stepwise::format_batch_line(e) << '\n';
@@ -277,6 +295,14 @@ int main(int argc, char** argv) {
         if (g_interrupted) session.gate().stop();
     }
     if (server) server->finish(std::chrono::seconds(5));
+    if (csv_file.is_open()) {
+        table.write_csv(csv_file);
+        csv_file.flush();
+        if (!csv_file) {
+            std::cerr << "stepwise-run: could not write all of the CSV file " << csv_path << '\n';
+            return 2;
+        }
+    }
     std::cout.flush();
     if (stopped_at_break) return 3;  // stopped there, or held the failure it broke on
     if (status == stepwise::RunStatus::finished) return 0;

@@ -69,6 +69,7 @@ void FitLoop::run_batch(std::int64_t epoch, std::int64_t batch_idx, bool is_last
     if (r.result.loss.defined() && r.result.loss.numel() == 1) end.loss = scalar_value(r.result.loss);
     if (end.loss && end.output) end.loss_raw = raw_loss(*end.output);
     end.update_norm = r.update_norm;
+    if (ctx_.norms_after_backward) end.grad_norm = ctx_.norms_after_backward->total;
     for (const auto& [key, value] : r.result.extra) end.extras.emplace_back(key, describe_value(value));
     end.accumulate_grad_batches = static_cast<int>(ctx_.config.trainer.accumulate_grad_batches);
     end.window_position = static_cast<int>(batch_idx % ctx_.config.trainer.accumulate_grad_batches) + 1;

@@ -144,6 +144,7 @@ ordered_json event_json(const Event& e) {
     if (e.type == EventType::batch_end || e.loss) j["loss"] = e.loss ? number(*e.loss) : ordered_json(nullptr);
     if (e.loss_raw) j["loss_raw"] = number(*e.loss_raw);
     if (e.update_norm) j["update_norm"] = number(*e.update_norm);
+    if (e.grad_norm) j["grad_norm"] = number(*e.grad_norm);
     if (!e.extras.empty()) j["extras"] = named_values_json(e.extras);
     if (e.accumulate_grad_batches != kDefault.accumulate_grad_batches || e.type == EventType::batch_end)
         j["accumulate_grad_batches"] = e.accumulate_grad_batches;
@@ -314,6 +315,7 @@ Event event_from_json(const ordered_json& j) {
     e.loss = opt_number(j, "loss");
     e.loss_raw = opt_number(j, "loss_raw");
     e.update_norm = opt_number(j, "update_norm");
+    e.grad_norm = opt_number(j, "grad_norm");
     if (const ordered_json* x = find(j, "extras")) e.extras = read_named_values(*x);
     e.accumulate_grad_batches = get_int<int>(j, "accumulate_grad_batches", e.accumulate_grad_batches);
     e.window_position = get_int<int>(j, "window_position", 0);

@@ -8,6 +8,7 @@ namespace stepwise::gui {
 
 namespace {
 constexpr float kNone = std::numeric_limits<float>::quiet_NaN();
+constexpr float kNoNorm = -1.0f;  ///< a norm not measured (a norm is never negative; NaN is a value)
 enum Flag : std::uint8_t {
     kStepped = 1,
     kHasLoss = 2,
@@ -39,7 +40,7 @@ void RunHistory::clear() {
 }
 
 std::size_t RunHistory::columnBytes() const {
-    std::size_t bytes = (m_loss.size() + m_updateNorm.size() + m_lossRaw.size()) * sizeof(float) + m_lr.bytes() +
+    std::size_t bytes = (m_loss.size() + m_updateNorm.size() + m_gradNorm.size() + m_lossRaw.size()) * sizeof(float) + m_lr.bytes() +
                         m_flags.size() + m_closureCalls.bytes() + m_windowPosition.bytes() + m_seqDelta.bytes() +
                         m_seqAt.size() * sizeof(std::uint64_t) + m_steppedBefore.size() * sizeof(std::int64_t) +
                         m_stepOffset.bytes() + m_position.bytes() + m_window.bytes() + m_exactNorm.size() * 48;
@@ -90,6 +91,7 @@ void RunHistory::append(const Event& e) {
         m_position.push(n, Position{std::int32_t(e.epoch), std::int32_t(e.batch_idx)});
     m_loss.push_back(narrow(e.loss));
     m_updateNorm.push_back(narrow(e.update_norm));
+    m_gradNorm.push_back(e.grad_norm ? float(*e.grad_norm) : kNoNorm);  // a NaN norm stays NaN
     m_lr.push(narrow(e.lr));
     const bool rawDiffers = e.loss_raw && e.loss && *e.loss_raw != *e.loss;
     if (rawDiffers && !m_rawKept) {  // from here on a column of its own, the loss's until now
@@ -226,6 +228,7 @@ Event RunHistory::record(std::size_t i, std::uint64_t seq, std::int64_t globalSt
     if (flags & kHasLoss) e.loss = m_loss[i];
     if (flags & kHasLossRaw) e.loss_raw = lossRaw(i);
     if (flags & kHasUpdate) e.update_norm = m_updateNorm[i];
+    if (m_gradNorm[i] != kNoNorm) e.grad_norm = m_gradNorm[i];
     if (!std::isnan(m_lr.at(i))) e.lr = m_lr.at(i);
     const Window& window = m_window.at(i);
     const int explanation = flags >> kExplanationShift;
@@ -326,7 +329,7 @@ std::size_t RunHistory::rewind(const Event& rewound) {
 
 void RunHistory::truncateColumns(std::size_t n) {
     if (n >= batchCount()) return;
-    for (auto* column : {&m_loss, &m_updateNorm, &m_lossRaw})
+    for (auto* column : {&m_loss, &m_updateNorm, &m_gradNorm, &m_lossRaw})
         if (column->size() > n) column->resize(n);
     m_lr.truncate(n);
     m_flags.resize(n);

@@ -34,11 +34,11 @@ class RunHistory {
     static constexpr std::size_t kRecentBatches = 64;
     static constexpr std::size_t kMaxLogEvents = 20000;
     static constexpr std::size_t kMaxScalarExtras = 16;  ///< a model that returns ever-new keys
-    /// Column bytes per batch: 4 x 2 loss and update norm (floats), 1 flags (what it returned,
+    /// Column bytes per batch: 4 x 3 loss, update norm and grad norm (floats), 1 flags (what it returned,
     /// whether it stepped, the explanation's code), 1 closure calls, 1 window position, 1 seq.
     /// The raw loss takes 4 more only in a run where it differs from the loss (accumulation), and
     /// the learning rate 4 more only under a scheduler that changes it every few batches.
-    static constexpr std::size_t kBytesPerBatch = 4 * 2 + 1 + 1 + 1 + 1;
+    static constexpr std::size_t kBytesPerBatch = 4 * 3 + 1 + 1 + 1 + 1;
 
     void clear();
     void append(const Event& event);
@@ -105,6 +105,7 @@ class RunHistory {
 
     // Columns, one entry per finished batch.
     std::vector<float> m_loss, m_updateNorm;  ///< NaN: none
+    std::vector<float> m_gradNorm;  ///< -1: not measured (no backward, or norms not observed)
     SteadyFloatColumn m_lr;                   ///< NaN: none
     std::vector<float> m_lossRaw;  ///< kept once a raw loss differs from its loss
     bool m_rawKept = false;

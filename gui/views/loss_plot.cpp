@@ -5,7 +5,10 @@
 #include <QCheckBox>
 #include <QComboBox>
 #include <QEvent>
+#include <QDir>
+#include <QFile>
 #include <QFileDialog>
+#include <QMessageBox>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QMenu>
@@ -15,9 +18,11 @@
 #include <QVBoxLayout>
 #include <algorithm>
 #include <cmath>
+#include <fstream>
 #include <limits>
 
 #include "loss_origin.h"
+#include "stepwise/batch_table.h"
 #include "plot_decimator.h"
 #include "run_history.h"
 #include "step_ribbon.h"
@@ -203,16 +208,25 @@ QWidget* LossPlot::buildToolbar() {
     m_exportButton->setPopupMode(QToolButton::InstantPopup);
     auto* menu = new QMenu(m_exportButton);
     auto exportTo = [this](const QString& filter, const QString& suffix) {
-        QString path = QFileDialog::getSaveFileName(this, tr("Export plot"),
-                                                    QStringLiteral("loss.") + suffix, filter);
+        const bool table = suffix == QLatin1String("csv");
+        QString path = QFileDialog::getSaveFileName(this, table ? tr("Export the per-batch table") : tr("Export plot"),
+                                                    (table ? QStringLiteral("batches.") : QStringLiteral("loss.")) + suffix,
+                                                    filter);
         if (path.isEmpty()) return;
         if (!path.endsWith(QLatin1Char('.') + suffix)) path += QLatin1Char('.') + suffix;
-        suffix == QLatin1String("png") ? exportPng(path) : exportPdf(path);
+        const bool written = suffix == QLatin1String("png") ? exportPng(path)
+                             : suffix == QLatin1String("pdf") ? exportPdf(path)
+                                                              : exportCsv(path);
+        if (!written)
+            QMessageBox::warning(this, tr("Export"), tr("Could not write %1.").arg(QDir::toNativeSeparators(path)));
     };
     menu->addAction(tr("PNG image…"), this,
                     [=] { exportTo(tr("PNG image (*.png)"), QStringLiteral("png")); });
     menu->addAction(tr("PDF document…"), this,
                     [=] { exportTo(tr("PDF document (*.pdf)"), QStringLiteral("pdf")); });
+    menu->addSeparator();
+    menu->addAction(tr("Per-batch table (CSV)…"), this,
+                    [=] { exportTo(tr("CSV table (*.csv)"), QStringLiteral("csv")); });
     m_exportButton->setMenu(menu);
 
     bar->addWidget(m_rawBox);
@@ -747,6 +761,19 @@ bool LossPlot::exportPng(const QString& path) {
 bool LossPlot::exportPdf(const QString& path) {
     if (m_fillNeeded) fillVisible();
     return m_plot->savePdf(path);
+}
+
+bool LossPlot::exportCsv(const QString& path) const {
+    // The same table as stepwise-run --csv, from the history: single precision for batches older
+    // than the newest RunHistory::kRecentBatches, as the plot has them.
+    BatchTable table;
+    if (m_history)
+        for (std::size_t i = 0; i < m_history->batchCount(); ++i) table.add(m_history->batchRecord(i));
+    std::ofstream out(QFile::encodeName(path).toStdString(), std::ios::binary | std::ios::trunc);
+    if (!out) return false;
+    table.write_csv(out);
+    out.flush();
+    return bool(out);
 }
 
 int LossPlot::pointCount() const {

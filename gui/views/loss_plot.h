@@ -74,6 +74,8 @@ class LossPlot : public QWidget {
     void setExtraPlotted(const QString& key, bool plotted);
     bool exportPng(const QString& path);
     bool exportPdf(const QString& path);
+    /// The run's per-batch table as CSV (the columns stepwise-run --csv writes).
+    bool exportCsv(const QString& path) const;
 
     /// Finished batches the plot has taken in.
     int pointCount() const;

@@ -45,6 +45,39 @@ if(NOT first_stage MATCHES "\"type\":\"stage_exit\",.*\"stage\":\"on_train_batch
     message(SEND_ERROR "[golden] the first stage record is not on_train_batch_start's exit: ${first_stage}")
 endif()
 
+# The per-batch table: a header, one row per batch, every column; a failed run keeps its rows.
+check(csv 0 "" "" --lesson dict_extras --csv ${WORK}/extras.csv --quiet)
+file(STRINGS ${WORK}/extras.csv csv_lines)
+list(LENGTH csv_lines n)
+list(GET csv_lines 0 csv_header)
+if(NOT csv_header STREQUAL "epoch,batch_idx,global_step,stepped,loss,loss_raw,grad_norm,update_norm,lr,mae,pred_mean")
+    message(SEND_ERROR "[csv] header: ${csv_header}")
+endif()
+if(NOT n EQUAL 17)  # dict_extras: 2 epochs of 8 batches
+    message(SEND_ERROR "[csv] ${n} lines, expected 17")
+endif()
+list(GET csv_lines 1 first_row)
+if(NOT first_row MATCHES "^0,0,1,True,[^,]+,[^,]+,[^,]+,[^,]+,0\\.1,[^,]+,[^,]+$")
+    message(SEND_ERROR "[csv] first row: ${first_row}")
+endif()
+check(csv_accumulating 0 "" "" --lesson accumulate_3 --csv ${WORK}/acc.csv --quiet)
+file(STRINGS ${WORK}/acc.csv acc_lines)
+list(GET acc_lines 1 acc_first)  # batch 0 of a window of 3: no step, no update norm, global_step 0
+if(NOT acc_first MATCHES "^0,0,0,False,[^,]+,[^,]+,[^,]+,,")
+    message(SEND_ERROR "[csv_accumulating] first row: ${acc_first}")
+endif()
+list(GET acc_lines 3 acc_third)  # the window's last batch steps
+if(NOT acc_third MATCHES "^0,2,1,True,[^,]+,[^,]+,[^,]+,[^,]+,")
+    message(SEND_ERROR "[csv_accumulating] third row: ${acc_third}")
+endif()
+check(csv_failed_run 1 "" "MisconfigurationException" --lesson dict_without_loss --csv ${WORK}/failed.csv --quiet)
+file(STRINGS ${WORK}/failed.csv failed_lines)
+list(LENGTH failed_lines n)
+if(NOT n EQUAL 1)  # it failed in batch 0: the header, no row
+    message(SEND_ERROR "[csv_failed_run] ${n} lines, expected the header alone")
+endif()
+check(csv_unwritable 2 "" "cannot write the CSV file ${WORK}/no/such/dir/t.csv" --lesson tensor_return --csv ${WORK}/no/such/dir/t.csv)
+
 # A Latin-1 source file with a syntax error, traced: a clear compile error, never an abort.
 file(WRITE ${WORK}/latin1.json "{\"model\": {\"source\": \"${FIXTURES}/bad/latin1.stepwise\"}}")
 check(latin1_source_traced 1 "" "cannot load the model: .*latin1.stepwise" ${WORK}/latin1.json --trace ${WORK}/latin1.jsonl)

@@ -2,7 +2,9 @@
 // badge, and where each number of the loss plot comes from — the step ribbon under the plot and
 // the origin line. Offscreen; every wait is for an event.
 
+#include <QFile>
 #include <QLabel>
+#include <QTemporaryDir>
 #include <QtTest>
 #include <cmath>
 
@@ -89,6 +91,32 @@ class TestTeaching : public QObject {
         QVERIFY(!plot->ribbon()->shown());
         plot->setXAxis(LossPlot::XAxis::batch);
         QVERIFY(plot->ribbon()->shown());
+    }
+
+    void theLossPlotExportsThePerBatchTableAsStepwiseRunDoes() {
+        test::Driver d;
+        d.window->show();
+        d.open(QStringLiteral("accumulate_3"));
+        QVERIFY(d.waitHeld(0));
+        for (int i = 0; i < 4; ++i) QVERIFY(d.press(d.window->runActions()->stepBatch()));
+        d.window->controller()->pumpNow();
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("batches.csv"));
+        QVERIFY(d.window->lossPlot()->exportCsv(path));
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QStringList lines = QString::fromUtf8(file.readAll()).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+        QCOMPARE(lines.size(), 5);
+        QCOMPARE(lines[0], QStringLiteral("epoch,batch_idx,global_step,stepped,loss,loss_raw,grad_norm,update_norm,lr"));
+        const QStringList first = lines[1].split(QLatin1Char(','));
+        QCOMPARE(first.mid(0, 4), (QStringList{"0", "0", "0", "False"}));
+        QVERIFY(!first[6].isEmpty());  // the grad norm after backward
+        QVERIFY(first[7].isEmpty());   // no step: no update norm
+        QVERIFY(lines[3].startsWith(QStringLiteral("0,2,1,True,")));
+        // The loss is what the plot has, ÷ N of the raw loss.
+        QCOMPARE(first[4].toDouble(), double(d.window->controller()->history().loss(0)));
+        QVERIFY(std::abs(first[5].toDouble() / 3 - first[4].toDouble()) <= 1e-6 * std::abs(first[4].toDouble()));
+        QVERIFY(!d.window->lossPlot()->exportCsv(dir.filePath(QStringLiteral("no/such/dir/t.csv"))));
     }
 
     void theOriginLineSaysANoneBatchHasNothingToBackpropagate() {

@@ -3,9 +3,11 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <limits>
 #include <sstream>
 
 #include "config_errors.h"
+#include "stepwise/batch_table.h"
 #include "stepwise/commands.h"
 #include "stepwise/run_config.h"
 #include "stepwise/text.h"
@@ -127,6 +129,7 @@ Event every_field_set() {
     e.parameters = params;
     e.total_batches_per_epoch = 8;
     e.param_checksum = 0xfedcba9876543210ull;
+    e.grad_norm = 2.5;
     return e;
 }
 
@@ -211,6 +214,7 @@ TEST(EventCodec, EveryFieldSurvivesARoundTrip) {
     EXPECT_EQ(r.parameters->parameters[1].shape, e.parameters->parameters[1].shape);
     EXPECT_EQ(r.total_batches_per_epoch, e.total_batches_per_epoch);
     EXPECT_EQ(r.param_checksum, e.param_checksum);  // all 64 bits, above int64's range too
+    EXPECT_EQ(r.grad_norm, e.grad_norm);
 }
 
 TEST(EventCodec, MalformedLinesAreRefusedWithTheCause) {
@@ -345,6 +349,54 @@ TEST(EventCodec, TensorReportsAndLedgersRoundTripAndMalformedOnesAreRefused) {
     refused("\"heat_rows\":2", "\"heat_rows\":3", "\"heat\"");
     refused("\"batches\":[[3", "\"batches\":[[\"x\"", "[batch_idx, norm, cosine, share]");
     refused("\"since\":\"backward\"", "\"since\":\"forward\"", "unknown stage \"forward\"");
+}
+
+TEST(BatchTable, RowsFollowTheRunAndTheCsvSaysWhatEachBatchHad) {
+    BatchTable table;
+    auto end = [](std::int64_t epoch, std::int64_t idx, std::int64_t step, bool stepped) {
+        Event e;
+        e.type = EventType::batch_end;
+        e.epoch = epoch;
+        e.batch_idx = idx;
+        e.global_step = step;
+        e.stepped = stepped;
+        return e;
+    };
+    Event a = end(0, 0, 0, false);
+    a.loss = 0.25;
+    a.loss_raw = 0.75;
+    a.grad_norm = 1.5;
+    a.lr = 0.1;
+    Event b = end(0, 1, 1, true);  // returned None: no loss; an extra first seen here, with a comma
+    b.update_norm = std::numeric_limits<double>::infinity();
+    b.grad_norm = std::nan("");
+    ValueDescription acc;
+    acc.kind = "float";
+    acc.value = 0.5;
+    b.extras = {{"acc, top-1", acc}, {"text", ValueDescription{"str", {}, "", false, "", std::nullopt, "hi"}}};
+    Event c = end(1, 0, 2, true);
+    c.loss = 1e-20;
+    Event warning;
+    warning.type = EventType::warning;  // not a row
+    for (const Event& e : {a, b, warning, c}) table.add(e);
+    ASSERT_EQ(table.rows().size(), 3u);
+    EXPECT_EQ(table.extra_keys(), std::vector<std::string>{"acc, top-1"});  // the string is no scalar
+    std::ostringstream csv;
+    table.write_csv(csv);
+    EXPECT_EQ(csv.str(),
+              "epoch,batch_idx,global_step,stepped,loss,loss_raw,grad_norm,update_norm,lr,\"acc, top-1\"\n"
+              "0,0,0,False,0.25,0.75,1.5,,0.1,\n"
+              "0,1,1,True,,,nan,inf,,0.5\n"
+              "1,0,2,True,1e-20,,,,,\n");
+    // Going back to epoch 0, batch 1 drops that batch and every later one.
+    Event back;
+    back.type = EventType::rewound;
+    back.epoch = 0;
+    back.batch_idx = 1;
+    table.add(back);
+    ASSERT_EQ(table.rows().size(), 1u);
+    EXPECT_EQ(table.rows()[0].batch_idx, 0);
+    EXPECT_EQ(csv_field("say \"hi\"\n"), "\"say \"\"hi\"\"\n\"");
 }
 
 }  // namespace

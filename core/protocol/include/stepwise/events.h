@@ -161,6 +161,9 @@ struct Event {
     std::optional<double> loss;               ///< normalised loss Lightning recorded (nullopt: None)
     std::optional<double> loss_raw;  ///< the same before / N: what training_step returned (last call)
     std::optional<double> update_norm;  ///< 2-norm of the batch's parameter update; nullopt: no step
+    /// 2-norm of every .grad after the batch's (last) backward — in an accumulation window, of the
+    /// gradient accumulated so far; nullopt: no backward ran, or norms are not observed.
+    std::optional<double> grad_norm;
     std::vector<std::pair<std::string, ValueDescription>> extras;
     int accumulate_grad_batches = 1;  ///< batch_end and run_start
     int window_position = 0;  ///< 1-based position of this batch in its accumulation window

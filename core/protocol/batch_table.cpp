@@ -1,0 +1,82 @@
+#include "stepwise/batch_table.h"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+
+namespace stepwise {
+
+namespace {
+std::string number_cell(const std::optional<double>& v) {
+    if (!v) return {};
+    if (std::isnan(*v)) return "nan";
+    if (std::isinf(*v)) return *v > 0 ? "inf" : "-inf";
+    char buffer[64];
+    const auto result = std::to_chars(buffer, buffer + sizeof buffer, *v);  // shortest round trip
+    return std::string(buffer, result.ptr);
+}
+}  // namespace
+
+std::string csv_field(const std::string& text) {
+    if (text.find_first_of(",\"\r\n") == std::string::npos) return text;
+    std::string quoted = "\"";
+    for (char c : text) {
+        if (c == '"') quoted += '"';
+        quoted += c;
+    }
+    return quoted + '"';
+}
+
+void BatchTable::add(const Event& e) {
+    if (e.type == EventType::rewound) {
+        cut_from(e.epoch, e.batch_idx);
+        return;
+    }
+    if (e.type != EventType::batch_end) return;
+    Row row;
+    row.epoch = e.epoch;
+    row.batch_idx = e.batch_idx;
+    row.global_step = e.global_step;
+    row.stepped = e.stepped;
+    row.loss = e.loss;
+    row.loss_raw = e.loss_raw;
+    row.grad_norm = e.grad_norm;
+    row.update_norm = e.update_norm;
+    row.lr = e.lr;
+    row.extras.resize(extra_keys_.size());
+    for (const auto& [key, value] : e.extras) {
+        if (!value.value) continue;  // a scalar extra: a number or a one-element tensor
+        auto it = std::find(extra_keys_.begin(), extra_keys_.end(), key);
+        std::size_t column = std::size_t(it - extra_keys_.begin());
+        if (it == extra_keys_.end()) {
+            extra_keys_.push_back(key);
+            row.extras.resize(extra_keys_.size());
+        }
+        row.extras[column] = value.value;
+    }
+    rows_.push_back(std::move(row));
+}
+
+void BatchTable::cut_from(std::int64_t epoch, std::int64_t batch_idx) {
+    rows_.erase(std::find_if(rows_.begin(), rows_.end(),
+                             [&](const Row& r) {
+                                 return r.epoch > epoch || (r.epoch == epoch && r.batch_idx >= batch_idx);
+                             }),
+                rows_.end());
+}
+
+void BatchTable::write_csv(std::ostream& out) const {
+    out << "epoch,batch_idx,global_step,stepped,loss,loss_raw,grad_norm,update_norm,lr";
+    for (const std::string& key : extra_keys_) out << ',' << csv_field(key);
+    out << '\n';
+    for (const Row& r : rows_) {
+        out << r.epoch << ',' << r.batch_idx << ',' << r.global_step << ',' << (r.stepped ? "True" : "False")
+            << ',' << number_cell(r.loss) << ',' << number_cell(r.loss_raw) << ',' << number_cell(r.grad_norm)
+            << ',' << number_cell(r.update_norm) << ',' << number_cell(r.lr);
+        for (std::size_t i = 0; i < extra_keys_.size(); ++i)
+            out << ',' << (i < r.extras.size() ? number_cell(r.extras[i]) : std::string());
+        out << '\n';
+    }
+}
+
+}  // namespace stepwise

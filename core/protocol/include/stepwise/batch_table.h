@@ -1,0 +1,49 @@
+#pragma once
+// BatchTable: the per-batch table of a run — one row per batch_end, in order — and its CSV form:
+// epoch, batch_idx, global_step, stepped, loss (÷ N, as Lightning reports it), loss_raw (what
+// training_step returned), grad_norm, update_norm, lr, then every scalar extra in the order the
+// run first reported it. `stepwise-run --csv` and the window's Export write it. A rewind cuts the
+// rows the run undid, so the table is always the run as it stands.
+
+#include <cstdint>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "stepwise/events.h"
+
+namespace stepwise {
+
+class BatchTable {
+public:
+    struct Row {
+        std::int64_t epoch = 0, batch_idx = 0, global_step = 0;
+        bool stepped = false;
+        std::optional<double> loss, loss_raw, grad_norm, update_norm, lr;
+        std::vector<std::optional<double>> extras;  ///< by column, as extra_keys() orders them
+    };
+
+    /// A batch_end adds a row (other events are ignored); a rewound event drops the rows of its
+    /// batch and every later one.
+    void add(const Event& event);
+    /// Drops rows from the `epoch`/`batch_idx` batch on.
+    void cut_from(std::int64_t epoch, std::int64_t batch_idx);
+
+    const std::vector<Row>& rows() const { return rows_; }
+    const std::vector<std::string>& extra_keys() const { return extra_keys_; }
+
+    /// The table as CSV (RFC 4180; a header line, then one line per row; "\n" line ends). Empty
+    /// cells for what a batch did not have (None's loss, no step's update norm); numbers in their
+    /// shortest round-trip form, nan and inf as Python writes them; stepped as True or False.
+    void write_csv(std::ostream& out) const;
+
+private:
+    std::vector<Row> rows_;
+    std::vector<std::string> extra_keys_;
+};
+
+/// One CSV field: quoted when it holds a comma, a quote or a line break (quotes doubled).
+std::string csv_field(const std::string& text);
+
+}  // namespace stepwise
