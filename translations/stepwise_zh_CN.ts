@@ -1619,7 +1619,32 @@
         <translation>&lt;b&gt;%1&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="496"/>
+        <location filename="../gui/app/main_window.cpp" line="497"/>
+        <source>lesson %1</source>
+        <translation>课程 %1</translation>
+    </message>
+    <message>
+        <location filename="../gui/app/main_window.cpp" line="499"/>
+        <source>%1 (edited in the Source tab)</source>
+        <translation>%1（已在“源代码”页中编辑）</translation>
+    </message>
+    <message>
+        <location filename="../gui/app/main_window.cpp" line="500"/>
+        <source>%1 (replay)</source>
+        <translation>%1（回放）</translation>
+    </message>
+    <message>
+        <location filename="../gui/app/main_window.cpp" line="501"/>
+        <source>attached to %1</source>
+        <translation>已连接到 %1</translation>
+    </message>
+    <message>
+        <location filename="../gui/app/main_window.cpp" line="504"/>
+        <source>%1 — Stepwise</source>
+        <translation>%1 — Stepwise</translation>
+    </message>
+    <message>
+        <location filename="../gui/app/main_window.cpp" line="524"/>
         <source>compiled TorchScript module: no source to edit</source>
         <translation>已编译的 TorchScript 模块：没有可编辑的源代码</translation>
     </message>
@@ -1630,7 +1655,7 @@
     </message>
     <message>
         <location filename="../gui/app/main_window_open.cpp" line="53"/>
-        <location filename="../gui/app/main_window_open.cpp" line="119"/>
+        <location filename="../gui/app/main_window_open.cpp" line="121"/>
         <source>Cannot open %1</source>
         <translation>无法打开 %1</translation>
     </message>
@@ -1657,157 +1682,157 @@
         <translation>无法连接</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window_open.cpp" line="128"/>
+        <location filename="../gui/app/main_window_open.cpp" line="130"/>
         <source>Open</source>
         <translation>打开</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window_open.cpp" line="129"/>
+        <location filename="../gui/app/main_window_open.cpp" line="131"/>
         <source>Stepwise files (*.json *.pt *.stepwise *.jsonl);;Run configs (*.json);;TorchScript modules (*.pt);;Stepwise sources (*.stepwise);;Recorded runs (*.jsonl);;All files (*)</source>
         <translation>Stepwise 文件 (*.json *.pt *.stepwise *.jsonl);;运行配置 (*.json);;TorchScript 模块 (*.pt);;Stepwise 源文件 (*.stepwise);;录制的运行 (*.jsonl);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="543"/>
+        <location filename="../gui/app/main_window.cpp" line="503"/>
         <source>Stepwise — Lightning automatic optimization, step by step</source>
         <translation>Stepwise — 逐步查看 Lightning 自动优化</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="544"/>
+        <location filename="../gui/app/main_window.cpp" line="572"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="545"/>
+        <location filename="../gui/app/main_window.cpp" line="573"/>
         <source>&amp;Open…</source>
         <translation>打开(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="546"/>
+        <location filename="../gui/app/main_window.cpp" line="574"/>
         <source>&amp;Attach to a running stepwise-run…</source>
         <translation>连接到正在运行的 stepwise-run(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="547"/>
+        <location filename="../gui/app/main_window.cpp" line="575"/>
         <source>&amp;Lessons</source>
         <translation>课程(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="553"/>
+        <location filename="../gui/app/main_window.cpp" line="581"/>
         <source>%1 — %2</source>
         <translation>%1 — %2</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="555"/>
+        <location filename="../gui/app/main_window.cpp" line="583"/>
         <source>Open &amp;recent</source>
         <translation>最近打开(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="556"/>
+        <location filename="../gui/app/main_window.cpp" line="584"/>
         <source>Export plot as &amp;PNG…</source>
         <translation>将图表导出为 &amp;PNG…</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="557"/>
+        <location filename="../gui/app/main_window.cpp" line="585"/>
         <source>Export plot as P&amp;DF…</source>
         <translation>将图表导出为 P&amp;DF…</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="558"/>
+        <location filename="../gui/app/main_window.cpp" line="586"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="559"/>
+        <location filename="../gui/app/main_window.cpp" line="587"/>
         <source>&amp;Run</source>
         <translation>运行(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="560"/>
+        <location filename="../gui/app/main_window.cpp" line="588"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="561"/>
+        <location filename="../gui/app/main_window.cpp" line="589"/>
         <source>Reset &amp;layout</source>
         <translation>重置布局(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="562"/>
+        <location filename="../gui/app/main_window.cpp" line="590"/>
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="563"/>
+        <location filename="../gui/app/main_window.cpp" line="591"/>
         <source>System language</source>
         <translation>系统语言</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="566"/>
+        <location filename="../gui/app/main_window.cpp" line="594"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="567"/>
+        <location filename="../gui/app/main_window.cpp" line="595"/>
         <source>&amp;About Stepwise</source>
         <translation>关于 Stepwise(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="568"/>
+        <location filename="../gui/app/main_window.cpp" line="596"/>
         <source>Run controls</source>
         <translation>运行控制</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="569"/>
+        <location filename="../gui/app/main_window.cpp" line="597"/>
         <source>Replay timeline</source>
         <translation>回放时间轴</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="570"/>
+        <location filename="../gui/app/main_window.cpp" line="598"/>
         <source>Configuration</source>
         <translation>配置</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="571"/>
+        <location filename="../gui/app/main_window.cpp" line="599"/>
         <source>Source</source>
         <translation>源代码</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="572"/>
+        <location filename="../gui/app/main_window.cpp" line="600"/>
         <source>Loss</source>
         <translation>损失</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="573"/>
+        <location filename="../gui/app/main_window.cpp" line="601"/>
         <source>Warnings and log</source>
         <translation>警告与日志</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="574"/>
+        <location filename="../gui/app/main_window.cpp" line="602"/>
         <source>training_step output</source>
         <translation>training_step 输出</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="575"/>
+        <location filename="../gui/app/main_window.cpp" line="603"/>
         <source>Extras</source>
         <translation>额外输出</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="576"/>
+        <location filename="../gui/app/main_window.cpp" line="604"/>
         <source>Breakpoints</source>
         <translation>断点</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="577"/>
+        <location filename="../gui/app/main_window.cpp" line="605"/>
         <source>Code</source>
         <translation>代码</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="578"/>
+        <location filename="../gui/app/main_window.cpp" line="606"/>
         <source>Tensors</source>
         <translation>张量</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="579"/>
+        <location filename="../gui/app/main_window.cpp" line="607"/>
         <source>Accumulation ledger</source>
         <translation>累积账本</translation>
     </message>

@@ -474,6 +474,34 @@ void MainWindow::onFrame() {
 void MainWindow::startConfig(const RunConfig& config) {
     m_controller->start(config);
     showSourceFor(config);
+    // The title names the model: a lesson by its name, a file by its own, an edited source as such.
+    const QString file = QFileInfo(QString::fromStdString(config.model.path)).fileName();
+    if (config.model.kind == ModelSpec::Kind::lesson)
+        setOpened(Opened::lesson, QString::fromStdString(config.model.lesson));
+    else if (config.model.kind == ModelSpec::Kind::source && !config.model.inline_source.empty())
+        setOpened(Opened::editedSource, file);
+    else
+        setOpened(Opened::file, file);
+}
+
+void MainWindow::setOpened(Opened what, const QString& name) {
+    m_opened = what;
+    m_openedName = name;
+    updateTitle();
+}
+
+void MainWindow::updateTitle() {
+    QString what;
+    switch (m_opened) {
+        case Opened::nothing: break;
+        case Opened::lesson: what = tr("lesson %1").arg(m_openedName); break;
+        case Opened::file: what = m_openedName; break;
+        case Opened::editedSource: what = tr("%1 (edited in the Source tab)").arg(m_openedName); break;
+        case Opened::replay: what = tr("%1 (replay)").arg(m_openedName); break;
+        case Opened::attached: what = tr("attached to %1").arg(m_openedName); break;
+    }
+    setWindowTitle(what.isEmpty() ? tr("Stepwise — Lightning automatic optimization, step by step")
+                                  : tr("%1 — Stepwise").arg(what));
 }
 
 void MainWindow::showSourceFor(const RunConfig& config) {
@@ -540,7 +568,7 @@ void MainWindow::applyLaptopLayout() {
 }
 
 void MainWindow::retranslate() {
-    setWindowTitle(tr("Stepwise — Lightning automatic optimization, step by step"));
+    updateTitle();
     m_fileMenu->setTitle(tr("&File"));
     m_openAction->setText(tr("&Open…"));
     m_attachAction->setText(tr("&Attach to a running stepwise-run…"));

@@ -167,6 +167,12 @@ class MainWindow : public QMainWindow {
     bool m_laptopLayoutPending = false;
     void applyLaptopLayout();
     QStringList m_recent;
+    /// What is open, as the title names it (worded at each retranslation).
+    enum class Opened : std::uint8_t { nothing, lesson, file, editedSource, replay, attached };
+    Opened m_opened = Opened::nothing;
+    QString m_openedName;  ///< the lesson, the file's name, the address
+    void setOpened(Opened what, const QString& name);
+    void updateTitle();
 };
 
 }  // namespace stepwise::gui

@@ -63,7 +63,7 @@ bool MainWindow::openTrace(const QString& path) {
                 .arg(QString::fromStdString(trace.error)));
     m_controller->open(std::make_unique<ReplayLink>(std::move(trace.events)));
     addRecent(info.absoluteFilePath());
-    setWindowFilePath(info.absoluteFilePath());
+    setOpened(Opened::replay, info.fileName());
     return true;
 }
 
@@ -77,7 +77,7 @@ bool MainWindow::attach(const QString& address, const QString& token) {
     }
     m_controller->open(
         std::make_unique<RemoteLink>(QString::fromStdString(at.host), at.port, token.trimmed()));
-    setWindowFilePath(address);
+    setOpened(Opened::attached, address.trimmed());
     return true;
 }
 
@@ -113,6 +113,8 @@ bool MainWindow::openPath(const QString& path) {
             config.model.lesson.clear();
         }
         startConfig(config);
+        if (info.suffix() == QLatin1String("json"))  // the config names the run, not its model
+            setOpened(Opened::file, info.fileName());
         addRecent(info.absoluteFilePath());
         return true;
     } catch (const std::exception& error) {

@@ -58,6 +58,8 @@ class TestMainWindow : public QObject {
         d.window->openDefault();
         QVERIFY2(d.waitHeld(0), qPrintable(d.describe()));
         QCOMPARE(d.window->controller()->config().model.lesson, default_lesson().name);
+        QCOMPARE(d.window->windowTitle(),  // the title says what is open
+                 QStringLiteral("lesson %1 — Stepwise").arg(QString::fromStdString(default_lesson().name)));
         QVERIFY(d.window->runActions()->stepStage()->isEnabled());
         QVERIFY(d.window->runActions()->run()->isEnabled());
         QVERIFY(!d.window->runActions()->pause()->isEnabled());
@@ -73,11 +75,19 @@ class TestMainWindow : public QObject {
             QVERIFY2(d.waitHeld(0), qPrintable(d.describe()));
             QCOMPARE(d.window->controller()->config().optimizer.options.count("momentum"),
                      std::size_t(1));
+            QCOMPARE(d.window->windowTitle(), QStringLiteral("config.json — Stepwise"));
+            // A file that cannot be opened leaves the title (and the run) as they were.
+            QTimer::singleShot(0, [] {  // the message box
+                if (QWidget* box = QApplication::activeModalWidget()) box->close();
+            });
+            QVERIFY(!d.window->openPath(golden + QStringLiteral("/absent.json")));
+            QCOMPARE(d.window->windowTitle(), QStringLiteral("config.json — Stepwise"));
         }
         {
             test::Driver d;
             QVERIFY(d.window->openPath(golden + QStringLiteral("/model.pt")));
             QCOMPARE(d.window->controller()->config().model.kind, ModelSpec::Kind::torchscript);
+            QCOMPARE(d.window->windowTitle(), QStringLiteral("model.pt — Stepwise"));
             // The default lesson's config with the model replaced: its data may not fit this
             // model, which the engine reports as an error event; either way the window holds up.
             d.waitHeld(0);
@@ -94,6 +104,7 @@ class TestMainWindow : public QObject {
             QVERIFY2(d.waitHeld(0), qPrintable(d.describe()));
             QCOMPARE(d.window->controller()->config().model.kind, ModelSpec::Kind::source);
             QCOMPARE(d.window->sourceEditor()->path(), path);
+            QCOMPARE(d.window->windowTitle(), QStringLiteral("model.stepwise — Stepwise"));
         }
     }
 
@@ -543,6 +554,7 @@ class TestMainWindow : public QObject {
         const QString chinese = d.window->runActions()->stepStage()->text();
         QVERIFY2(chinese != english, qPrintable(chinese));
         QVERIFY(chinese.contains(QStringLiteral("单步")));
+        QVERIFY2(d.window->windowTitle().startsWith(QStringLiteral("课程 ")), qPrintable(d.window->windowTitle()));
         d.translator.setLanguage(QStringLiteral("en"));
         QCoreApplication::processEvents();
         QCOMPARE(d.window->runActions()->stepStage()->text(), english);

@@ -59,6 +59,7 @@ class TestReplay : public QObject {
         QVERIFY(d.window->openPath(path));
         QVERIFY(d.waitHeld(0));
         QCOMPARE(d.window->controller()->link()->kind(), SessionLink::Kind::replay);
+        QCOMPARE(d.window->windowTitle(), QStringLiteral("none.jsonl (replay) — Stepwise"));
         QCOMPARE(d.current(), std::optional<Stage>(Stage::on_train_batch_start));
         QCOMPARE(d.window->controller()->runState(), SessionController::RunState::paused);
         QVERIFY(d.window->replayBar()->isVisibleTo(d.window.get()));
