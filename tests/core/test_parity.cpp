@@ -9,6 +9,7 @@
 #include <mutex>
 #include <thread>
 
+#include "driven_session.h"
 #include "generator_lease.h"
 #include "stepwise/shadow_run.h"
 #include "test_support.h"
@@ -19,70 +20,6 @@ using namespace std::chrono_literals;
 
 namespace {
 
-/// A held run with checksums, driven one command at a time (each answered by the next hold or
-/// the end); keeps the latest checksum of every batch (a recomputed batch replaces its own).
-class Watched {
-public:
-    explicit Watched(RunConfig config) : session_(std::move(config), options()) {
-        session_.start();
-        wait(0);
-    }
-    bool send(const Command& c) {
-        std::size_t before;
-        {
-            const std::lock_guard<std::mutex> lock(mutex_);
-            if (ended_) return false;
-            before = answers_;
-        }
-        session_.send(c);
-        wait(before);
-        const std::lock_guard<std::mutex> lock(mutex_);
-        return !ended_;
-    }
-    void finish() {
-        while (send(Command::of(CommandType::run))) {
-        }
-    }
-    std::map<std::int64_t, std::uint64_t> checksums() {
-        const std::lock_guard<std::mutex> lock(mutex_);
-        return checksums_;
-    }
-
-private:
-    SessionOptions options() {
-        SessionOptions o;
-        o.start_paused = true;
-        o.buffer_events = false;
-        o.checksum_parameters = true;
-        o.listener = [this](const Event& e) {
-            {
-                const std::lock_guard<std::mutex> lock(mutex_);
-                if (e.type == EventType::run_start) per_epoch_ = std::max<std::int64_t>(1, e.total_batches_per_epoch);
-                if (e.type == EventType::batch_end && e.param_checksum)
-                    checksums_[e.epoch * per_epoch_ + e.batch_idx] = *e.param_checksum;
-                if (e.type == EventType::paused || e.type == EventType::run_end ||
-                    (e.type == EventType::warning && e.source == "stepwise"))
-                    ++answers_;
-                if (e.type == EventType::run_end) ended_ = true;
-            }
-            changed_.notify_all();
-        };
-        return o;
-    }
-    void wait(std::size_t before) {
-        std::unique_lock<std::mutex> lock(mutex_);
-        ASSERT_TRUE(changed_.wait_for(lock, scaled(60s), [&] { return answers_ > before || ended_; }));
-    }
-
-    std::mutex mutex_;
-    std::condition_variable changed_;
-    std::map<std::int64_t, std::uint64_t> checksums_;
-    std::int64_t per_epoch_ = 1;
-    std::size_t answers_ = 0;
-    bool ended_ = false;
-    TrainingSession session_;
-};
-
 bool wait_ended(const ShadowRun& shadow) { return shadow.wait_ended(scaled(60s)) && shadow.ended(); }
 
 }  // namespace
@@ -92,7 +29,8 @@ TEST(Parity, AShadowRunMatchesARunSteppedPausedAndSentBackBitForBit) {
         SCOPED_TRACE(name);
         const RunConfig config = lesson_config(name);
         ShadowRun shadow(config);
-        Watched run(config);
+        Driven run(config, {}, true);
+        run.start();
         for (int i = 0; i < 5; ++i) ASSERT_TRUE(run.send(Command::step(StepKind::stage)));
         for (int i = 0; i < 3; ++i) ASSERT_TRUE(run.send(Command::step(StepKind::batch)));
         ASSERT_TRUE(run.send(Command::rewind(RewindTo::batch)));
@@ -119,7 +57,8 @@ TEST(Parity, AShadowOfAnotherLearningRateDiffersFromTheFirstStep) {
     RunConfig other = config;
     other.optimizer.options["lr"] = 0.2;
     ShadowRun shadow(other);
-    Watched run(config);
+    Driven run(config, {}, true);
+    run.start();
     run.finish();
     ASSERT_TRUE(wait_ended(shadow));
     const auto watched = run.checksums();
