@@ -80,13 +80,8 @@ void GeneratorLease::acquire() {
 }
 
 void GeneratorLease::release() {
-    if (--depth_ != 0) return;
-    if (suspended_) {  // a stop or a rewind unwound out of a wait: not locked
-        suspended_ = false;
-        set_working(true);
-    } else {
-        shared().generator.unlock();
-    }
+    // A wait's suspension always ends (resume) before the stage that waited lets go.
+    if (--depth_ == 0) shared().generator.unlock();
 }
 
 void GeneratorLease::suspend() {

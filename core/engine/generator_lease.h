@@ -35,7 +35,6 @@ public:
     /// While held, lets go for a wait (the gate's hold) and takes it back after.
     void suspend();
     void resume();
-    bool held() const { return depth_ > 0; }
     /// Yielding leases waiting for the working runs now (what a test can wait for).
     static int yielding_waiters();
 

@@ -35,14 +35,9 @@ void ShadowRun::on_event(const Event& e) {
             break;
         case EventType::batch_end: {
             if (!e.param_checksum) break;
-            const auto batch = std::size_t(e.epoch * batches_per_epoch_ + e.batch_idx);
-            if (checksums_.size() <= batch) {
-                checksums_.resize(batch + 1);
-                have_.resize(batch + 1);
-            }
-            checksums_[batch] = *e.param_checksum;
-            have_[batch] = true;
-            done_ = std::max<std::int64_t>(done_, std::int64_t(batch) + 1);
+            // Never held, never sent back: its batches end in order, one after the other.
+            if (std::size_t(e.epoch * batches_per_epoch_ + e.batch_idx) == checksums_.size())
+                checksums_.push_back(*e.param_checksum);
             break;
         }
         case EventType::error:
@@ -57,13 +52,13 @@ void ShadowRun::on_event(const Event& e) {
 
 std::optional<std::uint64_t> ShadowRun::checksum(std::int64_t batch) const {
     const std::lock_guard<std::mutex> lock(mutex_);
-    if (batch < 0 || std::size_t(batch) >= checksums_.size() || !have_[std::size_t(batch)]) return std::nullopt;
+    if (batch < 0 || std::size_t(batch) >= checksums_.size()) return std::nullopt;
     return checksums_[std::size_t(batch)];
 }
 
 std::int64_t ShadowRun::batches() const {
     const std::lock_guard<std::mutex> lock(mutex_);
-    return done_;
+    return std::int64_t(checksums_.size());
 }
 
 bool ShadowRun::ended() const {

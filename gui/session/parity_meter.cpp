@@ -57,7 +57,7 @@ bool ParityMeter::poll() {
                 continue;
             }
             if (*expected == it->second) {
-                m_identical[it->first] = true;
+                m_identical.insert(it->first);
             } else if (!m_firstDifference || it->first < *m_firstDifference) {
                 m_firstDifference = it->first;
             }

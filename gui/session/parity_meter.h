@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <map>
+#include <set>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -46,7 +47,6 @@ class ParityMeter {
     /// Batches the watched run has ended that the reference has not reached yet.
     std::size_t pending() const { return m_pending.size(); }
     std::string failure() const { return m_reference ? m_reference->failure() : std::string(); }
-    std::int64_t referenceBatches() const { return m_reference ? m_reference->batches() : 0; }
 
   private:
     State computeState() const;
@@ -54,7 +54,7 @@ class ParityMeter {
     std::unique_ptr<ParityReference> m_reference;
     std::int64_t m_batchesPerEpoch = 1;
     std::map<std::int64_t, std::uint64_t> m_pending;  ///< batch → the watched run's checksum
-    std::map<std::int64_t, bool> m_identical;          ///< batches compared equal (as a set)
+    std::set<std::int64_t> m_identical;                ///< batches compared equal
     std::optional<std::int64_t> m_firstDifference;
     State m_state = State::off;
 };

@@ -209,6 +209,11 @@ bool RunHistory::returnedNone(std::size_t serial) const {
     return m_flags[serial] & kReturnedNone;
 }
 
+std::int64_t RunHistory::batchIdx(std::size_t serial) const {
+    const auto& [first, position] = m_position.runAt(serial);  // a run of consecutive batch_idx
+    return position.firstBatchIdx + std::int64_t(serial - first);
+}
+
 Event RunHistory::batchRecord(std::size_t i) const {
     return record(i, seqOf(i), globalStep(i));
 }
@@ -218,10 +223,8 @@ Event RunHistory::record(std::size_t i, std::uint64_t seq, std::int64_t globalSt
     e.type = EventType::batch_end;
     e.run_id = m_runStart ? m_runStart->run_id : 0;
     e.seq = seq;
-    // The run of consecutive batch_idx values that holds this batch.
-    const auto& [first, position] = m_position.runAt(i);
-    e.epoch = position.epoch;
-    e.batch_idx = position.firstBatchIdx + std::int64_t(i - first);
+    e.epoch = m_position.at(i).epoch;
+    e.batch_idx = batchIdx(i);
     e.global_step = globalStep;
     const std::uint8_t flags = m_flags[i];
     e.stepped = flags & kStepped;

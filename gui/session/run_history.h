@@ -55,6 +55,8 @@ class RunHistory {
     float lr(std::size_t serial) const { return m_lr.at(serial); }
     bool returnedNone(std::size_t serial) const;
     int windowPosition(std::size_t serial) const { return int(m_windowPosition.at(serial)); }
+    /// The batch's index within its epoch.
+    std::int64_t batchIdx(std::size_t serial) const;
     int accumulate(std::size_t serial) const { return m_window.at(serial).accumulate; }
     std::int64_t globalStep(std::size_t serial) const;
     /// How many batches ended before the event with this seq (the serial of the batch it is in).

@@ -397,12 +397,16 @@ void LossPlot::flush() {
 std::optional<double> LossPlot::smoothedAt(std::size_t serial) const {
     if (!m_history || serial >= m_taken || m_smoothing <= 0 || !std::isfinite(m_history->loss(serial)))
         return std::nullopt;
+    Ema ema = emaBefore(serial);
+    return smoothNext(ema, m_history->loss(serial));
+}
+
+LossPlot::Ema LossPlot::emaBefore(std::size_t serial) const {
     // On from the checkpoint before it: at most kEmaCheckpoint batches.
     Ema ema = serial / kEmaCheckpoint < m_emaAt.size() ? m_emaAt[serial / kEmaCheckpoint] : Ema{};
-    double value = 0.0;
-    for (std::size_t i = serial / kEmaCheckpoint * kEmaCheckpoint; i <= serial; ++i)
-        if (std::isfinite(m_history->loss(i))) value = smoothNext(ema, m_history->loss(i));
-    return value;
+    for (std::size_t i = serial / kEmaCheckpoint * kEmaCheckpoint; i < serial; ++i)
+        if (std::isfinite(m_history->loss(i))) smoothNext(ema, m_history->loss(i));
+    return ema;
 }
 
 void LossPlot::describeBatch(std::int64_t serial) {
@@ -498,11 +502,8 @@ void LossPlot::fillVisible() {
 
     QVector<QCPGraphData> loss, raw, smooth, none, lr;
     Decimator lossOut(loss, bucket), rawOut(raw, bucket), smoothOut(smooth, bucket), lrOut(lr, bucket);
-    Ema ema = first / kEmaCheckpoint < m_emaAt.size() ? m_emaAt[first / kEmaCheckpoint] : Ema{};
     const bool smoothing = m_smoothing > 0 && count > 0;
-    if (smoothing)  // on from the checkpoint to the first batch in view
-        for (std::size_t i = first / kEmaCheckpoint * kEmaCheckpoint; i < first; ++i)
-            if (std::isfinite(m_history->loss(i))) smoothNext(ema, m_history->loss(i));
+    Ema ema = smoothing ? emaBefore(first) : Ema{};
     std::size_t lastNoneBucket = std::numeric_limits<std::size_t>::max();
     double lastFinite = 0.0;  // the loss line's height where a None batch interrupts it
     for (std::size_t i = first > 64 ? first - 64 : 0; i < first; ++i)
@@ -580,7 +581,7 @@ void LossPlot::fillVisible() {
             c.globalStep = m_stepScratch[i - first];
             c.moved = c.globalStep > before;
             c.odd = (c.globalStep - (c.moved ? 1 : 0)) % 2;
-            if (lookUp) c.batchIdx = m_history->batchRecord(i).batch_idx;
+            if (lookUp) c.batchIdx = m_history->batchIdx(i);
             before = c.globalStep;
             cells.push_back(c);
         }

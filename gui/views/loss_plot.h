@@ -118,6 +118,8 @@ class LossPlot : public QWidget {
     void noteFailure(const Event& e);
     void rebuildSmoothing();
     double smoothNext(Ema& ema, double value) const;
+    /// The EMA's state before batch `serial` (from the checkpoint before it).
+    Ema emaBefore(std::size_t serial) const;
     void applyFollow();
     void rescaleLrAxis();
     void updateSmoothingLabel();

@@ -31,9 +31,7 @@ private:
 
     mutable std::mutex mutex_;
     std::int64_t batches_per_epoch_ = 1;
-    std::vector<std::uint64_t> checksums_;  ///< by global batch index
-    std::vector<bool> have_;
-    std::int64_t done_ = 0;
+    std::vector<std::uint64_t> checksums_;  ///< by global batch index, every batch so far
     bool ended_ = false;
     std::string failure_;
     std::unique_ptr<TrainingSession> session_;  ///< last: it stops before the rest goes
