@@ -9,6 +9,7 @@ packages=(
     qt6-base-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools libgl-dev
     libqcustomplot-dev libqcustomplot2.1-qt6
     nlohmann-json3-dev libgtest-dev libbenchmark-dev libasio-dev
+    libprotobuf-dev protobuf-compiler libboost-dev
     xvfb xauth
     clang libclang-rt-14-dev
 )

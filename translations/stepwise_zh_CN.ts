@@ -1301,186 +1301,215 @@
 <context>
     <name>stepwise::gui::LossPlot</name>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="212"/>
+        <location filename="../gui/views/loss_plot.cpp" line="214"/>
         <source>Export plot</source>
         <translation>导出图表</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="212"/>
+        <location filename="../gui/views/loss_plot.cpp" line="214"/>
         <source>Export the per-batch table</source>
         <translation>导出逐批次表格</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="221"/>
+        <location filename="../gui/views/loss_plot.cpp" line="223"/>
         <source>Could not write %1.</source>
         <translation>无法写入 %1。</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="223"/>
-        <source>PNG image…</source>
-        <translation>PNG 图像…</translation>
-    </message>
-    <message>
-        <location filename="../gui/views/loss_plot.cpp" line="224"/>
+        <location filename="../gui/views/loss_plot.cpp" line="226"/>
         <source>PNG image (*.png)</source>
         <translation>PNG 图像 (*.png)</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="225"/>
-        <source>PDF document…</source>
-        <translation>PDF 文档…</translation>
-    </message>
-    <message>
-        <location filename="../gui/views/loss_plot.cpp" line="226"/>
+        <location filename="../gui/views/loss_plot.cpp" line="228"/>
         <source>PDF document (*.pdf)</source>
         <translation>PDF 文档 (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="228"/>
-        <source>Per-batch table (CSV)…</source>
-        <translation>逐批次表格（CSV）…</translation>
-    </message>
-    <message>
-        <location filename="../gui/views/loss_plot.cpp" line="229"/>
+        <location filename="../gui/views/loss_plot.cpp" line="231"/>
         <source>CSV table (*.csv)</source>
         <translation>CSV 表格 (*.csv)</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="251"/>
+        <location filename="../gui/views/loss_plot.cpp" line="267"/>
         <source>Raw loss</source>
         <translation>原始损失</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="253"/>
+        <location filename="../gui/views/loss_plot.cpp" line="269"/>
         <source>The loss as training_step returned it, before Lightning divides it by accumulate_grad_batches</source>
         <translation>training_step 返回的损失，即 Lightning 除以 accumulate_grad_batches 之前的值</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="255"/>
+        <location filename="../gui/views/loss_plot.cpp" line="271"/>
         <source>Learning rate</source>
         <translation>学习率</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="256"/>
+        <location filename="../gui/views/loss_plot.cpp" line="272"/>
         <source>The learning rate each batch trained with, on its own axis; it turns on by itself when an lr scheduler changes it</source>
         <translation>每个批次训练时使用的学习率，绘制在单独的坐标轴上；学习率调度器改变它时会自动显示</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="258"/>
+        <location filename="../gui/views/loss_plot.cpp" line="274"/>
         <source>learning rate</source>
         <translation>学习率</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="259"/>
+        <location filename="../gui/views/loss_plot.cpp" line="275"/>
         <source>lr</source>
         <translation>学习率</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="260"/>
+        <location filename="../gui/views/loss_plot.cpp" line="276"/>
         <source>x axis:</source>
         <translation>横轴：</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="261"/>
+        <location filename="../gui/views/loss_plot.cpp" line="277"/>
         <source>batch</source>
         <translation>批次</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="262"/>
-        <location filename="../gui/views/loss_plot.cpp" line="275"/>
         <location filename="../gui/views/loss_plot.cpp" line="278"/>
+        <location filename="../gui/views/loss_plot.cpp" line="299"/>
+        <location filename="../gui/views/loss_plot.cpp" line="302"/>
         <source>global_step</source>
         <translation>global_step</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="263"/>
+        <location filename="../gui/views/loss_plot.cpp" line="279"/>
         <source>Follow</source>
         <translation>跟随</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="264"/>
+        <location filename="../gui/views/loss_plot.cpp" line="280"/>
         <source>Keep the newest batches in view</source>
         <translation>始终显示最新的批次</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="265"/>
+        <location filename="../gui/views/loss_plot.cpp" line="281"/>
         <source>Reset view</source>
         <translation>重置视图</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="221"/>
-        <location filename="../gui/views/loss_plot.cpp" line="266"/>
+        <location filename="../gui/views/loss_plot.cpp" line="223"/>
+        <location filename="../gui/views/loss_plot.cpp" line="238"/>
+        <location filename="../gui/views/loss_plot.cpp" line="242"/>
+        <location filename="../gui/views/loss_plot.cpp" line="282"/>
         <source>Export</source>
         <translation>导出</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="269"/>
+        <location filename="../gui/views/loss_plot.cpp" line="234"/>
+        <source>Export TensorBoard event files into a log directory</source>
+        <translation>将 TensorBoard 事件文件导出到日志目录</translation>
+    </message>
+    <message>
+        <location filename="../gui/views/loss_plot.cpp" line="243"/>
+        <source>Wrote %1.
+See it beside your Lightning runs with: tensorboard --logdir %2</source>
+        <translation>已写入 %1。
+用以下命令与您的 Lightning 运行并排查看：tensorboard --logdir %2</translation>
+    </message>
+    <message>
+        <location filename="../gui/views/loss_plot.cpp" line="283"/>
+        <source>&amp;Export</source>
+        <translation>导出(&amp;E)</translation>
+    </message>
+    <message>
+        <location filename="../gui/views/loss_plot.cpp" line="284"/>
+        <source>Plot as &amp;PNG image…</source>
+        <translation>曲线图导出为 PNG 图像(&amp;P)…</translation>
+    </message>
+    <message>
+        <location filename="../gui/views/loss_plot.cpp" line="285"/>
+        <source>Plot as P&amp;DF document…</source>
+        <translation>曲线图导出为 PDF 文档(&amp;D)…</translation>
+    </message>
+    <message>
+        <location filename="../gui/views/loss_plot.cpp" line="286"/>
+        <source>Per-batch table (&amp;CSV)…</source>
+        <translation>逐批次表格 (CSV)(&amp;C)…</translation>
+    </message>
+    <message>
+        <location filename="../gui/views/loss_plot.cpp" line="287"/>
+        <source>&amp;TensorBoard event files…</source>
+        <translation>TensorBoard 事件文件(&amp;T)…</translation>
+    </message>
+    <message>
+        <location filename="../gui/views/loss_plot.cpp" line="289"/>
+        <source>The scalars Lightning&apos;s TensorBoardLogger writes when training_step logs its loss and extras, in a new version_N directory of the log directory you choose</source>
+        <translation>training_step 记录其损失和额外输出时 Lightning 的 TensorBoardLogger 所写的标量，写入您所选日志目录中新的 version_N 目录</translation>
+    </message>
+    <message>
+        <location filename="../gui/views/loss_plot.cpp" line="293"/>
         <source>loss (normalised, as Lightning reports it)</source>
         <translation>损失（已归一化，即 Lightning 报告的值）</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="270"/>
+        <location filename="../gui/views/loss_plot.cpp" line="294"/>
         <source>raw loss (as returned)</source>
         <translation>原始损失（返回值）</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="271"/>
+        <location filename="../gui/views/loss_plot.cpp" line="295"/>
         <source>smoothed (EMA)</source>
         <translation>平滑（EMA）</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="272"/>
+        <location filename="../gui/views/loss_plot.cpp" line="296"/>
         <source>returned None</source>
         <translation>返回了 None</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="273"/>
+        <location filename="../gui/views/loss_plot.cpp" line="297"/>
         <source>failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="274"/>
+        <location filename="../gui/views/loss_plot.cpp" line="298"/>
         <source>batch (over all epochs)</source>
         <translation>批次（跨所有轮次）</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="276"/>
+        <location filename="../gui/views/loss_plot.cpp" line="300"/>
         <source>loss</source>
         <translation>损失</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="277"/>
+        <location filename="../gui/views/loss_plot.cpp" line="301"/>
         <source>extras</source>
         <translation>额外输出</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="278"/>
+        <location filename="../gui/views/loss_plot.cpp" line="302"/>
         <source>batch_idx</source>
         <translation>batch_idx</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="278"/>
+        <location filename="../gui/views/loss_plot.cpp" line="302"/>
         <source>window</source>
         <translation>窗口</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="291"/>
+        <location filename="../gui/views/loss_plot.cpp" line="315"/>
         <source>Smoothing %1</source>
         <translation>平滑 %1</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="418"/>
+        <location filename="../gui/views/loss_plot.cpp" line="446"/>
         <source>Once a batch ends, this line follows its loss from training_step to the plot; point at a batch to see its own.</source>
         <translation>批次结束后，这一行会追踪其损失从 training_step 到图上的过程；指向某个批次可查看它自己的数值。</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="747"/>
+        <location filename="../gui/views/loss_plot.cpp" line="772"/>
         <source>extra: %1</source>
         <translation>额外输出：%1</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="268"/>
-        <location filename="../gui/views/loss_plot.cpp" line="374"/>
+        <location filename="../gui/views/loss_plot.cpp" line="292"/>
+        <location filename="../gui/views/loss_plot.cpp" line="398"/>
         <source>shaded: accumulation windows of %1 · line: the stepping batch</source>
         <translation>阴影：每 %1 个批次的累积窗口 · 竖线：执行优化步骤的批次</translation>
     </message>
@@ -1488,163 +1517,147 @@
 <context>
     <name>stepwise::gui::MainWindow</name>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="157"/>
-        <location filename="../gui/app/main_window.cpp" line="162"/>
-        <source>Export plot</source>
-        <translation>导出图表</translation>
-    </message>
-    <message>
-        <location filename="../gui/app/main_window.cpp" line="157"/>
-        <source>PNG image (*.png)</source>
-        <translation>PNG 图像 (*.png)</translation>
-    </message>
-    <message>
-        <location filename="../gui/app/main_window.cpp" line="162"/>
-        <source>PDF document (*.pdf)</source>
-        <translation>PDF 文档 (*.pdf)</translation>
-    </message>
-    <message>
-        <location filename="../gui/app/main_window.cpp" line="232"/>
+        <location filename="../gui/app/main_window.cpp" line="223"/>
         <source>About Stepwise</source>
         <translation>关于 Stepwise</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="233"/>
+        <location filename="../gui/app/main_window.cpp" line="224"/>
         <source>&lt;h3&gt;Stepwise&lt;/h3&gt;&lt;p&gt;Steps a LibTorch training loop exactly the way PyTorch Lightning&apos;s automatic optimization runs it: one stage, one closure call, one batch at a time.&lt;/p&gt;</source>
         <translation>&lt;h3&gt;Stepwise&lt;/h3&gt;&lt;p&gt;完全按照 PyTorch Lightning 自动优化的方式逐步运行 LibTorch 训练循环：一次一个阶段、一次闭包调用、一个批次。&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="370"/>
+        <location filename="../gui/app/main_window.cpp" line="361"/>
         <source>parity: no batch has ended yet</source>
         <translation>一致性：尚无批次结束</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="371"/>
+        <location filename="../gui/app/main_window.cpp" line="362"/>
         <source>parity: waiting — the unwatched run computes while this one holds</source>
         <translation>一致性：等待中——无人观察的运行在本运行暂停时计算</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="375"/>
+        <location filename="../gui/app/main_window.cpp" line="366"/>
         <source>✓ parity: %1 batches bit-identical to an unwatched run</source>
         <translation>✓ 一致性：%1 个批次与无人观察的运行逐位相同</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="377"/>
+        <location filename="../gui/app/main_window.cpp" line="368"/>
         <source> · %1 more to compare</source>
         <translation> · 还有 %1 个待比较</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="382"/>
+        <location filename="../gui/app/main_window.cpp" line="373"/>
         <source>✗ parity: epoch %1, batch %2 differs from an unwatched run</source>
         <translation>✗ 一致性：第 %1 轮、批次 %2 与无人观察的运行不同</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="387"/>
+        <location filename="../gui/app/main_window.cpp" line="378"/>
         <source>parity: the unwatched run failed: %1</source>
         <translation>一致性：无人观察的运行失败：%1</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="394"/>
+        <location filename="../gui/app/main_window.cpp" line="385"/>
         <source>The parity meter: a headless run of the same config, never held, checksums the parameters after every batch. This run&apos;s checksums must match it bit for bit: stepping, pausing, breakpoints and going back do not change what training computes. It runs on a thread of its own and only while this run holds or after it ends, so it takes none of this run&apos;s time.</source>
         <translation>一致性计：一个相同配置、无界面、从不暂停的运行在每个批次后计算参数的校验和。本运行的校验和必须与之逐位相同：单步、暂停、断点和回退都不会改变训练的计算结果。它在自己的线程上运行，且只在本运行暂停时或结束后计算，因此不占用本运行的任何时间。</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="439"/>
+        <location filename="../gui/app/main_window.cpp" line="430"/>
         <source>epoch %1</source>
         <translation>第 %1 轮</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="440"/>
+        <location filename="../gui/app/main_window.cpp" line="431"/>
         <source>batch –</source>
         <translation>批次 –</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="440"/>
+        <location filename="../gui/app/main_window.cpp" line="431"/>
         <source>batch %1</source>
         <translation>批次 %1</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="441"/>
+        <location filename="../gui/app/main_window.cpp" line="432"/>
         <source>global_step %1</source>
         <translation>global_step %1</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="442"/>
+        <location filename="../gui/app/main_window.cpp" line="433"/>
         <source>optimizer steps %1</source>
         <translation>优化器步数 %1</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="447"/>
+        <location filename="../gui/app/main_window.cpp" line="438"/>
         <source>no session</source>
         <translation>无会话</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="450"/>
+        <location filename="../gui/app/main_window.cpp" line="441"/>
         <source>loading</source>
         <translation>加载中</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="453"/>
+        <location filename="../gui/app/main_window.cpp" line="444"/>
         <source>paused</source>
         <translation>已暂停</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="456"/>
+        <location filename="../gui/app/main_window.cpp" line="447"/>
         <source>running</source>
         <translation>运行中</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="459"/>
+        <location filename="../gui/app/main_window.cpp" line="450"/>
         <source>stepping</source>
         <translation>单步执行中</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="462"/>
+        <location filename="../gui/app/main_window.cpp" line="453"/>
         <source>finished</source>
         <translation>已完成</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="465"/>
+        <location filename="../gui/app/main_window.cpp" line="456"/>
         <source>stopped</source>
         <translation>已停止</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="468"/>
+        <location filename="../gui/app/main_window.cpp" line="459"/>
         <source>failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="471"/>
+        <location filename="../gui/app/main_window.cpp" line="462"/>
         <source>&lt;b&gt;%1&lt;/b&gt;</source>
         <translation>&lt;b&gt;%1&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="497"/>
+        <location filename="../gui/app/main_window.cpp" line="488"/>
         <source>lesson %1</source>
         <translation>课程 %1</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="499"/>
+        <location filename="../gui/app/main_window.cpp" line="490"/>
         <source>%1 (edited in the Source tab)</source>
         <translation>%1（已在“源代码”页中编辑）</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="500"/>
+        <location filename="../gui/app/main_window.cpp" line="491"/>
         <source>%1 (replay)</source>
         <translation>%1（回放）</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="501"/>
+        <location filename="../gui/app/main_window.cpp" line="492"/>
         <source>attached to %1</source>
         <translation>已连接到 %1</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="504"/>
+        <location filename="../gui/app/main_window.cpp" line="495"/>
         <source>%1 — Stepwise</source>
         <translation>%1 — Stepwise</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="524"/>
+        <location filename="../gui/app/main_window.cpp" line="515"/>
         <source>compiled TorchScript module: no source to edit</source>
         <translation>已编译的 TorchScript 模块：没有可编辑的源代码</translation>
     </message>
@@ -1692,147 +1705,137 @@
         <translation>Stepwise 文件 (*.json *.pt *.stepwise *.jsonl);;运行配置 (*.json);;TorchScript 模块 (*.pt);;Stepwise 源文件 (*.stepwise);;录制的运行 (*.jsonl);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="503"/>
+        <location filename="../gui/app/main_window.cpp" line="494"/>
         <source>Stepwise — Lightning automatic optimization, step by step</source>
         <translation>Stepwise — 逐步查看 Lightning 自动优化</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="572"/>
+        <location filename="../gui/app/main_window.cpp" line="563"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="573"/>
+        <location filename="../gui/app/main_window.cpp" line="564"/>
         <source>&amp;Open…</source>
         <translation>打开(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="574"/>
+        <location filename="../gui/app/main_window.cpp" line="565"/>
         <source>&amp;Attach to a running stepwise-run…</source>
         <translation>连接到正在运行的 stepwise-run(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="575"/>
+        <location filename="../gui/app/main_window.cpp" line="566"/>
         <source>&amp;Lessons</source>
         <translation>课程(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="581"/>
+        <location filename="../gui/app/main_window.cpp" line="572"/>
         <source>%1 — %2</source>
         <translation>%1 — %2</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="583"/>
+        <location filename="../gui/app/main_window.cpp" line="574"/>
         <source>Open &amp;recent</source>
         <translation>最近打开(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="584"/>
-        <source>Export plot as &amp;PNG…</source>
-        <translation>将图表导出为 &amp;PNG…</translation>
-    </message>
-    <message>
-        <location filename="../gui/app/main_window.cpp" line="585"/>
-        <source>Export plot as P&amp;DF…</source>
-        <translation>将图表导出为 P&amp;DF…</translation>
-    </message>
-    <message>
-        <location filename="../gui/app/main_window.cpp" line="586"/>
+        <location filename="../gui/app/main_window.cpp" line="575"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="587"/>
+        <location filename="../gui/app/main_window.cpp" line="576"/>
         <source>&amp;Run</source>
         <translation>运行(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="588"/>
+        <location filename="../gui/app/main_window.cpp" line="577"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="589"/>
+        <location filename="../gui/app/main_window.cpp" line="578"/>
         <source>Reset &amp;layout</source>
         <translation>重置布局(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="590"/>
+        <location filename="../gui/app/main_window.cpp" line="579"/>
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="591"/>
+        <location filename="../gui/app/main_window.cpp" line="580"/>
         <source>System language</source>
         <translation>系统语言</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="594"/>
+        <location filename="../gui/app/main_window.cpp" line="583"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="595"/>
+        <location filename="../gui/app/main_window.cpp" line="584"/>
         <source>&amp;About Stepwise</source>
         <translation>关于 Stepwise(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="596"/>
+        <location filename="../gui/app/main_window.cpp" line="585"/>
         <source>Run controls</source>
         <translation>运行控制</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="597"/>
+        <location filename="../gui/app/main_window.cpp" line="586"/>
         <source>Replay timeline</source>
         <translation>回放时间轴</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="598"/>
+        <location filename="../gui/app/main_window.cpp" line="587"/>
         <source>Configuration</source>
         <translation>配置</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="599"/>
+        <location filename="../gui/app/main_window.cpp" line="588"/>
         <source>Source</source>
         <translation>源代码</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="600"/>
+        <location filename="../gui/app/main_window.cpp" line="589"/>
         <source>Loss</source>
         <translation>损失</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="601"/>
+        <location filename="../gui/app/main_window.cpp" line="590"/>
         <source>Warnings and log</source>
         <translation>警告与日志</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="602"/>
+        <location filename="../gui/app/main_window.cpp" line="591"/>
         <source>training_step output</source>
         <translation>training_step 输出</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="603"/>
+        <location filename="../gui/app/main_window.cpp" line="592"/>
         <source>Extras</source>
         <translation>额外输出</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="604"/>
+        <location filename="../gui/app/main_window.cpp" line="593"/>
         <source>Breakpoints</source>
         <translation>断点</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="605"/>
+        <location filename="../gui/app/main_window.cpp" line="594"/>
         <source>Code</source>
         <translation>代码</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="606"/>
+        <location filename="../gui/app/main_window.cpp" line="595"/>
         <source>Tensors</source>
         <translation>张量</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="607"/>
+        <location filename="../gui/app/main_window.cpp" line="596"/>
         <source>Accumulation ledger</source>
         <translation>累积账本</translation>
     </message>

@@ -19,6 +19,7 @@
 #include "stepwise/lessons.h"
 #include "stepwise/run_config.h"
 #include "stepwise/session.h"
+#include "stepwise/tensorboard.h"
 #include "stepwise/trace.h"
 #include "stepwise/version.h"
 #include "stepwise/wire.h"
@@ -31,7 +32,8 @@ std::mutex g_stderr;  ///< the training thread and the socket thread both write 
 void on_signal(int) { g_interrupted = true; }
 
 const char* const kUsage =
-    "Usage: stepwise-run [CONFIG.json | --lesson NAME] [--trace OUT.jsonl] [--csv OUT.csv] [--quiet]\n"
+    "Usage: stepwise-run [CONFIG.json | --lesson NAME] [--trace OUT.jsonl] [--csv OUT.csv]\n"
+    "                    [--tensorboard DIR] [--quiet]\n"
     "                    [--listen [HOST:]PORT [--token TOKEN]]\n"
     "       stepwise-run --list-lessons | --help | --version\n"
     "\n"
@@ -44,6 +46,10 @@ const char* const kUsage =
     "  --trace-parameters also write every parameter value at each batch end into the trace\n"
     "  --csv OUT.csv      write the per-batch table (epoch, batch_idx, global_step, stepped, loss,\n"
     "                     loss_raw, grad_norm, update_norm, lr, every scalar extra) when the run ends\n"
+    "  --tensorboard DIR  write TensorBoard event files into DIR/version_N when the run ends: what\n"
+    "                     Lightning's TensorBoardLogger writes for a training_step that self.log's\n"
+    "                     its loss and extras (log_every_n_steps=1), plus stepwise/grad_norm,\n"
+    "                     update_norm, lr and backward_loss; `tensorboard --logdir DIR` shows it\n"
     "  --quiet            no per-batch lines (warnings and errors still go to stderr)\n"
     "  --list-lessons     list the built-in lessons\n"
     "  --listen [HOST:]PORT  serve the run to `stepwise --attach` (HOST defaults to 127.0.0.1;\n"
@@ -66,7 +72,7 @@ const char* const kUsage =
 }  // namespace
 
 int main(int argc, char** argv) {
-    std::string config_path, lesson_name, trace_path, csv_path, listen, token, on_break;
+    std::string config_path, lesson_name, trace_path, csv_path, tensorboard_dir, listen, token, on_break;
     std::vector<std::string> break_on;
     if (const char* env = std::getenv("STEPWISE_TOKEN")) token = env;
     bool quiet = false;
@@ -93,6 +99,8 @@ int main(int argc, char** argv) {
             trace_path = value("--trace");
         } else if (arg == "--csv") {
             csv_path = value("--csv");
+        } else if (arg == "--tensorboard") {
+            tensorboard_dir = value("--tensorboard");
         } else if (arg == "--lesson") {
             lesson_name = value("--lesson");
         } else if (arg == "--trace-parameters") {
@@ -194,6 +202,18 @@ int main(int argc, char** argv) {
         }
     }
 
+    // The same for TensorBoard: the version directory and the event file are made now.
+    std::unique_ptr<stepwise::TensorBoardWriter> tensorboard;
+    if (!tensorboard_dir.empty()) {
+        try {
+            tensorboard = std::make_unique<stepwise::TensorBoardWriter>(tensorboard_dir);
+        } catch (const stepwise::TensorBoardError& e) {
+            std::cerr << "stepwise-run: " << e.what() << '\n';
+            return 2;
+        }
+    }
+    const bool tabulate = csv_file.is_open() || tensorboard;
+
     stepwise::RunStatus status = stepwise::RunStatus::finished;
     bool config_failure = false;
     bool stopped_at_break = false;
@@ -203,10 +223,10 @@ int main(int argc, char** argv) {
                                             : stepwise::SessionOptions::OnBreak::report;
     options.buffer_events = false;
     options.parameters_each_batch = trace_parameters && trace;
-    options.observe_norms = trace || listen_at || csv_file.is_open();  // the batch lines quote no norm
+    options.observe_norms = trace || listen_at || tabulate;  // the batch lines quote no norm
     options.listener = [&](const stepwise::Event& e) {
         if (trace) trace->on_event(e);
-        if (csv_file.is_open()) table.add(e);
+        if (tabulate) table.add(e);
         switch (e.type) {
             case stepwise::EventType::batch_end:
                 if (!quiet) std::cout << stepwise::format_batch_line(e) << '\n';
@@ -302,6 +322,15 @@ int main(int argc, char** argv) {
             std::cerr << "stepwise-run: could not write all of the CSV file " << csv_path << '\n';
             return 2;
         }
+    }
+    if (tensorboard) {
+        try {
+            tensorboard->write(table);
+        } catch (const stepwise::TensorBoardError& e) {
+            std::cerr << "stepwise-run: " << e.what() << '\n';
+            return 2;
+        }
+        if (!quiet) std::cout << "tensorboard: " << tensorboard->directory() << '\n';
     }
     std::cout.flush();
     if (stopped_at_break) return 3;  // stopped there, or held the failure it broke on

@@ -152,16 +152,7 @@ void MainWindow::buildMenus() {
     }
     m_recentMenu = m_fileMenu->addMenu(QString());
     m_fileMenu->addSeparator();
-    m_exportPng = m_fileMenu->addAction(QString(), this, [this] {
-        const QString path = QFileDialog::getSaveFileName(
-            this, tr("Export plot"), QStringLiteral("loss.png"), tr("PNG image (*.png)"));
-        if (!path.isEmpty()) m_plot->exportPng(path);
-    });
-    m_exportPdf = m_fileMenu->addAction(QString(), this, [this] {
-        const QString path = QFileDialog::getSaveFileName(
-            this, tr("Export plot"), QStringLiteral("loss.pdf"), tr("PDF document (*.pdf)"));
-        if (!path.isEmpty()) m_plot->exportPdf(path);
-    });
+    m_fileMenu->addMenu(m_plot->exportMenu());
     m_fileMenu->addSeparator();
     m_quitAction = m_fileMenu->addAction(QString(), this, &QWidget::close);
     m_quitAction->setShortcut(QKeySequence::Quit);
@@ -581,8 +572,6 @@ void MainWindow::retranslate() {
             tr("%1 — %2").arg(QString::fromStdString(lesson.name), lessonTitle(lesson)));
     }
     m_recentMenu->setTitle(tr("Open &recent"));
-    m_exportPng->setText(tr("Export plot as &PNG…"));
-    m_exportPdf->setText(tr("Export plot as P&DF…"));
     m_quitAction->setText(tr("&Quit"));
     m_runMenu->setTitle(tr("&Run"));
     m_viewMenu->setTitle(tr("&View"));

@@ -150,8 +150,6 @@ class MainWindow : public QMainWindow {
     QMenu* m_helpMenu = nullptr;
     QAction* m_openAction = nullptr;
     QAction* m_attachAction = nullptr;
-    QAction* m_exportPng = nullptr;
-    QAction* m_exportPdf = nullptr;
     QAction* m_quitAction = nullptr;
     QAction* m_resetLayout = nullptr;
     QAction* m_aboutAction = nullptr;

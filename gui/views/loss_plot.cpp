@@ -23,6 +23,7 @@
 
 #include "loss_origin.h"
 #include "stepwise/batch_table.h"
+#include "stepwise/tensorboard.h"
 #include "plot_decimator.h"
 #include "run_history.h"
 #include "step_ribbon.h"
@@ -206,9 +207,10 @@ QWidget* LossPlot::buildToolbar() {
     connect(m_resetButton, &QToolButton::clicked, this, &LossPlot::resetView);
     m_exportButton = new QToolButton(this);
     m_exportButton->setPopupMode(QToolButton::InstantPopup);
-    auto* menu = new QMenu(m_exportButton);
-    auto exportTo = [this](const QString& filter, const QString& suffix) {
-        const bool table = suffix == QLatin1String("csv");
+    // One menu, here and under File ▸ Export: the plot as an image, the run as a table or as
+    // TensorBoard event files.
+    m_exportMenu = new QMenu(this);
+    auto exportTo = [this](bool table, const QString& filter, const QString& suffix) {
         QString path = QFileDialog::getSaveFileName(this, table ? tr("Export the per-batch table") : tr("Export plot"),
                                                     (table ? QStringLiteral("batches.") : QStringLiteral("loss.")) + suffix,
                                                     filter);
@@ -220,14 +222,28 @@ QWidget* LossPlot::buildToolbar() {
         if (!written)
             QMessageBox::warning(this, tr("Export"), tr("Could not write %1.").arg(QDir::toNativeSeparators(path)));
     };
-    menu->addAction(tr("PNG image…"), this,
-                    [=] { exportTo(tr("PNG image (*.png)"), QStringLiteral("png")); });
-    menu->addAction(tr("PDF document…"), this,
-                    [=] { exportTo(tr("PDF document (*.pdf)"), QStringLiteral("pdf")); });
-    menu->addSeparator();
-    menu->addAction(tr("Per-batch table (CSV)…"), this,
-                    [=] { exportTo(tr("CSV table (*.csv)"), QStringLiteral("csv")); });
-    m_exportButton->setMenu(menu);
+    m_exportPngAction = m_exportMenu->addAction(
+        QString(), this, [=] { exportTo(false, tr("PNG image (*.png)"), QStringLiteral("png")); });
+    m_exportPdfAction = m_exportMenu->addAction(
+        QString(), this, [=] { exportTo(false, tr("PDF document (*.pdf)"), QStringLiteral("pdf")); });
+    m_exportMenu->addSeparator();
+    m_exportCsvAction = m_exportMenu->addAction(
+        QString(), this, [=] { exportTo(true, tr("CSV table (*.csv)"), QStringLiteral("csv")); });
+    m_exportTensorBoardAction = m_exportMenu->addAction(QString(), this, [this] {
+        const QString root = QFileDialog::getExistingDirectory(
+            this, tr("Export TensorBoard event files into a log directory"), QDir::currentPath());
+        if (root.isEmpty()) return;
+        const TensorBoardExport result = exportTensorBoard(root);
+        if (result.directory.isEmpty()) {
+            QMessageBox::warning(this, tr("Export"), result.error);
+            return;
+        }
+        QMessageBox::information(
+            this, tr("Export"),
+            tr("Wrote %1.\nSee it beside your Lightning runs with: tensorboard --logdir %2")
+                .arg(QDir::toNativeSeparators(result.directory), QDir::toNativeSeparators(root)));
+    });
+    m_exportButton->setMenu(m_exportMenu);
 
     bar->addWidget(m_rawBox);
     bar->addWidget(m_lrBox);
@@ -264,6 +280,14 @@ void LossPlot::retranslate() {
     m_followButton->setToolTip(tr("Keep the newest batches in view"));
     m_resetButton->setText(tr("Reset view"));
     m_exportButton->setText(tr("Export"));
+    m_exportMenu->setTitle(tr("&Export"));
+    m_exportPngAction->setText(tr("Plot as &PNG image…"));
+    m_exportPdfAction->setText(tr("Plot as P&DF document…"));
+    m_exportCsvAction->setText(tr("Per-batch table (&CSV)…"));
+    m_exportTensorBoardAction->setText(tr("&TensorBoard event files…"));
+    m_exportTensorBoardAction->setToolTip(
+        tr("The scalars Lightning's TensorBoardLogger writes when training_step logs its loss and extras, "
+           "in a new version_N directory of the log directory you choose"));
     m_windowNote->setText(
         tr("shaded: accumulation windows of %1 · line: the stepping batch").arg(m_accumulate));
     m_loss->setName(tr("loss (normalised, as Lightning reports it)"));
@@ -775,6 +799,20 @@ bool LossPlot::exportCsv(const QString& path) const {
     table.write_csv(out);
     out.flush();
     return bool(out);
+}
+
+LossPlot::TensorBoardExport LossPlot::exportTensorBoard(const QString& root) const {
+    // From the history, as exportCsv: TensorBoard keeps floats, so nothing is lost here.
+    BatchTable table;
+    if (m_history)
+        for (std::size_t i = 0; i < m_history->batchCount(); ++i) table.add(m_history->batchRecord(i));
+    try {
+        TensorBoardWriter writer(QFile::encodeName(root).toStdString());
+        writer.write(table);
+        return {QFile::decodeName(writer.directory().c_str()), {}};
+    } catch (const TensorBoardError& e) {
+        return {{}, QString::fromStdString(e.what())};
+    }
 }
 
 int LossPlot::pointCount() const {

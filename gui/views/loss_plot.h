@@ -24,9 +24,11 @@ class QCPAxis;
 class QCPGraph;
 class QCPItemStraightLine;
 class QCPItemText;
+class QAction;
 class QCheckBox;
 class QComboBox;
 class QLabel;
+class QMenu;
 class QMouseEvent;
 class QSlider;
 class QToolButton;
@@ -76,6 +78,14 @@ class LossPlot : public QWidget {
     bool exportPdf(const QString& path);
     /// The run's per-batch table as CSV (the columns stepwise-run --csv writes).
     bool exportCsv(const QString& path) const;
+    struct TensorBoardExport {
+        QString directory;  ///< the version_N directory written; empty when it failed
+        QString error;      ///< why it failed, naming the path
+    };
+    /// The run as TensorBoard event files in root/version_N (stepwise-run --tensorboard's).
+    TensorBoardExport exportTensorBoard(const QString& root) const;
+    /// The export menu of the plot's toolbar, also under File ▸ Export.
+    QMenu* exportMenu() const { return m_exportMenu; }
 
     /// Finished batches the plot has taken in.
     int pointCount() const;
@@ -154,6 +164,11 @@ class LossPlot : public QWidget {
     QToolButton* m_followButton = nullptr;
     QToolButton* m_resetButton = nullptr;
     QToolButton* m_exportButton = nullptr;
+    QMenu* m_exportMenu = nullptr;
+    QAction* m_exportPngAction = nullptr;
+    QAction* m_exportPdfAction = nullptr;
+    QAction* m_exportCsvAction = nullptr;
+    QAction* m_exportTensorBoardAction = nullptr;
 
     const RunHistory* m_history = nullptr;
     std::uint64_t m_generation = 0;  ///< of the history when the plot took its batches in

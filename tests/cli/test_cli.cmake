@@ -78,6 +78,31 @@ if(NOT n EQUAL 1)  # it failed in batch 0: the header, no row
 endif()
 check(csv_unwritable 2 "" "cannot write the CSV file ${WORK}/no/such/dir/t.csv" --lesson tensor_return --csv ${WORK}/no/such/dir/t.csv)
 
+# TensorBoard: DIR/version_N per run, read back through the tests' own reader (tfevents_dump).
+check(tensorboard 0 "tensorboard: ${WORK}/tb/version_0" "" --lesson accumulate_3 --tensorboard ${WORK}/tb)
+check(tensorboard_next_version 0 "tensorboard: ${WORK}/tb/version_1" "" --lesson tensor_return --tensorboard ${WORK}/tb)
+file(GLOB tb_files ${WORK}/tb/version_0/events.out.tfevents.*)
+list(LENGTH tb_files n)
+if(NOT n EQUAL 1)
+    message(SEND_ERROR "[tensorboard] ${n} event files in version_0, expected 1")
+else()
+    execute_process(COMMAND ${TFEVENTS_DUMP} ${tb_files} RESULT_VARIABLE rc OUTPUT_VARIABLE tb ERROR_VARIABLE tb_err)
+    # accumulate_3: 3 windows an epoch; the first optimizer step logs at step 0, after batch 2.
+    if(NOT rc EQUAL 0 OR NOT tb MATCHES "^file_version brain.Event:2\n0 loss [^\n]+\n0 epoch 0\n0 stepwise/backward_loss")
+        message(SEND_ERROR "[tensorboard] tfevents_dump exit ${rc}: ${tb_err}\n${tb}")
+    endif()
+    string(REGEX MATCHALL "\n[0-9]+ loss " tb_losses "${tb}")
+    list(LENGTH tb_losses n)
+    file(STRINGS ${WORK}/acc.csv acc_rows REGEX ",True,")
+    list(LENGTH acc_rows stepped)
+    if(NOT n EQUAL stepped)  # one loss per optimizer step, none for the batches that accumulated
+        message(SEND_ERROR "[tensorboard] ${n} losses for ${stepped} optimizer steps")
+    endif()
+endif()
+file(WRITE ${WORK}/tb_file "a file where the directory should be")
+check(tensorboard_unwritable 2 "" "cannot create the TensorBoard directory ${WORK}/tb_file/x" --lesson tensor_return --tensorboard ${WORK}/tb_file/x)
+check(tensorboard_needs_a_value 2 "" "--tensorboard needs a value" --lesson tensor_return --tensorboard)
+
 # A Latin-1 source file with a syntax error, traced: a clear compile error, never an abort.
 file(WRITE ${WORK}/latin1.json "{\"model\": {\"source\": \"${FIXTURES}/bad/latin1.stepwise\"}}")
 check(latin1_source_traced 1 "" "cannot load the model: .*latin1.stepwise" ${WORK}/latin1.json --trace ${WORK}/latin1.jsonl)

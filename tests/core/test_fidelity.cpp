@@ -7,6 +7,10 @@
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 
@@ -14,7 +18,9 @@
 #include "lr_scheduler.h"
 #include "optimization.h"
 #include "stepwise/lessons.h"
+#include "stepwise/tensorboard.h"
 #include "test_support.h"
+#include "tfevents_reader.h"
 
 namespace stepwise::test {
 namespace {
@@ -459,6 +465,45 @@ TEST(Fidelity, Z3_TheNoneExplanationComesFromWhatWasMeasured) {
     // The window's earlier gradients are still there
     EXPECT_EQ(explanation_of_first_none("sgd", {{"lr", 0.1}}, true, "batch_idx % 3 == 2", 3).code,
               TextCode::explain_none_grads_kept);
+}
+
+// Lightning's TensorBoardLogger is handed, for a training_step that self.log's what it returns
+// (log_every_n_steps=1), exactly the scalars Stepwise's export writes: same tags in the same order,
+// same steps (before each optimizer step is counted), the same values as floats — including the
+// stale values a stepping batch that returned None repeats. Read back through the tests' own reader.
+TEST(Fidelity, TensorBoardExportHoldsTheScalarsLightningLogs) {
+    const std::string dir = fixture("tensorboard/lightning");
+    const json expected = read_json(dir + "/expected.json");
+    const RunLog r = run(load_run_config(dir + "/config.json"));
+    ASSERT_EQ(r.status(), "finished") << (r.error() ? r.error()->message : "");
+    BatchTable table;
+    for (const Event& e : r.events) table.add(e);
+    const std::string root = ::testing::TempDir() + "stepwise_fidelity_tb_" + std::to_string(::getpid());
+    std::filesystem::remove_all(root);
+    TensorBoardWriter writer(root);
+    writer.write(table);
+    auto line = [](std::int64_t step, const std::string& tag, float value) {
+        char v[32];
+        std::snprintf(v, sizeof v, "%.9g", double(value));  // a float's round trip
+        return std::to_string(step) + " " + tag + " " + v;
+    };
+    std::vector<std::string> lightning, stepwise;
+    for (const json& c : expected["scalars"])
+        lightning.push_back(line(c[0].get<std::int64_t>(), c[1].get<std::string>(), float(c[2].get<double>())));
+    int own = 0;
+    for (const tfevents::Event& e : tfevents::read_file(writer.file())) {
+        for (const tfevents::Value& v : e.values) {
+            if (v.tag.rfind("stepwise/", 0) == 0) {
+                ++own;
+                continue;
+            }
+            stepwise.push_back(line(e.step, v.tag, v.simple_value));
+        }
+    }
+    EXPECT_EQ(stepwise, lightning);
+    EXPECT_EQ(lightning.size(), 24u);
+    EXPECT_GT(own, 0);
+    std::filesystem::remove_all(root);
 }
 
 }  // namespace

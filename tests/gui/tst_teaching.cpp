@@ -4,6 +4,8 @@
 
 #include <QFile>
 #include <QLabel>
+#include <QMenu>
+#include <QMenuBar>
 #include <QTemporaryDir>
 #include <QtTest>
 #include <cmath>
@@ -16,6 +18,7 @@
 #include "run_history.h"
 #include "step_ribbon.h"
 #include "stepwise/shadow_run.h"
+#include "tfevents_reader.h"
 
 using namespace stepwise;
 using namespace stepwise::gui;
@@ -117,6 +120,56 @@ class TestTeaching : public QObject {
         QCOMPARE(first[4].toDouble(), double(d.window->controller()->history().loss(0)));
         QVERIFY(std::abs(first[5].toDouble() / 3 - first[4].toDouble()) <= 1e-6 * std::abs(first[4].toDouble()));
         QVERIFY(!d.window->lossPlot()->exportCsv(dir.filePath(QStringLiteral("no/such/dir/t.csv"))));
+    }
+
+    void theRunGoesToTensorBoardFromFileExport() {
+        test::Driver d;
+        d.window->show();
+        d.open(QStringLiteral("dict_extras"));
+        QVERIFY(d.waitHeld(0));
+        for (int i = 0; i < 5; ++i) QVERIFY(d.press(d.window->runActions()->stepBatch()));
+        d.window->controller()->pumpNow();
+        // File ▸ Export is the plot's export menu, TensorBoard included.
+        LossPlot* plot = d.window->lossPlot();
+        QMenu* file = d.window->menuBar()->actions().first()->menu();
+        QVERIFY(file->actions().contains(plot->exportMenu()->menuAction()));
+        QStringList entries;
+        for (QAction* a : plot->exportMenu()->actions()) entries << a->text();
+        QVERIFY(entries.contains(QStringLiteral("&TensorBoard event files…")));
+
+        QTemporaryDir dir;
+        const QString root = dir.filePath(QStringLiteral("lightning_logs"));
+        const LossPlot::TensorBoardExport first = plot->exportTensorBoard(root);
+        QCOMPARE(first.directory, root + QStringLiteral("/version_0"));
+        QCOMPARE(plot->exportTensorBoard(root).directory, root + QStringLiteral("/version_1"));
+        const QStringList files = QDir(first.directory).entryList({QStringLiteral("events.out.tfevents.*")});
+        QCOMPARE(files.size(), 1);
+        const std::vector<tfevents::Event> events =
+            tfevents::read_file((first.directory + QLatin1Char('/') + files[0]).toStdString());
+        // One loss per optimizer step, at the step before it, with the value the batch returned.
+        const RunHistory& history = d.window->controller()->history();
+        std::vector<std::pair<std::int64_t, float>> want, got;
+        for (std::size_t i = 0; i < history.batchCount(); ++i) {
+            const Event b = history.batchRecord(i);
+            if (b.stepped && b.loss_raw) want.push_back({b.global_step - 1, float(*b.loss_raw)});
+        }
+        QStringList tags;
+        for (const tfevents::Event& e : events)
+            for (const tfevents::Value& v : e.values) {
+                if (!tags.contains(QString::fromStdString(v.tag))) tags << QString::fromStdString(v.tag);
+                if (v.tag == "loss") got.push_back({e.step, v.simple_value});
+            }
+        QCOMPARE(got.size(), std::size_t(5));
+        QVERIFY(got == want);
+        QCOMPARE(tags, (QStringList{"loss", "mae", "pred_mean", "epoch", "stepwise/backward_loss",
+                                    "stepwise/grad_norm", "stepwise/update_norm", "stepwise/lr"}));
+        // A file where the directory should be: a message naming it, nothing written.
+        QFile blocker(dir.filePath(QStringLiteral("taken")));
+        QVERIFY(blocker.open(QIODevice::WriteOnly));
+        blocker.close();
+        const LossPlot::TensorBoardExport failed = plot->exportTensorBoard(blocker.fileName());
+        QVERIFY(failed.directory.isEmpty());
+        QVERIFY2(failed.error.contains(blocker.fileName()), qPrintable(failed.error));
     }
 
     void theOriginLineSaysANoneBatchHasNothingToBackpropagate() {
