@@ -10,6 +10,7 @@ packages=(
     libqcustomplot-dev libqcustomplot2.1-qt6
     nlohmann-json3-dev libgtest-dev libbenchmark-dev libasio-dev
     libprotobuf-dev protobuf-compiler libboost-dev
+    python3-torch
     xvfb xauth
     clang libclang-rt-14-dev
 )

@@ -16,5 +16,6 @@ export ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:${ASAN_OPTIONS:-}"
 export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1:${UBSAN_OPTIONS:-}"
 export STEPWISE_TEST_TIMEOUT_SCALE="${STEPWISE_TEST_TIMEOUT_SCALE:-6}"
 cd "$build"
-# bench_* need the benchmarks, architecture_* check the normal build's link lines.
-ctest --output-on-failure --parallel "$(nproc)" -E '^(bench_|architecture_)' "$@"
+# bench_* need the benchmarks, architecture_* check the normal build's link lines, tools.* test the
+# Python exporter (the runs it starts are the cli test's, which does run here).
+ctest --output-on-failure --parallel "$(nproc)" -E '^(bench_|architecture_|tools\.)' "$@"
