@@ -93,18 +93,66 @@ def check_no_logging(cls):
                 f"(Stepwise plots every scalar extra, and its TensorBoard export logs them as self.log would)")
 
 
+def annotate_training_step(cls):
+    """TorchScript takes an argument without a type for a Tensor, and Lightning modules rarely type
+    training_step's. TorchScript reads types from the source, so the source gets them: batch the
+    (x, y) pair Stepwise passes, batch_idx an int, on the def line only, so that every line keeps
+    its number and the compiler's messages still point into the user's file."""
+    import linecache
+    import typing
+    import torch
+    fn = cls.training_step
+    params = list(inspect.signature(fn).parameters.values())[1:]
+    untyped = {p.name for i, p in enumerate(params)
+               if p.annotation is inspect.Parameter.empty and (i == 0 or p.name == "batch_idx")}
+    if not untyped:
+        return []
+    try:
+        lines, first = inspect.getsourcelines(fn)
+        path = inspect.getsourcefile(fn) or "<unknown>"
+    except (OSError, TypeError):
+        return []
+    source = textwrap.dedent("".join(lines))
+    definition = ast.parse(source).body[0]
+    edits = []
+    for i, a in enumerate(definition.args.args[1:]):
+        if a.arg in untyped:
+            edits.append((a.end_lineno - 1, a.end_col_offset, ": Tuple[Tensor, Tensor]" if i == 0 else ": int"))
+    source_lines = source.splitlines(keepends=True)
+    for line, col, text in sorted(edits, reverse=True):
+        source_lines[line] = source_lines[line][:col] + text + source_lines[line][col:]
+    typed = "\n" * (first - 1) + "".join(source_lines)
+    filename = f"{path} (training_step with the types stepwise-export added)"
+    linecache.cache[filename] = (len(typed), None, typed.splitlines(keepends=True), filename)
+    scope = dict(fn.__globals__)
+    scope.setdefault("Tuple", typing.Tuple)
+    scope.setdefault("Tensor", torch.Tensor)
+    made = {}
+    exec(compile(typed, filename, "exec"), scope, made)
+    typed_fn = made[definition.name]
+    typed_fn.__qualname__ = fn.__qualname__
+    setattr(cls, "training_step", typed_fn)
+    first_param = params[0].name
+    notes = []
+    if first_param in untyped:
+        notes.append(f"training_step's {first_param} has no type: exported as Tuple[Tensor, Tensor], the "
+                     f"(x, y) pair Stepwise passes")
+    return notes
+
+
 def script_module(model):
     import torch
     cls = type(model)
     if not callable(getattr(cls, "training_step", None)):
         raise ExportError(f"{cls.__name__} has no training_step method")
     check_no_logging(cls)
+    notes = annotate_training_step(cls)
     torch.jit.export(cls.training_step)  # what @torch.jit.export does, so the user need not
     lightning = hasattr(model, "_jit_is_scripting")
     if lightning:
         model._jit_is_scripting = True  # as LightningModule.to_torchscript: no Trainer needed
     try:
-        return torch.jit.script(model.train())
+        return torch.jit.script(model.train()), notes
     except Exception as e:  # the compiler's message names the line in the user's file
         raise ExportError(f"TorchScript cannot compile {cls.__name__}:\n{e}\n"
                           f"Stepwise runs training_step as TorchScript: change the code the message points at "
@@ -306,7 +354,8 @@ def export(args):
     optimizer, scheduler, interval, frequency = optimizer_and_scheduler(model)
     optimizer_json = optimizer_config(optimizer)
     scheduler_json = scheduler_config(scheduler, interval, frequency) if scheduler is not None else None
-    scripted = script_module(model)
+    scripted, script_notes = script_module(model)
+    notes += script_notes
     # One call on the first batch, so that an error in training_step shows now and not in the window.
     try:
         with torch.no_grad():

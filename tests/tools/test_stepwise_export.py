@@ -181,6 +181,18 @@ class Export(unittest.TestCase):
             self.assertAlmostEqual(float(row["mae"]), mae, delta=1e-12 * max(1.0, abs(mae)))
         self.assertEqual([r["stepped"] for r in rows], ["False", "True"] * 4)
 
+    def test_a_training_step_without_types_gets_the_batch_stepwise_passes(self):
+        self.write("usercode/untyped.py", MODULE.replace(
+            "def training_step(self, batch: Tuple[Tensor, Tensor], batch_idx: int) -> Dict[str, Tensor]:",
+            "def training_step(self, batch, batch_idx):"))
+        r = self.export("usercode.untyped:Regressor", "--data", "usercode.data:loader",
+                        "--trainer", '{"max_epochs": 1}', "-o", "out")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("training_step's batch has no type: exported as Tuple[Tensor, Tensor]", r.stderr)
+        run = subprocess.run([RUN, os.path.join(self.dir, "out", "config.json"), "--quiet"],
+                             capture_output=True, text=True, timeout=300)
+        self.assertEqual(run.returncode, 0, run.stderr)
+
     def test_shuffle_drop_last_and_the_seed_come_from_the_dataloader_and_the_command(self):
         r = self.export("usercode.model:Regressor", "--data", "usercode.data:shuffled", "--seed", "42", "-o", "out")
         self.assertEqual(r.returncode, 0, r.stderr)
