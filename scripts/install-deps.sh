@@ -11,7 +11,7 @@ packages=(
     nlohmann-json3-dev libgtest-dev libbenchmark-dev libasio-dev
     libprotobuf-dev protobuf-compiler libboost-dev
     python3-torch
-    scdoc appstream desktop-file-utils dpkg-dev debootstrap
+    scdoc appstream desktop-file-utils dpkg-dev file debootstrap
     xvfb xauth
     clang libclang-rt-14-dev
 )

@@ -10,12 +10,13 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build="${STEPWISE_ASAN_BUILD_DIR:-$root/build-asan}"
 STEPWISE_BUILD_DIR="$build" STEPWISE_CMAKE_ARGS="-DSTEPWISE_SANITIZER=address" "$root/scripts/build.sh" \
-    --target test_core test_protocol stepwise-run \
+    --target test_core test_protocol stepwise-run tfevents_dump \
     tst_units tst_pipeline_view tst_main_window tst_debugging tst_teaching tst_replay tst_remote tst_screenshots fuzz_targets
 export ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:${ASAN_OPTIONS:-}"
 export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1:${UBSAN_OPTIONS:-}"
 export STEPWISE_TEST_TIMEOUT_SCALE="${STEPWISE_TEST_TIMEOUT_SCALE:-6}"
 cd "$build"
 # bench_* need the benchmarks, architecture_* check the normal build's link lines, tools.* test the
-# Python exporter (the runs it starts are the cli test's, which does run here).
-ctest --output-on-failure --parallel "$(nproc)" -E '^(bench_|architecture_|tools\.)' "$@"
+# Python exporter (the runs it starts are the cli test's, which does run here), packaging.* install
+# the normal build.
+ctest --output-on-failure --parallel "$(nproc)" -E '^(bench_|architecture_|tools\.|packaging\.)' "$@"

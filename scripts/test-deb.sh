@@ -22,7 +22,11 @@ mirror="${mirror:-http://deb.debian.org/debian}"
 rm -f "$build"/stepwise_*.deb
 (cd "$build" && cpack -G DEB >/dev/null)
 deb="$(ls "$build"/stepwise_*_amd64.deb)"
-echo "test-deb: $(basename "$deb"): $(dpkg-deb -f "$deb" Depends)"
+depends="$(dpkg-deb -f "$deb" Depends)"
+echo "test-deb: $(basename "$deb"): $depends"
+for lib in libtorch1.13 libqt6widgets6 libqcustomplot2.1-qt6 libprotobuf32; do
+    case "$depends" in *"$lib"*) ;; *) echo "test-deb: the package does not depend on $lib" >&2; exit 1 ;; esac
+done
 
 cleanup() {
     umount "$target/proc" 2>/dev/null || true

@@ -6,6 +6,7 @@
 #include <limits>
 #include <sstream>
 
+#include "batch_events.h"
 #include "config_errors.h"
 #include "stepwise/batch_table.h"
 #include "stepwise/commands.h"
@@ -353,15 +354,7 @@ TEST(EventCodec, TensorReportsAndLedgersRoundTripAndMalformedOnesAreRefused) {
 
 TEST(BatchTable, RowsFollowTheRunAndTheCsvSaysWhatEachBatchHad) {
     BatchTable table;
-    auto end = [](std::int64_t epoch, std::int64_t idx, std::int64_t step, bool stepped) {
-        Event e;
-        e.type = EventType::batch_end;
-        e.epoch = epoch;
-        e.batch_idx = idx;
-        e.global_step = step;
-        e.stepped = stepped;
-        return e;
-    };
+    const auto end = test::batch_end;
     Event a = end(0, 0, 0, false);
     a.loss = 0.25;
     a.loss_raw = 0.75;

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "batch_events.h"
 #include "stepwise/tensorboard.h"
 #include "tfevents_reader.h"
 
@@ -15,15 +16,7 @@ namespace stepwise {
 namespace {
 namespace fs = std::filesystem;
 
-Event batch_end(std::int64_t epoch, std::int64_t idx, std::int64_t step, bool stepped) {
-    Event e;
-    e.type = EventType::batch_end;
-    e.epoch = epoch;
-    e.batch_idx = idx;
-    e.global_step = step;
-    e.stepped = stepped;
-    return e;
-}
+using test::batch_end;
 
 ValueDescription scalar(double v) {
     ValueDescription d;
