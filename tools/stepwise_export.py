@@ -198,6 +198,9 @@ def optimizer_and_scheduler(model):
         scheduler = scheduler.get("scheduler")
     if not isinstance(optimizer, torch.optim.Optimizer):
         raise ExportError(f"configure_optimizers gave {type(optimizer).__name__}, not a torch.optim optimizer")
+    if scheduler is not None and getattr(scheduler, "optimizer", optimizer) is not optimizer:
+        raise ExportError("the lr scheduler was built on another optimizer than the one configure_optimizers "
+                          "returns: build it on that optimizer")
     return optimizer, scheduler, interval, frequency
 
 

@@ -283,6 +283,11 @@ class Export(unittest.TestCase):
             "torch.optim.lr_scheduler.ReduceLROnPlateau(opt)"))
         err = self.refused("usercode.plateau:Regressor", "--data", "usercode.data:loader")
         self.assertIn("the lr scheduler is ReduceLROnPlateau: Stepwise models StepLR", err)
+        self.write("usercode/other.py", MODULE.replace(
+            "torch.optim.lr_scheduler.StepLR(opt, step_size=2, gamma=0.5)",
+            "torch.optim.lr_scheduler.StepLR(torch.optim.SGD(self.parameters(), lr=1.0), step_size=2)"))
+        err = self.refused("usercode.other:Regressor", "--data", "usercode.data:loader")
+        self.assertIn("the lr scheduler was built on another optimizer", err)
 
     def test_bad_names_say_what_is_wrong(self):
         self.assertIn("write it as module.path:Name", self.refused("usercode.model.Regressor"))
