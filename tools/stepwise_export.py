@@ -205,7 +205,6 @@ def optimizer_and_scheduler(model):
 
 
 def optimizer_config(optimizer):
-    import torch
     name = type(optimizer).__name__
     if name not in OPTIMIZERS:
         raise ExportError(f"the optimizer is torch.optim.{name}: Stepwise models "
@@ -235,7 +234,6 @@ def optimizer_config(optimizer):
 
 
 def scheduler_config(scheduler, interval, frequency):
-    import torch.optim.lr_scheduler as S
     name = type(scheduler).__name__
     c = {"name": name}
     if name == "StepLR":
@@ -273,7 +271,6 @@ def scheduler_config(scheduler, interval, frequency):
 
 
 def data_and_loader(model, data_spec):
-    import torch
     from torch.utils.data import DataLoader, RandomSampler, TensorDataset
     if data_spec:
         source = load_object(data_spec, "--data")

@@ -788,27 +788,27 @@ bool LossPlot::exportPdf(const QString& path) {
     return m_plot->savePdf(path);
 }
 
-bool LossPlot::exportCsv(const QString& path) const {
-    // The same table as stepwise-run --csv, from the history: single precision for batches older
-    // than the newest RunHistory::kRecentBatches, as the plot has them.
+BatchTable LossPlot::batchTable() const {
+    // The table stepwise-run builds, from the history: single precision for batches older than the
+    // newest RunHistory::kRecentBatches, as the plot has them.
     BatchTable table;
     if (m_history)
         for (std::size_t i = 0; i < m_history->batchCount(); ++i) table.add(m_history->batchRecord(i));
+    return table;
+}
+
+bool LossPlot::exportCsv(const QString& path) const {
     std::ofstream out(QFile::encodeName(path).toStdString(), std::ios::binary | std::ios::trunc);
     if (!out) return false;
-    table.write_csv(out);
+    batchTable().write_csv(out);
     out.flush();
     return bool(out);
 }
 
 LossPlot::TensorBoardExport LossPlot::exportTensorBoard(const QString& root) const {
-    // From the history, as exportCsv: TensorBoard keeps floats, so nothing is lost here.
-    BatchTable table;
-    if (m_history)
-        for (std::size_t i = 0; i < m_history->batchCount(); ++i) table.add(m_history->batchRecord(i));
     try {
         TensorBoardWriter writer(QFile::encodeName(root).toStdString());
-        writer.write(table);
+        writer.write(batchTable());  // TensorBoard keeps floats: the history's precision loses nothing
         return {QFile::decodeName(writer.directory().c_str()), {}};
     } catch (const TensorBoardError& e) {
         return {{}, QString::fromStdString(e.what())};

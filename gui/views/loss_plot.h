@@ -17,6 +17,7 @@
 #include <utility>
 #include <vector>
 
+#include "stepwise/batch_table.h"
 #include "stepwise/events.h"
 
 class QCustomPlot;
@@ -119,6 +120,8 @@ class LossPlot : public QWidget {
     };
     QWidget* buildToolbar();
     void retranslate();
+    /// The run's per-batch table, from the history: what both table exports write.
+    BatchTable batchTable() const;
     /// Batches [first, end) that the x range shows, one either side included.
     std::pair<std::size_t, std::size_t> visibleBatches() const;
     /// Fills the graphs with the batches in view: before each replot that needs it.
