@@ -332,6 +332,11 @@ void DataLoader::start_epoch(std::int64_t epoch) {
     perm_ = torch::randperm(data_.x.size(0), generator, torch::TensorOptions().dtype(torch::kInt64));
 }
 
+std::int64_t DataLoader::samples_in(std::int64_t batches) const {
+    const std::int64_t n = drop_last_ ? size() * batch_size_ : data_.x.size(0);
+    return std::min(std::max<std::int64_t>(batches, 0) * batch_size_, n);
+}
+
 std::pair<torch::Tensor, torch::Tensor> DataLoader::batch(std::int64_t epoch, std::int64_t i) {
     if (epoch != epoch_) start_epoch(epoch);
     const std::int64_t n = data_.x.size(0);

@@ -35,6 +35,8 @@ public:
     DataLoader(Dataset data, std::int64_t batch_size, bool shuffle, bool drop_last);
     /// Batches per epoch (len(DataLoader)).
     std::int64_t size() const;
+    /// Samples in the first `batches` batches of an epoch (the last batch may be short).
+    std::int64_t samples_in(std::int64_t batches) const;
     /// Batch i of an epoch. The first request for a new epoch starts its iterator (the draws above).
     std::pair<torch::Tensor, torch::Tensor> batch(std::int64_t epoch, std::int64_t i);
     /// The current epoch's sample order (shuffle only; undefined before the first batch).

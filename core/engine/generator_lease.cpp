@@ -85,9 +85,11 @@ void GeneratorLease::release() {
 }
 
 void GeneratorLease::suspend() {
-    if (depth_ == 0 || suspended_) return;
+    if (suspended_) return;
     suspended_ = true;
-    shared().generator.unlock();
+    // Held or not (a run whose stages draw nothing does not hold it), a run that waits is not
+    // working: a yielding run may compute meanwhile.
+    if (depth_ > 0) shared().generator.unlock();
     set_working(false);
 }
 
@@ -95,7 +97,7 @@ void GeneratorLease::resume() {
     if (!suspended_) return;
     suspended_ = false;
     set_working(true);
-    take();
+    if (depth_ > 0) take();
 }
 
 }  // namespace stepwise

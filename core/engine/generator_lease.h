@@ -32,7 +32,8 @@ public:
     void acquire();
     /// Gives it back when the outermost acquire is matched.
     void release();
-    /// While held, lets go for a wait (the gate's hold) and takes it back after.
+    /// Lets go for a wait (the gate's hold), if held, and takes it back after; either way the run
+    /// does not count as working meanwhile.
     void suspend();
     void resume();
     /// Yielding leases waiting for the working runs now (what a test can wait for).

@@ -2,6 +2,8 @@
 
 #include "stepwise/session.h"
 
+#include "lockstep.h"
+
 namespace stepwise {
 
 LocalLink::LocalLink(RunConfig config, SessionOptions options)
@@ -19,12 +21,30 @@ void LocalLink::drain_into(std::vector<Event>& frame) { session_->events().drain
 
 std::uint64_t LocalLink::run_id() const { return session_->run_id(); }
 
-std::unique_ptr<SessionLink> make_local_link(const RunConfig& config) {
+namespace {
+SessionOptions window_options() {
     SessionOptions options;
     options.start_paused = true;
     options.coalesce_stages = true;  // frames show the newest stage of each kind, every batch_end
     options.checksum_parameters = true;  // for the parity meter
-    return std::make_unique<LocalLink>(config, std::move(options));
+    return options;
+}
+}  // namespace
+
+std::unique_ptr<SessionLink> make_local_link(const RunConfig& config) {
+    return std::make_unique<LocalLink>(config, window_options());
+}
+
+std::pair<std::unique_ptr<SessionLink>, std::unique_ptr<SessionLink>> make_local_link_pair(const RunConfig& a,
+                                                                                           const RunConfig& b) {
+    auto lockstep = std::make_shared<Lockstep>();
+    SessionOptions options = window_options();
+    options.lockstep = lockstep;
+    options.lockstep_side = 0;
+    auto first = std::make_unique<LocalLink>(a, options);
+    options.lockstep_side = 1;
+    options.checksum_parameters = false;  // run B has no parity meter
+    return {std::move(first), std::make_unique<LocalLink>(b, std::move(options))};
 }
 
 }  // namespace stepwise

@@ -85,6 +85,8 @@ void FitLoop::run_batch(std::int64_t epoch, std::int64_t batch_idx, bool is_last
     if (ctx_.checksum_parameters) end.param_checksum = parameter_checksum(ctx_.module.parameters());
     if (ctx_.parameters_each_batch)
         end.parameters = std::make_shared<const ParameterSnapshot>(snapshot(ctx_.module.parameters()));
+    if (ctx_.at_batch_end)
+        ctx_.at_batch_end(end, epoch * ctx_.data.samples_in(num_training_batches_) + ctx_.data.samples_in(batch_idx + 1));
     obs.emit(std::move(end));
 }
 

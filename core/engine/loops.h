@@ -51,6 +51,9 @@ struct LoopContext {
     /// Called at the start of every batch, before its data is fetched (the training state there is
     /// what a snapshot keeps); `batch` is the global index, epoch × batches per epoch + batch_idx.
     std::function<void(std::int64_t epoch, std::int64_t batch_idx, std::int64_t batch)> at_batch_start{};
+    /// Called at the end of every batch, after on_train_batch_end, with its batch_end event before
+    /// it goes out and the samples the run has seen so far (a comparison's lockstep).
+    std::function<void(Event& end, std::int64_t samples)> at_batch_end{};
     /// Measured inside optimizer.step, after the last closure call, on a batch whose training_step
     /// returned None: the grads and the optimizer's non-zero state before the update (spec Z-3).
     std::optional<StepFacts> none_step_facts{};

@@ -64,8 +64,12 @@ public:
     std::uint64_t next_instance() const { return next_instance_; }
     void set_next_instance(std::uint64_t next) { next_instance_ = next; }
 
-    /// The run's share of torch's generator: held while a stage runs, let go while the gate holds.
-    void set_lease(GeneratorLease* lease) { lease_ = lease; }
+    /// The run's share of torch's generator: held while a stage runs (`stages`: unless no stage
+    /// draws from it, then only where the loops take it themselves), let go while the gate holds.
+    void set_lease(GeneratorLease* lease, bool stages = true) {
+        lease_ = lease;
+        stage_lease_ = stages ? lease : nullptr;
+    }
     GeneratorLease* lease() const { return lease_; }
 
     /// A Lightning warning, verbatim.
@@ -91,11 +95,12 @@ private:
     HitHandler on_hit_;
     BoundaryHook on_boundary_;
     GeneratorLease* lease_ = nullptr;
+    GeneratorLease* stage_lease_ = nullptr;
 };
 
 template <class Body>
 void Observer::run(Stage stage, Body&& body) {
-    const GeneratorLease::Scope generator(lease_);
+    const GeneratorLease::Scope generator(stage_lease_);
     const LoopPosition at = pos;
     const std::uint64_t instance = enter(stage);
     StagePayload payload;

@@ -12,6 +12,7 @@
 
 #include "data.h"
 #include "generator_lease.h"
+#include "lockstep.h"
 #include "errors.h"
 #include "loops.h"
 #include "observer.h"
@@ -504,6 +505,11 @@ void TrainingSession::run_worker() {
         torch::jit::GraphOptimizerEnabledGuard eager_like_python(false);
         stage_where = "model";
         TrainingModule module = load_module(config_);
+        // Stage by stage only when training_step draws from the generator: otherwise only the
+        // data order and the snapshots touch it, and they take it themselves, so two runs compare
+        // side by side on two cores. A yielding run (a shadow) always takes it, which is how it
+        // waits while a watched run works.
+        observer.set_lease(&generator, options_.yield_to_other_runs || module.draws_random());
         stage_where = "data";
         DataLoader data(load_dataset(config_, module.dtype()), config_.batch_size, config_.shuffle,
                         config_.drop_last);
@@ -553,6 +559,17 @@ void TrainingSession::run_worker() {
             at_batch_start(epoch, batch_idx, batch);
         };
         observer.on_boundary([this](Stage stage) { return at_boundary(stage); });
+        if (options_.lockstep) {
+            // A comparison: wait at each batch's end while the other run is behind (lockstep.h).
+            // A run recomputing towards a rewind's target is not where the other one is.
+            ctx.at_batch_end = [this, parameters = module.parameter_tensors()](Event& end, std::int64_t samples) {
+                end.samples = samples;
+                if (rewinder_->phase == Rewinder::Phase::silent) return;
+                end.peer_distance = options_.lockstep->arrive(
+                    options_.lockstep_side, samples, parameters,
+                    [this] { return gate_.stop_requested() || gate_.has_tasks(); });
+            };
+        }
         struct Detach {  // the parts die with this scope; a late task must not find them
             Rewinder& rw;
             ~Detach() { rw.parts.reset(); }
@@ -578,6 +595,7 @@ void TrainingSession::run_worker() {
                 break;
             } catch (const RewindRequested&) {
                 // begin_rewind chose the target and made sure a snapshot precedes it.
+                if (options_.lockstep) options_.lockstep->rewound(options_.lockstep_side);
                 status = RunStatus::finished;
                 final_state = SessionState::finished;
                 const TrainingState* from = rw.store.at_or_before(rw.target.batch);
@@ -606,6 +624,7 @@ void TrainingSession::run_worker() {
         describe_current_exception(type, message);
         report_error(type, message, stage_where);
     }
+    if (options_.lockstep) options_.lockstep->leave(options_.lockstep_side);  // never waited for again
     Event end;
     end.type = EventType::run_end;
     end.epoch = observer.pos.epoch;

@@ -68,6 +68,11 @@ bool StepGate::stop_requested() const {
     return stop_;
 }
 
+bool StepGate::has_tasks() const {
+    const std::lock_guard<std::mutex> lock(mutex_);
+    return !tasks_.empty();
+}
+
 bool StepGate::holding() const {
     std::lock_guard<std::mutex> lock(mutex_);
     return holding_;

@@ -1,5 +1,7 @@
 #include "training_module.h"
 
+#include <torch/csrc/jit/passes/inliner.h>
+
 #include <caffe2/serialize/inline_container.h>
 
 #include <torch/csrc/jit/frontend/error_report.h>
@@ -31,6 +33,38 @@ torch::Tensor initialise(const ParamDecl& decl, torch::ScalarType dtype, torch::
     return t.uniform_(-bound, bound, gen);
 }
 
+bool block_draws_random(const torch::jit::Block* block) {
+    for (const torch::jit::Node* node : block->nodes()) {
+        const auto kind = node->kind();
+        // A call left after inlining (an interface, a class method): what it does is unknown.
+        if (kind == c10::prim::CallMethod || kind == c10::prim::CallFunction) return true;
+        if (node->isNondeterministic()) return true;
+        if (std::string(kind.toQualString()).find("dropout") != std::string::npos) return true;
+        if (const c10::FunctionSchema* schema = node->maybeSchema()) {
+            for (const auto& arg : schema->arguments()) {
+                c10::TypePtr type = arg.type();
+                if (auto optional = type->cast<c10::OptionalType>()) type = optional->getElementType();
+                if (type->kind() == c10::TypeKind::GeneratorType) return true;
+            }
+        } else if (kind.is_aten()) {
+            return true;  // an aten op without a known schema: assume it draws
+        }
+        for (const torch::jit::Block* inner : node->blocks())
+            if (block_draws_random(inner)) return true;
+    }
+    return false;
+}
+
+bool graph_draws_random(torch::jit::Method& method) {
+    try {
+        auto graph = method.graph()->copy();
+        torch::jit::Inline(*graph);
+        return block_draws_random(graph->block());
+    } catch (...) {
+        return true;  // when in doubt, share the generator
+    }
+}
+
 }  // namespace
 
 TrainingModule::TrainingModule(torch::jit::Module module, const std::string& origin)
@@ -53,6 +87,7 @@ TrainingModule::TrainingModule(torch::jit::Module module, const std::string& ori
         params_.emplace_back(item.name, item.value);
     }
     if (params_.empty()) throw LoadError("model", origin + ": the module has no parameters to train");
+    draws_random_ = graph_draws_random(*method_);
 }
 
 namespace {

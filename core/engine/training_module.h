@@ -32,6 +32,11 @@ public:
     /// dtype of the first floating-point parameter (float32 if none).
     torch::ScalarType dtype() const;
     torch::jit::Module& module() { return module_; }
+    /// Whether training_step may draw from torch's global generator (dropout, torch.rand, any op
+    /// with a Generator argument, or a call TorchScript could not inline): read off its graph,
+    /// with everything it calls inlined. A run whose training_step draws nothing computes beside
+    /// another run without sharing the generator stage by stage (GeneratorLease).
+    bool draws_random() const { return draws_random_; }
     /// The model's code as it was compiled: the source text, or the TorchScript code a module
     /// file keeps (empty when the file holds none that can be read).
     const std::string& code() const { return code_; }
@@ -42,6 +47,7 @@ private:
     torch::jit::Module module_;
     c10::optional<torch::jit::Method> method_;
     bool takes_batch_idx_ = true;
+    bool draws_random_ = true;
     NamedTensors params_;
     std::string code_;
 };

@@ -152,6 +152,8 @@ ordered_json event_json(const Event& e) {
     if (e.lr) j["lr"] = number(*e.lr);
     if (!e.explanation.empty()) j["explanation"] = text_json(e.explanation);
     if (e.param_checksum) j["param_checksum"] = *e.param_checksum;
+    if (e.samples) j["samples"] = e.samples;
+    if (e.peer_distance) j["peer_distance"] = number(*e.peer_distance);
     if (e.type == EventType::run_end || e.status != kDefault.status)
         j["status"] = run_status_name(e.status);
     if (!e.config_json.empty()) {
@@ -322,6 +324,8 @@ Event event_from_json(const ordered_json& j) {
     e.lr = opt_number(j, "lr");
     if (const ordered_json* x = find(j, "explanation")) e.explanation = read_text(*x);
     if (find(j, "param_checksum")) e.param_checksum = get_int<std::uint64_t>(j, "param_checksum", 0);
+    e.samples = get_int<std::int64_t>(j, "samples", 0);
+    e.peer_distance = opt_number(j, "peer_distance");
     e.status = get_enum(j, "status", e.status, &run_status_from_name, "run status");
     if (const ordered_json* c = find(j, "config")) {
         if (!c->is_object()) fail("\"config\": expected an object");

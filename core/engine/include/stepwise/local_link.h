@@ -7,6 +7,7 @@
 // Threading contract: as SessionLink. Destroying it stops the session and joins its worker.
 
 #include <memory>
+#include <utility>
 
 #include "stepwise/run_config.h"
 #include "stepwise/session_link.h"
@@ -38,5 +39,10 @@ private:
 /// What the window asks of a local session: held at the first stage, stage events coalesced at
 /// full speed (it draws at most once a frame).
 std::unique_ptr<SessionLink> make_local_link(const RunConfig& config);
+
+/// Two such links whose runs keep to the same samples (a comparison: see SessionOptions::lockstep):
+/// run A on side 0, run B on side 1.
+std::pair<std::unique_ptr<SessionLink>, std::unique_ptr<SessionLink>> make_local_link_pair(const RunConfig& a,
+                                                                                           const RunConfig& b);
 
 }  // namespace stepwise

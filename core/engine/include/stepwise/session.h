@@ -27,6 +27,8 @@
 
 namespace stepwise {
 
+class Lockstep;
+
 struct SessionOptions {
     bool start_paused = false;  ///< hold at the first stage boundary
     bool buffer_events = true;  ///< keep events for drain() (the GUI); off for the CLI
@@ -64,6 +66,11 @@ struct SessionOptions {
     /// breakpoint: at its own boundary, before the stage runs), nothing more, or stop the run there.
     enum class OnBreak : std::uint8_t { hold, report, stop };
     OnBreak on_break = OnBreak::hold;
+    /// A comparison: this run and another one in this process keep to the same samples (see
+    /// core/engine/lockstep.h), and their batch_end events carry `samples` and, where both runs
+    /// reached the same samples, `peer_distance`. `lockstep_side` is 0 or 1, one per run.
+    std::shared_ptr<Lockstep> lockstep;
+    int lockstep_side = 0;
     /// Called on the worker thread for every event, in order, before it is buffered. Must be quick
     /// and must not call back into the session's control API from inside.
     std::function<void(const Event&)> listener;

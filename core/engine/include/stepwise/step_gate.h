@@ -64,6 +64,7 @@ public:
     Mode mode() const;
     bool stop_requested() const;
     bool holding() const;  ///< true while the worker waits in check()
+    bool has_tasks() const;  ///< a posted task waits for the worker's next boundary
     /// True while running at full speed (no pause, no step, no delay, no stop): the loop will not
     /// hold at the next boundary unless a command arrives first. Lock-free; any thread.
     bool free_running() const { return free_running_.load(std::memory_order_relaxed); }

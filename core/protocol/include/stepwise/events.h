@@ -174,6 +174,12 @@ struct Event {
     /// batch_end, when asked for (SessionOptions::checksum_parameters): a 64-bit checksum of every
     /// parameter's bytes after the batch, for the parity meter.
     std::optional<std::uint64_t> param_checksum;
+    /// batch_end of a run compared in lockstep with another: the samples it has seen so far (all
+    /// epochs), where the two runs align; 0 outside a comparison.
+    std::int64_t samples = 0;
+    /// batch_end of a compared run, where the other run had seen the same samples: ‖θ − θ_other‖
+    /// over every parameter element, in float64 (0: bit-identical).
+    std::optional<double> peer_distance;
 
     // stage_exit / warning / error / run_end
     /// stage_exit skipped: why; warning from "stepwise": the notice. Stepwise's own words, as a code.

@@ -1,0 +1,58 @@
+#pragma once
+// Lockstep: two runs in one process (a comparison) kept at the same place in their data. Each run
+// arrives at the end of every batch with the samples it has seen so far (epochs × samples per
+// epoch + this epoch's); a run waits there while the other one is behind it and still going, so
+// neither is ever more than one batch ahead. Accumulating 4 batches of 8 and taking batches of 32
+// align at every 32 samples; SGD and LBFGS on the same batches align at every batch, however many
+// closure calls LBFGS makes. The run that is behind never waits, so they cannot deadlock.
+//
+// Where both runs have seen the same samples, the second to arrive measures ‖θ_A − θ_B‖ while the
+// first waits (so neither's parameters move meanwhile), and both batch_end events carry it.
+//
+// Threading contract: arrive(), rewound() and leave() are called by the worker thread of the
+// run on `side` (0 or 1); everything is behind one mutex.
+
+#include <torch/torch.h>
+
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <vector>
+
+namespace stepwise {
+
+class Lockstep {
+public:
+    /// At the end of a batch, after `samples` samples in all: waits while the other run is behind
+    /// and neither ended nor `interrupted()` (polled: a stop, a rewind or another task for this
+    /// run's gate). Returns ‖θ_this − θ_other‖ (float64 over every parameter element) when the
+    /// other run is at the same place; nullopt elsewhere, or when the models differ in shape.
+    std::optional<double> arrive(int side, std::int64_t samples, const std::vector<torch::Tensor>& parameters,
+                                 const std::function<bool()>& interrupted);
+    /// The run on `side` went back: until it arrives again, it counts as behind everything.
+    void rewound(int side);
+    /// The run on `side` ended: the other one no longer waits for it.
+    void leave(int side);
+
+    /// The run on `side` waits for the other one now (what a test can wait for).
+    bool waiting(int side);
+
+    /// The distance between two parameter lists (nullopt: they differ in count or shape).
+    static std::optional<double> distance(const std::vector<torch::Tensor>& a, const std::vector<torch::Tensor>& b);
+
+private:
+    struct Side {
+        std::int64_t samples = -1;  ///< where it last arrived (-1: not yet, or went back)
+        const std::vector<torch::Tensor>* parameters = nullptr;  ///< while it waits
+        std::optional<double> distance;  ///< measured by the other run for this arrival
+        bool ended = false;
+        bool waiting = false;
+    };
+    std::mutex mutex_;
+    std::condition_variable changed_;
+    Side sides_[2];
+};
+
+}  // namespace stepwise
