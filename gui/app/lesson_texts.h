@@ -12,6 +12,8 @@ namespace stepwise::gui {
 
 QString lessonTitle(const Lesson& lesson);
 QString lessonDescription(const Lesson& lesson);
+/// A comparison preset's name for one of its runs (Lesson::compare_a or compare_b).
+QString lessonRunName(const std::string& name);
 /// Every English text the translation table knows (for the test that it matches the lessons).
 std::vector<std::string> lessonTextSources();
 
