@@ -83,6 +83,10 @@ echo "$csv" | awk -F, '
         printf "%-34s %10.0f %8.3f %9.1f\n", "same, parity meter on", $col["steps_per_s"],
                $col["ratio"], $col["fps"]
     }
+    /BM_Compare.*_median"?,/ {
+        printf "%-34s %10.0f %8.3f %9.1f\n", "two runs compared, each", $col["steps_per_s"],
+               $col["ratio"], $col["fps"]
+    }
     /BM_Attached.*_median"?,/ {
         printf "%-34s %10.0f %8.3f %9s\n", "attached over loopback, full speed", $col["steps_per_s"],
                $col["ratio"], "-"

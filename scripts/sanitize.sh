@@ -11,7 +11,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build="${STEPWISE_ASAN_BUILD_DIR:-$root/build-asan}"
 STEPWISE_BUILD_DIR="$build" STEPWISE_CMAKE_ARGS="-DSTEPWISE_SANITIZER=address" "$root/scripts/build.sh" \
     --target test_core test_protocol stepwise-run tfevents_dump \
-    tst_units tst_pipeline_view tst_main_window tst_debugging tst_teaching tst_replay tst_remote tst_screenshots fuzz_targets
+    tst_units tst_pipeline_view tst_main_window tst_debugging tst_teaching tst_replay tst_remote tst_screenshots tst_compare fuzz_targets
 export ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:${ASAN_OPTIONS:-}"
 export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1:${UBSAN_OPTIONS:-}"
 export STEPWISE_TEST_TIMEOUT_SCALE="${STEPWISE_TEST_TIMEOUT_SCALE:-6}"

@@ -356,6 +356,106 @@
         <source>configure_optimizers returns OneCycleLR with interval &quot;step&quot;. Building it already set the lr to max_lr / div_factor and turned SGD&apos;s momentum on. Lightning steps the scheduler in its own stage, lr_scheduler_step, after an optimizer step and before on_train_batch_end; with accumulate_grad_batches=2 the accumulating batches skip it, so the schedule counts optimizer steps, not batches. Watch the learning rate on its own axis in the plot. After the last optimizer step Lightning steps it once more, one past the end of the schedule: torch allows that step, and the lr it sets is never used.</source>
         <translation>configure_optimizers 返回 interval 为 &quot;step&quot; 的 OneCycleLR。构造它时就已把学习率设为 max_lr / div_factor，并打开了 SGD 的动量。Lightning 在单独的阶段 lr_scheduler_step 中让调度器步进：在优化器步进之后、on_train_batch_end 之前；accumulate_grad_batches=2 时，累积中的批次会跳过它，所以调度按优化器步数计数，而不是按批次。请在图中单独的坐标轴上观察学习率。最后一次优化器步进之后，Lightning 还会再让它步进一次，越过调度的终点一步：torch 允许这一步，而它设置的学习率不会再被使用。</translation>
     </message>
+    <message>
+        <location filename="../gui/app/lesson_texts.cpp" line="130"/>
+        <source>compare: accumulate 4 batches of 8, or one batch of 32?</source>
+        <translation>对比：累积 4 个大小为 8 的批次，还是一个大小为 32 的批次？</translation>
+    </message>
+    <message>
+        <location filename="../gui/app/lesson_texts.cpp" line="131"/>
+        <source>Run A accumulates 4 batches of 8 (each loss divided by 4), run B takes batches of 32. Over the same 32 samples both gradients are the mean over those 32 samples, so where the runs meet, every 32 samples, they agree up to rounding: bit for bit after the first 32, about 1e-7 apart after 64, because the terms are added in another order. With 80 samples the epoch&apos;s last window holds only 2 batches, still divided by 4: its gradient is half of run B&apos;s mean over its last 16 samples, and there the runs stop agreeing. Set the tolerance to 1e-6 to find that batch.</source>
+        <translation>运行 A 累积 4 个大小为 8 的批次（每个损失除以 4），运行 B 使用大小为 32 的批次。在相同的 32 个样本上，两者的梯度都是这 32 个样本的均值，因此两个运行每 32 个样本相遇一次，并且只差舍入误差：前 32 个样本之后逐位相同，64 个样本之后相差约 1e-7，因为各项相加的顺序不同。共 80 个样本时，本轮最后一个累积窗口只有 2 个批次，但仍然除以 4：它的梯度只有运行 B 对最后 16 个样本求均值的一半，两个运行从这里开始不再一致。把容差设为 1e-6 即可找到该批次。</translation>
+    </message>
+    <message>
+        <location filename="../gui/app/lesson_texts.cpp" line="132"/>
+        <source>accumulate 4 × 8</source>
+        <translation>累积 4 × 8</translation>
+    </message>
+    <message>
+        <location filename="../gui/app/lesson_texts.cpp" line="133"/>
+        <source>batches of 32</source>
+        <translation>批次大小 32</translation>
+    </message>
+    <message>
+        <location filename="../gui/app/lesson_texts.cpp" line="135"/>
+        <source>compare: grads set to None, or zero-filled, on None batches</source>
+        <translation>对比：在返回 None 的批次上，梯度设为 None 还是填零</translation>
+    </message>
+    <message>
+        <location filename="../gui/app/lesson_texts.cpp" line="136"/>
+        <source>Every third batch returns None, and Lightning still calls optimizer.step. Run A&apos;s zero_grad sets the grads to None: SGD skips every parameter without a grad, so momentum and weight decay do nothing and the weights stay put. Run B&apos;s zero_grad fills them with zeros: the momentum buffer and the weight decay still move the weights. The runs are bit-identical until the first None batch, and differ from there on.</source>
+        <translation>每隔两个批次返回一次 None，Lightning 仍然调用 optimizer.step。运行 A 的 zero_grad 把梯度设为 None：SGD 跳过没有梯度的参数，动量和权重衰减都不起作用，权重保持不动。运行 B 的 zero_grad 把梯度填零：动量缓冲和权重衰减仍然会移动权重。两个运行在第一个 None 批次之前逐位相同，从那里开始不同。</translation>
+    </message>
+    <message>
+        <location filename="../gui/app/lesson_texts.cpp" line="137"/>
+        <source>grads set to None</source>
+        <translation>梯度设为 None</translation>
+    </message>
+    <message>
+        <location filename="../gui/app/lesson_texts.cpp" line="138"/>
+        <source>grads zero-filled</source>
+        <translation>梯度填零</translation>
+    </message>
+    <message>
+        <location filename="../gui/app/lesson_texts.cpp" line="140"/>
+        <source>compare: clipping by norm, or none</source>
+        <translation>对比：按范数裁剪，还是不裁剪</translation>
+    </message>
+    <message>
+        <location filename="../gui/app/lesson_texts.cpp" line="141"/>
+        <source>Run A clips the gradient&apos;s norm to 0.5 inside the closure, after backward and on_before_optimizer_step; run B does not clip. The first gradients are large, clipping shortens run A&apos;s steps, and the runs part at the first batch. The distance grows while clipping shortens the steps, and levels off as the loss falls and the gradients shrink.</source>
+        <translation>运行 A 在闭包内、backward 和 on_before_optimizer_step 之后把梯度范数裁剪到 0.5；运行 B 不裁剪。开始时梯度很大，裁剪缩短了运行 A 的步长，两个运行在第一个批次就分开了。裁剪缩短步长时距离不断增大，随着损失下降、梯度变小，距离趋于平稳。</translation>
+    </message>
+    <message>
+        <location filename="../gui/app/lesson_texts.cpp" line="142"/>
+        <source>clip norm 0.5</source>
+        <translation>范数裁剪 0.5</translation>
+    </message>
+    <message>
+        <location filename="../gui/app/lesson_texts.cpp" line="143"/>
+        <source>no clipping</source>
+        <translation>不裁剪</translation>
+    </message>
+    <message>
+        <location filename="../gui/app/lesson_texts.cpp" line="145"/>
+        <source>compare: LBFGS or SGD on the same batches</source>
+        <translation>对比：在相同批次上用 LBFGS 还是 SGD</translation>
+    </message>
+    <message>
+        <location filename="../gui/app/lesson_texts.cpp" line="146"/>
+        <source>Both runs see the same batches. Run A&apos;s LBFGS calls the closure up to 8 times inside one optimizer.step (training_step, zero_grad and backward each time); run B&apos;s SGD calls it once. Step a stage at a time: run B waits at the end of its batch until run A has finished all of its closure calls, so both always hold in the same batch. global_step counts one per batch in both.</source>
+        <translation>两个运行看到相同的批次。运行 A 的 LBFGS 在一次 optimizer.step 中最多调用闭包 8 次（每次都运行 training_step、zero_grad 和 backward）；运行 B 的 SGD 只调用一次。逐阶段单步执行：运行 B 在批次末尾等待，直到运行 A 完成所有闭包调用，因此两者总是停在同一个批次。两个运行的 global_step 都是每个批次加一。</translation>
+    </message>
+    <message>
+        <location filename="../gui/app/lesson_texts.cpp" line="147"/>
+        <source>LBFGS, up to 8 closure calls a step</source>
+        <translation>LBFGS，每步最多调用 8 次闭包</translation>
+    </message>
+    <message>
+        <location filename="../gui/app/lesson_texts.cpp" line="148"/>
+        <source>SGD, one closure call a step</source>
+        <translation>SGD，每步调用 1 次闭包</translation>
+    </message>
+    <message>
+        <location filename="../gui/app/lesson_texts.cpp" line="150"/>
+        <source>compare: Adam&apos;s L2 weight decay, or AdamW&apos;s decoupled one</source>
+        <translation>对比：Adam 的 L2 权重衰减，还是 AdamW 的解耦权重衰减</translation>
+    </message>
+    <message>
+        <location filename="../gui/app/lesson_texts.cpp" line="151"/>
+        <source>Run A is Adam with weight_decay=0.1: the decay is added to the gradient, so Adam&apos;s per-parameter scaling divides it too. Run B is AdamW with the same number: it shrinks the weights by lr × weight_decay directly and leaves the gradient alone. The runs differ from the first step.</source>
+        <translation>运行 A 是 weight_decay=0.1 的 Adam：衰减项加到梯度上，因此也会被 Adam 的逐参数缩放除掉。运行 B 是相同数值的 AdamW：它直接把权重按 lr × weight_decay 缩小，不改动梯度。两个运行从第一步起就不同。</translation>
+    </message>
+    <message>
+        <location filename="../gui/app/lesson_texts.cpp" line="152"/>
+        <source>Adam, weight_decay=0.1</source>
+        <translation>Adam，weight_decay=0.1</translation>
+    </message>
+    <message>
+        <location filename="../gui/app/lesson_texts.cpp" line="153"/>
+        <source>AdamW, weight_decay=0.1</source>
+        <translation>AdamW，weight_decay=0.1</translation>
+    </message>
 </context>
 <context>
     <name>LossOrigin</name>
@@ -603,22 +703,22 @@
 <context>
     <name>main</name>
     <message>
-        <location filename="../gui/app/main.cpp" line="40"/>
+        <location filename="../gui/app/main.cpp" line="41"/>
         <source>Steps a training loop the way PyTorch Lightning&apos;s automatic optimization runs it.</source>
         <translation>按照 PyTorch Lightning 自动优化的方式逐步执行训练循环。</translation>
     </message>
     <message>
-        <location filename="../gui/app/main.cpp" line="47"/>
+        <location filename="../gui/app/main.cpp" line="48"/>
         <source>A run config (.json), a TorchScript module (.pt) or a Stepwise source (.stepwise). Default: the built-in lesson.</source>
         <translation>运行配置（.json）、TorchScript 模块（.pt）或 Stepwise 源文件（.stepwise）。默认：内置课程。</translation>
     </message>
     <message>
-        <location filename="../gui/app/main.cpp" line="52"/>
+        <location filename="../gui/app/main.cpp" line="53"/>
         <source>Attach to a run served by stepwise-run --listen at HOST:PORT.</source>
         <translation>连接到由 stepwise-run --listen 在 HOST:PORT 提供的运行。</translation>
     </message>
     <message>
-        <location filename="../gui/app/main.cpp" line="57"/>
+        <location filename="../gui/app/main.cpp" line="58"/>
         <source>The token stepwise-run printed (default: $STEPWISE_TOKEN).</source>
         <translation>stepwise-run 打印的令牌（默认：$STEPWISE_TOKEN）。</translation>
     </message>
@@ -780,6 +880,117 @@
         <location filename="../gui/views/code_view.cpp" line="194"/>
         <source>&lt;b&gt;What Lightning does for one batch&lt;/b&gt; — automatic optimization, in Stepwise&apos;s words</source>
         <translation>&lt;b&gt;Lightning 对一个批次做了什么&lt;/b&gt; — 自动优化，Stepwise 的表述</translation>
+    </message>
+</context>
+<context>
+    <name>stepwise::gui::CompareBar</name>
+    <message>
+        <location filename="../gui/views/compare_bar.cpp" line="80"/>
+        <source>Go back there</source>
+        <translation>回到那里</translation>
+    </message>
+    <message>
+        <location filename="../gui/views/compare_bar.cpp" line="81"/>
+        <source>Sends both runs back to the start of the stretch of data where they first differ, held there: step through it to see what makes them part.</source>
+        <translation>把两个运行都退回到它们第一次出现差异的那段数据的开头并暂停：逐步执行，看看是什么让它们分开。</translation>
+    </message>
+    <message>
+        <location filename="../gui/views/compare_bar.cpp" line="83"/>
+        <source>End comparison</source>
+        <translation>结束对比</translation>
+    </message>
+    <message>
+        <location filename="../gui/views/compare_bar.cpp" line="84"/>
+        <source>Run B stops and closes; run A goes on alone.</source>
+        <translation>运行 B 停止并关闭；运行 A 单独继续。</translation>
+    </message>
+    <message>
+        <location filename="../gui/views/compare_bar.cpp" line="85"/>
+        <source>differ when ‖θ_A − θ_B‖ &gt;</source>
+        <translation>视为不同：‖θ_A − θ_B‖ &gt;</translation>
+    </message>
+    <message>
+        <location filename="../gui/views/compare_bar.cpp" line="86"/>
+        <source>0 (bit for bit)</source>
+        <translation>0（逐位相同）</translation>
+    </message>
+    <message>
+        <location filename="../gui/views/compare_bar.cpp" line="94"/>
+        <source>&lt;b style=&quot;color:#2563eb&quot;&gt;A&lt;/b&gt;: %1 · &lt;b style=&quot;color:#ea580c&quot;&gt;B&lt;/b&gt;: %2</source>
+        <translation>&lt;b style=&quot;color:#2563eb&quot;&gt;A&lt;/b&gt;：%1 · &lt;b style=&quot;color:#ea580c&quot;&gt;B&lt;/b&gt;：%2</translation>
+    </message>
+    <message>
+        <location filename="../gui/views/compare_bar.cpp" line="97"/>
+        <source>the same config</source>
+        <translation>配置相同</translation>
+    </message>
+    <message>
+        <location filename="../gui/views/compare_bar.cpp" line="98"/>
+        <source>differs in %1</source>
+        <translation>不同之处：%1</translation>
+    </message>
+    <message>
+        <location filename="../gui/views/compare_bar.cpp" line="103"/>
+        <source>‖θ_A − θ_B‖: not measured yet</source>
+        <translation>‖θ_A − θ_B‖：尚未测量</translation>
+    </message>
+    <message>
+        <location filename="../gui/views/compare_bar.cpp" line="107"/>
+        <source>‖θ_A − θ_B‖ after A&apos;s batch %1: %2</source>
+        <translation>A 的批次 %1 之后 ‖θ_A − θ_B‖：%2</translation>
+    </message>
+    <message>
+        <location filename="../gui/views/compare_bar.cpp" line="114"/>
+        <source>&lt;b style=&quot;color:#dc2626&quot;&gt;first difference&lt;/b&gt;: after A&apos;s batch %1 and B&apos;s batch %2</source>
+        <translation>&lt;b style=&quot;color:#dc2626&quot;&gt;第一次差异&lt;/b&gt;：A 的批次 %1、B 的批次 %2 之后</translation>
+    </message>
+    <message>
+        <location filename="../gui/views/compare_bar.cpp" line="118"/>
+        <source>&lt;b style=&quot;color:#dc2626&quot;&gt;first difference&lt;/b&gt;: after A&apos;s batch %1</source>
+        <translation>&lt;b style=&quot;color:#dc2626&quot;&gt;第一次差异&lt;/b&gt;：A 的批次 %1 之后</translation>
+    </message>
+    <message>
+        <location filename="../gui/views/compare_bar.cpp" line="120"/>
+        <source>no batch compared yet</source>
+        <translation>尚未比较任何批次</translation>
+    </message>
+    <message>
+        <location filename="../gui/views/compare_bar.cpp" line="121"/>
+        <source>&lt;b style=&quot;color:#166534&quot;&gt;no difference&lt;/b&gt; so far</source>
+        <translation>到目前为止&lt;b style=&quot;color:#166534&quot;&gt;没有差异&lt;/b&gt;</translation>
+    </message>
+</context>
+<context>
+    <name>stepwise::gui::ComparisonLayer</name>
+    <message>
+        <location filename="../gui/widgets/comparison_layer.cpp" line="76"/>
+        <source>A: loss ÷ N (Lightning&apos;s)</source>
+        <translation>A：损失 ÷ N（Lightning 记录的）</translation>
+    </message>
+    <message>
+        <location filename="../gui/widgets/comparison_layer.cpp" line="77"/>
+        <source>A: loss returned</source>
+        <translation>A：返回的损失</translation>
+    </message>
+    <message>
+        <location filename="../gui/widgets/comparison_layer.cpp" line="79"/>
+        <source>B: loss returned</source>
+        <translation>B：返回的损失</translation>
+    </message>
+    <message>
+        <location filename="../gui/widgets/comparison_layer.cpp" line="80"/>
+        <source>‖θ_A − θ_B‖ (right axis)</source>
+        <translation>‖θ_A − θ_B‖（右轴）</translation>
+    </message>
+    <message>
+        <location filename="../gui/widgets/comparison_layer.cpp" line="81"/>
+        <source>‖θ_A − θ_B‖</source>
+        <translation>‖θ_A − θ_B‖</translation>
+    </message>
+    <message>
+        <location filename="../gui/widgets/comparison_layer.cpp" line="82"/>
+        <source>first difference: batch %1</source>
+        <translation>第一次差异：批次 %1</translation>
     </message>
 </context>
 <context>
@@ -1301,215 +1512,215 @@
 <context>
     <name>stepwise::gui::LossPlot</name>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="214"/>
+        <location filename="../gui/views/loss_plot.cpp" line="216"/>
         <source>Export plot</source>
         <translation>导出图表</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="214"/>
+        <location filename="../gui/views/loss_plot.cpp" line="216"/>
         <source>Export the per-batch table</source>
         <translation>导出逐批次表格</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="223"/>
+        <location filename="../gui/views/loss_plot.cpp" line="225"/>
         <source>Could not write %1.</source>
         <translation>无法写入 %1。</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="226"/>
+        <location filename="../gui/views/loss_plot.cpp" line="228"/>
         <source>PNG image (*.png)</source>
         <translation>PNG 图像 (*.png)</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="228"/>
+        <location filename="../gui/views/loss_plot.cpp" line="230"/>
         <source>PDF document (*.pdf)</source>
         <translation>PDF 文档 (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="231"/>
+        <location filename="../gui/views/loss_plot.cpp" line="233"/>
         <source>CSV table (*.csv)</source>
         <translation>CSV 表格 (*.csv)</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="267"/>
+        <location filename="../gui/views/loss_plot.cpp" line="269"/>
         <source>Raw loss</source>
         <translation>原始损失</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="269"/>
+        <location filename="../gui/views/loss_plot.cpp" line="271"/>
         <source>The loss as training_step returned it, before Lightning divides it by accumulate_grad_batches</source>
         <translation>training_step 返回的损失，即 Lightning 除以 accumulate_grad_batches 之前的值</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="271"/>
+        <location filename="../gui/views/loss_plot.cpp" line="273"/>
         <source>Learning rate</source>
         <translation>学习率</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="272"/>
+        <location filename="../gui/views/loss_plot.cpp" line="274"/>
         <source>The learning rate each batch trained with, on its own axis; it turns on by itself when an lr scheduler changes it</source>
         <translation>每个批次训练时使用的学习率，绘制在单独的坐标轴上；学习率调度器改变它时会自动显示</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="274"/>
+        <location filename="../gui/views/loss_plot.cpp" line="276"/>
         <source>learning rate</source>
         <translation>学习率</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="275"/>
+        <location filename="../gui/views/loss_plot.cpp" line="277"/>
         <source>lr</source>
         <translation>学习率</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="276"/>
+        <location filename="../gui/views/loss_plot.cpp" line="278"/>
         <source>x axis:</source>
         <translation>横轴：</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="277"/>
+        <location filename="../gui/views/loss_plot.cpp" line="279"/>
         <source>batch</source>
         <translation>批次</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="278"/>
-        <location filename="../gui/views/loss_plot.cpp" line="299"/>
+        <location filename="../gui/views/loss_plot.cpp" line="280"/>
         <location filename="../gui/views/loss_plot.cpp" line="302"/>
+        <location filename="../gui/views/loss_plot.cpp" line="305"/>
         <source>global_step</source>
         <translation>global_step</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="279"/>
+        <location filename="../gui/views/loss_plot.cpp" line="281"/>
         <source>Follow</source>
         <translation>跟随</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="280"/>
+        <location filename="../gui/views/loss_plot.cpp" line="282"/>
         <source>Keep the newest batches in view</source>
         <translation>始终显示最新的批次</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="281"/>
+        <location filename="../gui/views/loss_plot.cpp" line="283"/>
         <source>Reset view</source>
         <translation>重置视图</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="223"/>
-        <location filename="../gui/views/loss_plot.cpp" line="238"/>
-        <location filename="../gui/views/loss_plot.cpp" line="242"/>
-        <location filename="../gui/views/loss_plot.cpp" line="282"/>
+        <location filename="../gui/views/loss_plot.cpp" line="225"/>
+        <location filename="../gui/views/loss_plot.cpp" line="240"/>
+        <location filename="../gui/views/loss_plot.cpp" line="244"/>
+        <location filename="../gui/views/loss_plot.cpp" line="284"/>
         <source>Export</source>
         <translation>导出</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="234"/>
+        <location filename="../gui/views/loss_plot.cpp" line="236"/>
         <source>Export TensorBoard event files into a log directory</source>
         <translation>将 TensorBoard 事件文件导出到日志目录</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="243"/>
+        <location filename="../gui/views/loss_plot.cpp" line="245"/>
         <source>Wrote %1.
 See it beside your Lightning runs with: tensorboard --logdir %2</source>
         <translation>已写入 %1。
 用以下命令与您的 Lightning 运行并排查看：tensorboard --logdir %2</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="283"/>
+        <location filename="../gui/views/loss_plot.cpp" line="285"/>
         <source>&amp;Export</source>
         <translation>导出(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="284"/>
+        <location filename="../gui/views/loss_plot.cpp" line="286"/>
         <source>Plot as &amp;PNG image…</source>
         <translation>曲线图导出为 PNG 图像(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="285"/>
+        <location filename="../gui/views/loss_plot.cpp" line="287"/>
         <source>Plot as P&amp;DF document…</source>
         <translation>曲线图导出为 PDF 文档(&amp;D)…</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="286"/>
+        <location filename="../gui/views/loss_plot.cpp" line="288"/>
         <source>Per-batch table (&amp;CSV)…</source>
         <translation>逐批次表格 (CSV)(&amp;C)…</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="287"/>
+        <location filename="../gui/views/loss_plot.cpp" line="289"/>
         <source>&amp;TensorBoard event files…</source>
         <translation>TensorBoard 事件文件(&amp;T)…</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="289"/>
+        <location filename="../gui/views/loss_plot.cpp" line="291"/>
         <source>The scalars Lightning&apos;s TensorBoardLogger writes when training_step logs its loss and extras, in a new version_N directory of the log directory you choose</source>
         <translation>training_step 记录其损失和额外输出时 Lightning 的 TensorBoardLogger 所写的标量，写入您所选日志目录中新的 version_N 目录</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="293"/>
+        <location filename="../gui/views/loss_plot.cpp" line="295"/>
         <source>loss (normalised, as Lightning reports it)</source>
         <translation>损失（已归一化，即 Lightning 报告的值）</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="294"/>
+        <location filename="../gui/views/loss_plot.cpp" line="296"/>
         <source>raw loss (as returned)</source>
         <translation>原始损失（返回值）</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="295"/>
+        <location filename="../gui/views/loss_plot.cpp" line="297"/>
         <source>smoothed (EMA)</source>
         <translation>平滑（EMA）</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="296"/>
+        <location filename="../gui/views/loss_plot.cpp" line="298"/>
         <source>returned None</source>
         <translation>返回了 None</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="297"/>
+        <location filename="../gui/views/loss_plot.cpp" line="299"/>
         <source>failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="298"/>
+        <location filename="../gui/views/loss_plot.cpp" line="301"/>
         <source>batch (over all epochs)</source>
         <translation>批次（跨所有轮次）</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="300"/>
+        <location filename="../gui/views/loss_plot.cpp" line="303"/>
         <source>loss</source>
         <translation>损失</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="301"/>
+        <location filename="../gui/views/loss_plot.cpp" line="304"/>
         <source>extras</source>
         <translation>额外输出</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="302"/>
+        <location filename="../gui/views/loss_plot.cpp" line="305"/>
         <source>batch_idx</source>
         <translation>batch_idx</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="302"/>
+        <location filename="../gui/views/loss_plot.cpp" line="305"/>
         <source>window</source>
         <translation>窗口</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="315"/>
+        <location filename="../gui/views/loss_plot.cpp" line="318"/>
         <source>Smoothing %1</source>
         <translation>平滑 %1</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="446"/>
+        <location filename="../gui/views/loss_plot.cpp" line="449"/>
         <source>Once a batch ends, this line follows its loss from training_step to the plot; point at a batch to see its own.</source>
         <translation>批次结束后，这一行会追踪其损失从 training_step 到图上的过程；指向某个批次可查看它自己的数值。</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="772"/>
+        <location filename="../gui/views/loss_plot.cpp" line="779"/>
         <source>extra: %1</source>
         <translation>额外输出：%1</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="292"/>
-        <location filename="../gui/views/loss_plot.cpp" line="398"/>
+        <location filename="../gui/views/loss_plot.cpp" line="294"/>
+        <location filename="../gui/views/loss_plot.cpp" line="401"/>
         <source>shaded: accumulation windows of %1 · line: the stepping batch</source>
         <translation>阴影：每 %1 个批次的累积窗口 · 竖线：执行优化步骤的批次</translation>
     </message>
@@ -1517,327 +1728,377 @@ See it beside your Lightning runs with: tensorboard --logdir %2</source>
 <context>
     <name>stepwise::gui::MainWindow</name>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="223"/>
+        <location filename="../gui/app/main_window.cpp" line="246"/>
         <source>About Stepwise</source>
         <translation>关于 Stepwise</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="224"/>
+        <location filename="../gui/app/main_window.cpp" line="247"/>
         <source>&lt;h3&gt;Stepwise&lt;/h3&gt;&lt;p&gt;Steps a LibTorch training loop exactly the way PyTorch Lightning&apos;s automatic optimization runs it: one stage, one closure call, one batch at a time.&lt;/p&gt;</source>
         <translation>&lt;h3&gt;Stepwise&lt;/h3&gt;&lt;p&gt;完全按照 PyTorch Lightning 自动优化的方式逐步运行 LibTorch 训练循环：一次一个阶段、一次闭包调用、一个批次。&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="361"/>
+        <location filename="../gui/app/main_window.cpp" line="384"/>
         <source>parity: no batch has ended yet</source>
         <translation>一致性：尚无批次结束</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="362"/>
+        <location filename="../gui/app/main_window.cpp" line="385"/>
         <source>parity: waiting — the unwatched run computes while this one holds</source>
         <translation>一致性：等待中——无人观察的运行在本运行暂停时计算</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="366"/>
+        <location filename="../gui/app/main_window.cpp" line="389"/>
         <source>✓ parity: %1 batches bit-identical to an unwatched run</source>
         <translation>✓ 一致性：%1 个批次与无人观察的运行逐位相同</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="368"/>
+        <location filename="../gui/app/main_window.cpp" line="391"/>
         <source> · %1 more to compare</source>
         <translation> · 还有 %1 个待比较</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="373"/>
+        <location filename="../gui/app/main_window.cpp" line="396"/>
         <source>✗ parity: epoch %1, batch %2 differs from an unwatched run</source>
         <translation>✗ 一致性：第 %1 轮、批次 %2 与无人观察的运行不同</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="378"/>
+        <location filename="../gui/app/main_window.cpp" line="401"/>
         <source>parity: the unwatched run failed: %1</source>
         <translation>一致性：无人观察的运行失败：%1</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="385"/>
+        <location filename="../gui/app/main_window.cpp" line="408"/>
         <source>The parity meter: a headless run of the same config, never held, checksums the parameters after every batch. This run&apos;s checksums must match it bit for bit: stepping, pausing, breakpoints and going back do not change what training computes. It runs on a thread of its own and only while this run holds or after it ends, so it takes none of this run&apos;s time.</source>
         <translation>一致性计：一个相同配置、无界面、从不暂停的运行在每个批次后计算参数的校验和。本运行的校验和必须与之逐位相同：单步、暂停、断点和回退都不会改变训练的计算结果。它在自己的线程上运行，且只在本运行暂停时或结束后计算，因此不占用本运行的任何时间。</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="430"/>
+        <location filename="../gui/app/main_window.cpp" line="453"/>
         <source>epoch %1</source>
         <translation>第 %1 轮</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="431"/>
+        <location filename="../gui/app/main_window.cpp" line="454"/>
         <source>batch –</source>
         <translation>批次 –</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="431"/>
+        <location filename="../gui/app/main_window.cpp" line="454"/>
         <source>batch %1</source>
         <translation>批次 %1</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="432"/>
+        <location filename="../gui/app/main_window.cpp" line="455"/>
         <source>global_step %1</source>
         <translation>global_step %1</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="433"/>
+        <location filename="../gui/app/main_window.cpp" line="456"/>
         <source>optimizer steps %1</source>
         <translation>优化器步数 %1</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="438"/>
+        <location filename="../gui/app/main_window.cpp" line="461"/>
         <source>no session</source>
         <translation>无会话</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="441"/>
+        <location filename="../gui/app/main_window.cpp" line="464"/>
         <source>loading</source>
         <translation>加载中</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="444"/>
+        <location filename="../gui/app/main_window.cpp" line="467"/>
         <source>paused</source>
         <translation>已暂停</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="447"/>
+        <location filename="../gui/app/main_window.cpp" line="470"/>
         <source>running</source>
         <translation>运行中</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="450"/>
+        <location filename="../gui/app/main_window.cpp" line="473"/>
         <source>stepping</source>
         <translation>单步执行中</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="453"/>
+        <location filename="../gui/app/main_window.cpp" line="476"/>
         <source>finished</source>
         <translation>已完成</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="456"/>
+        <location filename="../gui/app/main_window.cpp" line="479"/>
         <source>stopped</source>
         <translation>已停止</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="459"/>
+        <location filename="../gui/app/main_window.cpp" line="482"/>
         <source>failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="462"/>
+        <location filename="../gui/app/main_window.cpp" line="485"/>
         <source>&lt;b&gt;%1&lt;/b&gt;</source>
         <translation>&lt;b&gt;%1&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="488"/>
+        <location filename="../gui/app/main_window.cpp" line="511"/>
         <source>lesson %1</source>
         <translation>课程 %1</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="490"/>
+        <location filename="../gui/app/main_window.cpp" line="513"/>
         <source>%1 (edited in the Source tab)</source>
         <translation>%1（已在“源代码”页中编辑）</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="491"/>
+        <location filename="../gui/app/main_window.cpp" line="514"/>
         <source>%1 (replay)</source>
         <translation>%1（回放）</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="492"/>
+        <location filename="../gui/app/main_window.cpp" line="515"/>
         <source>attached to %1</source>
         <translation>已连接到 %1</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="495"/>
+        <location filename="../gui/app/main_window.cpp" line="518"/>
         <source>%1 — Stepwise</source>
         <translation>%1 — Stepwise</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="515"/>
+        <location filename="../gui/app/main_window.cpp" line="538"/>
         <source>compiled TorchScript module: no source to edit</source>
         <translation>已编译的 TorchScript 模块：没有可编辑的源代码</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window_open.cpp" line="45"/>
+        <location filename="../gui/app/main_window_open.cpp" line="57"/>
         <source>Cannot open lesson</source>
         <translation>无法打开课程</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window_open.cpp" line="53"/>
-        <location filename="../gui/app/main_window_open.cpp" line="121"/>
+        <location filename="../gui/app/main_window_open.cpp" line="65"/>
+        <location filename="../gui/app/main_window_open.cpp" line="135"/>
         <source>Cannot open %1</source>
         <translation>无法打开 %1</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window_open.cpp" line="54"/>
+        <location filename="../gui/app/main_window_open.cpp" line="66"/>
         <source>The trace holds no events.</source>
         <translation>该轨迹不含任何事件。</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window_open.cpp" line="60"/>
+        <location filename="../gui/app/main_window_open.cpp" line="72"/>
         <source>Trace cut short</source>
         <translation>轨迹不完整</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window_open.cpp" line="61"/>
+        <location filename="../gui/app/main_window_open.cpp" line="73"/>
         <source>Replaying the %1 events before the point where the trace stops:
 %2</source>
         <translation>回放轨迹中断之前的 %1 个事件：
 %2</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window_open.cpp" line="75"/>
+        <location filename="../gui/app/main_window_open.cpp" line="88"/>
         <source>Cannot attach</source>
         <translation>无法连接</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window_open.cpp" line="130"/>
+        <location filename="../gui/app/main_window_open.cpp" line="144"/>
         <source>Open</source>
         <translation>打开</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window_open.cpp" line="131"/>
+        <location filename="../gui/app/main_window_open.cpp" line="145"/>
         <source>Stepwise files (*.json *.pt *.stepwise *.jsonl);;Run configs (*.json);;TorchScript modules (*.pt);;Stepwise sources (*.stepwise);;Recorded runs (*.jsonl);;All files (*)</source>
         <translation>Stepwise 文件 (*.json *.pt *.stepwise *.jsonl);;运行配置 (*.json);;TorchScript 模块 (*.pt);;Stepwise 源文件 (*.stepwise);;录制的运行 (*.jsonl);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="494"/>
+        <location filename="../gui/app/main_window.cpp" line="517"/>
         <source>Stepwise — Lightning automatic optimization, step by step</source>
         <translation>Stepwise — 逐步查看 Lightning 自动优化</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="563"/>
+        <location filename="../gui/app/main_window.cpp" line="586"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="564"/>
+        <location filename="../gui/app/main_window.cpp" line="587"/>
         <source>&amp;Open…</source>
         <translation>打开(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="565"/>
+        <location filename="../gui/app/main_window.cpp" line="588"/>
         <source>&amp;Attach to a running stepwise-run…</source>
         <translation>连接到正在运行的 stepwise-run(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="566"/>
+        <location filename="../gui/app/main_window.cpp" line="589"/>
         <source>&amp;Lessons</source>
         <translation>课程(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="572"/>
+        <location filename="../gui/app/main_window.cpp" line="595"/>
         <source>%1 — %2</source>
         <translation>%1 — %2</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="574"/>
+        <location filename="../gui/app/main_window.cpp" line="597"/>
         <source>Open &amp;recent</source>
         <translation>最近打开(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="575"/>
+        <location filename="../gui/app/main_window.cpp" line="598"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="576"/>
+        <location filename="../gui/app/main_window.cpp" line="599"/>
         <source>&amp;Run</source>
         <translation>运行(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="577"/>
+        <location filename="../gui/app/main_window.cpp" line="600"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="578"/>
+        <location filename="../gui/app/main_window.cpp" line="601"/>
         <source>Reset &amp;layout</source>
         <translation>重置布局(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="579"/>
+        <location filename="../gui/app/main_window.cpp" line="602"/>
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="580"/>
+        <location filename="../gui/app/main_window.cpp" line="603"/>
         <source>System language</source>
         <translation>系统语言</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="583"/>
+        <location filename="../gui/app/main_window.cpp" line="606"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="584"/>
+        <location filename="../gui/app/main_window.cpp" line="607"/>
         <source>&amp;About Stepwise</source>
         <translation>关于 Stepwise(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="585"/>
+        <location filename="../gui/app/main_window.cpp" line="608"/>
         <source>Run controls</source>
         <translation>运行控制</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="586"/>
+        <location filename="../gui/app/main_window.cpp" line="609"/>
         <source>Replay timeline</source>
         <translation>回放时间轴</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="587"/>
+        <location filename="../gui/app/main_window.cpp" line="610"/>
         <source>Configuration</source>
         <translation>配置</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="588"/>
+        <location filename="../gui/app/main_window.cpp" line="611"/>
         <source>Source</source>
         <translation>源代码</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="589"/>
+        <location filename="../gui/app/main_window.cpp" line="612"/>
         <source>Loss</source>
         <translation>损失</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="590"/>
+        <location filename="../gui/app/main_window.cpp" line="613"/>
         <source>Warnings and log</source>
         <translation>警告与日志</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="591"/>
+        <location filename="../gui/app/main_window.cpp" line="614"/>
         <source>training_step output</source>
         <translation>training_step 输出</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="592"/>
+        <location filename="../gui/app/main_window.cpp" line="615"/>
         <source>Extras</source>
         <translation>额外输出</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="593"/>
+        <location filename="../gui/app/main_window.cpp" line="616"/>
         <source>Breakpoints</source>
         <translation>断点</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="594"/>
+        <location filename="../gui/app/main_window.cpp" line="617"/>
         <source>Code</source>
         <translation>代码</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="595"/>
+        <location filename="../gui/app/main_window.cpp" line="618"/>
         <source>Tensors</source>
         <translation>张量</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="596"/>
+        <location filename="../gui/app/main_window.cpp" line="619"/>
         <source>Accumulation ledger</source>
         <translation>累积账本</translation>
+    </message>
+    <message>
+        <location filename="../gui/app/main_window_compare.cpp" line="129"/>
+        <source>Cannot compare</source>
+        <translation>无法对比</translation>
+    </message>
+    <message>
+        <location filename="../gui/app/main_window_compare.cpp" line="130"/>
+        <source>Only a run in this window can be compared: open a lesson or a config first.</source>
+        <translation>只能对比本窗口中的运行：请先打开一个课程或配置。</translation>
+    </message>
+    <message>
+        <location filename="../gui/app/main_window_compare.cpp" line="136"/>
+        <source>as it was</source>
+        <translation>原配置</translation>
+    </message>
+    <message>
+        <location filename="../gui/app/main_window_compare.cpp" line="136"/>
+        <source>with the panel&apos;s settings</source>
+        <translation>使用面板的设置</translation>
+    </message>
+    <message>
+        <location filename="../gui/app/main_window_compare.cpp" line="140"/>
+        <source>&amp;Compare</source>
+        <translation>对比(&amp;C)</translation>
+    </message>
+    <message>
+        <location filename="../gui/app/main_window_compare.cpp" line="145"/>
+        <source>With the Configuration panel&apos;s settings as run B</source>
+        <translation>以“配置”面板的设置作为运行 B</translation>
+    </message>
+    <message>
+        <location filename="../gui/app/main_window_compare.cpp" line="146"/>
+        <source>Run A keeps its config; run B starts with what the Configuration panel says now. Both start again from the same seed.</source>
+        <translation>运行 A 保持其配置；运行 B 使用“配置”面板当前的设置。两者都从相同的种子重新开始。</translation>
+    </message>
+    <message>
+        <location filename="../gui/app/main_window_compare.cpp" line="148"/>
+        <source>End comparison</source>
+        <translation>结束对比</translation>
+    </message>
+    <message>
+        <location filename="../gui/app/main_window_compare.cpp" line="150"/>
+        <source>A · %1</source>
+        <translation>A · %1</translation>
+    </message>
+    <message>
+        <location filename="../gui/app/main_window_compare.cpp" line="151"/>
+        <source>B · %1</source>
+        <translation>B · %1</translation>
     </message>
 </context>
 <context>

@@ -43,6 +43,8 @@ void BatchTable::add(const Event& e) {
     row.grad_norm = e.grad_norm;
     row.update_norm = e.update_norm;
     row.lr = e.lr;
+    row.samples = e.samples;
+    row.peer_distance = e.peer_distance;
     row.extras.resize(extra_keys_.size());
     for (const auto& [key, value] : e.extras) {
         if (!value.value) continue;  // a scalar extra: a number or a one-element tensor
@@ -65,14 +67,44 @@ void BatchTable::cut_from(std::int64_t epoch, std::int64_t batch_idx) {
                 rows_.end());
 }
 
+void BatchTable::write_cells(std::ostream& out, const Row& r) {
+    out << r.epoch << ',' << r.batch_idx << ',' << r.global_step << ',' << (r.stepped ? "True" : "False") << ','
+        << number_cell(r.loss) << ',' << number_cell(r.loss_raw) << ',' << number_cell(r.grad_norm) << ','
+        << number_cell(r.update_norm) << ',' << number_cell(r.lr);
+}
+
+void BatchTable::write_comparison_csv(std::ostream& out, const std::string& name_a, const BatchTable& a,
+                                      const std::string& name_b, const BatchTable& b) {
+    std::vector<std::string> keys = a.extra_keys_;
+    for (const std::string& key : b.extra_keys_)
+        if (std::find(keys.begin(), keys.end(), key) == keys.end()) keys.push_back(key);
+    out << "run,epoch,batch_idx,global_step,stepped,loss,loss_raw,grad_norm,update_norm,lr,samples,peer_distance";
+    for (const std::string& key : keys) out << ',' << csv_field(key);
+    out << '\n';
+    for (const auto& [name, table] : {std::pair<const std::string&, const BatchTable&>{name_a, a}, {name_b, b}}) {
+        // Each run's extras by the shared column order.
+        std::vector<std::size_t> column;
+        for (const std::string& key : table.extra_keys_)
+            column.push_back(std::size_t(std::find(keys.begin(), keys.end(), key) - keys.begin()));
+        std::vector<std::optional<double>> cells;
+        for (const Row& r : table.rows_) {
+            out << csv_field(name) << ',';
+            write_cells(out, r);
+            out << ',' << r.samples << ',' << number_cell(r.peer_distance);
+            cells.assign(keys.size(), std::nullopt);
+            for (std::size_t i = 0; i < r.extras.size() && i < column.size(); ++i) cells[column[i]] = r.extras[i];
+            for (const auto& cell : cells) out << ',' << number_cell(cell);
+            out << '\n';
+        }
+    }
+}
+
 void BatchTable::write_csv(std::ostream& out) const {
     out << "epoch,batch_idx,global_step,stepped,loss,loss_raw,grad_norm,update_norm,lr";
     for (const std::string& key : extra_keys_) out << ',' << csv_field(key);
     out << '\n';
     for (const Row& r : rows_) {
-        out << r.epoch << ',' << r.batch_idx << ',' << r.global_step << ',' << (r.stepped ? "True" : "False")
-            << ',' << number_cell(r.loss) << ',' << number_cell(r.loss_raw) << ',' << number_cell(r.grad_norm)
-            << ',' << number_cell(r.update_norm) << ',' << number_cell(r.lr);
+        write_cells(out, r);
         for (std::size_t i = 0; i < extra_keys_.size(); ++i)
             out << ',' << (i < r.extras.size() ? number_cell(r.extras[i]) : std::string());
         out << '\n';

@@ -4,6 +4,7 @@
 #include <QCommandLineParser>
 #include <QScreen>
 
+#include "comparison.h"
 #include "main_window.h"
 #include "stepwise/local_link.h"
 #include "stepwise/shadow_run.h"
@@ -64,6 +65,7 @@ int main(int argc, char* argv[]) {
     stepwise::gui::MainWindow window(&translator);
     window.controller()->setLocalLinkFactory(&stepwise::make_local_link);
     window.controller()->setParityFactory(&stepwise::make_shadow_run);
+    window.comparison()->setPairFactory(&stepwise::make_local_link_pair);
     if (window.restoredLayout()) {
         window.show();
     } else if (const QScreen* screen = QGuiApplication::primaryScreen()) {

@@ -11,6 +11,7 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QScrollArea>
+#include <QSplitter>
 #include <QSettings>
 #include <QStatusBar>
 #include <QStyle>
@@ -21,6 +22,8 @@
 
 #include "breakpoints_view.h"
 #include "code_view.h"
+#include "compare_bar.h"
+#include "comparison.h"
 #include "config_panel.h"
 #include "extras_view.h"
 #include "ledger_view.h"
@@ -47,12 +50,28 @@ MainWindow::MainWindow(Translator* translator, QWidget* parent)
     m_controller = new SessionController(this);
     m_actions = new RunActions(m_controller, this);
 
+    m_comparison = new Comparison(m_controller, this);
     m_pipeline = new PipelineView;
-    auto* scroll = new QScrollArea(this);
+    auto* scroll = m_pipelineScroll = new QScrollArea;
     scroll->setWidget(m_pipeline);
     scroll->setWidgetResizable(true);
     scroll->setFrameShape(QFrame::NoFrame);
-    setCentralWidget(scroll);
+    // Run A's pipeline, and run B's beside it while two runs are compared (each with a header
+    // then: which run it is).
+    auto* pipelines = new QSplitter(Qt::Horizontal, this);
+    pipelines->setObjectName(QStringLiteral("pipelines"));
+    pipelines->setChildrenCollapsible(false);
+    auto* paneA = new QWidget;
+    auto* layoutA = new QVBoxLayout(paneA);
+    layoutA->setContentsMargins(0, 0, 0, 0);
+    layoutA->setSpacing(0);
+    m_pipelineAHeader = new QLabel;
+    m_pipelineAHeader->setObjectName(QStringLiteral("pipelineAHeader"));
+    m_pipelineAHeader->setVisible(false);
+    layoutA->addWidget(m_pipelineAHeader);
+    layoutA->addWidget(scroll, 1);
+    pipelines->addWidget(paneA);
+    setCentralWidget(pipelines);
     // The stage being stepped is always in view (queued: the scroll follows the paint).
     connect(m_pipeline, &PipelineView::currentRowMoved, scroll,
             [scroll](const QRect& row) {
@@ -88,6 +107,7 @@ MainWindow::MainWindow(Translator* translator, QWidget* parent)
     plotLayout->setContentsMargins(0, 0, 0, 0);
     plotLayout->setSpacing(0);
     m_rewindSlider = new RewindSlider(m_controller, plotPane);
+    buildComparison(plotPane);
     plotLayout->addWidget(m_plot, 1);
     plotLayout->addWidget(m_rewindSlider);
     m_plotDock = addDock(plotPane, QStringLiteral("plotDock"), Qt::BottomDockWidgetArea);
@@ -113,6 +133,7 @@ MainWindow::MainWindow(Translator* translator, QWidget* parent)
     buildMenus();
     buildStatusBar();
     wire();
+    wireComparison();
     retranslate();
     m_defaultState = saveState();
     restoreSettings();
@@ -166,6 +187,8 @@ void MainWindow::buildMenus() {
     m_runMenu->addActions({m_actions->run(), m_actions->pause(), m_actions->stop()});
     m_runMenu->addSeparator();
     m_runMenu->addAction(m_actions->reset());
+    m_runMenu->addSeparator();
+    m_runMenu->addMenu(m_compareMenu);
 
     m_toolbar = addToolBar(QString());
     m_toolbar->setObjectName(QStringLiteral("runToolbar"));
@@ -595,6 +618,7 @@ void MainWindow::retranslate() {
     m_tensorsDock->setWindowTitle(tr("Tensors"));
     m_ledgerDock->setWindowTitle(tr("Accumulation ledger"));
     m_actions->retranslate();
+    retranslateComparison();
     updateParityBadge();
     onFrame();
 }
@@ -637,6 +661,7 @@ void MainWindow::saveSettings() const {
 void MainWindow::closeEvent(QCloseEvent* event) {
     saveSettings();
     // Stop and join the worker now (also inside an LBFGS step), so closing never waits on a run.
+    m_comparison->runB()->shutdown();
     m_controller->shutdown();
     event->accept();
 }

@@ -8,12 +8,15 @@
 class QAction;
 class QDockWidget;
 class QLabel;
+class QScrollArea;
 class QMenu;
 class QToolBar;
 
 namespace stepwise::gui {
 
 class BreakpointsView;
+class CompareBar;
+class Comparison;
 class CodeView;
 class ConfigPanel;
 class ExtrasView;
@@ -56,9 +59,19 @@ class MainWindow : public QMainWindow {
     void startConfig(const RunConfig& config);
     /// Opens the default built-in lesson (stepwise::default_lesson()).
     void openDefault();
+    /// Compares two runs in lockstep: run A on `a` (the window's run), run B on `b`.
+    void startComparison(const RunConfig& a, const RunConfig& b, const QString& nameA, const QString& nameB);
+    /// Run > Compare > with the Configuration panel: run A as it is, run B with the panel's settings.
+    void compareWithPanel();
 
     SessionController* controller() const { return m_controller; }
     PipelineView* pipelineView() const { return m_pipeline; }
+    PipelineView* pipelineViewB() const { return m_pipelineB; }
+    /// Run A's pipeline scrolls in this (the middle of the window).
+    QScrollArea* pipelineScroll() const { return m_pipelineScroll; }
+    Comparison* comparison() const { return m_comparison; }
+    CompareBar* compareBar() const { return m_compareBar; }
+    QMenu* compareMenu() const { return m_compareMenu; }
     LossPlot* lossPlot() const { return m_plot; }
     ExtrasView* extrasView() const { return m_extras; }
     OutputInspector* outputInspector() const { return m_output; }
@@ -87,6 +100,12 @@ class MainWindow : public QMainWindow {
     void changeEvent(QEvent* event) override;
 
   private:
+    /// The second pipeline, the compare bar and the Compare menu (main_window_compare.cpp).
+    void buildComparison(QWidget* plotPane);
+    void wireComparison();
+    void retranslateComparison();
+    /// Shows or hides run B's pipeline and the compare bar, and tells the plot.
+    void onComparisonActive(bool active);
     QDockWidget* addDock(QWidget* widget, const QString& objectName, Qt::DockWidgetArea area);
     void buildMenus();
     void buildStatusBar();
@@ -129,6 +148,16 @@ class MainWindow : public QMainWindow {
     bool m_ledgerInView = false;
     QToolBar* m_replayToolbar = nullptr;
     PipelineView* m_pipeline = nullptr;
+    QScrollArea* m_pipelineScroll = nullptr;
+    PipelineView* m_pipelineB = nullptr;
+    QWidget* m_pipelineBPane = nullptr;
+    QLabel* m_pipelineAHeader = nullptr;
+    QLabel* m_pipelineBHeader = nullptr;
+    Comparison* m_comparison = nullptr;
+    CompareBar* m_compareBar = nullptr;
+    QMenu* m_compareMenu = nullptr;
+    QAction* m_compareWithPanel = nullptr;
+    QAction* m_endComparison = nullptr;
     LossPlot* m_plot = nullptr;
     ExtrasView* m_extras = nullptr;
     OutputInspector* m_output = nullptr;

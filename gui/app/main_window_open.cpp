@@ -11,7 +11,10 @@
 #include <QMimeData>
 
 #include "attach_dialog.h"
+#include "lesson_texts.h"
 #include "main_window.h"
+
+#include "comparison.h"
 #include "remote_link.h"
 #include "stepwise/lessons.h"
 #include "stepwise/replay_link.h"
@@ -40,6 +43,15 @@ void MainWindow::openLesson(const QString& name) {
     const Lesson* lesson = find_lesson(name.toStdString());
     if (!lesson) return;
     try {
+        if (!lesson->compare_config_json.empty()) {
+            // A comparison preset: its config is run A's, and it names run B's.
+            RunConfig b = parse_run_config(lesson->compare_config_json, QDir::currentPath().toStdString(),
+                                           lesson->name + " (run B)");
+            b.base_dir = QDir::currentPath().toStdString();
+            startComparison(lessonConfig(*lesson), b, lessonRunName(lesson->compare_a),
+                            lessonRunName(lesson->compare_b));
+            return;
+        }
         startConfig(lessonConfig(*lesson));
     } catch (const ConfigError& error) {
         QMessageBox::warning(this, tr("Cannot open lesson"), QString::fromStdString(error.what()));
@@ -61,6 +73,7 @@ bool MainWindow::openTrace(const QString& path) {
             tr("Replaying the %1 events before the point where the trace stops:\n%2")
                 .arg(trace.events.size())
                 .arg(QString::fromStdString(trace.error)));
+    m_comparison->end();  // a recorded run has nothing to keep step with
     m_controller->open(std::make_unique<ReplayLink>(std::move(trace.events)));
     addRecent(info.absoluteFilePath());
     setOpened(Opened::replay, info.fileName());
@@ -75,6 +88,7 @@ bool MainWindow::attach(const QString& address, const QString& token) {
         QMessageBox::warning(this, tr("Cannot attach"), QString::fromUtf8(error.what()));
         return false;
     }
+    m_comparison->end();
     m_controller->open(
         std::make_unique<RemoteLink>(QString::fromStdString(at.host), at.port, token.trimmed()));
     setOpened(Opened::attached, address.trimmed());

@@ -8,6 +8,7 @@ namespace stepwise::gui {
 
 namespace {
 constexpr float kNone = std::numeric_limits<float>::quiet_NaN();
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 constexpr float kNoNorm = -1.0f;  ///< a norm not measured (a norm is never negative; NaN is a value)
 enum Flag : std::uint8_t {
     kStepped = 1,
@@ -45,7 +46,23 @@ std::size_t RunHistory::columnBytes() const {
                         m_seqAt.size() * sizeof(std::uint64_t) + m_steppedBefore.size() * sizeof(std::int64_t) +
                         m_stepOffset.bytes() + m_position.bytes() + m_window.bytes() + m_exactNorm.size() * 48;
     for (const auto& [key, column] : m_extras) bytes += column.size() * sizeof(float);
+    bytes += m_samples.size() * (sizeof(std::int64_t) + sizeof(double)) + m_paired.size() / 8;
     return bytes;
+}
+
+double RunHistory::peerDistance(std::size_t serial) const {
+    return serial < m_peerDistance.size() ? m_peerDistance[serial] : kNaN;
+}
+
+std::optional<std::size_t> RunHistory::firstDivergence(double tolerance, std::size_t from) const {
+    for (std::size_t i = from; i < m_paired.size(); ++i)
+        if (m_paired[i] && !(m_peerDistance[i] <= tolerance)) return i;  // NaN differs too
+    return std::nullopt;
+}
+
+std::size_t RunHistory::firstBatchPastSamples(std::int64_t samples) const {
+    const auto it = std::upper_bound(m_samples.begin(), m_samples.end(), samples);
+    return m_samples.empty() ? batchCount() : std::size_t(it - m_samples.begin());
 }
 
 void RunHistory::append(const Event& e) {
@@ -89,6 +106,14 @@ void RunHistory::append(const Event& e) {
     if (m_position.empty() || m_position.last().second.epoch != e.epoch ||
         m_position.last().second.firstBatchIdx + std::int64_t(n - m_position.last().first) != e.batch_idx)
         m_position.push(n, Position{std::int32_t(e.epoch), std::int32_t(e.batch_idx)});
+    if (e.samples != 0 || !m_samples.empty()) {
+        m_samples.resize(n, 0);
+        m_peerDistance.resize(n, kNaN);
+        m_paired.resize(n, false);
+        m_samples.push_back(e.samples);
+        m_peerDistance.push_back(e.peer_distance.value_or(kNaN));
+        m_paired.push_back(bool(e.peer_distance));
+    }
     m_loss.push_back(narrow(e.loss));
     m_updateNorm.push_back(narrow(e.update_norm));
     m_gradNorm.push_back(e.grad_norm ? float(*e.grad_norm) : kNoNorm);  // a NaN norm stays NaN
@@ -233,6 +258,8 @@ Event RunHistory::record(std::size_t i, std::uint64_t seq, std::int64_t globalSt
     if (flags & kHasUpdate) e.update_norm = m_updateNorm[i];
     if (m_gradNorm[i] != kNoNorm) e.grad_norm = m_gradNorm[i];
     if (!std::isnan(m_lr.at(i))) e.lr = m_lr.at(i);
+    e.samples = samples(i);
+    if (i < m_paired.size() && m_paired[i]) e.peer_distance = m_peerDistance[i];
     const Window& window = m_window.at(i);
     const int explanation = flags >> kExplanationShift;
     if (explanation) {
@@ -346,6 +373,11 @@ void RunHistory::truncateColumns(std::size_t n) {
     m_position.truncate(n);
     m_window.truncate(n);
     m_exactNorm.erase(m_exactNorm.lower_bound(n), m_exactNorm.end());
+    if (m_samples.size() > n) {
+        m_samples.resize(n);
+        m_peerDistance.resize(n);
+        m_paired.resize(n);
+    }
     for (auto& [key, column] : m_extras)
         if (column.size() > n) column.resize(n);
     m_lastEndSeq = n > 0 ? seqOf(n - 1) : 0;

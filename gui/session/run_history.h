@@ -65,6 +65,17 @@ class RunHistory {
     void globalSteps(std::size_t first, std::size_t end, std::vector<std::int64_t>& out) const;
     /// The first batch whose global_step is at least `step` (batchCount() when none is).
     std::size_t firstBatchAtStep(double step) const;
+    /// A run compared in lockstep: the samples it had seen after each batch (0 outside one), and
+    /// ‖θ − θ_other‖ where the other run had seen the same samples (NaN elsewhere). Kept exact
+    /// (float64: a difference in the last bit must not round to 0), and only in a comparison.
+    std::int64_t samples(std::size_t serial) const { return serial < m_samples.size() ? m_samples[serial] : 0; }
+    double peerDistance(std::size_t serial) const;
+    bool compared() const { return !m_samples.empty(); }
+    /// The first batch from `from` on whose distance exceeds `tolerance` (or is NaN where the
+    /// other run was at the same samples); nullopt: none so far.
+    std::optional<std::size_t> firstDivergence(double tolerance, std::size_t from = 0) const;
+    /// The first batch that had seen more than `samples` samples (batchCount() when none has).
+    std::size_t firstBatchPastSamples(std::int64_t samples) const;
     /// A scalar extra's value at every batch (NaN where the batch did not report it), for the
     /// first kMaxScalarExtras keys the run reports.
     const std::map<std::string, std::vector<float>>& scalarExtras() const { return m_extras; }
@@ -126,6 +137,9 @@ class RunHistory {
     std::map<std::size_t, double> m_exactNorm;  ///< where the float would quote the norm otherwise
     std::vector<std::string> m_heldTexts;  ///< distinct "what the optimizer holds" arguments
     std::map<std::string, std::vector<float>> m_extras;
+    std::vector<std::int64_t> m_samples;  ///< a comparison's only; else empty
+    std::vector<double> m_peerDistance;   ///< NaN: the other run was elsewhere
+    std::vector<bool> m_paired;           ///< the other run was at the same samples
     std::optional<Event> m_runStart, m_runEnd;
     std::deque<Event> m_log;
     std::size_t m_droppedLog = 0;

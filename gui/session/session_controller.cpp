@@ -61,14 +61,27 @@ std::uint64_t SessionController::runId() const {
 }
 
 void SessionController::start(const RunConfig& config) {
+    if (!m_localFactory) {
+        retire(std::move(m_link));
+        m_config = config;
+        return;
+    }
+    start(config, m_localFactory(config), true);
+}
+
+void SessionController::start(const RunConfig& config, std::unique_ptr<SessionLink> link, bool parity) {
     retire(std::move(m_link));  // the previous run stops and is joined off this thread
     m_config = config;
-    if (!m_localFactory) return;
-    attach(m_localFactory(config));
+    attach(std::move(link));
     // The shadow starts after the run it shadows: never ahead of the window's own worker.
-    if (m_parityFactory) m_parity.reset(m_parityFactory(config));
+    if (parity && m_parityFactory) m_parity.reset(m_parityFactory(config));
     pollParity();
     Q_EMIT parityChanged();  // a new meter: the badge starts over
+}
+
+void SessionController::setFollower(SessionController* follower, std::function<void()> reset) {
+    m_follower = follower;
+    m_resetBoth = std::move(reset);
 }
 
 void SessionController::open(std::unique_ptr<SessionLink> link) {
@@ -103,6 +116,11 @@ void SessionController::attach(std::unique_ptr<SessionLink> link) {
 }
 
 void SessionController::reset() {
+    if (m_resetBoth) {
+        const auto resetBoth = m_resetBoth;  // it sets the follower again: not while it runs
+        resetBoth();
+        return;
+    }
     if (!m_link || m_link->kind() == SessionLink::Kind::local) {
         start(m_config);
     } else if (m_link->kind() == SessionLink::Kind::replay) {
@@ -117,6 +135,7 @@ void SessionController::shutdown() {
 }
 
 void SessionController::command(const Command& c, Mode mode) {
+    if (m_follower) m_follower->command(c, mode);
     if (!m_link || m_sawRunEnd) return;
     if (c.type != CommandType::pause) m_held = false;
     m_mode = mode;
@@ -143,6 +162,7 @@ void SessionController::pause() {
     command(Command::of(CommandType::pause), Mode::paused);
 }
 void SessionController::stop() {
+    if (m_follower) m_follower->stop();
     if (!m_link || m_sawRunEnd) return;
     m_stopSent = true;
     m_link->send(Command::of(CommandType::stop));
@@ -157,6 +177,7 @@ void SessionController::send(const Command& c) {
 }
 
 void SessionController::rewind(RewindTo to, std::uint64_t batch) {
+    if (m_follower && to != RewindTo::batch_index) m_follower->rewind(to, batch);
     if (!canRewind()) return;
     // The run holds first (at its next boundary, if it was running), goes back, and holds there.
     m_mode = Mode::paused;
@@ -180,6 +201,7 @@ void SessionController::setInspect(const Inspect& what) {
 }
 
 void SessionController::setDelay(int milliseconds) {
+    if (m_follower) m_follower->setDelay(milliseconds);
     m_delayMs = std::max(0, milliseconds);
     if (m_link) m_link->send(Command::delay(m_delayMs));
 }

@@ -51,6 +51,14 @@ class SessionController : public QObject {
     /// Ends the current run (if any) and starts a new local one on `config`, held at its first
     /// stage.
     void start(const RunConfig& config);
+    /// The same with `link`, a local run of `config` made elsewhere (a comparison's pair);
+    /// `parity`: with a parity meter.
+    void start(const RunConfig& config, std::unique_ptr<SessionLink> link, bool parity);
+    /// A comparison: every command from the controls also goes to `follower` (run B), except a
+    /// rewind to a given batch, whose index is this run's; `reset` starts both over (nullptr and
+    /// {}: this run alone again).
+    void setFollower(SessionController* follower, std::function<void()> reset);
+    SessionController* follower() const { return m_follower; }
     /// Ends the current run and takes over `link` (a replay or a remote run).
     void open(std::unique_ptr<SessionLink> link);
     /// Starts the current config again from the beginning (local runs).
@@ -128,6 +136,8 @@ class SessionController : public QObject {
     void updateRunState();
     void command(const Command& command, Mode mode);
 
+    SessionController* m_follower = nullptr;
+    std::function<void()> m_resetBoth;
     LocalLinkFactory m_localFactory;
     ParityFactory m_parityFactory;
     ParityMeter m_parity;

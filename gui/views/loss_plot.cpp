@@ -13,6 +13,7 @@
 #include <QLabel>
 #include <QMenu>
 #include <QSlider>
+#include <QTimer>
 #include <QToolTip>
 #include <QToolButton>
 #include <QVBoxLayout>
@@ -21,6 +22,7 @@
 #include <fstream>
 #include <limits>
 
+#include "comparison_layer.h"
 #include "loss_origin.h"
 #include "stepwise/batch_table.h"
 #include "stepwise/tensorboard.h"
@@ -86,6 +88,15 @@ LossPlot::LossPlot(QWidget* parent) : QWidget(parent) {
     m_lr->setVisible(false);
     m_lr->removeFromLegend();
     m_loss->setPen(QPen(kLossUnderSmoothColor, 1));
+    m_comparison = new ComparisonLayer(m_plot, m_loss, m_raw);
+    m_comparisonTimer = new QTimer(this);
+    m_comparisonTimer->setSingleShot(true);
+    m_comparisonTimer->setInterval(kComparisonFrameMs);
+    connect(m_comparisonTimer, &QTimer::timeout, this, [this] {
+        m_fillNeeded = true;
+        if (m_follow) applyFollow();
+        m_plot->replot(QCustomPlot::rpQueuedReplot);
+    });
     auto makeMarkers = [this](const QColor& color, QCPScatterStyle::ScatterShape shape) {
         QCPGraph* g = m_plot->addGraph();
         g->setLayer(QStringLiteral("markers"));
@@ -295,6 +306,7 @@ void LossPlot::retranslate() {
     m_smooth->setName(tr("smoothed (EMA)"));
     m_none->setName(tr("returned None"));
     m_failed->setName(tr("failed"));
+    m_comparison->retranslate();  // run A's loss, named for the comparison
     m_plot->xAxis->setLabel(m_xAxis == XAxis::batch ? tr("batch (over all epochs)")
                                                     : tr("global_step"));
     m_plot->yAxis->setLabel(tr("loss"));
@@ -406,7 +418,10 @@ void LossPlot::flush() {
         rebuild();
         return;
     }
-    if (!m_dirty && m_history->batchCount() == m_taken) return;
+    // Run A's frame draws run B's news too.
+    const bool other = m_comparisonTimer->isActive();
+    m_comparisonTimer->stop();
+    if (!m_dirty && m_history->batchCount() == m_taken && !other) return;
     m_dirty = false;
     takeInBatches();
     // Marker kinds join the legend once they occur.
@@ -611,6 +626,7 @@ void LossPlot::fillVisible() {
         }
     }
     m_ribbon->setCells(std::move(cells));
+    m_comparison->fill(first, end, bucket, bySteps);
 }
 
 void LossPlot::applyFollow() {
@@ -633,6 +649,8 @@ void LossPlot::applyFollow() {
             y = found ? QCPRange(std::min(y.lower, r.lower), std::max(y.upper, r.upper)) : r;
         found = found || rawFound;
     }
+    m_comparison->addValueRange(y, found);
+    m_comparison->rescaleDistanceAxis();
     if (found && std::isfinite(y.lower) && std::isfinite(y.upper)) {
         const double pad = std::max(1e-12, (y.upper - y.lower) * 0.08);
         m_plot->yAxis->setRange(y.lower - pad, y.upper + pad);
@@ -669,6 +687,7 @@ void LossPlot::setXAxis(XAxis axis) {
     m_xAxis = axis;
     m_axisBox->setCurrentIndex(axis == XAxis::batch ? 0 : 1);
     m_shading->byGlobalStep = m_xAxis == XAxis::globalStep;
+    m_comparison->setDivergence(m_divergence, m_xAxis == XAxis::globalStep);
     updateRibbonShown();
     retranslate();
     m_follow ? applyFollow() : resetView();
@@ -788,19 +807,23 @@ bool LossPlot::exportPdf(const QString& path) {
     return m_plot->savePdf(path);
 }
 
-BatchTable LossPlot::batchTable() const {
+BatchTable LossPlot::batchTable(const RunHistory* history) {
     // The table stepwise-run builds, from the history: single precision for batches older than the
     // newest RunHistory::kRecentBatches, as the plot has them.
     BatchTable table;
-    if (m_history)
-        for (std::size_t i = 0; i < m_history->batchCount(); ++i) table.add(m_history->batchRecord(i));
+    if (history)
+        for (std::size_t i = 0; i < history->batchCount(); ++i) table.add(history->batchRecord(i));
     return table;
 }
 
 bool LossPlot::exportCsv(const QString& path) const {
     std::ofstream out(QFile::encodeName(path).toStdString(), std::ios::binary | std::ios::trunc);
     if (!out) return false;
-    batchTable().write_csv(out);
+    if (m_other)
+        BatchTable::write_comparison_csv(out, m_nameA.toStdString(), batchTable(m_history), m_nameB.toStdString(),
+                                         batchTable(m_other));
+    else
+        batchTable(m_history).write_csv(out);
     out.flush();
     return bool(out);
 }
@@ -808,11 +831,41 @@ bool LossPlot::exportCsv(const QString& path) const {
 LossPlot::TensorBoardExport LossPlot::exportTensorBoard(const QString& root) const {
     try {
         TensorBoardWriter writer(QFile::encodeName(root).toStdString());
-        writer.write(batchTable());  // TensorBoard keeps floats: the history's precision loses nothing
+        writer.write(batchTable(m_history));  // TensorBoard keeps floats: the history's precision loses nothing
         return {QFile::decodeName(writer.directory().c_str()), {}};
     } catch (const TensorBoardError& e) {
         return {{}, QString::fromStdString(e.what())};
     }
+}
+
+void LossPlot::setComparison(const RunHistory* other, const QString& nameA, const QString& nameB) {
+    m_other = other;
+    m_nameA = nameA;
+    m_nameB = nameB;
+    m_divergence.reset();
+    // Comparing, run A's returned loss is drawn too: it is what run B's line shows.
+    if (other && !m_comparison->active()) m_rawBeforeComparing = m_rawVisible;
+    const bool raw = other ? true : m_rawBeforeComparing;
+    m_comparison->set(other ? m_history : nullptr, other, nameA, nameB);
+    if (raw != m_rawVisible) setRawVisible(raw);
+    retranslate();
+    m_fillNeeded = true;
+    if (m_follow) applyFollow();
+    m_plot->replot(QCustomPlot::rpQueuedReplot);
+}
+
+bool LossPlot::comparing() const {
+    return m_other != nullptr;
+}
+
+void LossPlot::setDivergence(std::optional<std::size_t> serial) {
+    m_divergence = serial;
+    m_comparison->setDivergence(serial, m_xAxis == XAxis::globalStep);
+    m_plot->replot(QCustomPlot::rpQueuedReplot);
+}
+
+void LossPlot::comparisonChanged() {
+    if (m_other && !m_comparisonTimer->isActive()) m_comparisonTimer->start();
 }
 
 int LossPlot::pointCount() const {

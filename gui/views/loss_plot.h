@@ -32,10 +32,12 @@ class QLabel;
 class QMenu;
 class QMouseEvent;
 class QSlider;
+class QTimer;
 class QToolButton;
 
 namespace stepwise::gui {
 
+class ComparisonLayer;
 class RunHistory;
 class StepRibbon;
 class WindowShading;
@@ -77,7 +79,20 @@ class LossPlot : public QWidget {
     void setExtraPlotted(const QString& key, bool plotted);
     bool exportPng(const QString& path);
     bool exportPdf(const QString& path);
-    /// The run's per-batch table as CSV (the columns stepwise-run --csv writes).
+    /// A comparison: run B's history (not owned; nullptr ends it) drawn against this plot's run,
+    /// with the distance between them; `nameA`, `nameB` name them in the legend and the exports.
+    void setComparison(const RunHistory* other, const QString& nameA = {}, const QString& nameB = {});
+    bool comparing() const;
+    /// The first batch after which the compared runs differ: a line there (nullopt: none).
+    void setDivergence(std::optional<std::size_t> serial);
+    /// Run B gained batches (once per frame of its own): drawn with run A's next frame (flush()),
+    /// or within kComparisonFrameMs when run A has none (it waits, or it ended), so that the two
+    /// runs' frames cost one replot, not two.
+    void comparisonChanged();
+    static constexpr int kComparisonFrameMs = 60;
+    ComparisonLayer* comparisonLayer() const { return m_comparison; }
+    /// The run's per-batch table as CSV (the columns stepwise-run --csv writes); while comparing,
+    /// both runs' tables in one (BatchTable::write_comparison_csv).
     bool exportCsv(const QString& path) const;
     struct TensorBoardExport {
         QString directory;  ///< the version_N directory written; empty when it failed
@@ -120,8 +135,8 @@ class LossPlot : public QWidget {
     };
     QWidget* buildToolbar();
     void retranslate();
-    /// The run's per-batch table, from the history: what both table exports write.
-    BatchTable batchTable() const;
+    /// A run's per-batch table, from its history: what both table exports write.
+    static BatchTable batchTable(const RunHistory* history);
     /// Batches [first, end) that the x range shows, one either side included.
     std::pair<std::size_t, std::size_t> visibleBatches() const;
     /// Fills the graphs with the batches in view: before each replot that needs it.
@@ -152,6 +167,12 @@ class LossPlot : public QWidget {
     QCPAxis* m_lrAxis = nullptr;
     QCPItemStraightLine* m_highlight = nullptr;
     WindowShading* m_shading = nullptr;
+    ComparisonLayer* m_comparison = nullptr;
+    const RunHistory* m_other = nullptr;  ///< run B's, while comparing
+    QString m_nameA, m_nameB;
+    std::optional<std::size_t> m_divergence;
+    bool m_rawBeforeComparing = false;
+    QTimer* m_comparisonTimer = nullptr;  ///< draws run B's news when run A has no frame
     StepRibbon* m_ribbon = nullptr;
     QLabel* m_origin = nullptr;
     std::int64_t m_described = -1;  ///< the batch the origin line is about; -1: the newest

@@ -11,6 +11,7 @@
 #include <memory>
 #include <vector>
 
+#include "comparison.h"
 #include "main_window.h"
 #include "pipeline_view.h"
 #include "session_controller.h"
@@ -71,6 +72,7 @@ class Driver {
     Driver() {
         window = std::make_unique<MainWindow>(&translator);
         window->controller()->setLocalLinkFactory(&make_local_link);
+        window->comparison()->setPairFactory(&make_local_link_pair);
         window->resize(1600, 1000);
         QObject::connect(window->controller(), &SessionController::eventsArrived, window.get(),
                          [this](const std::vector<Event>& batch) {

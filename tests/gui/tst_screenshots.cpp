@@ -10,6 +10,8 @@
 #include <QtTest>
 
 #include "breakpoints_view.h"
+#include "compare_bar.h"
+#include "comparison.h"
 #include "config_panel.h"
 #include "extras_view.h"
 #include "gui_test_utils.h"
@@ -85,6 +87,37 @@ class TestScreenshots : public QObject {
         save(d, QStringLiteral("window_replay.png"));
     }
 
+    void comparison() {
+        // Two runs compared: "accumulate or a bigger batch?" after the short last window made them
+        // part, held; on a large screen and on a 1366x768 laptop, in English and in Chinese.
+        struct Shot {
+            QString name;
+            QString language;
+            QRect screen;
+        };
+        for (const Shot& shot : {Shot{QStringLiteral("window_compare.png"), QStringLiteral("en"), QRect(0, 0, 1600, 1000)},
+                                 Shot{QStringLiteral("window_compare_laptop.png"), QStringLiteral("en"), QRect(0, 0, 1366, 728)},
+                                 Shot{QStringLiteral("window_compare_zh_CN.png"), QStringLiteral("zh_CN"), QRect(0, 0, 1366, 728)}}) {
+            test::Driver d;
+            d.translator.setLanguage(shot.language);
+            d.window->fitToScreen(shot.screen);
+            d.window->show();
+            d.open(QStringLiteral("compare_accumulate_vs_batch"));
+            QVERIFY(d.window->comparison()->active());
+            QVERIFY(d.waitHeld(0));
+            d.window->compareBar()->toleranceBox()->setCurrentIndex(3);  // 1e-6
+            RunActions* a = d.window->runActions();
+            for (int i = 0; i < 10; ++i) QVERIFY(d.press(a->stepBatch()));
+            SessionController* b = d.window->comparison()->runB();
+            QVERIFY(test::waitUntil([&] { return b->history().batchCount() == 3 &&
+                                                 b->runState() == SessionController::RunState::paused; }));
+            for (int i = 0; i < 3; ++i) QVERIFY(d.press(a->stepStage()));
+            d.window->lossPlot()->resetView();
+            b->pumpNow();
+            save(d, shot.name);
+        }
+    }
+
     void laptopScreen() {
         // A newcomer's 1366x768 laptop (minus a panel): first start fills the free screen, and
         // every row of a stepping batch is in view at every stage, without scrolling.
@@ -97,7 +130,7 @@ class TestScreenshots : public QObject {
             QCOMPARE(d.window->size(), QSize(1366, 728));
             d.open(QStringLiteral("tensor_return"));
             QVERIFY(d.waitHeld(0));
-            auto* scroll = qobject_cast<QScrollArea*>(d.window->centralWidget());
+            auto* scroll = d.window->pipelineScroll();
             QVERIFY(scroll);
             RunActions* a = d.window->runActions();
             for (int i = 0; i < 12; ++i) {
@@ -212,7 +245,7 @@ class TestScreenshots : public QObject {
         d.window->show();
         d.open(QStringLiteral("tensor_return"));
         QVERIFY(d.waitHeld(0));
-        auto* scroll = qobject_cast<QScrollArea*>(d.window->centralWidget());
+        auto* scroll = d.window->pipelineScroll();
         RunActions* a = d.window->runActions();
         bool scrolled = false;
         for (int i = 0; i < 13; ++i) {  // a whole batch, then the next one's start
@@ -400,7 +433,7 @@ class TestScreenshots : public QObject {
                 QVERIFY(d.press(a->stepStage()));
             QCOMPARE(d.current(), Stage::lr_scheduler_step);
             QVERIFY(d.press(a->stepStage()));  // its exit: lr before -> after
-            auto* scroll = qobject_cast<QScrollArea*>(d.window->centralWidget());
+            auto* scroll = d.window->pipelineScroll();
             QVERIFY(scroll);
             d.window->controller()->pumpNow();
             test::settle();

@@ -22,6 +22,8 @@ public:
         bool stepped = false;
         std::optional<double> loss, loss_raw, grad_norm, update_norm, lr;
         std::vector<std::optional<double>> extras;  ///< by column, as extra_keys() orders them
+        std::int64_t samples = 0;  ///< a compared run's: samples seen so far (Event::samples)
+        std::optional<double> peer_distance;  ///< a compared run's: ‖θ − θ_other‖ (Event::peer_distance)
     };
 
     /// A batch_end adds a row (other events are ignored); a rewound event drops the rows of its
@@ -38,7 +40,15 @@ public:
     /// shortest round-trip form, nan and inf as Python writes them; stepped as True or False.
     void write_csv(std::ostream& out) const;
 
+    /// Two compared runs as one CSV: a first column `run` (each run's name), the columns above,
+    /// then `samples` and `peer_distance`, then the scalar extras of either run (empty where a run
+    /// has no such key). Run A's rows, then run B's.
+    static void write_comparison_csv(std::ostream& out, const std::string& name_a, const BatchTable& a,
+                                     const std::string& name_b, const BatchTable& b);
+
 private:
+    /// The cells of a row up to lr, without a line end.
+    static void write_cells(std::ostream& out, const Row& r);
     std::vector<Row> rows_;
     std::vector<std::string> extra_keys_;
 };

@@ -1,0 +1,213 @@
+// The window compares two runs (issue "Teach by comparison", items 1, 2 and 6): a preset opens both
+// in lockstep with two pipelines, one plot and the config diff; the first difference is found and
+// both runs go back there, and recomputing it changes nothing; the comparison ends, resets and
+// exports as one CSV. Waits are on events (the runs' holds and batches), never on wall-clock time.
+
+#include <QComboBox>
+#include <QLabel>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+#include <cmath>
+#include <qcustomplot.h>
+
+#include "compare_bar.h"
+#include "comparison_layer.h"
+#include "config_panel.h"
+#include "gui_test_utils.h"
+#include "loss_plot.h"
+#include "run_actions.h"
+
+using namespace stepwise;
+using namespace stepwise::gui;
+using namespace stepwise::gui::test;
+
+class TstCompare : public QObject {
+    Q_OBJECT
+
+    static const RunHistory& historyA(Driver& d) { return d.window->controller()->history(); }
+    static const RunHistory& historyB(Driver& d) { return d.window->comparison()->runB()->history(); }
+    /// Run A holds (or ended) with at least `a` batches and run B has at least `b`; `bothHeld`:
+    /// run B holds too (not while it waits at a batch's end for run A to catch up).
+    static bool waitBatches(Driver& d, std::size_t a, std::size_t b, bool bothHeld = true) {
+        using S = SessionController::RunState;
+        auto held = [](SessionController* c) {
+            const auto s = c->runState();
+            return s == S::paused || s == S::finished || s == S::stopped || s == S::failed;
+        };
+        return waitUntil(
+            [&] {
+                return historyA(d).batchCount() >= a && historyB(d).batchCount() >= b &&
+                       held(d.window->controller()) && (!bothHeld || held(d.window->comparison()->runB()));
+            },
+            30000);
+    }
+
+  private Q_SLOTS:
+    void initTestCase() { isolateSettings(); }
+
+    void aPresetOpensTwoRunsInLockstepWithTheirDifference() {
+        Driver d;
+        d.window->show();
+        d.open(QStringLiteral("compare_accumulate_vs_batch"));
+        QVERIFY(d.window->comparison()->active());
+        QVERIFY(d.window->pipelineViewB()->isVisible());
+        QVERIFY(d.window->compareBar()->isVisible());
+        QVERIFY(d.window->lossPlot()->comparing());
+        const QString diff = d.window->compareBar()->differencesLabel()->text();
+        QVERIFY2(diff.contains(QStringLiteral("batch_size: 8 → 32")), qPrintable(diff));
+        QVERIFY2(diff.contains(QStringLiteral("trainer.accumulate_grad_batches: 4 → –")) ||
+                     diff.contains(QStringLiteral("trainer.accumulate_grad_batches: 4 → 1")),
+                 qPrintable(diff));
+        QVERIFY(waitBatches(d, 0, 0));
+        // Four batch steps: run A takes 4 batches of 8, run B one of 32; they meet at 32 samples.
+        for (int i = 0; i < 4; ++i) {
+            d.window->runActions()->stepBatch()->trigger();
+            QVERIFY(waitBatches(d, std::size_t(i + 1), 0, false));
+        }
+        QVERIFY(waitBatches(d, 4, 1));
+        QCOMPARE(historyA(d).batchCount(), std::size_t(4));
+        QCOMPARE(historyB(d).batchCount(), std::size_t(1));
+        QVERIFY(std::isnan(historyA(d).peerDistance(2)));
+        const double d3 = historyA(d).peerDistance(3);
+        QVERIFY(std::isfinite(d3));
+        QVERIFY2(d3 < 1e-6, qPrintable(QString::number(d3)));  // the same mean, up to rounding
+        QCOMPARE(historyB(d).peerDistance(0), d3);
+        QVERIFY(d.window->compareBar()->distanceLabel()->text().contains(QStringLiteral("batch 3")));
+        // Run to the end: at the epoch's short last window (2 batches still divided by 4) the
+        // runs stop agreeing; a tolerance of 1e-6 finds it.
+        d.window->runActions()->run()->trigger();
+        QVERIFY(waitBatches(d, 20, 6));
+        QVERIFY(waitUntil([&] { return d.window->comparison()->runB()->runState() == SessionController::RunState::finished; }));
+        QVERIFY(historyA(d).peerDistance(9) > 1e-4);
+        QComboBox* tolerance = d.window->compareBar()->toleranceBox();
+        tolerance->setCurrentIndex(tolerance->findData(1e-6));
+        QCOMPARE(d.window->comparison()->firstDivergence(), std::optional<std::size_t>(9));
+        QCOMPARE(d.window->comparison()->divergenceInB(), std::optional<std::size_t>(2));
+        QVERIFY(d.window->compareBar()->divergenceLabel()->text().contains(QStringLiteral("batch 9")));
+        // The plot draws both losses, the distance and the line at the first difference.
+        settle();
+        ComparisonLayer* layer = d.window->lossPlot()->comparisonLayer();
+        d.window->lossPlot()->resetView();
+        settle();
+        QCOMPARE(layer->lossB()->dataCount(), 6);
+        QCOMPARE(layer->distance()->dataCount(), 6);
+        QVERIFY(layer->divergenceLine()->visible());
+        QCOMPARE(layer->divergenceLine()->point1->coords().x(), 9.0);
+        // Run B's batch 0 stands where run A had seen its 32 samples: at A's batch 3.
+        QCOMPARE(layer->lossB()->data()->at(0)->key, 3.0);
+    }
+
+    void goingBackToTheFirstDifferenceRecomputesItExactly() {
+        Driver d;
+        d.open(QStringLiteral("compare_accumulate_vs_batch"));
+        QVERIFY(waitBatches(d, 0, 0));
+        d.window->compareBar()->toleranceBox()->setCurrentIndex(
+            d.window->compareBar()->toleranceBox()->findData(1e-6));
+        for (int i = 0; i < 10; ++i) {
+            d.window->runActions()->stepBatch()->trigger();
+            QVERIFY(waitBatches(d, std::size_t(i + 1), 0, false));
+        }
+        QVERIFY(waitBatches(d, 10, 3));
+        QCOMPARE(d.window->comparison()->firstDivergence(), std::optional<std::size_t>(9));
+        std::vector<double> before;
+        for (std::size_t i = 0; i < 10; ++i) before.push_back(historyA(d).peerDistance(i));
+        QPushButton* jump = d.window->compareBar()->jumpButton();
+        QVERIFY(jump->isEnabled());
+        jump->click();
+        // Both go back to the start of the stretch after their last agreement (64 samples): A's
+        // batch 8, B's batch 2.
+        QVERIFY(waitUntil([&] { return historyA(d).batchCount() == 8 && historyB(d).batchCount() == 2; }));
+        QVERIFY(waitBatches(d, 8, 2));
+        QVERIFY(!d.window->comparison()->firstDivergence());
+        // A rewind must not change what the runs compute: the same distances, bit for bit.
+        for (int i = 0; i < 2; ++i) {
+            d.window->runActions()->stepBatch()->trigger();
+            QVERIFY(waitBatches(d, std::size_t(9 + i), 2, false));
+        }
+        QVERIFY(waitBatches(d, 10, 3));
+        for (std::size_t i = 0; i < 10; ++i) {
+            const double now = historyA(d).peerDistance(i);
+            QVERIFY2((std::isnan(now) && std::isnan(before[i])) || now == before[i], qPrintable(QString::number(i)));
+        }
+        QCOMPARE(d.window->comparison()->firstDivergence(), std::optional<std::size_t>(9));
+    }
+
+    void theConfigurationPanelMakesRunBAndTheComparisonEnds() {
+        Driver d;
+        d.open(QStringLiteral("tensor_return"));
+        QVERIFY(d.waitHeld(0));
+        RunConfig b = d.window->controller()->config();
+        b.optimizer.options["lr"] = 0.2;
+        d.window->configPanel()->setConfig(b);
+        d.window->compareWithPanel();
+        QVERIFY(d.window->comparison()->active());
+        const QString diff = d.window->compareBar()->differencesLabel()->text();
+        QVERIFY2(diff.contains(QStringLiteral("optimizer.lr: 0.1 → 0.2")), qPrintable(diff));
+        QVERIFY(waitBatches(d, 0, 0));  // both loaded and held: the controls are enabled
+        d.window->runActions()->stepBatch()->trigger();
+        QVERIFY2(waitBatches(d, 1, 1), qPrintable(QStringLiteral("A %1 batches, state %2; B %3 batches, state %4; %5")
+                                                      .arg(historyA(d).batchCount())
+                                                      .arg(int(d.window->controller()->runState()))
+                                                      .arg(historyB(d).batchCount())
+                                                      .arg(int(d.window->comparison()->runB()->runState()))
+                                                      .arg(d.describe())));
+        QVERIFY(historyA(d).peerDistance(0) > 0);  // another learning rate: apart after one step
+        QCOMPARE(d.window->comparison()->firstDivergence(), std::optional<std::size_t>(0));
+        // Reset starts both over, still compared.
+        d.window->runActions()->reset()->trigger();
+        QVERIFY(waitUntil([&] { return historyA(d).batchCount() == 0; }));
+        QVERIFY(d.window->comparison()->active());
+        QVERIFY(!d.window->comparison()->firstDivergence());
+        QVERIFY(waitBatches(d, 0, 0));
+        // Ending it: run B closes, run A runs to its end alone (it never waits for B again).
+        d.window->compareBar()->endButton()->click();
+        QVERIFY(!d.window->comparison()->active());
+        QVERIFY(!d.window->lossPlot()->comparing());
+        QVERIFY(!d.window->pipelineViewB()->isVisibleTo(d.window.get()));
+        d.window->runActions()->run()->trigger();
+        QVERIFY(d.waitEnded());
+        QCOMPARE(historyA(d).batchCount(), std::size_t(16));
+    }
+
+    void bothRunsExportAsOneTable() {
+        Driver d;
+        d.open(QStringLiteral("compare_sgd_vs_lbfgs"));
+        QVERIFY(waitBatches(d, 0, 0));
+        d.window->runActions()->run()->trigger();
+        QVERIFY(waitBatches(d, 8, 8));
+        QVERIFY(waitUntil([&] { return d.window->comparison()->runB()->runState() == SessionController::RunState::finished; }));
+        QVERIFY(d.waitEnded());
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("both.csv"));
+        QVERIFY(d.window->lossPlot()->exportCsv(path));
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QStringList lines = QString::fromUtf8(file.readAll()).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+        QVERIFY(lines.first().startsWith(QStringLiteral("run,epoch,batch_idx,global_step,stepped,loss")));
+        QVERIFY(lines.first().contains(QStringLiteral(",samples,peer_distance")));
+        QCOMPARE(lines.size(), 1 + 8 + 8);
+        QVERIFY2(lines[1].startsWith(QStringLiteral("\"LBFGS, up to 8 closure calls a step\",0,0,")), qPrintable(lines[1]));
+        QVERIFY2(lines[9].startsWith(QStringLiteral("\"SGD, one closure call a step\",0,0,")), qPrintable(lines[9]));
+        // Every batch ended where the other run's did: a distance on every row.
+        for (int i = 1; i < lines.size(); ++i) QVERIFY2(!lines[i].endsWith(QLatin1Char(',')), qPrintable(lines[i]));
+        QVERIFY(d.window->lossPlot()->exportPng(dir.filePath(QStringLiteral("both.png"))));
+        QVERIFY(QFileInfo(dir.filePath(QStringLiteral("both.png"))).size() > 1000);
+    }
+
+    void openingAnotherLessonEndsTheComparison() {
+        Driver d;
+        d.open(QStringLiteral("compare_clip_vs_none"));
+        QVERIFY(d.window->comparison()->active());
+        d.open(QStringLiteral("tensor_return"));
+        QVERIFY(!d.window->comparison()->active());
+        QVERIFY(!d.window->compareBar()->isVisibleTo(d.window.get()));
+        QVERIFY(d.waitHeld(0));
+        d.window->runActions()->run()->trigger();
+        QVERIFY(d.waitEnded());
+    }
+};
+
+QTEST_MAIN(TstCompare)
+#include "tst_compare.moc"
