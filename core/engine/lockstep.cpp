@@ -45,7 +45,8 @@ std::optional<double> Lockstep::distance(const std::vector<torch::Tensor>& a, co
 }
 
 std::optional<double> Lockstep::arrive(int side, std::int64_t samples, const std::vector<torch::Tensor>& parameters,
-                                       const std::function<bool()>& interrupted) {
+                                       const std::function<bool()>& interrupted,
+                                       const std::function<void(bool)>& waiting) {
     std::unique_lock<std::mutex> lock(mutex_);
     Side& me = sides_[side];
     Side& other = sides_[1 - side];
@@ -69,9 +70,11 @@ std::optional<double> Lockstep::arrive(int side, std::int64_t samples, const std
         lock.lock();
     }
     while (!other.ended && other.samples < samples && !(interrupted && interrupted())) {
+        if (!me.waiting && waiting) waiting(true);
         me.waiting = true;
         changed_.wait_for(lock, std::chrono::milliseconds(20));
     }
+    if (me.waiting && waiting) waiting(false);
     me.waiting = false;
     me.parameters = nullptr;
     return me.distance;

@@ -29,8 +29,11 @@ public:
     /// and neither ended nor `interrupted()` (polled: a stop, a rewind or another task for this
     /// run's gate). Returns ‖θ_this − θ_other‖ (float64 over every parameter element) when the
     /// other run is at the same place; nullopt elsewhere, or when the models differ in shape.
+    /// `waiting` (optional) is told true when the run starts to sleep here and false when it
+    /// wakes (the session lets its generator lease count it as not working meanwhile).
     std::optional<double> arrive(int side, std::int64_t samples, const std::vector<torch::Tensor>& parameters,
-                                 const std::function<bool()>& interrupted);
+                                 const std::function<bool()>& interrupted,
+                                 const std::function<void(bool)>& waiting = {});
     /// The run on `side` went back: until it arrives again, it counts as behind everything.
     void rewound(int side);
     /// The run on `side` ended: the other one no longer waits for it.

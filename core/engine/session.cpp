@@ -562,12 +562,16 @@ void TrainingSession::run_worker() {
         if (options_.lockstep) {
             // A comparison: wait at each batch's end while the other run is behind (lockstep.h).
             // A run recomputing towards a rewind's target is not where the other one is.
-            ctx.at_batch_end = [this, parameters = module.parameter_tensors()](Event& end, std::int64_t samples) {
+            // While it sleeps there it does not count as working: a parity meter's shadow run
+            // may catch up meanwhile, as while the run holds.
+            ctx.at_batch_end = [this, parameters = module.parameter_tensors(), lease = &generator](
+                                   Event& end, std::int64_t samples) {
                 end.samples = samples;
                 if (rewinder_->phase == Rewinder::Phase::silent) return;
                 end.peer_distance = options_.lockstep->arrive(
                     options_.lockstep_side, samples, parameters,
-                    [this] { return gate_.stop_requested() || gate_.has_tasks(); });
+                    [this] { return gate_.stop_requested() || gate_.has_tasks(); },
+                    [lease](bool asleep) { asleep ? lease->suspend() : lease->resume(); });
             };
         }
         struct Detach {  // the parts die with this scope; a late task must not find them

@@ -14,6 +14,7 @@
 #include "stepwise/lessons.h"
 #include "training_module.h"
 #include "stepwise/session.h"
+#include "stepwise/shadow_run.h"
 #include "test_support.h"
 
 using namespace stepwise;
@@ -347,4 +348,32 @@ TEST(Lockstep, PresetsOfClippingAndOfWeightDecayPartAtTheFirstBatch) {
         ASSERT_TRUE(ends[0].peer_distance) << name;
         EXPECT_GT(*ends[0].peer_distance, 0.0) << name;
     }
+}
+
+TEST(Lockstep, ARunWaitingForTheOtherLetsAParityShadowCatchUp) {
+    // Run A holds before its first batch; run B finishes its first and waits for A. Neither works,
+    // so a shadow run (which computes only while no watched run works) runs to its end.
+    const RunConfig config = lesson_config("tensor_return");
+    auto lockstep = std::make_shared<Lockstep>();
+    SessionOptions held;
+    held.start_paused = true;
+    held.buffer_events = false;
+    held.lockstep = lockstep;
+    held.lockstep_side = 0;
+    SessionOptions free = held;
+    free.start_paused = false;
+    free.lockstep_side = 1;
+    TrainingSession a(config, held);
+    TrainingSession b(config, free);
+    a.start();
+    b.start();
+    const auto deadline = std::chrono::steady_clock::now() + scaled(60s);
+    while (!lockstep->waiting(1) && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(1ms);
+    ASSERT_TRUE(lockstep->waiting(1));
+    ShadowRun shadow(config);
+    EXPECT_TRUE(shadow.wait_ended(scaled(60s)));
+    EXPECT_EQ(shadow.failure(), "");
+    a.gate().stop();
+    EXPECT_TRUE(a.wait_finished(scaled(60s)));
+    EXPECT_TRUE(b.wait_finished(scaled(60s)));
 }
