@@ -5,17 +5,18 @@
 #include <gtest/gtest.h>
 
 #include <condition_variable>
-#include <mutex>
 #include <cstdio>
 #include <cstdlib>
+#include <functional>
+#include <mutex>
 #include <thread>
 
 #include "lockstep.h"
 #include "stepwise/lessons.h"
-#include "training_module.h"
 #include "stepwise/session.h"
 #include "stepwise/shadow_run.h"
 #include "test_support.h"
+#include "training_module.h"
 
 using namespace stepwise;
 using namespace stepwise::test;
@@ -75,6 +76,32 @@ public:
     int holds[2] = {0, 0};
     int batch_end_stages[2] = {0, 0};  ///< on_train_batch_end stages that ran
     bool ended[2] = {false, false};
+};
+
+/// Run A held before its first batch, run B running: B finishes its first batch and waits there
+/// for A. The constructor returns once B waits (false in `waits` if it never did).
+struct BWaitsForA {
+    explicit BWaitsForA(const RunConfig& config, std::function<void(const Event&)> listener_b = {}) {
+        SessionOptions held;
+        held.start_paused = true;
+        held.buffer_events = false;
+        held.lockstep = lockstep;
+        SessionOptions running = held;
+        running.start_paused = false;
+        running.lockstep_side = 1;
+        running.listener = std::move(listener_b);
+        a = std::make_unique<TrainingSession>(config, held);
+        b = std::make_unique<TrainingSession>(config, running);
+        a->start();
+        b->start();
+        const auto deadline = std::chrono::steady_clock::now() + scaled(60s);
+        while (!lockstep->waiting(1) && std::chrono::steady_clock::now() < deadline)
+            std::this_thread::sleep_for(1ms);
+        waits = lockstep->waiting(1);
+    }
+    std::shared_ptr<Lockstep> lockstep = std::make_shared<Lockstep>();
+    std::unique_ptr<TrainingSession> a, b;
+    bool waits = false;
 };
 
 std::vector<double> losses(const std::vector<Event>& ends) {
@@ -182,44 +209,23 @@ TEST(Lockstep, StepByBatchHoldsBothRunsAtTheSameBatch) {
 }
 
 TEST(Lockstep, ARunAheadWaitsForTheOtherAndGoesOnWhenTheOtherStops) {
-    const RunConfig config = lesson_config("tensor_return");
-    auto lockstep = std::make_shared<Lockstep>();
     std::mutex mutex;
-    std::condition_variable changed;
     std::size_t ends_b = 0;
-    SessionOptions held;
-    held.start_paused = true;
-    held.buffer_events = false;
-    held.lockstep = lockstep;
-    held.lockstep_side = 0;
-    SessionOptions free = held;
-    free.start_paused = false;
-    free.lockstep_side = 1;
-    free.listener = [&](const Event& e) {
+    BWaitsForA pair(lesson_config("tensor_return"), [&](const Event& e) {
         if (e.type != EventType::batch_end) return;
-        {
-            const std::lock_guard<std::mutex> lock(mutex);
-            ++ends_b;
-        }
-        changed.notify_all();
-    };
-    TrainingSession a(config, held);
-    TrainingSession b(config, free);
-    a.start();
-    b.start();
-    // Run B finishes its first batch and waits there for run A, which holds before its first.
-    const auto deadline = std::chrono::steady_clock::now() + scaled(60s);
-    while (!lockstep->waiting(1) && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(1ms);
-    ASSERT_TRUE(lockstep->waiting(1));
-    EXPECT_FALSE(b.ended());
+        const std::lock_guard<std::mutex> lock(mutex);
+        ++ends_b;
+    });
+    ASSERT_TRUE(pair.waits);
+    EXPECT_FALSE(pair.b->ended());
     {
         const std::lock_guard<std::mutex> lock(mutex);
-        EXPECT_EQ(ends_b, 0u);
+        EXPECT_EQ(ends_b, 0u);  // its first batch_end goes out after the wait
     }
-    a.gate().stop();
-    ASSERT_TRUE(a.wait_finished(scaled(60s)));
-    ASSERT_TRUE(b.wait_finished(scaled(60s)));
-    EXPECT_EQ(b.state(), SessionState::finished);
+    pair.a->gate().stop();
+    ASSERT_TRUE(pair.a->wait_finished(scaled(60s)));
+    ASSERT_TRUE(pair.b->wait_finished(scaled(60s)));
+    EXPECT_EQ(pair.b->state(), SessionState::finished);
     const std::lock_guard<std::mutex> lock(mutex);
     EXPECT_EQ(ends_b, 16u);
 }
@@ -351,29 +357,15 @@ TEST(Lockstep, PresetsOfClippingAndOfWeightDecayPartAtTheFirstBatch) {
 }
 
 TEST(Lockstep, ARunWaitingForTheOtherLetsAParityShadowCatchUp) {
-    // Run A holds before its first batch; run B finishes its first and waits for A. Neither works,
-    // so a shadow run (which computes only while no watched run works) runs to its end.
+    // Neither run works while A holds and B waits for it, so a shadow run (which computes only
+    // while no watched run works) runs to its end.
     const RunConfig config = lesson_config("tensor_return");
-    auto lockstep = std::make_shared<Lockstep>();
-    SessionOptions held;
-    held.start_paused = true;
-    held.buffer_events = false;
-    held.lockstep = lockstep;
-    held.lockstep_side = 0;
-    SessionOptions free = held;
-    free.start_paused = false;
-    free.lockstep_side = 1;
-    TrainingSession a(config, held);
-    TrainingSession b(config, free);
-    a.start();
-    b.start();
-    const auto deadline = std::chrono::steady_clock::now() + scaled(60s);
-    while (!lockstep->waiting(1) && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(1ms);
-    ASSERT_TRUE(lockstep->waiting(1));
+    BWaitsForA pair(config);
+    ASSERT_TRUE(pair.waits);
     ShadowRun shadow(config);
     EXPECT_TRUE(shadow.wait_ended(scaled(60s)));
     EXPECT_EQ(shadow.failure(), "");
-    a.gate().stop();
-    EXPECT_TRUE(a.wait_finished(scaled(60s)));
-    EXPECT_TRUE(b.wait_finished(scaled(60s)));
+    pair.a->gate().stop();
+    EXPECT_TRUE(pair.a->wait_finished(scaled(60s)));
+    EXPECT_TRUE(pair.b->wait_finished(scaled(60s)));
 }
