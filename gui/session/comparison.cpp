@@ -19,7 +19,8 @@ Comparison::Comparison(SessionController* a, QObject* parent)
 }
 
 Comparison::~Comparison() {
-    m_a->setFollower(nullptr, {});
+    // The window destroys its children in the order it made them: run A's controller may be gone.
+    if (m_a) m_a->setFollower(nullptr, {});
 }
 
 void Comparison::begin(const RunConfig& a, const RunConfig& b, const QString& nameA, const QString& nameB) {

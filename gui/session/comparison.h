@@ -9,6 +9,7 @@
 // Threading contract: GUI thread only.
 
 #include <QObject>
+#include <QPointer>
 #include <QString>
 #include <QStringList>
 #include <functional>
@@ -74,7 +75,7 @@ class Comparison : public QObject {
     /// After each frame of run A: look for the first difference among the new batches.
     void scan();
 
-    SessionController* m_a;
+    QPointer<SessionController> m_a;  ///< the window's: it may go before this object does
     SessionController* m_b;
     PairFactory m_factory;
     RunConfig m_configB;

@@ -8,6 +8,7 @@
 
 #include <QElapsedTimer>
 #include <QObject>
+#include <QPointer>
 #include <QTimer>
 #include <functional>
 #include <memory>
@@ -58,7 +59,7 @@ class SessionController : public QObject {
     /// rewind to a given batch, whose index is this run's; `reset` starts both over (nullptr and
     /// {}: this run alone again).
     void setFollower(SessionController* follower, std::function<void()> reset);
-    SessionController* follower() const { return m_follower; }
+    SessionController* follower() const { return m_follower.data(); }
     /// Ends the current run and takes over `link` (a replay or a remote run).
     void open(std::unique_ptr<SessionLink> link);
     /// Starts the current config again from the beginning (local runs).
@@ -136,7 +137,7 @@ class SessionController : public QObject {
     void updateRunState();
     void command(const Command& command, Mode mode);
 
-    SessionController* m_follower = nullptr;
+    QPointer<SessionController> m_follower;  ///< run B's, owned by the comparison
     std::function<void()> m_resetBoth;
     LocalLinkFactory m_localFactory;
     ParityFactory m_parityFactory;
