@@ -28,6 +28,7 @@ void Comparison::begin(const RunConfig& a, const RunConfig& b, const QString& na
     m_nameA = nameA;
     m_nameB = nameB;
     m_configB = b;
+    m_differences = differences(a, b);
     auto [linkA, linkB] = m_factory(a, b);
     m_b->setDelay(m_a->delay());
     m_b->start(b, std::move(linkB), false);

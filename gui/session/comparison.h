@@ -48,10 +48,9 @@ class Comparison : public QObject {
     SessionController* runB() const { return m_b; }
     QString nameA() const { return m_nameA; }
     QString nameB() const { return m_nameB; }
-    const RunConfig& configB() const { return m_configB; }
 
     /// What differs between the two configs, one "path: A → B" line each (paths as in the JSON).
-    QStringList differences() const { return differences(m_a->config(), m_configB); }
+    QStringList differences() const { return m_differences; }
     static QStringList differences(const RunConfig& a, const RunConfig& b);
 
     /// ‖θ_A − θ_B‖ above this counts as a difference (0: bit-identical only).
@@ -79,6 +78,7 @@ class Comparison : public QObject {
     SessionController* m_b;
     PairFactory m_factory;
     RunConfig m_configB;
+    QStringList m_differences;  ///< of the configs begin() was given (the strip reads it every frame)
     QString m_nameA, m_nameB;
     bool m_active = false;
     bool m_beginning = false;  ///< run A starts as part of begin()

@@ -70,7 +70,6 @@ class RunHistory {
     /// (float64: a difference in the last bit must not round to 0), and only in a comparison.
     std::int64_t samples(std::size_t serial) const { return serial < m_samples.size() ? m_samples[serial] : 0; }
     double peerDistance(std::size_t serial) const;
-    bool compared() const { return !m_samples.empty(); }
     /// The first batch from `from` on whose distance exceeds `tolerance` (or is NaN where the
     /// other run was at the same samples); nullopt: none so far.
     std::optional<std::size_t> firstDivergence(double tolerance, std::size_t from = 0) const;

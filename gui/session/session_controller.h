@@ -59,7 +59,6 @@ class SessionController : public QObject {
     /// rewind to a given batch, whose index is this run's; `reset` starts both over (nullptr and
     /// {}: this run alone again).
     void setFollower(SessionController* follower, std::function<void()> reset);
-    SessionController* follower() const { return m_follower.data(); }
     /// Ends the current run and takes over `link` (a replay or a remote run).
     void open(std::unique_ptr<SessionLink> link);
     /// Starts the current config again from the beginning (local runs).

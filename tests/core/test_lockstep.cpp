@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <array>
 #include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
@@ -110,6 +111,19 @@ std::vector<double> losses(const std::vector<Event>& ends) {
     return out;
 }
 
+/// Runs `a` and `b` in lockstep to their ends and expects each to compute what it computes alone;
+/// returns the pair's batch_end events.
+std::array<std::vector<Event>, 2> expect_as_alone(const RunConfig& a, const RunConfig& b) {
+    const RunLog alone_a = run(a);
+    const RunLog alone_b = run(b);
+    Pair pair(a, b);
+    pair.start();
+    EXPECT_TRUE(pair.wait_both_ended());
+    EXPECT_EQ(losses(pair.ends[0]), losses(alone_a.batch_ends()));
+    EXPECT_EQ(losses(pair.ends[1]), losses(alone_b.batch_ends()));
+    return {pair.ends[0], pair.ends[1]};
+}
+
 }  // namespace
 
 TEST(Lockstep, TwoRunsOfOneConfigStayBitIdenticalAtEveryBatch) {
@@ -168,19 +182,13 @@ TEST(Lockstep, KeepingStepChangesNeitherRunsNumbers) {
     RunConfig a = lesson_config("lbfgs");
     RunConfig b = lesson_config("lbfgs");
     b.optimizer = OptimizerSpec{"sgd", {{"lr", 0.1}}};
-    const RunLog alone_a = run(a);
-    const RunLog alone_b = run(b);
-    Pair pair(a, b);
-    pair.start();
-    ASSERT_TRUE(pair.wait_both_ended());
-    EXPECT_EQ(losses(pair.ends[0]), losses(alone_a.batch_ends()));
-    EXPECT_EQ(losses(pair.ends[1]), losses(alone_b.batch_ends()));
+    const auto ends = expect_as_alone(a, b);
     // LBFGS calls the closure many times a batch; the runs still meet at every batch.
-    ASSERT_EQ(pair.ends[0].size(), pair.ends[1].size());
-    for (std::size_t i = 0; i < pair.ends[0].size(); ++i) {
-        EXPECT_GT(pair.ends[0][i].closure_calls, 1);
-        ASSERT_TRUE(pair.ends[0][i].peer_distance);
-        EXPECT_GT(*pair.ends[0][i].peer_distance, 0.0);
+    ASSERT_EQ(ends[0].size(), ends[1].size());
+    for (std::size_t i = 0; i < ends[0].size(); ++i) {
+        EXPECT_GT(ends[0][i].closure_calls, 1);
+        ASSERT_TRUE(ends[0][i].peer_distance);
+        EXPECT_GT(*ends[0][i].peer_distance, 0.0);
     }
 }
 
@@ -285,21 +293,9 @@ TEST(Lockstep, TwoRunsThatDrawRandomNumbersEachDrawTheirOwn) {
     const RunConfig a = lesson_config("seeded_dropout");
     RunConfig b = a;
     b.optimizer.options["lr"] = 0.2;
-    const RunLog alone_a = run(a);
-    const RunLog alone_b = run(b);
-    Pair pair(a, b);
-    pair.start();
-    ASSERT_TRUE(pair.wait_both_ended());
-    EXPECT_EQ(losses(pair.ends[0]), losses(alone_a.batch_ends()));
-    EXPECT_EQ(losses(pair.ends[1]), losses(alone_b.batch_ends()));
+    expect_as_alone(a, b);
     // And a run that draws nothing beside one that does.
-    const RunConfig plain = lesson_config("tensor_return");
-    const RunLog alone_plain = run(plain);
-    Pair mixed(a, plain);
-    mixed.start();
-    ASSERT_TRUE(mixed.wait_both_ended());
-    EXPECT_EQ(losses(mixed.ends[0]), losses(alone_a.batch_ends()));
-    EXPECT_EQ(losses(mixed.ends[1]), losses(alone_plain.batch_ends()));
+    expect_as_alone(a, lesson_config("tensor_return"));
 }
 
 namespace {
