@@ -7,11 +7,15 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <stdexcept>
 #include <string>
+#include <unordered_set>
+#include <vector>
 
 #include "errors.h"
 
@@ -105,59 +109,129 @@ std::string check_zip_sizes(const std::vector<char>& bytes) {
     return {};
 }
 
-/// Walks a pickle's opcodes up to STOP and checks that every length it declares (strings, bytes,
-/// long integers, frames) fits in what is left. LibTorch's unpickler sizes its buffer from the
-/// declared length before reading, so a 3 KB file declaring a 1 GB string made it allocate and
-/// zero 1 GB (found by tests/fuzz/fuzz_data_file). Returns what is wrong, or nothing. Opcodes it
-/// does not know end the walk: the unpickler rejects them before reading anything after them.
-std::string check_pickle_lengths(const unsigned char* p, std::size_t n) {
+/// Runs a pickle's opcodes up to STOP without building anything: the lengths they declare, the
+/// stack depth and the marks they leave, and the memo entries they read. LibTorch's unpickler trusts
+/// all three, and the fuzzer (tests/fuzz/fuzz_data_file) found each one crashing or exhausting it:
+/// - it sizes a string's buffer from the declared length before reading, so a 3 KB file declaring
+///   a 1 GB string allocated and zeroed 1 GB;
+/// - it sizes its memo to the index a LONG_BINPUT names: 2 GB for a 1 KB file;
+/// - it pops its stack unchecked, so a TUPLE3 over one item freed memory it never allocated.
+/// An honest pickle (what torch.save writes) never takes more than it put, never reaches below an
+/// open mark, reads only memo entries it has put, and ends with one value and no open mark.
+/// Returns what is wrong, or nothing.
+std::string check_pickle(const unsigned char* p, std::size_t n) {
     std::size_t i = 0;
+    std::size_t depth = 0;
+    std::vector<std::size_t> marks;
+    std::unordered_set<std::uint64_t> memo;
     auto little_endian = [&](std::size_t width) {
         std::uint64_t v = 0;
         for (std::size_t k = 0; k < width; ++k) v |= std::uint64_t(p[i + k]) << (8 * k);
         return v;
     };
-    auto skip_line = [&] {
+    auto line = [&](std::string* text) {  // one newline-ended argument; false if it never ends
+        const std::size_t from = i;
         while (i < n && p[i] != '\n') ++i;
-        if (i < n) ++i;
+        if (i == n) return false;
+        if (text) text->assign(reinterpret_cast<const char*>(p + from), i - from);
+        ++i;
+        return true;
+    };
+    auto where = [&](std::size_t at) {
+        char hex[8];
+        std::snprintf(hex, sizeof hex, "0x%02x", p[at]);
+        return std::string("its pickle's opcode ") + hex + " at byte " + std::to_string(at);
     };
     while (i < n) {
+        const std::size_t at = i;
         const unsigned char op = p[i++];
-        std::size_t width = 0;  // of the length field that precedes the data
-        std::size_t fixed = 0;  // bytes of argument without data
+        std::size_t width = 0;    // of the length field that precedes the data
+        std::size_t fixed = 0;    // bytes of argument without data
+        int lines = 0;            // newline-ended arguments
+        std::size_t pops = 0;     // values it takes off the stack (above the top mark)
+        std::size_t pushes = 1;   // values it puts back
+        bool to_mark = false;     // takes everything above the top mark, and the mark, first
+        enum { none, put, get } memo_use = none;
         switch (op) {
-            case '.': return {};  // STOP
+            case '.':  // STOP
+                if (depth != 1 || !marks.empty())
+                    return where(at) + " (STOP) leaves " + std::to_string(depth) + " values and " +
+                           std::to_string(marks.size()) + " open marks, not one value";
+                return {};
+            case '(': marks.push_back(depth); continue;               // MARK
+            case 0x80: fixed = 1; pushes = 0; break;                  // PROTO
+            case 0x95: fixed = 8; pushes = 0; break;                  // FRAME (size checked below)
+            case '0': pops = 1; pushes = 0; break;                    // POP
+            case '1': to_mark = true; pushes = 0; break;              // POP_MARK
+            case '2': pops = 1; pushes = 2; break;                    // DUP
+            case 'N': case 0x88: case 0x89: case ')': case '}': case ']': case 0x8f: break;
+            case 'K': case 0x82: fixed = 1; break;                    // BININT1, EXT1
+            case 'M': case 0x83: fixed = 2; break;                    // BININT2, EXT2
+            case 'J': case 0x84: fixed = 4; break;                    // BININT, EXT4
+            case 'G': fixed = 8; break;                               // BINFLOAT
             case 'C': case 'U': case 0x8c: case 0x8a: width = 1; break;  // short bytes/str, LONG1
             case 'B': case 'X': case 'T': case 0x8b: width = 4; break;   // bytes, str, LONG4
-            case 0x8d: case 0x8e: case 0x96: width = 8; break;             // 8-byte lengths
-            case 0x95: fixed = 8; break;                                   // FRAME (size checked below)
-            case 'K': case 'h': case 'q': case 0x80: case 0x82: fixed = 1; break;
-            case 'M': case 0x83: fixed = 2; break;
-            case 'J': case 'j': case 'r': case 0x84: fixed = 4; break;  // r: LONG_BINPUT
-            case 'G': fixed = 8; break;
-            case 'I': case 'L': case 'F': case 'S': case 'V': case 'P': case 'g': case 'p': skip_line(); continue;
-            case 'c': case 'i': skip_line(); skip_line(); continue;
-            case '(': case '0': case '1': case '2': case 'N': case 'Q': case 'R': case 'a': case 'b':
-            case 'd': case '}': case 'e': case 'l': case ']': case 'o': case 's': case 't': case ')':
-            case 'u': case 0x81: case 0x85: case 0x86: case 0x87: case 0x88: case 0x89: case 0x8f:
-            case 0x90: case 0x91: case 0x92: case 0x93: case 0x94: case 0x97: case 0x98: continue;
-            default: return {};
+            case 0x8d: case 0x8e: case 0x96: width = 8; break;           // 8-byte lengths
+            case 'I': case 'L': case 'F': case 'S': case 'V': case 'P': lines = 1; break;
+            case 'c': lines = 2; break;                               // GLOBAL
+            case 'i': lines = 2; to_mark = true; break;               // INST
+            case 'o': to_mark = true; break;                          // OBJ
+            case 'Q': pops = 1; break;                                // BINPERSID
+            case 'R': case 'b': case 0x81: case 0x93: case 'a': pops = 2; break;  // REDUCE, BUILD, NEWOBJ, STACK_GLOBAL, APPEND
+            case 0x92: pops = 3; break;                               // NEWOBJ_EX
+            case 's': pops = 3; break;                                // SETITEM
+            case 't': case 'l': case 'd': case 0x91: to_mark = true; break;  // TUPLE, LIST, DICT, FROZENSET
+            case 'e': case 'u': case 0x90: to_mark = true; pops = 1; break;  // APPENDS, SETITEMS, ADDITEMS
+            case 0x85: case 0x86: case 0x87: pops = op - 0x84; break;  // TUPLE1, TUPLE2, TUPLE3
+            case 'p': lines = 1; pops = 1; memo_use = put; break;      // PUT
+            case 'q': fixed = 1; pops = 1; memo_use = put; break;      // BINPUT
+            case 'r': fixed = 4; pops = 1; memo_use = put; break;      // LONG_BINPUT
+            case 0x94: pops = 1; memo_use = put; break;                // MEMOIZE
+            case 'g': lines = 1; memo_use = get; break;                // GET
+            case 'h': fixed = 1; memo_use = get; break;                // BINGET
+            case 'j': fixed = 4; memo_use = get; break;                // LONG_BINGET
+            default: return where(at) + " is not a pickle opcode";
+        }
+        // Its argument.
+        std::uint64_t index = memo.size();  // MEMOIZE's
+        for (int k = 0; k < lines; ++k) {
+            std::string text;
+            if (!line(&text)) return where(at) + " has no end to its argument";
+            if (memo_use != none) {
+                char* stop = nullptr;
+                index = std::strtoull(text.c_str(), &stop, 10);
+                if (text.empty() || *stop) return where(at) + " names memo entry \"" + text + "\"";
+            }
         }
         if (n - i < width + fixed) return "its pickle ends inside an opcode's argument";
         if (op == 0x95 && little_endian(8) > n - i - 8)
             return "its pickle declares a frame longer than the file";
-        // The unpickler sizes its memo to the index a LONG_BINPUT names (found by
-        // tests/fuzz/fuzz_data_file: 2 GB for a 1 KB file). Entries are numbered as they are put,
-        // one opcode each, so no honest index reaches the pickle's length.
-        if (op == 'r' && little_endian(4) >= n)
-            return "its pickle puts memo entry " + std::to_string(little_endian(4)) + " in a pickle of " +
-                   std::to_string(n) + " bytes";
+        if (memo_use != none && fixed) index = little_endian(fixed);
+        // The memo is numbered as it is put, one opcode each, so no honest index reaches the
+        // pickle's length.
+        if (memo_use == put && index >= n)
+            return "its pickle puts memo entry " + std::to_string(index) + " in a pickle of " + std::to_string(n) +
+                   " bytes";
         const std::uint64_t length = width ? little_endian(width) : 0;
         i += width + fixed;
         if (length > n - i)
             return "its pickle declares " + std::to_string(length) + " bytes where " + std::to_string(n - i) +
                    " are left";
         i += static_cast<std::size_t>(length);
+        // Its stack.
+        if (to_mark) {
+            if (marks.empty()) return where(at) + " needs a mark and none is open";
+            depth = marks.back();
+            marks.pop_back();
+        }
+        const std::size_t floor = marks.empty() ? 0 : marks.back();
+        if (depth - floor < pops)
+            return where(at) + " takes " + std::to_string(pops) + " values where the stack holds " +
+                   std::to_string(depth - floor) + (floor ? " above its mark" : "");
+        depth = depth - pops + pushes;
+        if (memo_use == put) memo.insert(index);
+        if (memo_use == get && !memo.count(index))
+            return where(at) + " reads memo entry " + std::to_string(index) + ", which it never put";
     }
     return "its pickle has no STOP";
 }
@@ -178,7 +252,7 @@ bool fits_its_storage(const torch::Tensor& t) {
            bytes <= std::int64_t(t.storage().nbytes());
 }
 
-/// torch::pickle_load, reading through BoundedReader, after check_zip_sizes and check_pickle_lengths.
+/// torch::pickle_load, reading through BoundedReader, after check_zip_sizes and check_pickle.
 c10::IValue load_pickle(const std::vector<char>& bytes) {
     const std::string zip_problem = check_zip_sizes(bytes);
     if (!zip_problem.empty()) throw std::runtime_error(zip_problem);
@@ -186,7 +260,7 @@ c10::IValue load_pickle(const std::vector<char>& bytes) {
     if (reader.hasRecord("data.pkl")) {
         const auto record = reader.getRecord("data.pkl");
         const std::string problem =
-            check_pickle_lengths(static_cast<const unsigned char*>(std::get<0>(record).get()), std::get<1>(record));
+            check_pickle(static_cast<const unsigned char*>(std::get<0>(record).get()), std::get<1>(record));
         if (!problem.empty()) throw std::runtime_error(problem);
     }
     return torch::jit::readArchiveAndTensors("data", "", "", c10::nullopt, c10::nullopt, c10::nullopt, reader);
