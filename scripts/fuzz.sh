@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Builds the libFuzzer targets with clang (ASan + UBSan + coverage, into build-fuzz/) and runs each
-# for STEPWISE_FUZZ_SECONDS (60 by default) from its checked-in seed corpus and regression inputs.
-# New inputs go to build-fuzz/fuzz-work/<target>/corpus, never into the repository. A crash, a
+# Builds the libFuzzer targets (clang, ASan + UBSan + coverage) in build-asan/, the tree
+# scripts/sanitize.sh tests (scripts/build-asan.sh), and runs each for STEPWISE_FUZZ_SECONDS (60 by
+# default) from its checked-in seed corpus and regression inputs.
+# New inputs go to build-asan/fuzz-work/<target>/corpus, never into the repository. A crash, a
 # hang (over 10 s), running out of memory or a broken property fails the run and names the input
 # libFuzzer saved: add it under tests/fuzz/regressions/<target>/ together with the fix.
 # STEPWISE_FUZZ_SEED fixes libFuzzer's seed (scripts/test.sh, and so CI, uses 1 on an empty work
@@ -11,7 +12,7 @@
 #   scripts/fuzz.sh trace wire       some of them
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-build="${STEPWISE_FUZZ_BUILD_DIR:-$root/build-fuzz}"
+build="${STEPWISE_ASAN_BUILD_DIR:-$root/build-asan}"
 seconds="${STEPWISE_FUZZ_SECONDS:-60}"
 seed="${STEPWISE_FUZZ_SEED:-$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')}"
 targets=("$@")
@@ -19,9 +20,7 @@ if [ ${#targets[@]} -eq 0 ]; then  # every tests/fuzz/fuzz_<name>.cpp
     for f in "$root"/tests/fuzz/fuzz_*.cpp; do t="${f##*/fuzz_}"; targets+=("${t%.cpp}"); done
 fi
 
-CXX=clang++ STEPWISE_BUILD_DIR="$build" \
-    STEPWISE_CMAKE_ARGS="-DSTEPWISE_SANITIZER=fuzzer -DSTEPWISE_BUILD_GUI=OFF" \
-    "$root/scripts/build.sh" --target fuzz_targets
+"$root/scripts/build-asan.sh" fuzz_targets
 
 export ASAN_OPTIONS="detect_leaks=1:fast_unwind_on_malloc=0:${ASAN_OPTIONS:-}"
 export LSAN_OPTIONS="suppressions=$root/tests/sanitizers/lsan.supp:${LSAN_OPTIONS:-}"

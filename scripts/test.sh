@@ -4,7 +4,7 @@
 # STEPWISE_SANITIZE=0, runs the sanitizer and fuzzing passes, each in its own build folder:
 #   scripts/sanitize.sh  engine, CLI, protocol and window tests under ASan + UBSan (build-asan/)
 #   scripts/tsan.sh      the multi-threaded tests under ThreadSanitizer (build-tsan/)
-#   scripts/fuzz.sh      each libFuzzer target for a minute (clang, build-fuzz/), seed 1
+#   scripts/fuzz.sh      each libFuzzer target for a minute (built in build-asan/), seed 1
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 "$root/scripts/build.sh"

@@ -45,7 +45,11 @@ std::vector<TensorInspector::Item> TensorInspector::collect(const TrainingParts&
     // the first parameter, for all of them (its history is over the flattened parameters).
     std::unordered_map<std::string, const torch::optim::OptimizerParamState*> states;
     for (const auto& [key, state] : parts.optimizer.state()) states.emplace(key, state.get());
-    for (const auto& [name, p] : parts.module.parameters()) {
+    for (const auto& named : parts.module.parameters()) {
+        // Named, not a structured binding: the lambdas below capture it (C++17 forbids capturing
+        // a binding, and clang holds to that).
+        const std::string& name = named.first;
+        const torch::Tensor& p = named.second;
         items.push_back({name, name, TensorRole::parameter, p.detach(), std::nullopt});
         items.push_back({name + ".grad", name, TensorRole::grad, p.grad().defined() ? p.grad().detach() : torch::Tensor(),
                          std::nullopt});

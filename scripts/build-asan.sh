@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Configures and builds the address-sanitizer tree, build-asan/ (STEPWISE_ASAN_BUILD_DIR), for the
+# targets given: clang at -O1 with ASan, UBSan and libFuzzer's coverage in every Stepwise source
+# (cmake/ProjectOptions.cmake). scripts/sanitize.sh runs its tests, scripts/fuzz.sh its fuzzers:
+# one build serves both.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+STEPWISE_BUILD_DIR="${STEPWISE_ASAN_BUILD_DIR:-$root/build-asan}" \
+    STEPWISE_CMAKE_ARGS="-DCMAKE_CXX_COMPILER=clang++ -DSTEPWISE_SANITIZER=address" \
+    "$root/scripts/build.sh" --target "$@"
