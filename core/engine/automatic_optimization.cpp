@@ -91,7 +91,17 @@ ClosureResult run_training_step(LoopContext& ctx, const torch::Tensor& x, const 
             for (const auto& [key, v] : p.output->entries)
                 if (key != "loss" && v.value) p.scalar_extras.emplace_back(key, *v.value);
         }
-        result = ClosureResult::from_training_step_output(out, ctx.config.trainer.accumulate_grad_batches);
+        const Departures& departs = ctx.config.departures;
+        const std::int64_t n = departs.undivided_loss ? 1 : ctx.config.trainer.accumulate_grad_batches;
+        result = ClosureResult::from_training_step_output(out, n);
+        if (departs.backprop_extras && result.closure_loss.defined()) {
+            // Not what Lightning does: the extras that hold a graph join the loss backward runs on.
+            for (const auto& [key, value] : result.extra) {
+                if (!value.isTensor() || !value.toTensor().requires_grad()) continue;
+                result.closure_loss = result.closure_loss + value.toTensor().sum() / n;
+            }
+            result.loss = result.closure_loss.detach().clone();
+        }
         if (result.loss.defined() && result.loss.numel() == 1) p.loss = scalar_value(result.loss);
     });
     // Stepwise's own notices: things Lightning lets pass silently.
@@ -122,7 +132,9 @@ Closure make_batch_closure(LoopContext& ctx, torch::Tensor x, torch::Tensor y, s
         c->norms_after_backward.reset();  // a new closure call: backward has not run yet
         return run_training_step(*c, x, y, batch_idx, *slot);
     };
-    if (batch_idx % n == 0) {  // C-3: first batch of its accumulation window
+    if (ctx.config.departures.skip_zero_grad) {
+        parts.no_zero_grad_reason = {TextCode::skip_zero_grad_departure, {}};
+    } else if (batch_idx % n == 0) {  // C-3: first batch of its accumulation window
         parts.zero_grad_fn = [c] {
             c->observer.run(Stage::on_before_zero_grad, [](StagePayload&) {});
             c->observer.run(Stage::optimizer_zero_grad, [c](StagePayload& p) {
@@ -290,7 +302,8 @@ BatchResult AutomaticOptimization::run(const torch::Tensor& x, const torch::Tens
     const auto last_output = std::make_shared<std::shared_ptr<const OutputDescription>>();
     Closure closure = make_batch_closure(ctx_, x, y, batch_idx, last_output);
     // accumulate unless this batch ends its window or is the epoch's last.
-    const bool should_accumulate = (batch_idx + 1) % n != 0 && !is_last;
+    // Not what Lightning does: the step_every_batch departure steps anyway.
+    const bool should_accumulate = (batch_idx + 1) % n != 0 && !is_last && !ctx_.config.departures.step_every_batch;
     if (should_accumulate) {
         obs.skip(Stage::optimizer_step, {TextCode::skip_step_accumulating,
                                          {window_position(batch_idx, n), std::to_string(n)}});

@@ -47,4 +47,20 @@ std::pair<std::unique_ptr<SessionLink>, std::unique_ptr<SessionLink>> make_local
     return {std::move(first), std::make_unique<LocalLink>(b, std::move(options))};
 }
 
+std::unique_ptr<SessionLink> make_local_fork_link(SessionLink& a, const RunConfig& b) {
+    auto* local = dynamic_cast<LocalLink*>(&a);
+    if (!local) return nullptr;
+    std::shared_ptr<const ForkPoint> from = local->session().fork_point();
+    if (!from) return nullptr;
+    auto lockstep = std::make_shared<Lockstep>();
+    local->session().join_lockstep(lockstep, 0);
+    SessionOptions options = window_options();
+    options.lockstep = std::move(lockstep);
+    options.lockstep_side = 1;
+    options.checksum_parameters = false;  // run B has no parity meter
+    options.private_warnings = true;      // run A's, as they were at the fork, and its own after
+    options.fork_from = std::move(from);
+    return std::make_unique<LocalLink>(b, std::move(options));
+}
+
 }  // namespace stepwise

@@ -14,6 +14,7 @@
 #include "generator_lease.h"
 #include "lockstep.h"
 #include "errors.h"
+#include "fork_point.h"
 #include "loops.h"
 #include "observer.h"
 #include "optimization.h"
@@ -72,6 +73,68 @@ TrainingModule load_module(const RunConfig& config) {
     }
     return TrainingModule::compile_source(lesson->source, "lesson:" + lesson->name + ".stepwise", config.seed);
 }
+
+/// The live objects of one run, built from its config as configure_optimizers and fit's setup
+/// build them. `where` follows what is being built, for an error's message.
+struct Training {
+    Training(const RunConfig& config, Observer& observer, std::string& where) {
+        where = "model";
+        module.emplace(load_module(config));
+        where = "data";
+        data.emplace(load_dataset(config, module->dtype()), config.batch_size, config.shuffle, config.drop_last);
+        where = "config";
+        optimizer = make_optimizer(config.optimizer, module->parameter_tensors());
+        // configure_optimizers() builds the scheduler: its initial step is in place from batch 0
+        // (spec LR-3).
+        if (config.lr_scheduler) scheduler.emplace(*config.lr_scheduler, *optimizer);
+        ctx.emplace(LoopContext{config, *module, *data, *optimizer, observer});
+        if (scheduler) ctx->scheduler = &*scheduler;
+        ctx->multi_eval_optimizer = config.optimizer.name == "lbfgs";
+        ctx->clip = resolve_clipping(config.trainer);
+        fit.emplace(*ctx);
+    }
+    TrainingParts parts(ConditionSet& conditions) {
+        return TrainingParts{*module, *optimizer, ctx->scheduler, *data, *ctx, ctx->observer, conditions};
+    }
+
+    std::optional<TrainingModule> module;
+    std::optional<DataLoader> data;
+    std::unique_ptr<torch::optim::Optimizer> optimizer;
+    std::optional<LRScheduler> scheduler;
+    std::optional<LoopContext> ctx;
+    std::optional<FitLoop> fit;
+};
+
+/// A fork's first leg: run A's training, under run A's config, from its snapshot up to the start
+/// of the batch run A holds in, unseen (no events, no holds; a stop still ends it). Returns the
+/// training state there.
+std::shared_ptr<const TrainingState> catch_up(const ForkPoint& fork, StepGate& gate, GeneratorLease& generator) {
+    Observer quiet([](Event&&) {}, gate, nullptr);
+    quiet.set_lease(&generator);
+    quiet.on_boundary([](Stage) { return true; });
+    std::string where;
+    Training a(fork.config, quiet, where);
+    ConditionSet none;
+    const TrainingParts parts = a.parts(none);
+    {
+        const GeneratorLease::Scope held(&generator);
+        fork.state->restore(parts);
+    }
+    struct Reached {};
+    std::shared_ptr<const TrainingState> reached;
+    a.ctx->at_batch_start = [&](std::int64_t epoch, std::int64_t batch_idx, std::int64_t batch) {
+        if (batch < fork.at.batch) return;
+        const GeneratorLease::Scope held(&generator);
+        reached = std::make_shared<const TrainingState>(TrainingState::capture(parts, epoch, batch_idx, batch));
+        throw Reached{};
+    };
+    try {
+        a.fit->run_from(fork.state->epoch(), fork.state->batch_idx());
+    } catch (const Reached&) {
+    }
+    if (!reached) throw std::logic_error("a fork's run A ended before the batch it holds in");
+    return reached;
+}
 }  // namespace
 
 struct TrainingSession::Worker {
@@ -90,6 +153,7 @@ struct TrainingSession::Rewinder {
     BoundaryRef target;
     std::vector<Event> held_back;
     bool flushing = false;  ///< held-back events going out: their hits are in the timeline already
+    Text forked;            ///< a fork's replay: what its `rewound` event says instead
     int ordinal = 0;        ///< of the next boundary within the batch
     std::int64_t batches_per_epoch = 1;
     std::optional<TrainingParts> parts;  ///< while the loops run
@@ -109,6 +173,8 @@ TrainingSession::TrainingSession(RunConfig config, SessionOptions options)
     : config_(std::move(config)),
       options_(std::move(options)),
       run_id_(g_next_run_id.fetch_add(1)),
+      lockstep_(options_.lockstep),
+      lockstep_side_(options_.lockstep_side),
       gate_(options_.start_paused),
       worker_(std::make_unique<Worker>()),
       rewinder_(std::make_unique<Rewinder>(config_.rewind_budget_mb)),
@@ -196,9 +262,40 @@ void TrainingSession::publish_tensors() {
     publish(std::move(e));
 }
 
+std::shared_ptr<const ForkPoint> TrainingSession::fork_point() const {
+    const std::lock_guard<std::mutex> lock(fork_mutex_);
+    return fork_point_;
+}
+
+void TrainingSession::join_lockstep(std::shared_ptr<Lockstep> lockstep, int side) {
+    gate_.post([this, lockstep = std::move(lockstep), side]() mutable {
+        if (lockstep_) lockstep_->leave(lockstep_side_);
+        lockstep_ = std::move(lockstep);
+        lockstep_side_ = side;
+    });
+}
+
 void TrainingSession::on_hold(const Boundary& where, bool held) {
     state_ = held ? SessionState::paused : SessionState::running;
     Rewinder& r = *rewinder_;
+    {
+        // Where a fork from here starts: kept while the run holds, for any thread to take.
+        std::shared_ptr<ForkPoint> point;
+        if (held && r.parts && r.phase == Rewinder::Phase::none) {
+            const BoundaryRef at = r.timeline.here();
+            if (auto state = r.store.shared_at_or_before(at.batch)) {
+                point = std::make_shared<ForkPoint>();
+                point->state = std::move(state);
+                point->at = at;
+                point->epoch = where.epoch;
+                point->batch_idx = where.batch_idx;
+                point->stage = where.stage;
+                point->config = config_;
+            }
+        }
+        const std::lock_guard<std::mutex> lock(fork_mutex_);
+        fork_point_ = std::move(point);
+    }
     TensorInspector& tensors = inspection_->tensors;
     if (!r.parts || !tensors.watching().tensors) return;
     if (held) {
@@ -297,6 +394,10 @@ void TrainingSession::finish_replay(Stage stage) {
     rewound.stage = stage;
     rewound.text = {TextCode::rewound,
                     {std::to_string(obs.pos.epoch), std::to_string(obs.pos.batch_idx), stage_name(stage)}};
+    if (!r.forked.empty()) {
+        rewound.text = std::move(r.forked);
+        r.forked = {};
+    }
     publish(std::move(rewound));
     std::vector<Event> held = std::move(r.held_back);
     r.held_back.clear();
@@ -503,29 +604,17 @@ void TrainingSession::run_worker() {
         // instead of Python's (MseLossBackward0); and a batch recomputed after a rewind would not
         // give what it gave the first time. This thread's setting; the worker runs every call.
         torch::jit::GraphOptimizerEnabledGuard eager_like_python(false);
-        stage_where = "model";
-        TrainingModule module = load_module(config_);
+        Training training(config_, observer, stage_where);
+        TrainingModule& module = *training.module;
+        LoopContext& ctx = *training.ctx;
+        FitLoop& fit = *training.fit;
         // Stage by stage only when training_step draws from the generator: otherwise only the
         // data order and the snapshots touch it, and they take it themselves, so two runs compare
         // side by side on two cores. A yielding run (a shadow) always takes it, which is how it
         // waits while a watched run works.
         observer.set_lease(&generator, options_.yield_to_other_runs || module.draws_random());
-        stage_where = "data";
-        DataLoader data(load_dataset(config_, module.dtype()), config_.batch_size, config_.shuffle,
-                        config_.drop_last);
-        stage_where = "config";
-        auto optimizer = make_optimizer(config_.optimizer, module.parameter_tensors());
-        // configure_optimizers() builds the scheduler: its initial step is in place from batch 0
-        // (spec LR-3).
-        std::optional<LRScheduler> scheduler;
-        if (config_.lr_scheduler) scheduler.emplace(*config_.lr_scheduler, *optimizer);
-        LoopContext ctx{config_, module, data, *optimizer, observer};
-        if (scheduler) ctx.scheduler = &*scheduler;
-        ctx.multi_eval_optimizer = config_.optimizer.name == "lbfgs";
-        ctx.clip = resolve_clipping(config_.trainer);
         ctx.parameters_each_batch = options_.parameters_each_batch;
         ctx.checksum_parameters = options_.checksum_parameters;
-        FitLoop fit(ctx);
 
         Event start;
         start.type = EventType::run_start;
@@ -535,6 +624,12 @@ void TrainingSession::run_worker() {
         start.model_code = module.code();
         start.accumulate_grad_batches = static_cast<int>(config_.trainer.accumulate_grad_batches);
         publish(std::move(start));
+        if (config_.departures.any()) {
+            std::string names;
+            for (const std::string& name : departure_names())
+                if (departure(config_.departures, name)) names += (names.empty() ? "" : ", ") + name;
+            observer.notice({TextCode::departures, {names}});
+        }
         state_ = SessionState::running;
         stage_where = "training";
         // seed_everything(seed) right before trainer.fit (spec D-3): torch's global generator, which
@@ -553,32 +648,48 @@ void TrainingSession::run_worker() {
         }
         Rewinder& rw = *rewinder_;
         rw.batches_per_epoch = std::max<std::int64_t>(1, fit.num_training_batches());
-        rw.parts.emplace(TrainingParts{module, *optimizer, ctx.scheduler, data, ctx, observer, conditions_});
+        rw.parts.emplace(training.parts(conditions_));
         observe_what_is_needed();
         ctx.at_batch_start = [this](std::int64_t epoch, std::int64_t batch_idx, std::int64_t batch) {
             at_batch_start(epoch, batch_idx, batch);
         };
         observer.on_boundary([this](Stage stage) { return at_boundary(stage); });
-        if (options_.lockstep) {
-            // A comparison: wait at each batch's end while the other run is behind (lockstep.h).
-            // A run recomputing towards a rewind's target is not where the other one is.
-            // While it sleeps there it does not count as working: a parity meter's shadow run
-            // may catch up meanwhile, as while the run holds.
-            ctx.at_batch_end = [this, parameters = module.parameter_tensors(), lease = &generator](
-                                   Event& end, std::int64_t samples) {
-                end.samples = samples;
-                if (rewinder_->phase == Rewinder::Phase::silent) return;
-                end.peer_distance = options_.lockstep->arrive(
-                    options_.lockstep_side, samples, parameters,
-                    [this] { return gate_.stop_requested() || gate_.has_tasks(); },
-                    [lease](bool asleep) { asleep ? lease->suspend() : lease->resume(); });
-            };
-        }
+        // A comparison: wait at each batch's end while the other run is behind (lockstep.h). A run
+        // recomputing towards a rewind's target is not where the other one is. While it sleeps
+        // there it does not count as working: a parity meter's shadow run may catch up meanwhile,
+        // as while the run holds. A run alone passes by (a fork may join it later).
+        ctx.at_batch_end = [this, parameters = module.parameter_tensors(), lease = &generator](
+                               Event& end, std::int64_t samples) {
+            if (!lockstep_) return;
+            end.samples = samples;
+            if (rewinder_->phase == Rewinder::Phase::silent) return;
+            end.peer_distance = lockstep_->arrive(
+                lockstep_side_, samples, parameters,
+                [this] { return gate_.stop_requested() || gate_.has_tasks(); },
+                [lease](bool asleep) { asleep ? lease->suspend() : lease->resume(); });
+        };
         struct Detach {  // the parts die with this scope; a late task must not find them
             Rewinder& rw;
             ~Detach() { rw.parts.reset(); }
         } detach{rw};
         std::optional<std::pair<std::int64_t, std::int64_t>> resume;
+        if (options_.fork_from) {
+            // A fork: run A's state at the start of the batch it holds in, then this run's own
+            // config from there, recomputed unseen up to where run A holds.
+            const ForkPoint& fork = *options_.fork_from;
+            std::shared_ptr<const TrainingState> from = fork.state;
+            if (from->batch() < fork.at.batch) from = catch_up(fork, gate_, generator);
+            {
+                const GeneratorLease::Scope held(&generator);  // the state includes it
+                from->restore_as(*rw.parts, fork.config.optimizer, config_.optimizer);
+            }
+            rw.phase = Rewinder::Phase::silent;
+            rw.target = fork.at;
+            rw.forked = {TextCode::forked,
+                         {std::to_string(fork.epoch), std::to_string(fork.batch_idx), stage_name(fork.stage),
+                          config_changes(fork.config, config_)}};
+            resume.emplace(from->epoch(), from->batch_idx());
+        }
         for (;;) {
             try {
                 try {
@@ -599,7 +710,7 @@ void TrainingSession::run_worker() {
                 break;
             } catch (const RewindRequested&) {
                 // begin_rewind chose the target and made sure a snapshot precedes it.
-                if (options_.lockstep) options_.lockstep->rewound(options_.lockstep_side);
+                if (lockstep_) lockstep_->rewound(lockstep_side_);
                 status = RunStatus::finished;
                 final_state = SessionState::finished;
                 const TrainingState* from = rw.store.at_or_before(rw.target.batch);
@@ -628,7 +739,11 @@ void TrainingSession::run_worker() {
         describe_current_exception(type, message);
         report_error(type, message, stage_where);
     }
-    if (options_.lockstep) options_.lockstep->leave(options_.lockstep_side);  // never waited for again
+    if (lockstep_) lockstep_->leave(lockstep_side_);  // never waited for again
+    {
+        const std::lock_guard<std::mutex> lock(fork_mutex_);
+        fork_point_.reset();
+    }
     Event end;
     end.type = EventType::run_end;
     end.epoch = observer.pos.epoch;

@@ -7,8 +7,10 @@
 #include <limits>
 #include <mutex>
 #include <type_traits>
+#include <unordered_map>
 
 #include "loops.h"
+#include "optimization.h"
 #include "optimizer_state.h"
 #include "tensor_utils.h"
 #include "stepwise/session.h"
@@ -70,8 +72,12 @@ TrainingState TrainingState::capture(const TrainingParts& parts, std::int64_t ep
         bytes += bytes_of(b);
     }
     for (const auto& group : parts.optimizer.param_groups()) s.group_options_.push_back(group.options().clone());
+    std::unordered_map<std::string, std::size_t> index;
+    for (const auto& named : parts.module.parameters()) index.emplace(state_key(named.second), index.size());
     for (const auto& [key, state] : parts.optimizer.state()) {
-        s.optimizer_state_.emplace_back(key, deep_copy(*state));
+        const auto at = index.find(key);
+        if (at == index.end()) throw std::logic_error("a snapshot found optimizer state for no parameter");
+        s.optimizer_state_.emplace_back(at->second, deep_copy(*state));
         bytes += state_bytes(*state);
     }
     std::sort(s.optimizer_state_.begin(), s.optimizer_state_.end(),
@@ -112,7 +118,8 @@ void TrainingState::restore(const TrainingParts& parts) const {
         groups[g].set_options(group_options_[g]->clone());
     auto& state = parts.optimizer.state();
     state.clear();
-    for (const auto& [key, saved] : optimizer_state_) state[key] = deep_copy(*saved);
+    for (const auto& [at, saved] : optimizer_state_)
+        state[state_key(parts.module.parameters().at(at).second)] = deep_copy(*saved);
     if (parts.scheduler) parts.scheduler->set_last_epoch(scheduler_last_epoch_);
     {
         auto generator = at::detail::getDefaultCPUGenerator();
@@ -136,6 +143,27 @@ void TrainingState::restore(const TrainingParts& parts) const {
     warning_cache::restore(warnings_);
 }
 
+void TrainingState::restore_as(const TrainingParts& parts, const OptimizerSpec& from, const OptimizerSpec& to) const {
+    restore(parts);
+    const std::vector<torch::Tensor> params = parts.module.parameter_tensors();
+    const auto fresh_to = make_optimizer(to, params);
+    auto& groups = parts.optimizer.param_groups();
+    if (from.name != to.name) {
+        parts.optimizer.state().clear();
+        for (std::size_t g = 0; g < groups.size(); ++g)
+            groups[g].set_options(fresh_to->param_groups().at(g).options().clone());
+        return;
+    }
+    const auto fresh_from = make_optimizer(from, params);
+    for (std::size_t g = 0; g < groups.size(); ++g) {
+        const double now = groups[g].options().get_lr();
+        const double was = fresh_from->param_groups().at(g).options().get_lr();
+        std::unique_ptr<torch::optim::OptimizerOptions> options = fresh_to->param_groups().at(g).options().clone();
+        if (now != was && was != 0) options->set_lr(now * (options->get_lr() / was));  // a scheduler's factor
+        groups[g].set_options(std::move(options));
+    }
+}
+
 // ---- the store ----------------------------------------------------------------------------------
 
 bool SnapshotStore::has(std::int64_t batch) const {
@@ -146,47 +174,53 @@ bool SnapshotStore::has(std::int64_t batch) const {
 void SnapshotStore::add(TrainingState state) {
     last_offered_ = state.bytes();
     if (state.bytes() > budget_) return;
-    auto at = std::lower_bound(states_.begin(), states_.end(), state.batch(),
-                               [](const TrainingState& s, std::int64_t b) { return s.batch() < b; });
-    if (at != states_.end() && at->batch() == state.batch()) {
-        bytes_ -= at->bytes();
-        bytes_ += state.bytes();
-        *at = std::move(state);
+    const std::int64_t batch = state.batch();
+    auto kept = std::make_shared<const TrainingState>(std::move(state));
+    auto at = std::lower_bound(states_.begin(), states_.end(), batch,
+                               [](const auto& s, std::int64_t b) { return s->batch() < b; });
+    if (at != states_.end() && (*at)->batch() == batch) {
+        bytes_ -= (*at)->bytes();
+        bytes_ += kept->bytes();
+        *at = std::move(kept);
     } else {
-        bytes_ += state.bytes();
-        states_.insert(at, std::move(state));
+        bytes_ += kept->bytes();
+        states_.insert(at, std::move(kept));
     }
     while ((bytes_ > budget_ || states_.size() > kMaxCount) && states_.size() > 1) evict_one();
 }
 
 void SnapshotStore::evict_one() {
     // Never the first (the run's start); the newest only when it is the last one left beside it.
-    const std::int64_t head = states_.back().batch();
+    const std::int64_t head = states_.back()->batch();
     std::size_t victim = states_.size() - 1;
     double best = std::numeric_limits<double>::infinity();
     for (std::size_t i = 1; i + 1 < states_.size(); ++i) {
-        const double gap = double(states_[i + 1].batch() - states_[i - 1].batch());
-        const double score = gap / double(head - states_[i].batch() + 1);
+        const double gap = double(states_[i + 1]->batch() - states_[i - 1]->batch());
+        const double score = gap / double(head - states_[i]->batch() + 1);
         if (score < best) {
             best = score;
             victim = i;
         }
     }
-    bytes_ -= states_[victim].bytes();
+    bytes_ -= states_[victim]->bytes();
     states_.erase(states_.begin() + static_cast<std::ptrdiff_t>(victim));
 }
 
-const TrainingState* SnapshotStore::at_or_before(std::int64_t batch) const {
+std::shared_ptr<const TrainingState> SnapshotStore::shared_at_or_before(std::int64_t batch) const {
     auto at = std::upper_bound(states_.begin(), states_.end(), batch,
-                               [](std::int64_t b, const TrainingState& s) { return b < s.batch(); });
+                               [](std::int64_t b, const auto& s) { return b < s->batch(); });
     if (at == states_.begin()) return nullptr;
-    return &*(at - 1);
+    return *(at - 1);
+}
+
+const TrainingState* SnapshotStore::at_or_before(std::int64_t batch) const {
+    return shared_at_or_before(batch).get();
 }
 
 std::vector<std::int64_t> SnapshotStore::batches() const {
     std::vector<std::int64_t> out;
     out.reserve(states_.size());
-    for (const auto& s : states_) out.push_back(s.batch());
+    for (const auto& s : states_) out.push_back(s->batch());
     return out;
 }
 

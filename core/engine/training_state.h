@@ -44,6 +44,11 @@ public:
     /// (the optimizer keys its state by the parameters' TensorImpl), the optimizer's groups and
     /// per-parameter state as fresh deep copies, the generator, the data order, the counters.
     void restore(const TrainingParts& parts) const;
+    /// Puts the state into another run's parts, built from a config whose optimizer is `to` where
+    /// this state's run had `from` (a what-if fork): as restore(), but with `to`'s settings. The
+    /// same optimizer keeps its state, and its learning rate keeps the factor a scheduler had
+    /// applied to `from`'s; another optimizer starts with no state, as it would in Python.
+    void restore_as(const TrainingParts& parts, const OptimizerSpec& from, const OptimizerSpec& to) const;
 
     std::int64_t batch() const { return batch_; }
     std::int64_t epoch() const { return epoch_; }
@@ -56,7 +61,9 @@ private:
     std::vector<torch::Tensor> values_;  ///< parameters, then buffers
     std::vector<torch::Tensor> grads_;   ///< per parameter; undefined: .grad was None
     std::vector<std::unique_ptr<torch::optim::OptimizerOptions>> group_options_;
-    std::vector<std::pair<std::string, std::unique_ptr<torch::optim::OptimizerParamState>>> optimizer_state_;
+    /// By the index of the parameter it is filed under (torch files it by the TensorImpl, which
+    /// another run's parameters do not share).
+    std::vector<std::pair<std::size_t, std::unique_ptr<torch::optim::OptimizerParamState>>> optimizer_state_;
     std::int64_t scheduler_last_epoch_ = -1;
     torch::Tensor generator_;
     DataLoader::Position data_;
@@ -89,6 +96,8 @@ public:
     void add(TrainingState state);
     /// The newest state at or before `batch`, or nullptr.
     const TrainingState* at_or_before(std::int64_t batch) const;
+    /// The same, shared: it stays valid after the store lets it go (a fork holds it).
+    std::shared_ptr<const TrainingState> shared_at_or_before(std::int64_t batch) const;
     /// The size of the last state offered (kept or not): what a snapshot of this run costs.
     std::size_t last_offered_bytes() const { return last_offered_; }
     std::vector<std::int64_t> batches() const;
@@ -99,7 +108,7 @@ private:
     std::size_t budget_;
     std::size_t bytes_ = 0;
     std::size_t last_offered_ = 0;
-    std::vector<TrainingState> states_;  ///< sorted by batch
+    std::vector<std::shared_ptr<const TrainingState>> states_;  ///< sorted by batch; immutable once kept
 };
 
 }  // namespace stepwise

@@ -1,5 +1,6 @@
 #include "stepwise/run_config.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -8,6 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
+#include <stdexcept>
 
 namespace stepwise {
 
@@ -438,7 +440,8 @@ RunConfig parse_run_config(const std::string& json_text, const std::string& base
     }
     const Reader r(origin);
     r.only_keys(j, "", {"model", "data", "batch_size", "shuffle", "drop_last", "seed", "optimizer",
-                        "lr_scheduler", "trainer", "zero_grad_set_to_none", "breakpoints", "rewind"});
+                        "lr_scheduler", "trainer", "zero_grad_set_to_none", "departures", "breakpoints",
+                        "rewind"});
     RunConfig config;
     config.base_dir = base_dir;
     if (j.contains("model")) parse_model(r, j["model"], config.model);
@@ -458,6 +461,13 @@ RunConfig parse_run_config(const std::string& json_text, const std::string& base
     if (j.contains("trainer")) parse_trainer(r, j["trainer"], config.trainer);
     if (j.contains("zero_grad_set_to_none"))
         config.zero_grad_set_to_none = r.boolean(j["zero_grad_set_to_none"], "zero_grad_set_to_none");
+    if (j.contains("departures")) {
+        const std::vector<std::string>& names = departure_names();
+        r.only_keys(j["departures"], "departures", std::set<std::string>(names.begin(), names.end()));
+        for (const std::string& name : departure_names())
+            if (j["departures"].contains(name))
+                set_departure(config.departures, name, r.boolean(j["departures"][name], "departures." + name));
+    }
     if (j.contains("breakpoints")) parse_breakpoints(r, j["breakpoints"], config.breakpoints);
     if (j.contains("rewind")) {
         r.only_keys(j["rewind"], "rewind", {"budget_mb"});
@@ -539,6 +549,11 @@ std::string to_json(const RunConfig& c, int indent) {
         c.trainer.gradient_clip_algorithm ? json(*c.trainer.gradient_clip_algorithm) : json(nullptr);
     j["trainer"] = t;
     j["zero_grad_set_to_none"] = c.zero_grad_set_to_none;
+    if (c.departures.any()) {  // written only when one is on: a Lightning run's config says nothing
+        json d;
+        for (const std::string& name : departure_names()) d[name] = departure(c.departures, name);
+        j["departures"] = d;
+    }
     if (!c.breakpoints.empty()) {
         json list = json::array();
         for (const BreakpointSpec& b : c.breakpoints)
@@ -548,6 +563,49 @@ std::string to_json(const RunConfig& c, int indent) {
     j["rewind"] = json{{"budget_mb", c.rewind_budget_mb}};
     return j.dump(indent);
 }
+
+std::string config_changes(const RunConfig& from, const RunConfig& to) {
+    // Departures are written only when one is on: off is what an absent one means.
+    auto flat = [](const RunConfig& c) {
+        json j = json::parse(to_json(c));
+        for (const std::string& name : departure_names()) j["departures"][name] = departure(c.departures, name);
+        return j.flatten();
+    };
+    const json a = flat(from), b = flat(to);
+    std::string out;
+    auto add = [&](const std::string& pointer, const std::string& was, const std::string& now) {
+        std::string key = pointer.substr(1);
+        std::replace(key.begin(), key.end(), '/', '.');
+        out += (out.empty() ? "" : ", ") + key + ": " + was + " → " + now;
+    };
+    for (const auto& item : b.items()) {
+        const auto it = a.find(item.key());
+        if (it == a.end()) add(item.key(), "(none)", item.value().dump());
+        else if (*it != item.value()) add(item.key(), it->dump(), item.value().dump());
+    }
+    for (const auto& item : a.items())
+        if (!b.contains(item.key())) add(item.key(), item.value().dump(), "(none)");
+    return out;
+}
+
+const std::vector<std::string>& departure_names() {
+    static const std::vector<std::string> names{"skip_zero_grad", "undivided_loss", "step_every_batch",
+                                                "backprop_extras"};
+    return names;
+}
+
+namespace {
+bool Departures::*departure_member(const std::string& name) {
+    if (name == "skip_zero_grad") return &Departures::skip_zero_grad;
+    if (name == "undivided_loss") return &Departures::undivided_loss;
+    if (name == "step_every_batch") return &Departures::step_every_batch;
+    if (name == "backprop_extras") return &Departures::backprop_extras;
+    throw std::invalid_argument("no departure named " + name);
+}
+}  // namespace
+
+bool departure(const Departures& d, const std::string& name) { return d.*departure_member(name); }
+void set_departure(Departures& d, const std::string& name, bool on) { d.*departure_member(name) = on; }
 
 const char* const kMaxEpochsNotSetWarning =
     "`max_epochs` was not set. Setting it to 1000 epochs. To train without an epoch limit, set `max_epochs=-1`.";

@@ -77,6 +77,15 @@ constexpr std::array<CodeInfo, kTextCodeCount> kCodes = {{
      "cannot go back: one snapshot of this run takes %2 MB, more than the snapshot budget of %1 MB "
      "(rewind.budget_mb)"},
     {"rewind_not_held", 0, "cannot go back: the run has ended"},
+    {"departures", 1,
+     "not what Lightning does: this run departs from Lightning's automatic optimization on "
+     "purpose (%1)"},
+    {"skip_zero_grad_departure", 0,
+     "zero_grad skipped: not what Lightning does (skip_zero_grad); .grad keeps what earlier "
+     "batches added"},
+    {"forked", 4,
+     "forked from run A at epoch %1, batch %2, before %3, with %4; everything before this batch is "
+     "run A's"},
 }};
 
 const CodeInfo& info(TextCode code) {

@@ -128,6 +128,20 @@ QString textTr(const Text& t) {
                 .arg(arg(t, 0), arg(t, 1));
         case TextCode::rewind_not_held:
             return EngineText::tr("cannot go back: the run has ended");
+        case TextCode::departures:
+            return EngineText::tr(
+                       "not what Lightning does: this run departs from Lightning's automatic "
+                       "optimization on purpose (%1)")
+                .arg(arg(t, 0));
+        case TextCode::skip_zero_grad_departure:
+            return EngineText::tr(
+                "zero_grad skipped: not what Lightning does (skip_zero_grad); .grad keeps what "
+                "earlier batches added");
+        case TextCode::forked:
+            return EngineText::tr(
+                       "forked from run A at epoch %1, batch %2, before %3, with %4; everything "
+                       "before this batch is run A's")
+                .arg(arg(t, 0), arg(t, 1), arg(t, 2), arg(t, 3));
     }
     return QString::fromStdString(format_text(t));
 }

@@ -9,6 +9,7 @@
 #include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <string>
@@ -75,15 +76,18 @@ private:
 class Driven {
 public:
     /// `checksums`: every batch_end carries the parameters' checksum (the parity meter's).
-    explicit Driven(RunConfig config, Inspect what = {}, bool checksums = false)
-        : checksums_wanted_(checksums), session_(std::move(config), options()) {
+    /// `adjust` changes the options further (a fork: lockstep, fork_from).
+    explicit Driven(RunConfig config, Inspect what = {}, bool checksums = false,
+                    const std::function<void(SessionOptions&)>& adjust = {})
+        : checksums_wanted_(checksums), session_(std::move(config), options(adjust)) {
         if (!(what == Inspect{})) session_.send(Command::watch(std::move(what)));
         session_.start();
     }
     TrainingSession& session() { return session_; }
 
-    SessionOptions options() {
+    SessionOptions options(const std::function<void(SessionOptions&)>& adjust = {}) {
         SessionOptions o;
+        if (adjust) adjust(o);
         o.start_paused = true;
         o.buffer_events = false;
         o.checksum_parameters = checksums_wanted_;

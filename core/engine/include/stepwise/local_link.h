@@ -45,4 +45,10 @@ std::unique_ptr<SessionLink> make_local_link(const RunConfig& config);
 std::pair<std::unique_ptr<SessionLink>, std::unique_ptr<SessionLink>> make_local_link_pair(const RunConfig& a,
                                                                                            const RunConfig& b);
 
+/// A what-if fork of the local run behind `a`, on `b` (SessionOptions::fork_from): it starts where
+/// run A holds, from run A's state, and the two keep to the same samples from there (run A joins
+/// the lockstep as side 0). nullptr when `a` is not a local run or does not hold where a fork can
+/// start: it runs, it has ended, or it keeps no snapshot (rewind.budget_mb 0).
+std::unique_ptr<SessionLink> make_local_fork_link(SessionLink& a, const RunConfig& b);
+
 }  // namespace stepwise

@@ -28,6 +28,8 @@
 namespace stepwise {
 
 class Lockstep;
+/// Where a what-if fork starts (TrainingSession::fork_point): opaque here, torch inside.
+struct ForkPoint;
 
 struct SessionOptions {
     bool start_paused = false;  ///< hold at the first stage boundary
@@ -71,6 +73,12 @@ struct SessionOptions {
     /// reached the same samples, `peer_distance`. `lockstep_side` is 0 or 1, one per run.
     std::shared_ptr<Lockstep> lockstep;
     int lockstep_side = 0;
+    /// A what-if fork (run B of a comparison): instead of starting from the seed, the run takes
+    /// run A's snapshot, recomputes under run A's config up to the start of the batch run A holds
+    /// in, then under its own config (one option changed, or a departure) up to the boundary run
+    /// A holds at, and holds there. Its events begin with that batch; its first visible event is a
+    /// `rewound` event with TextCode::forked. Its warnings are its own, seeded from run A's.
+    std::shared_ptr<const ForkPoint> fork_from;
     /// Called on the worker thread for every event, in order, before it is buffered. Must be quick
     /// and must not call back into the session's control API from inside.
     std::function<void(const Event&)> listener;
@@ -104,6 +112,12 @@ public:
     bool wait_finished(std::chrono::milliseconds timeout);
     std::uint64_t run_id() const { return run_id_; }
     const RunConfig& config() const { return config_; }
+    /// While the run holds: where a fork from here starts (SessionOptions::fork_from); nullptr
+    /// while it runs, after it ended, or when it keeps no snapshot (rewind.budget_mb). Any thread.
+    std::shared_ptr<const ForkPoint> fork_point() const;
+    /// From the next batch end on, keep to `lockstep` as side `side` (a fork's run A, which was
+    /// running alone); nullptr leaves it. Any thread.
+    void join_lockstep(std::shared_ptr<Lockstep> lockstep, int side);
 
 private:
     void run_worker();
@@ -161,6 +175,12 @@ private:
     ConditionSet conditions_;        ///< the breakpoints, evaluated on the worker thread
     bool broke_ = false;             ///< a hit asked to hold (the failure path looks: exception)
     Stage last_hold_stage_ = Stage::on_train_batch_start;  ///< worker thread: where the run last held
+    /// Worker thread: the comparison this run keeps step with (SessionOptions::lockstep, or
+    /// join_lockstep) and its side.
+    std::shared_ptr<Lockstep> lockstep_;
+    int lockstep_side_ = 0;
+    mutable std::mutex fork_mutex_;
+    std::shared_ptr<const ForkPoint> fork_point_;  ///< set while held (fork_mutex_)
     StepGate gate_;
     EventBuffer buffer_;
     std::atomic<SessionState> state_{SessionState::created};

@@ -74,6 +74,28 @@ struct TrainerSpec {
     std::optional<std::string> gradient_clip_algorithm;  ///< "norm" or "value" (lower-cased)
 };
 
+/// Deliberate departures from what Lightning does, for a what-if run (a fork, a comparison's run
+/// B): each shows what the automatic optimization's own step prevents. A run with any of them is
+/// labelled "not what Lightning does" wherever it is shown or exported. JSON: "departures":
+/// {"skip_zero_grad": true, ...}; all off by default.
+struct Departures {
+    bool skip_zero_grad = false;    ///< the closure never zeroes the grads
+    bool undivided_loss = false;    ///< backward on the loss as returned, not ÷ accumulate_grad_batches
+    bool step_every_batch = false;  ///< optimizer.step on every batch, accumulating or not
+    /// backward also through every extra that holds a graph: loss + Σ extra.sum(), ÷ N as the loss
+    bool backprop_extras = false;
+    bool any() const { return skip_zero_grad || undivided_loss || step_every_batch || backprop_extras; }
+    bool operator==(const Departures& o) const {
+        return skip_zero_grad == o.skip_zero_grad && undivided_loss == o.undivided_loss &&
+               step_every_batch == o.step_every_batch && backprop_extras == o.backprop_extras;
+    }
+};
+/// The departures' JSON keys, in the order they are shown.
+const std::vector<std::string>& departure_names();
+/// Whether the named departure is on (a name of departure_names()).
+bool departure(const Departures& d, const std::string& name);
+void set_departure(Departures& d, const std::string& name, bool on);
+
 struct RunConfig {
     ModelSpec model;
     DataSpec data;
@@ -85,6 +107,7 @@ struct RunConfig {
     std::optional<LRSchedulerSpec> lr_scheduler;  ///< nullopt: configure_optimizers returns none
     TrainerSpec trainer;
     bool zero_grad_set_to_none = true;
+    Departures departures;
     /// Breakpoints and watchpoints (stepwise/conditions.h), checked when the config is read.
     std::vector<BreakpointSpec> breakpoints;
     /// "rewind": {"budget_mb": 256}: the memory the engine may keep in snapshots of the training
@@ -101,6 +124,9 @@ RunConfig parse_run_config(const std::string& json_text, const std::string& base
 RunConfig load_run_config(const std::string& path);
 /// The resolved config as JSON text (every key, defaults filled in, paths absolute).
 std::string to_json(const RunConfig& config, int indent = -1);
+/// What `to` changes of `from`, key by key in the JSON's order: "optimizer.lr: 0.1 → 0.5, ..."
+/// (a fork's notice). Empty when nothing differs.
+std::string config_changes(const RunConfig& from, const RunConfig& to);
 /// An absolute path for a path given in the config.
 std::string resolve_path(const RunConfig& config, const std::string& path);
 

@@ -54,8 +54,13 @@ enum class TextCode : std::uint8_t {
     rewind_not_earlier,              ///< the batch asked for, the current batch (global indexes)
     rewind_over_budget,              ///< the snapshot budget (MB), one snapshot of this run (MB)
     rewind_not_held,                 ///< - (the run has ended)
+    // A what-if run's departures from Lightning (RunConfig::departures).
+    departures,                      ///< the departures on, by name, comma-separated (a notice at the start)
+    skip_zero_grad_departure,        ///< - (zero_grad skipped: the skip_zero_grad departure)
+    // A fork (a what-if run B started from run A's snapshot).
+    forked,                          ///< epoch, batch_idx, the stage it holds at, what changed
 };
-inline constexpr int kTextCodeCount = 32;
+inline constexpr int kTextCodeCount = 35;
 
 /// A sentence by code, with its arguments as plain strings (numbers already formatted).
 struct Text {
