@@ -154,17 +154,32 @@
         <translation>无法回退：运行已结束</translation>
     </message>
     <message>
-        <location filename="../gui/app/text_tr.cpp" line="138"/>
+        <location filename="../gui/app/text_tr.cpp" line="132"/>
+        <source>not what Lightning does: this run departs from Lightning&apos;s automatic optimization on purpose (%1)</source>
+        <translation>不是 Lightning 的做法：本运行有意偏离 Lightning 的自动优化（%1）</translation>
+    </message>
+    <message>
+        <location filename="../gui/app/text_tr.cpp" line="137"/>
+        <source>zero_grad skipped: not what Lightning does (skip_zero_grad); .grad keeps what earlier batches added</source>
+        <translation>zero_grad 被跳过：不是 Lightning 的做法（skip_zero_grad）；.grad 保留之前批次累加的内容</translation>
+    </message>
+    <message>
+        <location filename="../gui/app/text_tr.cpp" line="141"/>
+        <source>forked from run A at epoch %1, batch %2, before %3, with %4; everything before this batch is run A&apos;s</source>
+        <translation>从运行 A 的第 %1 轮、批次 %2、%3 之前分叉，改动：%4；此批次之前的一切都来自运行 A</translation>
+    </message>
+    <message>
+        <location filename="../gui/app/text_tr.cpp" line="152"/>
         <source>finished</source>
         <translation>完成</translation>
     </message>
     <message>
-        <location filename="../gui/app/text_tr.cpp" line="140"/>
+        <location filename="../gui/app/text_tr.cpp" line="154"/>
         <source>stopped</source>
         <translation>已停止</translation>
     </message>
     <message>
-        <location filename="../gui/app/text_tr.cpp" line="142"/>
+        <location filename="../gui/app/text_tr.cpp" line="156"/>
         <source>failed</source>
         <translation>失败</translation>
     </message>
@@ -961,34 +976,52 @@
     </message>
 </context>
 <context>
+    <name>stepwise::gui::Comparison</name>
+    <message>
+        <location filename="../gui/session/comparison.cpp" line="28"/>
+        <source>not what Lightning does</source>
+        <translation>不是 Lightning 的做法</translation>
+    </message>
+    <message>
+        <location filename="../gui/session/comparison.cpp" line="29"/>
+        <source>%1 — %2</source>
+        <translation>%1 — %2</translation>
+    </message>
+</context>
+<context>
     <name>stepwise::gui::ComparisonLayer</name>
     <message>
-        <location filename="../gui/widgets/comparison_layer.cpp" line="76"/>
+        <location filename="../gui/widgets/comparison_layer.cpp" line="79"/>
         <source>A: loss ÷ N (Lightning&apos;s)</source>
         <translation>A：损失 ÷ N（Lightning 记录的）</translation>
     </message>
     <message>
-        <location filename="../gui/widgets/comparison_layer.cpp" line="77"/>
+        <location filename="../gui/widgets/comparison_layer.cpp" line="80"/>
         <source>A: loss returned</source>
         <translation>A：返回的损失</translation>
     </message>
     <message>
-        <location filename="../gui/widgets/comparison_layer.cpp" line="79"/>
+        <location filename="../gui/widgets/comparison_layer.cpp" line="82"/>
         <source>B: loss returned</source>
         <translation>B：返回的损失</translation>
     </message>
     <message>
-        <location filename="../gui/widgets/comparison_layer.cpp" line="80"/>
+        <location filename="../gui/widgets/comparison_layer.cpp" line="82"/>
+        <source>B: loss returned — not what Lightning does</source>
+        <translation>B：返回的损失 — 不是 Lightning 的做法</translation>
+    </message>
+    <message>
+        <location filename="../gui/widgets/comparison_layer.cpp" line="83"/>
         <source>‖θ_A − θ_B‖ (right axis)</source>
         <translation>‖θ_A − θ_B‖（右轴）</translation>
     </message>
     <message>
-        <location filename="../gui/widgets/comparison_layer.cpp" line="81"/>
+        <location filename="../gui/widgets/comparison_layer.cpp" line="84"/>
         <source>‖θ_A − θ_B‖</source>
         <translation>‖θ_A − θ_B‖</translation>
     </message>
     <message>
-        <location filename="../gui/widgets/comparison_layer.cpp" line="82"/>
+        <location filename="../gui/widgets/comparison_layer.cpp" line="85"/>
         <source>first difference: batch %1</source>
         <translation>第一次差异：批次 %1</translation>
     </message>
@@ -1512,215 +1545,215 @@
 <context>
     <name>stepwise::gui::LossPlot</name>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="216"/>
+        <location filename="../gui/views/loss_plot.cpp" line="225"/>
         <source>Export plot</source>
         <translation>导出图表</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="216"/>
+        <location filename="../gui/views/loss_plot.cpp" line="225"/>
         <source>Export the per-batch table</source>
         <translation>导出逐批次表格</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="225"/>
+        <location filename="../gui/views/loss_plot.cpp" line="234"/>
         <source>Could not write %1.</source>
         <translation>无法写入 %1。</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="228"/>
+        <location filename="../gui/views/loss_plot.cpp" line="237"/>
         <source>PNG image (*.png)</source>
         <translation>PNG 图像 (*.png)</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="230"/>
+        <location filename="../gui/views/loss_plot.cpp" line="239"/>
         <source>PDF document (*.pdf)</source>
         <translation>PDF 文档 (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="233"/>
+        <location filename="../gui/views/loss_plot.cpp" line="242"/>
         <source>CSV table (*.csv)</source>
         <translation>CSV 表格 (*.csv)</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="269"/>
+        <location filename="../gui/views/loss_plot.cpp" line="278"/>
         <source>Raw loss</source>
         <translation>原始损失</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="271"/>
+        <location filename="../gui/views/loss_plot.cpp" line="280"/>
         <source>The loss as training_step returned it, before Lightning divides it by accumulate_grad_batches</source>
         <translation>training_step 返回的损失，即 Lightning 除以 accumulate_grad_batches 之前的值</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="273"/>
+        <location filename="../gui/views/loss_plot.cpp" line="282"/>
         <source>Learning rate</source>
         <translation>学习率</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="274"/>
+        <location filename="../gui/views/loss_plot.cpp" line="283"/>
         <source>The learning rate each batch trained with, on its own axis; it turns on by itself when an lr scheduler changes it</source>
         <translation>每个批次训练时使用的学习率，绘制在单独的坐标轴上；学习率调度器改变它时会自动显示</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="276"/>
+        <location filename="../gui/views/loss_plot.cpp" line="285"/>
         <source>learning rate</source>
         <translation>学习率</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="277"/>
+        <location filename="../gui/views/loss_plot.cpp" line="286"/>
         <source>lr</source>
         <translation>学习率</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="278"/>
+        <location filename="../gui/views/loss_plot.cpp" line="287"/>
         <source>x axis:</source>
         <translation>横轴：</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="279"/>
+        <location filename="../gui/views/loss_plot.cpp" line="288"/>
         <source>batch</source>
         <translation>批次</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="280"/>
-        <location filename="../gui/views/loss_plot.cpp" line="302"/>
-        <location filename="../gui/views/loss_plot.cpp" line="305"/>
+        <location filename="../gui/views/loss_plot.cpp" line="289"/>
+        <location filename="../gui/views/loss_plot.cpp" line="311"/>
+        <location filename="../gui/views/loss_plot.cpp" line="314"/>
         <source>global_step</source>
         <translation>global_step</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="281"/>
+        <location filename="../gui/views/loss_plot.cpp" line="290"/>
         <source>Follow</source>
         <translation>跟随</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="282"/>
+        <location filename="../gui/views/loss_plot.cpp" line="291"/>
         <source>Keep the newest batches in view</source>
         <translation>始终显示最新的批次</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="283"/>
+        <location filename="../gui/views/loss_plot.cpp" line="292"/>
         <source>Reset view</source>
         <translation>重置视图</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="225"/>
-        <location filename="../gui/views/loss_plot.cpp" line="240"/>
-        <location filename="../gui/views/loss_plot.cpp" line="244"/>
-        <location filename="../gui/views/loss_plot.cpp" line="284"/>
+        <location filename="../gui/views/loss_plot.cpp" line="234"/>
+        <location filename="../gui/views/loss_plot.cpp" line="249"/>
+        <location filename="../gui/views/loss_plot.cpp" line="253"/>
+        <location filename="../gui/views/loss_plot.cpp" line="293"/>
         <source>Export</source>
         <translation>导出</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="236"/>
+        <location filename="../gui/views/loss_plot.cpp" line="245"/>
         <source>Export TensorBoard event files into a log directory</source>
         <translation>将 TensorBoard 事件文件导出到日志目录</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="245"/>
+        <location filename="../gui/views/loss_plot.cpp" line="254"/>
         <source>Wrote %1.
 See it beside your Lightning runs with: tensorboard --logdir %2</source>
         <translation>已写入 %1。
 用以下命令与您的 Lightning 运行并排查看：tensorboard --logdir %2</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="285"/>
+        <location filename="../gui/views/loss_plot.cpp" line="294"/>
         <source>&amp;Export</source>
         <translation>导出(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="286"/>
+        <location filename="../gui/views/loss_plot.cpp" line="295"/>
         <source>Plot as &amp;PNG image…</source>
         <translation>曲线图导出为 PNG 图像(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="287"/>
+        <location filename="../gui/views/loss_plot.cpp" line="296"/>
         <source>Plot as P&amp;DF document…</source>
         <translation>曲线图导出为 PDF 文档(&amp;D)…</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="288"/>
+        <location filename="../gui/views/loss_plot.cpp" line="297"/>
         <source>Per-batch table (&amp;CSV)…</source>
         <translation>逐批次表格 (CSV)(&amp;C)…</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="289"/>
+        <location filename="../gui/views/loss_plot.cpp" line="298"/>
         <source>&amp;TensorBoard event files…</source>
         <translation>TensorBoard 事件文件(&amp;T)…</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="291"/>
+        <location filename="../gui/views/loss_plot.cpp" line="300"/>
         <source>The scalars Lightning&apos;s TensorBoardLogger writes when training_step logs its loss and extras, in a new version_N directory of the log directory you choose</source>
         <translation>training_step 记录其损失和额外输出时 Lightning 的 TensorBoardLogger 所写的标量，写入您所选日志目录中新的 version_N 目录</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="295"/>
+        <location filename="../gui/views/loss_plot.cpp" line="304"/>
         <source>loss (normalised, as Lightning reports it)</source>
         <translation>损失（已归一化，即 Lightning 报告的值）</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="296"/>
+        <location filename="../gui/views/loss_plot.cpp" line="305"/>
         <source>raw loss (as returned)</source>
         <translation>原始损失（返回值）</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="297"/>
+        <location filename="../gui/views/loss_plot.cpp" line="306"/>
         <source>smoothed (EMA)</source>
         <translation>平滑（EMA）</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="298"/>
+        <location filename="../gui/views/loss_plot.cpp" line="307"/>
         <source>returned None</source>
         <translation>返回了 None</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="299"/>
+        <location filename="../gui/views/loss_plot.cpp" line="308"/>
         <source>failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="301"/>
+        <location filename="../gui/views/loss_plot.cpp" line="310"/>
         <source>batch (over all epochs)</source>
         <translation>批次（跨所有轮次）</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="303"/>
+        <location filename="../gui/views/loss_plot.cpp" line="312"/>
         <source>loss</source>
         <translation>损失</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="304"/>
+        <location filename="../gui/views/loss_plot.cpp" line="313"/>
         <source>extras</source>
         <translation>额外输出</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="305"/>
+        <location filename="../gui/views/loss_plot.cpp" line="314"/>
         <source>batch_idx</source>
         <translation>batch_idx</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="305"/>
+        <location filename="../gui/views/loss_plot.cpp" line="314"/>
         <source>window</source>
         <translation>窗口</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="318"/>
+        <location filename="../gui/views/loss_plot.cpp" line="327"/>
         <source>Smoothing %1</source>
         <translation>平滑 %1</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="449"/>
+        <location filename="../gui/views/loss_plot.cpp" line="461"/>
         <source>Once a batch ends, this line follows its loss from training_step to the plot; point at a batch to see its own.</source>
         <translation>批次结束后，这一行会追踪其损失从 training_step 到图上的过程；指向某个批次可查看它自己的数值。</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="779"/>
+        <location filename="../gui/views/loss_plot.cpp" line="793"/>
         <source>extra: %1</source>
         <translation>额外输出：%1</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="294"/>
-        <location filename="../gui/views/loss_plot.cpp" line="401"/>
+        <location filename="../gui/views/loss_plot.cpp" line="303"/>
+        <location filename="../gui/views/loss_plot.cpp" line="410"/>
         <source>shaded: accumulation windows of %1 · line: the stepping batch</source>
         <translation>阴影：每 %1 个批次的累积窗口 · 竖线：执行优化步骤的批次</translation>
     </message>
@@ -1728,147 +1761,147 @@ See it beside your Lightning runs with: tensorboard --logdir %2</source>
 <context>
     <name>stepwise::gui::MainWindow</name>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="246"/>
+        <location filename="../gui/app/main_window.cpp" line="247"/>
         <source>About Stepwise</source>
         <translation>关于 Stepwise</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="247"/>
+        <location filename="../gui/app/main_window.cpp" line="248"/>
         <source>&lt;h3&gt;Stepwise&lt;/h3&gt;&lt;p&gt;Steps a LibTorch training loop exactly the way PyTorch Lightning&apos;s automatic optimization runs it: one stage, one closure call, one batch at a time.&lt;/p&gt;</source>
         <translation>&lt;h3&gt;Stepwise&lt;/h3&gt;&lt;p&gt;完全按照 PyTorch Lightning 自动优化的方式逐步运行 LibTorch 训练循环：一次一个阶段、一次闭包调用、一个批次。&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="384"/>
+        <location filename="../gui/app/main_window.cpp" line="385"/>
         <source>parity: no batch has ended yet</source>
         <translation>一致性：尚无批次结束</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="385"/>
+        <location filename="../gui/app/main_window.cpp" line="386"/>
         <source>parity: waiting — the unwatched run computes while this one holds</source>
         <translation>一致性：等待中——无人观察的运行在本运行暂停时计算</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="389"/>
+        <location filename="../gui/app/main_window.cpp" line="390"/>
         <source>✓ parity: %1 batches bit-identical to an unwatched run</source>
         <translation>✓ 一致性：%1 个批次与无人观察的运行逐位相同</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="391"/>
+        <location filename="../gui/app/main_window.cpp" line="392"/>
         <source> · %1 more to compare</source>
         <translation> · 还有 %1 个待比较</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="396"/>
+        <location filename="../gui/app/main_window.cpp" line="397"/>
         <source>✗ parity: epoch %1, batch %2 differs from an unwatched run</source>
         <translation>✗ 一致性：第 %1 轮、批次 %2 与无人观察的运行不同</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="401"/>
+        <location filename="../gui/app/main_window.cpp" line="402"/>
         <source>parity: the unwatched run failed: %1</source>
         <translation>一致性：无人观察的运行失败：%1</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="408"/>
+        <location filename="../gui/app/main_window.cpp" line="409"/>
         <source>The parity meter: a headless run of the same config, never held, checksums the parameters after every batch. This run&apos;s checksums must match it bit for bit: stepping, pausing, breakpoints and going back do not change what training computes. It runs on a thread of its own and only while this run holds or after it ends, so it takes none of this run&apos;s time.</source>
         <translation>一致性计：一个相同配置、无界面、从不暂停的运行在每个批次后计算参数的校验和。本运行的校验和必须与之逐位相同：单步、暂停、断点和回退都不会改变训练的计算结果。它在自己的线程上运行，且只在本运行暂停时或结束后计算，因此不占用本运行的任何时间。</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="453"/>
+        <location filename="../gui/app/main_window.cpp" line="454"/>
         <source>epoch %1</source>
         <translation>第 %1 轮</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="454"/>
+        <location filename="../gui/app/main_window.cpp" line="455"/>
         <source>batch –</source>
         <translation>批次 –</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="454"/>
+        <location filename="../gui/app/main_window.cpp" line="455"/>
         <source>batch %1</source>
         <translation>批次 %1</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="455"/>
+        <location filename="../gui/app/main_window.cpp" line="456"/>
         <source>global_step %1</source>
         <translation>global_step %1</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="456"/>
+        <location filename="../gui/app/main_window.cpp" line="457"/>
         <source>optimizer steps %1</source>
         <translation>优化器步数 %1</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="461"/>
+        <location filename="../gui/app/main_window.cpp" line="462"/>
         <source>no session</source>
         <translation>无会话</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="464"/>
+        <location filename="../gui/app/main_window.cpp" line="465"/>
         <source>loading</source>
         <translation>加载中</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="467"/>
+        <location filename="../gui/app/main_window.cpp" line="468"/>
         <source>paused</source>
         <translation>已暂停</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="470"/>
+        <location filename="../gui/app/main_window.cpp" line="471"/>
         <source>running</source>
         <translation>运行中</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="473"/>
+        <location filename="../gui/app/main_window.cpp" line="474"/>
         <source>stepping</source>
         <translation>单步执行中</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="476"/>
+        <location filename="../gui/app/main_window.cpp" line="477"/>
         <source>finished</source>
         <translation>已完成</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="479"/>
+        <location filename="../gui/app/main_window.cpp" line="480"/>
         <source>stopped</source>
         <translation>已停止</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="482"/>
+        <location filename="../gui/app/main_window.cpp" line="483"/>
         <source>failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="485"/>
+        <location filename="../gui/app/main_window.cpp" line="486"/>
         <source>&lt;b&gt;%1&lt;/b&gt;</source>
         <translation>&lt;b&gt;%1&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="511"/>
+        <location filename="../gui/app/main_window.cpp" line="512"/>
         <source>lesson %1</source>
         <translation>课程 %1</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="513"/>
+        <location filename="../gui/app/main_window.cpp" line="514"/>
         <source>%1 (edited in the Source tab)</source>
         <translation>%1（已在“源代码”页中编辑）</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="514"/>
+        <location filename="../gui/app/main_window.cpp" line="515"/>
         <source>%1 (replay)</source>
         <translation>%1（回放）</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="515"/>
+        <location filename="../gui/app/main_window.cpp" line="516"/>
         <source>attached to %1</source>
         <translation>已连接到 %1</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="518"/>
+        <location filename="../gui/app/main_window.cpp" line="519"/>
         <source>%1 — Stepwise</source>
         <translation>%1 — Stepwise</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="538"/>
+        <location filename="../gui/app/main_window.cpp" line="539"/>
         <source>compiled TorchScript module: no source to edit</source>
         <translation>已编译的 TorchScript 模块：没有可编辑的源代码</translation>
     </message>
@@ -1916,189 +1949,299 @@ See it beside your Lightning runs with: tensorboard --logdir %2</source>
         <translation>Stepwise 文件 (*.json *.pt *.stepwise *.jsonl);;运行配置 (*.json);;TorchScript 模块 (*.pt);;Stepwise 源文件 (*.stepwise);;录制的运行 (*.jsonl);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="517"/>
+        <location filename="../gui/app/main_window.cpp" line="518"/>
         <source>Stepwise — Lightning automatic optimization, step by step</source>
         <translation>Stepwise — 逐步查看 Lightning 自动优化</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="586"/>
+        <location filename="../gui/app/main_window.cpp" line="587"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="587"/>
+        <location filename="../gui/app/main_window.cpp" line="588"/>
         <source>&amp;Open…</source>
         <translation>打开(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="588"/>
+        <location filename="../gui/app/main_window.cpp" line="589"/>
         <source>&amp;Attach to a running stepwise-run…</source>
         <translation>连接到正在运行的 stepwise-run(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="589"/>
+        <location filename="../gui/app/main_window.cpp" line="590"/>
         <source>&amp;Lessons</source>
         <translation>课程(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="595"/>
+        <location filename="../gui/app/main_window.cpp" line="596"/>
         <source>%1 — %2</source>
         <translation>%1 — %2</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="597"/>
+        <location filename="../gui/app/main_window.cpp" line="598"/>
         <source>Open &amp;recent</source>
         <translation>最近打开(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="598"/>
+        <location filename="../gui/app/main_window.cpp" line="599"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="599"/>
+        <location filename="../gui/app/main_window.cpp" line="600"/>
         <source>&amp;Run</source>
         <translation>运行(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="600"/>
+        <location filename="../gui/app/main_window.cpp" line="601"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="601"/>
+        <location filename="../gui/app/main_window.cpp" line="602"/>
         <source>Reset &amp;layout</source>
         <translation>重置布局(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="602"/>
+        <location filename="../gui/app/main_window.cpp" line="603"/>
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="603"/>
+        <location filename="../gui/app/main_window.cpp" line="604"/>
         <source>System language</source>
         <translation>系统语言</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="606"/>
+        <location filename="../gui/app/main_window.cpp" line="607"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="607"/>
+        <location filename="../gui/app/main_window.cpp" line="608"/>
         <source>&amp;About Stepwise</source>
         <translation>关于 Stepwise(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="608"/>
+        <location filename="../gui/app/main_window.cpp" line="609"/>
         <source>Run controls</source>
         <translation>运行控制</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="609"/>
+        <location filename="../gui/app/main_window.cpp" line="610"/>
         <source>Replay timeline</source>
         <translation>回放时间轴</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="610"/>
+        <location filename="../gui/app/main_window.cpp" line="611"/>
         <source>Configuration</source>
         <translation>配置</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="611"/>
+        <location filename="../gui/app/main_window.cpp" line="612"/>
         <source>Source</source>
         <translation>源代码</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="612"/>
+        <location filename="../gui/app/main_window.cpp" line="613"/>
         <source>Loss</source>
         <translation>损失</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="613"/>
+        <location filename="../gui/app/main_window.cpp" line="614"/>
         <source>Warnings and log</source>
         <translation>警告与日志</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="614"/>
+        <location filename="../gui/app/main_window.cpp" line="615"/>
         <source>training_step output</source>
         <translation>training_step 输出</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="615"/>
+        <location filename="../gui/app/main_window.cpp" line="616"/>
         <source>Extras</source>
         <translation>额外输出</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="616"/>
+        <location filename="../gui/app/main_window.cpp" line="617"/>
         <source>Breakpoints</source>
         <translation>断点</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="617"/>
+        <location filename="../gui/app/main_window.cpp" line="618"/>
         <source>Code</source>
         <translation>代码</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="618"/>
+        <location filename="../gui/app/main_window.cpp" line="619"/>
         <source>Tensors</source>
         <translation>张量</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="619"/>
+        <location filename="../gui/app/main_window.cpp" line="620"/>
         <source>Accumulation ledger</source>
         <translation>累积账本</translation>
     </message>
     <message>
+        <location filename="../gui/app/main_window_compare.cpp" line="126"/>
+        <source>With the Configuration panel&apos;s settings</source>
+        <translation>使用“配置”面板的设置</translation>
+    </message>
+    <message>
+        <location filename="../gui/app/main_window_compare.cpp" line="127"/>
+        <source>Learning rate × 10</source>
+        <translation>学习率 × 10</translation>
+    </message>
+    <message>
+        <location filename="../gui/app/main_window_compare.cpp" line="128"/>
+        <source>Learning rate ÷ 10</source>
+        <translation>学习率 ÷ 10</translation>
+    </message>
+    <message>
         <location filename="../gui/app/main_window_compare.cpp" line="129"/>
+        <source>Momentum 0.9, or none</source>
+        <translation>动量 0.9，或不用动量</translation>
+    </message>
+    <message>
+        <location filename="../gui/app/main_window_compare.cpp" line="130"/>
+        <source>Clip gradients at norm 1, or not at all</source>
+        <translation>按范数 1 裁剪梯度，或不裁剪</translation>
+    </message>
+    <message>
+        <location filename="../gui/app/main_window_compare.cpp" line="131"/>
+        <source>Accumulate twice as many batches</source>
+        <translation>累积两倍的批次数</translation>
+    </message>
+    <message>
+        <location filename="../gui/app/main_window_compare.cpp" line="132"/>
+        <source>zero_grad in the other mode</source>
+        <translation>zero_grad 换用另一种模式</translation>
+    </message>
+    <message>
+        <location filename="../gui/app/main_window_compare.cpp" line="133"/>
+        <source>The other optimizer (SGD ↔ Adam)</source>
+        <translation>换用另一种优化器（SGD ↔ Adam）</translation>
+    </message>
+    <message>
+        <location filename="../gui/app/main_window_compare.cpp" line="134"/>
+        <source>Skip zero_grad</source>
+        <translation>跳过 zero_grad</translation>
+    </message>
+    <message>
+        <location filename="../gui/app/main_window_compare.cpp" line="135"/>
+        <source>Do not divide the loss by N</source>
+        <translation>损失不除以 N</translation>
+    </message>
+    <message>
+        <location filename="../gui/app/main_window_compare.cpp" line="136"/>
+        <source>Step on every batch</source>
+        <translation>每个批次都执行优化器步</translation>
+    </message>
+    <message>
+        <location filename="../gui/app/main_window_compare.cpp" line="137"/>
+        <source>Backpropagate through graph-holding extras</source>
+        <translation>对持有计算图的额外项也反向传播</translation>
+    </message>
+    <message>
+        <location filename="../gui/app/main_window_compare.cpp" line="151"/>
+        <source>%1 (%2)</source>
+        <translation>%1（%2）</translation>
+    </message>
+    <message>
+        <location filename="../gui/app/main_window_compare.cpp" line="159"/>
+        <source>Cannot fork</source>
+        <translation>无法分叉</translation>
+    </message>
+    <message>
+        <location filename="../gui/app/main_window_compare.cpp" line="160"/>
+        <source>Only a run in this window can be forked: open a lesson or a config first.</source>
+        <translation>只能对本窗口中的运行分叉：请先打开一个课程或配置。</translation>
+    </message>
+    <message>
+        <location filename="../gui/app/main_window_compare.cpp" line="172"/>
+        <source>as it is</source>
+        <translation>保持原样</translation>
+    </message>
+    <message>
+        <location filename="../gui/app/main_window_compare.cpp" line="174"/>
+        <source>Cannot fork here</source>
+        <translation>无法在此分叉</translation>
+    </message>
+    <message>
+        <location filename="../gui/app/main_window_compare.cpp" line="175"/>
+        <source>A fork starts where the run holds, from its snapshot: pause the run or step it first. A run whose snapshot budget is 0 (rewind.budget_mb) cannot be forked.</source>
+        <translation>分叉从运行暂停之处、以其快照开始：请先暂停运行或单步执行。快照预算为 0（rewind.budget_mb）的运行无法分叉。</translation>
+    </message>
+    <message>
+        <location filename="../gui/app/main_window_compare.cpp" line="248"/>
         <source>Cannot compare</source>
         <translation>无法对比</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window_compare.cpp" line="130"/>
+        <location filename="../gui/app/main_window_compare.cpp" line="249"/>
         <source>Only a run in this window can be compared: open a lesson or a config first.</source>
         <translation>只能对比本窗口中的运行：请先打开一个课程或配置。</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window_compare.cpp" line="136"/>
+        <location filename="../gui/app/main_window_compare.cpp" line="255"/>
         <source>as it was</source>
         <translation>原配置</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window_compare.cpp" line="136"/>
+        <location filename="../gui/app/main_window_compare.cpp" line="255"/>
         <source>with the panel&apos;s settings</source>
         <translation>使用面板的设置</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window_compare.cpp" line="140"/>
+        <location filename="../gui/app/main_window_compare.cpp" line="259"/>
         <source>&amp;Compare</source>
         <translation>对比(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window_compare.cpp" line="145"/>
+        <location filename="../gui/app/main_window_compare.cpp" line="264"/>
         <source>With the Configuration panel&apos;s settings as run B</source>
         <translation>以“配置”面板的设置作为运行 B</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window_compare.cpp" line="146"/>
+        <location filename="../gui/app/main_window_compare.cpp" line="265"/>
         <source>Run A keeps its config; run B starts with what the Configuration panel says now. Both start again from the same seed.</source>
         <translation>运行 A 保持其配置；运行 B 使用“配置”面板当前的设置。两者都从相同的种子重新开始。</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window_compare.cpp" line="148"/>
+        <location filename="../gui/app/main_window_compare.cpp" line="267"/>
         <source>End comparison</source>
         <translation>结束对比</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window_compare.cpp" line="150"/>
+        <location filename="../gui/app/main_window_compare.cpp" line="268"/>
+        <source>&amp;Fork here</source>
+        <translation>在此分叉(&amp;F)</translation>
+    </message>
+    <message>
+        <location filename="../gui/app/main_window_compare.cpp" line="270"/>
+        <source>Run B starts where the run holds, from its exact state, with one thing changed; the two then go on side by side</source>
+        <translation>运行 B 从本运行暂停之处、以其完全相同的状态开始，只改动一处；之后两者并排继续</translation>
+    </message>
+    <message>
+        <location filename="../gui/app/main_window_compare.cpp" line="272"/>
+        <source>Not what Lightning does</source>
+        <translation>不是 Lightning 的做法</translation>
+    </message>
+    <message>
+        <location filename="../gui/app/main_window_compare.cpp" line="275"/>
         <source>A · %1</source>
         <translation>A · %1</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window_compare.cpp" line="151"/>
+        <location filename="../gui/app/main_window_compare.cpp" line="276"/>
         <source>B · %1</source>
         <translation>B · %1</translation>
+    </message>
+    <message>
+        <location filename="../gui/app/main_window_compare.cpp" line="281"/>
+        <source>Run B was forked from run A where it held: everything before that batch is run A&apos;s</source>
+        <translation>运行 B 是从运行 A 暂停之处分叉出来的：该批次之前的一切都来自运行 A</translation>
     </message>
 </context>
 <context>

@@ -685,9 +685,12 @@ void TrainingSession::run_worker() {
             }
             rw.phase = Rewinder::Phase::silent;
             rw.target = fork.at;
+            std::string changes;
+            for (const std::string& change : config_changes(fork.config, config_))
+                changes += (changes.empty() ? "" : ", ") + change;
             rw.forked = {TextCode::forked,
                          {std::to_string(fork.epoch), std::to_string(fork.batch_idx), stage_name(fork.stage),
-                          config_changes(fork.config, config_)}};
+                          changes}};
             resume.emplace(from->epoch(), from->batch_idx());
         }
         for (;;) {

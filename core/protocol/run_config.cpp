@@ -564,7 +564,7 @@ std::string to_json(const RunConfig& c, int indent) {
     return j.dump(indent);
 }
 
-std::string config_changes(const RunConfig& from, const RunConfig& to) {
+std::vector<std::string> config_changes(const RunConfig& from, const RunConfig& to) {
     // Departures are written only when one is on: off is what an absent one means.
     auto flat = [](const RunConfig& c) {
         json j = json::parse(to_json(c));
@@ -572,11 +572,11 @@ std::string config_changes(const RunConfig& from, const RunConfig& to) {
         return j.flatten();
     };
     const json a = flat(from), b = flat(to);
-    std::string out;
+    std::vector<std::string> out;
     auto add = [&](const std::string& pointer, const std::string& was, const std::string& now) {
         std::string key = pointer.substr(1);
         std::replace(key.begin(), key.end(), '/', '.');
-        out += (out.empty() ? "" : ", ") + key + ": " + was + " → " + now;
+        out.push_back(key + ": " + was + " → " + now);
     };
     for (const auto& item : b.items()) {
         const auto it = a.find(item.key());

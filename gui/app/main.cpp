@@ -66,6 +66,7 @@ int main(int argc, char* argv[]) {
     window.controller()->setLocalLinkFactory(&stepwise::make_local_link);
     window.controller()->setParityFactory(&stepwise::make_shadow_run);
     window.comparison()->setPairFactory(&stepwise::make_local_link_pair);
+    window.comparison()->setForkFactory(&stepwise::make_local_fork_link);
     if (window.restoredLayout()) {
         window.show();
     } else if (const QScreen* screen = QGuiApplication::primaryScreen()) {

@@ -189,6 +189,7 @@ void MainWindow::buildMenus() {
     m_runMenu->addAction(m_actions->reset());
     m_runMenu->addSeparator();
     m_runMenu->addMenu(m_compareMenu);
+    m_runMenu->addMenu(m_forkMenu);
 
     m_toolbar = addToolBar(QString());
     m_toolbar->setObjectName(QStringLiteral("runToolbar"));

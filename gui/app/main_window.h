@@ -63,6 +63,10 @@ class MainWindow : public QMainWindow {
     void startComparison(const RunConfig& a, const RunConfig& b, const QString& nameA, const QString& nameB);
     /// Run > Compare > with the Configuration panel: run A as it is, run B with the panel's settings.
     void compareWithPanel();
+    /// Run > Fork here: run B from where run A holds, with the what-if `id` (forkWhatIfs()) or,
+    /// for "panel", the Configuration panel's settings. False when run A cannot be forked there
+    /// (the window says why).
+    bool forkHere(const QString& id);
 
     SessionController* controller() const { return m_controller; }
     PipelineView* pipelineView() const { return m_pipeline; }
@@ -72,6 +76,7 @@ class MainWindow : public QMainWindow {
     Comparison* comparison() const { return m_comparison; }
     CompareBar* compareBar() const { return m_compareBar; }
     QMenu* compareMenu() const { return m_compareMenu; }
+    QMenu* forkMenu() const { return m_forkMenu; }
     LossPlot* lossPlot() const { return m_plot; }
     ExtrasView* extrasView() const { return m_extras; }
     OutputInspector* outputInspector() const { return m_output; }
@@ -158,6 +163,11 @@ class MainWindow : public QMainWindow {
     QMenu* m_compareMenu = nullptr;
     QAction* m_compareWithPanel = nullptr;
     QAction* m_endComparison = nullptr;
+    QMenu* m_forkMenu = nullptr;
+    /// Its entries' texts follow run A's config as it is when the menu opens.
+    void updateForkMenu();
+    /// What Run > Fork here calls the what-if `id`.
+    QString whatIfTitle(const QString& id) const;
     LossPlot* m_plot = nullptr;
     ExtrasView* m_extras = nullptr;
     OutputInspector* m_output = nullptr;

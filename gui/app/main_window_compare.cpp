@@ -10,6 +10,8 @@
 #include <QSplitter>
 #include <QTimer>
 #include <QVBoxLayout>
+#include <algorithm>
+#include <variant>
 
 #include "compare_bar.h"
 #include "comparison.h"
@@ -24,6 +26,10 @@ namespace stepwise::gui {
 
 namespace {
 const char* const kHeaderStyle = "QLabel { padding: 3px 8px; font-weight: bold; color: white; background: %1; }";
+/// Run > Fork here's entries, in order: the panel, one option changed, then the departures.
+const char* const kWhatIfs[] = {"panel",          "lr_up",      "lr_down",          "momentum",
+                                "clip",           "accumulate", "zero_grad",        "optimizer",
+                                "skip_zero_grad", "undivided_loss", "step_every_batch", "backprop_extras"};
 }
 
 void MainWindow::buildComparison(QWidget* plotPane) {
@@ -44,7 +50,6 @@ void MainWindow::buildComparison(QWidget* plotPane) {
     m_pipelineBPane->setVisible(false);
     qobject_cast<QSplitter*>(centralWidget())->addWidget(m_pipelineBPane);
     m_pipelineAHeader->setStyleSheet(QString::fromLatin1(kHeaderStyle).arg(QStringLiteral("#2563eb")));
-    m_pipelineBHeader->setStyleSheet(QString::fromLatin1(kHeaderStyle).arg(QStringLiteral("#ea580c")));
 
     m_compareBar = new CompareBar(m_comparison, plotPane);
     m_compareBar->setVisible(false);
@@ -62,9 +67,121 @@ void MainWindow::buildComparison(QWidget* plotPane) {
     m_compareWithPanel = m_compareMenu->addAction(QString(), this, &MainWindow::compareWithPanel);
     m_endComparison = m_compareMenu->addAction(QString(), m_comparison, &Comparison::end);
     m_endComparison->setEnabled(false);
+
+    m_forkMenu = new QMenu(this);
+    m_forkMenu->setObjectName(QStringLiteral("forkMenu"));
+    for (const char* id : kWhatIfs) {
+        const QString name = QString::fromLatin1(id);
+        if (name == QLatin1String("skip_zero_grad")) m_forkMenu->addSection(QString());  // the departures
+        QAction* action = m_forkMenu->addAction(QString(), this, [this, name] { forkHere(name); });
+        action->setData(name);
+    }
+    m_forkMenu->insertSeparator(m_forkMenu->actions().value(1));
+    connect(m_forkMenu, &QMenu::aboutToShow, this, &MainWindow::updateForkMenu);
+}
+
+namespace {
+/// Changes `c` as the what-if `id` says; false where it does not apply (or changes nothing).
+bool applyWhatIf(const QString& id, RunConfig& c) {
+    auto& options = c.optimizer.options;
+    auto number = [&](const char* key) {
+        const auto it = options.find(key);
+        return it != options.end() && std::holds_alternative<double>(it->second) ? std::get<double>(it->second) : 0.0;
+    };
+    if (id == QLatin1String("lr_up") || id == QLatin1String("lr_down")) {
+        const double lr = number("lr");
+        if (lr <= 0) return false;
+        options["lr"] = id == QLatin1String("lr_up") ? lr * 10 : lr / 10;
+    } else if (id == QLatin1String("momentum")) {
+        if (c.optimizer.name != "sgd" && c.optimizer.name != "rmsprop") return false;
+        options["momentum"] = number("momentum") > 0 ? 0.0 : 0.9;
+    } else if (id == QLatin1String("clip")) {
+        if (c.trainer.gradient_clip_val && *c.trainer.gradient_clip_val > 0) {
+            c.trainer.gradient_clip_val.reset();
+            c.trainer.gradient_clip_algorithm.reset();
+        } else {
+            c.trainer.gradient_clip_val = 1.0;
+            c.trainer.gradient_clip_algorithm = "norm";
+        }
+    } else if (id == QLatin1String("accumulate")) {
+        c.trainer.accumulate_grad_batches *= 2;
+    } else if (id == QLatin1String("zero_grad")) {
+        c.zero_grad_set_to_none = !c.zero_grad_set_to_none;
+    } else if (id == QLatin1String("optimizer")) {
+        const bool sgd = c.optimizer.name == "sgd";
+        c.optimizer.name = sgd ? "adam" : "sgd";
+        c.optimizer.options = {{"lr", sgd ? 0.01 : 0.1}};
+        if (c.lr_scheduler) return false;  // its arguments are the old optimizer's
+    } else {
+        const auto& names = departure_names();
+        if (std::find(names.begin(), names.end(), id.toStdString()) == names.end()) return false;
+        if (departure(c.departures, id.toStdString())) return false;
+        set_departure(c.departures, id.toStdString(), true);
+    }
+    return true;
+}
+}  // namespace
+
+QString MainWindow::whatIfTitle(const QString& id) const {
+    if (id == QLatin1String("panel")) return tr("With the Configuration panel's settings");
+    if (id == QLatin1String("lr_up")) return tr("Learning rate × 10");
+    if (id == QLatin1String("lr_down")) return tr("Learning rate ÷ 10");
+    if (id == QLatin1String("momentum")) return tr("Momentum 0.9, or none");
+    if (id == QLatin1String("clip")) return tr("Clip gradients at norm 1, or not at all");
+    if (id == QLatin1String("accumulate")) return tr("Accumulate twice as many batches");
+    if (id == QLatin1String("zero_grad")) return tr("zero_grad in the other mode");
+    if (id == QLatin1String("optimizer")) return tr("The other optimizer (SGD ↔ Adam)");
+    if (id == QLatin1String("skip_zero_grad")) return tr("Skip zero_grad");
+    if (id == QLatin1String("undivided_loss")) return tr("Do not divide the loss by N");
+    if (id == QLatin1String("step_every_batch")) return tr("Step on every batch");
+    if (id == QLatin1String("backprop_extras")) return tr("Backpropagate through graph-holding extras");
+    return id;
+}
+
+void MainWindow::updateForkMenu() {
+    const bool local = m_controller->hasSession() && m_controller->link()->kind() == SessionLink::Kind::local;
+    const RunConfig now = m_controller->config();
+    for (QAction* action : m_forkMenu->actions()) {
+        const QString id = action->data().toString();
+        if (id.isEmpty()) continue;
+        RunConfig b = now;
+        const bool applies = id == QLatin1String("panel") || applyWhatIf(id, b);
+        QString text = whatIfTitle(id);
+        if (applies && id != QLatin1String("panel") && !b.departures.any())
+            text = tr("%1 (%2)").arg(text, QString::fromStdString(config_changes(now, b).at(0)));
+        action->setText(text);
+        action->setEnabled(local && applies);
+    }
+}
+
+bool MainWindow::forkHere(const QString& id) {
+    if (!m_controller->hasSession() || m_controller->link()->kind() != SessionLink::Kind::local) {
+        QMessageBox::information(this, tr("Cannot fork"),
+                                 tr("Only a run in this window can be forked: open a lesson or a config first."));
+        return false;
+    }
+    RunConfig b = m_controller->config();
+    if (id == QLatin1String("panel")) {
+        const auto panel = m_config->validatedConfig();
+        if (!panel) return false;  // the panel says what is wrong
+        b = *panel;
+    } else if (!applyWhatIf(id, b)) {
+        return false;
+    }
+    b.breakpoints.clear();  // run A's hold both runs
+    if (!m_comparison->fork(b, tr("as it is"), whatIfTitle(id))) {
+        QMessageBox::information(
+            this, tr("Cannot fork here"),
+            tr("A fork starts where the run holds, from its snapshot: pause the run or step it first. A run "
+               "whose snapshot budget is 0 (rewind.budget_mb) cannot be forked."));
+        return false;
+    }
+    return true;
 }
 
 void MainWindow::wireComparison() {
+    // After wire(): the views have cleared themselves for run A's new run when the comparison ends.
+    connect(m_controller, &SessionController::runStarted, m_comparison, &Comparison::runAStarted);
     SessionController* b = m_comparison->runB();
     connect(b, &SessionController::runStarted, m_pipelineB, &PipelineView::clear);
     connect(b, &SessionController::eventsArrived, m_pipelineB, &PipelineView::applyEvents);
@@ -90,7 +207,8 @@ void MainWindow::onComparisonActive(bool active) {
     m_compareBar->setVisible(active);
     m_endComparison->setEnabled(active);
     if (active) {
-        m_plot->setComparison(&m_comparison->runB()->history(), m_comparison->nameA(), m_comparison->nameB());
+        m_plot->setComparison(&m_comparison->runB()->history(), m_comparison->nameA(), m_comparison->nameB(),
+                              m_comparison->departs());
         // The two pipelines share the middle evenly.
         auto* splitter = qobject_cast<QSplitter*>(centralWidget());
         const int half = std::max(1, splitter->width() / 2);
@@ -147,9 +265,22 @@ void MainWindow::retranslateComparison() {
     m_compareWithPanel->setToolTip(tr("Run A keeps its config; run B starts with what the Configuration panel "
                                       "says now. Both start again from the same seed."));
     m_endComparison->setText(tr("End comparison"));
+    m_forkMenu->setTitle(tr("&Fork here"));
+    m_forkMenu->setToolTipsVisible(true);
+    m_forkMenu->setToolTip(tr("Run B starts where the run holds, from its exact state, with one thing changed; "
+                              "the two then go on side by side"));
+    m_forkMenu->actions().at(m_forkMenu->actions().size() - 5)->setText(tr("Not what Lightning does"));
+    updateForkMenu();
     if (m_comparison->active()) {
         m_pipelineAHeader->setText(tr("A · %1").arg(m_comparison->nameA()));
         m_pipelineBHeader->setText(tr("B · %1").arg(m_comparison->nameB()));
+        // A run that departs from Lightning on purpose says so in red.
+        m_pipelineBHeader->setStyleSheet(
+            QString::fromLatin1(kHeaderStyle).arg(QLatin1String(m_comparison->departs() ? "#b91c1c" : "#ea580c")));
+        m_pipelineBHeader->setToolTip(m_comparison->forked()
+                                          ? tr("Run B was forked from run A where it held: everything before that "
+                                               "batch is run A's")
+                                          : QString());
     }
 }
 

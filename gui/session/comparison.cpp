@@ -1,10 +1,6 @@
 #include "comparison.h"
 
-#include <QJsonArray>
-#include <QJsonDocument>
-#include <QJsonObject>
 #include <cmath>
-#include <map>
 
 namespace stepwise::gui {
 
@@ -12,10 +8,10 @@ Comparison::Comparison(SessionController* a, QObject* parent)
     : QObject(parent), m_a(a), m_b(new SessionController(this)) {
     connect(m_a, &SessionController::frameDone, this, &Comparison::scan);
     connect(m_a, &SessionController::rewound, this, &Comparison::scan);
-    // Run A started on something else (another lesson, Apply): run B has nothing to keep step with.
-    connect(m_a, &SessionController::runStarted, this, [this] {
-        if (!m_beginning) end();
-    });
+}
+
+void Comparison::runAStarted() {
+    if (!m_beginning) end();
 }
 
 Comparison::~Comparison() {
@@ -23,20 +19,53 @@ Comparison::~Comparison() {
     if (m_a) m_a->setFollower(nullptr, {});
 }
 
+QString Comparison::labelled(const QString& name, const RunConfig& config) {
+    if (!config.departures.any()) return name;
+    const QString label = tr("not what Lightning does");
+    return name.contains(label) ? name : tr("%1 — %2").arg(name, label);
+}
+
 void Comparison::begin(const RunConfig& a, const RunConfig& b, const QString& nameA, const QString& nameB) {
     if (!m_factory) return;
     m_nameA = nameA;
-    m_nameB = nameB;
+    m_nameB = labelled(nameB, b);
     m_configB = b;
     m_differences = differences(a, b);
+    m_forked = false;
+    m_firstOfB = 0;
     auto [linkA, linkB] = m_factory(a, b);
     m_b->setDelay(m_a->delay());
     m_b->start(b, std::move(linkB), false);
     m_beginning = true;
     m_a->start(a, std::move(linkA), true);
     m_beginning = false;
+    pair();
+}
+
+bool Comparison::fork(const RunConfig& b, const QString& nameA, const QString& nameB) {
+    if (!m_forkFactory || !m_a || !m_a->link()) return false;
+    std::unique_ptr<SessionLink> linkB = m_forkFactory(*m_a->link(), b);
+    if (!linkB) return false;
+    if (m_active) {  // a fork of a comparison's run A: the old run B goes
+        m_a->setFollower(nullptr, {});
+        m_b->shutdown();
+    }
+    m_nameA = nameA;
+    m_nameB = labelled(nameB, b);
+    m_configB = b;
+    m_differences = differences(m_a->config(), b);
+    m_forked = true;
+    m_firstOfB = m_a->history().batchCount();  // run A holds in this batch
+    m_b->setDelay(m_a->delay());
+    m_b->start(b, std::move(linkB), false);
+    pair();
+    return true;
+}
+
+void Comparison::pair() {
     m_a->setFollower(m_b, [this] {
-        // Reset: both start over together (run A's config as it is now, breakpoints included).
+        // Reset: both start over together from the seed (run A's config as it is now, breakpoints
+        // included); a fork becomes a comparison from the start.
         const RunConfig now = m_a->config();
         begin(now, m_configB, m_nameA, m_nameB);
     });
@@ -45,7 +74,7 @@ void Comparison::begin(const RunConfig& a, const RunConfig& b, const QString& na
     m_generation = m_a->history().generation();
     const bool was = m_active;
     m_active = true;
-    if (!was) Q_EMIT activeChanged(true);
+    if (!was || m_forked) Q_EMIT activeChanged(true);  // a fork may replace a run B: new names
     Q_EMIT divergenceChanged();
 }
 
@@ -54,6 +83,7 @@ void Comparison::end() {
     m_a->setFollower(nullptr, {});
     m_b->shutdown();
     m_active = false;
+    m_forked = false;
     m_divergence.reset();
     Q_EMIT activeChanged(false);
     Q_EMIT divergenceChanged();
@@ -90,7 +120,7 @@ std::optional<std::size_t> Comparison::divergenceInB() const {
     const RunHistory& b = m_b->history();
     const std::size_t j = b.firstBatchPastSamples(a.samples(*m_divergence) - 1);
     if (j >= b.batchCount()) return std::nullopt;
-    return j;
+    return m_firstOfB + j;
 }
 
 void Comparison::jumpToDivergence() {
@@ -108,59 +138,15 @@ void Comparison::jumpToDivergence() {
     const std::size_t fromA = a.firstBatchPastSamples(together);
     const std::size_t fromB = b.firstBatchPastSamples(together);
     m_a->rewind(RewindTo::batch_index, fromA);
-    m_b->rewind(RewindTo::batch_index, fromB);
+    m_b->rewind(RewindTo::batch_index, m_firstOfB + fromB);
 }
-
-namespace {
-void flatten(const QJsonValue& value, const QString& path, std::map<QString, QString>& out) {
-    if (value.isObject()) {
-        const QJsonObject object = value.toObject();
-        for (auto it = object.begin(); it != object.end(); ++it)
-            flatten(it.value(), path.isEmpty() ? it.key() : path + QLatin1Char('.') + it.key(), out);
-        return;
-    }
-    if (value.isArray()) {
-        out[path] = QString::fromUtf8(QJsonDocument(value.toArray()).toJson(QJsonDocument::Compact));
-        return;
-    }
-    if (value.isString()) {
-        out[path] = value.toString();
-        return;
-    }
-    // Numbers, booleans, null: as JSON writes them.
-    const QByteArray text = QJsonDocument(QJsonArray{value}).toJson(QJsonDocument::Compact);
-    out[path] = QString::fromUtf8(text.mid(1, text.size() - 2));
-}
-
-std::map<QString, QString> flat(const RunConfig& config) {
-    std::map<QString, QString> out;
-    RunConfig c = config;
-    c.breakpoints.clear();  // run A's own: they hold both runs, whichever holds
-    flatten(QJsonDocument::fromJson(QByteArray::fromStdString(to_json(c))).object(), QString(), out);
-    return out;
-}
-}  // namespace
 
 QStringList Comparison::differences(const RunConfig& a, const RunConfig& b) {
-    const auto fa = flat(a), fb = flat(b);
+    RunConfig ca = a, cb = b;
+    ca.breakpoints.clear();  // run A's own: they hold both runs, whichever holds
+    cb.breakpoints.clear();
     QStringList out;
-    const QString none = QStringLiteral("–");
-    auto ia = fa.begin();
-    auto ib = fb.begin();
-    while (ia != fa.end() || ib != fb.end()) {
-        if (ib == fb.end() || (ia != fa.end() && ia->first < ib->first)) {
-            out << QStringLiteral("%1: %2 → %3").arg(ia->first, ia->second, none);
-            ++ia;
-        } else if (ia == fa.end() || ib->first < ia->first) {
-            out << QStringLiteral("%1: %2 → %3").arg(ib->first, none, ib->second);
-            ++ib;
-        } else {
-            if (ia->second != ib->second)
-                out << QStringLiteral("%1: %2 → %3").arg(ia->first, ia->second, ib->second);
-            ++ia;
-            ++ib;
-        }
-    }
+    for (const std::string& change : config_changes(ca, cb)) out << QString::fromStdString(change);
     return out;
 }
 

@@ -34,15 +34,35 @@ class Comparison : public QObject {
     explicit Comparison(SessionController* a, QObject* parent = nullptr);
     ~Comparison() override;
 
+    /// Makes run B's link for a fork of run A's (local) link where it holds, or nullptr when run
+    /// A cannot be forked there (make_local_fork_link).
+    using ForkFactory = std::function<std::unique_ptr<SessionLink>(SessionLink& a, const RunConfig& b)>;
+
     void setPairFactory(PairFactory factory) { m_factory = std::move(factory); }
+    void setForkFactory(ForkFactory factory) { m_forkFactory = std::move(factory); }
     bool canCompare() const { return bool(m_factory); }
 
     /// Starts run A on `a` and run B on `b` from the same seed, both held at their first stage.
     /// `nameA`, `nameB`: what the pipelines, the legend and the exports call them.
     void begin(const RunConfig& a, const RunConfig& b, const QString& nameA, const QString& nameB);
+    /// A what-if fork (item 3): run B starts where run A holds, from run A's state, on `b`; run A
+    /// goes on as it is, and the two keep step from there. False, and nothing changes, when run A
+    /// cannot be forked there: it is not a run of this window, it does not hold, or it keeps no
+    /// snapshot. Reset then starts both over from the seed, as a comparison.
+    bool fork(const RunConfig& b, const QString& nameA, const QString& nameB);
     /// Run B stops and goes; run A goes on alone.
     void end();
+    /// Run A started a run: one on something else (another lesson, Apply) ends the comparison, as
+    /// run B has nothing to keep step with. Connected by the window after the views that clear
+    /// themselves for the new run (ending redraws them).
+    void runAStarted();
     bool active() const { return m_active; }
+    /// Run B began as a fork of run A (not from the seed).
+    bool forked() const { return m_forked; }
+    /// Run B departs from Lightning on purpose (RunConfig::departures).
+    bool departs() const { return m_active && m_configB.departures.any(); }
+    /// What a run B with departures is called: its name, labelled "not what Lightning does".
+    static QString labelled(const QString& name, const RunConfig& config);
 
     SessionController* runA() const { return m_a; }
     SessionController* runB() const { return m_b; }
@@ -58,8 +78,12 @@ class Comparison : public QObject {
     double tolerance() const { return m_tolerance; }
     /// The first batch of run A (its serial) after which the runs differ beyond the tolerance.
     std::optional<std::size_t> firstDivergence() const { return m_divergence; }
-    /// The batch of run B that ends where that batch of run A ends (same samples).
+    /// The batch of run B that ends where that batch of run A ends (same samples), counted from
+    /// the start of training (a fork's first batch is the one run A held in).
     std::optional<std::size_t> divergenceInB() const;
+    /// Where run B's history begins, counted as run A counts its batches: 0, or for a fork the
+    /// batch run A held in.
+    std::size_t firstBatchOfB() const { return m_firstOfB; }
     /// Sends both runs back to the start of the stretch of data where they first differ: the batch
     /// after the last one where they were still within the tolerance.
     void jumpToDivergence();
@@ -76,7 +100,13 @@ class Comparison : public QObject {
 
     QPointer<SessionController> m_a;  ///< the window's: it may go before this object does
     SessionController* m_b;
+    /// Run A's follower, the Reset that starts both over, and the state of a new comparison.
+    void pair();
+
     PairFactory m_factory;
+    ForkFactory m_forkFactory;
+    bool m_forked = false;
+    std::size_t m_firstOfB = 0;
     RunConfig m_configB;
     QStringList m_differences;  ///< of the configs begin() was given (the strip reads it every frame)
     QString m_nameA, m_nameB;

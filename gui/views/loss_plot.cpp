@@ -510,7 +510,9 @@ bool LossPlot::eventFilter(QObject* watched, QEvent* event) {
 }
 
 std::pair<std::size_t, std::size_t> LossPlot::visibleBatches() const {
-    const std::size_t n = m_taken;
+    // What the plot took, as far as the history still has it: a new run clears the history before
+    // every slot of its runStarted has run (the comparison's end redraws in between).
+    const std::size_t n = std::min(m_taken, m_history ? m_history->batchCount() : 0);
     if (n == 0) return {0, 0};
     const QCPRange range = m_plot->xAxis->range();
     double first = 0.0, end = 0.0;
@@ -528,7 +530,8 @@ std::pair<std::size_t, std::size_t> LossPlot::visibleBatches() const {
 void LossPlot::fillVisible() {
     m_fillNeeded = false;
     if (!m_history) return;
-    const auto [first, end] = visibleBatches();
+    const auto visible = visibleBatches();  // not a structured binding: a lambda below captures it
+    const std::size_t first = visible.first, end = visible.second;
     const std::size_t count = end - first;
     const bool bySteps = m_xAxis == XAxis::globalStep;
     const bool shade = m_accumulate > 1 && count <= 4000;  // more windows than pixels: no bands
@@ -838,7 +841,7 @@ LossPlot::TensorBoardExport LossPlot::exportTensorBoard(const QString& root) con
     }
 }
 
-void LossPlot::setComparison(const RunHistory* other, const QString& nameA, const QString& nameB) {
+void LossPlot::setComparison(const RunHistory* other, const QString& nameA, const QString& nameB, bool departs) {
     m_other = other;
     m_nameA = nameA;
     m_nameB = nameB;
@@ -846,7 +849,7 @@ void LossPlot::setComparison(const RunHistory* other, const QString& nameA, cons
     // Comparing, run A's returned loss is drawn too: it is what run B's line shows.
     if (other && !m_comparison->active()) m_rawBeforeComparing = m_rawVisible;
     const bool raw = other ? true : m_rawBeforeComparing;
-    m_comparison->set(other ? m_history : nullptr, other, nameA, nameB);
+    m_comparison->set(other ? m_history : nullptr, other, nameA, nameB, departs);
     if (raw != m_rawVisible) setRawVisible(raw);
     retranslate();
     m_fillNeeded = true;

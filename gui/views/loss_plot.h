@@ -81,7 +81,9 @@ class LossPlot : public QWidget {
     bool exportPdf(const QString& path);
     /// A comparison: run B's history (not owned; nullptr ends it) drawn against this plot's run,
     /// with the distance between them; `nameA`, `nameB` name them in the legend and the exports.
-    void setComparison(const RunHistory* other, const QString& nameA = {}, const QString& nameB = {});
+    /// `departs`: run B departs from Lightning on purpose (its legend entry says so).
+    void setComparison(const RunHistory* other, const QString& nameA = {}, const QString& nameB = {},
+                       bool departs = false);
     bool comparing() const;
     /// The first batch after which the compared runs differ: a line there (nullopt: none).
     void setDivergence(std::optional<std::size_t> serial);

@@ -47,11 +47,13 @@ ComparisonLayer::ComparisonLayer(QCustomPlot* plot, QCPGraph* lossA, QCPGraph* r
     set(nullptr, nullptr, {}, {});
 }
 
-void ComparisonLayer::set(const RunHistory* a, const RunHistory* b, const QString& nameA, const QString& nameB) {
+void ComparisonLayer::set(const RunHistory* a, const RunHistory* b, const QString& nameA, const QString& nameB,
+                          bool departs) {
     m_a = a;
     m_b = b;
     m_nameA = nameA;
     m_nameB = nameB;
+    m_departs = departs;
     const bool on = b != nullptr;
     for (QCPGraph* g : {m_lossB, m_distance}) {
         g->data()->clear();
@@ -77,7 +79,7 @@ void ComparisonLayer::retranslate() {
         m_lossA->setName(tr("A: loss ÷ N (Lightning's)"));
         m_rawA->setName(tr("A: loss returned"));
     }
-    m_lossB->setName(tr("B: loss returned"));
+    m_lossB->setName(m_departs ? tr("B: loss returned — not what Lightning does") : tr("B: loss returned"));
     m_distance->setName(tr("‖θ_A − θ_B‖ (right axis)"));
     m_distanceAxis->setLabel(tr("‖θ_A − θ_B‖"));
     if (m_divergence) m_label->setText(tr("first difference: batch %1").arg(*m_divergence));
@@ -105,10 +107,13 @@ void ComparisonLayer::placeLabel() {
 
 double ComparisonLayer::xOfB(std::size_t j, bool bySteps) const {
     if (bySteps) return double(m_b->globalStep(j));
-    // Where run A had seen as many samples: A's batches are of the size of its first.
-    const std::int64_t perBatch = m_a && m_a->batchCount() > 0 ? m_a->samples(0) : 0;
-    if (perBatch <= 0) return double(j);
-    return double(m_b->samples(j)) / double(perBatch) - 1.0;
+    // Where run A had seen as many samples: A's batches are of the size of its first compared one
+    // (a fork's run A kept no count of samples before the fork).
+    if (!m_a || m_a->batchCount() == 0) return double(j);
+    const std::size_t first = m_a->firstBatchPastSamples(0);
+    if (first >= m_a->batchCount()) return double(j);
+    const double perBatch = double(m_a->samples(first)) / double(first + 1);
+    return double(m_b->samples(j)) / perBatch - 1.0;
 }
 
 void ComparisonLayer::fill(std::size_t first, std::size_t end, std::size_t bucket, bool bySteps) {

@@ -30,8 +30,10 @@ class ComparisonLayer : public QObject {
     /// comparing).
     ComparisonLayer(QCustomPlot* plot, QCPGraph* lossA, QCPGraph* rawA);
 
-    /// Draws run B (`b`, not owned) against run A (`a`); nullptr: no comparison.
-    void set(const RunHistory* a, const RunHistory* b, const QString& nameA, const QString& nameB);
+    /// Draws run B (`b`, not owned) against run A (`a`); nullptr: no comparison. `departs`: run B
+    /// departs from Lightning on purpose, and its legend entry says so.
+    void set(const RunHistory* a, const RunHistory* b, const QString& nameA, const QString& nameB,
+             bool departs = false);
     bool active() const { return m_b != nullptr; }
     /// The first batch of run A after which they differ (nullopt: none yet).
     void setDivergence(std::optional<std::size_t> serial, bool bySteps);
@@ -60,6 +62,7 @@ class ComparisonLayer : public QObject {
     const RunHistory* m_a = nullptr;
     const RunHistory* m_b = nullptr;
     QString m_nameA, m_nameB;
+    bool m_departs = false;
     std::optional<std::size_t> m_divergence;
     QPen m_rawPen;  ///< run A's returned-loss pen outside a comparison
     bool m_rawPenSaved = false;

@@ -73,6 +73,7 @@ class Driver {
         window = std::make_unique<MainWindow>(&translator);
         window->controller()->setLocalLinkFactory(&make_local_link);
         window->comparison()->setPairFactory(&make_local_link_pair);
+        window->comparison()->setForkFactory(&make_local_fork_link);
         window->resize(1600, 1000);
         QObject::connect(window->controller(), &SessionController::eventsArrived, window.get(),
                          [this](const std::vector<Event>& batch) {

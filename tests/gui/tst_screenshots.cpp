@@ -118,6 +118,43 @@ class TestScreenshots : public QObject {
         }
     }
 
+    void fork() {
+        // A what-if fork: tensor_return held in batch 6, forked with the learning rate × 10 and three
+        // batches on,
+        // on the laptop in Chinese, with the departure "step on every batch" on accumulate_3.
+        struct Shot {
+            QString name;
+            QString language;
+            QRect screen;
+            QString lesson;
+            QString whatIf;
+        };
+        for (const Shot& shot :
+             {Shot{QStringLiteral("window_fork.png"), QStringLiteral("en"), QRect(0, 0, 1600, 1000),
+                   QStringLiteral("tensor_return"), QStringLiteral("lr_up")},
+              Shot{QStringLiteral("window_fork_departure_zh_CN.png"), QStringLiteral("zh_CN"), QRect(0, 0, 1366, 728),
+                   QStringLiteral("accumulate_3"), QStringLiteral("step_every_batch")}}) {
+            test::Driver d;
+            d.translator.setLanguage(shot.language);
+            d.window->fitToScreen(shot.screen);
+            d.window->show();
+            d.open(shot.lesson);
+            QVERIFY(d.waitHeld(0));
+            RunActions* a = d.window->runActions();
+            for (int i = 0; i < 6; ++i) QVERIFY(d.press(a->stepBatch()));
+            QVERIFY(d.press(a->stepStage()));
+            QVERIFY(d.window->forkHere(shot.whatIf));
+            SessionController* b = d.window->comparison()->runB();
+            QVERIFY(test::waitUntil([&] { return b->runState() == SessionController::RunState::paused; }));
+            for (int i = 0; i < 3; ++i) QVERIFY(d.press(a->stepBatch()));
+            QVERIFY(test::waitUntil([&] { return b->history().batchCount() >= 3 &&
+                                                 b->runState() == SessionController::RunState::paused; }));
+            d.window->lossPlot()->resetView();
+            b->pumpNow();
+            save(d, shot.name);
+        }
+    }
+
     void laptopScreen() {
         // A newcomer's 1366x768 laptop (minus a panel): first start fills the free screen, and
         // every row of a stepping batch is in view at every stage, without scrolling.

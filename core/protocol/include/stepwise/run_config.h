@@ -124,9 +124,10 @@ RunConfig parse_run_config(const std::string& json_text, const std::string& base
 RunConfig load_run_config(const std::string& path);
 /// The resolved config as JSON text (every key, defaults filled in, paths absolute).
 std::string to_json(const RunConfig& config, int indent = -1);
-/// What `to` changes of `from`, key by key in the JSON's order: "optimizer.lr: 0.1 → 0.5, ..."
-/// (a fork's notice). Empty when nothing differs.
-std::string config_changes(const RunConfig& from, const RunConfig& to);
+/// What `to` changes of `from`, one "optimizer.lr: 0.1 → 0.5" per key (JSON paths, in key order;
+/// "(none)" for a key one side lacks; a departure that is off counts as false). Breakpoints count
+/// too: leave them out of both to compare runs that share them. Empty when nothing differs.
+std::vector<std::string> config_changes(const RunConfig& from, const RunConfig& to);
 /// An absolute path for a path given in the config.
 std::string resolve_path(const RunConfig& config, const std::string& path);
 
