@@ -20,7 +20,7 @@ struct ForkPoint {
     std::int64_t epoch = 0;
     std::int64_t batch_idx = 0;
     Stage stage = Stage::on_train_batch_start;  ///< the stage run A holds before
-    RunConfig config;                           ///< run A's
+    std::shared_ptr<const RunConfig> config;    ///< run A's (one copy per run, not per hold)
 };
 
 }  // namespace stepwise

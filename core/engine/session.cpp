@@ -113,7 +113,7 @@ std::shared_ptr<const TrainingState> catch_up(const ForkPoint& fork, StepGate& g
     quiet.set_lease(&generator);
     quiet.on_boundary([](Stage) { return true; });
     std::string where;
-    Training a(fork.config, quiet, where);
+    Training a(*fork.config, quiet, where);
     ConditionSet none;
     const TrainingParts parts = a.parts(none);
     {
@@ -290,7 +290,8 @@ void TrainingSession::on_hold(const Boundary& where, bool held) {
                 point->epoch = where.epoch;
                 point->batch_idx = where.batch_idx;
                 point->stage = where.stage;
-                point->config = config_;
+                if (!shared_config_) shared_config_ = std::make_shared<const RunConfig>(config_);
+                point->config = shared_config_;
             }
         }
         const std::lock_guard<std::mutex> lock(fork_mutex_);
@@ -681,12 +682,12 @@ void TrainingSession::run_worker() {
             if (from->batch() < fork.at.batch) from = catch_up(fork, gate_, generator);
             {
                 const GeneratorLease::Scope held(&generator);  // the state includes it
-                from->restore_as(*rw.parts, fork.config.optimizer, config_.optimizer);
+                from->restore_as(*rw.parts, fork.config->optimizer, config_.optimizer);
             }
             rw.phase = Rewinder::Phase::silent;
             rw.target = fork.at;
             std::string changes;
-            for (const std::string& change : config_changes(fork.config, config_))
+            for (const std::string& change : config_changes(*fork.config, config_))
                 changes += (changes.empty() ? "" : ", ") + change;
             rw.forked = {TextCode::forked,
                          {std::to_string(fork.epoch), std::to_string(fork.batch_idx), stage_name(fork.stage),

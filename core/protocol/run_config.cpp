@@ -588,21 +588,30 @@ std::vector<std::string> config_changes(const RunConfig& from, const RunConfig& 
     return out;
 }
 
-const std::vector<std::string>& departure_names() {
-    static const std::vector<std::string> names{"skip_zero_grad", "undivided_loss", "step_every_batch",
-                                                "backprop_extras"};
-    return names;
-}
-
 namespace {
+/// Each departure's JSON key and its member, in the order they are shown.
+const std::pair<const char*, bool Departures::*> kDepartures[] = {
+    {"skip_zero_grad", &Departures::skip_zero_grad},
+    {"undivided_loss", &Departures::undivided_loss},
+    {"step_every_batch", &Departures::step_every_batch},
+    {"backprop_extras", &Departures::backprop_extras},
+};
+
 bool Departures::*departure_member(const std::string& name) {
-    if (name == "skip_zero_grad") return &Departures::skip_zero_grad;
-    if (name == "undivided_loss") return &Departures::undivided_loss;
-    if (name == "step_every_batch") return &Departures::step_every_batch;
-    if (name == "backprop_extras") return &Departures::backprop_extras;
+    for (const auto& [key, member] : kDepartures)
+        if (name == key) return member;
     throw std::invalid_argument("no departure named " + name);
 }
 }  // namespace
+
+const std::vector<std::string>& departure_names() {
+    static const std::vector<std::string> names = [] {
+        std::vector<std::string> out;
+        for (const auto& departure : kDepartures) out.emplace_back(departure.first);
+        return out;
+    }();
+    return names;
+}
 
 bool departure(const Departures& d, const std::string& name) { return d.*departure_member(name); }
 void set_departure(Departures& d, const std::string& name, bool on) { d.*departure_member(name) = on; }

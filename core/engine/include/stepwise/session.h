@@ -181,6 +181,7 @@ private:
     int lockstep_side_ = 0;
     mutable std::mutex fork_mutex_;
     std::shared_ptr<const ForkPoint> fork_point_;  ///< set while held (fork_mutex_)
+    std::shared_ptr<const RunConfig> shared_config_;  ///< worker thread: config_, for fork points
     StepGate gate_;
     EventBuffer buffer_;
     std::atomic<SessionState> state_{SessionState::created};
