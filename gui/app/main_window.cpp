@@ -31,6 +31,7 @@
 #include "log_view.h"
 #include "loss_plot.h"
 #include "output_inspector.h"
+#include "pacer.h"
 #include "pipeline_view.h"
 #include "replay_bar.h"
 #include "rewind_slider.h"
@@ -49,6 +50,7 @@ MainWindow::MainWindow(Translator* translator, QWidget* parent)
     setAcceptDrops(true);
     m_controller = new SessionController(this);
     m_actions = new RunActions(m_controller, this);
+    m_readouts = new Pacer([this] { refreshReadouts(); }, this);
 
     m_comparison = new Comparison(m_controller, this);
     m_pipeline = new PipelineView;
@@ -266,6 +268,7 @@ void MainWindow::buildStatusBar() {
     m_statusState->setObjectName(QStringLiteral("statusState"));
     m_statusEpoch = make();
     m_statusBatch = make();
+    m_statusBatch->setObjectName(QStringLiteral("statusBatch"));
     m_statusStep = make();
     m_statusStep->setObjectName(QStringLiteral("statusGlobalStep"));
     m_statusOptSteps = make();
@@ -299,7 +302,10 @@ void MainWindow::wire() {
     connect(m_tensors, &TensorsView::tensorSelected, this, &MainWindow::updateInspect);
     connect(m_controller, &SessionController::rewound, this, &MainWindow::onRewound);
     connect(m_controller, &SessionController::frameDone, this, &MainWindow::onFrame);
-    connect(m_controller, &SessionController::runStateChanged, this, &MainWindow::onFrame);
+    connect(m_controller, &SessionController::runStateChanged, this, [this] {
+        m_streaming = false;  // a new state shows at once
+        onFrame();
+    });
     connect(m_config, &ConfigPanel::applyRequested, this, [this](const RunConfig& edited) {
         RunConfig config = edited;
         config.breakpoints = m_breakpoints->breakpoints();  // the dock's, as they stand
@@ -338,6 +344,7 @@ void MainWindow::wire() {
 void MainWindow::onEvents(const std::vector<Event>& events) {
     // A closed dock's view is not fed: it is rebuilt from the run history when it opens again.
     auto open = [](QDockWidget* dock) { return !dock->isHidden(); };  // closed: hidden by hand
+    m_streaming = Pacer::streaming(events);
     m_pipeline->applyEvents(events);
     m_breakpoints->applyEvents(events);  // the hit counts (it looks at hit notices only)
     m_code->applyEvents(events);         // the model's code (it looks at run_start only)
@@ -449,6 +456,10 @@ void MainWindow::onFrame() {
     m_replayBar->refresh();
     m_rewindSlider->refresh();
     m_replayToolbar->setVisible(m_replayBar->replaying());
+    m_readouts->request(m_streaming);
+}
+
+void MainWindow::refreshReadouts() {
     const PipelineState& s = m_pipeline->state();
     m_code->setCurrent(s.ended() ? std::nullopt : s.current(), s.stepping());
     m_statusEpoch->setText(tr("epoch %1").arg(s.epoch()));
@@ -484,6 +495,7 @@ void MainWindow::onFrame() {
             break;
     }
     m_statusState->setText(tr("<b>%1</b>").arg(state));
+    m_compareBar->refresh();
 }
 
 void MainWindow::startConfig(const RunConfig& config) {
@@ -622,6 +634,7 @@ void MainWindow::retranslate() {
     retranslateComparison();
     updateParityBadge();
     onFrame();
+    m_readouts->flush();
 }
 
 void MainWindow::changeEvent(QEvent* event) {

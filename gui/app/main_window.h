@@ -24,6 +24,7 @@ class LedgerView;
 class LogView;
 class LossPlot;
 class OutputInspector;
+class Pacer;
 class PipelineView;
 class ReplayBar;
 class RewindSlider;
@@ -117,7 +118,10 @@ class MainWindow : public QMainWindow {
     void wire();
     void retranslate();
     void onEvents(const std::vector<Event>& events);
+    /// After each of run A's frames: the plot, the bars and (paced) the readouts.
     void onFrame();
+    /// The status bar, the code view's current line and the compare bar: what run A has reached.
+    void refreshReadouts();
     /// Clears the view in `dock` and shows the run history in it.
     void rebuildView(QDockWidget* dock);
     /// The same from `events`, the history's events already built (the plot reads the history).
@@ -199,6 +203,8 @@ class MainWindow : public QMainWindow {
     QLabel* m_statusStep = nullptr;
     QLabel* m_statusOptSteps = nullptr;
     QLabel* m_statusState = nullptr;
+    Pacer* m_readouts = nullptr;  ///< refreshReadouts(), at most ten times a second while streaming
+    bool m_streaming = false;     ///< run A's last frame streamed past (Pacer::streaming)
     QByteArray m_defaultState;
     bool m_restoredLayout = false;
     bool m_laptopLayoutPending = false;

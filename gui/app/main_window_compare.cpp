@@ -191,11 +191,10 @@ void MainWindow::wireComparison() {
         m_plot->rebuild();
     });
     // Run B's frames only mark the plot: it draws them with run A's next frame, and the strip
-    // (which reads run A's history) follows run A's frames.
+    // (which reads run A's history) is one of run A's readouts (MainWindow::refreshReadouts).
     connect(b, &SessionController::frameDone, this, [this] {
         if (!m_plotDock->isHidden()) m_plot->comparisonChanged();
     });
-    connect(m_controller, &SessionController::frameDone, m_compareBar, &CompareBar::refresh);
     connect(m_comparison, &Comparison::activeChanged, this, &MainWindow::onComparisonActive);
     connect(m_comparison, &Comparison::divergenceChanged, this,
             [this] { m_plot->setDivergence(m_comparison->firstDivergence()); });

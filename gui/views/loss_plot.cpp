@@ -174,6 +174,11 @@ LossPlot::LossPlot(QWidget* parent) : QWidget(parent) {
     QFont originFont = font();
     originFont.setPointSizeF(font().pointSizeF() * 0.9);
     m_origin->setFont(originFont);
+    m_originPacer = new Pacer(
+        [this] {
+            if (m_described < 0) updateOrigin();
+        },
+        this);
 
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
@@ -378,6 +383,8 @@ void LossPlot::noteFailure(const Event& e) {
 void LossPlot::applyEvents(const std::vector<Event>& events) {
     // Batch records come from the history at flush(); only failures are not among them.
     for (const Event& e : events) noteFailure(e);
+    m_streaming = Pacer::streaming(events);
+    if (!m_streaming) m_originPacer->flush();  // a hold or the end shows the newest at once
 }
 
 double LossPlot::smoothNext(Ema& ema, double value) const {
@@ -414,6 +421,12 @@ void LossPlot::takeInBatches() {
 
 void LossPlot::flush() {
     if (!m_history) return;
+    // While the run streams past, the lines are drawn without antialiasing, as QCustomPlot draws
+    // them while dragged: smoothing thousands of segments thirty times a second is most of the
+    // frame's time. A hold or the end draws them smooth again.
+    const QCP::AntialiasedElements rough = m_streaming ? QCP::aePlottables : QCP::aeNone;
+    const bool smoothAgain = rough != m_plot->notAntialiasedElements();
+    m_plot->setNotAntialiasedElements(rough);
     if (m_history->generation() != m_generation) {  // started over or cut back
         rebuild();
         return;
@@ -421,7 +434,10 @@ void LossPlot::flush() {
     // Run A's frame draws run B's news too.
     const bool other = m_comparisonTimer->isActive();
     m_comparisonTimer->stop();
-    if (!m_dirty && m_history->batchCount() == m_taken && !other) return;
+    if (!m_dirty && m_history->batchCount() == m_taken && !other) {
+        if (smoothAgain) m_plot->replot(QCustomPlot::rpQueuedReplot);
+        return;
+    }
     m_dirty = false;
     takeInBatches();
     // Marker kinds join the legend once they occur.
@@ -429,7 +445,7 @@ void LossPlot::flush() {
     if (!m_failedSerials.empty()) m_failed->addToLegend();
     m_fillNeeded = true;
     if (m_follow) applyFollow();
-    if (m_described < 0) updateOrigin();
+    if (m_described < 0) m_originPacer->request(m_streaming);
     m_plot->replot(QCustomPlot::rpQueuedReplot);
 }
 

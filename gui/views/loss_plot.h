@@ -17,6 +17,7 @@
 #include <utility>
 #include <vector>
 
+#include "pacer.h"
 #include "stepwise/batch_table.h"
 #include "stepwise/events.h"
 
@@ -177,6 +178,8 @@ class LossPlot : public QWidget {
     QTimer* m_comparisonTimer = nullptr;  ///< draws run B's news when run A has no frame
     StepRibbon* m_ribbon = nullptr;
     QLabel* m_origin = nullptr;
+    Pacer* m_originPacer = nullptr;  ///< the newest batch's line, while the run streams past
+    bool m_streaming = false;        ///< the last frame's events streamed past (Pacer::streaming)
     std::int64_t m_described = -1;  ///< the batch the origin line is about; -1: the newest
     QHash<QString, QCPGraph*> m_extraGraphs;
 

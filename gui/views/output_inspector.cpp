@@ -11,7 +11,14 @@
 
 namespace stepwise::gui {
 
-OutputInspector::OutputInspector(QWidget* parent) : QWidget(parent) {
+OutputInspector::OutputInspector(QWidget* parent)
+    : QWidget(parent), m_pacer(new Pacer(
+                           [this] {
+                               if (!m_next) return;
+                               show(m_next->output, m_next->epoch, m_next->batchIdx, m_next->call);
+                               m_next.reset();
+                           },
+                           this)) {
     m_heading = new QLabel(this);
     m_heading->setObjectName(QStringLiteral("outputHeading"));
     m_class = new QLabel(this);
@@ -59,6 +66,7 @@ QString OutputInspector::classification() const {
 
 void OutputInspector::clear() {
     m_output.reset();
+    m_next.reset();
     m_tree->clear();
     retranslate();
 }
@@ -116,16 +124,16 @@ void OutputInspector::show(const OutputDescription& output, std::int64_t epoch,
 void OutputInspector::applyEvents(const std::vector<Event>& events) {
     // The newest training_step output in this frame is the one to show.
     for (auto it = events.rbegin(); it != events.rend(); ++it) {
-        if (it->type == EventType::stage_exit && it->stage == Stage::training_step &&
-            it->payload.output) {
-            show(*it->payload.output, it->epoch, it->batch_idx, it->call);
-            return;
+        if (it->type == EventType::stage_exit && it->stage == Stage::training_step && it->payload.output) {
+            m_next = Returned{*it->payload.output, it->epoch, it->batch_idx, it->call};
+            break;
         }
         if (it->type == EventType::batch_end && it->output) {
-            show(*it->output, it->epoch, it->batch_idx, it->closure_calls);
-            return;
+            m_next = Returned{*it->output, it->epoch, it->batch_idx, it->closure_calls};
+            break;
         }
     }
+    if (m_next) m_pacer->request(Pacer::streaming(events));
 }
 
 }  // namespace stepwise::gui

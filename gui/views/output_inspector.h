@@ -6,6 +6,7 @@
 #include <optional>
 #include <vector>
 
+#include "pacer.h"
 #include "stepwise/events.h"
 
 class QLabel;
@@ -30,6 +31,8 @@ class OutputInspector : public QWidget {
     explicit OutputInspector(QWidget* parent = nullptr);
 
     void clear();
+    /// Shows the newest output of the frame (while the run streams past, at most ten times a
+    /// second: see Pacer).
     void applyEvents(const std::vector<Event>& events);
     QTreeWidget* tree() const { return m_tree; }
     QString classification() const;
@@ -45,7 +48,15 @@ class OutputInspector : public QWidget {
     QTreeWidget* m_tree = nullptr;
     QLabel* m_heading = nullptr;
     QLabel* m_class = nullptr;
-    std::optional<OutputDescription> m_output;
+    std::optional<OutputDescription> m_output;  ///< shown
+    struct Returned {
+        OutputDescription output;
+        std::int64_t epoch = 0;
+        std::int64_t batchIdx = -1;
+        int call = 0;
+    };
+    std::optional<Returned> m_next;  ///< newer than the one shown, until the pacer shows it
+    Pacer* m_pacer;
     std::int64_t m_epoch = 0;
     std::int64_t m_batchIdx = -1;
     int m_call = 0;

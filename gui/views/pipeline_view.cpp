@@ -48,7 +48,8 @@ const Palette kColors;
 
 }  // namespace
 
-PipelineView::PipelineView(QWidget* parent) : QWidget(parent) {
+PipelineView::PipelineView(QWidget* parent)
+    : QWidget(parent), m_pacer(new Pacer([this] { update(); }, this)) {
     setAttribute(Qt::WA_OpaquePaintEvent);
     setObjectName(QStringLiteral("pipelineView"));
 }
@@ -88,7 +89,7 @@ void PipelineView::clear() {
     m_state.reset();
     fitRows();
     updateGeometry();
-    update();
+    m_pacer->request(false);
 }
 
 void PipelineView::applyEvents(const std::vector<Event>& events) {
@@ -99,7 +100,7 @@ void PipelineView::applyEvents(const std::vector<Event>& events) {
         fitRows();
         updateGeometry();
     }
-    if (changed) update();
+    if (changed || m_pacer->pending()) m_pacer->request(Pacer::streaming(events));
 }
 
 void PipelineView::changeEvent(QEvent* event) {

@@ -6,6 +6,7 @@
 #include <QWidget>
 #include <vector>
 
+#include "pacer.h"
 #include "pipeline_state.h"
 
 namespace stepwise::gui {
@@ -16,7 +17,8 @@ class PipelineView : public QWidget {
     explicit PipelineView(QWidget* parent = nullptr);
 
     void clear();
-    /// Folds one frame's events; repaints once.
+    /// Folds one frame's events; repaints once (while the run streams past, at most ten times a
+    /// second: see Pacer).
     void applyEvents(const std::vector<Event>& events);
     const PipelineState& state() const { return m_state; }
 
@@ -59,6 +61,7 @@ class PipelineView : public QWidget {
     StageStatus updateStatus() const;
 
     PipelineState m_state;
+    Pacer* m_pacer;
     /// Where each row and frame was drawn, with its full text, for tooltips (rebuilt every paint).
     mutable std::vector<std::pair<QRect, QString>> m_tips;
 };

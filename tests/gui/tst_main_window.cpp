@@ -25,6 +25,8 @@
 #include "log_view.h"
 #include "loss_plot.h"
 #include "output_inspector.h"
+#include "pacer.h"
+#include "pipeline_view.h"
 #include "run_actions.h"
 #include "source_editor.h"
 #include "stepwise/lessons.h"
@@ -513,6 +515,62 @@ class TestMainWindow : public QObject {
         QCOMPARE(d.window->lossPlot()->pointCount(), batches);
         QVERIFY2(worst < test::scaledTimeout(500),
                  qPrintable(QString::number(worst)));  // generous: CI machines are busy
+    }
+
+    void streamingViewsRefreshTenTimesASecondAndAHoldShowsAtOnce() {
+        // At full speed a frame folds dozens of batches: the pipeline, the output and the status
+        // bar refresh at most every Pacer::kStreamingMs, the plot every frame with rough lines.
+        // The frame that holds the run shows it everywhere at once, the lines smooth again.
+        test::Driver d;
+        d.window->resize(1366, 768);
+        d.window->show();
+        QVERIFY(QTest::qWaitForWindowExposed(d.window.get()));
+        RunConfig config = lessonConfig("tensor_return");
+        config.trainer.max_epochs = 1000000;
+        d.start(config);
+        QVERIFY(d.waitHeld(0));
+        struct PaintCounter : QObject {
+            int paints = 0;
+            bool eventFilter(QObject*, QEvent* event) override {
+                paints += event->type() == QEvent::Paint;
+                return false;
+            }
+        } pipelinePaints;
+        d.window->pipelineView()->installEventFilter(&pipelinePaints);
+        int roughReplots = 0, replots = 0;
+        QCustomPlot* plot = d.window->lossPlot()->plot();
+        connect(plot, &QCustomPlot::afterReplot, this, [&] {
+            ++replots;
+            roughReplots += plot->notAntialiasedElements().testFlag(QCP::aePlottables);
+        });
+        d.window->runActions()->setDelay(0);
+        d.window->runActions()->run()->trigger();
+        QElapsedTimer clock;
+        clock.start();
+        QVERIFY(test::waitUntil([&] { return d.batchEnds >= 3000; }, 60000));
+        const qint64 elapsed = clock.elapsed();
+        const int paintsWhileStreaming = pipelinePaints.paints;
+        const int before = d.pausedCount;
+        d.window->runActions()->pause()->trigger();
+        QVERIFY(d.waitHeld(before));
+        d.window->pipelineView()->removeEventFilter(&pipelinePaints);
+        qInfo("%d batches in %lld ms: %d pipeline paints, %d replots (%d rough)", d.batchEnds, elapsed,
+              paintsWhileStreaming, replots, roughReplots);
+        QVERIFY(paintsWhileStreaming > 0);
+        QVERIFY2(paintsWhileStreaming <= elapsed / Pacer::kStreamingMs + 2,
+                 qPrintable(QString::number(paintsWhileStreaming)));
+        QVERIFY(roughReplots > 0);
+
+        // The hold, in the frame that brought it: no refresh is left waiting.
+        const PipelineState& state = d.window->pipelineView()->state();
+        QVERIFY(state.held());
+        auto* batchLabel = d.window->findChild<QLabel*>(QStringLiteral("statusBatch"));
+        QVERIFY(batchLabel);
+        QCOMPARE(batchLabel->text(), QStringLiteral("batch %1").arg(state.batchIdx()));
+        QCOMPARE(d.window->findChild<QLabel*>(QStringLiteral("statusState"))->text(),
+                 QStringLiteral("<b>paused</b>"));
+        for (Pacer* pacer : d.window->findChildren<Pacer*>()) QVERIFY(!pacer->pending());
+        QCOMPARE(plot->notAntialiasedElements(), QCP::AntialiasedElements(QCP::aeNone));
     }
 
     void sourceCompileErrorIsMarkedAtItsLine() {

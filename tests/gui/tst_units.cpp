@@ -1,5 +1,5 @@
 // Small units of the GUI that need no session: the compile-error locator, the None explanation,
-// the bounded log, option parsing, the pipeline fold and the lesson texts' translations.
+// the bounded log, option parsing, the pipeline fold, the pacer and the lesson texts' translations.
 
 #include <QtTest>
 #include <map>
@@ -11,6 +11,7 @@
 #include "loss_plot.h"
 #include <qcustomplot.h>
 #include "none_explainer.h"
+#include "pacer.h"
 #include "parity_meter.h"
 #include "pipeline_state.h"
 #include "run_history.h"
@@ -379,6 +380,63 @@ class TestUnits : public QObject {
         QCOMPARE(optionToText(*optionFromText(QStringLiteral("strong_wolfe"))),
                  QStringLiteral("strong_wolfe"));
         QVERIFY(!optionFromText(QStringLiteral("  ")));
+    }
+
+    void aPacerRefreshesAtOnceUnlessStreamingAndThenOnceATickOnAClockAllShare() {
+        std::vector<qint64> a, b;  // the ticks of each pacer's refreshes
+        Pacer pacerA([&] { a.push_back(Pacer::tick()); });
+        Pacer pacerB([&] { b.push_back(Pacer::tick()); });
+        // Start as a tick begins, so that the steps below stay within it.
+        for (const qint64 before = Pacer::tick(); Pacer::tick() == before;) continue;
+        const qint64 t = Pacer::tick();
+        pacerA.request(false);  // not streaming: at once
+        QCOMPARE(a, std::vector<qint64>{t});
+        for (int i = 0; i < 5; ++i) pacerA.request(true);  // streaming, refreshed this tick: once, later
+        pacerB.request(true);                                 // B has not refreshed in this tick: at once
+        QCOMPARE(a.size(), std::size_t(1));
+        QCOMPARE(b, std::vector<qint64>{t});
+        pacerB.request(true);
+        QVERIFY(pacerA.pending() && pacerB.pending());
+        // Both at the start of the next tick, once each.
+        QTRY_VERIFY_WITH_TIMEOUT(a.size() == 2 && b.size() == 2, 2000);
+        QVERIFY(a[1] > t);
+        QCOMPARE(a[1], b[1]);
+        QTest::qWait(Pacer::kStreamingMs * 3 / 2);
+        QCOMPARE(a.size(), std::size_t(2));  // nothing was left to come
+        pacerA.request(true);                // streaming, last refresh in an earlier tick: at once
+        QCOMPARE(a.size(), std::size_t(3));
+        pacerA.request(true);
+        QVERIFY(pacerA.pending());
+        pacerA.request(false);  // a hold does not wait
+        QCOMPARE(a.size(), std::size_t(4));
+        QVERIFY(!pacerA.pending());
+        pacerB.request(true);
+        pacerB.request(true);
+        pacerB.flush();  // a pending one, now
+        QVERIFY(!pacerB.pending());
+        const std::size_t flushed = b.size();
+        pacerB.flush();  // none pending: nothing
+        QCOMPARE(b.size(), flushed);
+    }
+
+    void aFrameStreamsWhenItEndsMoreThanOneBatchAndNeitherHoldsNorEnds() {
+        const auto of = [](std::initializer_list<EventType> types) {
+            std::vector<Event> events;
+            for (EventType t : types) {
+                Event e;
+                e.type = t;
+                events.push_back(e);
+            }
+            return Pacer::streaming(events);
+        };
+        using T = EventType;
+        QVERIFY(!of({}));
+        QVERIFY(!of({T::stage_enter, T::stage_exit, T::batch_end, T::stage_enter}));
+        QVERIFY(of({T::batch_end, T::stage_enter, T::stage_exit, T::batch_end}));
+        QVERIFY(!of({T::batch_end, T::batch_end, T::stage_enter, T::paused}));
+        QVERIFY(!of({T::batch_end, T::batch_end, T::run_end}));
+        QVERIFY(!of({T::batch_end, T::error, T::batch_end}));
+        QVERIFY(!of({T::rewound, T::batch_end, T::batch_end}));
     }
 
     void pipelineFoldsSkippedStages() {
