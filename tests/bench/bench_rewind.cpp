@@ -10,7 +10,9 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstring>
+#include <initializer_list>
 #include <mutex>
+#include <utility>
 
 #include "bench_support.h"
 #include "stepwise/lessons.h"
@@ -111,6 +113,18 @@ double median(std::vector<double> v) {
     return v.empty() ? 0.0 : v[v.size() / 2];
 }
 
+/// Sets a benchmark's counters. Google Benchmark's CSV output (scripts/bench.sh) aborts unless
+/// every counter of the binary is in every run: the others are set to zero.
+void report(benchmark::State& state, std::initializer_list<std::pair<const char*, double>> values) {
+    for (const char* name : {"median_ms", "max_ms", "tensors", "none_us", "three_us", "speed_ratio",
+                             "closed_us", "open_us", "off_us", "on_us"})
+        state.counters[name] = 0.0;
+    for (const auto& [name, value] : values) {
+        if (!state.counters.count(name)) state.SkipWithError("a counter missing from report()'s list");
+        state.counters[name] = value;
+    }
+}
+
 /// Back one batch, held after stepping batch by batch: 15 times at batch 30 (forward again between).
 void BM_BackOneBatchStepped(benchmark::State& state, RunConfig (*make)()) {
     std::vector<double> ms;
@@ -126,8 +140,7 @@ void BM_BackOneBatchStepped(benchmark::State& state, RunConfig (*make)()) {
         }
         state.SetIterationTime(median(ms) / 1000.0);
     }
-    state.counters["median_ms"] = median(ms);
-    state.counters["max_ms"] = ms.empty() ? 0.0 : *std::max_element(ms.begin(), ms.end());
+    report(state, {{"median_ms", median(ms)}, {"max_ms", ms.empty() ? 0.0 : *std::max_element(ms.begin(), ms.end())}});
 }
 
 /// Back one batch, held by a breakpoint after a run at full speed to global_step 300: the nearest
@@ -147,8 +160,7 @@ void BM_BackOneBatchAfterFullSpeed(benchmark::State& state, RunConfig (*make)())
         }
         state.SetIterationTime(median(ms) / 1000.0);
     }
-    state.counters["median_ms"] = median(ms);
-    state.counters["max_ms"] = ms.empty() ? 0.0 : *std::max_element(ms.begin(), ms.end());
+    report(state, {{"median_ms", median(ms)}, {"max_ms", ms.empty() ? 0.0 : *std::max_element(ms.begin(), ms.end())}});
 }
 
 /// Seconds per optimizer step at full speed as the window runs it, with or without three
@@ -170,9 +182,8 @@ void BM_Watchpoints(benchmark::State& state, RunConfig (*make)()) {
         if (none <= 0 || three <= 0) state.SkipWithError("a run did not finish");
         state.SetIterationTime(none + three);
     }
-    state.counters["none_us"] = none * 1e6;
-    state.counters["three_us"] = three * 1e6;
-    state.counters["speed_ratio"] = none / three;  // steps/s with three over steps/s with none
+    // speed_ratio: steps/s with three over steps/s with none
+    report(state, {{"none_us", none * 1e6}, {"three_us", three * 1e6}, {"speed_ratio", none / three}});
 }
 
 /// The Tensors dock selects a tensor while the run holds: the time until the report (every
@@ -196,9 +207,9 @@ void BM_TensorsReport(benchmark::State& state, RunConfig (*make)()) {
         tensors = run.last_report_size();
         state.SetIterationTime(median(ms) / 1000.0);
     }
-    state.counters["median_ms"] = median(ms);
-    state.counters["max_ms"] = ms.empty() ? 0.0 : *std::max_element(ms.begin(), ms.end());
-    state.counters["tensors"] = double(tensors);
+    report(state, {{"median_ms", median(ms)},
+                   {"max_ms", ms.empty() ? 0.0 : *std::max_element(ms.begin(), ms.end())},
+                   {"tensors", double(tensors)}});
 }
 
 /// The ledger dock open at full speed, against closed: mlp_spiral accumulating 4 batches.
@@ -215,9 +226,8 @@ void BM_Ledger(benchmark::State& state, RunConfig (*make)()) {
         if (closed <= 0 || open <= 0) state.SkipWithError("a run did not finish");
         state.SetIterationTime(closed + open);
     }
-    state.counters["closed_us"] = closed * 1e6;
-    state.counters["open_us"] = open * 1e6;
-    state.counters["speed_ratio"] = closed / open;  // steps/s with the ledger over steps/s without
+    // speed_ratio: steps/s with the ledger over steps/s without
+    report(state, {{"closed_us", closed * 1e6}, {"open_us", open * 1e6}, {"speed_ratio", closed / open}});
 }
 
 /// The parity meter's cost to the watched run at full speed: a checksum of the parameters after
@@ -234,9 +244,8 @@ void BM_Checksums(benchmark::State& state, RunConfig (*make)()) {
         if (off <= 0 || on <= 0) state.SkipWithError("a run did not finish");
         state.SetIterationTime(off + on);
     }
-    state.counters["off_us"] = off * 1e6;
-    state.counters["on_us"] = on * 1e6;
-    state.counters["speed_ratio"] = off / on;  // steps/s with checksums over steps/s without
+    // speed_ratio: steps/s with checksums over steps/s without
+    report(state, {{"off_us", off * 1e6}, {"on_us", on * 1e6}, {"speed_ratio", off / on}});
 }
 
 }  // namespace
