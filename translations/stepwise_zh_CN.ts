@@ -978,12 +978,12 @@
 <context>
     <name>stepwise::gui::Comparison</name>
     <message>
-        <location filename="../gui/session/comparison.cpp" line="28"/>
+        <location filename="../gui/session/comparison.cpp" line="24"/>
         <source>not what Lightning does</source>
         <translation>不是 Lightning 的做法</translation>
     </message>
     <message>
-        <location filename="../gui/session/comparison.cpp" line="29"/>
+        <location filename="../gui/session/comparison.cpp" line="25"/>
         <source>%1 — %2</source>
         <translation>%1 — %2</translation>
     </message>
@@ -1545,215 +1545,215 @@
 <context>
     <name>stepwise::gui::LossPlot</name>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="225"/>
+        <location filename="../gui/views/loss_plot.cpp" line="230"/>
         <source>Export plot</source>
         <translation>导出图表</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="225"/>
+        <location filename="../gui/views/loss_plot.cpp" line="230"/>
         <source>Export the per-batch table</source>
         <translation>导出逐批次表格</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="234"/>
+        <location filename="../gui/views/loss_plot.cpp" line="239"/>
         <source>Could not write %1.</source>
         <translation>无法写入 %1。</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="237"/>
+        <location filename="../gui/views/loss_plot.cpp" line="242"/>
         <source>PNG image (*.png)</source>
         <translation>PNG 图像 (*.png)</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="239"/>
+        <location filename="../gui/views/loss_plot.cpp" line="244"/>
         <source>PDF document (*.pdf)</source>
         <translation>PDF 文档 (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="242"/>
+        <location filename="../gui/views/loss_plot.cpp" line="247"/>
         <source>CSV table (*.csv)</source>
         <translation>CSV 表格 (*.csv)</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="278"/>
+        <location filename="../gui/views/loss_plot.cpp" line="283"/>
         <source>Raw loss</source>
         <translation>原始损失</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="280"/>
+        <location filename="../gui/views/loss_plot.cpp" line="285"/>
         <source>The loss as training_step returned it, before Lightning divides it by accumulate_grad_batches</source>
         <translation>training_step 返回的损失，即 Lightning 除以 accumulate_grad_batches 之前的值</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="282"/>
+        <location filename="../gui/views/loss_plot.cpp" line="287"/>
         <source>Learning rate</source>
         <translation>学习率</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="283"/>
+        <location filename="../gui/views/loss_plot.cpp" line="288"/>
         <source>The learning rate each batch trained with, on its own axis; it turns on by itself when an lr scheduler changes it</source>
         <translation>每个批次训练时使用的学习率，绘制在单独的坐标轴上；学习率调度器改变它时会自动显示</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="285"/>
+        <location filename="../gui/views/loss_plot.cpp" line="290"/>
         <source>learning rate</source>
         <translation>学习率</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="286"/>
+        <location filename="../gui/views/loss_plot.cpp" line="291"/>
         <source>lr</source>
         <translation>学习率</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="287"/>
+        <location filename="../gui/views/loss_plot.cpp" line="292"/>
         <source>x axis:</source>
         <translation>横轴：</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="288"/>
+        <location filename="../gui/views/loss_plot.cpp" line="293"/>
         <source>batch</source>
         <translation>批次</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="289"/>
-        <location filename="../gui/views/loss_plot.cpp" line="311"/>
-        <location filename="../gui/views/loss_plot.cpp" line="314"/>
+        <location filename="../gui/views/loss_plot.cpp" line="294"/>
+        <location filename="../gui/views/loss_plot.cpp" line="316"/>
+        <location filename="../gui/views/loss_plot.cpp" line="319"/>
         <source>global_step</source>
         <translation>global_step</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="290"/>
+        <location filename="../gui/views/loss_plot.cpp" line="295"/>
         <source>Follow</source>
         <translation>跟随</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="291"/>
+        <location filename="../gui/views/loss_plot.cpp" line="296"/>
         <source>Keep the newest batches in view</source>
         <translation>始终显示最新的批次</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="292"/>
+        <location filename="../gui/views/loss_plot.cpp" line="297"/>
         <source>Reset view</source>
         <translation>重置视图</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="234"/>
-        <location filename="../gui/views/loss_plot.cpp" line="249"/>
-        <location filename="../gui/views/loss_plot.cpp" line="253"/>
-        <location filename="../gui/views/loss_plot.cpp" line="293"/>
+        <location filename="../gui/views/loss_plot.cpp" line="239"/>
+        <location filename="../gui/views/loss_plot.cpp" line="254"/>
+        <location filename="../gui/views/loss_plot.cpp" line="258"/>
+        <location filename="../gui/views/loss_plot.cpp" line="298"/>
         <source>Export</source>
         <translation>导出</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="245"/>
+        <location filename="../gui/views/loss_plot.cpp" line="250"/>
         <source>Export TensorBoard event files into a log directory</source>
         <translation>将 TensorBoard 事件文件导出到日志目录</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="254"/>
+        <location filename="../gui/views/loss_plot.cpp" line="259"/>
         <source>Wrote %1.
 See it beside your Lightning runs with: tensorboard --logdir %2</source>
         <translation>已写入 %1。
 用以下命令与您的 Lightning 运行并排查看：tensorboard --logdir %2</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="294"/>
+        <location filename="../gui/views/loss_plot.cpp" line="299"/>
         <source>&amp;Export</source>
         <translation>导出(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="295"/>
+        <location filename="../gui/views/loss_plot.cpp" line="300"/>
         <source>Plot as &amp;PNG image…</source>
         <translation>曲线图导出为 PNG 图像(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="296"/>
+        <location filename="../gui/views/loss_plot.cpp" line="301"/>
         <source>Plot as P&amp;DF document…</source>
         <translation>曲线图导出为 PDF 文档(&amp;D)…</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="297"/>
+        <location filename="../gui/views/loss_plot.cpp" line="302"/>
         <source>Per-batch table (&amp;CSV)…</source>
         <translation>逐批次表格 (CSV)(&amp;C)…</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="298"/>
+        <location filename="../gui/views/loss_plot.cpp" line="303"/>
         <source>&amp;TensorBoard event files…</source>
         <translation>TensorBoard 事件文件(&amp;T)…</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="300"/>
+        <location filename="../gui/views/loss_plot.cpp" line="305"/>
         <source>The scalars Lightning&apos;s TensorBoardLogger writes when training_step logs its loss and extras, in a new version_N directory of the log directory you choose</source>
         <translation>training_step 记录其损失和额外输出时 Lightning 的 TensorBoardLogger 所写的标量，写入您所选日志目录中新的 version_N 目录</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="304"/>
+        <location filename="../gui/views/loss_plot.cpp" line="309"/>
         <source>loss (normalised, as Lightning reports it)</source>
         <translation>损失（已归一化，即 Lightning 报告的值）</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="305"/>
+        <location filename="../gui/views/loss_plot.cpp" line="310"/>
         <source>raw loss (as returned)</source>
         <translation>原始损失（返回值）</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="306"/>
+        <location filename="../gui/views/loss_plot.cpp" line="311"/>
         <source>smoothed (EMA)</source>
         <translation>平滑（EMA）</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="307"/>
+        <location filename="../gui/views/loss_plot.cpp" line="312"/>
         <source>returned None</source>
         <translation>返回了 None</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="308"/>
+        <location filename="../gui/views/loss_plot.cpp" line="313"/>
         <source>failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="310"/>
+        <location filename="../gui/views/loss_plot.cpp" line="315"/>
         <source>batch (over all epochs)</source>
         <translation>批次（跨所有轮次）</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="312"/>
+        <location filename="../gui/views/loss_plot.cpp" line="317"/>
         <source>loss</source>
         <translation>损失</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="313"/>
+        <location filename="../gui/views/loss_plot.cpp" line="318"/>
         <source>extras</source>
         <translation>额外输出</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="314"/>
+        <location filename="../gui/views/loss_plot.cpp" line="319"/>
         <source>batch_idx</source>
         <translation>batch_idx</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="314"/>
+        <location filename="../gui/views/loss_plot.cpp" line="319"/>
         <source>window</source>
         <translation>窗口</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="327"/>
+        <location filename="../gui/views/loss_plot.cpp" line="332"/>
         <source>Smoothing %1</source>
         <translation>平滑 %1</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="461"/>
+        <location filename="../gui/views/loss_plot.cpp" line="477"/>
         <source>Once a batch ends, this line follows its loss from training_step to the plot; point at a batch to see its own.</source>
         <translation>批次结束后，这一行会追踪其损失从 training_step 到图上的过程；指向某个批次可查看它自己的数值。</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="793"/>
+        <location filename="../gui/views/loss_plot.cpp" line="820"/>
         <source>extra: %1</source>
         <translation>额外输出：%1</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="303"/>
-        <location filename="../gui/views/loss_plot.cpp" line="410"/>
+        <location filename="../gui/views/loss_plot.cpp" line="308"/>
+        <location filename="../gui/views/loss_plot.cpp" line="417"/>
         <source>shaded: accumulation windows of %1 · line: the stepping batch</source>
         <translation>阴影：每 %1 个批次的累积窗口 · 竖线：执行优化步骤的批次</translation>
     </message>
@@ -1761,147 +1761,147 @@ See it beside your Lightning runs with: tensorboard --logdir %2</source>
 <context>
     <name>stepwise::gui::MainWindow</name>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="247"/>
+        <location filename="../gui/app/main_window.cpp" line="255"/>
         <source>About Stepwise</source>
         <translation>关于 Stepwise</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="248"/>
+        <location filename="../gui/app/main_window.cpp" line="256"/>
         <source>&lt;h3&gt;Stepwise&lt;/h3&gt;&lt;p&gt;Steps a LibTorch training loop exactly the way PyTorch Lightning&apos;s automatic optimization runs it: one stage, one closure call, one batch at a time.&lt;/p&gt;</source>
         <translation>&lt;h3&gt;Stepwise&lt;/h3&gt;&lt;p&gt;完全按照 PyTorch Lightning 自动优化的方式逐步运行 LibTorch 训练循环：一次一个阶段、一次闭包调用、一个批次。&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="385"/>
+        <location filename="../gui/app/main_window.cpp" line="398"/>
         <source>parity: no batch has ended yet</source>
         <translation>一致性：尚无批次结束</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="386"/>
+        <location filename="../gui/app/main_window.cpp" line="399"/>
         <source>parity: waiting — the unwatched run computes while this one holds</source>
         <translation>一致性：等待中——无人观察的运行在本运行暂停时计算</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="390"/>
+        <location filename="../gui/app/main_window.cpp" line="403"/>
         <source>✓ parity: %1 batches bit-identical to an unwatched run</source>
         <translation>✓ 一致性：%1 个批次与无人观察的运行逐位相同</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="392"/>
+        <location filename="../gui/app/main_window.cpp" line="405"/>
         <source> · %1 more to compare</source>
         <translation> · 还有 %1 个待比较</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="397"/>
+        <location filename="../gui/app/main_window.cpp" line="410"/>
         <source>✗ parity: epoch %1, batch %2 differs from an unwatched run</source>
         <translation>✗ 一致性：第 %1 轮、批次 %2 与无人观察的运行不同</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="402"/>
+        <location filename="../gui/app/main_window.cpp" line="415"/>
         <source>parity: the unwatched run failed: %1</source>
         <translation>一致性：无人观察的运行失败：%1</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="409"/>
+        <location filename="../gui/app/main_window.cpp" line="422"/>
         <source>The parity meter: a headless run of the same config, never held, checksums the parameters after every batch. This run&apos;s checksums must match it bit for bit: stepping, pausing, breakpoints and going back do not change what training computes. It runs on a thread of its own and only while this run holds or after it ends, so it takes none of this run&apos;s time.</source>
         <translation>一致性计：一个相同配置、无界面、从不暂停的运行在每个批次后计算参数的校验和。本运行的校验和必须与之逐位相同：单步、暂停、断点和回退都不会改变训练的计算结果。它在自己的线程上运行，且只在本运行暂停时或结束后计算，因此不占用本运行的任何时间。</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="454"/>
+        <location filename="../gui/app/main_window.cpp" line="473"/>
         <source>epoch %1</source>
         <translation>第 %1 轮</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="455"/>
+        <location filename="../gui/app/main_window.cpp" line="474"/>
         <source>batch –</source>
         <translation>批次 –</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="455"/>
+        <location filename="../gui/app/main_window.cpp" line="474"/>
         <source>batch %1</source>
         <translation>批次 %1</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="456"/>
+        <location filename="../gui/app/main_window.cpp" line="475"/>
         <source>global_step %1</source>
         <translation>global_step %1</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="457"/>
+        <location filename="../gui/app/main_window.cpp" line="476"/>
         <source>optimizer steps %1</source>
         <translation>优化器步数 %1</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="462"/>
+        <location filename="../gui/app/main_window.cpp" line="481"/>
         <source>no session</source>
         <translation>无会话</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="465"/>
+        <location filename="../gui/app/main_window.cpp" line="484"/>
         <source>loading</source>
         <translation>加载中</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="468"/>
+        <location filename="../gui/app/main_window.cpp" line="487"/>
         <source>paused</source>
         <translation>已暂停</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="471"/>
+        <location filename="../gui/app/main_window.cpp" line="490"/>
         <source>running</source>
         <translation>运行中</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="474"/>
+        <location filename="../gui/app/main_window.cpp" line="493"/>
         <source>stepping</source>
         <translation>单步执行中</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="477"/>
+        <location filename="../gui/app/main_window.cpp" line="496"/>
         <source>finished</source>
         <translation>已完成</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="480"/>
+        <location filename="../gui/app/main_window.cpp" line="499"/>
         <source>stopped</source>
         <translation>已停止</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="483"/>
+        <location filename="../gui/app/main_window.cpp" line="502"/>
         <source>failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="486"/>
+        <location filename="../gui/app/main_window.cpp" line="505"/>
         <source>&lt;b&gt;%1&lt;/b&gt;</source>
         <translation>&lt;b&gt;%1&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="512"/>
+        <location filename="../gui/app/main_window.cpp" line="532"/>
         <source>lesson %1</source>
         <translation>课程 %1</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="514"/>
+        <location filename="../gui/app/main_window.cpp" line="534"/>
         <source>%1 (edited in the Source tab)</source>
         <translation>%1（已在“源代码”页中编辑）</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="515"/>
+        <location filename="../gui/app/main_window.cpp" line="535"/>
         <source>%1 (replay)</source>
         <translation>%1（回放）</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="516"/>
+        <location filename="../gui/app/main_window.cpp" line="536"/>
         <source>attached to %1</source>
         <translation>已连接到 %1</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="519"/>
+        <location filename="../gui/app/main_window.cpp" line="539"/>
         <source>%1 — Stepwise</source>
         <translation>%1 — Stepwise</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="539"/>
+        <location filename="../gui/app/main_window.cpp" line="559"/>
         <source>compiled TorchScript module: no source to edit</source>
         <translation>已编译的 TorchScript 模块：没有可编辑的源代码</translation>
     </message>
@@ -1949,380 +1949,392 @@ See it beside your Lightning runs with: tensorboard --logdir %2</source>
         <translation>Stepwise 文件 (*.json *.pt *.stepwise *.jsonl);;运行配置 (*.json);;TorchScript 模块 (*.pt);;Stepwise 源文件 (*.stepwise);;录制的运行 (*.jsonl);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="518"/>
+        <location filename="../gui/app/main_window.cpp" line="538"/>
         <source>Stepwise — Lightning automatic optimization, step by step</source>
         <translation>Stepwise — 逐步查看 Lightning 自动优化</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="587"/>
+        <location filename="../gui/app/main_window.cpp" line="607"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="588"/>
+        <location filename="../gui/app/main_window.cpp" line="608"/>
         <source>&amp;Open…</source>
         <translation>打开(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="589"/>
+        <location filename="../gui/app/main_window.cpp" line="609"/>
         <source>&amp;Attach to a running stepwise-run…</source>
         <translation>连接到正在运行的 stepwise-run(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="590"/>
+        <location filename="../gui/app/main_window.cpp" line="610"/>
         <source>&amp;Lessons</source>
         <translation>课程(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="596"/>
+        <location filename="../gui/app/main_window.cpp" line="616"/>
         <source>%1 — %2</source>
         <translation>%1 — %2</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="598"/>
+        <location filename="../gui/app/main_window.cpp" line="618"/>
         <source>Open &amp;recent</source>
         <translation>最近打开(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="599"/>
+        <location filename="../gui/app/main_window.cpp" line="619"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="600"/>
+        <location filename="../gui/app/main_window.cpp" line="620"/>
         <source>&amp;Run</source>
         <translation>运行(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="601"/>
+        <location filename="../gui/app/main_window.cpp" line="621"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="602"/>
+        <location filename="../gui/app/main_window.cpp" line="622"/>
         <source>Reset &amp;layout</source>
         <translation>重置布局(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="603"/>
+        <location filename="../gui/app/main_window.cpp" line="623"/>
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="604"/>
+        <location filename="../gui/app/main_window.cpp" line="624"/>
         <source>System language</source>
         <translation>系统语言</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="607"/>
+        <location filename="../gui/app/main_window.cpp" line="627"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="608"/>
+        <location filename="../gui/app/main_window.cpp" line="628"/>
         <source>&amp;About Stepwise</source>
         <translation>关于 Stepwise(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="609"/>
+        <location filename="../gui/app/main_window.cpp" line="629"/>
         <source>Run controls</source>
         <translation>运行控制</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="610"/>
+        <location filename="../gui/app/main_window.cpp" line="630"/>
         <source>Replay timeline</source>
         <translation>回放时间轴</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="611"/>
+        <location filename="../gui/app/main_window.cpp" line="631"/>
         <source>Configuration</source>
         <translation>配置</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="612"/>
+        <location filename="../gui/app/main_window.cpp" line="632"/>
         <source>Source</source>
         <translation>源代码</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="613"/>
+        <location filename="../gui/app/main_window.cpp" line="633"/>
         <source>Loss</source>
         <translation>损失</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="614"/>
+        <location filename="../gui/app/main_window.cpp" line="634"/>
         <source>Warnings and log</source>
         <translation>警告与日志</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="615"/>
+        <location filename="../gui/app/main_window.cpp" line="635"/>
         <source>training_step output</source>
         <translation>training_step 输出</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="616"/>
+        <location filename="../gui/app/main_window.cpp" line="636"/>
         <source>Extras</source>
         <translation>额外输出</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="617"/>
+        <location filename="../gui/app/main_window.cpp" line="637"/>
         <source>Breakpoints</source>
         <translation>断点</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="618"/>
+        <location filename="../gui/app/main_window.cpp" line="638"/>
         <source>Code</source>
         <translation>代码</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="619"/>
+        <location filename="../gui/app/main_window.cpp" line="639"/>
         <source>Tensors</source>
         <translation>张量</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="620"/>
+        <location filename="../gui/app/main_window.cpp" line="640"/>
         <source>Accumulation ledger</source>
         <translation>累积账本</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window_compare.cpp" line="126"/>
+        <location filename="../gui/app/main_window_compare.cpp" line="134"/>
         <source>With the Configuration panel&apos;s settings</source>
         <translation>使用“配置”面板的设置</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window_compare.cpp" line="127"/>
+        <location filename="../gui/app/main_window_compare.cpp" line="135"/>
         <source>Learning rate × 10</source>
         <translation>学习率 × 10</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window_compare.cpp" line="128"/>
+        <location filename="../gui/app/main_window_compare.cpp" line="136"/>
         <source>Learning rate ÷ 10</source>
         <translation>学习率 ÷ 10</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window_compare.cpp" line="129"/>
+        <location filename="../gui/app/main_window_compare.cpp" line="137"/>
         <source>Momentum 0.9, or none</source>
         <translation>动量 0.9，或不用动量</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window_compare.cpp" line="130"/>
+        <location filename="../gui/app/main_window_compare.cpp" line="138"/>
         <source>Clip gradients at norm 1, or not at all</source>
         <translation>按范数 1 裁剪梯度，或不裁剪</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window_compare.cpp" line="131"/>
+        <location filename="../gui/app/main_window_compare.cpp" line="139"/>
         <source>Accumulate twice as many batches</source>
         <translation>累积两倍的批次数</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window_compare.cpp" line="132"/>
+        <location filename="../gui/app/main_window_compare.cpp" line="140"/>
         <source>zero_grad in the other mode</source>
         <translation>zero_grad 换用另一种模式</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window_compare.cpp" line="133"/>
+        <location filename="../gui/app/main_window_compare.cpp" line="141"/>
         <source>The other optimizer (SGD ↔ Adam)</source>
         <translation>换用另一种优化器（SGD ↔ Adam）</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window_compare.cpp" line="134"/>
+        <location filename="../gui/app/main_window_compare.cpp" line="142"/>
         <source>Skip zero_grad</source>
         <translation>跳过 zero_grad</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window_compare.cpp" line="135"/>
+        <location filename="../gui/app/main_window_compare.cpp" line="143"/>
         <source>Do not divide the loss by N</source>
         <translation>损失不除以 N</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window_compare.cpp" line="136"/>
+        <location filename="../gui/app/main_window_compare.cpp" line="144"/>
         <source>Step on every batch</source>
         <translation>每个批次都执行优化器步</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window_compare.cpp" line="137"/>
+        <location filename="../gui/app/main_window_compare.cpp" line="145"/>
         <source>Backpropagate through graph-holding extras</source>
         <translation>对持有计算图的额外项也反向传播</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window_compare.cpp" line="151"/>
+        <location filename="../gui/app/main_window_compare.cpp" line="159"/>
         <source>%1 (%2)</source>
         <translation>%1（%2）</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window_compare.cpp" line="159"/>
+        <location filename="../gui/app/main_window_compare.cpp" line="167"/>
         <source>Cannot fork</source>
         <translation>无法分叉</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window_compare.cpp" line="160"/>
+        <location filename="../gui/app/main_window_compare.cpp" line="168"/>
         <source>Only a run in this window can be forked: open a lesson or a config first.</source>
         <translation>只能对本窗口中的运行分叉：请先打开一个课程或配置。</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window_compare.cpp" line="172"/>
+        <location filename="../gui/app/main_window_compare.cpp" line="180"/>
         <source>as it is</source>
         <translation>保持原样</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window_compare.cpp" line="174"/>
+        <location filename="../gui/app/main_window_compare.cpp" line="182"/>
         <source>Cannot fork here</source>
         <translation>无法在此分叉</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window_compare.cpp" line="175"/>
+        <location filename="../gui/app/main_window_compare.cpp" line="183"/>
         <source>A fork starts where the run holds, from its snapshot: pause the run or step it first. A run whose snapshot budget is 0 (rewind.budget_mb) cannot be forked.</source>
         <translation>分叉从运行暂停之处、以其快照开始：请先暂停运行或单步执行。快照预算为 0（rewind.budget_mb）的运行无法分叉。</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window_compare.cpp" line="248"/>
+        <location filename="../gui/app/main_window_compare.cpp" line="283"/>
         <source>Cannot compare</source>
         <translation>无法对比</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window_compare.cpp" line="249"/>
+        <location filename="../gui/app/main_window_compare.cpp" line="284"/>
         <source>Only a run in this window can be compared: open a lesson or a config first.</source>
         <translation>只能对比本窗口中的运行：请先打开一个课程或配置。</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window_compare.cpp" line="255"/>
+        <location filename="../gui/app/main_window_compare.cpp" line="290"/>
         <source>as it was</source>
         <translation>原配置</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window_compare.cpp" line="255"/>
+        <location filename="../gui/app/main_window_compare.cpp" line="290"/>
         <source>with the panel&apos;s settings</source>
         <translation>使用面板的设置</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window_compare.cpp" line="259"/>
+        <location filename="../gui/app/main_window_compare.cpp" line="294"/>
         <source>&amp;Compare</source>
         <translation>对比(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window_compare.cpp" line="264"/>
+        <location filename="../gui/app/main_window_compare.cpp" line="299"/>
         <source>With the Configuration panel&apos;s settings as run B</source>
         <translation>以“配置”面板的设置作为运行 B</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window_compare.cpp" line="265"/>
+        <location filename="../gui/app/main_window_compare.cpp" line="300"/>
         <source>Run A keeps its config; run B starts with what the Configuration panel says now. Both start again from the same seed.</source>
         <translation>运行 A 保持其配置；运行 B 使用“配置”面板当前的设置。两者都从相同的种子重新开始。</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window_compare.cpp" line="267"/>
+        <location filename="../gui/app/main_window_compare.cpp" line="302"/>
         <source>End comparison</source>
         <translation>结束对比</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window_compare.cpp" line="268"/>
+        <location filename="../gui/app/main_window_compare.cpp" line="303"/>
         <source>&amp;Fork here</source>
         <translation>在此分叉(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window_compare.cpp" line="270"/>
+        <location filename="../gui/app/main_window_compare.cpp" line="305"/>
         <source>Run B starts where the run holds, from its exact state, with one thing changed; the two then go on side by side</source>
         <translation>运行 B 从本运行暂停之处、以其完全相同的状态开始，只改动一处；之后两者并排继续</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window_compare.cpp" line="272"/>
+        <location filename="../gui/app/main_window_compare.cpp" line="307"/>
         <source>Not what Lightning does</source>
         <translation>不是 Lightning 的做法</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window_compare.cpp" line="275"/>
+        <location filename="../gui/app/main_window_compare.cpp" line="310"/>
+        <location filename="../gui/app/main_window_compare.cpp" line="325"/>
         <source>A · %1</source>
         <translation>A · %1</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window_compare.cpp" line="276"/>
+        <location filename="../gui/app/main_window_compare.cpp" line="311"/>
+        <location filename="../gui/app/main_window_compare.cpp" line="326"/>
         <source>B · %1</source>
         <translation>B · %1</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window_compare.cpp" line="281"/>
+        <location filename="../gui/app/main_window_compare.cpp" line="317"/>
         <source>Run B was forked from run A where it held: everything before that batch is run A&apos;s</source>
         <translation>运行 B 是从运行 A 暂停之处分叉出来的：该批次之前的一切都来自运行 A</translation>
+    </message>
+    <message>
+        <location filename="../gui/app/main_window_compare.cpp" line="332"/>
+        <source>Run B stopped with an error: its log says where and why</source>
+        <translation>运行 B 因错误而停止：它的日志说明了出错的位置和原因</translation>
+    </message>
+    <message>
+        <location filename="../gui/app/main_window_compare.cpp" line="333"/>
+        <source>Run B&apos;s warnings, None batches and errors</source>
+        <translation>运行 B 的警告、返回 None 的批次和错误</translation>
     </message>
 </context>
 <context>
     <name>stepwise::gui::OutputInspector</name>
     <message>
-        <location filename="../gui/views/output_inspector.cpp" line="36"/>
+        <location filename="../gui/views/output_inspector.cpp" line="43"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../gui/views/output_inspector.cpp" line="36"/>
+        <location filename="../gui/views/output_inspector.cpp" line="43"/>
         <source>Kind</source>
         <translation>类别</translation>
     </message>
     <message>
-        <location filename="../gui/views/output_inspector.cpp" line="36"/>
+        <location filename="../gui/views/output_inspector.cpp" line="43"/>
         <source>Shape</source>
         <translation>形状</translation>
     </message>
     <message>
-        <location filename="../gui/views/output_inspector.cpp" line="36"/>
+        <location filename="../gui/views/output_inspector.cpp" line="43"/>
         <source>dtype</source>
         <translation>dtype</translation>
     </message>
     <message>
-        <location filename="../gui/views/output_inspector.cpp" line="37"/>
+        <location filename="../gui/views/output_inspector.cpp" line="44"/>
         <source>requires_grad</source>
         <translation>requires_grad</translation>
     </message>
     <message>
-        <location filename="../gui/views/output_inspector.cpp" line="37"/>
+        <location filename="../gui/views/output_inspector.cpp" line="44"/>
         <source>grad_fn</source>
         <translation>grad_fn</translation>
     </message>
     <message>
-        <location filename="../gui/views/output_inspector.cpp" line="36"/>
+        <location filename="../gui/views/output_inspector.cpp" line="43"/>
         <source>Value</source>
         <translation>值</translation>
     </message>
     <message>
-        <location filename="../gui/views/output_inspector.cpp" line="39"/>
+        <location filename="../gui/views/output_inspector.cpp" line="46"/>
         <source>&lt;b&gt;training_step&lt;/b&gt; has not returned yet</source>
         <translation>&lt;b&gt;training_step&lt;/b&gt; 尚未返回</translation>
     </message>
     <message>
-        <location filename="../gui/views/output_inspector.cpp" line="44"/>
+        <location filename="../gui/views/output_inspector.cpp" line="51"/>
         <source>&lt;b&gt;training_step&lt;/b&gt; returned at epoch %1, batch %2</source>
         <translation>&lt;b&gt;training_step&lt;/b&gt; 在第 %1 轮、批次 %2 返回</translation>
     </message>
     <message>
-        <location filename="../gui/views/output_inspector.cpp" line="45"/>
+        <location filename="../gui/views/output_inspector.cpp" line="52"/>
         <source> (closure evaluation %1)</source>
         <translation>（第 %1 次闭包求值）</translation>
     </message>
     <message>
-        <location filename="../gui/views/output_inspector.cpp" line="48"/>
+        <location filename="../gui/views/output_inspector.cpp" line="55"/>
         <source>Lightning classified it as: &lt;b&gt;%1&lt;/b&gt;</source>
         <translation>Lightning 将其归类为：&lt;b&gt;%1&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../gui/views/output_inspector.cpp" line="74"/>
+        <location filename="../gui/views/output_inspector.cpp" line="82"/>
         <source>True</source>
         <translation>True</translation>
     </message>
     <message>
-        <location filename="../gui/views/output_inspector.cpp" line="74"/>
+        <location filename="../gui/views/output_inspector.cpp" line="82"/>
         <source>False</source>
         <translation>False</translation>
     </message>
     <message>
-        <location filename="../gui/views/output_inspector.cpp" line="92"/>
+        <location filename="../gui/views/output_inspector.cpp" line="100"/>
         <source>returned</source>
         <translation>返回值</translation>
     </message>
     <message>
-        <location filename="../gui/views/output_inspector.cpp" line="106"/>
+        <location filename="../gui/views/output_inspector.cpp" line="114"/>
         <source>the loss: Lightning divides it by N and calls backward on it</source>
         <translation>损失：Lightning 将其除以 N 并对其调用 backward</translation>
     </message>
     <message>
-        <location filename="../gui/views/output_inspector.cpp" line="109"/>
+        <location filename="../gui/views/output_inspector.cpp" line="117"/>
         <source>an extra: passed on to on_train_batch_end undetached</source>
         <translation>额外输出：不做 detach 直接传给 on_train_batch_end</translation>
     </message>
@@ -2330,192 +2342,192 @@ See it beside your Lightning runs with: tensorboard --logdir %2</source>
 <context>
     <name>stepwise::gui::PipelineView</name>
     <message>
-        <location filename="../gui/views/pipeline_view.cpp" line="113"/>
+        <location filename="../gui/views/pipeline_view.cpp" line="114"/>
         <source>hook: a new batch begins</source>
         <translation>钩子：新批次开始</translation>
     </message>
     <message>
-        <location filename="../gui/views/pipeline_view.cpp" line="115"/>
+        <location filename="../gui/views/pipeline_view.cpp" line="116"/>
         <source>the optimizer calls the closure</source>
         <translation>优化器调用闭包</translation>
     </message>
     <message>
-        <location filename="../gui/views/pipeline_view.cpp" line="117"/>
+        <location filename="../gui/views/pipeline_view.cpp" line="118"/>
         <source>your training_step: forward pass and loss</source>
         <translation>你的 training_step：前向传播与损失</translation>
     </message>
     <message>
-        <location filename="../gui/views/pipeline_view.cpp" line="119"/>
+        <location filename="../gui/views/pipeline_view.cpp" line="120"/>
         <source>hook, first batch of a window only</source>
         <translation>钩子，仅在窗口的第一个批次</translation>
     </message>
     <message>
-        <location filename="../gui/views/pipeline_view.cpp" line="121"/>
+        <location filename="../gui/views/pipeline_view.cpp" line="122"/>
         <source>clear .grad — after the forward pass</source>
         <translation>清除 .grad — 在前向传播之后</translation>
     </message>
     <message>
-        <location filename="../gui/views/pipeline_view.cpp" line="123"/>
+        <location filename="../gui/views/pipeline_view.cpp" line="124"/>
         <source>hook, only when there is a loss</source>
         <translation>钩子，仅在有损失时</translation>
     </message>
     <message>
-        <location filename="../gui/views/pipeline_view.cpp" line="125"/>
+        <location filename="../gui/views/pipeline_view.cpp" line="126"/>
         <source>loss.backward(): gradients accumulate</source>
         <translation>loss.backward()：梯度累积</translation>
     </message>
     <message>
-        <location filename="../gui/views/pipeline_view.cpp" line="127"/>
+        <location filename="../gui/views/pipeline_view.cpp" line="128"/>
         <source>hook: gradients are ready</source>
         <translation>钩子：梯度已就绪</translation>
     </message>
     <message>
-        <location filename="../gui/views/pipeline_view.cpp" line="129"/>
+        <location filename="../gui/views/pipeline_view.cpp" line="130"/>
         <source>hook, after every closure evaluation</source>
         <translation>钩子，每次闭包求值之后</translation>
     </message>
     <message>
-        <location filename="../gui/views/pipeline_view.cpp" line="131"/>
+        <location filename="../gui/views/pipeline_view.cpp" line="132"/>
         <source>clip gradients (after every evaluation)</source>
         <translation>裁剪梯度（每次求值之后）</translation>
     </message>
     <message>
-        <location filename="../gui/views/pipeline_view.cpp" line="133"/>
+        <location filename="../gui/views/pipeline_view.cpp" line="134"/>
         <source>scheduler.step(): after an optimizer step, at its interval and frequency</source>
         <translation>scheduler.step()：在优化器步进之后，按其 interval 和 frequency 执行</translation>
     </message>
     <message>
-        <location filename="../gui/views/pipeline_view.cpp" line="135"/>
+        <location filename="../gui/views/pipeline_view.cpp" line="136"/>
         <source>hook: outputs = {&quot;loss&quot;: loss / N}</source>
         <translation>钩子：outputs = {&quot;loss&quot;: loss / N}</translation>
     </message>
     <message>
-        <location filename="../gui/views/pipeline_view.cpp" line="297"/>
+        <location filename="../gui/views/pipeline_view.cpp" line="298"/>
         <source>parameter update</source>
         <translation>参数更新</translation>
     </message>
     <message>
-        <location filename="../gui/views/pipeline_view.cpp" line="311"/>
+        <location filename="../gui/views/pipeline_view.cpp" line="312"/>
         <source>failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../gui/views/pipeline_view.cpp" line="313"/>
+        <location filename="../gui/views/pipeline_view.cpp" line="314"/>
         <source>skipped</source>
         <translation>已跳过</translation>
     </message>
     <message>
-        <location filename="../gui/views/pipeline_view.cpp" line="315"/>
+        <location filename="../gui/views/pipeline_view.cpp" line="316"/>
         <source>torch applies the step to the parameters</source>
         <translation>torch 将更新应用到参数</translation>
     </message>
     <message>
-        <location filename="../gui/views/pipeline_view.cpp" line="352"/>
+        <location filename="../gui/views/pipeline_view.cpp" line="353"/>
         <source>held here</source>
         <translation>停在此处</translation>
     </message>
     <message>
-        <location filename="../gui/views/pipeline_view.cpp" line="375"/>
+        <location filename="../gui/views/pipeline_view.cpp" line="376"/>
         <source>Run ended (%1)</source>
         <translation>运行结束（%1）</translation>
     </message>
     <message>
-        <location filename="../gui/views/pipeline_view.cpp" line="376"/>
+        <location filename="../gui/views/pipeline_view.cpp" line="377"/>
         <source>Ready: no batch has started</source>
         <translation>就绪：尚未开始任何批次</translation>
     </message>
     <message>
-        <location filename="../gui/views/pipeline_view.cpp" line="378"/>
+        <location filename="../gui/views/pipeline_view.cpp" line="379"/>
         <source>Epoch %1 · batch %2 of %3</source>
         <translation>第 %1 轮 · 批次 %2 / %3</translation>
     </message>
     <message>
-        <location filename="../gui/views/pipeline_view.cpp" line="383"/>
+        <location filename="../gui/views/pipeline_view.cpp" line="384"/>
         <source>Epoch %1 · batch %2</source>
         <translation>第 %1 轮 · 批次 %2</translation>
     </message>
     <message>
-        <location filename="../gui/views/pipeline_view.cpp" line="393"/>
+        <location filename="../gui/views/pipeline_view.cpp" line="394"/>
         <source>batch %1 of %2, stepping</source>
         <translation>窗口内第 %1/%2 个批次，执行优化步骤</translation>
     </message>
     <message>
-        <location filename="../gui/views/pipeline_view.cpp" line="394"/>
+        <location filename="../gui/views/pipeline_view.cpp" line="395"/>
         <source>batch %1 of %2, accumulating</source>
         <translation>窗口内第 %1/%2 个批次，累积中</translation>
     </message>
     <message>
-        <location filename="../gui/views/pipeline_view.cpp" line="398"/>
+        <location filename="../gui/views/pipeline_view.cpp" line="399"/>
         <source>N = 1, every batch steps</source>
         <translation>N = 1，每个批次都执行优化步骤</translation>
     </message>
     <message>
-        <location filename="../gui/views/pipeline_view.cpp" line="401"/>
+        <location filename="../gui/views/pipeline_view.cpp" line="402"/>
         <source>closure evaluation %1 of this optimizer step</source>
         <translation>本次优化器步骤的第 %1 次闭包求值</translation>
     </message>
     <message>
-        <location filename="../gui/views/pipeline_view.cpp" line="402"/>
+        <location filename="../gui/views/pipeline_view.cpp" line="403"/>
         <source>closure call %1</source>
         <translation>第 %1 次闭包调用</translation>
     </message>
     <message>
-        <location filename="../gui/views/pipeline_view.cpp" line="407"/>
+        <location filename="../gui/views/pipeline_view.cpp" line="408"/>
         <source>global_step %1</source>
         <translation>global_step %1</translation>
     </message>
     <message>
-        <location filename="../gui/views/pipeline_view.cpp" line="410"/>
+        <location filename="../gui/views/pipeline_view.cpp" line="411"/>
         <source>run %1</source>
         <translation>运行 %1</translation>
     </message>
     <message>
-        <location filename="../gui/views/pipeline_view.cpp" line="474"/>
+        <location filename="../gui/views/pipeline_view.cpp" line="475"/>
         <source>batch %1</source>
         <translation>批次 %1</translation>
     </message>
     <message>
-        <location filename="../gui/views/pipeline_view.cpp" line="474"/>
+        <location filename="../gui/views/pipeline_view.cpp" line="475"/>
         <source>batch</source>
         <translation>批次</translation>
     </message>
     <message>
-        <location filename="../gui/views/pipeline_view.cpp" line="475"/>
+        <location filename="../gui/views/pipeline_view.cpp" line="476"/>
         <source>training_epoch_loop → automatic optimization</source>
         <translation>training_epoch_loop → 自动优化</translation>
     </message>
     <message>
-        <location filename="../gui/views/pipeline_view.cpp" line="513"/>
+        <location filename="../gui/views/pipeline_view.cpp" line="514"/>
         <source>held here: about to call the optimizer</source>
         <translation>停在此处：即将调用优化器</translation>
     </message>
     <message>
-        <location filename="../gui/views/pipeline_view.cpp" line="514"/>
+        <location filename="../gui/views/pipeline_view.cpp" line="515"/>
         <source>the optimizer is running the closure</source>
         <translation>优化器正在运行闭包</translation>
     </message>
     <message>
-        <location filename="../gui/views/pipeline_view.cpp" line="538"/>
+        <location filename="../gui/views/pipeline_view.cpp" line="539"/>
         <source>evaluation %1</source>
         <translation>第 %1 次求值</translation>
     </message>
     <message>
-        <location filename="../gui/views/pipeline_view.cpp" line="544"/>
+        <location filename="../gui/views/pipeline_view.cpp" line="545"/>
         <source>called directly by the loop (accumulating)</source>
         <translation>由循环直接调用（累积中）</translation>
     </message>
     <message>
-        <location filename="../gui/views/pipeline_view.cpp" line="546"/>
+        <location filename="../gui/views/pipeline_view.cpp" line="547"/>
         <source>not called on this batch</source>
         <translation>本批次未调用</translation>
     </message>
     <message>
-        <location filename="../gui/views/pipeline_view.cpp" line="151"/>
+        <location filename="../gui/views/pipeline_view.cpp" line="152"/>
         <source>not reached: optimizer.step raised</source>
         <translation>未执行：optimizer.step 抛出了异常</translation>
     </message>
     <message numerus="yes">
-        <location filename="../gui/views/pipeline_view.cpp" line="516"/>
+        <location filename="../gui/views/pipeline_view.cpp" line="517"/>
         <source>inside step(): %n closure evaluation(s) so far; it counts as one step</source>
         <translation>
             <numerusform>step() 内部：目前已求值闭包 %n 次；仍只算一步</numerusform>

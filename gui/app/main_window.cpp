@@ -15,6 +15,7 @@
 #include <QSettings>
 #include <QStatusBar>
 #include <QStyle>
+#include <QTabWidget>
 #include <QTimer>
 #include <QToolBar>
 #include <QToolButton>
@@ -86,6 +87,11 @@ MainWindow::MainWindow(Translator* translator, QWidget* parent)
     m_extras = new ExtrasView;
     m_output = new OutputInspector;
     m_log = new LogView;
+    // While comparing, run B's log is a second tab (its bar shows only then).
+    m_logTabs = new QTabWidget;
+    m_logTabs->setDocumentMode(true);
+    m_logTabs->setTabBarAutoHide(true);
+    m_logTabs->addTab(m_log, QString());
     m_config = new ConfigPanel;
     m_source = new SourceEditor;
     auto* configScroll = new QScrollArea;
@@ -113,7 +119,7 @@ MainWindow::MainWindow(Translator* translator, QWidget* parent)
     plotLayout->addWidget(m_plot, 1);
     plotLayout->addWidget(m_rewindSlider);
     m_plotDock = addDock(plotPane, QStringLiteral("plotDock"), Qt::BottomDockWidgetArea);
-    m_logDock = addDock(m_log, QStringLiteral("logDock"), Qt::BottomDockWidgetArea);
+    m_logDock = addDock(m_logTabs, QStringLiteral("logDock"), Qt::BottomDockWidgetArea);
     m_breakpoints = new BreakpointsView;
     m_breakpointsDock = addDock(m_breakpoints, QStringLiteral("breakpointsDock"), Qt::BottomDockWidgetArea);
     splitDockWidget(m_plotDock, m_logDock, Qt::Horizontal);
@@ -448,6 +454,8 @@ void MainWindow::rebuildView(QDockWidget* dock, const std::vector<Event>& events
     } else if (dock == m_logDock) {
         m_log->clear();
         m_log->applyEvents(events);
+        m_logB->clear();
+        if (m_comparison->active()) m_logB->applyEvents(m_comparison->runB()->history().events());
     }
 }
 

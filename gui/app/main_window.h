@@ -9,6 +9,7 @@ class QAction;
 class QDockWidget;
 class QLabel;
 class QScrollArea;
+class QTabWidget;
 class QMenu;
 class QToolBar;
 
@@ -82,6 +83,8 @@ class MainWindow : public QMainWindow {
     ExtrasView* extrasView() const { return m_extras; }
     OutputInspector* outputInspector() const { return m_output; }
     LogView* logView() const { return m_log; }
+    /// Run B's log, a tab beside run A's in the log dock while comparing.
+    LogView* logViewB() const { return m_logB; }
     ConfigPanel* configPanel() const { return m_config; }
     SourceEditor* sourceEditor() const { return m_source; }
     RunActions* runActions() const { return m_actions; }
@@ -112,6 +115,8 @@ class MainWindow : public QMainWindow {
     void retranslateComparison();
     /// Shows or hides run B's pipeline and the compare bar, and tells the plot.
     void onComparisonActive(bool active);
+    /// The log dock's tab names while comparing, and run B's tab's error mark.
+    void updateLogTabs();
     QDockWidget* addDock(QWidget* widget, const QString& objectName, Qt::DockWidgetArea area);
     void buildMenus();
     void buildStatusBar();
@@ -176,6 +181,8 @@ class MainWindow : public QMainWindow {
     ExtrasView* m_extras = nullptr;
     OutputInspector* m_output = nullptr;
     LogView* m_log = nullptr;
+    LogView* m_logB = nullptr;
+    QTabWidget* m_logTabs = nullptr;  ///< the log dock's: run A's log, and run B's while comparing
     ConfigPanel* m_config = nullptr;
     SourceEditor* m_source = nullptr;
     QDockWidget* m_plotDock = nullptr;

@@ -1,5 +1,6 @@
 // MainWindow's part in comparing two runs (issue "Teach by comparison"): run B's pipeline beside
-// run A's, the compare bar over the plot, the Compare menu, and feeding run B's events to them.
+// run A's, the compare bar over the plot, run B's log beside run A's, the Compare menu, and
+// feeding run B's events to them.
 
 #include <QAction>
 #include <QDockWidget>
@@ -8,6 +9,8 @@
 #include <QMessageBox>
 #include <QScrollArea>
 #include <QSplitter>
+#include <QStyle>
+#include <QTabWidget>
 #include <QTimer>
 #include <QVBoxLayout>
 #include <algorithm>
@@ -17,6 +20,8 @@
 #include "comparison.h"
 #include "config_panel.h"
 #include "lesson_texts.h"
+#include "log_model.h"
+#include "log_view.h"
 #include "loss_plot.h"
 #include "main_window.h"
 #include "pipeline_view.h"
@@ -50,6 +55,9 @@ void MainWindow::buildComparison(QWidget* plotPane) {
     m_pipelineBPane->setVisible(false);
     qobject_cast<QSplitter*>(centralWidget())->addWidget(m_pipelineBPane);
     m_pipelineAHeader->setStyleSheet(QString::fromLatin1(kHeaderStyle).arg(QStringLiteral("#2563eb")));
+
+    m_logB = new LogView;
+    m_logB->setObjectName(QStringLiteral("logB"));
 
     m_compareBar = new CompareBar(m_comparison, plotPane);
     m_compareBar->setVisible(false);
@@ -184,10 +192,28 @@ void MainWindow::wireComparison() {
     connect(m_controller, &SessionController::runStarted, m_comparison, &Comparison::runAStarted);
     SessionController* b = m_comparison->runB();
     connect(b, &SessionController::runStarted, m_pipelineB, &PipelineView::clear);
+    connect(b, &SessionController::runStarted, this, [this] {
+        m_logB->clear();
+        updateLogTabs();
+    });
     connect(b, &SessionController::eventsArrived, m_pipelineB, &PipelineView::applyEvents);
+    // Run B's warnings, None batches and errors: its own log, as closed as run A's when the dock is.
+    connect(b, &SessionController::eventsArrived, this, [this](const std::vector<Event>& events) {
+        if (m_logDock->isHidden()) return;
+        const int errors = m_logB->model()->count(LogModel::Kind::error);
+        m_logB->applyEvents(events);
+        if (m_logB->model()->count(LogModel::Kind::error) != errors) updateLogTabs();
+    });
+    connect(m_logB, &LogView::batchActivated, this, [this](qint64 serial) {
+        m_plot->highlightBatchOfB(serial);
+        m_plotDock->raise();
+    });
     connect(b, &SessionController::rewound, this, [this, b] {
         m_pipelineB->clear();
         m_pipelineB->applyEvents(b->history().events());
+        m_logB->clear();
+        if (!m_logDock->isHidden()) m_logB->applyEvents(b->history().events());
+        updateLogTabs();
         m_plot->rebuild();
     });
     // Run B's frames only mark the plot: it draws them with run A's next frame, and the strip
@@ -204,6 +230,16 @@ void MainWindow::onComparisonActive(bool active) {
     m_pipelineBPane->setVisible(active);
     m_pipelineAHeader->setVisible(active);
     m_compareBar->setVisible(active);
+    const int tabB = m_logTabs->indexOf(m_logB);
+    if (active && tabB < 0) {
+        m_logB->clear();
+        m_logB->applyEvents(m_comparison->runB()->history().events());
+        m_logTabs->addTab(m_logB, QString());
+    } else if (!active && tabB >= 0) {
+        m_logTabs->setCurrentWidget(m_log);
+        m_logTabs->removeTab(tabB);
+        m_logB->clear();
+    }
     m_endComparison->setEnabled(active);
     if (active) {
         m_plot->setComparison(&m_comparison->runB()->history(), m_comparison->nameA(), m_comparison->nameB(),
@@ -276,11 +312,25 @@ void MainWindow::retranslateComparison() {
         // A run that departs from Lightning on purpose says so in red.
         m_pipelineBHeader->setStyleSheet(
             QString::fromLatin1(kHeaderStyle).arg(QLatin1String(m_comparison->departs() ? "#b91c1c" : "#ea580c")));
+        updateLogTabs();
         m_pipelineBHeader->setToolTip(m_comparison->forked()
                                           ? tr("Run B was forked from run A where it held: everything before that "
                                                "batch is run A's")
                                           : QString());
     }
+}
+
+void MainWindow::updateLogTabs() {
+    if (m_logTabs->indexOf(m_logB) < 0) return;
+    m_logTabs->setTabText(m_logTabs->indexOf(m_log), tr("A · %1").arg(m_comparison->nameA()));
+    m_logTabs->setTabText(m_logTabs->indexOf(m_logB), tr("B · %1").arg(m_comparison->nameB()));
+    // A run B that failed says so on its tab, whichever tab is in front.
+    const int errors = m_logB->model()->count(LogModel::Kind::error);
+    m_logTabs->setTabIcon(m_logTabs->indexOf(m_logB),
+                          errors > 0 ? style()->standardIcon(QStyle::SP_MessageBoxCritical) : QIcon());
+    m_logTabs->setTabToolTip(m_logTabs->indexOf(m_logB),
+                             errors > 0 ? tr("Run B stopped with an error: its log says where and why")
+                                        : tr("Run B's warnings, None batches and errors"));
 }
 
 }  // namespace stepwise::gui

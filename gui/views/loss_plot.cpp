@@ -787,6 +787,16 @@ void LossPlot::highlightBatch(std::int64_t serial) {
     double x = double(serial);
     if (m_xAxis == XAxis::globalStep && m_history && serial >= 0 && std::size_t(serial) < m_taken)
         x = double(m_history->globalStep(std::size_t(serial)));
+    highlightAt(x);
+}
+
+void LossPlot::highlightBatchOfB(std::int64_t serial) {
+    const RunHistory* b = m_other;
+    if (!b || serial < 0 || std::size_t(serial) >= b->batchCount()) return;
+    highlightAt(m_comparison->xOfB(std::size_t(serial), m_xAxis == XAxis::globalStep));
+}
+
+void LossPlot::highlightAt(double x) {
     m_highlight->point1->setCoords(x, 0);
     m_highlight->point2->setCoords(x, 1);
     m_highlight->setVisible(true);

@@ -77,6 +77,9 @@ class LossPlot : public QWidget {
     /// Draws a marker on the batch with that run-wide serial (0, 1, 2, ...) and brings it into
     /// view.
     void highlightBatch(std::int64_t serial);
+    /// The same for run B's batch with that serial, where the comparison draws it.
+    void highlightBatchOfB(std::int64_t serial);
+    QCPItemStraightLine* highlightLine() const { return m_highlight; }
     void setExtraPlotted(const QString& key, bool plotted);
     bool exportPng(const QString& path);
     bool exportPdf(const QString& path);
@@ -132,6 +135,7 @@ class LossPlot : public QWidget {
     bool eventFilter(QObject* watched, QEvent* event) override;
 
   private:
+    void highlightAt(double x);
     struct Ema {
         double last = 0.0;
         int count = 0;

@@ -46,9 +46,11 @@ class ComparisonLayer : public QObject {
     QCPGraph* distance() const { return m_distance; }
     QCPItemStraightLine* divergenceLine() const { return m_line; }
     void retranslate();
+    /// Where run B's batch `j` is drawn: at its global step, or over run A's batch that had seen
+    /// as many samples.
+    double xOfB(std::size_t j, bool bySteps) const;
 
   private:
-    double xOfB(std::size_t j, bool bySteps) const;
     void placeLabel();
 
     QCustomPlot* m_plot;

@@ -1,12 +1,16 @@
 // The window compares two runs (issue "Teach by comparison", items 1, 2, 3 and 6): a preset opens
 // both in lockstep with two pipelines, one plot and the config diff; the first difference is found
 // and both runs go back there, and recomputing it changes nothing; the comparison ends, resets and
-// exports as one CSV; a fork from a held stage diverges where it should, and a departure says so. Waits are on events (the runs' holds and batches), never on wall-clock time.
+// exports as one CSV; a fork from a held stage diverges where it should, and a departure says so;
+// run B's warnings and errors have a log of their own. Waits are on events (the runs' holds and batches), never on wall-clock time.
 
 #include <QComboBox>
 #include <QLabel>
 #include <QPushButton>
 #include <QSignalSpy>
+#include <QTabBar>
+#include <QTabWidget>
+#include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
 #include <cmath>
@@ -16,8 +20,11 @@
 #include "comparison_layer.h"
 #include "config_panel.h"
 #include "gui_test_utils.h"
+#include "log_model.h"
+#include "log_view.h"
 #include "loss_plot.h"
 #include "run_actions.h"
+#include "stepwise/session.h"
 
 using namespace stepwise;
 using namespace stepwise::gui;
@@ -46,6 +53,7 @@ class TstCompare : public QObject {
 
   private Q_SLOTS:
     void initTestCase() { isolateSettings(); }
+    void init() { warning_cache::clear(); }  // Lightning warns once per process: once per test here
 
     void aPresetOpensTwoRunsInLockstepWithTheirDifference() {
         Driver d;
@@ -262,6 +270,57 @@ class TstCompare : public QObject {
         QVERIFY(d.waitEnded());
         QVERIFY(historyB(d).batchCount() > 0);
         QVERIFY(!d.window->comparison()->firstDivergence());
+    }
+
+    void runBHasItsOwnLogTabWithItsNoneBatchesAndItsError() {
+        Driver d;
+        d.window->show();
+        QTabWidget* tabs = qobject_cast<QTabWidget*>(d.window->logView()->parentWidget()->parentWidget());
+        QVERIFY(tabs);
+        QVERIFY(!tabs->tabBar()->isVisible());  // one run: no tabs
+        // Run B returns None on batches 2 and 5 of each epoch; run A never does.
+        RunConfig a = lessonConfig("tensor_return");
+        RunConfig b = lessonConfig("none_batches");
+        a.trainer.max_epochs = b.trainer.max_epochs = 1;
+        d.window->startComparison(a, b, QStringLiteral("tensor"), QStringLiteral("None"));
+        QVERIFY(waitBatches(d, 0, 0));
+        QCOMPARE(tabs->count(), 2);
+        QVERIFY(tabs->tabBar()->isVisible());
+        QCOMPARE(tabs->tabText(0), QStringLiteral("A · tensor"));
+        QCOMPARE(tabs->tabText(1), QStringLiteral("B · None"));
+        d.window->runActions()->run()->trigger();
+        QVERIFY(waitBatches(d, 8, 8));
+        LogModel* logA = d.window->logView()->model();
+        LogModel* logB = d.window->logViewB()->model();
+        QCOMPARE(logA->count(LogModel::Kind::noneBatch), 0);
+        QCOMPARE(logB->count(LogModel::Kind::noneBatch), 2);
+        QCOMPARE(logB->count(LogModel::Kind::lightningWarning), 1);  // Lightning warns once
+        QVERIFY(tabs->tabIcon(1).isNull());  // no error
+        // Clicking run B's None batch marks it where the plot draws run B.
+        int row = 0;
+        while (logB->entry(row).kind != LogModel::Kind::noneBatch) ++row;
+        QCOMPARE(logB->entry(row).batchIdx, 2);
+        Q_EMIT d.window->logViewB()->table()->clicked(logB->index(row, LogModel::MessageColumn));
+        settle();
+        QCOMPARE(d.window->lossPlot()->highlightLine()->point1->coords().x(),
+                 d.window->lossPlot()->comparisonLayer()->xOfB(2, false));
+
+        // A run B that fails says so on its tab; run A goes on alone.
+        RunConfig failing = lessonConfig("dict_without_loss");
+        failing.trainer.max_epochs = 1;
+        d.window->startComparison(a, failing, QStringLiteral("tensor"), QStringLiteral("no loss"));
+        QVERIFY(waitBatches(d, 0, 0));
+        d.window->runActions()->run()->trigger();
+        QVERIFY(waitUntil([&] { return d.window->comparison()->runB()->runState() == SessionController::RunState::failed; }));
+        QVERIFY(waitUntil([&] { return d.window->controller()->runState() == SessionController::RunState::finished; }));
+        QVERIFY(waitUntil([&] { return d.window->logViewB()->model()->count(LogModel::Kind::error) == 1; }));
+        QVERIFY(!tabs->tabIcon(1).isNull());
+        QCOMPARE(d.window->logView()->model()->count(LogModel::Kind::error), 0);
+        QCOMPARE(historyA(d).batchCount(), std::size_t(8));
+        // Ending the comparison takes run B's tab away.
+        d.window->compareBar()->endButton()->click();
+        QCOMPARE(tabs->count(), 1);
+        QVERIFY(!tabs->tabBar()->isVisible());
     }
 
     void openingAnotherLessonEndsTheComparison() {
