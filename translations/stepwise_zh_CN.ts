@@ -1761,147 +1761,147 @@ See it beside your Lightning runs with: tensorboard --logdir %2</source>
 <context>
     <name>stepwise::gui::MainWindow</name>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="255"/>
+        <location filename="../gui/app/main_window.cpp" line="254"/>
         <source>About Stepwise</source>
         <translation>关于 Stepwise</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="256"/>
+        <location filename="../gui/app/main_window.cpp" line="255"/>
         <source>&lt;h3&gt;Stepwise&lt;/h3&gt;&lt;p&gt;Steps a LibTorch training loop exactly the way PyTorch Lightning&apos;s automatic optimization runs it: one stage, one closure call, one batch at a time.&lt;/p&gt;</source>
         <translation>&lt;h3&gt;Stepwise&lt;/h3&gt;&lt;p&gt;完全按照 PyTorch Lightning 自动优化的方式逐步运行 LibTorch 训练循环：一次一个阶段、一次闭包调用、一个批次。&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="398"/>
+        <location filename="../gui/app/main_window_status.cpp" line="46"/>
         <source>parity: no batch has ended yet</source>
         <translation>一致性：尚无批次结束</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="399"/>
+        <location filename="../gui/app/main_window_status.cpp" line="47"/>
         <source>parity: waiting — the unwatched run computes while this one holds</source>
         <translation>一致性：等待中——无人观察的运行在本运行暂停时计算</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="403"/>
+        <location filename="../gui/app/main_window_status.cpp" line="51"/>
         <source>✓ parity: %1 batches bit-identical to an unwatched run</source>
         <translation>✓ 一致性：%1 个批次与无人观察的运行逐位相同</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="405"/>
+        <location filename="../gui/app/main_window_status.cpp" line="53"/>
         <source> · %1 more to compare</source>
         <translation> · 还有 %1 个待比较</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="410"/>
+        <location filename="../gui/app/main_window_status.cpp" line="58"/>
         <source>✗ parity: epoch %1, batch %2 differs from an unwatched run</source>
         <translation>✗ 一致性：第 %1 轮、批次 %2 与无人观察的运行不同</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="415"/>
+        <location filename="../gui/app/main_window_status.cpp" line="63"/>
         <source>parity: the unwatched run failed: %1</source>
         <translation>一致性：无人观察的运行失败：%1</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="422"/>
+        <location filename="../gui/app/main_window_status.cpp" line="70"/>
         <source>The parity meter: a headless run of the same config, never held, checksums the parameters after every batch. This run&apos;s checksums must match it bit for bit: stepping, pausing, breakpoints and going back do not change what training computes. It runs on a thread of its own and only while this run holds or after it ends, so it takes none of this run&apos;s time.</source>
         <translation>一致性计：一个相同配置、无界面、从不暂停的运行在每个批次后计算参数的校验和。本运行的校验和必须与之逐位相同：单步、暂停、断点和回退都不会改变训练的计算结果。它在自己的线程上运行，且只在本运行暂停时或结束后计算，因此不占用本运行的任何时间。</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="473"/>
+        <location filename="../gui/app/main_window_status.cpp" line="81"/>
         <source>epoch %1</source>
         <translation>第 %1 轮</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="474"/>
+        <location filename="../gui/app/main_window_status.cpp" line="82"/>
         <source>batch –</source>
         <translation>批次 –</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="474"/>
+        <location filename="../gui/app/main_window_status.cpp" line="82"/>
         <source>batch %1</source>
         <translation>批次 %1</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="475"/>
+        <location filename="../gui/app/main_window_status.cpp" line="83"/>
         <source>global_step %1</source>
         <translation>global_step %1</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="476"/>
+        <location filename="../gui/app/main_window_status.cpp" line="84"/>
         <source>optimizer steps %1</source>
         <translation>优化器步数 %1</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="481"/>
+        <location filename="../gui/app/main_window_status.cpp" line="89"/>
         <source>no session</source>
         <translation>无会话</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="484"/>
+        <location filename="../gui/app/main_window_status.cpp" line="92"/>
         <source>loading</source>
         <translation>加载中</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="487"/>
+        <location filename="../gui/app/main_window_status.cpp" line="95"/>
         <source>paused</source>
         <translation>已暂停</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="490"/>
+        <location filename="../gui/app/main_window_status.cpp" line="98"/>
         <source>running</source>
         <translation>运行中</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="493"/>
+        <location filename="../gui/app/main_window_status.cpp" line="101"/>
         <source>stepping</source>
         <translation>单步执行中</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="496"/>
+        <location filename="../gui/app/main_window_status.cpp" line="104"/>
         <source>finished</source>
         <translation>已完成</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="499"/>
+        <location filename="../gui/app/main_window_status.cpp" line="107"/>
         <source>stopped</source>
         <translation>已停止</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="502"/>
+        <location filename="../gui/app/main_window_status.cpp" line="110"/>
         <source>failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="505"/>
+        <location filename="../gui/app/main_window_status.cpp" line="113"/>
         <source>&lt;b&gt;%1&lt;/b&gt;</source>
         <translation>&lt;b&gt;%1&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="532"/>
+        <location filename="../gui/app/main_window.cpp" line="431"/>
         <source>lesson %1</source>
         <translation>课程 %1</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="534"/>
+        <location filename="../gui/app/main_window.cpp" line="433"/>
         <source>%1 (edited in the Source tab)</source>
         <translation>%1（已在“源代码”页中编辑）</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="535"/>
+        <location filename="../gui/app/main_window.cpp" line="434"/>
         <source>%1 (replay)</source>
         <translation>%1（回放）</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="536"/>
+        <location filename="../gui/app/main_window.cpp" line="435"/>
         <source>attached to %1</source>
         <translation>已连接到 %1</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="539"/>
+        <location filename="../gui/app/main_window.cpp" line="438"/>
         <source>%1 — Stepwise</source>
         <translation>%1 — Stepwise</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="559"/>
+        <location filename="../gui/app/main_window.cpp" line="458"/>
         <source>compiled TorchScript module: no source to edit</source>
         <translation>已编译的 TorchScript 模块：没有可编辑的源代码</translation>
     </message>
@@ -1949,137 +1949,137 @@ See it beside your Lightning runs with: tensorboard --logdir %2</source>
         <translation>Stepwise 文件 (*.json *.pt *.stepwise *.jsonl);;运行配置 (*.json);;TorchScript 模块 (*.pt);;Stepwise 源文件 (*.stepwise);;录制的运行 (*.jsonl);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="538"/>
+        <location filename="../gui/app/main_window.cpp" line="437"/>
         <source>Stepwise — Lightning automatic optimization, step by step</source>
         <translation>Stepwise — 逐步查看 Lightning 自动优化</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="607"/>
+        <location filename="../gui/app/main_window.cpp" line="506"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="608"/>
+        <location filename="../gui/app/main_window.cpp" line="507"/>
         <source>&amp;Open…</source>
         <translation>打开(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="609"/>
+        <location filename="../gui/app/main_window.cpp" line="508"/>
         <source>&amp;Attach to a running stepwise-run…</source>
         <translation>连接到正在运行的 stepwise-run(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="610"/>
+        <location filename="../gui/app/main_window.cpp" line="509"/>
         <source>&amp;Lessons</source>
         <translation>课程(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="616"/>
+        <location filename="../gui/app/main_window.cpp" line="515"/>
         <source>%1 — %2</source>
         <translation>%1 — %2</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="618"/>
+        <location filename="../gui/app/main_window.cpp" line="517"/>
         <source>Open &amp;recent</source>
         <translation>最近打开(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="619"/>
+        <location filename="../gui/app/main_window.cpp" line="518"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="620"/>
+        <location filename="../gui/app/main_window.cpp" line="519"/>
         <source>&amp;Run</source>
         <translation>运行(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="621"/>
+        <location filename="../gui/app/main_window.cpp" line="520"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="622"/>
+        <location filename="../gui/app/main_window.cpp" line="521"/>
         <source>Reset &amp;layout</source>
         <translation>重置布局(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="623"/>
+        <location filename="../gui/app/main_window.cpp" line="522"/>
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="624"/>
+        <location filename="../gui/app/main_window.cpp" line="523"/>
         <source>System language</source>
         <translation>系统语言</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="627"/>
+        <location filename="../gui/app/main_window.cpp" line="526"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="628"/>
+        <location filename="../gui/app/main_window.cpp" line="527"/>
         <source>&amp;About Stepwise</source>
         <translation>关于 Stepwise(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="629"/>
+        <location filename="../gui/app/main_window.cpp" line="528"/>
         <source>Run controls</source>
         <translation>运行控制</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="630"/>
+        <location filename="../gui/app/main_window.cpp" line="529"/>
         <source>Replay timeline</source>
         <translation>回放时间轴</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="631"/>
+        <location filename="../gui/app/main_window.cpp" line="530"/>
         <source>Configuration</source>
         <translation>配置</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="632"/>
+        <location filename="../gui/app/main_window.cpp" line="531"/>
         <source>Source</source>
         <translation>源代码</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="633"/>
+        <location filename="../gui/app/main_window.cpp" line="532"/>
         <source>Loss</source>
         <translation>损失</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="634"/>
+        <location filename="../gui/app/main_window.cpp" line="533"/>
         <source>Warnings and log</source>
         <translation>警告与日志</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="635"/>
+        <location filename="../gui/app/main_window.cpp" line="534"/>
         <source>training_step output</source>
         <translation>training_step 输出</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="636"/>
+        <location filename="../gui/app/main_window.cpp" line="535"/>
         <source>Extras</source>
         <translation>额外输出</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="637"/>
+        <location filename="../gui/app/main_window.cpp" line="536"/>
         <source>Breakpoints</source>
         <translation>断点</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="638"/>
+        <location filename="../gui/app/main_window.cpp" line="537"/>
         <source>Code</source>
         <translation>代码</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="639"/>
+        <location filename="../gui/app/main_window.cpp" line="538"/>
         <source>Tensors</source>
         <translation>张量</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="640"/>
+        <location filename="../gui/app/main_window.cpp" line="539"/>
         <source>Accumulation ledger</source>
         <translation>累积账本</translation>
     </message>
@@ -2230,13 +2230,13 @@ See it beside your Lightning runs with: tensorboard --logdir %2</source>
     </message>
     <message>
         <location filename="../gui/app/main_window_compare.cpp" line="310"/>
-        <location filename="../gui/app/main_window_compare.cpp" line="325"/>
+        <location filename="../gui/app/main_window_compare.cpp" line="326"/>
         <source>A · %1</source>
         <translation>A · %1</translation>
     </message>
     <message>
         <location filename="../gui/app/main_window_compare.cpp" line="311"/>
-        <location filename="../gui/app/main_window_compare.cpp" line="326"/>
+        <location filename="../gui/app/main_window_compare.cpp" line="327"/>
         <source>B · %1</source>
         <translation>B · %1</translation>
     </message>
@@ -2246,12 +2246,12 @@ See it beside your Lightning runs with: tensorboard --logdir %2</source>
         <translation>运行 B 是从运行 A 暂停之处分叉出来的：该批次之前的一切都来自运行 A</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window_compare.cpp" line="332"/>
+        <location filename="../gui/app/main_window_compare.cpp" line="331"/>
         <source>Run B stopped with an error: its log says where and why</source>
         <translation>运行 B 因错误而停止：它的日志说明了出错的位置和原因</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window_compare.cpp" line="333"/>
+        <location filename="../gui/app/main_window_compare.cpp" line="332"/>
         <source>Run B&apos;s warnings, None batches and errors</source>
         <translation>运行 B 的警告、返回 None 的批次和错误</translation>
     </message>
@@ -2324,17 +2324,17 @@ See it beside your Lightning runs with: tensorboard --logdir %2</source>
         <translation>False</translation>
     </message>
     <message>
-        <location filename="../gui/views/output_inspector.cpp" line="100"/>
+        <location filename="../gui/views/output_inspector.cpp" line="97"/>
         <source>returned</source>
         <translation>返回值</translation>
     </message>
     <message>
-        <location filename="../gui/views/output_inspector.cpp" line="114"/>
+        <location filename="../gui/views/output_inspector.cpp" line="111"/>
         <source>the loss: Lightning divides it by N and calls backward on it</source>
         <translation>损失：Lightning 将其除以 N 并对其调用 backward</translation>
     </message>
     <message>
-        <location filename="../gui/views/output_inspector.cpp" line="117"/>
+        <location filename="../gui/views/output_inspector.cpp" line="114"/>
         <source>an extra: passed on to on_train_batch_end undetached</source>
         <translation>额外输出：不做 detach 直接传给 on_train_batch_end</translation>
     </message>

@@ -321,16 +321,15 @@ void MainWindow::retranslateComparison() {
 }
 
 void MainWindow::updateLogTabs() {
-    if (m_logTabs->indexOf(m_logB) < 0) return;
+    const int tabB = m_logTabs->indexOf(m_logB);
+    if (tabB < 0) return;
     m_logTabs->setTabText(m_logTabs->indexOf(m_log), tr("A · %1").arg(m_comparison->nameA()));
-    m_logTabs->setTabText(m_logTabs->indexOf(m_logB), tr("B · %1").arg(m_comparison->nameB()));
+    m_logTabs->setTabText(tabB, tr("B · %1").arg(m_comparison->nameB()));
     // A run B that failed says so on its tab, whichever tab is in front.
-    const int errors = m_logB->model()->count(LogModel::Kind::error);
-    m_logTabs->setTabIcon(m_logTabs->indexOf(m_logB),
-                          errors > 0 ? style()->standardIcon(QStyle::SP_MessageBoxCritical) : QIcon());
-    m_logTabs->setTabToolTip(m_logTabs->indexOf(m_logB),
-                             errors > 0 ? tr("Run B stopped with an error: its log says where and why")
-                                        : tr("Run B's warnings, None batches and errors"));
+    const bool failed = m_logB->model()->count(LogModel::Kind::error) > 0;
+    m_logTabs->setTabIcon(tabB, failed ? style()->standardIcon(QStyle::SP_MessageBoxCritical) : QIcon());
+    m_logTabs->setTabToolTip(tabB, failed ? tr("Run B stopped with an error: its log says where and why")
+                                          : tr("Run B's warnings, None batches and errors"));
 }
 
 }  // namespace stepwise::gui

@@ -15,7 +15,7 @@ OutputInspector::OutputInspector(QWidget* parent)
     : QWidget(parent), m_pacer(new Pacer(
                            [this] {
                                if (!m_next) return;
-                               show(m_next->output, m_next->epoch, m_next->batchIdx, m_next->call);
+                               show(std::move(*m_next));
                                m_next.reset();
                            },
                            this)) {
@@ -42,17 +42,17 @@ OutputInspector::OutputInspector(QWidget* parent)
 void OutputInspector::retranslate() {
     m_tree->setHeaderLabels({tr("Name"), tr("Kind"), tr("Value"), tr("Shape"), tr("dtype"),
                              tr("requires_grad"), tr("grad_fn")});
-    if (!m_output) {
+    if (!m_shown) {
         m_heading->setText(tr("<b>training_step</b> has not returned yet"));
         m_class->setText(QString());
         return;
     }
     QString where =
-        tr("<b>training_step</b> returned at epoch %1, batch %2").arg(m_epoch).arg(m_batchIdx);
-    if (m_call > 1) where += tr(" (closure evaluation %1)").arg(m_call);
+        tr("<b>training_step</b> returned at epoch %1, batch %2").arg(m_shown->epoch).arg(m_shown->batchIdx);
+    if (m_shown->call > 1) where += tr(" (closure evaluation %1)").arg(m_shown->call);
     m_heading->setText(where);
     m_class->setText(
-        tr("Lightning classified it as: <b>%1</b>").arg(textTr(m_output->classification).toHtmlEscaped()));
+        tr("Lightning classified it as: <b>%1</b>").arg(textTr(m_shown->output.classification).toHtmlEscaped()));
 }
 
 void OutputInspector::changeEvent(QEvent* event) {
@@ -61,11 +61,11 @@ void OutputInspector::changeEvent(QEvent* event) {
 }
 
 QString OutputInspector::classification() const {
-    return m_output ? textTr(m_output->classification) : QString();
+    return m_shown ? textTr(m_shown->output.classification) : QString();
 }
 
 void OutputInspector::clear() {
-    m_output.reset();
+    m_shown.reset();
     m_next.reset();
     m_tree->clear();
     retranslate();
@@ -89,12 +89,9 @@ void OutputInspector::fill(QTreeWidgetItem* item, const QString& name,
     item->setFont(ValueColumn, mono);
 }
 
-void OutputInspector::show(const OutputDescription& output, std::int64_t epoch,
-                           std::int64_t batchIdx, int call) {
-    m_output = output;
-    m_epoch = epoch;
-    m_batchIdx = batchIdx;
-    m_call = call;
+void OutputInspector::show(Returned returned) {
+    m_shown = std::move(returned);
+    const OutputDescription& output = m_shown->output;
     m_tree->clear();
     auto* root = new QTreeWidgetItem(m_tree);
     fill(root, tr("returned"), output.value);

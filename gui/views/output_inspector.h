@@ -41,25 +41,23 @@ class OutputInspector : public QWidget {
     void changeEvent(QEvent* event) override;
 
   private:
-    void show(const OutputDescription& output, std::int64_t epoch, std::int64_t batchIdx, int call);
-    void fill(QTreeWidgetItem* item, const QString& name, const ValueDescription& value);
-    void retranslate();
-
-    QTreeWidget* m_tree = nullptr;
-    QLabel* m_heading = nullptr;
-    QLabel* m_class = nullptr;
-    std::optional<OutputDescription> m_output;  ///< shown
+    /// One training_step output and where it was returned.
     struct Returned {
         OutputDescription output;
         std::int64_t epoch = 0;
         std::int64_t batchIdx = -1;
         int call = 0;
     };
+    void show(Returned returned);
+    void fill(QTreeWidgetItem* item, const QString& name, const ValueDescription& value);
+    void retranslate();
+
+    QTreeWidget* m_tree = nullptr;
+    QLabel* m_heading = nullptr;
+    QLabel* m_class = nullptr;
+    std::optional<Returned> m_shown;
     std::optional<Returned> m_next;  ///< newer than the one shown, until the pacer shows it
     Pacer* m_pacer;
-    std::int64_t m_epoch = 0;
-    std::int64_t m_batchIdx = -1;
-    int m_call = 0;
 };
 
 }  // namespace stepwise::gui
