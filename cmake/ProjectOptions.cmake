@@ -21,3 +21,15 @@ elseif(STEPWISE_SANITIZER STREQUAL "thread")
 elseif(NOT STEPWISE_SANITIZER STREQUAL "")
     message(FATAL_ERROR "STEPWISE_SANITIZER must be '', 'address' or 'thread'")
 endif()
+# A sanitizer's report needs function names: without them it is raw addresses, and the leak
+# suppressions (tests/sanitizers/lsan.supp) match nothing. The tests get it in their environment.
+if(NOT STEPWISE_SANITIZER STREQUAL "")
+    find_program(STEPWISE_SYMBOLIZER NAMES llvm-symbolizer-14 llvm-symbolizer)
+    if(NOT STEPWISE_SYMBOLIZER)
+        message(FATAL_ERROR "A sanitizer build needs llvm-symbolizer: install the Debian package "
+                            "llvm-14 (scripts/install-deps.sh does)")
+    endif()
+    set(STEPWISE_SANITIZER_ENV
+        ASAN_SYMBOLIZER_PATH=${STEPWISE_SYMBOLIZER} TSAN_SYMBOLIZER_PATH=${STEPWISE_SYMBOLIZER}
+        UBSAN_SYMBOLIZER_PATH=${STEPWISE_SYMBOLIZER} LSAN_SYMBOLIZER_PATH=${STEPWISE_SYMBOLIZER})
+endif()

@@ -9,6 +9,8 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build="${STEPWISE_BUILD_DIR:-$root/build}"
+. "$root/scripts/lib/tools.sh"
+ensure_tools cmake g++
 "$root/scripts/build.sh" --target bench_engine >/dev/null
 csv="$("$build/tests/bench/bench_engine" --benchmark_format=csv --benchmark_repetitions=9 \
        --benchmark_report_aggregates_only=true "$@" 2>/dev/null)"

@@ -5,6 +5,8 @@
 # one build serves both.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+. "$root/scripts/lib/tools.sh"
+ensure_tools cmake clang++
 STEPWISE_BUILD_DIR="${STEPWISE_ASAN_BUILD_DIR:-$root/build-asan}" \
     STEPWISE_CMAKE_ARGS="-DCMAKE_CXX_COMPILER=clang++ -DSTEPWISE_SANITIZER=address" \
     "$root/scripts/build.sh" --target "$@"

@@ -2,7 +2,8 @@
 # Configures and builds Stepwise into build/ (Release). Uses ccache when it is installed.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-"$root/scripts/install-deps.sh"
+. "$root/scripts/lib/tools.sh"
+ensure_tools cmake make g++
 build="${STEPWISE_BUILD_DIR:-$root/build}"
 launcher=()
 if command -v ccache >/dev/null; then

@@ -12,6 +12,9 @@
 #   scripts/fuzz.sh trace wire       some of them
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+. "$root/scripts/lib/tools.sh"
+ensure_tools cmake clang++
+export_symbolizer
 build="${STEPWISE_ASAN_BUILD_DIR:-$root/build-asan}"
 seconds="${STEPWISE_FUZZ_SECONDS:-60}"
 seed="${STEPWISE_FUZZ_SEED:-$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')}"

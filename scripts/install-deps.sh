@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
-# Installs every Debian 12 package Stepwise needs to build, test and run. Idempotent: packages already
-# present are left alone, and apt is not touched at all when nothing is missing.
+# Installs every Debian 12 package Stepwise needs to build, test and run, on a minimal root
+# (debootstrap --variant=minbase: no compiler, no git). Idempotent: packages already present are
+# left alone, and apt is not touched at all when nothing is missing. The commands the scripts run
+# and the package each comes from are listed in scripts/lib/tools.sh; scripts/check-tools.sh
+# checks they all resolve (scripts/test-deb.sh runs both in a fresh root).
 set -euo pipefail
 
 packages=(
@@ -13,7 +16,7 @@ packages=(
     python3-torch
     scdoc appstream desktop-file-utils dpkg-dev file debootstrap
     xvfb xauth
-    clang libclang-rt-14-dev
+    clang libclang-rt-14-dev llvm-14 clang-format-14
 )
 
 missing=()

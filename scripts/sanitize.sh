@@ -8,6 +8,9 @@
 # inputs only (tests/sanitizers/lsan.supp). The benchmarks are not built here.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+. "$root/scripts/lib/tools.sh"
+ensure_tools cmake ctest clang++ python3
+export_symbolizer
 "$root/scripts/build-asan.sh" test_core test_protocol stepwise-run tfevents_dump \
     tst_units tst_pipeline_view tst_main_window tst_debugging tst_teaching tst_replay tst_remote tst_screenshots tst_compare fuzz_targets
 export ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:${ASAN_OPTIONS:-}"

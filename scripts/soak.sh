@@ -13,6 +13,8 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build="${STEPWISE_BUILD_DIR:-$root/build}"
 batches="${STEPWISE_SOAK_BATCHES:-1000000}"
+. "$root/scripts/lib/tools.sh"
+ensure_tools cmake g++ python3
 "$root/scripts/build.sh" --target stepwise-run tst_main_window >/dev/null
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT

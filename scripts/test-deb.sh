@@ -3,18 +3,21 @@
 # (debootstrap --variant=minbase: no compiler, no Qt, no torch, nothing of ours), installs the
 # package there with `apt-get install ./stepwise_*.deb` (apt brings Debian's own runtime packages),
 # and runs `stepwise-run --lesson tensor_return`, `stepwise --version` and `stepwise-export --help`
-# inside. Needs root (debootstrap, chroot) and the Debian mirror; takes a few minutes, most of it
-# downloading LibTorch and Qt into the root.
+# inside. Then, in the same root, scripts/install-deps.sh and scripts/check-tools.sh: every tool the
+# scripts call resolves on a fresh machine. Needs root (debootstrap, chroot) and the Debian mirror;
+# takes a few minutes, most of it downloading LibTorch, Qt and the compilers into the root.
 #   STEPWISE_DEB_ROOT   where the root goes (default: build/deb-root; it is made anew each time)
 #   STEPWISE_MIRROR     the mirror (default: the first URIs: of /etc/apt/sources.list.d/debian.sources)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build="${STEPWISE_BUILD_DIR:-$root/build}"
+. "$root/scripts/lib/tools.sh"
 target="${STEPWISE_DEB_ROOT:-$build/deb-root}"
 if [ "$(id -u)" -ne 0 ]; then
     echo "test-deb: needs root for debootstrap and chroot" >&2
     exit 1
 fi
+ensure_tools cmake cpack dpkg-deb dpkg-shlibdeps file debootstrap
 mirror="${STEPWISE_MIRROR:-$(awk '/^URIs:/ {print $2; exit}' /etc/apt/sources.list.d/debian.sources 2>/dev/null || true)}"
 mirror="${mirror:-http://deb.debian.org/debian}"
 
@@ -77,3 +80,14 @@ PY
 in_root sh -c 'cd /tmp && stepwise-export usermodel:Tiny --data usermodel:data --trainer "{\"max_epochs\": 1}" -o run >/dev/null &&
     stepwise-run run/config.json | tail -1'
 echo "test-deb: the package installs and runs on a fresh Debian 12"
+# The same root, now as a developer's fresh machine: scripts/install-deps.sh, then every command
+# the scripts, the build and CTest run must resolve (scripts/check-tools.sh), without building.
+# A package the scripts need that install-deps.sh leaves out fails here, by name, even where the
+# developer's own machine happens to have it. STEPWISE_DEB_TOOLS=0 skips it.
+if [ "${STEPWISE_DEB_TOOLS:-1}" != 0 ]; then
+    mkdir -p "$target/tmp/stepwise/scripts"
+    cp -r "$root/scripts/." "$target/tmp/stepwise/scripts/"
+    in_root /tmp/stepwise/scripts/install-deps.sh >"$build/deb-root-deps.log" 2>&1 ||
+        { tail -30 "$build/deb-root-deps.log" >&2; exit 1; }
+    in_root /tmp/stepwise/scripts/check-tools.sh
+fi

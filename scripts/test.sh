@@ -1,18 +1,43 @@
 #!/usr/bin/env bash
-# Installs what is missing, builds everything and runs the whole test suite through CTest; then
-# installs the .deb into a fresh Debian 12 root (scripts/test-deb.sh, in the background) and, unless
-# STEPWISE_SANITIZE=0, runs the sanitizer and fuzzing passes, each in its own build folder:
-#   scripts/sanitize.sh  engine, CLI, protocol and window tests under ASan + UBSan (build-asan/)
-#   scripts/tsan.sh      the multi-threaded tests under ThreadSanitizer (build-tsan/)
-#   scripts/fuzz.sh      each libFuzzer target for a minute (built in build-asan/), seed 1
+# scripts/test.sh [--all] [CTEST ARGUMENTS...]
+#
+# Installs what is missing (scripts/install-deps.sh), builds everything into build/ and runs the
+# whole CTest suite: what a newcomer runs to learn that the build works.
+#
+# --all (what .ci/run runs) adds, after CTest:
+#   scripts/test-deb.sh      the .deb installed into a fresh Debian 12 root, and there
+#                            scripts/install-deps.sh + scripts/check-tools.sh (in the background;
+#                            needs root; STEPWISE_DEB=0 skips it)
+#   scripts/sanitize.sh      engine, CLI, protocol and window tests under ASan + UBSan (build-asan/)
+#   scripts/tsan.sh          the multi-threaded tests under ThreadSanitizer (build-tsan/)
+#   scripts/fuzz.sh          each libFuzzer target for a minute (built in build-asan/), seed 1
+# STEPWISE_SANITIZE=0 skips the sanitizer and fuzzing passes.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+all=0
+if [ "${1:-}" = --all ]; then
+    all=1
+    shift
+fi
+# shellcheck source=lib/tools.sh
+. "$root/scripts/lib/tools.sh"
+# Everything the chosen passes run, checked before the first build starts.
+needed=(cmake ctest make g++ python3 scdoc appstreamcli desktop-file-validate)
+if [ "$all" = 1 ]; then
+    [ "${STEPWISE_SANITIZE:-1}" != 0 ] && needed+=(clang++ llvm-symbolizer-14)
+    [ "${STEPWISE_DEB:-1}" != 0 ] && needed+=(cpack dpkg-deb dpkg-shlibdeps file debootstrap)
+fi
+ensure_tools "${needed[@]}"
+require_python_modules torch
+
 "$root/scripts/build.sh"
 build="${STEPWISE_BUILD_DIR:-$root/build}"
 (cd "$build" && ctest --output-on-failure --parallel "$(nproc)" "$@")
-# The .deb in a fresh Debian 12 root (needs root for debootstrap and chroot; STEPWISE_DEB=0 skips
-# it). Mostly downloads and unpacking, so it runs in the background while the sanitizer builds
-# compile; its log is printed when it is waited for, at the end.
+[ "$all" = 1 ] || exit 0
+
+# The .deb in a fresh Debian 12 root (needs root for debootstrap and chroot). Mostly downloads and
+# unpacking, so it runs in the background while the sanitizer builds compile; its log is printed
+# when it is waited for, at the end.
 deb_pid=""
 if [ "${STEPWISE_DEB:-1}" != 0 ]; then
     as_root=()
@@ -38,7 +63,7 @@ if [ -n "$deb_pid" ]; then
     pid="$deb_pid"
     deb_pid=""
     if wait "$pid"; then
-        grep "^test-deb:" "$build/test-deb.log" >&2
+        grep "^\(test-deb\|check-tools\):" "$build/test-deb.log" >&2
     else
         cat "$build/test-deb.log" >&2
         echo "test: scripts/test-deb.sh FAILED" >&2

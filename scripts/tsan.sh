@@ -8,6 +8,9 @@
 # tests/sanitizers/tsan.supp.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+. "$root/scripts/lib/tools.sh"
+ensure_tools cmake ctest clang++
+export_symbolizer
 build="${STEPWISE_TSAN_BUILD_DIR:-$root/build-tsan}"
 STEPWISE_BUILD_DIR="$build" STEPWISE_CMAKE_ARGS="-DCMAKE_CXX_COMPILER=clang++ -DSTEPWISE_SANITIZER=thread" \
     "$root/scripts/build.sh" --target test_core test_protocol tst_main_window
