@@ -4,7 +4,8 @@
 # Installs what is missing (scripts/install-deps.sh), builds everything into build/ and runs the
 # whole CTest suite: what a newcomer runs to learn that the build works.
 #
-# --all (what .ci/run runs) adds, after CTest:
+# --all (what .ci/run runs) first checks the format (scripts/check-format.sh: the C++ sources are
+# as .clang-format says, seconds), then adds, after CTest:
 #   scripts/test-deb.sh      the .deb installed into a fresh Debian 12 root, and there
 #                            scripts/install-deps.sh + scripts/check-tools.sh (in the background;
 #                            needs root; STEPWISE_DEB=0 skips it)
@@ -24,11 +25,13 @@ fi
 # Everything the chosen passes run, checked before the first build starts.
 needed=(cmake ctest make g++ python3 scdoc appstreamcli desktop-file-validate)
 if [ "$all" = 1 ]; then
+    needed+=(clang-format-14)
     [ "${STEPWISE_SANITIZE:-1}" != 0 ] && needed+=(clang++ llvm-symbolizer-14)
     [ "${STEPWISE_DEB:-1}" != 0 ] && needed+=(cpack dpkg-deb dpkg-shlibdeps file debootstrap)
 fi
 ensure_tools "${needed[@]}"
 require_python_modules torch
+[ "$all" = 1 ] && "$root/scripts/check-format.sh"
 
 "$root/scripts/build.sh"
 build="${STEPWISE_BUILD_DIR:-$root/build}"

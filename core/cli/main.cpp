@@ -1,18 +1,20 @@
-// stepwise-run: the headless runner. Config in, one line per batch out, JSON Lines trace on request.
+// stepwise-run: the headless runner. Config in, one line per batch out, JSON Lines trace on
+// request.
 
 #include <atomic>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <iostream>
-#include <cstdlib>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "remote_server.h"
 #include "stepwise/batch_line.h"
 #include "stepwise/batch_table.h"
 #include "stepwise/conditions.h"
@@ -23,13 +25,14 @@
 #include "stepwise/trace.h"
 #include "stepwise/version.h"
 #include "stepwise/wire.h"
-#include "remote_server.h"
 
 namespace {
 
 std::atomic<bool> g_interrupted{false};
 std::mutex g_stderr;  ///< the training thread and the socket thread both write to stderr
-void on_signal(int) { g_interrupted = true; }
+void on_signal(int) {
+    g_interrupted = true;
+}
 
 const char* const kUsage =
     "Usage: stepwise-run [CONFIG.json | --lesson NAME] [--trace OUT.jsonl] [--csv OUT.csv]\n"
@@ -44,10 +47,14 @@ const char* const kUsage =
     "  --lesson NAME      run a built-in lesson (see --list-lessons)\n"
     "  --trace OUT.jsonl  write every stage, batch, warning and error as JSON Lines\n"
     "  --trace-parameters also write every parameter value at each batch end into the trace\n"
-    "  --csv OUT.csv      write the per-batch table (epoch, batch_idx, global_step, stepped, loss,\n"
-    "                     loss_raw, grad_norm, update_norm, lr, every scalar extra) when the run ends\n"
-    "  --tensorboard DIR  write TensorBoard event files into DIR/version_N when the run ends: what\n"
-    "                     Lightning's TensorBoardLogger writes for a training_step that self.log's\n"
+    "  --csv OUT.csv      write the per-batch table (epoch, batch_idx, global_step, stepped, "
+    "loss,\n"
+    "                     loss_raw, grad_norm, update_norm, lr, every scalar extra) when the run "
+    "ends\n"
+    "  --tensorboard DIR  write TensorBoard event files into DIR/version_N when the run ends: "
+    "what\n"
+    "                     Lightning's TensorBoardLogger writes for a training_step that "
+    "self.log's\n"
     "                     its loss and extras (log_every_n_steps=1), plus stepwise/grad_norm,\n"
     "                     update_norm, lr and backward_loss; `tensorboard --logdir DIR` shows it\n"
     "  --quiet            no per-batch lines (warnings and errors still go to stderr)\n"
@@ -72,7 +79,8 @@ const char* const kUsage =
 }  // namespace
 
 int main(int argc, char** argv) {
-    std::string config_path, lesson_name, trace_path, csv_path, tensorboard_dir, listen, token, on_break;
+    std::string config_path, lesson_name, trace_path, csv_path, tensorboard_dir, listen, token,
+        on_break;
     std::vector<std::string> break_on;
     if (const char* env = std::getenv("STEPWISE_TOKEN")) token = env;
     bool quiet = false;
@@ -93,7 +101,8 @@ int main(int argc, char** argv) {
             std::cout << "stepwise-run " << stepwise::version() << '\n';
             return 0;
         } else if (arg == "--list-lessons") {
-            for (const auto& l : stepwise::lessons()) std::cout << l.name << "\t" << l.title << '\n';
+            for (const auto& l : stepwise::lessons())
+                std::cout << l.name << "\t" << l.title << '\n';
             return 0;
         } else if (arg == "--trace") {
             trace_path = value("--trace");
@@ -114,7 +123,8 @@ int main(int argc, char** argv) {
         } else if (arg == "--on-break") {
             on_break = value("--on-break");
             if (on_break != "continue" && on_break != "exit" && on_break != "hold") {
-                std::cerr << "stepwise-run: --on-break takes continue, exit or hold, not \"" << on_break << "\"\n";
+                std::cerr << "stepwise-run: --on-break takes continue, exit or hold, not \""
+                          << on_break << "\"\n";
                 return 2;
             }
         } else if (arg == "--quiet") {
@@ -125,7 +135,8 @@ int main(int argc, char** argv) {
         } else if (config_path.empty()) {
             config_path = arg;
         } else {
-            std::cerr << "stepwise-run: only one config file, got " << config_path << " and " << arg << "\n";
+            std::cerr << "stepwise-run: only one config file, got " << config_path << " and " << arg
+                      << "\n";
             return 2;
         }
     }
@@ -141,7 +152,8 @@ int main(int argc, char** argv) {
     }
     if (on_break.empty()) on_break = listen.empty() ? "continue" : "hold";
     if (on_break == "hold" && listen.empty()) {
-        std::cerr << "stepwise-run: --on-break hold needs --listen: nobody else could let the run go on\n";
+        std::cerr << "stepwise-run: --on-break hold needs --listen: nobody else could let the run "
+                     "go on\n";
         return 2;
     }
     if (!config_path.empty() && !lesson_name.empty()) {
@@ -154,18 +166,22 @@ int main(int argc, char** argv) {
         if (!config_path.empty()) {
             config = stepwise::load_run_config(config_path);
         } else {
-            const stepwise::Lesson* lesson =
-                lesson_name.empty() ? &stepwise::default_lesson() : stepwise::find_lesson(lesson_name);
+            const stepwise::Lesson* lesson = lesson_name.empty()
+                                                 ? &stepwise::default_lesson()
+                                                 : stepwise::find_lesson(lesson_name);
             if (!lesson) {
-                std::cerr << "stepwise-run: no built-in lesson \"" << lesson_name << "\" (see --list-lessons)\n";
+                std::cerr << "stepwise-run: no built-in lesson \"" << lesson_name
+                          << "\" (see --list-lessons)\n";
                 return 2;
             }
             if (!quiet) std::cout << "lesson " << lesson->name << ": " << lesson->title << '\n';
             config = stepwise::parse_run_config(lesson->config_json, "", "lesson " + lesson->name);
         }
     } catch (const stepwise::ConfigError& e) {
-        if (e.exception_type == "ConfigError") std::cerr << "stepwise-run: invalid config: " << e.what() << '\n';
-        else std::cerr << e.exception_type << ": " << e.what() << '\n';
+        if (e.exception_type == "ConfigError")
+            std::cerr << "stepwise-run: invalid config: " << e.what() << '\n';
+        else
+            std::cerr << e.exception_type << ": " << e.what() << '\n';
         return 2;
     }
 
@@ -236,16 +252,19 @@ int main(int argc, char** argv) {
                 const bool hit = e.text.code == stepwise::TextCode::breakpoint_hit ||
                                  e.text.code == stepwise::TextCode::breakpoint_hit_value;
                 if (hit && on_break == "exit") {
-                    if (stopped_at_break) break;  // the first hit stops the run; others may come before
+                    if (stopped_at_break)
+                        break;  // the first hit stops the run; others may come before
                     stopped_at_break = true;
-                    std::cerr << "stepwise-run: " << stepwise::format_text(e.text) << " at epoch " << e.epoch
-                              << ", batch " << e.batch_idx << ", " << stepwise::stage_name(e.stage)
-                              << "; the run stopped there\n";
+                    std::cerr << "stepwise-run: " << stepwise::format_text(e.text) << " at epoch "
+                              << e.epoch << ", batch " << e.batch_idx << ", "
+                              << stepwise::stage_name(e.stage) << "; the run stopped there\n";
                     break;
                 }
                 if (e.source == "lightning")
-                    std::cerr << (e.exception_type.empty() ? "UserWarning" : e.exception_type) << ": " << e.message;
-                else std::cerr << "stepwise: note: " << stepwise::format_text(e.text);
+                    std::cerr << (e.exception_type.empty() ? "UserWarning" : e.exception_type)
+                              << ": " << e.message;
+                else
+                    std::cerr << "stepwise: note: " << stepwise::format_text(e.text);
                 std::cerr << "  [epoch " << e.epoch << ", batch " << e.batch_idx << "]\n";
                 break;
             }
@@ -254,10 +273,12 @@ int main(int argc, char** argv) {
                 config_failure = e.where == "config";
                 if (e.where == "model" || e.where == "data" || e.exception_type == "ConfigError" ||
                     e.exception_type == "LoadError")
-                    std::cerr << "stepwise-run: cannot load the " << e.where << ": " << e.message << '\n';
+                    std::cerr << "stepwise-run: cannot load the " << e.where << ": " << e.message
+                              << '\n';
                 else
-                    std::cerr << e.exception_type << ": " << e.message << "\n  (raised at " << e.where
-                              << ", epoch " << e.epoch << ", batch " << e.batch_idx << ")\n";
+                    std::cerr << e.exception_type << ": " << e.message << "\n  (raised at "
+                              << e.where << ", epoch " << e.epoch << ", batch " << e.batch_idx
+                              << ")\n";
                 break;
             }
             case stepwise::EventType::rewound: {
@@ -270,7 +291,8 @@ int main(int argc, char** argv) {
             case stepwise::EventType::run_end:
                 status = e.status;
                 if (!quiet)
-                    std::cout << "run " << stepwise::run_status_name(e.status) << ": global_step " << e.global_step << '\n';
+                    std::cout << "run " << stepwise::run_status_name(e.status) << ": global_step "
+                              << e.global_step << '\n';
                 break;
             default: break;
         }
@@ -306,7 +328,8 @@ int main(int argc, char** argv) {
         {
             const std::lock_guard<std::mutex> lock(g_stderr);
             // One write, so that a script reading stderr never sees half of it.
-            std::cerr << ("stepwise-run: listening on " + server->address() + " token " + token + "\n")
+            std::cerr << ("stepwise-run: listening on " + server->address() + " token " + token +
+                          "\n")
                       << std::flush;
         }
     }

@@ -19,8 +19,8 @@ namespace {
 constexpr std::size_t kMaxQueuedBytes = 256u << 20;
 
 bool is_stage_line(EventType type) {
-    return type == EventType::stage_enter || type == EventType::stage_exit || type == EventType::paused ||
-           type == EventType::resumed;
+    return type == EventType::stage_enter || type == EventType::stage_exit ||
+           type == EventType::paused || type == EventType::resumed;
 }
 }  // namespace
 
@@ -39,8 +39,12 @@ struct RemoteServer::Impl {
     using ClientPtr = std::shared_ptr<Client>;
 
     Impl(RemoteServer& owner, Options o, EventBuffer& buffer, CommandHandler handler, Log log)
-        : owner(owner), options(std::move(o)), buffer(buffer), on_command(std::move(handler)),
-          log(std::move(log)), acceptor(io) {}
+        : owner(owner),
+          options(std::move(o)),
+          buffer(buffer),
+          on_command(std::move(handler)),
+          log(std::move(log)),
+          acceptor(io) {}
 
     RemoteServer& owner;
     Options options;
@@ -61,22 +65,24 @@ struct RemoteServer::Impl {
         asio::error_code ec;
         const auto endpoints = resolver.resolve(options.host, std::to_string(options.port), ec);
         if (ec || endpoints.empty())
-            throw std::runtime_error("cannot listen on " + options.host + ":" + std::to_string(options.port) +
-                                     ": " + (ec ? ec.message() : "no such address"));
+            throw std::runtime_error("cannot listen on " + options.host + ":" +
+                                     std::to_string(options.port) + ": " +
+                                     (ec ? ec.message() : "no such address"));
         const tcp::endpoint endpoint = *endpoints.begin();
         acceptor.open(endpoint.protocol(), ec);
         if (!ec) acceptor.set_option(tcp::acceptor::reuse_address(true), ec);
         if (!ec) acceptor.bind(endpoint, ec);
         if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
         if (ec)
-            throw std::runtime_error("cannot listen on " + options.host + ":" + std::to_string(options.port) +
-                                     ": " + ec.message());
+            throw std::runtime_error("cannot listen on " + options.host + ":" +
+                                     std::to_string(options.port) + ": " + ec.message());
     }
 
     std::string address() const {
         const auto endpoint = acceptor.local_endpoint();
         const std::string host = endpoint.address().to_string();
-        return (endpoint.address().is_v6() ? "[" + host + "]" : host) + ":" + std::to_string(endpoint.port());
+        return (endpoint.address().is_v6() ? "[" + host + "]" : host) + ":" +
+               std::to_string(endpoint.port());
     }
 
     void accept() {
@@ -85,7 +91,8 @@ struct RemoteServer::Impl {
             if (ec) return;  // closed: the server is finishing
             asio::error_code peer_ec;
             const auto peer = client->socket.remote_endpoint(peer_ec);
-            client->peer = peer_ec ? "?" : peer.address().to_string() + ":" + std::to_string(peer.port());
+            client->peer =
+                peer_ec ? "?" : peer.address().to_string() + ":" + std::to_string(peer.port());
             clients.push_back(client);
             send(client, std::make_shared<const std::string>(wire_hello() + "\n"));
             read(client);
@@ -107,25 +114,25 @@ struct RemoteServer::Impl {
     }
 
     void read(const ClientPtr& client) {
-        asio::async_read_until(client->socket, client->in, '\n',
-                               [this, client](const asio::error_code& ec, std::size_t n) {
-                                   if (!client->socket.is_open()) return;
-                                   if (ec == asio::error::not_found) {
-                                       drop(client, "sent a message longer than " +
-                                                        std::to_string(kMaxClientMessage) +
-                                                        " bytes; disconnected");
-                                       return;
-                                   }
-                                   if (ec) {
-                                       drop(client, client->attached ? "disconnected (" + ec.message() + ")"
-                                                                     : std::string());
-                                       return;
-                                   }
-                                   std::string line(asio::buffers_begin(client->in.data()),
-                                                    asio::buffers_begin(client->in.data()) + long(n) - 1);
-                                   client->in.consume(n);
-                                   if (handle(client, line)) read(client);
-                               });
+        asio::async_read_until(
+            client->socket, client->in, '\n',
+            [this, client](const asio::error_code& ec, std::size_t n) {
+                if (!client->socket.is_open()) return;
+                if (ec == asio::error::not_found) {
+                    drop(client, "sent a message longer than " + std::to_string(kMaxClientMessage) +
+                                     " bytes; disconnected");
+                    return;
+                }
+                if (ec) {
+                    drop(client,
+                         client->attached ? "disconnected (" + ec.message() + ")" : std::string());
+                    return;
+                }
+                std::string line(asio::buffers_begin(client->in.data()),
+                                 asio::buffers_begin(client->in.data()) + long(n) - 1);
+                client->in.consume(n);
+                if (handle(client, line)) read(client);
+            });
     }
 
     /// False when the client was dropped.
@@ -143,8 +150,8 @@ struct RemoteServer::Impl {
                 return false;
             }
             if (m.schema != kTraceSchema) {
-                refuse(client, "schema " + std::to_string(m.schema) + " is not this server's schema " +
-                                   std::to_string(kTraceSchema));
+                refuse(client, "schema " + std::to_string(m.schema) +
+                                   " is not this server's schema " + std::to_string(kTraceSchema));
                 return false;
             }
             if (m.token != options.token) {
@@ -204,8 +211,9 @@ struct RemoteServer::Impl {
                               pending -= line->size();
                               client->out.pop_front();
                               if (ec) {
-                                  drop(client, client->attached ? "connection lost (" + ec.message() + ")"
-                                                                : std::string());
+                                  drop(client, client->attached
+                                                   ? "connection lost (" + ec.message() + ")"
+                                                   : std::string());
                                   return;
                               }
                               write(client);
@@ -243,7 +251,8 @@ struct RemoteServer::Impl {
 };
 
 RemoteServer::RemoteServer(Options options, EventBuffer& events, CommandHandler on_command, Log log)
-    : impl_(std::make_unique<Impl>(*this, std::move(options), events, std::move(on_command), std::move(log))) {
+    : impl_(std::make_unique<Impl>(*this, std::move(options), events, std::move(on_command),
+                                   std::move(log))) {
     impl_->bind();
 }
 
@@ -251,7 +260,9 @@ RemoteServer::~RemoteServer() {
     if (thread_.joinable()) finish(std::chrono::milliseconds(0));
 }
 
-std::string RemoteServer::address() const { return impl_->address(); }
+std::string RemoteServer::address() const {
+    return impl_->address();
+}
 
 void RemoteServer::start() {
     Impl* impl = impl_.get();

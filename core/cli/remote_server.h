@@ -23,7 +23,7 @@
 namespace stepwise {
 
 class RemoteServer {
-public:
+  public:
     struct Options {
         std::string host = "127.0.0.1";
         unsigned short port = 0;  ///< 0: the system picks a free port
@@ -48,7 +48,7 @@ public:
     /// Clients attached right now (any thread).
     int attached() const { return attached_.load(); }
 
-private:
+  private:
     struct Impl;
     std::unique_ptr<Impl> impl_;
     std::atomic<int> attached_{0};

@@ -20,7 +20,9 @@ std::string window_position(std::int64_t batch_idx, std::int64_t n) {
 struct DepthScope {
     Observer& obs;
     int saved;
-    explicit DepthScope(Observer& o, int depth) : obs(o), saved(o.pos.depth) { o.pos.depth = depth; }
+    explicit DepthScope(Observer& o, int depth) : obs(o), saved(o.pos.depth) {
+        o.pos.depth = depth;
+    }
     ~DepthScope() { obs.pos.depth = saved; }
 };
 
@@ -45,7 +47,8 @@ OutputDescription describe_output(const c10::IValue& output) {
     if (output.isGenericDict()) {
         bool has_loss = false, loss_none = false;
         for (const auto& item : output.toGenericDict()) {
-            std::string key = item.key().isString() ? item.key().toStringRef() : c10::IValue(item.key()).tagKind();
+            std::string key = item.key().isString() ? item.key().toStringRef()
+                                                    : c10::IValue(item.key()).tagKind();
             if (key == "loss") {
                 has_loss = true;
                 loss_none = item.value().isNone();
@@ -79,7 +82,8 @@ namespace {
 
 /// One training_step call inside the closure, with its stage and Stepwise's notices.
 ClosureResult run_training_step(LoopContext& ctx, const torch::Tensor& x, const torch::Tensor& y,
-                                std::int64_t batch_idx, std::shared_ptr<const OutputDescription>& last_output) {
+                                std::int64_t batch_idx,
+                                std::shared_ptr<const OutputDescription>& last_output) {
     ClosureResult result;
     Observer& obs = ctx.observer;
     obs.run(Stage::training_step, [&](StagePayload& p) {
@@ -92,7 +96,8 @@ ClosureResult run_training_step(LoopContext& ctx, const torch::Tensor& x, const 
                 if (key != "loss" && v.value) p.scalar_extras.emplace_back(key, *v.value);
         }
         const Departures& departs = ctx.config.departures;
-        const std::int64_t n = departs.undivided_loss ? 1 : ctx.config.trainer.accumulate_grad_batches;
+        const std::int64_t n =
+            departs.undivided_loss ? 1 : ctx.config.trainer.accumulate_grad_batches;
         result = ClosureResult::from_training_step_output(out, n);
         if (departs.backprop_extras && result.closure_loss.defined()) {
             // Not what Lightning does: the extras that hold a graph join the loss backward runs on.
@@ -105,7 +110,8 @@ ClosureResult run_training_step(LoopContext& ctx, const torch::Tensor& x, const 
         if (result.loss.defined() && result.loss.numel() == 1) p.loss = scalar_value(result.loss);
     });
     // Stepwise's own notices: things Lightning lets pass silently.
-    const double loss_value = result.loss.defined() && result.loss.numel() == 1 ? scalar_value(result.loss) : 0.0;
+    const double loss_value =
+        result.loss.defined() && result.loss.numel() == 1 ? scalar_value(result.loss) : 0.0;
     if (!std::isfinite(loss_value)) {
         obs.notice({TextCode::notice_non_finite_loss,
                     {std::isnan(loss_value) ? "nan" : "inf", std::to_string(obs.pos.epoch),
@@ -123,12 +129,13 @@ ClosureResult run_training_step(LoopContext& ctx, const torch::Tensor& x, const 
 
 }  // namespace
 
-Closure make_batch_closure(LoopContext& ctx, torch::Tensor x, torch::Tensor y, std::int64_t batch_idx,
-                           OutputSlot last_output) {
+Closure make_batch_closure(LoopContext& ctx, torch::Tensor x, torch::Tensor y,
+                           std::int64_t batch_idx, OutputSlot last_output) {
     const std::int64_t n = ctx.config.trainer.accumulate_grad_batches;
     LoopContext* const c = &ctx;
     Closure::Parts parts;
-    parts.step_fn = [c, x = std::move(x), y = std::move(y), batch_idx, slot = std::move(last_output)] {
+    parts.step_fn = [c, x = std::move(x), y = std::move(y), batch_idx,
+                     slot = std::move(last_output)] {
         c->norms_after_backward.reset();  // a new closure call: backward has not run yet
         return run_training_step(*c, x, y, batch_idx, *slot);
     };
@@ -143,9 +150,9 @@ Closure make_batch_closure(LoopContext& ctx, torch::Tensor x, torch::Tensor y, s
             });
         };
     } else {
-        parts.no_zero_grad_reason = {TextCode::skip_zero_grad_not_first,
-                                     {std::to_string(batch_idx), window_position(batch_idx, n),
-                                      std::to_string(n)}};
+        parts.no_zero_grad_reason = {
+            TextCode::skip_zero_grad_not_first,
+            {std::to_string(batch_idx), window_position(batch_idx, n), std::to_string(n)}};
     }
     parts.backward_fn = [c, batch_idx](const torch::Tensor& loss) {
         const double value = loss.numel() == 1 ? scalar_value(loss) : std::nan("");
@@ -153,7 +160,8 @@ Closure make_batch_closure(LoopContext& ctx, torch::Tensor x, torch::Tensor y, s
             if (loss.numel() == 1) p.loss = value;
         });
         // The ledger: what this backward adds to .grad (grads after minus grads before).
-        torch::Tensor before = c->observe_ledger ? flat_grads(c->module.parameters()) : torch::Tensor();
+        torch::Tensor before =
+            c->observe_ledger ? flat_grads(c->module.parameters()) : torch::Tensor();
         c->observer.run(Stage::backward, [&](StagePayload&) { loss.backward(); });
         std::optional<double> contribution;
         if (before.defined()) {
@@ -161,8 +169,11 @@ Closure make_batch_closure(LoopContext& ctx, torch::Tensor x, torch::Tensor y, s
             flat_subtract(added, before);
             contribution = std::sqrt(flat_dot(added, added));
             auto& list = c->contributions;
-            if (!list.empty() && list.back().first == batch_idx) list.back().second = std::move(added);
-            else list.emplace_back(batch_idx, std::move(added));  // LBFGS: the batch's last call counts
+            if (!list.empty() && list.back().first == batch_idx)
+                list.back().second = std::move(added);
+            else
+                list.emplace_back(batch_idx,
+                                  std::move(added));  // LBFGS: the batch's last call counts
         }
         c->observer.run(Stage::on_after_backward, [c, contribution](StagePayload& p) {
             p.grad_contribution = contribution;
@@ -174,7 +185,8 @@ Closure make_batch_closure(LoopContext& ctx, torch::Tensor x, torch::Tensor y, s
     return Closure(std::move(parts), &ctx.observer);
 }
 
-AccumulationLedger AutomaticOptimization::make_ledger(const torch::Tensor& window, const torch::Tensor& clipped) const {
+AccumulationLedger AutomaticOptimization::make_ledger(const torch::Tensor& window,
+                                                      const torch::Tensor& clipped) const {
     AccumulationLedger l;
     // G is .grad as the window left it: the sum of the batches' contributions when the window
     // began from zeroed grads, as automatic optimization's does.
@@ -192,7 +204,8 @@ AccumulationLedger AutomaticOptimization::make_ledger(const torch::Tensor& windo
     l.norm_before_clip = l.sum_norm;
     l.norm_after_clip = std::sqrt(flat_dot(clipped, clipped));
     if (ctx_.clip.value > 0 && ctx_.clip.algorithm == "norm")
-        l.clip_coef = std::min(1.0, ctx_.clip.value / (l.norm_before_clip + 1e-6));  // torch's clip_coef
+        l.clip_coef =
+            std::min(1.0, ctx_.clip.value / (l.norm_before_clip + 1e-6));  // torch's clip_coef
     return l;
 }
 
@@ -202,10 +215,12 @@ void AutomaticOptimization::after_closure() {
     obs.run(Stage::configure_gradient_clipping, [this](StagePayload& p) {
         p.clip_val = ctx_.clip.value;
         p.clip_algorithm = ctx_.clip.algorithm;
-        const torch::Tensor window = ctx_.observe_ledger ? flat_grads(ctx_.module.parameters()) : torch::Tensor();
+        const torch::Tensor window =
+            ctx_.observe_ledger ? flat_grads(ctx_.module.parameters()) : torch::Tensor();
         const bool clipped = clip_gradients(ctx_.optimizer, ctx_.clip);
         if (window.defined())
-            ctx_.ledger = make_ledger(window, clipped ? flat_grads(ctx_.module.parameters()) : window);
+            ctx_.ledger =
+                make_ledger(window, clipped ? flat_grads(ctx_.module.parameters()) : window);
         if (!ctx_.observe_norms) return;
         p.grad_norms = !clipped && ctx_.norms_after_backward ? *ctx_.norms_after_backward
                                                              : grad_norms(ctx_.module.parameters());
@@ -227,7 +242,8 @@ std::optional<double> AutomaticOptimization::optimizer_step(Closure& closure) {
             for (const auto& kv : params) ctx_.before_step.push_back(torch::empty_like(kv.second));
         }
         torch::NoGradGuard no_grad;
-        for (std::size_t k = 0; k < params.size(); ++k) fast_copy(ctx_.before_step[k], params[k].second);
+        for (std::size_t k = 0; k < params.size(); ++k)
+            fast_copy(ctx_.before_step[k], params[k].second);
         copied = true;
     };
     obs.run(Stage::optimizer_step, [&](StagePayload& p) {
@@ -243,13 +259,17 @@ std::optional<double> AutomaticOptimization::optimizer_step(Closure& closure) {
             after_closure();
             // Z-3: what the update will work with when training_step returned None (LBFGS fails
             // just below on such a batch, so this is the only closure call there is).
-            if (!loss.defined()) ctx_.none_step_facts = step_facts(ctx_.optimizer);
-            else ctx_.none_step_facts.reset();
+            if (!loss.defined())
+                ctx_.none_step_facts = step_facts(ctx_.optimizer);
+            else
+                ctx_.none_step_facts.reset();
             if (ctx_.multi_eval_optimizer && !loss.defined()) {
                 // torch's LBFGS does float(closure()) (spec Z-5)
-                throw LightningError("TypeError",
-                                     "float() argument must be a string or a real number, not 'NoneType' "
-                                     "(LBFGS needs a loss from every closure call, but training_step returned None)");
+                throw LightningError(
+                    "TypeError",
+                    "float() argument must be a string or a real number, not 'NoneType' "
+                    "(LBFGS needs a loss from every closure call, but training_step returned "
+                    "None)");
             }
             return loss;
         };
@@ -265,15 +285,17 @@ std::optional<double> AutomaticOptimization::optimizer_step(Closure& closure) {
                 // has ratio 0 (unchanged), one that did, infinity.
                 const double w = fast_norm(ctx_.before_step[k]);
                 weight_sq += w * w;
-                const double ratio = w > 0 ? d / w : (d == 0 ? 0.0 : std::numeric_limits<double>::infinity());
+                const double ratio =
+                    w > 0 ? d / w : (d == 0 ? 0.0 : std::numeric_limits<double>::infinity());
                 ratios.per_parameter.emplace_back(params[k].first, ratio);
             }
             update_norm = std::sqrt(update_sq);
             p.update_norm = update_norm;
             if (ctx_.observe_update_ratios) {
                 const double w = std::sqrt(weight_sq);
-                ratios.total = w > 0 ? *update_norm / w
-                                     : (*update_norm == 0 ? 0.0 : std::numeric_limits<double>::infinity());
+                ratios.total =
+                    w > 0 ? *update_norm / w
+                          : (*update_norm == 0 ? 0.0 : std::numeric_limits<double>::infinity());
                 p.update_ratios = std::move(ratios);
             }
         }
@@ -296,14 +318,16 @@ BatchResult AutomaticOptimization::run(const torch::Tensor& x, const torch::Tens
     // The ledger keeps this window's batches before this one (a rewind may have left later ones).
     const std::int64_t window_start = batch_idx - batch_idx % n;
     auto& added = ctx_.contributions;
-    added.erase(std::remove_if(added.begin(), added.end(),
-                               [&](const auto& c) { return c.first < window_start || c.first >= batch_idx; }),
+    added.erase(std::remove_if(
+                    added.begin(), added.end(),
+                    [&](const auto& c) { return c.first < window_start || c.first >= batch_idx; }),
                 added.end());
     const auto last_output = std::make_shared<std::shared_ptr<const OutputDescription>>();
     Closure closure = make_batch_closure(ctx_, x, y, batch_idx, last_output);
     // accumulate unless this batch ends its window or is the epoch's last.
     // Not what Lightning does: the step_every_batch departure steps anyway.
-    const bool should_accumulate = (batch_idx + 1) % n != 0 && !is_last && !ctx_.config.departures.step_every_batch;
+    const bool should_accumulate =
+        (batch_idx + 1) % n != 0 && !is_last && !ctx_.config.departures.step_every_batch;
     if (should_accumulate) {
         obs.skip(Stage::optimizer_step, {TextCode::skip_step_accumulating,
                                          {window_position(batch_idx, n), std::to_string(n)}});

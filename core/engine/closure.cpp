@@ -34,11 +34,15 @@ ClosureResult ClosureResult::from_training_step_output(const c10::IValue& output
     if (loss_value.isNone()) return result;
     if (!loss_value.isTensor()) {
         // Lightning divides the number by N and then fails on `.detach()` of a Python number.
-        throw LightningError("TypeError", "the \"loss\" entry of the dict returned by `training_step` "
-                                          "must be a Tensor, got " + std::string(loss_value.tagKind()) +
-                                          " (Lightning fails here with AttributeError: '" +
-                                          (loss_value.isInt() ? "int" : loss_value.isDouble() ? "float" : loss_value.tagKind()) +
-                                          "' object has no attribute 'detach')");
+        throw LightningError("TypeError",
+                             "the \"loss\" entry of the dict returned by `training_step` "
+                             "must be a Tensor, got " +
+                                 std::string(loss_value.tagKind()) +
+                                 " (Lightning fails here with AttributeError: '" +
+                                 (loss_value.isInt()      ? "int"
+                                  : loss_value.isDouble() ? "float"
+                                                          : loss_value.tagKind()) +
+                                 "' object has no attribute 'detach')");
     }
     // N-1: always a new tensor, even for N == 1; the graph stays attached.
     result.closure_loss = loss_value.toTensor() / normalize;

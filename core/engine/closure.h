@@ -19,26 +19,29 @@ class Observer;
 /// What one training_step call amounts to (spec R-2, N-1...N-4).
 struct ClosureResult {
     torch::Tensor closure_loss;  ///< loss / N with its graph; undefined when None was returned
-    torch::Tensor loss;          ///< detached clone of closure_loss (own storage); undefined for None
-    std::vector<std::pair<std::string, c10::IValue>> extra;  ///< other dict entries, in order, as is
+    /// detached clone of closure_loss (own storage); undefined for None
+    torch::Tensor loss;
+    /// other dict entries, in order, as is
+    std::vector<std::pair<std::string, c10::IValue>> extra;
 
     /// Classifies what training_step returned and normalises the loss by `normalize` (= N).
     /// Throws LightningError: MisconfigurationException for a dict without "loss" and for any other
     /// type; TypeError for a dict whose "loss" is not a tensor.
-    static ClosureResult from_training_step_output(const c10::IValue& output, std::int64_t normalize);
+    static ClosureResult from_training_step_output(const c10::IValue& output,
+                                                   std::int64_t normalize);
 };
 
 /// The closure built once per batch from three optional parts fixed at build time (spec C-1...C-6).
 class Closure {
-public:
+  public:
     using StepFn = std::function<ClosureResult()>;
     using ZeroGradFn = std::function<void()>;
     using BackwardFn = std::function<void(const torch::Tensor& closure_loss)>;
 
     struct Parts {
         StepFn step_fn;
-        ZeroGradFn zero_grad_fn;  ///< empty: no zero_grad this batch
-        BackwardFn backward_fn;   ///< empty: backward is being skipped
+        ZeroGradFn zero_grad_fn;   ///< empty: no zero_grad this batch
+        BackwardFn backward_fn;    ///< empty: backward is being skipped
         Text no_zero_grad_reason;  ///< shown when zero_grad_fn is empty
     };
 
@@ -55,7 +58,7 @@ public:
 
     int calls() const { return calls_; }
 
-private:
+  private:
     void skip(int stage, const Text& reason);
 
     Parts parts_;

@@ -28,17 +28,18 @@ namespace {
 /// reads past the buffer and crashes (found by tests/fuzz/fuzz_data_file). This one gives only
 /// the bytes that exist; the reader then reports a short read as an error.
 class BoundedReader final : public caffe2::serialize::ReadAdapterInterface {
-public:
+  public:
     explicit BoundedReader(const std::vector<char>& bytes) : bytes_(bytes) {}
     std::size_t size() const override { return bytes_.size(); }
-    std::size_t read(std::uint64_t pos, void* buf, std::size_t n, const char* what = "") const override {
+    std::size_t read(std::uint64_t pos, void* buf, std::size_t n,
+                     const char* what = "") const override {
         if (pos >= bytes_.size()) return 0;
         n = static_cast<std::size_t>(std::min<std::uint64_t>(n, bytes_.size() - pos));
         std::memcpy(buf, bytes_.data() + pos, n);
         return n;
     }
 
-private:
+  private:
     const std::vector<char>& bytes_;
 };
 
@@ -64,9 +65,11 @@ std::string check_zip_sizes(const std::vector<char>& bytes) {
         if (le(end, 4) == 0x06054b50) break;
     } while (end > 0 && n - end < kEnd + 65535);
     if (le(end, 4) != 0x06054b50) return "it has no zip directory";
-    std::uint64_t entries = le(end + 10, 2), directory_size = le(end + 12, 4), directory = le(end + 16, 4);
+    std::uint64_t entries = le(end + 10, 2), directory_size = le(end + 12, 4),
+                  directory = le(end + 16, 4);
     // ZIP64 (torch.save writes it): a locator right before that record points to a record of its
-    // own, whose figures the reader then takes instead, as long as that record's signature is there.
+    // own, whose figures the reader then takes instead, as long as that record's signature is
+    // there.
     if (end >= 20 && le(end - 20, 4) == 0x07064b50) {
         const std::uint64_t end64 = le(end - 20 + 8, 8);
         if (n < 56 || end64 > n - 56) return "its ZIP64 directory lies outside the file";
@@ -76,7 +79,8 @@ std::string check_zip_sizes(const std::vector<char>& bytes) {
             directory = le(end64 + 48, 8);
         }
     }
-    if (directory > n || directory_size > n - directory) return "its zip directory lies outside the file";
+    if (directory > n || directory_size > n - directory)
+        return "its zip directory lies outside the file";
     std::uint64_t at = directory;
     const std::uint64_t stop = directory + directory_size;
     for (std::uint64_t k = 0; k < entries; ++k) {
@@ -85,7 +89,8 @@ std::string check_zip_sizes(const std::vector<char>& bytes) {
         std::uint64_t packed = le(at + 20, 4), size = le(at + 24, 4), offset = le(at + 42, 4);
         const std::uint64_t name = le(at + 28, 2), extra = le(at + 30, 2), comment = le(at + 32, 2);
         if (stop - at - 46 < name + extra + comment) return "its zip directory is broken";
-        // ZIP64 sizes and offset sit in extra field 1, in that order, for each that says 0xffffffff.
+        // ZIP64 sizes and offset sit in extra field 1, in that order, for each that says
+        // 0xffffffff.
         for (std::uint64_t e = at + 46 + name; e + 4 <= at + 46 + name + extra;) {
             const std::uint64_t id = le(e, 2), length = le(e + 2, 2);
             if (e + 4 + length > at + 46 + name + extra) break;
@@ -102,16 +107,17 @@ std::string check_zip_sizes(const std::vector<char>& bytes) {
         if (offset > n || packed > n - offset) return "a zip entry lies outside the file";
         // Stored (as torch.save writes): the size is the packed size; deflated: at most 1032:1.
         if (method == 0 ? size != packed : size / 1032 > packed + 1)
-            return "a zip entry declares " + std::to_string(size) + " bytes that its " + std::to_string(packed) +
-                   " packed bytes cannot hold";
+            return "a zip entry declares " + std::to_string(size) + " bytes that its " +
+                   std::to_string(packed) + " packed bytes cannot hold";
         at += 46 + name + extra + comment;
     }
     return {};
 }
 
 /// Runs a pickle's opcodes up to STOP without building anything: the lengths they declare, the
-/// stack depth and the marks they leave, and the memo entries they read. LibTorch's unpickler trusts
-/// all three, and the fuzzer (tests/fuzz/fuzz_data_file) found each one crashing or exhausting it:
+/// stack depth and the marks they leave, and the memo entries they read. LibTorch's unpickler
+/// trusts all three, and the fuzzer (tests/fuzz/fuzz_data_file) found each one crashing or
+/// exhausting it:
 /// - it sizes a string's buffer from the declared length before reading, so a 3 KB file declaring
 ///   a 1 GB string allocated and zeroed 1 GB;
 /// - it sizes its memo to the index a LONG_BINPUT names: 2 GB for a 1 KB file;
@@ -145,12 +151,12 @@ std::string check_pickle(const unsigned char* p, std::size_t n) {
     while (i < n) {
         const std::size_t at = i;
         const unsigned char op = p[i++];
-        std::size_t width = 0;    // of the length field that precedes the data
-        std::size_t fixed = 0;    // bytes of argument without data
-        int lines = 0;            // newline-ended arguments
-        std::size_t pops = 0;     // values it takes off the stack (above the top mark)
-        std::size_t pushes = 1;   // values it puts back
-        bool to_mark = false;     // takes everything above the top mark, and the mark, first
+        std::size_t width = 0;   // of the length field that precedes the data
+        std::size_t fixed = 0;   // bytes of argument without data
+        int lines = 0;           // newline-ended arguments
+        std::size_t pops = 0;    // values it takes off the stack (above the top mark)
+        std::size_t pushes = 1;  // values it puts back
+        bool to_mark = false;    // takes everything above the top mark, and the mark, first
         enum { none, put, get } memo_use = none;
         switch (op) {
             case '.':  // STOP
@@ -158,38 +164,116 @@ std::string check_pickle(const unsigned char* p, std::size_t n) {
                     return where(at) + " (STOP) leaves " + std::to_string(depth) + " values and " +
                            std::to_string(marks.size()) + " open marks, not one value";
                 return {};
-            case '(': marks.push_back(depth); continue;               // MARK
-            case 0x80: fixed = 1; pushes = 0; break;                  // PROTO
-            case 0x95: fixed = 8; pushes = 0; break;                  // FRAME (size checked below)
-            case '0': pops = 1; pushes = 0; break;                    // POP
-            case '1': to_mark = true; pushes = 0; break;              // POP_MARK
-            case '2': pops = 1; pushes = 2; break;                    // DUP
-            case 'N': case 0x88: case 0x89: case ')': case '}': case ']': case 0x8f: break;
-            case 'K': case 0x82: fixed = 1; break;                    // BININT1, EXT1
-            case 'M': case 0x83: fixed = 2; break;                    // BININT2, EXT2
-            case 'J': case 0x84: fixed = 4; break;                    // BININT, EXT4
-            case 'G': fixed = 8; break;                               // BINFLOAT
-            case 'C': case 'U': case 0x8c: case 0x8a: width = 1; break;  // short bytes/str, LONG1
-            case 'B': case 'X': case 'T': case 0x8b: width = 4; break;   // bytes, str, LONG4
-            case 0x8d: case 0x8e: case 0x96: width = 8; break;           // 8-byte lengths
-            case 'I': case 'L': case 'F': case 'S': case 'V': case 'P': lines = 1; break;
-            case 'c': lines = 2; break;                               // GLOBAL
-            case 'i': lines = 2; to_mark = true; break;               // INST
-            case 'o': to_mark = true; break;                          // OBJ
-            case 'Q': pops = 1; break;                                // BINPERSID
-            case 'R': case 'b': case 0x81: case 0x93: case 'a': pops = 2; break;  // REDUCE, BUILD, NEWOBJ, STACK_GLOBAL, APPEND
-            case 0x92: pops = 3; break;                               // NEWOBJ_EX
-            case 's': pops = 3; break;                                // SETITEM
-            case 't': case 'l': case 'd': case 0x91: to_mark = true; break;  // TUPLE, LIST, DICT, FROZENSET
-            case 'e': case 'u': case 0x90: to_mark = true; pops = 1; break;  // APPENDS, SETITEMS, ADDITEMS
-            case 0x85: case 0x86: case 0x87: pops = op - 0x84; break;  // TUPLE1, TUPLE2, TUPLE3
-            case 'p': lines = 1; pops = 1; memo_use = put; break;      // PUT
-            case 'q': fixed = 1; pops = 1; memo_use = put; break;      // BINPUT
-            case 'r': fixed = 4; pops = 1; memo_use = put; break;      // LONG_BINPUT
-            case 0x94: pops = 1; memo_use = put; break;                // MEMOIZE
-            case 'g': lines = 1; memo_use = get; break;                // GET
-            case 'h': fixed = 1; memo_use = get; break;                // BINGET
-            case 'j': fixed = 4; memo_use = get; break;                // LONG_BINGET
+            case '(': marks.push_back(depth); continue;  // MARK
+            case 0x80:
+                fixed = 1;
+                pushes = 0;
+                break;  // PROTO
+            case 0x95:
+                fixed = 8;
+                pushes = 0;
+                break;  // FRAME (size checked below)
+            case '0':
+                pops = 1;
+                pushes = 0;
+                break;  // POP
+            case '1':
+                to_mark = true;
+                pushes = 0;
+                break;  // POP_MARK
+            case '2':
+                pops = 1;
+                pushes = 2;
+                break;  // DUP
+            case 'N':
+            case 0x88:
+            case 0x89:
+            case ')':
+            case '}':
+            case ']':
+            case 0x8f: break;
+            case 'K':
+            case 0x82: fixed = 1; break;  // BININT1, EXT1
+            case 'M':
+            case 0x83: fixed = 2; break;  // BININT2, EXT2
+            case 'J':
+            case 0x84: fixed = 4; break;  // BININT, EXT4
+            case 'G': fixed = 8; break;   // BINFLOAT
+            case 'C':
+            case 'U':
+            case 0x8c:
+            case 0x8a: width = 1; break;  // short bytes/str, LONG1
+            case 'B':
+            case 'X':
+            case 'T':
+            case 0x8b: width = 4; break;  // bytes, str, LONG4
+            case 0x8d:
+            case 0x8e:
+            case 0x96: width = 8; break;  // 8-byte lengths
+            case 'I':
+            case 'L':
+            case 'F':
+            case 'S':
+            case 'V':
+            case 'P': lines = 1; break;
+            case 'c': lines = 2; break;  // GLOBAL
+            case 'i':
+                lines = 2;
+                to_mark = true;
+                break;                        // INST
+            case 'o': to_mark = true; break;  // OBJ
+            case 'Q': pops = 1; break;        // BINPERSID
+            case 'R':
+            case 'b':
+            case 0x81:
+            case 0x93:
+            case 'a': pops = 2; break;   // REDUCE, BUILD, NEWOBJ, STACK_GLOBAL, APPEND
+            case 0x92: pops = 3; break;  // NEWOBJ_EX
+            case 's': pops = 3; break;   // SETITEM
+            case 't':
+            case 'l':
+            case 'd':
+            case 0x91: to_mark = true; break;  // TUPLE, LIST, DICT, FROZENSET
+            case 'e':
+            case 'u':
+            case 0x90:
+                to_mark = true;
+                pops = 1;
+                break;  // APPENDS, SETITEMS, ADDITEMS
+            case 0x85:
+            case 0x86:
+            case 0x87: pops = op - 0x84; break;  // TUPLE1, TUPLE2, TUPLE3
+            case 'p':
+                lines = 1;
+                pops = 1;
+                memo_use = put;
+                break;  // PUT
+            case 'q':
+                fixed = 1;
+                pops = 1;
+                memo_use = put;
+                break;  // BINPUT
+            case 'r':
+                fixed = 4;
+                pops = 1;
+                memo_use = put;
+                break;  // LONG_BINPUT
+            case 0x94:
+                pops = 1;
+                memo_use = put;
+                break;  // MEMOIZE
+            case 'g':
+                lines = 1;
+                memo_use = get;
+                break;  // GET
+            case 'h':
+                fixed = 1;
+                memo_use = get;
+                break;  // BINGET
+            case 'j':
+                fixed = 4;
+                memo_use = get;
+                break;  // LONG_BINGET
             default: return where(at) + " is not a pickle opcode";
         }
         // Its argument.
@@ -210,13 +294,13 @@ std::string check_pickle(const unsigned char* p, std::size_t n) {
         // The memo is numbered as it is put, one opcode each, so no honest index reaches the
         // pickle's length.
         if (memo_use == put && index >= n)
-            return "its pickle puts memo entry " + std::to_string(index) + " in a pickle of " + std::to_string(n) +
-                   " bytes";
+            return "its pickle puts memo entry " + std::to_string(index) + " in a pickle of " +
+                   std::to_string(n) + " bytes";
         const std::uint64_t length = width ? little_endian(width) : 0;
         i += width + fixed;
         if (length > n - i)
-            return "its pickle declares " + std::to_string(length) + " bytes where " + std::to_string(n - i) +
-                   " are left";
+            return "its pickle declares " + std::to_string(length) + " bytes where " +
+                   std::to_string(n - i) + " are left";
         i += static_cast<std::size_t>(length);
         // Its stack.
         if (to_mark) {
@@ -231,7 +315,8 @@ std::string check_pickle(const unsigned char* p, std::size_t n) {
         depth = depth - pops + pushes;
         if (memo_use == put) memo.insert(index);
         if (memo_use == get && !memo.count(index))
-            return where(at) + " reads memo entry " + std::to_string(index) + ", which it never put";
+            return where(at) + " reads memo entry " + std::to_string(index) +
+                   ", which it never put";
     }
     return "its pickle has no STOP";
 }
@@ -259,11 +344,12 @@ c10::IValue load_pickle(const std::vector<char>& bytes) {
     caffe2::serialize::PyTorchStreamReader reader(std::make_unique<BoundedReader>(bytes));
     if (reader.hasRecord("data.pkl")) {
         const auto record = reader.getRecord("data.pkl");
-        const std::string problem =
-            check_pickle(static_cast<const unsigned char*>(std::get<0>(record).get()), std::get<1>(record));
+        const std::string problem = check_pickle(
+            static_cast<const unsigned char*>(std::get<0>(record).get()), std::get<1>(record));
         if (!problem.empty()) throw std::runtime_error(problem);
     }
-    return torch::jit::readArchiveAndTensors("data", "", "", c10::nullopt, c10::nullopt, c10::nullopt, reader);
+    return torch::jit::readArchiveAndTensors("data", "", "", c10::nullopt, c10::nullopt,
+                                             c10::nullopt, reader);
 }
 
 torch::Tensor tensor_entry(const c10::impl::GenericDict& dict, const std::string& key,
@@ -276,14 +362,16 @@ torch::Tensor tensor_entry(const c10::impl::GenericDict& dict, const std::string
             return item.value().toTensor();
         }
     }
-    throw LoadError("data", path + ": no \"" + key +
-                                "\" entry (save the data with torch.save({\"x\": X, \"y\": Y}, path))");
+    throw LoadError("data",
+                    path + ": no \"" + key +
+                        "\" entry (save the data with torch.save({\"x\": X, \"y\": Y}, path))");
 }
 
 Dataset load_file(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
     if (!in) throw LoadError("data", path + ": cannot open the data file");
-    const std::vector<char> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const std::vector<char> bytes((std::istreambuf_iterator<char>(in)),
+                                  std::istreambuf_iterator<char>());
     return read_dataset(bytes, path);
 }
 
@@ -297,35 +385,45 @@ Dataset read_dataset(const std::vector<char>& bytes, const std::string& path) {
     } catch (const c10::Error& e) {
         std::string what = e.what_without_backtrace();
         what = what.substr(0, what.find('\n'));
-        throw LoadError("data", path + ": cannot read it as a torch.save file of {\"x\": X, \"y\": Y} (" + what + ")");
+        throw LoadError(
+            "data",
+            path + ": cannot read it as a torch.save file of {\"x\": X, \"y\": Y} (" + what + ")");
     } catch (const std::exception& e) {
-        throw LoadError("data", path + ": cannot read it as a torch.save file of {\"x\": X, \"y\": Y} (" + std::string(e.what()) + ")");
+        throw LoadError("data",
+                        path + ": cannot read it as a torch.save file of {\"x\": X, \"y\": Y} (" +
+                            std::string(e.what()) + ")");
     }
     if (!value.isGenericDict())
-        throw LoadError("data", path + ": expected a dict {\"x\": X, \"y\": Y}, got " + value.tagKind());
+        throw LoadError("data",
+                        path + ": expected a dict {\"x\": X, \"y\": Y}, got " + value.tagKind());
     const auto dict = value.toGenericDict();
     Dataset d{tensor_entry(dict, "x", path), tensor_entry(dict, "y", path)};
-    for (const auto& [name, t] : {std::pair<const char*, const torch::Tensor&>{"x", d.x}, {"y", d.y}}) {
+    for (const auto& [name, t] :
+         {std::pair<const char*, const torch::Tensor&>{"x", d.x}, {"y", d.y}}) {
         // A pickle can name any storage class: a QUInt8Storage gives a quantized tensor without a
         // quantizer, on which slicing fails an internal assert of LibTorch's (found by
         // tests/fuzz/fuzz_data_file). Training needs dense tensors of real numbers.
-        const bool real = c10::isFloatingType(t.scalar_type()) || c10::isIntegralType(t.scalar_type(), true);
+        const bool real =
+            c10::isFloatingType(t.scalar_type()) || c10::isIntegralType(t.scalar_type(), true);
         if (t.layout() != torch::kStrided || t.is_quantized() || !real)
-            throw LoadError("data", path + ": \"" + name + "\" must be a dense tensor of real numbers, got " +
-                                        c10::toString(t.scalar_type()) + " (" + (t.is_quantized() ? "quantized" : c10::str(t.layout())) + ")");
+            throw LoadError(
+                "data", path + ": \"" + name + "\" must be a dense tensor of real numbers, got " +
+                            c10::toString(t.scalar_type()) + " (" +
+                            (t.is_quantized() ? "quantized" : c10::str(t.layout())) + ")");
         // The pickle gives sizes, strides and offset apart from the storage's length, and
         // LibTorch does not check them against each other until a view is taken (found by
         // tests/fuzz/fuzz_data_file): every element must lie inside the storage.
         if (!fits_its_storage(t))
-            throw LoadError("data", path + ": \"" + name + "\" has sizes " + c10::str(t.sizes()) + " and strides " +
-                                        c10::str(t.strides()) + " that reach past its storage of " +
+            throw LoadError("data", path + ": \"" + name + "\" has sizes " + c10::str(t.sizes()) +
+                                        " and strides " + c10::str(t.strides()) +
+                                        " that reach past its storage of " +
                                         std::to_string(t.storage().nbytes()) + " bytes");
     }
     if (d.x.dim() == 0 || d.y.dim() == 0)
         throw LoadError("data", path + ": x and y need a first (sample) dimension");
     if (d.x.size(0) != d.y.size(0))
-        throw LoadError("data", path + ": x has " + std::to_string(d.x.size(0)) + " samples but y has " +
-                                    std::to_string(d.y.size(0)));
+        throw LoadError("data", path + ": x has " + std::to_string(d.x.size(0)) +
+                                    " samples but y has " + std::to_string(d.y.size(0)));
     if (d.x.size(0) == 0) throw LoadError("data", path + ": the data set has no samples");
     return d;
 }
@@ -345,7 +443,8 @@ Dataset synthetic_dataset(const DataSpec& spec, std::int64_t seed, torch::Scalar
     } else if (spec.synthetic == "spiral") {
         const std::int64_t half = n / 2;
         auto label = torch::cat({torch::zeros({half}, f64), torch::ones({n - half}, f64)});
-        auto t = torch::cat({torch::linspace(0.0, 1.0, half, f64), torch::linspace(0.0, 1.0, n - half, f64)});
+        auto t = torch::cat(
+            {torch::linspace(0.0, 1.0, half, f64), torch::linspace(0.0, 1.0, n - half, f64)});
         auto r = 0.2 + 0.8 * t;
         auto angle = t * 3.0 * M_PI + label * M_PI;
         d.x = torch::stack({r * torch::cos(angle), r * torch::sin(angle)}, 1) +
@@ -372,7 +471,8 @@ Dataset synthetic_dataset(const DataSpec& spec, std::int64_t seed, torch::Scalar
 }
 
 Dataset load_dataset(const RunConfig& config, torch::ScalarType model_dtype) {
-    if (config.data.kind == DataSpec::Kind::file) return load_file(resolve_path(config, config.data.path));
+    if (config.data.kind == DataSpec::Kind::file)
+        return load_file(resolve_path(config, config.data.path));
     torch::ScalarType dtype = model_dtype;
     if (config.data.dtype == "float32") dtype = torch::kFloat32;
     if (config.data.dtype == "float64") dtype = torch::kFloat64;
@@ -390,7 +490,9 @@ std::int64_t DataLoader::size() const {
 namespace {
 /// torch.empty((), dtype=torch.int64).random_().item() on the global generator.
 std::int64_t draw_int64() {
-    return torch::empty({}, torch::TensorOptions().dtype(torch::kInt64)).random_().item<std::int64_t>();
+    return torch::empty({}, torch::TensorOptions().dtype(torch::kInt64))
+        .random_()
+        .item<std::int64_t>();
 }
 }  // namespace
 
@@ -403,7 +505,8 @@ void DataLoader::start_epoch(std::int64_t epoch) {
     // The first next(): RandomSampler.__iter__ seeds a fresh generator from the global one.
     const std::int64_t seed = draw_int64();
     auto generator = at::detail::createCPUGenerator(static_cast<std::uint64_t>(seed));
-    perm_ = torch::randperm(data_.x.size(0), generator, torch::TensorOptions().dtype(torch::kInt64));
+    perm_ =
+        torch::randperm(data_.x.size(0), generator, torch::TensorOptions().dtype(torch::kInt64));
 }
 
 std::int64_t DataLoader::samples_in(std::int64_t batches) const {

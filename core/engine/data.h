@@ -31,13 +31,14 @@ Dataset synthetic_dataset(const DataSpec& spec, std::int64_t seed, torch::Scalar
 /// RandomSampler's seed for its own generator, which then draws the epoch's randperm. So after
 /// torch::manual_seed(seed) the batches, and every later draw of training_step, are Python's.
 class DataLoader {
-public:
+  public:
     DataLoader(Dataset data, std::int64_t batch_size, bool shuffle, bool drop_last);
     /// Batches per epoch (len(DataLoader)).
     std::int64_t size() const;
     /// Samples in the first `batches` batches of an epoch (the last batch may be short).
     std::int64_t samples_in(std::int64_t batches) const;
-    /// Batch i of an epoch. The first request for a new epoch starts its iterator (the draws above).
+    /// Batch i of an epoch. The first request for a new epoch starts its iterator (the draws
+    /// above).
     std::pair<torch::Tensor, torch::Tensor> batch(std::int64_t epoch, std::int64_t i);
     /// The current epoch's sample order (shuffle only; undefined before the first batch).
     const torch::Tensor& order() const { return perm_; }
@@ -53,7 +54,7 @@ public:
         perm_ = p.order;
     }
 
-private:
+  private:
     void start_epoch(std::int64_t epoch);
 
     Dataset data_;

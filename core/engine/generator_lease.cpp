@@ -10,9 +10,9 @@ namespace stepwise {
 
 namespace {
 struct Shared {
-    std::mutex generator;  ///< held by the run whose stage computes
+    std::mutex generator;             ///< held by the run whose stage computes
     GeneratorLease* owner = nullptr;  ///< whose state the generator holds now (under `generator`)
-    std::mutex mutex;  ///< guards `working`
+    std::mutex mutex;                 ///< guards `working`
     std::condition_variable idle;
     int working = 0;  ///< working leases not held by their gates
     int waiting = 0;  ///< yielding leases waiting for them

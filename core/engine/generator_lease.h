@@ -15,7 +15,7 @@
 namespace stepwise {
 
 class GeneratorLease {
-public:
+  public:
     enum class Kind : std::uint8_t {
         working,   ///< a run a person watches: counts as working from construction to destruction,
                    ///< except while suspended (its gate holds it)
@@ -52,8 +52,9 @@ public:
         GeneratorLease* lease_;
     };
 
-private:
-    void take();  ///< (yielding: wait for no run working, then) lock, and make the generator this run's
+  private:
+    /// (yielding: wait for no run working, then) lock, and make the generator this run's
+    void take();
     void set_working(bool working);
     struct State;
     std::unique_ptr<State> state_;  ///< this run's generator state while another run has it

@@ -1,8 +1,7 @@
 #include "stepwise/local_link.h"
 
-#include "stepwise/session.h"
-
 #include "lockstep.h"
+#include "stepwise/session.h"
 
 namespace stepwise {
 
@@ -11,15 +10,25 @@ LocalLink::LocalLink(RunConfig config, SessionOptions options)
 
 LocalLink::~LocalLink() = default;  // the session stops (also inside an LBFGS step) and joins
 
-void LocalLink::set_wake(std::function<void()> wake) { session_->events().set_wake(std::move(wake)); }
+void LocalLink::set_wake(std::function<void()> wake) {
+    session_->events().set_wake(std::move(wake));
+}
 
-void LocalLink::start() { session_->start(); }
+void LocalLink::start() {
+    session_->start();
+}
 
-void LocalLink::send(const Command& c) { session_->send(c); }
+void LocalLink::send(const Command& c) {
+    session_->send(c);
+}
 
-void LocalLink::drain_into(std::vector<Event>& frame) { session_->events().drain_into(frame); }
+void LocalLink::drain_into(std::vector<Event>& frame) {
+    session_->events().drain_into(frame);
+}
 
-std::uint64_t LocalLink::run_id() const { return session_->run_id(); }
+std::uint64_t LocalLink::run_id() const {
+    return session_->run_id();
+}
 
 namespace {
 SessionOptions window_options() {
@@ -35,8 +44,8 @@ std::unique_ptr<SessionLink> make_local_link(const RunConfig& config) {
     return std::make_unique<LocalLink>(config, window_options());
 }
 
-std::pair<std::unique_ptr<SessionLink>, std::unique_ptr<SessionLink>> make_local_link_pair(const RunConfig& a,
-                                                                                           const RunConfig& b) {
+std::pair<std::unique_ptr<SessionLink>, std::unique_ptr<SessionLink>> make_local_link_pair(
+    const RunConfig& a, const RunConfig& b) {
     auto lockstep = std::make_shared<Lockstep>();
     SessionOptions options = window_options();
     options.lockstep = lockstep;

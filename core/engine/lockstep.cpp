@@ -6,7 +6,8 @@
 
 namespace stepwise {
 
-std::optional<double> Lockstep::distance(const std::vector<torch::Tensor>& a, const std::vector<torch::Tensor>& b) {
+std::optional<double> Lockstep::distance(const std::vector<torch::Tensor>& a,
+                                         const std::vector<torch::Tensor>& b) {
     if (a.size() != b.size()) return std::nullopt;
     const torch::NoGradGuard no_grad;
     double sum = 0;
@@ -44,7 +45,8 @@ std::optional<double> Lockstep::distance(const std::vector<torch::Tensor>& a, co
     return std::sqrt(sum);
 }
 
-std::optional<double> Lockstep::arrive(int side, std::int64_t samples, const std::vector<torch::Tensor>& parameters,
+std::optional<double> Lockstep::arrive(int side, std::int64_t samples,
+                                       const std::vector<torch::Tensor>& parameters,
                                        const std::function<bool()>& interrupted,
                                        const std::function<void(bool)>& waiting) {
     std::unique_lock<std::mutex> lock(mutex_);
@@ -64,7 +66,8 @@ std::optional<double> Lockstep::arrive(int side, std::int64_t samples, const std
     // At full speed the other run is usually a fraction of a batch behind: yield for a moment
     // before sleeping, since waking a sleeping thread costs more than the wait itself.
     const auto spin_until = std::chrono::steady_clock::now() + std::chrono::microseconds(200);
-    while (!other.ended && other.samples < samples && std::chrono::steady_clock::now() < spin_until) {
+    while (!other.ended && other.samples < samples &&
+           std::chrono::steady_clock::now() < spin_until) {
         lock.unlock();
         std::this_thread::yield();
         lock.lock();

@@ -24,14 +24,15 @@
 namespace stepwise {
 
 class Lockstep {
-public:
+  public:
     /// At the end of a batch, after `samples` samples in all: waits while the other run is behind
     /// and neither ended nor `interrupted()` (polled: a stop, a rewind or another task for this
     /// run's gate). Returns ‖θ_this − θ_other‖ (float64 over every parameter element) when the
     /// other run is at the same place; nullopt elsewhere, or when the models differ in shape.
     /// `waiting` (optional) is told true when the run starts to sleep here and false when it
     /// wakes (the session lets its generator lease count it as not working meanwhile).
-    std::optional<double> arrive(int side, std::int64_t samples, const std::vector<torch::Tensor>& parameters,
+    std::optional<double> arrive(int side, std::int64_t samples,
+                                 const std::vector<torch::Tensor>& parameters,
                                  const std::function<bool()>& interrupted,
                                  const std::function<void(bool)>& waiting = {});
     /// The run on `side` went back: until it arrives again, it counts as behind everything.
@@ -43,9 +44,10 @@ public:
     bool waiting(int side);
 
     /// The distance between two parameter lists (nullopt: they differ in count or shape).
-    static std::optional<double> distance(const std::vector<torch::Tensor>& a, const std::vector<torch::Tensor>& b);
+    static std::optional<double> distance(const std::vector<torch::Tensor>& a,
+                                          const std::vector<torch::Tensor>& b);
 
-private:
+  private:
     struct Side {
         std::int64_t samples = -1;  ///< where it last arrived (-1: not yet, or went back)
         const std::vector<torch::Tensor>* parameters = nullptr;  ///< while it waits

@@ -9,7 +9,8 @@ namespace stepwise {
 FitLoop::FitLoop(LoopContext& ctx)
     : ctx_(ctx),
       max_epochs_(resolved_max_epochs(ctx.config.trainer)),
-      num_training_batches_(limited_batches(ctx.data.size(), ctx.config.trainer.limit_train_batches)) {}
+      num_training_batches_(
+          limited_batches(ctx.data.size(), ctx.config.trainer.limit_train_batches)) {}
 
 bool FitLoop::max_steps_reached() const {
     const auto max_steps = ctx_.config.trainer.max_steps;
@@ -48,7 +49,8 @@ void FitLoop::run_batch(std::int64_t epoch, std::int64_t batch_idx, bool is_last
     obs.pos.batch_idx = batch_idx;
     obs.pos.call = 0;
     obs.pos.depth = 0;
-    if (ctx_.at_batch_start) ctx_.at_batch_start(epoch, batch_idx, epoch * num_training_batches_ + batch_idx);
+    if (ctx_.at_batch_start)
+        ctx_.at_batch_start(epoch, batch_idx, epoch * num_training_batches_ + batch_idx);
     const auto batch = [&] {
         const GeneratorLease::Scope held(obs.lease());  // a new epoch's order draws from it
         return ctx_.data.batch(epoch, batch_idx);
@@ -66,13 +68,16 @@ void FitLoop::run_batch(std::int64_t epoch, std::int64_t batch_idx, bool is_last
     end.stepped = r.stepped;
     end.closure_calls = r.closure_calls;
     end.output = std::move(r.output);
-    if (r.result.loss.defined() && r.result.loss.numel() == 1) end.loss = scalar_value(r.result.loss);
+    if (r.result.loss.defined() && r.result.loss.numel() == 1)
+        end.loss = scalar_value(r.result.loss);
     if (end.loss && end.output) end.loss_raw = raw_loss(*end.output);
     end.update_norm = r.update_norm;
     if (ctx_.norms_after_backward) end.grad_norm = ctx_.norms_after_backward->total;
-    for (const auto& [key, value] : r.result.extra) end.extras.emplace_back(key, describe_value(value));
+    for (const auto& [key, value] : r.result.extra)
+        end.extras.emplace_back(key, describe_value(value));
     end.accumulate_grad_batches = static_cast<int>(ctx_.config.trainer.accumulate_grad_batches);
-    end.window_position = static_cast<int>(batch_idx % ctx_.config.trainer.accumulate_grad_batches) + 1;
+    end.window_position =
+        static_cast<int>(batch_idx % ctx_.config.trainer.accumulate_grad_batches) + 1;
     end.lr = lr;
     end.explanation = std::move(r.explanation);
 
@@ -84,13 +89,16 @@ void FitLoop::run_batch(std::int64_t epoch, std::int64_t batch_idx, bool is_last
     end.global_step = ctx_.global_step;
     if (ctx_.checksum_parameters) end.param_checksum = parameter_checksum(ctx_.module.parameters());
     if (ctx_.parameters_each_batch)
-        end.parameters = std::make_shared<const ParameterSnapshot>(snapshot(ctx_.module.parameters()));
+        end.parameters =
+            std::make_shared<const ParameterSnapshot>(snapshot(ctx_.module.parameters()));
     if (ctx_.at_batch_end)
-        ctx_.at_batch_end(end, epoch * ctx_.data.samples_in(num_training_batches_) + ctx_.data.samples_in(batch_idx + 1));
+        ctx_.at_batch_end(end, epoch * ctx_.data.samples_in(num_training_batches_) +
+                                   ctx_.data.samples_in(batch_idx + 1));
     obs.emit(std::move(end));
 }
 
-void FitLoop::update_lr_schedulers(std::int64_t epoch, std::int64_t batch_idx, bool is_last, bool stepped) {
+void FitLoop::update_lr_schedulers(std::int64_t epoch, std::int64_t batch_idx, bool is_last,
+                                   bool stepped) {
     LRScheduler* scheduler = ctx_.scheduler;
     if (!scheduler) return;
     const LRSchedulerSpec& spec = scheduler->spec();
@@ -98,12 +106,14 @@ void FitLoop::update_lr_schedulers(std::int64_t epoch, std::int64_t batch_idx, b
     Text why;
     if (spec.interval == "step") {
         // LR-1: _should_accumulate() returns early; then (batch_idx + 1) % frequency.
-        if (!stepped) why = {TextCode::skip_scheduler_accumulating, {}};
+        if (!stepped)
+            why = {TextCode::skip_scheduler_accumulating, {}};
         else if ((batch_idx + 1) % spec.frequency != 0)
             why = {TextCode::skip_scheduler_step_frequency, {std::to_string(batch_idx), k}};
     } else {
         // LR-2: only when _num_ready_batches_reached(), then (current_epoch + 1) % frequency.
-        if (!is_last) why = {TextCode::skip_scheduler_not_epoch_end, {}};
+        if (!is_last)
+            why = {TextCode::skip_scheduler_not_epoch_end, {}};
         else if ((epoch + 1) % spec.frequency != 0)
             why = {TextCode::skip_scheduler_epoch_frequency, {std::to_string(epoch), k}};
     }

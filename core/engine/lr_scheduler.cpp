@@ -24,18 +24,21 @@ LRScheduler::LRScheduler(const LRSchedulerSpec& spec, torch::optim::Optimizer& o
         const double pct_start = number("pct_start", 0.3);
         const auto three = spec_.options.find("three_phase");
         if (three != spec_.options.end() && std::get<bool>(three->second)) {
-            phases_ = {{static_cast<double>(pct_start * static_cast<double>(total_steps_)) - 1, initial_lr, max_lr,
-                        max_momentum, base_momentum},
-                       {static_cast<double>(2 * pct_start * static_cast<double>(total_steps_)) - 2, max_lr,
-                        initial_lr, base_momentum, max_momentum},
-                       {static_cast<double>(total_steps_ - 1), initial_lr, min_lr, max_momentum, max_momentum}};
+            phases_ = {{static_cast<double>(pct_start * static_cast<double>(total_steps_)) - 1,
+                        initial_lr, max_lr, max_momentum, base_momentum},
+                       {static_cast<double>(2 * pct_start * static_cast<double>(total_steps_)) - 2,
+                        max_lr, initial_lr, base_momentum, max_momentum},
+                       {static_cast<double>(total_steps_ - 1), initial_lr, min_lr, max_momentum,
+                        max_momentum}};
         } else {
-            phases_ = {{static_cast<double>(pct_start * static_cast<double>(total_steps_)) - 1, initial_lr, max_lr,
-                        max_momentum, base_momentum},
-                       {static_cast<double>(total_steps_ - 1), max_lr, min_lr, base_momentum, max_momentum}};
+            phases_ = {{static_cast<double>(pct_start * static_cast<double>(total_steps_)) - 1,
+                        initial_lr, max_lr, max_momentum, base_momentum},
+                       {static_cast<double>(total_steps_ - 1), max_lr, min_lr, base_momentum,
+                        max_momentum}};
         }
         const auto strategy = spec_.options.find("anneal_strategy");
-        linear_anneal_ = strategy != spec_.options.end() && std::get<std::string>(strategy->second) == "linear";
+        linear_anneal_ =
+            strategy != spec_.options.end() && std::get<std::string>(strategy->second) == "linear";
         const auto cycle = spec_.options.find("cycle_momentum");
         cycle_momentum_ = cycle == spec_.options.end() || std::get<bool>(cycle->second);
         for (std::size_t g = 0; g < groups.size(); ++g) {
@@ -62,21 +65,27 @@ double LRScheduler::number(const char* key, double fallback) const {
     return fallback;
 }
 
-double LRScheduler::lr() const { return optimizer_.param_groups().front().options().get_lr(); }
+double LRScheduler::lr() const {
+    return optimizer_.param_groups().front().options().get_lr();
+}
 
 std::optional<double> LRScheduler::momentum() const {
     auto& options = optimizer_.param_groups().front().options();
     if (auto* o = dynamic_cast<torch::optim::SGDOptions*>(&options)) return o->momentum();
     if (auto* o = dynamic_cast<torch::optim::RMSpropOptions*>(&options)) return o->momentum();
-    if (auto* o = dynamic_cast<torch::optim::AdamOptions*>(&options)) return std::get<0>(o->betas());
-    if (auto* o = dynamic_cast<torch::optim::AdamWOptions*>(&options)) return std::get<0>(o->betas());
+    if (auto* o = dynamic_cast<torch::optim::AdamOptions*>(&options))
+        return std::get<0>(o->betas());
+    if (auto* o = dynamic_cast<torch::optim::AdamWOptions*>(&options))
+        return std::get<0>(o->betas());
     return std::nullopt;
 }
 
 void LRScheduler::set_momentum(std::size_t group, double value) {
     auto& options = optimizer_.param_groups()[group].options();
-    if (auto* o = dynamic_cast<torch::optim::SGDOptions*>(&options)) o->momentum(value);
-    else if (auto* o = dynamic_cast<torch::optim::RMSpropOptions*>(&options)) o->momentum(value);
+    if (auto* o = dynamic_cast<torch::optim::SGDOptions*>(&options))
+        o->momentum(value);
+    else if (auto* o = dynamic_cast<torch::optim::RMSpropOptions*>(&options))
+        o->momentum(value);
     else if (auto* o = dynamic_cast<torch::optim::AdamOptions*>(&options))
         o->betas(std::make_tuple(value, std::get<1>(o->betas())));
     else if (auto* o = dynamic_cast<torch::optim::AdamWOptions*>(&options))
@@ -117,10 +126,12 @@ std::vector<double> LRScheduler::get_lr() {
             if (e == 0) {
                 next = lr;
             } else if ((e - 1 - t_max) % (2 * t_max) == 0) {
-                next = lr + (base - eta_min) * (1 - std::cos(M_PI / static_cast<double>(t_max))) / 2;
+                next =
+                    lr + (base - eta_min) * (1 - std::cos(M_PI / static_cast<double>(t_max))) / 2;
             } else {
                 next = (1 + std::cos(M_PI * static_cast<double>(e) / static_cast<double>(t_max))) /
-                           (1 + std::cos(M_PI * static_cast<double>(e - 1) / static_cast<double>(t_max))) *
+                           (1 + std::cos(M_PI * static_cast<double>(e - 1) /
+                                         static_cast<double>(t_max))) *
                            (lr - eta_min) +
                        eta_min;
             }
@@ -128,22 +139,28 @@ std::vector<double> LRScheduler::get_lr() {
             const double start = number("start_factor", 1.0 / 3);
             const double end = number("end_factor", 1.0);
             const auto total = static_cast<std::int64_t>(number("total_iters", 5));
-            if (e == 0) next = lr * start;
-            else if (e > total) next = lr;
+            if (e == 0)
+                next = lr * start;
+            else if (e > total)
+                next = lr;
             else
                 next = lr * (1. + (end - start) / (static_cast<double>(total) * start +
-                                                    static_cast<double>(e - 1) * (end - start)));
+                                                   static_cast<double>(e - 1) * (end - start)));
         } else if (name == "ConstantLR") {
             const double factor = number("factor", 1.0 / 3);
             const auto total = static_cast<std::int64_t>(number("total_iters", 5));
-            if (e == 0) next = lr * factor;
-            else if (e > total || e != total) next = lr;
-            else next = lr * (1.0 / factor);
+            if (e == 0)
+                next = lr * factor;
+            else if (e > total || e != total)
+                next = lr;
+            else
+                next = lr * (1.0 / factor);
         } else if (name == "OneCycleLR") {
             if (e > total_steps_)
-                throw LightningError("ValueError", "Tried to step " + std::to_string(e + 1) +
-                                                       " times. The specified number of total steps is " +
-                                                       std::to_string(total_steps_));
+                throw LightningError("ValueError",
+                                     "Tried to step " + std::to_string(e + 1) +
+                                         " times. The specified number of total steps is " +
+                                         std::to_string(total_steps_));
             const GroupValues& v = one_cycle_[g];
             auto anneal = [&](double from, double to, double pct) {
                 if (linear_anneal_) return (to - from) * pct + from;
@@ -154,10 +171,12 @@ std::vector<double> LRScheduler::get_lr() {
             for (std::size_t i = 0; i < phases_.size(); ++i) {
                 const Phase& phase = phases_[i];
                 if (static_cast<double>(e) <= phase.end_step || i + 1 == phases_.size()) {
-                    const double pct = (static_cast<double>(e) - start_step) / (phase.end_step - start_step);
+                    const double pct =
+                        (static_cast<double>(e) - start_step) / (phase.end_step - start_step);
                     next = anneal(v.values[phase.start_lr], v.values[phase.end_lr], pct);
                     if (cycle_momentum_)
-                        set_momentum(g, anneal(v.values[phase.start_momentum], v.values[phase.end_momentum], pct));
+                        set_momentum(g, anneal(v.values[phase.start_momentum],
+                                               v.values[phase.end_momentum], pct));
                     break;
                 }
                 start_step = phase.end_step;

@@ -15,7 +15,7 @@
 namespace stepwise {
 
 class LRScheduler {
-public:
+  public:
     /// The constructor, including torch's initial step (last_epoch 0): LinearLR, ConstantLR and
     /// OneCycleLR change the learning rate right away, as in configure_optimizers(). OneCycleLR
     /// also sets the momentum (or Adam's beta1) when it cycles it.
@@ -34,7 +34,7 @@ public:
     /// The momentum (or beta1) of the first param group, if the optimizer has one.
     std::optional<double> momentum() const;
 
-private:
+  private:
     double number(const char* key, double fallback) const;
     std::vector<double> get_lr();
     void set_momentum(std::size_t group, double value);

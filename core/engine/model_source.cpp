@@ -43,8 +43,10 @@ void flatten(const nlohmann::json& j, std::vector<double>& out, std::vector<std:
         return;
     }
     const auto n = static_cast<std::int64_t>(j.size());
-    if (depth == shape.size()) shape.push_back(n);
-    else if (shape[depth] != n) ragged = true;
+    if (depth == shape.size())
+        shape.push_back(n);
+    else if (shape[depth] != n)
+        ragged = true;
     for (const auto& item : j) flatten(item, out, shape, depth + 1, ragged);
 }
 
@@ -55,7 +57,8 @@ std::int64_t numel(const std::vector<std::int64_t>& shape) {
 }
 
 ParamDecl parse_param(const std::string& line, int number, const std::string& origin) {
-    static const std::regex head(R"(^param\s+([A-Za-z_][A-Za-z0-9_]*)\s*:\s*\[([^\]]*)\]\s*=\s*(.*?)\s*$)");
+    static const std::regex head(
+        R"(^param\s+([A-Za-z_][A-Za-z0-9_]*)\s*:\s*\[([^\]]*)\]\s*=\s*(.*?)\s*$)");
     std::smatch m;
     const std::string body = strip_comment(line);
     if (!std::regex_match(body, m, head))
@@ -94,7 +97,8 @@ ParamDecl parse_param(const std::string& line, int number, const std::string& or
         try {
             values = nlohmann::json::parse(init);
         } catch (const std::exception&) {
-            fail(origin, number, init_col, "the literal value of '" + decl.name + "' is not a list of numbers");
+            fail(origin, number, init_col,
+                 "the literal value of '" + decl.name + "' is not a list of numbers");
         }
         std::vector<std::int64_t> literal_shape;
         bool ragged = false;
@@ -105,7 +109,8 @@ ParamDecl parse_param(const std::string& line, int number, const std::string& or
         decl.init = "literal";
         return decl;
     }
-    if (!init.empty() && (std::isdigit(static_cast<unsigned char>(init[0])) || init[0] == '-' || init[0] == '.') &&
+    if (!init.empty() &&
+        (std::isdigit(static_cast<unsigned char>(init[0])) || init[0] == '-' || init[0] == '.') &&
         decl.shape.empty()) {
         try {
             decl.args = {std::stod(init)};
@@ -117,7 +122,8 @@ ParamDecl parse_param(const std::string& line, int number, const std::string& or
     static const std::regex call(R"(^([a-z_]+)\s*(?:\(([^)]*)\))?$)");
     std::smatch c;
     if (!std::regex_match(init, c, call))
-        fail(origin, number, init_col, "cannot read the initialiser '" + init + "' of '" + decl.name + "'");
+        fail(origin, number, init_col,
+             "cannot read the initialiser '" + init + "' of '" + decl.name + "'");
     decl.init = c[1];
     std::istringstream args(c[2].str());
     std::string arg;
@@ -125,12 +131,16 @@ ParamDecl parse_param(const std::string& line, int number, const std::string& or
         try {
             decl.args.push_back(std::stod(arg));
         } catch (const std::exception&) {
-            fail(origin, number, init_col, "initialiser arguments must be numbers, got '" + arg + "'");
+            fail(origin, number, init_col,
+                 "initialiser arguments must be numbers, got '" + arg + "'");
         }
     }
-    struct Arity { const char* name; std::size_t n; };
-    static const Arity kInits[] = {{"zeros", 0}, {"ones", 0}, {"constant", 1}, {"uniform", 2},
-                                   {"normal", 2}, {"linear", 1}};
+    struct Arity {
+        const char* name;
+        std::size_t n;
+    };
+    static const Arity kInits[] = {{"zeros", 0},   {"ones", 0},   {"constant", 1},
+                                   {"uniform", 2}, {"normal", 2}, {"linear", 1}};
     for (const auto& a : kInits) {
         if (decl.init == a.name) {
             if (decl.args.size() != a.n)
@@ -144,7 +154,8 @@ ParamDecl parse_param(const std::string& line, int number, const std::string& or
     }
     fail(origin, number, init_col,
          "unknown initialiser '" + decl.init +
-             "' (zeros, ones, constant(v), uniform(a, b), normal(mean, std), linear(fan_in), or a list)");
+             "' (zeros, ones, constant(v), uniform(a, b), normal(mean, std), linear(fan_in), or a "
+             "list)");
 }
 
 }  // namespace
@@ -162,10 +173,13 @@ ParsedSource parse_model_source(const std::string& text, const std::string& orig
             ParamDecl decl = parse_param(line, number, origin);
             for (const auto& other : parsed.params)
                 if (other.name == decl.name)
-                    fail(origin, number, 7, "parameter '" + decl.name + "' is already declared on line " +
-                                               std::to_string(other.line));
-            if (decl.init == "literal" && static_cast<std::int64_t>(decl.args.size()) != numel(decl.shape))
-                fail(origin, number, 1, "the literal value of '" + decl.name + "' does not have the declared shape");
+                    fail(origin, number, 7,
+                         "parameter '" + decl.name + "' is already declared on line " +
+                             std::to_string(other.line));
+            if (decl.init == "literal" &&
+                static_cast<std::int64_t>(decl.args.size()) != numel(decl.shape))
+                fail(origin, number, 1,
+                     "the literal value of '" + decl.name + "' does not have the declared shape");
             parsed.params.push_back(std::move(decl));
             code << '\n';
         } else if (is_dtype) {
@@ -181,7 +195,8 @@ ParsedSource parse_model_source(const std::string& text, const std::string& orig
         }
     }
     if (parsed.params.empty())
-        fail(origin, 1, 1, "the model declares no parameters (add a line like `param w: [1, 3] = zeros`)");
+        fail(origin, 1, 1,
+             "the model declares no parameters (add a line like `param w: [1, 3] = zeros`)");
     parsed.code = code.str();
     return parsed;
 }
@@ -211,7 +226,8 @@ std::string format_compile_error(const std::string& torch_message, const std::st
     }
     if (!first.empty() && first.back() == ':') first.pop_back();
     std::string head = origin;
-    if (line > 0) head += ":" + std::to_string(line) + ":" + std::to_string(column > 0 ? column : 1);
+    if (line > 0)
+        head += ":" + std::to_string(line) + ":" + std::to_string(column > 0 ? column : 1);
     return head + ": error: " + first + "\n" + torch_message;
 }
 

@@ -26,8 +26,9 @@ namespace stepwise {
 struct ParamDecl {
     std::string name;
     std::vector<std::int64_t> shape;
-    std::string init;             ///< "zeros", "ones", "constant", "uniform", "normal", "linear", "literal"
-    std::vector<double> args;     ///< the initialiser's numbers (literal: the values, row-major)
+    /// "zeros", "ones", "constant", "uniform", "normal", "linear", "literal"
+    std::string init;
+    std::vector<double> args;  ///< the initialiser's numbers (literal: the values, row-major)
     int line = 0;
 };
 

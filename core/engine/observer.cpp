@@ -47,7 +47,9 @@ Event Observer::make(EventType type) const {
     return e;
 }
 
-void Observer::emit(Event event) { emit_(std::move(event)); }
+void Observer::emit(Event event) {
+    emit_(std::move(event));
+}
 
 std::uint64_t Observer::enter(Stage stage) {
     const bool pass = on_boundary_ && on_boundary_(stage);
@@ -90,36 +92,39 @@ std::uint64_t Observer::enter(Stage stage) {
         }
     } suspended{lease_};
     if (!gate_.free_running()) suspended.now();
-    gate_.check(Boundary{stage, pos.epoch, pos.batch_idx, pos.call}, [&](const Boundary& b, bool held) {
-        if (held) suspended.now();
-        if (held && !entered) {
-            emit_enter();
-            entered = true;
-        }
-        if (on_hold_) on_hold_(b, held);
-        Event e = make(held ? EventType::paused : EventType::resumed);
-        e.stage = stage;
-        e.instance = instance;
-        emit_(std::move(e));
-    });
+    gate_.check(Boundary{stage, pos.epoch, pos.batch_idx, pos.call},
+                [&](const Boundary& b, bool held) {
+                    if (held) suspended.now();
+                    if (held && !entered) {
+                        emit_enter();
+                        entered = true;
+                    }
+                    if (on_hold_) on_hold_(b, held);
+                    Event e = make(held ? EventType::paused : EventType::resumed);
+                    e.stage = stage;
+                    e.instance = instance;
+                    emit_(std::move(e));
+                });
     return instance;
 }
 
 void Observer::hold_after_failure(Stage stage) {
     try {
-        gate_.check(Boundary{stage, pos.epoch, pos.batch_idx, pos.call}, [&](const Boundary& b, bool held) {
-            if (on_hold_) on_hold_(b, held);
-            Event e = make(held ? EventType::paused : EventType::resumed);
-            e.stage = stage;
-            emit_(std::move(e));
-        });
+        gate_.check(Boundary{stage, pos.epoch, pos.batch_idx, pos.call},
+                    [&](const Boundary& b, bool held) {
+                        if (on_hold_) on_hold_(b, held);
+                        Event e = make(held ? EventType::paused : EventType::resumed);
+                        e.stage = stage;
+                        emit_(std::move(e));
+                    });
     } catch (const StopRequested&) {
         // Stop while held after the failure: the run ends failed all the same.
     }
 }
 
 void Observer::exit(Stage stage, std::uint64_t instance, Outcome outcome, Text why,
-                    std::string message, std::int64_t duration_ns, StagePayload payload, const LoopPosition& at) {
+                    std::string message, std::int64_t duration_ns, StagePayload payload,
+                    const LoopPosition& at) {
     Event e = make(EventType::stage_exit);
     e.epoch = at.epoch;
     e.batch_idx = at.batch_idx;

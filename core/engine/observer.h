@@ -26,7 +26,7 @@ struct LoopPosition {
 };
 
 class Observer {
-public:
+  public:
     /// Takes the event by reference: an Event is large, and it is moved only where it is kept.
     using Emit = std::function<void(Event&&)>;
     Observer(Emit emit, StepGate& gate, StepGate::HoldCallback on_hold)
@@ -44,7 +44,8 @@ public:
     void skip(Stage stage, const Text& reason);
 
     /// Place breakpoints (position terms only) are checked at every boundary, before the stage
-    /// runs; a hit goes to `on_hit` with the boundary's position, and the gate is asked right after.
+    /// runs; a hit goes to `on_hit` with the boundary's position, and the gate is asked right
+    /// after.
     using HitHandler = std::function<void(const ConditionHit&, const Event& where)>;
     void watch(ConditionSet* conditions, HitHandler on_hit) {
         conditions_ = conditions;
@@ -81,7 +82,7 @@ public:
     /// An event of `type` at the loop's position (epoch, batch, global_step, call, depth).
     Event make(EventType type) const;
 
-private:
+  private:
     std::uint64_t enter(Stage stage);
     /// `why`: a skipped stage's reason; `message`: a failed stage's exception message.
     void exit(Stage stage, std::uint64_t instance, Outcome outcome, Text why, std::string message,

@@ -36,37 +36,48 @@ std::unique_ptr<torch::optim::Optimizer> make_optimizer(const OptimizerSpec& spe
     namespace optim = torch::optim;
     if (spec.name == "sgd") {
         optim::SGDOptions opts(o.number("lr", 0.1));
-        opts.momentum(o.number("momentum", 0)).dampening(o.number("dampening", 0))
-            .weight_decay(o.number("weight_decay", 0)).nesterov(o.flag("nesterov"));
+        opts.momentum(o.number("momentum", 0))
+            .dampening(o.number("dampening", 0))
+            .weight_decay(o.number("weight_decay", 0))
+            .nesterov(o.flag("nesterov"));
         if (opts.nesterov() && (opts.momentum() <= 0 || opts.dampening() != 0))
-            throw ConfigError("optimizer.nesterov: Nesterov momentum requires a momentum and zero dampening",
-                              "ValueError");
+            throw ConfigError(
+                "optimizer.nesterov: Nesterov momentum requires a momentum and zero dampening",
+                "ValueError");
         return std::make_unique<optim::SGD>(params, opts);
     }
     if (spec.name == "adam" || spec.name == "adamw") {
         const bool w = spec.name == "adamw";
         if (w) {
             optim::AdamWOptions opts(o.number("lr", 1e-3));
-            opts.betas(o.betas()).eps(o.number("eps", 1e-8)).weight_decay(o.number("weight_decay", 1e-2))
+            opts.betas(o.betas())
+                .eps(o.number("eps", 1e-8))
+                .weight_decay(o.number("weight_decay", 1e-2))
                 .amsgrad(o.flag("amsgrad"));
             return std::make_unique<optim::AdamW>(params, opts);
         }
         optim::AdamOptions opts(o.number("lr", 1e-3));
-        opts.betas(o.betas()).eps(o.number("eps", 1e-8)).weight_decay(o.number("weight_decay", 0))
+        opts.betas(o.betas())
+            .eps(o.number("eps", 1e-8))
+            .weight_decay(o.number("weight_decay", 0))
             .amsgrad(o.flag("amsgrad"));
         return std::make_unique<optim::Adam>(params, opts);
     }
     if (spec.name == "rmsprop") {
         optim::RMSpropOptions opts(o.number("lr", 1e-2));
-        opts.alpha(o.number("alpha", 0.99)).eps(o.number("eps", 1e-8))
-            .weight_decay(o.number("weight_decay", 0)).momentum(o.number("momentum", 0))
+        opts.alpha(o.number("alpha", 0.99))
+            .eps(o.number("eps", 1e-8))
+            .weight_decay(o.number("weight_decay", 0))
+            .momentum(o.number("momentum", 0))
             .centered(o.flag("centered"));
         return std::make_unique<optim::RMSprop>(params, opts);
     }
     if (spec.name == "adagrad") {
         optim::AdagradOptions opts(o.number("lr", 1e-2));
-        opts.lr_decay(o.number("lr_decay", 0)).weight_decay(o.number("weight_decay", 0))
-            .initial_accumulator_value(o.number("initial_accumulator_value", 0)).eps(o.number("eps", 1e-10));
+        opts.lr_decay(o.number("lr_decay", 0))
+            .weight_decay(o.number("weight_decay", 0))
+            .initial_accumulator_value(o.number("initial_accumulator_value", 0))
+            .eps(o.number("eps", 1e-10));
         return std::make_unique<optim::Adagrad>(params, opts);
     }
     // lbfgs
@@ -74,8 +85,10 @@ std::unique_ptr<torch::optim::Optimizer> make_optimizer(const OptimizerSpec& spe
     const auto max_iter = static_cast<std::int64_t>(o.number("max_iter", 20));
     opts.max_iter(max_iter);
     // torch: max_eval defaults to max_iter * 5 // 4
-    opts.max_eval(o.has("max_eval") ? static_cast<std::int64_t>(o.number("max_eval", 0)) : max_iter * 5 / 4);
-    opts.tolerance_grad(o.number("tolerance_grad", 1e-7)).tolerance_change(o.number("tolerance_change", 1e-9))
+    opts.max_eval(o.has("max_eval") ? static_cast<std::int64_t>(o.number("max_eval", 0))
+                                    : max_iter * 5 / 4);
+    opts.tolerance_grad(o.number("tolerance_grad", 1e-7))
+        .tolerance_change(o.number("tolerance_change", 1e-9))
         .history_size(static_cast<std::int64_t>(o.number("history_size", 100)));
     const auto ls = spec.options.find("line_search_fn");
     if (ls != spec.options.end()) opts.line_search_fn(std::get<std::string>(ls->second));
@@ -138,9 +151,9 @@ StepFacts step_facts(torch::optim::Optimizer& optimizer) {
             if (p.grad().ne(0).any().item<bool>()) any_nonzero = true;
         }
     }
-    facts.grads = !any_grad ? StepFacts::Grads::none
-                 : any_nonzero ? StepFacts::Grads::nonzero
-                               : StepFacts::Grads::zero;
+    facts.grads = !any_grad     ? StepFacts::Grads::none
+                  : any_nonzero ? StepFacts::Grads::nonzero
+                                : StepFacts::Grads::zero;
     std::vector<std::string> held;
     auto note = [&](const char* name, const torch::Tensor& t) {
         if (!t.defined() || t.numel() == 0 || !t.ne(0).any().item<bool>()) return;
@@ -174,11 +187,16 @@ StepFacts step_facts(torch::optim::Optimizer& optimizer) {
     }
     double decay = 0.0;
     auto& options = optimizer.param_groups().at(0).options();
-    if (auto* o = dynamic_cast<optim::SGDOptions*>(&options)) decay = o->weight_decay();
-    else if (auto* o = dynamic_cast<optim::AdamOptions*>(&options)) decay = o->weight_decay();
-    else if (auto* o = dynamic_cast<optim::AdamWOptions*>(&options)) decay = o->weight_decay();
-    else if (auto* o = dynamic_cast<optim::RMSpropOptions*>(&options)) decay = o->weight_decay();
-    else if (auto* o = dynamic_cast<optim::AdagradOptions*>(&options)) decay = o->weight_decay();
+    if (auto* o = dynamic_cast<optim::SGDOptions*>(&options))
+        decay = o->weight_decay();
+    else if (auto* o = dynamic_cast<optim::AdamOptions*>(&options))
+        decay = o->weight_decay();
+    else if (auto* o = dynamic_cast<optim::AdamWOptions*>(&options))
+        decay = o->weight_decay();
+    else if (auto* o = dynamic_cast<optim::RMSpropOptions*>(&options))
+        decay = o->weight_decay();
+    else if (auto* o = dynamic_cast<optim::AdagradOptions*>(&options))
+        decay = o->weight_decay();
     if (decay > 0) {
         std::ostringstream text;
         text << "weight_decay=" << decay;

@@ -17,13 +17,14 @@ namespace stepwise {
 std::unique_ptr<torch::optim::Optimizer> make_optimizer(const OptimizerSpec& spec,
                                                         const std::vector<torch::Tensor>& params);
 
-/// optimizer.zero_grad(set_to_none=...): LibTorch 1.13 only fills zeros, so set-to-None (torch >= 2's
-/// default, which Lightning 2.x uses) is done here by resetting each grad to an undefined tensor.
+/// optimizer.zero_grad(set_to_none=...): LibTorch 1.13 only fills zeros, so set-to-None (torch >=
+/// 2's default, which Lightning 2.x uses) is done here by resetting each grad to an undefined
+/// tensor.
 void zero_grad(torch::optim::Optimizer& optimizer, bool set_to_none);
 
 /// The resolved clipping arguments of clip_gradients (spec G-3).
 struct ClipSettings {
-    double value = 0.0;           ///< <= 0: no clipping
+    double value = 0.0;  ///< <= 0: no clipping
     std::string algorithm = "norm";
 };
 ClipSettings resolve_clipping(const TrainerSpec& trainer);

@@ -29,11 +29,14 @@ bool for_each_state_tensor(State& state, F&& f) {
     if (auto* s = dynamic_cast<Like<SGDParamState, State>*>(&state)) {
         f("momentum_buffer", s->momentum_buffer());
     } else if (auto* s = dynamic_cast<Like<AdamParamState, State>*>(&state)) {
-        f("exp_avg", s->exp_avg()), f("exp_avg_sq", s->exp_avg_sq()), f("max_exp_avg_sq", s->max_exp_avg_sq());
+        f("exp_avg", s->exp_avg()), f("exp_avg_sq", s->exp_avg_sq()),
+            f("max_exp_avg_sq", s->max_exp_avg_sq());
     } else if (auto* s = dynamic_cast<Like<AdamWParamState, State>*>(&state)) {
-        f("exp_avg", s->exp_avg()), f("exp_avg_sq", s->exp_avg_sq()), f("max_exp_avg_sq", s->max_exp_avg_sq());
+        f("exp_avg", s->exp_avg()), f("exp_avg_sq", s->exp_avg_sq()),
+            f("max_exp_avg_sq", s->max_exp_avg_sq());
     } else if (auto* s = dynamic_cast<Like<RMSpropParamState, State>*>(&state)) {
-        f("square_avg", s->square_avg()), f("momentum_buffer", s->momentum_buffer()), f("grad_avg", s->grad_avg());
+        f("square_avg", s->square_avg()), f("momentum_buffer", s->momentum_buffer()),
+            f("grad_avg", s->grad_avg());
     } else if (auto* s = dynamic_cast<Like<AdagradParamState, State>*>(&state)) {
         f("sum", s->sum());
     } else if (auto* s = dynamic_cast<Like<LBFGSParamState, State>*>(&state)) {
@@ -53,10 +56,14 @@ bool for_each_state_tensor(State& state, F&& f) {
 template <class F>
 void for_each_state_count(const torch::optim::OptimizerParamState& state, F&& f) {
     using namespace torch::optim;
-    if (auto* s = dynamic_cast<const AdamParamState*>(&state)) f("step", s->step());
-    else if (auto* s = dynamic_cast<const AdamWParamState*>(&state)) f("step", s->step());
-    else if (auto* s = dynamic_cast<const RMSpropParamState*>(&state)) f("step", s->step());
-    else if (auto* s = dynamic_cast<const AdagradParamState*>(&state)) f("step", s->step());
+    if (auto* s = dynamic_cast<const AdamParamState*>(&state))
+        f("step", s->step());
+    else if (auto* s = dynamic_cast<const AdamWParamState*>(&state))
+        f("step", s->step());
+    else if (auto* s = dynamic_cast<const RMSpropParamState*>(&state))
+        f("step", s->step());
+    else if (auto* s = dynamic_cast<const AdagradParamState*>(&state))
+        f("step", s->step());
     else if (auto* s = dynamic_cast<const LBFGSParamState*>(&state)) {
         f("func_evals", s->func_evals());
         f("n_iter", s->n_iter());

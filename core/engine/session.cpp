@@ -11,10 +11,10 @@
 #include <thread>
 
 #include "data.h"
-#include "generator_lease.h"
-#include "lockstep.h"
 #include "errors.h"
 #include "fork_point.h"
+#include "generator_lease.h"
+#include "lockstep.h"
 #include "loops.h"
 #include "observer.h"
 #include "optimization.h"
@@ -25,7 +25,6 @@
 #include "training_state.h"
 
 namespace stepwise {
-
 
 const char* session_state_name(SessionState state) {
     switch (state) {
@@ -57,9 +56,9 @@ TrainingModule load_module(const RunConfig& config) {
             return TrainingModule::load_torchscript(resolve_path(config, config.model.path));
         case ModelSpec::Kind::source: {
             if (!config.model.inline_source.empty())
-                return TrainingModule::compile_source(config.model.inline_source,
-                                                      config.model.path.empty() ? "model.stepwise" : config.model.path,
-                                                      config.seed);
+                return TrainingModule::compile_source(
+                    config.model.inline_source,
+                    config.model.path.empty() ? "model.stepwise" : config.model.path, config.seed);
             const std::string path = resolve_path(config, config.model.path);
             return TrainingModule::compile_source(read_text(path), path, config.seed);
         }
@@ -69,9 +68,11 @@ TrainingModule load_module(const RunConfig& config) {
     if (!lesson) {
         std::string names;
         for (const auto& l : lessons()) names += (names.empty() ? "" : ", ") + l.name;
-        throw ConfigError("model.lesson: no built-in lesson \"" + config.model.lesson + "\" (lessons: " + names + ")");
+        throw ConfigError("model.lesson: no built-in lesson \"" + config.model.lesson +
+                          "\" (lessons: " + names + ")");
     }
-    return TrainingModule::compile_source(lesson->source, "lesson:" + lesson->name + ".stepwise", config.seed);
+    return TrainingModule::compile_source(lesson->source, "lesson:" + lesson->name + ".stepwise",
+                                          config.seed);
 }
 
 /// The live objects of one run, built from its config as configure_optimizers and fit's setup
@@ -81,7 +82,8 @@ struct Training {
         where = "model";
         module.emplace(load_module(config));
         where = "data";
-        data.emplace(load_dataset(config, module->dtype()), config.batch_size, config.shuffle, config.drop_last);
+        data.emplace(load_dataset(config, module->dtype()), config.batch_size, config.shuffle,
+                     config.drop_last);
         where = "config";
         optimizer = make_optimizer(config.optimizer, module->parameter_tensors());
         // configure_optimizers() builds the scheduler: its initial step is in place from batch 0
@@ -94,7 +96,8 @@ struct Training {
         fit.emplace(*ctx);
     }
     TrainingParts parts(ConditionSet& conditions) {
-        return TrainingParts{*module, *optimizer, ctx->scheduler, *data, *ctx, ctx->observer, conditions};
+        return TrainingParts{*module, *optimizer,    ctx->scheduler, *data,
+                             *ctx,    ctx->observer, conditions};
     }
 
     std::optional<TrainingModule> module;
@@ -108,7 +111,8 @@ struct Training {
 /// A fork's first leg: run A's training, under run A's config, from its snapshot up to the start
 /// of the batch run A holds in, unseen (no events, no holds; a stop still ends it). Returns the
 /// training state there.
-std::shared_ptr<const TrainingState> catch_up(const ForkPoint& fork, StepGate& gate, GeneratorLease& generator) {
+std::shared_ptr<const TrainingState> catch_up(const ForkPoint& fork, StepGate& gate,
+                                              GeneratorLease& generator) {
     Observer quiet([](Event&&) {}, gate, nullptr);
     quiet.set_lease(&generator);
     quiet.on_boundary([](Stage) { return true; });
@@ -125,7 +129,8 @@ std::shared_ptr<const TrainingState> catch_up(const ForkPoint& fork, StepGate& g
     a.ctx->at_batch_start = [&](std::int64_t epoch, std::int64_t batch_idx, std::int64_t batch) {
         if (batch < fork.at.batch) return;
         const GeneratorLease::Scope held(&generator);
-        reached = std::make_shared<const TrainingState>(TrainingState::capture(parts, epoch, batch_idx, batch));
+        reached = std::make_shared<const TrainingState>(
+            TrainingState::capture(parts, epoch, batch_idx, batch));
         throw Reached{};
     };
     try {
@@ -142,7 +147,8 @@ struct TrainingSession::Worker {
 };
 
 struct TrainingSession::Rewinder {
-    explicit Rewinder(double budget_mb) : store(static_cast<std::size_t>(budget_mb * 1024.0 * 1024.0)) {}
+    explicit Rewinder(double budget_mb)
+        : store(static_cast<std::size_t>(budget_mb * 1024.0 * 1024.0)) {}
 
     Timeline timeline;
     SnapshotStore store;
@@ -166,7 +172,8 @@ struct TrainingSession::Rewinder {
 
 struct TrainingSession::Inspection {
     TensorInspector tensors;
-    std::uint64_t boundaries = 0;  ///< stage boundaries passed so far (what a report compares across)
+    /// stage boundaries passed so far (what a report compares across)
+    std::uint64_t boundaries = 0;
 };
 
 TrainingSession::TrainingSession(RunConfig config, SessionOptions options)
@@ -255,7 +262,8 @@ void TrainingSession::publish_tensors() {
     Event e = r.parts->observer.make(EventType::tensors);
     e.stage = last_hold_stage_;
     try {
-        e.tensors = std::make_shared<const TensorReport>(inspection_->tensors.report(*r.parts, inspection_->boundaries));
+        e.tensors = std::make_shared<const TensorReport>(
+            inspection_->tensors.report(*r.parts, inspection_->boundaries));
     } catch (...) {
         return;  // an observation: it must never take the run down
     }
@@ -307,7 +315,8 @@ void TrainingSession::on_hold(const Boundary& where, bool held) {
         });
     } else {
         try {
-            tensors.remember(*r.parts, inspection_->boundaries, where.stage, where.epoch, where.batch_idx);
+            tensors.remember(*r.parts, inspection_->boundaries, where.stage, where.epoch,
+                             where.batch_idx);
         } catch (...) {
             tensors.forget();
         }
@@ -336,11 +345,14 @@ void TrainingSession::begin_rewind(const Command& command) {
     throw RewindRequested();
 }
 
-void TrainingSession::at_batch_start(std::int64_t epoch, std::int64_t batch_idx, std::int64_t batch) {
+void TrainingSession::at_batch_start(std::int64_t epoch, std::int64_t batch_idx,
+                                     std::int64_t batch) {
     Rewinder& r = *rewinder_;
     r.ordinal = 0;
-    if (r.phase == Rewinder::Phase::silent && batch >= r.target.batch) r.phase = Rewinder::Phase::publishing;
-    if (r.store.budget() == 0 && r.store.last_offered_bytes() > 0) return;  // measured once, for the refusal
+    if (r.phase == Rewinder::Phase::silent && batch >= r.target.batch)
+        r.phase = Rewinder::Phase::publishing;
+    if (r.store.budget() == 0 && r.store.last_offered_bytes() > 0)
+        return;  // measured once, for the refusal
     const auto now = std::chrono::steady_clock::now().time_since_epoch().count();
     if (r.last_batch_start_ns) {
         const double took = double(now - r.last_batch_start_ns);
@@ -353,9 +365,9 @@ void TrainingSession::at_batch_start(std::int64_t epoch, std::int64_t batch_idx,
     bool due = r.store.size() == 0 || (!gate_.free_running() && r.phase == Rewinder::Phase::none);
     if (!due) {
         constexpr double kMaxRecomputeNs = 150e6;
-        const double every = r.batch_ns > 0
-                                 ? std::min(r.snapshot_ns / (0.02 * r.batch_ns), kMaxRecomputeNs / r.batch_ns)
-                                 : 1.0;
+        const double every = r.batch_ns > 0 ? std::min(r.snapshot_ns / (0.02 * r.batch_ns),
+                                                       kMaxRecomputeNs / r.batch_ns)
+                                            : 1.0;
         due = double(r.since_snapshot + 1) >= every;
     }
     if (!due || r.store.has(batch)) {
@@ -393,8 +405,9 @@ void TrainingSession::finish_replay(Stage stage) {
     const Observer& obs = r.parts->observer;
     Event rewound = obs.make(EventType::rewound);
     rewound.stage = stage;
-    rewound.text = {TextCode::rewound,
-                    {std::to_string(obs.pos.epoch), std::to_string(obs.pos.batch_idx), stage_name(stage)}};
+    rewound.text = {
+        TextCode::rewound,
+        {std::to_string(obs.pos.epoch), std::to_string(obs.pos.batch_idx), stage_name(stage)}};
     if (!r.forked.empty()) {
         rewound.text = std::move(r.forked);
         r.forked = {};
@@ -409,7 +422,8 @@ void TrainingSession::finish_replay(Stage stage) {
 
 void TrainingSession::publish(Event&& event) {
     Rewinder& r = *rewinder_;
-    if (r.phase != Rewinder::Phase::none && event.type != EventType::error && event.type != EventType::run_end) {
+    if (r.phase != Rewinder::Phase::none && event.type != EventType::error &&
+        event.type != EventType::run_end) {
         if (r.phase == Rewinder::Phase::publishing) {
             r.held_back.push_back(std::move(event));
         } else if (!conditions_.empty() && event.type == EventType::stage_exit) {
@@ -421,7 +435,8 @@ void TrainingSession::publish(Event&& event) {
     event.seq = next_seq_++;
     // Breakpoints on measured values: checked on the stage's exit (or the error) before anything
     // coalesces it; the hit's notice follows the event that met it.
-    if (!conditions_.empty() && (event.type == EventType::stage_exit || event.type == EventType::error)) {
+    if (!conditions_.empty() &&
+        (event.type == EventType::stage_exit || event.type == EventType::error)) {
         std::vector<ConditionHit> hits = conditions_.on_event(event);
         if (!hits.empty()) {
             const Event where = make_position(event);
@@ -449,8 +464,10 @@ void TrainingSession::report_hit(const ConditionHit& hit, const Event& where, bo
     Rewinder& r = *rewinder_;
     if (r.phase == Rewinder::Phase::silent) return;
     if (!r.flushing) {
-        if (place) r.timeline.hit_here();
-        else r.timeline.hit_next();
+        if (place)
+            r.timeline.hit_here();
+        else
+            r.timeline.hit_next();
     }
     // The worker asks the gate at its next boundary: a pause (or a stop) made now holds it there.
     // Made before the notice goes out, so that whoever answers the notice (Continue) comes after.
@@ -483,7 +500,8 @@ void TrainingSession::publish_checked(Event&& event) {
             failure.batch_idx = event.batch_idx;
             failure.global_step = event.global_step;
             failure.exception_type = type;
-            failure.message = "the event listener failed and was detached; the run goes on: " + message;
+            failure.message =
+                "the event listener failed and was detached; the run goes on: " + message;
             failure.where = "listener";
             deliver(std::move(event));
             publish(std::move(failure));
@@ -555,7 +573,8 @@ void TrainingSession::stage_newest() {
     for (auto& slot : newest_)
         if (slot && (!last_staged_seq_ || slot->seq > *last_staged_seq_)) newer[n++] = &*slot;
     // Older ones were overtaken by a batch_end already staged: what they said is out of date.
-    std::sort(newer.begin(), newer.begin() + n, [](const Event* a, const Event* b) { return a->seq < b->seq; });
+    std::sort(newer.begin(), newer.begin() + n,
+              [](const Event* a, const Event* b) { return a->seq < b->seq; });
     for (std::size_t i = 0; i < n; ++i) stage(std::move(*newer[i]));
     for (auto& slot : newest_) slot.reset();
 }
@@ -564,15 +583,16 @@ void TrainingSession::run_worker() {
     Observer observer([this](Event&& e) { publish(std::move(e)); }, gate_,
                       [this](const Boundary& where, bool held) { on_hold(where, held); });
     // This run's share of torch's global generator (another session may run beside it).
-    GeneratorLease generator(
-        options_.yield_to_other_runs ? GeneratorLease::Kind::yielding : GeneratorLease::Kind::working,
-        [this] { return gate_.stop_requested(); });
+    GeneratorLease generator(options_.yield_to_other_runs ? GeneratorLease::Kind::yielding
+                                                          : GeneratorLease::Kind::working,
+                             [this] { return gate_.stop_requested(); });
     observer.set_lease(&generator);
     RunStatus status = RunStatus::finished;
     SessionState final_state = SessionState::finished;
     std::int64_t global_step = 0;
     std::shared_ptr<const ParameterSnapshot> final_params;
-    auto report_error = [&](const std::string& type, const std::string& message, const std::string& where) {
+    auto report_error = [&](const std::string& type, const std::string& message,
+                            const std::string& where) {
         Event e;
         e.type = EventType::error;
         e.epoch = observer.pos.epoch;
@@ -596,8 +616,9 @@ void TrainingSession::run_worker() {
             throw ConfigError(std::string("breakpoints: ") + e.what());
         }
         // Watched even when there is none yet: the window may add some while the run goes.
-        observer.watch(&conditions_,
-                          [this](const ConditionHit& hit, const Event& where) { report_hit(hit, where, true); });
+        observer.watch(&conditions_, [this](const ConditionHit& hit, const Event& where) {
+            report_hit(hit, where, true);
+        });
         torch::NoGradGuard no_grad_outside_closures;  // grad mode comes on inside the closure only
         // training_step runs as Python runs it, eagerly, every time: left on, TorchScript's graph
         // executor rewrites the method after its first calls (differentiable graphs, fusion), so
@@ -628,13 +649,14 @@ void TrainingSession::run_worker() {
         if (config_.departures.any()) {
             std::string names;
             for (const std::string& name : departure_names())
-                if (departure(config_.departures, name)) names += (names.empty() ? "" : ", ") + name;
+                if (departure(config_.departures, name))
+                    names += (names.empty() ? "" : ", ") + name;
             observer.notice({TextCode::departures, {names}});
         }
         state_ = SessionState::running;
         stage_where = "training";
-        // seed_everything(seed) right before trainer.fit (spec D-3): torch's global generator, which
-        // the DataLoader's iterators and training_step's own draws (torch.rand, dropout) use.
+        // seed_everything(seed) right before trainer.fit (spec D-3): torch's global generator,
+        // which the DataLoader's iterators and training_step's own draws (torch.rand, dropout) use.
         {
             const GeneratorLease::Scope held(&generator);
             torch::manual_seed(static_cast<std::uint64_t>(config_.seed));
@@ -643,7 +665,8 @@ void TrainingSession::run_worker() {
             config_.lr_scheduler->interval == "epoch") {
             // _configure_schedulers_automatic_opt, word for word (a RuntimeWarning).
             observer.warning(
-                "A `OneCycleLR` scheduler is using 'interval': 'epoch'. Are you sure you didn't mean "
+                "A `OneCycleLR` scheduler is using 'interval': 'epoch'. Are you sure you didn't "
+                "mean "
                 "'interval': 'step'?",
                 "RuntimeWarning");
         }
@@ -651,7 +674,8 @@ void TrainingSession::run_worker() {
         rw.batches_per_epoch = std::max<std::int64_t>(1, fit.num_training_batches());
         rw.parts.emplace(training.parts(conditions_));
         observe_what_is_needed();
-        ctx.at_batch_start = [this](std::int64_t epoch, std::int64_t batch_idx, std::int64_t batch) {
+        ctx.at_batch_start = [this](std::int64_t epoch, std::int64_t batch_idx,
+                                    std::int64_t batch) {
             at_batch_start(epoch, batch_idx, batch);
         };
         observer.on_boundary([this](Stage stage) { return at_boundary(stage); });
@@ -690,22 +714,25 @@ void TrainingSession::run_worker() {
             for (const std::string& change : config_changes(*fork.config, config_))
                 changes += (changes.empty() ? "" : ", ") + change;
             rw.forked = {TextCode::forked,
-                         {std::to_string(fork.epoch), std::to_string(fork.batch_idx), stage_name(fork.stage),
-                          changes}};
+                         {std::to_string(fork.epoch), std::to_string(fork.batch_idx),
+                          stage_name(fork.stage), changes}};
             resume.emplace(from->epoch(), from->batch_idx());
         }
         for (;;) {
             try {
                 try {
-                    if (resume) fit.run_from(resume->first, resume->second);
-                    else fit.run();
+                    if (resume)
+                        fit.run_from(resume->first, resume->second);
+                    else
+                        fit.run();
                 } catch (const StageFailure& f) {
                     broke_ = false;
                     report_error(f.type, f.what(), f.stage);
                     // An `exception` breakpoint holds the failed run before it ends (and a
                     // rewind from there takes it back to before the failure).
                     if (broke_)
-                        observer.hold_after_failure(stage_from_name(f.stage).value_or(Stage::on_train_batch_start));
+                        observer.hold_after_failure(
+                            stage_from_name(f.stage).value_or(Stage::on_train_batch_start));
                 }
                 break;
             } catch (const StopRequested&) {

@@ -6,8 +6,8 @@ namespace stepwise {
 
 namespace {
 RunConfig headless(RunConfig config) {
-    config.breakpoints.clear();    // it never holds
-    config.rewind_budget_mb = 0;   // and never goes back: no snapshots
+    config.breakpoints.clear();   // it never holds
+    config.rewind_budget_mb = 0;  // and never goes back: no snapshots
     return config;
 }
 }  // namespace
@@ -25,7 +25,9 @@ ShadowRun::ShadowRun(RunConfig config) {
     session_->start();
 }
 
-ShadowRun::~ShadowRun() { session_.reset(); }  // stops and joins while the members still live
+ShadowRun::~ShadowRun() {
+    session_.reset();
+}  // stops and joins while the members still live
 
 void ShadowRun::on_event(const Event& e) {
     const std::lock_guard<std::mutex> lock(mutex_);
@@ -43,9 +45,7 @@ void ShadowRun::on_event(const Event& e) {
         case EventType::error:
             if (e.where != "listener") failure_ = e.exception_type + ": " + e.message;
             break;
-        case EventType::run_end:
-            ended_ = true;
-            break;
+        case EventType::run_end: ended_ = true; break;
         default: break;
     }
 }

@@ -51,7 +51,8 @@ void StepGate::stop() {
 void StepGate::set_delay(std::chrono::milliseconds per_stage) {
     {
         std::lock_guard<std::mutex> lock(mutex_);
-        delay_ = per_stage < std::chrono::milliseconds(0) ? std::chrono::milliseconds(0) : per_stage;
+        delay_ =
+            per_stage < std::chrono::milliseconds(0) ? std::chrono::milliseconds(0) : per_stage;
         ++command_;
         update_free_running();
     }
@@ -181,8 +182,8 @@ void StepGate::apply(const Command& c) {
         case CommandType::pause: pause(); break;
         case CommandType::stop: stop(); break;
         case CommandType::set_delay: set_delay(std::chrono::milliseconds(c.delay_ms)); break;
-        case CommandType::seek: break;    // a live run cannot seek
-        case CommandType::rewind:  // the session's (TrainingSession::send)
+        case CommandType::seek: break;  // a live run cannot seek
+        case CommandType::rewind:       // the session's (TrainingSession::send)
         case CommandType::set_breakpoints:
         case CommandType::inspect: break;
     }

@@ -18,10 +18,14 @@ bool same_values(const torch::Tensor& a, const torch::Tensor& b) {
     if (a.sizes() != b.sizes() || a.scalar_type() != b.scalar_type()) return false;
     if (a.numel() == 0) return true;
     if (!a.is_floating_point()) return torch::equal(a, b);
-    return torch::logical_or(a == b, torch::logical_and(torch::isnan(a), torch::isnan(b))).all().item<bool>();
+    return torch::logical_or(a == b, torch::logical_and(torch::isnan(a), torch::isnan(b)))
+        .all()
+        .item<bool>();
 }
 
-bool all_zero(const torch::Tensor& t) { return t.numel() == 0 || !t.ne(0).any().item<bool>(); }
+bool all_zero(const torch::Tensor& t) {
+    return t.numel() == 0 || !t.ne(0).any().item<bool>();
+}
 
 double norm_of(const torch::Tensor& t) {
     if (t.numel() == 0) return 0.0;
@@ -51,25 +55,28 @@ std::vector<TensorInspector::Item> TensorInspector::collect(const TrainingParts&
         const std::string& name = named.first;
         const torch::Tensor& p = named.second;
         items.push_back({name, name, TensorRole::parameter, p.detach(), std::nullopt});
-        items.push_back({name + ".grad", name, TensorRole::grad, p.grad().defined() ? p.grad().detach() : torch::Tensor(),
-                         std::nullopt});
+        items.push_back({name + ".grad", name, TensorRole::grad,
+                         p.grad().defined() ? p.grad().detach() : torch::Tensor(), std::nullopt});
         const auto it = states.find(state_key(p));
         if (it == states.end()) continue;
         std::unordered_map<std::string, int> seen;  // LBFGS's lists: old_dirs[0], old_dirs[1], ...
-        const bool lists = dynamic_cast<const torch::optim::LBFGSParamState*>(it->second) != nullptr;
+        const bool lists =
+            dynamic_cast<const torch::optim::LBFGSParamState*>(it->second) != nullptr;
         for_each_state_tensor(*it->second, [&](const char* key, const torch::Tensor& t) {
             // What the optimizer does not use (max_exp_avg_sq without amsgrad, RMSprop's
             // momentum_buffer without momentum) it leaves undefined; torch.optim's state has no
             // such entry.
             if (!t.defined()) return;
             std::string label = name + ":" + key;
-            const bool listed = lists && (std::string(key) == "old_dirs" || std::string(key) == "old_stps" ||
-                                          std::string(key) == "ro" || std::string(key) == "al");
+            const bool listed =
+                lists && (std::string(key) == "old_dirs" || std::string(key) == "old_stps" ||
+                          std::string(key) == "ro" || std::string(key) == "al");
             if (listed) label += "[" + std::to_string(seen[key]++) + "]";
             items.push_back({label, name, TensorRole::state, t.detach(), std::nullopt});
         });
         for_each_state_count(*it->second, [&](const char* key, std::int64_t value) {
-            items.push_back({name + ":" + key, name, TensorRole::state, torch::Tensor(), double(value)});
+            items.push_back(
+                {name + ":" + key, name, TensorRole::state, torch::Tensor(), double(value)});
         });
     }
     for (const auto& b : parts.module.module().named_buffers(/*recurse=*/true))
@@ -77,8 +84,8 @@ std::vector<TensorInspector::Item> TensorInspector::collect(const TrainingParts&
     return items;
 }
 
-void TensorInspector::remember(const TrainingParts& parts, std::uint64_t boundary, Stage stage, std::int64_t epoch,
-                               std::int64_t batch_idx) {
+void TensorInspector::remember(const TrainingParts& parts, std::uint64_t boundary, Stage stage,
+                               std::int64_t epoch, std::int64_t batch_idx) {
     if (!watching_.tensors) return;
     torch::NoGradGuard no_grad;
     kept_ = collect(parts);
@@ -144,7 +151,8 @@ TensorSummary TensorInspector::summarize(const Item& now, const Item* before, bo
             if (same_shape && t.is_floating_point() && !was_zero) {
                 const double c = (td * bd).sum().item<double>() / (bd * bd).sum().item<double>();
                 const double residual = norm_of(td - c * bd);
-                if (std::isfinite(c) && c != 1.0 && residual <= 1e-5 * std::max(norm_of(td), 1e-30)) {
+                if (std::isfinite(c) && c != 1.0 &&
+                    residual <= 1e-5 * std::max(norm_of(td), 1e-30)) {
                     s.change = TensorChange::scaled;
                     s.scale = c;
                 }
@@ -170,7 +178,8 @@ TensorDetail TensorInspector::detail(const Item& now, const Item* before, bool c
     const std::int64_t shown = std::min<std::int64_t>(d.numel, TensorDetail::kMaxValues);
     const double* v = values.data_ptr<double>();
     d.values.assign(v, v + shown);
-    if (compare && before && !now.count && before->tensor.defined() && before->tensor.sizes() == now.tensor.sizes()) {
+    if (compare && before && !now.count && before->tensor.defined() &&
+        before->tensor.sizes() == now.tensor.sizes()) {
         const torch::Tensor b = before->tensor.reshape({-1}).to(torch::kDouble).contiguous();
         const double* w = b.data_ptr<double>();
         d.changed.resize(std::size_t(shown));

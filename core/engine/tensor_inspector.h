@@ -18,28 +18,28 @@
 namespace stepwise {
 
 class TensorInspector {
-public:
+  public:
     const Inspect& watching() const { return watching_; }
     void watch(Inspect what);
 
     /// The run leaves a hold at boundary number `boundary` (`stage` of (epoch, batch_idx) about to
     /// run): while the Tensors dock watches, copies of every tensor are kept to compare with at the
     /// next hold.
-    void remember(const TrainingParts& parts, std::uint64_t boundary, Stage stage, std::int64_t epoch,
-                  std::int64_t batch_idx);
+    void remember(const TrainingParts& parts, std::uint64_t boundary, Stage stage,
+                  std::int64_t epoch, std::int64_t batch_idx);
     /// Nothing to compare with any more (the run went back, or nobody watches).
     void forget();
     /// The report where the run holds, at boundary number `boundary`.
     TensorReport report(const TrainingParts& parts, std::uint64_t boundary) const;
 
-private:
+  private:
     /// One tensor of the state, live or kept.
     struct Item {
         std::string name;
         std::string parameter;
         TensorRole role = TensorRole::parameter;
-        torch::Tensor tensor;          ///< undefined: None (a grad), or a count
-        std::optional<double> count;   ///< an optimizer's counter (Adam's step)
+        torch::Tensor tensor;         ///< undefined: None (a grad), or a count
+        std::optional<double> count;  ///< an optimizer's counter (Adam's step)
     };
     static std::vector<Item> collect(const TrainingParts& parts);
     /// `before`: the kept copy of the same name, if any; `compare`: the kept copies are older.

@@ -1,14 +1,14 @@
 #include "tensor_utils.h"
 
-#include "stepwise/parity.h"
-
 #include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <mutex>
+#include <sstream>
 #include <typeindex>
 #include <unordered_map>
-#include <sstream>
+
+#include "stepwise/parity.h"
 
 namespace stepwise {
 
@@ -36,7 +36,9 @@ bool plain(const torch::Tensor& t) {
 }
 // Below this size a plain loop beats a dispatcher call; above it LibTorch's vectorised kernels win.
 constexpr std::int64_t kSmallTensor = 4096;
-bool small_plain(const torch::Tensor& t) { return plain(t) && t.numel() <= kSmallTensor; }
+bool small_plain(const torch::Tensor& t) {
+    return plain(t) && t.numel() <= kSmallTensor;
+}
 
 // Node::name() demangles the C++ type name on every call; the set of autograd node types is small.
 std::string grad_fn_name(const torch::autograd::Node& node) {
@@ -132,7 +134,8 @@ double scalar_value(const torch::Tensor& t) {
 }
 
 void fast_copy(torch::Tensor& dst, const torch::Tensor& src) {
-    if (plain(dst) && plain(src) && dst.scalar_type() == src.scalar_type() && dst.numel() == src.numel()) {
+    if (plain(dst) && plain(src) && dst.scalar_type() == src.scalar_type() &&
+        dst.numel() == src.numel()) {
         std::memcpy(dst.data_ptr(), src.data_ptr(), static_cast<std::size_t>(src.nbytes()));
         return;
     }
@@ -193,7 +196,9 @@ ParameterSnapshot snapshot(const NamedTensors& params) {
     return snap;
 }
 
-torch::Tensor copy_of(const torch::Tensor& t) { return t.defined() ? t.detach().clone() : torch::Tensor(); }
+torch::Tensor copy_of(const torch::Tensor& t) {
+    return t.defined() ? t.detach().clone() : torch::Tensor();
+}
 
 std::uint64_t parameter_checksum(const NamedTensors& params) {
     std::uint64_t hash = checksum_bytes(nullptr, 0);

@@ -26,7 +26,8 @@ std::variant<BoundaryRef, Text> Timeline::resolve(const Command& c, const Bounda
             if (from.ordinal > 0) return BoundaryRef{from.batch, from.ordinal - 1};
             if (from.batch > 0) {
                 const auto i = static_cast<std::size_t>(from.batch - 1);
-                const int last = i < boundaries_.size() && boundaries_[i] > 0 ? boundaries_[i] - 1 : 0;
+                const int last =
+                    i < boundaries_.size() && boundaries_[i] > 0 ? boundaries_[i] - 1 : 0;
                 return BoundaryRef{from.batch - 1, last};
             }
             return nothing;
@@ -45,9 +46,11 @@ std::variant<BoundaryRef, Text> Timeline::resolve(const Command& c, const Bounda
         }
         case RewindTo::batch_index: {
             const auto target = static_cast<std::int64_t>(c.position);
-            if (c.position <= static_cast<std::uint64_t>(from.batch) && (target < from.batch || from.ordinal > 0))
+            if (c.position <= static_cast<std::uint64_t>(from.batch) &&
+                (target < from.batch || from.ordinal > 0))
                 return start_of(target);
-            return Text{TextCode::rewind_not_earlier, {std::to_string(c.position), std::to_string(from.batch)}};
+            return Text{TextCode::rewind_not_earlier,
+                        {std::to_string(c.position), std::to_string(from.batch)}};
         }
     }
     return nothing;

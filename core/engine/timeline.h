@@ -26,7 +26,7 @@ struct BoundaryRef {
 };
 
 class Timeline {
-public:
+  public:
     /// The loop passes a boundary (also while recomputing: a batch's shape is the same each time).
     void count(std::int64_t batch, int ordinal);
     /// The boundary the run is at now, or passes while it recomputes a batch it shows again.
@@ -39,7 +39,7 @@ public:
     std::variant<BoundaryRef, Text> resolve(const Command& command, const BoundaryRef& from) const;
     std::size_t hit_count() const { return hits_.size(); }
 
-private:
+  private:
     std::vector<std::uint16_t> boundaries_;  ///< per batch: a million batches take 2 MB
     BoundaryRef here_;
     std::set<BoundaryRef> hits_;

@@ -1,10 +1,8 @@
 #include "training_module.h"
 
-#include <torch/csrc/jit/passes/inliner.h>
-
 #include <caffe2/serialize/inline_container.h>
-
 #include <torch/csrc/jit/frontend/error_report.h>
+#include <torch/csrc/jit/passes/inliner.h>
 #include <torch/torch.h>
 
 #include <filesystem>
@@ -24,7 +22,9 @@ torch::Tensor initialise(const ParamDecl& decl, torch::ScalarType dtype, torch::
     if (decl.init == "ones") return torch::ones(decl.shape, options);
     if (decl.init == "constant") return torch::full(decl.shape, a[0], options);
     if (decl.init == "literal")
-        return torch::tensor(a, torch::TensorOptions().dtype(torch::kFloat64)).reshape(decl.shape).to(dtype);
+        return torch::tensor(a, torch::TensorOptions().dtype(torch::kFloat64))
+            .reshape(decl.shape)
+            .to(dtype);
     auto t = torch::empty(decl.shape, options);
     if (decl.init == "uniform") return t.uniform_(a[0], a[1], gen);
     if (decl.init == "normal") return t.normal_(a[0], a[1], gen);
@@ -43,7 +43,8 @@ bool block_draws_random(const torch::jit::Block* block) {
         if (const c10::FunctionSchema* schema = node->maybeSchema()) {
             for (const auto& arg : schema->arguments()) {
                 c10::TypePtr type = arg.type();
-                if (auto optional = type->cast<c10::OptionalType>()) type = optional->getElementType();
+                if (auto optional = type->cast<c10::OptionalType>())
+                    type = optional->getElementType();
                 if (type->kind() == c10::TypeKind::GeneratorType) return true;
             }
         } else if (kind.is_aten()) {
@@ -86,7 +87,8 @@ TrainingModule::TrainingModule(torch::jit::Module module, const std::string& ori
     for (const auto& item : module_.named_parameters(/*recurse=*/true)) {
         params_.emplace_back(item.name, item.value);
     }
-    if (params_.empty()) throw LoadError("model", origin + ": the module has no parameters to train");
+    if (params_.empty())
+        throw LoadError("model", origin + ": the module has no parameters to train");
     draws_random_ = graph_draws_random(*method_);
 }
 
@@ -129,7 +131,8 @@ TrainingModule TrainingModule::load_torchscript(const std::string& path) {
         throw LoadError("model", path + ": not a TorchScript module file (torch.jit.load failed: " +
                                      what + ")");
     } catch (const std::exception& e) {
-        throw LoadError("model", path + ": not a TorchScript module file (" + std::string(e.what()) + ")");
+        throw LoadError("model",
+                        path + ": not a TorchScript module file (" + std::string(e.what()) + ")");
     }
     TrainingModule loaded(std::move(module), path);
     loaded.code_ = torchscript_code(path);
@@ -145,7 +148,8 @@ TrainingModule TrainingModule::compile_source(const std::string& text, const std
     auto gen = at::detail::createCPUGenerator(static_cast<std::uint64_t>(seed));
     for (const auto& decl : parsed.params) {
         torch::NoGradGuard no_grad;
-        module.register_parameter(decl.name, initialise(decl, dtype, gen).requires_grad_(true), false);
+        module.register_parameter(decl.name, initialise(decl, dtype, gen).requires_grad_(true),
+                                  false);
     }
     try {
         module.define(parsed.code);

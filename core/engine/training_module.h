@@ -13,7 +13,7 @@
 namespace stepwise {
 
 class TrainingModule {
-public:
+  public:
     /// Throws LoadError("model", ...) naming the file and the cause.
     static TrainingModule load_torchscript(const std::string& path);
     /// `origin` is the file name used in messages ("model.stepwise:12:5: ..."); `seed` drives the
@@ -41,7 +41,7 @@ public:
     /// file keeps (empty when the file holds none that can be read).
     const std::string& code() const { return code_; }
 
-private:
+  private:
     explicit TrainingModule(torch::jit::Module module, const std::string& origin);
 
     torch::jit::Module module_;

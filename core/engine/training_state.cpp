@@ -12,14 +12,16 @@
 #include "loops.h"
 #include "optimization.h"
 #include "optimizer_state.h"
-#include "tensor_utils.h"
 #include "stepwise/session.h"
+#include "tensor_utils.h"
 
 namespace stepwise {
 
 namespace {
 
-std::size_t bytes_of(const torch::Tensor& t) { return t.defined() ? t.nbytes() : 0; }
+std::size_t bytes_of(const torch::Tensor& t) {
+    return t.defined() ? t.nbytes() : 0;
+}
 
 /// Copies `from` into `to` when they match; otherwise hands back a fresh copy.
 void put_back(torch::Tensor& to, const torch::Tensor& from) {
@@ -48,15 +50,17 @@ std::size_t state_bytes(const torch::optim::OptimizerParamState& state) {
 }
 }  // namespace
 
-std::unique_ptr<torch::optim::OptimizerParamState> deep_copy(const torch::optim::OptimizerParamState& state) {
-    std::unique_ptr<torch::optim::OptimizerParamState> copy = state.clone();  // shares tensors: replace them
+std::unique_ptr<torch::optim::OptimizerParamState> deep_copy(
+    const torch::optim::OptimizerParamState& state) {
+    std::unique_ptr<torch::optim::OptimizerParamState> copy =
+        state.clone();  // shares tensors: replace them
     if (!for_each_state_tensor(*copy, [](const char*, torch::Tensor& t) { t = copy_of(t); }))
         throw std::logic_error("a snapshot cannot copy this optimizer's state");
     return copy;
 }
 
-TrainingState TrainingState::capture(const TrainingParts& parts, std::int64_t epoch, std::int64_t batch_idx,
-                                     std::int64_t batch) {
+TrainingState TrainingState::capture(const TrainingParts& parts, std::int64_t epoch,
+                                     std::int64_t batch_idx, std::int64_t batch) {
     TrainingState s;
     s.batch_ = batch;
     s.epoch_ = epoch;
@@ -71,12 +75,15 @@ TrainingState TrainingState::capture(const TrainingParts& parts, std::int64_t ep
         s.values_.push_back(copy_of(b));
         bytes += bytes_of(b);
     }
-    for (const auto& group : parts.optimizer.param_groups()) s.group_options_.push_back(group.options().clone());
+    for (const auto& group : parts.optimizer.param_groups())
+        s.group_options_.push_back(group.options().clone());
     std::unordered_map<std::string, std::size_t> index;
-    for (const auto& named : parts.module.parameters()) index.emplace(state_key(named.second), index.size());
+    for (const auto& named : parts.module.parameters())
+        index.emplace(state_key(named.second), index.size());
     for (const auto& [key, state] : parts.optimizer.state()) {
         const auto at = index.find(key);
-        if (at == index.end()) throw std::logic_error("a snapshot found optimizer state for no parameter");
+        if (at == index.end())
+            throw std::logic_error("a snapshot found optimizer state for no parameter");
         s.optimizer_state_.emplace_back(at->second, deep_copy(*state));
         bytes += state_bytes(*state);
     }
@@ -130,7 +137,8 @@ void TrainingState::restore(const TrainingParts& parts) const {
     parts.ctx.global_step = global_step_;
     parts.ctx.graph_extras_noted = graph_extras_noted_;
     parts.ctx.contributions.clear();
-    for (const auto& [batch_idx, added] : contributions_) parts.ctx.contributions.emplace_back(batch_idx, copy_of(added));
+    for (const auto& [batch_idx, added] : contributions_)
+        parts.ctx.contributions.emplace_back(batch_idx, copy_of(added));
     parts.ctx.norms_after_backward.reset();
     parts.ctx.none_step_facts.reset();
     parts.observer.set_next_instance(next_instance_);
@@ -143,7 +151,8 @@ void TrainingState::restore(const TrainingParts& parts) const {
     warning_cache::restore(warnings_);
 }
 
-void TrainingState::restore_as(const TrainingParts& parts, const OptimizerSpec& from, const OptimizerSpec& to) const {
+void TrainingState::restore_as(const TrainingParts& parts, const OptimizerSpec& from,
+                               const OptimizerSpec& to) const {
     restore(parts);
     const std::vector<torch::Tensor> params = parts.module.parameter_tensors();
     const auto fresh_to = make_optimizer(to, params);
@@ -158,8 +167,10 @@ void TrainingState::restore_as(const TrainingParts& parts, const OptimizerSpec& 
     for (std::size_t g = 0; g < groups.size(); ++g) {
         const double now = groups[g].options().get_lr();
         const double was = fresh_from->param_groups().at(g).options().get_lr();
-        std::unique_ptr<torch::optim::OptimizerOptions> options = fresh_to->param_groups().at(g).options().clone();
-        if (now != was && was != 0) options->set_lr(now * (options->get_lr() / was));  // a scheduler's factor
+        std::unique_ptr<torch::optim::OptimizerOptions> options =
+            fresh_to->param_groups().at(g).options().clone();
+        if (now != was && was != 0)
+            options->set_lr(now * (options->get_lr() / was));  // a scheduler's factor
         groups[g].set_options(std::move(options));
     }
 }

@@ -36,10 +36,10 @@ struct TrainingParts {
 
 /// The state at the start of batch `batch` (global index), before its data is fetched.
 class TrainingState {
-public:
+  public:
     /// Deep copies: nothing in the state shares memory with what training goes on changing.
-    static TrainingState capture(const TrainingParts& parts, std::int64_t epoch, std::int64_t batch_idx,
-                                 std::int64_t batch);
+    static TrainingState capture(const TrainingParts& parts, std::int64_t epoch,
+                                 std::int64_t batch_idx, std::int64_t batch);
     /// Puts the state back: parameter, buffer and gradient values by copy into the same tensors
     /// (the optimizer keys its state by the parameters' TensorImpl), the optimizer's groups and
     /// per-parameter state as fresh deep copies, the generator, the data order, the counters.
@@ -48,7 +48,8 @@ public:
     /// this state's run had `from` (a what-if fork): as restore(), but with `to`'s settings. The
     /// same optimizer keeps its state, and its learning rate keeps the factor a scheduler had
     /// applied to `from`'s; another optimizer starts with no state, as it would in Python.
-    void restore_as(const TrainingParts& parts, const OptimizerSpec& from, const OptimizerSpec& to) const;
+    void restore_as(const TrainingParts& parts, const OptimizerSpec& from,
+                    const OptimizerSpec& to) const;
 
     std::int64_t batch() const { return batch_; }
     std::int64_t epoch() const { return epoch_; }
@@ -56,20 +57,22 @@ public:
     /// Bytes of tensor data it holds (what the store's budget counts).
     std::size_t bytes() const { return bytes_; }
 
-private:
+  private:
     std::int64_t batch_ = 0, epoch_ = 0, batch_idx_ = 0;
     std::vector<torch::Tensor> values_;  ///< parameters, then buffers
     std::vector<torch::Tensor> grads_;   ///< per parameter; undefined: .grad was None
     std::vector<std::unique_ptr<torch::optim::OptimizerOptions>> group_options_;
     /// By the index of the parameter it is filed under (torch files it by the TensorImpl, which
     /// another run's parameters do not share).
-    std::vector<std::pair<std::size_t, std::unique_ptr<torch::optim::OptimizerParamState>>> optimizer_state_;
+    std::vector<std::pair<std::size_t, std::unique_ptr<torch::optim::OptimizerParamState>>>
+        optimizer_state_;
     std::int64_t scheduler_last_epoch_ = -1;
     torch::Tensor generator_;
     DataLoader::Position data_;
     std::int64_t global_step_ = 0;
     std::set<std::string> graph_extras_noted_;
-    std::vector<std::pair<std::int64_t, torch::Tensor>> contributions_;  ///< the ledger's, when watched
+    /// the ledger's, when watched
+    std::vector<std::pair<std::int64_t, torch::Tensor>> contributions_;
     std::uint64_t next_instance_ = 0;
     ConditionSet conditions_;
     std::set<std::string> warnings_;
@@ -77,14 +80,15 @@ private:
 };
 
 /// A deep copy of one optimizer's per-parameter state (SGD, Adam, AdamW, RMSprop, Adagrad, LBFGS).
-std::unique_ptr<torch::optim::OptimizerParamState> deep_copy(const torch::optim::OptimizerParamState& state);
+std::unique_ptr<torch::optim::OptimizerParamState> deep_copy(
+    const torch::optim::OptimizerParamState& state);
 
 /// Snapshots by batch, within a byte budget: every batch's when there is room; when there is not,
 /// the one whose loss widens the gap least relative to its distance from the newest goes, so they
 /// stay dense for recent batches and thin out further back. The first one (the run's start) stays
 /// while anything does. A state larger than the whole budget is not kept.
 class SnapshotStore {
-public:
+  public:
     static constexpr std::size_t kMaxCount = 1024;  ///< also bounds the eviction scan
 
     explicit SnapshotStore(std::size_t budget_bytes) : budget_(budget_bytes) {}
@@ -102,13 +106,14 @@ public:
     std::size_t last_offered_bytes() const { return last_offered_; }
     std::vector<std::int64_t> batches() const;
 
-private:
+  private:
     void evict_one();
 
     std::size_t budget_;
     std::size_t bytes_ = 0;
     std::size_t last_offered_ = 0;
-    std::vector<std::shared_ptr<const TrainingState>> states_;  ///< sorted by batch; immutable once kept
+    /// sorted by batch; immutable once kept
+    std::vector<std::shared_ptr<const TrainingState>> states_;
 };
 
 }  // namespace stepwise

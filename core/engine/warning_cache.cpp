@@ -20,8 +20,12 @@ std::set<std::string>& cache() {
 }
 }  // namespace
 
-Private::Private() : outer_(t_private) { t_private = &seen_; }
-Private::~Private() { t_private = outer_; }
+Private::Private() : outer_(t_private) {
+    t_private = &seen_;
+}
+Private::~Private() {
+    t_private = outer_;
+}
 
 bool warn_once(const std::string& message) {
     std::lock_guard<std::mutex> lock(cache_mutex());

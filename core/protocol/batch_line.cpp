@@ -19,8 +19,10 @@ std::string format_batch_line(const Event& e) {
     std::ostringstream line;
     line << "epoch " << e.epoch << "  batch " << std::setw(3) << e.batch_idx << "  global_step "
          << std::setw(4) << e.global_step << "  " << (e.stepped ? "step      " : "accumulate");
-    if (e.loss) line << "  loss " << format_number(*e.loss);
-    else line << "  loss None";
+    if (e.loss)
+        line << "  loss " << format_number(*e.loss);
+    else
+        line << "  loss None";
     for (const auto& [key, v] : e.extras) {
         line << "  " << key << "=";
         if (v.value) {

@@ -62,26 +62,31 @@ void BatchTable::add(const Event& e) {
 void BatchTable::cut_from(std::int64_t epoch, std::int64_t batch_idx) {
     rows_.erase(std::find_if(rows_.begin(), rows_.end(),
                              [&](const Row& r) {
-                                 return r.epoch > epoch || (r.epoch == epoch && r.batch_idx >= batch_idx);
+                                 return r.epoch > epoch ||
+                                        (r.epoch == epoch && r.batch_idx >= batch_idx);
                              }),
                 rows_.end());
 }
 
 void BatchTable::write_cells(std::ostream& out, const Row& r) {
-    out << r.epoch << ',' << r.batch_idx << ',' << r.global_step << ',' << (r.stepped ? "True" : "False") << ','
-        << number_cell(r.loss) << ',' << number_cell(r.loss_raw) << ',' << number_cell(r.grad_norm) << ','
+    out << r.epoch << ',' << r.batch_idx << ',' << r.global_step << ','
+        << (r.stepped ? "True" : "False") << ',' << number_cell(r.loss) << ','
+        << number_cell(r.loss_raw) << ',' << number_cell(r.grad_norm) << ','
         << number_cell(r.update_norm) << ',' << number_cell(r.lr);
 }
 
-void BatchTable::write_comparison_csv(std::ostream& out, const std::string& name_a, const BatchTable& a,
-                                      const std::string& name_b, const BatchTable& b) {
+void BatchTable::write_comparison_csv(std::ostream& out, const std::string& name_a,
+                                      const BatchTable& a, const std::string& name_b,
+                                      const BatchTable& b) {
     std::vector<std::string> keys = a.extra_keys_;
     for (const std::string& key : b.extra_keys_)
         if (std::find(keys.begin(), keys.end(), key) == keys.end()) keys.push_back(key);
-    out << "run,epoch,batch_idx,global_step,stepped,loss,loss_raw,grad_norm,update_norm,lr,samples,peer_distance";
+    out << "run,epoch,batch_idx,global_step,stepped,loss,loss_raw,grad_norm,update_norm,lr,samples,"
+           "peer_distance";
     for (const std::string& key : keys) out << ',' << csv_field(key);
     out << '\n';
-    for (const auto& [name, table] : {std::pair<const std::string&, const BatchTable&>{name_a, a}, {name_b, b}}) {
+    for (const auto& [name, table] :
+         {std::pair<const std::string&, const BatchTable&>{name_a, a}, {name_b, b}}) {
         // Each run's extras by the shared column order.
         std::vector<std::size_t> column;
         for (const std::string& key : table.extra_keys_)
@@ -92,7 +97,8 @@ void BatchTable::write_comparison_csv(std::ostream& out, const std::string& name
             write_cells(out, r);
             out << ',' << r.samples << ',' << number_cell(r.peer_distance);
             cells.assign(keys.size(), std::nullopt);
-            for (std::size_t i = 0; i < r.extras.size() && i < column.size(); ++i) cells[column[i]] = r.extras[i];
+            for (std::size_t i = 0; i < r.extras.size() && i < column.size(); ++i)
+                cells[column[i]] = r.extras[i];
             for (const auto& cell : cells) out << ',' << number_cell(cell);
             out << '\n';
         }

@@ -8,9 +8,10 @@ namespace stepwise {
 
 namespace {
 constexpr std::array<const char*, 4> kStepKinds = {"stage", "closure_call", "batch", "epoch"};
-constexpr std::array<const char*, 9> kCommandTypes = {"step",   "run",    "pause",           "stop",   "set_delay",
-                                                      "seek",   "rewind", "set_breakpoints", "inspect"};
-constexpr std::array<const char*, 5> kRewindTargets = {"stage", "batch_start", "batch", "hit", "batch_index"};
+constexpr std::array<const char*, 9> kCommandTypes = {
+    "step", "run", "pause", "stop", "set_delay", "seek", "rewind", "set_breakpoints", "inspect"};
+constexpr std::array<const char*, 5> kRewindTargets = {"stage", "batch_start", "batch", "hit",
+                                                       "batch_index"};
 
 template <class Enum, std::size_t N>
 std::optional<Enum> from_name(const std::array<const char*, N>& names, const std::string& name) {
@@ -20,16 +21,22 @@ std::optional<Enum> from_name(const std::array<const char*, N>& names, const std
 }
 }  // namespace
 
-const char* step_kind_name(StepKind kind) { return kStepKinds.at(static_cast<std::size_t>(kind)); }
+const char* step_kind_name(StepKind kind) {
+    return kStepKinds.at(static_cast<std::size_t>(kind));
+}
 std::optional<StepKind> step_kind_from_name(const std::string& name) {
     return from_name<StepKind>(kStepKinds, name);
 }
-const char* command_type_name(CommandType type) { return kCommandTypes.at(static_cast<std::size_t>(type)); }
+const char* command_type_name(CommandType type) {
+    return kCommandTypes.at(static_cast<std::size_t>(type));
+}
 std::optional<CommandType> command_type_from_name(const std::string& name) {
     return from_name<CommandType>(kCommandTypes, name);
 }
 
-const char* rewind_to_name(RewindTo to) { return kRewindTargets.at(static_cast<std::size_t>(to)); }
+const char* rewind_to_name(RewindTo to) {
+    return kRewindTargets.at(static_cast<std::size_t>(to));
+}
 std::optional<RewindTo> rewind_to_from_name(const std::string& name) {
     return from_name<RewindTo>(kRewindTargets, name);
 }
@@ -49,8 +56,9 @@ std::string encode_command(const Command& c) {
         // As the run config keeps them.
         nlohmann::ordered_json list = nlohmann::ordered_json::array();
         for (const BreakpointSpec& b : c.breakpoints)
-            list.push_back(b.enabled ? nlohmann::ordered_json(b.when)
-                                     : nlohmann::ordered_json{{"when", b.when}, {"enabled", false}});
+            list.push_back(b.enabled
+                               ? nlohmann::ordered_json(b.when)
+                               : nlohmann::ordered_json{{"when", b.when}, {"enabled", false}});
         j["breakpoints"] = list;
     }
     if (c.type == CommandType::inspect) {
@@ -64,17 +72,22 @@ std::string encode_command(const Command& c) {
 
 Command decode_command(const std::string& line) {
     const auto j = nlohmann::json::parse(line, nullptr, false);
-    if (j.is_discarded() || !j.is_object()) throw std::runtime_error("a command must be a JSON object");
+    if (j.is_discarded() || !j.is_object())
+        throw std::runtime_error("a command must be a JSON object");
     const auto type = j.find("command");
-    if (type == j.end() || !type->is_string()) throw std::runtime_error("a command needs a \"command\" name");
+    if (type == j.end() || !type->is_string())
+        throw std::runtime_error("a command needs a \"command\" name");
     const auto t = command_type_from_name(type->get<std::string>());
     if (!t) throw std::runtime_error("unknown command \"" + type->get<std::string>() + "\"");
     Command c = Command::of(*t);
     if (c.type == CommandType::step) {
         const auto kind = j.find("step");
-        const auto k = kind != j.end() && kind->is_string() ? step_kind_from_name(kind->get<std::string>())
-                                                            : std::nullopt;
-        if (!k) throw std::runtime_error("a step command needs \"step\": stage, closure_call, batch or epoch");
+        const auto k = kind != j.end() && kind->is_string()
+                           ? step_kind_from_name(kind->get<std::string>())
+                           : std::nullopt;
+        if (!k)
+            throw std::runtime_error(
+                "a step command needs \"step\": stage, closure_call, batch or epoch");
         c.step_kind = *k;
     }
     if (c.type == CommandType::set_delay) {
@@ -86,18 +99,24 @@ Command decode_command(const std::string& line) {
     }
     if (c.type == CommandType::seek) {
         const auto p = j.find("position");
-        if (p == j.end() || !p->is_number_unsigned()) throw std::runtime_error("seek needs a \"position\"");
+        if (p == j.end() || !p->is_number_unsigned())
+            throw std::runtime_error("seek needs a \"position\"");
         c.position = p->get<std::uint64_t>();
     }
     if (c.type == CommandType::rewind) {
         const auto to = j.find("to");
-        const auto t = to != j.end() && to->is_string() ? rewind_to_from_name(to->get<std::string>()) : std::nullopt;
-        if (!t) throw std::runtime_error("a rewind command needs \"to\": stage, batch_start, batch, hit or batch_index");
+        const auto t = to != j.end() && to->is_string()
+                           ? rewind_to_from_name(to->get<std::string>())
+                           : std::nullopt;
+        if (!t)
+            throw std::runtime_error(
+                "a rewind command needs \"to\": stage, batch_start, batch, hit or batch_index");
         c.rewind_to = *t;
         if (c.rewind_to == RewindTo::batch_index) {
             const auto p = j.find("position");
             if (p == j.end() || !p->is_number_unsigned())
-                throw std::runtime_error("a rewind to a batch_index needs its \"position\" (the batch's global index)");
+                throw std::runtime_error(
+                    "a rewind to a batch_index needs its \"position\" (the batch's global index)");
             c.position = p->get<std::uint64_t>();
         }
     }
@@ -117,7 +136,8 @@ Command decode_command(const std::string& line) {
                 spec.when = item["when"].get<std::string>();
                 spec.enabled = !item.contains("enabled") || item["enabled"].get<bool>();
             } else {
-                throw std::runtime_error(where + ": expected a condition, or {\"when\": ..., \"enabled\": ...}");
+                throw std::runtime_error(
+                    where + ": expected a condition, or {\"when\": ..., \"enabled\": ...}");
             }
             try {
                 (void)parse_condition(spec.when);
@@ -131,14 +151,17 @@ Command decode_command(const std::string& line) {
         auto flag = [&](const char* key) {
             const auto v = j.find(key);
             if (v == j.end()) return false;
-            if (!v->is_boolean()) throw std::runtime_error(std::string("inspect: \"") + key + "\" must be true or false");
+            if (!v->is_boolean())
+                throw std::runtime_error(std::string("inspect: \"") + key +
+                                         "\" must be true or false");
             return v->get<bool>();
         };
         c.inspect.tensors = flag("tensors");
         c.inspect.ledger = flag("ledger");
         const auto t = j.find("tensor");
         if (t != j.end()) {
-            if (!t->is_string()) throw std::runtime_error("inspect: \"tensor\" must be a tensor's name");
+            if (!t->is_string())
+                throw std::runtime_error("inspect: \"tensor\" must be a tensor's name");
             c.inspect.tensor = t->get<std::string>();
         }
     }

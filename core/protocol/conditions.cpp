@@ -73,10 +73,12 @@ std::string term_text(const ConditionTerm& t) {
         case Kind::exception: return "exception";
         case Kind::spike: return "spike" + op + threshold;
         case Kind::loss: return "loss" + op + threshold;
-        case Kind::grad_norm: return (t.name.empty() ? "grad_norm" : "grad_norm[" + t.name + "]") + op + threshold;
+        case Kind::grad_norm:
+            return (t.name.empty() ? "grad_norm" : "grad_norm[" + t.name + "]") + op + threshold;
         case Kind::extra: return t.name + op + threshold;
         case Kind::update_ratio:
-            return (t.name.empty() ? "update_ratio" : "update_ratio[" + t.name + "]") + op + threshold;
+            return (t.name.empty() ? "update_ratio" : "update_ratio[" + t.name + "]") + op +
+                   threshold;
         case Kind::unchanged: return t.name.empty() ? "unchanged" : "unchanged[" + t.name + "]";
         case Kind::global_step: return "global_step" + op + threshold;
         case Kind::epoch: return "epoch" + op + threshold;
@@ -89,7 +91,7 @@ std::string term_text(const ConditionTerm& t) {
 
 /// The expression's tokens, read left to right; errors name the column (1-based).
 class Parser {
-public:
+  public:
     explicit Parser(const std::string& text) : text_(text) {}
 
     Condition parse() {
@@ -100,27 +102,35 @@ public:
             c.terms.push_back(term());
             skip_space();
         } while (conjunction());
-        if (!at_end()) fail("\"" + text_.substr(pos_) + "\" after the condition (join terms with \"and\")", pos_);
+        if (!at_end())
+            fail("\"" + text_.substr(pos_) + "\" after the condition (join terms with \"and\")",
+                 pos_);
         for (const ConditionTerm& t : c.terms) {
             if (t.kind == Kind::exception) c.on_error = true;
             const auto at = measured_at(t.kind);
             if (!at) continue;
             if (c.measured_at && *c.measured_at != *at)
-                fail(std::string("one condition can only test values of one stage, and this one mixes ") +
+                fail(std::string(
+                         "one condition can only test values of one stage, and this one mixes ") +
                      stage_name(*c.measured_at) + "'s with " + stage_name(*at) + "'s");
             c.measured_at = at;
         }
         if (c.on_error && c.measured_at)
-            fail("\"exception\" goes with position terms only (global_step, epoch, batch, call, stage)");
+            fail(
+                "\"exception\" goes with position terms only (global_step, epoch, batch, call, "
+                "stage)");
         return c;
     }
 
-private:
+  private:
     /// What is wrong with the whole expression.
-    [[noreturn]] void fail(const std::string& what) const { throw ConditionError(what + ": \"" + text_ + "\""); }
+    [[noreturn]] void fail(const std::string& what) const {
+        throw ConditionError(what + ": \"" + text_ + "\"");
+    }
     /// What is wrong at a column.
     [[noreturn]] void fail(const std::string& what, std::size_t at) const {
-        throw ConditionError(what + " at column " + std::to_string(at + 1) + " of \"" + text_ + "\"");
+        throw ConditionError(what + " at column " + std::to_string(at + 1) + " of \"" + text_ +
+                             "\"");
     }
     bool at_end() const { return pos_ >= text_.size(); }
     void skip_space() {
@@ -136,7 +146,8 @@ private:
             pos_ += 2;
             return true;
         }
-        if (text_.compare(pos_, 3, "and") != 0 || (pos_ + 3 < text_.size() && name_char(text_[pos_ + 3])))
+        if (text_.compare(pos_, 3, "and") != 0 ||
+            (pos_ + 3 < text_.size() && name_char(text_[pos_ + 3])))
             return false;
         pos_ += 3;
         return true;
@@ -144,17 +155,17 @@ private:
     std::string name() {
         skip_space();
         const std::size_t start = pos_;
-        if (at_end() || !(std::isalpha(static_cast<unsigned char>(text_[pos_])) || text_[pos_] == '_'))
+        if (at_end() ||
+            !(std::isalpha(static_cast<unsigned char>(text_[pos_])) || text_[pos_] == '_'))
             fail("expected a name (none, nonfinite, loss, grad_norm, an extra, ...)", pos_);
         while (!at_end() && name_char(text_[pos_])) ++pos_;
         return text_.substr(start, pos_ - start);
     }
     Compare comparison() {
         skip_space();
-        static const std::pair<const char*, Compare> ops[] = {{"<=", Compare::le}, {">=", Compare::ge},
-                                                              {"==", Compare::eq}, {"!=", Compare::ne},
-                                                              {"<", Compare::lt},  {">", Compare::gt},
-                                                              {"=", Compare::eq}};
+        static const std::pair<const char*, Compare> ops[] = {
+            {"<=", Compare::le}, {">=", Compare::ge}, {"==", Compare::eq}, {"!=", Compare::ne},
+            {"<", Compare::lt},  {">", Compare::gt},  {"=", Compare::eq}};
         for (const auto& [text, op] : ops) {
             const std::size_t n = std::char_traits<char>::length(text);
             if (text_.compare(pos_, n, text) == 0) {
@@ -195,10 +206,10 @@ private:
         const std::string word = name();
         ConditionTerm t;
         if (word == "none" || word == "nonfinite" || word == "clipped" || word == "exception") {
-            t.kind = word == "none" ? Kind::none_returned
+            t.kind = word == "none"        ? Kind::none_returned
                      : word == "nonfinite" ? Kind::nonfinite
-                     : word == "clipped" ? Kind::clipped
-                                         : Kind::exception;
+                     : word == "clipped"   ? Kind::clipped
+                                           : Kind::exception;
             return t;
         }
         if (word == "stage") {
@@ -207,7 +218,10 @@ private:
             const std::size_t at = (skip_space(), pos_);
             const std::string stage = name();
             const auto s = stage_from_name(stage);
-            if (!s) fail("no stage \"" + stage + "\" (stages are Lightning's hook names, e.g. backward)", at);
+            if (!s)
+                fail(
+                    "no stage \"" + stage + "\" (stages are Lightning's hook names, e.g. backward)",
+                    at);
             t.kind = Kind::stage;
             t.stage = *s;
             t.compare = Compare::eq;
@@ -248,8 +262,8 @@ private:
 }  // namespace
 
 bool ConditionTerm::is_position() const {
-    return kind == Kind::global_step || kind == Kind::epoch || kind == Kind::batch || kind == Kind::call ||
-           kind == Kind::stage;
+    return kind == Kind::global_step || kind == Kind::epoch || kind == Kind::batch ||
+           kind == Kind::call || kind == Kind::stage;
 }
 
 Condition parse_condition(const std::string& text) {
@@ -306,8 +320,8 @@ void ConditionSet::adopt_state(const ConditionSet& earlier) {
 bool ConditionSet::needs_norms() const {
     for (const Entry& e : entries_)
         for (const ConditionTerm& t : e.condition.terms)
-            if (t.kind == Kind::grad_norm || t.kind == Kind::clipped || t.kind == Kind::update_ratio ||
-                t.kind == Kind::unchanged)
+            if (t.kind == Kind::grad_norm || t.kind == Kind::clipped ||
+                t.kind == Kind::update_ratio || t.kind == Kind::unchanged)
                 return true;
     return false;
 }
@@ -341,7 +355,8 @@ std::vector<ConditionHit> ConditionSet::on_event(const Event& event) {
     const bool exit = event.type == EventType::stage_exit && event.outcome == Outcome::ran;
     if (!error && !exit) return hits;
     const StagePayload& p = event.payload;
-    if (exit && event.stage == Stage::on_after_backward && p.grad_norms) last_backward_norm_ = p.grad_norms->total;
+    if (exit && event.stage == Stage::on_after_backward && p.grad_norms)
+        last_backward_norm_ = p.grad_norms->total;
     const Stage stage = error ? *stage_from_name(event.where) : event.stage;
     for (std::size_t i = 0; i < entries_.size(); ++i) {
         Entry& entry = entries_[i];
@@ -358,19 +373,19 @@ std::vector<ConditionHit> ConditionSet::on_event(const Event& event) {
         for (const ConditionTerm& t : c.terms) {
             bool term = false;
             switch (t.kind) {
-                case Kind::none_returned:
-                    term = p.output && p.output->kind == "none";
-                    break;
+                case Kind::none_returned: term = p.output && p.output->kind == "none"; break;
                 case Kind::nonfinite:
                     term = p.loss_raw && !std::isfinite(*p.loss_raw);
                     if (term) measured("loss", p.loss_raw);
                     break;
                 case Kind::spike: {
-                    // Judged against the losses before this one; every finite loss joins the window.
+                    // Judged against the losses before this one; every finite loss joins the
+                    // window.
                     if (!p.loss || !std::isfinite(*p.loss)) break;
                     auto& window = entry.recent_losses;
                     if (window.size() >= kSpikeWarmup) {
-                        const double mean = std::accumulate(window.begin(), window.end(), 0.0) / double(window.size());
+                        const double mean = std::accumulate(window.begin(), window.end(), 0.0) /
+                                            double(window.size());
                         term = *p.loss > t.threshold * mean;
                         if (term) measured("loss / moving average", *p.loss / mean);
                     }
@@ -406,7 +421,8 @@ std::vector<ConditionHit> ConditionSet::on_event(const Event& event) {
                     // The norm after clipping against the one after the last backward.
                     term = p.grad_norms && last_backward_norm_ &&
                            p.grad_norms->total < *last_backward_norm_ * (1.0 - 1e-12);
-                    if (term) measured("clip coefficient", p.grad_norms->total / *last_backward_norm_);
+                    if (term)
+                        measured("clip coefficient", p.grad_norms->total / *last_backward_norm_);
                     break;
                 case Kind::update_ratio:
                     if (!p.update_ratios) break;
@@ -431,11 +447,10 @@ std::vector<ConditionHit> ConditionSet::on_event(const Event& event) {
                             break;
                         }
                     break;
-                case Kind::exception:
-                    term = error;
-                    break;
+                case Kind::exception: term = error; break;
                 default:
-                    term = position_holds(t, stage, event.epoch, event.batch_idx, event.global_step, event.call);
+                    term = position_holds(t, stage, event.epoch, event.batch_idx, event.global_step,
+                                          event.call);
             }
             holds = holds && term;
         }
@@ -446,7 +461,8 @@ std::vector<ConditionHit> ConditionSet::on_event(const Event& event) {
     return hits;
 }
 
-std::vector<ConditionHit> ConditionSet::at_boundary(Stage stage, std::int64_t epoch, std::int64_t batch_idx,
+std::vector<ConditionHit> ConditionSet::at_boundary(Stage stage, std::int64_t epoch,
+                                                    std::int64_t batch_idx,
                                                     std::int64_t global_step, int call) {
     std::vector<ConditionHit> hits;
     for (std::size_t i = 0; i < entries_.size(); ++i) {
@@ -465,7 +481,8 @@ std::vector<ConditionHit> ConditionSet::at_boundary(Stage stage, std::int64_t ep
 }
 
 Text breakpoint_hit_text(const ConditionHit& hit) {
-    if (hit.value_name.empty()) return Text{TextCode::breakpoint_hit, {std::to_string(hit.index + 1), hit.expression}};
+    if (hit.value_name.empty())
+        return Text{TextCode::breakpoint_hit, {std::to_string(hit.index + 1), hit.expression}};
     return Text{TextCode::breakpoint_hit_value,
                 {std::to_string(hit.index + 1), hit.expression, hit.value_name,
                  hit.value ? format_number(*hit.value) : std::string("None")}};

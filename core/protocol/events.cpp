@@ -6,14 +6,24 @@ namespace stepwise {
 
 namespace {
 constexpr std::array<const char*, kStageCount> kStageNames = {
-    "on_train_batch_start",    "optimizer_step",           "training_step",
-    "on_before_zero_grad",     "optimizer_zero_grad",      "on_before_backward",
-    "backward",                "on_after_backward",        "on_before_optimizer_step",
-    "configure_gradient_clipping", "lr_scheduler_step", "on_train_batch_end",
+    "on_train_batch_start",
+    "optimizer_step",
+    "training_step",
+    "on_before_zero_grad",
+    "optimizer_zero_grad",
+    "on_before_backward",
+    "backward",
+    "on_after_backward",
+    "on_before_optimizer_step",
+    "configure_gradient_clipping",
+    "lr_scheduler_step",
+    "on_train_batch_end",
 };
 }  // namespace
 
-const char* stage_name(Stage stage) { return kStageNames[static_cast<std::size_t>(stage)]; }
+const char* stage_name(Stage stage) {
+    return kStageNames[static_cast<std::size_t>(stage)];
+}
 
 std::optional<Stage> stage_from_name(const std::string& name) {
     for (std::size_t i = 0; i < kStageNames.size(); ++i) {

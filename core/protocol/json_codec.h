@@ -29,7 +29,9 @@ inline std::string dump(const ordered_json& j) {
     return j.dump(-1, ' ', false, ordered_json::error_handler_t::replace);
 }
 
-[[noreturn]] inline void fail(const std::string& what) { throw TraceError(what); }
+[[noreturn]] inline void fail(const std::string& what) {
+    throw TraceError(what);
+}
 
 inline const ordered_json* find(const ordered_json& j, const char* key) {
     const auto it = j.find(key);
@@ -57,7 +59,8 @@ template <class T>
 T get_int(const ordered_json& j, const char* key, T fallback) {
     const ordered_json* v = find(j, key);
     if (!v) return fallback;
-    if (!v->is_number_integer()) fail(std::string("\"") + key + "\": expected an integer, got " + dump(*v));
+    if (!v->is_number_integer())
+        fail(std::string("\"") + key + "\": expected an integer, got " + dump(*v));
     if constexpr (std::is_unsigned_v<T>) {
         if (v->is_number_unsigned()) return static_cast<T>(v->get<std::uint64_t>());
         fail(std::string("\"") + key + "\": expected a non-negative integer, got " + dump(*v));
@@ -69,7 +72,8 @@ T get_int(const ordered_json& j, const char* key, T fallback) {
     }
 }
 
-inline std::string get_string(const ordered_json& j, const char* key, const std::string& fallback = {}) {
+inline std::string get_string(const ordered_json& j, const char* key,
+                              const std::string& fallback = {}) {
     const ordered_json* v = find(j, key);
     if (!v) return fallback;
     if (!v->is_string()) fail(std::string("\"") + key + "\": expected a string, got " + dump(*v));
@@ -79,12 +83,13 @@ inline std::string get_string(const ordered_json& j, const char* key, const std:
 inline bool get_bool(const ordered_json& j, const char* key, bool fallback = false) {
     const ordered_json* v = find(j, key);
     if (!v) return fallback;
-    if (!v->is_boolean()) fail(std::string("\"") + key + "\": expected true or false, got " + dump(*v));
+    if (!v->is_boolean())
+        fail(std::string("\"") + key + "\": expected true or false, got " + dump(*v));
     return v->get<bool>();
 }
 
-inline const ordered_json& need(const ordered_json& j, const char* key, bool (ordered_json::*is)() const noexcept,
-                         const char* what) {
+inline const ordered_json& need(const ordered_json& j, const char* key,
+                                bool (ordered_json::*is)() const noexcept, const char* what) {
     const ordered_json* v = find(j, key);
     if (!v || !(v->*is)()) fail(std::string("\"") + key + "\": expected " + what);
     return *v;

@@ -10,7 +10,8 @@ namespace stepwise {
 const std::vector<Lesson>& lessons() {
     static const std::vector<Lesson> all = [] {
         std::vector<std::pair<int, Lesson>> ordered;
-        std::vector<std::pair<std::size_t, std::string>> model_of;  ///< (index, lesson whose model it trains)
+        /// (index, lesson whose model it trains)
+        std::vector<std::pair<std::size_t, std::string>> model_of;
         for (const auto& e : detail::embedded_lessons()) {
             const auto meta = nlohmann::json::parse(e.meta_json);
             Lesson l;
@@ -26,7 +27,9 @@ const std::vector<Lesson>& lessons() {
                 l.compare_config_json = compare.at("config").dump(2);
             }
             // A preset without a model of its own trains another lesson's.
-            if (l.source.empty()) model_of.emplace_back(ordered.size(), meta.at("config").at("model").value("lesson", ""));
+            if (l.source.empty())
+                model_of.emplace_back(ordered.size(),
+                                      meta.at("config").at("model").value("lesson", ""));
             ordered.emplace_back(meta.value("order", 1000), std::move(l));
         }
         for (const auto& [index, name] : model_of)

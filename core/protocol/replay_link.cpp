@@ -8,7 +8,8 @@ namespace stepwise {
 ReplayLink::ReplayLink(std::vector<Event> recorded) {
     recorded_.reserve(recorded.size());
     for (Event& e : recorded)
-        if (e.type != EventType::paused && e.type != EventType::resumed) recorded_.push_back(std::move(e));
+        if (e.type != EventType::paused && e.type != EventType::resumed)
+            recorded_.push_back(std::move(e));
     if (!recorded_.empty()) run_id_ = recorded_.front().run_id;
     entered_.assign(recorded_.size(), false);
     std::set<std::uint64_t> open;

@@ -34,14 +34,15 @@ std::string python_str(const json& value) {
     if (value.is_null()) return "None";
     if (value.is_array() || value.is_object()) {
         std::string text = value.dump();
-        for (auto& c : text) if (c == '"') c = '\'';
+        for (auto& c : text)
+            if (c == '"') c = '\'';
         return text;
     }
     return value.dump();
 }
 
 class Reader {
-public:
+  public:
     explicit Reader(std::string origin) : origin_(std::move(origin)) {}
 
     [[noreturn]] void fail(const std::string& path, const std::string& what) const {
@@ -85,7 +86,7 @@ public:
         fail(path, "expected a string, got " + v.dump());
     }
 
-private:
+  private:
     std::string origin_;
 };
 
@@ -131,8 +132,8 @@ void parse_data(const Reader& r, const json& j, DataSpec& data) {
     data.kind = DataSpec::Kind::synthetic;
     data.synthetic = r.string(j["synthetic"], "data.synthetic");
     if (data.synthetic != "linear" && data.synthetic != "spiral" && data.synthetic != "moons")
-        r.fail("data.synthetic", "expected \"linear\", \"spiral\" or \"moons\", got \"" +
-                                     data.synthetic + "\"");
+        r.fail("data.synthetic",
+               "expected \"linear\", \"spiral\" or \"moons\", got \"" + data.synthetic + "\"");
     if (j.contains("samples")) data.samples = r.integer(j["samples"], "data.samples");
     if (j.contains("features")) data.features = r.integer(j["features"], "data.features");
     if (j.contains("noise")) data.noise = r.number(j["noise"], "data.noise");
@@ -146,7 +147,8 @@ void parse_data(const Reader& r, const json& j, DataSpec& data) {
 
 void parse_optimizer(const Reader& r, const json& j, OptimizerSpec& opt) {
     if (!j.is_object()) r.fail("optimizer", "expected an object");
-    if (!j.contains("name")) r.fail("optimizer.name", "missing (one of sgd, adam, adamw, rmsprop, adagrad, lbfgs)");
+    if (!j.contains("name"))
+        r.fail("optimizer.name", "missing (one of sgd, adam, adamw, rmsprop, adagrad, lbfgs)");
     opt.name = r.string(j["name"], "optimizer.name");
     for (auto& c : opt.name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     const auto it = optimizer_table().find(opt.name);
@@ -203,16 +205,19 @@ void parse_trainer(const Reader& r, const json& j, TrainerSpec& t) {
                               std::to_string(*t.max_epochs) + ".",
                           "MisconfigurationException");
     if (t.max_steps < -1)
-        throw ConfigError("`max_steps` must be a non-negative integer or -1 (infinite steps). You passed in " +
-                              std::to_string(t.max_steps) + ".",
-                          "MisconfigurationException");
+        throw ConfigError(
+            "`max_steps` must be a non-negative integer or -1 (infinite steps). You passed in " +
+                std::to_string(t.max_steps) + ".",
+            "MisconfigurationException");
     if (j.contains("limit_train_batches") && !j["limit_train_batches"].is_null()) {
         // Lightning's _determine_batch_limits: [0.0, 1.0] as given, a whole number above 1 as an
         // int, anything else refused with its message.
         const json& v = j["limit_train_batches"];
         if (!v.is_number() || v.is_boolean())
-            r.fail("trainer.limit_train_batches", "expected an integer, a fraction or null, got " + v.dump());
-        const std::string shown = v.is_number_float() ? python_float_repr(v.get<double>()) : v.dump();
+            r.fail("trainer.limit_train_batches",
+                   "expected an integer, a fraction or null, got " + v.dump());
+        const std::string shown =
+            v.is_number_float() ? python_float_repr(v.get<double>()) : v.dump();
         const double d = v.get<double>();
         if (v.is_number_integer() && d >= 0) {
             t.limit_train_batches = v.get<std::int64_t>();
@@ -227,23 +232,29 @@ void parse_trainer(const Reader& r, const json& j, TrainerSpec& t) {
         }
     }
     if (j.contains("accumulate_grad_batches"))
-        t.accumulate_grad_batches = r.integer(j["accumulate_grad_batches"], "trainer.accumulate_grad_batches");
+        t.accumulate_grad_batches =
+            r.integer(j["accumulate_grad_batches"], "trainer.accumulate_grad_batches");
     if (t.accumulate_grad_batches < 1)
         r.fail("trainer.accumulate_grad_batches", "must be an integer of at least 1");
     // Lightning's own checks at Trainer(...) time, with its messages and exception types.
     if (j.contains("gradient_clip_val") && !j["gradient_clip_val"].is_null()) {
         const json& v = j["gradient_clip_val"];
-        if (v.is_boolean()) t.gradient_clip_val = v.get<bool>() ? 1.0 : 0.0;  // Python: bool is an int
-        else if (v.is_number()) t.gradient_clip_val = v.get<double>();
-        else throw ConfigError(clip_val_type_message(python_str(v)), "TypeError");
+        if (v.is_boolean())
+            t.gradient_clip_val = v.get<bool>() ? 1.0 : 0.0;  // Python: bool is an int
+        else if (v.is_number())
+            t.gradient_clip_val = v.get<double>();
+        else
+            throw ConfigError(clip_val_type_message(python_str(v)), "TypeError");
     }
     if (j.contains("gradient_clip_algorithm") && !j["gradient_clip_algorithm"].is_null()) {
         const json& v = j["gradient_clip_algorithm"];
-        if (!v.is_string()) throw ConfigError(clip_algorithm_message(python_str(v)), "MisconfigurationException");
+        if (!v.is_string())
+            throw ConfigError(clip_algorithm_message(python_str(v)), "MisconfigurationException");
         std::string lower = v.get<std::string>();
         for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
         if (lower != "value" && lower != "norm")
-            throw ConfigError(clip_algorithm_message(v.get<std::string>()), "MisconfigurationException");
+            throw ConfigError(clip_algorithm_message(v.get<std::string>()),
+                              "MisconfigurationException");
         t.gradient_clip_algorithm = lower;
     }
 }
@@ -259,20 +270,30 @@ struct SchedulerArg {
 const std::map<std::string, std::vector<SchedulerArg>>& scheduler_table() {
     static const std::map<std::string, std::vector<SchedulerArg>> table = {
         {"StepLR", {{"step_size", ArgKind::integer, true}, {"gamma", ArgKind::number, false}}},
-        {"MultiStepLR", {{"milestones", ArgKind::integer_list, true}, {"gamma", ArgKind::number, false}}},
+        {"MultiStepLR",
+         {{"milestones", ArgKind::integer_list, true}, {"gamma", ArgKind::number, false}}},
         {"ExponentialLR", {{"gamma", ArgKind::number, true}}},
-        {"CosineAnnealingLR", {{"T_max", ArgKind::integer, true}, {"eta_min", ArgKind::number, false}}},
+        {"CosineAnnealingLR",
+         {{"T_max", ArgKind::integer, true}, {"eta_min", ArgKind::number, false}}},
         {"LinearLR",
-         {{"start_factor", ArgKind::number, false}, {"end_factor", ArgKind::number, false},
+         {{"start_factor", ArgKind::number, false},
+          {"end_factor", ArgKind::number, false},
           {"total_iters", ArgKind::integer, false}}},
-        {"ConstantLR", {{"factor", ArgKind::number, false}, {"total_iters", ArgKind::integer, false}}},
+        {"ConstantLR",
+         {{"factor", ArgKind::number, false}, {"total_iters", ArgKind::integer, false}}},
         {"OneCycleLR",
-         {{"max_lr", ArgKind::number, true}, {"total_steps", ArgKind::integer, false},
-          {"epochs", ArgKind::integer, false}, {"steps_per_epoch", ArgKind::integer, false},
-          {"pct_start", ArgKind::number, false}, {"anneal_strategy", ArgKind::string, false},
-          {"cycle_momentum", ArgKind::boolean, false}, {"base_momentum", ArgKind::number, false},
-          {"max_momentum", ArgKind::number, false}, {"div_factor", ArgKind::number, false},
-          {"final_div_factor", ArgKind::number, false}, {"three_phase", ArgKind::boolean, false}}},
+         {{"max_lr", ArgKind::number, true},
+          {"total_steps", ArgKind::integer, false},
+          {"epochs", ArgKind::integer, false},
+          {"steps_per_epoch", ArgKind::integer, false},
+          {"pct_start", ArgKind::number, false},
+          {"anneal_strategy", ArgKind::string, false},
+          {"cycle_momentum", ArgKind::boolean, false},
+          {"base_momentum", ArgKind::number, false},
+          {"max_momentum", ArgKind::number, false},
+          {"div_factor", ArgKind::number, false},
+          {"final_div_factor", ArgKind::number, false},
+          {"three_phase", ArgKind::boolean, false}}},
     };
     return table;
 }
@@ -307,20 +328,24 @@ void parse_lr_scheduler(const Reader& r, const json& j, const OptimizerSpec& opt
         const json& v = j["interval"];
         const std::string shown = v.is_string() ? v.get<std::string>() : python_str(v);
         if (shown != "step" && shown != "epoch")
-            throw ConfigError("The \"interval\" key in lr scheduler dict must be \"step\" or \"epoch\" but is \"" +
-                                  shown + "\"",
-                              "MisconfigurationException");
+            throw ConfigError(
+                "The \"interval\" key in lr scheduler dict must be \"step\" or \"epoch\" but is "
+                "\"" +
+                    shown + "\"",
+                "MisconfigurationException");
         spec.interval = shown;
     }
     if (j.contains("frequency")) {
         spec.frequency = r.integer(j["frequency"], "lr_scheduler.frequency");
-        if (spec.frequency < 1) r.fail("lr_scheduler.frequency", "must be an integer of at least 1");
+        if (spec.frequency < 1)
+            r.fail("lr_scheduler.frequency", "must be an integer of at least 1");
     }
     for (const auto& a : args) {
         const std::string path = std::string("lr_scheduler.") + a.name;
         if (!j.contains(a.name) || j[a.name].is_null()) {
             if (a.required)
-                throw ConfigError(spec.name + ".__init__() missing 1 required positional argument: '" +
+                throw ConfigError(spec.name +
+                                      ".__init__() missing 1 required positional argument: '" +
                                       a.name + "'",
                                   "TypeError");
             continue;
@@ -345,14 +370,17 @@ void parse_lr_scheduler(const Reader& r, const json& j, const OptimizerSpec& opt
                 if (!v.is_array()) r.fail(path, "expected a list of integers, got " + v.dump());
                 std::vector<double> list;
                 for (std::size_t i = 0; i < v.size(); ++i)
-                    list.push_back(static_cast<double>(r.integer(v[i], path + "[" + std::to_string(i) + "]")));
+                    list.push_back(
+                        static_cast<double>(r.integer(v[i], path + "[" + std::to_string(i) + "]")));
                 spec.options[a.name] = list;
                 break;
             }
         }
     }
     // torch's own constructor checks, with its texts (ValueError).
-    auto value_error = [](const std::string& message) { return ConfigError(message, "ValueError"); };
+    auto value_error = [](const std::string& message) {
+        return ConfigError(message, "ValueError");
+    };
     if (spec.name == "ConstantLR") {
         const double factor = option_or(spec, "factor", 1.0 / 3);
         if (factor > 1.0 || factor < 0)
@@ -363,7 +391,8 @@ void parse_lr_scheduler(const Reader& r, const json& j, const OptimizerSpec& opt
         const double end = option_or(spec, "end_factor", 1.0);
         if (start > 1.0 || start < 0)
             throw value_error("Starting multiplicative factor expected to be between 0 and 1.");
-        if (end > 1.0 || end < 0) throw value_error("Ending multiplicative factor expected to be between 0 and 1.");
+        if (end > 1.0 || end < 0)
+            throw value_error("Ending multiplicative factor expected to be between 0 and 1.");
     }
     if (spec.name == "OneCycleLR") {
         const bool total = spec.options.count("total_steps") > 0;
@@ -371,25 +400,30 @@ void parse_lr_scheduler(const Reader& r, const json& j, const OptimizerSpec& opt
         const bool per_epoch = spec.options.count("steps_per_epoch") > 0;
         if (!total && !epochs && !per_epoch)
             throw value_error("You must define either total_steps OR (epochs AND steps_per_epoch)");
-        if (!total && !epochs) r.fail("lr_scheduler.epochs", "needed with steps_per_epoch (or give total_steps)");
-        if (!total && !per_epoch) r.fail("lr_scheduler.steps_per_epoch", "needed with epochs (or give total_steps)");
+        if (!total && !epochs)
+            r.fail("lr_scheduler.epochs", "needed with steps_per_epoch (or give total_steps)");
+        if (!total && !per_epoch)
+            r.fail("lr_scheduler.steps_per_epoch", "needed with epochs (or give total_steps)");
         if (j.contains("pct_start")) {
             const json& v = j["pct_start"];
             if (!v.is_number_float() || v.get<double>() < 0 || v.get<double>() > 1)
-                throw value_error("Expected float between 0 and 1 pct_start, but got " +
-                                  (v.is_number_float() ? python_float_repr(v.get<double>()) : python_str(v)));
+                throw value_error(
+                    "Expected float between 0 and 1 pct_start, but got " +
+                    (v.is_number_float() ? python_float_repr(v.get<double>()) : python_str(v)));
         }
         const auto it = spec.options.find("anneal_strategy");
         if (it != spec.options.end()) {
             const std::string strategy = std::get<std::string>(it->second);
             if (strategy != "cos" && strategy != "linear")
-                throw value_error("anneal_strategy must by one of 'cos' or 'linear', instead got " + strategy);
+                throw value_error("anneal_strategy must by one of 'cos' or 'linear', instead got " +
+                                  strategy);
         }
         const auto cycle = spec.options.find("cycle_momentum");
         const bool cycles = cycle == spec.options.end() || std::get<bool>(cycle->second);
         const std::string& o = optimizer.name;
         if (cycles && o != "sgd" && o != "rmsprop" && o != "adam" && o != "adamw")
-            throw value_error("optimizer must support momentum with `cycle_momentum` option enabled");
+            throw value_error(
+                "optimizer must support momentum with `cycle_momentum` option enabled");
     }
 }
 
@@ -418,7 +452,8 @@ void parse_breakpoints(const Reader& r, const json& j, std::vector<BreakpointSpe
             if (!j[i].contains("when") || !j[i]["when"].is_string())
                 r.fail(path + ".when", "expected the condition as a string");
             spec.when = j[i]["when"].get<std::string>();
-            if (j[i].contains("enabled")) spec.enabled = r.boolean(j[i]["enabled"], path + ".enabled");
+            if (j[i].contains("enabled"))
+                spec.enabled = r.boolean(j[i]["enabled"], path + ".enabled");
         }
         try {
             (void)parse_condition(spec.when);
@@ -439,44 +474,54 @@ RunConfig parse_run_config(const std::string& json_text, const std::string& base
         throw ConfigError(origin + ": not valid JSON: " + e.what());
     }
     const Reader r(origin);
-    r.only_keys(j, "", {"model", "data", "batch_size", "shuffle", "drop_last", "seed", "optimizer",
-                        "lr_scheduler", "trainer", "zero_grad_set_to_none", "departures", "breakpoints",
-                        "rewind"});
+    r.only_keys(
+        j, "",
+        {"model", "data", "batch_size", "shuffle", "drop_last", "seed", "optimizer", "lr_scheduler",
+         "trainer", "zero_grad_set_to_none", "departures", "breakpoints", "rewind"});
     RunConfig config;
     config.base_dir = base_dir;
-    if (j.contains("model")) parse_model(r, j["model"], config.model);
-    else config.model.lesson = "tensor_return";
+    if (j.contains("model"))
+        parse_model(r, j["model"], config.model);
+    else
+        config.model.lesson = "tensor_return";
     if (j.contains("data")) parse_data(r, j["data"], config.data);
     if (j.contains("batch_size")) config.batch_size = r.integer(j["batch_size"], "batch_size");
     if (config.batch_size < 1) r.fail("batch_size", "must be at least 1");
     if (j.contains("shuffle")) config.shuffle = r.boolean(j["shuffle"], "shuffle");
     if (j.contains("drop_last")) config.drop_last = r.boolean(j["drop_last"], "drop_last");
     if (j.contains("seed")) config.seed = r.integer(j["seed"], "seed");
-    if (j.contains("optimizer")) parse_optimizer(r, j["optimizer"], config.optimizer);
-    else config.optimizer.options["lr"] = 0.1;
+    if (j.contains("optimizer"))
+        parse_optimizer(r, j["optimizer"], config.optimizer);
+    else
+        config.optimizer.options["lr"] = 0.1;
     if (j.contains("lr_scheduler") && !j["lr_scheduler"].is_null()) {
         config.lr_scheduler.emplace();
         parse_lr_scheduler(r, j["lr_scheduler"], config.optimizer, *config.lr_scheduler);
     }
     if (j.contains("trainer")) parse_trainer(r, j["trainer"], config.trainer);
     if (j.contains("zero_grad_set_to_none"))
-        config.zero_grad_set_to_none = r.boolean(j["zero_grad_set_to_none"], "zero_grad_set_to_none");
+        config.zero_grad_set_to_none =
+            r.boolean(j["zero_grad_set_to_none"], "zero_grad_set_to_none");
     if (j.contains("departures")) {
         const std::vector<std::string>& names = departure_names();
-        r.only_keys(j["departures"], "departures", std::set<std::string>(names.begin(), names.end()));
+        r.only_keys(j["departures"], "departures",
+                    std::set<std::string>(names.begin(), names.end()));
         for (const std::string& name : departure_names())
             if (j["departures"].contains(name))
-                set_departure(config.departures, name, r.boolean(j["departures"][name], "departures." + name));
+                set_departure(config.departures, name,
+                              r.boolean(j["departures"][name], "departures." + name));
     }
     if (j.contains("breakpoints")) parse_breakpoints(r, j["breakpoints"], config.breakpoints);
     if (j.contains("rewind")) {
         r.only_keys(j["rewind"], "rewind", {"budget_mb"});
         if (j["rewind"].contains("budget_mb")) {
             const json& b = j["rewind"]["budget_mb"];
-            if (!b.is_number()) r.fail("rewind.budget_mb", "expected a number of megabytes, got " + b.dump());
+            if (!b.is_number())
+                r.fail("rewind.budget_mb", "expected a number of megabytes, got " + b.dump());
             config.rewind_budget_mb = b.get<double>();
             if (!(config.rewind_budget_mb >= 0 && config.rewind_budget_mb <= 1048576))
-                r.fail("rewind.budget_mb", "must be from 0 (no rewinding) to 1048576 (1 TB), got " + b.dump());
+                r.fail("rewind.budget_mb",
+                       "must be from 0 (no rewinding) to 1048576 (1 TB), got " + b.dump());
         }
     }
     return config;
@@ -500,15 +545,21 @@ std::string resolve_path(const RunConfig& config, const std::string& path) {
 std::string to_json(const RunConfig& c, int indent) {
     json j;
     switch (c.model.kind) {
-        case ModelSpec::Kind::torchscript: j["model"] = {{"torchscript", resolve_path(c, c.model.path)}}; break;
-        case ModelSpec::Kind::source: j["model"] = {{"source", resolve_path(c, c.model.path)}}; break;
+        case ModelSpec::Kind::torchscript:
+            j["model"] = {{"torchscript", resolve_path(c, c.model.path)}};
+            break;
+        case ModelSpec::Kind::source:
+            j["model"] = {{"source", resolve_path(c, c.model.path)}};
+            break;
         case ModelSpec::Kind::lesson: j["model"] = {{"lesson", c.model.lesson}}; break;
     }
     if (c.data.kind == DataSpec::Kind::file) {
         j["data"] = {{"file", resolve_path(c, c.data.path)}};
     } else {
-        j["data"] = {{"synthetic", c.data.synthetic}, {"samples", c.data.samples},
-                     {"features", c.data.features}, {"noise", c.data.noise}};
+        j["data"] = {{"synthetic", c.data.synthetic},
+                     {"samples", c.data.samples},
+                     {"features", c.data.features},
+                     {"noise", c.data.noise}};
         if (!c.data.dtype.empty()) j["data"]["dtype"] = c.data.dtype;
     }
     j["batch_size"] = c.batch_size;
@@ -528,7 +579,8 @@ std::string to_json(const RunConfig& c, int indent) {
                 s[a.name] = static_cast<std::int64_t>(std::get<double>(it->second));
             } else if (a.kind == ArgKind::integer_list) {
                 json ints = json::array();
-                for (double d : std::get<std::vector<double>>(it->second)) ints.push_back(static_cast<std::int64_t>(d));
+                for (double d : std::get<std::vector<double>>(it->second))
+                    ints.push_back(static_cast<std::int64_t>(d));
                 s[a.name] = ints;
             } else {
                 std::visit([&, k = a.name](const auto& v) { s[k] = v; }, it->second);
@@ -541,12 +593,16 @@ std::string to_json(const RunConfig& c, int indent) {
     json t;
     t["max_epochs"] = c.trainer.max_epochs ? json(*c.trainer.max_epochs) : json(nullptr);
     t["max_steps"] = c.trainer.max_steps;
-    if (!c.trainer.limit_train_batches) t["limit_train_batches"] = nullptr;
-    else std::visit([&](auto v) { t["limit_train_batches"] = v; }, *c.trainer.limit_train_batches);
+    if (!c.trainer.limit_train_batches)
+        t["limit_train_batches"] = nullptr;
+    else
+        std::visit([&](auto v) { t["limit_train_batches"] = v; }, *c.trainer.limit_train_batches);
     t["accumulate_grad_batches"] = c.trainer.accumulate_grad_batches;
-    t["gradient_clip_val"] = c.trainer.gradient_clip_val ? json(*c.trainer.gradient_clip_val) : json(nullptr);
-    t["gradient_clip_algorithm"] =
-        c.trainer.gradient_clip_algorithm ? json(*c.trainer.gradient_clip_algorithm) : json(nullptr);
+    t["gradient_clip_val"] =
+        c.trainer.gradient_clip_val ? json(*c.trainer.gradient_clip_val) : json(nullptr);
+    t["gradient_clip_algorithm"] = c.trainer.gradient_clip_algorithm
+                                       ? json(*c.trainer.gradient_clip_algorithm)
+                                       : json(nullptr);
     j["trainer"] = t;
     j["zero_grad_set_to_none"] = c.zero_grad_set_to_none;
     if (c.departures.any()) {  // written only when one is on: a Lightning run's config says nothing
@@ -568,7 +624,8 @@ std::vector<std::string> config_changes(const RunConfig& from, const RunConfig& 
     // Departures are written only when one is on: off is what an absent one means.
     auto flat = [](const RunConfig& c) {
         json j = json::parse(to_json(c));
-        for (const std::string& name : departure_names()) j["departures"][name] = departure(c.departures, name);
+        for (const std::string& name : departure_names())
+            j["departures"][name] = departure(c.departures, name);
         return j.flatten();
     };
     const json a = flat(from), b = flat(to);
@@ -580,8 +637,10 @@ std::vector<std::string> config_changes(const RunConfig& from, const RunConfig& 
     };
     for (const auto& item : b.items()) {
         const auto it = a.find(item.key());
-        if (it == a.end()) add(item.key(), "(none)", item.value().dump());
-        else if (*it != item.value()) add(item.key(), it->dump(), item.value().dump());
+        if (it == a.end())
+            add(item.key(), "(none)", item.value().dump());
+        else if (*it != item.value())
+            add(item.key(), it->dump(), item.value().dump());
     }
     for (const auto& item : a.items())
         if (!b.contains(item.key())) add(item.key(), item.value().dump(), "(none)");
@@ -613,11 +672,16 @@ const std::vector<std::string>& departure_names() {
     return names;
 }
 
-bool departure(const Departures& d, const std::string& name) { return d.*departure_member(name); }
-void set_departure(Departures& d, const std::string& name, bool on) { d.*departure_member(name) = on; }
+bool departure(const Departures& d, const std::string& name) {
+    return d.*departure_member(name);
+}
+void set_departure(Departures& d, const std::string& name, bool on) {
+    d.*departure_member(name) = on;
+}
 
 const char* const kMaxEpochsNotSetWarning =
-    "`max_epochs` was not set. Setting it to 1000 epochs. To train without an epoch limit, set `max_epochs=-1`.";
+    "`max_epochs` was not set. Setting it to 1000 epochs. To train without an epoch limit, set "
+    "`max_epochs=-1`.";
 
 std::int64_t resolved_max_epochs(const TrainerSpec& trainer) {
     if (trainer.max_epochs) return *trainer.max_epochs;
@@ -632,12 +696,13 @@ std::int64_t limited_batches(std::int64_t length,
     const auto batches = static_cast<std::int64_t>(static_cast<double>(length) * fraction);
     if (batches == 0 && fraction > 0.0) {
         const std::string shown = python_float_repr(fraction);
-        throw ConfigError("You requested to check " + shown + " of the `train_dataloader` but " + shown +
-                              " * " + std::to_string(length) +
-                              " < 1. Please increase the `limit_train_batches` argument. Try at least "
-                              "`limit_train_batches=" +
-                              python_float_repr(1.0 / static_cast<double>(length)) + "`",
-                          "MisconfigurationException");
+        throw ConfigError(
+            "You requested to check " + shown + " of the `train_dataloader` but " + shown + " * " +
+                std::to_string(length) +
+                " < 1. Please increase the `limit_train_batches` argument. Try at least "
+                "`limit_train_batches=" +
+                python_float_repr(1.0 / static_cast<double>(length)) + "`",
+            "MisconfigurationException");
     }
     return batches;
 }
@@ -667,7 +732,9 @@ std::string python_float_repr(double value) {
         if (exponent < 0) {
             out = "0." + std::string(static_cast<std::size_t>(-exponent - 1), '0') + digit_string;
         } else if (static_cast<int>(digit_string.size()) <= exponent + 1) {
-            out = digit_string + std::string(static_cast<std::size_t>(exponent + 1) - digit_string.size(), '0') + ".0";
+            out = digit_string +
+                  std::string(static_cast<std::size_t>(exponent + 1) - digit_string.size(), '0') +
+                  ".0";
         } else {
             out = digit_string.substr(0, static_cast<std::size_t>(exponent + 1)) + "." +
                   digit_string.substr(static_cast<std::size_t>(exponent + 1));
@@ -676,7 +743,8 @@ std::string python_float_repr(double value) {
         out = digit_string.substr(0, 1);
         if (digit_string.size() > 1) out += "." + digit_string.substr(1);
         char exp_text[16];
-        std::snprintf(exp_text, sizeof exp_text, "e%c%02d", exponent < 0 ? '-' : '+', std::abs(exponent));
+        std::snprintf(exp_text, sizeof exp_text, "e%c%02d", exponent < 0 ? '-' : '+',
+                      std::abs(exponent));
         out += exp_text;
     }
     return negative ? "-" + out : out;
@@ -704,7 +772,8 @@ const std::vector<std::string>& lr_scheduler_option_names(const std::string& sch
 }
 
 const std::vector<std::string>& optimizer_names() {
-    static const std::vector<std::string> names = {"sgd", "adam", "adamw", "rmsprop", "adagrad", "lbfgs"};
+    static const std::vector<std::string> names = {"sgd",     "adam",    "adamw",
+                                                   "rmsprop", "adagrad", "lbfgs"};
     return names;
 }
 

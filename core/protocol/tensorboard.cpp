@@ -19,7 +19,8 @@ std::vector<TensorBoardScalar> tensorboard_scalars(const BatchTable& table) {
     // What the epoch has logged so far: [0] the loss, [1 + j] extra j. Lightning's result
     // collection starts empty every epoch and keeps each name's latest value.
     std::vector<std::optional<double>> logged(1 + keys.size());
-    bool user_epoch = false;  // an extra called "epoch" is the user's; Lightning does not add its own
+    bool user_epoch =
+        false;  // an extra called "epoch" is the user's; Lightning does not add its own
     for (const std::string& key : keys) user_epoch = user_epoch || key == "epoch";
     std::vector<TensorBoardScalar> out;
     std::optional<std::int64_t> epoch;
@@ -65,7 +66,8 @@ std::string next_tensorboard_version(const std::string& root) {
         if (name.rfind("version_", 0) != 0 || !it->is_directory(ec)) continue;
         // Lightning reads the text between the first and second underscore: version_3_old is 3.
         const std::string digits = name.substr(8, name.find('_', 8) - 8);
-        if (digits.empty() || digits.size() > 18 || digits.find_first_not_of("0123456789") != std::string::npos)
+        if (digits.empty() || digits.size() > 18 ||
+            digits.find_first_not_of("0123456789") != std::string::npos)
             continue;
         const long long n = std::stoll(digits);
         if (!largest || n > *largest) largest = n;
@@ -76,7 +78,8 @@ std::string next_tensorboard_version(const std::string& root) {
 namespace {
 
 double wall_time_now() {
-    return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+    return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch())
+        .count();
 }
 
 void put_u32(std::string& out, std::uint32_t v) {
@@ -89,17 +92,20 @@ TensorBoardWriter::TensorBoardWriter(const std::string& root) {
     std::error_code ec;
     fs::create_directories(root, ec);
     if (ec || !fs::is_directory(root))
-        throw TensorBoardError("cannot create the TensorBoard directory " + root +
-                               (ec ? ": " + ec.message() : std::string(": a file of that name is in the way")));
+        throw TensorBoardError(
+            "cannot create the TensorBoard directory " + root +
+            (ec ? ": " + ec.message() : std::string(": a file of that name is in the way")));
     const fs::path dir = fs::path(root) / next_tensorboard_version(root);
     if (!fs::create_directory(dir, ec) || ec)
-        throw TensorBoardError("cannot create " + dir.string() + (ec ? ": " + ec.message() : std::string()));
+        throw TensorBoardError("cannot create " + dir.string() +
+                               (ec ? ": " + ec.message() : std::string()));
     directory_ = dir.string();
     char host[256] = {};
-    if (gethostname(host, sizeof host - 1) != 0 || !host[0]) std::snprintf(host, sizeof host, "localhost");
+    if (gethostname(host, sizeof host - 1) != 0 || !host[0])
+        std::snprintf(host, sizeof host, "localhost");
     char name[400];
-    std::snprintf(name, sizeof name, "events.out.tfevents.%010lld.%s.%lld.0", (long long)wall_time_now(), host,
-                  (long long)getpid());
+    std::snprintf(name, sizeof name, "events.out.tfevents.%010lld.%s.%lld.0",
+                  (long long)wall_time_now(), host, (long long)getpid());
     file_ = (dir / name).string();
     out_.open(file_, std::ios::binary | std::ios::trunc);
     if (!out_) throw TensorBoardError("cannot write the TensorBoard event file " + file_);

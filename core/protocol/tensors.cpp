@@ -9,8 +9,9 @@ namespace stepwise {
 
 namespace {
 constexpr std::array<const char*, 4> kRoles = {"parameter", "grad", "state", "buffer"};
-constexpr std::array<const char*, 9> kChanges = {"unchanged", "set_to_none", "zero_filled", "filled",  "accumulated",
-                                                 "scaled",    "moved",       "created",     "removed"};
+constexpr std::array<const char*, 9> kChanges = {"unchanged", "set_to_none", "zero_filled",
+                                                 "filled",    "accumulated", "scaled",
+                                                 "moved",     "created",     "removed"};
 
 template <class Enum, std::size_t N>
 std::optional<Enum> from_name(const std::array<const char*, N>& names, const std::string& name) {
@@ -20,7 +21,9 @@ std::optional<Enum> from_name(const std::array<const char*, N>& names, const std
 }
 
 /// Equal as recorded values: NaN equals NaN (a report read back from a trace must compare equal).
-bool same(double a, double b) { return a == b || (a != a && b != b); }
+bool same(double a, double b) {
+    return a == b || (a != a && b != b);
+}
 bool same(const std::optional<double>& a, const std::optional<double>& b) {
     return a.has_value() == b.has_value() && (!a || same(*a, *b));
 }
@@ -32,23 +35,31 @@ bool same(const std::vector<double>& a, const std::vector<double>& b) {
 }
 }  // namespace
 
-const char* tensor_role_name(TensorRole role) { return kRoles.at(static_cast<std::size_t>(role)); }
-std::optional<TensorRole> tensor_role_from_name(const std::string& name) { return from_name<TensorRole>(kRoles, name); }
-const char* tensor_change_name(TensorChange change) { return kChanges.at(static_cast<std::size_t>(change)); }
+const char* tensor_role_name(TensorRole role) {
+    return kRoles.at(static_cast<std::size_t>(role));
+}
+std::optional<TensorRole> tensor_role_from_name(const std::string& name) {
+    return from_name<TensorRole>(kRoles, name);
+}
+const char* tensor_change_name(TensorChange change) {
+    return kChanges.at(static_cast<std::size_t>(change));
+}
 std::optional<TensorChange> tensor_change_from_name(const std::string& name) {
     return from_name<TensorChange>(kChanges, name);
 }
 
 bool TensorSummary::operator==(const TensorSummary& o) const {
-    return name == o.name && parameter == o.parameter && role == o.role && shape == o.shape && dtype == o.dtype &&
-           defined == o.defined && all_zero == o.all_zero && same(norm, o.norm) && same(value, o.value) &&
-           change == o.change && same(scale, o.scale) && same(change_norm, o.change_norm);
+    return name == o.name && parameter == o.parameter && role == o.role && shape == o.shape &&
+           dtype == o.dtype && defined == o.defined && all_zero == o.all_zero &&
+           same(norm, o.norm) && same(value, o.value) && change == o.change &&
+           same(scale, o.scale) && same(change_norm, o.change_norm);
 }
 
 bool TensorDetail::operator==(const TensorDetail& o) const {
-    return name == o.name && shape == o.shape && numel == o.numel && same(values, o.values) && changed == o.changed &&
-           same(min, o.min) && same(max, o.max) && histogram == o.histogram && non_finite == o.non_finite &&
-           heat_rows == o.heat_rows && heat_cols == o.heat_cols && same(heat, o.heat);
+    return name == o.name && shape == o.shape && numel == o.numel && same(values, o.values) &&
+           changed == o.changed && same(min, o.min) && same(max, o.max) &&
+           histogram == o.histogram && non_finite == o.non_finite && heat_rows == o.heat_rows &&
+           heat_cols == o.heat_cols && same(heat, o.heat);
 }
 
 bool TensorReport::operator==(const TensorReport& o) const {
@@ -57,12 +68,14 @@ bool TensorReport::operator==(const TensorReport& o) const {
 }
 
 bool LedgerBatch::operator==(const LedgerBatch& o) const {
-    return batch_idx == o.batch_idx && same(norm, o.norm) && same(cosine, o.cosine) && same(share, o.share);
+    return batch_idx == o.batch_idx && same(norm, o.norm) && same(cosine, o.cosine) &&
+           same(share, o.share);
 }
 
 bool AccumulationLedger::operator==(const AccumulationLedger& o) const {
-    return batches == o.batches && same(sum_norm, o.sum_norm) && same(norm_before_clip, o.norm_before_clip) &&
-           same(norm_after_clip, o.norm_after_clip) && same(clip_coef, o.clip_coef);
+    return batches == o.batches && same(sum_norm, o.sum_norm) &&
+           same(norm_before_clip, o.norm_before_clip) && same(norm_after_clip, o.norm_after_clip) &&
+           same(clip_coef, o.clip_coef);
 }
 
 }  // namespace stepwise

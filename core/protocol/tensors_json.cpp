@@ -1,4 +1,5 @@
-// The Tensors dock's report and the accumulation ledger as JSON: one codec for the trace and the wire.
+// The Tensors dock's report and the accumulation ledger as JSON: one codec for the trace and the
+// wire.
 
 #include "json_codec.h"
 #include "stepwise/events.h"
@@ -52,7 +53,8 @@ TensorSummary read_summary(const ordered_json& j) {
     t.all_zero = get_bool(j, "all_zero");
     t.norm = opt_number(j, "norm");
     t.value = opt_number(j, "value");
-    t.change = get_enum(j, "change", TensorChange::unchanged, &tensor_change_from_name, "tensor change");
+    t.change =
+        get_enum(j, "change", TensorChange::unchanged, &tensor_change_from_name, "tensor change");
     t.scale = opt_number(j, "scale");
     t.change_norm = opt_number(j, "change_norm");
     return t;
@@ -84,11 +86,13 @@ TensorDetail read_detail(const ordered_json& j) {
     d.shape = get_shape(j);
     d.numel = get_int<std::int64_t>(j, "numel", 0);
     d.values = read_numbers(j, "values");
-    if (d.values.size() > std::size_t(TensorDetail::kMaxValues)) fail("\"values\": more than the values a report keeps");
+    if (d.values.size() > std::size_t(TensorDetail::kMaxValues))
+        fail("\"values\": more than the values a report keeps");
     if (const ordered_json* c = find(j, "changed")) {
         if (!c->is_array()) fail("\"changed\": expected an array of 0 and 1");
         for (const auto& v : *c) {
-            if (!v.is_number_unsigned() || v.get<std::uint64_t>() > 1) fail("\"changed\": expected an array of 0 and 1");
+            if (!v.is_number_unsigned() || v.get<std::uint64_t>() > 1)
+                fail("\"changed\": expected an array of 0 and 1");
             d.changed.push_back(static_cast<std::uint8_t>(v.get<std::uint64_t>()));
         }
         if (d.changed.size() != d.values.size()) fail("\"changed\": one flag per value expected");
@@ -104,7 +108,8 @@ TensorDetail read_detail(const ordered_json& j) {
     d.heat_cols = get_int<int>(j, "heat_cols", 0);
     d.heat = read_numbers(j, "heat");
     if (d.heat_rows < 0 || d.heat_cols < 0 || d.heat_rows > TensorDetail::kMaxHeatCells ||
-        d.heat_cols > TensorDetail::kMaxHeatCells || d.heat.size() != std::size_t(d.heat_rows) * std::size_t(d.heat_cols))
+        d.heat_cols > TensorDetail::kMaxHeatCells ||
+        d.heat.size() != std::size_t(d.heat_rows) * std::size_t(d.heat_cols))
         fail("\"heat\": expected heat_rows × heat_cols numbers");
     return d;
 }
@@ -135,7 +140,8 @@ TensorReport read_tensor_report(const ordered_json& j) {
         r.since_epoch = get_int<std::int64_t>(j, "since_epoch", 0);
         r.since_batch_idx = get_int<std::int64_t>(j, "since_batch_idx", -1);
     }
-    for (const auto& t : need(j, "tensors", &ordered_json::is_array, "an array")) r.tensors.push_back(read_summary(t));
+    for (const auto& t : need(j, "tensors", &ordered_json::is_array, "an array"))
+        r.tensors.push_back(read_summary(t));
     if (const ordered_json* d = find(j, "detail")) r.detail = read_detail(*d);
     return r;
 }
@@ -143,7 +149,8 @@ TensorReport read_tensor_report(const ordered_json& j) {
 ordered_json ledger_json(const AccumulationLedger& l) {
     ordered_json batches = ordered_json::array();
     for (const LedgerBatch& b : l.batches)
-        batches.push_back(ordered_json::array({b.batch_idx, number(b.norm), number(b.cosine), number(b.share)}));
+        batches.push_back(
+            ordered_json::array({b.batch_idx, number(b.norm), number(b.cosine), number(b.share)}));
     ordered_json j;
     j["batches"] = batches;
     j["sum_norm"] = number(l.sum_norm);
@@ -159,13 +166,15 @@ AccumulationLedger read_ledger(const ordered_json& j) {
     for (const auto& b : need(j, "batches", &ordered_json::is_array, "an array")) {
         if (!b.is_array() || b.size() != 4 || !b[0].is_number_integer())
             fail("\"batches\": expected [batch_idx, norm, cosine, share] rows");
-        l.batches.push_back({b[0].get<std::int64_t>(), get_number(b[1], "batches"), get_number(b[2], "batches"),
-                             get_number(b[3], "batches")});
+        l.batches.push_back({b[0].get<std::int64_t>(), get_number(b[1], "batches"),
+                             get_number(b[2], "batches"), get_number(b[3], "batches")});
     }
-    l.sum_norm = get_number(need(j, "sum_norm", &ordered_json::is_primitive, "a number"), "sum_norm");
-    l.norm_before_clip =
-        get_number(need(j, "norm_before_clip", &ordered_json::is_primitive, "a number"), "norm_before_clip");
-    l.norm_after_clip = get_number(need(j, "norm_after_clip", &ordered_json::is_primitive, "a number"), "norm_after_clip");
+    l.sum_norm =
+        get_number(need(j, "sum_norm", &ordered_json::is_primitive, "a number"), "sum_norm");
+    l.norm_before_clip = get_number(
+        need(j, "norm_before_clip", &ordered_json::is_primitive, "a number"), "norm_before_clip");
+    l.norm_after_clip = get_number(
+        need(j, "norm_after_clip", &ordered_json::is_primitive, "a number"), "norm_after_clip");
     l.clip_coef = opt_number(j, "clip_coef");
     return l;
 }

@@ -48,10 +48,12 @@ constexpr std::array<CodeInfo, kTextCodeCount> kCodes = {{
      "lr_scheduler.step skipped: accumulating; an interval \"step\" scheduler steps only after an "
      "optimizer step"},
     {"skip_scheduler_step_frequency", 2,
-     "lr_scheduler.step skipped: interval \"step\", frequency %2, and batch %1 + 1 is not a multiple "
+     "lr_scheduler.step skipped: interval \"step\", frequency %2, and batch %1 + 1 is not a "
+     "multiple "
      "of %2"},
     {"skip_scheduler_epoch_frequency", 2,
-     "lr_scheduler.step skipped: interval \"epoch\", frequency %2, and epoch %1 + 1 is not a multiple "
+     "lr_scheduler.step skipped: interval \"epoch\", frequency %2, and epoch %1 + 1 is not a "
+     "multiple "
      "of %2"},
     {"skip_scheduler_not_epoch_end", 0,
      "lr_scheduler.step skipped: interval \"epoch\"; it steps after the epoch's last batch"},
@@ -71,7 +73,8 @@ constexpr std::array<CodeInfo, kTextCodeCount> kCodes = {{
     {"breakpoint_hit_value", 4, "breakpoint %1 (%2) hit: %3 = %4"},
     {"rewound", 3, "went back to epoch %1, batch %2, before %3; what follows is recomputed"},
     {"rewind_nothing_earlier", 0, "cannot go back: this is the run's first stage"},
-    {"rewind_no_earlier_hit", 0, "cannot go back to a breakpoint hit: none held the run before this point"},
+    {"rewind_no_earlier_hit", 0,
+     "cannot go back to a breakpoint hit: none held the run before this point"},
     {"rewind_not_earlier", 2, "cannot go back to batch %1: the run is at batch %2"},
     {"rewind_over_budget", 2,
      "cannot go back: one snapshot of this run takes %2 MB, more than the snapshot budget of %1 MB "
@@ -116,7 +119,9 @@ std::string format_norm_arg(double value) {
     return text;
 }
 
-const char* text_code_name(TextCode code) { return info(code).name; }
+const char* text_code_name(TextCode code) {
+    return info(code).name;
+}
 
 std::optional<TextCode> text_code_from_name(const std::string& name) {
     for (std::size_t i = 0; i < kCodes.size(); ++i)
@@ -124,7 +129,9 @@ std::optional<TextCode> text_code_from_name(const std::string& name) {
     return std::nullopt;
 }
 
-int text_code_arity(TextCode code) { return info(code).arity; }
+int text_code_arity(TextCode code) {
+    return info(code).arity;
+}
 
 std::string format_text(const Text& text) {
     if (text.code == TextCode::output_dict_with_loss && text.args.size() == 1) {

@@ -42,7 +42,8 @@ ordered_json named_values_json(const std::vector<std::pair<std::string, ValueDes
     // An array of [key, value] pairs, not an object: keys need not be unique (two int keys of a
     // TorchScript dict are both described by their kind).
     ordered_json a = ordered_json::array();
-    for (const auto& [key, value] : items) a.push_back(ordered_json::array({key, value_json(value)}));
+    for (const auto& [key, value] : items)
+        a.push_back(ordered_json::array({key, value_json(value)}));
     return a;
 }
 
@@ -84,7 +85,8 @@ ordered_json payload_json(const StagePayload& p) {
     if (p.loss) j["loss"] = number(*p.loss);
     if (!p.scalar_extras.empty()) {
         ordered_json extras = ordered_json::array();
-        for (const auto& [k, v] : p.scalar_extras) extras.push_back(ordered_json::array({k, number(v)}));
+        for (const auto& [k, v] : p.scalar_extras)
+            extras.push_back(ordered_json::array({k, number(v)}));
         j["extras"] = extras;
     }
     if (p.grad_norms) j["grad_norm"] = norms_json(*p.grad_norms);
@@ -141,12 +143,14 @@ ordered_json event_json(const Event& e) {
     if (e.type == EventType::batch_end || e.stepped) j["stepped"] = e.stepped;
     if (e.closure_calls) j["closure_calls"] = e.closure_calls;
     if (e.output) j["output"] = output_json(*e.output);
-    if (e.type == EventType::batch_end || e.loss) j["loss"] = e.loss ? number(*e.loss) : ordered_json(nullptr);
+    if (e.type == EventType::batch_end || e.loss)
+        j["loss"] = e.loss ? number(*e.loss) : ordered_json(nullptr);
     if (e.loss_raw) j["loss_raw"] = number(*e.loss_raw);
     if (e.update_norm) j["update_norm"] = number(*e.update_norm);
     if (e.grad_norm) j["grad_norm"] = number(*e.grad_norm);
     if (!e.extras.empty()) j["extras"] = named_values_json(e.extras);
-    if (e.accumulate_grad_batches != kDefault.accumulate_grad_batches || e.type == EventType::batch_end)
+    if (e.accumulate_grad_batches != kDefault.accumulate_grad_batches ||
+        e.type == EventType::batch_end)
         j["accumulate_grad_batches"] = e.accumulate_grad_batches;
     if (e.window_position) j["window_position"] = e.window_position;
     if (e.lr) j["lr"] = number(*e.lr);
@@ -159,8 +163,10 @@ ordered_json event_json(const Event& e) {
     if (!e.config_json.empty()) {
         // Kept as an object for readers; an unparsable one (never written by the engine) as text.
         ordered_json config = ordered_json::parse(e.config_json, nullptr, false);
-        if (config.is_discarded() || config.dump() != e.config_json) j["config_text"] = e.config_json;
-        else j["config"] = std::move(config);
+        if (config.is_discarded() || config.dump() != e.config_json)
+            j["config_text"] = e.config_json;
+        else
+            j["config"] = std::move(config);
     }
     if (e.total_batches_per_epoch) j["batches_per_epoch"] = e.total_batches_per_epoch;
     if (!e.model_code.empty()) j["model_code"] = e.model_code;
@@ -245,9 +251,10 @@ GradNorms read_norms(const ordered_json& j) {
     for (const auto& item : need(j, "per_parameter", &ordered_json::is_array, "an array")) {
         if (!item.is_array() || item.size() != 2 || !item[0].is_string())
             fail("\"per_parameter\": expected [name, norm] pairs");
-        n.per_parameter.emplace_back(item[0].get<std::string>(),
-                                     item[1].is_null() ? std::nullopt
-                                                       : std::optional<double>(get_number(item[1], "per_parameter")));
+        n.per_parameter.emplace_back(
+            item[0].get<std::string>(),
+            item[1].is_null() ? std::nullopt
+                              : std::optional<double>(get_number(item[1], "per_parameter")));
     }
     return n;
 }
@@ -319,11 +326,13 @@ Event event_from_json(const ordered_json& j) {
     e.update_norm = opt_number(j, "update_norm");
     e.grad_norm = opt_number(j, "grad_norm");
     if (const ordered_json* x = find(j, "extras")) e.extras = read_named_values(*x);
-    e.accumulate_grad_batches = get_int<int>(j, "accumulate_grad_batches", e.accumulate_grad_batches);
+    e.accumulate_grad_batches =
+        get_int<int>(j, "accumulate_grad_batches", e.accumulate_grad_batches);
     e.window_position = get_int<int>(j, "window_position", 0);
     e.lr = opt_number(j, "lr");
     if (const ordered_json* x = find(j, "explanation")) e.explanation = read_text(*x);
-    if (find(j, "param_checksum")) e.param_checksum = get_int<std::uint64_t>(j, "param_checksum", 0);
+    if (find(j, "param_checksum"))
+        e.param_checksum = get_int<std::uint64_t>(j, "param_checksum", 0);
     e.samples = get_int<std::int64_t>(j, "samples", 0);
     e.peer_distance = opt_number(j, "peer_distance");
     e.status = get_enum(j, "status", e.status, &run_status_from_name, "run status");
@@ -357,9 +366,10 @@ void check_trace_header(const std::string& line, const std::string& origin) {
         throw TraceError(where + "not a Stepwise trace (the first line is not a JSON object)");
     const auto type = j.find("type");
     if (type != j.end() && *type == "run_start")
-        throw TraceError(where +
-                         "a trace of schema 1 (Stepwise 0.1), which kept only some of a run's events "
-                         "and cannot be replayed; record the run again with this stepwise-run --trace");
+        throw TraceError(
+            where +
+            "a trace of schema 1 (Stepwise 0.1), which kept only some of a run's events "
+            "and cannot be replayed; record the run again with this stepwise-run --trace");
     if (type == j.end() || *type != "stepwise_trace")
         throw TraceError(where + "not a Stepwise trace (no \"stepwise_trace\" header line)");
     const auto schema = j.find("schema");
@@ -367,12 +377,14 @@ void check_trace_header(const std::string& line, const std::string& origin) {
         throw TraceError(where + "the header has no schema number");
     const auto n = schema->get<std::int64_t>();
     if (n != kTraceSchema)
-        throw TraceError(where + "trace schema " + std::to_string(n) + "; this Stepwise (" + version() +
-                         ") reads schema " + std::to_string(kTraceSchema) +
+        throw TraceError(where + "trace schema " + std::to_string(n) + "; this Stepwise (" +
+                         version() + ") reads schema " + std::to_string(kTraceSchema) +
                          (n > kTraceSchema ? ": it was written by a newer Stepwise" : ""));
 }
 
-std::string encode_event(const Event& event) { return dump(event_json(event)); }
+std::string encode_event(const Event& event) {
+    return dump(event_json(event));
+}
 
 Event decode_event(const std::string& line) {
     const ordered_json j = ordered_json::parse(line, nullptr, false);
@@ -389,9 +401,13 @@ TraceWriter::TraceWriter(std::ostream& out) : out_(out) {
     out_.flush();
 }
 
-TraceWriter::~TraceWriter() { flush(); }
+TraceWriter::~TraceWriter() {
+    flush();
+}
 
-void TraceWriter::flush() { out_.flush(); }
+void TraceWriter::flush() {
+    out_.flush();
+}
 
 void TraceWriter::on_event(const Event& e) {
     line_ = encode_event(e);
@@ -408,7 +424,8 @@ void TraceWriter::on_event(const Event& e) {
     }
 }
 
-TraceReader::TraceReader(std::istream& in, std::string origin) : in_(in), origin_(std::move(origin)) {
+TraceReader::TraceReader(std::istream& in, std::string origin)
+    : in_(in), origin_(std::move(origin)) {
     if (!std::getline(in_, line_)) throw TraceError(origin_ + ": empty file, not a Stepwise trace");
     line_no_ = 1;
     check_trace_header(line_, origin_);

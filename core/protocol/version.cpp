@@ -2,6 +2,8 @@
 
 namespace stepwise {
 
-const char* version() { return STEPWISE_VERSION; }
+const char* version() {
+    return STEPWISE_VERSION;
+}
 
 }  // namespace stepwise

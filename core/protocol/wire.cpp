@@ -13,7 +13,9 @@ namespace stepwise {
 using nlohmann::ordered_json;
 
 namespace {
-std::string dump(const ordered_json& j) { return j.dump(-1, ' ', false, ordered_json::error_handler_t::replace); }
+std::string dump(const ordered_json& j) {
+    return j.dump(-1, ' ', false, ordered_json::error_handler_t::replace);
+}
 }  // namespace
 
 std::string wire_hello() {
@@ -24,9 +26,13 @@ std::string wire_attach(const std::string& token) {
     return dump({{"type", "attach"}, {"schema", kTraceSchema}, {"token", token}});
 }
 
-std::string wire_welcome() { return dump({{"type", "welcome"}}); }
+std::string wire_welcome() {
+    return dump({{"type", "welcome"}});
+}
 
-std::string wire_refused(const std::string& reason) { return dump({{"type", "refused"}, {"reason", reason}}); }
+std::string wire_refused(const std::string& reason) {
+    return dump({{"type", "refused"}, {"reason", reason}});
+}
 
 WireMessage parse_wire(const std::string& line) {
     const ordered_json j = ordered_json::parse(line, nullptr, false);
@@ -73,8 +79,8 @@ HostPort parse_host_port(const std::string& text) {
         port = text.substr(colon + 1);
         if (out.host.empty()) throw std::invalid_argument("\"" + text + "\": the host is empty");
     }
-    if (port.empty() || port.find_first_not_of("0123456789") != std::string::npos || port.size() > 5 ||
-        std::stoul(port) > 65535)
+    if (port.empty() || port.find_first_not_of("0123456789") != std::string::npos ||
+        port.size() > 5 || std::stoul(port) > 65535)
         throw std::invalid_argument("\"" + text + "\": the port must be a number from 0 to 65535");
     out.port = static_cast<unsigned short>(std::stoul(port));
     return out;

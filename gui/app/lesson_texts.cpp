@@ -128,27 +128,56 @@ const char* const kTexts[] = {
         "torch allows that step, and the lr it sets is never used."),
     // compare_accumulate_vs_batch
     QT_TRANSLATE_NOOP("Lessons", "compare: accumulate 4 batches of 8, or one batch of 32?"),
-    QT_TRANSLATE_NOOP("Lessons", "Run A accumulates 4 batches of 8 (each loss divided by 4), run B takes batches of 32. Over the same 32 samples both gradients are the mean over those 32 samples, so where the runs meet, every 32 samples, they agree up to rounding: bit for bit after the first 32, about 1e-7 apart after 64, because the terms are added in another order. With 80 samples the epoch's last window holds only 2 batches, still divided by 4: its gradient is half of run B's mean over its last 16 samples, and there the runs stop agreeing. Set the tolerance to 1e-6 to find that batch."),
+    QT_TRANSLATE_NOOP(
+        "Lessons",
+        "Run A accumulates 4 batches of 8 (each loss divided by 4), run B takes batches of 32. "
+        "Over the same 32 samples both gradients are the mean over those 32 samples, so where the "
+        "runs meet, every 32 samples, they agree up to rounding: bit for bit after the first 32, "
+        "about 1e-7 apart after 64, because the terms are added in another order. With 80 samples "
+        "the epoch's last window holds only 2 batches, still divided by 4: its gradient is half of "
+        "run B's mean over its last 16 samples, and there the runs stop agreeing. Set the "
+        "tolerance to 1e-6 to find that batch."),
     QT_TRANSLATE_NOOP("Lessons", "accumulate 4 × 8"),
     QT_TRANSLATE_NOOP("Lessons", "batches of 32"),
     // compare_set_to_none_vs_zero
     QT_TRANSLATE_NOOP("Lessons", "compare: grads set to None, or zero-filled, on None batches"),
-    QT_TRANSLATE_NOOP("Lessons", "Every third batch returns None, and Lightning still calls optimizer.step. Run A's zero_grad sets the grads to None: SGD skips every parameter without a grad, so momentum and weight decay do nothing and the weights stay put. Run B's zero_grad fills them with zeros: the momentum buffer and the weight decay still move the weights. The runs are bit-identical until the first None batch, and differ from there on."),
+    QT_TRANSLATE_NOOP(
+        "Lessons",
+        "Every third batch returns None, and Lightning still calls optimizer.step. Run A's "
+        "zero_grad sets the grads to None: SGD skips every parameter without a grad, so momentum "
+        "and weight decay do nothing and the weights stay put. Run B's zero_grad fills them with "
+        "zeros: the momentum buffer and the weight decay still move the weights. The runs are "
+        "bit-identical until the first None batch, and differ from there on."),
     QT_TRANSLATE_NOOP("Lessons", "grads set to None"),
     QT_TRANSLATE_NOOP("Lessons", "grads zero-filled"),
     // compare_clip_vs_none
     QT_TRANSLATE_NOOP("Lessons", "compare: clipping by norm, or none"),
-    QT_TRANSLATE_NOOP("Lessons", "Run A clips the gradient's norm to 0.5 inside the closure, after backward and on_before_optimizer_step; run B does not clip. The first gradients are large, clipping shortens run A's steps, and the runs part at the first batch. The distance grows while clipping shortens the steps, and levels off as the loss falls and the gradients shrink."),
+    QT_TRANSLATE_NOOP(
+        "Lessons",
+        "Run A clips the gradient's norm to 0.5 inside the closure, after backward and "
+        "on_before_optimizer_step; run B does not clip. The first gradients are large, clipping "
+        "shortens run A's steps, and the runs part at the first batch. The distance grows while "
+        "clipping shortens the steps, and levels off as the loss falls and the gradients shrink."),
     QT_TRANSLATE_NOOP("Lessons", "clip norm 0.5"),
     QT_TRANSLATE_NOOP("Lessons", "no clipping"),
     // compare_sgd_vs_lbfgs
     QT_TRANSLATE_NOOP("Lessons", "compare: LBFGS or SGD on the same batches"),
-    QT_TRANSLATE_NOOP("Lessons", "Both runs see the same batches. Run A's LBFGS calls the closure up to 8 times inside one optimizer.step (training_step, zero_grad and backward each time); run B's SGD calls it once. Step a stage at a time: run B waits at the end of its batch until run A has finished all of its closure calls, so both always hold in the same batch. global_step counts one per batch in both."),
+    QT_TRANSLATE_NOOP(
+        "Lessons",
+        "Both runs see the same batches. Run A's LBFGS calls the closure up to 8 times inside one "
+        "optimizer.step (training_step, zero_grad and backward each time); run B's SGD calls it "
+        "once. Step a stage at a time: run B waits at the end of its batch until run A has "
+        "finished all of its closure calls, so both always hold in the same batch. global_step "
+        "counts one per batch in both."),
     QT_TRANSLATE_NOOP("Lessons", "LBFGS, up to 8 closure calls a step"),
     QT_TRANSLATE_NOOP("Lessons", "SGD, one closure call a step"),
     // compare_adam_l2_vs_adamw
     QT_TRANSLATE_NOOP("Lessons", "compare: Adam's L2 weight decay, or AdamW's decoupled one"),
-    QT_TRANSLATE_NOOP("Lessons", "Run A is Adam with weight_decay=0.1: the decay is added to the gradient, so Adam's per-parameter scaling divides it too. Run B is AdamW with the same number: it shrinks the weights by lr × weight_decay directly and leaves the gradient alone. The runs differ from the first step."),
+    QT_TRANSLATE_NOOP("Lessons",
+                      "Run A is Adam with weight_decay=0.1: the decay is added to the gradient, so "
+                      "Adam's per-parameter scaling divides it too. Run B is AdamW with the same "
+                      "number: it shrinks the weights by lr × weight_decay directly and leaves the "
+                      "gradient alone. The runs differ from the first step."),
     QT_TRANSLATE_NOOP("Lessons", "Adam, weight_decay=0.1"),
     QT_TRANSLATE_NOOP("Lessons", "AdamW, weight_decay=0.1"),
 };

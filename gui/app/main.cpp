@@ -50,8 +50,8 @@ int main(int argc, char* argv[]) {
                                     "Stepwise source (.stepwise). Default: the built-in lesson."));
     const QCommandLineOption attachOption(
         QStringLiteral("attach"),
-        QCoreApplication::translate("main",
-                                    "Attach to a run served by stepwise-run --listen at HOST:PORT."),
+        QCoreApplication::translate(
+            "main", "Attach to a run served by stepwise-run --listen at HOST:PORT."),
         QStringLiteral("HOST:PORT"));
     const QCommandLineOption tokenOption(
         QStringLiteral("token"),

@@ -11,8 +11,8 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QScrollArea>
-#include <QSplitter>
 #include <QSettings>
+#include <QSplitter>
 #include <QStyle>
 #include <QTabWidget>
 #include <QTimer>
@@ -75,11 +75,12 @@ MainWindow::MainWindow(Translator* translator, QWidget* parent)
     pipelines->addWidget(paneA);
     setCentralWidget(pipelines);
     // The stage being stepped is always in view (queued: the scroll follows the paint).
-    connect(m_pipeline, &PipelineView::currentRowMoved, scroll,
-            [scroll](const QRect& row) {
-                scroll->ensureVisible(row.center().x(), row.center().y(), 0, row.height() / 2 + 24);
-            },
-            Qt::QueuedConnection);
+    connect(
+        m_pipeline, &PipelineView::currentRowMoved, scroll,
+        [scroll](const QRect& row) {
+            scroll->ensureVisible(row.center().x(), row.center().y(), 0, row.height() / 2 + 24);
+        },
+        Qt::QueuedConnection);
 
     m_plot = new LossPlot;
     m_plot->setHistory(&m_controller->history());
@@ -120,7 +121,8 @@ MainWindow::MainWindow(Translator* translator, QWidget* parent)
     m_plotDock = addDock(plotPane, QStringLiteral("plotDock"), Qt::BottomDockWidgetArea);
     m_logDock = addDock(m_logTabs, QStringLiteral("logDock"), Qt::BottomDockWidgetArea);
     m_breakpoints = new BreakpointsView;
-    m_breakpointsDock = addDock(m_breakpoints, QStringLiteral("breakpointsDock"), Qt::BottomDockWidgetArea);
+    m_breakpointsDock =
+        addDock(m_breakpoints, QStringLiteral("breakpointsDock"), Qt::BottomDockWidgetArea);
     splitDockWidget(m_plotDock, m_logDock, Qt::Horizontal);
     tabifyDockWidget(m_logDock, m_breakpointsDock);
     // The Tensors and ledger docks are tabs beside the log (wide, and no new tab bar to take
@@ -134,7 +136,8 @@ MainWindow::MainWindow(Translator* translator, QWidget* parent)
     m_logDock->raise();
     resizeDocks({m_configDock, m_outputDock}, {410, 430}, Qt::Horizontal);
     resizeDocks({m_outputDock, m_extrasDock}, {260, 300}, Qt::Vertical);
-    resizeDocks({m_plotDock}, {330}, Qt::Vertical);  // the plot, its step ribbon and the origin line
+    resizeDocks({m_plotDock}, {330},
+                Qt::Vertical);  // the plot, its step ribbon and the origin line
     resizeDocks({m_plotDock, m_logDock}, {860, 640}, Qt::Horizontal);
 
     buildMenus();
@@ -227,8 +230,8 @@ void MainWindow::buildMenus() {
 
     m_viewMenu = menuBar()->addMenu(QString());
     for (QDockWidget* dock :
-         {m_configDock, m_sourceDock, m_codeDock, m_plotDock, m_logDock, m_breakpointsDock, m_outputDock,
-          m_extrasDock, m_tensorsDock, m_ledgerDock})
+         {m_configDock, m_sourceDock, m_codeDock, m_plotDock, m_logDock, m_breakpointsDock,
+          m_outputDock, m_extrasDock, m_tensorsDock, m_ledgerDock})
         m_viewMenu->addAction(dock->toggleViewAction());
     m_viewMenu->addAction(m_toolbar->toggleViewAction());
     m_viewMenu->addSeparator();
@@ -372,8 +375,10 @@ void MainWindow::updateInspect() {
 }
 
 void MainWindow::rebuildView(QDockWidget* dock) {
-    if (dock == m_plotDock) rebuildView(dock, {});  // it draws from the history itself
-    else rebuildView(dock, m_controller->history().events());
+    if (dock == m_plotDock)
+        rebuildView(dock, {});  // it draws from the history itself
+    else
+        rebuildView(dock, m_controller->history().events());
     if (dock == m_logDock && m_comparison->active()) {  // run B's log was not fed while closed
         m_logB->clear();
         m_logB->applyEvents(m_comparison->runB()->history().events());
@@ -430,7 +435,9 @@ void MainWindow::updateTitle() {
         case Opened::nothing: break;
         case Opened::lesson: what = tr("lesson %1").arg(m_openedName); break;
         case Opened::file: what = m_openedName; break;
-        case Opened::editedSource: what = tr("%1 (edited in the Source tab)").arg(m_openedName); break;
+        case Opened::editedSource:
+            what = tr("%1 (edited in the Source tab)").arg(m_openedName);
+            break;
         case Opened::replay: what = tr("%1 (replay)").arg(m_openedName); break;
         case Opened::attached: what = tr("attached to %1").arg(m_openedName); break;
     }
@@ -480,8 +487,8 @@ void MainWindow::applyLaptopLayout() {
     // The pipeline gets the window's whole height and most of its width: every dock moves to
     // one column on the right, the plot and the output above, the log and the configuration
     // below, each a tab.
-    const QList<QDockWidget*> docks = {m_plotDock,   m_outputDock,      m_tensorsDock, m_extrasDock,
-                                       m_ledgerDock, m_logDock,         m_breakpointsDock, m_configDock,
+    const QList<QDockWidget*> docks = {m_plotDock,   m_outputDock, m_tensorsDock,     m_extrasDock,
+                                       m_ledgerDock, m_logDock,    m_breakpointsDock, m_configDock,
                                        m_sourceDock, m_codeDock};
     for (QDockWidget* dock : docks) removeDockWidget(dock);
     addDockWidget(Qt::RightDockWidgetArea, m_plotDock);

@@ -62,8 +62,10 @@ class MainWindow : public QMainWindow {
     /// Opens the default built-in lesson (stepwise::default_lesson()).
     void openDefault();
     /// Compares two runs in lockstep: run A on `a` (the window's run), run B on `b`.
-    void startComparison(const RunConfig& a, const RunConfig& b, const QString& nameA, const QString& nameB);
-    /// Run > Compare > with the Configuration panel: run A as it is, run B with the panel's settings.
+    void startComparison(const RunConfig& a, const RunConfig& b, const QString& nameA,
+                         const QString& nameB);
+    /// Run > Compare > with the Configuration panel: run A as it is, run B with the panel's
+    /// settings.
     void compareWithPanel();
     /// Run > Fork here: run B from where run A holds, with the what-if `id` (forkWhatIfs()) or,
     /// for "panel", the Configuration panel's settings. False when run A cannot be forked there

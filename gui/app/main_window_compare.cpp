@@ -30,12 +30,14 @@
 namespace stepwise::gui {
 
 namespace {
-const char* const kHeaderStyle = "QLabel { padding: 3px 8px; font-weight: bold; color: white; background: %1; }";
+const char* const kHeaderStyle =
+    "QLabel { padding: 3px 8px; font-weight: bold; color: white; background: %1; }";
 /// Run > Fork here's entries, in order: the panel, one option changed, then the departures.
-const char* const kWhatIfs[] = {"panel",          "lr_up",      "lr_down",          "momentum",
-                                "clip",           "accumulate", "zero_grad",        "optimizer",
-                                "skip_zero_grad", "undivided_loss", "step_every_batch", "backprop_extras"};
-}
+const char* const kWhatIfs[] = {
+    "panel",          "lr_up",          "lr_down",          "momentum",
+    "clip",           "accumulate",     "zero_grad",        "optimizer",
+    "skip_zero_grad", "undivided_loss", "step_every_batch", "backprop_extras"};
+}  // namespace
 
 void MainWindow::buildComparison(QWidget* plotPane) {
     m_pipelineB = new PipelineView;
@@ -54,7 +56,8 @@ void MainWindow::buildComparison(QWidget* plotPane) {
     layout->addWidget(scroll, 1);
     m_pipelineBPane->setVisible(false);
     qobject_cast<QSplitter*>(centralWidget())->addWidget(m_pipelineBPane);
-    m_pipelineAHeader->setStyleSheet(QString::fromLatin1(kHeaderStyle).arg(QStringLiteral("#2563eb")));
+    m_pipelineAHeader->setStyleSheet(
+        QString::fromLatin1(kHeaderStyle).arg(QStringLiteral("#2563eb")));
 
     m_logB = new LogView;
     m_logB->setObjectName(QStringLiteral("logB"));
@@ -80,7 +83,8 @@ void MainWindow::buildComparison(QWidget* plotPane) {
     m_forkMenu->setObjectName(QStringLiteral("forkMenu"));
     for (const char* id : kWhatIfs) {
         const QString name = QString::fromLatin1(id);
-        if (name == QLatin1String("skip_zero_grad")) m_forkMenu->addSection(QString());  // the departures
+        if (name == QLatin1String("skip_zero_grad"))
+            m_forkMenu->addSection(QString());  // the departures
         QAction* action = m_forkMenu->addAction(QString(), this, [this, name] { forkHere(name); });
         action->setData(name);
     }
@@ -94,7 +98,9 @@ bool applyWhatIf(const QString& id, RunConfig& c) {
     auto& options = c.optimizer.options;
     auto number = [&](const char* key) {
         const auto it = options.find(key);
-        return it != options.end() && std::holds_alternative<double>(it->second) ? std::get<double>(it->second) : 0.0;
+        return it != options.end() && std::holds_alternative<double>(it->second)
+                   ? std::get<double>(it->second)
+                   : 0.0;
     };
     if (id == QLatin1String("lr_up") || id == QLatin1String("lr_down")) {
         const double lr = number("lr");
@@ -142,12 +148,14 @@ QString MainWindow::whatIfTitle(const QString& id) const {
     if (id == QLatin1String("skip_zero_grad")) return tr("Skip zero_grad");
     if (id == QLatin1String("undivided_loss")) return tr("Do not divide the loss by N");
     if (id == QLatin1String("step_every_batch")) return tr("Step on every batch");
-    if (id == QLatin1String("backprop_extras")) return tr("Backpropagate through graph-holding extras");
+    if (id == QLatin1String("backprop_extras"))
+        return tr("Backpropagate through graph-holding extras");
     return id;
 }
 
 void MainWindow::updateForkMenu() {
-    const bool local = m_controller->hasSession() && m_controller->link()->kind() == SessionLink::Kind::local;
+    const bool local =
+        m_controller->hasSession() && m_controller->link()->kind() == SessionLink::Kind::local;
     const RunConfig now = m_controller->config();
     for (QAction* action : m_forkMenu->actions()) {
         const QString id = action->data().toString();
@@ -164,8 +172,9 @@ void MainWindow::updateForkMenu() {
 
 bool MainWindow::forkHere(const QString& id) {
     if (!m_controller->hasSession() || m_controller->link()->kind() != SessionLink::Kind::local) {
-        QMessageBox::information(this, tr("Cannot fork"),
-                                 tr("Only a run in this window can be forked: open a lesson or a config first."));
+        QMessageBox::information(
+            this, tr("Cannot fork"),
+            tr("Only a run in this window can be forked: open a lesson or a config first."));
         return false;
     }
     RunConfig b = m_controller->config();
@@ -180,7 +189,8 @@ bool MainWindow::forkHere(const QString& id) {
     if (!m_comparison->fork(b, tr("as it is"), whatIfTitle(id))) {
         QMessageBox::information(
             this, tr("Cannot fork here"),
-            tr("A fork starts where the run holds, from its snapshot: pause the run or step it first. A run "
+            tr("A fork starts where the run holds, from its snapshot: pause the run or step it "
+               "first. A run "
                "whose snapshot budget is 0 (rewind.budget_mb) cannot be forked."));
         return false;
     }
@@ -197,7 +207,8 @@ void MainWindow::wireComparison() {
         updateLogTabs();
     });
     connect(b, &SessionController::eventsArrived, m_pipelineB, &PipelineView::applyEvents);
-    // Run B's warnings, None batches and errors: its own log, as closed as run A's when the dock is.
+    // Run B's warnings, None batches and errors: its own log, as closed as run A's when the dock
+    // is.
     connect(b, &SessionController::eventsArrived, this, [this](const std::vector<Event>& events) {
         if (m_logDock->isHidden()) return;
         const int errors = m_logB->model()->count(LogModel::Kind::error);
@@ -242,8 +253,8 @@ void MainWindow::onComparisonActive(bool active) {
     }
     m_endComparison->setEnabled(active);
     if (active) {
-        m_plot->setComparison(&m_comparison->runB()->history(), m_comparison->nameA(), m_comparison->nameB(),
-                              m_comparison->departs());
+        m_plot->setComparison(&m_comparison->runB()->history(), m_comparison->nameA(),
+                              m_comparison->nameB(), m_comparison->departs());
         // The two pipelines share the middle evenly.
         auto* splitter = qobject_cast<QSplitter*>(centralWidget());
         const int half = std::max(1, splitter->width() / 2);
@@ -253,9 +264,11 @@ void MainWindow::onComparisonActive(bool active) {
         // layout has taken the strip in.
         QTimer::singleShot(0, this, [this] {
             if (dockWidgetArea(m_plotDock) == Qt::RightDockWidgetArea)
-                resizeDocks({m_plotDock, m_logDock}, {height() * 62 / 100, height() * 38 / 100}, Qt::Vertical);
+                resizeDocks({m_plotDock, m_logDock}, {height() * 62 / 100, height() * 38 / 100},
+                            Qt::Vertical);
             else
-                resizeDocks({m_plotDock}, {std::max(m_plotDock->height(), height() * 45 / 100)}, Qt::Vertical);
+                resizeDocks({m_plotDock}, {std::max(m_plotDock->height(), height() * 45 / 100)},
+                            Qt::Vertical);
         });
     } else {
         m_plot->setComparison(nullptr);
@@ -273,15 +286,17 @@ void MainWindow::startComparison(const RunConfig& a, const RunConfig& b, const Q
     }
     m_comparison->begin(a, b, nameA, nameB);
     showSourceFor(a);
-    if (a.model.kind == ModelSpec::Kind::lesson) setOpened(Opened::lesson, QString::fromStdString(a.model.lesson));
+    if (a.model.kind == ModelSpec::Kind::lesson)
+        setOpened(Opened::lesson, QString::fromStdString(a.model.lesson));
 }
 
 void MainWindow::compareWithPanel() {
     const auto b = m_config->validatedConfig();
     if (!b) return;  // the panel says what is wrong
     if (!m_controller->hasSession() || m_controller->link()->kind() != SessionLink::Kind::local) {
-        QMessageBox::information(this, tr("Cannot compare"),
-                                 tr("Only a run in this window can be compared: open a lesson or a config first."));
+        QMessageBox::information(
+            this, tr("Cannot compare"),
+            tr("Only a run in this window can be compared: open a lesson or a config first."));
         return;
     }
     RunConfig a = m_controller->config();
@@ -297,26 +312,32 @@ void MainWindow::retranslateComparison() {
         if (lesson) action->setText(lessonTitle(*lesson));
     }
     m_compareWithPanel->setText(tr("With the Configuration panel's settings as run B"));
-    m_compareWithPanel->setToolTip(tr("Run A keeps its config; run B starts with what the Configuration panel "
-                                      "says now. Both start again from the same seed."));
+    m_compareWithPanel->setToolTip(
+        tr("Run A keeps its config; run B starts with what the Configuration panel "
+           "says now. Both start again from the same seed."));
     m_endComparison->setText(tr("End comparison"));
     m_forkMenu->setTitle(tr("&Fork here"));
     m_forkMenu->setToolTipsVisible(true);
-    m_forkMenu->setToolTip(tr("Run B starts where the run holds, from its exact state, with one thing changed; "
-                              "the two then go on side by side"));
-    m_forkMenu->actions().at(m_forkMenu->actions().size() - 5)->setText(tr("Not what Lightning does"));
+    m_forkMenu->setToolTip(
+        tr("Run B starts where the run holds, from its exact state, with one thing changed; "
+           "the two then go on side by side"));
+    m_forkMenu->actions()
+        .at(m_forkMenu->actions().size() - 5)
+        ->setText(tr("Not what Lightning does"));
     updateForkMenu();
     if (m_comparison->active()) {
         m_pipelineAHeader->setText(tr("A · %1").arg(m_comparison->nameA()));
         m_pipelineBHeader->setText(tr("B · %1").arg(m_comparison->nameB()));
         // A run that departs from Lightning on purpose says so in red.
         m_pipelineBHeader->setStyleSheet(
-            QString::fromLatin1(kHeaderStyle).arg(QLatin1String(m_comparison->departs() ? "#b91c1c" : "#ea580c")));
+            QString::fromLatin1(kHeaderStyle)
+                .arg(QLatin1String(m_comparison->departs() ? "#b91c1c" : "#ea580c")));
         updateLogTabs();
-        m_pipelineBHeader->setToolTip(m_comparison->forked()
-                                          ? tr("Run B was forked from run A where it held: everything before that "
-                                               "batch is run A's")
-                                          : QString());
+        m_pipelineBHeader->setToolTip(
+            m_comparison->forked()
+                ? tr("Run B was forked from run A where it held: everything before that "
+                     "batch is run A's")
+                : QString());
     }
 }
 
@@ -327,9 +348,11 @@ void MainWindow::updateLogTabs() {
     m_logTabs->setTabText(tabB, tr("B · %1").arg(m_comparison->nameB()));
     // A run B that failed says so on its tab, whichever tab is in front.
     const bool failed = m_logB->model()->count(LogModel::Kind::error) > 0;
-    m_logTabs->setTabIcon(tabB, failed ? style()->standardIcon(QStyle::SP_MessageBoxCritical) : QIcon());
-    m_logTabs->setTabToolTip(tabB, failed ? tr("Run B stopped with an error: its log says where and why")
-                                          : tr("Run B's warnings, None batches and errors"));
+    m_logTabs->setTabIcon(tabB,
+                          failed ? style()->standardIcon(QStyle::SP_MessageBoxCritical) : QIcon());
+    m_logTabs->setTabToolTip(tabB,
+                             failed ? tr("Run B stopped with an error: its log says where and why")
+                                    : tr("Run B's warnings, None batches and errors"));
 }
 
 }  // namespace stepwise::gui

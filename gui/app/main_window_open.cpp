@@ -11,10 +11,9 @@
 #include <QMimeData>
 
 #include "attach_dialog.h"
+#include "comparison.h"
 #include "lesson_texts.h"
 #include "main_window.h"
-
-#include "comparison.h"
 #include "remote_link.h"
 #include "stepwise/lessons.h"
 #include "stepwise/replay_link.h"
@@ -32,7 +31,9 @@ RunConfig lessonConfig(const Lesson& lesson) {
     return config;
 }
 
-RunConfig defaultConfig() { return lessonConfig(default_lesson()); }
+RunConfig defaultConfig() {
+    return lessonConfig(default_lesson());
+}
 }  // namespace
 
 void MainWindow::openDefault() {
@@ -45,8 +46,9 @@ void MainWindow::openLesson(const QString& name) {
     try {
         if (!lesson->compare_config_json.empty()) {
             // A comparison preset: its config is run A's, and it names run B's.
-            RunConfig b = parse_run_config(lesson->compare_config_json, QDir::currentPath().toStdString(),
-                                           lesson->name + " (run B)");
+            RunConfig b =
+                parse_run_config(lesson->compare_config_json, QDir::currentPath().toStdString(),
+                                 lesson->name + " (run B)");
             b.base_dir = QDir::currentPath().toStdString();
             startComparison(lessonConfig(*lesson), b, lessonRunName(lesson->compare_a),
                             lessonRunName(lesson->compare_b));

@@ -38,9 +38,7 @@ void MainWindow::updateParityBadge() {
     const std::int64_t per = meter.batchesPerEpoch();
     QString text, style;
     switch (meter.state()) {
-        case ParityMeter::State::off:
-            m_parityBadge->hide();
-            return;
+        case ParityMeter::State::off: m_parityBadge->hide(); return;
         case ParityMeter::State::waiting:
             text = meter.pending() == 0
                        ? tr("parity: no batch has ended yet")
@@ -48,30 +46,34 @@ void MainWindow::updateParityBadge() {
             style = QStringLiteral("color: #6b7280;");
             break;
         case ParityMeter::State::identical:
-            text = tr("✓ parity: %1 batches bit-identical to an unwatched run").arg(meter.identical());
+            text =
+                tr("✓ parity: %1 batches bit-identical to an unwatched run").arg(meter.identical());
             // At full speed the unwatched run waits: say how many batches it has still to catch up.
             if (meter.pending() > 0) text += tr(" · %1 more to compare").arg(meter.pending());
             style = QStringLiteral("color: #166534; background: #dcfce7; border-radius: 3px;");
             break;
         case ParityMeter::State::differs: {
             const std::int64_t b = *meter.firstDifference();
-            text = tr("✗ parity: epoch %1, batch %2 differs from an unwatched run").arg(b / per).arg(b % per);
+            text = tr("✗ parity: epoch %1, batch %2 differs from an unwatched run")
+                       .arg(b / per)
+                       .arg(b % per);
             style = QStringLiteral("color: #991b1b; background: #fee2e2; border-radius: 3px;");
             break;
         }
         case ParityMeter::State::failed:
-            text = tr("parity: the unwatched run failed: %1").arg(QString::fromStdString(meter.failure()));
+            text = tr("parity: the unwatched run failed: %1")
+                       .arg(QString::fromStdString(meter.failure()));
             style = QStringLiteral("color: #991b1b;");
             break;
     }
     m_parityBadge->setText(text);
     m_parityBadge->setStyleSheet(QStringLiteral("QLabel { %1 padding: 0 6px; }").arg(style));
-    m_parityBadge->setToolTip(
-        tr("The parity meter: a headless run of the same config, never held, checksums the "
-           "parameters after every batch. This run's checksums must match it bit for bit: stepping, "
-           "pausing, breakpoints and going back do not change what training computes. It runs on a "
-           "thread of its own and only while this run holds or after it ends, so it takes none of "
-           "this run's time."));
+    m_parityBadge->setToolTip(tr(
+        "The parity meter: a headless run of the same config, never held, checksums the "
+        "parameters after every batch. This run's checksums must match it bit for bit: stepping, "
+        "pausing, breakpoints and going back do not change what training computes. It runs on a "
+        "thread of its own and only while this run holds or after it ends, so it takes none of "
+        "this run's time."));
     m_parityBadge->show();
 }
 
@@ -85,30 +87,14 @@ void MainWindow::refreshReadouts() {
     using S = SessionController::RunState;
     QString state;
     switch (m_controller->runState()) {
-        case S::none:
-            state = tr("no session");
-            break;
-        case S::loading:
-            state = tr("loading");
-            break;
-        case S::paused:
-            state = tr("paused");
-            break;
-        case S::running:
-            state = tr("running");
-            break;
-        case S::stepping:
-            state = tr("stepping");
-            break;
-        case S::finished:
-            state = tr("finished");
-            break;
-        case S::stopped:
-            state = tr("stopped");
-            break;
-        case S::failed:
-            state = tr("failed");
-            break;
+        case S::none: state = tr("no session"); break;
+        case S::loading: state = tr("loading"); break;
+        case S::paused: state = tr("paused"); break;
+        case S::running: state = tr("running"); break;
+        case S::stepping: state = tr("stepping"); break;
+        case S::finished: state = tr("finished"); break;
+        case S::stopped: state = tr("stopped"); break;
+        case S::failed: state = tr("failed"); break;
     }
     m_statusState->setText(tr("<b>%1</b>").arg(state));
     m_compareBar->refresh();

@@ -27,7 +27,8 @@ QIcon backToHitIcon() {
         painter.drawEllipse(QRectF(m, m, size - 2 * m, size - 2 * m));
         painter.setBrush(Qt::white);
         const qreal c = size / 2.0, r = size * 0.24;
-        painter.drawPolygon(QPolygonF({QPointF(c - r, c), QPointF(c + r * 0.8, c - r), QPointF(c + r * 0.8, c + r)}));
+        painter.drawPolygon(QPolygonF(
+            {QPointF(c - r, c), QPointF(c + r * 0.8, c - r), QPointF(c + r * 0.8, c + r)}));
         painter.end();
         icon.addPixmap(pixmap);
     }
@@ -71,13 +72,15 @@ RunActions::RunActions(SessionController* controller, QWidget* parent)
     auto back = [this, make](const QKeySequence& key, QStyle::StandardPixmap icon, RewindTo to) {
         QAction* action = make(key, icon, &SessionController::stepStage);
         action->disconnect(m_controller);  // `make` wired it to stepping; it goes back instead
-        connect(action, &QAction::triggered, m_controller, [this, to] { m_controller->rewind(to); });
+        connect(action, &QAction::triggered, m_controller,
+                [this, to] { m_controller->rewind(to); });
         return action;
     };
     m_backStage = back(QKeySequence(Qt::CTRL | Qt::Key_F11), QStyle::SP_ArrowLeft, RewindTo::stage);
-    m_backBatchStart = back(QKeySequence(Qt::CTRL | Qt::Key_F10), QStyle::SP_MediaSeekBackward, RewindTo::batch_start);
-    m_backBatch =
-        back(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_F11), QStyle::SP_MediaSkipBackward, RewindTo::batch);
+    m_backBatchStart = back(QKeySequence(Qt::CTRL | Qt::Key_F10), QStyle::SP_MediaSeekBackward,
+                            RewindTo::batch_start);
+    m_backBatch = back(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_F11),
+                       QStyle::SP_MediaSkipBackward, RewindTo::batch);
     m_backHit = back(QKeySequence(Qt::CTRL | Qt::Key_F5), QStyle::SP_ArrowBack, RewindTo::hit);
     m_backHit->setIcon(backToHitIcon());
     m_backStage->setObjectName(QStringLiteral("actionBackStage"));
@@ -118,8 +121,8 @@ RunActions::RunActions(SessionController* controller, QWidget* parent)
 }
 
 QList<QAction*> RunActions::all() const {
-    return {m_stepStage, m_stepClosure, m_stepBatch, m_stepEpoch, m_run, m_pause, m_stop, m_reset,
-            m_backStage, m_backBatchStart, m_backBatch, m_backHit};
+    return {m_stepStage, m_stepClosure, m_stepBatch, m_stepEpoch,      m_run,       m_pause,
+            m_stop,      m_reset,       m_backStage, m_backBatchStart, m_backBatch, m_backHit};
 }
 
 void RunActions::setDelay(int milliseconds) {
@@ -152,15 +155,18 @@ void RunActions::retranslate() {
     m_reset->setText(tr("R&eset"));
     m_reset->setToolTip(tr("Start the same configuration again from the beginning (Ctrl+R)"));
     m_backStage->setText(tr("Back one st&age"));
-    m_backStage->setToolTip(tr("Go back to the stage boundary before this one; what follows is recomputed "
-                               "exactly (Ctrl+F11)"));
+    m_backStage->setToolTip(
+        tr("Go back to the stage boundary before this one; what follows is recomputed "
+           "exactly (Ctrl+F11)"));
     m_backBatchStart->setText(tr("Back to batch s&tart"));
-    m_backBatchStart->setToolTip(tr("Go back to the start of this batch, or of the previous one when already "
-                                    "there (Ctrl+F10)"));
+    m_backBatchStart->setToolTip(
+        tr("Go back to the start of this batch, or of the previous one when already "
+           "there (Ctrl+F10)"));
     m_backBatch->setText(tr("Back one bat&ch"));
     m_backBatch->setToolTip(tr("Go back to the start of the previous batch (Ctrl+Shift+F11)"));
     m_backHit->setText(tr("Back to previous &hit"));
-    m_backHit->setToolTip(tr("Go back to where the latest earlier breakpoint hit held the run (Ctrl+F5)"));
+    m_backHit->setToolTip(
+        tr("Go back to where the latest earlier breakpoint hit held the run (Ctrl+F5)"));
     m_speedLabel->setText(tr("Delay:"));
     m_slider->setToolTip(tr("Delay per stage while running; leftmost is full speed"));
     updateSpeedLabel();

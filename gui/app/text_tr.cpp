@@ -11,15 +11,15 @@ struct EngineText {
 };
 
 QString arg(const Text& text, int i) {
-    return i < int(text.args.size()) ? QString::fromStdString(text.args[std::size_t(i)]) : QString();
+    return i < int(text.args.size()) ? QString::fromStdString(text.args[std::size_t(i)])
+                                     : QString();
 }
 }  // namespace
 
 QString textTr(const Text& t) {
     // No default: a new code without a sentence here is a compiler warning (-Wswitch).
     switch (t.code) {
-        case TextCode::none:
-            return {};
+        case TextCode::none: return {};
         case TextCode::skip_zero_grad_not_first:
             return EngineText::tr(
                        "zero_grad skipped: batch %1 is not the first of its accumulation window "
@@ -40,19 +40,18 @@ QString textTr(const Text& t) {
             return EngineText::tr("backward skipped: backward is being skipped for this batch");
         case TextCode::skip_backward_none_returned:
             return EngineText::tr("backward skipped: training_step returned None");
-        case TextCode::skip_stopped:
-            return EngineText::tr("stopped by request");
+        case TextCode::skip_stopped: return EngineText::tr("stopped by request");
         case TextCode::notice_non_finite_loss:
             return EngineText::tr(
                        "training_step returned a non-finite loss (%1) at epoch %2, batch %3; "
                        "Lightning does not check it and backpropagates it as is")
                 .arg(arg(t, 0), arg(t, 1), arg(t, 2));
         case TextCode::notice_graph_in_extra:
-            return EngineText::tr(
-                       "the extra '%1' returned by training_step still holds an autograd graph "
-                       "(%2); Lightning passes extras on undetached, so the graph stays alive until "
-                       "on_train_batch_end has run. Return it .detach()ed unless you need it.")
-                .arg(arg(t, 0), arg(t, 1));
+            return EngineText::
+                tr("the extra '%1' returned by training_step still holds an autograd graph "
+                   "(%2); Lightning passes extras on undetached, so the graph stays alive until "
+                   "on_train_batch_end has run. Return it .detach()ed unless you need it.")
+                    .arg(arg(t, 0), arg(t, 1));
         case TextCode::output_loss_tensor:
             return EngineText::tr("loss tensor: loss / N is backpropagated");
         case TextCode::output_dict_with_loss:
@@ -70,30 +69,34 @@ QString textTr(const Text& t) {
                 .arg(arg(t, 0));
         case TextCode::skip_scheduler_accumulating:
             return EngineText::tr(
-                "lr_scheduler.step skipped: accumulating; an interval \"step\" scheduler steps only "
+                "lr_scheduler.step skipped: accumulating; an interval \"step\" scheduler steps "
+                "only "
                 "after an optimizer step");
         case TextCode::skip_scheduler_step_frequency:
             return EngineText::tr(
-                       "lr_scheduler.step skipped: interval \"step\", frequency %2, and batch %1 + 1 is "
+                       "lr_scheduler.step skipped: interval \"step\", frequency %2, and batch %1 + "
+                       "1 is "
                        "not a multiple of %2")
                 .arg(arg(t, 0), arg(t, 1));
         case TextCode::skip_scheduler_epoch_frequency:
             return EngineText::tr(
-                       "lr_scheduler.step skipped: interval \"epoch\", frequency %2, and epoch %1 + 1 is "
+                       "lr_scheduler.step skipped: interval \"epoch\", frequency %2, and epoch %1 "
+                       "+ 1 is "
                        "not a multiple of %2")
                 .arg(arg(t, 0), arg(t, 1));
         case TextCode::skip_scheduler_not_epoch_end:
             return EngineText::tr(
-                "lr_scheduler.step skipped: interval \"epoch\"; it steps after the epoch's last batch");
+                "lr_scheduler.step skipped: interval \"epoch\"; it steps after the epoch's last "
+                "batch");
         case TextCode::explain_none_grads_none:
             return EngineText::tr(
                        "every .grad was None, so the optimizer skipped every parameter (‖Δθ‖ %1)")
                 .arg(arg(t, 0));
         case TextCode::explain_none_grads_kept:
-            return EngineText::tr(
-                       ".grad still held the gradients of the window's earlier batches, and the step "
-                       "applied them (‖Δθ‖ %1)")
-                .arg(arg(t, 0));
+            return EngineText::
+                tr(".grad still held the gradients of the window's earlier batches, and the step "
+                   "applied them (‖Δθ‖ %1)")
+                    .arg(arg(t, 0));
         case TextCode::explain_none_zero_moved:
             return EngineText::tr(
                        "the grads were zero-filled, yet the weights moved (‖Δθ‖ %1): the optimizer "
@@ -101,7 +104,8 @@ QString textTr(const Text& t) {
                 .arg(arg(t, 0), arg(t, 1));
         case TextCode::explain_none_zero_still:
             return EngineText::tr(
-                       "the grads were zero-filled and the weights did not move; the optimizer holds %1")
+                       "the grads were zero-filled and the weights did not move; the optimizer "
+                       "holds %1")
                 .arg(arg(t, 0));
         case TextCode::explain_none_zero_still_nothing:
             return EngineText::tr(
@@ -113,21 +117,24 @@ QString textTr(const Text& t) {
             return EngineText::tr("breakpoint %1 (%2) hit: %3 = %4")
                 .arg(arg(t, 0), arg(t, 1), arg(t, 2), arg(t, 3));
         case TextCode::rewound:
-            return EngineText::tr("went back to epoch %1, batch %2, before %3; what follows is recomputed")
+            return EngineText::tr(
+                       "went back to epoch %1, batch %2, before %3; what follows is recomputed")
                 .arg(arg(t, 0), arg(t, 1), arg(t, 2));
         case TextCode::rewind_nothing_earlier:
             return EngineText::tr("cannot go back: this is the run's first stage");
         case TextCode::rewind_no_earlier_hit:
-            return EngineText::tr("cannot go back to a breakpoint hit: none held the run before this point");
+            return EngineText::tr(
+                "cannot go back to a breakpoint hit: none held the run before this point");
         case TextCode::rewind_not_earlier:
-            return EngineText::tr("cannot go back to batch %1: the run is at batch %2").arg(arg(t, 0), arg(t, 1));
+            return EngineText::tr("cannot go back to batch %1: the run is at batch %2")
+                .arg(arg(t, 0), arg(t, 1));
         case TextCode::rewind_over_budget:
             return EngineText::tr(
-                       "cannot go back: one snapshot of this run takes %2 MB, more than the snapshot budget "
+                       "cannot go back: one snapshot of this run takes %2 MB, more than the "
+                       "snapshot budget "
                        "of %1 MB (rewind.budget_mb)")
                 .arg(arg(t, 0), arg(t, 1));
-        case TextCode::rewind_not_held:
-            return EngineText::tr("cannot go back: the run has ended");
+        case TextCode::rewind_not_held: return EngineText::tr("cannot go back: the run has ended");
         case TextCode::departures:
             return EngineText::tr(
                        "not what Lightning does: this run departs from Lightning's automatic "
@@ -148,12 +155,9 @@ QString textTr(const Text& t) {
 
 QString runStatusTr(RunStatus status) {
     switch (status) {
-        case RunStatus::finished:
-            return EngineText::tr("finished");
-        case RunStatus::stopped:
-            return EngineText::tr("stopped");
-        case RunStatus::failed:
-            return EngineText::tr("failed");
+        case RunStatus::finished: return EngineText::tr("finished");
+        case RunStatus::stopped: return EngineText::tr("stopped");
+        case RunStatus::failed: return EngineText::tr("failed");
     }
     return {};
 }

@@ -25,7 +25,8 @@ QString Comparison::labelled(const QString& name, const RunConfig& config) {
     return name.contains(label) ? name : tr("%1 — %2").arg(name, label);
 }
 
-void Comparison::begin(const RunConfig& a, const RunConfig& b, const QString& nameA, const QString& nameB) {
+void Comparison::begin(const RunConfig& a, const RunConfig& b, const QString& nameA,
+                       const QString& nameB) {
     if (!m_factory) return;
     m_nameA = nameA;
     m_nameB = labelled(nameB, b);
@@ -101,7 +102,8 @@ void Comparison::scan() {
     if (!m_active) return;
     const RunHistory& h = m_a->history();
     const std::optional<std::size_t> before = m_divergence;
-    if (h.generation() != m_generation || h.batchCount() < m_scanned) {  // started over or went back
+    if (h.generation() != m_generation ||
+        h.batchCount() < m_scanned) {  // started over or went back
         m_generation = h.generation();
         m_scanned = 0;
         m_divergence.reset();

@@ -28,15 +28,17 @@ class Comparison : public QObject {
   public:
     /// Makes the two local links, run A's first (the window's executable provides it: it links the
     /// engine).
-    using PairFactory = std::function<std::pair<std::unique_ptr<SessionLink>, std::unique_ptr<SessionLink>>(
-        const RunConfig& a, const RunConfig& b)>;
+    using PairFactory =
+        std::function<std::pair<std::unique_ptr<SessionLink>, std::unique_ptr<SessionLink>>(
+            const RunConfig& a, const RunConfig& b)>;
 
     explicit Comparison(SessionController* a, QObject* parent = nullptr);
     ~Comparison() override;
 
     /// Makes run B's link for a fork of run A's (local) link where it holds, or nullptr when run
     /// A cannot be forked there (make_local_fork_link).
-    using ForkFactory = std::function<std::unique_ptr<SessionLink>(SessionLink& a, const RunConfig& b)>;
+    using ForkFactory =
+        std::function<std::unique_ptr<SessionLink>(SessionLink& a, const RunConfig& b)>;
 
     void setPairFactory(PairFactory factory) { m_factory = std::move(factory); }
     void setForkFactory(ForkFactory factory) { m_forkFactory = std::move(factory); }
@@ -108,14 +110,15 @@ class Comparison : public QObject {
     bool m_forked = false;
     std::size_t m_firstOfB = 0;
     RunConfig m_configB;
-    QStringList m_differences;  ///< of the configs begin() was given (the strip reads it every frame)
+    /// of the configs begin() was given (the strip reads it every frame)
+    QStringList m_differences;
     QString m_nameA, m_nameB;
     bool m_active = false;
     bool m_beginning = false;  ///< run A starts as part of begin()
     double m_tolerance = 0.0;
     std::optional<std::size_t> m_divergence;
-    std::size_t m_scanned = 0;          ///< batches of run A looked at
-    std::uint64_t m_generation = 0;     ///< of run A's history when scanned
+    std::size_t m_scanned = 0;       ///< batches of run A looked at
+    std::uint64_t m_generation = 0;  ///< of run A's history when scanned
 };
 
 }  // namespace stepwise::gui

@@ -26,14 +26,16 @@ class RunColumn {
   public:
     /// The value of entry `serial`; serials must be pushed in increasing order.
     void push(std::size_t serial, const T& value) {
-        if (m_runs.empty() || !(m_runs.back().second == value)) m_runs.emplace_back(Serial(serial), value);
+        if (m_runs.empty() || !(m_runs.back().second == value))
+            m_runs.emplace_back(Serial(serial), value);
     }
     /// The value of the run that holds `serial` (the newest pushed at or before it).
     const T& at(std::size_t serial) const { return runAt(serial).second; }
     /// (first serial, value) of the run that holds `serial`.
     const std::pair<Serial, T>& runAt(std::size_t serial) const {
-        auto it = std::upper_bound(m_runs.begin(), m_runs.end(), serial,
-                                   [](std::size_t s, const std::pair<Serial, T>& run) { return s < run.first; });
+        auto it = std::upper_bound(
+            m_runs.begin(), m_runs.end(), serial,
+            [](std::size_t s, const std::pair<Serial, T>& run) { return s < run.first; });
         return *std::prev(it);
     }
     const std::pair<Serial, T>& last() const { return m_runs.back(); }
@@ -70,8 +72,9 @@ class SteadyFloatColumn {
     }
     float at(std::size_t i) const {
         if (m_dense) return m_values[i];
-        auto it = std::upper_bound(m_runs.begin(), m_runs.end(), i,
-                                   [](std::size_t s, const std::pair<Serial, float>& run) { return s < run.first; });
+        auto it = std::upper_bound(
+            m_runs.begin(), m_runs.end(), i,
+            [](std::size_t s, const std::pair<Serial, float>& run) { return s < run.first; });
         return std::prev(it)->second;
     }
     std::size_t size() const { return m_dense ? m_values.size() : m_size; }
@@ -84,7 +87,9 @@ class SteadyFloatColumn {
         while (!m_runs.empty() && m_runs.back().first >= n) m_runs.pop_back();
         m_size = n;
     }
-    std::size_t bytes() const { return m_dense ? m_values.size() * sizeof(float) : m_runs.size() * sizeof(m_runs[0]); }
+    std::size_t bytes() const {
+        return m_dense ? m_values.size() * sizeof(float) : m_runs.size() * sizeof(m_runs[0]);
+    }
 
   private:
     bool m_dense = false;
@@ -103,7 +108,9 @@ class ByteColumn {
             m_bytes.push_back(kAside);
         }
     }
-    std::int64_t at(std::size_t i) const { return m_bytes[i] == kAside ? m_aside.at(i) : m_bytes[i]; }
+    std::int64_t at(std::size_t i) const {
+        return m_bytes[i] == kAside ? m_aside.at(i) : m_bytes[i];
+    }
     std::size_t size() const { return m_bytes.size(); }
     void truncate(std::size_t n) {
         if (n >= m_bytes.size()) return;

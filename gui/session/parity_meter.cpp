@@ -65,14 +65,17 @@ bool ParityMeter::poll() {
         }
     }
     m_state = computeState();
-    return m_state != before || m_identical.size() != identicalBefore || m_firstDifference != differenceBefore;
+    return m_state != before || m_identical.size() != identicalBefore ||
+           m_firstDifference != differenceBefore;
 }
 
 ParityMeter::State ParityMeter::computeState() const {
     if (!m_reference) return State::off;
     if (m_firstDifference) return State::differs;
-    if (m_reference->ended() && !m_reference->failure().empty() && !m_pending.empty()) return State::failed;
-    if (m_identical.empty()) return State::waiting;  // no batch ended yet, or the reference is behind
+    if (m_reference->ended() && !m_reference->failure().empty() && !m_pending.empty())
+        return State::failed;
+    if (m_identical.empty())
+        return State::waiting;  // no batch ended yet, or the reference is behind
     return State::identical;
 }
 

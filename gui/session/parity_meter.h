@@ -8,9 +8,9 @@
 
 #include <cstdint>
 #include <map>
-#include <set>
 #include <memory>
 #include <optional>
+#include <set>
 #include <vector>
 
 #include "stepwise/events.h"
@@ -54,7 +54,7 @@ class ParityMeter {
     std::unique_ptr<ParityReference> m_reference;
     std::int64_t m_batchesPerEpoch = 1;
     std::map<std::int64_t, std::uint64_t> m_pending;  ///< batch → the watched run's checksum
-    std::set<std::int64_t> m_identical;                ///< batches compared equal
+    std::set<std::int64_t> m_identical;               ///< batches compared equal
     std::optional<std::int64_t> m_firstDifference;
     State m_state = State::off;
 };

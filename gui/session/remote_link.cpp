@@ -102,15 +102,18 @@ void RemoteLink::handleLine(const QByteArray& line) {
         try {
             m = parse_wire(text);
         } catch (const std::exception& e) {
-            fail(RemoteText::tr("the server's answer is not valid: %1").arg(QString::fromUtf8(e.what())));
+            fail(RemoteText::tr("the server's answer is not valid: %1")
+                     .arg(QString::fromUtf8(e.what())));
             return;
         }
         if (m.type == "refused") {
-            fail(RemoteText::tr("the server refused to attach: %1").arg(QString::fromStdString(m.reason)));
+            fail(RemoteText::tr("the server refused to attach: %1")
+                     .arg(QString::fromStdString(m.reason)));
             return;
         }
         if (m.type != "welcome") {
-            fail(RemoteText::tr("unexpected answer from the server: %1").arg(QString::fromStdString(m.type)));
+            fail(RemoteText::tr("unexpected answer from the server: %1")
+                     .arg(QString::fromStdString(m.type)));
             return;
         }
         m_attached = true;

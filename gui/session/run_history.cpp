@@ -9,7 +9,8 @@ namespace stepwise::gui {
 namespace {
 constexpr float kNone = std::numeric_limits<float>::quiet_NaN();
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-constexpr float kNoNorm = -1.0f;  ///< a norm not measured (a norm is never negative; NaN is a value)
+/// a norm not measured (a norm is never negative; NaN is a value)
+constexpr float kNoNorm = -1.0f;
 enum Flag : std::uint8_t {
     kStepped = 1,
     kHasLoss = 2,
@@ -20,7 +21,8 @@ enum Flag : std::uint8_t {
 };
 constexpr TextCode kFirstExplanation = TextCode::explain_none_grads_none;
 constexpr TextCode kLastExplanation = TextCode::explain_none_zero_still_nothing;
-static_assert(int(kLastExplanation) - int(kFirstExplanation) + 1 < 8, "explanations fit in three bits");
+static_assert(int(kLastExplanation) - int(kFirstExplanation) + 1 < 8,
+              "explanations fit in three bits");
 
 float narrow(const std::optional<double>& value) {
     return value ? float(*value) : kNone;
@@ -41,10 +43,13 @@ void RunHistory::clear() {
 }
 
 std::size_t RunHistory::columnBytes() const {
-    std::size_t bytes = (m_loss.size() + m_updateNorm.size() + m_gradNorm.size() + m_lossRaw.size()) * sizeof(float) + m_lr.bytes() +
-                        m_flags.size() + m_closureCalls.bytes() + m_windowPosition.bytes() + m_seqDelta.bytes() +
-                        m_seqAt.size() * sizeof(std::uint64_t) + m_steppedBefore.size() * sizeof(std::int64_t) +
-                        m_stepOffset.bytes() + m_position.bytes() + m_window.bytes() + m_exactNorm.size() * 48;
+    std::size_t bytes =
+        (m_loss.size() + m_updateNorm.size() + m_gradNorm.size() + m_lossRaw.size()) *
+            sizeof(float) +
+        m_lr.bytes() + m_flags.size() + m_closureCalls.bytes() + m_windowPosition.bytes() +
+        m_seqDelta.bytes() + m_seqAt.size() * sizeof(std::uint64_t) +
+        m_steppedBefore.size() * sizeof(std::int64_t) + m_stepOffset.bytes() + m_position.bytes() +
+        m_window.bytes() + m_exactNorm.size() * 48;
     for (const auto& [key, column] : m_extras) bytes += column.size() * sizeof(float);
     bytes += m_samples.size() * (sizeof(std::int64_t) + sizeof(double)) + m_paired.size() / 8;
     return bytes;
@@ -71,12 +76,8 @@ void RunHistory::append(const Event& e) {
             clear();
             m_runStart = e;
             return;
-        case EventType::run_end:
-            m_runEnd = e;
-            return;
-        case EventType::rewound:
-            rewind(e);
-            return;
+        case EventType::run_end: m_runEnd = e; return;
+        case EventType::rewound: rewind(e); return;
         case EventType::tensors:
             return;  // a view of the present hold, not history: the Tensors dock shows it
         case EventType::warning:
@@ -87,11 +88,8 @@ void RunHistory::append(const Event& e) {
                 ++m_droppedLog;
             }
             return;
-        case EventType::batch_end:
-            break;
-        default:
-            m_recent.push_back(e);
-            return;
+        case EventType::batch_end: break;
+        default: m_recent.push_back(e); return;
     }
     // batch_end: the record in columns, and the batch's whole story among the recent ones.
     const std::size_t n = batchCount();  // this batch's serial
@@ -104,7 +102,8 @@ void RunHistory::append(const Event& e) {
     }
     // A new position run where batch_idx does not count on from the last batch's.
     if (m_position.empty() || m_position.last().second.epoch != e.epoch ||
-        m_position.last().second.firstBatchIdx + std::int64_t(n - m_position.last().first) != e.batch_idx)
+        m_position.last().second.firstBatchIdx + std::int64_t(n - m_position.last().first) !=
+            e.batch_idx)
         m_position.push(n, Position{std::int32_t(e.epoch), std::int32_t(e.batch_idx)});
     if (e.samples != 0 || !m_samples.empty()) {
         m_samples.resize(n, 0);
@@ -133,7 +132,8 @@ void RunHistory::append(const Event& e) {
     if (explained && quotesHeld(why.code) && !why.args.empty()) {
         const std::string& text = why.args.back();
         auto it = std::find(m_heldTexts.begin(), m_heldTexts.end(), text);
-        if (it == m_heldTexts.end() && m_heldTexts.size() < 65535) it = m_heldTexts.insert(m_heldTexts.end(), text);
+        if (it == m_heldTexts.end() && m_heldTexts.size() < 65535)
+            it = m_heldTexts.insert(m_heldTexts.end(), text);
         window.held = std::uint16_t(it == m_heldTexts.end() ? 0 : it - m_heldTexts.begin());
     }
     m_window.push(n, window);
@@ -148,7 +148,8 @@ void RunHistory::append(const Event& e) {
     if (e.loss_raw) flags |= kHasLossRaw;
     if (e.update_norm) flags |= kHasUpdate;
     if (e.output && e.output->kind == "none") flags |= kReturnedNone;
-    if (explained) flags |= std::uint8_t((int(why.code) - int(kFirstExplanation) + 1) << kExplanationShift);
+    if (explained)
+        flags |= std::uint8_t((int(why.code) - int(kFirstExplanation) + 1) << kExplanationShift);
     m_flags.push_back(flags);
     m_stepped += e.stepped ? 1 : 0;
     m_stepOffset.push(n, e.global_step - m_stepped);
@@ -176,7 +177,8 @@ void RunHistory::append(const Event& e) {
 
 std::uint64_t RunHistory::seqOf(std::size_t serial) const {
     std::uint64_t seq = m_seqAt[serial / kCheckpoint];
-    for (std::size_t i = serial / kCheckpoint * kCheckpoint + 1; i <= serial; ++i) seq += std::uint64_t(m_seqDelta.at(i));
+    for (std::size_t i = serial / kCheckpoint * kCheckpoint + 1; i <= serial; ++i)
+        seq += std::uint64_t(m_seqDelta.at(i));
     return seq;
 }
 
@@ -191,7 +193,8 @@ std::int64_t RunHistory::globalStep(std::size_t serial) const {
     return m_stepOffset.at(serial) + steppedThrough(serial);
 }
 
-void RunHistory::globalSteps(std::size_t first, std::size_t end, std::vector<std::int64_t>& out) const {
+void RunHistory::globalSteps(std::size_t first, std::size_t end,
+                             std::vector<std::int64_t>& out) const {
     out.clear();
     end = std::min(end, batchCount());
     if (first >= end) return;
@@ -209,15 +212,18 @@ std::size_t RunHistory::firstBatchAtStep(double step) const {
     std::size_t lo = 0, hi = batchCount();
     while (lo < hi) {
         const std::size_t mid = lo + (hi - lo) / 2;
-        if (double(globalStep(mid)) < step) lo = mid + 1;
-        else hi = mid;
+        if (double(globalStep(mid)) < step)
+            lo = mid + 1;
+        else
+            hi = mid;
     }
     return lo;
 }
 
 std::size_t RunHistory::batchesBefore(std::uint64_t seq) const {
     // batch_end seqs grow with the serial: the first checkpoint past seq, then one by one.
-    const std::size_t block = std::size_t(std::lower_bound(m_seqAt.begin(), m_seqAt.end(), seq) - m_seqAt.begin());
+    const std::size_t block =
+        std::size_t(std::lower_bound(m_seqAt.begin(), m_seqAt.end(), seq) - m_seqAt.begin());
     if (block == 0) return 0;
     std::size_t i = (block - 1) * kCheckpoint;
     std::uint64_t at = m_seqAt[block - 1];
@@ -265,7 +271,8 @@ Event RunHistory::record(std::size_t i, std::uint64_t seq, std::int64_t globalSt
     if (explanation) {
         e.explanation.code = TextCode(int(kFirstExplanation) + explanation - 1);
         auto exact = m_exactNorm.find(i);
-        const std::string norm = format_norm_arg(exact != m_exactNorm.end() ? exact->second : double(m_updateNorm[i]));
+        const std::string norm =
+            format_norm_arg(exact != m_exactNorm.end() ? exact->second : double(m_updateNorm[i]));
         const std::string held = m_heldTexts.empty() ? std::string() : m_heldTexts[window.held];
         switch (e.explanation.code) {
             case TextCode::explain_none_grads_none:
@@ -302,7 +309,8 @@ std::vector<Event> RunHistory::events() const {
     std::uint64_t seq = 0;
     std::int64_t stepped = 0;
     for (std::size_t i = 0; i < old; ++i) {  // seq and steps summed on the way, not per batch
-        seq = i % kCheckpoint == 0 ? m_seqAt[i / kCheckpoint] : seq + std::uint64_t(m_seqDelta.at(i));
+        seq =
+            i % kCheckpoint == 0 ? m_seqAt[i / kCheckpoint] : seq + std::uint64_t(m_seqDelta.at(i));
         stepped += m_flags[i] & kStepped;
         out.push_back(record(i, seq, m_stepOffset.at(i) + stepped));
     }
@@ -326,7 +334,9 @@ bool RunHistory::cutBack(std::size_t serial, std::optional<Stage> stage) {
         for (const Event& e : m_recent) {
             if (e.seq <= cut) continue;
             if (e.type == EventType::batch_end) break;
-            if ((e.type == EventType::stage_enter || e.type == EventType::stage_exit) && e.stage == *stage) break;
+            if ((e.type == EventType::stage_enter || e.type == EventType::stage_exit) &&
+                e.stage == *stage)
+                break;
             cut = e.seq;
         }
     }
@@ -347,7 +357,8 @@ void RunHistory::cutAt(std::size_t serial, std::uint64_t cut) {
 std::size_t RunHistory::rewind(const Event& rewound) {
     const std::int64_t perEpoch =
         m_runStart ? std::max<std::int64_t>(1, m_runStart->total_batches_per_epoch) : 1;
-    const std::int64_t position = std::max<std::int64_t>(0, rewound.epoch * perEpoch + rewound.batch_idx);
+    const std::int64_t position =
+        std::max<std::int64_t>(0, rewound.epoch * perEpoch + rewound.batch_idx);
     const std::size_t serial = std::min(batchCount(), std::size_t(position));
     // Everything after the batch_end of batch serial - 1 goes (after run_start for batch 0),
     // and with it what came between that batch_end and the rewound event.

@@ -34,10 +34,10 @@ class RunHistory {
     static constexpr std::size_t kRecentBatches = 64;
     static constexpr std::size_t kMaxLogEvents = 20000;
     static constexpr std::size_t kMaxScalarExtras = 16;  ///< a model that returns ever-new keys
-    /// Column bytes per batch: 4 x 3 loss, update norm and grad norm (floats), 1 flags (what it returned,
-    /// whether it stepped, the explanation's code), 1 closure calls, 1 window position, 1 seq.
-    /// The raw loss takes 4 more only in a run where it differs from the loss (accumulation), and
-    /// the learning rate 4 more only under a scheduler that changes it every few batches.
+    /// Column bytes per batch: 4 x 3 loss, update norm and grad norm (floats), 1 flags (what it
+    /// returned, whether it stepped, the explanation's code), 1 closure calls, 1 window position, 1
+    /// seq. The raw loss takes 4 more only in a run where it differs from the loss (accumulation),
+    /// and the learning rate 4 more only under a scheduler that changes it every few batches.
     static constexpr std::size_t kBytesPerBatch = 4 * 3 + 1 + 1 + 1 + 1;
 
     void clear();
@@ -51,7 +51,9 @@ class RunHistory {
     Event batchRecord(std::size_t serial) const;
     /// Single figures for views that draw many batches (NaN: none).
     float loss(std::size_t serial) const { return m_loss[serial]; }
-    float lossRaw(std::size_t serial) const { return m_rawKept ? m_lossRaw[serial] : m_loss[serial]; }
+    float lossRaw(std::size_t serial) const {
+        return m_rawKept ? m_lossRaw[serial] : m_loss[serial];
+    }
     float lr(std::size_t serial) const { return m_lr.at(serial); }
     bool returnedNone(std::size_t serial) const;
     int windowPosition(std::size_t serial) const { return int(m_windowPosition.at(serial)); }
@@ -68,7 +70,9 @@ class RunHistory {
     /// A run compared in lockstep: the samples it had seen after each batch (0 outside one), and
     /// ‖θ − θ_other‖ where the other run had seen the same samples (NaN elsewhere). Kept exact
     /// (float64: a difference in the last bit must not round to 0), and only in a comparison.
-    std::int64_t samples(std::size_t serial) const { return serial < m_samples.size() ? m_samples[serial] : 0; }
+    std::int64_t samples(std::size_t serial) const {
+        return serial < m_samples.size() ? m_samples[serial] : 0;
+    }
     double peerDistance(std::size_t serial) const;
     /// The first batch from `from` on whose distance exceeds `tolerance` (or is NaN where the
     /// other run was at the same samples); nullopt: none so far.
@@ -98,15 +102,20 @@ class RunHistory {
     std::size_t rewind(const Event& rewound);
 
   private:
-    static constexpr std::size_t kCheckpoint = 1024;  ///< batches between absolute seq and step counts
+    /// batches between absolute seq and step counts
+    static constexpr std::size_t kCheckpoint = 1024;
     struct Position {  // 32 bits: two billion epochs or batches per epoch are more than a run has
         std::int32_t epoch = 0, firstBatchIdx = 0;
-        bool operator==(const Position& o) const { return epoch == o.epoch && firstBatchIdx == o.firstBatchIdx; }
+        bool operator==(const Position& o) const {
+            return epoch == o.epoch && firstBatchIdx == o.firstBatchIdx;
+        }
     };
     struct Window {
         int accumulate = 1;
         std::uint16_t held = 0;  ///< index into m_heldTexts of the explanation's held text
-        bool operator==(const Window& o) const { return accumulate == o.accumulate && held == o.held; }
+        bool operator==(const Window& o) const {
+            return accumulate == o.accumulate && held == o.held;
+        }
     };
     Event record(std::size_t serial, std::uint64_t seq, std::int64_t globalStep) const;
     std::uint64_t seqOf(std::size_t serial) const;
@@ -118,23 +127,24 @@ class RunHistory {
     // Columns, one entry per finished batch.
     std::vector<float> m_loss, m_updateNorm;  ///< NaN: none
     std::vector<float> m_gradNorm;  ///< -1: not measured (no backward, or norms not observed)
-    SteadyFloatColumn m_lr;                   ///< NaN: none
-    std::vector<float> m_lossRaw;  ///< kept once a raw loss differs from its loss
+    SteadyFloatColumn m_lr;         ///< NaN: none
+    std::vector<float> m_lossRaw;   ///< kept once a raw loss differs from its loss
     bool m_rawKept = false;
     std::vector<std::uint8_t> m_flags;
     ByteColumn m_closureCalls, m_windowPosition;
-    ByteColumn m_seqDelta;                 ///< seq minus the previous batch_end's (0 at a checkpoint)
-    std::vector<std::uint64_t> m_seqAt;    ///< seq of batches 0, kCheckpoint, 2 kCheckpoint, ...
+    /// seq minus the previous batch_end's (0 at a checkpoint)
+    ByteColumn m_seqDelta;
+    std::vector<std::uint64_t> m_seqAt;  ///< seq of batches 0, kCheckpoint, 2 kCheckpoint, ...
     std::vector<std::int64_t> m_steppedBefore;  ///< stepped batches before each checkpoint
-    RunColumn<std::int64_t> m_stepOffset;  ///< global_step minus the stepped batches so far
+    RunColumn<std::int64_t> m_stepOffset;       ///< global_step minus the stepped batches so far
     // What append() goes on from, so that it never sums a column: the last batch_end's seq and
     // the stepped batches so far (cutBack recomputes both).
     std::uint64_t m_lastEndSeq = 0;
     std::int64_t m_stepped = 0;
-    RunColumn<Position> m_position;        ///< batch_idx counts up by one within a run
+    RunColumn<Position> m_position;  ///< batch_idx counts up by one within a run
     RunColumn<Window> m_window;
     std::map<std::size_t, double> m_exactNorm;  ///< where the float would quote the norm otherwise
-    std::vector<std::string> m_heldTexts;  ///< distinct "what the optimizer holds" arguments
+    std::vector<std::string> m_heldTexts;       ///< distinct "what the optimizer holds" arguments
     std::map<std::string, std::vector<float>> m_extras;
     std::vector<std::int64_t> m_samples;  ///< a comparison's only; else empty
     std::vector<double> m_peerDistance;   ///< NaN: the other run was elsewhere
@@ -142,7 +152,7 @@ class RunHistory {
     std::optional<Event> m_runStart, m_runEnd;
     std::deque<Event> m_log;
     std::size_t m_droppedLog = 0;
-    std::deque<Event> m_recent;          ///< every event of the newest batches, in order
+    std::deque<Event> m_recent;              ///< every event of the newest batches, in order
     std::deque<std::uint64_t> m_recentEnds;  ///< seq of the batch_end of each batch in m_recent
     std::uint64_t m_generation = 0;
 };

@@ -1,8 +1,8 @@
 #include "session_controller.h"
 
-#include "wake_relay.h"
-
 #include <algorithm>
+
+#include "wake_relay.h"
 
 namespace stepwise::gui {
 
@@ -46,14 +46,16 @@ void SessionController::retire(std::unique_ptr<SessionLink> link) {
     // A local run stops at its next stage boundary, but a long training_step, model load or
     // compile finishes first: its worker is joined on a thread of its own, never on this one.
     // So is a shadow run's.
-    if (link && link->kind() == SessionLink::Kind::local) link->send(Command::of(CommandType::stop));
+    if (link && link->kind() == SessionLink::Kind::local)
+        link->send(Command::of(CommandType::stop));
     auto done = m_retiredShared;
-    m_retiring.emplace_back([link = std::move(link), reference = std::move(reference), done]() mutable {
-        reference.reset();
-        link.reset();
-        const std::lock_guard<std::mutex> lock(done->mutex);
-        done->ids.insert(std::this_thread::get_id());
-    });
+    m_retiring.emplace_back(
+        [link = std::move(link), reference = std::move(reference), done]() mutable {
+            reference.reset();
+            link.reset();
+            const std::lock_guard<std::mutex> lock(done->mutex);
+            done->ids.insert(std::this_thread::get_id());
+        });
 }
 
 std::uint64_t SessionController::runId() const {
@@ -69,7 +71,8 @@ void SessionController::start(const RunConfig& config) {
     start(config, m_localFactory(config), true);
 }
 
-void SessionController::start(const RunConfig& config, std::unique_ptr<SessionLink> link, bool parity) {
+void SessionController::start(const RunConfig& config, std::unique_ptr<SessionLink> link,
+                              bool parity) {
     retire(std::move(m_link));  // the previous run stops and is joined off this thread
     m_config = config;
     attach(std::move(link));
@@ -197,7 +200,8 @@ void SessionController::setBreakpoints(const std::vector<BreakpointSpec>& breakp
 void SessionController::setInspect(const Inspect& what) {
     if (what == m_inspect) return;
     m_inspect = what;
-    if (m_link && m_link->kind() != SessionLink::Kind::replay) m_link->send(Command::watch(m_inspect));
+    if (m_link && m_link->kind() != SessionLink::Kind::replay)
+        m_link->send(Command::watch(m_inspect));
 }
 
 void SessionController::setDelay(int milliseconds) {
@@ -250,7 +254,8 @@ void SessionController::onFrame() {
             m_history.append(events);
             Q_EMIT eventsArrived(events);
         } else {
-            const std::vector<Event> part(events.begin() + long(delivered), events.begin() + long(end));
+            const std::vector<Event> part(events.begin() + long(delivered),
+                                          events.begin() + long(end));
             m_history.append(part);
             Q_EMIT eventsArrived(part);
         }
@@ -262,7 +267,8 @@ void SessionController::onFrame() {
         switch (event.type) {
             case EventType::warning:
                 // A breakpoint's hold: the run paused itself, and stays paused until told.
-                if (event.text.code == TextCode::breakpoint_hit || event.text.code == TextCode::breakpoint_hit_value)
+                if (event.text.code == TextCode::breakpoint_hit ||
+                    event.text.code == TextCode::breakpoint_hit_value)
                     m_breakPending = true;
                 break;
             case EventType::paused:
@@ -270,9 +276,7 @@ void SessionController::onFrame() {
                 if (m_breakPending) m_mode = Mode::paused;
                 m_breakPending = false;
                 break;
-            case EventType::resumed:
-                m_held = false;
-                break;
+            case EventType::resumed: m_held = false; break;
             case EventType::rewound:
                 deliverUpTo(i);
                 m_history.append(event);
@@ -297,8 +301,7 @@ void SessionController::onFrame() {
                 m_sawRunEnd = true;
                 m_endStatus = event.status;
                 break;
-            default:
-                break;
+            default: break;
         }
     }
     deliverUpTo(events.size());

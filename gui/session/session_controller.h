@@ -17,12 +17,12 @@
 #include <thread>
 #include <vector>
 
+#include "parity_meter.h"
+#include "run_history.h"
 #include "stepwise/commands.h"
 #include "stepwise/events.h"
 #include "stepwise/run_config.h"
 #include "stepwise/session_link.h"
-#include "parity_meter.h"
-#include "run_history.h"
 
 namespace stepwise::gui {
 
@@ -118,7 +118,8 @@ class SessionController : public QObject {
     /// The run went back: the history is already cut back to before the event's batch (the
     /// events before it were delivered, the ones after it follow). Views rebuild from history().
     void rewound(const stepwise::Event& event);
-    /// The parity meter's state changed (checked every frame, and while waiting for the shadow run).
+    /// The parity meter's state changed (checked every frame, and while waiting for the shadow
+    /// run).
     void parityChanged();
 
   private:

@@ -84,7 +84,9 @@ void BreakpointsView::applyEvents(const std::vector<Event>& events) {
     bool counted = false;
     for (const Event& e : events) {
         if (e.type != EventType::warning) continue;
-        if (e.text.code != TextCode::breakpoint_hit && e.text.code != TextCode::breakpoint_hit_value) continue;
+        if (e.text.code != TextCode::breakpoint_hit &&
+            e.text.code != TextCode::breakpoint_hit_value)
+            continue;
         if (e.text.args.size() < 2) continue;
         ++m_hits[e.text.args[1]];  // the condition, canonical
         counted = true;
@@ -106,7 +108,8 @@ void BreakpointsView::fillTable() {
         enabled->setFlags(Qt::ItemIsUserCheckable | Qt::ItemIsEnabled | Qt::ItemIsSelectable);
         enabled->setCheckState(m_specs[std::size_t(r)].enabled ? Qt::Checked : Qt::Unchecked);
         m_table->setItem(r, EnabledColumn, enabled);
-        auto* condition = new QTableWidgetItem(QString::fromStdString(m_specs[std::size_t(r)].when));
+        auto* condition =
+            new QTableWidgetItem(QString::fromStdString(m_specs[std::size_t(r)].when));
         condition->setFlags(Qt::ItemIsEnabled | Qt::ItemIsSelectable);
         m_table->setItem(r, ConditionColumn, condition);
         auto* count = new QTableWidgetItem;
@@ -121,7 +124,8 @@ void BreakpointsView::fillTable() {
 void BreakpointsView::updateHits() {
     m_filling = true;
     for (int r = 0; r < m_table->rowCount(); ++r)
-        if (QTableWidgetItem* item = m_table->item(r, HitsColumn)) item->setText(QString::number(hits(std::size_t(r))));
+        if (QTableWidgetItem* item = m_table->item(r, HitsColumn))
+            item->setText(QString::number(hits(std::size_t(r))));
     m_filling = false;
 }
 
@@ -182,13 +186,15 @@ void BreakpointsView::onItemChanged(QTableWidgetItem* item) {
 
 void BreakpointsView::retranslate() {
     m_table->setHorizontalHeaderLabels({tr("On"), tr("Condition"), tr("Hits")});
-    m_input->setPlaceholderText(tr("Add a condition: nonfinite, none, spike > 3, grad_norm > 100, acc < 0.2, "
-                                   "global_step = 50, stage = backward and batch = 2, exception"));
+    m_input->setPlaceholderText(
+        tr("Add a condition: nonfinite, none, spike > 3, grad_norm > 100, acc < 0.2, "
+           "global_step = 50, stage = backward and batch = 2, exception"));
     m_add->setText(tr("Add"));
     m_remove->setText(tr("Delete"));
-    m_help->setText(tr("A hit holds the run at the next stage boundary and is logged. Changes apply from the "
-                       "run's next stage boundary and are kept in its config; see the README for the whole "
-                       "language."));
+    m_help->setText(
+        tr("A hit holds the run at the next stage boundary and is logged. Changes apply from the "
+           "run's next stage boundary and are kept in its config; see the README for the whole "
+           "language."));
 }
 
 void BreakpointsView::changeEvent(QEvent* event) {

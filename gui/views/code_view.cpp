@@ -1,11 +1,11 @@
 #include "code_view.h"
 
 #include <QEvent>
-#include <QResizeEvent>
 #include <QFontDatabase>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QPlainTextEdit>
+#include <QResizeEvent>
 #include <QSplitter>
 #include <QTextBlock>
 #include <QVBoxLayout>
@@ -61,37 +61,48 @@ std::vector<CodeView::Line> CodeView::listing() const {
     // and clipping, the accumulation branch.
     using S = Stage;
     return {
-        {QStringLiteral("on_train_batch_start(batch, batch_idx)"), tr("a new batch begins"), S::on_train_batch_start, 0},
+        {QStringLiteral("on_train_batch_start(batch, batch_idx)"), tr("a new batch begins"),
+         S::on_train_batch_start, 0},
         {QStringLiteral(""), QString(), std::nullopt, 0},
-        {QStringLiteral("def closure():"), tr("built once per batch; its result is read once"), std::nullopt, 0},
-        {QStringLiteral("    out = training_step(batch, batch_idx)"), tr("your code, on the left"), S::training_step, 0},
+        {QStringLiteral("def closure():"), tr("built once per batch; its result is read once"),
+         std::nullopt, 0},
+        {QStringLiteral("    out = training_step(batch, batch_idx)"), tr("your code, on the left"),
+         S::training_step, 0},
         {QStringLiteral("    loss = out / N  # N = accumulate_grad_batches"),
          tr("a tensor, dict[\"loss\"], or None (then a warning, once)"), std::nullopt, 0},
         {QStringLiteral("    if first batch of its window:"), QString(), std::nullopt, 0},
-        {QStringLiteral("        on_before_zero_grad(optimizer)"), QString(), S::on_before_zero_grad, 0},
-        {QStringLiteral("        optimizer.zero_grad()"), tr("after the forward pass, not before"), S::optimizer_zero_grad, 0},
+        {QStringLiteral("        on_before_zero_grad(optimizer)"), QString(),
+         S::on_before_zero_grad, 0},
+        {QStringLiteral("        optimizer.zero_grad()"), tr("after the forward pass, not before"),
+         S::optimizer_zero_grad, 0},
         {QStringLiteral("    if loss is not None:"), QString(), std::nullopt, 0},
         {QStringLiteral("        on_before_backward(loss)"), QString(), S::on_before_backward, 0},
-        {QStringLiteral("        loss.backward()"), tr("gradients add up in .grad"), S::backward, 0},
-        {QStringLiteral("        on_after_backward()"), tr("the gradients are ready"), S::on_after_backward, 0},
+        {QStringLiteral("        loss.backward()"), tr("gradients add up in .grad"), S::backward,
+         0},
+        {QStringLiteral("        on_after_backward()"), tr("the gradients are ready"),
+         S::on_after_backward, 0},
         {QStringLiteral("    return loss"), QString(), std::nullopt, 0},
         {QStringLiteral(""), QString(), std::nullopt, 0},
-        {QStringLiteral("if accumulating:"), tr("not the window's last batch, nor the epoch's"), std::nullopt, 1},
-        {QStringLiteral("    closure()"), tr("called directly: no optimizer step"), S::training_step, 1},
+        {QStringLiteral("if accumulating:"), tr("not the window's last batch, nor the epoch's"),
+         std::nullopt, 1},
+        {QStringLiteral("    closure()"), tr("called directly: no optimizer step"),
+         S::training_step, 1},
         {QStringLiteral("else:"), QString(), std::nullopt, 2},
-        {QStringLiteral("    def step_closure():"), tr("the wrapper the optimizer calls"), std::nullopt, 2},
+        {QStringLiteral("    def step_closure():"), tr("the wrapper the optimizer calls"),
+         std::nullopt, 2},
         {QStringLiteral("        result = closure()"), QString(), S::training_step, 2},
-        {QStringLiteral("        on_before_optimizer_step(optimizer)"), tr("after every closure call"),
-         S::on_before_optimizer_step, 2},
-        {QStringLiteral("        clip_gradients(gradient_clip_val, algorithm)"), tr("inside the wrapper"),
-         S::configure_gradient_clipping, 2},
+        {QStringLiteral("        on_before_optimizer_step(optimizer)"),
+         tr("after every closure call"), S::on_before_optimizer_step, 2},
+        {QStringLiteral("        clip_gradients(gradient_clip_val, algorithm)"),
+         tr("inside the wrapper"), S::configure_gradient_clipping, 2},
         {QStringLiteral("        return result"), QString(), std::nullopt, 2},
-        {QStringLiteral("    optimizer.step(step_closure)"), tr("LBFGS calls step_closure many times; the update"),
-         S::optimizer_step, 2},
+        {QStringLiteral("    optimizer.step(step_closure)"),
+         tr("LBFGS calls step_closure many times; the update"), S::optimizer_step, 2},
         {QStringLiteral("    global_step += 1"), tr("once per optimizer step"), std::nullopt, 2},
-        {QStringLiteral("lr_scheduler.step()"), tr("after a step, at its interval and frequency"), S::lr_scheduler_step, 0},
-        {QStringLiteral("on_train_batch_end(outputs, batch, batch_idx)"), tr("outputs = {\"loss\": loss / N, extras}"),
-         S::on_train_batch_end, 0},
+        {QStringLiteral("lr_scheduler.step()"), tr("after a step, at its interval and frequency"),
+         S::lr_scheduler_step, 0},
+        {QStringLiteral("on_train_batch_end(outputs, batch, batch_idx)"),
+         tr("outputs = {\"loss\": loss / N, extras}"), S::on_train_batch_end, 0},
     };
 }
 
@@ -123,8 +134,9 @@ void CodeView::clear() {
 void CodeView::applyEvents(const std::vector<Event>& events) {
     for (const Event& e : events)
         if (e.type == EventType::run_start) {
-            m_model->setPlainText(e.model_code.empty() ? tr("# The run did not send its model's code.")
-                                                       : QString::fromStdString(e.model_code));
+            m_model->setPlainText(e.model_code.empty()
+                                      ? tr("# The run did not send its model's code.")
+                                      : QString::fromStdString(e.model_code));
             highlight();
         }
 }
@@ -149,7 +161,8 @@ void CodeView::highlight() {
                 m_highlighted = i;
                 break;
             }
-            if (*m_stage != Stage::training_step && (l.branch == 0 || branch == 0 || l.branch == branch)) {
+            if (*m_stage != Stage::training_step &&
+                (l.branch == 0 || branch == 0 || l.branch == branch)) {
                 m_highlighted = i;
                 break;
             }
@@ -181,7 +194,9 @@ void CodeView::highlight() {
     mark(m_model, m_modelHighlighted, QColor(0xff, 0xf1, 0xc2));
 }
 
-QString CodeView::modelCode() const { return m_model->toPlainText(); }
+QString CodeView::modelCode() const {
+    return m_model->toPlainText();
+}
 
 QString CodeView::listingLine(int line) const {
     const QTextBlock block = m_listing->document()->findBlockByNumber(line);
@@ -190,8 +205,8 @@ QString CodeView::listingLine(int line) const {
 
 void CodeView::retranslate() {
     m_modelTitle->setText(tr("<b>Your model</b> — the code the run compiled"));
-    m_listingTitle->setText(
-        tr("<b>What Lightning does for one batch</b> — automatic optimization, in Stepwise's words"));
+    m_listingTitle->setText(tr(
+        "<b>What Lightning does for one batch</b> — automatic optimization, in Stepwise's words"));
     fillListing();
 }
 

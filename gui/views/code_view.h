@@ -46,7 +46,7 @@ class CodeView : public QWidget {
         QString code;     ///< pseudocode: identifiers stay as Lightning spells them
         QString comment;  ///< translated
         std::optional<Stage> stage;
-        int branch = 0;   ///< 1: the accumulating branch, 2: the stepping branch, 0: both
+        int branch = 0;  ///< 1: the accumulating branch, 2: the stepping branch, 0: both
     };
     std::vector<Line> listing() const;
     void fillListing();

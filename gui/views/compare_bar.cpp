@@ -21,7 +21,8 @@ QString number(double v) {
 }
 }  // namespace
 
-CompareBar::CompareBar(Comparison* comparison, QWidget* parent) : QWidget(parent), m_comparison(comparison) {
+CompareBar::CompareBar(Comparison* comparison, QWidget* parent)
+    : QWidget(parent), m_comparison(comparison) {
     setObjectName(QStringLiteral("compareBar"));
     m_runs = new QLabel(this);
     m_runs->setTextFormat(Qt::RichText);
@@ -78,8 +79,9 @@ void CompareBar::changeEvent(QEvent* event) {
 
 void CompareBar::retranslate() {
     m_jump->setText(tr("Go back there"));
-    m_jump->setToolTip(tr("Sends both runs back to the start of the stretch of data where they first "
-                          "differ, held there: step through it to see what makes them part."));
+    m_jump->setToolTip(
+        tr("Sends both runs back to the start of the stretch of data where they first "
+           "differ, held there: step through it to see what makes them part."));
     m_end->setText(tr("End comparison"));
     m_end->setToolTip(tr("Run B stops and closes; run A goes on alone."));
     m_toleranceLabel->setText(tr("differ when ‖θ_A − θ_B‖ >"));
@@ -91,11 +93,13 @@ void CompareBar::retranslate() {
 
 void CompareBar::refresh() {
     if (!m_comparison->active()) return;
-    m_runs->setText(tr("<b style=\"color:#2563eb\">A</b>: %1 · <b style=\"color:#ea580c\">B</b>: %2")
-                        .arg(m_comparison->nameA().toHtmlEscaped(), m_comparison->nameB().toHtmlEscaped()));
+    m_runs->setText(
+        tr("<b style=\"color:#2563eb\">A</b>: %1 · <b style=\"color:#ea580c\">B</b>: %2")
+            .arg(m_comparison->nameA().toHtmlEscaped(), m_comparison->nameB().toHtmlEscaped()));
     const QStringList differences = m_comparison->differences();
-    m_differences->setText(differences.isEmpty() ? tr("the same config")
-                                                 : tr("differs in %1").arg(differences.join(QStringLiteral(" · "))));
+    m_differences->setText(differences.isEmpty()
+                               ? tr("the same config")
+                               : tr("differs in %1").arg(differences.join(QStringLiteral(" · "))));
     m_differences->setToolTip(differences.join(QLatin1Char('\n')));
 
     // The newest batch of run A where both runs had seen the same samples.
@@ -111,14 +115,17 @@ void CompareBar::refresh() {
     const auto first = m_comparison->firstDivergence();
     if (first) {
         const auto inB = m_comparison->divergenceInB();
-        m_divergence->setText(inB ? tr("<b style=\"color:#dc2626\">first difference</b>: after A's batch %1 "
-                                       "and B's batch %2")
-                                        .arg(*first)
-                                        .arg(*inB)
-                                  : tr("<b style=\"color:#dc2626\">first difference</b>: after A's batch %1").arg(*first));
+        m_divergence->setText(
+            inB ? tr("<b style=\"color:#dc2626\">first difference</b>: after A's batch %1 "
+                     "and B's batch %2")
+                      .arg(*first)
+                      .arg(*inB)
+                : tr("<b style=\"color:#dc2626\">first difference</b>: after A's batch %1")
+                      .arg(*first));
     } else {
-        m_divergence->setText(a.batchCount() == 0 ? tr("no batch compared yet")
-                                                  : tr("<b style=\"color:#166534\">no difference</b> so far"));
+        m_divergence->setText(a.batchCount() == 0
+                                  ? tr("no batch compared yet")
+                                  : tr("<b style=\"color:#166534\">no difference</b> so far"));
     }
     m_jump->setEnabled(first.has_value() && m_comparison->runA()->canRewind());
 }

@@ -59,11 +59,11 @@ QSpinBox* spin(QWidget* parent, int min, int max) {
 
 /// max_epochs: -2 stands for "not set" (Trainer(max_epochs=None)), -1 for "no limit".
 class EpochLimitBox : public QSpinBox {
-public:
+  public:
     static constexpr int kNotSet = -2;
     explicit EpochLimitBox(QWidget* parent) : QSpinBox(parent) { setRange(kNotSet, 1000000); }
 
-protected:
+  protected:
     void changeEvent(QEvent* event) override {
         QSpinBox::changeEvent(event);
         if (event->type() == QEvent::LanguageChange) lineEdit()->setText(textFromValue(value()));
@@ -79,7 +79,8 @@ protected:
         return QSpinBox::valueFromText(text);
     }
     QValidator::State validate(QString& text, int& pos) const override {
-        if (ConfigPanel::tr("not set").startsWith(text) || ConfigPanel::tr("no limit").startsWith(text))
+        if (ConfigPanel::tr("not set").startsWith(text) ||
+            ConfigPanel::tr("no limit").startsWith(text))
             return text == ConfigPanel::tr("not set") || text == ConfigPanel::tr("no limit")
                        ? QValidator::Acceptable
                        : QValidator::Intermediate;
@@ -132,8 +133,9 @@ void fillOptionTable(QTableWidget* table, const std::vector<std::string>& names,
         name->setFlags(Qt::ItemIsEnabled);
         table->setItem(row, 0, name);
         const auto it = values.find(names[std::size_t(row)]);
-        table->setItem(row, 1,
-                       new QTableWidgetItem(it == values.end() ? QString() : optionToText(it->second)));
+        table->setItem(
+            row, 1,
+            new QTableWidgetItem(it == values.end() ? QString() : optionToText(it->second)));
     }
     table->resizeColumnToContents(0);
 }
@@ -150,7 +152,8 @@ std::map<std::string, OptimizerSpec::Value> readOptionTable(const QTableWidget* 
 
 QLabel* ConfigPanel::formLabel(QWidget* group, int labelIndex) {
     auto* label = new QLabel(group);
-    label->setProperty("labelIndex", labelIndex);  // its text: kLabels[labelIndex], in retranslate()
+    label->setProperty("labelIndex",
+                       labelIndex);  // its text: kLabels[labelIndex], in retranslate()
     m_formLabels << label;
     return label;
 }
@@ -206,7 +209,9 @@ QWidget* ConfigPanel::buildModelGroup() {
     auto* pathRow = new QHBoxLayout;
     pathRow->addWidget(m_modelPath, 1);
     pathRow->addWidget(m_modelBrowse);
-    auto addRow = [this, form](int label, auto* field) { form->addRow(formLabel(m_modelGroup, label), field); };
+    auto addRow = [this, form](int label, auto* field) {
+        form->addRow(formLabel(m_modelGroup, label), field);
+    };
     addRow(0, m_modelKind);
     addRow(1, m_lesson);
     form->addRow(m_lessonText);
@@ -309,7 +314,8 @@ QWidget* ConfigPanel::buildSchedulerGroup() {
     m_scheduler = new QComboBox(m_schedulerGroup);
     m_scheduler->setObjectName(QStringLiteral("schedulerBox"));
     m_scheduler->addItem(QString());  // none
-    for (const std::string& name : lr_scheduler_names()) m_scheduler->addItem(QString::fromStdString(name));
+    for (const std::string& name : lr_scheduler_names())
+        m_scheduler->addItem(QString::fromStdString(name));
     m_interval = new QComboBox(m_schedulerGroup);
     m_interval->addItems({QStringLiteral("epoch"), QStringLiteral("step")});
     m_frequency = spin(m_schedulerGroup, 1, 1000000);
@@ -319,7 +325,9 @@ QWidget* ConfigPanel::buildSchedulerGroup() {
     m_schedulerOptions->horizontalHeader()->setStretchLastSection(true);
     m_schedulerOptions->setMinimumHeight(90);
     int index = 19;
-    auto addRow = [&](QWidget* field) { form->addRow(formLabel(m_schedulerGroup, index++), field); };
+    auto addRow = [&](QWidget* field) {
+        form->addRow(formLabel(m_schedulerGroup, index++), field);
+    };
     addRow(m_scheduler);
     addRow(m_interval);
     addRow(m_frequency);
@@ -341,7 +349,8 @@ QWidget* ConfigPanel::buildSchedulerGroup() {
 }
 
 void ConfigPanel::setSchedulerOptions(const std::optional<LRSchedulerSpec>& spec) {
-    m_scheduler->setCurrentIndex(spec ? std::max(0, m_scheduler->findText(QString::fromStdString(spec->name))) : 0);
+    m_scheduler->setCurrentIndex(
+        spec ? std::max(0, m_scheduler->findText(QString::fromStdString(spec->name))) : 0);
     if (spec) {
         m_interval->setCurrentText(QString::fromStdString(spec->interval));
         m_frequency->setValue(int(std::min<std::int64_t>(spec->frequency, 1000000)));
@@ -401,12 +410,15 @@ void ConfigPanel::retranslate() {
     m_trainerGroup->setTitle(tr("Trainer"));
     m_schedulerGroup->setTitle(tr("LR scheduler"));
     m_scheduler->setItemText(0, tr("none"));
-    m_scheduler->setToolTip(tr("torch.optim.lr_scheduler, as configure_optimizers returns it; "
-                               "Lightning steps it after optimizer steps"));
-    m_schedulerOptions->setHorizontalHeaderLabels({tr("Argument"), tr("Value (empty: torch default)")});
+    m_scheduler->setToolTip(
+        tr("torch.optim.lr_scheduler, as configure_optimizers returns it; "
+           "Lightning steps it after optimizer steps"));
+    m_schedulerOptions->setHorizontalHeaderLabels(
+        {tr("Argument"), tr("Value (empty: torch default)")});
     m_limitBatches->setPlaceholderText(tr("all (1.0)"));
-    m_limitBatches->setToolTip(tr("an int: that many batches; a fraction in [0, 1]: that part of "
-                                  "the epoch"));
+    m_limitBatches->setToolTip(
+        tr("an int: that many batches; a fraction in [0, 1]: that part of "
+           "the epoch"));
     m_modelKind->setItemText(0, tr("Built-in lesson"));
     m_modelKind->setItemText(1, tr("TorchScript module (.pt)"));
     m_modelKind->setItemText(2, tr("Stepwise source (.stepwise)"));
@@ -416,7 +428,8 @@ void ConfigPanel::retranslate() {
     m_dataKind->setItemText(1, tr("File"));
     m_options->setHorizontalHeaderLabels({tr("Option"), tr("Value (empty: torch default)")});
     m_epochs->setToolTip(
-        tr("not set: as Lightning, 1000 epochs when max_steps has no limit, otherwise no epoch limit"));
+        tr("not set: as Lightning, 1000 epochs when max_steps has no limit, otherwise no epoch "
+           "limit"));
     m_maxSteps->setSpecialValueText(tr("no limit"));
     m_clipAlgorithm->setItemText(0, tr("default (norm)"));
     m_zeroGrad->setItemText(0, tr("set to None (torch ≥ 2)"));
@@ -477,11 +490,13 @@ void ConfigPanel::setConfig(const RunConfig& config) {
     m_dataPath->setText(QString::fromStdString(config.data.path));
     setOptions(config.optimizer);
     setSchedulerOptions(config.lr_scheduler);
-    if (!config.trainer.limit_train_batches) m_limitBatches->clear();
+    if (!config.trainer.limit_train_batches)
+        m_limitBatches->clear();
     else if (const auto* n = std::get_if<std::int64_t>(&*config.trainer.limit_train_batches))
         m_limitBatches->setText(QString::number(*n));
     else
-        m_limitBatches->setText(QString::number(std::get<double>(*config.trainer.limit_train_batches), 'g', 12));
+        m_limitBatches->setText(
+            QString::number(std::get<double>(*config.trainer.limit_train_batches), 'g', 12));
     m_batchSize->setValue(int(config.batch_size));
     m_shuffle->setChecked(config.shuffle);
     m_seed->setValue(int(config.seed));
@@ -536,9 +551,12 @@ RunConfig ConfigPanel::editedConfig() const {
     const qlonglong asInt = limit.toLongLong(&isInt);
     bool isNumber = false;
     const double asNumber = limit.toDouble(&isNumber);
-    if (limit.isEmpty()) config.trainer.limit_train_batches.reset();
-    else if (isInt) config.trainer.limit_train_batches = std::int64_t(asInt);
-    else if (isNumber) config.trainer.limit_train_batches = asNumber;
+    if (limit.isEmpty())
+        config.trainer.limit_train_batches.reset();
+    else if (isInt)
+        config.trainer.limit_train_batches = std::int64_t(asInt);
+    else if (isNumber)
+        config.trainer.limit_train_batches = asNumber;
     if (m_scheduler->currentIndex() == 0) {
         config.lr_scheduler.reset();
     } else {

@@ -92,7 +92,8 @@ void LedgerView::applyEvents(const std::vector<Event>& events) {
             }
             m_sawContribution = true;
             Row row{e.epoch, e.batch_idx, *e.payload.grad_contribution, std::nullopt, std::nullopt};
-            if (!m_rows.empty() && m_rows.back().epoch == e.epoch && m_rows.back().batch_idx == e.batch_idx)
+            if (!m_rows.empty() && m_rows.back().epoch == e.epoch &&
+                m_rows.back().batch_idx == e.batch_idx)
                 m_rows.back() = row;  // LBFGS: the batch's last closure call counts
             else
                 m_rows.push_back(row);
@@ -104,7 +105,8 @@ void LedgerView::applyEvents(const std::vector<Event>& events) {
             m_stepBatch = e.batch_idx;
             // The engine's rows are the truth (they survive a view that opened mid-window).
             std::vector<Row> rows;
-            for (const LedgerBatch& b : l.batches) rows.push_back({e.epoch, b.batch_idx, b.norm, b.cosine, b.share});
+            for (const LedgerBatch& b : l.batches)
+                rows.push_back({e.epoch, b.batch_idx, b.norm, b.cosine, b.share});
             m_rows = std::move(rows);
             m_sawContribution = true;
             changed = true;
@@ -115,17 +117,20 @@ void LedgerView::applyEvents(const std::vector<Event>& events) {
 
 void LedgerView::refresh() {
     if (!m_sawContribution) {
-        m_window->setText(tr("The ledger is measured while this dock is open: step or run a batch to fill it. "
-                             "It shows what each batch of an accumulation window adds to the gradient."));
+        m_window->setText(
+            tr("The ledger is measured while this dock is open: step or run a batch to fill it. "
+               "It shows what each batch of an accumulation window adds to the gradient."));
     } else if (m_ledger && m_stepBatch) {
         const std::int64_t first = m_rows.empty() ? *m_stepBatch : m_rows.front().batch_idx;
-        m_window->setText(tr("Window of batches %1–%2 (accumulate_grad_batches = %3): optimizer step at batch %4.")
+        m_window->setText(tr("Window of batches %1–%2 (accumulate_grad_batches = %3): optimizer "
+                             "step at batch %4.")
                               .arg(first)
                               .arg(*m_stepBatch)
                               .arg(m_accumulate)
                               .arg(*m_stepBatch));
     } else {
-        m_window->setText(tr("Accumulating: %1 of this window's batches so far; the shares follow at its optimizer "
+        m_window->setText(tr("Accumulating: %1 of this window's batches so far; the shares follow "
+                             "at its optimizer "
                              "step.")
                               .arg(m_rows.size()));
     }
@@ -134,38 +139,47 @@ void LedgerView::refresh() {
         const Row& r = m_rows[std::size_t(i)];
         m_batches->setItem(i, BatchColumn, numberItem(QString::number(r.batch_idx)));
         m_batches->setItem(i, NormColumn, numberItem(formatNumber(r.norm)));
-        m_batches->setItem(i, CosineColumn, numberItem(r.cosine ? formatNumber(*r.cosine) : QStringLiteral("–")));
-        m_batches->setItem(i, ShareColumn,
-                           numberItem(r.share ? QStringLiteral("%1 %").arg(*r.share * 100.0, 0, 'f', 1)
-                                              : QStringLiteral("–")));
+        m_batches->setItem(i, CosineColumn,
+                           numberItem(r.cosine ? formatNumber(*r.cosine) : QStringLiteral("–")));
+        m_batches->setItem(
+            i, ShareColumn,
+            numberItem(r.share ? QStringLiteral("%1 %").arg(*r.share * 100.0, 0, 'f', 1)
+                               : QStringLiteral("–")));
     }
     if (m_ledger) {
-        QString text = tr("‖G‖ = %1 · before clipping %2 · after %3")
-                           .arg(formatNumber(m_ledger->sum_norm), formatNumber(m_ledger->norm_before_clip),
-                                formatNumber(m_ledger->norm_after_clip));
+        QString text =
+            tr("‖G‖ = %1 · before clipping %2 · after %3")
+                .arg(formatNumber(m_ledger->sum_norm), formatNumber(m_ledger->norm_before_clip),
+                     formatNumber(m_ledger->norm_after_clip));
         text += QStringLiteral(" · ");
-        text += m_ledger->clip_coef ? tr("clip coefficient %1%2")
-                                          .arg(formatNumber(*m_ledger->clip_coef))
-                                          .arg(*m_ledger->clip_coef < 1.0 ? tr(" (clipped)") : tr(" (not clipped)"))
-                                    : tr("no clipping by norm");
+        text += m_ledger->clip_coef
+                    ? tr("clip coefficient %1%2")
+                          .arg(formatNumber(*m_ledger->clip_coef))
+                          .arg(*m_ledger->clip_coef < 1.0 ? tr(" (clipped)") : tr(" (not clipped)"))
+                    : tr("no clipping by norm");
         m_summary->setText(text);
     } else {
-        m_summary->setText(m_sawContribution ? tr("‖G‖ and clipping: at the window's optimizer step.") : QString());
+        m_summary->setText(m_sawContribution
+                               ? tr("‖G‖ and clipping: at the window's optimizer step.")
+                               : QString());
     }
     const std::size_t n = m_ratiosOfStep ? m_ratiosOfStep->per_parameter.size() : 0;
     m_ratios->setRowCount(int(n));
     for (std::size_t i = 0; i < n; ++i) {
         const auto& [name, ratio] = m_ratiosOfStep->per_parameter[i];
         m_ratios->setItem(int(i), 0, new QTableWidgetItem(QString::fromStdString(name)));
-        m_ratios->setItem(int(i), 1, numberItem(ratio ? formatNumber(*ratio) : QStringLiteral("–")));
+        m_ratios->setItem(int(i), 1,
+                          numberItem(ratio ? formatNumber(*ratio) : QStringLiteral("–")));
     }
-    m_ratioTitle->setText(m_ratiosOfStep ? tr("Update-to-weight ratio ‖Δθ‖/‖θ‖ of the step: %1 over all parameters")
-                                               .arg(formatNumber(m_ratiosOfStep->total))
-                                         : tr("Update-to-weight ratio ‖Δθ‖/‖θ‖: at the window's optimizer step."));
+    m_ratioTitle->setText(
+        m_ratiosOfStep ? tr("Update-to-weight ratio ‖Δθ‖/‖θ‖ of the step: %1 over all parameters")
+                             .arg(formatNumber(m_ratiosOfStep->total))
+                       : tr("Update-to-weight ratio ‖Δθ‖/‖θ‖: at the window's optimizer step."));
 }
 
 void LedgerView::retranslate() {
-    m_batches->setHorizontalHeaderLabels({tr("Batch"), tr("‖g_b‖ added"), tr("cos(g_b, G)"), tr("Share of G")});
+    m_batches->setHorizontalHeaderLabels(
+        {tr("Batch"), tr("‖g_b‖ added"), tr("cos(g_b, G)"), tr("Share of G")});
     m_ratios->setHorizontalHeaderLabels({tr("Parameter"), tr("‖Δθ‖/‖θ‖")});
     refresh();
 }

@@ -1,6 +1,6 @@
 #pragma once
-// LedgerView: the accumulation ledger dock. For the current (or last) accumulation window: what each
-// batch's backward added to .grad (its norm, its cosine with the window's sum G, its share
+// LedgerView: the accumulation ledger dock. For the current (or last) accumulation window: what
+// each batch's backward added to .grad (its norm, its cosine with the window's sum G, its share
 // ⟨g_b, G⟩/‖G‖² — the shares add up to 1), then ‖G‖ before and after clipping with the clip
 // coefficient, and each parameter's update-to-weight ratio ‖Δθ‖/‖θ‖ from the optimizer step.
 // The engine measures it while the dock is open (CommandType::inspect, `ledger`).
@@ -50,7 +50,7 @@ class LedgerView : public QWidget {
     QTableWidget* m_ratios = nullptr;
     QLabel* m_ratioTitle = nullptr;
     int m_accumulate = 1;
-    std::vector<Row> m_rows;            ///< the window being shown
+    std::vector<Row> m_rows;  ///< the window being shown
     /// The window's, once its optimizer step came (then the next contribution begins a new one).
     std::optional<AccumulationLedger> m_ledger;
     std::optional<GradNorms> m_ratiosOfStep;

@@ -4,9 +4,9 @@
 #include <QColor>
 #include <QFont>
 
-#include "text_tr.h"
 #include "none_explainer.h"
 #include "pipeline_state.h"
+#include "text_tr.h"
 
 namespace stepwise::gui {
 
@@ -84,14 +84,12 @@ void LogModel::applyEvents(const std::vector<Event>& events) {
                                    int(e.total_batches_per_epoch));
                 append(std::move(entry), pending);
                 break;
-            case EventType::stage_exit:
-                break;
+            case EventType::stage_exit: break;
             case EventType::batch_end:
                 if (!e.loss) {
                     entry.kind = Kind::noneBatch;
                     entry.where = QStringLiteral("training_step");
-                    entry.message = tr("training_step returned None: %1")
-                                        .arg(explainNoneBatch(e));
+                    entry.message = tr("training_step returned None: %1").arg(explainNoneBatch(e));
                     append(std::move(entry), pending);
                 }
                 // Batches finish in order: the next one's serial is the count so far.
@@ -131,8 +129,7 @@ void LogModel::applyEvents(const std::vector<Event>& events) {
                 entry.message = tr("Run ended: %1").arg(runStatusTr(e.status));
                 append(std::move(entry), pending);
                 break;
-            default:
-                break;
+            default: break;
         }
     }
     flushPending(pending);
@@ -148,16 +145,11 @@ int LogModel::columnCount(const QModelIndex& parent) const {
 
 QString LogModel::kindText(Kind kind) const {
     switch (kind) {
-        case Kind::info:
-            return tr("info");
-        case Kind::lightningWarning:
-            return tr("Lightning warning");
-        case Kind::stepwiseWarning:
-            return tr("Stepwise notice");
-        case Kind::noneBatch:
-            return tr("None batch");
-        case Kind::error:
-            return tr("error");
+        case Kind::info: return tr("info");
+        case Kind::lightningWarning: return tr("Lightning warning");
+        case Kind::stepwiseWarning: return tr("Stepwise notice");
+        case Kind::noneBatch: return tr("None batch");
+        case Kind::error: return tr("error");
     }
     return {};
 }
@@ -169,8 +161,7 @@ QVariant LogModel::data(const QModelIndex& index, int role) const {
     if (role == KindRole) return int(e.kind);
     if (role == Qt::DisplayRole || role == Qt::ToolTipRole) {
         switch (index.column()) {
-            case KindColumn:
-                return kindText(e.kind);
+            case KindColumn: return kindText(e.kind);
             case WhereColumn: {
                 QString pos;
                 if (e.batchIdx >= 0) {
@@ -191,16 +182,11 @@ QVariant LogModel::data(const QModelIndex& index, int role) const {
     }
     if (role == Qt::ForegroundRole) {
         switch (e.kind) {
-            case Kind::error:
-                return QBrush(QColor(0xb9, 0x1c, 0x1c));
-            case Kind::lightningWarning:
-                return QBrush(QColor(0x92, 0x40, 0x0e));
-            case Kind::noneBatch:
-                return QBrush(QColor(0x9a, 0x34, 0x12));
-            case Kind::stepwiseWarning:
-                return QBrush(QColor(0x1e, 0x40, 0xaf));
-            case Kind::info:
-                return QBrush(QColor(0x4b, 0x55, 0x63));
+            case Kind::error: return QBrush(QColor(0xb9, 0x1c, 0x1c));
+            case Kind::lightningWarning: return QBrush(QColor(0x92, 0x40, 0x0e));
+            case Kind::noneBatch: return QBrush(QColor(0x9a, 0x34, 0x12));
+            case Kind::stepwiseWarning: return QBrush(QColor(0x1e, 0x40, 0xaf));
+            case Kind::info: return QBrush(QColor(0x4b, 0x55, 0x63));
         }
     }
     if (role == Qt::FontRole && index.column() == KindColumn && e.kind != Kind::info) {
@@ -214,12 +200,9 @@ QVariant LogModel::data(const QModelIndex& index, int role) const {
 QVariant LogModel::headerData(int section, Qt::Orientation orientation, int role) const {
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole) return {};
     switch (section) {
-        case KindColumn:
-            return tr("Kind");
-        case WhereColumn:
-            return tr("Where");
-        case MessageColumn:
-            return tr("Message");
+        case KindColumn: return tr("Kind");
+        case WhereColumn: return tr("Where");
+        case MessageColumn: return tr("Message");
     }
     return {};
 }

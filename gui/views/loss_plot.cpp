@@ -4,18 +4,18 @@
 
 #include <QCheckBox>
 #include <QComboBox>
-#include <QEvent>
 #include <QDir>
+#include <QEvent>
 #include <QFile>
 #include <QFileDialog>
-#include <QMessageBox>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QMenu>
+#include <QMessageBox>
 #include <QSlider>
 #include <QTimer>
-#include <QToolTip>
 #include <QToolButton>
+#include <QToolTip>
 #include <QVBoxLayout>
 #include <algorithm>
 #include <cmath>
@@ -24,11 +24,11 @@
 
 #include "comparison_layer.h"
 #include "loss_origin.h"
-#include "stepwise/batch_table.h"
-#include "stepwise/tensorboard.h"
 #include "plot_decimator.h"
 #include "run_history.h"
 #include "step_ribbon.h"
+#include "stepwise/batch_table.h"
+#include "stepwise/tensorboard.h"
 #include "window_shading.h"
 
 namespace stepwise::gui {
@@ -227,21 +227,23 @@ QWidget* LossPlot::buildToolbar() {
     // TensorBoard event files.
     m_exportMenu = new QMenu(this);
     auto exportTo = [this](bool table, const QString& filter, const QString& suffix) {
-        QString path = QFileDialog::getSaveFileName(this, table ? tr("Export the per-batch table") : tr("Export plot"),
-                                                    (table ? QStringLiteral("batches.") : QStringLiteral("loss.")) + suffix,
-                                                    filter);
+        QString path = QFileDialog::getSaveFileName(
+            this, table ? tr("Export the per-batch table") : tr("Export plot"),
+            (table ? QStringLiteral("batches.") : QStringLiteral("loss.")) + suffix, filter);
         if (path.isEmpty()) return;
         if (!path.endsWith(QLatin1Char('.') + suffix)) path += QLatin1Char('.') + suffix;
-        const bool written = suffix == QLatin1String("png") ? exportPng(path)
+        const bool written = suffix == QLatin1String("png")   ? exportPng(path)
                              : suffix == QLatin1String("pdf") ? exportPdf(path)
                                                               : exportCsv(path);
         if (!written)
-            QMessageBox::warning(this, tr("Export"), tr("Could not write %1.").arg(QDir::toNativeSeparators(path)));
+            QMessageBox::warning(this, tr("Export"),
+                                 tr("Could not write %1.").arg(QDir::toNativeSeparators(path)));
     };
     m_exportPngAction = m_exportMenu->addAction(
         QString(), this, [=] { exportTo(false, tr("PNG image (*.png)"), QStringLiteral("png")); });
-    m_exportPdfAction = m_exportMenu->addAction(
-        QString(), this, [=] { exportTo(false, tr("PDF document (*.pdf)"), QStringLiteral("pdf")); });
+    m_exportPdfAction = m_exportMenu->addAction(QString(), this, [=] {
+        exportTo(false, tr("PDF document (*.pdf)"), QStringLiteral("pdf"));
+    });
     m_exportMenu->addSeparator();
     m_exportCsvAction = m_exportMenu->addAction(
         QString(), this, [=] { exportTo(true, tr("CSV table (*.csv)"), QStringLiteral("csv")); });
@@ -285,8 +287,9 @@ void LossPlot::retranslate() {
         tr("The loss as training_step returned it, before Lightning divides it "
            "by accumulate_grad_batches"));
     m_lrBox->setText(tr("Learning rate"));
-    m_lrBox->setToolTip(tr("The learning rate each batch trained with, on its own axis; it "
-                           "turns on by itself when an lr scheduler changes it"));
+    m_lrBox->setToolTip(
+        tr("The learning rate each batch trained with, on its own axis; it "
+           "turns on by itself when an lr scheduler changes it"));
     m_lr->setName(tr("learning rate"));
     m_lrAxis->setLabel(tr("lr"));
     m_axisLabel->setText(tr("x axis:"));
@@ -302,7 +305,8 @@ void LossPlot::retranslate() {
     m_exportCsvAction->setText(tr("Per-batch table (&CSV)…"));
     m_exportTensorBoardAction->setText(tr("&TensorBoard event files…"));
     m_exportTensorBoardAction->setToolTip(
-        tr("The scalars Lightning's TensorBoardLogger writes when training_step logs its loss and extras, "
+        tr("The scalars Lightning's TensorBoardLogger writes when training_step logs its loss and "
+           "extras, "
            "in a new version_N directory of the log directory you choose"));
     m_windowNote->setText(
         tr("shaded: accumulation windows of %1 · line: the stepping batch").arg(m_accumulate));
@@ -404,7 +408,8 @@ void LossPlot::takeInBatches() {
         m_sawNone = m_sawNone || m_history->returnedNone(i);
         // Under a scheduler the lr is part of the story: show it once it first changes.
         const float lr = m_history->lr(i);
-        if (!m_lrVisible && !m_lrChosen && std::isfinite(lr) && std::isfinite(m_lastLr) && lr != m_lastLr)
+        if (!m_lrVisible && !m_lrChosen && std::isfinite(lr) && std::isfinite(m_lastLr) &&
+            lr != m_lastLr)
             setLrVisible(true);
         if (std::isfinite(lr)) m_lastLr = lr;
     }
@@ -450,7 +455,8 @@ void LossPlot::flush() {
 }
 
 std::optional<double> LossPlot::smoothedAt(std::size_t serial) const {
-    if (!m_history || serial >= m_taken || m_smoothing <= 0 || !std::isfinite(m_history->loss(serial)))
+    if (!m_history || serial >= m_taken || m_smoothing <= 0 ||
+        !std::isfinite(m_history->loss(serial)))
         return std::nullopt;
     Ema ema = emaBefore(serial);
     return smoothNext(ema, m_history->loss(serial));
@@ -474,8 +480,9 @@ void LossPlot::describeBatch(std::int64_t serial) {
 void LossPlot::updateOrigin() {
     if (!m_origin) return;
     if (!m_history || m_taken == 0) {
-        m_origin->setText(tr("Once a batch ends, this line follows its loss from training_step to the "
-                             "plot; point at a batch to see its own."));
+        m_origin->setText(
+            tr("Once a batch ends, this line follows its loss from training_step to the "
+               "plot; point at a batch to see its own."));
         return;
     }
     const std::size_t serial = m_described >= 0 ? std::size_t(m_described) : m_taken - 1;
@@ -505,7 +512,8 @@ void LossPlot::onMouseMove(QMouseEvent* event) {
         const std::size_t i = std::size_t(inRibbon);
         const std::int64_t before = i > 0 ? m_history->globalStep(i - 1) : 0;
         QToolTip::showText(event->globalPosition().toPoint(),
-                           LossOrigin::ribbonTip(m_history->batchRecord(i), inRibbon, before), m_plot);
+                           LossOrigin::ribbonTip(m_history->batchRecord(i), inRibbon, before),
+                           m_plot);
     } else {
         QToolTip::hideText();
     }
@@ -520,7 +528,8 @@ void LossPlot::updateRibbonShown() {
 }
 
 bool LossPlot::eventFilter(QObject* watched, QEvent* event) {
-    if (watched == m_plot && event->type() == QEvent::Leave) describeBatch(-1);  // back to the newest
+    if (watched == m_plot && event->type() == QEvent::Leave)
+        describeBatch(-1);  // back to the newest
     if (watched == m_plot && event->type() == QEvent::Resize) updateRibbonShown();
     return QWidget::eventFilter(watched, event);
 }
@@ -553,13 +562,16 @@ void LossPlot::fillVisible() {
     const bool shade = m_accumulate > 1 && count <= 4000;  // more windows than pixels: no bands
     const bool ribbon = !bySteps && count <= 4000;
     if (bySteps || shade || ribbon) m_history->globalSteps(first, end, m_stepScratch);
-    const auto xAt = [&](std::size_t i) { return bySteps ? double(m_stepScratch[i - first]) : double(i); };
+    const auto xAt = [&](std::size_t i) {
+        return bySteps ? double(m_stepScratch[i - first]) : double(i);
+    };
     const std::size_t columns = std::size_t(std::max(200, m_plot->width()));
     const std::size_t bucket = count > columns ? (count + columns - 1) / columns : 1;
     m_filledWidth = m_plot->width();
 
     QVector<QCPGraphData> loss, raw, smooth, none, lr;
-    Decimator lossOut(loss, bucket), rawOut(raw, bucket), smoothOut(smooth, bucket), lrOut(lr, bucket);
+    Decimator lossOut(loss, bucket), rawOut(raw, bucket), smoothOut(smooth, bucket),
+        lrOut(lr, bucket);
     const bool smoothing = m_smoothing > 0 && count > 0;
     Ema ema = smoothing ? emaBefore(first) : Ema{};
     std::size_t lastNoneBucket = std::numeric_limits<std::size_t>::max();
@@ -592,7 +604,8 @@ void LossPlot::fillVisible() {
         auto column = extras.find(it.key().toStdString());
         if (column != extras.end()) {
             Decimator out(points, bucket);
-            for (std::size_t i = first; i < std::min(end, column->second.size()); ++i) out.add(xAt(i), column->second[i]);
+            for (std::size_t i = first; i < std::min(end, column->second.size()); ++i)
+                out.add(xAt(i), column->second[i]);
             out.finish();
         }
         it.value()->data()->set(points, true);
@@ -602,9 +615,12 @@ void LossPlot::fillVisible() {
     const std::size_t n = m_taken;
     for (const std::int64_t serial : m_failedSerials) {
         const std::size_t at = std::min(std::size_t(serial), n ? n - 1 : 0);
-        const double before = serial > 0 && std::size_t(serial) <= n ? double(m_history->loss(std::size_t(serial) - 1)) : kNaN;
+        const double before = serial > 0 && std::size_t(serial) <= n
+                                  ? double(m_history->loss(std::size_t(serial) - 1))
+                                  : kNaN;
         const double y = std::isfinite(before) ? before : m_plot->yAxis->range().center();
-        failed.append({bySteps ? (n ? double(m_history->globalStep(at)) : 0.0) : double(serial), y});
+        failed.append(
+            {bySteps ? (n ? double(m_history->globalStep(at)) : 0.0) : double(serial), y});
     }
     m_failed->data()->set(failed, false);
 
@@ -614,7 +630,9 @@ void LossPlot::fillVisible() {
             const double step = double(m_stepScratch[i - first]);
             if (m_history->windowPosition(i) <= 1 || windows.empty()) {
                 // Each window ends in one optimizer step: alternate shades by the step count.
-                const bool odd = (m_stepScratch[i - first] - (m_history->windowPosition(i) >= m_accumulate ? 1 : 0)) % 2;
+                const bool odd = (m_stepScratch[i - first] -
+                                  (m_history->windowPosition(i) >= m_accumulate ? 1 : 0)) %
+                                 2;
                 windows.push_back({double(i), double(i), step, step, odd});
             } else {
                 windows.back().lastSerial = double(i);
@@ -628,7 +646,8 @@ void LossPlot::fillVisible() {
     if (ribbon && count > 0) {
         cells.reserve(count);
         // Cells wide enough to print batch_idx look it up (a record each: a few dozen at most).
-        const double cellPixels = m_plot->xAxis->axisRect()->width() / std::max(1.0, m_plot->xAxis->range().size());
+        const double cellPixels =
+            m_plot->xAxis->axisRect()->width() / std::max(1.0, m_plot->xAxis->range().size());
         const bool lookUp = cellPixels >= 14.0;
         std::int64_t before = first > 0 ? m_history->globalStep(first - 1) : 0;
         for (std::size_t i = first; i < end; ++i) {
@@ -849,8 +868,8 @@ bool LossPlot::exportCsv(const QString& path) const {
     std::ofstream out(QFile::encodeName(path).toStdString(), std::ios::binary | std::ios::trunc);
     if (!out) return false;
     if (m_other)
-        BatchTable::write_comparison_csv(out, m_nameA.toStdString(), batchTable(m_history), m_nameB.toStdString(),
-                                         batchTable(m_other));
+        BatchTable::write_comparison_csv(out, m_nameA.toStdString(), batchTable(m_history),
+                                         m_nameB.toStdString(), batchTable(m_other));
     else
         batchTable(m_history).write_csv(out);
     out.flush();
@@ -860,14 +879,16 @@ bool LossPlot::exportCsv(const QString& path) const {
 LossPlot::TensorBoardExport LossPlot::exportTensorBoard(const QString& root) const {
     try {
         TensorBoardWriter writer(QFile::encodeName(root).toStdString());
-        writer.write(batchTable(m_history));  // TensorBoard keeps floats: the history's precision loses nothing
+        writer.write(batchTable(
+            m_history));  // TensorBoard keeps floats: the history's precision loses nothing
         return {QFile::decodeName(writer.directory().c_str()), {}};
     } catch (const TensorBoardError& e) {
         return {{}, QString::fromStdString(e.what())};
     }
 }
 
-void LossPlot::setComparison(const RunHistory* other, const QString& nameA, const QString& nameB, bool departs) {
+void LossPlot::setComparison(const RunHistory* other, const QString& nameA, const QString& nameB,
+                             bool departs) {
     m_other = other;
     m_nameA = nameA;
     m_nameB = nameB;

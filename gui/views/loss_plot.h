@@ -86,8 +86,8 @@ class LossPlot : public QWidget {
     /// A comparison: run B's history (not owned; nullptr ends it) drawn against this plot's run,
     /// with the distance between them; `nameA`, `nameB` name them in the legend and the exports.
     /// `departs`: run B departs from Lightning on purpose (its legend entry says so).
-    void setComparison(const RunHistory* other, const QString& nameA = {}, const QString& nameB = {},
-                       bool departs = false);
+    void setComparison(const RunHistory* other, const QString& nameA = {},
+                       const QString& nameB = {}, bool departs = false);
     bool comparing() const;
     /// The first batch after which the compared runs differ: a line there (nullopt: none).
     void setDivergence(std::optional<std::size_t> serial);
@@ -120,7 +120,8 @@ class LossPlot : public QWidget {
     QCustomPlot* plot() const { return m_plot; }
     /// The ribbon under the plot: batch_idx, window position and global_step of each batch in view.
     StepRibbon* ribbon() const { return m_ribbon; }
-    /// The line under the plot that says where the newest (or the hovered) batch's numbers come from.
+    /// The line under the plot that says where the newest (or the hovered) batch's numbers come
+    /// from.
     QLabel* originLine() const { return m_origin; }
     /// The batch the origin line describes: `serial`, or the newest when -1 (as the mouse leaves).
     void describeBatch(std::int64_t serial);
@@ -160,7 +161,8 @@ class LossPlot : public QWidget {
     void updateSmoothingLabel();
     void updateOrigin();
     void updateRibbonShown();
-    static constexpr int kRibbonMinPlotHeight = 170;  ///< pixels of plot below which the ribbon hides
+    /// pixels of plot below which the ribbon hides
+    static constexpr int kRibbonMinPlotHeight = 170;
     /// The mouse over the plot: the origin line follows it; over the ribbon, a tooltip.
     void onMouseMove(QMouseEvent* event);
 
@@ -184,7 +186,7 @@ class LossPlot : public QWidget {
     QLabel* m_origin = nullptr;
     Pacer* m_originPacer = nullptr;  ///< the newest batch's line, while the run streams past
     bool m_streaming = false;        ///< the last frame's events streamed past (Pacer::streaming)
-    std::int64_t m_described = -1;  ///< the batch the origin line is about; -1: the newest
+    std::int64_t m_described = -1;   ///< the batch the origin line is about; -1: the newest
     QHash<QString, QCPGraph*> m_extraGraphs;
 
     QCheckBox* m_rawBox = nullptr;
@@ -220,11 +222,11 @@ class LossPlot : public QWidget {
     bool m_follow = true;
     bool m_rawVisible = false;
     bool m_lrVisible = false;
-    bool m_lrChosen = false;  ///< the person set the lr box: no more showing it by itself
-    bool m_dirty = false;       ///< the history has batches the plot has not taken in
-    bool m_fillNeeded = true;   ///< the graphs do not show the x range as it is
-    bool m_sawNone = false;     ///< a batch returned None: the marker joins the legend
-    int m_filledWidth = 0;      ///< of the plot when the graphs were filled
+    bool m_lrChosen = false;   ///< the person set the lr box: no more showing it by itself
+    bool m_dirty = false;      ///< the history has batches the plot has not taken in
+    bool m_fillNeeded = true;  ///< the graphs do not show the x range as it is
+    bool m_sawNone = false;    ///< a batch returned None: the marker joins the legend
+    int m_filledWidth = 0;     ///< of the plot when the graphs were filled
 };
 
 }  // namespace stepwise::gui

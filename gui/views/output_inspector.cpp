@@ -6,19 +6,20 @@
 #include <QTreeWidget>
 #include <QVBoxLayout>
 
-#include "text_tr.h"
 #include "extras_view.h"
+#include "text_tr.h"
 
 namespace stepwise::gui {
 
 OutputInspector::OutputInspector(QWidget* parent)
-    : QWidget(parent), m_pacer(new Pacer(
-                           [this] {
-                               if (!m_next) return;
-                               show(std::move(*m_next));
-                               m_next.reset();
-                           },
-                           this)) {
+    : QWidget(parent),
+      m_pacer(new Pacer(
+          [this] {
+              if (!m_next) return;
+              show(std::move(*m_next));
+              m_next.reset();
+          },
+          this)) {
     m_heading = new QLabel(this);
     m_heading->setObjectName(QStringLiteral("outputHeading"));
     m_class = new QLabel(this);
@@ -47,12 +48,13 @@ void OutputInspector::retranslate() {
         m_class->setText(QString());
         return;
     }
-    QString where =
-        tr("<b>training_step</b> returned at epoch %1, batch %2").arg(m_shown->epoch).arg(m_shown->batchIdx);
+    QString where = tr("<b>training_step</b> returned at epoch %1, batch %2")
+                        .arg(m_shown->epoch)
+                        .arg(m_shown->batchIdx);
     if (m_shown->call > 1) where += tr(" (closure evaluation %1)").arg(m_shown->call);
     m_heading->setText(where);
-    m_class->setText(
-        tr("Lightning classified it as: <b>%1</b>").arg(textTr(m_shown->output.classification).toHtmlEscaped()));
+    m_class->setText(tr("Lightning classified it as: <b>%1</b>")
+                         .arg(textTr(m_shown->output.classification).toHtmlEscaped()));
 }
 
 void OutputInspector::changeEvent(QEvent* event) {
@@ -121,7 +123,8 @@ void OutputInspector::show(Returned returned) {
 void OutputInspector::applyEvents(const std::vector<Event>& events) {
     // The newest training_step output in this frame is the one to show.
     for (auto it = events.rbegin(); it != events.rend(); ++it) {
-        if (it->type == EventType::stage_exit && it->stage == Stage::training_step && it->payload.output) {
+        if (it->type == EventType::stage_exit && it->stage == Stage::training_step &&
+            it->payload.output) {
             m_next = Returned{*it->payload.output, it->epoch, it->batch_idx, it->call};
             break;
         }

@@ -23,10 +23,8 @@ bool insideClosure(Stage stage) {
         case Stage::backward:
         case Stage::on_after_backward:
         case Stage::on_before_optimizer_step:
-        case Stage::configure_gradient_clipping:
-            return true;
-        default:
-            return false;
+        case Stage::configure_gradient_clipping: return true;
+        default: return false;
     }
 }
 
@@ -109,15 +107,9 @@ void PipelineState::exitStage(const Event& event) {
     status.reason = QString::fromStdString(event.message);
     status.skipReason = event.text;
     switch (event.outcome) {
-        case Outcome::ran:
-            status.state = StageStatus::State::ran;
-            break;
-        case Outcome::skipped:
-            status.state = StageStatus::State::skipped;
-            break;
-        case Outcome::failed:
-            status.state = StageStatus::State::failed;
-            break;
+        case Outcome::ran: status.state = StageStatus::State::ran; break;
+        case Outcome::skipped: status.state = StageStatus::State::skipped; break;
+        case Outcome::failed: status.state = StageStatus::State::failed; break;
     }
     const StagePayload& p = event.payload;
     if (event.stage == Stage::training_step) {
@@ -155,7 +147,8 @@ void PipelineState::exitStage(const Event& event) {
         status.value = p.zero_grad_mode == "set_to_none" ? PipelineText::tr("set to None")
                                                          : PipelineText::tr("zero-filled");
     } else if (event.stage == Stage::lr_scheduler_step && p.lr && p.lr_before) {
-        status.value = PipelineText::tr("lr %1 → %2").arg(formatNumber(*p.lr_before), formatNumber(*p.lr));
+        status.value =
+            PipelineText::tr("lr %1 → %2").arg(formatNumber(*p.lr_before), formatNumber(*p.lr));
     } else if (event.stage == Stage::configure_gradient_clipping && p.clip_val) {
         status.value = PipelineText::tr("clip %1 (%2)")
                            .arg(formatNumber(*p.clip_val))
@@ -229,9 +222,7 @@ bool PipelineState::apply(const Event& event) {
                 at(event.stage).stale = at(event.stage).durationNs >= 0;
             }
             return true;
-        case EventType::resumed:
-            m_held = false;
-            return true;
+        case EventType::resumed: m_held = false; return true;
         case EventType::run_end:
             m_ended = true;
             m_held = false;

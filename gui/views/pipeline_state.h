@@ -16,9 +16,10 @@ namespace stepwise::gui {
 struct StageStatus {
     enum class State { idle, active, ran, skipped, failed };
     State state = State::idle;
-    bool stale = false;            ///< the values are from an earlier batch / evaluation
-    QString reason;                ///< failed: the error, verbatim; the window's own notes
-    Text skipReason;               ///< skipped: the engine's reason, as a code (translated when shown)
+    bool stale = false;  ///< the values are from an earlier batch / evaluation
+    QString reason;      ///< failed: the error, verbatim; the window's own notes
+    /// skipped: the engine's reason, as a code (translated when shown)
+    Text skipReason;
     std::int64_t durationNs = -1;  ///< last duration, -1 when never ran
     QString value;                 ///< "loss 0.1234", "‖g‖ 0.51", "‖Δθ‖ 0.02"
 };

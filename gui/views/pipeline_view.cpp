@@ -17,13 +17,12 @@ QString reasonText(const StageStatus& status) {
 }
 }  // namespace
 
-
 namespace {
 
 constexpr int kMargin = 14;
 constexpr int kHeaderHeight = 60;
-constexpr int kFullRowHeight = 35;   ///< name and description on two lines
-constexpr int kMinRowHeight = 20;    ///< compact: one line (laptop screens)
+constexpr int kFullRowHeight = 35;  ///< name and description on two lines
+constexpr int kMinRowHeight = 20;   ///< compact: one line (laptop screens)
 constexpr int kFullTitleHeight = 27;
 constexpr int kPad = 6;
 constexpr int kIndent = 16;
@@ -74,7 +73,8 @@ void PipelineView::fitRows() {
     m_rowHeight = kFullRowHeight;
     m_titleHeight = kFullTitleHeight;
     const bool scheduler = m_state.hasScheduler();
-    while (m_rowHeight > kMinRowHeight && layoutHeight(m_rowHeight, m_titleHeight, scheduler) > height()) {
+    while (m_rowHeight > kMinRowHeight &&
+           layoutHeight(m_rowHeight, m_titleHeight, scheduler) > height()) {
         --m_rowHeight;
         m_titleHeight = std::min(kFullTitleHeight, m_rowHeight);
     }
@@ -110,30 +110,20 @@ void PipelineView::changeEvent(QEvent* event) {
 
 QString PipelineView::stageDescription(Stage stage) const {
     switch (stage) {
-        case Stage::on_train_batch_start:
-            return tr("hook: a new batch begins");
-        case Stage::optimizer_step:
-            return tr("the optimizer calls the closure");
-        case Stage::training_step:
-            return tr("your training_step: forward pass and loss");
-        case Stage::on_before_zero_grad:
-            return tr("hook, first batch of a window only");
-        case Stage::optimizer_zero_grad:
-            return tr("clear .grad — after the forward pass");
-        case Stage::on_before_backward:
-            return tr("hook, only when there is a loss");
-        case Stage::backward:
-            return tr("loss.backward(): gradients accumulate");
-        case Stage::on_after_backward:
-            return tr("hook: gradients are ready");
-        case Stage::on_before_optimizer_step:
-            return tr("hook, after every closure evaluation");
+        case Stage::on_train_batch_start: return tr("hook: a new batch begins");
+        case Stage::optimizer_step: return tr("the optimizer calls the closure");
+        case Stage::training_step: return tr("your training_step: forward pass and loss");
+        case Stage::on_before_zero_grad: return tr("hook, first batch of a window only");
+        case Stage::optimizer_zero_grad: return tr("clear .grad — after the forward pass");
+        case Stage::on_before_backward: return tr("hook, only when there is a loss");
+        case Stage::backward: return tr("loss.backward(): gradients accumulate");
+        case Stage::on_after_backward: return tr("hook: gradients are ready");
+        case Stage::on_before_optimizer_step: return tr("hook, after every closure evaluation");
         case Stage::configure_gradient_clipping:
             return tr("clip gradients (after every evaluation)");
         case Stage::lr_scheduler_step:
             return tr("scheduler.step(): after an optimizer step, at its interval and frequency");
-        case Stage::on_train_batch_end:
-            return tr("hook: outputs = {\"loss\": loss / N}");
+        case Stage::on_train_batch_end: return tr("hook: outputs = {\"loss\": loss / N}");
     }
     return {};
 }
@@ -168,18 +158,10 @@ void PipelineView::paintStatusIcon(QPainter& p, const QRect& r, StageStatus::Sta
             p.drawEllipse(c);
             p.restore();
             return;
-        case StageStatus::State::active:
-            color = kColors.accent;
-            break;
-        case StageStatus::State::ran:
-            color = kColors.ran;
-            break;
-        case StageStatus::State::skipped:
-            color = kColors.skipped;
-            break;
-        case StageStatus::State::failed:
-            color = kColors.failed;
-            break;
+        case StageStatus::State::active: color = kColors.accent; break;
+        case StageStatus::State::ran: color = kColors.ran; break;
+        case StageStatus::State::skipped: color = kColors.skipped; break;
+        case StageStatus::State::failed: color = kColors.failed; break;
     }
     if (stale) color = color.lighter(150);
     p.setPen(Qt::NoPen);
@@ -198,15 +180,12 @@ void PipelineView::paintStatusIcon(QPainter& p, const QRect& r, StageStatus::Sta
             p.drawPolyline(QPolygonF(
                 {m + QPointF(-s, 0), m + QPointF(-s * 0.25, s * 0.8), m + QPointF(s, -s * 0.7)}));
             break;
-        case StageStatus::State::skipped:
-            p.drawLine(m + QPointF(-s, 0), m + QPointF(s, 0));
-            break;
+        case StageStatus::State::skipped: p.drawLine(m + QPointF(-s, 0), m + QPointF(s, 0)); break;
         case StageStatus::State::failed:
             p.drawLine(m + QPointF(-s, -s), m + QPointF(s, s));
             p.drawLine(m + QPointF(-s, s), m + QPointF(s, -s));
             break;
-        default:
-            break;
+        default: break;
     }
     p.restore();
 }
@@ -276,11 +255,11 @@ void PipelineView::paintRow(QPainter& p, const QRect& r, const Row& row) const {
     }
 
     const int iconSize = 16;
-    paintStatusIcon(p,
-                    QRect(r.left() + 10, r.top() + (m_rowHeight - iconSize) / 2, iconSize, iconSize),
-                    current && status.state == StageStatus::State::idle ? StageStatus::State::active
-                                                                        : status.state,
-                    status.stale);
+    paintStatusIcon(
+        p, QRect(r.left() + 10, r.top() + (m_rowHeight - iconSize) / 2, iconSize, iconSize),
+        current && status.state == StageStatus::State::idle ? StageStatus::State::active
+                                                            : status.state,
+        status.stale);
 
     const int textLeft = r.left() + 34;
     const int rightWidth = std::min(200, r.width() / 3);
@@ -468,8 +447,9 @@ void PipelineView::paintEvent(QPaintEvent*) {
                  : wrapperHeight;
     int y = kMargin + kHeaderHeight;
     const int hookRows = m_state.hasScheduler() ? 3 : 2;
-    const int batchHeight = m_titleHeight + hookRows * m_rowHeight + closureHeight * (stepping ? 0 : 1) +
-                            (stepping ? 0 : kPad) + stepHeight + 3 * kPad;
+    const int batchHeight = m_titleHeight + hookRows * m_rowHeight +
+                            closureHeight * (stepping ? 0 : 1) + (stepping ? 0 : kPad) +
+                            stepHeight + 3 * kPad;
     const QRect batchRect(kMargin, y, width, batchHeight);
     paintFrame(p, batchRect,
                m_state.batchIdx() >= 0 ? tr("batch %1").arg(m_state.batchIdx()) : tr("batch"),
@@ -524,7 +504,8 @@ void PipelineView::paintEvent(QPaintEvent*) {
         paintFrame(p, stepRect, QStringLiteral("optimizer.step(closure)"), stepNote, stepColor,
                    false);
         if (stepCurrent) {
-            m_paintedCurrent = QRect(stepRect.left(), stepRect.top(), stepRect.width(), m_titleHeight);
+            m_paintedCurrent =
+                QRect(stepRect.left(), stepRect.top(), stepRect.width(), m_titleHeight);
             p.save();
             p.setRenderHint(QPainter::Antialiasing);
             p.setPen(QPen(kColors.accent, 2.2));

@@ -33,7 +33,7 @@ ReplayBar::ReplayBar(SessionController* controller, QWidget* parent)
 ReplayLink* ReplayBar::replay() const {
     SessionLink* link = m_controller->link();
     return link && link->kind() == SessionLink::Kind::replay ? static_cast<ReplayLink*>(link)
-                                                               : nullptr;
+                                                             : nullptr;
 }
 
 void ReplayBar::seek(int position) {

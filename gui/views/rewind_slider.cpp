@@ -20,7 +20,8 @@ RewindSlider::RewindSlider(SessionController* controller, QWidget* parent)
     m_slider->setObjectName(QStringLiteral("rewindSliderHandle"));
     m_slider->setTracking(false);  // the run goes back when the drag ends, not on every pixel
     m_value = new QLabel(this);
-    m_value->setMinimumWidth(m_value->fontMetrics().horizontalAdvance(QStringLiteral("epoch 0000 · batch 00000")));
+    m_value->setMinimumWidth(
+        m_value->fontMetrics().horizontalAdvance(QStringLiteral("epoch 0000 · batch 00000")));
     layout->addWidget(m_label);
     layout->addWidget(m_slider, 1);
     layout->addWidget(m_value);
@@ -46,8 +47,10 @@ void RewindSlider::refresh() {
 
 void RewindSlider::released() {
     const int target = m_slider->value();
-    if (target < m_current) m_controller->rewind(RewindTo::batch_index, std::uint64_t(target));
-    else showValue(m_current);
+    if (target < m_current)
+        m_controller->rewind(RewindTo::batch_index, std::uint64_t(target));
+    else
+        showValue(m_current);
 }
 
 void RewindSlider::showValue(int batch) {
@@ -62,8 +65,9 @@ void RewindSlider::showValue(int batch) {
 
 void RewindSlider::retranslate() {
     m_label->setText(tr("Go back to:"));
-    const QString tip = tr("Drag to an earlier batch and let go: the run goes back to that batch's start "
-                           "and holds there (what follows is recomputed, exactly as it ran)");
+    const QString tip =
+        tr("Drag to an earlier batch and let go: the run goes back to that batch's start "
+           "and holds there (what follows is recomputed, exactly as it ran)");
     m_slider->setToolTip(tip);
     m_label->setToolTip(tip);
     showValue(m_slider->value());

@@ -1,18 +1,19 @@
 #include "tensors_view.h"
 
+#include <qcustomplot.h>
+
 #include <QEvent>
 #include <QHeaderView>
 #include <QLabel>
+#include <QScrollBar>
 #include <QSplitter>
 #include <QTabWidget>
 #include <QTableWidget>
-#include <QScrollBar>
 #include <QTreeWidget>
 #include <QTreeWidgetItemIterator>
 #include <QVBoxLayout>
 #include <algorithm>
 #include <cmath>
-#include <qcustomplot.h>
 
 #include "extras_view.h"
 #include "pipeline_state.h"
@@ -20,7 +21,7 @@
 namespace stepwise::gui {
 
 namespace {
-const QColor kChanged(254, 243, 199);     // amber: what the stage changed
+const QColor kChanged(254, 243, 199);  // amber: what the stage changed
 const QColor kChangedText(146, 64, 14);
 constexpr int kNameRole = Qt::UserRole + 1;
 
@@ -60,10 +61,12 @@ QString tensorChangeText(const TensorSummary& t) {
         case TensorChange::filled: return TensorsView::tr("filled by backward");
         case TensorChange::accumulated: return TensorsView::tr("accumulated into");
         case TensorChange::scaled:
-            return TensorsView::tr("scaled ×%1").arg(t.scale ? formatNumber(*t.scale) : QStringLiteral("?"));
+            return TensorsView::tr("scaled ×%1")
+                .arg(t.scale ? formatNumber(*t.scale) : QStringLiteral("?"));
         case TensorChange::moved:
-            return t.change_norm ? TensorsView::tr("moved, ‖Δ‖ = %1").arg(formatNumber(*t.change_norm))
-                                 : TensorsView::tr("moved");
+            return t.change_norm
+                       ? TensorsView::tr("moved, ‖Δ‖ = %1").arg(formatNumber(*t.change_norm))
+                       : TensorsView::tr("moved");
         case TensorChange::created: return TensorsView::tr("created");
         case TensorChange::removed: return TensorsView::tr("removed");
     }
@@ -171,9 +174,7 @@ void TensorsView::applyEvents(const std::vector<Event>& events) {
     bool changed = false;
     for (const Event& e : events) {
         switch (e.type) {
-            case EventType::run_start:
-                clear();
-                break;
+            case EventType::run_start: clear(); break;
             case EventType::paused:
                 m_held = true;
                 m_current = false;
@@ -236,7 +237,8 @@ void TensorsView::show(std::shared_ptr<const TensorReport> report) {
         item->setData(NameColumn, kNameRole, name);
         item->setText(NameColumn, child ? shortName(t) : name);
         item->setToolTip(NameColumn, name + QStringLiteral(" — ") + roleText(t.role));
-        item->setText(ShapeColumn, t.dtype.empty() && !t.defined ? QString() : formatShape(t.shape));
+        item->setText(ShapeColumn,
+                      t.dtype.empty() && !t.defined ? QString() : formatShape(t.shape));
         item->setText(DtypeColumn, QString::fromStdString(t.dtype));
         item->setText(NormColumn, normText(t));
         item->setTextAlignment(NormColumn, Qt::AlignRight | Qt::AlignVCenter);
@@ -248,7 +250,8 @@ void TensorsView::show(std::shared_ptr<const TensorReport> report) {
             bold.setBold(true);
             item->setFont(ChangeColumn, bold);
         }
-        if (t.role == TensorRole::grad && !t.defined) item->setForeground(NormColumn, QColor(107, 114, 128));
+        if (t.role == TensorRole::grad && !t.defined)
+            item->setForeground(NormColumn, QColor(107, 114, 128));
     }
     for (int i = 0; i < m_tree->topLevelItemCount(); ++i) {
         QTreeWidgetItem* top = m_tree->topLevelItem(i);
@@ -261,9 +264,10 @@ void TensorsView::show(std::shared_ptr<const TensorReport> report) {
 }
 
 void TensorsView::showDetail() {
-    const TensorDetail* d = m_report && m_report->detail && QString::fromStdString(m_report->detail->name) == m_selected
-                                ? &*m_report->detail
-                                : nullptr;
+    const TensorDetail* d =
+        m_report && m_report->detail && QString::fromStdString(m_report->detail->name) == m_selected
+            ? &*m_report->detail
+            : nullptr;
     m_values->clear();
     m_values->setRowCount(0);
     m_values->setColumnCount(0);
@@ -271,8 +275,9 @@ void TensorsView::showDetail() {
     m_colorMap->data()->clear();
     m_tabs->setTabEnabled(HeatMapTab, d && d->heat_rows > 0);
     if (!d) {
-        m_detailTitle->setText(m_selected.isEmpty() ? tr("Select a tensor to see its values.")
-                                                    : tr("%1: its values come with the next hold.").arg(m_selected));
+        m_detailTitle->setText(m_selected.isEmpty()
+                                   ? tr("Select a tensor to see its values.")
+                                   : tr("%1: its values come with the next hold.").arg(m_selected));
         m_histogram->replot();
         m_heat->replot();
         return;
@@ -283,7 +288,8 @@ void TensorsView::showDetail() {
         m_heat->replot();
         return;
     }
-    QString title = tr("%1 · %2 · elements: %3").arg(m_selected, formatShape(d->shape)).arg(d->numel);
+    QString title =
+        tr("%1 · %2 · elements: %3").arg(m_selected, formatShape(d->shape)).arg(d->numel);
     if (std::int64_t(d->values.size()) < d->numel)
         title += tr(" · the grid shows the first %1").arg(d->values.size());
     if (d->non_finite) title += tr(" · %1 not finite (NaN or ±inf)").arg(d->non_finite);
@@ -309,14 +315,17 @@ void TensorsView::showDetail() {
 
     // The value grid: a 2-D tensor's rows and columns, anything else ten to a row.
     const int n = int(d->values.size());
-    const int cols = d->shape.size() == 2 && d->shape[1] > 0 ? int(std::min<std::int64_t>(d->shape[1], 1000)) : 10;
+    const int cols = d->shape.size() == 2 && d->shape[1] > 0
+                         ? int(std::min<std::int64_t>(d->shape[1], 1000))
+                         : 10;
     const int shownCols = std::min(cols, n);
     const int rows = (n + cols - 1) / cols;
     m_values->setUpdatesEnabled(false);
     m_values->setColumnCount(shownCols);
     m_values->setRowCount(rows);
     QStringList rowLabels, colLabels;
-    for (int r = 0; r < rows; ++r) rowLabels << QString::number(d->shape.size() == 2 ? r : r * cols);
+    for (int r = 0; r < rows; ++r)
+        rowLabels << QString::number(d->shape.size() == 2 ? r : r * cols);
     for (int c = 0; c < shownCols; ++c) colLabels << QString::number(c);
     m_values->setVerticalHeaderLabels(rowLabels);
     m_values->setHorizontalHeaderLabels(colLabels);
@@ -356,7 +365,9 @@ void TensorsView::updateWhere() {
     if (!m_report) {
         text = tr("The tensors are read while the run holds: pause, or step a stage, to see them.");
     } else if (!m_current) {
-        text = tr("The run goes on: these are the tensors where it last held. Pause or step to read them again.");
+        text =
+            tr("The run goes on: these are the tensors where it last held. Pause or step to read "
+               "them again.");
     } else {
         text = tr("Held before %1 · epoch %2, batch %3.")
                    .arg(QString::fromLatin1(stage_name(m_heldAt)))
@@ -365,9 +376,11 @@ void TensorsView::updateWhere() {
         if (m_report->boundaries == 0)
             text += QLatin1Char(' ') + tr("Step a stage to see what it changes.");
         else if (m_report->boundaries == 1)
-            text += QLatin1Char(' ') + tr("Highlighted: what %1 changed.").arg(QString::fromLatin1(stage_name(m_report->since)));
+            text += QLatin1Char(' ') + tr("Highlighted: what %1 changed.")
+                                           .arg(QString::fromLatin1(stage_name(m_report->since)));
         else
-            text += QLatin1Char(' ') + tr("Highlighted: what changed since the hold before %1 (epoch %2, batch %3), %4 stages back.")
+            text += QLatin1Char(' ') + tr("Highlighted: what changed since the hold before %1 "
+                                          "(epoch %2, batch %3), %4 stages back.")
                                            .arg(QString::fromLatin1(stage_name(m_report->since)))
                                            .arg(m_report->since_epoch)
                                            .arg(m_report->since_batch_idx)
@@ -379,7 +392,8 @@ void TensorsView::updateWhere() {
 }
 
 void TensorsView::retranslate() {
-    m_tree->setHeaderLabels({tr("Tensor"), tr("Shape"), tr("dtype"), tr("Norm / value"), tr("Changed")});
+    m_tree->setHeaderLabels(
+        {tr("Tensor"), tr("Shape"), tr("dtype"), tr("Norm / value"), tr("Changed")});
     m_tabs->setTabText(HistogramTab, tr("Histogram"));
     m_tabs->setTabText(ValuesTab, tr("Values"));
     m_tabs->setTabText(HeatMapTab, tr("Heat map"));
@@ -387,8 +401,10 @@ void TensorsView::retranslate() {
     m_histogram->yAxis->setLabel(tr("elements"));
     m_heat->xAxis->setLabel(tr("column"));
     m_heat->yAxis->setLabel(tr("row"));
-    if (m_report) show(m_report);
-    else showDetail();
+    if (m_report)
+        show(m_report);
+    else
+        showDetail();
     updateWhere();
 }
 

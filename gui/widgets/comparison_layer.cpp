@@ -47,8 +47,8 @@ ComparisonLayer::ComparisonLayer(QCustomPlot* plot, QCPGraph* lossA, QCPGraph* r
     set(nullptr, nullptr, {}, {});
 }
 
-void ComparisonLayer::set(const RunHistory* a, const RunHistory* b, const QString& nameA, const QString& nameB,
-                          bool departs) {
+void ComparisonLayer::set(const RunHistory* a, const RunHistory* b, const QString& nameA,
+                          const QString& nameB, bool departs) {
     m_a = a;
     m_b = b;
     m_nameA = nameA;
@@ -66,8 +66,10 @@ void ComparisonLayer::set(const RunHistory* a, const RunHistory* b, const QStrin
         m_rawPen = m_rawA->pen();
         m_rawPenSaved = true;
     }
-    if (on) m_rawA->setPen(QPen(kLossAColor, 1));
-    else if (m_rawPenSaved) m_rawA->setPen(m_rawPen);
+    if (on)
+        m_rawA->setPen(QPen(kLossAColor, 1));
+    else if (m_rawPenSaved)
+        m_rawA->setPen(m_rawPen);
     m_divergence.reset();
     m_line->setVisible(false);
     m_label->setVisible(false);
@@ -79,7 +81,8 @@ void ComparisonLayer::retranslate() {
         m_lossA->setName(tr("A: loss ÷ N (Lightning's)"));
         m_rawA->setName(tr("A: loss returned"));
     }
-    m_lossB->setName(m_departs ? tr("B: loss returned — not what Lightning does") : tr("B: loss returned"));
+    m_lossB->setName(m_departs ? tr("B: loss returned — not what Lightning does")
+                               : tr("B: loss returned"));
     m_distance->setName(tr("‖θ_A − θ_B‖ (right axis)"));
     m_distanceAxis->setLabel(tr("‖θ_A − θ_B‖"));
     if (m_divergence) m_label->setText(tr("first difference: batch %1").arg(*m_divergence));
@@ -142,8 +145,10 @@ void ComparisonLayer::fill(std::size_t first, std::size_t end, std::size_t bucke
             std::size_t lo = 0, hi = n;
             while (lo < hi) {
                 const std::size_t mid = (lo + hi) / 2;
-                if (xOfB(mid, bySteps) < x) lo = mid + 1;
-                else hi = mid;
+                if (xOfB(mid, bySteps) < x)
+                    lo = mid + 1;
+                else
+                    hi = mid;
             }
             return lo;
         };

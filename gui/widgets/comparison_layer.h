@@ -1,10 +1,11 @@
 #pragma once
 // ComparisonLayer: what the loss plot adds while two runs are compared — run B's loss as its
 // training_step returned it, beside run A's (the plot shows A's returned loss while comparing:
-// with accumulation, the loss ÷ N Lightning reports is not comparable across runs), the distance ‖θ_A − θ_B‖ on an axis of its own at the right, and a line at the first batch
-// where the runs differ. Run B's batches stand where run A had seen the same samples (with 4
-// batches of 8 against batches of 32, B's batch 0 at A's batch 3), or at their global_step.
-// Like the plot, it keeps no per-batch data: fill() reads the histories for the range in view.
+// with accumulation, the loss ÷ N Lightning reports is not comparable across runs), the distance
+// ‖θ_A − θ_B‖ on an axis of its own at the right, and a line at the first batch where the runs
+// differ. Run B's batches stand where run A had seen the same samples (with 4 batches of 8 against
+// batches of 32, B's batch 0 at A's batch 3), or at their global_step. Like the plot, it keeps no
+// per-batch data: fill() reads the histories for the range in view.
 
 #include <QObject>
 #include <QPen>

@@ -15,13 +15,16 @@ qint64 clockMs() {
 }
 }  // namespace
 
-Pacer::Pacer(std::function<void()> refresh, QObject* parent) : QObject(parent), m_refresh(std::move(refresh)) {
+Pacer::Pacer(std::function<void()> refresh, QObject* parent)
+    : QObject(parent), m_refresh(std::move(refresh)) {
     m_timer.setSingleShot(true);
     m_timer.setTimerType(Qt::PreciseTimer);  // the waiting views of a tick fire together
     connect(&m_timer, &QTimer::timeout, this, &Pacer::refreshNow);
 }
 
-qint64 Pacer::tick() { return clockMs() / kStreamingMs; }
+qint64 Pacer::tick() {
+    return clockMs() / kStreamingMs;
+}
 
 void Pacer::request(bool streaming) {
     const qint64 now = clockMs();
@@ -46,16 +49,12 @@ bool Pacer::streaming(const std::vector<Event>& events) {
     int batches = 0;
     for (const Event& e : events) {
         switch (e.type) {
-            case EventType::batch_end:
-                ++batches;
-                break;
+            case EventType::batch_end: ++batches; break;
             case EventType::paused:
             case EventType::run_end:
             case EventType::error:
-            case EventType::rewound:
-                return false;
-            default:
-                break;
+            case EventType::rewound: return false;
+            default: break;
         }
     }
     return batches > 1;

@@ -8,7 +8,8 @@
 namespace stepwise::gui {
 
 namespace {
-const QColor kWindowShade[2] = {QColor(0xfb, 0xe9, 0xc9), QColor(0xfd, 0xf3, 0xe1)};  // as behind the plot
+const QColor kWindowShade[2] = {QColor(0xfb, 0xe9, 0xc9),
+                                QColor(0xfd, 0xf3, 0xe1)};  // as behind the plot
 const QColor kPlainShade[2] = {QColor(0xf3, 0xf4, 0xf6), QColor(0xf9, 0xfa, 0xfb)};
 const QColor kMovedFill(0xdb, 0xea, 0xfe);
 const QColor kMovedText(0x1d, 0x4e, 0xd8);
@@ -19,7 +20,9 @@ constexpr int kPad = 3;
 }  // namespace
 
 StepRibbon::StepRibbon(QCustomPlot* plot, QCPAxis* xAxis)
-    : QCPLayerable(plot, QStringLiteral("main")), m_xAxis(xAxis), m_rect(new QCPAxisRect(plot, false)) {
+    : QCPLayerable(plot, QStringLiteral("main")),
+      m_xAxis(xAxis),
+      m_rect(new QCPAxisRect(plot, false)) {
     plot->plotLayout()->addElement(plot->plotLayout()->rowCount(), 0, m_rect);
     plot->plotLayout()->setRowSpacing(0);
     // Left and right edges line up with the plot's, whatever its axes' labels take.
@@ -50,7 +53,8 @@ void StepRibbon::updateSize() {
     // The row names sit in the left margin: the plot's margin grows to fit them if it must.
     m_rect->setMinimumMargins(QMargins(m_shown ? labelWidth + 8 : 0, kPad, 0, kPad));
     m_rect->setMargins(QMargins(0, kPad, 0, kPad));
-    parentPlot()->plotLayout()->setRowStretchFactor(parentPlot()->plotLayout()->rowCount() - 1, 0.001);
+    parentPlot()->plotLayout()->setRowStretchFactor(parentPlot()->plotLayout()->rowCount() - 1,
+                                                    0.001);
 }
 
 void StepRibbon::setRowLabels(const QString& batch, const QString& window, const QString& step) {
@@ -71,7 +75,8 @@ void StepRibbon::setShown(bool shown) {
 QRect StepRibbon::clipRect() const {
     // The rect and its left margin, where the rows' names go.
     const QRect r = m_rect->rect();
-    return QRect(m_rect->outerRect().left(), r.top(), r.right() - m_rect->outerRect().left() + 1, r.height());
+    return QRect(m_rect->outerRect().left(), r.top(), r.right() - m_rect->outerRect().left() + 1,
+                 r.height());
 }
 
 std::int64_t StepRibbon::batchAt(const QPointF& pixel) const {
@@ -102,18 +107,22 @@ void StepRibbon::draw(QCPPainter* painter) {
     // The rows' names, right-aligned in the margin.
     painter->setPen(kText);
     for (int r = 0; r < 3; ++r)
-        painter->drawText(QRectF(m_rect->outerRect().left(), rows[r].top(), area.left() - m_rect->outerRect().left() - 6, h),
+        painter->drawText(QRectF(m_rect->outerRect().left(), rows[r].top(),
+                                 area.left() - m_rect->outerRect().left() - 6, h),
                           Qt::AlignRight | Qt::AlignVCenter, m_labels[r]);
     painter->setClipRect(area);
     painter->setPen(QPen(kGrid, 1));
     painter->drawLine(QPointF(area.left(), area.top() + h), QPointF(area.right(), area.top() + h));
-    painter->drawLine(QPointF(area.left(), area.top() + 2 * h), QPointF(area.right(), area.top() + 2 * h));
+    painter->drawLine(QPointF(area.left(), area.top() + 2 * h),
+                      QPointF(area.right(), area.top() + 2 * h));
     if (m_cells.empty()) return;
 
     const double width = std::abs(m_xAxis->coordToPixel(1.0) - m_xAxis->coordToPixel(0.0));
     const auto cellRect = [&](const Cell& c, const QRectF& row) {
-        const double left = m_xAxis->coordToPixel(c.x - 0.5), right = m_xAxis->coordToPixel(c.x + 0.5);
-        return QRectF(std::min(left, right), row.top() + 1, std::abs(right - left), row.height() - 2);
+        const double left = m_xAxis->coordToPixel(c.x - 0.5),
+                     right = m_xAxis->coordToPixel(c.x + 0.5);
+        return QRectF(std::min(left, right), row.top() + 1, std::abs(right - left),
+                      row.height() - 2);
     };
     // Each row prints what fits in a cell: batch_idx; the window position as "2/3" or "2";
     // global_step (where it moved, highlighted). Too narrow for every batch, the new global_step
@@ -128,10 +137,12 @@ void StepRibbon::draw(QCPPainter* painter) {
         std::size_t start = 0;
         for (std::size_t i = 1; i <= m_cells.size(); ++i) {
             if (i < m_cells.size() && m_cells[i].odd == m_cells[start].odd) continue;
-            const QRectF first = cellRect(m_cells[start], rows[1]), last = cellRect(m_cells[i - 1], rows[1]);
+            const QRectF first = cellRect(m_cells[start], rows[1]),
+                         last = cellRect(m_cells[i - 1], rows[1]);
             const bool windows = m_cells[start].accumulate > 1;
-            painter->fillRect(QRectF(first.left(), first.top(), last.right() - first.left(), first.height()),
-                              windows ? kWindowShade[m_cells[start].odd] : kPlainShade[m_cells[start].odd]);
+            painter->fillRect(
+                QRectF(first.left(), first.top(), last.right() - first.left(), first.height()),
+                windows ? kWindowShade[m_cells[start].odd] : kPlainShade[m_cells[start].odd]);
             start = i;
         }
         painter->setFont(bold);
@@ -154,9 +165,10 @@ void StepRibbon::draw(QCPPainter* painter) {
             const double textWidth = digit * digits + 4;
             const double left = x - textWidth / 2;
             if (left <= lastPrintedRight) continue;
-            painter->fillRect(QRectF(left, rows[2].top() + 1, textWidth, rows[2].height() - 2), kMovedFill);
-            painter->drawText(QRectF(left, rows[2].top(), textWidth, rows[2].height()), Qt::AlignCenter,
-                              QString::number(c.globalStep));
+            painter->fillRect(QRectF(left, rows[2].top() + 1, textWidth, rows[2].height() - 2),
+                              kMovedFill);
+            painter->drawText(QRectF(left, rows[2].top(), textWidth, rows[2].height()),
+                              Qt::AlignCenter, QString::number(c.globalStep));
             lastPrintedRight = left + textWidth + 6;
         }
         return;
@@ -172,7 +184,8 @@ void StepRibbon::draw(QCPPainter* painter) {
         }
         if (c.batchIdx == 0) {  // a new epoch starts here
             painter->setPen(QPen(kQuiet, 1));
-            painter->drawLine(QPointF(b.left(), rows[0].top()), QPointF(b.left(), rows[2].bottom()));
+            painter->drawLine(QPointF(b.left(), rows[0].top()),
+                              QPointF(b.left(), rows[2].bottom()));
         }
         bool labelled = false;
         painter->setFont(small);
@@ -203,7 +216,8 @@ void StepRibbon::draw(QCPPainter* painter) {
             if (left > lastPrintedRight) {
                 painter->setFont(bold);
                 painter->setPen(kMovedText);
-                painter->drawText(QRectF(left, s.top(), textWidth, s.height()), Qt::AlignCenter, step);
+                painter->drawText(QRectF(left, s.top(), textWidth, s.height()), Qt::AlignCenter,
+                                  step);
                 lastPrintedRight = left + textWidth + 2;
             }
         }

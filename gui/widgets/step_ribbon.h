@@ -15,13 +15,13 @@ class StepRibbon : public QCPLayerable {
   public:
     /// One batch in view. `batchIdx` < 0: not looked up (cells too narrow to print it).
     struct Cell {
-        double x = 0;                ///< the batch's serial (its x by batch)
-        std::int64_t batchIdx = -1;  ///< within its epoch
-        int position = 1;            ///< in its accumulation window, 1-based
-        int accumulate = 1;          ///< the window's N
-        std::int64_t globalStep = 0; ///< after the batch
-        bool moved = false;          ///< global_step moved at this batch: the optimizer stepped
-        bool odd = false;            ///< alternate windows alternate shades (as behind the plot)
+        double x = 0;                 ///< the batch's serial (its x by batch)
+        std::int64_t batchIdx = -1;   ///< within its epoch
+        int position = 1;             ///< in its accumulation window, 1-based
+        int accumulate = 1;           ///< the window's N
+        std::int64_t globalStep = 0;  ///< after the batch
+        bool moved = false;           ///< global_step moved at this batch: the optimizer stepped
+        bool odd = false;             ///< alternate windows alternate shades (as behind the plot)
     };
 
     /// Adds itself in a new row of the plot's layout, below the main axis rect.
@@ -42,7 +42,9 @@ class StepRibbon : public QCPLayerable {
     int labelledCells() const { return m_labelled; }
 
   protected:
-    void applyDefaultAntialiasingHint(QCPPainter* painter) const override { painter->setAntialiasing(false); }
+    void applyDefaultAntialiasingHint(QCPPainter* painter) const override {
+        painter->setAntialiasing(false);
+    }
     QRect clipRect() const override;
     void draw(QCPPainter* painter) override;
 

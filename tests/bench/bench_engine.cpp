@@ -28,21 +28,23 @@ struct Model {
     std::string source;
 };
 
-const Model kLinear{"linear_16_1", 16, 10000,
-                    "param w: [1, 16] = linear(16)\nparam b: [1] = linear(16)\n\n"
-                    "def training_step(self, batch: Tuple[Tensor, Tensor], batch_idx: int) -> Tensor:\n"
-                    "    x, y = batch\n"
-                    "    return torch.mse_loss(x @ self.w.t() + self.b, y)\n"};
+const Model kLinear{
+    "linear_16_1", 16, 10000,
+    "param w: [1, 16] = linear(16)\nparam b: [1] = linear(16)\n\n"
+    "def training_step(self, batch: Tuple[Tensor, Tensor], batch_idx: int) -> Tensor:\n"
+    "    x, y = batch\n"
+    "    return torch.mse_loss(x @ self.w.t() + self.b, y)\n"};
 
-const Model kMlp{"mlp_256_256", 32, 400,
-                 "param w1: [256, 32] = linear(32)\nparam b1: [256] = linear(32)\n"
-                 "param w2: [256, 256] = linear(256)\nparam b2: [256] = linear(256)\n"
-                 "param w3: [1, 256] = linear(256)\nparam b3: [1] = linear(256)\n\n"
-                 "def training_step(self, batch: Tuple[Tensor, Tensor], batch_idx: int) -> Tensor:\n"
-                 "    x, y = batch\n"
-                 "    h = torch.relu(x @ self.w1.t() + self.b1)\n"
-                 "    h = torch.relu(h @ self.w2.t() + self.b2)\n"
-                 "    return torch.mse_loss(h @ self.w3.t() + self.b3, y)\n"};
+const Model kMlp{
+    "mlp_256_256", 32, 400,
+    "param w1: [256, 32] = linear(32)\nparam b1: [256] = linear(32)\n"
+    "param w2: [256, 256] = linear(256)\nparam b2: [256] = linear(256)\n"
+    "param w3: [1, 256] = linear(256)\nparam b3: [1] = linear(256)\n\n"
+    "def training_step(self, batch: Tuple[Tensor, Tensor], batch_idx: int) -> Tensor:\n"
+    "    x, y = batch\n"
+    "    h = torch.relu(x @ self.w1.t() + self.b1)\n"
+    "    h = torch.relu(h @ self.w2.t() + self.b2)\n"
+    "    return torch.mse_loss(h @ self.w3.t() + self.b3, y)\n"};
 
 RunConfig config_for(const Model& m) {
     RunConfig c;
@@ -84,8 +86,8 @@ double timed_loop(const Model& m, Step&& step) {
 
 /// What one would write by hand: zero_grad (set to None), training_step, backward, step.
 double hand_written_loop(const Model& m) {
-    return timed_loop(m, [](TrainingModule& module, torch::optim::SGD& optimizer, const torch::Tensor& x,
-                            const torch::Tensor& y, std::int64_t i) {
+    return timed_loop(m, [](TrainingModule& module, torch::optim::SGD& optimizer,
+                            const torch::Tensor& x, const torch::Tensor& y, std::int64_t i) {
         for (auto& p : module.parameter_tensors()) p.mutable_grad() = torch::Tensor();
         torch::Tensor loss = module.training_step(x, y, i).toTensor();
         loss.backward();
@@ -95,26 +97,30 @@ double hand_written_loop(const Model& m) {
 
 /// The hand-written loop plus what Lightning itself does on every step, whoever runs it: the step
 /// goes through optimizer.step(closure), the closure divides the loss by accumulate_grad_batches
-/// (1 here) and keeps a detached clone of it (_ClosureResult), and zero_grad runs inside the closure
-/// after training_step. This is the floor for any faithful reproduction of Lightning's loop.
+/// (1 here) and keeps a detached clone of it (_ClosureResult), and zero_grad runs inside the
+/// closure after training_step. This is the floor for any faithful reproduction of Lightning's
+/// loop.
 double lightning_loop(const Model& m) {
     torch::Tensor kept;
-    const double seconds = timed_loop(m, [&kept](TrainingModule& module, torch::optim::SGD& optimizer,
-                                                 const torch::Tensor& x, const torch::Tensor& y, std::int64_t i) {
-        optimizer.step([&] {
-            torch::Tensor loss = module.training_step(x, y, i).toTensor() / 1;
-            kept = loss.detach().clone();
-            for (auto& p : module.parameter_tensors()) p.mutable_grad() = torch::Tensor();
-            loss.backward();
-            return loss;
+    const double seconds =
+        timed_loop(m, [&kept](TrainingModule& module, torch::optim::SGD& optimizer,
+                              const torch::Tensor& x, const torch::Tensor& y, std::int64_t i) {
+            optimizer.step([&] {
+                torch::Tensor loss = module.training_step(x, y, i).toTensor() / 1;
+                kept = loss.detach().clone();
+                for (auto& p : module.parameter_tensors()) p.mutable_grad() = torch::Tensor();
+                loss.backward();
+                return loss;
+            });
         });
-    });
     benchmark::DoNotOptimize(kept);
     return seconds;
 }
 
 /// The engine as the GUI runs it (bench_support.h).
-double engine_buffered(const Model& m) { return bench::window_like_seconds_per_step(config_for(m)); }
+double engine_buffered(const Model& m) {
+    return bench::window_like_seconds_per_step(config_for(m));
+}
 
 /// The engine observed through the listener only (stepwise-run's path): training on the session's
 /// worker thread, every event built and delivered, none kept, this thread waiting.
@@ -148,7 +154,8 @@ double engine_listener_only(const Model& m) {
 void BM_Round(benchmark::State& state, const Model* m) {
     static int round = 0;
     constexpr int kRunners = 4;
-    const Runner runners[kRunners] = {hand_written_loop, engine_buffered, engine_listener_only, lightning_loop};
+    const Runner runners[kRunners] = {hand_written_loop, engine_buffered, engine_listener_only,
+                                      lightning_loop};
     double seconds[kRunners] = {0.0, 0.0, 0.0, 0.0};
     for (auto _ : state) {
         const int first = round++ % kRunners;
@@ -173,11 +180,18 @@ void BM_Round(benchmark::State& state, const Model* m) {
 
 }  // namespace
 
-BENCHMARK_CAPTURE(BM_Round, linear_16_1, &kLinear)->UseManualTime()->Iterations(1)->Unit(benchmark::kMillisecond);
-BENCHMARK_CAPTURE(BM_Round, mlp_256_256, &kMlp)->UseManualTime()->Iterations(1)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_Round, linear_16_1, &kLinear)
+    ->UseManualTime()
+    ->Iterations(1)
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_Round, mlp_256_256, &kMlp)
+    ->UseManualTime()
+    ->Iterations(1)
+    ->Unit(benchmark::kMillisecond);
 
 int main(int argc, char** argv) {
-    // --steps=N: optimizer steps per measured run (default: 10000 for the linear model, 400 for the MLP)
+    // --steps=N: optimizer steps per measured run (default: 10000 for the linear model, 400 for the
+    // MLP)
     for (int i = 1; i < argc; ++i)
         if (std::strncmp(argv[i], "--steps=", 8) == 0) g_steps = std::atoll(argv[i] + 8);
     benchmark::Initialize(&argc, argv);

@@ -10,19 +10,19 @@
 
 #include <QApplication>
 #include <QElapsedTimer>
+#include <QEventLoop>
 #include <QProcess>
 #include <QRegularExpression>
-#include <QTemporaryDir>
-#include <algorithm>
-#include <fstream>
-#include <QEventLoop>
 #include <QSettings>
 #include <QStandardPaths>
+#include <QTemporaryDir>
 #include <QTimer>
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cmath>
 #include <cstring>
+#include <fstream>
 #include <functional>
 #include <iomanip>
 #include <sstream>
@@ -31,15 +31,15 @@
 
 #include "comparison.h"
 #include "loss_plot.h"
+#include "main_window.h"
 #include "pipeline_view.h"
 #include "remote_link.h"
-#include "main_window.h"
 #include "run_actions.h"
 #include "session_controller.h"
 #include "stepwise/batch_line.h"
 #include "stepwise/lessons.h"
-#include "stepwise/run_config.h"
 #include "stepwise/local_link.h"
+#include "stepwise/run_config.h"
 #include "stepwise/session.h"
 #include "stepwise/shadow_run.h"
 #include "translator.h"
@@ -174,7 +174,8 @@ void BM_Window(benchmark::State& state) {
         const double elapsed = double(clock.nsecsElapsed()) * 1e-9;
         measuring = false;
         if (!finished) state.SkipWithError("the run did not finish");
-        if (window->lossPlot()->pointCount() != batches) state.SkipWithError("the plot lost points");
+        if (window->lossPlot()->pointCount() != batches)
+            state.SkipWithError("the plot lost points");
         return elapsed;
     };
     for (auto _ : state) {
@@ -187,7 +188,8 @@ void BM_Window(benchmark::State& state) {
             seconds = runWindow();
             baseline = runLikeTheCli(config);
         }
-        if (baseline.status != RunStatus::finished) state.SkipWithError("stepwise-run's path did not finish");
+        if (baseline.status != RunStatus::finished)
+            state.SkipWithError("stepwise-run's path did not finish");
         state.SetIterationTime(seconds);
         setCounters(state, double(runSteps) / seconds, double(baseline.steps) / baseline.seconds,
                     double(replots) / seconds);
@@ -195,8 +197,8 @@ void BM_Window(benchmark::State& state) {
 }
 
 /// Two runs compared in the window (issue "Teach by comparison"): the default lesson as run A and
-/// the same with twice the learning rate as run B, in lockstep, Run at full speed; time from the Run
-/// press to the frame where both have ended. Each run's steps per second against stepwise-run's
+/// the same with twice the learning rate as run B, in lockstep, Run at full speed; time from the
+/// Run press to the frame where both have ended. Each run's steps per second against stepwise-run's
 /// path on run A's config in the same round; `ratio` is the slower run's. The issue asks for at
 /// least 0.45 each at 30 or more frames per second.
 void BM_Compare(benchmark::State& state) {
@@ -219,7 +221,12 @@ void BM_Compare(benchmark::State& state) {
         const Measured baseline = runLikeTheCli(a);
         window->startComparison(a, b, QStringLiteral("lr 0.1"), QStringLiteral("lr 0.2"));
         if (!runFramesUntil(
-                runA, [&] { return runA->runState() == RunState::paused && runB->runState() == RunState::paused; }, runB))
+                runA,
+                [&] {
+                    return runA->runState() == RunState::paused &&
+                           runB->runState() == RunState::paused;
+                },
+                runB))
             state.SkipWithError("the runs never held at their first stage");
         replots = 0;
         measuring = true;
@@ -227,13 +234,15 @@ void BM_Compare(benchmark::State& state) {
         clock.start();
         window->runActions()->setDelay(0);
         window->runActions()->run()->trigger();
-        const bool finished = runFramesUntil(runA, [&] { return ended(runA) && ended(runB); }, runB);
+        const bool finished = runFramesUntil(
+            runA, [&] { return ended(runA) && ended(runB); }, runB);
         const double seconds = double(clock.nsecsElapsed()) * 1e-9;
         measuring = false;
         if (!finished) state.SkipWithError("the runs did not finish");
         const double steps = double(runA->history().globalStep(runA->history().batchCount() - 1));
         state.SetIterationTime(seconds);
-        setCounters(state, steps / seconds, double(baseline.steps) / baseline.seconds, double(replots) / seconds);
+        setCounters(state, steps / seconds, double(baseline.steps) / baseline.seconds,
+                    double(replots) / seconds);
         window->comparison()->end();
     }
 }
@@ -257,7 +266,8 @@ void BM_Attached(benchmark::State& state) {
             QStringLiteral("listening on (\\S+):(\\d+) token (\\S+)\\n"));
         QByteArray err;
         QRegularExpressionMatch m;
-        while (!(m = line.match(QString::fromUtf8(err))).hasMatch() && server.waitForReadyRead(10000))
+        while (!(m = line.match(QString::fromUtf8(err))).hasMatch() &&
+               server.waitForReadyRead(10000))
             err += server.readAllStandardError();
         if (!m.hasMatch()) {
             state.SkipWithError("stepwise-run --listen did not start");
@@ -330,7 +340,8 @@ void BM_KeyToRepaint(benchmark::State& state) {
             wait.start();
             while (clock.painted < shown && wait.elapsed() < 1000)
                 QCoreApplication::processEvents(QEventLoop::AllEvents, 5);
-            ms.push_back(std::chrono::duration<double, std::milli>(clock.painted - pressed).count());
+            ms.push_back(
+                std::chrono::duration<double, std::milli>(clock.painted - pressed).count());
         }
         std::sort(ms.begin(), ms.end());
         state.SetIterationTime(ms[ms.size() / 2] / 1000.0);

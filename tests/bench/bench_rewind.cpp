@@ -48,7 +48,9 @@ RunConfig million_parameters() {
     return c;
 }
 
-RunConfig spiral() { return parse_run_config(find_lesson("mlp_spiral")->config_json, "."); }
+RunConfig spiral() {
+    return parse_run_config(find_lesson("mlp_spiral")->config_json, ".");
+}
 
 /// mlp_spiral's model for 3000 steps (the lesson's 240 are too few to time a run at full speed).
 RunConfig spiral_long() {
@@ -59,7 +61,7 @@ RunConfig spiral_long() {
 
 /// A held session driven one command at a time (each answered by the next hold).
 class Held {
-public:
+  public:
     explicit Held(RunConfig config) : session_(std::move(config), options()) { session_.start(); }
     SessionOptions options() {
         SessionOptions o;
@@ -67,14 +69,15 @@ public:
         o.buffer_events = false;
         o.observe_norms = true;  // as the window
         o.listener = [this](const Event& e) {
-            if (e.type != EventType::paused && e.type != EventType::run_end && e.type != EventType::warning &&
-                e.type != EventType::tensors)
+            if (e.type != EventType::paused && e.type != EventType::run_end &&
+                e.type != EventType::warning && e.type != EventType::tensors)
                 return;
             {
                 const std::lock_guard<std::mutex> lock(mutex_);
                 ++answers_;
                 ended_ = ended_ || e.type == EventType::run_end;
-                if (e.type == EventType::tensors && e.tensors) report_size_ = e.tensors->tensors.size();
+                if (e.type == EventType::tensors && e.tensors)
+                    report_size_ = e.tensors->tensors.size();
             }
             changed_.notify_all();
         };
@@ -87,8 +90,9 @@ public:
         lock.unlock();
         session_.send(c);
         lock.lock();
-        return changed_.wait_for(lock, std::chrono::seconds(60), [&] { return answers_ > before || ended_; }) &&
-               !ended_;
+        return changed_.wait_for(lock, std::chrono::seconds(60), [&] {
+            return answers_ > before || ended_;
+        }) && !ended_;
     }
     std::size_t last_report_size() {
         const std::lock_guard<std::mutex> lock(mutex_);
@@ -99,7 +103,7 @@ public:
         return changed_.wait_for(lock, std::chrono::seconds(60), [&] { return answers_ > 0; });
     }
 
-private:
+  private:
     std::mutex mutex_;
     std::condition_variable changed_;
     std::size_t answers_ = 0;
@@ -120,12 +124,14 @@ void report(benchmark::State& state, std::initializer_list<std::pair<const char*
                              "closed_us", "open_us", "off_us", "on_us"})
         state.counters[name] = 0.0;
     for (const auto& [name, value] : values) {
-        if (!state.counters.count(name)) state.SkipWithError("a counter missing from report()'s list");
+        if (!state.counters.count(name))
+            state.SkipWithError("a counter missing from report()'s list");
         state.counters[name] = value;
     }
 }
 
-/// Back one batch, held after stepping batch by batch: 15 times at batch 30 (forward again between).
+/// Back one batch, held after stepping batch by batch: 15 times at batch 30 (forward again
+/// between).
 void BM_BackOneBatchStepped(benchmark::State& state, RunConfig (*make)()) {
     std::vector<double> ms;
     for (auto _ : state) {
@@ -134,13 +140,15 @@ void BM_BackOneBatchStepped(benchmark::State& state, RunConfig (*make)()) {
         for (int i = 0; i < 30; ++i) run.send(Command::step(StepKind::batch));
         for (int i = 0; i < 15; ++i) {
             const auto start = Clock::now();
-            if (!run.send(Command::rewind(RewindTo::batch))) state.SkipWithError("the rewind got no answer");
+            if (!run.send(Command::rewind(RewindTo::batch)))
+                state.SkipWithError("the rewind got no answer");
             ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - start).count());
             run.send(Command::step(StepKind::batch));
         }
         state.SetIterationTime(median(ms) / 1000.0);
     }
-    report(state, {{"median_ms", median(ms)}, {"max_ms", ms.empty() ? 0.0 : *std::max_element(ms.begin(), ms.end())}});
+    report(state, {{"median_ms", median(ms)},
+                   {"max_ms", ms.empty() ? 0.0 : *std::max_element(ms.begin(), ms.end())}});
 }
 
 /// Back one batch, held by a breakpoint after a run at full speed to global_step 300: the nearest
@@ -155,19 +163,22 @@ void BM_BackOneBatchAfterFullSpeed(benchmark::State& state, RunConfig (*make)())
             if (!run.wait_first()) state.SkipWithError("the run did not start");
             run.send(Command::of(CommandType::run));  // to the breakpoint
             const auto start = Clock::now();
-            if (!run.send(Command::rewind(RewindTo::batch))) state.SkipWithError("the rewind got no answer");
+            if (!run.send(Command::rewind(RewindTo::batch)))
+                state.SkipWithError("the rewind got no answer");
             ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - start).count());
         }
         state.SetIterationTime(median(ms) / 1000.0);
     }
-    report(state, {{"median_ms", median(ms)}, {"max_ms", ms.empty() ? 0.0 : *std::max_element(ms.begin(), ms.end())}});
+    report(state, {{"median_ms", median(ms)},
+                   {"max_ms", ms.empty() ? 0.0 : *std::max_element(ms.begin(), ms.end())}});
 }
 
 /// Seconds per optimizer step at full speed as the window runs it, with or without three
 /// watchpoints.
 double full_speed(RunConfig config, bool watch) {
     if (watch)
-        config.breakpoints = {{"nonfinite", true}, {"grad_norm > 1000000", true}, {"spike > 50", true}};
+        config.breakpoints = {
+            {"nonfinite", true}, {"grad_norm > 1000000", true}, {"spike > 50", true}};
     return bench::window_like_seconds_per_step(config);
 }
 
@@ -183,7 +194,8 @@ void BM_Watchpoints(benchmark::State& state, RunConfig (*make)()) {
         state.SetIterationTime(none + three);
     }
     // speed_ratio: steps/s with three over steps/s with none
-    report(state, {{"none_us", none * 1e6}, {"three_us", three * 1e6}, {"speed_ratio", none / three}});
+    report(state,
+           {{"none_us", none * 1e6}, {"three_us", three * 1e6}, {"speed_ratio", none / three}});
 }
 
 /// The Tensors dock selects a tensor while the run holds: the time until the report (every
@@ -227,7 +239,8 @@ void BM_Ledger(benchmark::State& state, RunConfig (*make)()) {
         state.SetIterationTime(closed + open);
     }
     // speed_ratio: steps/s with the ledger over steps/s without
-    report(state, {{"closed_us", closed * 1e6}, {"open_us", open * 1e6}, {"speed_ratio", closed / open}});
+    report(state,
+           {{"closed_us", closed * 1e6}, {"open_us", open * 1e6}, {"speed_ratio", closed / open}});
 }
 
 /// The parity meter's cost to the watched run at full speed: a checksum of the parameters after
@@ -250,19 +263,45 @@ void BM_Checksums(benchmark::State& state, RunConfig (*make)()) {
 
 }  // namespace
 
-BENCHMARK_CAPTURE(BM_Checksums, mlp_spiral, &spiral_long)->UseManualTime()->Iterations(1)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_Checksums, mlp_spiral, &spiral_long)
+    ->UseManualTime()
+    ->Iterations(1)
+    ->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_Checksums, million, &million_parameters)
-    ->UseManualTime()->Iterations(1)->Unit(benchmark::kMillisecond);
-BENCHMARK_CAPTURE(BM_TensorsReport, mlp_spiral, &spiral)->UseManualTime()->Iterations(1)->Unit(benchmark::kMillisecond);
+    ->UseManualTime()
+    ->Iterations(1)
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_TensorsReport, mlp_spiral, &spiral)
+    ->UseManualTime()
+    ->Iterations(1)
+    ->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_TensorsReport, million, &million_parameters)
-    ->UseManualTime()->Iterations(1)->Unit(benchmark::kMillisecond);
-BENCHMARK_CAPTURE(BM_Ledger, mlp_spiral, &spiral_long)->UseManualTime()->Iterations(1)->Unit(benchmark::kMillisecond);
-BENCHMARK_CAPTURE(BM_BackOneBatchStepped, mlp_spiral, &spiral)->UseManualTime()->Iterations(1)->Unit(benchmark::kMillisecond);
+    ->UseManualTime()
+    ->Iterations(1)
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_Ledger, mlp_spiral, &spiral_long)
+    ->UseManualTime()
+    ->Iterations(1)
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_BackOneBatchStepped, mlp_spiral, &spiral)
+    ->UseManualTime()
+    ->Iterations(1)
+    ->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_BackOneBatchStepped, million, &million_parameters)
-    ->UseManualTime()->Iterations(1)->Unit(benchmark::kMillisecond);
-BENCHMARK_CAPTURE(BM_BackOneBatchAfterFullSpeed, mlp_spiral, &spiral_long)->UseManualTime()->Iterations(1)->Unit(benchmark::kMillisecond);
+    ->UseManualTime()
+    ->Iterations(1)
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_BackOneBatchAfterFullSpeed, mlp_spiral, &spiral_long)
+    ->UseManualTime()
+    ->Iterations(1)
+    ->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_BackOneBatchAfterFullSpeed, million, &million_parameters)
-    ->UseManualTime()->Iterations(1)->Unit(benchmark::kMillisecond);
-BENCHMARK_CAPTURE(BM_Watchpoints, mlp_spiral, &spiral_long)->UseManualTime()->Iterations(1)->Unit(benchmark::kMillisecond);
+    ->UseManualTime()
+    ->Iterations(1)
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_Watchpoints, mlp_spiral, &spiral_long)
+    ->UseManualTime()
+    ->Iterations(1)
+    ->Unit(benchmark::kMillisecond);
 
 BENCHMARK_MAIN();

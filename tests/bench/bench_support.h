@@ -14,7 +14,8 @@ namespace stepwise::bench {
 /// worker thread and this thread draining the event buffer once per 30 ms frame into a recycled
 /// vector. Timed from run_start to run_end; -1 when the run did not finish or sent nothing.
 /// `watch`: what the window's docks ask for (the Tensors dock, the ledger), sent before it starts.
-/// `checksums`: a checksum of the parameters after every batch, as the parity meter has the window ask.
+/// `checksums`: a checksum of the parameters after every batch, as the parity meter has the window
+/// ask.
 inline double window_like_seconds_per_step(const RunConfig& config, const Inspect& watch = {},
                                            bool checksums = false) {
     std::atomic<std::int64_t> start_ns{0}, end_ns{0}, steps{0};

@@ -25,19 +25,21 @@ namespace stepwise::test {
 using namespace std::chrono_literals;
 
 inline bool is_rewind_notice(const Event& e) {
-    return e.type == EventType::warning &&
-           (e.text.code == TextCode::rewind_nothing_earlier || e.text.code == TextCode::rewind_no_earlier_hit ||
-            e.text.code == TextCode::rewind_not_earlier || e.text.code == TextCode::rewind_over_budget ||
-            e.text.code == TextCode::rewind_not_held);
+    return e.type == EventType::warning && (e.text.code == TextCode::rewind_nothing_earlier ||
+                                            e.text.code == TextCode::rewind_no_earlier_hit ||
+                                            e.text.code == TextCode::rewind_not_earlier ||
+                                            e.text.code == TextCode::rewind_over_budget ||
+                                            e.text.code == TextCode::rewind_not_held);
 }
 
 /// What a consumer keeps of the events, cut back at every rewound event as the window cuts its
 /// history: one line per event, without what differs between two runs of the same thing (run id,
 /// seq, durations) and without the marks of holding (stage_enter, paused, resumed).
 class History {
-public:
+  public:
     void add(const Event& e) {
-        if (e.type == EventType::run_start) batches_per_epoch_ = std::max<std::int64_t>(1, e.total_batches_per_epoch);
+        if (e.type == EventType::run_start)
+            batches_per_epoch_ = std::max<std::int64_t>(1, e.total_batches_per_epoch);
         if (e.type == EventType::rewound) {
             ++rewinds_;
             const std::int64_t cut = e.epoch * batches_per_epoch_ + e.batch_idx;
@@ -51,8 +53,8 @@ public:
             batches_.resize(keep);
             return;
         }
-        if (e.type == EventType::stage_enter || e.type == EventType::paused || e.type == EventType::resumed ||
-            is_rewind_notice(e))
+        if (e.type == EventType::stage_enter || e.type == EventType::paused ||
+            e.type == EventType::resumed || is_rewind_notice(e))
             return;
         Event copy = e;
         copy.run_id = 0;
@@ -64,7 +66,7 @@ public:
     const std::vector<std::string>& lines() const { return lines_; }
     int rewinds() const { return rewinds_; }
 
-private:
+  private:
     std::int64_t batches_per_epoch_ = 1;
     std::vector<std::string> lines_;
     std::vector<std::int64_t> batches_;
@@ -74,7 +76,7 @@ private:
 /// A held session driven one command at a time: each command is answered by the next hold, a
 /// rewind's refusal or the end of the run.
 class Driven {
-public:
+  public:
     /// `checksums`: every batch_end carries the parameters' checksum (the parity meter's).
     /// `adjust` changes the options further (a fork: lockstep, fork_from).
     explicit Driven(RunConfig config, Inspect what = {}, bool checksums = false,
@@ -92,22 +94,29 @@ public:
         o.buffer_events = false;
         o.checksum_parameters = checksums_wanted_;
         o.listener = [this](const Event& e) {
-            if (std::getenv("REWIND_DEBUG") && e.type != EventType::stage_exit && e.type != EventType::stage_enter)
+            if (std::getenv("REWIND_DEBUG") && e.type != EventType::stage_exit &&
+                e.type != EventType::stage_enter)
                 std::fprintf(stderr, "%s\n", encode_event(e).substr(0, 300).c_str());
             {
                 const std::lock_guard<std::mutex> lock(mutex_);
                 history_.add(e);
-                if (e.type == EventType::paused || is_rewind_notice(e) || e.type == EventType::run_end) ++answers_;
-                if (e.type == EventType::run_start) batches_per_epoch_ = std::max<std::int64_t>(1, e.total_batches_per_epoch);
-                if (e.type == EventType::paused) held_at_ = e.epoch * batches_per_epoch_ + e.batch_idx;
+                if (e.type == EventType::paused || is_rewind_notice(e) ||
+                    e.type == EventType::run_end)
+                    ++answers_;
+                if (e.type == EventType::run_start)
+                    batches_per_epoch_ = std::max<std::int64_t>(1, e.total_batches_per_epoch);
+                if (e.type == EventType::paused)
+                    held_at_ = e.epoch * batches_per_epoch_ + e.batch_idx;
                 if (e.type == EventType::error) failed_ = true;
                 if (e.type == EventType::rewound) failed_ = false;
                 if (e.type == EventType::run_end) ended_ = true;
                 if (is_rewind_notice(e)) ++refusals_;
-                if (e.type == EventType::batch_end && e.param_checksum)  // a recomputed batch replaces its own
+                if (e.type == EventType::batch_end &&
+                    e.param_checksum)  // a recomputed batch replaces its own
                     checksums_[e.epoch * batches_per_epoch_ + e.batch_idx] = *e.param_checksum;
                 if (e.type == EventType::run_end && e.parameters) final_ = flat(*e.parameters);
-                if (e.type == EventType::rewound || e.type == EventType::paused || is_rewind_notice(e))
+                if (e.type == EventType::rewound || e.type == EventType::paused ||
+                    is_rewind_notice(e))
                     notable_.push_back(e);
             }
             changed_.notify_all();
@@ -167,10 +176,11 @@ public:
         return failed_;
     }
 
-private:
+  private:
     void wait(std::size_t before) {
         std::unique_lock<std::mutex> lock(mutex_);
-        const bool ok = changed_.wait_for(lock, scaled(60s), [&] { return answers_ > before || ended_; });
+        const bool ok =
+            changed_.wait_for(lock, scaled(60s), [&] { return answers_ > before || ended_; });
         ASSERT_TRUE(ok) << "the session did not answer";
     }
 

@@ -20,15 +20,23 @@ RunConfig with_batches(std::int64_t batches, std::int64_t n, std::int64_t batch_
 std::vector<std::int64_t> batches_where(const RunLog& r, Stage stage) {
     std::vector<std::int64_t> out;
     for (const auto& e : r.exits())
-        if (e.stage == stage && e.outcome == Outcome::ran && (out.empty() || out.back() != e.batch_idx))
+        if (e.stage == stage && e.outcome == Outcome::ran &&
+            (out.empty() || out.back() != e.batch_idx))
             out.push_back(e.batch_idx);
     return out;
 }
 
-const std::vector<std::string> kStepping = {
-    "on_train_batch_start", "optimizer_step", "training_step", "on_before_zero_grad", "optimizer_zero_grad",
-    "on_before_backward", "backward", "on_after_backward", "on_before_optimizer_step",
-    "configure_gradient_clipping", "on_train_batch_end"};
+const std::vector<std::string> kStepping = {"on_train_batch_start",
+                                            "optimizer_step",
+                                            "training_step",
+                                            "on_before_zero_grad",
+                                            "optimizer_zero_grad",
+                                            "on_before_backward",
+                                            "backward",
+                                            "on_after_backward",
+                                            "on_before_optimizer_step",
+                                            "configure_gradient_clipping",
+                                            "on_train_batch_end"};
 
 TEST(Accumulation, T1_EveryBatchStepsWithNOne) {
     const RunLog r = run(with_batches(3, 1));
@@ -45,27 +53,31 @@ TEST(Accumulation, T2_A5_WindowsOfThreeOverFiveBatches) {
     EXPECT_EQ(r.run_end().global_step, 2);
     EXPECT_EQ(r.count_ran(Stage::backward), 5);
     // H-5: an accumulating batch has no optimizer_step, on_before_optimizer_step or clipping
-    EXPECT_EQ(r.ran(0, 0), (std::vector<std::string>{"on_train_batch_start", "training_step", "on_before_zero_grad",
-                                                     "optimizer_zero_grad", "on_before_backward", "backward",
+    EXPECT_EQ(r.ran(0, 0), (std::vector<std::string>{"on_train_batch_start", "training_step",
+                                                     "on_before_zero_grad", "optimizer_zero_grad",
+                                                     "on_before_backward", "backward",
                                                      "on_after_backward", "on_train_batch_end"}));
-    EXPECT_EQ(r.ran(0, 1), (std::vector<std::string>{"on_train_batch_start", "training_step", "on_before_backward",
-                                                     "backward", "on_after_backward", "on_train_batch_end"}));
+    EXPECT_EQ(r.ran(0, 1), (std::vector<std::string>{"on_train_batch_start", "training_step",
+                                                     "on_before_backward", "backward",
+                                                     "on_after_backward", "on_train_batch_end"}));
     // H-6: a stepping batch that is not a window's first has no zero_grad stage
-    EXPECT_EQ(r.ran(0, 2), (std::vector<std::string>{"on_train_batch_start", "optimizer_step", "training_step",
-                                                     "on_before_backward", "backward", "on_after_backward",
-                                                     "on_before_optimizer_step", "configure_gradient_clipping",
-                                                     "on_train_batch_end"}));
-    // ...and the skipped stages are reported with their reasons, in entry order
-    EXPECT_EQ(r.entered(0, 1),
-              (std::vector<std::string>{"on_train_batch_start", "optimizer_step(skipped)", "training_step",
-                                        "on_before_zero_grad(skipped)", "optimizer_zero_grad(skipped)",
+    EXPECT_EQ(r.ran(0, 2),
+              (std::vector<std::string>{"on_train_batch_start", "optimizer_step", "training_step",
                                         "on_before_backward", "backward", "on_after_backward",
-                                        "on_before_optimizer_step(skipped)", "configure_gradient_clipping(skipped)",
+                                        "on_before_optimizer_step", "configure_gradient_clipping",
                                         "on_train_batch_end"}));
+    // ...and the skipped stages are reported with their reasons, in entry order
+    EXPECT_EQ(r.entered(0, 1), (std::vector<std::string>{
+                                   "on_train_batch_start", "optimizer_step(skipped)",
+                                   "training_step", "on_before_zero_grad(skipped)",
+                                   "optimizer_zero_grad(skipped)", "on_before_backward", "backward",
+                                   "on_after_backward", "on_before_optimizer_step(skipped)",
+                                   "configure_gradient_clipping(skipped)", "on_train_batch_end"}));
     for (const auto& e : r.exits())
         if (e.batch_idx == 4 && e.stage == Stage::optimizer_zero_grad)
-            EXPECT_EQ(format_text(e.text), "zero_grad skipped: batch 4 is not the first of its accumulation window "
-                                "(batch 2 of 3 in its accumulation window)");
+            EXPECT_EQ(format_text(e.text),
+                      "zero_grad skipped: batch 4 is not the first of its accumulation window "
+                      "(batch 2 of 3 in its accumulation window)");
 }
 
 TEST(Accumulation, A5_WindowsOfTwoOverFiveBatchesFinalBatchZeroesAndSteps) {
@@ -85,14 +97,16 @@ TEST(Accumulation, A2_WindowsNeverSpanEpochs) {
     c.trainer.max_epochs = 2;
     const RunLog r = run(c);
     EXPECT_EQ(r.run_end().global_step, 4);
-    EXPECT_EQ(r.ran(1, 0)[1], "training_step");  // epoch 1 starts a new window: accumulate, zero_grad
+    EXPECT_EQ(r.ran(1, 0)[1],
+              "training_step");  // epoch 1 starts a new window: accumulate, zero_grad
     EXPECT_EQ(r.ran(1, 0)[3], "optimizer_zero_grad");
 }
 
 TEST(Accumulation, A6_ZeroGradCountIsCeilOf20OverN) {
     for (int n : {1, 2, 3}) {
         const RunLog r = run(with_batches(20, n, 2));
-        EXPECT_EQ(r.count_ran(Stage::optimizer_zero_grad), static_cast<int>(std::ceil(20.0 / n))) << n;
+        EXPECT_EQ(r.count_ran(Stage::optimizer_zero_grad), static_cast<int>(std::ceil(20.0 / n)))
+            << n;
     }
 }
 
@@ -124,7 +138,8 @@ TEST(Accumulation, A4_GlobalStepCountsWhenTheOptimizerStepHookReturns) {
     const RunLog r = run(with_batches(2, 1));
     for (const auto& e : r.exits()) {
         if (e.batch_idx != 1) continue;
-        if (e.stage == Stage::optimizer_step || e.stage == Stage::training_step) EXPECT_EQ(e.global_step, 1);
+        if (e.stage == Stage::optimizer_step || e.stage == Stage::training_step)
+            EXPECT_EQ(e.global_step, 1);
         if (e.stage == Stage::on_train_batch_end) EXPECT_EQ(e.global_step, 2);
     }
 }
@@ -139,9 +154,10 @@ TEST(Accumulation, H7_OptimizerLevelOrderForNThree) {
             if (s == "optimizer_zero_grad") seq.push_back("zero_grad");
             if (s == "backward") seq.push_back("backward");
         }
-    EXPECT_EQ(seq, (std::vector<std::string>{"training_step", "zero_grad", "backward", "training_step", "backward",
-                                             "step", "training_step", "backward", "training_step", "zero_grad",
-                                             "backward", "step", "training_step", "backward"}));
+    EXPECT_EQ(seq, (std::vector<std::string>{"training_step", "zero_grad", "backward",
+                                             "training_step", "backward", "step", "training_step",
+                                             "backward", "training_step", "zero_grad", "backward",
+                                             "step", "training_step", "backward"}));
 }
 
 TEST(Accumulation, N2_TheShortFinalWindowIsStillDividedByN) {

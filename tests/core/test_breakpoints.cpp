@@ -18,15 +18,16 @@ using namespace std::chrono_literals;
 namespace {
 
 bool is_hit(const Event& e) {
-    return e.type == EventType::warning &&
-           (e.text.code == TextCode::breakpoint_hit || e.text.code == TextCode::breakpoint_hit_value);
+    return e.type == EventType::warning && (e.text.code == TextCode::breakpoint_hit ||
+                                            e.text.code == TextCode::breakpoint_hit_value);
 }
 
 /// A session on its worker thread whose every event the listener keeps; waits on a condition
 /// variable the listener notifies.
 class Watched {
-public:
-    Watched(RunConfig config, SessionOptions::OnBreak on_break) : session_(std::move(config), options(on_break)) {
+  public:
+    Watched(RunConfig config, SessionOptions::OnBreak on_break)
+        : session_(std::move(config), options(on_break)) {
         session_.start();
     }
     SessionOptions options(SessionOptions::OnBreak on_break) {
@@ -65,7 +66,7 @@ public:
     void finish() { ASSERT_TRUE(session_.wait_finished(scaled(60s))); }
     TrainingSession& session() { return session_; }
 
-private:
+  private:
     std::mutex mutex_;
     std::condition_variable changed_;
     std::vector<Event> events_;
@@ -92,12 +93,15 @@ TEST(Breakpoints, ANonFiniteLossHoldsTheRunAtTheNextBoundaryWithTheValueInItsNot
     EXPECT_EQ(paused.stage, Stage::on_before_zero_grad);
     EXPECT_TRUE(w.session().gate().holding());
     const auto before = w.events();
-    EXPECT_EQ(std::count_if(before.begin(), before.end(), [](const Event& e) { return e.type == EventType::batch_end; }), 3);
+    EXPECT_EQ(std::count_if(before.begin(), before.end(),
+                            [](const Event& e) { return e.type == EventType::batch_end; }),
+              3);
     // The NaN was backpropagated: the weights are NaN now, and the next batch's loss is NaN too.
     w.session().gate().resume();
     const Event next = w.wait_for(is_hit, before.size());
     EXPECT_EQ(next.batch_idx, 4);
-    w.wait_for([](const Event& e) { return e.type == EventType::paused && e.batch_idx == 4; }, before.size());
+    w.wait_for([](const Event& e) { return e.type == EventType::paused && e.batch_idx == 4; },
+               before.size());
     w.session().gate().stop();
     w.finish();
     EXPECT_EQ(w.session().state(), SessionState::stopped);
@@ -107,16 +111,20 @@ TEST(Breakpoints, ANonFiniteLossHoldsTheRunAtTheNextBoundaryWithTheValueInItsNot
 
 TEST(Breakpoints, ReportOnlyCountsEveryHitAndNeverHolds) {
     // none_batches: batches 2 and 5 of each epoch return None.
-    Watched w(with_breakpoints("none_batches", {{"none"}, {"grad_norm > 1e9"}}), SessionOptions::OnBreak::report);
+    Watched w(with_breakpoints("none_batches", {{"none"}, {"grad_norm > 1e9"}}),
+              SessionOptions::OnBreak::report);
     w.finish();
     const auto all = w.events();
     EXPECT_EQ(std::count_if(all.begin(), all.end(), is_hit), 4);
-    EXPECT_EQ(std::count_if(all.begin(), all.end(), [](const Event& e) { return e.type == EventType::paused; }), 0);
+    EXPECT_EQ(std::count_if(all.begin(), all.end(),
+                            [](const Event& e) { return e.type == EventType::paused; }),
+              0);
     EXPECT_EQ(w.session().state(), SessionState::finished);
 }
 
 TEST(Breakpoints, APlaceHoldsBeforeItsStageRuns) {
-    Watched w(with_breakpoints("tensor_return", {{"stage = backward and batch = 2"}}), SessionOptions::OnBreak::hold);
+    Watched w(with_breakpoints("tensor_return", {{"stage = backward and batch = 2"}}),
+              SessionOptions::OnBreak::hold);
     const Event hit = w.wait_for(is_hit);
     EXPECT_EQ(hit.text, (Text{TextCode::breakpoint_hit, {"1", "stage = backward and batch = 2"}}));
     const Event paused = w.wait_for([](const Event& e) { return e.type == EventType::paused; });
@@ -124,8 +132,9 @@ TEST(Breakpoints, APlaceHoldsBeforeItsStageRuns) {
     EXPECT_EQ(paused.batch_idx, 2);
     // backward of batch 2 has not run: its last exit is on_before_backward's.
     const auto events = w.events();
-    const auto last_exit = std::find_if(events.rbegin(), events.rend(),
-                                        [](const Event& e) { return e.type == EventType::stage_exit; });
+    const auto last_exit = std::find_if(events.rbegin(), events.rend(), [](const Event& e) {
+        return e.type == EventType::stage_exit;
+    });
     ASSERT_NE(last_exit, events.rend());
     EXPECT_EQ(last_exit->stage, Stage::on_before_backward);
     // Going on, it hits again in the next epoch's batch 2.
@@ -143,7 +152,9 @@ TEST(Breakpoints, StopEndsTheRunAtTheBoundaryAfterTheHit) {
     w.finish();
     EXPECT_EQ(w.session().state(), SessionState::stopped);
     const auto all = w.events();
-    EXPECT_EQ(std::count_if(all.begin(), all.end(), [](const Event& e) { return e.type == EventType::batch_end; }), 3);
+    EXPECT_EQ(std::count_if(all.begin(), all.end(),
+                            [](const Event& e) { return e.type == EventType::batch_end; }),
+              3);
     EXPECT_EQ(all.back().type, EventType::run_end);
 }
 
@@ -156,7 +167,8 @@ TEST(Breakpoints, AnExceptionHoldsTheFailedRunBeforeItEnds) {
     w.wait_for([](const Event& e) { return e.type == EventType::paused; });
     EXPECT_FALSE(w.session().ended());  // held: the run is not over yet
     const auto events = w.events();
-    EXPECT_TRUE(std::any_of(events.begin(), events.end(), [](const Event& e) { return e.type == EventType::error; }));
+    EXPECT_TRUE(std::any_of(events.begin(), events.end(),
+                            [](const Event& e) { return e.type == EventType::error; }));
     w.session().gate().resume();
     w.finish();
     EXPECT_EQ(w.session().state(), SessionState::failed);
@@ -185,7 +197,8 @@ TEST(Breakpoints, ABadBreakpointInACodeBuiltConfigIsAConfigError) {
     const RunLog r = run(c);
     ASSERT_NE(r.error(), nullptr);
     EXPECT_EQ(r.error()->where, "config");
-    EXPECT_NE(r.error()->message.find("breakpoints: breakpoint 1: expected a number"), std::string::npos)
+    EXPECT_NE(r.error()->message.find("breakpoints: breakpoint 1: expected a number"),
+              std::string::npos)
         << r.error()->message;
 }
 
@@ -207,14 +220,16 @@ TEST(Breakpoints, UnchangedHitsWhereAStepLeftTheWeightsAsTheyWereAndUpdateRatios
         EXPECT_EQ(e.stage, Stage::optimizer_step);
         // The batch returned None: its batch_end has no loss and an update norm of exactly 0.
         const auto end = std::find_if(all.begin(), all.end(), [&](const Event& b) {
-            return b.type == EventType::batch_end && b.epoch == e.epoch && b.batch_idx == e.batch_idx;
+            return b.type == EventType::batch_end && b.epoch == e.epoch &&
+                   b.batch_idx == e.batch_idx;
         });
         ASSERT_NE(end, all.end());
         EXPECT_FALSE(end->loss.has_value());
         EXPECT_EQ(end->update_norm, std::optional<double>(0.0));
     }
     // Every other step moved the weights, and its ratio is quoted.
-    EXPECT_EQ(unchanged.size() + moved.size(), std::size_t(std::count_if(all.begin(), all.end(), [](const Event& e) {
+    EXPECT_EQ(unchanged.size() + moved.size(),
+              std::size_t(std::count_if(all.begin(), all.end(), [](const Event& e) {
                   return e.type == EventType::batch_end && e.stepped;
               })));
     EXPECT_EQ(moved.front().text.args.at(2), "update_ratio");

@@ -1,4 +1,5 @@
-// Spec §3: one closure call and its stages (C-1...C-7), and the once-per-process None warning.
+// Spec §3: one closure call and its stages (C-1...C-7), and the once-per-process None warning
+//
 
 #include <gtest/gtest.h>
 #include <torch/torch.h>
@@ -16,11 +17,13 @@ struct Recorder {
     Closure make(bool with_zero_grad, bool with_backward, c10::IValue output) {
         Closure::Parts parts;
         parts.step_fn = [this, output] {
-            calls.push_back(std::string("step") + (torch::GradMode::is_enabled() ? "" : "(no grad!)"));
+            calls.push_back(std::string("step") +
+                            (torch::GradMode::is_enabled() ? "" : "(no grad!)"));
             return ClosureResult::from_training_step_output(output, 1);
         };
         if (with_zero_grad) parts.zero_grad_fn = [this] { calls.push_back("zero_grad"); };
-        if (with_backward) parts.backward_fn = [this](const torch::Tensor&) { calls.push_back("backward"); };
+        if (with_backward)
+            parts.backward_fn = [this](const torch::Tensor&) { calls.push_back("backward"); };
         return Closure(std::move(parts), nullptr);
     }
 };
@@ -75,7 +78,9 @@ TEST(Closure, N5_ClosureReturnsTheDetachedNormalisedLoss) {
 TEST(Closure, C5_LatestCallOverwritesTheCachedResult) {
     int n = 0;
     Closure::Parts parts;
-    parts.step_fn = [&] { return ClosureResult::from_training_step_output(torch::tensor(double(++n)), 1); };
+    parts.step_fn = [&] {
+        return ClosureResult::from_training_step_output(torch::tensor(double(++n)), 1);
+    };
     Closure closure(std::move(parts), nullptr);
     closure();
     closure();
@@ -88,8 +93,10 @@ TEST(Closure, C6_ConsumeClearsTheCacheAndRaisesWhenNeverExecuted) {
     Recorder rec;
     auto closure = rec.make(true, true, torch::tensor(1.0));
     const std::string msg =
-        "The closure hasn't been executed. HINT: did you call `optimizer_closure()` in your `optimizer_step` hook? "
-        "It could also happen because the `optimizer.step(optimizer_closure)` call did not execute it internally.";
+        "The closure hasn't been executed. HINT: did you call `optimizer_closure()` in your "
+        "`optimizer_step` hook? "
+        "It could also happen because the `optimizer.step(optimizer_closure)` call did not execute "
+        "it internally.";
     try {
         closure.consume_result();
         ADD_FAILURE();
@@ -104,7 +111,7 @@ TEST(Closure, C6_ConsumeClearsTheCacheAndRaisesWhenNeverExecuted) {
 
 /// An optimizer whose step ignores its closure (test_optimizer_step_no_closure_raises).
 class IgnoresClosure : public torch::optim::SGD {
-public:
+  public:
     using SGD::SGD;
     torch::Tensor step(LossClosure) override { return {}; }
 };
@@ -125,7 +132,8 @@ TEST(Closure, C6_AnOptimizerThatIgnoresTheClosureRaisesAfterTheStepIsCounted) {
         ADD_FAILURE() << "expected the closure error";
     } catch (const LightningError& e) {
         EXPECT_EQ(e.type, "MisconfigurationException");
-        EXPECT_NE(std::string(e.what()).find("The closure hasn't been executed."), std::string::npos);
+        EXPECT_NE(std::string(e.what()).find("The closure hasn't been executed."),
+                  std::string::npos);
     }
     EXPECT_EQ(ctx.global_step, 1);  // raised after optimizer.step.completed
 }
@@ -154,7 +162,7 @@ TEST(Closure, C1_TheClosureOwnsWhatItUsesAndOutlivesItsBatch) {
         closure.emplace(make_batch_closure(ctx, x, y, 0, slot));
     }
     EXPECT_FALSE(weak_x->expired());  // the closure holds the batch tensors
-    EXPECT_EQ(slot.use_count(), 2);  // ... and the output slot
+    EXPECT_EQ(slot.use_count(), 2);   // ... and the output slot
     torch::Tensor loss;
     {
         torch::AutoGradMode grad(true);
@@ -170,8 +178,8 @@ TEST(Closure, C1_TheClosureOwnsWhatItUsesAndOutlivesItsBatch) {
 
 TEST(NoneWarning, R6_EmittedOncePerProcessAcrossRunsUntilTheCacheIsCleared) {
     warning_cache::clear();
-    const RunConfig c = linear_source_config("    if batch_idx % 2 == 0:\n        return None\n    return loss",
-                                             "Optional[Tensor]");
+    const RunConfig c = linear_source_config(
+        "    if batch_idx % 2 == 0:\n        return None\n    return loss", "Optional[Tensor]");
     const RunLog first = run(c);
     const RunLog second = run(c);
     ASSERT_EQ(first.warnings("lightning").size(), 1u);
@@ -190,8 +198,10 @@ TEST(NoneWarning, R6_EmittedAfterTrainingStepBeforeZeroGrad) {
     for (const auto& e : r.events) {
         if (e.batch_idx != 0) continue;
         if (e.type == EventType::warning) order.push_back("warning");
-        // exits: training_step exits before the warning; on_before_zero_grad enters (and exits) after it
-        if (e.type == EventType::stage_exit && (e.stage == Stage::training_step || e.stage == Stage::on_before_zero_grad))
+        // exits: training_step exits before the warning; on_before_zero_grad enters (and exits)
+        // after it
+        if (e.type == EventType::stage_exit &&
+            (e.stage == Stage::training_step || e.stage == Stage::on_before_zero_grad))
             order.push_back(stage_name(e.stage));
     }
     EXPECT_EQ(order, (std::vector<std::string>{"training_step", "warning", "on_before_zero_grad"}));

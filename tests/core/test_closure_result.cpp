@@ -36,8 +36,11 @@ TEST(ClosureResult, R2_TensorIsTheLossWithNoExtras) {
 }
 
 TEST(ClosureResult, R2_DictWithLossKeepsExtrasInOriginalOrder) {
-    const auto r = ClosureResult::from_training_step_output(
-        dict_of({{"zeta", 1.0}, {"loss", torch::tensor(4.0)}, {"alpha", torch::tensor(3.0)}, {"mid", 7}}), 2);
+    const auto r = ClosureResult::from_training_step_output(dict_of({{"zeta", 1.0},
+                                                                     {"loss", torch::tensor(4.0)},
+                                                                     {"alpha", torch::tensor(3.0)},
+                                                                     {"mid", 7}}),
+                                                            2);
     EXPECT_DOUBLE_EQ(r.loss.item<double>(), 2.0);
     ASSERT_EQ(r.extra.size(), 3u);
     EXPECT_EQ(r.extra[0].first, "zeta");
@@ -46,25 +49,35 @@ TEST(ClosureResult, R2_DictWithLossKeepsExtrasInOriginalOrder) {
 }
 
 TEST(ClosureResult, R2_DictWithoutLossRaises) {
-    expect_lightning_error([] { ClosureResult::from_training_step_output(dict_of({{"a", 5}}), 1); },
-                           "MisconfigurationException",
-                           "In automatic_optimization, when `training_step` returns a dict, the 'loss' key needs to be present");
+    expect_lightning_error(
+        [] {
+            ClosureResult::from_training_step_output(dict_of({{"a", 5}}), 1);
+        },
+        "MisconfigurationException",
+        "In automatic_optimization, when `training_step` returns a dict, the 'loss' key needs to "
+        "be present");
 }
 
 TEST(ClosureResult, R2_DictWhoseLossIsNoneRaises) {
     expect_lightning_error(
-        [] { ClosureResult::from_training_step_output(dict_of({{"loss", c10::IValue()}}), 1); },
+        [] {
+            ClosureResult::from_training_step_output(dict_of({{"loss", c10::IValue()}}), 1);
+        },
         "MisconfigurationException",
-        "In automatic_optimization, when `training_step` returns a dict, the 'loss' key needs to be present");
+        "In automatic_optimization, when `training_step` returns a dict, the 'loss' key needs to "
+        "be present");
 }
 
 TEST(ClosureResult, R2_AnyOtherTypeRaises) {
     const std::string msg =
-        "In automatic optimization, `training_step` must return a Tensor, a dict, or None (where the step will be skipped).";
-    for (const c10::IValue& v : {c10::IValue(5.0), c10::IValue(int64_t{5}), c10::IValue(std::string("loss")),
-                                 c10::IValue(c10::List<int64_t>({1, 2})),
-                                 c10::IValue(c10::ivalue::Tuple::create({torch::tensor(1.0)}))}) {
-        expect_lightning_error([&] { ClosureResult::from_training_step_output(v, 1); }, "MisconfigurationException", msg);
+        "In automatic optimization, `training_step` must return a Tensor, a dict, or None (where "
+        "the step will be skipped).";
+    for (const c10::IValue& v :
+         {c10::IValue(5.0), c10::IValue(int64_t{5}), c10::IValue(std::string("loss")),
+          c10::IValue(c10::List<int64_t>({1, 2})),
+          c10::IValue(c10::ivalue::Tuple::create({torch::tensor(1.0)}))}) {
+        expect_lightning_error([&] { ClosureResult::from_training_step_output(v, 1); },
+                               "MisconfigurationException", msg);
     }
 }
 
@@ -81,7 +94,8 @@ TEST(ClosureResult, R5_DictWithNonTensorLossIsATypeError) {
         ADD_FAILURE() << "expected a TypeError";
     } catch (const LightningError& e) {
         EXPECT_EQ(e.type, "TypeError");
-        EXPECT_NE(std::string(e.what()).find("'float' object has no attribute 'detach'"), std::string::npos);
+        EXPECT_NE(std::string(e.what()).find("'float' object has no attribute 'detach'"),
+                  std::string::npos);
     }
 }
 
@@ -107,7 +121,8 @@ TEST(ClosureResult, N3_LossIsADetachedCloneWithItsOwnStorage) {
 TEST(ClosureResult, N4_ExtrasAreNeitherDetachedNorCopied) {
     const auto w = torch::tensor(3.0, torch::requires_grad());
     const auto extra = w * 5.0;
-    const auto r = ClosureResult::from_training_step_output(dict_of({{"loss", w * 1.0}, {"e", extra}}), 1);
+    const auto r =
+        ClosureResult::from_training_step_output(dict_of({{"loss", w * 1.0}, {"e", extra}}), 1);
     ASSERT_EQ(r.extra.size(), 1u);
     const auto& kept = r.extra[0].second.toTensor();
     EXPECT_EQ(kept.unsafeGetTensorImpl(), extra.unsafeGetTensorImpl());
@@ -125,10 +140,11 @@ TEST(ClosureResultInLoop, R1_TrainingStepWithoutBatchIdxGetsOnlyTheBatch) {
     const RunLog r = run(c);
     ASSERT_EQ(r.status(), "finished") << (r.error() ? r.error()->message : "");
     // HEAD semantics: zero_grad placement still uses the loop's batch index
-    EXPECT_EQ(r.ran(0, 1), (std::vector<std::string>{"on_train_batch_start", "optimizer_step", "training_step",
-                                                     "on_before_backward", "backward", "on_after_backward",
-                                                     "on_before_optimizer_step", "configure_gradient_clipping",
-                                                     "on_train_batch_end"}));
+    EXPECT_EQ(r.ran(0, 1),
+              (std::vector<std::string>{"on_train_batch_start", "optimizer_step", "training_step",
+                                        "on_before_backward", "backward", "on_after_backward",
+                                        "on_before_optimizer_step", "configure_gradient_clipping",
+                                        "on_train_batch_end"}));
     EXPECT_EQ(r.batch_ends()[0].extras.at(0).first, "n");
 }
 
@@ -178,12 +194,14 @@ TEST(ClosureResultInLoop, R4_DetachedLossFailsInBackward) {
     const RunLog r = run(linear_source_config("    return loss.detach()", "Tensor"));
     ASSERT_NE(r.error(), nullptr);
     EXPECT_EQ(r.error()->where, "backward");
-    EXPECT_EQ(r.error()->message, "element 0 of tensors does not require grad and does not have a grad_fn");
+    EXPECT_EQ(r.error()->message,
+              "element 0 of tensors does not require grad and does not have a grad_fn");
 }
 
 TEST(ClosureResultInLoop, N6_BatchOutputIsNormalisedLossThenExtras) {
-    RunConfig c = linear_source_config("    return {\"mae\": (pred - y).abs().mean().detach(), \"loss\": loss}",
-                                       "Dict[str, Tensor]");
+    RunConfig c = linear_source_config(
+        "    return {\"mae\": (pred - y).abs().mean().detach(), \"loss\": loss}",
+        "Dict[str, Tensor]");
     c.trainer.accumulate_grad_batches = 2;
     const RunLog r = run(c);
     ASSERT_EQ(r.status(), "finished");

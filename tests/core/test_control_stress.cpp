@@ -8,8 +8,8 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
-#include <cstdio>
 #include <condition_variable>
+#include <cstdio>
 #include <mutex>
 #include <random>
 
@@ -117,7 +117,8 @@ TEST_P(ControlStress, ThousandsOfRandomControlCallsWhileTrainingLeaveAWellFormed
 }
 
 INSTANTIATE_TEST_SUITE_P(Lessons, ControlStress,
-                         ::testing::Values("tensor_return", "lbfgs", "accumulate_3", "none_batches"),
+                         ::testing::Values("tensor_return", "lbfgs", "accumulate_3",
+                                           "none_batches"),
                          [](const auto& info) { return info.param; });
 
 }  // namespace

@@ -41,21 +41,28 @@ TEST(Data, BatchingFollowsBatchSizeAndDropLast) {
 }
 
 TEST(Data, AFileWrittenByTorchSaveTrains) {
-    const RunLog r = run(torchscript_config("golden/a_sgd_plain_tensor/model.pt", "golden/a_sgd_plain_tensor/data.pt"));
+    const RunLog r = run(torchscript_config("golden/a_sgd_plain_tensor/model.pt",
+                                            "golden/a_sgd_plain_tensor/data.pt"));
     EXPECT_EQ(r.status(), "finished");
     EXPECT_EQ(r.batch_ends().size(), 8u);
 }
 
 TEST(BadInput, MissingCorruptAndMalformedDataFilesAreNamed) {
     const std::string model = "golden/a_sgd_plain_tensor/model.pt";
-    EXPECT_NE(load_failure(torchscript_config(model, "bad/absent.pt"), "data").find("absent.pt: cannot open the data file"),
+    EXPECT_NE(load_failure(torchscript_config(model, "bad/absent.pt"), "data")
+                  .find("absent.pt: cannot open the data file"),
               std::string::npos);
-    EXPECT_NE(load_failure(torchscript_config(model, "bad/corrupt.pt"), "data").find("corrupt.pt: cannot read it as a torch.save file"),
+    EXPECT_NE(load_failure(torchscript_config(model, "bad/corrupt.pt"), "data")
+                  .find("corrupt.pt: cannot read it as a torch.save file"),
               std::string::npos);
-    EXPECT_NE(load_failure(torchscript_config(model, "bad/no_x.pt"), "data").find("no \"x\" entry"), std::string::npos);
-    EXPECT_NE(load_failure(torchscript_config(model, "bad/mismatched.pt"), "data").find("x has 16 samples but y has 15"),
+    EXPECT_NE(load_failure(torchscript_config(model, "bad/no_x.pt"), "data").find("no \"x\" entry"),
               std::string::npos);
-    EXPECT_NE(load_failure(torchscript_config(model, "bad/list.pt"), "data").find("expected a dict"), std::string::npos);
+    EXPECT_NE(load_failure(torchscript_config(model, "bad/mismatched.pt"), "data")
+                  .find("x has 16 samples but y has 15"),
+              std::string::npos);
+    EXPECT_NE(
+        load_failure(torchscript_config(model, "bad/list.pt"), "data").find("expected a dict"),
+        std::string::npos);
 }
 
 // Found by tests/fuzz/fuzz_data_file: a 3 KB file whose pickle declares a 1.3 GB string made
@@ -64,47 +71,71 @@ TEST(BadInput, MissingCorruptAndMalformedDataFilesAreNamed) {
 TEST(BadInput, CorruptDataFilesFailWithoutReadingOrAllocatingBeyondThem) {
     const std::string model = "golden/a_sgd_plain_tensor/model.pt";
     const std::string big = load_failure(
-        torchscript_config(model, "../fuzz/regressions/data_file/pickle_declares_a_1gb_string.pt"), "data");
+        torchscript_config(model, "../fuzz/regressions/data_file/pickle_declares_a_1gb_string.pt"),
+        "data");
     EXPECT_NE(big.find("cannot read it as a torch.save file"), std::string::npos) << big;
-    EXPECT_NE(big.find("its pickle declares 1342504736 bytes where 177 are left"), std::string::npos) << big;
-    const std::string past = load_failure(
-        torchscript_config(model, "../fuzz/regressions/data_file/zip_header_points_past_the_end.pt"), "data");
+    EXPECT_NE(big.find("its pickle declares 1342504736 bytes where 177 are left"),
+              std::string::npos)
+        << big;
+    const std::string past =
+        load_failure(torchscript_config(
+                         model, "../fuzz/regressions/data_file/zip_header_points_past_the_end.pt"),
+                     "data");
     EXPECT_NE(past.find("cannot read it as a torch.save file"), std::string::npos) << past;
     // A pickle naming QUInt8Storage for x: a quantized tensor without a quantizer, which LibTorch
     // cannot even slice. It is refused when loaded, not when the first batch is cut.
     const std::string quantized = load_failure(
-        torchscript_config(model, "../fuzz/regressions/data_file/storage_class_makes_a_quantized_tensor.pt"), "data");
-    EXPECT_NE(quantized.find("\"x\" must be a dense tensor of real numbers, got QUInt8 (quantized)"),
-              std::string::npos) << quantized;
+        torchscript_config(
+            model, "../fuzz/regressions/data_file/storage_class_makes_a_quantized_tensor.pt"),
+        "data");
+    EXPECT_NE(
+        quantized.find("\"x\" must be a dense tensor of real numbers, got QUInt8 (quantized)"),
+        std::string::npos)
+        << quantized;
     // A flipped bit in a size: the tensor would reach past its storage once sliced.
     const std::string past_storage = load_failure(
-        torchscript_config(model, "../fuzz/regressions/data_file/sizes_reach_past_the_storage.pt"), "data");
-    EXPECT_NE(past_storage.find("that reach past its storage of"), std::string::npos) << past_storage;
+        torchscript_config(model, "../fuzz/regressions/data_file/sizes_reach_past_the_storage.pt"),
+        "data");
+    EXPECT_NE(past_storage.find("that reach past its storage of"), std::string::npos)
+        << past_storage;
     // A memo index of 140 million in a 1 KB file: LibTorch would size its memo to it first.
     const std::string memo = load_failure(
-        torchscript_config(model, "../fuzz/regressions/data_file/memo_index_of_two_gigabytes.pt"), "data");
-    EXPECT_NE(memo.find("its pickle puts memo entry 139995136 in a pickle of 240 bytes"), std::string::npos) << memo;
+        torchscript_config(model, "../fuzz/regressions/data_file/memo_index_of_two_gigabytes.pt"),
+        "data");
+    EXPECT_NE(memo.find("its pickle puts memo entry 139995136 in a pickle of 240 bytes"),
+              std::string::npos)
+        << memo;
     // A 719-byte file whose zip directory gives its `version` record 4 GB.
     const std::string zip = load_failure(
-        torchscript_config(model, "../fuzz/regressions/data_file/zip_entry_declares_four_gigabytes.pt"), "data");
-    EXPECT_NE(zip.find("a zip entry declares 16711929 bytes that its 249 packed bytes cannot hold"), std::string::npos)
+        torchscript_config(model,
+                           "../fuzz/regressions/data_file/zip_entry_declares_four_gigabytes.pt"),
+        "data");
+    EXPECT_NE(zip.find("a zip entry declares 16711929 bytes that its 249 packed bytes cannot hold"),
+              std::string::npos)
         << zip;
     // A TUPLE3 over one value: LibTorch's unpickler pops its stack unchecked and freed memory it
     // never allocated (AddressSanitizer in fuzz_data_file).
     const std::string tuple = load_failure(
-        torchscript_config(model, "../fuzz/regressions/data_file/tuple3_over_one_value.pt"), "data");
-    EXPECT_NE(tuple.find("its pickle's opcode 0x87 at byte 14 takes 3 values where the stack holds 1 above its mark"),
-              std::string::npos) << tuple;
+        torchscript_config(model, "../fuzz/regressions/data_file/tuple3_over_one_value.pt"),
+        "data");
+    EXPECT_NE(tuple.find("its pickle's opcode 0x87 at byte 14 takes 3 values where the stack holds "
+                         "1 above its mark"),
+              std::string::npos)
+        << tuple;
 }
 
 TEST(BadInput, MissingCorruptAndIncompleteModelFilesAreNamed) {
-    EXPECT_NE(load_failure(torchscript_config("bad/absent.pt", "bad/data3.pt"), "model").find("no such TorchScript file"),
+    EXPECT_NE(load_failure(torchscript_config("bad/absent.pt", "bad/data3.pt"), "model")
+                  .find("no such TorchScript file"),
               std::string::npos);
-    EXPECT_NE(load_failure(torchscript_config("bad/corrupt.pt", "bad/data3.pt"), "model").find("not a TorchScript module file"),
+    EXPECT_NE(load_failure(torchscript_config("bad/corrupt.pt", "bad/data3.pt"), "model")
+                  .find("not a TorchScript module file"),
               std::string::npos);
-    EXPECT_NE(load_failure(torchscript_config("bad/data3.pt", "bad/data3.pt"), "model").find("not a TorchScript module file"),
+    EXPECT_NE(load_failure(torchscript_config("bad/data3.pt", "bad/data3.pt"), "model")
+                  .find("not a TorchScript module file"),
               std::string::npos);
-    EXPECT_NE(load_failure(torchscript_config("bad/no_training_step.pt", "bad/data3.pt"), "model").find("@torch.jit.export"),
+    EXPECT_NE(load_failure(torchscript_config("bad/no_training_step.pt", "bad/data3.pt"), "model")
+                  .find("@torch.jit.export"),
               std::string::npos);
 }
 
@@ -128,7 +159,8 @@ TEST(BadInput, ShapeMismatchBetweenModelAndDataIsAStageError) {
 }
 
 TEST(BadInput, NanLossIsFlaggedAndTrainingGoesOnAsInLightning) {
-    const RunLog r = run(linear_source_config("    if batch_idx == 1:\n        return loss / 0.0 * 0.0\n    return loss", "Tensor"));
+    const RunLog r = run(linear_source_config(
+        "    if batch_idx == 1:\n        return loss / 0.0 * 0.0\n    return loss", "Tensor"));
     EXPECT_EQ(r.status(), "finished");
     const auto notes = r.warnings("stepwise");
     ASSERT_FALSE(notes.empty());
@@ -138,7 +170,8 @@ TEST(BadInput, NanLossIsFlaggedAndTrainingGoesOnAsInLightning) {
 }
 
 TEST(BadInput, AnExtraThatHoldsTheGraphIsNotedOnce) {
-    const RunLog r = run(linear_source_config("    return {\"loss\": loss, \"pred\": pred}", "Dict[str, Tensor]"));
+    const RunLog r = run(
+        linear_source_config("    return {\"loss\": loss, \"pred\": pred}", "Dict[str, Tensor]"));
     const auto notes = r.warnings("stepwise");
     ASSERT_EQ(notes.size(), 1u);
     EXPECT_EQ(notes[0].text.code, TextCode::notice_graph_in_extra);

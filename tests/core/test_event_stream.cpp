@@ -1,12 +1,12 @@
-// What the buffered event stream delivers: batch_end's own per-batch figures, the coalesced stream a
-// full-speed GUI reads, and the event buffer's hand-over between the two threads.
+// What the buffered event stream delivers: batch_end's own per-batch figures, the coalesced stream
+// a full-speed GUI reads, and the event buffer's hand-over between the two threads.
 
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <mutex>
-#include <chrono>
 #include <thread>
 
 #include "stepwise/event_buffer.h"
@@ -21,7 +21,8 @@ using namespace std::chrono_literals;
 const Event* exit_of(const RunLog& log, Stage stage, std::int64_t epoch, std::int64_t batch) {
     const Event* found = nullptr;
     for (const auto& e : log.events)
-        if (e.type == EventType::stage_exit && e.stage == stage && e.epoch == epoch && e.batch_idx == batch)
+        if (e.type == EventType::stage_exit && e.stage == stage && e.epoch == epoch &&
+            e.batch_idx == batch)
             found = &e;  // the last one (LBFGS evaluates many times)
     return found;
 }
@@ -143,7 +144,8 @@ TEST(Coalescing, AFinishedBatchIsPublishedWhileTheNextSitsInALongStage) {
     SessionOptions o;
     o.coalesce_stages = true;
     o.listener = [&](const Event& e) {
-        if (e.type == EventType::stage_exit && e.stage == Stage::training_step && e.batch_idx == 1) {
+        if (e.type == EventType::stage_exit && e.stage == Stage::training_step &&
+            e.batch_idx == 1) {
             std::unique_lock<std::mutex> lock(m);
             holding = true;
             cv.notify_all();
@@ -160,7 +162,8 @@ TEST(Coalescing, AFinishedBatchIsPublishedWhileTheNextSitsInALongStage) {
     session.events().drain_into(frame);
     seen.insert(seen.end(), frame.begin(), frame.end());
     bool batch0_end = false;
-    for (const auto& e : seen) batch0_end = batch0_end || (e.type == EventType::batch_end && e.batch_idx == 0);
+    for (const auto& e : seen)
+        batch0_end = batch0_end || (e.type == EventType::batch_end && e.batch_idx == 0);
     {
         std::lock_guard<std::mutex> lock(m);
         release = true;
@@ -212,7 +215,8 @@ TEST(Coalescing, SteppingDeliversEveryEvent) {
     // Batch 0 was stepped: every one of its events is in the buffer, in order.
     const std::vector<Event> drained = session.drain();
     std::size_t stepped_events = 0;
-    while (stepped_events < all.size() && all[stepped_events].type != EventType::batch_end) ++stepped_events;
+    while (stepped_events < all.size() && all[stepped_events].type != EventType::batch_end)
+        ++stepped_events;
     ++stepped_events;  // batch 0's batch_end
     ASSERT_GE(drained.size(), stepped_events);
     for (std::size_t i = 0; i < stepped_events; ++i) {

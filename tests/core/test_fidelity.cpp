@@ -6,7 +6,6 @@
 
 #include <gtest/gtest.h>
 #include <torch/torch.h>
-
 #include <unistd.h>
 
 #include <cstdio>
@@ -53,7 +52,8 @@ std::string config_error(const std::string& text) {
 // ---- E: epoch and batch limits ----------------------------------------------------------------
 
 TEST(Fidelity, E1_MaxEpochsNotSetMeansAThousandEpochsWithLightningsWarning) {
-    EXPECT_FALSE(RunConfig().trainer.max_epochs);  // the default is "not set", as Trainer(max_epochs=None)
+    EXPECT_FALSE(
+        RunConfig().trainer.max_epochs);  // the default is "not set", as Trainer(max_epochs=None)
     RunConfig c = batches_of_eight(1);
     c.trainer.max_epochs.reset();
     const RunLog r = run(c);
@@ -62,9 +62,10 @@ TEST(Fidelity, E1_MaxEpochsNotSetMeansAThousandEpochsWithLightningsWarning) {
     EXPECT_EQ(r.batch_ends().back().epoch, 999);
     const auto warnings = r.warnings("lightning");
     ASSERT_EQ(warnings.size(), 1u);
-    EXPECT_EQ(warnings[0].message,
-              "`max_epochs` was not set. Setting it to 1000 epochs. To train without an epoch limit, set "
-              "`max_epochs=-1`.");
+    EXPECT_EQ(
+        warnings[0].message,
+        "`max_epochs` was not set. Setting it to 1000 epochs. To train without an epoch limit, set "
+        "`max_epochs=-1`.");
     EXPECT_EQ(warnings[0].exception_type, "PossibleUserWarning");
     // null in the JSON is "not set" too, and the resolved config says so
     const RunConfig parsed = parse_run_config(R"({"trainer": {"max_epochs": null}})", "");
@@ -86,9 +87,11 @@ TEST(Fidelity, E2_MaxEpochsNotSetWithMaxStepsHasNoEpochLimit) {
     EXPECT_EQ(run(c).run_end().global_step, 20);
     EXPECT_EQ(resolved_max_epochs(c.trainer), -1);
     EXPECT_EQ(config_error(R"({"trainer": {"max_epochs": -2}})"),
-              "MisconfigurationException: `max_epochs` must be a non-negative integer or -1. You passed in -2.");
+              "MisconfigurationException: `max_epochs` must be a non-negative integer or -1. You "
+              "passed in -2.");
     EXPECT_EQ(config_error(R"({"trainer": {"max_steps": -5}})"),
-              "MisconfigurationException: `max_steps` must be a non-negative integer or -1 (infinite steps). "
+              "MisconfigurationException: `max_steps` must be a non-negative integer or -1 "
+              "(infinite steps). "
               "You passed in -5.");
 }
 
@@ -101,7 +104,8 @@ TEST(Fidelity, E3_AFractionThatLeavesNoBatchRaisesLightningsMessage) {
     ASSERT_TRUE(r.error());
     EXPECT_EQ(r.error()->exception_type, "MisconfigurationException");
     EXPECT_EQ(r.error()->message,
-              "You requested to check 0.01 of the `train_dataloader` but 0.01 * 8 < 1. Please increase the "
+              "You requested to check 0.01 of the `train_dataloader` but 0.01 * 8 < 1. Please "
+              "increase the "
               "`limit_train_batches` argument. Try at least `limit_train_batches=0.125`");
 }
 
@@ -130,12 +134,15 @@ TEST(Fidelity, E4_AWholeNumberFloatAboveOneIsAnInt) {
     ASSERT_TRUE(c.trainer.limit_train_batches);
     EXPECT_EQ(std::get<std::int64_t>(*c.trainer.limit_train_batches), 2);
     EXPECT_EQ(config_error(R"({"trainer": {"limit_train_batches": 2.5}})"),
-              "MisconfigurationException: You have passed invalid value 2.5 for limit_train_batches, it has to "
+              "MisconfigurationException: You have passed invalid value 2.5 for "
+              "limit_train_batches, it has to "
               "be in [0.0, 1.0] or an int.");
     EXPECT_EQ(config_error(R"({"trainer": {"limit_train_batches": -1}})"),
-              "MisconfigurationException: You have passed invalid value -1 for limit_train_batches, it has to "
+              "MisconfigurationException: You have passed invalid value -1 for "
+              "limit_train_batches, it has to "
               "be in [0.0, 1.0] or an int.");
-    EXPECT_NE(config_error(R"({"trainer": {"limit_train_batches": "all"}})").find("trainer.limit_train_batches"),
+    EXPECT_NE(config_error(R"({"trainer": {"limit_train_batches": "all"}})")
+                  .find("trainer.limit_train_batches"),
               std::string::npos);
 }
 
@@ -148,7 +155,8 @@ TEST(Fidelity, E5_TheLimitedEpochsLastBatchClosesItsWindow) {
     for (const auto& e : r.batch_ends())
         if (e.stepped) stepped.push_back(e.batch_idx);
     for (const auto& e : r.exits())
-        if (e.stage == Stage::optimizer_zero_grad && e.outcome == Outcome::ran) zeroed.push_back(e.batch_idx);
+        if (e.stage == Stage::optimizer_zero_grad && e.outcome == Outcome::ran)
+            zeroed.push_back(e.batch_idx);
     EXPECT_EQ(stepped, (std::vector<std::int64_t>{2, 3}));
     EXPECT_EQ(zeroed, (std::vector<std::int64_t>{0, 3}));
     const Event last = r.batch_ends().back();  // a copy: batch_ends() returns a temporary
@@ -175,7 +183,8 @@ TEST(Fidelity, S1_S2_S3_S4_TheOrderAndDrawsOfTorchsDataLoader) {
     ASSERT_GE(cases.size(), 6u);
     for (const auto& c : cases) {
         const std::int64_t n = c["samples"];
-        const auto ids = torch::arange(n, torch::TensorOptions().dtype(torch::kFloat64)).unsqueeze(1);
+        const auto ids =
+            torch::arange(n, torch::TensorOptions().dtype(torch::kFloat64)).unsqueeze(1);
         DataLoader loader({ids, ids}, c["batch_size"], c["shuffle"], c["drop_last"]);
         torch::manual_seed(c["seed"].get<std::uint64_t>());
         std::size_t k = 0;
@@ -188,11 +197,15 @@ TEST(Fidelity, S1_S2_S3_S4_TheOrderAndDrawsOfTorchsDataLoader) {
                 ASSERT_EQ(want["epoch"].get<std::int64_t>(), epoch) << name;
                 const auto x = loader.batch(epoch, b).first;
                 std::vector<std::int64_t> got;
-                for (std::int64_t i = 0; i < x.size(0); ++i) got.push_back(x[i][0].item<std::int64_t>());
-                EXPECT_EQ(got, want["samples"].get<std::vector<std::int64_t>>()) << name << " batch " << k;
+                for (std::int64_t i = 0; i < x.size(0); ++i)
+                    got.push_back(x[i][0].item<std::int64_t>());
+                EXPECT_EQ(got, want["samples"].get<std::vector<std::int64_t>>())
+                    << name << " batch " << k;
                 const auto draws = torch::rand({2}, torch::TensorOptions().dtype(torch::kFloat64));
-                EXPECT_EQ(draws[0].item<double>(), want["draws"][0].get<double>()) << name << " batch " << k;
-                EXPECT_EQ(draws[1].item<double>(), want["draws"][1].get<double>()) << name << " batch " << k;
+                EXPECT_EQ(draws[0].item<double>(), want["draws"][0].get<double>())
+                    << name << " batch " << k;
+                EXPECT_EQ(draws[1].item<double>(), want["draws"][1].get<double>())
+                    << name << " batch " << k;
             }
         }
         EXPECT_EQ(k, c["batches"].size()) << name;
@@ -250,21 +263,24 @@ TEST(Fidelity, LR3_EachSchedulerSetsTheLearningRatesTorchSets) {
                 EXPECT_EQ(*scheduler.momentum(), momenta[i].get<double>()) << name << " step " << i;
         }
     }
-    EXPECT_EQ(kinds, (std::set<std::string>{"StepLR", "MultiStepLR", "ExponentialLR", "CosineAnnealingLR",
-                                            "LinearLR", "ConstantLR", "OneCycleLR"}));
+    EXPECT_EQ(kinds,
+              (std::set<std::string>{"StepLR", "MultiStepLR", "ExponentialLR", "CosineAnnealingLR",
+                                     "LinearLR", "ConstantLR", "OneCycleLR"}));
 }
 
 TEST(Fidelity, LR3_OneCycleSteppedPastItsTotalRaisesTorchsValueError) {
     RunConfig c = batches_of_eight(4);
     c.trainer.max_epochs = 2;
     c.optimizer.options["momentum"] = 0.0;
-    c.lr_scheduler = LRSchedulerSpec{"OneCycleLR", {{"max_lr", 0.1}, {"total_steps", 5.0}}, "step", 1};
+    c.lr_scheduler =
+        LRSchedulerSpec{"OneCycleLR", {{"max_lr", 0.1}, {"total_steps", 5.0}}, "step", 1};
     const RunLog r = run(c);
     EXPECT_EQ(r.status(), "failed");
     ASSERT_TRUE(r.error());
     EXPECT_EQ(r.error()->where, "lr_scheduler_step");
     EXPECT_EQ(r.error()->exception_type, "ValueError");
-    EXPECT_EQ(r.error()->message, "Tried to step 7 times. The specified number of total steps is 5");
+    EXPECT_EQ(r.error()->message,
+              "Tried to step 7 times. The specified number of total steps is 5");
     EXPECT_EQ(r.batch_ends().size(), 5u);  // what was recorded before stays
 }
 
@@ -277,8 +293,10 @@ TEST(Fidelity, LR1_AStepSchedulerStepsAfterSteppingBatchesAtItsFrequency) {
     std::vector<TextCode> skipped;
     for (const auto& e : r.exits()) {
         if (e.stage != Stage::lr_scheduler_step) continue;
-        if (e.outcome == Outcome::ran) ran.push_back(e.batch_idx);
-        else skipped.push_back(e.text.code);
+        if (e.outcome == Outcome::ran)
+            ran.push_back(e.batch_idx);
+        else
+            skipped.push_back(e.text.code);
     }
     // Batches 1, 3 and 5 step the optimizer, and (batch_idx + 1) % 2 == 0 for each; the
     // accumulating batches 0, 2 and 4 never step the scheduler.
@@ -304,7 +322,8 @@ TEST(Fidelity, LR1_AStepSchedulerStepsAfterSteppingBatchesAtItsFrequency) {
     const RunLog r3 = run(c);
     ran.clear();
     for (const auto& e : r3.exits())
-        if (e.stage == Stage::lr_scheduler_step && e.outcome == Outcome::ran) ran.push_back(e.batch_idx);
+        if (e.stage == Stage::lr_scheduler_step && e.outcome == Outcome::ran)
+            ran.push_back(e.batch_idx);
     EXPECT_EQ(ran, (std::vector<std::int64_t>{2, 5}));
 }
 
@@ -315,8 +334,10 @@ TEST(Fidelity, LR2_AnEpochSchedulerStepsOnTheEpochsLastBatch) {
     const RunLog r = run(c);
     std::vector<std::pair<std::int64_t, std::int64_t>> ran;
     for (const auto& e : r.exits())
-        if (e.stage == Stage::lr_scheduler_step && e.outcome == Outcome::ran) ran.emplace_back(e.epoch, e.batch_idx);
-    EXPECT_EQ(ran, (std::vector<std::pair<std::int64_t, std::int64_t>>{{1, 2}, {3, 2}}));  // after the last epoch too
+        if (e.stage == Stage::lr_scheduler_step && e.outcome == Outcome::ran)
+            ran.emplace_back(e.epoch, e.batch_idx);
+    EXPECT_EQ(ran, (std::vector<std::pair<std::int64_t, std::int64_t>>{
+                       {1, 2}, {3, 2}}));                   // after the last epoch too
     EXPECT_EQ(r.batch_ends().back().lr.value_or(0), 0.05);  // stepped once before epoch 3
 }
 
@@ -329,32 +350,44 @@ TEST(Fidelity, LR4_NoSchedulerNoStage) {
 TEST(Fidelity, LR_BadSchedulerConfigsNameTheKeyOrGiveTorchsMessage) {
     EXPECT_EQ(config_error(R"({"lr_scheduler": {"name": "StepLR"}})"),
               "TypeError: StepLR.__init__() missing 1 required positional argument: 'step_size'");
-    EXPECT_EQ(config_error(R"({"lr_scheduler": {"name": "StepLR", "step_size": 2, "interval": "batch"}})"),
-              "MisconfigurationException: The \"interval\" key in lr scheduler dict must be \"step\" or "
-              "\"epoch\" but is \"batch\"");
+    EXPECT_EQ(
+        config_error(
+            R"({"lr_scheduler": {"name": "StepLR", "step_size": 2, "interval": "batch"}})"),
+        "MisconfigurationException: The \"interval\" key in lr scheduler dict must be \"step\" or "
+        "\"epoch\" but is \"batch\"");
     EXPECT_EQ(config_error(R"({"lr_scheduler": {"name": "ConstantLR", "factor": 2}})"),
               "ValueError: Constant multiplicative factor expected to be between 0 and 1.");
     EXPECT_EQ(config_error(R"({"lr_scheduler": {"name": "LinearLR", "end_factor": 1.5}})"),
               "ValueError: Ending multiplicative factor expected to be between 0 and 1.");
     EXPECT_EQ(config_error(R"({"lr_scheduler": {"name": "OneCycleLR", "max_lr": 1}})"),
               "ValueError: You must define either total_steps OR (epochs AND steps_per_epoch)");
-    EXPECT_EQ(config_error(R"({"lr_scheduler": {"name": "OneCycleLR", "max_lr": 1, "total_steps": 4, "pct_start": 1}})"),
-              "ValueError: Expected float between 0 and 1 pct_start, but got 1");
-    EXPECT_EQ(config_error(R"({"optimizer": {"name": "adagrad"}, "lr_scheduler": {"name": "OneCycleLR", "max_lr": 1, "total_steps": 4}})"),
-              "ValueError: optimizer must support momentum with `cycle_momentum` option enabled");
+    EXPECT_EQ(
+        config_error(
+            R"({"lr_scheduler": {"name": "OneCycleLR", "max_lr": 1, "total_steps": 4, "pct_start": 1}})"),
+        "ValueError: Expected float between 0 and 1 pct_start, but got 1");
+    EXPECT_EQ(
+        config_error(
+            R"({"optimizer": {"name": "adagrad"}, "lr_scheduler": {"name": "OneCycleLR", "max_lr": 1, "total_steps": 4}})"),
+        "ValueError: optimizer must support momentum with `cycle_momentum` option enabled");
     for (const auto& [text, path] : std::vector<std::pair<std::string, std::string>>{
              {R"({"lr_scheduler": {"name": "WarmupLR"}})", "lr_scheduler.name"},
              {R"({"lr_scheduler": {"name": "StepLR", "step_size": 0}})", "lr_scheduler.step_size"},
-             {R"({"lr_scheduler": {"name": "StepLR", "step_size": 2, "gama": 0.5}})", "lr_scheduler.gama"},
-             {R"({"lr_scheduler": {"name": "StepLR", "step_size": 2, "frequency": 0}})", "lr_scheduler.frequency"},
-             {R"({"lr_scheduler": {"name": "MultiStepLR", "milestones": [1, "x"]}})", "lr_scheduler.milestones[1]"},
-             {R"({"lr_scheduler": {"name": "ExponentialLR", "gamma": "fast"}})", "lr_scheduler.gamma"},
+             {R"({"lr_scheduler": {"name": "StepLR", "step_size": 2, "gama": 0.5}})",
+              "lr_scheduler.gama"},
+             {R"({"lr_scheduler": {"name": "StepLR", "step_size": 2, "frequency": 0}})",
+              "lr_scheduler.frequency"},
+             {R"({"lr_scheduler": {"name": "MultiStepLR", "milestones": [1, "x"]}})",
+              "lr_scheduler.milestones[1]"},
+             {R"({"lr_scheduler": {"name": "ExponentialLR", "gamma": "fast"}})",
+              "lr_scheduler.gamma"},
              {R"({"lr_scheduler": [1]})", "lr_scheduler"}}) {
-        EXPECT_NE(config_error(text).find(path), std::string::npos) << text << " -> " << config_error(text);
+        EXPECT_NE(config_error(text).find(path), std::string::npos)
+            << text << " -> " << config_error(text);
     }
     // The resolved config keeps the scheduler and reads back the same.
     const RunConfig c = parse_run_config(
-        R"({"lr_scheduler": {"name": "multisteplr", "milestones": [2, 4], "interval": "step", "frequency": 3}})", "");
+        R"({"lr_scheduler": {"name": "multisteplr", "milestones": [2, 4], "interval": "step", "frequency": 3}})",
+        "");
     const RunConfig again = parse_run_config(to_json(c), "");
     ASSERT_TRUE(again.lr_scheduler);
     EXPECT_EQ(again.lr_scheduler->name, "MultiStepLR");
@@ -366,11 +399,13 @@ TEST(Fidelity, LR_BadSchedulerConfigsNameTheKeyOrGiveTorchsMessage) {
 TEST(Fidelity, LR_OneCycleWithAnEpochIntervalGetsLightningsWarning) {
     RunConfig c = batches_of_eight(2);
     c.trainer.max_epochs = 1;
-    c.lr_scheduler = LRSchedulerSpec{"OneCycleLR", {{"max_lr", 0.1}, {"total_steps", 5.0}}, "epoch", 1};
+    c.lr_scheduler =
+        LRSchedulerSpec{"OneCycleLR", {{"max_lr", 0.1}, {"total_steps", 5.0}}, "epoch", 1};
     const auto warnings = run(c).warnings("lightning");
     ASSERT_EQ(warnings.size(), 1u);
     EXPECT_EQ(warnings[0].message,
-              "A `OneCycleLR` scheduler is using 'interval': 'epoch'. Are you sure you didn't mean 'interval': 'step'?");
+              "A `OneCycleLR` scheduler is using 'interval': 'epoch'. Are you sure you didn't mean "
+              "'interval': 'step'?");
     EXPECT_EQ(warnings[0].exception_type, "RuntimeWarning");
 }
 
@@ -393,7 +428,8 @@ TEST_P(LightningFidelity, ReproducesTheRecordedRunBitForBit) {
         EXPECT_EQ(ends[i].global_step, b["global_step"].get<std::int64_t>()) << i;
         EXPECT_EQ(ends[i].loss.value_or(-1), b["loss"].get<double>()) << i;
         EXPECT_EQ(ends[i].lr.value_or(-1), b["lr"].get<double>()) << i;
-        const double after = i + 1 < ends.size() ? ends[i + 1].lr.value_or(-1) : b["lr_after"].get<double>();
+        const double after =
+            i + 1 < ends.size() ? ends[i + 1].lr.value_or(-1) : b["lr_after"].get<double>();
         EXPECT_EQ(after, b["lr_after"].get<double>()) << i;
     }
     std::vector<std::string> warnings;
@@ -405,17 +441,20 @@ TEST_P(LightningFidelity, ReproducesTheRecordedRunBitForBit) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Recorded, LightningFidelity,
-                         ::testing::Values("shuffle_dropout_steplr_step", "max_steps_no_max_epochs_cosine_epoch",
+                         ::testing::Values("shuffle_dropout_steplr_step",
+                                           "max_steps_no_max_epochs_cosine_epoch",
                                            "onecycle_adam_frequency_drop_last",
                                            "max_epochs_not_set_exponential_every_2"));
 
 // ---- Z-3: the None-batch explanation from facts -----------------------------------------------
 
-Text explanation_of_first_none(const std::string& optimizer, std::map<std::string, OptimizerSpec::Value> options,
-                               bool set_to_none, const std::string& none_when = "batch_idx % 3 == 2",
+Text explanation_of_first_none(const std::string& optimizer,
+                               std::map<std::string, OptimizerSpec::Value> options,
+                               bool set_to_none,
+                               const std::string& none_when = "batch_idx % 3 == 2",
                                std::int64_t n = 1) {
-    RunConfig c = linear_source_config("    if " + none_when + ":\n        return None\n    return loss",
-                                       "Optional[Tensor]");
+    RunConfig c = linear_source_config(
+        "    if " + none_when + ":\n        return None\n    return loss", "Optional[Tensor]");
     c.data.samples = 48;
     c.batch_size = 8;
     c.trainer.max_epochs = 1;
@@ -459,7 +498,8 @@ TEST(Fidelity, Z3_TheNoneExplanationComesFromWhatWasMeasured) {
     EXPECT_EQ(adam.code, TextCode::explain_none_zero_moved);
     EXPECT_EQ(adam.args[1], "exp_avg, exp_avg_sq");
     // weight decay is named with its value
-    const Text decay = explanation_of_first_none("sgd", {{"lr", 0.1}, {"weight_decay", 0.01}}, false);
+    const Text decay =
+        explanation_of_first_none("sgd", {{"lr", 0.1}, {"weight_decay", 0.01}}, false);
     EXPECT_EQ(decay.code, TextCode::explain_none_zero_moved);
     EXPECT_EQ(decay.args[1], "weight_decay=0.01");
     // The window's earlier gradients are still there
@@ -470,7 +510,8 @@ TEST(Fidelity, Z3_TheNoneExplanationComesFromWhatWasMeasured) {
 // Lightning's TensorBoardLogger is handed, for a training_step that self.log's what it returns
 // (log_every_n_steps=1), exactly the scalars Stepwise's export writes: same tags in the same order,
 // same steps (before each optimizer step is counted), the same values as floats — including the
-// stale values a stepping batch that returned None repeats. Read back through the tests' own reader.
+// stale values a stepping batch that returned None repeats. Read back through the tests' own
+// reader.
 TEST(Fidelity, TensorBoardExportHoldsTheScalarsLightningLogs) {
     const std::string dir = fixture("tensorboard/lightning");
     const json expected = read_json(dir + "/expected.json");
@@ -478,7 +519,8 @@ TEST(Fidelity, TensorBoardExportHoldsTheScalarsLightningLogs) {
     ASSERT_EQ(r.status(), "finished") << (r.error() ? r.error()->message : "");
     BatchTable table;
     for (const Event& e : r.events) table.add(e);
-    const std::string root = ::testing::TempDir() + "stepwise_fidelity_tb_" + std::to_string(::getpid());
+    const std::string root =
+        ::testing::TempDir() + "stepwise_fidelity_tb_" + std::to_string(::getpid());
     std::filesystem::remove_all(root);
     TensorBoardWriter writer(root);
     writer.write(table);
@@ -489,7 +531,8 @@ TEST(Fidelity, TensorBoardExportHoldsTheScalarsLightningLogs) {
     };
     std::vector<std::string> lightning, stepwise;
     for (const json& c : expected["scalars"])
-        lightning.push_back(line(c[0].get<std::int64_t>(), c[1].get<std::string>(), float(c[2].get<double>())));
+        lightning.push_back(
+            line(c[0].get<std::int64_t>(), c[1].get<std::string>(), float(c[2].get<double>())));
     int own = 0;
     for (const tfevents::Event& e : tfevents::read_file(writer.file())) {
         for (const tfevents::Value& v : e.values) {

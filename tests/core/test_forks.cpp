@@ -31,7 +31,9 @@ std::vector<Event> exits_of(const RunLog& r, Stage stage) {
     return out;
 }
 
-bool same_parameters(const Event& a, const Event& b) { return flat(*a.parameters) == flat(*b.parameters); }
+bool same_parameters(const Event& a, const Event& b) {
+    return flat(*a.parameters) == flat(*b.parameters);
+}
 
 }  // namespace
 
@@ -44,14 +46,16 @@ TEST(Departures, ARunWithOneSaysSoAtItsStartAndWritesThemInItsConfig) {
     ASSERT_FALSE(notes.empty());
     EXPECT_EQ(notes[0].text, (Text{TextCode::departures, {"skip_zero_grad, step_every_batch"}}));
     EXPECT_EQ(format_text(notes[0].text),
-              "not what Lightning does: this run departs from Lightning's automatic optimization on purpose "
+              "not what Lightning does: this run departs from Lightning's automatic optimization "
+              "on purpose "
               "(skip_zero_grad, step_every_batch)");
     const RunConfig back = parse_run_config(r.of(EventType::run_start).at(0).config_json, "");
     EXPECT_EQ(back.departures, c.departures);
     // A Lightning run says nothing of departures, in its events or its config.
     const RunLog plain = run(accumulating(2));
     EXPECT_TRUE(plain.warnings("stepwise").empty());
-    EXPECT_EQ(plain.of(EventType::run_start).at(0).config_json.find("departures"), std::string::npos);
+    EXPECT_EQ(plain.of(EventType::run_start).at(0).config_json.find("departures"),
+              std::string::npos);
 }
 
 TEST(Departures, TheConfigRefusesAnUnknownOneAndANonBoolean) {
@@ -60,7 +64,9 @@ TEST(Departures, TheConfigRefusesAnUnknownOneAndANonBoolean) {
         parse_run_config(R"({"departures": {"undivided_loss": 1}})", "", "fork.json");
         FAIL();
     } catch (const ConfigError& e) {
-        EXPECT_NE(std::string(e.what()).find("fork.json: departures.undivided_loss"), std::string::npos) << e.what();
+        EXPECT_NE(std::string(e.what()).find("fork.json: departures.undivided_loss"),
+                  std::string::npos)
+            << e.what();
     }
 }
 
@@ -147,7 +153,7 @@ namespace {
 
 /// Run A held mid-batch, and forks of it, each driven like run A (driven_session.h).
 class Fork {
-public:
+  public:
     /// Run A on `config`, stepped to the start of global batch `batch`, then `stages` stages on.
     Fork(const RunConfig& config, int batch, int stages) : a(config, {}, true) {
         a.start();
@@ -180,7 +186,8 @@ public:
     void expect_b_never_left_a() {
         const auto a_sums = a.checksums(), b_sums = b->checksums();
         ASSERT_FALSE(b_sums.empty());
-        for (const auto& [batch, sum] : b_sums) EXPECT_EQ(sum, a_sums.at(batch)) << "batch " << batch;
+        for (const auto& [batch, sum] : b_sums)
+            EXPECT_EQ(sum, a_sums.at(batch)) << "batch " << batch;
         EXPECT_EQ(b->final_parameters(), a.final_parameters());
     }
 
@@ -209,7 +216,8 @@ TEST(Forks, AForkWithNothingChangedNeverDiverges) {
     EXPECT_EQ(forked->text.args.at(1), "5");
     EXPECT_EQ(forked->text.args.at(3), "");  // nothing changed
     f.finish();
-    EXPECT_EQ(b.checksums().begin()->first, 5);  // run B's history begins with the batch it forked in
+    EXPECT_EQ(b.checksums().begin()->first,
+              5);  // run B's history begins with the batch it forked in
     f.expect_b_never_left_a();
 }
 
@@ -222,7 +230,8 @@ TEST(Forks, AnotherLearningRateDivergesFromTheHeldBatchOnAndNotBefore) {
     ASSERT_NE(forked_event(b), nullptr);
     EXPECT_EQ(forked_event(b)->text.args.at(3), "optimizer.lr: 0.1 → 0.5");
     EXPECT_EQ(format_text(forked_event(b)->text),
-              "forked from run A at epoch 0, batch 6, before training_step, with optimizer.lr: 0.1 → 0.5; "
+              "forked from run A at epoch 0, batch 6, before training_step, with optimizer.lr: 0.1 "
+              "→ 0.5; "
               "everything before this batch is run A's");
     f.finish();
     const auto a_sums = f.a.checksums(), b_sums = b.checksums();

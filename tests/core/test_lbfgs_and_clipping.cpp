@@ -153,7 +153,8 @@ TEST(Clipping, G3_WithoutAValueNothingIsClippedAndTheAlgorithmDefaultsToNorm) {
     double after_backward = -1;
     for (const auto& e : r.exits()) {
         if (e.stage == Stage::on_after_backward) after_backward = e.payload.grad_norms->total;
-        if (e.stage == Stage::configure_gradient_clipping) EXPECT_EQ(e.payload.grad_norms->total, after_backward);
+        if (e.stage == Stage::configure_gradient_clipping)
+            EXPECT_EQ(e.payload.grad_norms->total, after_backward);
     }
 }
 
@@ -163,15 +164,17 @@ TEST(Clipping, G1_InvalidValueAndAlgorithmAreRejectedWithLightningsMessages) {
         ADD_FAILURE();
     } catch (const ConfigError& e) {
         EXPECT_EQ(e.exception_type, "TypeError");
-        EXPECT_EQ(std::string(e.what()), "`gradient_clip_val` should be an int or a float. Got abc.");
+        EXPECT_EQ(std::string(e.what()),
+                  "`gradient_clip_val` should be an int or a float. Got abc.");
     }
     try {
         parse_run_config(R"({"trainer": {"gradient_clip_algorithm": "Foo"}})", "");
         ADD_FAILURE();
     } catch (const ConfigError& e) {
         EXPECT_EQ(e.exception_type, "MisconfigurationException");
-        EXPECT_EQ(std::string(e.what()),
-                  "`gradient_clip_algorithm` Foo is invalid. Allowed algorithms: ['value', 'norm'].");
+        EXPECT_EQ(
+            std::string(e.what()),
+            "`gradient_clip_algorithm` Foo is invalid. Allowed algorithms: ['value', 'norm'].");
     }
     EXPECT_EQ(*parse_run_config(R"({"trainer": {"gradient_clip_algorithm": "VALUE"}})", "")
                    .trainer.gradient_clip_algorithm,
@@ -180,22 +183,37 @@ TEST(Clipping, G1_InvalidValueAndAlgorithmAreRejectedWithLightningsMessages) {
 
 TEST(Optimizers, EveryOptimizerTrainsWithItsTorchOptionNames) {
     const std::vector<std::pair<std::string, OptimizerSpec::Value>> none;
-    struct Case { std::string name; std::map<std::string, OptimizerSpec::Value> options; };
+    struct Case {
+        std::string name;
+        std::map<std::string, OptimizerSpec::Value> options;
+    };
     const std::vector<Case> cases = {
-        {"sgd", {{"lr", 0.05}, {"momentum", 0.9}, {"dampening", 0.0}, {"nesterov", true}, {"weight_decay", 0.01}}},
-        {"adam", {{"lr", 0.01}, {"betas", std::vector<double>{0.8, 0.99}}, {"eps", 1e-8}, {"amsgrad", true}}},
+        {"sgd",
+         {{"lr", 0.05},
+          {"momentum", 0.9},
+          {"dampening", 0.0},
+          {"nesterov", true},
+          {"weight_decay", 0.01}}},
+        {"adam",
+         {{"lr", 0.01},
+          {"betas", std::vector<double>{0.8, 0.99}},
+          {"eps", 1e-8},
+          {"amsgrad", true}}},
         {"adamw", {{"lr", 0.01}, {"weight_decay", 0.1}}},
         {"rmsprop", {{"lr", 0.01}, {"alpha", 0.9}, {"momentum", 0.5}, {"centered", true}}},
         {"adagrad", {{"lr", 0.1}, {"lr_decay", 0.01}, {"initial_accumulator_value", 0.1}}},
-        {"lbfgs", {{"lr", 0.5}, {"max_iter", 4.0}, {"history_size", 5.0}, {"tolerance_grad", 1e-9}}},
+        {"lbfgs",
+         {{"lr", 0.5}, {"max_iter", 4.0}, {"history_size", 5.0}, {"tolerance_grad", 1e-9}}},
     };
     for (const auto& k : cases) {
         RunConfig c = linear_source_config("    return loss", "Tensor");
         c.optimizer.name = k.name;
         c.optimizer.options = k.options;
         const RunLog r = run(c);
-        EXPECT_EQ(r.status(), "finished") << k.name << ": " << (r.error() ? r.error()->message : "");
-        EXPECT_NE(flat(*r.of(EventType::run_start)[0].parameters), flat(*r.run_end().parameters)) << k.name;
+        EXPECT_EQ(r.status(), "finished")
+            << k.name << ": " << (r.error() ? r.error()->message : "");
+        EXPECT_NE(flat(*r.of(EventType::run_start)[0].parameters), flat(*r.run_end().parameters))
+            << k.name;
         const auto ends = r.batch_ends();
         EXPECT_LT(*ends.back().loss, *ends.front().loss) << k.name;
     }

@@ -27,7 +27,7 @@ namespace {
 
 /// Two sessions in lockstep; every batch_end of both, in the order they went out.
 class Pair {
-public:
+  public:
     Pair(const RunConfig& a, const RunConfig& b, bool start_paused = false) {
         auto lockstep = std::make_shared<Lockstep>();
         for (int side = 0; side < 2; ++side) {
@@ -44,7 +44,8 @@ public:
                         order.emplace_back(side, e.samples);
                     }
                     if (e.type == EventType::paused) ++holds[side];
-                    if (e.type == EventType::stage_exit && e.stage == Stage::on_train_batch_end) ++batch_end_stages[side];
+                    if (e.type == EventType::stage_exit && e.stage == Stage::on_train_batch_end)
+                        ++batch_end_stages[side];
                     if (e.type == EventType::run_end) ended[side] = true;
                 }
                 changed_.notify_all();
@@ -82,7 +83,8 @@ public:
 /// Run A held before its first batch, run B running: B finishes its first batch and waits there
 /// for A. The constructor returns once B waits (false in `waits` if it never did).
 struct BWaitsForA {
-    explicit BWaitsForA(const RunConfig& config, std::function<void(const Event&)> listener_b = {}) {
+    explicit BWaitsForA(const RunConfig& config,
+                        std::function<void(const Event&)> listener_b = {}) {
         SessionOptions held;
         held.start_paused = true;
         held.buffer_events = false;
@@ -206,9 +208,11 @@ TEST(Lockstep, StepByBatchHoldsBothRunsAtTheSameBatch) {
             before[0] = pair.holds[0];
             before[1] = pair.holds[1];
         }
-        // A stage step on run B alone goes one stage; run A, held, is not waited for by a run behind it.
+        // A stage step on run B alone goes one stage; run A, held, is not waited for by a run
+        // behind it.
         for (auto& s : pair.sessions) s->send(Command::step(StepKind::batch));
-        ASSERT_TRUE(pair.wait([&] { return pair.holds[0] > before[0] && pair.holds[1] > before[1]; }));
+        ASSERT_TRUE(
+            pair.wait([&] { return pair.holds[0] > before[0] && pair.holds[1] > before[1]; }));
         EXPECT_EQ(pair.ends_of(0), std::size_t(step));
         EXPECT_EQ(pair.ends_of(1), std::size_t(step));
     }
@@ -282,8 +286,10 @@ TEST(Lockstep, OnlyATrainingStepThatDrawsRandomNumbersSharesTheGeneratorStageByS
     EXPECT_FALSE(draws(find_lesson("lbfgs")->source));
     EXPECT_TRUE(draws(find_lesson("seeded_dropout")->source));
     EXPECT_FALSE(draws(linear_source("    return loss\n")));
-    EXPECT_TRUE(draws(linear_source("    noise = torch.rand_like(pred)\n    return loss + 0.0 * noise.sum()\n")));
-    EXPECT_TRUE(draws(linear_source("    return loss * torch.bernoulli(torch.full_like(loss, 0.5))\n")));
+    EXPECT_TRUE(draws(
+        linear_source("    noise = torch.rand_like(pred)\n    return loss + 0.0 * noise.sum()\n")));
+    EXPECT_TRUE(
+        draws(linear_source("    return loss * torch.bernoulli(torch.full_like(loss, 0.5))\n")));
     EXPECT_TRUE(draws(linear_source("    x.normal_()\n    return loss\n")));
 }
 
@@ -311,8 +317,9 @@ std::vector<Event> run_preset(const std::string& name, std::vector<Event>* b_end
     EXPECT_TRUE(pair.wait_both_ended());
     if (std::getenv("LOCKSTEP_DEBUG"))
         for (const Event& e : pair.ends[0])
-            std::fprintf(stderr, "%s %lld samples %lld distance %.6g\n", name.c_str(), (long long)(e.epoch * 100 + e.batch_idx),
-                         (long long)e.samples, e.peer_distance.value_or(-1));
+            std::fprintf(stderr, "%s %lld samples %lld distance %.6g\n", name.c_str(),
+                         (long long)(e.epoch * 100 + e.batch_idx), (long long)e.samples,
+                         e.peer_distance.value_or(-1));
     if (b_ends) *b_ends = pair.ends[1];
     return pair.ends[0];
 }
@@ -338,13 +345,16 @@ TEST(Lockstep, PresetSetToNoneOrZeroFilledAgreesBitForBitUntilTheFirstNoneBatch)
     ASSERT_LT(first_none, ends.size());
     for (std::size_t i = 0; i < ends.size(); ++i) {
         ASSERT_TRUE(ends[i].peer_distance) << i;
-        if (i < first_none) EXPECT_EQ(*ends[i].peer_distance, 0.0) << "batch " << i;
-        else EXPECT_GT(*ends[i].peer_distance, 0.0) << "batch " << i;
+        if (i < first_none)
+            EXPECT_EQ(*ends[i].peer_distance, 0.0) << "batch " << i;
+        else
+            EXPECT_GT(*ends[i].peer_distance, 0.0) << "batch " << i;
     }
 }
 
 TEST(Lockstep, PresetsOfClippingAndOfWeightDecayPartAtTheFirstBatch) {
-    for (const char* name : {"compare_clip_vs_none", "compare_adam_l2_vs_adamw", "compare_sgd_vs_lbfgs"}) {
+    for (const char* name :
+         {"compare_clip_vs_none", "compare_adam_l2_vs_adamw", "compare_sgd_vs_lbfgs"}) {
         const auto ends = run_preset(name);
         ASSERT_FALSE(ends.empty()) << name;
         ASSERT_TRUE(ends[0].peer_distance) << name;

@@ -8,7 +8,8 @@ namespace stepwise::test {
 namespace {
 
 RunConfig none_config(const std::string& rule, std::int64_t batches, std::int64_t n) {
-    RunConfig c = linear_source_config("    if " + rule + ":\n        return None\n    return loss", "Optional[Tensor]");
+    RunConfig c = linear_source_config("    if " + rule + ":\n        return None\n    return loss",
+                                       "Optional[Tensor]");
     c.data.samples = batches * 8;
     c.trainer.accumulate_grad_batches = n;
     return c;
@@ -62,7 +63,8 @@ TEST(NoneReturn, Z3b_ZeroFilledGradsLetMomentumAndWeightDecayMoveTheWeights) {
     c.zero_grad_set_to_none = false;
     const RunLog r = run(c);
     for (const auto& e : r.exits())
-        if (e.stage == Stage::optimizer_step && e.batch_idx == 1) EXPECT_GT(*e.payload.update_norm, 0.0);
+        if (e.stage == Stage::optimizer_step && e.batch_idx == 1)
+            EXPECT_GT(*e.payload.update_norm, 0.0);
     // Plain SGD with zero grads does not move
     RunConfig plain = none_config("True", 3, 1);
     plain.zero_grad_set_to_none = false;
@@ -73,7 +75,8 @@ TEST(NoneReturn, Z3b_ZeroFilledGradsLetMomentumAndWeightDecayMoveTheWeights) {
 TEST(NoneReturn, Z3c_NoneOnAWindowsLastBatchStillAppliesTheWindowsEarlierGrads) {
     const RunLog r = run(none_config("batch_idx % 2 == 1", 4, 2));
     for (const auto& e : r.exits())
-        if (e.stage == Stage::optimizer_step && e.outcome == Outcome::ran) EXPECT_GT(*e.payload.update_norm, 0.0);
+        if (e.stage == Stage::optimizer_step && e.outcome == Outcome::ran)
+            EXPECT_GT(*e.payload.update_norm, 0.0);
 }
 
 TEST(NoneReturn, Z3d_NoneOnAWindowsFirstBatchClearsGradsAndTheRestAccumulate) {
@@ -90,7 +93,8 @@ TEST(NoneReturn, Z3d_NoneOnAWindowsFirstBatchClearsGradsAndTheRestAccumulate) {
 TEST(NoneReturn, Z2_TheOptimizerStepReturnsNoneWhenTheClosureDid) {
     const RunLog r = run(none_config("batch_idx == 1", 2, 1));
     for (const auto& e : r.exits())
-        if (e.stage == Stage::optimizer_step) EXPECT_EQ(e.payload.step_return.has_value(), e.batch_idx == 0) << e.batch_idx;
+        if (e.stage == Stage::optimizer_step)
+            EXPECT_EQ(e.payload.step_return.has_value(), e.batch_idx == 0) << e.batch_idx;
 }
 
 TEST(NoneReturn, Z5_LbfgsWithNoneIsATypeError) {
@@ -108,7 +112,8 @@ TEST(NoneReturn, GradsAreNoneAfterSetToNoneZeroGrad) {
     for (const auto& e : r.exits())
         if (e.stage == Stage::configure_gradient_clipping) {
             ASSERT_TRUE(e.payload.grad_norms);
-            for (const auto& p : e.payload.grad_norms->per_parameter) EXPECT_FALSE(p.second.has_value());
+            for (const auto& p : e.payload.grad_norms->per_parameter)
+                EXPECT_FALSE(p.second.has_value());
         }
 }
 

@@ -20,12 +20,15 @@ using namespace std::chrono_literals;
 
 namespace {
 
-bool wait_ended(const ShadowRun& shadow) { return shadow.wait_ended(scaled(60s)) && shadow.ended(); }
+bool wait_ended(const ShadowRun& shadow) {
+    return shadow.wait_ended(scaled(60s)) && shadow.ended();
+}
 
 }  // namespace
 
 TEST(Parity, AShadowRunMatchesARunSteppedPausedAndSentBackBitForBit) {
-    for (const char* name : {"mlp_spiral", "seeded_dropout", "lbfgs", "accumulate_3", "none_batches", "lr_schedule"}) {
+    for (const char* name :
+         {"mlp_spiral", "seeded_dropout", "lbfgs", "accumulate_3", "none_batches", "lr_schedule"}) {
         SCOPED_TRACE(name);
         const RunConfig config = lesson_config(name);
         ShadowRun shadow(config);
@@ -108,7 +111,7 @@ TEST(Parity, TheShadowComputesNothingWhileTheWatchedRunWorks) {
     ASSERT_TRUE(watched.wait_finished(scaled(60s)));
     ASSERT_TRUE(wait_ended(*shadow));
     const std::lock_guard<std::mutex> lock(mutex);
-    EXPECT_EQ(shadow_batches_at_end, 0);  // it waited for the watched run's whole run
+    EXPECT_EQ(shadow_batches_at_end, 0);            // it waited for the watched run's whole run
     EXPECT_EQ(shadow->batches(), watched_batches);  // then caught up
 }
 
@@ -136,7 +139,8 @@ TEST(Parity, AShadowToldToStopWhileItWaitsStopsAtOnce) {
         ShadowRun shadow(config);
         // It loads its model, then waits behind the watched run at its first stage.
         const auto deadline = std::chrono::steady_clock::now() + scaled(60s);
-        while (GeneratorLease::yielding_waiters() == 0 && std::chrono::steady_clock::now() < deadline)
+        while (GeneratorLease::yielding_waiters() == 0 &&
+               std::chrono::steady_clock::now() < deadline)
             std::this_thread::sleep_for(std::chrono::milliseconds(1));
         ASSERT_EQ(GeneratorLease::yielding_waiters(), 1);
         EXPECT_EQ(shadow.batches(), 0);

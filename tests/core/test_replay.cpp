@@ -16,7 +16,9 @@ namespace {
 
 using Picture = std::vector<std::string>;  ///< every event shown so far, encoded
 
-bool is_hold_marker(const Event& e) { return e.type == EventType::paused || e.type == EventType::resumed; }
+bool is_hold_marker(const Event& e) {
+    return e.type == EventType::paused || e.type == EventType::resumed;
+}
 
 /// Steps a live session stage by stage; the picture at every hold, and the trace it wrote.
 std::vector<Picture> live_holds(const RunConfig& config, std::string& trace) {
@@ -94,7 +96,8 @@ TEST(Replay, EveryLessonSteppedStageByStageShowsAtEveryHoldWhatTheLiveRunShowed)
         const std::vector<Picture> replayed = replay_holds(trace, replayed_all);
         ASSERT_GE(live.size(), 2u);  // dict_without_loss fails at its first training_step
         ASSERT_EQ(replayed.size(), live.size());
-        for (std::size_t i = 0; i < live.size(); ++i) ASSERT_EQ(replayed[i], live[i]) << "hold " << i;
+        for (std::size_t i = 0; i < live.size(); ++i)
+            ASSERT_EQ(replayed[i], live[i]) << "hold " << i;
     }
 }
 

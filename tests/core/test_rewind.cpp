@@ -1,5 +1,5 @@
-// Rewind and exact replay (issue "Debug a training_step", item 2): the engine keeps snapshots of the
-// training state at batch starts; going back restores the nearest one and recomputes up to the
+// Rewind and exact replay (issue "Debug a training_step", item 2): the engine keeps snapshots of
+// the training state at batch starts; going back restores the nearest one and recomputes up to the
 // target. Going back and then forward again must give bit-identical events and parameters to the
 // run that never went back. Waits are on events, never on the clock.
 
@@ -10,13 +10,13 @@
 #include <mutex>
 #include <random>
 
+#include "driven_session.h"
+#include "loops.h"
 #include "stepwise/lessons.h"
 #include "stepwise/session.h"
-#include "stepwise/trace.h"
-#include "driven_session.h"
-#include "test_support.h"
-#include "loops.h"
 #include "stepwise/text.h"
+#include "stepwise/trace.h"
+#include "test_support.h"
 #include "training_state.h"
 
 using namespace stepwise;
@@ -46,7 +46,9 @@ std::pair<History, std::vector<double>> straight(const RunConfig& config, Inspec
 
 RunConfig with_breakpoints(RunConfig config) {
     // Hits to go back to (and an exception to hold at, for the lessons that fail).
-    config.breakpoints = {{"exception", true}, {"nonfinite", true}, {"stage = backward and batch = 3", true},
+    config.breakpoints = {{"exception", true},
+                          {"nonfinite", true},
+                          {"stage = backward and batch = 3", true},
                           {"spike > 2", true}};
     return config;
 }
@@ -61,12 +63,12 @@ void drive(Driven& run, std::uint32_t seed, int rewinds, std::int64_t batches, b
     for (int done = 0; done < rewinds;) {
         const bool near_end = fails ? run.failed() : run.held_at() + 2 >= batches;
         if (!near_end && random() % 10 < 6) {
-            const StepKind kinds[] = {StepKind::stage, StepKind::stage, StepKind::stage, StepKind::closure_call,
-                                      StepKind::batch};
+            const StepKind kinds[] = {StepKind::stage, StepKind::stage, StepKind::stage,
+                                      StepKind::closure_call, StepKind::batch};
             ASSERT_TRUE(run.send(Command::step(kinds[random() % 5])));
         } else {
-            const RewindTo kinds[] = {RewindTo::stage, RewindTo::batch_start, RewindTo::batch, RewindTo::hit,
-                                      RewindTo::batch_index};
+            const RewindTo kinds[] = {RewindTo::stage, RewindTo::batch_start, RewindTo::batch,
+                                      RewindTo::hit, RewindTo::batch_index};
             const RewindTo to = kinds[random() % 5];
             const auto at = std::uint64_t(run.held_at());
             ASSERT_TRUE(run.send(Command::rewind(to, random() % (at + 1))));
@@ -78,7 +80,8 @@ void drive(Driven& run, std::uint32_t seed, int rewinds, std::int64_t batches, b
 
 std::int64_t batch_count(const History& history) {
     std::int64_t n = 0;
-    for (const std::string& line : history.lines()) n += line.rfind("{\"type\":\"batch_end\"", 0) == 0;
+    for (const std::string& line : history.lines())
+        n += line.rfind("{\"type\":\"batch_end\"", 0) == 0;
     return n;
 }
 
@@ -103,7 +106,8 @@ TEST(Rewind, GoingBackAndForwardAgainIsBitIdenticalOnEveryLesson) {
         const auto [expected, expected_final] = straight(config);
         warning_cache::clear();
         Driven run(config);
-        const bool fails = expected.lines().back().find("\"status\":\"failed\"") != std::string::npos;
+        const bool fails =
+            expected.lines().back().find("\"status\":\"failed\"") != std::string::npos;
         drive(run, seed++, 200, batch_count(expected), fails);
         const History got = run.history();
         EXPECT_GE(got.rewinds(), 100) << "too few rewinds were carried out to mean anything";
@@ -111,7 +115,8 @@ TEST(Rewind, GoingBackAndForwardAgainIsBitIdenticalOnEveryLesson) {
         // Bit for bit (NaN included).
         const std::vector<double> got_final = run.final_parameters();
         ASSERT_EQ(expected_final.size(), got_final.size());
-        EXPECT_EQ(0, std::memcmp(expected_final.data(), got_final.data(), got_final.size() * sizeof(double)));
+        EXPECT_EQ(0, std::memcmp(expected_final.data(), got_final.data(),
+                                 got_final.size() * sizeof(double)));
     }
 }
 
@@ -131,7 +136,8 @@ TEST(Rewind, TheLedgerAfterGoingBackIsTheStraightRunsLedger) {
     EXPECT_GE(got.rewinds(), 40);
     expect_same(expected, got);
     std::size_t ledgers = 0;
-    for (const std::string& line : got.lines()) ledgers += line.find("\"ledger\"") != std::string::npos;
+    for (const std::string& line : got.lines())
+        ledgers += line.find("\"ledger\"") != std::string::npos;
     EXPECT_EQ(ledgers, 12u);  // four windows an epoch, three epochs
 }
 
@@ -139,7 +145,8 @@ TEST(Rewind, TheLedgerAfterGoingBackIsTheStraightRunsLedger) {
 TEST(Rewind, BackOneBatchHoldsAtThePreviousBatchStartAndSaysSo) {
     Driven run(lesson_config("tensor_return"));
     run.start();
-    for (int i = 0; i < 3; ++i) ASSERT_TRUE(run.send(Command::step(StepKind::batch)));  // batch 3's start
+    for (int i = 0; i < 3; ++i)
+        ASSERT_TRUE(run.send(Command::step(StepKind::batch)));  // batch 3's start
     ASSERT_TRUE(run.send(Command::step(StepKind::stage)));
     ASSERT_TRUE(run.send(Command::rewind(RewindTo::batch)));
     std::vector<Event> seen = run.notable();
@@ -149,8 +156,9 @@ TEST(Rewind, BackOneBatchHoldsAtThePreviousBatchStartAndSaysSo) {
     EXPECT_EQ(rewound.type, EventType::rewound);
     EXPECT_EQ(rewound.batch_idx, 2);
     EXPECT_EQ(rewound.stage, Stage::on_train_batch_start);
-    EXPECT_EQ(format_text(rewound.text),
-              "went back to epoch 0, batch 2, before on_train_batch_start; what follows is recomputed");
+    EXPECT_EQ(
+        format_text(rewound.text),
+        "went back to epoch 0, batch 2, before on_train_batch_start; what follows is recomputed");
     EXPECT_EQ(held.type, EventType::paused);
     EXPECT_EQ(held.batch_idx, 2);
     EXPECT_EQ(held.stage, Stage::on_train_batch_start);
@@ -220,7 +228,8 @@ TEST(Rewind, RefusalsNameTheirCause) {
     ASSERT_TRUE(run.send(Command::rewind(RewindTo::batch_index, 5)));  // not earlier
     const std::vector<Event> seen = run.notable();
     ASSERT_EQ(run.refusals(), 3);
-    EXPECT_EQ(format_text(seen[seen.size() - 3].text), "cannot go back: this is the run's first stage");
+    EXPECT_EQ(format_text(seen[seen.size() - 3].text),
+              "cannot go back: this is the run's first stage");
     EXPECT_EQ(format_text(seen[seen.size() - 2].text),
               "cannot go back to a breakpoint hit: none held the run before this point");
     EXPECT_EQ(format_text(seen.back().text), "cannot go back to batch 5: the run is at batch 0");
@@ -248,7 +257,8 @@ TEST(Rewind, AZeroBudgetRefusesWithTheSizeOfASnapshot) {
 // newest snapshot and sparse far from it.
 TEST(Rewind, TheSnapshotStoreKeepsItsBudgetDenseRecentlySparseFarBack) {
     RunConfig config = lesson_config("mlp_spiral");
-    TrainingModule module = TrainingModule::compile_source(find_lesson("mlp_spiral")->source, "mlp", 0);
+    TrainingModule module =
+        TrainingModule::compile_source(find_lesson("mlp_spiral")->source, "mlp", 0);
     torch::optim::Adam optimizer(module.parameter_tensors(), torch::optim::AdamOptions(0.01));
     DataLoader data(synthetic_dataset(config.data, 0, torch::kFloat32), 32, true, false);
     StepGate gate(false);

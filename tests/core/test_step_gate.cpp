@@ -16,7 +16,7 @@ namespace {
 using namespace std::chrono_literals;
 
 class Stepper {
-public:
+  public:
     explicit Stepper(const RunConfig& config) : session_(config, options()) {
         // Waits are on events: the buffer's wake-up (empty -> non-empty) notifies, and every
         // wait has a predicate; the deadline only ends a broken run instead of hanging.
@@ -45,7 +45,8 @@ public:
             }
             if (paused || ended) break;
             std::unique_lock<std::mutex> lock(mutex_);
-            if (!arrived_.wait_until(lock, deadline, [this] { return session_.events().size() > 0; }))
+            if (!arrived_.wait_until(lock, deadline,
+                                     [this] { return session_.events().size() > 0; }))
                 break;
         }
         EXPECT_TRUE(paused) << "the loop did not pause";
@@ -65,20 +66,21 @@ public:
             for (; from < events_.size(); ++from)
                 if (match(events_[from])) return true;
             std::unique_lock<std::mutex> lock(mutex_);
-            if (!arrived_.wait_until(lock, deadline, [this] { return session_.events().size() > 0; }))
+            if (!arrived_.wait_until(lock, deadline,
+                                     [this] { return session_.events().size() > 0; }))
                 return false;
         }
     }
     std::string step(StepKind kind) {
         session_.gate().step(kind);
         const Event e = held();
-        return std::string(stage_name(e.stage)) + "@" + std::to_string(e.epoch) + ":" + std::to_string(e.batch_idx) +
-               (e.call ? "#" + std::to_string(e.call) : "");
+        return std::string(stage_name(e.stage)) + "@" + std::to_string(e.epoch) + ":" +
+               std::to_string(e.batch_idx) + (e.call ? "#" + std::to_string(e.call) : "");
     }
     TrainingSession& session() { return session_; }
     std::vector<Event>& events() { return events_; }
 
-private:
+  private:
     std::mutex mutex_;
     std::condition_variable arrived_;
     TrainingSession session_;
@@ -158,7 +160,8 @@ TEST(StepGate, StopInsideLbfgsOptimizerStepUnwindsCleanly) {
     s.held();
     s.step(StepKind::closure_call);
     s.step(StepKind::closure_call);
-    EXPECT_EQ(s.step(StepKind::closure_call), "training_step@0:0#3");  // inside optimizer.step(closure)
+    EXPECT_EQ(s.step(StepKind::closure_call),
+              "training_step@0:0#3");  // inside optimizer.step(closure)
     s.session().gate().stop();
     ASSERT_TRUE(s.session().wait_finished(10s));
     EXPECT_EQ(s.session().state(), SessionState::stopped);
@@ -170,7 +173,8 @@ TEST(StepGate, PauseWhileRunningHoldsAtTheNextBoundaryAndResumeFinishes) {
     s.held();
     s.session().gate().resume();
     // Running: batches go by (1000 of them in all, so the run is far from over).
-    ASSERT_TRUE(s.wait_for([](const Event& e) { return e.type == EventType::batch_end && e.batch_idx >= 2; }));
+    ASSERT_TRUE(s.wait_for(
+        [](const Event& e) { return e.type == EventType::batch_end && e.batch_idx >= 2; }));
     s.session().gate().pause();
     const Event at = s.held();
     EXPECT_EQ(s.session().state(), SessionState::paused);
@@ -202,7 +206,10 @@ TEST(StepGate, DestroyingARunningSessionStopsAndJoinsIt) {
     o.listener = [&](const Event& e) {
         seen.push_back(e);
         if (e.type == EventType::batch_end && e.batch_idx == 3) {
-            { const std::lock_guard<std::mutex> lock(mutex); batches = true; }
+            {
+                const std::lock_guard<std::mutex> lock(mutex);
+                batches = true;
+            }
             running.notify_all();
         }
     };
@@ -210,7 +217,8 @@ TEST(StepGate, DestroyingARunningSessionStopsAndJoinsIt) {
     session->start();
     {
         std::unique_lock<std::mutex> lock(mutex);
-        ASSERT_TRUE(running.wait_for(lock, 60s, [&] { return batches; })) << "the run did not get going";
+        ASSERT_TRUE(running.wait_for(lock, 60s, [&] { return batches; }))
+            << "the run did not get going";
     }
     session.reset();  // stops at the next boundary and joins: the run is over, as "stopped"
     ASSERT_FALSE(seen.empty());

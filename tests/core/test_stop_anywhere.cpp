@@ -37,7 +37,7 @@ RunConfig short_config(const Lesson& lesson) {
 
 /// A session whose listener writes the trace and counts holds and events for the test thread.
 class Watched {
-public:
+  public:
     Watched(const RunConfig& config, bool start_paused) {
         SessionOptions o;
         o.start_paused = start_paused;
@@ -100,7 +100,7 @@ public:
         return contents;
     }
 
-private:
+  private:
     std::ostringstream out_;
     TraceWriter writer_{out_};
     std::mutex m_;
@@ -200,7 +200,9 @@ std::vector<std::string> lesson_names() {
 }
 
 INSTANTIATE_TEST_SUITE_P(EveryLesson, StopAnywhere, ::testing::ValuesIn(lesson_names()),
-                         [](const ::testing::TestParamInfo<std::string>& info) { return info.param; });
+                         [](const ::testing::TestParamInfo<std::string>& info) {
+                             return info.param;
+                         });
 
 }  // namespace
 }  // namespace stepwise::test

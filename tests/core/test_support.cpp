@@ -1,15 +1,17 @@
 #include "test_support.h"
 
-#include "stepwise/lessons.h"
-
 #include <gtest/gtest.h>
 
 #include <cstdlib>
 #include <map>
 
+#include "stepwise/lessons.h"
+
 namespace stepwise::test {
 
-std::string fixture(const std::string& relative) { return std::string(STEPWISE_FIXTURES) + "/" + relative; }
+std::string fixture(const std::string& relative) {
+    return std::string(STEPWISE_FIXTURES) + "/" + relative;
+}
 
 std::vector<Event> RunLog::of(EventType type) const {
     std::vector<Event> out;
@@ -21,16 +23,19 @@ std::vector<Event> RunLog::of(EventType type) const {
 std::vector<Event> RunLog::exits(const Outcome* outcome) const {
     std::vector<Event> out;
     for (const auto& e : events)
-        if (e.type == EventType::stage_exit && (!outcome || e.outcome == *outcome)) out.push_back(e);
+        if (e.type == EventType::stage_exit && (!outcome || e.outcome == *outcome))
+            out.push_back(e);
     return out;
 }
 
 namespace {
 // stage_exit events of one batch, ordered by their entry (instance = the enter's seq).
-std::vector<Event> batch_stages(const std::vector<Event>& events, std::int64_t epoch, std::int64_t batch) {
+std::vector<Event> batch_stages(const std::vector<Event>& events, std::int64_t epoch,
+                                std::int64_t batch) {
     std::map<std::uint64_t, Event> by_entry;
     for (const auto& e : events)
-        if (e.type == EventType::stage_exit && e.epoch == epoch && e.batch_idx == batch) by_entry[e.instance] = e;
+        if (e.type == EventType::stage_exit && e.epoch == epoch && e.batch_idx == batch)
+            by_entry[e.instance] = e;
     std::vector<Event> out;
     for (auto& kv : by_entry) out.push_back(kv.second);
     return out;
@@ -47,7 +52,8 @@ std::vector<std::string> RunLog::ran(std::int64_t epoch, std::int64_t batch) con
 std::vector<std::string> RunLog::entered(std::int64_t epoch, std::int64_t batch) const {
     std::vector<std::string> out;
     for (const auto& e : batch_stages(events, epoch, batch))
-        out.push_back(std::string(stage_name(e.stage)) + (e.outcome == Outcome::skipped ? "(skipped)" : ""));
+        out.push_back(std::string(stage_name(e.stage)) +
+                      (e.outcome == Outcome::skipped ? "(skipped)" : ""));
     return out;
 }
 
@@ -119,7 +125,8 @@ RunConfig linear_source_config(const std::string& body, const std::string& retur
     c.batch_size = 8;
     c.optimizer.name = "sgd";
     c.optimizer.options["lr"] = 0.1;
-    c.trainer.max_epochs = 1;  // a test's config says how long it trains (not set: 1000 epochs, E-1)
+    c.trainer.max_epochs =
+        1;  // a test's config says how long it trains (not set: 1000 epochs, E-1)
     return c;
 }
 
@@ -136,7 +143,8 @@ RunConfig torchscript_config(const std::string& model, const std::string& data) 
 
 std::vector<double> flat(const ParameterSnapshot& snapshot) {
     std::vector<double> out;
-    for (const auto& p : snapshot.parameters) out.insert(out.end(), p.values.begin(), p.values.end());
+    for (const auto& p : snapshot.parameters)
+        out.insert(out.end(), p.values.begin(), p.values.end());
     return out;
 }
 

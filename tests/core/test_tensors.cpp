@@ -21,7 +21,7 @@ namespace {
 
 /// A held run that answers every command with a tensors report (or ends).
 class Inspected {
-public:
+  public:
     explicit Inspected(RunConfig config, Inspect what = {true, "", false})
         : session_(std::move(config), options()) {
         session_.send(Command::watch(std::move(what)));
@@ -63,7 +63,7 @@ public:
     }
     TrainingSession& session() { return session_; }
 
-private:
+  private:
     SessionOptions options() {
         SessionOptions o;
         o.start_paused = true;
@@ -82,8 +82,9 @@ private:
     }
     void wait(std::size_t before) {
         std::unique_lock<std::mutex> lock(mutex_);
-        ASSERT_TRUE(changed_.wait_for(lock, scaled(60s), [&] { return reports_.size() > before || ended_; }))
-            << "no tensors report came";
+        ASSERT_TRUE(changed_.wait_for(lock, scaled(60s), [&] {
+            return reports_.size() > before || ended_;
+        })) << "no tensors report came";
     }
 
     std::mutex mutex_;
@@ -117,7 +118,8 @@ RunConfig momentum_clip_config(bool set_to_none) {
     return c;
 }
 
-/// Steps until the run holds at `stage` of batch 1 (the first batch that has grads and state to lose).
+/// Steps until the run holds at `stage` of batch 1 (the first batch that has grads and state to
+/// lose).
 std::shared_ptr<const TensorReport> hold_at(Inspected& run, Stage stage, int batch = 1) {
     for (int i = 0; i < 200; ++i) {
         auto [at, report] = run.step();
@@ -178,7 +180,8 @@ TEST(Tensors, EachStageChangesWhatLightningSaysItDoes) {
     // Clipping by norm scales every grad by one factor, below 1.
     r = hold_at(run, Stage::on_train_batch_end);
     ASSERT_TRUE(r);
-    // Since configure_gradient_clipping began: clipping, then optimizer.step's update, in one stage.
+    // Since configure_gradient_clipping began: clipping, then optimizer.step's update, in one
+    // stage.
     EXPECT_EQ(r->since, Stage::configure_gradient_clipping);
     const TensorSummary& clipped = find(*r, "weight.grad");
     EXPECT_EQ(clipped.change, TensorChange::scaled);
@@ -256,7 +259,8 @@ TEST(Tensors, ALargeTensorShowsItsFirstValuesAndABlockAveragedHeatMap) {
     std::string name;
     std::int64_t most = 0;
     for (const TensorSummary& t : first->tensors)
-        if (t.role == TensorRole::parameter && t.shape.size() == 2 && t.shape[0] * t.shape[1] > most) {
+        if (t.role == TensorRole::parameter && t.shape.size() == 2 &&
+            t.shape[0] * t.shape[1] > most) {
             most = t.shape[0] * t.shape[1];
             name = t.name;
         }
@@ -361,7 +365,8 @@ TEST(Ledger, ABatchsSharesOfItsWindowSumToOneAndClippingIsAccountedFor) {
         EXPECT_EQ(l.norm_before_clip, l.sum_norm);
         ASSERT_TRUE(l.clip_coef);
         EXPECT_NEAR(*l.clip_coef, std::min(1.0, 0.05 / (l.sum_norm + 1e-6)), 1e-12);
-        EXPECT_NEAR(l.norm_after_clip, l.norm_before_clip * *l.clip_coef, 1e-5 * l.norm_before_clip);
+        EXPECT_NEAR(l.norm_after_clip, l.norm_before_clip * *l.clip_coef,
+                    1e-5 * l.norm_before_clip);
         // The update-to-weight ratios come with it.
         ASSERT_TRUE(e.payload.update_ratios);
         EXPECT_EQ(e.payload.update_ratios->per_parameter.size(), 2u);
@@ -389,7 +394,9 @@ TEST(Ledger, OneBatchWindowsHaveTheWholeShareAndNoClippingNoCoefficient) {
     ASSERT_TRUE(s.wait_finished(scaled(60s)));
     int steps = 0;
     for (const Event& e : log.events) {
-        if (e.type != EventType::stage_exit || e.stage != Stage::optimizer_step || e.outcome != Outcome::ran) continue;
+        if (e.type != EventType::stage_exit || e.stage != Stage::optimizer_step ||
+            e.outcome != Outcome::ran)
+            continue;
         ASSERT_TRUE(e.payload.ledger);
         ASSERT_EQ(e.payload.ledger->batches.size(), 1u);
         EXPECT_NEAR(e.payload.ledger->batches[0].share, 1.0, 1e-12);

@@ -34,8 +34,10 @@ TEST_P(TorchLoop, AgreesWithTorchOptimBitForBit) {
     const auto ends = r.batch_ends();
     ASSERT_EQ(ends.size(), expected["losses"].size());
     for (std::size_t i = 0; i < ends.size(); ++i) {
-        if (expected["losses"][i].is_null()) EXPECT_FALSE(ends[i].loss) << i;
-        else EXPECT_EQ(ends[i].loss.value_or(-1), expected["losses"][i].get<double>()) << i;
+        if (expected["losses"][i].is_null())
+            EXPECT_FALSE(ends[i].loss) << i;
+        else
+            EXPECT_EQ(ends[i].loss.value_or(-1), expected["losses"][i].get<double>()) << i;
     }
     std::vector<double> want = flatten(expected["params"]["lin.weight"]);
     for (double b : flatten(expected["params"]["lin.bias"])) want.push_back(b);
@@ -43,10 +45,12 @@ TEST_P(TorchLoop, AgreesWithTorchOptimBitForBit) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Optimizers, TorchLoop,
-                         ::testing::Values("adam_zero_fill_none", "adam_set_to_none_none", "adam_amsgrad_weight_decay",
-                                           "adamw", "sgd_momentum_zero_fill_none", "sgd_nesterov",
-                                           "rmsprop_centered_momentum", "adagrad", "lbfgs_strong_wolfe",
-                                           "clip_norm_accumulate3", "clip_value", "accumulate3_none_momentum"));
+                         ::testing::Values("adam_zero_fill_none", "adam_set_to_none_none",
+                                           "adam_amsgrad_weight_decay", "adamw",
+                                           "sgd_momentum_zero_fill_none", "sgd_nesterov",
+                                           "rmsprop_centered_momentum", "adagrad",
+                                           "lbfgs_strong_wolfe", "clip_norm_accumulate3",
+                                           "clip_value", "accumulate3_none_momentum"));
 
 }  // namespace
 }  // namespace stepwise::test

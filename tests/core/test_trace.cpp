@@ -4,11 +4,11 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <cstdio>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
-#include <atomic>
 #include <thread>
 
 #include "stepwise/lessons.h"
@@ -95,7 +95,8 @@ TEST(Trace, EveryEventOfEveryLessonIsOneLineAndReadingThenWritingIsByteIdentical
 }
 
 TEST(Trace, SteppingRecordsEnterPausedAndResumedEventsToo) {
-    const Recorded r = record(parse_run_config(default_lesson().config_json, "", "lesson"), true, 5);
+    const Recorded r =
+        record(parse_run_config(default_lesson().config_json, "", "lesson"), true, 5);
     int paused = 0, resumed = 0, enters = 0;
     for (const auto& line : lines_of(r.text)) {
         const auto j = nlohmann::json::parse(line);
@@ -147,7 +148,8 @@ TEST(Trace, SkipReasonsAndNoticesAreCodesWithTheirEnglishAlongside) {
 }
 
 TEST(Trace, AFailedRunKeepsEveryEarlierRecordAndEndsWithTheError) {
-    RunConfig c = linear_source_config("    if batch_idx == 2:\n        return (pred - y) ** 2\n    return loss", "Tensor");
+    RunConfig c = linear_source_config(
+        "    if batch_idx == 2:\n        return (pred - y) ** 2\n    return loss", "Tensor");
     const Recorded r = record(c);
     const auto lines = lines_of(r.text);
     int batch_ends = 0;
@@ -187,7 +189,8 @@ TEST(Trace, ASchemaOneTraceIsRefusedWithTheReason) {
         TraceReader reader(in, "old.jsonl");
         FAIL() << "schema 1 was accepted";
     } catch (const TraceError& e) {
-        EXPECT_NE(std::string(e.what()).find("old.jsonl:1: a trace of schema 1"), std::string::npos) << e.what();
+        EXPECT_NE(std::string(e.what()).find("old.jsonl:1: a trace of schema 1"), std::string::npos)
+            << e.what();
     }
 }
 
@@ -199,7 +202,8 @@ TEST(Trace, AFileCutShortGivesEveryEventBeforeTheCut) {
     std::ofstream(path, std::ios::binary) << text;
     const TraceContents contents = read_trace_file(path);
     EXPECT_EQ(contents.events.size(), r.events.size() - 1);
-    EXPECT_NE(contents.error.find("cut.jsonl:" + std::to_string(r.events.size() + 1) + ": not valid JSON"),
+    EXPECT_NE(contents.error.find("cut.jsonl:" + std::to_string(r.events.size() + 1) +
+                                  ": not valid JSON"),
               std::string::npos)
         << contents.error;
     std::remove(path.c_str());

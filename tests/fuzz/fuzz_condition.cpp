@@ -20,9 +20,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     try {
         again = format_condition(parse_condition(canonical));
     } catch (const ConditionError& e) {
-        fuzz::require(false, "a condition's canonical form does not parse", canonical + "\n" + e.what());
+        fuzz::require(false, "a condition's canonical form does not parse",
+                      canonical + "\n" + e.what());
     }
-    fuzz::require(again == canonical, "a condition's canonical form reads back changed", canonical + "\n" + again);
+    fuzz::require(again == canonical, "a condition's canonical form reads back changed",
+                  canonical + "\n" + again);
     ConditionSet set({{text, true}});
     Event e;
     e.type = EventType::stage_exit;

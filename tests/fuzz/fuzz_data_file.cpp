@@ -10,7 +10,8 @@
 using namespace stepwise;
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-    const std::vector<char> bytes(reinterpret_cast<const char*>(data), reinterpret_cast<const char*>(data) + size);
+    const std::vector<char> bytes(reinterpret_cast<const char*>(data),
+                                  reinterpret_cast<const char*>(data) + size);
     Dataset d;
     try {
         d = read_dataset(bytes, "fuzz.pt");
@@ -21,6 +22,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     fuzz::require(d.x.dim() > 0 && d.y.dim() > 0 && d.x.size(0) == d.y.size(0) && d.x.size(0) > 0,
                   "a data set without matching samples loaded");
     DataLoader loader(d, 2, false, false);
-    for (std::int64_t i = 0; i < std::min<std::int64_t>(loader.size(), 3); ++i) (void)loader.batch(0, i);
+    for (std::int64_t i = 0; i < std::min<std::int64_t>(loader.size(), 3); ++i)
+        (void)loader.batch(0, i);
     return 0;
 }

@@ -4,8 +4,8 @@
 
 #include <algorithm>
 
-#include "fuzz_check.h"
 #include "errors.h"
+#include "fuzz_check.h"
 #include "model_source.h"
 
 using namespace stepwise;
@@ -29,7 +29,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         return 0;
     }
     const std::size_t lines = line_count(text);
-    fuzz::require(line_count(parsed.code) <= lines, "the code has more lines than the file", parsed.code);
+    fuzz::require(line_count(parsed.code) <= lines, "the code has more lines than the file",
+                  parsed.code);
     for (const ParamDecl& p : parsed.params) {
         fuzz::require(p.line >= 1 && static_cast<std::size_t>(p.line) <= lines,
                       "a parameter's line is outside the file", p.name);

@@ -23,7 +23,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             } catch (const TraceError& err) {
                 fuzz::require(false, "an encoded event does not decode", line + "\n" + err.what());
             }
-            fuzz::require(again == line, "an event changes when written twice", line + "\n" + again);
+            fuzz::require(again == line, "an event changes when written twice",
+                          line + "\n" + again);
         }
     } catch (const TraceError&) {
     }

@@ -30,7 +30,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             try {
                 back = decode_command(encoded);
             } catch (const std::runtime_error& e) {
-                fuzz::require(false, "an encoded command does not decode", encoded + "\n" + e.what());
+                fuzz::require(false, "an encoded command does not decode",
+                              encoded + "\n" + e.what());
             }
             fuzz::require(back == c, "a command changes on the way back", encoded);
         } catch (const std::runtime_error&) {

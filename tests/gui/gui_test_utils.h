@@ -17,8 +17,8 @@
 #include "session_controller.h"
 #include "stepwise/events.h"
 #include "stepwise/lessons.h"
-#include "stepwise/run_config.h"
 #include "stepwise/local_link.h"
+#include "stepwise/run_config.h"
 #include "stepwise/session.h"
 #include "translator.h"
 
@@ -125,7 +125,9 @@ class Driver {
         return waitHeld(before);
     }
 
-    bool waitEnded(int ms = 30000) { return waitUntil([&] { return ended; }, ms); }
+    bool waitEnded(int ms = 30000) {
+        return waitUntil([&] { return ended; }, ms);
+    }
 
     int count(EventType type) const {
         int n = 0;
@@ -154,9 +156,9 @@ class Driver {
     std::vector<Event> events;
     int pausedCount = 0;
     int batchEnds = 0;
-    int stageEnters = 0;       ///< stage_enter events received (coalesced ones are not seen)
-    int resumedCount = 0;      ///< `resumed` events: the worker left a hold
-    Stage lastResumed{};       ///< the stage it then went on to run
+    int stageEnters = 0;     ///< stage_enter events received (coalesced ones are not seen)
+    int resumedCount = 0;    ///< `resumed` events: the worker left a hold
+    Stage lastResumed{};     ///< the stage it then went on to run
     bool keepEvents = true;  ///< off for very long runs: then only the counters are kept
     int foreignEvents = 0;   ///< events that reached the views from another run (must stay 0)
     bool ended = false;

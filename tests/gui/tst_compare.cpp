@@ -2,7 +2,10 @@
 // both in lockstep with two pipelines, one plot and the config diff; the first difference is found
 // and both runs go back there, and recomputing it changes nothing; the comparison ends, resets and
 // exports as one CSV; a fork from a held stage diverges where it should, and a departure says so;
-// run B's warnings and errors have a log of their own. Waits are on events (the runs' holds and batches), never on wall-clock time.
+// run B's warnings and errors have a log of their own. Waits are on events (the runs' holds and
+// batches), never on wall-clock time.
+
+#include <qcustomplot.h>
 
 #include <QComboBox>
 #include <QLabel>
@@ -14,7 +17,6 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <cmath>
-#include <qcustomplot.h>
 
 #include "compare_bar.h"
 #include "comparison_layer.h"
@@ -34,7 +36,9 @@ class TstCompare : public QObject {
     Q_OBJECT
 
     static const RunHistory& historyA(Driver& d) { return d.window->controller()->history(); }
-    static const RunHistory& historyB(Driver& d) { return d.window->comparison()->runB()->history(); }
+    static const RunHistory& historyB(Driver& d) {
+        return d.window->comparison()->runB()->history();
+    }
     /// Run A holds (or ended) with at least `a` batches and run B has at least `b`; `bothHeld`:
     /// run B holds too (not while it waits at a batch's end for run A to catch up).
     static bool waitBatches(Driver& d, std::size_t a, std::size_t b, bool bothHeld = true) {
@@ -46,7 +50,8 @@ class TstCompare : public QObject {
         return waitUntil(
             [&] {
                 return historyA(d).batchCount() >= a && historyB(d).batchCount() >= b &&
-                       held(d.window->controller()) && (!bothHeld || held(d.window->comparison()->runB()));
+                       held(d.window->controller()) &&
+                       (!bothHeld || held(d.window->comparison()->runB()));
             },
             30000);
     }
@@ -65,7 +70,8 @@ class TstCompare : public QObject {
         QVERIFY(d.window->lossPlot()->comparing());
         const QString diff = d.window->compareBar()->differencesLabel()->text();
         QVERIFY2(diff.contains(QStringLiteral("batch_size: 8 → 32")), qPrintable(diff));
-        QVERIFY2(diff.contains(QStringLiteral("trainer.accumulate_grad_batches: 4 → 1")), qPrintable(diff));
+        QVERIFY2(diff.contains(QStringLiteral("trainer.accumulate_grad_batches: 4 → 1")),
+                 qPrintable(diff));
         QVERIFY(waitBatches(d, 0, 0));
         // Four batch steps: run A takes 4 batches of 8, run B one of 32; they meet at 32 samples.
         for (int i = 0; i < 4; ++i) {
@@ -80,18 +86,23 @@ class TstCompare : public QObject {
         QVERIFY(std::isfinite(d3));
         QVERIFY2(d3 < 1e-6, qPrintable(QString::number(d3)));  // the same mean, up to rounding
         QCOMPARE(historyB(d).peerDistance(0), d3);
-        QVERIFY(d.window->compareBar()->distanceLabel()->text().contains(QStringLiteral("batch 3")));
+        QVERIFY(
+            d.window->compareBar()->distanceLabel()->text().contains(QStringLiteral("batch 3")));
         // Run to the end: at the epoch's short last window (2 batches still divided by 4) the
         // runs stop agreeing; a tolerance of 1e-6 finds it.
         d.window->runActions()->run()->trigger();
         QVERIFY(waitBatches(d, 20, 6));
-        QVERIFY(waitUntil([&] { return d.window->comparison()->runB()->runState() == SessionController::RunState::finished; }));
+        QVERIFY(waitUntil([&] {
+            return d.window->comparison()->runB()->runState() ==
+                   SessionController::RunState::finished;
+        }));
         QVERIFY(historyA(d).peerDistance(9) > 1e-4);
         QComboBox* tolerance = d.window->compareBar()->toleranceBox();
         tolerance->setCurrentIndex(tolerance->findData(1e-6));
         QCOMPARE(d.window->comparison()->firstDivergence(), std::optional<std::size_t>(9));
         QCOMPARE(d.window->comparison()->divergenceInB(), std::optional<std::size_t>(2));
-        QVERIFY(d.window->compareBar()->divergenceLabel()->text().contains(QStringLiteral("batch 9")));
+        QVERIFY(
+            d.window->compareBar()->divergenceLabel()->text().contains(QStringLiteral("batch 9")));
         // The plot draws both losses, the distance and the line at the first difference.
         settle();
         ComparisonLayer* layer = d.window->lossPlot()->comparisonLayer();
@@ -124,7 +135,8 @@ class TstCompare : public QObject {
         jump->click();
         // Both go back to the start of the stretch after their last agreement (64 samples): A's
         // batch 8, B's batch 2.
-        QVERIFY(waitUntil([&] { return historyA(d).batchCount() == 8 && historyB(d).batchCount() == 2; }));
+        QVERIFY(waitUntil(
+            [&] { return historyA(d).batchCount() == 8 && historyB(d).batchCount() == 2; }));
         QVERIFY(waitBatches(d, 8, 2));
         QVERIFY(!d.window->comparison()->firstDivergence());
         // A rewind must not change what the runs compute: the same distances, bit for bit.
@@ -135,7 +147,8 @@ class TstCompare : public QObject {
         QVERIFY(waitBatches(d, 10, 3));
         for (std::size_t i = 0; i < 10; ++i) {
             const double now = historyA(d).peerDistance(i);
-            QVERIFY2((std::isnan(now) && std::isnan(before[i])) || now == before[i], qPrintable(QString::number(i)));
+            QVERIFY2((std::isnan(now) && std::isnan(before[i])) || now == before[i],
+                     qPrintable(QString::number(i)));
         }
         QCOMPARE(d.window->comparison()->firstDivergence(), std::optional<std::size_t>(9));
     }
@@ -153,12 +166,13 @@ class TstCompare : public QObject {
         QVERIFY2(diff.contains(QStringLiteral("optimizer.lr: 0.1 → 0.2")), qPrintable(diff));
         QVERIFY(waitBatches(d, 0, 0));  // both loaded and held: the controls are enabled
         d.window->runActions()->stepBatch()->trigger();
-        QVERIFY2(waitBatches(d, 1, 1), qPrintable(QStringLiteral("A %1 batches, state %2; B %3 batches, state %4; %5")
-                                                      .arg(historyA(d).batchCount())
-                                                      .arg(int(d.window->controller()->runState()))
-                                                      .arg(historyB(d).batchCount())
-                                                      .arg(int(d.window->comparison()->runB()->runState()))
-                                                      .arg(d.describe())));
+        QVERIFY2(waitBatches(d, 1, 1),
+                 qPrintable(QStringLiteral("A %1 batches, state %2; B %3 batches, state %4; %5")
+                                .arg(historyA(d).batchCount())
+                                .arg(int(d.window->controller()->runState()))
+                                .arg(historyB(d).batchCount())
+                                .arg(int(d.window->comparison()->runB()->runState()))
+                                .arg(d.describe())));
         QVERIFY(historyA(d).peerDistance(0) > 0);  // another learning rate: apart after one step
         QCOMPARE(d.window->comparison()->firstDivergence(), std::optional<std::size_t>(0));
         // Reset starts both over, still compared.
@@ -183,21 +197,30 @@ class TstCompare : public QObject {
         QVERIFY(waitBatches(d, 0, 0));
         d.window->runActions()->run()->trigger();
         QVERIFY(waitBatches(d, 8, 8));
-        QVERIFY(waitUntil([&] { return d.window->comparison()->runB()->runState() == SessionController::RunState::finished; }));
+        QVERIFY(waitUntil([&] {
+            return d.window->comparison()->runB()->runState() ==
+                   SessionController::RunState::finished;
+        }));
         QVERIFY(d.waitEnded());
         QTemporaryDir dir;
         const QString path = dir.filePath(QStringLiteral("both.csv"));
         QVERIFY(d.window->lossPlot()->exportCsv(path));
         QFile file(path);
         QVERIFY(file.open(QIODevice::ReadOnly));
-        const QStringList lines = QString::fromUtf8(file.readAll()).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
-        QVERIFY(lines.first().startsWith(QStringLiteral("run,epoch,batch_idx,global_step,stepped,loss")));
+        const QStringList lines =
+            QString::fromUtf8(file.readAll()).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+        QVERIFY(lines.first().startsWith(
+            QStringLiteral("run,epoch,batch_idx,global_step,stepped,loss")));
         QVERIFY(lines.first().contains(QStringLiteral(",samples,peer_distance")));
         QCOMPARE(lines.size(), 1 + 8 + 8);
-        QVERIFY2(lines[1].startsWith(QStringLiteral("\"LBFGS, up to 8 closure calls a step\",0,0,")), qPrintable(lines[1]));
-        QVERIFY2(lines[9].startsWith(QStringLiteral("\"SGD, one closure call a step\",0,0,")), qPrintable(lines[9]));
+        QVERIFY2(
+            lines[1].startsWith(QStringLiteral("\"LBFGS, up to 8 closure calls a step\",0,0,")),
+            qPrintable(lines[1]));
+        QVERIFY2(lines[9].startsWith(QStringLiteral("\"SGD, one closure call a step\",0,0,")),
+                 qPrintable(lines[9]));
         // Every batch ended where the other run's did: a distance on every row.
-        for (int i = 1; i < lines.size(); ++i) QVERIFY2(!lines[i].endsWith(QLatin1Char(',')), qPrintable(lines[i]));
+        for (int i = 1; i < lines.size(); ++i)
+            QVERIFY2(!lines[i].endsWith(QLatin1Char(',')), qPrintable(lines[i]));
         QVERIFY(d.window->lossPlot()->exportPng(dir.filePath(QStringLiteral("both.png"))));
         QVERIFY(QFileInfo(dir.filePath(QStringLiteral("both.png"))).size() > 1000);
     }
@@ -219,7 +242,8 @@ class TstCompare : public QObject {
         for (QAction* a : d.window->forkMenu()->actions())
             if (a->data().toString() == QLatin1String("lr_up")) lr = a;
         QVERIFY(lr && lr->isEnabled());
-        QVERIFY2(lr->text().contains(QStringLiteral("optimizer.lr: 0.1 → 1")), qPrintable(lr->text()));
+        QVERIFY2(lr->text().contains(QStringLiteral("optimizer.lr: 0.1 → 1")),
+                 qPrintable(lr->text()));
         lr->trigger();
         QVERIFY(d.window->comparison()->active());
         QVERIFY(d.window->comparison()->forked());
@@ -227,7 +251,10 @@ class TstCompare : public QObject {
         // Run B holds where run A holds, its history starting with the batch it forked in.
         QVERIFY(waitBatches(d, 5, 0));
         d.window->runActions()->run()->trigger();
-        QVERIFY(waitUntil([&] { return d.window->comparison()->runB()->runState() == SessionController::RunState::finished; }));
+        QVERIFY(waitUntil([&] {
+            return d.window->comparison()->runB()->runState() ==
+                   SessionController::RunState::finished;
+        }));
         QVERIFY(d.waitEnded());
         QCOMPARE(historyB(d).batchCount(), historyA(d).batchCount() - 5);
         QCOMPARE(historyB(d).samples(0), historyA(d).samples(5));
@@ -240,15 +267,20 @@ class TstCompare : public QObject {
         QVERIFY(d.press(d.window->runActions()->stepBatch()));
         QVERIFY(d.window->forkHere(QStringLiteral("step_every_batch")));
         const QString label = QStringLiteral("not what Lightning does");
-        QVERIFY2(d.window->comparison()->nameB().contains(label), qPrintable(d.window->comparison()->nameB()));
+        QVERIFY2(d.window->comparison()->nameB().contains(label),
+                 qPrintable(d.window->comparison()->nameB()));
         const QLabel* header = d.window->findChild<QLabel*>(QStringLiteral("pipelineBHeader"));
         QVERIFY(header && header->text().contains(label));
         bool inLegend = false;
         QCustomPlot* plot = d.window->lossPlot()->plot();
-        for (int i = 0; i < plot->graphCount(); ++i) inLegend |= plot->graph(i)->name().contains(label);
+        for (int i = 0; i < plot->graphCount(); ++i)
+            inLegend |= plot->graph(i)->name().contains(label);
         QVERIFY(inLegend);
         d.window->runActions()->run()->trigger();
-        QVERIFY(waitUntil([&] { return d.window->comparison()->runB()->runState() == SessionController::RunState::finished; }));
+        QVERIFY(waitUntil([&] {
+            return d.window->comparison()->runB()->runState() ==
+                   SessionController::RunState::finished;
+        }));
         QVERIFY(d.waitEnded());
         QTemporaryDir dir;
         const QString path = dir.filePath(QStringLiteral("fork.csv"));
@@ -257,7 +289,8 @@ class TstCompare : public QObject {
         QVERIFY(file.open(QIODevice::ReadOnly));
         QVERIFY(QString::fromUtf8(file.readAll()).contains(label));
         // Every batch of run B stepped: the departure did what it says.
-        for (std::size_t i = 0; i < historyB(d).batchCount(); ++i) QVERIFY(historyB(d).batchRecord(i).stepped);
+        for (std::size_t i = 0; i < historyB(d).batchCount(); ++i)
+            QVERIFY(historyB(d).batchRecord(i).stepped);
 
         // Nothing changed: the fork never leaves run A, bit for bit.
         d.open(QStringLiteral("set_to_none_momentum"));
@@ -266,7 +299,10 @@ class TstCompare : public QObject {
         QVERIFY(d.window->comparison()->fork(d.window->controller()->config(), QStringLiteral("A"),
                                              QStringLiteral("the same")));
         d.window->runActions()->run()->trigger();
-        QVERIFY(waitUntil([&] { return d.window->comparison()->runB()->runState() == SessionController::RunState::finished; }));
+        QVERIFY(waitUntil([&] {
+            return d.window->comparison()->runB()->runState() ==
+                   SessionController::RunState::finished;
+        }));
         QVERIFY(d.waitEnded());
         QVERIFY(historyB(d).batchCount() > 0);
         QVERIFY(!d.window->comparison()->firstDivergence());
@@ -275,7 +311,8 @@ class TstCompare : public QObject {
     void runBHasItsOwnLogTabWithItsNoneBatchesAndItsError() {
         Driver d;
         d.window->show();
-        QTabWidget* tabs = qobject_cast<QTabWidget*>(d.window->logView()->parentWidget()->parentWidget());
+        QTabWidget* tabs =
+            qobject_cast<QTabWidget*>(d.window->logView()->parentWidget()->parentWidget());
         QVERIFY(tabs);
         QVERIFY(!tabs->tabBar()->isVisible());  // one run: no tabs
         // Run B returns None on batches 2 and 5 of each epoch; run A never does.
@@ -295,7 +332,7 @@ class TstCompare : public QObject {
         QCOMPARE(logA->count(LogModel::Kind::noneBatch), 0);
         QCOMPARE(logB->count(LogModel::Kind::noneBatch), 2);
         QCOMPARE(logB->count(LogModel::Kind::lightningWarning), 1);  // Lightning warns once
-        QVERIFY(tabs->tabIcon(1).isNull());  // no error
+        QVERIFY(tabs->tabIcon(1).isNull());                          // no error
         // Clicking run B's None batch marks it where the plot draws run B.
         int row = 0;
         while (logB->entry(row).kind != LogModel::Kind::noneBatch) ++row;
@@ -311,9 +348,15 @@ class TstCompare : public QObject {
         d.window->startComparison(a, failing, QStringLiteral("tensor"), QStringLiteral("no loss"));
         QVERIFY(waitBatches(d, 0, 0));
         d.window->runActions()->run()->trigger();
-        QVERIFY(waitUntil([&] { return d.window->comparison()->runB()->runState() == SessionController::RunState::failed; }));
-        QVERIFY(waitUntil([&] { return d.window->controller()->runState() == SessionController::RunState::finished; }));
-        QVERIFY(waitUntil([&] { return d.window->logViewB()->model()->count(LogModel::Kind::error) == 1; }));
+        QVERIFY(waitUntil([&] {
+            return d.window->comparison()->runB()->runState() ==
+                   SessionController::RunState::failed;
+        }));
+        QVERIFY(waitUntil([&] {
+            return d.window->controller()->runState() == SessionController::RunState::finished;
+        }));
+        QVERIFY(waitUntil(
+            [&] { return d.window->logViewB()->model()->count(LogModel::Kind::error) == 1; }));
         QVERIFY(!tabs->tabIcon(1).isNull());
         QCOMPARE(d.window->logView()->model()->count(LogModel::Kind::error), 0);
         QCOMPARE(historyA(d).batchCount(), std::size_t(8));

@@ -3,27 +3,28 @@
 // history is cut back, the plot loses the points after it, and the log says where the run went.
 // The Breakpoints dock: add, check as typed, disable, delete, count hits, change a running run.
 
+#include <qcustomplot.h>
+
+#include <QDockWidget>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
 #include <QSlider>
+#include <QTabWidget>
 #include <QTableWidget>
+#include <QTreeWidget>
 #include <QtTest>
 
 #include "breakpoints_view.h"
 #include "code_view.h"
-#include "ledger_view.h"
-#include "tensors_view.h"
-#include <QDockWidget>
-#include <QTabWidget>
-#include <QTreeWidget>
-#include <qcustomplot.h>
 #include "gui_test_utils.h"
+#include "ledger_view.h"
 #include "log_model.h"
 #include "log_view.h"
 #include "loss_plot.h"
 #include "rewind_slider.h"
 #include "run_actions.h"
+#include "tensors_view.h"
 
 using namespace stepwise;
 using namespace stepwise::gui;
@@ -50,7 +51,8 @@ bool holdWithReport(test::Driver& d, Stage stage, int batch) {
     TensorsView* view = d.window->tensorsView();
     return test::waitUntil([&] {
         d.window->controller()->pumpNow();
-        return view->report() && view->whereLabel()->text().contains(QString::fromLatin1(stage_name(stage)));
+        return view->report() &&
+               view->whereLabel()->text().contains(QString::fromLatin1(stage_name(stage)));
     });
 }
 
@@ -77,14 +79,16 @@ class TestDebugging : public QObject {
         test::settle();
         QCOMPARE(history.batchCount(), std::size_t(3));  // batch 3 starts over
         QCOMPARE(d.window->pipelineView()->state().batchIdx(), 3);
-        QCOMPARE(d.window->pipelineView()->state().current(), std::optional<Stage>(Stage::on_train_batch_start));
+        QCOMPARE(d.window->pipelineView()->state().current(),
+                 std::optional<Stage>(Stage::on_train_batch_start));
         QCOMPARE(d.window->controller()->runState(), RunState::paused);
         d.window->lossPlot()->flush();
         QCOMPARE(d.window->lossPlot()->drawnPointCount(), 3);
         const QStringList messages = logMessages(*d.window);
-        QVERIFY2(messages.contains(QStringLiteral(
-                     "went back to epoch 0, batch 3, before on_train_batch_start; what follows is recomputed")),
-                 qPrintable(messages.join(QLatin1Char('\n'))));
+        QVERIFY2(
+            messages.contains(QStringLiteral("went back to epoch 0, batch 3, before "
+                                             "on_train_batch_start; what follows is recomputed")),
+            qPrintable(messages.join(QLatin1Char('\n'))));
 
         // Forward again: the same batch, the same loss, bit for bit.
         QVERIFY(d.press(actions->stepBatch()));
@@ -94,7 +98,8 @@ class TestDebugging : public QObject {
         actions->stop()->trigger();
         QVERIFY(d.waitEnded());
         d.window->controller()->pumpNow();
-        for (QAction* back : actions->back()) QVERIFY(!back->isEnabled());  // an ended run cannot go back
+        for (QAction* back : actions->back())
+            QVERIFY(!back->isEnabled());  // an ended run cannot go back
     }
 
     void backOneStageAtABatchStartHoldsAtThePreviousBatchsLastStage() {
@@ -107,12 +112,14 @@ class TestDebugging : public QObject {
         QVERIFY(d.press(actions->backStage()));
         d.window->controller()->pumpNow();
         QCOMPARE(d.window->pipelineView()->state().batchIdx(), 1);
-        QCOMPARE(d.window->pipelineView()->state().current(), std::optional<Stage>(Stage::on_train_batch_end));
+        QCOMPARE(d.window->pipelineView()->state().current(),
+                 std::optional<Stage>(Stage::on_train_batch_end));
         QCOMPARE(d.window->controller()->history().batchCount(), std::size_t(1));
         // And back to that batch's start.
         QVERIFY(d.press(actions->backBatchStart()));
         d.window->controller()->pumpNow();
-        QCOMPARE(d.window->pipelineView()->state().current(), std::optional<Stage>(Stage::on_train_batch_start));
+        QCOMPARE(d.window->pipelineView()->state().current(),
+                 std::optional<Stage>(Stage::on_train_batch_start));
         QCOMPARE(d.window->pipelineView()->state().batchIdx(), 1);
     }
 
@@ -151,10 +158,12 @@ class TestDebugging : public QObject {
         d.window->controller()->pumpNow();
         test::settle();
         QCOMPARE(d.window->controller()->runState(), RunState::paused);
-        QCOMPARE(d.window->pipelineView()->state().current(), std::optional<Stage>(Stage::on_train_batch_start));
+        QCOMPARE(d.window->pipelineView()->state().current(),
+                 std::optional<Stage>(Stage::on_train_batch_start));
         // The error is undone: the log no longer has it.
         for (const QString& message : logMessages(*d.window))
-            QVERIFY2(!message.contains(QLatin1String("MisconfigurationException")), qPrintable(message));
+            QVERIFY2(!message.contains(QLatin1String("MisconfigurationException")),
+                     qPrintable(message));
     }
 
     void aRefusalIsLoggedInChinese() {
@@ -195,7 +204,8 @@ class TestDebugging : public QObject {
         QVERIFY(!problem->isVisibleTo(view));
         QVERIFY(view->addTyped());
         QCOMPARE(view->table()->rowCount(), 2);
-        QCOMPARE(d.window->controller()->config().breakpoints.size(), std::size_t(2));  // kept for a reset
+        QCOMPARE(d.window->controller()->config().breakpoints.size(),
+                 std::size_t(2));  // kept for a reset
 
         // Disable the place breakpoint: Run goes straight to the NaN of batch 3.
         view->table()->item(0, 0)->setCheckState(Qt::Unchecked);
@@ -231,7 +241,8 @@ class TestDebugging : public QObject {
         QVERIFY(d.waitHeld(0));
         d.window->controller()->pumpNow();
         CodeView* code = d.window->codeView();
-        QVERIFY2(code->modelCode().contains(QLatin1String("def training_step")), qPrintable(code->modelCode()));
+        QVERIFY2(code->modelCode().contains(QLatin1String("def training_step")),
+                 qPrintable(code->modelCode()));
         RunActions* a = d.window->runActions();
         QStringList seen;
         for (int i = 0; i < 12 && d.current() != std::optional<Stage>(Stage::backward); ++i) {
@@ -241,12 +252,15 @@ class TestDebugging : public QObject {
             seen << code->listingLine(code->highlightedLine());
             if (d.current() == std::optional<Stage>(Stage::training_step)) {
                 QVERIFY(code->highlightedModelLine() >= 0);  // its definition in the model's code
-                QVERIFY(code->modelCode().split(QLatin1Char('\n'))[code->highlightedModelLine()].contains(
-                    QLatin1String("def training_step")));
+                QVERIFY(code->modelCode()
+                            .split(QLatin1Char('\n'))[code->highlightedModelLine()]
+                            .contains(QLatin1String("def training_step")));
             }
         }
         QCOMPARE(d.current(), std::optional<Stage>(Stage::backward));
-        QVERIFY2(code->listingLine(code->highlightedLine()).trimmed().startsWith(QLatin1String("loss.backward()")),
+        QVERIFY2(code->listingLine(code->highlightedLine())
+                     .trimmed()
+                     .startsWith(QLatin1String("loss.backward()")),
                  qPrintable(seen.join(QLatin1Char('\n'))));
         QCOMPARE(code->highlightedModelLine(), -1);
         // optimizer.step(step_closure) was marked on the way: this batch steps.
@@ -255,7 +269,8 @@ class TestDebugging : public QObject {
         // Translated like the rest: the listing's comments, not its code.
         d.translator.setLanguage(QStringLiteral("zh_CN"));
         test::settle();  // the language change reaches the widgets as posted events
-        QVERIFY(code->listingLine(code->highlightedLine()).contains(QLatin1String("loss.backward()")));
+        QVERIFY(
+            code->listingLine(code->highlightedLine()).contains(QLatin1String("loss.backward()")));
         QVERIFY2(code->listingLine(code->highlightedLine() - 1).contains(QStringLiteral("梯度")),
                  qPrintable(code->listingLine(code->highlightedLine() - 1)));
         d.translator.setLanguage(QStringLiteral("en"));
@@ -263,7 +278,8 @@ class TestDebugging : public QObject {
 
     void aTorchScriptModelShowsTheCodeItsFileKeeps() {
         test::Driver d;
-        QVERIFY(d.window->openPath(QStringLiteral(STEPWISE_FIXTURES_DIR "/golden/a_sgd_plain_tensor/config.json")));
+        QVERIFY(d.window->openPath(
+            QStringLiteral(STEPWISE_FIXTURES_DIR "/golden/a_sgd_plain_tensor/config.json")));
         QVERIFY2(d.waitHeld(0), qPrintable(d.describe()));
         d.window->controller()->pumpNow();
         const QString code = d.window->codeView()->modelCode();
@@ -311,23 +327,27 @@ class TestDebugging : public QObject {
         QVERIFY(grad);
         QCOMPARE(grad->text(TensorsView::ChangeColumn), QStringLiteral("set to None"));
         QCOMPARE(grad->background(TensorsView::NameColumn).color(), QColor(254, 243, 199));
-        QVERIFY(view->whereLabel()->text().contains(QStringLiteral("Highlighted: what optimizer_zero_grad changed")));
+        QVERIFY(view->whereLabel()->text().contains(
+            QStringLiteral("Highlighted: what optimizer_zero_grad changed")));
         QTreeWidgetItem* momentum = view->itemFor(QStringLiteral("weight:momentum_buffer"));
         QVERIFY(momentum);
-        QCOMPARE(momentum->text(TensorsView::ChangeColumn), QString());  // zero_grad leaves it alone
+        QCOMPARE(momentum->text(TensorsView::ChangeColumn),
+                 QString());  // zero_grad leaves it alone
         QCOMPARE(momentum->parent(), view->itemFor(QStringLiteral("weight")));
 
         // Selecting a tensor asks the held run for its values: grid, histogram, heat map.
         view->selectTensor(QStringLiteral("weight"));
         QVERIFY(test::waitUntil([&] {
             d.window->controller()->pumpNow();
-            return view->report() && view->report()->detail && view->report()->detail->name == "weight";
+            return view->report() && view->report()->detail &&
+                   view->report()->detail->name == "weight";
         }));
         QCOMPARE(view->valueGrid()->rowCount(), 1);
         QCOMPARE(view->valueGrid()->columnCount(), 3);
         QVERIFY(view->detailTabs()->isTabEnabled(TensorsView::HeatMapTab));
         QCOMPARE(view->histogram()->plottableCount(), 1);
-        QCOMPARE(view->histogram()->plottable(0)->interface1D()->dataCount(), TensorDetail::kHistogramBins);
+        QCOMPARE(view->histogram()->plottable(0)->interface1D()->dataCount(),
+                 TensorDetail::kHistogramBins);
 
         // Batch 2 (batch 1 returned None: no backward): backward fills the grads; the update
         // moves the weights, and the changed cells are marked.
@@ -335,7 +355,9 @@ class TestDebugging : public QObject {
         QCOMPARE(view->itemFor(QStringLiteral("weight.grad"))->text(TensorsView::ChangeColumn),
                  QStringLiteral("filled by backward"));
         QVERIFY(holdWithReport(d, Stage::on_train_batch_end, 2));
-        QVERIFY(view->itemFor(QStringLiteral("weight"))->text(TensorsView::ChangeColumn).startsWith(QStringLiteral("moved")));
+        QVERIFY(view->itemFor(QStringLiteral("weight"))
+                    ->text(TensorsView::ChangeColumn)
+                    .startsWith(QStringLiteral("moved")));
         QCOMPARE(view->valueGrid()->item(0, 0)->background().color(), QColor(254, 243, 199));
 
         // Running on: the report is marked as of the last hold, and no more come at full speed.
@@ -350,7 +372,8 @@ class TestDebugging : public QObject {
         test::Driver d;
         d.window->show();
         for (QDockWidget* dock : d.window->findChildren<QDockWidget*>())
-            if (dock->objectName() == QStringLiteral("outputDock")) dock->raise();  // Tensors behind it
+            if (dock->objectName() == QStringLiteral("outputDock"))
+                dock->raise();  // Tensors behind it
         d.open(QStringLiteral("tensor_return"));
         QVERIFY(d.waitHeld(0));
         for (int i = 0; i < 6; ++i) QVERIFY(d.press(d.window->runActions()->stepStage()));
@@ -382,8 +405,10 @@ class TestDebugging : public QObject {
         d.window->controller()->pumpNow();
         // Two batches accumulated: their contributions, the shares still to come.
         QCOMPARE(ledger->batchTable()->rowCount(), 2);
-        QCOMPARE(ledger->batchTable()->item(1, LedgerView::ShareColumn)->text(), QStringLiteral("–"));
-        QVERIFY(ledger->windowLabel()->text().startsWith(QStringLiteral("Accumulating: 2 of this window's batches")));
+        QCOMPARE(ledger->batchTable()->item(1, LedgerView::ShareColumn)->text(),
+                 QStringLiteral("–"));
+        QVERIFY(ledger->windowLabel()->text().startsWith(
+            QStringLiteral("Accumulating: 2 of this window's batches")));
         QVERIFY(d.press(a->stepBatch()));  // batch 2 steps
         d.window->controller()->pumpNow();
         QCOMPARE(ledger->batchTable()->rowCount(), 3);
@@ -394,14 +419,16 @@ class TestDebugging : public QObject {
             shares += share.toDouble();
         }
         QVERIFY2(std::abs(shares - 100.0) < 0.25, qPrintable(QString::number(shares)));
-        QVERIFY(ledger->windowLabel()->text().contains(QStringLiteral("optimizer step at batch 2")));
+        QVERIFY(
+            ledger->windowLabel()->text().contains(QStringLiteral("optimizer step at batch 2")));
         QVERIFY(ledger->summaryLabel()->text().contains(QStringLiteral("(clipped)")));
         QCOMPARE(ledger->ratioTable()->rowCount(), 2);
         // The next window starts afresh.
         QVERIFY(d.press(a->stepBatch()));
         d.window->controller()->pumpNow();
         QCOMPARE(ledger->batchTable()->rowCount(), 1);
-        QCOMPARE(ledger->batchTable()->item(0, LedgerView::BatchColumn)->text(), QStringLiteral("3"));
+        QCOMPARE(ledger->batchTable()->item(0, LedgerView::BatchColumn)->text(),
+                 QStringLiteral("3"));
         // Back one batch: the ledger is rebuilt from the history, the window as it was.
         QVERIFY(d.press(a->backBatch()));
         d.window->controller()->pumpNow();

@@ -4,6 +4,7 @@
 #include <qcustomplot.h>
 
 #include <QComboBox>
+#include <QDockWidget>
 #include <QFile>
 #include <QFileInfo>
 #include <QLineEdit>
@@ -16,11 +17,8 @@
 #include <QtTest>
 
 #include "config_panel.h"
-#include "text_tr.h"
 #include "extras_view.h"
 #include "gui_test_utils.h"
-#include <QDockWidget>
-
 #include "log_model.h"
 #include "log_view.h"
 #include "loss_plot.h"
@@ -30,6 +28,7 @@
 #include "run_actions.h"
 #include "source_editor.h"
 #include "stepwise/lessons.h"
+#include "text_tr.h"
 #include "translator.h"
 
 using namespace stepwise;
@@ -61,7 +60,8 @@ class TestMainWindow : public QObject {
         QVERIFY2(d.waitHeld(0), qPrintable(d.describe()));
         QCOMPARE(d.window->controller()->config().model.lesson, default_lesson().name);
         QCOMPARE(d.window->windowTitle(),  // the title says what is open
-                 QStringLiteral("lesson %1 — Stepwise").arg(QString::fromStdString(default_lesson().name)));
+                 QStringLiteral("lesson %1 — Stepwise")
+                     .arg(QString::fromStdString(default_lesson().name)));
         QVERIFY(d.window->runActions()->stepStage()->isEnabled());
         QVERIFY(d.window->runActions()->run()->isEnabled());
         QVERIFY(!d.window->runActions()->pause()->isEnabled());
@@ -199,7 +199,7 @@ class TestMainWindow : public QObject {
             QVERIFY(d.press(a->stepStage()));  // held at optimizer_step
             QVERIFY(d.press(a->stepStage()));  // held at training_step
             const int resumed = d.resumedCount;
-            a->stepStage()->trigger();         // training_step runs: seconds
+            a->stepStage()->trigger();  // training_step runs: seconds
             QVERIFY(test::waitUntil([&] { return d.resumedCount > resumed; }));
             QCOMPARE(d.lastResumed, Stage::training_step);
         };
@@ -415,7 +415,8 @@ class TestMainWindow : public QObject {
         QTableWidget* args = panel->schedulerOptionTable();
         QCOMPARE(args->item(0, 0)->text(), QStringLiteral("step_size"));
         panel->applyButton()->click();  // step_size missing: torch's TypeError
-        QVERIFY2(panel->errorText().contains(QLatin1String("missing 1 required positional argument: 'step_size'")),
+        QVERIFY2(panel->errorText().contains(
+                     QLatin1String("missing 1 required positional argument: 'step_size'")),
                  qPrintable(panel->errorText()));
         QCOMPARE(d.window->controller()->runId(), run);
         args->item(0, 1)->setText(QStringLiteral("2"));
@@ -466,7 +467,8 @@ class TestMainWindow : public QObject {
         QVERIFY(d.window->pipelineView()->state().call() >= 2);
         const int entered = d.stageEnters;
         d.window->runActions()->run()->trigger();
-        QVERIFY(test::waitUntil([&] { return d.stageEnters > entered || d.ended; }));  // running again
+        QVERIFY(
+            test::waitUntil([&] { return d.stageEnters > entered || d.ended; }));  // running again
         QElapsedTimer timer;
         timer.start();
         d.window->close();
@@ -509,8 +511,8 @@ class TestMainWindow : public QObject {
         QVERIFY(d.waitHeld(before));
         d.window->controller()->pumpNow();
         const int batches = d.count(EventType::batch_end);
-        qInfo("%d batches at full speed; worst timer gap %lld ms; worst replot %lld ms",
-              batches, worst, worstReplot);
+        qInfo("%d batches at full speed; worst timer gap %lld ms; worst replot %lld ms", batches,
+              worst, worstReplot);
         QVERIFY(batches > 100);
         QCOMPARE(d.window->lossPlot()->pointCount(), batches);
         QVERIFY2(worst < test::scaledTimeout(500),
@@ -554,8 +556,8 @@ class TestMainWindow : public QObject {
         d.window->runActions()->pause()->trigger();
         QVERIFY(d.waitHeld(before));
         d.window->pipelineView()->removeEventFilter(&pipelinePaints);
-        qInfo("%d batches in %lld ms: %d pipeline paints, %d replots (%d rough)", d.batchEnds, elapsed,
-              paintsWhileStreaming, replots, roughReplots);
+        qInfo("%d batches in %lld ms: %d pipeline paints, %d replots (%d rough)", d.batchEnds,
+              elapsed, paintsWhileStreaming, replots, roughReplots);
         QVERIFY(paintsWhileStreaming > 0);
         QVERIFY2(paintsWhileStreaming <= elapsed / Pacer::kStreamingMs + 2,
                  qPrintable(QString::number(paintsWhileStreaming)));
@@ -612,7 +614,8 @@ class TestMainWindow : public QObject {
         const QString chinese = d.window->runActions()->stepStage()->text();
         QVERIFY2(chinese != english, qPrintable(chinese));
         QVERIFY(chinese.contains(QStringLiteral("单步")));
-        QVERIFY2(d.window->windowTitle().startsWith(QStringLiteral("课程 ")), qPrintable(d.window->windowTitle()));
+        QVERIFY2(d.window->windowTitle().startsWith(QStringLiteral("课程 ")),
+                 qPrintable(d.window->windowTitle()));
         d.translator.setLanguage(QStringLiteral("en"));
         QCoreApplication::processEvents();
         QCOMPARE(d.window->runActions()->stepStage()->text(), english);
@@ -651,7 +654,8 @@ class TestMainWindow : public QObject {
             QFile status(QStringLiteral("/proc/self/status"));
             if (!status.open(QIODevice::ReadOnly)) return 0LL;
             for (const QByteArray& line : status.readAll().split('\n'))
-                if (line.startsWith("VmRSS:")) return line.mid(6).trimmed().split(' ').first().toLongLong();
+                if (line.startsWith("VmRSS:"))
+                    return line.mid(6).trimmed().split(' ').first().toLongLong();
             return 0LL;
         };
         test::Driver d;
@@ -661,18 +665,20 @@ class TestMainWindow : public QObject {
         d.start(config);
         QVERIFY2(d.waitHeld(0), qPrintable(d.describe()));
         d.window->runActions()->run()->trigger();
-        QVERIFY(test::waitUntil([&] { return d.batchEnds >= wanted / 10 || d.ended; }, 3600 * 1000));
+        QVERIFY(
+            test::waitUntil([&] { return d.batchEnds >= wanted / 10 || d.ended; }, 3600 * 1000));
         const long long warm = rssKb();
         QVERIFY(d.waitEnded(3600 * 1000));
         d.window->controller()->pumpNow();
         const long long end = rssKb();
         const int batches = d.batchEnds;
         const RunHistory& history = d.window->controller()->history();
-        qInfo("%d batches; RSS at a tenth %.1f MB, at the end %.1f MB (+%.1f%%); history %zu records "
-              "in %.1f MB; log rows %d (dropped %lld)",
-              batches, warm / 1024.0, end / 1024.0, 100.0 * (end - warm) / warm, history.batchCount(),
-              history.columnBytes() / 1048576.0, d.window->logView()->model()->rowCount(),
-              static_cast<long long>(d.window->logView()->model()->dropped()));
+        qInfo(
+            "%d batches; RSS at a tenth %.1f MB, at the end %.1f MB (+%.1f%%); history %zu records "
+            "in %.1f MB; log rows %d (dropped %lld)",
+            batches, warm / 1024.0, end / 1024.0, 100.0 * (end - warm) / warm, history.batchCount(),
+            history.columnBytes() / 1048576.0, d.window->logView()->model()->rowCount(),
+            static_cast<long long>(d.window->logView()->model()->dropped()));
         QCOMPARE(batches, wanted / 8 * 8);
         QCOMPARE(d.window->lossPlot()->pointCount(), batches);
         QCOMPARE(static_cast<int>(history.batchCount()), batches);
@@ -709,7 +715,8 @@ class TestMainWindow : public QObject {
         LogModel* log = d.window->logView()->model();
         QStringList messages;
         for (int row = 0; row < log->rowCount(); ++row)
-            messages << log->data(log->index(row, LogModel::MessageColumn), Qt::DisplayRole).toString();
+            messages
+                << log->data(log->index(row, LogModel::MessageColumn), Qt::DisplayRole).toString();
         QVERIFY2(messages.contains(QStringLiteral("breakpoint 1 (nonfinite) hit: loss = nan")),
                  qPrintable(messages.join(QLatin1Char('\n'))));
         // Continue: the NaN went into the weights, so the next batch hits again.

@@ -100,7 +100,9 @@ struct Client {
         test::waitUntil([&] { return paused > previous || ended; }, ms);
         return paused > previous;
     }
-    bool waitEnded(int ms = 30000) { return test::waitUntil([&] { return ended; }, ms); }
+    bool waitEnded(int ms = 30000) {
+        return test::waitUntil([&] { return ended; }, ms);
+    }
     int count(EventType type) const {
         int n = 0;
         for (const Event& e : events) n += e.type == type;
@@ -172,7 +174,8 @@ class TestRemote : public QObject {
             socket.waitForDisconnected(5000);
         };
         raw(QByteArray("\x00\xff\xfe garbage\n", 13));
-        QVERIFY(server.saw(QStringLiteral("sent a malformed message (not a JSON object); disconnected")));
+        QVERIFY(server.saw(
+            QStringLiteral("sent a malformed message (not a JSON object); disconnected")));
         raw(QByteArray(70000, 'x'));
         QVERIFY(server.saw(QStringLiteral("sent a message longer than 65536 bytes; disconnected")));
         raw(QByteArray("{\"type\":\"command\",\"command\":\"run\"}\n"));
@@ -255,7 +258,8 @@ class TestRemote : public QObject {
         QCOMPARE(report->tensors->detail->name, std::string("weight"));
         QVERIFY(report->tensors->boundaries > 1);  // since the previous hold, a batch back
         bool ledger = false;
-        for (const Event& e : first.events) ledger = ledger || (e.type == EventType::stage_exit && e.payload.ledger);
+        for (const Event& e : first.events)
+            ledger = ledger || (e.type == EventType::stage_exit && e.payload.ledger);
         QVERIFY(ledger);
         Client late;
         late.attach(server, server.token);
@@ -293,7 +297,8 @@ class TestRemote : public QObject {
         // of the undone batch 3's stage events came after the cut.
         QCOMPARE(late.controller.history().batchCount(), std::size_t(2));
         for (const Event& e : late.events)
-            if (e.type == EventType::stage_enter || e.type == EventType::stage_exit || e.type == EventType::paused)
+            if (e.type == EventType::stage_enter || e.type == EventType::stage_exit ||
+                e.type == EventType::paused)
                 QVERIFY2(e.batch_idx <= 2, event_type_name(e.type));
         late.controller.run();
         QVERIFY(late.waitEnded());
@@ -317,11 +322,13 @@ class TestRemote : public QObject {
         QVERIFY(client.waitEnded());
         QVERIFY(client.count(EventType::batch_end) >= 3);  // kept
         const Event& error = client.events[client.events.size() - 2];
-        QVERIFY2(error.type == EventType::error,
-                 qPrintable(QStringLiteral("last events: %1, %2, %3")
-                                .arg(QString::fromLatin1(event_type_name(client.events[client.events.size() - 3].type)),
-                                     QString::fromLatin1(event_type_name(error.type)),
-                                     QString::fromLatin1(event_type_name(client.events.back().type)))));
+        QVERIFY2(
+            error.type == EventType::error,
+            qPrintable(QStringLiteral("last events: %1, %2, %3")
+                           .arg(QString::fromLatin1(
+                                    event_type_name(client.events[client.events.size() - 3].type)),
+                                QString::fromLatin1(event_type_name(error.type)),
+                                QString::fromLatin1(event_type_name(client.events.back().type)))));
         QCOMPARE(error.where, std::string("connection"));
         QVERIFY2(QString::fromStdString(error.message).contains(QLatin1String("kept")),
                  error.message.c_str());
@@ -344,7 +351,8 @@ class TestRemote : public QObject {
         QVERIFY(d.press(d.window->runActions()->backBatch()));
         d.window->controller()->pumpNow();
         QCOMPARE(d.window->controller()->history().batchCount(), std::size_t(1));
-        QVERIFY(server.saw(QStringLiteral("stepwise: went back to epoch 0, batch 1, before on_train_batch_start")));
+        QVERIFY(server.saw(QStringLiteral(
+            "stepwise: went back to epoch 0, batch 1, before on_train_batch_start")));
         d.window->runActions()->run()->trigger();
         QVERIFY(d.waitEnded());
         QCOMPARE(d.batchEnds, 17);  // batch 1 ended twice: before the rewind, and recomputed

@@ -4,9 +4,9 @@
 #include <QApplication>
 #include <QLabel>
 #include <QSlider>
-#include <QTimer>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTimer>
 #include <fstream>
 
 #include "gui_test_utils.h"

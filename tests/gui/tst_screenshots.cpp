@@ -5,9 +5,14 @@
 #include <QDir>
 #include <QDockWidget>
 #include <QLineEdit>
+#include <QScrollArea>
+#include <QScrollBar>
+#include <QTabWidget>
 #include <QTableWidget>
+#include <QTemporaryDir>
 #include <QToolButton>
 #include <QtTest>
+#include <fstream>
 
 #include "breakpoints_view.h"
 #include "compare_bar.h"
@@ -17,21 +22,13 @@
 #include "gui_test_utils.h"
 #include "log_view.h"
 #include "loss_plot.h"
+#include "parity_meter.h"
 #include "run_actions.h"
 #include "source_editor.h"
-#include "tensors_view.h"
-#include "parity_meter.h"
+#include "stepwise/lessons.h"
 #include "stepwise/shadow_run.h"
-#include <QTabWidget>
-#include "stepwise/lessons.h"
-
-#include <QScrollArea>
-#include <QScrollBar>
-#include <QTemporaryDir>
-#include <fstream>
-
-#include "stepwise/lessons.h"
 #include "stepwise/trace.h"
+#include "tensors_view.h"
 
 using namespace stepwise;
 using namespace stepwise::gui;
@@ -72,9 +69,7 @@ class TestScreenshots : public QObject {
             SessionOptions options;
             options.buffer_events = false;
             options.listener = [&](const Event& e) { writer.on_event(e); };
-            TrainingSession session(
-                test::lessonConfig("none_batches"),
-                options);
+            TrainingSession session(test::lessonConfig("none_batches"), options);
             session.run_blocking();
         }
         test::Driver d;
@@ -83,7 +78,8 @@ class TestScreenshots : public QObject {
         QVERIFY(d.waitHeld(0));
         RunActions* a = d.window->runActions();
         for (int i = 0; i < 6; ++i) QVERIFY(d.press(a->stepBatch()));
-        for (int i = 0; i < 6 && d.current() != Stage::backward; ++i) QVERIFY(d.press(a->stepStage()));
+        for (int i = 0; i < 6 && d.current() != Stage::backward; ++i)
+            QVERIFY(d.press(a->stepStage()));
         save(d, QStringLiteral("window_replay.png"));
     }
 
@@ -95,9 +91,12 @@ class TestScreenshots : public QObject {
             QString language;
             QRect screen;
         };
-        for (const Shot& shot : {Shot{QStringLiteral("window_compare.png"), QStringLiteral("en"), QRect(0, 0, 1600, 1000)},
-                                 Shot{QStringLiteral("window_compare_laptop.png"), QStringLiteral("en"), QRect(0, 0, 1366, 728)},
-                                 Shot{QStringLiteral("window_compare_zh_CN.png"), QStringLiteral("zh_CN"), QRect(0, 0, 1366, 728)}}) {
+        for (const Shot& shot : {Shot{QStringLiteral("window_compare.png"), QStringLiteral("en"),
+                                      QRect(0, 0, 1600, 1000)},
+                                 Shot{QStringLiteral("window_compare_laptop.png"),
+                                      QStringLiteral("en"), QRect(0, 0, 1366, 728)},
+                                 Shot{QStringLiteral("window_compare_zh_CN.png"),
+                                      QStringLiteral("zh_CN"), QRect(0, 0, 1366, 728)}}) {
             test::Driver d;
             d.translator.setLanguage(shot.language);
             d.window->fitToScreen(shot.screen);
@@ -109,8 +108,10 @@ class TestScreenshots : public QObject {
             RunActions* a = d.window->runActions();
             for (int i = 0; i < 10; ++i) QVERIFY(d.press(a->stepBatch()));
             SessionController* b = d.window->comparison()->runB();
-            QVERIFY(test::waitUntil([&] { return b->history().batchCount() == 3 &&
-                                                 b->runState() == SessionController::RunState::paused; }));
+            QVERIFY(test::waitUntil([&] {
+                return b->history().batchCount() == 3 &&
+                       b->runState() == SessionController::RunState::paused;
+            }));
             for (int i = 0; i < 3; ++i) QVERIFY(d.press(a->stepStage()));
             d.window->lossPlot()->resetView();
             b->pumpNow();
@@ -119,9 +120,9 @@ class TestScreenshots : public QObject {
     }
 
     void fork() {
-        // A what-if fork: tensor_return held in batch 6, forked with the learning rate × 10 and three
-        // batches on,
-        // on the laptop in Chinese, with the departure "step on every batch" on accumulate_3.
+        // A what-if fork: tensor_return held in batch 6, forked with the learning rate × 10 and
+        // three batches on, on the laptop in Chinese, with the departure "step on every batch" on
+        // accumulate_3.
         struct Shot {
             QString name;
             QString language;
@@ -132,8 +133,9 @@ class TestScreenshots : public QObject {
         for (const Shot& shot :
              {Shot{QStringLiteral("window_fork.png"), QStringLiteral("en"), QRect(0, 0, 1600, 1000),
                    QStringLiteral("tensor_return"), QStringLiteral("lr_up")},
-              Shot{QStringLiteral("window_fork_departure_zh_CN.png"), QStringLiteral("zh_CN"), QRect(0, 0, 1366, 728),
-                   QStringLiteral("accumulate_3"), QStringLiteral("step_every_batch")}}) {
+              Shot{QStringLiteral("window_fork_departure_zh_CN.png"), QStringLiteral("zh_CN"),
+                   QRect(0, 0, 1366, 728), QStringLiteral("accumulate_3"),
+                   QStringLiteral("step_every_batch")}}) {
             test::Driver d;
             d.translator.setLanguage(shot.language);
             d.window->fitToScreen(shot.screen);
@@ -145,10 +147,13 @@ class TestScreenshots : public QObject {
             QVERIFY(d.press(a->stepStage()));
             QVERIFY(d.window->forkHere(shot.whatIf));
             SessionController* b = d.window->comparison()->runB();
-            QVERIFY(test::waitUntil([&] { return b->runState() == SessionController::RunState::paused; }));
+            QVERIFY(test::waitUntil(
+                [&] { return b->runState() == SessionController::RunState::paused; }));
             for (int i = 0; i < 3; ++i) QVERIFY(d.press(a->stepBatch()));
-            QVERIFY(test::waitUntil([&] { return b->history().batchCount() >= 3 &&
-                                                 b->runState() == SessionController::RunState::paused; }));
+            QVERIFY(test::waitUntil([&] {
+                return b->history().batchCount() >= 3 &&
+                       b->runState() == SessionController::RunState::paused;
+            }));
             d.window->lossPlot()->resetView();
             b->pumpNow();
             save(d, shot.name);
@@ -190,7 +195,8 @@ class TestScreenshots : public QObject {
             d.window->fitToScreen(QRect(0, 0, 1366, 728));
             d.window->show();
             RunConfig config = test::lessonConfig("nan_loss");
-            config.breakpoints = {{"nonfinite"}, {"grad_norm > 100", false}, {"stage = backward and batch = 2"}};
+            config.breakpoints = {
+                {"nonfinite"}, {"grad_norm > 100", false}, {"stage = backward and batch = 2"}};
             d.start(config);
             QVERIFY(d.waitHeld(0));
             d.window->runActions()->setDelay(0);
@@ -199,7 +205,8 @@ class TestScreenshots : public QObject {
             auto* dock = d.window->findChild<QDockWidget*>(QStringLiteral("breakpointsDock"));
             QVERIFY(dock);
             dock->raise();
-            d.window->breakpointsView()->input()->setText(QStringLiteral("acc <"));  // a typo, shown
+            d.window->breakpointsView()->input()->setText(
+                QStringLiteral("acc <"));  // a typo, shown
             d.window->controller()->pumpNow();
             test::settle();
             QCOMPARE(d.window->breakpointsView()->hits(0), 1);
@@ -235,15 +242,18 @@ class TestScreenshots : public QObject {
         for (const QString& language : {QStringLiteral("en"), QStringLiteral("zh_CN")}) {
             test::Driver d;
             d.translator.setLanguage(language);
-            if (language != QStringLiteral("en")) d.window->fitToScreen(QRect(0, 0, 1366, 728));  // a laptop
+            if (language != QStringLiteral("en"))
+                d.window->fitToScreen(QRect(0, 0, 1366, 728));  // a laptop
             d.window->show();
             test::settle();
             d.window->tensorsDock()->raise();
             d.open(QStringLiteral("set_to_none_momentum"));
             QVERIFY(d.waitHeld(0));
             RunActions* a = d.window->runActions();
-            QVERIFY(d.press(a->stepBatch()));  // batch 1: batch 0's grads are there to be set to None
-            for (int i = 0; i < 12 && d.current() != std::optional<Stage>(Stage::on_before_backward); ++i)
+            QVERIFY(
+                d.press(a->stepBatch()));  // batch 1: batch 0's grads are there to be set to None
+            for (int i = 0;
+                 i < 12 && d.current() != std::optional<Stage>(Stage::on_before_backward); ++i)
                 QVERIFY(d.press(a->stepStage()));
             d.window->tensorsView()->selectTensor(QStringLiteral("weight"));
             QVERIFY(test::waitUntil([&] {
@@ -257,8 +267,9 @@ class TestScreenshots : public QObject {
             save(d, QStringLiteral("window_tensors_%1.png").arg(language));
             d.window->tensorsView()->detailTabs()->setCurrentIndex(TensorsView::HistogramTab);
             test::settle();
-            QVERIFY(d.window->tensorsView()->grab().save(QDir(QStringLiteral(STEPWISE_SCREENSHOT_DIR))
-                                                         .filePath(QStringLiteral("tensors_histogram_%1.png").arg(language))));
+            QVERIFY(d.window->tensorsView()->grab().save(
+                QDir(QStringLiteral(STEPWISE_SCREENSHOT_DIR))
+                    .filePath(QStringLiteral("tensors_histogram_%1.png").arg(language))));
         }
         test::Driver d;
         d.window->fitToScreen(QRect(0, 0, 1366, 728));
@@ -293,11 +304,12 @@ class TestScreenshots : public QObject {
             QVERIFY(!row.isEmpty());
             const QRect visible(QPoint(0, scroll->verticalScrollBar()->value()),
                                 scroll->viewport()->size());
-            QVERIFY2(row.top() >= visible.top() && row.bottom() <= visible.bottom(), qPrintable(QStringLiteral("row %1..%2, visible %3..%4")
-                                                           .arg(row.top())
-                                                           .arg(row.bottom())
-                                                           .arg(visible.top())
-                                                           .arg(visible.bottom())));
+            QVERIFY2(row.top() >= visible.top() && row.bottom() <= visible.bottom(),
+                     qPrintable(QStringLiteral("row %1..%2, visible %3..%4")
+                                    .arg(row.top())
+                                    .arg(row.bottom())
+                                    .arg(visible.top())
+                                    .arg(visible.bottom())));
             scrolled = scrolled || scroll->verticalScrollBar()->value() > 0;
         }
         QVERIFY2(scrolled, qPrintable(QStringLiteral("window %1x%2, viewport %3, scroll max %4")
@@ -356,7 +368,8 @@ class TestScreenshots : public QObject {
     }
 
     void breakpointHit() {
-        // nan_loss with a breakpoint on a non-finite loss: held right after batch 3's training_step.
+        // nan_loss with a breakpoint on a non-finite loss: held right after batch 3's
+        // training_step.
         test::Driver d;
         d.window->show();
         RunConfig config = test::lessonConfig("nan_loss");
@@ -386,7 +399,8 @@ class TestScreenshots : public QObject {
         QVERIFY(d.press(d.window->runActions()->backBatch()));
         QCOMPARE(d.window->pipelineView()->state().batchIdx(), 2);
         QVERIFY(d.press(d.window->runActions()->stepBatch()));
-        for (int i = 0; i < 12 && d.current() != std::optional<Stage>(Stage::on_before_optimizer_step); ++i)
+        for (int i = 0;
+             i < 12 && d.current() != std::optional<Stage>(Stage::on_before_optimizer_step); ++i)
             QVERIFY(d.press(d.window->runActions()->stepStage()));
         QCOMPARE(d.current(), std::optional<Stage>(Stage::on_before_optimizer_step));
         QCOMPARE(d.window->pipelineView()->state().batchIdx(), 3);
@@ -489,8 +503,9 @@ class TestScreenshots : public QObject {
             QCOMPARE(panel->schedulerBox()->currentText(), QStringLiteral("OneCycleLR"));
             QVERIFY(panel->schedulerOptionTable()->rowCount() > 5);
             const QPixmap shot = panel->grab();
-            QVERIFY(shot.save(QDir(QStringLiteral(STEPWISE_SCREENSHOT_DIR))
-                                  .filePath(QStringLiteral("config_lr_schedule_%1.png").arg(language))));
+            QVERIFY(shot.save(
+                QDir(QStringLiteral(STEPWISE_SCREENSHOT_DIR))
+                    .filePath(QStringLiteral("config_lr_schedule_%1.png").arg(language))));
         }
     }
 };

@@ -60,7 +60,8 @@ class TestTeaching : public QObject {
         // The tooltip answers "why did global_step not move?".
         const RunHistory& history = d.window->controller()->history();
         const QString still = LossOrigin::ribbonTip(history.batchRecord(1), 1, 0);
-        QVERIFY2(still.contains(QStringLiteral("Batch 2 of 3 in its accumulation window")), qPrintable(still));
+        QVERIFY2(still.contains(QStringLiteral("Batch 2 of 3 in its accumulation window")),
+                 qPrintable(still));
         QVERIFY2(still.contains(QStringLiteral("global_step stays 0")), qPrintable(still));
         const QString moved = LossOrigin::ribbonTip(history.batchRecord(2), 2, 0);
         QVERIFY2(moved.contains(QStringLiteral("global_step went from 0 to 1")), qPrintable(moved));
@@ -70,10 +71,14 @@ class TestTeaching : public QObject {
         QVERIFY(newest.loss && newest.loss_raw);
         QCOMPARE(*newest.loss, *newest.loss_raw / 3);  // Lightning's loss / N, to the bit
         const QString line = plot->originLine()->text();
-        QVERIFY2(line.contains(QStringLiteral("Batch 4 (newest; epoch 0, batch_idx 4)")), qPrintable(line));
-        QVERIFY2(line.contains(QStringLiteral("returned <b>%1</b> → ÷ 3 (accumulate_grad_batches) → backward saw <b>%2</b>")
-                                   .arg(LossOrigin::number(*newest.loss_raw), LossOrigin::number(*newest.loss))),
+        QVERIFY2(line.contains(QStringLiteral("Batch 4 (newest; epoch 0, batch_idx 4)")),
                  qPrintable(line));
+        QVERIFY2(
+            line.contains(
+                QStringLiteral(
+                    "returned <b>%1</b> → ÷ 3 (accumulate_grad_batches) → backward saw <b>%2</b>")
+                    .arg(LossOrigin::number(*newest.loss_raw), LossOrigin::number(*newest.loss))),
+            qPrintable(line));
         // The smoothed value is the plot's: TensorBoard's debiased EMA of the plotted losses.
         double ema = 0.0, smoothed = 0.0;
         const double w = plot->smoothing();
@@ -83,10 +88,13 @@ class TestTeaching : public QObject {
         }
         QVERIFY(plot->smoothedAt(4));
         QVERIFY(std::abs(*plot->smoothedAt(4) - smoothed) <= 1e-12 * std::abs(smoothed));
-        QVERIFY2(line.contains(QStringLiteral("smoothed <b>%1</b>").arg(LossOrigin::number(smoothed))), qPrintable(line));
+        QVERIFY2(
+            line.contains(QStringLiteral("smoothed <b>%1</b>").arg(LossOrigin::number(smoothed))),
+            qPrintable(line));
         // Pointing at a batch describes that one; leaving the plot, the newest again.
         plot->describeBatch(1);
-        QVERIFY(plot->originLine()->text().startsWith(QStringLiteral("Batch 1 (pointed at; epoch 0, batch_idx 1)")));
+        QVERIFY(plot->originLine()->text().startsWith(
+            QStringLiteral("Batch 1 (pointed at; epoch 0, batch_idx 1)")));
         plot->describeBatch(-1);
         QVERIFY(plot->originLine()->text().startsWith(QStringLiteral("Batch 4 (newest")));
         // By global_step the axis itself is the mapping: no ribbon.
@@ -108,9 +116,12 @@ class TestTeaching : public QObject {
         QVERIFY(d.window->lossPlot()->exportCsv(path));
         QFile file(path);
         QVERIFY(file.open(QIODevice::ReadOnly));
-        const QStringList lines = QString::fromUtf8(file.readAll()).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+        const QStringList lines =
+            QString::fromUtf8(file.readAll()).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
         QCOMPARE(lines.size(), 5);
-        QCOMPARE(lines[0], QStringLiteral("epoch,batch_idx,global_step,stepped,loss,loss_raw,grad_norm,update_norm,lr"));
+        QCOMPARE(lines[0],
+                 QStringLiteral(
+                     "epoch,batch_idx,global_step,stepped,loss,loss_raw,grad_norm,update_norm,lr"));
         const QStringList first = lines[1].split(QLatin1Char(','));
         QCOMPARE(first.mid(0, 4), (QStringList{"0", "0", "0", "False"}));
         QVERIFY(!first[6].isEmpty());  // the grad norm after backward
@@ -118,8 +129,10 @@ class TestTeaching : public QObject {
         QVERIFY(lines[3].startsWith(QStringLiteral("0,2,1,True,")));
         // The loss is what the plot has, ÷ N of the raw loss.
         QCOMPARE(first[4].toDouble(), double(d.window->controller()->history().loss(0)));
-        QVERIFY(std::abs(first[5].toDouble() / 3 - first[4].toDouble()) <= 1e-6 * std::abs(first[4].toDouble()));
-        QVERIFY(!d.window->lossPlot()->exportCsv(dir.filePath(QStringLiteral("no/such/dir/t.csv"))));
+        QVERIFY(std::abs(first[5].toDouble() / 3 - first[4].toDouble()) <=
+                1e-6 * std::abs(first[4].toDouble()));
+        QVERIFY(
+            !d.window->lossPlot()->exportCsv(dir.filePath(QStringLiteral("no/such/dir/t.csv"))));
     }
 
     void theRunGoesToTensorBoardFromFileExport() {
@@ -142,7 +155,8 @@ class TestTeaching : public QObject {
         const LossPlot::TensorBoardExport first = plot->exportTensorBoard(root);
         QCOMPARE(first.directory, root + QStringLiteral("/version_0"));
         QCOMPARE(plot->exportTensorBoard(root).directory, root + QStringLiteral("/version_1"));
-        const QStringList files = QDir(first.directory).entryList({QStringLiteral("events.out.tfevents.*")});
+        const QStringList files =
+            QDir(first.directory).entryList({QStringLiteral("events.out.tfevents.*")});
         QCOMPARE(files.size(), 1);
         const std::vector<tfevents::Event> events =
             tfevents::read_file((first.directory + QLatin1Char('/') + files[0]).toStdString());
@@ -156,7 +170,8 @@ class TestTeaching : public QObject {
         QStringList tags;
         for (const tfevents::Event& e : events)
             for (const tfevents::Value& v : e.values) {
-                if (!tags.contains(QString::fromStdString(v.tag))) tags << QString::fromStdString(v.tag);
+                if (!tags.contains(QString::fromStdString(v.tag)))
+                    tags << QString::fromStdString(v.tag);
                 if (v.tag == "loss") got.push_back({e.step, v.simple_value});
             }
         QCOMPARE(got.size(), std::size_t(5));
@@ -191,7 +206,8 @@ class TestTeaching : public QObject {
         LossPlot* plot = d.window->lossPlot();
         plot->describeBatch(none);
         const QString line = plot->originLine()->text();
-        QVERIFY2(line.contains(QStringLiteral("training_step returned <b>None</b>, nothing to backpropagate")),
+        QVERIFY2(line.contains(QStringLiteral(
+                     "training_step returned <b>None</b>, nothing to backpropagate")),
                  qPrintable(line));
         QVERIFY(!plot->smoothedAt(std::size_t(none)));
     }
@@ -211,7 +227,8 @@ class TestTeaching : public QObject {
         const ParityMeter& meter = d.window->controller()->parity();
         QVERIFY2(test::waitUntil([&] {
                      d.window->controller()->pumpNow();
-                     return meter.state() == ParityMeter::State::identical && meter.identical() == 4;
+                     return meter.state() == ParityMeter::State::identical &&
+                            meter.identical() == 4;
                  }),
                  qPrintable(QStringLiteral("state %1, identical %2, pending %3")
                                 .arg(int(meter.state()))
@@ -227,7 +244,8 @@ class TestTeaching : public QObject {
         d.window->controller()->pumpNow();
         QCOMPARE(meter.identical(), std::int64_t(0));
         QCOMPARE(d.window->parityBadge()->text(), QStringLiteral("parity: no batch has ended yet"));
-        // Run at full speed to the end: the shadow waits meanwhile, then catches up with every batch.
+        // Run at full speed to the end: the shadow waits meanwhile, then catches up with every
+        // batch.
         a->setDelay(0);
         std::int64_t batches = 0;
         QObject guard;
@@ -245,8 +263,9 @@ class TestTeaching : public QObject {
             d.window->controller()->pumpNow();
             return meter.state() == ParityMeter::State::identical && meter.identical() == batches;
         }));
-        QCOMPARE(d.window->parityBadge()->text(),
-                 QStringLiteral("✓ parity: %1 batches bit-identical to an unwatched run").arg(batches));
+        QCOMPARE(
+            d.window->parityBadge()->text(),
+            QStringLiteral("✓ parity: %1 batches bit-identical to an unwatched run").arg(batches));
     }
 };
 

@@ -1,24 +1,25 @@
 // Small units of the GUI that need no session: the compile-error locator, the None explanation,
 // the bounded log, option parsing, the pipeline fold, the pacer and the lesson texts' translations.
 
+#include <qcustomplot.h>
+
 #include <QtTest>
-#include <map>
 #include <algorithm>
+#include <map>
 
 #include "config_panel.h"
 #include "lesson_texts.h"
 #include "log_model.h"
 #include "loss_plot.h"
-#include <qcustomplot.h>
 #include "none_explainer.h"
 #include "pacer.h"
 #include "parity_meter.h"
 #include "pipeline_state.h"
 #include "run_history.h"
-#include "stepwise/session.h"
-#include "stepwise/trace.h"
 #include "source_editor.h"
 #include "stepwise/lessons.h"
+#include "stepwise/session.h"
+#include "stepwise/trace.h"
 #include "translator.h"
 
 using namespace stepwise;
@@ -53,7 +54,8 @@ Event batchEnd(std::int64_t epoch, std::int64_t batch, std::uint64_t sum) {
 class TestUnits : public QObject {
     Q_OBJECT
   private:
-    /// A lesson's run, for `epochs` epochs when given, its config edited by `edit` (text: from, to).
+    /// A lesson's run, for `epochs` epochs when given, its config edited by `edit` (text: from,
+    /// to).
     static std::vector<Event> recordLesson(const char* name, std::int64_t epochs = 0,
                                            const QStringList& edit = {}) {
         QString json = QString::fromStdString(find_lesson(name)->config_json);
@@ -89,7 +91,8 @@ class TestUnits : public QObject {
         std::vector<Event> prefix;
         int batchEnds = 0;
         for (const Event& e : run) {
-            if (batchEnds == 3 && (e.type == EventType::stage_enter || e.type == EventType::stage_exit) &&
+            if (batchEnds == 3 &&
+                (e.type == EventType::stage_enter || e.type == EventType::stage_exit) &&
                 e.stage == Stage::backward)
                 break;
             batchEnds += e.type == EventType::batch_end;
@@ -107,15 +110,18 @@ class TestUnits : public QObject {
         QTest::addColumn<int>("epochs");
         QTest::addColumn<int>("extras");
         QTest::addColumn<QStringList>("edit");
-        QTest::newRow("mlp_spiral: an extra, 240 batches") << QStringLiteral("mlp_spiral") << 30 << 1 << QStringList();
+        QTest::newRow("mlp_spiral: an extra, 240 batches")
+            << QStringLiteral("mlp_spiral") << 30 << 1 << QStringList();
         // None every third batch (explanations quoting norms and momentum), past a checkpoint.
-        QTest::newRow("none_batches: 1,280 batches") << QStringLiteral("none_batches") << 160 << 0 << QStringList();
-        QTest::newRow("accumulate_3: windows and raw losses") << QStringLiteral("accumulate_3") << 40 << 0
-                                                              << QStringList();
+        QTest::newRow("none_batches: 1,280 batches")
+            << QStringLiteral("none_batches") << 160 << 0 << QStringList();
+        QTest::newRow("accumulate_3: windows and raw losses")
+            << QStringLiteral("accumulate_3") << 40 << 0 << QStringList();
         // OneCycleLR by step: the lr changes every other batch, a float each.
         QTest::newRow("lr_schedule: a scheduled lr")
             << QStringLiteral("lr_schedule") << 20 << 0
-            << QStringList{QStringLiteral("\"total_steps\": 24"), QStringLiteral("\"total_steps\": 81")};
+            << QStringList{QStringLiteral("\"total_steps\": 24"),
+                           QStringLiteral("\"total_steps\": 81")};
     }
     void runHistoryKeepsEveryBatchRecordOfALongRunInBoundedBytes() {
         QFETCH(QString, lesson);
@@ -136,11 +142,13 @@ class TestUnits : public QObject {
         // differs from the loss, and a few runs: one per epoch (batch_idx starts over), the
         // checkpoints, one accumulation regime, one step offset.
         const std::size_t n = ends.size();
-        const bool rawDiffers = lesson == QLatin1String("accumulate_3") || lesson == QLatin1String("lr_schedule");
+        const bool rawDiffers =
+            lesson == QLatin1String("accumulate_3") || lesson == QLatin1String("lr_schedule");
         const bool lrChanges = lesson == QLatin1String("lr_schedule");
         const std::size_t runs = std::size_t(epochs) * 12 + (n / 1024 + 1) * 16 + 12 + 16 + 16 + 8;
-        QVERIFY2(history.columnBytes() <=
-                     n * (RunHistory::kBytesPerBatch + sizeof(float) * (extras + rawDiffers + lrChanges)) + runs,
+        QVERIFY2(history.columnBytes() <= n * (RunHistory::kBytesPerBatch +
+                                               sizeof(float) * (extras + rawDiffers + lrChanges)) +
+                                              runs,
                  qPrintable(QString::number(history.columnBytes())));
         QVERIFY(RunHistory::kBytesPerBatch <= 16);  // a million batches: 16 MB + extras
         // Old batches come back from the columns with their figures; only the newest whole.
@@ -157,7 +165,8 @@ class TestUnits : public QObject {
             // Exact for the newest batches, single precision before them.
             const bool recent = i + RunHistory::kRecentBatches >= ends.size();
             auto same = [recent](const std::optional<double>& a, const std::optional<double>& b) {
-                return a.has_value() == b.has_value() && (!a || (recent ? *a == *b : float(*a) == float(*b)));
+                return a.has_value() == b.has_value() &&
+                       (!a || (recent ? *a == *b : float(*a) == float(*b)));
             };
             QVERIFY(same(backEnds[i].loss, ends[i].loss));
             QVERIFY(same(backEnds[i].loss_raw, ends[i].loss_raw));
@@ -184,9 +193,11 @@ class TestUnits : public QObject {
         }
         QCOMPARE(explained > 0, lesson == QLatin1String("none_batches"));
         QCOMPARE(history.firstBatchAtStep(double(ends.back().global_step)),
-                 std::size_t(std::find_if(ends.begin(), ends.end(), [&](const Event& e) {
-                                 return e.global_step == ends.back().global_step;
-                             }) - ends.begin()));
+                 std::size_t(std::find_if(ends.begin(), ends.end(),
+                                          [&](const Event& e) {
+                                              return e.global_step == ends.back().global_step;
+                                          }) -
+                             ends.begin()));
         // Stage records are kept for the newest kRecentBatches batches only.
         const std::uint64_t keptAfter = ends[n - RunHistory::kRecentBatches - 1].seq;
         QCOMPARE(stageEvents, int(std::count_if(run.begin(), run.end(), [&](const Event& e) {
@@ -229,12 +240,14 @@ class TestUnits : public QObject {
         QCOMPARE(plot.pointCount(), int(n));
         // The whole run in view: at most a minimum and a maximum per pixel column ...
         const int columns = std::max(200, plot.plot()->width());
-        QVERIFY2(plot.drawnPointCount() <= 2 * columns + 2, qPrintable(QString::number(plot.drawnPointCount())));
+        QVERIFY2(plot.drawnPointCount() <= 2 * columns + 2,
+                 qPrintable(QString::number(plot.drawnPointCount())));
         QVERIFY(plot.drawnPointCount() >= columns);
         QVERIFY(plot.noneMarkerCount() <= columns + 1);
         // ... and the envelope keeps the run's extremes exactly.
         bool found = false;
-        const QCPRange y = plot.plot()->graph(1)->getValueRange(found, QCP::sdBoth);  // the loss graph
+        const QCPRange y =
+            plot.plot()->graph(1)->getValueRange(found, QCP::sdBoth);  // the loss graph
         QVERIFY(found);
         QCOMPARE(float(y.lower), lowest);
         QCOMPARE(float(y.upper), highest);
@@ -247,7 +260,8 @@ class TestUnits : public QObject {
         QCOMPARE(plot.noneMarkerCount(), noneInView);
         // Following: the newest 2,000 batches.
         plot.setFollow(true);
-        QVERIFY(plot.plot()->xAxis->range().lower >= 1999 - 1 && plot.plot()->xAxis->range().upper >= 3999);
+        QVERIFY(plot.plot()->xAxis->range().lower >= 1999 - 1 &&
+                plot.plot()->xAxis->range().upper >= 3999);
         QVERIFY(plot.drawnPointCount() <= 2 * columns + 2);
         // Cut back: the plot starts over from the history at its next frame.
         QVERIFY(history.cutBack(n - 8));
@@ -261,7 +275,8 @@ class TestUnits : public QObject {
         std::size_t texts = 0;
         for (const Lesson& lesson : lessons()) {
             std::vector<std::string> own = {lesson.title, lesson.description};
-            if (!lesson.compare_config_json.empty()) own.insert(own.end(), {lesson.compare_a, lesson.compare_b});
+            if (!lesson.compare_config_json.empty())
+                own.insert(own.end(), {lesson.compare_a, lesson.compare_b});
             texts += own.size();
             for (const std::string& text : own)
                 QVERIFY2(std::find(table.begin(), table.end(), text) != table.end(),
@@ -281,8 +296,12 @@ class TestUnits : public QObject {
             QVERIFY2(lessonDescription(lesson) != QString::fromStdString(lesson.description),
                      lesson.name.c_str());
             if (!lesson.compare_config_json.empty()) {
-                QVERIFY2(lessonRunName(lesson.compare_a) != QString::fromStdString(lesson.compare_a), lesson.name.c_str());
-                QVERIFY2(lessonRunName(lesson.compare_b) != QString::fromStdString(lesson.compare_b), lesson.name.c_str());
+                QVERIFY2(
+                    lessonRunName(lesson.compare_a) != QString::fromStdString(lesson.compare_a),
+                    lesson.name.c_str());
+                QVERIFY2(
+                    lessonRunName(lesson.compare_b) != QString::fromStdString(lesson.compare_b),
+                    lesson.name.c_str());
             }
         }
         translator.setLanguage(QStringLiteral("en"));
@@ -329,10 +348,11 @@ class TestUnits : public QObject {
         end.explanation = {TextCode::explain_none_zero_moved, {"0.01", "momentum_buffer"}};
         const QString moved = explainNoneBatch(end);
         QVERIFY(moved.contains(QLatin1String("optimizer step still ran")));
-        QVERIFY(moved.contains(
-            QStringLiteral("yet the weights moved (‖Δθ‖ 0.01): the optimizer holds momentum_buffer")));
+        QVERIFY(moved.contains(QStringLiteral(
+            "yet the weights moved (‖Δθ‖ 0.01): the optimizer holds momentum_buffer")));
         end.explanation = {TextCode::explain_none_zero_still, {"sum"}};
-        QVERIFY(explainNoneBatch(end).contains(QLatin1String("did not move; the optimizer holds sum")));
+        QVERIFY(
+            explainNoneBatch(end).contains(QLatin1String("did not move; the optimizer holds sum")));
         end.explanation = {};
         QVERIFY(explainNoneBatch(end).contains(QLatin1String("update norm 0.01")));
         end.stepped = false;
@@ -391,8 +411,9 @@ class TestUnits : public QObject {
         const qint64 t = Pacer::tick();
         pacerA.request(false);  // not streaming: at once
         QCOMPARE(a, std::vector<qint64>{t});
-        for (int i = 0; i < 5; ++i) pacerA.request(true);  // streaming, refreshed this tick: once, later
-        pacerB.request(true);                                 // B has not refreshed in this tick: at once
+        for (int i = 0; i < 5; ++i)
+            pacerA.request(true);  // streaming, refreshed this tick: once, later
+        pacerB.request(true);      // B has not refreshed in this tick: at once
         QCOMPARE(a.size(), std::size_t(1));
         QCOMPARE(b, std::vector<qint64>{t});
         pacerB.request(true);

@@ -57,14 +57,14 @@ std::size_t hits(ConditionSet& set, const Event& e) {
 TEST(Conditions, TheDocumentedSpellingsParseToOneCanonicalForm) {
     EXPECT_EQ(canonical("none"), "none");
     EXPECT_EQ(canonical("nonfinite"), "nonfinite");
-
 }
 
 TEST(Conditions, ExpressionsReadBackTheSame) {
-    for (const char* text : {"none", "nonfinite", "clipped", "exception", "spike > 3", "loss < 0.001",
-                             "grad_norm > 10", "grad_norm[layer.0.weight] < 1e-06", "acc < 0.2",
-                             "global_step = 100", "epoch >= 2 and batch = 3", "stage = backward and batch = 5",
-                             "call >= 3", "nonfinite and epoch != 0", "exception and stage = backward"}) {
+    for (const char* text :
+         {"none", "nonfinite", "clipped", "exception", "spike > 3", "loss < 0.001",
+          "grad_norm > 10", "grad_norm[layer.0.weight] < 1e-06", "acc < 0.2", "global_step = 100",
+          "epoch >= 2 and batch = 3", "stage = backward and batch = 5", "call >= 3",
+          "nonfinite and epoch != 0", "exception and stage = backward"}) {
         EXPECT_EQ(canonical(text), text);
         EXPECT_EQ(canonical(canonical(text)), canonical(text));
     }
@@ -76,27 +76,41 @@ TEST(Conditions, ExpressionsReadBackTheSame) {
 TEST(Conditions, BadExpressionsSayWhatAndWhere) {
     EXPECT_EQ(parse_error(""), "an empty condition: \"\"");
     EXPECT_EQ(parse_error("grad_norm>"), "expected a number at column 11 of \"grad_norm>\"");
-    EXPECT_EQ(parse_error("loss 3"), "expected a comparison (<, <=, >, >=, =, !=) at column 6 of \"loss 3\"");
+    EXPECT_EQ(parse_error("loss 3"),
+              "expected a comparison (<, <=, >, >=, =, !=) at column 6 of \"loss 3\"");
     EXPECT_EQ(parse_error("stage = nowhere"),
-              "no stage \"nowhere\" (stages are Lightning's hook names, e.g. backward) at column 9 of \"stage = nowhere\"");
-    EXPECT_EQ(parse_error("stage > backward"), "a stage is chosen with \"=\" at column 1 of \"stage > backward\"");
+              "no stage \"nowhere\" (stages are Lightning's hook names, e.g. backward) at column 9 "
+              "of \"stage = nowhere\"");
+    EXPECT_EQ(parse_error("stage > backward"),
+              "a stage is chosen with \"=\" at column 1 of \"stage > backward\"");
     EXPECT_EQ(parse_error("epoch = 1.5"), "expected a whole number at column 9 of \"epoch = 1.5\"");
-    EXPECT_EQ(parse_error("spike < 2"), "a spike is \"spike > K\" with K > 0 (times the moving average) at column 1 of \"spike < 2\"");
-    EXPECT_EQ(parse_error("loss > nan"), "a NaN threshold never compares true; use \"nonfinite\" at column 8 of \"loss > nan\"");
+    EXPECT_EQ(parse_error("spike < 2"),
+              "a spike is \"spike > K\" with K > 0 (times the moving average) at column 1 of "
+              "\"spike < 2\"");
+    EXPECT_EQ(
+        parse_error("loss > nan"),
+        "a NaN threshold never compares true; use \"nonfinite\" at column 8 of \"loss > nan\"");
     EXPECT_EQ(parse_error("none nonfinite"),
-              "\"nonfinite\" after the condition (join terms with \"and\") at column 6 of \"none nonfinite\"");
-    EXPECT_EQ(parse_error("grad_norm[w > 1"), "a parameter name in [ ] is not closed at column 10 of \"grad_norm[w > 1\"");
-    EXPECT_EQ(parse_error("loss > 1 and grad_norm > 1"),
-              "one condition can only test values of one stage, and this one mixes training_step's with "
-              "on_after_backward's: \"loss > 1 and grad_norm > 1\"");
-    EXPECT_EQ(parse_error("exception and loss > 1"),
-              "\"exception\" goes with position terms only (global_step, epoch, batch, call, stage): "
-              "\"exception and loss > 1\"");
-    EXPECT_EQ(parse_error("3 > loss"), "expected a name (none, nonfinite, loss, grad_norm, an extra, ...) at column 1 of \"3 > loss\"");
+              "\"nonfinite\" after the condition (join terms with \"and\") at column 6 of \"none "
+              "nonfinite\"");
+    EXPECT_EQ(parse_error("grad_norm[w > 1"),
+              "a parameter name in [ ] is not closed at column 10 of \"grad_norm[w > 1\"");
+    EXPECT_EQ(
+        parse_error("loss > 1 and grad_norm > 1"),
+        "one condition can only test values of one stage, and this one mixes training_step's with "
+        "on_after_backward's: \"loss > 1 and grad_norm > 1\"");
+    EXPECT_EQ(
+        parse_error("exception and loss > 1"),
+        "\"exception\" goes with position terms only (global_step, epoch, batch, call, stage): "
+        "\"exception and loss > 1\"");
+    EXPECT_EQ(parse_error("3 > loss"),
+              "expected a name (none, nonfinite, loss, grad_norm, an extra, ...) at column 1 of "
+              "\"3 > loss\"");
 }
 
 TEST(Conditions, ValueTermsAreMeasuredByTheirStage) {
-    ConditionSet set({{"nonfinite"}, {"none"}, {"grad_norm[weight] > 2"}, {"acc < 0.2 and epoch = 0"}});
+    ConditionSet set(
+        {{"nonfinite"}, {"none"}, {"grad_norm[weight] > 2"}, {"acc < 0.2 and epoch = 0"}});
     EXPECT_EQ(hits(set, training_step(0.5)), 0u);
     const auto nan = set.on_event(training_step(std::numeric_limits<double>::quiet_NaN()));
     ASSERT_EQ(nan.size(), 1u);
@@ -132,9 +146,12 @@ TEST(Conditions, ValueTermsAreMeasuredByTheirStage) {
 
 TEST(Conditions, ASpikeIsJudgedAgainstTheMovingAverageOfTheLossesBeforeIt) {
     ConditionSet set({{"spike > 3"}});
-    for (int i = 0; i < int(ConditionSet::kSpikeWarmup) - 1; ++i) EXPECT_EQ(hits(set, training_step(1.0)), 0u);
-    EXPECT_EQ(hits(set, training_step(100.0)), 0u);  // not judged before the warm-up: it joins the window
-    for (int i = 0; i < int(ConditionSet::kSpikeWindow); ++i) EXPECT_EQ(hits(set, training_step(1.0)), 0u);
+    for (int i = 0; i < int(ConditionSet::kSpikeWarmup) - 1; ++i)
+        EXPECT_EQ(hits(set, training_step(1.0)), 0u);
+    EXPECT_EQ(hits(set, training_step(100.0)),
+              0u);  // not judged before the warm-up: it joins the window
+    for (int i = 0; i < int(ConditionSet::kSpikeWindow); ++i)
+        EXPECT_EQ(hits(set, training_step(1.0)), 0u);
     EXPECT_EQ(hits(set, training_step(2.9)), 0u);
     const auto spike = set.on_event(training_step(4.0));
     ASSERT_EQ(spike.size(), 1u);
@@ -167,11 +184,13 @@ TEST(Conditions, ExceptionIsAnErrorAtAStage) {
 }
 
 TEST(Conditions, APlaceHitsWhereItFirstHoldsAndAgainOnlyAfterItStoppedHolding) {
-    ConditionSet set({{"stage = backward"}, {"epoch = 1 and batch = 2"}, {"global_step >= 3"}, {"call >= 2"}});
+    ConditionSet set(
+        {{"stage = backward"}, {"epoch = 1 and batch = 2"}, {"global_step >= 3"}, {"call >= 2"}});
     ASSERT_TRUE(set.has_places());
     auto at = [&](Stage s, std::int64_t epoch, std::int64_t batch, std::int64_t step, int call) {
         std::vector<std::size_t> out;
-        for (const ConditionHit& h : set.at_boundary(s, epoch, batch, step, call)) out.push_back(h.index);
+        for (const ConditionHit& h : set.at_boundary(s, epoch, batch, step, call))
+            out.push_back(h.index);
         return out;
     };
     using V = std::vector<std::size_t>;
@@ -197,18 +216,21 @@ TEST(Conditions, DisabledBreakpointsKeepTheirStateButNeverHit) {
 
 TEST(Conditions, TheRunConfigKeepsBreakpointsAndNamesABadOne) {
     const RunConfig c = parse_run_config(
-        R"({"breakpoints": ["nonfinite", {"when": "grad_norm > 10", "enabled": false}]})", "", "cfg");
+        R"({"breakpoints": ["nonfinite", {"when": "grad_norm > 10", "enabled": false}]})", "",
+        "cfg");
     ASSERT_EQ(c.breakpoints.size(), 2u);
     EXPECT_EQ(c.breakpoints[1], (BreakpointSpec{"grad_norm > 10", false}));
     const RunConfig back = parse_run_config(to_json(c), "", "again");
     EXPECT_EQ(back.breakpoints, c.breakpoints);
     const auto error = test::config_error;
-    EXPECT_EQ(error(R"({"breakpoints": "none"})"), "cfg: breakpoints: expected a list of conditions, got \"none\"");
+    EXPECT_EQ(error(R"({"breakpoints": "none"})"),
+              "cfg: breakpoints: expected a list of conditions, got \"none\"");
     EXPECT_EQ(error(R"({"breakpoints": [{"when": "none", "on": 1}]})"),
               "cfg: breakpoints[0].on: unknown key (allowed here: enabled, when)");
     EXPECT_EQ(error(R"({"breakpoints": ["none", "loss >"]})"),
               "cfg: breakpoints[1]: expected a number at column 7 of \"loss >\"");
-    EXPECT_EQ(error(R"({"breakpoints": [{"enabled": true}]})"), "cfg: breakpoints[0].when: expected the condition as a string");
+    EXPECT_EQ(error(R"({"breakpoints": [{"enabled": true}]})"),
+              "cfg: breakpoints[0].when: expected the condition as a string");
 }
 
 // update_ratio and unchanged are measured by optimizer_step's exit (issue 8: "the update-to-weight
@@ -218,13 +240,18 @@ TEST(Conditions, UpdateRatioAndUnchangedAreMeasuredByTheOptimizerStep) {
     EXPECT_EQ(canonical("update_ratio[w1]>1e-2"), "update_ratio[w1] > 0.01");
     EXPECT_EQ(canonical("unchanged"), "unchanged");
     EXPECT_EQ(canonical("unchanged [bias] and epoch >= 1"), "unchanged[bias] and epoch >= 1");
-    EXPECT_EQ(parse_error("update_ratio > 1 and loss > 1"),
-              "one condition can only test values of one stage, and this one mixes optimizer_step's with "
-              "training_step's: \"update_ratio > 1 and loss > 1\"");
-    EXPECT_EQ(parse_error("unchanged < 3"),
-              "\"< 3\" after the condition (join terms with \"and\") at column 11 of \"unchanged < 3\"");
+    EXPECT_EQ(
+        parse_error("update_ratio > 1 and loss > 1"),
+        "one condition can only test values of one stage, and this one mixes optimizer_step's with "
+        "training_step's: \"update_ratio > 1 and loss > 1\"");
+    EXPECT_EQ(
+        parse_error("unchanged < 3"),
+        "\"< 3\" after the condition (join terms with \"and\") at column 11 of \"unchanged < 3\"");
 
-    ConditionSet set({{"update_ratio > 0.1"}, {"update_ratio[bias] < 1e-3"}, {"unchanged"}, {"unchanged[weight]"}});
+    ConditionSet set({{"update_ratio > 0.1"},
+                      {"update_ratio[bias] < 1e-3"},
+                      {"unchanged"},
+                      {"unchanged[weight]"}});
     EXPECT_TRUE(set.needs_update_ratios());
     EXPECT_TRUE(set.needs_norms());
     Event step = exit_of(Stage::optimizer_step);
@@ -233,7 +260,8 @@ TEST(Conditions, UpdateRatioAndUnchangedAreMeasuredByTheOptimizerStep) {
     ASSERT_EQ(hits_then.size(), 2u);  // bias's ratio is below 1e-3 and it did not move at all
     EXPECT_EQ(format_text(breakpoint_hit_text(hits_then[0])),
               "breakpoint 2 (update_ratio[bias] < 0.001) hit: update_ratio[bias] = 0");
-    EXPECT_EQ(format_text(breakpoint_hit_text(hits_then[1])), "breakpoint 3 (unchanged) hit: unchanged[bias] = 0");
+    EXPECT_EQ(format_text(breakpoint_hit_text(hits_then[1])),
+              "breakpoint 3 (unchanged) hit: unchanged[bias] = 0");
     step.payload.update_ratios = GradNorms{0.5, {{"weight", 0.0}, {"bias", 0.7}}};
     const auto hits_now = set.on_event(step);
     ASSERT_EQ(hits_now.size(), 3u);

@@ -23,7 +23,8 @@ TEST(Text, EveryCodeHasANameAnArityAndEnglishThatUsesEveryArgument) {
         SCOPED_TRACE(text_code_name(code));
         EXPECT_EQ(text_code_from_name(text_code_name(code)), code);
         Text t{code, {}};
-        for (int a = 0; a < text_code_arity(code); ++a) t.args.push_back("<arg" + std::to_string(a) + ">");
+        for (int a = 0; a < text_code_arity(code); ++a)
+            t.args.push_back("<arg" + std::to_string(a) + ">");
         const std::string english = format_text(t);
         EXPECT_FALSE(english.empty());
         for (const auto& arg : t.args) EXPECT_NE(english.find(arg), std::string::npos) << english;
@@ -33,9 +34,10 @@ TEST(Text, EveryCodeHasANameAnArityAndEnglishThatUsesEveryArgument) {
 }
 
 TEST(Text, TheEnglishIsTheEngineSentenceWordForWord) {
-    EXPECT_EQ(format_text({TextCode::skip_zero_grad_not_first, {"4", "2", "3"}}),
-              "zero_grad skipped: batch 4 is not the first of its accumulation window (batch 2 of 3 "
-              "in its accumulation window)");
+    EXPECT_EQ(
+        format_text({TextCode::skip_zero_grad_not_first, {"4", "2", "3"}}),
+        "zero_grad skipped: batch 4 is not the first of its accumulation window (batch 2 of 3 "
+        "in its accumulation window)");
     EXPECT_EQ(format_text({TextCode::output_dict_with_loss, {"1"}}),
               "dict with 'loss' and 1 extra: loss / N is backpropagated");
     EXPECT_EQ(format_text({TextCode::output_dict_with_loss, {"2"}}),
@@ -43,29 +45,42 @@ TEST(Text, TheEnglishIsTheEngineSentenceWordForWord) {
 }
 
 TEST(Commands, EveryCommandRoundTripsAndBadOnesAreRefusedWithTheReason) {
-    const Command all[] = {Command::step(StepKind::stage), Command::step(StepKind::closure_call),
-                           Command::step(StepKind::batch), Command::step(StepKind::epoch),
-                           Command::of(CommandType::run),  Command::of(CommandType::pause),
-                           Command::of(CommandType::stop), Command::delay(250),
-                           Command::seek(12345), Command::rewind(RewindTo::stage),
-                           Command::rewind(RewindTo::batch_start), Command::rewind(RewindTo::batch),
-                           Command::rewind(RewindTo::hit), Command::rewind(RewindTo::batch_index, 42),
-                           Command::watch({true, "fc.weight:exp_avg", false}), Command::watch({false, "", true}),
+    const Command all[] = {Command::step(StepKind::stage),
+                           Command::step(StepKind::closure_call),
+                           Command::step(StepKind::batch),
+                           Command::step(StepKind::epoch),
+                           Command::of(CommandType::run),
+                           Command::of(CommandType::pause),
+                           Command::of(CommandType::stop),
+                           Command::delay(250),
+                           Command::seek(12345),
+                           Command::rewind(RewindTo::stage),
+                           Command::rewind(RewindTo::batch_start),
+                           Command::rewind(RewindTo::batch),
+                           Command::rewind(RewindTo::hit),
+                           Command::rewind(RewindTo::batch_index, 42),
+                           Command::watch({true, "fc.weight:exp_avg", false}),
+                           Command::watch({false, "", true}),
                            Command::watch({})};
-    for (const Command& c : all) EXPECT_EQ(decode_command(encode_command(c)), c) << encode_command(c);
-    EXPECT_EQ(encode_command(Command::rewind(RewindTo::batch_index, 42)),
-              "{\"type\":\"command\",\"command\":\"rewind\",\"to\":\"batch_index\",\"position\":42}");
-    for (const char* bad : {"", "[]", "{\"command\":\"fly\"}", "{\"command\":\"step\"}",
-                            "{\"command\":\"set_delay\",\"delay_ms\":-1}", "{\"command\":\"seek\"}",
-                            "{\"command\":\"rewind\"}", "{\"command\":\"rewind\",\"to\":\"yesterday\"}",
-                            "{\"command\":\"rewind\",\"to\":\"batch_index\"}",
-                            "{\"command\":\"rewind\",\"to\":\"batch_index\",\"position\":-3}",
-                            "{\"command\":\"inspect\",\"tensors\":1}", "{\"command\":\"inspect\",\"tensor\":3}"})
+    for (const Command& c : all)
+        EXPECT_EQ(decode_command(encode_command(c)), c) << encode_command(c);
+    EXPECT_EQ(
+        encode_command(Command::rewind(RewindTo::batch_index, 42)),
+        "{\"type\":\"command\",\"command\":\"rewind\",\"to\":\"batch_index\",\"position\":42}");
+    for (const char* bad :
+         {"", "[]", "{\"command\":\"fly\"}", "{\"command\":\"step\"}",
+          "{\"command\":\"set_delay\",\"delay_ms\":-1}", "{\"command\":\"seek\"}",
+          "{\"command\":\"rewind\"}", "{\"command\":\"rewind\",\"to\":\"yesterday\"}",
+          "{\"command\":\"rewind\",\"to\":\"batch_index\"}",
+          "{\"command\":\"rewind\",\"to\":\"batch_index\",\"position\":-3}",
+          "{\"command\":\"inspect\",\"tensors\":1}", "{\"command\":\"inspect\",\"tensor\":3}"})
         EXPECT_THROW(decode_command(bad), std::runtime_error) << bad;
     try {
         decode_command("{\"command\":\"rewind\",\"to\":\"yesterday\"}");
     } catch (const std::runtime_error& e) {
-        EXPECT_STREQ(e.what(), "a rewind command needs \"to\": stage, batch_start, batch, hit or batch_index");
+        EXPECT_STREQ(
+            e.what(),
+            "a rewind command needs \"to\": stage, batch_start, batch, hit or batch_index");
     }
     try {
         decode_command("{\"command\":\"inspect\",\"ledger\":\"yes\"}");
@@ -228,8 +243,10 @@ TEST(EventCodec, MalformedLinesAreRefusedWithTheCause) {
         {"{\"type\":\"batch_end\",\"loss\":\"lots\"}", "\"loss\": expected a number"},
         {"{\"type\":\"warning\",\"text\":{\"code\":\"x\",\"args\":[]}}", "unknown text code \"x\""},
         {"{\"type\":\"batch_end\",\"call\":99999999999}", "\"call\": out of range"},
-        {"{\"type\":\"batch_end\",\"param_checksum\":-5}", "\"param_checksum\": expected a non-negative integer"},
-        {"{\"type\":\"batch_end\",\"output\":{\"kind\":\"dict\"}}", "\"value\": expected an object"},
+        {"{\"type\":\"batch_end\",\"param_checksum\":-5}",
+         "\"param_checksum\": expected a non-negative integer"},
+        {"{\"type\":\"batch_end\",\"output\":{\"kind\":\"dict\"}}",
+         "\"value\": expected an object"},
     };
     for (const auto& [line, cause] : cases) {
         try {
@@ -269,7 +286,6 @@ TEST(TraceHeader, OtherSchemasAndNonTracesAreRefusedWithTheReason) {
     }
 }
 
-
 // "rewind": {"budget_mb": N} bounds the snapshots a run keeps to go back; bad values are named.
 TEST(RunConfigRewind, TheSnapshotBudgetIsReadKeptAndCheckedWithItsPath) {
     EXPECT_EQ(parse_run_config("{}", "").rewind_budget_mb, 256.0);
@@ -278,13 +294,13 @@ TEST(RunConfigRewind, TheSnapshotBudgetIsReadKeptAndCheckedWithItsPath) {
     EXPECT_EQ(parse_run_config(to_json(c), "", "again").rewind_budget_mb, 32.5);
     const auto error = test::config_error;
     EXPECT_EQ(error(R"({"rewind": 5})"), "cfg: rewind: expected an object");
-    EXPECT_EQ(error(R"({"rewind": {"budget": 5}})"), "cfg: rewind.budget: unknown key (allowed here: budget_mb)");
+    EXPECT_EQ(error(R"({"rewind": {"budget": 5}})"),
+              "cfg: rewind.budget: unknown key (allowed here: budget_mb)");
     EXPECT_EQ(error(R"({"rewind": {"budget_mb": "lots"}})"),
               "cfg: rewind.budget_mb: expected a number of megabytes, got \"lots\"");
     EXPECT_EQ(error(R"({"rewind": {"budget_mb": -1}})"),
               "cfg: rewind.budget_mb: must be from 0 (no rewinding) to 1048576 (1 TB), got -1");
 }
-
 
 // The Tensors dock's report and the ledger travel in the trace and on the wire: every field, NaN
 // included, survives, and a malformed one is refused naming the field.
@@ -294,14 +310,36 @@ TEST(EventCodec, TensorReportsAndLedgersRoundTripAndMalformedOnesAreRefused) {
     report->since = Stage::backward;
     report->since_epoch = 1;
     report->since_batch_idx = 4;
-    TensorSummary w{"fc.weight", "fc.weight", TensorRole::parameter, {2, 2}, "float32", true, false, 1.5,
-                    std::nullopt, TensorChange::moved, std::nullopt, 0.25};
-    TensorSummary g{"fc.weight.grad", "fc.weight", TensorRole::grad, {2, 2}, "float32", false, false,
-                    std::nullopt, std::nullopt, TensorChange::set_to_none, std::nullopt, std::nullopt};
-    TensorSummary c{"fc.weight.grad", "fc.weight", TensorRole::grad, {2, 2}, "float32", true, false, 0.5,
-                    std::nullopt, TensorChange::scaled, 0.125, 0.1};
-    TensorSummary step{"fc.weight:step", "fc.weight", TensorRole::state, {}, "int64", true, false, 3.0, 3.0,
-                       TensorChange::moved, std::nullopt, std::nullopt};
+    TensorSummary w{
+        "fc.weight", "fc.weight",  TensorRole::parameter, {2, 2},       "float32", true, false,
+        1.5,         std::nullopt, TensorChange::moved,   std::nullopt, 0.25};
+    TensorSummary g{"fc.weight.grad",
+                    "fc.weight",
+                    TensorRole::grad,
+                    {2, 2},
+                    "float32",
+                    false,
+                    false,
+                    std::nullopt,
+                    std::nullopt,
+                    TensorChange::set_to_none,
+                    std::nullopt,
+                    std::nullopt};
+    TensorSummary c{"fc.weight.grad",
+                    "fc.weight",
+                    TensorRole::grad,
+                    {2, 2},
+                    "float32",
+                    true,
+                    false,
+                    0.5,
+                    std::nullopt,
+                    TensorChange::scaled,
+                    0.125,
+                    0.1};
+    TensorSummary step{
+        "fc.weight:step",    "fc.weight",  TensorRole::state, {}, "int64", true, false, 3.0, 3.0,
+        TensorChange::moved, std::nullopt, std::nullopt};
     report->tensors = {w, g, c, step};
     TensorDetail d;
     d.name = "fc.weight";
@@ -321,7 +359,8 @@ TEST(EventCodec, TensorReportsAndLedgersRoundTripAndMalformedOnesAreRefused) {
     e.type = EventType::tensors;
     e.tensors = report;
     e.payload.grad_contribution = 0.75;
-    e.payload.ledger = AccumulationLedger{{{3, 0.5, 0.9, 0.4}, {4, 0.7, 0.95, 0.6}}, 1.1, 1.1, 0.5, 0.45};
+    e.payload.ledger =
+        AccumulationLedger{{{3, 0.5, 0.9, 0.4}, {4, 0.7, 0.95, 0.6}}, 1.1, 1.1, 0.5, 0.45};
     const std::string line = encode_event(e);
     const Event r = decode_event(line);
     EXPECT_EQ(encode_event(r), line);
@@ -366,18 +405,21 @@ TEST(BatchTable, RowsFollowTheRunAndTheCsvSaysWhatEachBatchHad) {
     ValueDescription acc;
     acc.kind = "float";
     acc.value = 0.5;
-    b.extras = {{"acc, top-1", acc}, {"text", ValueDescription{"str", {}, "", false, "", std::nullopt, "hi"}}};
+    b.extras = {{"acc, top-1", acc},
+                {"text", ValueDescription{"str", {}, "", false, "", std::nullopt, "hi"}}};
     Event c = end(1, 0, 2, true);
     c.loss = 1e-20;
     Event warning;
     warning.type = EventType::warning;  // not a row
     for (const Event& e : {a, b, warning, c}) table.add(e);
     ASSERT_EQ(table.rows().size(), 3u);
-    EXPECT_EQ(table.extra_keys(), std::vector<std::string>{"acc, top-1"});  // the string is no scalar
+    EXPECT_EQ(table.extra_keys(),
+              std::vector<std::string>{"acc, top-1"});  // the string is no scalar
     std::ostringstream csv;
     table.write_csv(csv);
     EXPECT_EQ(csv.str(),
-              "epoch,batch_idx,global_step,stepped,loss,loss_raw,grad_norm,update_norm,lr,\"acc, top-1\"\n"
+              "epoch,batch_idx,global_step,stepped,loss,loss_raw,grad_norm,update_norm,lr,\"acc, "
+              "top-1\"\n"
               "0,0,0,False,0.25,0.75,1.5,,0.1,\n"
               "0,1,1,True,,,nan,inf,,0.5\n"
               "1,0,2,True,1e-20,,,,,\n");

@@ -28,8 +28,9 @@ ValueDescription scalar(double v) {
 struct TempDir {
     fs::path path;
     TempDir() {
-        path = fs::temp_directory_path() / ("stepwise_tb_" + std::to_string(getpid()) + "_" +
-                                            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+        path = fs::temp_directory_path() /
+               ("stepwise_tb_" + std::to_string(getpid()) + "_" +
+                ::testing::UnitTest::GetInstance()->current_test_info()->name());
         fs::remove_all(path);
     }
     ~TempDir() {
@@ -48,7 +49,8 @@ TEST(TensorBoard, Crc32cIsTheCastagnoliChecksumAndTheMaskIsTensorBoards) {
     std::string bytes;
     for (int i = 0; i < 1000; ++i) bytes.push_back(char(i * 37 + 11));
     EXPECT_EQ(crc32c(bytes.data(), bytes.size()),
-              tfevents::crc32c_bitwise(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size()));
+              tfevents::crc32c_bitwise(reinterpret_cast<const unsigned char*>(bytes.data()),
+                                       bytes.size()));
 }
 
 TEST(TensorBoard, ScalarsFollowLightningsLoggingStepByStep) {
@@ -77,14 +79,15 @@ TEST(TensorBoard, ScalarsFollowLightningsLoggingStepByStep) {
     table.add(d);
     const std::vector<TensorBoardScalar> s = tensorboard_scalars(table);
     std::vector<std::string> got;
-    for (const auto& x : s) got.push_back(std::to_string(x.step) + " " + x.tag + " " + std::to_string(x.value));
-    EXPECT_EQ(got, (std::vector<std::string>{
-                       "0 loss 1.000000", "0 acc 0.000000", "0 epoch 0.000000",
-                       "0 stepwise/update_norm 0.125000", "0 stepwise/lr 0.100000",
-                       "1 loss 3.000000", "1 acc 0.000000", "1 epoch 0.000000",
-                       "1 stepwise/backward_loss 3.000000", "1 stepwise/grad_norm 4.000000",
-                       "1 stepwise/update_norm 0.250000", "1 stepwise/lr 0.100000",
-                       "2 stepwise/update_norm 0.000000"}));
+    for (const auto& x : s)
+        got.push_back(std::to_string(x.step) + " " + x.tag + " " + std::to_string(x.value));
+    EXPECT_EQ(got,
+              (std::vector<std::string>{
+                  "0 loss 1.000000", "0 acc 0.000000", "0 epoch 0.000000",
+                  "0 stepwise/update_norm 0.125000", "0 stepwise/lr 0.100000", "1 loss 3.000000",
+                  "1 acc 0.000000", "1 epoch 0.000000", "1 stepwise/backward_loss 3.000000",
+                  "1 stepwise/grad_norm 4.000000", "1 stepwise/update_norm 0.250000",
+                  "1 stepwise/lr 0.100000", "2 stepwise/update_norm 0.000000"}));
 }
 
 TEST(TensorBoard, AnExtraCalledEpochIsTheUsersAndLightningAddsNoOther) {
@@ -117,7 +120,9 @@ TEST(TensorBoard, TheFileIsFramedAndCheckedAsTensorBoardReadsIt) {
     char host[256] = {};
     gethostname(host, sizeof host - 1);
     EXPECT_EQ(name.rfind("events.out.tfevents.", 0), 0u) << name;
-    EXPECT_NE(name.find(std::string(".") + host + "." + std::to_string(getpid()) + ".0"), std::string::npos) << name;
+    EXPECT_NE(name.find(std::string(".") + host + "." + std::to_string(getpid()) + ".0"),
+              std::string::npos)
+        << name;
     const std::vector<tfevents::Event> events = tfevents::read_file(writer.file());
     ASSERT_EQ(events.size(), 1u + tensorboard_scalars(table).size());
     EXPECT_TRUE(events[0].has_file_version);
@@ -132,7 +137,8 @@ TEST(TensorBoard, TheFileIsFramedAndCheckedAsTensorBoardReadsIt) {
         EXPECT_TRUE(events[i].values[0].has_simple_value) << events[i].values[0].tag;
         tags.push_back(events[i].values[0].tag);
     }
-    EXPECT_EQ(tags, (std::vector<std::string>{"loss", "nan_extra", "big", "epoch", "stepwise/backward_loss"}));
+    EXPECT_EQ(tags, (std::vector<std::string>{"loss", "nan_extra", "big", "epoch",
+                                              "stepwise/backward_loss"}));
     EXPECT_EQ(events[1].values[0].simple_value, 0.0f);
     EXPECT_TRUE(std::isnan(events[2].values[0].simple_value));
     EXPECT_TRUE(std::isinf(events[3].values[0].simple_value));  // beyond float: as float(1e300) is

@@ -15,7 +15,8 @@ int main(int argc, char** argv) {
         for (const tfevents::Event& e : tfevents::read_file(argv[1])) {
             if (e.has_file_version) std::printf("file_version %s\n", e.file_version.c_str());
             for (const tfevents::Value& v : e.values)
-                std::printf("%lld %s %.9g\n", (long long)e.step, v.tag.c_str(), double(v.simple_value));
+                std::printf("%lld %s %.9g\n", (long long)e.step, v.tag.c_str(),
+                            double(v.simple_value));
         }
     } catch (const std::exception& ex) {
         std::fprintf(stderr, "tfevents_dump: %s: %s\n", argv[1], ex.what());

@@ -1,8 +1,8 @@
 #pragma once
 // A TensorBoard event file reader for the tests, written from the format's description and sharing
 // nothing with Stepwise's writer: no protobuf library (the wire format decoded by hand), no Boost
-// (CRC-32C bit by bit). It checks both CRCs of every record and refuses anything it does not expect,
-// so a test that reads a file back through it checks the bytes TensorBoard will see.
+// (CRC-32C bit by bit). It checks both CRCs of every record and refuses anything it does not
+// expect, so a test that reads a file back through it checks the bytes TensorBoard will see.
 
 #include <cstdint>
 #include <cstring>
@@ -43,7 +43,7 @@ inline std::uint32_t masked(std::uint32_t crc) {
 }
 
 class Cursor {
-public:
+  public:
     Cursor(const unsigned char* p, std::size_t n) : p_(p), end_(p + n) {}
     bool done() const { return p_ == end_; }
     std::uint64_t varint() {
@@ -56,7 +56,8 @@ public:
         }
         throw std::runtime_error("varint too long");
     }
-    template <typename T> T fixed() {
+    template <typename T>
+    T fixed() {
         if (std::size_t(end_ - p_) < sizeof(T)) throw std::runtime_error("truncated fixed field");
         T v;
         std::memcpy(&v, p_, sizeof(T));  // little-endian, as this machine
@@ -65,7 +66,8 @@ public:
     }
     Cursor sub() {
         const std::uint64_t n = varint();
-        if (n > std::uint64_t(end_ - p_)) throw std::runtime_error("truncated length-delimited field");
+        if (n > std::uint64_t(end_ - p_))
+            throw std::runtime_error("truncated length-delimited field");
         Cursor c(p_, std::size_t(n));
         p_ += n;
         return c;
@@ -75,14 +77,19 @@ public:
         return std::string(reinterpret_cast<const char*>(c.p_), std::size_t(c.end_ - c.p_));
     }
     void skip(unsigned wire) {
-        if (wire == 0) varint();
-        else if (wire == 1) fixed<std::uint64_t>();
-        else if (wire == 2) sub();
-        else if (wire == 5) fixed<std::uint32_t>();
-        else throw std::runtime_error("unexpected wire type " + std::to_string(wire));
+        if (wire == 0)
+            varint();
+        else if (wire == 1)
+            fixed<std::uint64_t>();
+        else if (wire == 2)
+            sub();
+        else if (wire == 5)
+            fixed<std::uint32_t>();
+        else
+            throw std::runtime_error("unexpected wire type " + std::to_string(wire));
     }
 
-private:
+  private:
     const unsigned char* p_;
     const unsigned char* end_;
 };
@@ -92,9 +99,12 @@ inline Value parse_value(Cursor c) {
     while (!c.done()) {
         const std::uint64_t key = c.varint();
         const unsigned field = unsigned(key >> 3), wire = unsigned(key & 7);
-        if (field == 1 && wire == 2) v.tag = c.text();
-        else if (field == 2 && wire == 5) v.has_simple_value = true, v.simple_value = c.fixed<float>();
-        else c.skip(wire);
+        if (field == 1 && wire == 2)
+            v.tag = c.text();
+        else if (field == 2 && wire == 5)
+            v.has_simple_value = true, v.simple_value = c.fixed<float>();
+        else
+            c.skip(wire);
     }
     return v;
 }
@@ -104,18 +114,24 @@ inline Event parse_event(Cursor c) {
     while (!c.done()) {
         const std::uint64_t key = c.varint();
         const unsigned field = unsigned(key >> 3), wire = unsigned(key & 7);
-        if (field == 1 && wire == 1) e.wall_time = c.fixed<double>();
-        else if (field == 2 && wire == 0) e.step = std::int64_t(c.varint());
-        else if (field == 3 && wire == 2) e.has_file_version = true, e.file_version = c.text();
+        if (field == 1 && wire == 1)
+            e.wall_time = c.fixed<double>();
+        else if (field == 2 && wire == 0)
+            e.step = std::int64_t(c.varint());
+        else if (field == 3 && wire == 2)
+            e.has_file_version = true, e.file_version = c.text();
         else if (field == 5 && wire == 2) {
             e.has_summary = true;
             Cursor s = c.sub();
             while (!s.done()) {
                 const std::uint64_t k = s.varint();
-                if ((k >> 3) == 1 && (k & 7) == 2) e.values.push_back(parse_value(s.sub()));
-                else s.skip(unsigned(k & 7));
+                if ((k >> 3) == 1 && (k & 7) == 2)
+                    e.values.push_back(parse_value(s.sub()));
+                else
+                    s.skip(unsigned(k & 7));
             }
-        } else c.skip(wire);
+        } else
+            c.skip(wire);
     }
     return e;
 }
@@ -134,12 +150,14 @@ inline std::vector<Event> read_file(const std::string& path) {
         std::uint32_t length_crc;
         std::memcpy(&length, p + at, 8);
         std::memcpy(&length_crc, p + at + 8, 4);
-        if (length_crc != masked(crc32c_bitwise(p + at, 8))) throw std::runtime_error("bad length CRC");
+        if (length_crc != masked(crc32c_bitwise(p + at, 8)))
+            throw std::runtime_error("bad length CRC");
         at += 12;
         if (bytes.size() - at < length + 4) throw std::runtime_error("truncated record");
         std::uint32_t data_crc;
         std::memcpy(&data_crc, p + at + length, 4);
-        if (data_crc != masked(crc32c_bitwise(p + at, std::size_t(length)))) throw std::runtime_error("bad data CRC");
+        if (data_crc != masked(crc32c_bitwise(p + at, std::size_t(length))))
+            throw std::runtime_error("bad data CRC");
         events.push_back(parse_event(Cursor(p + at, std::size_t(length))));
         at += std::size_t(length) + 4;
     }

@@ -18,7 +18,7 @@ class TrainingSession;
 struct SessionOptions;
 
 class LocalLink : public SessionLink {
-public:
+  public:
     /// A session on `config` with `options` (the window: start_paused, coalesce_stages).
     LocalLink(RunConfig config, SessionOptions options);
     ~LocalLink() override;
@@ -32,7 +32,7 @@ public:
 
     TrainingSession& session() { return *session_; }
 
-private:
+  private:
     std::unique_ptr<TrainingSession> session_;
 };
 
@@ -42,8 +42,8 @@ std::unique_ptr<SessionLink> make_local_link(const RunConfig& config);
 
 /// Two such links whose runs keep to the same samples (a comparison: see SessionOptions::lockstep):
 /// run A on side 0, run B on side 1.
-std::pair<std::unique_ptr<SessionLink>, std::unique_ptr<SessionLink>> make_local_link_pair(const RunConfig& a,
-                                                                                           const RunConfig& b);
+std::pair<std::unique_ptr<SessionLink>, std::unique_ptr<SessionLink>> make_local_link_pair(
+    const RunConfig& a, const RunConfig& b);
 
 /// A what-if fork of the local run behind `a`, on `b` (SessionOptions::fork_from): it starts where
 /// run A holds, from run A's state, and the two keep to the same samples from there (run A joins

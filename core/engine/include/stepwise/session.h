@@ -9,12 +9,12 @@
 
 #include <array>
 #include <atomic>
-#include <condition_variable>
-#include <mutex>
 #include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <set>
 #include <string>
@@ -61,11 +61,13 @@ struct SessionOptions {
     bool private_warnings = false;
     /// The run computes only while no other run in the process does: it waits whenever a run
     /// without this option is working (not held by its gate), so that it takes none of that run's
-    /// time. A parity meter's shadow run: it catches up while the watched run holds or after it ends.
+    /// time. A parity meter's shadow run: it catches up while the watched run holds or after it
+    /// ends.
     bool yield_to_other_runs = false;
     /// What a breakpoint hit does besides its notice (a warning event from "stepwise" with
     /// TextCode::breakpoint_hit or breakpoint_hit_value): hold at the next stage boundary (a place
-    /// breakpoint: at its own boundary, before the stage runs), nothing more, or stop the run there.
+    /// breakpoint: at its own boundary, before the stage runs), nothing more, or stop the run
+    /// there.
     enum class OnBreak : std::uint8_t { hold, report, stop };
     OnBreak on_break = OnBreak::hold;
     /// A comparison: this run and another one in this process keep to the same samples (see
@@ -84,11 +86,19 @@ struct SessionOptions {
     std::function<void(const Event&)> listener;
 };
 
-enum class SessionState : std::uint8_t { created, loading, running, paused, finished, stopped, failed };
+enum class SessionState : std::uint8_t {
+    created,
+    loading,
+    running,
+    paused,
+    finished,
+    stopped,
+    failed
+};
 const char* session_state_name(SessionState state);
 
 class TrainingSession {
-public:
+  public:
     TrainingSession(RunConfig config, SessionOptions options = {});
     ~TrainingSession();  ///< stops the worker and joins it
     TrainingSession(const TrainingSession&) = delete;
@@ -119,7 +129,7 @@ public:
     /// running alone); nullptr leaves it. Any thread.
     void join_lockstep(std::shared_ptr<Lockstep> lockstep, int side);
 
-private:
+  private:
     void run_worker();
     /// Numbers the event, checks the breakpoints on it, then publish_checked().
     void publish(Event&& event);
@@ -169,18 +179,19 @@ private:
     /// event, it costs a fifth of a precise one).
     static constexpr std::int64_t kMaxStagingNs = 5'000'000;
     std::int64_t last_publish_ns_ = 0;
-    std::optional<std::uint64_t> last_staged_seq_;  ///< of the newest event staged so far
+    std::optional<std::uint64_t> last_staged_seq_;          ///< of the newest event staged so far
     std::array<std::optional<Event>, kStageCount> newest_;  ///< coalesce_stages: per stage
     std::optional<Event> held_end_;  ///< coalesce_stages: the last batch_end, until the next batch
     ConditionSet conditions_;        ///< the breakpoints, evaluated on the worker thread
     bool broke_ = false;             ///< a hit asked to hold (the failure path looks: exception)
-    Stage last_hold_stage_ = Stage::on_train_batch_start;  ///< worker thread: where the run last held
+    /// worker thread: where the run last held
+    Stage last_hold_stage_ = Stage::on_train_batch_start;
     /// Worker thread: the comparison this run keeps step with (SessionOptions::lockstep, or
     /// join_lockstep) and its side.
     std::shared_ptr<Lockstep> lockstep_;
     int lockstep_side_ = 0;
     mutable std::mutex fork_mutex_;
-    std::shared_ptr<const ForkPoint> fork_point_;  ///< set while held (fork_mutex_)
+    std::shared_ptr<const ForkPoint> fork_point_;     ///< set while held (fork_mutex_)
     std::shared_ptr<const RunConfig> shared_config_;  ///< worker thread: config_, for fork points
     StepGate gate_;
     EventBuffer buffer_;
@@ -206,13 +217,13 @@ std::set<std::string> contents();
 void restore(std::set<std::string> seen);
 /// While one lives, this thread's runs use a cache of their own (SessionOptions::private_warnings).
 class Private {
-public:
+  public:
     Private();
     ~Private();
     Private(const Private&) = delete;
     Private& operator=(const Private&) = delete;
 
-private:
+  private:
     std::set<std::string> seen_;
     std::set<std::string>* outer_;
 };

@@ -15,7 +15,7 @@
 namespace stepwise {
 
 class ShadowRun : public ParityReference {
-public:
+  public:
     explicit ShadowRun(RunConfig config);
     ~ShadowRun() override;  ///< stops the run and joins its thread
 
@@ -24,9 +24,11 @@ public:
     bool ended() const override;
     std::string failure() const override;
     /// Waits until the run has ended or the timeout passed; true if it ended.
-    bool wait_ended(std::chrono::milliseconds timeout) const { return session_->wait_finished(timeout); }
+    bool wait_ended(std::chrono::milliseconds timeout) const {
+        return session_->wait_finished(timeout);
+    }
 
-private:
+  private:
     void on_event(const Event& e);
 
     mutable std::mutex mutex_;

@@ -10,8 +10,8 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
-#include <functional>
 #include <deque>
+#include <functional>
 #include <mutex>
 #include <stdexcept>
 
@@ -40,7 +40,7 @@ struct Boundary {
 };
 
 class StepGate {
-public:
+  public:
     enum class Mode : std::uint8_t { paused, running, stepping };
 
     /// Called by the worker with a boundary whenever it holds there (true) or leaves (false).
@@ -49,10 +49,10 @@ public:
     explicit StepGate(bool start_paused = false);
 
     // --- control, any thread ---
-    void pause();               ///< hold at the next stage boundary
-    void resume();              ///< run on (with the animation delay, if set)
-    void step(StepKind kind);   ///< run until the next boundary of that kind, then hold
-    void stop();                ///< make the worker throw StopRequested at its next boundary
+    void pause();              ///< hold at the next stage boundary
+    void resume();             ///< run on (with the animation delay, if set)
+    void step(StepKind kind);  ///< run until the next boundary of that kind, then hold
+    void stop();               ///< make the worker throw StopRequested at its next boundary
     void set_delay(std::chrono::milliseconds per_stage);  ///< animation delay in running mode
     /// Carries out a front end's command (a seek is not for a live run and does nothing; a rewind
     /// is the session's: TrainingSession::send).
@@ -63,7 +63,7 @@ public:
     void post(std::function<void()> task);
     Mode mode() const;
     bool stop_requested() const;
-    bool holding() const;  ///< true while the worker waits in check()
+    bool holding() const;    ///< true while the worker waits in check()
     bool has_tasks() const;  ///< a posted task waits for the worker's next boundary
     /// True while running at full speed (no pause, no step, no delay, no stop): the loop will not
     /// hold at the next boundary unless a command arrives first. Lock-free; any thread.
@@ -78,15 +78,15 @@ public:
     /// after a rewind, and a second rewind may come meanwhile), then throw_if_stopped().
     void poll();
 
-private:
+  private:
     bool should_hold(const Boundary& here) const;
 
     mutable std::mutex mutex_;
     std::condition_variable changed_;
     Mode mode_;
     StepKind step_kind_ = StepKind::stage;
-    Boundary step_origin_;    ///< where the worker was when the step command came
-    Boundary last_boundary_;  ///< the boundary the worker last reached
+    Boundary step_origin_;       ///< where the worker was when the step command came
+    Boundary last_boundary_;     ///< the boundary the worker last reached
     std::uint64_t command_ = 0;  ///< bumped by every control call, so waits notice any change
     bool stop_ = false;
     bool holding_ = false;
@@ -96,7 +96,8 @@ private:
     void run_tasks(std::unique_lock<std::mutex>& lock);
     std::atomic<bool> free_running_{false};  ///< mirrors the state above; updated under mutex_
     void update_free_running() {
-        free_running_.store(mode_ == Mode::running && delay_.count() == 0 && !stop_, std::memory_order_relaxed);
+        free_running_.store(mode_ == Mode::running && delay_.count() == 0 && !stop_,
+                            std::memory_order_relaxed);
     }
 };
 

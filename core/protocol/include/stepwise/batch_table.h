@@ -16,14 +16,15 @@
 namespace stepwise {
 
 class BatchTable {
-public:
+  public:
     struct Row {
         std::int64_t epoch = 0, batch_idx = 0, global_step = 0;
         bool stepped = false;
         std::optional<double> loss, loss_raw, grad_norm, update_norm, lr;
         std::vector<std::optional<double>> extras;  ///< by column, as extra_keys() orders them
         std::int64_t samples = 0;  ///< a compared run's: samples seen so far (Event::samples)
-        std::optional<double> peer_distance;  ///< a compared run's: ‖θ − θ_other‖ (Event::peer_distance)
+        /// a compared run's: ‖θ − θ_other‖ (Event::peer_distance)
+        std::optional<double> peer_distance;
     };
 
     /// A batch_end adds a row (other events are ignored); a rewound event drops the rows of its
@@ -43,10 +44,11 @@ public:
     /// Two compared runs as one CSV: a first column `run` (each run's name), the columns above,
     /// then `samples` and `peer_distance`, then the scalar extras of either run (empty where a run
     /// has no such key). Run A's rows, then run B's.
-    static void write_comparison_csv(std::ostream& out, const std::string& name_a, const BatchTable& a,
-                                     const std::string& name_b, const BatchTable& b);
+    static void write_comparison_csv(std::ostream& out, const std::string& name_a,
+                                     const BatchTable& a, const std::string& name_b,
+                                     const BatchTable& b);
 
-private:
+  private:
     /// The cells of a row up to lr, without a line end.
     static void write_cells(std::ostream& out, const Row& r);
     std::vector<Row> rows_;

@@ -13,10 +13,11 @@ namespace stepwise {
 
 /// How far the loop may go before it pauses again.
 enum class StepKind : std::uint8_t {
-    stage,         ///< to the next stage boundary
-    closure_call,  ///< to the start of the next closure call (training_step) or the batch's end hook
-    batch,         ///< to the start of the next batch
-    epoch,         ///< to the start of the next epoch's first batch
+    stage,  ///< to the next stage boundary
+    /// to the start of the next closure call (training_step) or the batch's end hook
+    closure_call,
+    batch,  ///< to the start of the next batch
+    epoch,  ///< to the start of the next epoch's first batch
 };
 const char* step_kind_name(StepKind kind);
 std::optional<StepKind> step_kind_from_name(const std::string& name);
@@ -41,7 +42,8 @@ enum class RewindTo : std::uint8_t {
     batch_start,  ///< the start of this batch (of the previous one, when already at a start)
     batch,        ///< the start of the previous batch
     hit,          ///< the boundary where the latest earlier breakpoint hit held the run
-    batch_index,  ///< the start of the batch with global index `position` (epoch × batches + batch_idx)
+    /// the start of the batch with global index `position` (epoch × batches + batch_idx)
+    batch_index,
 };
 const char* rewind_to_name(RewindTo to);
 std::optional<RewindTo> rewind_to_from_name(const std::string& name);
@@ -68,14 +70,26 @@ struct Command {
     std::vector<BreakpointSpec> breakpoints;  ///< set_breakpoints
     Inspect inspect;                          ///< inspect
 
-    static Command step(StepKind kind) { return {CommandType::step, kind, 0, 0, RewindTo::stage, {}, {}}; }
-    static Command of(CommandType type) { return {type, StepKind::stage, 0, 0, RewindTo::stage, {}, {}}; }
-    static Command delay(int ms) { return {CommandType::set_delay, StepKind::stage, ms, 0, RewindTo::stage, {}, {}}; }
+    static Command step(StepKind kind) {
+        return {CommandType::step, kind, 0, 0, RewindTo::stage, {}, {}};
+    }
+    static Command of(CommandType type) {
+        return {type, StepKind::stage, 0, 0, RewindTo::stage, {}, {}};
+    }
+    static Command delay(int ms) {
+        return {CommandType::set_delay, StepKind::stage, ms, 0, RewindTo::stage, {}, {}};
+    }
     static Command seek(std::uint64_t position) {
         return {CommandType::seek, StepKind::stage, 0, position, RewindTo::stage, {}, {}};
     }
     static Command rewind(RewindTo to, std::uint64_t batch = 0) {
-        return {CommandType::rewind, StepKind::stage, 0, to == RewindTo::batch_index ? batch : 0, to, {}, {}};
+        return {CommandType::rewind,
+                StepKind::stage,
+                0,
+                to == RewindTo::batch_index ? batch : 0,
+                to,
+                {},
+                {}};
     }
     static Command set(std::vector<BreakpointSpec> breakpoints) {
         Command c = of(CommandType::set_breakpoints);
@@ -88,8 +102,9 @@ struct Command {
         return c;
     }
     bool operator==(const Command& o) const {
-        return type == o.type && step_kind == o.step_kind && delay_ms == o.delay_ms && position == o.position &&
-               rewind_to == o.rewind_to && breakpoints == o.breakpoints && inspect == o.inspect;
+        return type == o.type && step_kind == o.step_kind && delay_ms == o.delay_ms &&
+               position == o.position && rewind_to == o.rewind_to && breakpoints == o.breakpoints &&
+               inspect == o.inspect;
     }
 };
 

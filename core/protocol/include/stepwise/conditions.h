@@ -7,17 +7,18 @@
 // The language (README "Breakpoints"):
 //   expression := term ("and" term)*
 //   term       := none | nonfinite | clipped | exception | spike>K | unchanged | unchanged[NAME]
-//               | loss CMP X | grad_norm[NAME] CMP X | grad_norm CMP X | NAME CMP X (a scalar extra)
-//               | update_ratio CMP X | update_ratio[NAME] CMP X
-//               | global_step CMP N | epoch CMP N | batch CMP N | call CMP N | stage=STAGE
+//               | loss CMP X | grad_norm[NAME] CMP X | grad_norm CMP X | NAME CMP X (a scalar
+//               extra) | update_ratio CMP X | update_ratio[NAME] CMP X | global_step CMP N | epoch
+//               CMP N | batch CMP N | call CMP N | stage=STAGE
 //   CMP        := < | <= | > | >= | = | == | !=
 // A value term is measured by one stage: none, nonfinite, spike, loss and the extras at
 // training_step's exit, grad_norm at on_after_backward's, clipped at configure_gradient_clipping's,
 // update_ratio (‖Δθ‖/‖θ‖) and unchanged (a step left a parameter bit for bit as it was) at
-// optimizer_step's, exception at an error. Every value term of one expression must be measured by the same stage;
-// the position terms (global_step, epoch, batch, call, stage) narrow where it counts. An expression
-// of position terms only is a breakpoint on a place: it hits at the first stage boundary where all
-// of them hold, before that stage runs, and again only after they stopped holding.
+// optimizer_step's, exception at an error. Every value term of one expression must be measured by
+// the same stage; the position terms (global_step, epoch, batch, call, stage) narrow where it
+// counts. An expression of position terms only is a breakpoint on a place: it hits at the first
+// stage boundary where all of them hold, before that stage runs, and again only after they stopped
+// holding.
 
 #include <cstdint>
 #include <deque>
@@ -36,16 +37,19 @@ struct ConditionTerm {
     enum class Kind : std::uint8_t {
         none_returned,  ///< training_step returned None
         nonfinite,      ///< the loss as returned is NaN or infinite
-        spike,          ///< the loss above threshold × the mean of the previous kSpikeWindow losses
-        loss,           ///< the loss Lightning reports (normalised by N)
-        grad_norm,      ///< total, or `name`'s, gradient 2-norm after backward
-        clipped,        ///< clipping made the gradients smaller
-        exception,      ///< a stage raised
-        extra,          ///< the scalar extra `name`
-        update_ratio,   ///< total, or `name`'s, ‖Δθ‖/‖θ‖ of an optimizer step
-        unchanged,      ///< an optimizer step left a parameter (or `name`) exactly as it was
-        global_step, epoch, batch, call,  ///< position
-        stage,          ///< position: the stage about to run
+        spike,         ///< the loss above threshold × the mean of the previous kSpikeWindow losses
+        loss,          ///< the loss Lightning reports (normalised by N)
+        grad_norm,     ///< total, or `name`'s, gradient 2-norm after backward
+        clipped,       ///< clipping made the gradients smaller
+        exception,     ///< a stage raised
+        extra,         ///< the scalar extra `name`
+        update_ratio,  ///< total, or `name`'s, ‖Δθ‖/‖θ‖ of an optimizer step
+        unchanged,     ///< an optimizer step left a parameter (or `name`) exactly as it was
+        global_step,
+        epoch,
+        batch,
+        call,   ///< position
+        stage,  ///< position: the stage about to run
     };
     Kind kind = Kind::none_returned;
     Compare compare = Compare::gt;
@@ -78,21 +82,23 @@ std::string format_condition(const Condition& condition);
 struct BreakpointSpec {
     std::string when;  ///< the expression, as written
     bool enabled = true;
-    bool operator==(const BreakpointSpec& o) const { return when == o.when && enabled == o.enabled; }
+    bool operator==(const BreakpointSpec& o) const {
+        return when == o.when && enabled == o.enabled;
+    }
 };
 
 /// What one hit says: which breakpoint, the expression, and the value that met it.
 struct ConditionHit {
-    std::size_t index = 0;          ///< into the breakpoints given to ConditionSet
-    std::string expression;         ///< canonical
-    std::optional<double> value;    ///< the measured value of the first value term, if any
-    std::string value_name;         ///< what that value is ("loss", "grad_norm[w1]", "acc")
+    std::size_t index = 0;        ///< into the breakpoints given to ConditionSet
+    std::string expression;       ///< canonical
+    std::optional<double> value;  ///< the measured value of the first value term, if any
+    std::string value_name;       ///< what that value is ("loss", "grad_norm[w1]", "acc")
 };
 
 /// The breakpoints of one run, with the state some need (a spike's recent losses, a place's
 /// edge). Used on one thread: the engine's training thread, or a replay's reader.
 class ConditionSet {
-public:
+  public:
     static constexpr std::size_t kSpikeWindow = 20;  ///< losses in a spike's moving average
     static constexpr std::size_t kSpikeWarmup = 5;   ///< losses before a spike can be judged
 
@@ -124,13 +130,13 @@ public:
     std::vector<ConditionHit> at_boundary(Stage stage, std::int64_t epoch, std::int64_t batch_idx,
                                           std::int64_t global_step, int call);
 
-private:
+  private:
     struct Entry {
         Condition condition;
         std::string expression;
         bool enabled = true;
         std::int64_t hits = 0;
-        bool was_true = false;            ///< a place: it held at the last boundary
+        bool was_true = false;             ///< a place: it held at the last boundary
         std::deque<double> recent_losses;  ///< a spike's window
     };
     std::vector<Entry> entries_;

@@ -23,7 +23,7 @@
 namespace stepwise {
 
 class EventBuffer {
-public:
+  public:
     EventBuffer();
     /// The callback runs on the worker thread; it must only schedule work (e.g. a queued call).
     void set_wake(std::function<void()> wake);
@@ -41,7 +41,7 @@ public:
     void drain_into(std::vector<Event>& frame);
     std::size_t size() const;
 
-private:
+  private:
     mutable std::mutex mutex_;
     std::vector<Event> events_;  ///< published, not yet drained (guarded by mutex_)
     std::vector<Event> spent_;   ///< handed back by the consumer, to destroy (guarded by mutex_)

@@ -43,7 +43,8 @@ std::optional<Outcome> outcome_from_name(const std::string& name);
 
 /// A tensor or a plain value as a person reads it: what `training_step` returned, or one extra.
 struct ValueDescription {
-    std::string kind;  ///< "tensor", "none", "float", "int", "bool", "str", "list", "tuple", "dict", ...
+    /// "tensor", "none", "float", "int", "bool", "str", "list", "tuple", "dict", ...
+    std::string kind;
     std::vector<std::int64_t> shape;  ///< tensors only
     std::string dtype;                ///< tensors only: "float32", "float64", "int64", ...
     bool requires_grad = false;       ///< tensors only
@@ -55,7 +56,7 @@ struct ValueDescription {
 
 /// What `training_step` returned, and how Lightning classified it.
 struct OutputDescription {
-    std::string kind;  ///< "tensor", "dict", "none", or the kind of anything else
+    std::string kind;        ///< "tensor", "dict", "none", or the kind of anything else
     ValueDescription value;  ///< the whole object (for a tensor return: the loss tensor)
     std::vector<std::pair<std::string, ValueDescription>> entries;  ///< dict items, in order
     Text classification;  ///< how Lightning treats it (output_* codes)
@@ -64,34 +65,38 @@ struct OutputDescription {
 /// Gradient norms at one point of the pipeline.
 struct GradNorms {
     double total = 0.0;  ///< 2-norm over all parameters that have a gradient
-    std::vector<std::pair<std::string, std::optional<double>>> per_parameter;  ///< nullopt: grad is None
+    /// nullopt: grad is None
+    std::vector<std::pair<std::string, std::optional<double>>> per_parameter;
 };
 
 /// Everything a stage can report. Only the fields that apply to the stage are set.
 struct StagePayload {
     /// training_step. Shared and immutable: events are copied often, descriptions are large.
     std::shared_ptr<const OutputDescription> output;
-    std::optional<double> loss_raw;           ///< training_step: the loss as returned
-    std::optional<double> loss;               ///< training_step: normalised by N (what Lightning reports)
+    std::optional<double> loss_raw;  ///< training_step: the loss as returned
+    /// training_step: normalised by N (what Lightning reports)
+    std::optional<double> loss;
     std::vector<std::pair<std::string, double>> scalar_extras;  ///< training_step
     std::optional<GradNorms> grad_norms;  ///< backward (after), configure_gradient_clipping (after)
     /// optimizer_step, when a breakpoint asks for it: the update-to-weight ratio ‖Δθ‖/‖θ‖ (θ before
     /// the step), over all parameters and per parameter; 0 exactly: the step left it unchanged.
     std::optional<GradNorms> update_ratios;
-    std::optional<double> update_norm;    ///< optimizer_step: 2-norm of the parameter change
+    std::optional<double> update_norm;  ///< optimizer_step: 2-norm of the parameter change
     /// on_after_backward, when a front end watches the ledger: ‖g_b‖, the gradient this backward
     /// added to .grad.
     std::optional<double> grad_contribution;
-    /// optimizer_step, when a front end watches the ledger: the window's gradients (the last closure
-    /// call's), before the update.
+    /// optimizer_step, when a front end watches the ledger: the window's gradients (the last
+    /// closure call's), before the update.
     std::optional<AccumulationLedger> ledger;
-    std::optional<double> lr;             ///< optimizer_step: in use; lr_scheduler_step: the new one
-    std::optional<double> lr_before;      ///< lr_scheduler_step: before scheduler.step()
-    std::optional<int> closure_calls;     ///< optimizer_step: how often the optimizer ran the closure
-    std::optional<double> step_return;    ///< optimizer_step: what optimizer.step(closure) returned
-    std::string zero_grad_mode;           ///< optimizer_zero_grad: "set_to_none" or "zero_fill"
-    std::optional<double> clip_val;       ///< configure_gradient_clipping: resolved value
-    std::string clip_algorithm;           ///< configure_gradient_clipping: resolved algorithm
+    /// optimizer_step: in use; lr_scheduler_step: the new one
+    std::optional<double> lr;
+    std::optional<double> lr_before;  ///< lr_scheduler_step: before scheduler.step()
+    /// optimizer_step: how often the optimizer ran the closure
+    std::optional<int> closure_calls;
+    std::optional<double> step_return;  ///< optimizer_step: what optimizer.step(closure) returned
+    std::string zero_grad_mode;         ///< optimizer_zero_grad: "set_to_none" or "zero_fill"
+    std::optional<double> clip_val;     ///< configure_gradient_clipping: resolved value
+    std::string clip_algorithm;         ///< configure_gradient_clipping: resolved algorithm
 };
 
 /// Parameter names, shapes and (for models of at most kMaxSnapshotElements elements) values.
@@ -119,9 +124,10 @@ enum class EventType : std::uint8_t {
     warning,      ///< a Lightning warning (source "lightning") or a Stepwise notice ("stepwise")
     error,        ///< the run failed at a stage (or while loading); the run is over. Also an event
                   ///< listener that threw (where "listener"): it is detached, the run goes on
-    paused,       ///< the loop is held at the stage_enter just reported (same stage, instance, position)
-    resumed,      ///< the loop goes on
-    run_end,      ///< the run is over: finished, stopped or failed
+    /// the loop is held at the stage_enter just reported (same stage, instance, position)
+    paused,
+    resumed,  ///< the loop goes on
+    run_end,  ///< the run is over: finished, stopped or failed
     /// The run went back to the start of batch (epoch, batch_idx): everything recorded from that
     /// batch on is undone (a consumer cuts its history back to before it). The batch's events up
     /// to the stage the run now holds at follow, recomputed; `stage` and `call` name that stage,
@@ -148,8 +154,9 @@ struct Event {
     // stage_enter / stage_exit
     Stage stage = Stage::on_train_batch_start;
     std::uint64_t instance = 0;  ///< the seq of this stage's stage_enter; pairs enter with exit
-    int call = 0;                ///< closure call index within the batch (1-based), 0 outside a closure
-    int depth = 0;               ///< 0 for top-level hooks, 1 inside optimizer_step
+    /// closure call index within the batch (1-based), 0 outside a closure
+    int call = 0;
+    int depth = 0;  ///< 0 for top-level hooks, 1 inside optimizer_step
     Outcome outcome = Outcome::ran;
     std::int64_t duration_ns = 0;
     StagePayload payload;
@@ -158,15 +165,18 @@ struct Event {
     bool stepped = false;
     int closure_calls = 0;
     std::shared_ptr<const OutputDescription> output;  ///< the batch's last training_step output
-    std::optional<double> loss;               ///< normalised loss Lightning recorded (nullopt: None)
-    std::optional<double> loss_raw;  ///< the same before / N: what training_step returned (last call)
-    std::optional<double> update_norm;  ///< 2-norm of the batch's parameter update; nullopt: no step
+    /// normalised loss Lightning recorded (nullopt: None)
+    std::optional<double> loss;
+    /// the same before / N: what training_step returned (last call)
+    std::optional<double> loss_raw;
+    /// 2-norm of the batch's parameter update; nullopt: no step
+    std::optional<double> update_norm;
     /// 2-norm of every .grad after the batch's (last) backward — in an accumulation window, of the
     /// gradient accumulated so far; nullopt: no backward ran, or norms are not observed.
     std::optional<double> grad_norm;
     std::vector<std::pair<std::string, ValueDescription>> extras;
     int accumulate_grad_batches = 1;  ///< batch_end and run_start
-    int window_position = 0;  ///< 1-based position of this batch in its accumulation window
+    int window_position = 0;          ///< 1-based position of this batch in its accumulation window
     std::optional<double> lr;  ///< the learning rate this batch trained with (first param group)
     /// A batch whose training_step returned None and that still stepped: why the weights moved or
     /// not, from what was measured (the grads, the optimizer's state, the update).
@@ -182,22 +192,23 @@ struct Event {
     std::optional<double> peer_distance;
 
     // stage_exit / warning / error / run_end
-    /// stage_exit skipped: why; warning from "stepwise": the notice. Stepwise's own words, as a code.
+    /// stage_exit skipped: why; warning from "stepwise": the notice. Stepwise's own words, as a
+    /// code.
     Text text;
     /// warning from "lightning": Lightning's text, byte for byte; error and failed stage_exit: the
     /// exception's message (Lightning's or torch's, verbatim).
     std::string message;
-    std::string source;          ///< warning: "lightning" or "stepwise"
+    std::string source;  ///< warning: "lightning" or "stepwise"
     /// error: "MisconfigurationException", "RuntimeError", ...; warning from "lightning": Python's
     /// warning class ("UserWarning", "PossibleUserWarning", "RuntimeWarning")
     std::string exception_type;
-    std::string where;           ///< error: "config", "model", "data", or the stage name
+    std::string where;  ///< error: "config", "model", "data", or the stage name
     RunStatus status = RunStatus::finished;  ///< run_end
 
     // run_start / run_end
     std::string config_json;  ///< run_start: the resolved config as JSON
     std::shared_ptr<const ParameterSnapshot> parameters;  ///< also on batch_end when asked for
-    std::int64_t total_batches_per_epoch = 0;  ///< run_start
+    std::int64_t total_batches_per_epoch = 0;             ///< run_start
     /// run_start: the model's code as the engine compiled it — the `.stepwise` text (a lesson's
     /// too), or the TorchScript code a `.pt` file keeps (its code/ records, each after a
     /// "# file: NAME" line); empty when it cannot be read.

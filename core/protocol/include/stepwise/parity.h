@@ -15,7 +15,7 @@
 namespace stepwise {
 
 class ParityReference {
-public:
+  public:
     virtual ~ParityReference() = default;
     /// The checksum of the parameters after batch `batch` (global index: epoch × batches per
     /// epoch + batch_idx), once the reference has got there; nullopt before.

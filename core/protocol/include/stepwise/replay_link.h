@@ -24,7 +24,7 @@
 namespace stepwise {
 
 class ReplayLink : public SessionLink {
-public:
+  public:
     /// The recorded events in order (a trace's, as read_trace_file gives them).
     explicit ReplayLink(std::vector<Event> recorded);
 
@@ -42,7 +42,7 @@ public:
     const std::vector<Event>& recorded() const { return recorded_; }
     bool at_end() const { return cursor_ >= recorded_.size(); }
 
-private:
+  private:
     /// The stage event a stop at `position` (events delivered) holds at, or size() if none:
     /// the stage_enter just delivered, or the next event when it is a stage_exit never entered.
     std::size_t held_at(std::size_t position) const;

@@ -34,12 +34,12 @@ struct ModelSpec {
 
 struct DataSpec {
     enum class Kind { file, synthetic } kind = Kind::synthetic;
-    std::string path;                ///< file: written by torch.save({"x": X, "y": Y}, path)
+    std::string path;                  ///< file: written by torch.save({"x": X, "y": Y}, path)
     std::string synthetic = "linear";  ///< "linear", "spiral" or "moons"
     std::int64_t samples = 64;
-    std::int64_t features = 3;       ///< linear only (spiral and moons are 2-D)
+    std::int64_t features = 3;  ///< linear only (spiral and moons are 2-D)
     double noise = 0.1;
-    std::string dtype;               ///< synthetic: "float32"/"float64"; empty: the model's dtype
+    std::string dtype;  ///< synthetic: "float32"/"float64"; empty: the model's dtype
 };
 
 /// torch.optim's keyword arguments by name; only the ones given are set, the rest keep torch's
@@ -79,12 +79,15 @@ struct TrainerSpec {
 /// labelled "not what Lightning does" wherever it is shown or exported. JSON: "departures":
 /// {"skip_zero_grad": true, ...}; all off by default.
 struct Departures {
-    bool skip_zero_grad = false;    ///< the closure never zeroes the grads
-    bool undivided_loss = false;    ///< backward on the loss as returned, not ÷ accumulate_grad_batches
+    bool skip_zero_grad = false;  ///< the closure never zeroes the grads
+    /// backward on the loss as returned, not ÷ accumulate_grad_batches
+    bool undivided_loss = false;
     bool step_every_batch = false;  ///< optimizer.step on every batch, accumulating or not
     /// backward also through every extra that holds a graph: loss + Σ extra.sum(), ÷ N as the loss
     bool backprop_extras = false;
-    bool any() const { return skip_zero_grad || undivided_loss || step_every_batch || backprop_extras; }
+    bool any() const {
+        return skip_zero_grad || undivided_loss || step_every_batch || backprop_extras;
+    }
     bool operator==(const Departures& o) const {
         return skip_zero_grad == o.skip_zero_grad && undivided_loss == o.undivided_loss &&
                step_every_batch == o.step_every_batch && backprop_extras == o.backprop_extras;
@@ -131,8 +134,8 @@ std::vector<std::string> config_changes(const RunConfig& from, const RunConfig& 
 /// An absolute path for a path given in the config.
 std::string resolve_path(const RunConfig& config, const std::string& path);
 
-/// Lightning's _parse_loop_limits: max_epochs when not set is 1000 if max_steps is -1 (and Lightning
-/// warns, see kMaxEpochsNotSetWarning), otherwise -1 (no epoch limit).
+/// Lightning's _parse_loop_limits: max_epochs when not set is 1000 if max_steps is -1 (and
+/// Lightning warns, see kMaxEpochsNotSetWarning), otherwise -1 (no epoch limit).
 std::int64_t resolved_max_epochs(const TrainerSpec& trainer);
 /// The PossibleUserWarning Lightning gives when it picks 1000 epochs, byte for byte.
 extern const char* const kMaxEpochsNotSetWarning;

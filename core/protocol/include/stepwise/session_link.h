@@ -19,7 +19,7 @@
 namespace stepwise {
 
 class SessionLink {
-public:
+  public:
     enum class Kind : std::uint8_t { local, replay, remote };
 
     virtual ~SessionLink() = default;

@@ -49,7 +49,7 @@ std::uint32_t masked_crc32c(const void* data, std::size_t size);
 /// ROOT/version_N, and writes the file_version record; it throws TensorBoardError, naming the
 /// path, when any of that fails, so a front end can refuse a bad directory before a run starts.
 class TensorBoardWriter {
-public:
+  public:
     explicit TensorBoardWriter(const std::string& root);
 
     const std::string& directory() const { return directory_; }
@@ -59,7 +59,7 @@ public:
     void write(const BatchTable& table);
     void write(const std::vector<TensorBoardScalar>& scalars);
 
-private:
+  private:
     void record(const std::string& event_bytes);
 
     std::string directory_, file_;
@@ -67,7 +67,7 @@ private:
 };
 
 class TensorBoardError : public std::runtime_error {
-public:
+  public:
     using std::runtime_error::runtime_error;
 };
 

@@ -35,12 +35,14 @@ std::optional<TensorChange> tensor_change_from_name(const std::string& name);
 
 /// One tensor as the Tensors dock lists it.
 struct TensorSummary {
-    std::string name;       ///< "fc.weight", "fc.weight.grad", "fc.weight:exp_avg", "bn.running_mean"
-    std::string parameter;  ///< the parameter it belongs to (its own name for a parameter or buffer)
+    /// "fc.weight", "fc.weight.grad", "fc.weight:exp_avg", "bn.running_mean"
+    std::string name;
+    /// the parameter it belongs to (its own name for a parameter or buffer)
+    std::string parameter;
     TensorRole role = TensorRole::parameter;
     std::vector<std::int64_t> shape;
     std::string dtype;
-    bool defined = true;   ///< false: a grad that is None
+    bool defined = true;  ///< false: a grad that is None
     bool all_zero = false;
     std::optional<double> norm;   ///< 2-norm; nullopt when undefined
     std::optional<double> value;  ///< a one-element tensor's value, or a plain number (Adam's step)
@@ -59,8 +61,9 @@ struct TensorDetail {
     std::string name;
     std::vector<std::int64_t> shape;
     std::int64_t numel = 0;
-    std::vector<double> values;         ///< the first ≤ kMaxValues elements, row-major
-    std::vector<std::uint8_t> changed;  ///< per value: 1 where it differs from the last hold; empty: not compared
+    std::vector<double> values;  ///< the first ≤ kMaxValues elements, row-major
+    /// per value: 1 where it differs from the last hold; empty: not compared
+    std::vector<std::uint8_t> changed;
     /// Over every finite element: `bins` counts between min and max.
     double min = 0, max = 0;
     std::vector<std::int64_t> histogram;

@@ -41,27 +41,27 @@ Event decode_event(const std::string& line);
 /// pause and run_end, so a crash loses at most the stages of an unfinished batch, and never
 /// leaves a half-written line behind a flush.
 class TraceWriter {
-public:
+  public:
     explicit TraceWriter(std::ostream& out);
     ~TraceWriter();
     void on_event(const Event& event);
     void flush();
 
-private:
+  private:
     std::ostream& out_;
     std::string line_;  ///< reused for every event
 };
 
 /// Reads a trace line by line.
 class TraceReader {
-public:
+  public:
     /// Reads and checks the header; throws TraceError.
     TraceReader(std::istream& in, std::string origin);
     /// The next event, or nullopt at the end; throws TraceError "origin:line: cause".
     std::optional<Event> next();
     int line() const { return line_no_; }
 
-private:
+  private:
     std::istream& in_;
     std::string origin_;
     std::string line_;

@@ -26,11 +26,12 @@ std::string wire_refused(const std::string& reason);
 
 /// One control message (not an event or a command) as read from the wire.
 struct WireMessage {
-    std::string type;    ///< "stepwise_hello", "attach", "welcome", "refused", "command", or an event type
-    int schema = 0;      ///< hello, attach
-    std::string token;   ///< attach
-    std::string reason;  ///< refused
-    std::string version; ///< hello: the peer's Stepwise version
+    /// "stepwise_hello", "attach", "welcome", "refused", "command", or an event type
+    std::string type;
+    int schema = 0;       ///< hello, attach
+    std::string token;    ///< attach
+    std::string reason;   ///< refused
+    std::string version;  ///< hello: the peer's Stepwise version
 };
 /// Reads the type and control fields of a line; throws std::runtime_error if it is not a JSON
 /// object with a string "type".
