@@ -20,13 +20,13 @@
     <name>EngineText</name>
     <message>
         <location filename="../gui/app/text_tr.cpp" line="24"/>
-        <source>zero_grad skipped: batch %1 is not the first of its accumulation window (batch %2 of %3 in its accumulation window)</source>
-        <translation>zero_grad 被跳过：批次 %1 不是其累积窗口的第一个批次（累积窗口中的第 %2 / %3 个批次）</translation>
+        <source>zero_grad skipped: batch %1 is not the first of its accumulation cycle (batch %2 of %3 in its accumulation cycle)</source>
+        <translation>zero_grad 被跳过：批次 %1 不是其累积周期的第一个批次（累积周期中的第 %2 / %3 个批次）</translation>
     </message>
     <message>
         <location filename="../gui/app/text_tr.cpp" line="29"/>
-        <source>optimizer.step skipped: accumulating, batch %1 of %2 in its accumulation window; the loop calls the closure directly</source>
-        <translation>optimizer.step 被跳过：正在累积，累积窗口中的第 %1 / %2 个批次；循环直接调用闭包</translation>
+        <source>optimizer.step skipped: accumulating, batch %1 of %2 in its accumulation cycle; the loop calls the closure directly</source>
+        <translation>optimizer.step 被跳过：正在累积，累积周期中的第 %1 / %2 个批次；循环直接调用闭包</translation>
     </message>
     <message>
         <location filename="../gui/app/text_tr.cpp" line="34"/>
@@ -95,8 +95,8 @@
     </message>
     <message>
         <location filename="../gui/app/text_tr.cpp" line="93"/>
-        <source>.grad still held the gradients of the window&apos;s earlier batches, and the step applied them (‖Δθ‖ %1)</source>
-        <translation>.grad 中仍保留着窗口内之前批次的梯度，这一步应用了它们（‖Δθ‖ %1）</translation>
+        <source>.grad still held the gradients of the cycle&apos;s earlier batches, and the step applied them (‖Δθ‖ %1)</source>
+        <translation>.grad 中仍保留着累积周期内之前批次的梯度，这一步应用了它们（‖Δθ‖ %1）</translation>
     </message>
     <message>
         <location filename="../gui/app/text_tr.cpp" line="98"/>

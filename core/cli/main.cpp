@@ -270,15 +270,16 @@ int main(int argc, char** argv) {
             }
             case stepwise::EventType::error: {
                 const std::lock_guard<std::mutex> lock(g_stderr);
-                config_failure = e.where == "config";
-                if (e.where == "model" || e.where == "data" || e.exception_type == "ConfigError" ||
+                config_failure = e.phase == stepwise::ErrorPhase::config;
+                if (e.phase == stepwise::ErrorPhase::model ||
+                    e.phase == stepwise::ErrorPhase::data || e.exception_type == "ConfigError" ||
                     e.exception_type == "LoadError")
-                    std::cerr << "stepwise-run: cannot load the " << e.where << ": " << e.message
-                              << '\n';
+                    std::cerr << "stepwise-run: cannot load the " << stepwise::where_name(e) << ": "
+                              << e.message << '\n';
                 else
                     std::cerr << e.exception_type << ": " << e.message << "\n  (raised at "
-                              << e.where << ", epoch " << e.epoch << ", batch " << e.batch_idx
-                              << ")\n";
+                              << stepwise::where_name(e) << ", epoch " << e.epoch << ", batch "
+                              << e.batch_idx << ")\n";
                 break;
             }
             case stepwise::EventType::rewound: {

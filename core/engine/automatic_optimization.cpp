@@ -11,8 +11,8 @@ namespace stepwise {
 
 namespace {
 
-/// The 1-based position of a batch in its accumulation window.
-std::string window_position(std::int64_t batch_idx, std::int64_t n) {
+/// The 1-based position of a batch in its accumulation cycle.
+std::string cycle_position(std::int64_t batch_idx, std::int64_t n) {
     return std::to_string(batch_idx % n + 1);
 }
 
@@ -152,7 +152,7 @@ Closure make_batch_closure(LoopContext& ctx, torch::Tensor x, torch::Tensor y,
     } else {
         parts.no_zero_grad_reason = {
             TextCode::skip_zero_grad_not_first,
-            {std::to_string(batch_idx), window_position(batch_idx, n), std::to_string(n)}};
+            {std::to_string(batch_idx), cycle_position(batch_idx, n), std::to_string(n)}};
     }
     parts.backward_fn = [c, batch_idx](const torch::Tensor& loss) {
         const double value = loss.numel() == 1 ? scalar_value(loss) : std::nan("");
@@ -330,7 +330,7 @@ BatchResult AutomaticOptimization::run(const torch::Tensor& x, const torch::Tens
         (batch_idx + 1) % n != 0 && !is_last && !ctx_.config.departures.step_every_batch;
     if (should_accumulate) {
         obs.skip(Stage::optimizer_step, {TextCode::skip_step_accumulating,
-                                         {window_position(batch_idx, n), std::to_string(n)}});
+                                         {cycle_position(batch_idx, n), std::to_string(n)}});
         closure();
         obs.skip(Stage::on_before_optimizer_step, {TextCode::skip_before_step_accumulating, {}});
         obs.skip(Stage::configure_gradient_clipping, {TextCode::skip_clipping_accumulating, {}});

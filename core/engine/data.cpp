@@ -357,19 +357,20 @@ torch::Tensor tensor_entry(const c10::impl::GenericDict& dict, const std::string
     for (const auto& item : dict) {
         if (item.key().isString() && item.key().toStringRef() == key) {
             if (!item.value().isTensor())
-                throw LoadError("data", path + ": \"" + key + "\" must be a tensor, got " +
-                                            item.value().tagKind());
+                throw LoadError(
+                    ErrorPhase::data,
+                    path + ": \"" + key + "\" must be a tensor, got " + item.value().tagKind());
             return item.value().toTensor();
         }
     }
-    throw LoadError("data",
+    throw LoadError(ErrorPhase::data,
                     path + ": no \"" + key +
                         "\" entry (save the data with torch.save({\"x\": X, \"y\": Y}, path))");
 }
 
 Dataset load_file(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
-    if (!in) throw LoadError("data", path + ": cannot open the data file");
+    if (!in) throw LoadError(ErrorPhase::data, path + ": cannot open the data file");
     const std::vector<char> bytes((std::istreambuf_iterator<char>(in)),
                                   std::istreambuf_iterator<char>());
     return read_dataset(bytes, path);
@@ -378,7 +379,7 @@ Dataset load_file(const std::string& path) {
 }  // namespace
 
 Dataset read_dataset(const std::vector<char>& bytes, const std::string& path) {
-    if (bytes.empty()) throw LoadError("data", path + ": the data file is empty");
+    if (bytes.empty()) throw LoadError(ErrorPhase::data, path + ": the data file is empty");
     c10::IValue value;
     try {
         value = load_pickle(bytes);
@@ -386,15 +387,15 @@ Dataset read_dataset(const std::vector<char>& bytes, const std::string& path) {
         std::string what = e.what_without_backtrace();
         what = what.substr(0, what.find('\n'));
         throw LoadError(
-            "data",
+            ErrorPhase::data,
             path + ": cannot read it as a torch.save file of {\"x\": X, \"y\": Y} (" + what + ")");
     } catch (const std::exception& e) {
-        throw LoadError("data",
+        throw LoadError(ErrorPhase::data,
                         path + ": cannot read it as a torch.save file of {\"x\": X, \"y\": Y} (" +
                             std::string(e.what()) + ")");
     }
     if (!value.isGenericDict())
-        throw LoadError("data",
+        throw LoadError(ErrorPhase::data,
                         path + ": expected a dict {\"x\": X, \"y\": Y}, got " + value.tagKind());
     const auto dict = value.toGenericDict();
     Dataset d{tensor_entry(dict, "x", path), tensor_entry(dict, "y", path)};
@@ -406,25 +407,27 @@ Dataset read_dataset(const std::vector<char>& bytes, const std::string& path) {
         const bool real =
             c10::isFloatingType(t.scalar_type()) || c10::isIntegralType(t.scalar_type(), true);
         if (t.layout() != torch::kStrided || t.is_quantized() || !real)
-            throw LoadError(
-                "data", path + ": \"" + name + "\" must be a dense tensor of real numbers, got " +
-                            c10::toString(t.scalar_type()) + " (" +
-                            (t.is_quantized() ? "quantized" : c10::str(t.layout())) + ")");
+            throw LoadError(ErrorPhase::data,
+                            path + ": \"" + name +
+                                "\" must be a dense tensor of real numbers, got " +
+                                c10::toString(t.scalar_type()) + " (" +
+                                (t.is_quantized() ? "quantized" : c10::str(t.layout())) + ")");
         // The pickle gives sizes, strides and offset apart from the storage's length, and
         // LibTorch does not check them against each other until a view is taken (found by
         // tests/fuzz/fuzz_data_file): every element must lie inside the storage.
         if (!fits_its_storage(t))
-            throw LoadError("data", path + ": \"" + name + "\" has sizes " + c10::str(t.sizes()) +
-                                        " and strides " + c10::str(t.strides()) +
-                                        " that reach past its storage of " +
-                                        std::to_string(t.storage().nbytes()) + " bytes");
+            throw LoadError(ErrorPhase::data, path + ": \"" + name + "\" has sizes " +
+                                                  c10::str(t.sizes()) + " and strides " +
+                                                  c10::str(t.strides()) +
+                                                  " that reach past its storage of " +
+                                                  std::to_string(t.storage().nbytes()) + " bytes");
     }
     if (d.x.dim() == 0 || d.y.dim() == 0)
-        throw LoadError("data", path + ": x and y need a first (sample) dimension");
+        throw LoadError(ErrorPhase::data, path + ": x and y need a first (sample) dimension");
     if (d.x.size(0) != d.y.size(0))
-        throw LoadError("data", path + ": x has " + std::to_string(d.x.size(0)) +
-                                    " samples but y has " + std::to_string(d.y.size(0)));
-    if (d.x.size(0) == 0) throw LoadError("data", path + ": the data set has no samples");
+        throw LoadError(ErrorPhase::data, path + ": x has " + std::to_string(d.x.size(0)) +
+                                              " samples but y has " + std::to_string(d.y.size(0)));
+    if (d.x.size(0) == 0) throw LoadError(ErrorPhase::data, path + ": the data set has no samples");
     return d;
 }
 

@@ -17,11 +17,11 @@ struct Dataset {
     torch::Tensor y;  ///< [samples, ...]
 };
 
-/// Throws LoadError("data", ...) naming the file and the cause. `model_dtype` is the dtype of
-/// synthetic data when the config does not say.
+/// Throws LoadError(ErrorPhase::data, ...) naming the file and the cause. `model_dtype` is the
+/// dtype of synthetic data when the config does not say.
 Dataset load_dataset(const RunConfig& config, torch::ScalarType model_dtype);
 /// The bytes of a torch.save file of {"x": X, "y": Y}; `path` names it in messages. Throws
-/// LoadError("data", ...) for anything else.
+/// LoadError(ErrorPhase::data, ...) for anything else.
 Dataset read_dataset(const std::vector<char>& bytes, const std::string& path);
 Dataset synthetic_dataset(const DataSpec& spec, std::int64_t seed, torch::ScalarType dtype);
 

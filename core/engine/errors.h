@@ -4,6 +4,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "stepwise/events.h"
+
 namespace stepwise {
 
 /// An error Lightning raises with its own exception class and text (reproduced byte for byte).
@@ -13,19 +15,19 @@ struct LightningError : std::runtime_error {
     std::string type;  ///< "MisconfigurationException", "TypeError", "RuntimeError"
 };
 
-/// A file or module that cannot be loaded; `where` is "model" or "data".
+/// A file or module that cannot be loaded; `phase` is ErrorPhase::model or ErrorPhase::data.
 struct LoadError : std::runtime_error {
-    LoadError(std::string where, const std::string& message)
-        : std::runtime_error(message), where(std::move(where)) {}
-    std::string where;
+    LoadError(ErrorPhase phase, const std::string& message)
+        : std::runtime_error(message), phase(phase) {}
+    ErrorPhase phase;
 };
 
 /// An exception that escaped a stage, tagged with the innermost stage it came from. Enclosing
 /// stages (optimizer_step around the closure) see it, mark themselves failed and rethrow it.
 struct StageFailure : std::runtime_error {
-    StageFailure(std::string stage, std::string type, const std::string& message)
-        : std::runtime_error(message), stage(std::move(stage)), type(std::move(type)) {}
-    std::string stage;
+    StageFailure(Stage stage, std::string type, const std::string& message)
+        : std::runtime_error(message), stage(stage), type(std::move(type)) {}
+    Stage stage;
     std::string type;
 };
 

@@ -76,7 +76,7 @@ void FitLoop::run_batch(std::int64_t epoch, std::int64_t batch_idx, bool is_last
     for (const auto& [key, value] : r.result.extra)
         end.extras.emplace_back(key, describe_value(value));
     end.accumulate_grad_batches = static_cast<int>(ctx_.config.trainer.accumulate_grad_batches);
-    end.window_position =
+    end.cycle_position =
         static_cast<int>(batch_idx % ctx_.config.trainer.accumulate_grad_batches) + 1;
     end.lr = lr;
     end.explanation = std::move(r.explanation);

@@ -11,8 +11,8 @@ namespace stepwise {
 namespace {
 
 [[noreturn]] void fail(const std::string& origin, int line, int column, const std::string& what) {
-    throw LoadError("model", origin + ":" + std::to_string(line) + ":" + std::to_string(column) +
-                                 ": error: " + what);
+    throw LoadError(ErrorPhase::model, origin + ":" + std::to_string(line) + ":" +
+                                           std::to_string(column) + ": error: " + what);
 }
 
 std::vector<std::string> split_lines(const std::string& text) {

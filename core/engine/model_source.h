@@ -38,7 +38,7 @@ struct ParsedSource {
     std::string code;  ///< the TorchScript methods, with declaration lines blanked
 };
 
-/// Throws LoadError("model", "<origin>:<line>:<column>: <what>").
+/// Throws LoadError(ErrorPhase::model, "<origin>:<line>:<column>: <what>").
 ParsedSource parse_model_source(const std::string& text, const std::string& origin);
 
 /// Turns a TorchScript compile error into "<origin>:<line>:<column>: error: <first line>" followed

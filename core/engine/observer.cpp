@@ -38,12 +38,8 @@ void describe_current_exception(std::string& type, std::string& message) {
 
 Event Observer::make(EventType type) const {
     Event e;
+    e.position() = pos;
     e.type = type;
-    e.epoch = pos.epoch;
-    e.batch_idx = pos.batch_idx;
-    e.global_step = pos.global_step;
-    e.call = pos.call;
-    e.depth = pos.depth;
     return e;
 }
 
@@ -92,31 +88,33 @@ std::uint64_t Observer::enter(Stage stage) {
         }
     } suspended{lease_};
     if (!gate_.free_running()) suspended.now();
-    gate_.check(Boundary{stage, pos.epoch, pos.batch_idx, pos.call},
-                [&](const Boundary& b, bool held) {
-                    if (held) suspended.now();
-                    if (held && !entered) {
-                        emit_enter();
-                        entered = true;
-                    }
-                    if (on_hold_) on_hold_(b, held);
-                    Event e = make(held ? EventType::paused : EventType::resumed);
-                    e.stage = stage;
-                    e.instance = instance;
-                    emit_(std::move(e));
-                });
+    Position here = pos;
+    here.stage = stage;
+    gate_.check(here, [&](const Position& b, bool held) {
+        if (held) suspended.now();
+        if (held && !entered) {
+            emit_enter();
+            entered = true;
+        }
+        if (on_hold_) on_hold_(b, held);
+        Event e = make(held ? EventType::paused : EventType::resumed);
+        e.stage = stage;
+        e.instance = instance;
+        emit_(std::move(e));
+    });
     return instance;
 }
 
 void Observer::hold_after_failure(Stage stage) {
     try {
-        gate_.check(Boundary{stage, pos.epoch, pos.batch_idx, pos.call},
-                    [&](const Boundary& b, bool held) {
-                        if (on_hold_) on_hold_(b, held);
-                        Event e = make(held ? EventType::paused : EventType::resumed);
-                        e.stage = stage;
-                        emit_(std::move(e));
-                    });
+        Position here = pos;
+        here.stage = stage;
+        gate_.check(here, [&](const Position& b, bool held) {
+            if (on_hold_) on_hold_(b, held);
+            Event e = make(held ? EventType::paused : EventType::resumed);
+            e.stage = stage;
+            emit_(std::move(e));
+        });
     } catch (const StopRequested&) {
         // Stop while held after the failure: the run ends failed all the same.
     }
@@ -124,13 +122,10 @@ void Observer::hold_after_failure(Stage stage) {
 
 void Observer::exit(Stage stage, std::uint64_t instance, Outcome outcome, Text why,
                     std::string message, std::int64_t duration_ns, StagePayload payload,
-                    const LoopPosition& at) {
-    Event e = make(EventType::stage_exit);
-    e.epoch = at.epoch;
-    e.batch_idx = at.batch_idx;
-    e.global_step = at.global_step;
-    e.call = at.call;
-    e.depth = at.depth;
+                    const Position& at) {
+    Event e;
+    e.position() = at;
+    e.type = EventType::stage_exit;
     e.stage = stage;
     e.instance = instance;
     e.outcome = outcome;
@@ -142,7 +137,7 @@ void Observer::exit(Stage stage, std::uint64_t instance, Outcome outcome, Text w
 }
 
 void Observer::skip(Stage stage, const Text& reason) {
-    const LoopPosition at = pos;
+    const Position at = pos;
     const auto instance = enter(stage);
     exit(stage, instance, Outcome::skipped, reason, {}, 0, {}, at);
 }

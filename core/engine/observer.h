@@ -16,15 +16,6 @@
 
 namespace stepwise {
 
-/// Where the loop is; the loops update it, every event copies it.
-struct LoopPosition {
-    std::int64_t epoch = 0;
-    std::int64_t batch_idx = -1;
-    std::int64_t global_step = 0;
-    int call = 0;   ///< closure call within the batch, 1-based; 0 outside
-    int depth = 0;  ///< 1 while inside optimizer_step
-};
-
 class Observer {
   public:
     /// Takes the event by reference: an Event is large, and it is moved only where it is kept.
@@ -32,7 +23,9 @@ class Observer {
     Observer(Emit emit, StepGate& gate, StepGate::HoldCallback on_hold)
         : emit_(std::move(emit)), gate_(gate), on_hold_(std::move(on_hold)) {}
 
-    LoopPosition pos;
+    /// Where the loop is; the loops update it (its stage is the stage entered last), every event
+    /// copies it.
+    Position pos;
 
     /// Runs `body(payload)` as `stage`: stage_enter, gate, body, stage_exit (ran, or failed with
     /// the error, which is rethrown as StageFailure naming the innermost failing stage).
@@ -86,7 +79,7 @@ class Observer {
     std::uint64_t enter(Stage stage);
     /// `why`: a skipped stage's reason; `message`: a failed stage's exception message.
     void exit(Stage stage, std::uint64_t instance, Outcome outcome, Text why, std::string message,
-              std::int64_t duration_ns, StagePayload payload, const LoopPosition& at);
+              std::int64_t duration_ns, StagePayload payload, const Position& at);
 
     Emit emit_;
     StepGate& gate_;
@@ -102,7 +95,7 @@ class Observer {
 template <class Body>
 void Observer::run(Stage stage, Body&& body) {
     const GeneratorLease::Scope generator(stage_lease_);
-    const LoopPosition at = pos;
+    const Position at = pos;
     const std::uint64_t instance = enter(stage);
     StagePayload payload;
     const auto start = std::chrono::steady_clock::now();
@@ -120,7 +113,8 @@ void Observer::run(Stage stage, Body&& body) {
     } catch (const RewindRequested&) {
         throw;  // what this stage did is undone: nothing to report
     } catch (...) {
-        std::string type, message, where = stage_name(stage);
+        std::string type, message;
+        Stage where = stage;
         describe_current_exception(type, message);
         try {
             throw;

@@ -44,7 +44,7 @@ std::atomic<std::uint64_t> g_next_run_id{1};
 
 std::string read_text(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
-    if (!in) throw LoadError("model", path + ": cannot open the model source file");
+    if (!in) throw LoadError(ErrorPhase::model, path + ": cannot open the model source file");
     std::stringstream text;
     text << in.rdbuf();
     return text.str();
@@ -78,13 +78,13 @@ TrainingModule load_module(const RunConfig& config) {
 /// The live objects of one run, built from its config as configure_optimizers and fit's setup
 /// build them. `where` follows what is being built, for an error's message.
 struct Training {
-    Training(const RunConfig& config, Observer& observer, std::string& where) {
-        where = "model";
+    Training(const RunConfig& config, Observer& observer, ErrorPhase& where) {
+        where = ErrorPhase::model;
         module.emplace(load_module(config));
-        where = "data";
+        where = ErrorPhase::data;
         data.emplace(load_dataset(config, module->dtype()), config.batch_size, config.shuffle,
                      config.drop_last);
-        where = "config";
+        where = ErrorPhase::config;
         optimizer = make_optimizer(config.optimizer, module->parameter_tensors());
         // configure_optimizers() builds the scheduler: its initial step is in place from batch 0
         // (spec LR-3).
@@ -116,7 +116,7 @@ std::shared_ptr<const TrainingState> catch_up(const ForkPoint& fork, StepGate& g
     Observer quiet([](Event&&) {}, gate, nullptr);
     quiet.set_lease(&generator);
     quiet.on_boundary([](Stage) { return true; });
-    std::string where;
+    ErrorPhase where = ErrorPhase::config;
     Training a(*fork.config, quiet, where);
     ConditionSet none;
     const TrainingParts parts = a.parts(none);
@@ -283,7 +283,7 @@ void TrainingSession::join_lockstep(std::shared_ptr<Lockstep> lockstep, int side
     });
 }
 
-void TrainingSession::on_hold(const Boundary& where, bool held) {
+void TrainingSession::on_hold(const Position& where, bool held) {
     state_ = held ? SessionState::paused : SessionState::running;
     Rewinder& r = *rewinder_;
     {
@@ -450,13 +450,7 @@ void TrainingSession::publish(Event&& event) {
 
 Event TrainingSession::make_position(const Event& of) {
     Event e;
-    e.epoch = of.epoch;
-    e.batch_idx = of.batch_idx;
-    e.global_step = of.global_step;
-    e.call = of.call;
-    e.depth = of.depth;
-    e.stage = of.stage;
-    if (of.type == EventType::error) e.stage = stage_from_name(of.where).value_or(of.stage);
+    e.position() = of.position();
     return e;
 }
 
@@ -495,14 +489,12 @@ void TrainingSession::publish_checked(Event&& event) {
             describe_current_exception(type, message);
             options_.listener = nullptr;
             Event failure;
+            failure.position() = event.position();
             failure.type = EventType::error;
-            failure.epoch = event.epoch;
-            failure.batch_idx = event.batch_idx;
-            failure.global_step = event.global_step;
             failure.exception_type = type;
             failure.message =
                 "the event listener failed and was detached; the run goes on: " + message;
-            failure.where = "listener";
+            failure.phase = ErrorPhase::listener;
             deliver(std::move(event));
             publish(std::move(failure));
             return;
@@ -581,7 +573,7 @@ void TrainingSession::stage_newest() {
 
 void TrainingSession::run_worker() {
     Observer observer([this](Event&& e) { publish(std::move(e)); }, gate_,
-                      [this](const Boundary& where, bool held) { on_hold(where, held); });
+                      [this](const Position& where, bool held) { on_hold(where, held); });
     // This run's share of torch's global generator (another session may run beside it).
     GeneratorLease generator(options_.yield_to_other_runs ? GeneratorLease::Kind::yielding
                                                           : GeneratorLease::Kind::working,
@@ -591,21 +583,20 @@ void TrainingSession::run_worker() {
     SessionState final_state = SessionState::finished;
     std::int64_t global_step = 0;
     std::shared_ptr<const ParameterSnapshot> final_params;
-    auto report_error = [&](const std::string& type, const std::string& message,
-                            const std::string& where) {
+    auto report_error = [&](const std::string& type, const std::string& message, ErrorPhase phase,
+                            Stage stage = Stage::on_train_batch_start) {
         Event e;
+        e.position() = observer.pos;
         e.type = EventType::error;
-        e.epoch = observer.pos.epoch;
-        e.batch_idx = observer.pos.batch_idx;
-        e.global_step = observer.pos.global_step;
+        e.stage = stage;
         e.exception_type = type;
         e.message = message;
-        e.where = where;
+        e.phase = phase;
         publish(std::move(e));
         status = RunStatus::failed;
         final_state = SessionState::failed;
     };
-    std::string stage_where = "config";
+    ErrorPhase stage_where = ErrorPhase::config;
     std::optional<warning_cache::Private> own_warnings;
     if (options_.private_warnings) own_warnings.emplace();
     try {
@@ -654,7 +645,7 @@ void TrainingSession::run_worker() {
             observer.notice({TextCode::departures, {names}});
         }
         state_ = SessionState::running;
-        stage_where = "training";
+        stage_where = ErrorPhase::training;
         // seed_everything(seed) right before trainer.fit (spec D-3): torch's global generator,
         // which the DataLoader's iterators and training_step's own draws (torch.rand, dropout) use.
         {
@@ -727,12 +718,10 @@ void TrainingSession::run_worker() {
                         fit.run();
                 } catch (const StageFailure& f) {
                     broke_ = false;
-                    report_error(f.type, f.what(), f.stage);
+                    report_error(f.type, f.what(), ErrorPhase::stage, f.stage);
                     // An `exception` breakpoint holds the failed run before it ends (and a
                     // rewind from there takes it back to before the failure).
-                    if (broke_)
-                        observer.hold_after_failure(
-                            stage_from_name(f.stage).value_or(Stage::on_train_batch_start));
+                    if (broke_) observer.hold_after_failure(f.stage);
                 }
                 break;
             } catch (const StopRequested&) {
@@ -762,9 +751,9 @@ void TrainingSession::run_worker() {
         status = RunStatus::stopped;
         final_state = SessionState::stopped;
     } catch (const LoadError& e) {
-        report_error("LoadError", e.what(), e.where);
+        report_error("LoadError", e.what(), e.phase);
     } catch (const ConfigError& e) {
-        report_error(e.exception_type, e.what(), "config");
+        report_error(e.exception_type, e.what(), ErrorPhase::config);
     } catch (...) {
         std::string type, message;
         describe_current_exception(type, message);

@@ -43,7 +43,7 @@ void ShadowRun::on_event(const Event& e) {
             break;
         }
         case EventType::error:
-            if (e.where != "listener") failure_ = e.exception_type + ": " + e.message;
+            if (e.phase != ErrorPhase::listener) failure_ = e.exception_type + ": " + e.message;
             break;
         case EventType::run_end: ended_ = true; break;
         default: break;

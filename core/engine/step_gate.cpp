@@ -121,7 +121,7 @@ void StepGate::poll() {
 
 // Called with the lock held. A step command was given while the worker stood at step_origin_;
 // every later boundary is a candidate to hold at.
-bool StepGate::should_hold(const Boundary& here) const {
+bool StepGate::should_hold(const Position& here) const {
     if (mode_ == Mode::paused) return true;
     if (mode_ == Mode::running) return false;
     switch (step_kind_) {
@@ -135,7 +135,7 @@ bool StepGate::should_hold(const Boundary& here) const {
     return true;
 }
 
-void StepGate::check(const Boundary& here, const HoldCallback& on_hold) {
+void StepGate::check(const Position& here, const HoldCallback& on_hold) {
     std::unique_lock<std::mutex> lock(mutex_);
     if (stop_) throw StopRequested();
     last_boundary_ = here;

@@ -73,14 +73,16 @@ TrainingModule::TrainingModule(torch::jit::Module module, const std::string& ori
     module_.train();
     method_ = module_.find_method("training_step");
     if (!method_)
-        throw LoadError("model", origin +
-                                     ": the module has no training_step method. In Python, mark it "
-                                     "with @torch.jit.export so torch.jit.script keeps it.");
+        throw LoadError(ErrorPhase::model,
+                        origin +
+                            ": the module has no training_step method. In Python, mark it "
+                            "with @torch.jit.export so torch.jit.script keeps it.");
     // (batch, batch_idx) if it takes batch_idx or two arguments after self, else (batch,).
     const auto& args = method_->function().getSchema().arguments();
     const std::size_t after_self = args.empty() ? 0 : args.size() - 1;
     if (after_self == 0)
-        throw LoadError("model", origin + ": training_step must take at least the batch argument");
+        throw LoadError(ErrorPhase::model,
+                        origin + ": training_step must take at least the batch argument");
     bool named_batch_idx = false;
     for (const auto& arg : args) named_batch_idx |= arg.name() == "batch_idx";
     takes_batch_idx_ = named_batch_idx || after_self >= 2;
@@ -88,7 +90,7 @@ TrainingModule::TrainingModule(torch::jit::Module module, const std::string& ori
         params_.emplace_back(item.name, item.value);
     }
     if (params_.empty())
-        throw LoadError("model", origin + ": the module has no parameters to train");
+        throw LoadError(ErrorPhase::model, origin + ": the module has no parameters to train");
     draws_random_ = graph_draws_random(*method_);
 }
 
@@ -120,7 +122,7 @@ std::string torchscript_code(const std::string& path) {
 
 TrainingModule TrainingModule::load_torchscript(const std::string& path) {
     if (!std::filesystem::exists(path))
-        throw LoadError("model", path + ": no such TorchScript file");
+        throw LoadError(ErrorPhase::model, path + ": no such TorchScript file");
     torch::jit::Module module;
     try {
         module = torch::jit::load(path);
@@ -128,10 +130,11 @@ TrainingModule TrainingModule::load_torchscript(const std::string& path) {
         std::string what = e.what_without_backtrace();
         const auto cut = what.find('\n');
         if (cut != std::string::npos) what = what.substr(0, cut);
-        throw LoadError("model", path + ": not a TorchScript module file (torch.jit.load failed: " +
-                                     what + ")");
+        throw LoadError(
+            ErrorPhase::model,
+            path + ": not a TorchScript module file (torch.jit.load failed: " + what + ")");
     } catch (const std::exception& e) {
-        throw LoadError("model",
+        throw LoadError(ErrorPhase::model,
                         path + ": not a TorchScript module file (" + std::string(e.what()) + ")");
     }
     TrainingModule loaded(std::move(module), path);
@@ -154,11 +157,12 @@ TrainingModule TrainingModule::compile_source(const std::string& text, const std
     try {
         module.define(parsed.code);
     } catch (const torch::jit::ErrorReport& e) {
-        throw LoadError("model", format_compile_error(e.what(), origin));
+        throw LoadError(ErrorPhase::model, format_compile_error(e.what(), origin));
     } catch (const c10::Error& e) {
-        throw LoadError("model", format_compile_error(e.what_without_backtrace(), origin));
+        throw LoadError(ErrorPhase::model,
+                        format_compile_error(e.what_without_backtrace(), origin));
     } catch (const std::exception& e) {
-        throw LoadError("model", format_compile_error(e.what(), origin));
+        throw LoadError(ErrorPhase::model, format_compile_error(e.what(), origin));
     }
     // register_parameter keeps the tensor; make sure autograd tracks it (spec stack note).
     for (const auto& item : module.named_parameters()) item.value.requires_grad_(true);

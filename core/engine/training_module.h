@@ -14,10 +14,10 @@ namespace stepwise {
 
 class TrainingModule {
   public:
-    /// Throws LoadError("model", ...) naming the file and the cause.
+    /// Throws LoadError(ErrorPhase::model, ...) naming the file and the cause.
     static TrainingModule load_torchscript(const std::string& path);
     /// `origin` is the file name used in messages ("model.stepwise:12:5: ..."); `seed` drives the
-    /// parameter initialisers. Throws LoadError("model", ...) with line and column.
+    /// parameter initialisers. Throws LoadError(ErrorPhase::model, ...) with line and column.
     static TrainingModule compile_source(const std::string& text, const std::string& origin,
                                          std::int64_t seed);
 

@@ -4,16 +4,13 @@
 #include <charconv>
 #include <cmath>
 
+#include "stepwise/numbers.h"
+
 namespace stepwise {
 
 namespace {
 std::string number_cell(const std::optional<double>& v) {
-    if (!v) return {};
-    if (std::isnan(*v)) return "nan";
-    if (std::isinf(*v)) return *v > 0 ? "inf" : "-inf";
-    char buffer[64];
-    const auto result = std::to_chars(buffer, buffer + sizeof buffer, *v);  // shortest round trip
-    return std::string(buffer, result.ptr);
+    return v ? shortest_number(*v) : std::string();
 }
 }  // namespace
 
@@ -34,9 +31,7 @@ void BatchTable::add(const Event& e) {
     }
     if (e.type != EventType::batch_end) return;
     Row row;
-    row.epoch = e.epoch;
-    row.batch_idx = e.batch_idx;
-    row.global_step = e.global_step;
+    row.position() = e.position();
     row.stepped = e.stepped;
     row.loss = e.loss;
     row.loss_raw = e.loss_raw;

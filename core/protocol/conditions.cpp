@@ -6,6 +6,8 @@
 #include <cstdlib>
 #include <numeric>
 
+#include "stepwise/numbers.h"
+
 namespace stepwise {
 
 namespace {
@@ -36,17 +38,6 @@ bool compare(double value, Compare c, double threshold) {
     return false;
 }
 
-/// A number as short as it can be and still read back the same.
-std::string format_number(double value) {
-    if (std::isnan(value)) return "nan";  // whatever its sign bit: printf would say "-nan"
-    char text[40];
-    for (int digits : {6, 10, 17}) {
-        std::snprintf(text, sizeof text, "%.*g", digits, value);
-        if (std::strtod(text, nullptr) == value) break;
-    }
-    return text;
-}
-
 /// Where a value term is measured.
 std::optional<Stage> measured_at(Kind kind) {
     switch (kind) {
@@ -64,7 +55,7 @@ std::optional<Stage> measured_at(Kind kind) {
 }
 
 std::string term_text(const ConditionTerm& t) {
-    const std::string threshold = format_number(t.threshold);
+    const std::string threshold = general_number(t.threshold);
     const std::string op = std::string(" ") + compare_text(t.compare) + " ";
     switch (t.kind) {
         case Kind::none_returned: return "none";
@@ -351,13 +342,13 @@ bool position_holds(const ConditionTerm& t, Stage stage, std::int64_t epoch, std
 
 std::vector<ConditionHit> ConditionSet::on_event(const Event& event) {
     std::vector<ConditionHit> hits;
-    const bool error = event.type == EventType::error && stage_from_name(event.where).has_value();
+    const bool error = event.type == EventType::error && event.phase == ErrorPhase::stage;
     const bool exit = event.type == EventType::stage_exit && event.outcome == Outcome::ran;
     if (!error && !exit) return hits;
     const StagePayload& p = event.payload;
     if (exit && event.stage == Stage::on_after_backward && p.grad_norms)
         last_backward_norm_ = p.grad_norms->total;
-    const Stage stage = error ? *stage_from_name(event.where) : event.stage;
+    const Stage stage = event.stage;
     for (std::size_t i = 0; i < entries_.size(); ++i) {
         Entry& entry = entries_[i];
         const Condition& c = entry.condition;
@@ -485,7 +476,7 @@ Text breakpoint_hit_text(const ConditionHit& hit) {
         return Text{TextCode::breakpoint_hit, {std::to_string(hit.index + 1), hit.expression}};
     return Text{TextCode::breakpoint_hit_value,
                 {std::to_string(hit.index + 1), hit.expression, hit.value_name,
-                 hit.value ? format_number(*hit.value) : std::string("None")}};
+                 hit.value ? general_number(*hit.value) : std::string("None")}};
 }
 
 }  // namespace stepwise

@@ -1,90 +1,57 @@
 #include "stepwise/events.h"
 
-#include <array>
-
 namespace stepwise {
 
 namespace {
-constexpr std::array<const char*, kStageCount> kStageNames = {
-    "on_train_batch_start",
-    "optimizer_step",
-    "training_step",
-    "on_before_zero_grad",
-    "optimizer_zero_grad",
-    "on_before_backward",
-    "backward",
-    "on_after_backward",
-    "on_before_optimizer_step",
-    "configure_gradient_clipping",
-    "lr_scheduler_step",
-    "on_train_batch_end",
-};
+constexpr EnumNames<Stage, kStageCount> kStages{{STEPWISE_STAGES(STEPWISE_NAME)}};
+constexpr EnumNames<Outcome, kOutcomeCount> kOutcomes{{STEPWISE_OUTCOMES(STEPWISE_NAME)}};
+constexpr EnumNames<RunStatus, kRunStatusCount> kRunStatuses{
+    {STEPWISE_RUN_STATUSES(STEPWISE_NAME)}};
+constexpr EnumNames<ErrorPhase, kErrorPhaseCount> kErrorPhases{
+    {STEPWISE_ERROR_PHASES(STEPWISE_NAME)}};
+constexpr EnumNames<EventType, kEventTypeCount> kEventTypes{{STEPWISE_EVENT_TYPES(STEPWISE_NAME)}};
+static_assert(kStages.distinct() && kOutcomes.distinct() && kRunStatuses.distinct() &&
+              kErrorPhases.distinct() && kEventTypes.distinct());
 }  // namespace
 
 const char* stage_name(Stage stage) {
-    return kStageNames[static_cast<std::size_t>(stage)];
+    return kStages.name(stage);
 }
-
-std::optional<Stage> stage_from_name(const std::string& name) {
-    for (std::size_t i = 0; i < kStageNames.size(); ++i) {
-        if (name == kStageNames[i]) return static_cast<Stage>(i);
-    }
-    return std::nullopt;
+std::optional<Stage> stage_from_name(std::string_view name) {
+    return kStages.find(name);
 }
 
 const char* outcome_name(Outcome outcome) {
-    switch (outcome) {
-        case Outcome::ran: return "ran";
-        case Outcome::skipped: return "skipped";
-        case Outcome::failed: return "failed";
-    }
-    return "?";
+    return kOutcomes.name(outcome);
 }
-
-std::optional<Outcome> outcome_from_name(const std::string& name) {
-    for (Outcome o : {Outcome::ran, Outcome::skipped, Outcome::failed})
-        if (name == outcome_name(o)) return o;
-    return std::nullopt;
+std::optional<Outcome> outcome_from_name(std::string_view name) {
+    return kOutcomes.find(name);
 }
 
 const char* run_status_name(RunStatus status) {
-    switch (status) {
-        case RunStatus::finished: return "finished";
-        case RunStatus::stopped: return "stopped";
-        case RunStatus::failed: return "failed";
-    }
-    return "?";
+    return kRunStatuses.name(status);
+}
+std::optional<RunStatus> run_status_from_name(std::string_view name) {
+    return kRunStatuses.find(name);
 }
 
-std::optional<RunStatus> run_status_from_name(const std::string& name) {
-    for (RunStatus s : {RunStatus::finished, RunStatus::stopped, RunStatus::failed})
-        if (name == run_status_name(s)) return s;
-    return std::nullopt;
+const char* error_phase_name(ErrorPhase phase) {
+    return kErrorPhases.name(phase);
+}
+std::optional<ErrorPhase> error_phase_from_name(std::string_view name) {
+    return kErrorPhases.find(name);
+}
+
+const char* where_name(const Event& error) {
+    return error.phase == ErrorPhase::stage ? stage_name(error.stage)
+                                            : error_phase_name(error.phase);
 }
 
 const char* event_type_name(EventType type) {
-    switch (type) {
-        case EventType::run_start: return "run_start";
-        case EventType::stage_enter: return "stage_enter";
-        case EventType::stage_exit: return "stage_exit";
-        case EventType::batch_end: return "batch_end";
-        case EventType::warning: return "warning";
-        case EventType::error: return "error";
-        case EventType::paused: return "paused";
-        case EventType::resumed: return "resumed";
-        case EventType::run_end: return "run_end";
-        case EventType::rewound: return "rewound";
-        case EventType::tensors: return "tensors";
-    }
-    return "?";
+    return kEventTypes.name(type);
 }
-
-std::optional<EventType> event_type_from_name(const std::string& name) {
-    for (int i = 0; i <= static_cast<int>(EventType::tensors); ++i) {
-        const auto type = static_cast<EventType>(i);
-        if (name == event_type_name(type)) return type;
-    }
-    return std::nullopt;
+std::optional<EventType> event_type_from_name(std::string_view name) {
+    return kEventTypes.find(name);
 }
 
 }  // namespace stepwise

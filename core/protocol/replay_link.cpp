@@ -67,12 +67,8 @@ void ReplayLink::hold() {
     const Event& next = recorded_[at < recorded_.size() ? at : cursor_];
     Event paused = recorded_[cursor_ - 1];
     paused.type = EventType::paused;
-    paused.stage = next.stage;
+    paused.position() = next.position();
     paused.instance = next.instance;
-    paused.epoch = next.epoch;
-    paused.batch_idx = next.batch_idx;
-    paused.call = next.call;
-    paused.depth = next.depth;
     const bool was_empty = out_.empty();
     out_.push_back(std::move(paused));
     held_ = true;

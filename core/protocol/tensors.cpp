@@ -8,17 +8,10 @@
 namespace stepwise {
 
 namespace {
-constexpr std::array<const char*, 4> kRoles = {"parameter", "grad", "state", "buffer"};
-constexpr std::array<const char*, 9> kChanges = {"unchanged", "set_to_none", "zero_filled",
-                                                 "filled",    "accumulated", "scaled",
-                                                 "moved",     "created",     "removed"};
-
-template <class Enum, std::size_t N>
-std::optional<Enum> from_name(const std::array<const char*, N>& names, const std::string& name) {
-    for (std::size_t i = 0; i < N; ++i)
-        if (name == names[i]) return static_cast<Enum>(i);
-    return std::nullopt;
-}
+constexpr EnumNames<TensorRole, kTensorRoleCount> kRoles{{STEPWISE_TENSOR_ROLES(STEPWISE_NAME)}};
+constexpr EnumNames<TensorChange, kTensorChangeCount> kChanges{
+    {STEPWISE_TENSOR_CHANGES(STEPWISE_NAME)}};
+static_assert(kRoles.distinct() && kChanges.distinct());
 
 /// Equal as recorded values: NaN equals NaN (a report read back from a trace must compare equal).
 bool same(double a, double b) {
@@ -36,16 +29,16 @@ bool same(const std::vector<double>& a, const std::vector<double>& b) {
 }  // namespace
 
 const char* tensor_role_name(TensorRole role) {
-    return kRoles.at(static_cast<std::size_t>(role));
+    return kRoles.name(role);
 }
-std::optional<TensorRole> tensor_role_from_name(const std::string& name) {
-    return from_name<TensorRole>(kRoles, name);
+std::optional<TensorRole> tensor_role_from_name(std::string_view name) {
+    return kRoles.find(name);
 }
 const char* tensor_change_name(TensorChange change) {
-    return kChanges.at(static_cast<std::size_t>(change));
+    return kChanges.name(change);
 }
-std::optional<TensorChange> tensor_change_from_name(const std::string& name) {
-    return from_name<TensorChange>(kChanges, name);
+std::optional<TensorChange> tensor_change_from_name(std::string_view name) {
+    return kChanges.find(name);
 }
 
 bool TensorSummary::operator==(const TensorSummary& o) const {

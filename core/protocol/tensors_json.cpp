@@ -8,24 +8,14 @@ namespace stepwise::json_codec {
 
 namespace {
 
-ordered_json numbers(const std::vector<double>& values) {
-    ordered_json a = ordered_json::array();
+Json numbers(const std::vector<double>& values) {
+    Json a = Json::array();
     for (double v : values) a.push_back(number(v));
     return a;
 }
 
-std::vector<double> read_numbers(const ordered_json& j, const char* key) {
-    std::vector<double> out;
-    const ordered_json* a = find(j, key);
-    if (!a) return out;
-    if (!a->is_array()) fail(std::string("\"") + key + "\": expected an array of numbers");
-    out.reserve(a->size());
-    for (const auto& v : *a) out.push_back(get_number(v, key));
-    return out;
-}
-
-ordered_json summary_json(const TensorSummary& t) {
-    ordered_json j;
+Json summary_json(const TensorSummary& t) {
+    Json j;
     j["name"] = t.name;
     j["parameter"] = t.parameter;
     j["role"] = tensor_role_name(t.role);
@@ -41,27 +31,27 @@ ordered_json summary_json(const TensorSummary& t) {
     return j;
 }
 
-TensorSummary read_summary(const ordered_json& j) {
-    if (!j.is_object()) fail("\"tensors\": expected an object per tensor");
+TensorSummary read_summary(const Field& j) {
+    j.expect(&Json::is_object, "an object per tensor");
     TensorSummary t;
-    t.name = get_string(j, "name");
-    t.parameter = get_string(j, "parameter");
-    t.role = get_enum(j, "role", TensorRole::parameter, &tensor_role_from_name, "tensor role");
-    t.shape = get_shape(j);
-    t.dtype = get_string(j, "dtype");
-    t.defined = get_bool(j, "defined", true);
-    t.all_zero = get_bool(j, "all_zero");
-    t.norm = opt_number(j, "norm");
-    t.value = opt_number(j, "value");
+    t.name = j.string_at("name");
+    t.parameter = j.string_at("parameter");
+    t.role = j.name_at("role", TensorRole::parameter, &tensor_role_from_name, "tensor role");
+    t.shape = j.shape_at();
+    t.dtype = j.string_at("dtype");
+    t.defined = j.boolean_at("defined", true);
+    t.all_zero = j.boolean_at("all_zero");
+    t.norm = j.number_at("norm");
+    t.value = j.number_at("value");
     t.change =
-        get_enum(j, "change", TensorChange::unchanged, &tensor_change_from_name, "tensor change");
-    t.scale = opt_number(j, "scale");
-    t.change_norm = opt_number(j, "change_norm");
+        j.name_at("change", TensorChange::unchanged, &tensor_change_from_name, "tensor change");
+    t.scale = j.number_at("scale");
+    t.change_norm = j.number_at("change_norm");
     return t;
 }
 
-ordered_json detail_json(const TensorDetail& d) {
-    ordered_json j;
+Json detail_json(const TensorDetail& d) {
+    Json j;
     j["name"] = d.name;
     j["shape"] = d.shape;
     j["numel"] = d.numel;
@@ -79,79 +69,79 @@ ordered_json detail_json(const TensorDetail& d) {
     return j;
 }
 
-TensorDetail read_detail(const ordered_json& j) {
-    if (!j.is_object()) fail("\"detail\": expected an object");
+TensorDetail read_detail(const Field& j) {
+    j.expect(&Json::is_object, "an object");
     TensorDetail d;
-    d.name = get_string(j, "name");
-    d.shape = get_shape(j);
-    d.numel = get_int<std::int64_t>(j, "numel", 0);
-    d.values = read_numbers(j, "values");
+    d.name = j.string_at("name");
+    d.shape = j.shape_at();
+    d.numel = j.integer_at<std::int64_t>("numel", 0);
+    d.values = j.numbers_at("values");
     if (d.values.size() > std::size_t(TensorDetail::kMaxValues))
-        fail("\"values\": more than the values a report keeps");
-    if (const ordered_json* c = find(j, "changed")) {
-        if (!c->is_array()) fail("\"changed\": expected an array of 0 and 1");
-        for (const auto& v : *c) {
-            if (!v.is_number_unsigned() || v.get<std::uint64_t>() > 1)
-                fail("\"changed\": expected an array of 0 and 1");
-            d.changed.push_back(static_cast<std::uint8_t>(v.get<std::uint64_t>()));
+        j.find("values")->fail("more than the values a report keeps");
+    if (const auto c = j.find("changed")) {
+        c->expect(&Json::is_array, "an array of 0 and 1");
+        for (std::size_t i = 0; i < c->size(); ++i) {
+            const auto flag = c->item(i).integer<std::uint64_t>();
+            if (flag > 1) c->fail("expected an array of 0 and 1");
+            d.changed.push_back(static_cast<std::uint8_t>(flag));
         }
-        if (d.changed.size() != d.values.size()) fail("\"changed\": one flag per value expected");
+        if (d.changed.size() != d.values.size()) c->fail("one flag per value expected");
     }
-    d.min = get_number(need(j, "min", &ordered_json::is_primitive, "a number"), "min");
-    d.max = get_number(need(j, "max", &ordered_json::is_primitive, "a number"), "max");
-    for (const auto& v : need(j, "histogram", &ordered_json::is_array, "an array of counts")) {
-        if (!v.is_number_integer()) fail("\"histogram\": expected an array of counts");
-        d.histogram.push_back(v.get<std::int64_t>());
-    }
-    d.non_finite = get_int<std::int64_t>(j, "non_finite", 0);
-    d.heat_rows = get_int<int>(j, "heat_rows", 0);
-    d.heat_cols = get_int<int>(j, "heat_cols", 0);
-    d.heat = read_numbers(j, "heat");
+    d.min = j.need("min", &Json::is_primitive, "a number").number();
+    d.max = j.need("max", &Json::is_primitive, "a number").number();
+    const Field histogram = j.need("histogram", &Json::is_array, "an array of counts");
+    for (std::size_t i = 0; i < histogram.size(); ++i)
+        d.histogram.push_back(histogram.item(i).integer());
+    d.non_finite = j.integer_at<std::int64_t>("non_finite", 0);
+    d.heat_rows = j.integer_at<int>("heat_rows", 0);
+    d.heat_cols = j.integer_at<int>("heat_cols", 0);
+    d.heat = j.numbers_at("heat");
     if (d.heat_rows < 0 || d.heat_cols < 0 || d.heat_rows > TensorDetail::kMaxHeatCells ||
         d.heat_cols > TensorDetail::kMaxHeatCells ||
         d.heat.size() != std::size_t(d.heat_rows) * std::size_t(d.heat_cols))
-        fail("\"heat\": expected heat_rows × heat_cols numbers");
+        (j.find("heat") ? *j.find("heat") : j).fail("expected heat_rows × heat_cols numbers");
     return d;
 }
 
 }  // namespace
 
-ordered_json tensor_report_json(const TensorReport& r) {
-    ordered_json j;
+Json tensor_report_json(const TensorReport& r) {
+    Json j;
     j["boundaries"] = r.boundaries;
     if (r.boundaries) {
         j["since"] = stage_name(r.since);
         j["since_epoch"] = r.since_epoch;
         j["since_batch_idx"] = r.since_batch_idx;
     }
-    ordered_json list = ordered_json::array();
+    Json list = Json::array();
     for (const TensorSummary& t : r.tensors) list.push_back(summary_json(t));
     j["tensors"] = list;
     if (r.detail) j["detail"] = detail_json(*r.detail);
     return j;
 }
 
-TensorReport read_tensor_report(const ordered_json& j) {
-    if (!j.is_object()) fail("\"tensors\": expected an object");
+TensorReport read_tensor_report(const Field& j) {
+    j.expect(&Json::is_object, "an object");
     TensorReport r;
-    r.boundaries = get_int<std::uint64_t>(j, "boundaries", 0);
+    r.boundaries = j.integer_at<std::uint64_t>("boundaries", 0);
     if (r.boundaries) {
-        r.since = get_enum(j, "since", Stage::on_train_batch_start, &stage_from_name, "stage");
-        r.since_epoch = get_int<std::int64_t>(j, "since_epoch", 0);
-        r.since_batch_idx = get_int<std::int64_t>(j, "since_batch_idx", -1);
+        r.since = j.name_at("since", Stage::on_train_batch_start, &stage_from_name, "stage");
+        r.since_epoch = j.integer_at<std::int64_t>("since_epoch", 0);
+        r.since_batch_idx = j.integer_at<std::int64_t>("since_batch_idx", -1);
     }
-    for (const auto& t : need(j, "tensors", &ordered_json::is_array, "an array"))
-        r.tensors.push_back(read_summary(t));
-    if (const ordered_json* d = find(j, "detail")) r.detail = read_detail(*d);
+    const Field tensors = j.need("tensors", &Json::is_array, "an array");
+    for (std::size_t i = 0; i < tensors.size(); ++i)
+        r.tensors.push_back(read_summary(tensors.item(i)));
+    if (const auto d = j.find("detail")) r.detail = read_detail(*d);
     return r;
 }
 
-ordered_json ledger_json(const AccumulationLedger& l) {
-    ordered_json batches = ordered_json::array();
+Json ledger_json(const AccumulationLedger& l) {
+    Json batches = Json::array();
     for (const LedgerBatch& b : l.batches)
         batches.push_back(
-            ordered_json::array({b.batch_idx, number(b.norm), number(b.cosine), number(b.share)}));
-    ordered_json j;
+            Json::array({b.batch_idx, number(b.norm), number(b.cosine), number(b.share)}));
+    Json j;
     j["batches"] = batches;
     j["sum_norm"] = number(l.sum_norm);
     j["norm_before_clip"] = number(l.norm_before_clip);
@@ -160,22 +150,21 @@ ordered_json ledger_json(const AccumulationLedger& l) {
     return j;
 }
 
-AccumulationLedger read_ledger(const ordered_json& j) {
-    if (!j.is_object()) fail("\"ledger\": expected an object");
+AccumulationLedger read_ledger(const Field& j) {
+    j.expect(&Json::is_object, "an object");
     AccumulationLedger l;
-    for (const auto& b : need(j, "batches", &ordered_json::is_array, "an array")) {
-        if (!b.is_array() || b.size() != 4 || !b[0].is_number_integer())
-            fail("\"batches\": expected [batch_idx, norm, cosine, share] rows");
-        l.batches.push_back({b[0].get<std::int64_t>(), get_number(b[1], "batches"),
-                             get_number(b[2], "batches"), get_number(b[3], "batches")});
+    const Field batches = j.need("batches", &Json::is_array, "an array");
+    for (std::size_t i = 0; i < batches.size(); ++i) {
+        const Field b = batches.item(i);
+        if (!b.json().is_array() || b.size() != 4 || !b.json()[0].is_number_integer())
+            b.fail("expected a [batch_idx, norm, cosine, share] row");
+        l.batches.push_back(
+            {b.item(0).integer(), b.item(1).number(), b.item(2).number(), b.item(3).number()});
     }
-    l.sum_norm =
-        get_number(need(j, "sum_norm", &ordered_json::is_primitive, "a number"), "sum_norm");
-    l.norm_before_clip = get_number(
-        need(j, "norm_before_clip", &ordered_json::is_primitive, "a number"), "norm_before_clip");
-    l.norm_after_clip = get_number(
-        need(j, "norm_after_clip", &ordered_json::is_primitive, "a number"), "norm_after_clip");
-    l.clip_coef = opt_number(j, "clip_coef");
+    l.sum_norm = j.need("sum_norm", &Json::is_primitive, "a number").number();
+    l.norm_before_clip = j.need("norm_before_clip", &Json::is_primitive, "a number").number();
+    l.norm_after_clip = j.need("norm_after_clip", &Json::is_primitive, "a number").number();
+    l.clip_coef = j.number_at("clip_coef");
     return l;
 }
 

@@ -3,31 +3,30 @@
 #include <cmath>
 #include <fstream>
 #include <limits>
-#include <nlohmann/json.hpp>
 
 #include "json_codec.h"
 #include "stepwise/version.h"
 
 namespace stepwise {
 
-using nlohmann::ordered_json;
 using namespace json_codec;
+using json::dump;
 
 namespace {
 
 // ---- writing ----------------------------------------------------------------------------------
 
-ordered_json text_json(const Text& t) {
-    ordered_json j;
+Json text_json(const Text& t) {
+    Json j;
     j["code"] = text_code_name(t.code);
     j["args"] = t.args;
     j["english"] = format_text(t);  // for people and scripts; the reader goes by code and args
     return j;
 }
 
-ordered_json value_json(const ValueDescription& d) {
+Json value_json(const ValueDescription& d) {
     // Every field that differs from its default, so that reading restores the description exactly.
-    ordered_json j;
+    Json j;
     j["kind"] = d.kind;
     if (!d.shape.empty()) j["shape"] = d.shape;
     if (!d.dtype.empty()) j["dtype"] = d.dtype;
@@ -38,17 +37,16 @@ ordered_json value_json(const ValueDescription& d) {
     return j;
 }
 
-ordered_json named_values_json(const std::vector<std::pair<std::string, ValueDescription>>& items) {
+Json named_values_json(const std::vector<std::pair<std::string, ValueDescription>>& items) {
     // An array of [key, value] pairs, not an object: keys need not be unique (two int keys of a
     // TorchScript dict are both described by their kind).
-    ordered_json a = ordered_json::array();
-    for (const auto& [key, value] : items)
-        a.push_back(ordered_json::array({key, value_json(value)}));
+    Json a = Json::array();
+    for (const auto& [key, value] : items) a.push_back(Json::array({key, value_json(value)}));
     return a;
 }
 
-ordered_json output_json(const OutputDescription& o) {
-    ordered_json j;
+Json output_json(const OutputDescription& o) {
+    Json j;
     j["kind"] = o.kind;
     j["value"] = value_json(o.value);
     j["entries"] = named_values_json(o.entries);
@@ -56,13 +54,13 @@ ordered_json output_json(const OutputDescription& o) {
     return j;
 }
 
-ordered_json params_json(const ParameterSnapshot& snap) {
-    ordered_json j = ordered_json::object();
+Json params_json(const ParameterSnapshot& snap) {
+    Json j = Json::object();
     for (const auto& p : snap.parameters) {
-        ordered_json e;
+        Json e;
         e["shape"] = p.shape;
         if (snap.has_values) {
-            ordered_json values = ordered_json::array();
+            Json values = Json::array();
             for (double v : p.values) values.push_back(number(v));
             e["values"] = values;
         }
@@ -71,22 +69,21 @@ ordered_json params_json(const ParameterSnapshot& snap) {
     return j;
 }
 
-ordered_json norms_json(const GradNorms& n) {
-    ordered_json per = ordered_json::array();
+Json norms_json(const GradNorms& n) {
+    Json per = Json::array();
     for (const auto& [name, v] : n.per_parameter)
-        per.push_back(ordered_json::array({name, v ? number(*v) : ordered_json(nullptr)}));
+        per.push_back(Json::array({name, v ? number(*v) : Json(nullptr)}));
     return {{"total", number(n.total)}, {"per_parameter", per}};
 }
 
-ordered_json payload_json(const StagePayload& p) {
-    ordered_json j = ordered_json::object();
+Json payload_json(const StagePayload& p) {
+    Json j = Json::object();
     if (p.output) j["output"] = output_json(*p.output);
     if (p.loss_raw) j["loss_raw"] = number(*p.loss_raw);
     if (p.loss) j["loss"] = number(*p.loss);
     if (!p.scalar_extras.empty()) {
-        ordered_json extras = ordered_json::array();
-        for (const auto& [k, v] : p.scalar_extras)
-            extras.push_back(ordered_json::array({k, number(v)}));
+        Json extras = Json::array();
+        for (const auto& [k, v] : p.scalar_extras) extras.push_back(Json::array({k, number(v)}));
         j["extras"] = extras;
     }
     if (p.grad_norms) j["grad_norm"] = norms_json(*p.grad_norms);
@@ -109,9 +106,9 @@ bool is_stage_event(EventType t) {
            t == EventType::resumed;
 }
 
-ordered_json event_json(const Event& e) {
+Json event_json(const Event& e) {
     static const Event kDefault;
-    ordered_json j;
+    Json j;
     j["type"] = event_type_name(e.type);
     j["run_id"] = e.run_id;
     j["seq"] = e.seq;
@@ -133,18 +130,18 @@ ordered_json event_json(const Event& e) {
     if (e.type == EventType::stage_exit || e.outcome != kDefault.outcome)
         j["outcome"] = outcome_name(e.outcome);
     if (e.type == EventType::stage_exit || e.duration_ns) j["duration_ns"] = e.duration_ns;
-    ordered_json payload = payload_json(e.payload);
+    Json payload = payload_json(e.payload);
     if (!payload.empty()) j["payload"] = std::move(payload);
     if (!e.text.empty()) j["text"] = text_json(e.text);
     if (!e.message.empty()) j["message"] = e.message;
     if (!e.source.empty()) j["source"] = e.source;
     if (!e.exception_type.empty()) j["exception_type"] = e.exception_type;
-    if (!e.where.empty()) j["where"] = e.where;
+    if (e.type == EventType::error || e.phase != kDefault.phase) j["where"] = where_name(e);
     if (e.type == EventType::batch_end || e.stepped) j["stepped"] = e.stepped;
     if (e.closure_calls) j["closure_calls"] = e.closure_calls;
     if (e.output) j["output"] = output_json(*e.output);
     if (e.type == EventType::batch_end || e.loss)
-        j["loss"] = e.loss ? number(*e.loss) : ordered_json(nullptr);
+        j["loss"] = e.loss ? number(*e.loss) : Json(nullptr);
     if (e.loss_raw) j["loss_raw"] = number(*e.loss_raw);
     if (e.update_norm) j["update_norm"] = number(*e.update_norm);
     if (e.grad_norm) j["grad_norm"] = number(*e.grad_norm);
@@ -152,7 +149,7 @@ ordered_json event_json(const Event& e) {
     if (e.accumulate_grad_batches != kDefault.accumulate_grad_batches ||
         e.type == EventType::batch_end)
         j["accumulate_grad_batches"] = e.accumulate_grad_batches;
-    if (e.window_position) j["window_position"] = e.window_position;
+    if (e.cycle_position) j["cycle_position"] = e.cycle_position;
     if (e.lr) j["lr"] = number(*e.lr);
     if (!e.explanation.empty()) j["explanation"] = text_json(e.explanation);
     if (e.param_checksum) j["param_checksum"] = *e.param_checksum;
@@ -162,7 +159,7 @@ ordered_json event_json(const Event& e) {
         j["status"] = run_status_name(e.status);
     if (!e.config_json.empty()) {
         // Kept as an object for readers; an unparsable one (never written by the engine) as text.
-        ordered_json config = ordered_json::parse(e.config_json, nullptr, false);
+        Json config = Json::parse(e.config_json, nullptr, false);
         if (config.is_discarded() || config.dump() != e.config_json)
             j["config_text"] = e.config_json;
         else
@@ -177,174 +174,192 @@ ordered_json event_json(const Event& e) {
 
 // ---- reading ----------------------------------------------------------------------------------
 
-Text read_text(const ordered_json& j) {
-    if (!j.is_object()) fail("a text must be an object with \"code\" and \"args\"");
-    const std::string name = get_string(j, "code");
-    const auto code = text_code_from_name(name);
-    if (!code) fail("unknown text code \"" + name + "\" (written by a newer Stepwise?)");
-    Text t{*code, {}};
-    const ordered_json& args = need(j, "args", &ordered_json::is_array, "an array of strings");
-    for (const auto& a : args) {
-        if (!a.is_string()) fail("\"args\": expected an array of strings");
-        t.args.push_back(a.get<std::string>());
-    }
+Text read_text(const Field& j) {
+    j.expect(&Json::is_object, "a text: an object with \"code\" and \"args\"");
+    const Field code = j.need("code", &Json::is_string, "a text code");
+    const auto known = text_code_from_name(code.string());
+    if (!known)
+        code.fail("unknown text code \"" + code.string() + "\" (written by a newer Stepwise?)");
+    Text t{*known, {}};
+    const Field args = j.need("args", &Json::is_array, "an array of strings");
+    for (std::size_t i = 0; i < args.size(); ++i) t.args.push_back(args.item(i).string());
     return t;
 }
 
-ValueDescription read_value(const ordered_json& j) {
-    if (!j.is_object()) fail("a value description must be an object");
+ValueDescription read_value(const Field& j) {
+    j.expect(&Json::is_object, "an object");
     ValueDescription d;
-    d.kind = get_string(j, "kind");
-    d.shape = get_shape(j);
-    d.dtype = get_string(j, "dtype");
-    d.requires_grad = get_bool(j, "requires_grad");
-    d.grad_fn = get_string(j, "grad_fn");
-    d.value = opt_number(j, "value");
-    d.text = get_string(j, "text");
+    d.kind = j.string_at("kind");
+    d.shape = j.shape_at();
+    d.dtype = j.string_at("dtype");
+    d.requires_grad = j.boolean_at("requires_grad");
+    d.grad_fn = j.string_at("grad_fn");
+    d.value = j.number_at("value");
+    d.text = j.string_at("text");
     return d;
 }
 
-std::vector<std::pair<std::string, ValueDescription>> read_named_values(const ordered_json& a) {
-    if (!a.is_array()) fail("expected an array of [key, value] pairs");
+/// [key, value] pairs (not an object: keys need not be unique).
+std::vector<std::pair<std::string, ValueDescription>> read_named_values(const Field& a) {
+    a.expect(&Json::is_array, "an array of [key, value] pairs");
     std::vector<std::pair<std::string, ValueDescription>> out;
-    for (const auto& item : a) {
-        if (!item.is_array() || item.size() != 2 || !item[0].is_string())
-            fail("expected an array of [key, value] pairs");
-        out.emplace_back(item[0].get<std::string>(), read_value(item[1]));
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        const Field item = a.item(i);
+        if (!item.json().is_array() || item.size() != 2) item.fail("expected a [key, value] pair");
+        out.emplace_back(item.item(0).string(), read_value(item.item(1)));
     }
     return out;
 }
 
-std::shared_ptr<const OutputDescription> read_output(const ordered_json& j) {
-    if (!j.is_object()) fail("\"output\": expected an object");
+std::shared_ptr<const OutputDescription> read_output(const Field& j) {
+    j.expect(&Json::is_object, "an object");
     auto o = std::make_shared<OutputDescription>();
-    o->kind = get_string(j, "kind");
-    o->value = read_value(need(j, "value", &ordered_json::is_object, "an object"));
-    o->entries = read_named_values(need(j, "entries", &ordered_json::is_array, "an array"));
-    o->classification = read_text(need(j, "classification", &ordered_json::is_object, "a text"));
+    o->kind = j.string_at("kind");
+    o->value = read_value(j.need("value", &Json::is_object, "an object"));
+    o->entries = read_named_values(j.need("entries", &Json::is_array, "an array"));
+    o->classification = read_text(j.need("classification", &Json::is_object, "a text"));
     return o;
 }
 
-std::shared_ptr<const ParameterSnapshot> read_params(const ordered_json& j) {
-    if (!j.is_object()) fail("\"parameters\": expected an object");
+std::shared_ptr<const ParameterSnapshot> read_params(const Field& j) {
+    j.expect(&Json::is_object, "an object");
     auto snap = std::make_shared<ParameterSnapshot>();
     snap->has_values = true;
-    for (const auto& [name, e] : j.items()) {
-        if (!e.is_object()) fail("\"parameters\": expected an object per parameter");
+    for (const auto& item : j.json().items()) {
+        const Field e = *j.find(item.key().c_str());
+        e.expect(&Json::is_object, "an object per parameter");
         ParameterSnapshot::Entry p;
-        p.name = name;
-        p.shape = get_shape(e);
-        if (const ordered_json* values = find(e, "values")) {
-            if (!values->is_array()) fail("\"values\": expected an array of numbers");
-            for (const auto& v : *values) p.values.push_back(get_number(v, "values"));
-        } else {
+        p.name = item.key();
+        p.shape = e.shape_at();
+        if (e.find("values"))
+            p.values = e.numbers_at("values");
+        else
             snap->has_values = false;
-        }
         snap->parameters.push_back(std::move(p));
     }
     return snap;
 }
 
-GradNorms read_norms(const ordered_json& j) {
+GradNorms read_norms(const Field& j) {
+    j.expect(&Json::is_object, "an object");
     GradNorms n;
-    n.total = get_number(need(j, "total", &ordered_json::is_primitive, "a number"), "total");
-    for (const auto& item : need(j, "per_parameter", &ordered_json::is_array, "an array")) {
-        if (!item.is_array() || item.size() != 2 || !item[0].is_string())
-            fail("\"per_parameter\": expected [name, norm] pairs");
-        n.per_parameter.emplace_back(
-            item[0].get<std::string>(),
-            item[1].is_null() ? std::nullopt
-                              : std::optional<double>(get_number(item[1], "per_parameter")));
+    n.total = j.need("total", &Json::is_primitive, "a number").number();
+    const Field per = j.need("per_parameter", &Json::is_array, "an array");
+    for (std::size_t i = 0; i < per.size(); ++i) {
+        const Field item = per.item(i);
+        if (!item.json().is_array() || item.size() != 2) item.fail("expected a [name, norm] pair");
+        const Field norm = item.item(1);
+        n.per_parameter.emplace_back(item.item(0).string(), norm.json().is_null()
+                                                                ? std::nullopt
+                                                                : std::optional(norm.number()));
     }
     return n;
 }
 
-StagePayload read_payload(const ordered_json& j) {
-    if (!j.is_object()) fail("\"payload\": expected an object");
+StagePayload read_payload(const Field& j) {
+    j.expect(&Json::is_object, "an object");
     StagePayload p;
-    if (const ordered_json* o = find(j, "output")) p.output = read_output(*o);
-    p.loss_raw = opt_number(j, "loss_raw");
-    p.loss = opt_number(j, "loss");
-    if (const ordered_json* extras = find(j, "extras")) {
-        if (!extras->is_array()) fail("\"extras\": expected [name, number] pairs");
-        for (const auto& item : *extras) {
-            if (!item.is_array() || item.size() != 2 || !item[0].is_string())
-                fail("\"extras\": expected [name, number] pairs");
-            p.scalar_extras.emplace_back(item[0].get<std::string>(), get_number(item[1], "extras"));
+    if (const auto o = j.find("output")) p.output = read_output(*o);
+    p.loss_raw = j.number_at("loss_raw");
+    p.loss = j.number_at("loss");
+    if (const auto extras = j.find("extras")) {
+        extras->expect(&Json::is_array, "[name, number] pairs");
+        for (std::size_t i = 0; i < extras->size(); ++i) {
+            const Field item = extras->item(i);
+            if (!item.json().is_array() || item.size() != 2)
+                item.fail("expected a [name, number] pair");
+            p.scalar_extras.emplace_back(item.item(0).string(), item.item(1).number());
         }
     }
-    if (const ordered_json* n = find(j, "grad_norm")) {
-        if (!n->is_object()) fail("\"grad_norm\": expected an object");
-        p.grad_norms = read_norms(*n);
-    }
-    if (const ordered_json* n = find(j, "update_ratio")) {
-        if (!n->is_object()) fail("\"update_ratio\": expected an object");
-        p.update_ratios = read_norms(*n);
-    }
-    p.update_norm = opt_number(j, "update_norm");
-    p.grad_contribution = opt_number(j, "grad_contribution");
-    if (const ordered_json* l = find(j, "ledger")) p.ledger = read_ledger(*l);
-    p.lr = opt_number(j, "lr");
-    p.lr_before = opt_number(j, "lr_before");
-    if (find(j, "closure_calls")) p.closure_calls = get_int<int>(j, "closure_calls", 0);
-    p.step_return = opt_number(j, "step_return");
-    p.zero_grad_mode = get_string(j, "zero_grad_mode");
-    p.clip_val = opt_number(j, "gradient_clip_val");
-    p.clip_algorithm = get_string(j, "gradient_clip_algorithm");
+    if (const auto n = j.find("grad_norm")) p.grad_norms = read_norms(*n);
+    if (const auto n = j.find("update_ratio")) p.update_ratios = read_norms(*n);
+    p.update_norm = j.number_at("update_norm");
+    p.grad_contribution = j.number_at("grad_contribution");
+    if (const auto l = j.find("ledger")) p.ledger = read_ledger(*l);
+    p.lr = j.number_at("lr");
+    p.lr_before = j.number_at("lr_before");
+    if (j.find("closure_calls")) p.closure_calls = j.integer_at<int>("closure_calls", 0);
+    p.step_return = j.number_at("step_return");
+    p.zero_grad_mode = j.string_at("zero_grad_mode");
+    p.clip_val = j.number_at("gradient_clip_val");
+    p.clip_algorithm = j.string_at("gradient_clip_algorithm");
     return p;
 }
 
-Event event_from_json(const ordered_json& j) {
-    if (!j.is_object()) fail("expected a JSON object");
-    Event e;
-    const std::string type = get_string(j, "type");
-    const auto t = event_type_from_name(type);
-    if (!t) fail("unknown event type \"" + type + "\"");
-    e.type = *t;
-    e.run_id = get_int<std::uint64_t>(j, "run_id", 0);
-    e.seq = get_int<std::uint64_t>(j, "seq", 0);
-    e.epoch = get_int<std::int64_t>(j, "epoch", e.epoch);
-    e.batch_idx = get_int<std::int64_t>(j, "batch_idx", e.batch_idx);
-    e.global_step = get_int<std::int64_t>(j, "global_step", e.global_step);
-    e.stage = get_enum(j, "stage", e.stage, &stage_from_name, "stage");
-    e.instance = get_int<std::uint64_t>(j, "instance", 0);
-    e.call = get_int<int>(j, "call", 0);
-    e.depth = get_int<int>(j, "depth", 0);
-    e.outcome = get_enum(j, "outcome", e.outcome, &outcome_from_name, "outcome");
-    e.duration_ns = get_int<std::int64_t>(j, "duration_ns", 0);
-    if (const ordered_json* p = find(j, "payload")) e.payload = read_payload(*p);
-    if (const ordered_json* text = find(j, "text")) e.text = read_text(*text);
-    e.message = get_string(j, "message");
-    e.source = get_string(j, "source");
-    e.exception_type = get_string(j, "exception_type");
-    e.where = get_string(j, "where");
-    e.stepped = get_bool(j, "stepped");
-    e.closure_calls = get_int<int>(j, "closure_calls", 0);
-    if (const ordered_json* o = find(j, "output")) e.output = read_output(*o);
-    e.loss = opt_number(j, "loss");
-    e.loss_raw = opt_number(j, "loss_raw");
-    e.update_norm = opt_number(j, "update_norm");
-    e.grad_norm = opt_number(j, "grad_norm");
-    if (const ordered_json* x = find(j, "extras")) e.extras = read_named_values(*x);
-    e.accumulate_grad_batches =
-        get_int<int>(j, "accumulate_grad_batches", e.accumulate_grad_batches);
-    e.window_position = get_int<int>(j, "window_position", 0);
-    e.lr = opt_number(j, "lr");
-    if (const ordered_json* x = find(j, "explanation")) e.explanation = read_text(*x);
-    if (find(j, "param_checksum"))
-        e.param_checksum = get_int<std::uint64_t>(j, "param_checksum", 0);
-    e.samples = get_int<std::int64_t>(j, "samples", 0);
-    e.peer_distance = opt_number(j, "peer_distance");
-    e.status = get_enum(j, "status", e.status, &run_status_from_name, "run status");
-    if (const ordered_json* c = find(j, "config")) {
-        if (!c->is_object()) fail("\"config\": expected an object");
-        e.config_json = c->dump();
+/// "where": a stage's name (the failure was at that stage), or a phase around the loop.
+void read_where(const Field& where, Event& e) {
+    const std::string name = where.string();
+    if (const auto stage = stage_from_name(name)) {
+        e.phase = ErrorPhase::stage;
+        e.stage = *stage;
+        return;
     }
-    if (find(j, "config_text")) e.config_json = get_string(j, "config_text");
-    e.total_batches_per_epoch = get_int<std::int64_t>(j, "batches_per_epoch", 0);
-    if (find(j, "model_code")) e.model_code = get_string(j, "model_code");
-    if (const ordered_json* p = find(j, "parameters")) e.parameters = read_params(*p);
-    if (const ordered_json* t = find(j, "tensors"))
+    const auto phase = error_phase_from_name(name);
+    if (!phase || *phase == ErrorPhase::stage) where.fail("unknown error phase \"" + name + "\"");
+    e.phase = *phase;
+}
+
+void read_position(const Field& j, Event& e) {
+    e.epoch = j.integer_at<std::int64_t>("epoch", e.epoch);
+    e.batch_idx = j.integer_at<std::int64_t>("batch_idx", e.batch_idx);
+    e.global_step = j.integer_at<std::int64_t>("global_step", e.global_step);
+    e.stage = j.name_at("stage", e.stage, &stage_from_name, "stage");
+    e.call = j.integer_at<int>("call", 0);
+    e.depth = j.integer_at<int>("depth", 0);
+}
+
+void read_batch_end(const Field& j, Event& e) {
+    e.stepped = j.boolean_at("stepped");
+    e.closure_calls = j.integer_at<int>("closure_calls", 0);
+    if (const auto o = j.find("output")) e.output = read_output(*o);
+    e.loss = j.number_at("loss");
+    e.loss_raw = j.number_at("loss_raw");
+    e.update_norm = j.number_at("update_norm");
+    e.grad_norm = j.number_at("grad_norm");
+    if (const auto x = j.find("extras")) e.extras = read_named_values(*x);
+    e.accumulate_grad_batches =
+        j.integer_at<int>("accumulate_grad_batches", e.accumulate_grad_batches);
+    // Schema 2 called the accumulation cycle a window.
+    e.cycle_position =
+        j.integer_at<int>(j.find("cycle_position") ? "cycle_position" : "window_position", 0);
+    e.lr = j.number_at("lr");
+    if (const auto x = j.find("explanation")) e.explanation = read_text(*x);
+    if (j.find("param_checksum"))
+        e.param_checksum = j.integer_at<std::uint64_t>("param_checksum", 0);
+    e.samples = j.integer_at<std::int64_t>("samples", 0);
+    e.peer_distance = j.number_at("peer_distance");
+}
+
+void read_run(const Field& j, Event& e) {
+    e.status = j.name_at("status", e.status, &run_status_from_name, "run status");
+    if (const auto c = j.find("config"))
+        e.config_json = c->expect(&Json::is_object, "an object").json().dump();
+    if (j.find("config_text")) e.config_json = j.string_at("config_text");
+    e.total_batches_per_epoch = j.integer_at<std::int64_t>("batches_per_epoch", 0);
+    if (j.find("model_code")) e.model_code = j.string_at("model_code");
+    if (const auto p = j.find("parameters")) e.parameters = read_params(*p);
+}
+
+Event event_from_json(const Field& j) {
+    j.expect(&Json::is_object, "a JSON object");
+    Event e;
+    e.type = j.need("type", &Json::is_string, "an event type")
+                 .name_in(&event_type_from_name, "event type");
+    e.run_id = j.integer_at<std::uint64_t>("run_id", 0);
+    e.seq = j.integer_at<std::uint64_t>("seq", 0);
+    read_position(j, e);
+    e.instance = j.integer_at<std::uint64_t>("instance", 0);
+    e.outcome = j.name_at("outcome", e.outcome, &outcome_from_name, "outcome");
+    e.duration_ns = j.integer_at<std::int64_t>("duration_ns", 0);
+    if (const auto p = j.find("payload")) e.payload = read_payload(*p);
+    if (const auto text = j.find("text")) e.text = read_text(*text);
+    e.message = j.string_at("message");
+    e.source = j.string_at("source");
+    e.exception_type = j.string_at("exception_type");
+    if (const auto where = j.find("where")) read_where(*where, e);
+    read_batch_end(j, e);
+    read_run(j, e);
+    if (const auto t = j.find("tensors"))
         e.tensors = std::make_shared<const TensorReport>(read_tensor_report(*t));
     return e;
 }
@@ -352,7 +367,7 @@ Event event_from_json(const ordered_json& j) {
 }  // namespace
 
 std::string trace_header() {
-    ordered_json j;
+    Json j;
     j["type"] = "stepwise_trace";
     j["schema"] = kTraceSchema;
     j["stepwise"] = version();
@@ -360,7 +375,7 @@ std::string trace_header() {
 }
 
 void check_trace_header(const std::string& line, const std::string& origin) {
-    const ordered_json j = ordered_json::parse(line, nullptr, false);
+    const Json j = Json::parse(line, nullptr, false);
     const std::string where = origin + ":1: ";
     if (j.is_discarded() || !j.is_object())
         throw TraceError(where + "not a Stepwise trace (the first line is not a JSON object)");
@@ -376,9 +391,10 @@ void check_trace_header(const std::string& line, const std::string& origin) {
     if (schema == j.end() || !schema->is_number_integer())
         throw TraceError(where + "the header has no schema number");
     const auto n = schema->get<std::int64_t>();
-    if (n != kTraceSchema)
+    if (n < kOldestTraceSchema || n > kTraceSchema)
         throw TraceError(where + "trace schema " + std::to_string(n) + "; this Stepwise (" +
-                         version() + ") reads schema " + std::to_string(kTraceSchema) +
+                         version() + ") reads schemas " + std::to_string(kOldestTraceSchema) +
+                         " to " + std::to_string(kTraceSchema) +
                          (n > kTraceSchema ? ": it was written by a newer Stepwise" : ""));
 }
 
@@ -387,12 +403,12 @@ std::string encode_event(const Event& event) {
 }
 
 Event decode_event(const std::string& line) {
-    const ordered_json j = ordered_json::parse(line, nullptr, false);
-    if (j.is_discarded()) fail("not valid JSON");
+    const Json j = Json::parse(line, nullptr, false);
+    if (j.is_discarded()) throw TraceError("not valid JSON");
     try {
-        return event_from_json(j);
-    } catch (const ordered_json::exception& e) {
-        fail(std::string("malformed: ") + e.what());
+        return event_from_json(Field(j, trace_style()));
+    } catch (const Json::exception& e) {
+        throw TraceError(std::string("malformed: ") + e.what());
     }
 }
 

@@ -1,22 +1,17 @@
 #include "stepwise/wire.h"
 
 #include <cstdio>
-#include <nlohmann/json.hpp>
 #include <random>
 #include <stdexcept>
 
+#include "json_reader.h"
 #include "stepwise/trace.h"
 #include "stepwise/version.h"
 
 namespace stepwise {
 
-using nlohmann::ordered_json;
-
-namespace {
-std::string dump(const ordered_json& j) {
-    return j.dump(-1, ' ', false, ordered_json::error_handler_t::replace);
-}
-}  // namespace
+using json::dump;
+using Json = json::Json;
 
 std::string wire_hello() {
     return dump({{"type", "stepwise_hello"}, {"schema", kTraceSchema}, {"stepwise", version()}});
@@ -35,21 +30,18 @@ std::string wire_refused(const std::string& reason) {
 }
 
 WireMessage parse_wire(const std::string& line) {
-    const ordered_json j = ordered_json::parse(line, nullptr, false);
+    static const json::Style style{"", true, false, false, [](const std::string& message) {
+                                       throw std::runtime_error(message);
+                                   }};
+    const json::Json j = json::Json::parse(line, nullptr, false);
     if (j.is_discarded() || !j.is_object()) throw std::runtime_error("not a JSON object");
-    const auto type = j.find("type");
-    if (type == j.end() || !type->is_string()) throw std::runtime_error("no \"type\"");
+    const json::Field message(j, style);
     WireMessage m;
-    m.type = type->get<std::string>();
-    auto text = [&](const char* key) {
-        const auto it = j.find(key);
-        return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
-    };
-    const auto schema = j.find("schema");
-    if (schema != j.end() && schema->is_number_integer()) m.schema = schema->get<int>();
-    m.token = text("token");
-    m.reason = text("reason");
-    m.version = text("stepwise");
+    m.type = message.need("type", &json::Json::is_string, "a message type").string();
+    m.schema = message.integer_at<int>("schema", m.schema);
+    m.token = message.string_at("token");
+    m.reason = message.string_at("reason");
+    m.version = message.string_at("stepwise");
     return m;
 }
 

@@ -342,7 +342,7 @@ void MainWindow::onEvents(const std::vector<Event>& events) {
     if (open(m_outputDock)) m_output->applyEvents(events);
     if (open(m_logDock)) m_log->applyEvents(events);
     for (const Event& e : events) {
-        if (e.type == EventType::error && e.where == "model") {
+        if (e.type == EventType::error && e.phase == ErrorPhase::model) {
             // A source that does not compile: mark the line in the editor.
             if (m_source->showCompileError(QString::fromStdString(e.message)))
                 m_sourceDock->raise();

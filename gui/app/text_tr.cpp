@@ -22,13 +22,13 @@ QString textTr(const Text& t) {
         case TextCode::none: return {};
         case TextCode::skip_zero_grad_not_first:
             return EngineText::tr(
-                       "zero_grad skipped: batch %1 is not the first of its accumulation window "
-                       "(batch %2 of %3 in its accumulation window)")
+                       "zero_grad skipped: batch %1 is not the first of its accumulation cycle "
+                       "(batch %2 of %3 in its accumulation cycle)")
                 .arg(arg(t, 0), arg(t, 1), arg(t, 2));
         case TextCode::skip_step_accumulating:
             return EngineText::tr(
                        "optimizer.step skipped: accumulating, batch %1 of %2 in its accumulation "
-                       "window; the loop calls the closure directly")
+                       "cycle; the loop calls the closure directly")
                 .arg(arg(t, 0), arg(t, 1));
         case TextCode::skip_before_step_accumulating:
             return EngineText::tr(
@@ -94,7 +94,7 @@ QString textTr(const Text& t) {
                 .arg(arg(t, 0));
         case TextCode::explain_none_grads_kept:
             return EngineText::
-                tr(".grad still held the gradients of the window's earlier batches, and the step "
+                tr(".grad still held the gradients of the cycle's earlier batches, and the step "
                    "applied them (‖Δθ‖ %1)")
                     .arg(arg(t, 0));
         case TextCode::explain_none_zero_moved:

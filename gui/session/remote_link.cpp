@@ -147,7 +147,7 @@ void RemoteLink::fail(const QString& why) {
     error.type = EventType::error;
     error.run_id = m_runId;
     error.exception_type = "ConnectionError";
-    error.where = "connection";
+    error.phase = ErrorPhase::connection;
     error.message = RemoteText::tr("%1: %2. The events received so far are kept.")
                         .arg(address(), why)
                         .toStdString();

@@ -141,7 +141,7 @@ void RunHistory::append(const Event& e) {
         format_norm_arg(double(m_updateNorm.back())) != format_norm_arg(*e.update_norm))
         m_exactNorm.emplace(n, *e.update_norm);
     m_closureCalls.push(e.closure_calls);
-    m_windowPosition.push(e.window_position);
+    m_windowPosition.push(e.cycle_position);
     std::uint8_t flags = 0;
     if (e.stepped) flags |= kStepped;
     if (e.loss) flags |= kHasLoss;
@@ -283,7 +283,7 @@ Event RunHistory::record(std::size_t i, std::uint64_t seq, std::int64_t globalSt
         }
     }
     e.closure_calls = int(m_closureCalls.at(i));
-    e.window_position = int(m_windowPosition.at(i));
+    e.cycle_position = int(m_windowPosition.at(i));
     e.accumulate_grad_batches = window.accumulate;
     auto output = std::make_shared<OutputDescription>();
     output->kind = flags & kReturnedNone ? "none" : (flags & kHasLoss ? "tensor" : "");

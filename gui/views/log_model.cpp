@@ -107,9 +107,8 @@ void LogModel::applyEvents(const std::vector<Event>& events) {
                 break;
             case EventType::error: {
                 entry.kind = Kind::error;
-                entry.where = QString::fromStdString(e.where);
-                const bool atStage = stage_from_name(e.where).has_value();
-                if (!atStage) entry.serial = -1;
+                entry.where = QString::fromUtf8(where_name(e));
+                if (e.phase != ErrorPhase::stage) entry.serial = -1;
                 entry.message = QString::fromStdString(
                     e.exception_type.empty() ? e.message : e.exception_type + ": " + e.message);
                 append(std::move(entry), pending);

@@ -62,9 +62,8 @@ QString LossOrigin::ribbonTip(const Event& record, std::int64_t serial, std::int
         tr("Batch %1: epoch %2, batch_idx %3.").arg(serial).arg(record.epoch).arg(record.batch_idx);
     text += QLatin1Char('\n');
     if (n > 1)
-        text +=
-            tr("Batch %1 of %2 in its accumulation window.").arg(record.window_position).arg(n) +
-            QLatin1Char('\n');
+        text += tr("Batch %1 of %2 in its accumulation window.").arg(record.cycle_position).arg(n) +
+                QLatin1Char('\n');
     if (record.global_step > stepBefore) {
         text += n > 1
                     ? tr("The window's stepping batch: optimizer.step(closure) ran, so global_step "
@@ -75,7 +74,7 @@ QString LossOrigin::ribbonTip(const Event& record, std::int64_t serial, std::int
                          "%1 to %2.")
                           .arg(stepBefore)
                           .arg(record.global_step);
-    } else if (n > 1 && record.window_position < n) {
+    } else if (n > 1 && record.cycle_position < n) {
         text += tr("Lightning called the closure directly (training_step, backward) and did not "
                    "step: gradients accumulate, so global_step stays %1 until the window's last "
                    "batch.")

@@ -378,7 +378,7 @@ void LossPlot::rebuild() {
 }
 
 void LossPlot::noteFailure(const Event& e) {
-    if (e.type != EventType::error || !stage_from_name(e.where)) return;
+    if (e.type != EventType::error || e.phase != ErrorPhase::stage) return;
     // The batch it failed in: the number of batches that had ended by then.
     m_failedSerials.push_back(std::int64_t(m_history ? m_history->batchesBefore(e.seq) : 0));
     m_dirty = true;

@@ -16,7 +16,7 @@ namespace stepwise::gui {
 
 QString explainNoneBatch(const Event& batchEnd) {
     const int n = std::max(1, batchEnd.accumulate_grad_batches);
-    const bool firstInWindow = n == 1 || batchEnd.window_position <= 1;
+    const bool firstInWindow = n == 1 || batchEnd.cycle_position <= 1;
     QStringList parts;
     parts << NoneExplainer::tr("backward skipped");
     if (!batchEnd.stepped) {

@@ -194,7 +194,7 @@ bool PipelineState::apply(const Event& event) {
         case EventType::batch_end:
             m_accumulate = std::max(1, event.accumulate_grad_batches);
             m_stepping = event.stepped;
-            m_lastWindowPosition = event.window_position;
+            m_lastWindowPosition = event.cycle_position;
             // At full speed the window gets only some batches' stage events: count from here.
             if (event.stepped && !m_stepCounted) {
                 ++m_optimizerSteps;
@@ -202,12 +202,11 @@ bool PipelineState::apply(const Event& event) {
             }
             return false;
         case EventType::error: {
-            const auto stage = stage_from_name(event.where);
-            if (stage) {
-                StageStatus& status = at(*stage);
+            if (event.phase == ErrorPhase::stage) {
+                StageStatus& status = at(event.stage);
                 status.state = StageStatus::State::failed;
                 status.reason = QString::fromStdString(event.exception_type + ": " + event.message);
-                m_current = *stage;
+                m_current = event.stage;
             }
             return true;
         }

@@ -76,8 +76,8 @@ TEST(Accumulation, T2_A5_WindowsOfThreeOverFiveBatches) {
     for (const auto& e : r.exits())
         if (e.batch_idx == 4 && e.stage == Stage::optimizer_zero_grad)
             EXPECT_EQ(format_text(e.text),
-                      "zero_grad skipped: batch 4 is not the first of its accumulation window "
-                      "(batch 2 of 3 in its accumulation window)");
+                      "zero_grad skipped: batch 4 is not the first of its accumulation cycle "
+                      "(batch 2 of 3 in its accumulation cycle)");
 }
 
 TEST(Accumulation, A5_WindowsOfTwoOverFiveBatchesFinalBatchZeroesAndSteps) {
@@ -172,7 +172,7 @@ TEST(Accumulation, BatchEndReportsTheWindowPosition) {
     std::vector<int> pos;
     std::vector<bool> stepped;
     for (const auto& e : r.batch_ends()) {
-        pos.push_back(e.window_position);
+        pos.push_back(e.cycle_position);
         stepped.push_back(e.stepped);
     }
     EXPECT_EQ(pos, (std::vector<int>{1, 2, 3, 1, 2}));

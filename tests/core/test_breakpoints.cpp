@@ -196,7 +196,7 @@ TEST(Breakpoints, ABadBreakpointInACodeBuiltConfigIsAConfigError) {
     c.breakpoints = {{"grad_norm >"}};
     const RunLog r = run(c);
     ASSERT_NE(r.error(), nullptr);
-    EXPECT_EQ(r.error()->where, "config");
+    EXPECT_EQ(std::string(where_name(*r.error())), "config");
     EXPECT_NE(r.error()->message.find("breakpoints: breakpoint 1: expected a number"),
               std::string::npos)
         << r.error()->message;

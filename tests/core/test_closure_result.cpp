@@ -153,7 +153,7 @@ TEST(ClosureResultInLoop, R3_InvalidOutputFailsAtTheStepStageBeforeZeroGradAndBa
     const RunLog r = run(c);
     EXPECT_EQ(r.status(), "failed");
     ASSERT_NE(r.error(), nullptr);
-    EXPECT_EQ(r.error()->where, "training_step");
+    EXPECT_EQ(std::string(where_name(*r.error())), "training_step");
     EXPECT_EQ(r.error()->exception_type, "MisconfigurationException");
     EXPECT_EQ(r.count_ran(Stage::optimizer_zero_grad), 0);
     EXPECT_EQ(r.count_ran(Stage::backward), 0);
@@ -171,14 +171,14 @@ TEST(ClosureResultInLoop, R5_DictWithFloatLossFailsAtTheStepStage) {
     const RunLog r = run(c);
     ASSERT_NE(r.error(), nullptr);
     EXPECT_EQ(r.error()->exception_type, "TypeError");
-    EXPECT_EQ(r.error()->where, "training_step");
+    EXPECT_EQ(std::string(where_name(*r.error())), "training_step");
     EXPECT_EQ(r.count_ran(Stage::optimizer_zero_grad), 0);
 }
 
 TEST(ClosureResultInLoop, R4_NonScalarLossFailsInBackwardAfterZeroGrad) {
     const RunLog r = run(linear_source_config("    return (pred - y) ** 2", "Tensor"));
     ASSERT_NE(r.error(), nullptr);
-    EXPECT_EQ(r.error()->where, "backward");
+    EXPECT_EQ(std::string(where_name(*r.error())), "backward");
     EXPECT_EQ(r.error()->exception_type, "RuntimeError");
     EXPECT_EQ(r.error()->message, "grad can be implicitly created only for scalar outputs");
     EXPECT_EQ(r.count_ran(Stage::optimizer_zero_grad), 1);
@@ -193,7 +193,7 @@ TEST(ClosureResultInLoop, R4_ShapeOneLossIsFine) {
 TEST(ClosureResultInLoop, R4_DetachedLossFailsInBackward) {
     const RunLog r = run(linear_source_config("    return loss.detach()", "Tensor"));
     ASSERT_NE(r.error(), nullptr);
-    EXPECT_EQ(r.error()->where, "backward");
+    EXPECT_EQ(std::string(where_name(*r.error())), "backward");
     EXPECT_EQ(r.error()->message,
               "element 0 of tensors does not require grad and does not have a grad_fn");
 }

@@ -97,7 +97,7 @@ TEST_P(ControlStress, ThousandsOfRandomControlCallsWhileTrainingLeaveAWellFormed
         ends += e.type == EventType::run_end;
         batches += e.type == EventType::batch_end;
         pauses += e.type == EventType::paused;
-        EXPECT_NE(e.type, EventType::error) << lesson << ": " << e.where << ": " << e.message;
+        EXPECT_NE(e.type, EventType::error) << lesson << ": " << where_name(e) << ": " << e.message;
     }
     EXPECT_EQ(ends, 1);
     std::printf("%s: %d commands, %zu events, %d batches, %d holds\n", lesson.c_str(), r.commands,

@@ -12,7 +12,7 @@ std::string load_failure(const RunConfig& c, const std::string& where) {
     const RunLog r = run(c);
     EXPECT_EQ(r.status(), "failed");
     if (!r.error()) return "";
-    EXPECT_EQ(r.error()->where, where);
+    EXPECT_EQ(std::string(where_name(*r.error())), where);
     EXPECT_TRUE(r.of(EventType::run_start).empty());
     return r.error()->message;
 }
@@ -142,7 +142,7 @@ TEST(BadInput, MissingCorruptAndIncompleteModelFilesAreNamed) {
 TEST(BadInput, AnExceptionInsideTrainingStepNamesTheStageAndKeepsWhatWasRecorded) {
     const RunLog r = run(torchscript_config("bad/raises.pt", "bad/data3.pt"));
     ASSERT_NE(r.error(), nullptr);
-    EXPECT_EQ(r.error()->where, "training_step");
+    EXPECT_EQ(std::string(where_name(*r.error())), "training_step");
     EXPECT_EQ(r.error()->batch_idx, 1);
     EXPECT_NE(r.error()->message.find("boom at batch 1"), std::string::npos);
     EXPECT_EQ(r.batch_ends().size(), 1u);  // batch 0 completed and was recorded
@@ -155,7 +155,7 @@ TEST(BadInput, ShapeMismatchBetweenModelAndDataIsAStageError) {
     c.data.features = 5;
     const RunLog r = run(c);
     ASSERT_NE(r.error(), nullptr);
-    EXPECT_EQ(r.error()->where, "training_step");
+    EXPECT_EQ(std::string(where_name(*r.error())), "training_step");
 }
 
 TEST(BadInput, NanLossIsFlaggedAndTrainingGoesOnAsInLightning) {

@@ -17,6 +17,7 @@
 #include "lr_scheduler.h"
 #include "optimization.h"
 #include "stepwise/lessons.h"
+#include "stepwise/numbers.h"
 #include "stepwise/tensorboard.h"
 #include "test_support.h"
 #include "tfevents_reader.h"
@@ -277,7 +278,7 @@ TEST(Fidelity, LR3_OneCycleSteppedPastItsTotalRaisesTorchsValueError) {
     const RunLog r = run(c);
     EXPECT_EQ(r.status(), "failed");
     ASSERT_TRUE(r.error());
-    EXPECT_EQ(r.error()->where, "lr_scheduler_step");
+    EXPECT_EQ(std::string(where_name(*r.error())), "lr_scheduler_step");
     EXPECT_EQ(r.error()->exception_type, "ValueError");
     EXPECT_EQ(r.error()->message,
               "Tried to step 7 times. The specified number of total steps is 5");

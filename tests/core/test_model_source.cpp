@@ -14,7 +14,7 @@ std::string load_error(const std::string& text) {
     try {
         TrainingModule::compile_source(text, "m.stepwise", 0);
     } catch (const LoadError& e) {
-        EXPECT_EQ(e.where, "model");
+        EXPECT_EQ(e.phase, ErrorPhase::model);
         return e.what();
     }
     return "";

@@ -104,7 +104,7 @@ TEST(NoneReturn, Z5_LbfgsWithNoneIsATypeError) {
     const RunLog r = run(c);
     ASSERT_NE(r.error(), nullptr);
     EXPECT_EQ(r.error()->exception_type, "TypeError");
-    EXPECT_EQ(r.error()->where, "optimizer_step");
+    EXPECT_EQ(std::string(where_name(*r.error())), "optimizer_step");
 }
 
 TEST(NoneReturn, GradsAreNoneAfterSetToNoneZeroGrad) {

@@ -231,7 +231,7 @@ TEST(Listener, AListenerThatThrowsIsDetachedAndReportedAsAnErrorWhileTheRunGoesO
         EXPECT_EQ(events[i].seq, i);  // nothing lost, nothing renumbered
         if (events[i].type != EventType::error) continue;
         ++errors;
-        EXPECT_EQ(events[i].where, "listener");
+        EXPECT_EQ(events[i].phase, ErrorPhase::listener);
         EXPECT_NE(events[i].message.find("disk full"), std::string::npos);
     }
     EXPECT_EQ(errors, 1);

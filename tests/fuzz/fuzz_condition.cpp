@@ -37,7 +37,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         (void)set.at_boundary(Stage(s), 1, 2, 3, 1);
     }
     e.type = EventType::error;
-    e.where = "backward";
+    e.phase = ErrorPhase::stage;
+    e.stage = Stage::backward;
     (void)set.on_event(e);
     return 0;
 }

@@ -16,7 +16,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     try {
         d = read_dataset(bytes, "fuzz.pt");
     } catch (const LoadError& e) {
-        fuzz::require(e.where == "data", "a data error that does not say it is about the data");
+        fuzz::require(e.phase == ErrorPhase::data,
+                      "a data error that does not say it is about the data");
         return 0;
     }
     fuzz::require(d.x.dim() > 0 && d.y.dim() > 0 && d.x.size(0) == d.y.size(0) && d.x.size(0) > 0,

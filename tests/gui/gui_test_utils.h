@@ -142,10 +142,11 @@ class Driver {
             if (e.type == EventType::error || e.type == EventType::warning ||
                 e.type == EventType::run_end)
                 lines << QStringLiteral("%1 %2 %3 %4")
-                             .arg(QString::fromLatin1(event_type_name(e.type)),
-                                  QString::fromStdString(e.where),
-                                  QString::fromStdString(e.message),
-                                  QString::fromLatin1(run_status_name(e.status)));
+                             .arg(
+                                 QString::fromLatin1(event_type_name(e.type)),
+                                 QString::fromUtf8(e.type == EventType::error ? where_name(e) : ""),
+                                 QString::fromStdString(e.message),
+                                 QString::fromLatin1(run_status_name(e.status)));
         return lines.join(QLatin1Char('\n'));
     }
 

@@ -598,7 +598,7 @@ class TestMainWindow : public QObject {
         QVERIFY(d.waitEnded());
         bool modelError = false;
         for (const Event& e : d.events)
-            modelError = modelError || (e.type == EventType::error && e.where == "model");
+            modelError = modelError || (e.type == EventType::error && e.phase == ErrorPhase::model);
         QVERIFY2(modelError, qPrintable(d.describe()));
         QCOMPARE(editor->errorLine(), target + 1);
         QCOMPARE(d.window->controller()->runState(), RunState::failed);

@@ -151,7 +151,7 @@ class TestPipelineView : public QObject {
         QVERIFY(!records[0].batchEnd.stepped);
         QVERIFY(!records[1].batchEnd.stepped);
         QVERIFY(records[2].batchEnd.stepped);
-        QCOMPARE(records[1].batchEnd.window_position, 2);
+        QCOMPARE(records[1].batchEnd.cycle_position, 2);
     }
 
     void lbfgs() {

@@ -329,7 +329,7 @@ class TestRemote : public QObject {
                                     event_type_name(client.events[client.events.size() - 3].type)),
                                 QString::fromLatin1(event_type_name(error.type)),
                                 QString::fromLatin1(event_type_name(client.events.back().type)))));
-        QCOMPARE(error.where, std::string("connection"));
+        QCOMPARE(error.phase, ErrorPhase::connection);
         QVERIFY2(QString::fromStdString(error.message).contains(QLatin1String("kept")),
                  error.message.c_str());
         QCOMPARE(client.controller.runState(), SessionController::RunState::failed);

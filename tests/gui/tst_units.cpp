@@ -178,7 +178,7 @@ class TestUnits : public QObject {
             QCOMPARE(backEnds[i].global_step, ends[i].global_step);
             QCOMPARE(backEnds[i].stepped, ends[i].stepped);
             QCOMPARE(backEnds[i].closure_calls, ends[i].closure_calls);
-            QCOMPARE(backEnds[i].window_position, ends[i].window_position);
+            QCOMPARE(backEnds[i].cycle_position, ends[i].cycle_position);
             QCOMPARE(backEnds[i].accumulate_grad_batches, ends[i].accumulate_grad_batches);
             // An explanation quotes its figures exactly as the engine formatted them.
             QCOMPARE(backEnds[i].explanation.code, ends[i].explanation.code);
@@ -343,7 +343,7 @@ class TestUnits : public QObject {
         end.type = EventType::batch_end;
         end.stepped = true;
         end.accumulate_grad_batches = 1;
-        end.window_position = 1;
+        end.cycle_position = 1;
         end.update_norm = 0.01;
         end.explanation = {TextCode::explain_none_zero_moved, {"0.01", "momentum_buffer"}};
         const QString moved = explainNoneBatch(end);
@@ -357,7 +357,7 @@ class TestUnits : public QObject {
         QVERIFY(explainNoneBatch(end).contains(QLatin1String("update norm 0.01")));
         end.stepped = false;
         QVERIFY(explainNoneBatch(end).contains(QLatin1String("no optimizer step")));
-        end.window_position = 2;
+        end.cycle_position = 2;
         end.accumulate_grad_batches = 3;
         QVERIFY(explainNoneBatch(end).contains(QLatin1String("earlier gradients stay in .grad")));
     }

@@ -175,11 +175,12 @@ TEST(Conditions, ExceptionIsAnErrorAtAStage) {
     ConditionSet set({{"exception"}, {"exception and stage = backward"}});
     Event error;
     error.type = EventType::error;
-    error.where = "training_step";
+    error.phase = ErrorPhase::stage;
+    error.stage = Stage::training_step;
     EXPECT_EQ(hits(set, error), 1u);
-    error.where = "backward";
+    error.stage = Stage::backward;
     EXPECT_EQ(hits(set, error), 2u);
-    error.where = "data";  // loading, not a stage
+    error.phase = ErrorPhase::data;  // loading, not a stage
     EXPECT_EQ(hits(set, error), 0u);
 }
 

@@ -34,10 +34,9 @@ TEST(Text, EveryCodeHasANameAnArityAndEnglishThatUsesEveryArgument) {
 }
 
 TEST(Text, TheEnglishIsTheEngineSentenceWordForWord) {
-    EXPECT_EQ(
-        format_text({TextCode::skip_zero_grad_not_first, {"4", "2", "3"}}),
-        "zero_grad skipped: batch 4 is not the first of its accumulation window (batch 2 of 3 "
-        "in its accumulation window)");
+    EXPECT_EQ(format_text({TextCode::skip_zero_grad_not_first, {"4", "2", "3"}}),
+              "zero_grad skipped: batch 4 is not the first of its accumulation cycle (batch 2 of 3 "
+              "in its accumulation cycle)");
     EXPECT_EQ(format_text({TextCode::output_dict_with_loss, {"1"}}),
               "dict with 'loss' and 1 extra: loss / N is backpropagated");
     EXPECT_EQ(format_text({TextCode::output_dict_with_loss, {"2"}}),
@@ -78,15 +77,15 @@ TEST(Commands, EveryCommandRoundTripsAndBadOnesAreRefusedWithTheReason) {
     try {
         decode_command("{\"command\":\"rewind\",\"to\":\"yesterday\"}");
     } catch (const std::runtime_error& e) {
-        EXPECT_STREQ(
-            e.what(),
-            "a rewind command needs \"to\": stage, batch_start, batch, hit or batch_index");
+        EXPECT_STREQ(e.what(),
+                     "\"to\": unknown rewind target \"yesterday\" (stage, batch_start, batch, "
+                     "hit or batch_index)");
     }
     try {
         decode_command("{\"command\":\"inspect\",\"ledger\":\"yes\"}");
         ADD_FAILURE() << "a string for a flag was taken";
     } catch (const std::runtime_error& e) {
-        EXPECT_STREQ(e.what(), "inspect: \"ledger\" must be true or false");
+        EXPECT_STREQ(e.what(), "\"ledger\": expected true or false, got \"yes\"");
     }
 }
 
@@ -131,12 +130,13 @@ Event every_field_set() {
     e.update_norm = 0.125;
     e.extras = {{"acc", {"tensor", {2, 3}, "float64", false, "", std::nullopt, ""}}};
     e.accumulate_grad_batches = 3;
-    e.window_position = 2;
+    e.cycle_position = 2;
     e.text = {TextCode::notice_graph_in_extra, {"acc", "grad_fn=AddBackward0"}};
     e.message = "caf\xc3\xa9";
     e.source = "stepwise";
     e.exception_type = "RuntimeError";
-    e.where = "backward";
+    e.phase = ErrorPhase::stage;
+    e.stage = Stage::backward;
     e.status = RunStatus::stopped;
     e.config_json = "{\"batch_size\":8,\"seed\":0}";
     auto params = std::make_shared<ParameterSnapshot>();
@@ -215,12 +215,13 @@ TEST(EventCodec, EveryFieldSurvivesARoundTrip) {
     EXPECT_EQ(r.extras[0].first, "acc");
     expect_same_value(r.extras[0].second, e.extras[0].second);
     EXPECT_EQ(r.accumulate_grad_batches, e.accumulate_grad_batches);
-    EXPECT_EQ(r.window_position, e.window_position);
+    EXPECT_EQ(r.cycle_position, e.cycle_position);
     EXPECT_EQ(r.text, e.text);
     EXPECT_EQ(r.message, e.message);
     EXPECT_EQ(r.source, e.source);
     EXPECT_EQ(r.exception_type, e.exception_type);
-    EXPECT_EQ(r.where, e.where);
+    EXPECT_EQ(r.phase, e.phase);
+    EXPECT_EQ(r.stage, e.stage);
     EXPECT_EQ(r.status, e.status);
     EXPECT_EQ(r.config_json, e.config_json);
     ASSERT_TRUE(r.parameters);
@@ -270,7 +271,8 @@ TEST(EventCodec, InvalidUtf8IsReplacedNotThrown) {
 TEST(TraceHeader, OtherSchemasAndNonTracesAreRefusedWithTheReason) {
     EXPECT_NO_THROW(check_trace_header(trace_header(), "t"));
     const std::pair<std::string, const char*> cases[] = {
-        {"{\"type\":\"stepwise_trace\",\"schema\":3}", "it was written by a newer Stepwise"},
+        {"{\"type\":\"stepwise_trace\",\"schema\":4}", "it was written by a newer Stepwise"},
+        {"{\"type\":\"stepwise_trace\",\"schema\":1}", "reads schemas 2 to 3"},
         {"{\"type\":\"run_start\"}", "a trace of schema 1"},
         {"hello", "not a Stepwise trace"},
         {"{\"type\":\"stepwise_trace\"}", "no schema number"},

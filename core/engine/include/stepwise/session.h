@@ -160,7 +160,7 @@ class TrainingSession {
     /// Worker thread, held: the tensors event.
     void publish_tensors();
     /// Worker thread: the run holds at (held) or leaves `where`.
-    void on_hold(const Boundary& where, bool held);
+    void on_hold(const Position& where, bool held);
     /// At the start of every batch: the replay's phase, and a snapshot when one is due.
     void at_batch_start(std::int64_t epoch, std::int64_t batch_idx, std::int64_t batch);
     /// At every boundary, before the stage runs: true while the loop recomputes towards a rewind's

@@ -31,20 +31,12 @@ struct RewindRequested : std::exception {
     const char* what() const noexcept override { return "rewind requested"; }
 };
 
-/// Where the worker is when it asks the gate.
-struct Boundary {
-    Stage stage = Stage::on_train_batch_start;
-    std::int64_t epoch = 0;
-    std::int64_t batch_idx = 0;
-    int call = 0;
-};
-
 class StepGate {
   public:
     enum class Mode : std::uint8_t { paused, running, stepping };
 
     /// Called by the worker with a boundary whenever it holds there (true) or leaves (false).
-    using HoldCallback = std::function<void(const Boundary&, bool held)>;
+    using HoldCallback = std::function<void(const Position&, bool held)>;
 
     explicit StepGate(bool start_paused = false);
 
@@ -71,7 +63,7 @@ class StepGate {
 
     // --- worker thread only ---
     /// Blocks while the gate says so; throws StopRequested once stop() was called.
-    void check(const Boundary& here, const HoldCallback& on_hold);
+    void check(const Position& here, const HoldCallback& on_hold);
     /// Throws StopRequested if stop() was called; never blocks.
     void throw_if_stopped() const;
     /// Runs queued tasks now (the worker passes boundaries without holding while it recomputes
@@ -79,14 +71,14 @@ class StepGate {
     void poll();
 
   private:
-    bool should_hold(const Boundary& here) const;
+    bool should_hold(const Position& here) const;
 
     mutable std::mutex mutex_;
     std::condition_variable changed_;
     Mode mode_;
     StepKind step_kind_ = StepKind::stage;
-    Boundary step_origin_;       ///< where the worker was when the step command came
-    Boundary last_boundary_;     ///< the boundary the worker last reached
+    Position step_origin_;       ///< where the worker was when the step command came
+    Position last_boundary_;     ///< the boundary the worker last reached
     std::uint64_t command_ = 0;  ///< bumped by every control call, so waits notice any change
     bool stop_ = false;
     bool holding_ = false;

@@ -17,8 +17,8 @@ namespace stepwise {
 
 class BatchTable {
   public:
-    struct Row {
-        std::int64_t epoch = 0, batch_idx = 0, global_step = 0;
+    /// A batch: its batch_end's position (epoch, batch_idx, global_step), then its figures.
+    struct Row : Position {
         bool stepped = false;
         std::optional<double> loss, loss_raw, grad_norm, update_norm, lr;
         std::vector<std::optional<double>> extras;  ///< by column, as extra_keys() orders them

@@ -5,48 +5,52 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "stepwise/conditions.h"
+#include "stepwise/enum_names.h"
 
 namespace stepwise {
 
 /// How far the loop may go before it pauses again.
-enum class StepKind : std::uint8_t {
-    stage,  ///< to the next stage boundary
-    /// to the start of the next closure call (training_step) or the batch's end hook
-    closure_call,
-    batch,  ///< to the start of the next batch
-    epoch,  ///< to the start of the next epoch's first batch
-};
+#define STEPWISE_STEP_KINDS(X)                                                                  \
+    X(stage)        /* to the next stage boundary */                                            \
+    X(closure_call) /* to the start of the next closure call (training_step) or the batch's end \
+                       hook */                                                                  \
+    X(batch)        /* to the start of the next batch */                                        \
+    X(epoch)        /* to the start of the next epoch's first batch */
+enum class StepKind : std::uint8_t { STEPWISE_STEP_KINDS(STEPWISE_ENUMERATOR) };
+inline constexpr int kStepKindCount = STEPWISE_STEP_KINDS(STEPWISE_COUNT) 0;
 const char* step_kind_name(StepKind kind);
-std::optional<StepKind> step_kind_from_name(const std::string& name);
+std::optional<StepKind> step_kind_from_name(std::string_view name);
 
-enum class CommandType : std::uint8_t {
-    step,       ///< `step_kind`
-    run,        ///< run on (with the animation delay)
-    pause,      ///< hold at the next stage boundary
-    stop,       ///< end the run at the next stage boundary
-    set_delay,  ///< `delay_ms` per stage while running; 0 is full speed
-    seek,       ///< replay only: show the recorded run as it was after event number `position`
-    rewind,     ///< a live run: go back (`rewind_to`) and hold there; what follows is recomputed
-    set_breakpoints,  ///< a live run: from the next stage boundary on, these `breakpoints`
-    inspect,          ///< a live run: what this front end watches (`inspect`)
-};
+#define STEPWISE_COMMAND_TYPES(X)                                                                 \
+    X(step)            /* `step_kind` */                                                          \
+    X(run)             /* run on (with the animation delay) */                                    \
+    X(pause)           /* hold at the next stage boundary */                                      \
+    X(stop)            /* end the run at the next stage boundary */                               \
+    X(set_delay)       /* `delay_ms` per stage while running; 0 is full speed */                  \
+    X(seek)            /* replay only: show the recorded run as it was after event `position` */  \
+    X(rewind)          /* a live run: go back (`rewind_to`) and hold there; the rest is redone */ \
+    X(set_breakpoints) /* a live run: from the next stage boundary on, these `breakpoints` */     \
+    X(inspect)         /* a live run: what this front end watches (`inspect`) */
+enum class CommandType : std::uint8_t { STEPWISE_COMMAND_TYPES(STEPWISE_ENUMERATOR) };
+inline constexpr int kCommandTypeCount = STEPWISE_COMMAND_TYPES(STEPWISE_COUNT) 0;
 const char* command_type_name(CommandType type);
-std::optional<CommandType> command_type_from_name(const std::string& name);
+std::optional<CommandType> command_type_from_name(std::string_view name);
 
 /// Where a rewind goes, from where the held run stands (a stage boundary of batch g).
-enum class RewindTo : std::uint8_t {
-    stage,        ///< the boundary before this one (the previous batch's last, at a batch's start)
-    batch_start,  ///< the start of this batch (of the previous one, when already at a start)
-    batch,        ///< the start of the previous batch
-    hit,          ///< the boundary where the latest earlier breakpoint hit held the run
-    /// the start of the batch with global index `position` (epoch × batches + batch_idx)
-    batch_index,
-};
+#define STEPWISE_REWIND_TARGETS(X)                                                              \
+    X(stage)       /* the boundary before this one (the previous batch's last, at a start) */   \
+    X(batch_start) /* the start of this batch (of the previous one, when already at a start) */ \
+    X(batch)       /* the start of the previous batch */                                        \
+    X(hit)         /* the boundary where the latest earlier breakpoint hit held the run */      \
+    X(batch_index) /* the start of the batch with global index `position` */
+enum class RewindTo : std::uint8_t { STEPWISE_REWIND_TARGETS(STEPWISE_ENUMERATOR) };
+inline constexpr int kRewindToCount = STEPWISE_REWIND_TARGETS(STEPWISE_COUNT) 0;
 const char* rewind_to_name(RewindTo to);
-std::optional<RewindTo> rewind_to_from_name(const std::string& name);
+std::optional<RewindTo> rewind_to_from_name(std::string_view name);
 
 /// What a front end wants to see of a live run beyond its events. Costs nothing while off.
 struct Inspect {

@@ -6,40 +6,60 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
+#include "stepwise/enum_names.h"
 #include "stepwise/tensors.h"
 #include "stepwise/text.h"
 
 namespace stepwise {
 
 /// The stages of one batch, named by Lightning's hook names, in the order Lightning enters them on
-/// a stepping batch with N == 1.
-enum class Stage : std::uint8_t {
-    on_train_batch_start,
-    optimizer_step,
-    training_step,
-    on_before_zero_grad,
-    optimizer_zero_grad,
-    on_before_backward,
-    backward,
-    on_after_backward,
-    on_before_optimizer_step,
-    configure_gradient_clipping,
-    lr_scheduler_step,  ///< only in runs with an lr_scheduler (spec S-2)
-    on_train_batch_end,
-};
-inline constexpr int kStageCount = 12;
+/// a stepping batch with N == 1. lr_scheduler_step shows only in runs with an lr_scheduler (spec
+/// S-2).
+#define STEPWISE_STAGES(X)         \
+    X(on_train_batch_start)        \
+    X(optimizer_step)              \
+    X(training_step)               \
+    X(on_before_zero_grad)         \
+    X(optimizer_zero_grad)         \
+    X(on_before_backward)          \
+    X(backward)                    \
+    X(on_after_backward)           \
+    X(on_before_optimizer_step)    \
+    X(configure_gradient_clipping) \
+    X(lr_scheduler_step)           \
+    X(on_train_batch_end)
+enum class Stage : std::uint8_t { STEPWISE_STAGES(STEPWISE_ENUMERATOR) };
+inline constexpr int kStageCount = STEPWISE_STAGES(STEPWISE_COUNT) 0;
 
 /// Lightning's hook name for a stage ("optimizer_zero_grad", ...).
 const char* stage_name(Stage stage);
 /// The stage with that hook name, if any.
-std::optional<Stage> stage_from_name(const std::string& name);
+std::optional<Stage> stage_from_name(std::string_view name);
 
-enum class Outcome : std::uint8_t { ran, skipped, failed };
+#define STEPWISE_OUTCOMES(X) X(ran) X(skipped) X(failed)
+enum class Outcome : std::uint8_t { STEPWISE_OUTCOMES(STEPWISE_ENUMERATOR) };
+inline constexpr int kOutcomeCount = STEPWISE_OUTCOMES(STEPWISE_COUNT) 0;
 const char* outcome_name(Outcome outcome);
-std::optional<Outcome> outcome_from_name(const std::string& name);
+std::optional<Outcome> outcome_from_name(std::string_view name);
+
+/// Where in training something happens: the batch (epoch, batch_idx), the optimizer steps done so
+/// far, and within the batch the stage, the closure call and the nesting depth. Every event is at
+/// one (Event derives from it); the loops keep the current one, the step gate is asked at one.
+struct Position {
+    std::int64_t epoch = 0;
+    std::int64_t batch_idx = -1;  ///< -1: before the first batch
+    std::int64_t global_step = 0;
+    Stage stage = Stage::on_train_batch_start;
+    int call = 0;   ///< closure call index within the batch (1-based), 0 outside a closure
+    int depth = 0;  ///< 0 for top-level hooks, 1 inside optimizer_step
+
+    Position& position() { return *this; }
+    const Position& position() const { return *this; }
+};
 
 /// A tensor or a plain value as a person reads it: what `training_step` returned, or one extra.
 struct ValueDescription {
@@ -112,51 +132,60 @@ struct ParameterSnapshot {
 inline constexpr std::int64_t kMaxSnapshotElements = 100000;
 
 /// How a run ended.
-enum class RunStatus : std::uint8_t { finished, stopped, failed };
+#define STEPWISE_RUN_STATUSES(X) X(finished) X(stopped) X(failed)
+enum class RunStatus : std::uint8_t { STEPWISE_RUN_STATUSES(STEPWISE_ENUMERATOR) };
+inline constexpr int kRunStatusCount = STEPWISE_RUN_STATUSES(STEPWISE_COUNT) 0;
 const char* run_status_name(RunStatus status);
-std::optional<RunStatus> run_status_from_name(const std::string& name);
+std::optional<RunStatus> run_status_from_name(std::string_view name);
 
-enum class EventType : std::uint8_t {
-    run_start,    ///< config resolved, module and data loaded
-    stage_enter,  ///< a stage is about to run (the gate may hold the loop here)
-    stage_exit,   ///< a stage finished: outcome, duration, payload
-    batch_end,    ///< a batch is done: what Lightning recorded for it
-    warning,      ///< a Lightning warning (source "lightning") or a Stepwise notice ("stepwise")
-    error,        ///< the run failed at a stage (or while loading); the run is over. Also an event
-                  ///< listener that threw (where "listener"): it is detached, the run goes on
-    /// the loop is held at the stage_enter just reported (same stage, instance, position)
-    paused,
-    resumed,  ///< the loop goes on
-    run_end,  ///< the run is over: finished, stopped or failed
-    /// The run went back to the start of batch (epoch, batch_idx): everything recorded from that
-    /// batch on is undone (a consumer cuts its history back to before it). The batch's events up
-    /// to the stage the run now holds at follow, recomputed; `stage` and `call` name that stage,
-    /// `text` says it (TextCode::rewound).
-    rewound,
-    /// The training state's tensors where the run holds (`tensors`), for a front end that asked
-    /// (CommandType::inspect); sent at every hold while it watches, and at once when it asks.
-    tensors,
-};
+/// Where a run failed (an error event): at a stage of the loop (the event's `stage`), or in one of
+/// the phases around the loop. The trace writes it as "where": the stage's name or the phase's.
+#define STEPWISE_ERROR_PHASES(X)                                                                 \
+    X(stage)      /* at the event's stage */                                                     \
+    X(config)     /* the run config (Lightning's Trainer and configure_optimizers checks too) */ \
+    X(model)      /* loading or compiling the model */                                           \
+    X(data)       /* loading the data */                                                         \
+    X(training)   /* in the loop, outside any stage */                                           \
+    X(listener)   /* an event listener threw: it is detached, the run goes on */                 \
+    X(connection) /* a remote run's connection (the window's RemoteLink) */
+enum class ErrorPhase : std::uint8_t { STEPWISE_ERROR_PHASES(STEPWISE_ENUMERATOR) };
+inline constexpr int kErrorPhaseCount = STEPWISE_ERROR_PHASES(STEPWISE_COUNT) 0;
+const char* error_phase_name(ErrorPhase phase);
+std::optional<ErrorPhase> error_phase_from_name(std::string_view name);
+
+#define STEPWISE_EVENT_TYPES(X)                                                                 \
+    X(run_start)   /* config resolved, module and data loaded */                                \
+    X(stage_enter) /* a stage is about to run (the gate may hold the loop here) */              \
+    X(stage_exit)  /* a stage finished: outcome, duration, payload */                           \
+    X(batch_end)   /* a batch is done: what Lightning recorded for it */                        \
+    X(warning) /* a Lightning warning (source "lightning") or a Stepwise notice ("stepwise") */ \
+    X(error)   /* the run failed (phase, stage); a listener's failure does not end it */        \
+    X(paused)  /* the loop is held at the stage_enter just reported (same stage, instance) */   \
+    X(resumed) /* the loop goes on */                                                           \
+    X(run_end) /* the run is over: finished, stopped or failed */                               \
+    X(rewound) /* the run went back: see below */                                               \
+    X(tensors) /* the training state's tensors where the run holds: see below */
+/// What an event reports. `rewound`: the run went back to the start of batch (epoch, batch_idx);
+/// everything recorded from that batch on is undone (a consumer cuts its history back to before
+/// it). The batch's events up to the stage the run now holds at follow, recomputed; `stage` and
+/// `call` name that stage, `text` says it (TextCode::rewound). `tensors`: the report (`tensors`)
+/// for a front end that asked (CommandType::inspect); sent at every hold while it watches, and
+/// at once when it asks.
+enum class EventType : std::uint8_t { STEPWISE_EVENT_TYPES(STEPWISE_ENUMERATOR) };
+inline constexpr int kEventTypeCount = STEPWISE_EVENT_TYPES(STEPWISE_COUNT) 0;
 const char* event_type_name(EventType type);
-std::optional<EventType> event_type_from_name(const std::string& name);
+std::optional<EventType> event_type_from_name(std::string_view name);
 
 /// One thing that happened. A plain value: copyable, no torch types, safe to move across threads.
-struct Event {
+/// Its Position is where in training it happened (all events but run_start, and run_end before any
+/// batch).
+struct Event : Position {
     EventType type = EventType::stage_enter;
     std::uint64_t run_id = 0;  ///< which session run this belongs to
     std::uint64_t seq = 0;     ///< 0, 1, 2, ... within the run, in emission order
 
-    // Position in training (all events but run_start / run_end before any batch).
-    std::int64_t epoch = 0;
-    std::int64_t batch_idx = -1;
-    std::int64_t global_step = 0;
-
     // stage_enter / stage_exit
-    Stage stage = Stage::on_train_batch_start;
     std::uint64_t instance = 0;  ///< the seq of this stage's stage_enter; pairs enter with exit
-    /// closure call index within the batch (1-based), 0 outside a closure
-    int call = 0;
-    int depth = 0;  ///< 0 for top-level hooks, 1 inside optimizer_step
     Outcome outcome = Outcome::ran;
     std::int64_t duration_ns = 0;
     StagePayload payload;
@@ -171,12 +200,12 @@ struct Event {
     std::optional<double> loss_raw;
     /// 2-norm of the batch's parameter update; nullopt: no step
     std::optional<double> update_norm;
-    /// 2-norm of every .grad after the batch's (last) backward — in an accumulation window, of the
+    /// 2-norm of every .grad after the batch's (last) backward — in an accumulation cycle, of the
     /// gradient accumulated so far; nullopt: no backward ran, or norms are not observed.
     std::optional<double> grad_norm;
     std::vector<std::pair<std::string, ValueDescription>> extras;
     int accumulate_grad_batches = 1;  ///< batch_end and run_start
-    int window_position = 0;          ///< 1-based position of this batch in its accumulation window
+    int cycle_position = 0;           ///< 1-based position of this batch in its accumulation cycle
     std::optional<double> lr;  ///< the learning rate this batch trained with (first param group)
     /// A batch whose training_step returned None and that still stepped: why the weights moved or
     /// not, from what was measured (the grads, the optimizer's state, the update).
@@ -202,7 +231,8 @@ struct Event {
     /// error: "MisconfigurationException", "RuntimeError", ...; warning from "lightning": Python's
     /// warning class ("UserWarning", "PossibleUserWarning", "RuntimeWarning")
     std::string exception_type;
-    std::string where;  ///< error: "config", "model", "data", or the stage name
+    /// error: where it happened (ErrorPhase::stage: at `stage`)
+    ErrorPhase phase = ErrorPhase::stage;
     RunStatus status = RunStatus::finished;  ///< run_end
 
     // run_start / run_end
@@ -217,5 +247,9 @@ struct Event {
     /// tensors: the report. Shared and immutable, like the output descriptions.
     std::shared_ptr<const TensorReport> tensors;
 };
+
+/// Where an error happened, in one word: its stage's hook name at a stage, else its phase's name
+/// ("config", "model", "data", "training", "listener", "connection").
+const char* where_name(const Event& error);
 
 }  // namespace stepwise

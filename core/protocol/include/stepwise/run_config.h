@@ -150,9 +150,6 @@ std::int64_t limited_batches(std::int64_t length,
 const std::vector<std::string>& lr_scheduler_names();
 const std::vector<std::string>& lr_scheduler_option_names(const std::string& scheduler);
 
-/// How Python's repr() writes a float ("0.1", "1e-05", "3.0"), for Lightning's messages.
-std::string python_float_repr(double value);
-
 /// The names of the optimizers and their accepted option names, for the config panel.
 const std::vector<std::string>& optimizer_names();
 const std::vector<std::string>& optimizer_option_names(const std::string& optimizer);

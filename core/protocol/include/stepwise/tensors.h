@@ -6,32 +6,38 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
+
+#include "stepwise/enum_names.h"
 
 namespace stepwise {
 
 enum class Stage : std::uint8_t;
 
 /// What a tensor is to the training.
-enum class TensorRole : std::uint8_t { parameter, grad, state, buffer };
+#define STEPWISE_TENSOR_ROLES(X) X(parameter) X(grad) X(state) X(buffer)
+enum class TensorRole : std::uint8_t { STEPWISE_TENSOR_ROLES(STEPWISE_ENUMERATOR) };
+inline constexpr int kTensorRoleCount = STEPWISE_TENSOR_ROLES(STEPWISE_COUNT) 0;
 const char* tensor_role_name(TensorRole role);
-std::optional<TensorRole> tensor_role_from_name(const std::string& name);
+std::optional<TensorRole> tensor_role_from_name(std::string_view name);
 
 /// How a tensor differs from the last hold (the stage just run, when that hold was one boundary
 /// back).
-enum class TensorChange : std::uint8_t {
-    unchanged,
-    set_to_none,  ///< a grad: defined before, None now (zero_grad(set_to_none=True))
-    zero_filled,  ///< a grad: non-zero before, all zeros now (zero_grad filling zeros)
-    filled,       ///< a grad: None or zeros before, values now (backward)
-    accumulated,  ///< a grad: had values, backward added to them
-    scaled,       ///< every element multiplied by one factor (gradient clipping by norm)
-    moved,        ///< values changed otherwise (the optimizer's update, clipping by value)
-    created,      ///< did not exist before (optimizer state after the first step)
-    removed,      ///< existed before, not now
-};
+#define STEPWISE_TENSOR_CHANGES(X)                                                            \
+    X(unchanged)                                                                              \
+    X(set_to_none) /* a grad: defined before, None now (zero_grad(set_to_none=True)) */       \
+    X(zero_filled) /* a grad: non-zero before, all zeros now (zero_grad filling zeros) */     \
+    X(filled)      /* a grad: None or zeros before, values now (backward) */                  \
+    X(accumulated) /* a grad: had values, backward added to them */                           \
+    X(scaled)      /* every element multiplied by one factor (gradient clipping by norm) */   \
+    X(moved)       /* values changed otherwise (the optimizer's update, clipping by value) */ \
+    X(created)     /* did not exist before (optimizer state after the first step) */          \
+    X(removed)     /* existed before, not now */
+enum class TensorChange : std::uint8_t { STEPWISE_TENSOR_CHANGES(STEPWISE_ENUMERATOR) };
+inline constexpr int kTensorChangeCount = STEPWISE_TENSOR_CHANGES(STEPWISE_COUNT) 0;
 const char* tensor_change_name(TensorChange change);
-std::optional<TensorChange> tensor_change_from_name(const std::string& name);
+std::optional<TensorChange> tensor_change_from_name(std::string_view name);
 
 /// One tensor as the Tensors dock lists it.
 struct TensorSummary {

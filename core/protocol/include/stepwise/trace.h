@@ -20,15 +20,19 @@
 
 namespace stepwise {
 
-/// The schema this version writes and reads. 1 was Stepwise 0.1's lossy trace (no header line).
-inline constexpr int kTraceSchema = 2;
+/// The schema this version writes (and the remote protocol speaks). 1 was Stepwise 0.1's lossy
+/// trace (no header line); 2 named a batch's accumulation cycle_position window_position and an
+/// error's phase only by "where" (3 writes both "where" and, at a stage, "stage").
+inline constexpr int kTraceSchema = 3;
+/// The oldest schema a trace file may have and still be read.
+inline constexpr int kOldestTraceSchema = 2;
 
 /// A trace that cannot be read: the message names the origin, the line and the cause.
 struct TraceError : std::runtime_error {
     using std::runtime_error::runtime_error;
 };
 
-/// The first line of every trace: {"type":"stepwise_trace","schema":2,"stepwise":"<version>"}.
+/// The first line of every trace: {"type":"stepwise_trace","schema":3,"stepwise":"<version>"}.
 std::string trace_header();
 /// Checks a header line; throws TraceError (naming `origin`) for another schema or no header.
 void check_trace_header(const std::string& line, const std::string& origin);
