@@ -154,6 +154,11 @@
         <translation>无法回退：运行已结束</translation>
     </message>
     <message>
+        <location filename="../gui/app/text_tr.cpp" line="138"/>
+        <source>cannot go back: this run keeps no snapshots of its training state</source>
+        <translation>无法回退：此运行不保存训练状态的快照</translation>
+    </message>
+    <message>
         <location filename="../gui/app/text_tr.cpp" line="132"/>
         <source>not what Lightning does: this run departs from Lightning&apos;s automatic optimization on purpose (%1)</source>
         <translation>不是 Lightning 的做法：本运行有意偏离 Lightning 的自动优化（%1）</translation>

@@ -5,6 +5,7 @@
 #include "errors.h"
 #include "observer.h"
 #include "stepwise/session.h"
+#include "stepwise/warning_cache.h"
 
 namespace stepwise {
 

@@ -50,24 +50,28 @@ void Observer::emit(Event event) {
 std::uint64_t Observer::enter(Stage stage) {
     const bool pass = on_boundary_ && on_boundary_(stage);
     const auto instance = ++next_instance_;
+    Position here = pos;
+    here.stage = stage;
     auto emit_enter = [&] {
-        Event e = make(EventType::stage_enter);
-        e.stage = stage;
+        Event e;
+        e.position() = here;
+        e.type = EventType::stage_enter;
         e.instance = instance;
         emit_(std::move(e));
     };
-    // At full speed nobody can see a stage between its entry and its exit, so stage_enter is only
-    // sent where the loop may hold (paused, stepping, animating) or does hold after all.
     if (conditions_ && conditions_->has_places()) {
         for (const ConditionHit& hit :
              conditions_->at_boundary(stage, pos.epoch, pos.batch_idx, pos.global_step, pos.call)) {
-            Event where = make(EventType::warning);
-            where.stage = stage;
+            Event where;
+            where.position() = here;
+            where.type = EventType::warning;
             on_hit_(hit, where);
         }
     }
+    // At full speed nobody can see a stage between its entry and its exit, so stage_enter is only
+    // sent where the loop may hold (paused, stepping, animating) or does hold after all.
     bool entered = false;
-    if (!gate_.free_running()) {
+    if (stage_events_ && !gate_.free_running()) {
         emit_enter();
         entered = true;
     }
@@ -88,8 +92,6 @@ std::uint64_t Observer::enter(Stage stage) {
         }
     } suspended{lease_};
     if (!gate_.free_running()) suspended.now();
-    Position here = pos;
-    here.stage = stage;
     gate_.check(here, [&](const Position& b, bool held) {
         if (held) suspended.now();
         if (held && !entered) {
@@ -97,8 +99,9 @@ std::uint64_t Observer::enter(Stage stage) {
             entered = true;
         }
         if (on_hold_) on_hold_(b, held);
-        Event e = make(held ? EventType::paused : EventType::resumed);
-        e.stage = stage;
+        Event e;
+        e.position() = here;
+        e.type = held ? EventType::paused : EventType::resumed;
         e.instance = instance;
         emit_(std::move(e));
     });
@@ -106,13 +109,14 @@ std::uint64_t Observer::enter(Stage stage) {
 }
 
 void Observer::hold_after_failure(Stage stage) {
+    Position here = pos;
+    here.stage = stage;
     try {
-        Position here = pos;
-        here.stage = stage;
         gate_.check(here, [&](const Position& b, bool held) {
             if (on_hold_) on_hold_(b, held);
-            Event e = make(held ? EventType::paused : EventType::resumed);
-            e.stage = stage;
+            Event e;
+            e.position() = here;
+            e.type = held ? EventType::paused : EventType::resumed;
             emit_(std::move(e));
         });
     } catch (const StopRequested&) {
@@ -120,13 +124,12 @@ void Observer::hold_after_failure(Stage stage) {
     }
 }
 
-void Observer::exit(Stage stage, std::uint64_t instance, Outcome outcome, Text why,
-                    std::string message, std::int64_t duration_ns, StagePayload payload,
-                    const Position& at) {
+void Observer::exit(const Position& at, std::uint64_t instance, Outcome outcome, Text why,
+                    std::string message, std::int64_t duration_ns, StagePayload payload) {
+    if (!stage_events_) return;
     Event e;
     e.position() = at;
     e.type = EventType::stage_exit;
-    e.stage = stage;
     e.instance = instance;
     e.outcome = outcome;
     e.text = std::move(why);
@@ -137,9 +140,10 @@ void Observer::exit(Stage stage, std::uint64_t instance, Outcome outcome, Text w
 }
 
 void Observer::skip(Stage stage, const Text& reason) {
-    const Position at = pos;
+    Position at = pos;
+    at.stage = stage;
     const auto instance = enter(stage);
-    exit(stage, instance, Outcome::skipped, reason, {}, 0, {}, at);
+    exit(at, instance, Outcome::skipped, reason, {}, 0, {});
 }
 
 void Observer::warning(const std::string& message, const std::string& category) {

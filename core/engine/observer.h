@@ -1,6 +1,11 @@
 #pragma once
-// The one observation point every stage boundary calls: it emits the stage's events and asks the
-// step gate whether the loop may go on. Used only on the worker thread.
+// The one observation point every stage boundary calls: it asks the step gate whether the loop may
+// go on and, for whoever reads them, reports the stage as events. Used only on the worker thread.
+//
+// Stage events cost an event per boundary; they are made only while someone reads them (a trace,
+// the window, a remote client, a breakpoint on a measured value): set_stage_events(). Without
+// them the loop still passes every boundary through the gate, so Stop, Pause and stepping work
+// all the same.
 
 #include <chrono>
 #include <cstdint>
@@ -23,8 +28,8 @@ class Observer {
     Observer(Emit emit, StepGate& gate, StepGate::HoldCallback on_hold)
         : emit_(std::move(emit)), gate_(gate), on_hold_(std::move(on_hold)) {}
 
-    /// Where the loop is; the loops update it (its stage is the stage entered last), every event
-    /// copies it.
+    /// Where the loop is; the loops update it, every event copies it. Its stage stays
+    /// on_train_batch_start: a stage event names its own.
     Position pos;
 
     /// Runs `body(payload)` as `stage`: stage_enter, gate, body, stage_exit (ran, or failed with
@@ -35,6 +40,10 @@ class Observer {
     /// Reports a stage that does not run this time, with the reason as a code. The gate is asked
     /// too, so stepping stage by stage visits skipped stages as well.
     void skip(Stage stage, const Text& reason);
+
+    /// Whether stage events (stage_enter, stage_exit) are made. On by default.
+    void set_stage_events(bool on) { stage_events_ = on; }
+    bool stage_events() const { return stage_events_; }
 
     /// Place breakpoints (position terms only) are checked at every boundary, before the stage
     /// runs; a hit goes to `on_hit` with the boundary's position, and the gate is asked right
@@ -76,15 +85,20 @@ class Observer {
     Event make(EventType type) const;
 
   private:
+    /// The boundary before `stage`: the hooks, the gate; returns the stage's instance number.
     std::uint64_t enter(Stage stage);
     /// `why`: a skipped stage's reason; `message`: a failed stage's exception message.
-    void exit(Stage stage, std::uint64_t instance, Outcome outcome, Text why, std::string message,
-              std::int64_t duration_ns, StagePayload payload, const Position& at);
+    void exit(const Position& at, std::uint64_t instance, Outcome outcome, Text why,
+              std::string message, std::int64_t duration_ns, StagePayload payload);
+    static std::int64_t now_ns() {
+        return std::chrono::steady_clock::now().time_since_epoch().count();
+    }
 
     Emit emit_;
     StepGate& gate_;
     StepGate::HoldCallback on_hold_;
     std::uint64_t next_instance_ = 0;
+    bool stage_events_ = true;
     ConditionSet* conditions_ = nullptr;
     HitHandler on_hit_;
     BoundaryHook on_boundary_;
@@ -95,20 +109,16 @@ class Observer {
 template <class Body>
 void Observer::run(Stage stage, Body&& body) {
     const GeneratorLease::Scope generator(stage_lease_);
-    const Position at = pos;
+    Position at = pos;
+    at.stage = stage;
     const std::uint64_t instance = enter(stage);
     StagePayload payload;
-    const auto start = std::chrono::steady_clock::now();
-    auto elapsed = [&] {
-        return std::chrono::duration_cast<std::chrono::nanoseconds>(
-                   std::chrono::steady_clock::now() - start)
-            .count();
-    };
+    const std::int64_t start = stage_events_ ? now_ns() : 0;
     try {
         body(payload);
     } catch (const StopRequested&) {
-        exit(stage, instance, Outcome::skipped, Text{TextCode::skip_stopped, {}}, {}, elapsed(), {},
-             at);
+        exit(at, instance, Outcome::skipped, Text{TextCode::skip_stopped, {}}, {},
+             stage_events_ ? now_ns() - start : 0, {});
         throw;
     } catch (const RewindRequested&) {
         throw;  // what this stage did is undone: nothing to report
@@ -122,10 +132,12 @@ void Observer::run(Stage stage, Body&& body) {
             where = inner.stage;
         } catch (...) {
         }
-        exit(stage, instance, Outcome::failed, {}, message, elapsed(), std::move(payload), at);
+        exit(at, instance, Outcome::failed, {}, message, stage_events_ ? now_ns() - start : 0,
+             std::move(payload));
         throw StageFailure(where, type, message);
     }
-    exit(stage, instance, Outcome::ran, {}, {}, elapsed(), std::move(payload), at);
+    if (stage_events_)
+        exit(at, instance, Outcome::ran, {}, {}, now_ns() - start, std::move(payload));
 }
 
 }  // namespace stepwise

@@ -43,13 +43,13 @@ void TensorInspector::forget() {
     kept_.clear();
 }
 
-std::vector<TensorInspector::Item> TensorInspector::collect(const TrainingParts& parts) {
+std::vector<TensorInspector::Item> TensorInspector::collect(Trainer& trainer) {
     std::vector<Item> items;
     // The optimizer files its state by the parameter's TensorImpl; LBFGS keeps one state, under
     // the first parameter, for all of them (its history is over the flattened parameters).
     std::unordered_map<std::string, const torch::optim::OptimizerParamState*> states;
-    for (const auto& [key, state] : parts.optimizer.state()) states.emplace(key, state.get());
-    for (const auto& named : parts.module.parameters()) {
+    for (const auto& [key, state] : trainer.optimizer().state()) states.emplace(key, state.get());
+    for (const auto& named : trainer.module().parameters()) {
         // Named, not a structured binding: the lambdas below capture it (C++17 forbids capturing
         // a binding, and clang holds to that).
         const std::string& name = named.first;
@@ -79,16 +79,16 @@ std::vector<TensorInspector::Item> TensorInspector::collect(const TrainingParts&
                 {name + ":" + key, name, TensorRole::state, torch::Tensor(), double(value)});
         });
     }
-    for (const auto& b : parts.module.module().named_buffers(/*recurse=*/true))
+    for (const auto& b : trainer.module().module().named_buffers(/*recurse=*/true))
         items.push_back({b.name, b.name, TensorRole::buffer, b.value.detach(), std::nullopt});
     return items;
 }
 
-void TensorInspector::remember(const TrainingParts& parts, std::uint64_t boundary, Stage stage,
+void TensorInspector::remember(Trainer& trainer, std::uint64_t boundary, Stage stage,
                                std::int64_t epoch, std::int64_t batch_idx) {
     if (!watching_.tensors) return;
     torch::NoGradGuard no_grad;
-    kept_ = collect(parts);
+    kept_ = collect(trainer);
     for (Item& item : kept_) item.tensor = copy_of(item.tensor);
     kept_boundary_ = boundary;
     kept_stage_ = stage;
@@ -221,7 +221,7 @@ TensorDetail TensorInspector::detail(const Item& now, const Item* before, bool c
     return d;
 }
 
-TensorReport TensorInspector::report(const TrainingParts& parts, std::uint64_t boundary) const {
+TensorReport TensorInspector::report(Trainer& trainer, std::uint64_t boundary) const {
     torch::NoGradGuard no_grad;
     TensorReport r;
     const bool compare = !kept_.empty() && boundary > kept_boundary_;
@@ -234,7 +234,7 @@ TensorReport TensorInspector::report(const TrainingParts& parts, std::uint64_t b
     // The kept copies by name, each looked up once (LBFGS's history makes hundreds of items).
     std::unordered_map<std::string, const Item*> kept;
     for (const Item& item : kept_) kept.emplace(item.name, &item);
-    for (const Item& item : collect(parts)) {
+    for (const Item& item : collect(trainer)) {
         const auto it = kept.find(item.name);
         const Item* before = it == kept.end() ? nullptr : it->second;
         if (before) kept.erase(it);

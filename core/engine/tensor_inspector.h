@@ -13,7 +13,7 @@
 
 #include "stepwise/commands.h"
 #include "stepwise/events.h"
-#include "training_state.h"
+#include "trainer.h"
 
 namespace stepwise {
 
@@ -25,12 +25,12 @@ class TensorInspector {
     /// The run leaves a hold at boundary number `boundary` (`stage` of (epoch, batch_idx) about to
     /// run): while the Tensors dock watches, copies of every tensor are kept to compare with at the
     /// next hold.
-    void remember(const TrainingParts& parts, std::uint64_t boundary, Stage stage,
-                  std::int64_t epoch, std::int64_t batch_idx);
+    void remember(Trainer& trainer, std::uint64_t boundary, Stage stage, std::int64_t epoch,
+                  std::int64_t batch_idx);
     /// Nothing to compare with any more (the run went back, or nobody watches).
     void forget();
     /// The report where the run holds, at boundary number `boundary`.
-    TensorReport report(const TrainingParts& parts, std::uint64_t boundary) const;
+    TensorReport report(Trainer& trainer, std::uint64_t boundary) const;
 
   private:
     /// One tensor of the state, live or kept.
@@ -41,7 +41,7 @@ class TensorInspector {
         torch::Tensor tensor;         ///< undefined: None (a grad), or a count
         std::optional<double> count;  ///< an optimizer's counter (Adam's step)
     };
-    static std::vector<Item> collect(const TrainingParts& parts);
+    static std::vector<Item> collect(Trainer& trainer);
     /// `before`: the kept copy of the same name, if any; `compare`: the kept copies are older.
     TensorSummary summarize(const Item& now, const Item* before, bool compare) const;
     TensorDetail detail(const Item& now, const Item* before, bool compare) const;

@@ -12,23 +12,24 @@ void Timeline::count(std::int64_t batch, int ordinal) {
     if (ordinal + 1 > boundaries_[i]) boundaries_[i] = static_cast<std::uint16_t>(ordinal + 1);
 }
 
-void Timeline::here(const BoundaryRef& at) {
+void Timeline::here(const TimelineMark& at) {
     here_ = at;
     if (hit_pending_) hits_.insert(at);
     hit_pending_ = false;
 }
 
-std::variant<BoundaryRef, Text> Timeline::resolve(const Command& c, const BoundaryRef& from) const {
-    auto start_of = [](std::int64_t batch) { return BoundaryRef{batch, 0}; };
+std::variant<TimelineMark, Text> Timeline::resolve(const Command& c,
+                                                   const TimelineMark& from) const {
+    auto start_of = [](std::int64_t batch) { return TimelineMark{batch, 0}; };
     const Text nothing{TextCode::rewind_nothing_earlier, {}};
     switch (c.rewind_to) {
         case RewindTo::stage:
-            if (from.ordinal > 0) return BoundaryRef{from.batch, from.ordinal - 1};
+            if (from.ordinal > 0) return TimelineMark{from.batch, from.ordinal - 1};
             if (from.batch > 0) {
                 const auto i = static_cast<std::size_t>(from.batch - 1);
                 const int last =
                     i < boundaries_.size() && boundaries_[i] > 0 ? boundaries_[i] - 1 : 0;
-                return BoundaryRef{from.batch - 1, last};
+                return TimelineMark{from.batch - 1, last};
             }
             return nothing;
         case RewindTo::batch_start:

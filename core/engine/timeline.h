@@ -15,12 +15,16 @@
 
 namespace stepwise {
 
-/// A stage boundary: the `ordinal`-th (0-based) of batch `batch` (a global index).
-struct BoundaryRef {
+/// A stage boundary as the timeline counts them: the `ordinal`-th (0-based) of batch `batch` (a
+/// global index). An index into the timeline, not a Position: a rewind's target is found by
+/// counting boundaries, and a million batches keep only a count each.
+struct TimelineMark {
     std::int64_t batch = 0;
     int ordinal = 0;
-    bool operator==(const BoundaryRef& o) const { return batch == o.batch && ordinal == o.ordinal; }
-    bool operator<(const BoundaryRef& o) const {
+    bool operator==(const TimelineMark& o) const {
+        return batch == o.batch && ordinal == o.ordinal;
+    }
+    bool operator<(const TimelineMark& o) const {
         return batch != o.batch ? batch < o.batch : ordinal < o.ordinal;
     }
 };
@@ -30,19 +34,20 @@ class Timeline {
     /// The loop passes a boundary (also while recomputing: a batch's shape is the same each time).
     void count(std::int64_t batch, int ordinal);
     /// The boundary the run is at now, or passes while it recomputes a batch it shows again.
-    void here(const BoundaryRef& at);
-    const BoundaryRef& here() const { return here_; }
+    void here(const TimelineMark& at);
+    const TimelineMark& here() const { return here_; }
     /// A breakpoint hit holds the run here (a place) or at the next boundary (a measured value).
     void hit_here() { hits_.insert(here_); }
     void hit_next() { hit_pending_ = true; }
     /// What rewinding from `from` by `command` reaches, or why it cannot.
-    std::variant<BoundaryRef, Text> resolve(const Command& command, const BoundaryRef& from) const;
+    std::variant<TimelineMark, Text> resolve(const Command& command,
+                                             const TimelineMark& from) const;
     std::size_t hit_count() const { return hits_.size(); }
 
   private:
     std::vector<std::uint16_t> boundaries_;  ///< per batch: a million batches take 2 MB
-    BoundaryRef here_;
-    std::set<BoundaryRef> hits_;
+    TimelineMark here_;
+    std::set<TimelineMark> hits_;
     bool hit_pending_ = false;
 };
 

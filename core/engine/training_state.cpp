@@ -12,7 +12,7 @@
 #include "loops.h"
 #include "optimization.h"
 #include "optimizer_state.h"
-#include "stepwise/session.h"
+#include "stepwise/warning_cache.h"
 #include "tensor_utils.h"
 
 namespace stepwise {
@@ -59,28 +59,30 @@ std::unique_ptr<torch::optim::OptimizerParamState> deep_copy(
     return copy;
 }
 
-TrainingState TrainingState::capture(const TrainingParts& parts, std::int64_t epoch,
-                                     std::int64_t batch_idx, std::int64_t batch) {
+TrainingState TrainingState::capture(FitLoop& fit, const ConditionSet& conditions,
+                                     std::int64_t epoch, std::int64_t batch_idx,
+                                     std::int64_t batch) {
+    Trainer& trainer = fit.trainer();
     TrainingState s;
     s.batch_ = batch;
     s.epoch_ = epoch;
     s.batch_idx_ = batch_idx;
     std::size_t bytes = 0;
-    for (const auto& [name, p] : parts.module.parameters()) {
+    for (const auto& [name, p] : trainer.module().parameters()) {
         s.values_.push_back(copy_of(p));
         s.grads_.push_back(copy_of(p.grad()));
         bytes += bytes_of(p) + bytes_of(p.grad());
     }
-    for (const torch::Tensor& b : buffers_of(parts.module)) {
+    for (const torch::Tensor& b : buffers_of(trainer.module())) {
         s.values_.push_back(copy_of(b));
         bytes += bytes_of(b);
     }
-    for (const auto& group : parts.optimizer.param_groups())
+    for (const auto& group : trainer.optimizer().param_groups())
         s.group_options_.push_back(group.options().clone());
     std::unordered_map<std::string, std::size_t> index;
-    for (const auto& named : parts.module.parameters())
+    for (const auto& named : trainer.module().parameters())
         index.emplace(state_key(named.second), index.size());
-    for (const auto& [key, state] : parts.optimizer.state()) {
+    for (const auto& [key, state] : trainer.optimizer().state()) {
         const auto at = index.find(key);
         if (at == index.end())
             throw std::logic_error("a snapshot found optimizer state for no parameter");
@@ -89,76 +91,68 @@ TrainingState TrainingState::capture(const TrainingParts& parts, std::int64_t ep
     }
     std::sort(s.optimizer_state_.begin(), s.optimizer_state_.end(),
               [](const auto& a, const auto& b) { return a.first < b.first; });
-    if (parts.scheduler) s.scheduler_last_epoch_ = parts.scheduler->last_epoch();
+    if (trainer.scheduler()) s.scheduler_last_epoch_ = trainer.scheduler()->last_epoch();
     {
         auto generator = at::detail::getDefaultCPUGenerator();
         std::lock_guard<std::mutex> lock(generator.mutex());
         s.generator_ = generator.get_state();
     }
     bytes += bytes_of(s.generator_);
-    s.data_ = parts.data.position();
+    s.data_ = trainer.data().position();
     bytes += bytes_of(s.data_.order);
-    s.global_step_ = parts.ctx.global_step;
-    s.graph_extras_noted_ = parts.ctx.graph_extras_noted;
-    for (const auto& [batch_idx, added] : parts.ctx.contributions) {
-        s.contributions_.emplace_back(batch_idx, copy_of(added));
-        bytes += bytes_of(added);
-    }
-    s.next_instance_ = parts.observer.next_instance();
-    s.conditions_ = parts.conditions;
+    s.progress_ = fit.optimization().state();
+    for (const auto& [batch_idx, added] : s.progress_.contributions) bytes += bytes_of(added);
+    s.next_instance_ = fit.observer().next_instance();
+    s.conditions_ = conditions;
     s.warnings_ = warning_cache::contents();
     s.bytes_ = bytes + 1024;  // and the bookkeeping around it
     return s;
 }
 
-void TrainingState::restore(const TrainingParts& parts) const {
+void TrainingState::restore(FitLoop& fit, ConditionSet& conditions) const {
+    Trainer& trainer = fit.trainer();
     torch::NoGradGuard no_grad;
     std::size_t i = 0;
-    for (const auto& [name, p] : parts.module.parameters()) {
+    for (const auto& [name, p] : trainer.module().parameters()) {
         p.detach().copy_(values_.at(i));
         put_back(p.mutable_grad(), grads_.at(i));
         ++i;
     }
-    for (const torch::Tensor& b : buffers_of(parts.module)) b.detach().copy_(values_.at(i++));
-    auto& groups = parts.optimizer.param_groups();
+    for (const torch::Tensor& b : buffers_of(trainer.module())) b.detach().copy_(values_.at(i++));
+    auto& groups = trainer.optimizer().param_groups();
     for (std::size_t g = 0; g < groups.size() && g < group_options_.size(); ++g)
         groups[g].set_options(group_options_[g]->clone());
-    auto& state = parts.optimizer.state();
+    auto& state = trainer.optimizer().state();
     state.clear();
     for (const auto& [at, saved] : optimizer_state_)
-        state[state_key(parts.module.parameters().at(at).second)] = deep_copy(*saved);
-    if (parts.scheduler) parts.scheduler->set_last_epoch(scheduler_last_epoch_);
+        state[state_key(trainer.module().parameters().at(at).second)] = deep_copy(*saved);
+    if (trainer.scheduler()) trainer.scheduler()->set_last_epoch(scheduler_last_epoch_);
     {
         auto generator = at::detail::getDefaultCPUGenerator();
         std::lock_guard<std::mutex> lock(generator.mutex());
         generator.set_state(generator_);
     }
-    parts.data.set_position(data_);
-    parts.ctx.global_step = global_step_;
-    parts.ctx.graph_extras_noted = graph_extras_noted_;
-    parts.ctx.contributions.clear();
-    for (const auto& [batch_idx, added] : contributions_)
-        parts.ctx.contributions.emplace_back(batch_idx, copy_of(added));
-    parts.ctx.norms_after_backward.reset();
-    parts.ctx.none_step_facts.reset();
-    parts.observer.set_next_instance(next_instance_);
-    parts.observer.pos.epoch = epoch_;
-    parts.observer.pos.batch_idx = batch_idx_;
-    parts.observer.pos.global_step = global_step_;
-    parts.observer.pos.call = 0;
-    parts.observer.pos.depth = 0;
-    parts.conditions.adopt_state(conditions_);  // today's breakpoints, in the state they had then
+    trainer.data().set_position(data_);
+    fit.optimization().restore(progress_);
+    Observer& observer = fit.observer();
+    observer.set_next_instance(next_instance_);
+    observer.pos = Position{};
+    observer.pos.epoch = epoch_;
+    observer.pos.batch_idx = batch_idx_;
+    observer.pos.global_step = progress_.global_step;
+    conditions.adopt_state(conditions_);  // today's breakpoints, in the state they had then
     warning_cache::restore(warnings_);
 }
 
-void TrainingState::restore_as(const TrainingParts& parts, const OptimizerSpec& from,
+void TrainingState::restore_as(FitLoop& fit, ConditionSet& conditions, const OptimizerSpec& from,
                                const OptimizerSpec& to) const {
-    restore(parts);
-    const std::vector<torch::Tensor> params = parts.module.parameter_tensors();
+    restore(fit, conditions);
+    torch::optim::Optimizer& optimizer = fit.trainer().optimizer();
+    const std::vector<torch::Tensor> params = fit.trainer().module().parameter_tensors();
     const auto fresh_to = make_optimizer(to, params);
-    auto& groups = parts.optimizer.param_groups();
+    auto& groups = optimizer.param_groups();
     if (from.name != to.name) {
-        parts.optimizer.state().clear();
+        optimizer.state().clear();
         for (std::size_t g = 0; g < groups.size(); ++g)
             groups[g].set_options(fresh_to->param_groups().at(g).options().clone());
         return;

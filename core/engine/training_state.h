@@ -1,7 +1,8 @@
 #pragma once
 // TrainingState: everything the loops need to go on from the start of a batch exactly as they did
-// the first time, copied out of the live objects and put back into them; and SnapshotStore, the
-// bounded set of such states a rewind starts from. Worker thread only.
+// the first time, copied out of the live objects (the Trainer's, the loops', the observer's) and
+// put back into them; and SnapshotStore, the bounded set of such states a rewind and a fork start
+// from. Worker thread only.
 
 #include <torch/optim.h>
 
@@ -13,42 +14,29 @@
 #include <utility>
 #include <vector>
 
-#include "data.h"
-#include "lr_scheduler.h"
-#include "observer.h"
+#include "loops.h"
 #include "stepwise/conditions.h"
-#include "training_module.h"
 
 namespace stepwise {
 
-struct LoopContext;
-
-/// The live objects a state is taken from and restored into.
-struct TrainingParts {
-    TrainingModule& module;
-    torch::optim::Optimizer& optimizer;
-    LRScheduler* scheduler;
-    DataLoader& data;
-    LoopContext& ctx;
-    Observer& observer;
-    ConditionSet& conditions;
-};
-
-/// The state at the start of batch `batch` (global index), before its data is fetched.
+/// The state at the start of batch `batch` (global index), before its data is fetched: the
+/// Trainer's tensors (parameters, buffers, .grad, the optimizer's and scheduler's state), torch's
+/// generator and the data order, the loops' progress, the observer's stage counter, the
+/// breakpoints' state and Lightning's once-per-process warnings.
 class TrainingState {
   public:
     /// Deep copies: nothing in the state shares memory with what training goes on changing.
-    static TrainingState capture(const TrainingParts& parts, std::int64_t epoch,
+    static TrainingState capture(FitLoop& fit, const ConditionSet& conditions, std::int64_t epoch,
                                  std::int64_t batch_idx, std::int64_t batch);
     /// Puts the state back: parameter, buffer and gradient values by copy into the same tensors
     /// (the optimizer keys its state by the parameters' TensorImpl), the optimizer's groups and
     /// per-parameter state as fresh deep copies, the generator, the data order, the counters.
-    void restore(const TrainingParts& parts) const;
-    /// Puts the state into another run's parts, built from a config whose optimizer is `to` where
+    void restore(FitLoop& fit, ConditionSet& conditions) const;
+    /// Puts the state into another run's loops, built from a config whose optimizer is `to` where
     /// this state's run had `from` (a what-if fork): as restore(), but with `to`'s settings. The
     /// same optimizer keeps its state, and its learning rate keeps the factor a scheduler had
     /// applied to `from`'s; another optimizer starts with no state, as it would in Python.
-    void restore_as(const TrainingParts& parts, const OptimizerSpec& from,
+    void restore_as(FitLoop& fit, ConditionSet& conditions, const OptimizerSpec& from,
                     const OptimizerSpec& to) const;
 
     std::int64_t batch() const { return batch_; }
@@ -69,10 +57,7 @@ class TrainingState {
     std::int64_t scheduler_last_epoch_ = -1;
     torch::Tensor generator_;
     DataLoader::Position data_;
-    std::int64_t global_step_ = 0;
-    std::set<std::string> graph_extras_noted_;
-    /// the ledger's, when watched
-    std::vector<std::pair<std::int64_t, torch::Tensor>> contributions_;
+    AutomaticOptimization::State progress_;
     std::uint64_t next_instance_ = 0;
     ConditionSet conditions_;
     std::set<std::string> warnings_;

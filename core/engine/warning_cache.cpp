@@ -1,8 +1,6 @@
-#include <mutex>
-#include <set>
-#include <string>
+#include "stepwise/warning_cache.h"
 
-#include "stepwise/session.h"
+#include <mutex>
 
 namespace stepwise::warning_cache {
 

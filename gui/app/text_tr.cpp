@@ -135,6 +135,9 @@ QString textTr(const Text& t) {
                        "of %1 MB (rewind.budget_mb)")
                 .arg(arg(t, 0), arg(t, 1));
         case TextCode::rewind_not_held: return EngineText::tr("cannot go back: the run has ended");
+        case TextCode::rewind_not_kept:
+            return EngineText::tr(
+                "cannot go back: this run keeps no snapshots of its training state");
         case TextCode::departures:
             return EngineText::tr(
                        "not what Lightning does: this run departs from Lightning's automatic "

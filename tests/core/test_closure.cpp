@@ -7,6 +7,7 @@
 #include "closure.h"
 #include "errors.h"
 #include "loops.h"
+#include "stepwise/warning_cache.h"
 #include "test_support.h"
 
 namespace stepwise::test {
@@ -120,13 +121,15 @@ TEST(Closure, C6_AnOptimizerThatIgnoresTheClosureRaisesAfterTheStepIsCounted) {
     auto module = TrainingModule::compile_source(linear_source("    return loss"), "t.stepwise", 0);
     DataSpec spec;
     DataLoader data(synthetic_dataset(spec, 0, torch::kFloat64), 8, false, false);
-    IgnoresClosure optimizer(module.parameter_tensors(), torch::optim::SGDOptions(0.1));
+    auto optimizer =
+        std::make_unique<IgnoresClosure>(module.parameter_tensors(), torch::optim::SGDOptions(0.1));
     StepGate gate;
     std::vector<Event> events;
     Observer observer([&](Event e) { events.push_back(std::move(e)); }, gate, nullptr);
     RunConfig config;
-    LoopContext ctx{config, module, data, optimizer, observer};
-    FitLoop fit(ctx);
+    Trainer trainer(config, std::move(module), std::move(data), std::move(optimizer));
+    const Observations observe;
+    FitLoop fit(trainer, observer, observe);
     try {
         fit.run();
         ADD_FAILURE() << "expected the closure error";
@@ -135,7 +138,7 @@ TEST(Closure, C6_AnOptimizerThatIgnoresTheClosureRaisesAfterTheStepIsCounted) {
         EXPECT_NE(std::string(e.what()).find("The closure hasn't been executed."),
                   std::string::npos);
     }
-    EXPECT_EQ(ctx.global_step, 1);  // raised after optimizer.step.completed
+    EXPECT_EQ(fit.optimization().global_step(), 1);  // raised after optimizer.step.completed
 }
 
 TEST(Closure, C1_TheClosureOwnsWhatItUsesAndOutlivesItsBatch) {
@@ -145,12 +148,15 @@ TEST(Closure, C1_TheClosureOwnsWhatItUsesAndOutlivesItsBatch) {
     auto module = TrainingModule::compile_source(linear_source("    return loss"), "t.stepwise", 0);
     DataSpec spec;
     DataLoader data(synthetic_dataset(spec, 0, torch::kFloat64), 8, false, false);
-    torch::optim::SGD optimizer(module.parameter_tensors(), torch::optim::SGDOptions(0.1));
+    auto optimizer = std::make_unique<torch::optim::SGD>(module.parameter_tensors(),
+                                                         torch::optim::SGDOptions(0.1));
     StepGate gate;
     std::vector<Event> events;
     Observer observer([&](Event e) { events.push_back(std::move(e)); }, gate, nullptr);
     RunConfig config;
-    LoopContext ctx{config, module, data, optimizer, observer};
+    Trainer trainer(config, std::move(module), DataLoader(data), std::move(optimizer));
+    const Observations observe;
+    AutomaticOptimization automatic(trainer, observer, observe);
     const OutputSlot slot = std::make_shared<std::shared_ptr<const OutputDescription>>();
     std::optional<Closure> closure;
     using WeakTensor = c10::weak_intrusive_ptr<c10::TensorImpl, c10::UndefinedTensorImpl>;
@@ -159,7 +165,7 @@ TEST(Closure, C1_TheClosureOwnsWhatItUsesAndOutlivesItsBatch) {
         const auto batch = data.batch(0, 0);
         torch::Tensor x = batch.first.clone(), y = batch.second.clone();  // the batch's own locals
         weak_x.emplace(x.getIntrusivePtr());
-        closure.emplace(make_batch_closure(ctx, x, y, 0, slot));
+        closure.emplace(automatic.make_closure(x, y, 0, slot));
     }
     EXPECT_FALSE(weak_x->expired());  // the closure holds the batch tensors
     EXPECT_EQ(slot.use_count(), 2);   // ... and the output slot

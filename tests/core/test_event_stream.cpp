@@ -11,6 +11,7 @@
 
 #include "stepwise/event_buffer.h"
 #include "stepwise/lessons.h"
+#include "stepwise/warning_cache.h"
 #include "test_support.h"
 
 namespace stepwise::test {

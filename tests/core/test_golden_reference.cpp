@@ -8,6 +8,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "stepwise/warning_cache.h"
 #include "test_support.h"
 
 namespace stepwise::test {

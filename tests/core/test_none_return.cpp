@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "stepwise/warning_cache.h"
 #include "test_support.h"
 
 namespace stepwise::test {

@@ -12,6 +12,7 @@
 #include "driven_session.h"
 #include "generator_lease.h"
 #include "stepwise/shadow_run.h"
+#include "stepwise/warning_cache.h"
 #include "test_support.h"
 
 using namespace stepwise;

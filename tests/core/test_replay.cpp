@@ -9,6 +9,7 @@
 #include "stepwise/lessons.h"
 #include "stepwise/replay_link.h"
 #include "stepwise/trace.h"
+#include "stepwise/warning_cache.h"
 #include "test_support.h"
 
 namespace stepwise::test {

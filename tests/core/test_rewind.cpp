@@ -16,6 +16,7 @@
 #include "stepwise/session.h"
 #include "stepwise/text.h"
 #include "stepwise/trace.h"
+#include "stepwise/warning_cache.h"
 #include "test_support.h"
 #include "training_state.h"
 
@@ -259,17 +260,19 @@ TEST(Rewind, TheSnapshotStoreKeepsItsBudgetDenseRecentlySparseFarBack) {
     RunConfig config = lesson_config("mlp_spiral");
     TrainingModule module =
         TrainingModule::compile_source(find_lesson("mlp_spiral")->source, "mlp", 0);
-    torch::optim::Adam optimizer(module.parameter_tensors(), torch::optim::AdamOptions(0.01));
+    auto optimizer = std::make_unique<torch::optim::Adam>(module.parameter_tensors(),
+                                                          torch::optim::AdamOptions(0.01));
     DataLoader data(synthetic_dataset(config.data, 0, torch::kFloat32), 32, true, false);
     StepGate gate(false);
     Observer observer([](Event&&) {}, gate, {});
     ConditionSet conditions;
-    LoopContext ctx{config, module, data, optimizer, observer};
-    const TrainingParts parts{module, optimizer, nullptr, data, ctx, observer, conditions};
-    const std::size_t one = TrainingState::capture(parts, 0, 0, 0).bytes();
+    Trainer trainer(config, std::move(module), std::move(data), std::move(optimizer));
+    const Observations observe;
+    FitLoop fit(trainer, observer, observe);
+    const std::size_t one = TrainingState::capture(fit, conditions, 0, 0, 0).bytes();
     SnapshotStore store(one * 100);  // fewer than kMaxCount fit: the budget decides
     for (std::int64_t b = 0; b < 100000; ++b) {
-        store.add(TrainingState::capture(parts, 0, 0, b));
+        store.add(TrainingState::capture(fit, conditions, 0, 0, b));
         ASSERT_LE(store.bytes(), store.budget());
     }
     const std::vector<std::int64_t> kept = store.batches();

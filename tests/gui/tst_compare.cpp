@@ -27,6 +27,7 @@
 #include "loss_plot.h"
 #include "run_actions.h"
 #include "stepwise/session.h"
+#include "stepwise/warning_cache.h"
 
 using namespace stepwise;
 using namespace stepwise::gui;

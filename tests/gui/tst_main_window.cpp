@@ -28,6 +28,7 @@
 #include "run_actions.h"
 #include "source_editor.h"
 #include "stepwise/lessons.h"
+#include "stepwise/warning_cache.h"
 #include "text_tr.h"
 #include "translator.h"
 

@@ -6,6 +6,7 @@
 #include "gui_test_utils.h"
 #include "pipeline_view.h"
 #include "run_actions.h"
+#include "stepwise/warning_cache.h"
 
 using namespace stepwise;
 using namespace stepwise::gui;

@@ -17,6 +17,7 @@
 #include "stepwise/lessons.h"
 #include "stepwise/replay_link.h"
 #include "stepwise/trace.h"
+#include "stepwise/warning_cache.h"
 
 using namespace stepwise;
 using namespace stepwise::gui;

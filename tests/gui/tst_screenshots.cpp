@@ -28,6 +28,7 @@
 #include "stepwise/lessons.h"
 #include "stepwise/shadow_run.h"
 #include "stepwise/trace.h"
+#include "stepwise/warning_cache.h"
 #include "tensors_view.h"
 
 using namespace stepwise;

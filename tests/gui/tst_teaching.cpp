@@ -18,6 +18,7 @@
 #include "run_history.h"
 #include "step_ribbon.h"
 #include "stepwise/shadow_run.h"
+#include "stepwise/warning_cache.h"
 #include "tfevents_reader.h"
 
 using namespace stepwise;

@@ -20,6 +20,7 @@
 #include "stepwise/lessons.h"
 #include "stepwise/session.h"
 #include "stepwise/trace.h"
+#include "stepwise/warning_cache.h"
 #include "translator.h"
 
 using namespace stepwise;

@@ -7,7 +7,6 @@
 // gate(), drain(), state() and wait_finished() may be called from any thread. Errors never escape:
 // a failure at a stage becomes an error event on that stage and the session ends as "failed".
 
-#include <array>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -16,10 +15,11 @@
 #include <memory>
 #include <mutex>
 #include <optional>
-#include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
+#include "stepwise/conditions.h"
 #include "stepwise/event_buffer.h"
 #include "stepwise/events.h"
 #include "stepwise/run_config.h"
@@ -27,7 +27,10 @@
 
 namespace stepwise {
 
+class EventPublisher;
 class Lockstep;
+class Rewinder;
+struct Inspection;
 /// Where a what-if fork starts (TrainingSession::fork_point): opaque here, torch inside.
 struct ForkPoint;
 
@@ -42,6 +45,15 @@ struct SessionOptions {
     /// client want them; stepwise-run's batch lines do not. Off, a stepping batch whose
     /// training_step returned None still measures its update: its explanation quotes it (Z-3).
     bool observe_norms = true;
+    /// Stage events (stage_enter, stage_exit) are made at all. A consumer that reads only batches,
+    /// warnings and errors (stepwise-run's batch lines, the parity meter's shadow run) turns them
+    /// off and pays for none; breakpoints on measured values still see the stages (the run makes
+    /// them for their checks), and stepping still holds at every boundary.
+    bool stage_events = true;
+    /// The run keeps snapshots of its training state, so that a rewind or a fork can start from
+    /// one (rewind.budget_mb bounds them). A run nobody can send back (stepwise-run without
+    /// --listen) keeps none and counts no boundaries.
+    bool rewindable = true;
     /// For a consumer that draws at most once a frame (the GUI): while the gate runs free (Run at
     /// full speed), buffer every batch_end but the stage events only of the last batch of each
     /// bunch (bunches go at most kMaxStagingNs apart, and whenever something else happens: a
@@ -86,15 +98,10 @@ struct SessionOptions {
     std::function<void(const Event&)> listener;
 };
 
-enum class SessionState : std::uint8_t {
-    created,
-    loading,
-    running,
-    paused,
-    finished,
-    stopped,
-    failed
-};
+#define STEPWISE_SESSION_STATES(X) \
+    X(created) X(loading) X(running) X(paused) X(finished) X(stopped) X(failed)
+enum class SessionState : std::uint8_t { STEPWISE_SESSION_STATES(STEPWISE_ENUMERATOR) };
+inline constexpr int kSessionStateCount = STEPWISE_SESSION_STATES(STEPWISE_COUNT) 0;
 const char* session_state_name(SessionState state);
 
 class TrainingSession {
@@ -130,103 +137,63 @@ class TrainingSession {
     void join_lockstep(std::shared_ptr<Lockstep> lockstep, int side);
 
   private:
+    struct Live;  ///< what exists while the worker runs: the observer, the Trainer, the loops
     void run_worker();
-    /// Numbers the event, checks the breakpoints on it, then publish_checked().
+    /// Loads the run (breakpoints, Trainer, loops) and sends run_start.
+    void load(Live& live);
+    /// Runs the loops to the end, going back whenever a rewind asks to.
+    void train(Live& live);
+    /// Hangs the session on the loops: snapshots, boundaries, lockstep.
+    void hook(Live& live);
+    void report_error(Live& live, const std::string& type, const std::string& message,
+                      ErrorPhase phase, Stage stage = Stage::on_train_batch_start);
+    void finish(Live& live);
+
+    /// Numbers the event, checks the breakpoints on it, then hands it to the publisher.
     void publish(Event&& event);
-    /// Hands a numbered event to the listener, then to deliver().
-    void publish_checked(Event&& event);
-    /// An event with `of`'s position only (epoch, batch, global_step, call, depth, stage).
-    static Event make_position(const Event& of);
-    /// Puts a numbered event into the buffer (coalescing as asked).
-    void deliver(Event&& event);
-    void stage(Event&& event);
-    /// Stages the kept newest stage events that are newer than anything staged, in order.
-    void stage_newest();
-    /// Stages the held-back batch_end, if any.
-    void stage_held_end();
     /// A breakpoint hit at `where`: its notice, then what options_.on_break asks for. A place
     /// holds at `where` itself, a measured value at the next boundary.
     void report_hit(const ConditionHit& hit, const Event& where, bool place);
     /// Worker thread, held: resolves a rewind command; throws RewindRequested to carry it out, or
     /// gives a notice why it cannot.
     void begin_rewind(const Command& command);
+    /// The rewind's target is reached (at `at`): the rewound event, then the target batch's
+    /// events recomputed so far.
+    void finish_replay(const Position& at);
     /// Worker thread: the breakpoints from now on (a set_breakpoints command).
     void change_breakpoints(const std::vector<BreakpointSpec>& specs);
     /// Worker thread: what the front end watches from now on (an inspect command); held, the
     /// Tensors dock gets its report at once.
     void change_inspection(const Inspect& what);
-    /// Worker thread: the observations the breakpoints and the watched views need, switched on.
+    /// Worker thread: the observations and events the consumers, breakpoints and docks need.
     void observe_what_is_needed();
     /// Worker thread, held: the tensors event.
     void publish_tensors();
     /// Worker thread: the run holds at (held) or leaves `where`.
     void on_hold(const Position& where, bool held);
-    /// At the start of every batch: the replay's phase, and a snapshot when one is due.
-    void at_batch_start(std::int64_t epoch, std::int64_t batch_idx, std::int64_t batch);
-    /// At every boundary, before the stage runs: true while the loop recomputes towards a rewind's
-    /// target (it passes the boundary without asking the gate).
-    bool at_boundary(Stage stage);
-    /// The rewind's target is reached (at `stage`): the rewound event, then the target batch's
-    /// events recomputed so far.
-    void finish_replay(Stage stage);
 
     RunConfig config_;
     SessionOptions options_;
     std::uint64_t run_id_;
-    std::uint64_t next_seq_ = 0;
-    /// Longest a buffered event waits on the worker's side before the consumer can drain it,
-    /// give or take a tick of the coarse clock it is measured on (4 ms on Linux: read for every
-    /// event, it costs a fifth of a precise one).
-    static constexpr std::int64_t kMaxStagingNs = 5'000'000;
-    std::int64_t last_publish_ns_ = 0;
-    std::optional<std::uint64_t> last_staged_seq_;          ///< of the newest event staged so far
-    std::array<std::optional<Event>, kStageCount> newest_;  ///< coalesce_stages: per stage
-    std::optional<Event> held_end_;  ///< coalesce_stages: the last batch_end, until the next batch
-    ConditionSet conditions_;        ///< the breakpoints, evaluated on the worker thread
-    bool broke_ = false;             ///< a hit asked to hold (the failure path looks: exception)
-    /// worker thread: where the run last held
-    Stage last_hold_stage_ = Stage::on_train_batch_start;
+    std::shared_ptr<const RunConfig> shared_config_;  ///< config_, for fork points
+    ConditionSet conditions_;  ///< the breakpoints, evaluated on the worker thread
+    bool broke_ = false;       ///< a hit asked to hold (the failure path looks: exception)
     /// Worker thread: the comparison this run keeps step with (SessionOptions::lockstep, or
     /// join_lockstep) and its side.
     std::shared_ptr<Lockstep> lockstep_;
     int lockstep_side_ = 0;
     mutable std::mutex fork_mutex_;
-    std::shared_ptr<const ForkPoint> fork_point_;     ///< set while held (fork_mutex_)
-    std::shared_ptr<const RunConfig> shared_config_;  ///< worker thread: config_, for fork points
+    std::shared_ptr<const ForkPoint> fork_point_;  ///< set while held (fork_mutex_)
     StepGate gate_;
     EventBuffer buffer_;
     std::atomic<SessionState> state_{SessionState::created};
     std::mutex finished_mutex_;
     std::condition_variable finished_cv_;
-    struct Worker;
-    std::unique_ptr<Worker> worker_;
-    struct Rewinder;  ///< snapshots, the timeline and the replay after a rewind (torch inside)
-    std::unique_ptr<Rewinder> rewinder_;
-    struct Inspection;  ///< the Tensors dock's reader and what the front end watches (torch inside)
-    std::unique_ptr<Inspection> inspection_;
+    std::unique_ptr<std::thread> thread_;
+    std::unique_ptr<EventPublisher> publisher_;  ///< the way out for events (torch-free)
+    std::unique_ptr<Rewinder> rewinder_;         ///< null: not rewindable (torch inside)
+    std::unique_ptr<Inspection> inspection_;     ///< the Tensors dock's reader (torch inside)
+    Live* live_ = nullptr;                       ///< worker thread: while run_worker runs
 };
-
-/// Lightning's once-per-process warnings, as a static cache keyed by message text.
-namespace warning_cache {
-/// True the first time a message is seen in this process (then it is to be emitted), else false.
-bool warn_once(const std::string& message);
-/// Forget every message (Lightning's own tests call Closure.warning_cache.clear()).
-void clear();
-/// The messages seen so far, and putting them back (a rewind restores the cache as it was).
-std::set<std::string> contents();
-void restore(std::set<std::string> seen);
-/// While one lives, this thread's runs use a cache of their own (SessionOptions::private_warnings).
-class Private {
-  public:
-    Private();
-    ~Private();
-    Private(const Private&) = delete;
-    Private& operator=(const Private&) = delete;
-
-  private:
-    std::set<std::string> seen_;
-    std::set<std::string>* outer_;
-};
-}  // namespace warning_cache
 
 }  // namespace stepwise

@@ -103,7 +103,9 @@ namespace stepwise {
     /* A fork (a what-if run B started from run A's snapshot). */                                  \
     X(forked, 4, /* epoch, batch_idx, the stage it holds at, what changed */                       \
       "forked from run A at epoch %1, batch %2, before %3, with %4; everything before this batch " \
-      "is run A's")
+      "is run A's")                                                                                \
+    X(rewind_not_kept, 0, /* a run made without snapshots (SessionOptions::rewindable) */          \
+      "cannot go back: this run keeps no snapshots of its training state")
 enum class TextCode : std::uint8_t { STEPWISE_TEXT_CODES(STEPWISE_ENUMERATOR) };
 inline constexpr int kTextCodeCount = STEPWISE_TEXT_CODES(STEPWISE_COUNT) 0;
 

@@ -1,0 +1,72 @@
+#include "trainer.h"
+
+#include <fstream>
+#include <sstream>
+
+#include "errors.h"
+#include "stepwise/lessons.h"
+
+namespace stepwise {
+
+namespace {
+
+std::string read_text(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw LoadError(ErrorPhase::model, path + ": cannot open the model source file");
+    std::stringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
+TrainingModule load_module(const RunConfig& config) {
+    switch (config.model.kind) {
+        case ModelSpec::Kind::torchscript:
+            return TrainingModule::load_torchscript(resolve_path(config, config.model.path));
+        case ModelSpec::Kind::source: {
+            if (!config.model.inline_source.empty())
+                return TrainingModule::compile_source(
+                    config.model.inline_source,
+                    config.model.path.empty() ? "model.stepwise" : config.model.path, config.seed);
+            const std::string path = resolve_path(config, config.model.path);
+            return TrainingModule::compile_source(read_text(path), path, config.seed);
+        }
+        case ModelSpec::Kind::lesson: break;
+    }
+    const Lesson* lesson = find_lesson(config.model.lesson);
+    if (!lesson) {
+        std::string names;
+        for (const auto& l : lessons()) names += (names.empty() ? "" : ", ") + l.name;
+        throw ConfigError("model.lesson: no built-in lesson \"" + config.model.lesson +
+                          "\" (lessons: " + names + ")");
+    }
+    return TrainingModule::compile_source(lesson->source, "lesson:" + lesson->name + ".stepwise",
+                                          config.seed);
+}
+
+}  // namespace
+
+Trainer::Trainer(const RunConfig& config, ErrorPhase& phase) : config_(config) {
+    phase = ErrorPhase::model;
+    module_.emplace(load_module(config));
+    phase = ErrorPhase::data;
+    data_.emplace(load_dataset(config, module_->dtype()), config.batch_size, config.shuffle,
+                  config.drop_last);
+    phase = ErrorPhase::config;
+    optimizer_ = make_optimizer(config.optimizer, module_->parameter_tensors());
+    // configure_optimizers() builds the scheduler: its initial step is in place from batch 0
+    // (spec LR-3).
+    if (config.lr_scheduler) scheduler_.emplace(*config.lr_scheduler, *optimizer_);
+    clip_ = resolve_clipping(config.trainer);
+    multi_eval_ = config.optimizer.name == "lbfgs";
+}
+
+Trainer::Trainer(const RunConfig& config, TrainingModule module, DataLoader data,
+                 std::unique_ptr<torch::optim::Optimizer> optimizer)
+    : config_(config),
+      module_(std::move(module)),
+      data_(std::move(data)),
+      optimizer_(std::move(optimizer)),
+      clip_(resolve_clipping(config.trainer)),
+      multi_eval_(config.optimizer.name == "lbfgs") {}
+
+}  // namespace stepwise
