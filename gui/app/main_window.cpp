@@ -27,7 +27,6 @@
 #include "config_panel.h"
 #include "extras_view.h"
 #include "ledger_view.h"
-#include "lesson_texts.h"
 #include "log_view.h"
 #include "loss_plot.h"
 #include "output_inspector.h"
@@ -39,6 +38,7 @@
 #include "source_editor.h"
 #include "stepwise/lessons.h"
 #include "tensors_view.h"
+#include "text/lesson_texts.h"
 #include "translator.h"
 
 namespace stepwise::gui {

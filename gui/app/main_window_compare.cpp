@@ -19,7 +19,7 @@
 #include "compare_bar.h"
 #include "comparison.h"
 #include "config_panel.h"
-#include "lesson_texts.h"
+#include "text/lesson_texts.h"
 #include "log_model.h"
 #include "log_view.h"
 #include "loss_plot.h"

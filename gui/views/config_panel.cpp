@@ -18,8 +18,8 @@
 #include <algorithm>
 #include <limits>
 
-#include "lesson_texts.h"
 #include "stepwise/lessons.h"
+#include "text/lesson_texts.h"
 
 namespace stepwise::gui {
 

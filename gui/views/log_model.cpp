@@ -4,9 +4,9 @@
 #include <QColor>
 #include <QFont>
 
-#include "none_explainer.h"
 #include "pipeline_state.h"
-#include "text_tr.h"
+#include "text/none_explainer.h"
+#include "text/text_tr.h"
 
 namespace stepwise::gui {
 

@@ -76,9 +76,4 @@ class PipelineState {
     QString m_updateSummary;
 };
 
-/// Formats a duration in ns as "12 µs", "3.4 ms", "1.2 s".
-QString formatDuration(std::int64_t ns);
-/// Formats a number compactly: 4 significant digits, scientific when tiny or huge.
-QString formatNumber(double value);
-
 }  // namespace stepwise::gui

@@ -6,7 +6,8 @@
 #include <QPainterPath>
 #include <QToolTip>
 
-#include "text_tr.h"
+#include "text/formatters.h"
+#include "text/text_tr.h"
 
 namespace stepwise::gui {
 

@@ -16,7 +16,7 @@
 #include <cmath>
 
 #include "extras_view.h"
-#include "pipeline_state.h"
+#include "text/formatters.h"
 
 namespace stepwise::gui {
 

@@ -28,7 +28,7 @@
 #include "run_actions.h"
 #include "source_editor.h"
 #include "stepwise/lessons.h"
-#include "text_tr.h"
+#include "text/text_tr.h"
 #include "translator.h"
 
 using namespace stepwise;

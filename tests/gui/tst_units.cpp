@@ -8,10 +8,8 @@
 #include <map>
 
 #include "config_panel.h"
-#include "lesson_texts.h"
 #include "log_model.h"
 #include "loss_plot.h"
-#include "none_explainer.h"
 #include "pacer.h"
 #include "parity_meter.h"
 #include "pipeline_state.h"
@@ -20,6 +18,8 @@
 #include "stepwise/lessons.h"
 #include "stepwise/session.h"
 #include "stepwise/trace.h"
+#include "text/lesson_texts.h"
+#include "text/none_explainer.h"
 #include "translator.h"
 
 using namespace stepwise;

@@ -1,4 +1,4 @@
-#include "lesson_texts.h"
+#include "text/lesson_texts.h"
 
 #include <QCoreApplication>
 

@@ -1,11 +1,11 @@
-#include "none_explainer.h"
+#include "text/none_explainer.h"
 
 #include <QCoreApplication>
 #include <QStringList>
 #include <algorithm>
 
-#include "pipeline_state.h"
-#include "text_tr.h"
+#include "text/formatters.h"
+#include "text/text_tr.h"
 
 // The translation context of these sentences (a free function has no class of its own).
 struct NoneExplainer {
