@@ -18,6 +18,7 @@
 #include "compare_bar.h"
 #include "comparison.h"
 #include "config_panel.h"
+#include "exports.h"
 #include "log_model.h"
 #include "log_view.h"
 #include "loss_plot.h"
@@ -35,7 +36,9 @@ const char* const kHeaderStyle =
 }  // namespace
 
 void MainWindow::buildComparison(QWidget* plotPane) {
+    SessionController* b = m_comparison->runB();
     m_pipelineB = new PipelineView;
+    m_pipelineB->setHistory(&b->history());
     m_pipelineB->setObjectName(QStringLiteral("pipelineB"));
     auto* scroll = new QScrollArea;
     scroll->setWidget(m_pipelineB);
@@ -54,7 +57,7 @@ void MainWindow::buildComparison(QWidget* plotPane) {
     m_pipelineAHeader->setStyleSheet(
         QString::fromLatin1(kHeaderStyle).arg(QStringLiteral("#2563eb")));
 
-    m_logB = new LogView;
+    m_logB = new LogView(&b->history());
     m_logB->setObjectName(QStringLiteral("logB"));
 
     m_compareBar = new CompareBar(m_comparison, plotPane);
@@ -157,29 +160,25 @@ void MainWindow::wireComparison() {
     // After wire(): the views have cleared themselves for run A's new run when the comparison ends.
     connect(m_controller, &SessionController::runStarted, m_comparison, &Comparison::runAStarted);
     SessionController* b = m_comparison->runB();
-    connect(b, &SessionController::runStarted, m_pipelineB, &PipelineView::clear);
+    m_viewsB.add(m_pipelineB);
+    m_viewsB.add(m_logB, m_logDock);  // the log dock exists now
     connect(b, &SessionController::runStarted, this, [this] {
-        m_logB->clear();
+        m_viewsB.clear();
         updateLogTabs();
     });
-    connect(b, &SessionController::eventsArrived, m_pipelineB, &PipelineView::applyEvents);
-    // Run B's warnings, None batches and errors: its own log, as closed as run A's when the dock
-    // is.
+    // Run B's pipeline, and its warnings, None batches and errors: its own log, as closed as run
+    // A's when the dock is.
     connect(b, &SessionController::eventsArrived, this, [this](const std::vector<Event>& events) {
-        if (m_logDock->isHidden()) return;
         const int errors = m_logB->model()->count(LogModel::Kind::error);
-        m_logB->applyEvents(events);
+        m_viewsB.applyEvents(events);
         if (m_logB->model()->count(LogModel::Kind::error) != errors) updateLogTabs();
     });
     connect(m_logB, &LogView::batchActivated, this, [this](qint64 serial) {
         m_plot->highlightBatchOfB(serial);
         m_plotDock->raise();
     });
-    connect(b, &SessionController::rewound, this, [this, b] {
-        m_pipelineB->clear();
-        m_pipelineB->applyEvents(b->history().events());
-        m_logB->clear();
-        if (!m_logDock->isHidden()) m_logB->applyEvents(b->history().events());
+    connect(b, &SessionController::rewound, this, [this, b](const Event& event) {
+        m_viewsB.rewind(b->history(), event);
         updateLogTabs();
         m_plot->rebuild();
     });
@@ -199,8 +198,7 @@ void MainWindow::onComparisonActive(bool active) {
     m_compareBar->setVisible(active);
     const int tabB = m_logTabs->indexOf(m_logB);
     if (active && tabB < 0) {
-        m_logB->clear();
-        m_logB->applyEvents(m_comparison->runB()->history().events());
+        m_logB->rebuild(HistorySnapshot(m_comparison->runB()->history()));
         m_logTabs->addTab(m_logB, QString());
     } else if (!active && tabB >= 0) {
         m_logTabs->setCurrentWidget(m_log);
@@ -211,6 +209,8 @@ void MainWindow::onComparisonActive(bool active) {
     if (active) {
         m_plot->setComparison(&m_comparison->runB()->history(), m_comparison->nameA(),
                               m_comparison->nameB(), m_comparison->departs());
+        m_exports->setComparison(&m_comparison->runB()->history(), m_comparison->nameA(),
+                                 m_comparison->nameB());
         // The two pipelines share the middle evenly.
         auto* splitter = qobject_cast<QSplitter*>(centralWidget());
         const int half = std::max(1, splitter->width() / 2);
@@ -228,6 +228,7 @@ void MainWindow::onComparisonActive(bool active) {
         });
     } else {
         m_plot->setComparison(nullptr);
+        m_exports->setComparison(nullptr);
         m_pipelineB->clear();
     }
     retranslateComparison();

@@ -42,6 +42,11 @@ void RunHistory::clear() {
     m_generation = generation;
 }
 
+int RunHistory::accumulateGradBatches() const {
+    if (m_config) return int(std::max<std::int64_t>(1, m_config->trainer.accumulate_grad_batches));
+    return batchCount() > 0 ? std::max(1, accumulate(batchCount() - 1)) : 1;
+}
+
 std::size_t RunHistory::columnBytes() const {
     std::size_t bytes =
         (m_loss.size() + m_updateNorm.size() + m_gradNorm.size() + m_lossRaw.size()) *
@@ -75,6 +80,11 @@ void RunHistory::append(const Event& e) {
         case EventType::run_start:
             clear();
             m_runStart = e;
+            try {
+                m_config = parse_run_config(e.config_json, "", "the run's config");
+            } catch (const std::exception&) {
+                m_config.reset();  // one this version cannot read
+            }
             return;
         case EventType::run_end: m_runEnd = e; return;
         case EventType::rewound: rewind(e); return;
@@ -238,6 +248,10 @@ std::size_t RunHistory::batchesBefore(std::uint64_t seq) const {
 
 bool RunHistory::returnedNone(std::size_t serial) const {
     return m_flags[serial] & kReturnedNone;
+}
+
+bool RunHistory::hasLoss(std::size_t serial) const {
+    return m_flags[serial] & kHasLoss;
 }
 
 std::int64_t RunHistory::batchIdx(std::size_t serial) const {

@@ -11,7 +11,8 @@
 //    None batch's explanation. Figures older than the recent batches are single precision (an
 //    explanation quotes its norm exactly as the engine formatted it all the same);
 //  - every event of the newest kRecentBatches batches (stage records, outputs, pauses), exact;
-//  - run_start, run_end, and the newest kMaxLogEvents warnings and errors.
+//  - run_start (its config parsed once: config()), run_end, and the newest kMaxLogEvents
+//    warnings and errors, with the rewound notices.
 // Two histories are independent values: a comparison keeps one per run.
 //
 // Threading contract: GUI thread only (plain C++, no Qt: unit-testable alone).
@@ -26,6 +27,7 @@
 
 #include "packed_columns.h"
 #include "stepwise/events.h"
+#include "stepwise/run_config.h"
 
 namespace stepwise::gui {
 
@@ -46,16 +48,31 @@ class RunHistory {
         for (const Event& e : events) append(e);
     }
 
+    /// The run's config as its run_start says, parsed once; nullptr before a run_start, or when
+    /// this version cannot read it (a newer trace: the views then go by the batch records).
+    const RunConfig* config() const { return m_config ? &*m_config : nullptr; }
+    /// accumulate_grad_batches: the config's, else the newest batch's, else 1.
+    int accumulateGradBatches() const;
+    /// The config has an lr scheduler (its batches have an lr_scheduler_step stage, LR-4).
+    bool hasLrScheduler() const { return m_config && m_config->lr_scheduler; }
+    /// The run's run_start and run_end events (nullptr: none yet).
+    const Event* runStart() const { return m_runStart ? &*m_runStart : nullptr; }
+    const Event* runEnd() const { return m_runEnd ? &*m_runEnd : nullptr; }
+
     std::size_t batchCount() const { return m_flags.size(); }
     /// One batch's record, rebuilt from the columns (serial: 0 for the run's first batch).
     Event batchRecord(std::size_t serial) const;
     /// Single figures for views that draw many batches (NaN: none).
     float loss(std::size_t serial) const { return m_loss[serial]; }
+    /// Every batch's loss, in order (NaN: none).
+    const std::vector<float>& losses() const { return m_loss; }
     float lossRaw(std::size_t serial) const {
         return m_rawKept ? m_lossRaw[serial] : m_loss[serial];
     }
     float lr(std::size_t serial) const { return m_lr.at(serial); }
     bool returnedNone(std::size_t serial) const;
+    /// The batch has a loss (a batch without one is a None record in the log).
+    bool hasLoss(std::size_t serial) const;
     int windowPosition(std::size_t serial) const { return int(m_windowPosition.at(serial)); }
     /// The batch's index within its epoch.
     std::int64_t batchIdx(std::size_t serial) const;
@@ -150,6 +167,7 @@ class RunHistory {
     std::vector<double> m_peerDistance;   ///< NaN: the other run was elsewhere
     std::vector<bool> m_paired;           ///< the other run was at the same samples
     std::optional<Event> m_runStart, m_runEnd;
+    std::optional<RunConfig> m_config;  ///< m_runStart's, parsed
     std::deque<Event> m_log;
     std::size_t m_droppedLog = 0;
     std::deque<Event> m_recent;              ///< every event of the newest batches, in order

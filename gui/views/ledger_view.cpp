@@ -78,7 +78,6 @@ void LedgerView::applyEvents(const std::vector<Event>& events) {
     for (const Event& e : events) {
         if (e.type == EventType::run_start) {
             clear();
-            m_accumulate = std::max(1, e.accumulate_grad_batches);
             changed = true;
             continue;
         }
@@ -126,7 +125,7 @@ void LedgerView::refresh() {
                              "step at batch %4.")
                               .arg(first)
                               .arg(*m_stepBatch)
-                              .arg(m_accumulate)
+                              .arg(m_history ? m_history->accumulateGradBatches() : 1)
                               .arg(*m_stepBatch));
     } else {
         m_window->setText(tr("Accumulating: %1 of this window's batches so far; the shares follow "

@@ -9,6 +9,7 @@
 #include <optional>
 #include <vector>
 
+#include "history_view.h"
 #include "stepwise/events.h"
 
 class QLabel;
@@ -16,14 +17,16 @@ class QTableWidget;
 
 namespace stepwise::gui {
 
-class LedgerView : public QWidget {
+class LedgerView : public QWidget, public HistoryView {
     Q_OBJECT
   public:
     enum BatchColumn { BatchColumn, NormColumn, CosineColumn, ShareColumn, BatchColumnCount };
     explicit LedgerView(QWidget* parent = nullptr);
 
-    void clear();
-    void applyEvents(const std::vector<Event>& events);
+    /// The run it shows (not owned; outlives the view), for its accumulate_grad_batches.
+    void setHistory(const RunHistory* history) { m_history = history; }
+    void clear() override;
+    void applyEvents(const std::vector<Event>& events) override;
     QTableWidget* batchTable() const { return m_batches; }
     QTableWidget* ratioTable() const { return m_ratios; }
     QLabel* summaryLabel() const { return m_summary; }
@@ -49,7 +52,7 @@ class LedgerView : public QWidget {
     QLabel* m_summary = nullptr;
     QTableWidget* m_ratios = nullptr;
     QLabel* m_ratioTitle = nullptr;
-    int m_accumulate = 1;
+    const RunHistory* m_history = nullptr;
     std::vector<Row> m_rows;  ///< the window being shown
     /// The window's, once its optimizer step came (then the next contribution begins a new one).
     std::optional<AccumulationLedger> m_ledger;

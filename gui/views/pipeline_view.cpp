@@ -73,7 +73,7 @@ void PipelineView::fitRows() {
     // Rows shrink (down to one line each) rather than scroll, so a whole batch stays in view.
     m_rowHeight = kFullRowHeight;
     m_titleHeight = kFullTitleHeight;
-    const bool scheduler = m_state.hasScheduler();
+    const bool scheduler = m_fittedScheduler = m_state.hasScheduler();
     while (m_rowHeight > kMinRowHeight &&
            layoutHeight(m_rowHeight, m_titleHeight, scheduler) > height()) {
         --m_rowHeight;
@@ -86,6 +86,11 @@ void PipelineView::resizeEvent(QResizeEvent* event) {
     QWidget::resizeEvent(event);
 }
 
+void PipelineView::setHistory(const RunHistory* history) {
+    m_state = PipelineState(history);
+    clear();
+}
+
 void PipelineView::clear() {
     m_state.reset();
     fitRows();
@@ -95,9 +100,8 @@ void PipelineView::clear() {
 
 void PipelineView::applyEvents(const std::vector<Event>& events) {
     bool changed = false;
-    const bool hadScheduler = m_state.hasScheduler();
     for (const Event& event : events) changed = m_state.apply(event) || changed;
-    if (hadScheduler != m_state.hasScheduler()) {  // a row more or less: refit and re-lay out
+    if (m_fittedScheduler != m_state.hasScheduler()) {  // a row more or less: refit and re-lay out
         fitRows();
         updateGeometry();
     }

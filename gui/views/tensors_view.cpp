@@ -170,6 +170,11 @@ void TensorsView::clear() {
     updateWhere();
 }
 
+void TensorsView::rewind(const HistorySnapshot& run, const Event& rewound) {
+    (void)run;
+    applyEvents({rewound});
+}
+
 void TensorsView::applyEvents(const std::vector<Event>& events) {
     bool changed = false;
     for (const Event& e : events) {

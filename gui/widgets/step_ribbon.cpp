@@ -5,7 +5,29 @@
 #include <cmath>
 #include <limits>
 
+#include "run_history.h"
+
 namespace stepwise::gui {
+
+void StepRibbon::fill(const RunHistory& history, std::size_t first, std::size_t end,
+                      const std::vector<std::int64_t>& steps, bool lookUpBatchIdx) {
+    std::vector<Cell> cells;
+    cells.reserve(end - first);
+    std::int64_t before = first > 0 ? history.globalStep(first - 1) : 0;
+    for (std::size_t i = first; i < end; ++i) {
+        Cell c;
+        c.x = double(i);
+        c.position = std::max(1, history.windowPosition(i));
+        c.accumulate = std::max(1, history.accumulate(i));
+        c.globalStep = steps[i - first];
+        c.moved = c.globalStep > before;
+        c.odd = (c.globalStep - (c.moved ? 1 : 0)) % 2;
+        if (lookUpBatchIdx) c.batchIdx = history.batchIdx(i);
+        before = c.globalStep;
+        cells.push_back(c);
+    }
+    m_cells = std::move(cells);
+}
 
 namespace {
 const QColor kWindowShade[2] = {QColor(0xfb, 0xe9, 0xc9),

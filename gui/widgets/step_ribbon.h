@@ -11,6 +11,8 @@
 
 namespace stepwise::gui {
 
+class RunHistory;
+
 class StepRibbon : public QCPLayerable {
   public:
     /// One batch in view. `batchIdx` < 0: not looked up (cells too narrow to print it).
@@ -29,6 +31,11 @@ class StepRibbon : public QCPLayerable {
 
     /// The batches in view, in order (the plot hands them over before each replot).
     void setCells(std::vector<Cell> cells) { m_cells = std::move(cells); }
+    /// The cells of batches [first, end) of `history`; `steps` holds their global_steps.
+    /// `lookUpBatchIdx`: the cells are wide enough to print batch_idx (a record each, so a few
+    /// dozen at most).
+    void fill(const RunHistory& history, std::size_t first, std::size_t end,
+              const std::vector<std::int64_t>& steps, bool lookUpBatchIdx);
     const std::vector<Cell>& cells() const { return m_cells; }
     /// The rows' names, in the language of the day.
     void setRowLabels(const QString& batch, const QString& window, const QString& step);

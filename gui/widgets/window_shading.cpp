@@ -1,6 +1,27 @@
 #include "window_shading.h"
 
+#include "run_history.h"
+
 namespace stepwise::gui {
+
+void WindowShading::fill(const RunHistory& history, std::size_t first, std::size_t end,
+                         const std::vector<std::int64_t>& steps) {
+    const int accumulate = history.accumulateGradBatches();
+    std::vector<Window> windows;
+    for (std::size_t i = first; i < end; ++i) {
+        const double step = double(steps[i - first]);
+        if (history.windowPosition(i) <= 1 || windows.empty()) {
+            // Each window ends in one optimizer step: alternate shades by the step count.
+            const bool odd =
+                (steps[i - first] - (history.windowPosition(i) >= accumulate ? 1 : 0)) % 2;
+            windows.push_back({double(i), double(i), step, step, odd});
+        } else {
+            windows.back().lastSerial = double(i);
+            windows.back().lastStep = step;
+        }
+    }
+    m_windows = std::move(windows);
+}
 
 void WindowShading::draw(QCPPainter* painter) {
     if (!enabled || m_windows.empty()) return;

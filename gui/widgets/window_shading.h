@@ -8,6 +8,8 @@
 
 namespace stepwise::gui {
 
+class RunHistory;
+
 /// Accumulation windows as light bands behind the graphs, the stepping batch of each window as a
 /// thin line, on either x axis. By batch a window covers its batches; by global_step its
 /// accumulating batches sit at the step count before the window's optimizer step and its stepping
@@ -24,6 +26,10 @@ class WindowShading : public QCPLayerable {
     };
     /// The windows in view, in order.
     void setWindows(std::vector<Window> windows) { m_windows = std::move(windows); }
+    /// The windows of batches [first, end) of `history` (`steps`: their global_steps), each
+    /// ending in one optimizer step.
+    void fill(const RunHistory& history, std::size_t first, std::size_t end,
+              const std::vector<std::int64_t>& steps);
     void clear() { m_windows.clear(); }
     bool enabled = true;
     bool byGlobalStep = false;  ///< which x the plot shows

@@ -21,6 +21,7 @@
 #include "compare_bar.h"
 #include "comparison_layer.h"
 #include "config_panel.h"
+#include "exports.h"
 #include "gui_test_utils.h"
 #include "log_model.h"
 #include "log_view.h"
@@ -204,7 +205,7 @@ class TstCompare : public QObject {
         QVERIFY(d.waitEnded());
         QTemporaryDir dir;
         const QString path = dir.filePath(QStringLiteral("both.csv"));
-        QVERIFY(d.window->lossPlot()->exportCsv(path));
+        QVERIFY(d.window->exports()->exportCsv(path));
         QFile file(path);
         QVERIFY(file.open(QIODevice::ReadOnly));
         const QStringList lines =
@@ -284,7 +285,7 @@ class TstCompare : public QObject {
         QVERIFY(d.waitEnded());
         QTemporaryDir dir;
         const QString path = dir.filePath(QStringLiteral("fork.csv"));
-        QVERIFY(d.window->lossPlot()->exportCsv(path));
+        QVERIFY(d.window->exports()->exportCsv(path));
         QFile file(path);
         QVERIFY(file.open(QIODevice::ReadOnly));
         QVERIFY(QString::fromUtf8(file.readAll()).contains(label));

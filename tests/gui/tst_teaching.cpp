@@ -10,6 +10,7 @@
 #include <QtTest>
 #include <cmath>
 
+#include "exports.h"
 #include "gui_test_utils.h"
 #include "loss_origin.h"
 #include "loss_plot.h"
@@ -113,7 +114,7 @@ class TestTeaching : public QObject {
         d.window->controller()->pumpNow();
         QTemporaryDir dir;
         const QString path = dir.filePath(QStringLiteral("batches.csv"));
-        QVERIFY(d.window->lossPlot()->exportCsv(path));
+        QVERIFY(d.window->exports()->exportCsv(path));
         QFile file(path);
         QVERIFY(file.open(QIODevice::ReadOnly));
         const QStringList lines =
@@ -131,8 +132,7 @@ class TestTeaching : public QObject {
         QCOMPARE(first[4].toDouble(), double(d.window->controller()->history().loss(0)));
         QVERIFY(std::abs(first[5].toDouble() / 3 - first[4].toDouble()) <=
                 1e-6 * std::abs(first[4].toDouble()));
-        QVERIFY(
-            !d.window->lossPlot()->exportCsv(dir.filePath(QStringLiteral("no/such/dir/t.csv"))));
+        QVERIFY(!d.window->exports()->exportCsv(dir.filePath(QStringLiteral("no/such/dir/t.csv"))));
     }
 
     void theRunGoesToTensorBoardFromFileExport() {
@@ -145,16 +145,17 @@ class TestTeaching : public QObject {
         // File ▸ Export is the plot's export menu, TensorBoard included.
         LossPlot* plot = d.window->lossPlot();
         QMenu* file = d.window->menuBar()->actions().first()->menu();
-        QVERIFY(file->actions().contains(plot->exportMenu()->menuAction()));
+        QVERIFY(file->actions().contains(d.window->exports()->menu()->menuAction()));
         QStringList entries;
-        for (QAction* a : plot->exportMenu()->actions()) entries << a->text();
+        for (QAction* a : d.window->exports()->menu()->actions()) entries << a->text();
         QVERIFY(entries.contains(QStringLiteral("&TensorBoard event files…")));
 
         QTemporaryDir dir;
         const QString root = dir.filePath(QStringLiteral("lightning_logs"));
-        const LossPlot::TensorBoardExport first = plot->exportTensorBoard(root);
+        const Exports::TensorBoardExport first = d.window->exports()->exportTensorBoard(root);
         QCOMPARE(first.directory, root + QStringLiteral("/version_0"));
-        QCOMPARE(plot->exportTensorBoard(root).directory, root + QStringLiteral("/version_1"));
+        QCOMPARE(d.window->exports()->exportTensorBoard(root).directory,
+                 root + QStringLiteral("/version_1"));
         const QStringList files =
             QDir(first.directory).entryList({QStringLiteral("events.out.tfevents.*")});
         QCOMPARE(files.size(), 1);
@@ -182,7 +183,8 @@ class TestTeaching : public QObject {
         QFile blocker(dir.filePath(QStringLiteral("taken")));
         QVERIFY(blocker.open(QIODevice::WriteOnly));
         blocker.close();
-        const LossPlot::TensorBoardExport failed = plot->exportTensorBoard(blocker.fileName());
+        const Exports::TensorBoardExport failed =
+            d.window->exports()->exportTensorBoard(blocker.fileName());
         QVERIFY(failed.directory.isEmpty());
         QVERIFY2(failed.error.contains(blocker.fileName()), qPrintable(failed.error));
     }

@@ -5,6 +5,8 @@
 
 #include <QtTest>
 #include <algorithm>
+#include <cmath>
+#include <limits>
 #include <map>
 
 #include "config_panel.h"
@@ -14,6 +16,7 @@
 #include "parity_meter.h"
 #include "pipeline_state.h"
 #include "run_history.h"
+#include "smoothing.h"
 #include "source_editor.h"
 #include "stepwise/lessons.h"
 #include "stepwise/session.h"
@@ -362,8 +365,43 @@ class TestUnits : public QObject {
         QVERIFY(explainNoneBatch(end).contains(QLatin1String("earlier gradients stay in .grad")));
     }
 
+    void smoothingIsTensorBoardsDebiasedEmaAtEveryBatchFromItsCheckpoints() {
+        // The values: a NaN (a None batch) is passed over, as TensorBoard passes it over.
+        std::vector<float> values;
+        for (int i = 0; i < 3000; ++i)
+            values.push_back(i % 7 == 3 ? std::numeric_limits<float>::quiet_NaN()
+                                        : float(1.0 / (1 + i % 13)));
+        Smoothing smoothing(0.6);
+        smoothing.takeIn(values, 1000);
+        smoothing.takeIn(values, values.size());  // in two frames, as the plot takes them in
+        QCOMPARE(smoothing.taken(), values.size());
+        // By hand: last = w last + (1 - w) v, shown = last / (1 - w^n).
+        double last = 0;
+        int n = 0;
+        for (std::size_t i = 0; i < values.size(); ++i) {
+            if (std::isnan(values[i])) {
+                QVERIFY(!smoothing.at(i, values));
+                continue;
+            }
+            last = 0.6 * last + 0.4 * values[i];
+            ++n;
+            const double want = last / (1 - std::pow(0.6, n));
+            QVERIFY2(std::abs(*smoothing.at(i, values) - want) <= 1e-12,
+                     qPrintable(QString::number(i)));
+        }
+        QCOMPARE(*smoothing.at(0, values), double(values[0]));  // debiased: not pulled to 0
+        // Off: nothing smoothed; the weight is clamped to what the slider offers.
+        smoothing.setWeight(0);
+        QVERIFY(!smoothing.on());
+        smoothing.takeIn(values, values.size());
+        QVERIFY(!smoothing.at(0, values));
+        smoothing.setWeight(2.0);
+        QCOMPARE(smoothing.weight(), Smoothing::kMaxWeight);
+    }
+
     void logIsBoundedAndCoalesced() {
-        LogModel log;
+        RunHistory history;  // the log is a view of the history's
+        LogModel log(&history);
         log.clear();
         std::vector<Event> events;
         for (int i = 0; i < LogModel::kMaxEntries + 5000; ++i) {
@@ -373,7 +411,8 @@ class TestUnits : public QObject {
             batch.stepped = true;
             events.push_back(batch);  // loss nullopt: a None record each
         }
-        log.applyEvents(events);
+        history.append(events);
+        log.refresh();
         QVERIFY(log.rowCount() <= LogModel::kMaxEntries);
         QVERIFY(log.dropped() > 0);
         QCOMPARE(log.count(LogModel::Kind::noneBatch), LogModel::kMaxEntries + 5000);
@@ -387,7 +426,8 @@ class TestUnits : public QObject {
             nan.push_back(w);
         }
         const int rows = log.rowCount();
-        log.applyEvents(nan);
+        history.append(nan);
+        log.refresh();
         QVERIFY(log.rowCount() <= rows + 1);
         QCOMPARE(log.entry(log.rowCount() - 1).repeats, 100);
     }
