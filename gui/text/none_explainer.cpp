@@ -16,16 +16,16 @@ namespace stepwise::gui {
 
 QString explainNoneBatch(const Event& batchEnd) {
     const int n = std::max(1, batchEnd.accumulate_grad_batches);
-    const bool firstInWindow = n == 1 || batchEnd.cycle_position <= 1;
+    const bool firstInCycle = n == 1 || batchEnd.cycle_position <= 1;
     QStringList parts;
     parts << NoneExplainer::tr("backward skipped");
     if (!batchEnd.stepped) {
         parts << NoneExplainer::tr("accumulating batch: no optimizer step on this batch");
-        if (!firstInWindow)
-            parts << NoneExplainer::tr("the window's earlier gradients stay in .grad");
+        if (!firstInCycle)
+            parts << NoneExplainer::tr("the cycle's earlier gradients stay in .grad");
         else
             parts << NoneExplainer::tr(
-                "zero_grad cleared the gradients; later batches of the window accumulate as usual");
+                "zero_grad cleared the gradients; later batches of the cycle accumulate as usual");
     } else {
         parts << NoneExplainer::tr("optimizer step still ran and global_step still advanced");
         if (!batchEnd.explanation.empty())

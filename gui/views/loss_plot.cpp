@@ -18,11 +18,11 @@
 #include <limits>
 
 #include "comparison_layer.h"
+#include "cycle_shading.h"
 #include "loss_origin.h"
 #include "plot_decimator.h"
 #include "run_history.h"
 #include "step_ribbon.h"
-#include "window_shading.h"
 
 namespace stepwise::gui {
 
@@ -46,14 +46,14 @@ LossPlot::LossPlot(QWidget* parent) : QWidget(parent) {
     // its own besides the window's; without it the plot joins the window's one repaint per frame.
     m_plot->setPlottingHint(QCP::phImmediateRefresh, false);
     m_plot->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
-    m_plot->addLayer(QStringLiteral("windows"), m_plot->layer(QStringLiteral("grid")),
+    m_plot->addLayer(QStringLiteral("cycles"), m_plot->layer(QStringLiteral("grid")),
                      QCustomPlot::limBelow);
     m_plot->addLayer(QStringLiteral("markers"), m_plot->layer(QStringLiteral("main")),
                      QCustomPlot::limAbove);
     // Markers and the highlight move often: their own buffer, so they replot without the graphs.
     m_plot->layer(QStringLiteral("markers"))->setMode(QCPLayer::lmBuffered);
 
-    m_shading = new WindowShading(m_plot, m_plot->xAxis);
+    m_shading = new CycleShading(m_plot, m_plot->xAxis);
     auto makeGraph = [this](const QColor& color, QCPAxis* valueAxis = nullptr) {
         QCPGraph* g = m_plot->addGraph(m_plot->xAxis, valueAxis ? valueAxis : m_plot->yAxis);
         g->setPen(QPen(color, 1));
@@ -105,18 +105,18 @@ LossPlot::LossPlot(QWidget* parent) : QWidget(parent) {
     m_highlight->setLayer(QStringLiteral("markers"));
     m_highlight->setPen(QPen(QColor(0xdb, 0x27, 0x77), 1, Qt::DashLine));
     m_highlight->setVisible(false);
-    // What the shading means, in the plot's bottom-left corner while windows are drawn (the
+    // What the shading means, in the plot's bottom-left corner while cycles are drawn (the
     // legend has the top right; a falling loss leaves the bottom left free).
-    m_windowNote = new QCPItemText(m_plot);
-    m_windowNote->setLayer(QStringLiteral("legend"));
-    m_windowNote->setClipToAxisRect(true);
-    m_windowNote->position->setType(QCPItemPosition::ptAxisRectRatio);
-    m_windowNote->position->setCoords(0.01, 0.98);
-    m_windowNote->setPositionAlignment(Qt::AlignLeft | Qt::AlignBottom);
-    m_windowNote->setColor(QColor(0x92, 0x40, 0x0e));
-    m_windowNote->setBrush(QColor(255, 255, 255, 220));
-    m_windowNote->setPadding(QMargins(4, 2, 4, 2));
-    m_windowNote->setVisible(false);
+    m_cycleNote = new QCPItemText(m_plot);
+    m_cycleNote->setLayer(QStringLiteral("legend"));
+    m_cycleNote->setClipToAxisRect(true);
+    m_cycleNote->position->setType(QCPItemPosition::ptAxisRectRatio);
+    m_cycleNote->position->setCoords(0.01, 0.98);
+    m_cycleNote->setPositionAlignment(Qt::AlignLeft | Qt::AlignBottom);
+    m_cycleNote->setColor(QColor(0x92, 0x40, 0x0e));
+    m_cycleNote->setBrush(QColor(255, 255, 255, 220));
+    m_cycleNote->setPadding(QMargins(4, 2, 4, 2));
+    m_cycleNote->setVisible(false);
 
     m_plot->legend->setVisible(true);
     QFont legendFont = font();
@@ -252,7 +252,7 @@ void LossPlot::retranslate() {
     m_followButton->setToolTip(tr("Keep the newest batches in view"));
     m_resetButton->setText(tr("Reset view"));
     m_exportButton->setText(tr("Export"));
-    updateWindowNote();
+    updateCycleNote();
     m_loss->setName(tr("loss (normalised, as Lightning reports it)"));
     m_raw->setName(tr("raw loss (as returned)"));
     m_smooth->setName(tr("smoothed (EMA)"));
@@ -263,7 +263,7 @@ void LossPlot::retranslate() {
                                                     : tr("global_step"));
     m_plot->yAxis->setLabel(tr("loss"));
     m_plot->yAxis2->setLabel(tr("extras"));
-    m_ribbon->setRowLabels(tr("batch_idx"), tr("window"), tr("global_step"));
+    m_ribbon->setRowLabels(tr("batch_idx"), tr("cycle"), tr("global_step"));
     m_origin->setToolTip(LossOrigin::tip());
     updateSmoothingLabel();
     updateOrigin();

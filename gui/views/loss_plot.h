@@ -1,6 +1,6 @@
 #pragma once
 // LossPlot: the per-batch loss as Lightning reports it (normalised by N), the raw loss on demand, a
-// debiased EMA like TensorBoard's, markers on None and failed batches, accumulation windows shaded,
+// debiased EMA like TensorBoard's, markers on None and failed batches, accumulation cycles shaded,
 // scalar extras on a second axis, the learning rate on a third (shown by itself once it changes, as
 // under an lr scheduler). It draws from the RunHistory, keeping no per-batch data of its own: each
 // replot fills the graphs with the batches in view only, at most a minimum and a maximum per pixel
@@ -42,7 +42,7 @@ namespace stepwise::gui {
 class ComparisonLayer;
 class RunHistory;
 class StepRibbon;
-class WindowShading;
+class CycleShading;
 
 class LossPlot : public QWidget, public HistoryView {
     Q_OBJECT
@@ -58,7 +58,7 @@ class LossPlot : public QWidget, public HistoryView {
     /// Starts over from the history: after it was cut back, or when the view opens again.
     void rebuild();
     void rebuild(const HistorySnapshot& run) override;
-    /// What batch records do not say: failed batches, the lr turning on by itself, the windows.
+    /// What batch records do not say: failed batches, the lr turning on by itself, the cycles.
     void applyEvents(const std::vector<Event>& events) override;
     /// Once per frame: take in the batches the history gained and queue one replot.
     void flush();
@@ -112,7 +112,7 @@ class LossPlot : public QWidget, public HistoryView {
     int noneMarkerCount() const;
     int failedMarkerCount() const;
     QCustomPlot* plot() const { return m_plot; }
-    /// The ribbon under the plot: batch_idx, window position and global_step of each batch in view.
+    /// The ribbon under the plot: batch_idx, cycle position and global_step of each batch in view.
     StepRibbon* ribbon() const { return m_ribbon; }
     /// The line under the plot that says where the newest (or the hovered) batch's numbers come
     /// from.
@@ -141,8 +141,8 @@ class LossPlot : public QWidget, public HistoryView {
     /// A failed stage: a marker on the batch it failed in.
     void noteFailure(const Event& e);
     void rebuildSmoothing();
-    /// The note on the shading: how many batches a window has.
-    void updateWindowNote();
+    /// The note on the shading: how many batches a cycle has.
+    void updateCycleNote();
     void applyFollow();
     void rescaleLrAxis();
     void updateSmoothingLabel();
@@ -162,7 +162,7 @@ class LossPlot : public QWidget, public HistoryView {
     QCPGraph* m_lr = nullptr;
     QCPAxis* m_lrAxis = nullptr;
     QCPItemStraightLine* m_highlight = nullptr;
-    WindowShading* m_shading = nullptr;
+    CycleShading* m_shading = nullptr;
     ComparisonLayer* m_comparison = nullptr;
     const RunHistory* m_other = nullptr;  ///< run B's, while comparing
     std::optional<std::size_t> m_divergence;
@@ -181,7 +181,7 @@ class LossPlot : public QWidget, public HistoryView {
     QSlider* m_smoothSlider = nullptr;
     QLabel* m_smoothLabel = nullptr;
     QLabel* m_axisLabel = nullptr;
-    QCPItemText* m_windowNote = nullptr;
+    QCPItemText* m_cycleNote = nullptr;
     QToolButton* m_followButton = nullptr;
     QToolButton* m_resetButton = nullptr;
     QToolButton* m_exportButton = nullptr;

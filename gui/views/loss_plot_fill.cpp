@@ -14,12 +14,12 @@
 #include <limits>
 
 #include "comparison_layer.h"
+#include "cycle_shading.h"
 #include "loss_origin.h"
 #include "loss_plot.h"
 #include "plot_decimator.h"
 #include "run_history.h"
 #include "step_ribbon.h"
-#include "window_shading.h"
 
 namespace stepwise::gui {
 
@@ -34,7 +34,7 @@ void LossPlot::clear() {
     m_lastLr = std::numeric_limits<float>::quiet_NaN();
     m_failedSerials.clear();
     m_sawNone = false;
-    m_windowNote->setVisible(false);
+    m_cycleNote->setVisible(false);
     m_shading->clear();
     for (QCPGraph* g : {m_loss, m_raw, m_smooth, m_none, m_failed, m_lr}) g->data()->clear();
     if (!m_lrChosen) setLrVisible(false);
@@ -94,7 +94,7 @@ void LossPlot::takeInBatches() {
     }
     m_taken = n;
     if (n == 0) return;
-    updateWindowNote();
+    updateCycleNote();
 }
 
 void LossPlot::flush() {
@@ -132,11 +132,11 @@ std::optional<double> LossPlot::smoothedAt(std::size_t serial) const {
     return m_ema.at(serial, m_history->losses());
 }
 
-void LossPlot::updateWindowNote() {
+void LossPlot::updateCycleNote() {
     const int accumulate = m_history ? m_history->accumulateGradBatches() : 1;
-    m_windowNote->setText(
-        tr("shaded: accumulation windows of %1 · line: the stepping batch").arg(accumulate));
-    m_windowNote->setVisible(m_taken > 0 && accumulate > 1);
+    m_cycleNote->setText(
+        tr("shaded: accumulation cycles of %1 · line: the stepping batch").arg(accumulate));
+    m_cycleNote->setVisible(m_taken > 0 && accumulate > 1);
 }
 
 void LossPlot::describeBatch(std::int64_t serial) {
@@ -228,7 +228,7 @@ void LossPlot::fillVisible() {
     const std::size_t first = visible.first, end = visible.second;
     const std::size_t count = end - first;
     const bool bySteps = m_xAxis == XAxis::globalStep;
-    // more windows than pixels: no bands
+    // more cycles than pixels: no bands
     const bool shade = m_history->accumulateGradBatches() > 1 && count <= 4000;
     const bool ribbon = !bySteps && count <= 4000;
     if (bySteps || shade || ribbon) m_history->globalSteps(first, end, m_stepScratch);

@@ -43,7 +43,7 @@ bool PipelineState::hasScheduler() const {
     return m_ranScheduler || (m_history && m_history->hasLrScheduler());
 }
 
-int PipelineState::windowPosition() const {
+int PipelineState::cyclePosition() const {
     if (m_batchIdx < 0) return 0;
     return int(m_batchIdx % accumulate()) + 1;
 }
@@ -62,7 +62,7 @@ void PipelineState::startBatch(const Event& event) {
     m_stepping.reset();
     m_updateSummary.clear();
     ++m_batchesSeen;
-    // Lightning's rule: a batch steps when it closes a window or is the epoch's last batch.
+    // Lightning's rule: a batch steps when it closes a cycle or is the epoch's last batch.
     const bool last = m_totalBatches > 0 && event.batch_idx + 1 >= m_totalBatches;
     const int n = accumulate();
     if (n <= 1 || (event.batch_idx + 1) % n == 0 || last)
@@ -175,7 +175,7 @@ bool PipelineState::apply(const Event& event) {
             return true;
         case EventType::batch_end:
             m_stepping = event.stepped;
-            m_lastWindowPosition = event.cycle_position;
+            m_lastCyclePosition = event.cycle_position;
             // At full speed the window gets only some batches' stage events: count from here.
             if (event.stepped && !m_stepCounted) {
                 ++m_optimizerSteps;

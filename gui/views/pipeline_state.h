@@ -48,7 +48,7 @@ class PipelineState {
     /// The run has an lr scheduler (its config says so, or a batch ran the stage), so its batches
     /// have an lr_scheduler_step stage (LR-4).
     bool hasScheduler() const;
-    int windowPosition() const;  ///< 1-based position of the batch in its window
+    int cyclePosition() const;  ///< 1-based position of the batch in its cycle
     std::optional<bool> stepping() const { return m_stepping; }  ///< nullopt: not known yet
     std::int64_t totalBatches() const { return m_totalBatches; }
     std::int64_t optimizerSteps() const { return m_optimizerSteps; }
@@ -75,7 +75,7 @@ class PipelineState {
     int m_call = 0;
     const RunHistory* m_history = nullptr;
     bool m_ranScheduler = false;  ///< an lr_scheduler_step stage ran (a script's own scheduler)
-    int m_lastWindowPosition = 0;
+    int m_lastCyclePosition = 0;
     std::optional<bool> m_stepping;
     bool m_stepCounted = false;  ///< this batch's optimizer step is in m_optimizerSteps
     bool m_ended = false;

@@ -118,7 +118,7 @@ QString PipelineView::stageDescription(Stage stage) const {
         case Stage::on_train_batch_start: return tr("hook: a new batch begins");
         case Stage::optimizer_step: return tr("the optimizer calls the closure");
         case Stage::training_step: return tr("your training_step: forward pass and loss");
-        case Stage::on_before_zero_grad: return tr("hook, first batch of a window only");
+        case Stage::on_before_zero_grad: return tr("hook, first batch of a cycle only");
         case Stage::optimizer_zero_grad: return tr("clear .grad — after the forward pass");
         case Stage::on_before_backward: return tr("hook, only when there is a loss");
         case Stage::backward: return tr("loss.backward(): gradients accumulate");
@@ -368,7 +368,7 @@ void PipelineView::paintHeader(QPainter& p, const QRect& r) const {
         title = tr("Epoch %1 · batch %2").arg(m_state.epoch()).arg(m_state.batchIdx());
     p.drawText(QRect(r.left(), r.top(), r.width(), 28), Qt::AlignLeft | Qt::AlignVCenter, title);
 
-    // Badges: the accumulation window, the closure evaluation, global_step.
+    // Badges: the accumulation cycle, the closure evaluation, global_step.
     QStringList badges;
     QList<QColor> colors;
     if (m_state.batchIdx() >= 0) {
@@ -377,7 +377,7 @@ void PipelineView::paintHeader(QPainter& p, const QRect& r) const {
         if (n > 1)
             badges << (stepping ? tr("batch %1 of %2, stepping")
                                 : tr("batch %1 of %2, accumulating"))
-                          .arg(m_state.windowPosition())
+                          .arg(m_state.cyclePosition())
                           .arg(n);
         else
             badges << tr("N = 1, every batch steps");

@@ -89,7 +89,7 @@ class TstCompare : public QObject {
         QCOMPARE(historyB(d).peerDistance(0), d3);
         QVERIFY(
             d.window->compareBar()->distanceLabel()->text().contains(QStringLiteral("batch 3")));
-        // Run to the end: at the epoch's short last window (2 batches still divided by 4) the
+        // Run to the end: at the epoch's short last cycle (2 batches still divided by 4) the
         // runs stop agreeing; a tolerance of 1e-6 finds it.
         d.window->runActions()->run()->trigger();
         QVERIFY(waitBatches(d, 20, 6));

@@ -30,7 +30,7 @@ class TestTeaching : public QObject {
     void initTestCase() { test::isolateSettings(); }
     void init() { warning_cache::clear(); }
 
-    void theRibbonMapsEachBatchToItsWindowAndGlobalStep() {
+    void theRibbonMapsEachBatchToItsCycleAndGlobalStep() {
         test::Driver d;
         d.window->show();
         d.open(QStringLiteral("accumulate_3"));  // N = 3, 8 batches an epoch
@@ -50,18 +50,18 @@ class TestTeaching : public QObject {
             QCOMPARE(cells[std::size_t(i)].position, positions[i]);
             QCOMPARE(cells[std::size_t(i)].accumulate, 3);
             QCOMPARE(cells[std::size_t(i)].globalStep, steps[i]);
-            QCOMPARE(cells[std::size_t(i)].moved, i == 2);  // only the window's stepping batch
+            QCOMPARE(cells[std::size_t(i)].moved, i == 2);  // only the cycle's stepping batch
             QCOMPARE(cells[std::size_t(i)].batchIdx, std::int64_t(i));  // few batches: wide cells
         }
         QCOMPARE(plot->ribbon()->labelledCells(), 5);
-        // The same two windows share a shade; the next one does not.
+        // The same two cycles share a shade; the next one does not.
         QCOMPARE(cells[0].odd, cells[2].odd);
         QVERIFY(cells[3].odd != cells[2].odd);
 
         // The tooltip answers "why did global_step not move?".
         const RunHistory& history = d.window->controller()->history();
         const QString still = LossOrigin::ribbonTip(history.batchRecord(1), 1, 0);
-        QVERIFY2(still.contains(QStringLiteral("Batch 2 of 3 in its accumulation window")),
+        QVERIFY2(still.contains(QStringLiteral("Batch 2 of 3 in its accumulation cycle")),
                  qPrintable(still));
         QVERIFY2(still.contains(QStringLiteral("global_step stays 0")), qPrintable(still));
         const QString moved = LossOrigin::ribbonTip(history.batchRecord(2), 2, 0);
@@ -142,8 +142,7 @@ class TestTeaching : public QObject {
         QVERIFY(d.waitHeld(0));
         for (int i = 0; i < 5; ++i) QVERIFY(d.press(d.window->runActions()->stepBatch()));
         d.window->controller()->pumpNow();
-        // File ▸ Export is the plot's export menu, TensorBoard included.
-        LossPlot* plot = d.window->lossPlot();
+        // File ▸ Export is the plot's export menu (the window's exports), TensorBoard included.
         QMenu* file = d.window->menuBar()->actions().first()->menu();
         QVERIFY(file->actions().contains(d.window->exports()->menu()->menuAction()));
         QStringList entries;

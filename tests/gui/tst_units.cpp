@@ -118,7 +118,7 @@ class TestUnits : public QObject {
         // None every third batch (explanations quoting norms and momentum), past a checkpoint.
         QTest::newRow("none_batches: 1,280 batches")
             << QStringLiteral("none_batches") << 160 << 0 << QStringList();
-        QTest::newRow("accumulate_3: windows and raw losses")
+        QTest::newRow("accumulate_3: cycles and raw losses")
             << QStringLiteral("accumulate_3") << 40 << 0 << QStringList();
         // OneCycleLR by step: the lr changes every other batch, a float each.
         QTest::newRow("lr_schedule: a scheduled lr")
