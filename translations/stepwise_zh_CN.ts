@@ -1029,40 +1029,40 @@
 <context>
     <name>stepwise::gui::ConfigPanel</name>
     <message>
-        <location filename="../gui/views/config_panel.cpp" line="237"/>
+        <location filename="../gui/views/config_panel.cpp" line="176"/>
         <source>Open model</source>
         <translation>打开模型</translation>
     </message>
     <message>
-        <location filename="../gui/views/config_panel.cpp" line="237"/>
+        <location filename="../gui/views/config_panel.cpp" line="176"/>
         <source>Models (*.pt *.stepwise);;All files (*)</source>
         <translation>模型 (*.pt *.stepwise);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../gui/views/config_panel.cpp" line="274"/>
+        <location filename="../gui/views/config_panel.cpp" line="213"/>
         <source>Open data</source>
         <translation>打开数据</translation>
     </message>
     <message>
-        <location filename="../gui/views/config_panel.cpp" line="274"/>
+        <location filename="../gui/views/config_panel.cpp" line="213"/>
         <source>Tensors saved by torch.save (*.pt *.pth);;All files (*)</source>
         <translation>torch.save 保存的张量 (*.pt *.pth);;所有文件 (*)</translation>
     </message>
     <message>
         <location filename="../gui/views/config_panel.cpp" line="29"/>
-        <location filename="../gui/views/config_panel.cpp" line="407"/>
+        <location filename="../gui/views/config_panel.cpp" line="334"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
         <location filename="../gui/views/config_panel.cpp" line="32"/>
-        <location filename="../gui/views/config_panel.cpp" line="408"/>
+        <location filename="../gui/views/config_panel.cpp" line="335"/>
         <source>Data</source>
         <translation>数据</translation>
     </message>
     <message>
         <location filename="../gui/views/config_panel.cpp" line="38"/>
-        <location filename="../gui/views/config_panel.cpp" line="409"/>
+        <location filename="../gui/views/config_panel.cpp" line="336"/>
         <source>Optimizer</source>
         <translation>优化器</translation>
     </message>
@@ -1093,132 +1093,132 @@
         <translation>未设置</translation>
     </message>
     <message>
-        <location filename="../gui/views/config_panel.cpp" line="410"/>
+        <location filename="../gui/views/config_panel.cpp" line="337"/>
         <source>Trainer</source>
         <translation>Trainer</translation>
     </message>
     <message>
-        <location filename="../gui/views/config_panel.cpp" line="411"/>
+        <location filename="../gui/views/config_panel.cpp" line="338"/>
         <source>LR scheduler</source>
         <translation>学习率调度器</translation>
     </message>
     <message>
-        <location filename="../gui/views/config_panel.cpp" line="412"/>
+        <location filename="../gui/views/config_panel.cpp" line="339"/>
         <source>none</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../gui/views/config_panel.cpp" line="414"/>
+        <location filename="../gui/views/config_panel.cpp" line="341"/>
         <source>torch.optim.lr_scheduler, as configure_optimizers returns it; Lightning steps it after optimizer steps</source>
         <translation>torch.optim.lr_scheduler，与 configure_optimizers 返回的一致；Lightning 在优化器步进之后让它步进</translation>
     </message>
     <message>
-        <location filename="../gui/views/config_panel.cpp" line="417"/>
+        <location filename="../gui/views/config_panel.cpp" line="344"/>
         <source>Argument</source>
         <translation>参数</translation>
     </message>
     <message>
-        <location filename="../gui/views/config_panel.cpp" line="418"/>
+        <location filename="../gui/views/config_panel.cpp" line="345"/>
         <source>all (1.0)</source>
         <translation>全部（1.0）</translation>
     </message>
     <message>
-        <location filename="../gui/views/config_panel.cpp" line="420"/>
+        <location filename="../gui/views/config_panel.cpp" line="347"/>
         <source>an int: that many batches; a fraction in [0, 1]: that part of the epoch</source>
         <translation>整数：使用这么多批次；[0, 1] 之间的小数：使用一轮中的这一比例</translation>
     </message>
     <message>
-        <location filename="../gui/views/config_panel.cpp" line="422"/>
+        <location filename="../gui/views/config_panel.cpp" line="349"/>
         <source>Built-in lesson</source>
         <translation>内置课程</translation>
     </message>
     <message>
-        <location filename="../gui/views/config_panel.cpp" line="423"/>
+        <location filename="../gui/views/config_panel.cpp" line="350"/>
         <source>TorchScript module (.pt)</source>
         <translation>TorchScript 模块（.pt）</translation>
     </message>
     <message>
-        <location filename="../gui/views/config_panel.cpp" line="424"/>
+        <location filename="../gui/views/config_panel.cpp" line="351"/>
         <source>Stepwise source (.stepwise)</source>
         <translation>Stepwise 源文件（.stepwise）</translation>
     </message>
     <message>
-        <location filename="../gui/views/config_panel.cpp" line="425"/>
-        <location filename="../gui/views/config_panel.cpp" line="426"/>
+        <location filename="../gui/views/config_panel.cpp" line="352"/>
+        <location filename="../gui/views/config_panel.cpp" line="353"/>
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
     <message>
-        <location filename="../gui/views/config_panel.cpp" line="427"/>
+        <location filename="../gui/views/config_panel.cpp" line="354"/>
         <source>Synthetic</source>
         <translation>合成数据</translation>
     </message>
     <message>
-        <location filename="../gui/views/config_panel.cpp" line="586"/>
+        <location filename="../gui/views/config_panel_config.cpp" line="208"/>
         <source>trainer.limit_train_batches: expected an integer, a fraction or nothing, got &quot;%1&quot;</source>
         <translation>trainer.limit_train_batches：应为整数、小数或留空，实际为 &quot;%1&quot;</translation>
     </message>
     <message>
         <location filename="../gui/views/config_panel.cpp" line="31"/>
-        <location filename="../gui/views/config_panel.cpp" line="428"/>
+        <location filename="../gui/views/config_panel.cpp" line="355"/>
         <source>File</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../gui/views/config_panel.cpp" line="429"/>
+        <location filename="../gui/views/config_panel.cpp" line="356"/>
         <source>Option</source>
         <translation>选项</translation>
     </message>
     <message>
-        <location filename="../gui/views/config_panel.cpp" line="417"/>
-        <location filename="../gui/views/config_panel.cpp" line="429"/>
+        <location filename="../gui/views/config_panel.cpp" line="344"/>
+        <location filename="../gui/views/config_panel.cpp" line="356"/>
         <source>Value (empty: torch default)</source>
         <translation>值（留空：torch 默认值）</translation>
     </message>
     <message>
         <location filename="../gui/views/config_panel.cpp" line="73"/>
         <location filename="../gui/views/config_panel.cpp" line="78"/>
-        <location filename="../gui/views/config_panel.cpp" line="433"/>
+        <location filename="../gui/views/config_panel.cpp" line="360"/>
         <source>no limit</source>
         <translation>不限</translation>
     </message>
     <message>
-        <location filename="../gui/views/config_panel.cpp" line="431"/>
+        <location filename="../gui/views/config_panel.cpp" line="358"/>
         <source>not set: as Lightning, 1000 epochs when max_steps has no limit, otherwise no epoch limit</source>
         <translation>未设置：与 Lightning 相同，max_steps 无限制时训练 1000 轮，否则不限轮数</translation>
     </message>
     <message>
-        <location filename="../gui/views/config_panel.cpp" line="434"/>
+        <location filename="../gui/views/config_panel.cpp" line="361"/>
         <source>default (norm)</source>
         <translation>默认（norm）</translation>
     </message>
     <message>
-        <location filename="../gui/views/config_panel.cpp" line="435"/>
+        <location filename="../gui/views/config_panel.cpp" line="362"/>
         <source>set to None (torch ≥ 2)</source>
         <translation>设为 None（torch ≥ 2）</translation>
     </message>
     <message>
-        <location filename="../gui/views/config_panel.cpp" line="436"/>
+        <location filename="../gui/views/config_panel.cpp" line="363"/>
         <source>zero-fill (torch &lt; 2)</source>
         <translation>置零（torch &lt; 2）</translation>
     </message>
     <message>
-        <location filename="../gui/views/config_panel.cpp" line="437"/>
+        <location filename="../gui/views/config_panel.cpp" line="364"/>
         <source>clip</source>
         <translation>裁剪</translation>
     </message>
     <message>
-        <location filename="../gui/views/config_panel.cpp" line="439"/>
+        <location filename="../gui/views/config_panel.cpp" line="366"/>
         <source>Revert</source>
         <translation>还原</translation>
     </message>
     <message>
-        <location filename="../gui/views/config_panel.cpp" line="440"/>
+        <location filename="../gui/views/config_panel.cpp" line="367"/>
         <source>Apply and reset</source>
         <translation>应用并重置</translation>
     </message>
     <message>
-        <location filename="../gui/views/config_panel.cpp" line="441"/>
+        <location filename="../gui/views/config_panel.cpp" line="368"/>
         <source>Validate the configuration and restart the session with it</source>
         <translation>校验配置并用它重新开始会话</translation>
     </message>
@@ -1481,42 +1481,42 @@ See it beside your Lightning runs with: tensorboard --logdir %2</source>
         <translation>‖G‖ 与裁剪：在周期的优化器步骤时给出。</translation>
     </message>
     <message>
-        <location filename="../gui/views/ledger_view.cpp" line="174"/>
+        <location filename="../gui/views/ledger_view.cpp" line="173"/>
         <source>Update-to-weight ratio ‖Δθ‖/‖θ‖ of the step: %1 over all parameters</source>
         <translation>此步的更新/权重比 ‖Δθ‖/‖θ‖：所有参数合计 %1</translation>
     </message>
     <message>
-        <location filename="../gui/views/ledger_view.cpp" line="176"/>
+        <location filename="../gui/views/ledger_view.cpp" line="175"/>
         <source>Update-to-weight ratio ‖Δθ‖/‖θ‖: at the cycle&apos;s optimizer step.</source>
         <translation>更新/权重比 ‖Δθ‖/‖θ‖：在周期的优化器步骤时给出。</translation>
     </message>
     <message>
-        <location filename="../gui/views/ledger_view.cpp" line="181"/>
+        <location filename="../gui/views/ledger_view.cpp" line="180"/>
         <source>Batch</source>
         <translation>批次</translation>
     </message>
     <message>
-        <location filename="../gui/views/ledger_view.cpp" line="181"/>
+        <location filename="../gui/views/ledger_view.cpp" line="180"/>
         <source>‖g_b‖ added</source>
         <translation>增加的 ‖g_b‖</translation>
     </message>
     <message>
-        <location filename="../gui/views/ledger_view.cpp" line="181"/>
+        <location filename="../gui/views/ledger_view.cpp" line="180"/>
         <source>cos(g_b, G)</source>
         <translation>cos(g_b, G)</translation>
     </message>
     <message>
-        <location filename="../gui/views/ledger_view.cpp" line="181"/>
+        <location filename="../gui/views/ledger_view.cpp" line="180"/>
         <source>Share of G</source>
         <translation>占 G 的比例</translation>
     </message>
     <message>
-        <location filename="../gui/views/ledger_view.cpp" line="182"/>
+        <location filename="../gui/views/ledger_view.cpp" line="181"/>
         <source>Parameter</source>
         <translation>参数</translation>
     </message>
     <message>
-        <location filename="../gui/views/ledger_view.cpp" line="182"/>
+        <location filename="../gui/views/ledger_view.cpp" line="181"/>
         <source>‖Δθ‖/‖θ‖</source>
         <translation>‖Δθ‖/‖θ‖</translation>
     </message>
