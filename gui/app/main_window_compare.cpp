@@ -203,7 +203,6 @@ void MainWindow::onComparisonActive(bool active) {
     } else if (!active && tabB >= 0) {
         m_logTabs->setCurrentWidget(m_log);
         m_logTabs->removeTab(tabB);
-        m_logB->clear();
     }
     m_endComparison->setEnabled(active);
     if (active) {
@@ -229,7 +228,7 @@ void MainWindow::onComparisonActive(bool active) {
     } else {
         m_plot->setComparison(nullptr);
         m_exports->setComparison(nullptr);
-        m_pipelineB->clear();
+        m_viewsB.clear();  // run B's pipeline and log
     }
     retranslateComparison();
     m_compareBar->refresh();
