@@ -1,11 +1,14 @@
 # ARCHITECTURE.md's layering, checked on what each target includes *and* what it links:
 #  - gui/ includes no LibTorch header; core/ includes no Qt; the protocol library includes neither,
 #    nor do the engine's public headers (the window's executable sees them).
+#  - gui/views and gui/widgets include nothing of gui/app (the window builds and wires them; the
+#    texts and formatters they share are in gui/text): neither "app/x.h" nor an app header's name.
 #  - stepwise_gui and stepwise_protocol link neither stepwise_engine nor torch; stepwise_protocol
 #    links no Qt. Their archives reference no LibTorch symbol (and the protocol's no Qt symbol).
 # Inputs: ROOT, LINKS_FILE (written by file(GENERATE) in tests/CMakeLists.txt), GUI_ARCHIVE,
-# PROTOCOL_ARCHIVE, NM. FAKE_GUI_LINKS / FAKE_GUI_SYMBOLS replace what is read, to show that a
-# broken rule fails this check (the test architecture_layers_detects_breaks).
+# PROTOCOL_ARCHIVE, NM. FAKE_GUI_LINKS / FAKE_GUI_SYMBOLS replace what is read, and FAKE_VIEW_FILES
+# are checked as if they were in gui/views, to show that a broken rule fails this check (the tests
+# architecture_layers_detects_*).
 set(bad "")
 function(forbid pattern)  # forbid(<regex> <files>...)
     foreach(f ${ARGN})
@@ -22,6 +25,13 @@ file(GLOB engine_public ${ROOT}/core/engine/include/stepwise/*.h)
 forbid("(torch|ATen|c10)/" ${gui_files})
 forbid("Q[A-Za-z]" ${core_files})
 forbid("(torch|ATen|c10)/" ${protocol_files} ${engine_public})
+# The one arrow that must not run back up: a view or a widget including the window's own headers.
+file(GLOB_RECURSE view_files ${ROOT}/gui/views/*.h ${ROOT}/gui/views/*.cpp ${ROOT}/gui/widgets/*.h
+     ${ROOT}/gui/widgets/*.cpp)
+file(GLOB app_headers RELATIVE ${ROOT}/gui/app ${ROOT}/gui/app/*.h)
+list(TRANSFORM app_headers REPLACE "\\." "\\\\.")
+list(JOIN app_headers "|" app_names)
+forbid("(\\.\\./)*(app/[^\"]*|${app_names})[\">]" ${view_files} ${FAKE_VIEW_FILES})
 
 # What the targets link, as CMake resolved it.
 include(${LINKS_FILE})

@@ -25,9 +25,9 @@
 #include "compare_bar.h"
 #include "comparison.h"
 #include "config_panel.h"
+#include "exports.h"
 #include "extras_view.h"
 #include "ledger_view.h"
-#include "lesson_texts.h"
 #include "log_view.h"
 #include "loss_plot.h"
 #include "output_inspector.h"
@@ -39,6 +39,7 @@
 #include "source_editor.h"
 #include "stepwise/lessons.h"
 #include "tensors_view.h"
+#include "text/lesson_texts.h"
 #include "translator.h"
 
 namespace stepwise::gui {
@@ -54,6 +55,7 @@ MainWindow::MainWindow(Translator* translator, QWidget* parent)
 
     m_comparison = new Comparison(m_controller, this);
     m_pipeline = new PipelineView;
+    m_pipeline->setHistory(&m_controller->history());
     auto* scroll = m_pipelineScroll = new QScrollArea;
     scroll->setWidget(m_pipeline);
     scroll->setWidgetResizable(true);
@@ -84,9 +86,11 @@ MainWindow::MainWindow(Translator* translator, QWidget* parent)
 
     m_plot = new LossPlot;
     m_plot->setHistory(&m_controller->history());
+    m_exports = new Exports(&m_controller->history(), m_plot, this);
+    m_plot->setExportMenu(m_exports->menu());
     m_extras = new ExtrasView;
     m_output = new OutputInspector;
-    m_log = new LogView;
+    m_log = new LogView(&m_controller->history());
     // While comparing, run B's log is a second tab (its bar shows only then).
     m_logTabs = new QTabWidget;
     m_logTabs->setDocumentMode(true);
@@ -131,6 +135,7 @@ MainWindow::MainWindow(Translator* translator, QWidget* parent)
     m_tensorsDock = addDock(m_tensors, QStringLiteral("tensorsDock"), Qt::BottomDockWidgetArea);
     tabifyDockWidget(m_breakpointsDock, m_tensorsDock);
     m_ledger = new LedgerView;
+    m_ledger->setHistory(&m_controller->history());
     m_ledgerDock = addDock(m_ledger, QStringLiteral("ledgerDock"), Qt::BottomDockWidgetArea);
     tabifyDockWidget(m_tensorsDock, m_ledgerDock);
     m_logDock->raise();
@@ -139,6 +144,15 @@ MainWindow::MainWindow(Translator* translator, QWidget* parent)
     resizeDocks({m_plotDock}, {330},
                 Qt::Vertical);  // the plot, its step ribbon and the origin line
     resizeDocks({m_plotDock, m_logDock}, {860, 640}, Qt::Horizontal);
+
+    // Every view of run A, fed in one loop; those in the docks that close only while open.
+    for (HistoryView* view : std::initializer_list<HistoryView*>{m_pipeline, m_breakpoints, m_code,
+                                                                 m_tensors, m_ledger})
+        m_views.add(view);
+    m_views.add(m_plot, m_plotDock);
+    m_views.add(m_extras, m_extrasDock);
+    m_views.add(m_output, m_outputDock);
+    m_views.add(m_log, m_logDock);
 
     buildMenus();
     buildStatusBar();
@@ -183,7 +197,7 @@ void MainWindow::buildMenus() {
     }
     m_recentMenu = m_fileMenu->addMenu(QString());
     m_fileMenu->addSeparator();
-    m_fileMenu->addMenu(m_plot->exportMenu());
+    m_fileMenu->addMenu(m_exports->menu());
     m_fileMenu->addSeparator();
     m_quitAction = m_fileMenu->addAction(QString(), this, &QWidget::close);
     m_quitAction->setShortcut(QKeySequence::Quit);
@@ -263,13 +277,8 @@ void MainWindow::buildMenus() {
 
 void MainWindow::wire() {
     connect(m_controller, &SessionController::runStarted, this, [this](const RunConfig& config) {
-        m_pipeline->clear();
-        m_plot->clear();
-        m_extras->clear();
-        m_output->clear();
-        m_log->clear();
+        m_views.clear();
         m_breakpoints->setBreakpoints(config.breakpoints);
-        m_code->clear();
         m_config->setConfig(config);
     });
     connect(m_breakpoints, &BreakpointsView::breakpointsChanged, m_controller,
@@ -330,17 +339,8 @@ void MainWindow::wire() {
 
 void MainWindow::onEvents(const std::vector<Event>& events) {
     // A closed dock's view is not fed: it is rebuilt from the run history when it opens again.
-    auto open = [](QDockWidget* dock) { return !dock->isHidden(); };  // closed: hidden by hand
     m_streaming = Pacer::streaming(events);
-    m_pipeline->applyEvents(events);
-    m_breakpoints->applyEvents(events);  // the hit counts (it looks at hit notices only)
-    m_code->applyEvents(events);         // the model's code (it looks at run_start only)
-    m_tensors->applyEvents(events);      // reports and holds only: it keeps no history
-    m_ledger->applyEvents(events);       // the ledger's payloads only
-    if (open(m_plotDock)) m_plot->applyEvents(events);
-    if (open(m_extrasDock)) m_extras->applyEvents(events);
-    if (open(m_outputDock)) m_output->applyEvents(events);
-    if (open(m_logDock)) m_log->applyEvents(events);
+    m_views.applyEvents(events);
     for (const Event& e : events) {
         if (e.type == EventType::error && e.phase == ErrorPhase::model) {
             // A source that does not compile: mark the line in the editor.
@@ -353,16 +353,7 @@ void MainWindow::onEvents(const std::vector<Event>& events) {
 void MainWindow::onRewound(const Event& event) {
     // The history is cut back to before the batch the run went back to: every view shows it as
     // it now is (the plot loses the points after it; the log ends with where the run went).
-    const std::vector<Event> events = m_controller->history().events();
-    m_pipeline->clear();
-    m_pipeline->applyEvents(events);
-    m_breakpoints->clear();
-    m_breakpoints->applyEvents(events);
-    m_ledger->clear();
-    m_ledger->applyEvents(events);
-    m_tensors->applyEvents({event});  // what it shows is of a hold that was undone
-    for (QDockWidget* dock : {m_plotDock, m_extrasDock, m_outputDock, m_logDock})
-        if (!dock->isHidden()) rebuildView(dock, events);
+    m_views.rewind(m_controller->history(), event);
     m_rewindSlider->refresh();
 }
 
@@ -375,31 +366,9 @@ void MainWindow::updateInspect() {
 }
 
 void MainWindow::rebuildView(QDockWidget* dock) {
-    if (dock == m_plotDock)
-        rebuildView(dock, {});  // it draws from the history itself
-    else
-        rebuildView(dock, m_controller->history().events());
-    if (dock == m_logDock && m_comparison->active()) {  // run B's log was not fed while closed
-        m_logB->clear();
-        m_logB->applyEvents(m_comparison->runB()->history().events());
-    }
-}
-
-void MainWindow::rebuildView(QDockWidget* dock, const std::vector<Event>& events) {
-    if (dock == m_plotDock) {
-        m_plot->rebuild();
-        return;
-    }
-    if (dock == m_extrasDock) {
-        m_extras->clear();
-        m_extras->applyEvents(events);
-    } else if (dock == m_outputDock) {
-        m_output->clear();
-        m_output->applyEvents(events);
-    } else if (dock == m_logDock) {
-        m_log->clear();
-        m_log->applyEvents(events);
-    }
+    m_views.rebuildDock(dock, m_controller->history());
+    if (m_comparison->active())  // run B's log was not fed while closed
+        m_viewsB.rebuildDock(dock, m_comparison->runB()->history());
 }
 
 void MainWindow::onFrame() {
@@ -545,6 +514,7 @@ void MainWindow::retranslate() {
     m_tensorsDock->setWindowTitle(tr("Tensors"));
     m_ledgerDock->setWindowTitle(tr("Accumulation ledger"));
     m_actions->retranslate();
+    m_exports->retranslate();
     retranslateComparison();
     updateParityBadge();
     onFrame();

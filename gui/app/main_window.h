@@ -4,6 +4,7 @@
 #include <QMainWindow>
 
 #include "session_controller.h"
+#include "view_set.h"
 
 class QAction;
 class QDockWidget;
@@ -20,6 +21,7 @@ class CompareBar;
 class Comparison;
 class CodeView;
 class ConfigPanel;
+class Exports;
 class ExtrasView;
 class LedgerView;
 class LogView;
@@ -82,6 +84,8 @@ class MainWindow : public QMainWindow {
     QMenu* compareMenu() const { return m_compareMenu; }
     QMenu* forkMenu() const { return m_forkMenu; }
     LossPlot* lossPlot() const { return m_plot; }
+    /// File ▸ Export (also the plot's Export button).
+    Exports* exports() const { return m_exports; }
     ExtrasView* extrasView() const { return m_extras; }
     OutputInspector* outputInspector() const { return m_output; }
     LogView* logView() const { return m_log; }
@@ -129,10 +133,8 @@ class MainWindow : public QMainWindow {
     void onFrame();
     /// The status bar, the code view's current line and the compare bar: what run A has reached.
     void refreshReadouts();
-    /// Clears the view in `dock` and shows the run history in it.
+    /// The views in `dock` (it opened again) catch up from the run history.
     void rebuildView(QDockWidget* dock);
-    /// The same from `events`, the history's events already built (the plot reads the history).
-    void rebuildView(QDockWidget* dock, const std::vector<Event>& events);
     /// The run went back: every view is rebuilt from the cut-back history.
     void onRewound(const Event& event);
     /// Tells the run what the Tensors and ledger docks need (only what is in view is read).
@@ -180,6 +182,9 @@ class MainWindow : public QMainWindow {
     /// What Run > Fork here calls the what-if `id`.
     QString whatIfTitle(const QString& id) const;
     LossPlot* m_plot = nullptr;
+    Exports* m_exports = nullptr;
+    /// Run A's views and run B's (its pipeline and its log), each fed in one loop.
+    ViewSet m_views, m_viewsB;
     ExtrasView* m_extras = nullptr;
     OutputInspector* m_output = nullptr;
     LogView* m_log = nullptr;

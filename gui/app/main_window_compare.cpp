@@ -14,33 +14,31 @@
 #include <QTimer>
 #include <QVBoxLayout>
 #include <algorithm>
-#include <variant>
 
 #include "compare_bar.h"
 #include "comparison.h"
 #include "config_panel.h"
-#include "lesson_texts.h"
+#include "exports.h"
 #include "log_model.h"
 #include "log_view.h"
 #include "loss_plot.h"
 #include "main_window.h"
 #include "pipeline_view.h"
 #include "stepwise/lessons.h"
+#include "stepwise/what_if.h"
+#include "text/lesson_texts.h"
 
 namespace stepwise::gui {
 
 namespace {
 const char* const kHeaderStyle =
     "QLabel { padding: 3px 8px; font-weight: bold; color: white; background: %1; }";
-/// Run > Fork here's entries, in order: the panel, one option changed, then the departures.
-const char* const kWhatIfs[] = {
-    "panel",          "lr_up",          "lr_down",          "momentum",
-    "clip",           "accumulate",     "zero_grad",        "optimizer",
-    "skip_zero_grad", "undivided_loss", "step_every_batch", "backprop_extras"};
 }  // namespace
 
 void MainWindow::buildComparison(QWidget* plotPane) {
+    SessionController* b = m_comparison->runB();
     m_pipelineB = new PipelineView;
+    m_pipelineB->setHistory(&b->history());
     m_pipelineB->setObjectName(QStringLiteral("pipelineB"));
     auto* scroll = new QScrollArea;
     scroll->setWidget(m_pipelineB);
@@ -59,7 +57,7 @@ void MainWindow::buildComparison(QWidget* plotPane) {
     m_pipelineAHeader->setStyleSheet(
         QString::fromLatin1(kHeaderStyle).arg(QStringLiteral("#2563eb")));
 
-    m_logB = new LogView;
+    m_logB = new LogView(&b->history());
     m_logB->setObjectName(QStringLiteral("logB"));
 
     m_compareBar = new CompareBar(m_comparison, plotPane);
@@ -81,60 +79,20 @@ void MainWindow::buildComparison(QWidget* plotPane) {
 
     m_forkMenu = new QMenu(this);
     m_forkMenu->setObjectName(QStringLiteral("forkMenu"));
-    for (const char* id : kWhatIfs) {
-        const QString name = QString::fromLatin1(id);
-        if (name == QLatin1String("skip_zero_grad"))
-            m_forkMenu->addSection(QString());  // the departures
-        QAction* action = m_forkMenu->addAction(QString(), this, [this, name] { forkHere(name); });
-        action->setData(name);
+    // Run > Fork here's entries, in order: the panel, one option changed, then the departures.
+    auto addWhatIf = [this](const QString& id) {
+        m_forkMenu->addAction(QString(), this, [this, id] { forkHere(id); })->setData(id);
+    };
+    addWhatIf(QStringLiteral("panel"));
+    m_forkMenu->addSeparator();
+    bool departures = false;
+    for (const WhatIf& whatIf : what_ifs()) {
+        if (whatIf.departure && !departures) m_forkMenu->addSection(QString());  // the departures
+        departures = departures || whatIf.departure;
+        addWhatIf(QString::fromStdString(whatIf.id));
     }
-    m_forkMenu->insertSeparator(m_forkMenu->actions().value(1));
     connect(m_forkMenu, &QMenu::aboutToShow, this, &MainWindow::updateForkMenu);
 }
-
-namespace {
-/// Changes `c` as the what-if `id` says; false where it does not apply (or changes nothing).
-bool applyWhatIf(const QString& id, RunConfig& c) {
-    auto& options = c.optimizer.options;
-    auto number = [&](const char* key) {
-        const auto it = options.find(key);
-        return it != options.end() && std::holds_alternative<double>(it->second)
-                   ? std::get<double>(it->second)
-                   : 0.0;
-    };
-    if (id == QLatin1String("lr_up") || id == QLatin1String("lr_down")) {
-        const double lr = number("lr");
-        if (lr <= 0) return false;
-        options["lr"] = id == QLatin1String("lr_up") ? lr * 10 : lr / 10;
-    } else if (id == QLatin1String("momentum")) {
-        if (c.optimizer.name != "sgd" && c.optimizer.name != "rmsprop") return false;
-        options["momentum"] = number("momentum") > 0 ? 0.0 : 0.9;
-    } else if (id == QLatin1String("clip")) {
-        if (c.trainer.gradient_clip_val && *c.trainer.gradient_clip_val > 0) {
-            c.trainer.gradient_clip_val.reset();
-            c.trainer.gradient_clip_algorithm.reset();
-        } else {
-            c.trainer.gradient_clip_val = 1.0;
-            c.trainer.gradient_clip_algorithm = "norm";
-        }
-    } else if (id == QLatin1String("accumulate")) {
-        c.trainer.accumulate_grad_batches *= 2;
-    } else if (id == QLatin1String("zero_grad")) {
-        c.zero_grad_set_to_none = !c.zero_grad_set_to_none;
-    } else if (id == QLatin1String("optimizer")) {
-        const bool sgd = c.optimizer.name == "sgd";
-        c.optimizer.name = sgd ? "adam" : "sgd";
-        c.optimizer.options = {{"lr", sgd ? 0.01 : 0.1}};
-        if (c.lr_scheduler) return false;  // its arguments are the old optimizer's
-    } else {
-        const auto& names = departure_names();
-        if (std::find(names.begin(), names.end(), id.toStdString()) == names.end()) return false;
-        if (departure(c.departures, id.toStdString())) return false;
-        set_departure(c.departures, id.toStdString(), true);
-    }
-    return true;
-}
-}  // namespace
 
 QString MainWindow::whatIfTitle(const QString& id) const {
     if (id == QLatin1String("panel")) return tr("With the Configuration panel's settings");
@@ -150,7 +108,8 @@ QString MainWindow::whatIfTitle(const QString& id) const {
     if (id == QLatin1String("step_every_batch")) return tr("Step on every batch");
     if (id == QLatin1String("backprop_extras"))
         return tr("Backpropagate through graph-holding extras");
-    return id;
+    const WhatIf* whatIf = find_what_if(id.toStdString());
+    return whatIf ? QString::fromStdString(whatIf->title) : id;
 }
 
 void MainWindow::updateForkMenu() {
@@ -161,7 +120,7 @@ void MainWindow::updateForkMenu() {
         const QString id = action->data().toString();
         if (id.isEmpty()) continue;
         RunConfig b = now;
-        const bool applies = id == QLatin1String("panel") || applyWhatIf(id, b);
+        const bool applies = id == QLatin1String("panel") || apply_what_if(id.toStdString(), b);
         QString text = whatIfTitle(id);
         if (applies && id != QLatin1String("panel") && !b.departures.any())
             text = tr("%1 (%2)").arg(text, QString::fromStdString(config_changes(now, b).at(0)));
@@ -182,7 +141,7 @@ bool MainWindow::forkHere(const QString& id) {
         const auto panel = m_config->validatedConfig();
         if (!panel) return false;  // the panel says what is wrong
         b = *panel;
-    } else if (!applyWhatIf(id, b)) {
+    } else if (!apply_what_if(id.toStdString(), b)) {
         return false;
     }
     b.breakpoints.clear();  // run A's hold both runs
@@ -201,29 +160,25 @@ void MainWindow::wireComparison() {
     // After wire(): the views have cleared themselves for run A's new run when the comparison ends.
     connect(m_controller, &SessionController::runStarted, m_comparison, &Comparison::runAStarted);
     SessionController* b = m_comparison->runB();
-    connect(b, &SessionController::runStarted, m_pipelineB, &PipelineView::clear);
+    m_viewsB.add(m_pipelineB);
+    m_viewsB.add(m_logB, m_logDock);  // the log dock exists now
     connect(b, &SessionController::runStarted, this, [this] {
-        m_logB->clear();
+        m_viewsB.clear();
         updateLogTabs();
     });
-    connect(b, &SessionController::eventsArrived, m_pipelineB, &PipelineView::applyEvents);
-    // Run B's warnings, None batches and errors: its own log, as closed as run A's when the dock
-    // is.
+    // Run B's pipeline, and its warnings, None batches and errors: its own log, as closed as run
+    // A's when the dock is.
     connect(b, &SessionController::eventsArrived, this, [this](const std::vector<Event>& events) {
-        if (m_logDock->isHidden()) return;
         const int errors = m_logB->model()->count(LogModel::Kind::error);
-        m_logB->applyEvents(events);
+        m_viewsB.applyEvents(events);
         if (m_logB->model()->count(LogModel::Kind::error) != errors) updateLogTabs();
     });
     connect(m_logB, &LogView::batchActivated, this, [this](qint64 serial) {
         m_plot->highlightBatchOfB(serial);
         m_plotDock->raise();
     });
-    connect(b, &SessionController::rewound, this, [this, b] {
-        m_pipelineB->clear();
-        m_pipelineB->applyEvents(b->history().events());
-        m_logB->clear();
-        if (!m_logDock->isHidden()) m_logB->applyEvents(b->history().events());
+    connect(b, &SessionController::rewound, this, [this, b](const Event& event) {
+        m_viewsB.rewind(b->history(), event);
         updateLogTabs();
         m_plot->rebuild();
     });
@@ -243,18 +198,18 @@ void MainWindow::onComparisonActive(bool active) {
     m_compareBar->setVisible(active);
     const int tabB = m_logTabs->indexOf(m_logB);
     if (active && tabB < 0) {
-        m_logB->clear();
-        m_logB->applyEvents(m_comparison->runB()->history().events());
+        m_logB->rebuild(HistorySnapshot(m_comparison->runB()->history()));
         m_logTabs->addTab(m_logB, QString());
     } else if (!active && tabB >= 0) {
         m_logTabs->setCurrentWidget(m_log);
         m_logTabs->removeTab(tabB);
-        m_logB->clear();
     }
     m_endComparison->setEnabled(active);
     if (active) {
         m_plot->setComparison(&m_comparison->runB()->history(), m_comparison->nameA(),
                               m_comparison->nameB(), m_comparison->departs());
+        m_exports->setComparison(&m_comparison->runB()->history(), m_comparison->nameA(),
+                                 m_comparison->nameB());
         // The two pipelines share the middle evenly.
         auto* splitter = qobject_cast<QSplitter*>(centralWidget());
         const int half = std::max(1, splitter->width() / 2);
@@ -272,7 +227,8 @@ void MainWindow::onComparisonActive(bool active) {
         });
     } else {
         m_plot->setComparison(nullptr);
-        m_pipelineB->clear();
+        m_exports->setComparison(nullptr);
+        m_viewsB.clear();  // run B's pipeline and log
     }
     retranslateComparison();
     m_compareBar->refresh();

@@ -12,13 +12,13 @@
 
 #include "attach_dialog.h"
 #include "comparison.h"
-#include "lesson_texts.h"
 #include "main_window.h"
 #include "remote_link.h"
 #include "stepwise/lessons.h"
 #include "stepwise/replay_link.h"
 #include "stepwise/trace.h"
 #include "stepwise/wire.h"
+#include "text/lesson_texts.h"
 
 namespace stepwise::gui {
 

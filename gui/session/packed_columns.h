@@ -4,7 +4,7 @@
 //    as the serials where it changes;
 //  - SteadyFloatColumn: a figure that often holds still (the learning rate without a scheduler),
 //    kept as runs while that is smaller, one float each once it changes more often;
-//  - ByteColumn: a small count (closure calls, window position, events between two batch_ends),
+//  - ByteColumn: a small count (closure calls, cycle position, events between two batch_ends),
 //    one byte each, with the rare larger value kept aside.
 // Plain C++, GUI thread only, like RunHistory.
 

@@ -42,14 +42,19 @@ void RunHistory::clear() {
     m_generation = generation;
 }
 
+int RunHistory::accumulateGradBatches() const {
+    if (m_config) return int(std::max<std::int64_t>(1, m_config->trainer.accumulate_grad_batches));
+    return batchCount() > 0 ? std::max(1, accumulate(batchCount() - 1)) : 1;
+}
+
 std::size_t RunHistory::columnBytes() const {
     std::size_t bytes =
         (m_loss.size() + m_updateNorm.size() + m_gradNorm.size() + m_lossRaw.size()) *
             sizeof(float) +
-        m_lr.bytes() + m_flags.size() + m_closureCalls.bytes() + m_windowPosition.bytes() +
+        m_lr.bytes() + m_flags.size() + m_closureCalls.bytes() + m_cyclePosition.bytes() +
         m_seqDelta.bytes() + m_seqAt.size() * sizeof(std::uint64_t) +
         m_steppedBefore.size() * sizeof(std::int64_t) + m_stepOffset.bytes() + m_position.bytes() +
-        m_window.bytes() + m_exactNorm.size() * 48;
+        m_cycle.bytes() + m_exactNorm.size() * 48;
     for (const auto& [key, column] : m_extras) bytes += column.size() * sizeof(float);
     bytes += m_samples.size() * (sizeof(std::int64_t) + sizeof(double)) + m_paired.size() / 8;
     return bytes;
@@ -75,6 +80,11 @@ void RunHistory::append(const Event& e) {
         case EventType::run_start:
             clear();
             m_runStart = e;
+            try {
+                m_config = parse_run_config(e.config_json, "", "the run's config");
+            } catch (const std::exception&) {
+                m_config.reset();  // one this version cannot read
+            }
             return;
         case EventType::run_end: m_runEnd = e; return;
         case EventType::rewound: rewind(e); return;
@@ -127,21 +137,21 @@ void RunHistory::append(const Event& e) {
     // for two codes, what the optimizer holds: a handful of distinct texts per run.
     const Text& why = e.explanation;
     const bool explained = why.code >= kFirstExplanation && why.code <= kLastExplanation;
-    Window window = m_window.empty() ? Window{} : m_window.at(n - 1);
-    window.accumulate = e.accumulate_grad_batches;
+    Cycle cycle = m_cycle.empty() ? Cycle{} : m_cycle.at(n - 1);
+    cycle.accumulate = e.accumulate_grad_batches;
     if (explained && quotesHeld(why.code) && !why.args.empty()) {
         const std::string& text = why.args.back();
         auto it = std::find(m_heldTexts.begin(), m_heldTexts.end(), text);
         if (it == m_heldTexts.end() && m_heldTexts.size() < 65535)
             it = m_heldTexts.insert(m_heldTexts.end(), text);
-        window.held = std::uint16_t(it == m_heldTexts.end() ? 0 : it - m_heldTexts.begin());
+        cycle.held = std::uint16_t(it == m_heldTexts.end() ? 0 : it - m_heldTexts.begin());
     }
-    m_window.push(n, window);
+    m_cycle.push(n, cycle);
     if (explained && quotesNorm(why.code) && e.update_norm &&
         format_norm_arg(double(m_updateNorm.back())) != format_norm_arg(*e.update_norm))
         m_exactNorm.emplace(n, *e.update_norm);
     m_closureCalls.push(e.closure_calls);
-    m_windowPosition.push(e.cycle_position);
+    m_cyclePosition.push(e.cycle_position);
     std::uint8_t flags = 0;
     if (e.stepped) flags |= kStepped;
     if (e.loss) flags |= kHasLoss;
@@ -240,6 +250,10 @@ bool RunHistory::returnedNone(std::size_t serial) const {
     return m_flags[serial] & kReturnedNone;
 }
 
+bool RunHistory::hasLoss(std::size_t serial) const {
+    return m_flags[serial] & kHasLoss;
+}
+
 std::int64_t RunHistory::batchIdx(std::size_t serial) const {
     const auto& [first, position] = m_position.runAt(serial);  // a run of consecutive batch_idx
     return position.firstBatchIdx + std::int64_t(serial - first);
@@ -266,14 +280,14 @@ Event RunHistory::record(std::size_t i, std::uint64_t seq, std::int64_t globalSt
     if (!std::isnan(m_lr.at(i))) e.lr = m_lr.at(i);
     e.samples = samples(i);
     if (i < m_paired.size() && m_paired[i]) e.peer_distance = m_peerDistance[i];
-    const Window& window = m_window.at(i);
+    const Cycle& cycle = m_cycle.at(i);
     const int explanation = flags >> kExplanationShift;
     if (explanation) {
         e.explanation.code = TextCode(int(kFirstExplanation) + explanation - 1);
         auto exact = m_exactNorm.find(i);
         const std::string norm =
             format_norm_arg(exact != m_exactNorm.end() ? exact->second : double(m_updateNorm[i]));
-        const std::string held = m_heldTexts.empty() ? std::string() : m_heldTexts[window.held];
+        const std::string held = m_heldTexts.empty() ? std::string() : m_heldTexts[cycle.held];
         switch (e.explanation.code) {
             case TextCode::explain_none_grads_none:
             case TextCode::explain_none_grads_kept: e.explanation.args = {norm}; break;
@@ -283,8 +297,8 @@ Event RunHistory::record(std::size_t i, std::uint64_t seq, std::int64_t globalSt
         }
     }
     e.closure_calls = int(m_closureCalls.at(i));
-    e.cycle_position = int(m_windowPosition.at(i));
-    e.accumulate_grad_batches = window.accumulate;
+    e.cycle_position = int(m_cyclePosition.at(i));
+    e.accumulate_grad_batches = cycle.accumulate;
     auto output = std::make_shared<OutputDescription>();
     output->kind = flags & kReturnedNone ? "none" : (flags & kHasLoss ? "tensor" : "");
     output->value.kind = output->kind;
@@ -375,14 +389,14 @@ void RunHistory::truncateColumns(std::size_t n) {
     m_lr.truncate(n);
     m_flags.resize(n);
     m_closureCalls.truncate(n);
-    m_windowPosition.truncate(n);
+    m_cyclePosition.truncate(n);
     m_seqDelta.truncate(n);
     const std::size_t checkpoints = (n + kCheckpoint - 1) / kCheckpoint;
     m_seqAt.resize(checkpoints);
     m_steppedBefore.resize(checkpoints);
     m_stepOffset.truncate(n);
     m_position.truncate(n);
-    m_window.truncate(n);
+    m_cycle.truncate(n);
     m_exactNorm.erase(m_exactNorm.lower_bound(n), m_exactNorm.end());
     if (m_samples.size() > n) {
         m_samples.resize(n);

@@ -7,11 +7,12 @@
 //  - every batch's record in packed columns, kBytesPerBatch bytes each plus a few bytes per
 //    change of epoch, accumulation or learning-rate regime (see packed_columns.h), plus 4 per
 //    scalar extra that the run reports: position, loss, raw loss, update norm, learning rate,
-//    what the batch returned, whether it stepped, its window, the seq of its batch_end, and a
+//    what the batch returned, whether it stepped, its cycle, the seq of its batch_end, and a
 //    None batch's explanation. Figures older than the recent batches are single precision (an
 //    explanation quotes its norm exactly as the engine formatted it all the same);
 //  - every event of the newest kRecentBatches batches (stage records, outputs, pauses), exact;
-//  - run_start, run_end, and the newest kMaxLogEvents warnings and errors.
+//  - run_start (its config parsed once: config()), run_end, and the newest kMaxLogEvents
+//    warnings and errors, with the rewound notices.
 // Two histories are independent values: a comparison keeps one per run.
 //
 // Threading contract: GUI thread only (plain C++, no Qt: unit-testable alone).
@@ -26,6 +27,7 @@
 
 #include "packed_columns.h"
 #include "stepwise/events.h"
+#include "stepwise/run_config.h"
 
 namespace stepwise::gui {
 
@@ -35,7 +37,7 @@ class RunHistory {
     static constexpr std::size_t kMaxLogEvents = 20000;
     static constexpr std::size_t kMaxScalarExtras = 16;  ///< a model that returns ever-new keys
     /// Column bytes per batch: 4 x 3 loss, update norm and grad norm (floats), 1 flags (what it
-    /// returned, whether it stepped, the explanation's code), 1 closure calls, 1 window position, 1
+    /// returned, whether it stepped, the explanation's code), 1 closure calls, 1 cycle position, 1
     /// seq. The raw loss takes 4 more only in a run where it differs from the loss (accumulation),
     /// and the learning rate 4 more only under a scheduler that changes it every few batches.
     static constexpr std::size_t kBytesPerBatch = 4 * 3 + 1 + 1 + 1 + 1;
@@ -46,20 +48,35 @@ class RunHistory {
         for (const Event& e : events) append(e);
     }
 
+    /// The run's config as its run_start says, parsed once; nullptr before a run_start, or when
+    /// this version cannot read it (a newer trace: the views then go by the batch records).
+    const RunConfig* config() const { return m_config ? &*m_config : nullptr; }
+    /// accumulate_grad_batches: the config's, else the newest batch's, else 1.
+    int accumulateGradBatches() const;
+    /// The config has an lr scheduler (its batches have an lr_scheduler_step stage, LR-4).
+    bool hasLrScheduler() const { return m_config && m_config->lr_scheduler; }
+    /// The run's run_start and run_end events (nullptr: none yet).
+    const Event* runStart() const { return m_runStart ? &*m_runStart : nullptr; }
+    const Event* runEnd() const { return m_runEnd ? &*m_runEnd : nullptr; }
+
     std::size_t batchCount() const { return m_flags.size(); }
     /// One batch's record, rebuilt from the columns (serial: 0 for the run's first batch).
     Event batchRecord(std::size_t serial) const;
     /// Single figures for views that draw many batches (NaN: none).
     float loss(std::size_t serial) const { return m_loss[serial]; }
+    /// Every batch's loss, in order (NaN: none).
+    const std::vector<float>& losses() const { return m_loss; }
     float lossRaw(std::size_t serial) const {
         return m_rawKept ? m_lossRaw[serial] : m_loss[serial];
     }
     float lr(std::size_t serial) const { return m_lr.at(serial); }
     bool returnedNone(std::size_t serial) const;
-    int windowPosition(std::size_t serial) const { return int(m_windowPosition.at(serial)); }
+    /// The batch has a loss (a batch without one is a None record in the log).
+    bool hasLoss(std::size_t serial) const;
+    int cyclePosition(std::size_t serial) const { return int(m_cyclePosition.at(serial)); }
     /// The batch's index within its epoch.
     std::int64_t batchIdx(std::size_t serial) const;
-    int accumulate(std::size_t serial) const { return m_window.at(serial).accumulate; }
+    int accumulate(std::size_t serial) const { return m_cycle.at(serial).accumulate; }
     std::int64_t globalStep(std::size_t serial) const;
     /// How many batches ended before the event with this seq (the serial of the batch it is in).
     std::size_t batchesBefore(std::uint64_t seq) const;
@@ -110,10 +127,10 @@ class RunHistory {
             return epoch == o.epoch && firstBatchIdx == o.firstBatchIdx;
         }
     };
-    struct Window {
+    struct Cycle {
         int accumulate = 1;
         std::uint16_t held = 0;  ///< index into m_heldTexts of the explanation's held text
-        bool operator==(const Window& o) const {
+        bool operator==(const Cycle& o) const {
             return accumulate == o.accumulate && held == o.held;
         }
     };
@@ -131,7 +148,7 @@ class RunHistory {
     std::vector<float> m_lossRaw;   ///< kept once a raw loss differs from its loss
     bool m_rawKept = false;
     std::vector<std::uint8_t> m_flags;
-    ByteColumn m_closureCalls, m_windowPosition;
+    ByteColumn m_closureCalls, m_cyclePosition;
     /// seq minus the previous batch_end's (0 at a checkpoint)
     ByteColumn m_seqDelta;
     std::vector<std::uint64_t> m_seqAt;  ///< seq of batches 0, kCheckpoint, 2 kCheckpoint, ...
@@ -142,7 +159,7 @@ class RunHistory {
     std::uint64_t m_lastEndSeq = 0;
     std::int64_t m_stepped = 0;
     RunColumn<Position> m_position;  ///< batch_idx counts up by one within a run
-    RunColumn<Window> m_window;
+    RunColumn<Cycle> m_cycle;
     std::map<std::size_t, double> m_exactNorm;  ///< where the float would quote the norm otherwise
     std::vector<std::string> m_heldTexts;       ///< distinct "what the optimizer holds" arguments
     std::map<std::string, std::vector<float>> m_extras;
@@ -150,6 +167,7 @@ class RunHistory {
     std::vector<double> m_peerDistance;   ///< NaN: the other run was elsewhere
     std::vector<bool> m_paired;           ///< the other run was at the same samples
     std::optional<Event> m_runStart, m_runEnd;
+    std::optional<RunConfig> m_config;  ///< m_runStart's, parsed
     std::deque<Event> m_log;
     std::size_t m_droppedLog = 0;
     std::deque<Event> m_recent;              ///< every event of the newest batches, in order

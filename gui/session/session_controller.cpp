@@ -247,16 +247,17 @@ void SessionController::onFrame() {
     // A replayed or remote run announces itself with its run_start (a replay again after seeking
     // back): the views start over there, with the run's own config. A rewound event cuts the
     // history back: what came before it goes out first, then the views rebuild, then the rest.
-    std::size_t delivered = 0;
+    std::size_t delivered = 0, appended = 0;  // events given to the views, and to the history
     auto deliverUpTo = [&](std::size_t end) {
         if (end <= delivered) return;
+        for (std::size_t j = std::max(delivered, appended); j < end; ++j)
+            m_history.append(events[j]);
+        appended = std::max(appended, end);
         if (delivered == 0 && end == events.size()) {
-            m_history.append(events);
             Q_EMIT eventsArrived(events);
         } else {
             const std::vector<Event> part(events.begin() + long(delivered),
                                           events.begin() + long(end));
-            m_history.append(part);
             Q_EMIT eventsArrived(part);
         }
         delivered = end;
@@ -280,7 +281,7 @@ void SessionController::onFrame() {
             case EventType::rewound:
                 deliverUpTo(i);
                 m_history.append(event);
-                delivered = i + 1;
+                delivered = appended = i + 1;
                 m_sawRunEnd = false;  // a run held after its failure goes back to before it
                 Q_EMIT rewound(event);
                 break;
@@ -289,11 +290,12 @@ void SessionController::onFrame() {
                     deliverUpTo(i);
                     m_sawRunEnd = false;
                     m_held = false;
-                    try {
-                        m_config = parse_run_config(event.config_json, "", "the run's config");
-                    } catch (const ConfigError&) {
-                        m_config = RunConfig();  // one this version cannot read: the defaults
-                    }
+                    // The history reads the run's config (once): it takes the run_start in
+                    // before the views start over, and they get it with the rest of the frame.
+                    m_history.append(event);
+                    appended = i + 1;
+                    // One this version cannot read: the defaults.
+                    m_config = m_history.config() ? *m_history.config() : RunConfig();
                     Q_EMIT runStarted(m_config);
                 }
                 break;

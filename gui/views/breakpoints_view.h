@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "history_view.h"
 #include "stepwise/conditions.h"
 #include "stepwise/events.h"
 
@@ -22,7 +23,7 @@ class QTableWidgetItem;
 
 namespace stepwise::gui {
 
-class BreakpointsView : public QWidget {
+class BreakpointsView : public QWidget, public HistoryView {
     Q_OBJECT
   public:
     explicit BreakpointsView(QWidget* parent = nullptr);
@@ -31,8 +32,8 @@ class BreakpointsView : public QWidget {
     void setBreakpoints(const std::vector<BreakpointSpec>& breakpoints);
     const std::vector<BreakpointSpec>& breakpoints() const { return m_specs; }
     /// Forgets the hit counts (a view rebuilt from the run history counts them again).
-    void clear();
-    void applyEvents(const std::vector<Event>& events);
+    void clear() override;
+    void applyEvents(const std::vector<Event>& events) override;
     int hits(std::size_t row) const;
     /// Adds the condition typed in the field, if it parses; true when it was added.
     bool addTyped();

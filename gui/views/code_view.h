@@ -10,6 +10,7 @@
 #include <optional>
 #include <vector>
 
+#include "history_view.h"
 #include "stepwise/events.h"
 
 class QLabel;
@@ -18,14 +19,16 @@ class QSplitter;
 
 namespace stepwise::gui {
 
-class CodeView : public QWidget {
+class CodeView : public QWidget, public HistoryView {
     Q_OBJECT
   public:
     explicit CodeView(QWidget* parent = nullptr);
 
     /// A new run: its model's code (empty: the run did not say).
-    void clear();
-    void applyEvents(const std::vector<Event>& events);
+    void clear() override;
+    void applyEvents(const std::vector<Event>& events) override;
+    /// The model's code is the run's still.
+    void rewind(const HistorySnapshot&, const Event&) override {}
     /// Where the run is: the stage (nullopt: between batches) and whether the batch steps.
     void setCurrent(std::optional<Stage> stage, std::optional<bool> stepping);
     void retranslate();

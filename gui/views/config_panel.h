@@ -24,6 +24,8 @@ namespace stepwise::gui {
 class ConfigPanel : public QWidget {
     Q_OBJECT
   public:
+    /// The max_epochs box's value for "not set" (Trainer(max_epochs=None)); -1 is "no limit".
+    static constexpr int kEpochsNotSet = -2;
     explicit ConfigPanel(QWidget* parent = nullptr);
 
     /// Shows a config (the one the current session runs).

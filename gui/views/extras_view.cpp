@@ -6,7 +6,7 @@
 #include <QTableWidget>
 #include <QVBoxLayout>
 
-#include "pipeline_state.h"
+#include "text/formatters.h"
 
 namespace stepwise::gui {
 

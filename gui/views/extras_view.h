@@ -5,6 +5,7 @@
 #include <QWidget>
 #include <vector>
 
+#include "history_view.h"
 #include "stepwise/events.h"
 
 class QLabel;
@@ -12,7 +13,7 @@ class QTableWidget;
 
 namespace stepwise::gui {
 
-class ExtrasView : public QWidget {
+class ExtrasView : public QWidget, public HistoryView {
     Q_OBJECT
   public:
     enum Column {
@@ -27,8 +28,8 @@ class ExtrasView : public QWidget {
     static constexpr int kMaxRows = 64;
     explicit ExtrasView(QWidget* parent = nullptr);
 
-    void clear();
-    void applyEvents(const std::vector<Event>& events);
+    void clear() override;
+    void applyEvents(const std::vector<Event>& events) override;
     QTableWidget* table() const { return m_table; }
     bool graphWarningVisible() const;
 

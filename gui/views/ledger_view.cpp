@@ -7,7 +7,7 @@
 #include <QTableWidget>
 #include <QVBoxLayout>
 
-#include "pipeline_state.h"
+#include "text/formatters.h"
 
 namespace stepwise::gui {
 
@@ -34,9 +34,9 @@ QTableWidget* makeTable(QWidget* parent, const char* name, int columns) {
 }  // namespace
 
 LedgerView::LedgerView(QWidget* parent) : QWidget(parent) {
-    m_window = new QLabel(this);
-    m_window->setObjectName(QStringLiteral("ledgerWindow"));
-    m_window->setWordWrap(true);
+    m_cycle = new QLabel(this);
+    m_cycle->setObjectName(QStringLiteral("ledgerCycle"));
+    m_cycle->setWordWrap(true);
     m_batches = makeTable(this, "ledgerBatches", BatchColumnCount);
     m_summary = new QLabel(this);
     m_summary->setObjectName(QStringLiteral("ledgerSummary"));
@@ -56,7 +56,7 @@ LedgerView::LedgerView(QWidget* parent) : QWidget(parent) {
     outer->addWidget(scroll);
     auto* layout = new QVBoxLayout(content);
     layout->setContentsMargins(4, 4, 4, 4);
-    layout->addWidget(m_window);
+    layout->addWidget(m_cycle);
     layout->addWidget(m_batches, 3);
     layout->addWidget(m_summary);
     layout->addWidget(m_ratioTitle);
@@ -78,13 +78,12 @@ void LedgerView::applyEvents(const std::vector<Event>& events) {
     for (const Event& e : events) {
         if (e.type == EventType::run_start) {
             clear();
-            m_accumulate = std::max(1, e.accumulate_grad_batches);
             changed = true;
             continue;
         }
         if (e.type != EventType::stage_exit) continue;
         if (e.stage == Stage::on_after_backward && e.payload.grad_contribution) {
-            if (m_ledger) {  // its window stepped: this is the first backward of the next
+            if (m_ledger) {  // its cycle stepped: this is the first backward of the next
                 m_rows.clear();
                 m_ledger.reset();
                 m_ratiosOfStep.reset();
@@ -103,7 +102,7 @@ void LedgerView::applyEvents(const std::vector<Event>& events) {
             m_ledger = l;
             m_ratiosOfStep = e.payload.update_ratios;
             m_stepBatch = e.batch_idx;
-            // The engine's rows are the truth (they survive a view that opened mid-window).
+            // The engine's rows are the truth (they survive a view that opened mid-cycle).
             std::vector<Row> rows;
             for (const LedgerBatch& b : l.batches)
                 rows.push_back({e.epoch, b.batch_idx, b.norm, b.cosine, b.share});
@@ -117,22 +116,22 @@ void LedgerView::applyEvents(const std::vector<Event>& events) {
 
 void LedgerView::refresh() {
     if (!m_sawContribution) {
-        m_window->setText(
+        m_cycle->setText(
             tr("The ledger is measured while this dock is open: step or run a batch to fill it. "
-               "It shows what each batch of an accumulation window adds to the gradient."));
+               "It shows what each batch of an accumulation cycle adds to the gradient."));
     } else if (m_ledger && m_stepBatch) {
         const std::int64_t first = m_rows.empty() ? *m_stepBatch : m_rows.front().batch_idx;
-        m_window->setText(tr("Window of batches %1–%2 (accumulate_grad_batches = %3): optimizer "
-                             "step at batch %4.")
-                              .arg(first)
-                              .arg(*m_stepBatch)
-                              .arg(m_accumulate)
-                              .arg(*m_stepBatch));
+        m_cycle->setText(tr("Cycle of batches %1–%2 (accumulate_grad_batches = %3): optimizer "
+                            "step at batch %4.")
+                             .arg(first)
+                             .arg(*m_stepBatch)
+                             .arg(m_history ? m_history->accumulateGradBatches() : 1)
+                             .arg(*m_stepBatch));
     } else {
-        m_window->setText(tr("Accumulating: %1 of this window's batches so far; the shares follow "
-                             "at its optimizer "
-                             "step.")
-                              .arg(m_rows.size()));
+        m_cycle->setText(tr("Accumulating: %1 of this cycle's batches so far; the shares follow "
+                            "at its optimizer "
+                            "step.")
+                             .arg(m_rows.size()));
     }
     m_batches->setRowCount(int(m_rows.size()));
     for (int i = 0; i < int(m_rows.size()); ++i) {
@@ -159,9 +158,8 @@ void LedgerView::refresh() {
                     : tr("no clipping by norm");
         m_summary->setText(text);
     } else {
-        m_summary->setText(m_sawContribution
-                               ? tr("‖G‖ and clipping: at the window's optimizer step.")
-                               : QString());
+        m_summary->setText(
+            m_sawContribution ? tr("‖G‖ and clipping: at the cycle's optimizer step.") : QString());
     }
     const std::size_t n = m_ratiosOfStep ? m_ratiosOfStep->per_parameter.size() : 0;
     m_ratios->setRowCount(int(n));
@@ -174,7 +172,7 @@ void LedgerView::refresh() {
     m_ratioTitle->setText(
         m_ratiosOfStep ? tr("Update-to-weight ratio ‖Δθ‖/‖θ‖ of the step: %1 over all parameters")
                              .arg(formatNumber(m_ratiosOfStep->total))
-                       : tr("Update-to-weight ratio ‖Δθ‖/‖θ‖: at the window's optimizer step."));
+                       : tr("Update-to-weight ratio ‖Δθ‖/‖θ‖: at the cycle's optimizer step."));
 }
 
 void LedgerView::retranslate() {

@@ -3,56 +3,120 @@
 #include <QBrush>
 #include <QColor>
 #include <QFont>
+#include <algorithm>
 
-#include "none_explainer.h"
-#include "pipeline_state.h"
-#include "text_tr.h"
+#include "run_history.h"
+#include "text/none_explainer.h"
+#include "text/text_tr.h"
 
 namespace stepwise::gui {
 
-LogModel::LogModel(QObject* parent) : QAbstractTableModel(parent) {}
+LogModel::LogModel(const RunHistory* history, QObject* parent)
+    : QAbstractTableModel(parent), m_history(history) {}
 
 void LogModel::clear() {
     beginResetModel();
-    m_entries.clear();
+    m_rows.clear();
     for (int& c : m_counts) c = 0;
     m_dropped = 0;
-    m_serial = 0;
+    m_generation = m_history ? m_history->generation() : 0;
+    m_logTaken = 0;
+    m_batchesTaken = 0;
+    m_startTaken = m_endTaken = false;
+    m_lastWhere.clear();
+    m_lastMessage.clear();
     endResetModel();
 }
 
-void LogModel::append(Entry entry, std::vector<Entry>& pending) {
-    ++m_counts[int(entry.kind)];
+const Event* LogModel::logEvent(std::uint64_t index) const {
+    const std::uint64_t dropped = m_history->droppedLogEvents();
+    if (index < dropped || index - dropped >= m_history->logEvents().size()) return nullptr;
+    return &m_history->logEvents()[std::size_t(index - dropped)];
+}
+
+void LogModel::refresh() {
+    if (!m_history) return;
+    const RunHistory& h = *m_history;
+    if (h.generation() != m_generation) clear();  // started over, or cut back: all of it again
+    std::vector<Row> pending;
+    if (!m_startTaken && h.runStart()) {
+        m_startTaken = true;
+        takeIn({From::runStart, Kind::info, 1, 0, 0, -1}, pending);
+    }
+    // The log and the None batches in the order they came: a log event after k batches had
+    // ended goes after the row of batch k - 1, and one of a later frame after every batch
+    // taken in already.
+    const std::uint64_t dropped = h.droppedLogEvents();
+    const std::uint64_t logEnd = dropped + h.logEvents().size();
+    const std::size_t batches = h.batchCount();
+    const std::size_t takenBefore = m_batchesTaken;
+    std::size_t serial = m_batchesTaken;
+    auto takeBatchesUpTo = [&](std::size_t end) {
+        for (; serial < end; ++serial)
+            if (!h.hasLoss(serial))
+                takeIn({From::batch, Kind::noneBatch, 1, serial, serial, std::int64_t(serial)},
+                       pending);
+    };
+    for (std::uint64_t i = std::max(m_logTaken, dropped); i < logEnd; ++i) {
+        const Event& e = h.logEvents()[std::size_t(i - dropped)];
+        takeBatchesUpTo(std::max(takenBefore, std::min(batches, h.batchesBefore(e.seq))));
+        Row row{From::log, Kind::info, 1, i, i, std::int64_t(serial)};
+        if (e.type == EventType::warning) {
+            row.kind = e.source == "lightning" ? Kind::lightningWarning : Kind::stepwiseWarning;
+            if (e.batch_idx < 0) row.serial = -1;
+        } else if (e.type == EventType::error) {
+            row.kind = Kind::error;
+            if (e.phase != ErrorPhase::stage) row.serial = -1;
+        }  // else rewound: where the run went back to (everything after it was undone)
+        takeIn(row, pending);
+    }
+    takeBatchesUpTo(batches);
+    m_logTaken = logEnd;
+    m_batchesTaken = batches;
+    if (!m_endTaken && h.runEnd()) {
+        m_endTaken = true;
+        takeIn({From::runEnd, Kind::info, 1, 0, 0, -1}, pending);
+    }
+    flushPending(pending);
+    dropForgotten();
+}
+
+void LogModel::takeIn(Row row, std::vector<Row>& pending) {
+    ++m_counts[int(row.kind)];
     // Coalesce a repeat of the previous row (same kind and text), unless it is a None record:
     // every None batch keeps its own row.
-    Entry* last =
-        !pending.empty() ? &pending.back() : (!m_entries.empty() ? &m_entries.back() : nullptr);
-    if (last && entry.kind != Kind::noneBatch && last->kind == entry.kind &&
-        last->message == entry.message && last->where == entry.where) {
+    Row* last = !pending.empty() ? &pending.back() : (!m_rows.empty() ? &m_rows.back() : nullptr);
+    if (row.kind == Kind::noneBatch) {
+        pending.push_back(row);
+        return;
+    }
+    const Entry e = word(row);
+    if (last && last->kind == row.kind && m_lastMessage == e.message && m_lastWhere == e.where) {
         ++last->repeats;
-        last->lastBatchIdx = entry.batchIdx;
-        if (last == &m_entries.back() && pending.empty()) {
-            const int row = int(m_entries.size()) - 1;
-            Q_EMIT dataChanged(index(row, 0), index(row, ColumnCount - 1));
+        last->last = row.last;
+        if (last == &m_rows.back() && pending.empty()) {
+            const int index = int(m_rows.size()) - 1;
+            Q_EMIT dataChanged(this->index(index, 0), this->index(index, ColumnCount - 1));
         }
         return;
     }
-    entry.lastBatchIdx = entry.batchIdx;
-    pending.push_back(std::move(entry));
+    m_lastWhere = e.where;
+    m_lastMessage = e.message;
+    pending.push_back(row);
 }
 
-void LogModel::flushPending(std::vector<Entry>& pending) {
+void LogModel::flushPending(std::vector<Row>& pending) {
     if (pending.empty()) return;
-    const std::size_t overflow = m_entries.size() + pending.size() > std::size_t(kMaxEntries)
-                                     ? m_entries.size() + pending.size() - std::size_t(kMaxEntries)
+    const std::size_t overflow = m_rows.size() + pending.size() > std::size_t(kMaxEntries)
+                                     ? m_rows.size() + pending.size() - std::size_t(kMaxEntries)
                                      : 0;
     if (overflow > 0) {
         // Drop in one block (at least a tenth), so a long run does not remove rows every frame.
         const std::size_t drop =
-            std::min(m_entries.size(), std::max(overflow, std::size_t(kMaxEntries / 10)));
+            std::min(m_rows.size(), std::max(overflow, std::size_t(kMaxEntries / 10)));
         if (drop > 0) {
             beginRemoveRows({}, 0, int(drop) - 1);
-            m_entries.erase(m_entries.begin(), m_entries.begin() + std::ptrdiff_t(drop));
+            m_rows.erase(m_rows.begin(), m_rows.begin() + std::ptrdiff_t(drop));
             m_dropped += std::int64_t(drop);
             endRemoveRows();
         }
@@ -61,81 +125,88 @@ void LogModel::flushPending(std::vector<Entry>& pending) {
             pending.erase(pending.begin(), pending.end() - kMaxEntries);
         }
     }
-    const int first = int(m_entries.size());
+    const int first = int(m_rows.size());
     beginInsertRows({}, first, first + int(pending.size()) - 1);
-    for (Entry& e : pending) m_entries.push_back(std::move(e));
+    m_rows.insert(m_rows.end(), pending.begin(), pending.end());
     endInsertRows();
     pending.clear();
 }
 
-void LogModel::applyEvents(const std::vector<Event>& events) {
-    std::vector<Entry> pending;
-    for (const Event& e : events) {
-        Entry entry;
-        entry.serial = m_serial;
-        entry.epoch = e.epoch;
-        entry.batchIdx = e.batch_idx;
-        switch (e.type) {
-            case EventType::run_start:
-                entry.kind = Kind::info;
-                entry.serial = -1;
-                entry.batchIdx = -1;
+void LogModel::dropForgotten() {
+    const std::uint64_t dropped = m_history->droppedLogEvents();
+    std::size_t forgotten = 0;  // rows up to the last one whose events are all gone
+    for (std::size_t i = 0; i < m_rows.size(); ++i) {
+        const Row& r = m_rows[i];
+        if (r.from == From::log && r.last >= dropped) break;
+        if (r.from == From::log) forgotten = i + 1;
+    }
+    if (forgotten == 0) return;
+    beginRemoveRows({}, 0, int(forgotten) - 1);
+    m_rows.erase(m_rows.begin(), m_rows.begin() + std::ptrdiff_t(forgotten));
+    m_dropped += std::int64_t(forgotten);
+    endRemoveRows();
+}
+
+LogModel::Entry LogModel::entry(int row) const {
+    return word(m_rows.at(std::size_t(row)));
+}
+
+LogModel::Entry LogModel::word(const Row& r) const {
+    Entry entry;
+    entry.kind = r.kind;
+    entry.repeats = r.repeats;
+    entry.serial = r.serial;
+    if (!m_history) return entry;
+    switch (r.from) {
+        case From::runStart:
+            if (const Event* start = m_history->runStart())
                 entry.message = tr("Run started: %n batch(es) per epoch", nullptr,
-                                   int(e.total_batches_per_epoch));
-                append(std::move(entry), pending);
-                break;
-            case EventType::stage_exit: break;
-            case EventType::batch_end:
-                if (!e.loss) {
-                    entry.kind = Kind::noneBatch;
-                    entry.where = QStringLiteral("training_step");
-                    entry.message = tr("training_step returned None: %1").arg(explainNoneBatch(e));
-                    append(std::move(entry), pending);
-                }
-                // Batches finish in order: the next one's serial is the count so far.
-                ++m_serial;
-                break;
-            case EventType::warning:
-                entry.kind =
-                    e.source == "lightning" ? Kind::lightningWarning : Kind::stepwiseWarning;
+                                   int(start->total_batches_per_epoch));
+            break;
+        case From::runEnd:
+            if (const Event* end = m_history->runEnd())
+                entry.message = tr("Run ended: %1").arg(runStatusTr(end->status));
+            break;
+        case From::batch: {
+            if (r.first >= m_history->batchCount()) break;  // cut back since
+            const Event batch = m_history->batchRecord(std::size_t(r.first));
+            entry.epoch = batch.epoch;
+            entry.batchIdx = entry.lastBatchIdx = batch.batch_idx;
+            entry.where = QStringLiteral("training_step");
+            entry.message = tr("training_step returned None: %1").arg(explainNoneBatch(batch));
+            break;
+        }
+        case From::log: {
+            const Event* last = logEvent(r.last);
+            const Event* first = logEvent(r.first);
+            if (!first) first = last;  // the older ones of a coalesced row were dropped
+            if (!first) break;
+            const Event& e = *first;
+            entry.epoch = e.epoch;
+            entry.batchIdx = e.batch_idx;
+            entry.lastBatchIdx = last->batch_idx;
+            if (e.type == EventType::warning) {
                 entry.where = QString::fromStdString(e.source);
                 entry.message = e.source == "lightning"
                                     ? QString::fromStdString(e.message)  // Lightning's, verbatim
                                     : textTr(e.text);
-                if (e.batch_idx < 0) entry.serial = -1;
-                append(std::move(entry), pending);
-                break;
-            case EventType::error: {
-                entry.kind = Kind::error;
+            } else if (e.type == EventType::error) {
                 entry.where = QString::fromUtf8(where_name(e));
-                if (e.phase != ErrorPhase::stage) entry.serial = -1;
                 entry.message = QString::fromStdString(
                     e.exception_type.empty() ? e.message : e.exception_type + ": " + e.message);
-                append(std::move(entry), pending);
-                break;
-            }
-            case EventType::rewound:
-                // Where the run went back to: everything after it in the log was undone.
-                entry.kind = Kind::info;
+            } else {
                 entry.where = QStringLiteral("stepwise");
                 entry.message = textTr(e.text);
-                append(std::move(entry), pending);
-                break;
-            case EventType::run_end:
-                entry.kind = Kind::info;
-                entry.serial = -1;
-                entry.batchIdx = -1;
-                entry.message = tr("Run ended: %1").arg(runStatusTr(e.status));
-                append(std::move(entry), pending);
-                break;
-            default: break;
+            }
+            break;
         }
     }
-    flushPending(pending);
+    if (r.from == From::runStart || r.from == From::runEnd) entry.batchIdx = -1;
+    return entry;
 }
 
 int LogModel::rowCount(const QModelIndex& parent) const {
-    return parent.isValid() ? 0 : int(m_entries.size());
+    return parent.isValid() ? 0 : int(m_rows.size());
 }
 
 int LogModel::columnCount(const QModelIndex& parent) const {
@@ -154,13 +225,14 @@ QString LogModel::kindText(Kind kind) const {
 }
 
 QVariant LogModel::data(const QModelIndex& index, int role) const {
-    if (!index.isValid() || index.row() >= int(m_entries.size())) return {};
-    const Entry& e = m_entries[std::size_t(index.row())];
-    if (role == SerialRole) return QVariant::fromValue<qlonglong>(e.serial);
-    if (role == KindRole) return int(e.kind);
+    if (!index.isValid() || index.row() >= int(m_rows.size())) return {};
+    const Row& row = m_rows[std::size_t(index.row())];
+    if (role == SerialRole) return QVariant::fromValue<qlonglong>(row.serial);
+    if (role == KindRole) return int(row.kind);
     if (role == Qt::DisplayRole || role == Qt::ToolTipRole) {
+        if (index.column() == KindColumn) return kindText(row.kind);
+        const Entry e = entry(index.row());
         switch (index.column()) {
-            case KindColumn: return kindText(e.kind);
             case WhereColumn: {
                 QString pos;
                 if (e.batchIdx >= 0) {
@@ -180,7 +252,7 @@ QVariant LogModel::data(const QModelIndex& index, int role) const {
         }
     }
     if (role == Qt::ForegroundRole) {
-        switch (e.kind) {
+        switch (row.kind) {
             case Kind::error: return QBrush(QColor(0xb9, 0x1c, 0x1c));
             case Kind::lightningWarning: return QBrush(QColor(0x92, 0x40, 0x0e));
             case Kind::noneBatch: return QBrush(QColor(0x9a, 0x34, 0x12));
@@ -188,7 +260,7 @@ QVariant LogModel::data(const QModelIndex& index, int role) const {
             case Kind::info: return QBrush(QColor(0x4b, 0x55, 0x63));
         }
     }
-    if (role == Qt::FontRole && index.column() == KindColumn && e.kind != Kind::info) {
+    if (role == Qt::FontRole && index.column() == KindColumn && row.kind != Kind::info) {
         QFont f;
         f.setBold(true);
         return f;

@@ -12,8 +12,8 @@
 
 namespace stepwise::gui {
 
-LogView::LogView(QWidget* parent) : QWidget(parent) {
-    m_model = new LogModel(this);
+LogView::LogView(const RunHistory* history, QWidget* parent) : QWidget(parent) {
+    m_model = new LogModel(history, this);
     m_table = new QTableView(this);
     m_table->setObjectName(QStringLiteral("logTable"));
     m_table->setModel(m_model);
@@ -80,17 +80,24 @@ void LogView::clear() {
     updateSummary();
 }
 
+void LogView::rebuild(const HistorySnapshot& run) {
+    (void)run;  // the model reads the same history
+    clear();
+    applyEvents({});
+}
+
 void LogView::applyEvents(const std::vector<Event>& events) {
+    (void)events;  // in the history already
     QScrollBar* bar = m_table->verticalScrollBar();
     const bool atBottom = bar->value() >= bar->maximum() - 2;
     const int before = m_model->rowCount();
-    m_model->applyEvents(events);
+    m_model->refresh();
     if (m_model->rowCount() != before) {
         updateSummary();
         if (!m_table->selectionModel()->hasSelection()) {
             // Nothing picked: show the newest entry worth reading.
             for (int row = m_model->rowCount() - 1; row >= 0 && row >= before - 1; --row) {
-                if (m_model->entry(row).kind != LogModel::Kind::info) {
+                if (m_model->kind(row) != LogModel::Kind::info) {
                     showDetail(row);
                     break;
                 }

@@ -1,10 +1,12 @@
 #pragma once
-// LogView: the log of warnings, errors and None batches; clicking a batch's entry highlights it.
+// LogView: the log of warnings, errors and None batches of one run, read from its RunHistory
+// (LogModel); clicking a batch's entry highlights it.
 
 #include <QWidget>
 #include <cstdint>
 #include <vector>
 
+#include "history_view.h"
 #include "stepwise/events.h"
 
 class QLabel;
@@ -14,13 +16,16 @@ namespace stepwise::gui {
 
 class LogModel;
 
-class LogView : public QWidget {
+class LogView : public QWidget, public HistoryView {
     Q_OBJECT
   public:
-    explicit LogView(QWidget* parent = nullptr);
+    /// `history`: the run whose log it shows (not owned; outlives the view).
+    explicit LogView(const RunHistory* history, QWidget* parent = nullptr);
 
-    void clear();
-    void applyEvents(const std::vector<Event>& events);
+    void clear() override;
+    /// Shows what the history gained (the events themselves are in it already).
+    void applyEvents(const std::vector<Event>& events) override;
+    void rebuild(const HistorySnapshot& run) override;
     LogModel* model() const { return m_model; }
     QTableView* table() const { return m_table; }
 

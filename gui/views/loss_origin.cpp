@@ -62,11 +62,11 @@ QString LossOrigin::ribbonTip(const Event& record, std::int64_t serial, std::int
         tr("Batch %1: epoch %2, batch_idx %3.").arg(serial).arg(record.epoch).arg(record.batch_idx);
     text += QLatin1Char('\n');
     if (n > 1)
-        text += tr("Batch %1 of %2 in its accumulation window.").arg(record.cycle_position).arg(n) +
+        text += tr("Batch %1 of %2 in its accumulation cycle.").arg(record.cycle_position).arg(n) +
                 QLatin1Char('\n');
     if (record.global_step > stepBefore) {
         text += n > 1
-                    ? tr("The window's stepping batch: optimizer.step(closure) ran, so global_step "
+                    ? tr("The cycle's stepping batch: optimizer.step(closure) ran, so global_step "
                          "went from %1 to %2.")
                           .arg(stepBefore)
                           .arg(record.global_step)
@@ -76,7 +76,7 @@ QString LossOrigin::ribbonTip(const Event& record, std::int64_t serial, std::int
                           .arg(record.global_step);
     } else if (n > 1 && record.cycle_position < n) {
         text += tr("Lightning called the closure directly (training_step, backward) and did not "
-                   "step: gradients accumulate, so global_step stays %1 until the window's last "
+                   "step: gradients accumulate, so global_step stays %1 until the cycle's last "
                    "batch.")
                     .arg(record.global_step);
     } else {

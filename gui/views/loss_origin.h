@@ -20,7 +20,7 @@ class LossOrigin {
     /// `hovered`: the batch under the mouse rather than the newest.
     static QString line(const Event& record, std::int64_t serial, std::optional<double> smoothed,
                         double weight, bool hovered);
-    /// The step ribbon's tooltip: the batch's place in its window and what that did to global_step.
+    /// The step ribbon's tooltip: the batch's place in its cycle and what that did to global_step.
     /// `stepBefore`: global_step before the batch.
     static QString ribbonTip(const Event& record, std::int64_t serial, std::int64_t stepBefore);
     /// The line's tooltip: how the three numbers are made.

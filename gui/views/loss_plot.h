@@ -1,6 +1,6 @@
 #pragma once
 // LossPlot: the per-batch loss as Lightning reports it (normalised by N), the raw loss on demand, a
-// debiased EMA like TensorBoard's, markers on None and failed batches, accumulation windows shaded,
+// debiased EMA like TensorBoard's, markers on None and failed batches, accumulation cycles shaded,
 // scalar extras on a second axis, the learning rate on a third (shown by itself once it changes, as
 // under an lr scheduler). It draws from the RunHistory, keeping no per-batch data of its own: each
 // replot fills the graphs with the batches in view only, at most a minimum and a maximum per pixel
@@ -17,8 +17,9 @@
 #include <utility>
 #include <vector>
 
+#include "history_view.h"
 #include "pacer.h"
-#include "stepwise/batch_table.h"
+#include "smoothing.h"
 #include "stepwise/events.h"
 
 class QCustomPlot;
@@ -41,9 +42,9 @@ namespace stepwise::gui {
 class ComparisonLayer;
 class RunHistory;
 class StepRibbon;
-class WindowShading;
+class CycleShading;
 
-class LossPlot : public QWidget {
+class LossPlot : public QWidget, public HistoryView {
     Q_OBJECT
   public:
     enum class XAxis { batch, globalStep };
@@ -53,18 +54,19 @@ class LossPlot : public QWidget {
 
     /// The run it draws (not owned; outlives the plot).
     void setHistory(const RunHistory* history);
-    void clear();
+    void clear() override;
     /// Starts over from the history: after it was cut back, or when the view opens again.
     void rebuild();
-    /// What batch records do not say: failed batches, the lr turning on by itself, the windows.
-    void applyEvents(const std::vector<Event>& events);
+    void rebuild(const HistorySnapshot& run) override;
+    /// What batch records do not say: failed batches, the lr turning on by itself, the cycles.
+    void applyEvents(const std::vector<Event>& events) override;
     /// Once per frame: take in the batches the history gained and queue one replot.
     void flush();
 
     void setXAxis(XAxis axis);
     XAxis xAxisMode() const { return m_xAxis; }
     void setSmoothing(double weight);  ///< 0 = off, up to 0.999
-    double smoothing() const { return m_smoothing; }
+    double smoothing() const { return m_ema.weight(); }
     void setRawVisible(bool visible);
     bool rawVisible() const { return m_rawVisible; }
     /// The learning rate each batch trained with, on its own axis at the right.
@@ -81,10 +83,11 @@ class LossPlot : public QWidget {
     void highlightBatchOfB(std::int64_t serial);
     QCPItemStraightLine* highlightLine() const { return m_highlight; }
     void setExtraPlotted(const QString& key, bool plotted);
+    /// The plot as it is drawn, as an image.
     bool exportPng(const QString& path);
     bool exportPdf(const QString& path);
     /// A comparison: run B's history (not owned; nullptr ends it) drawn against this plot's run,
-    /// with the distance between them; `nameA`, `nameB` name them in the legend and the exports.
+    /// with the distance between them; `nameA`, `nameB` name them in the legend.
     /// `departs`: run B departs from Lightning on purpose (its legend entry says so).
     void setComparison(const RunHistory* other, const QString& nameA = {},
                        const QString& nameB = {}, bool departs = false);
@@ -97,17 +100,8 @@ class LossPlot : public QWidget {
     void comparisonChanged();
     static constexpr int kComparisonFrameMs = 60;
     ComparisonLayer* comparisonLayer() const { return m_comparison; }
-    /// The run's per-batch table as CSV (the columns stepwise-run --csv writes); while comparing,
-    /// both runs' tables in one (BatchTable::write_comparison_csv).
-    bool exportCsv(const QString& path) const;
-    struct TensorBoardExport {
-        QString directory;  ///< the version_N directory written; empty when it failed
-        QString error;      ///< why it failed, naming the path
-    };
-    /// The run as TensorBoard event files in root/version_N (stepwise-run --tensorboard's).
-    TensorBoardExport exportTensorBoard(const QString& root) const;
-    /// The export menu of the plot's toolbar, also under File ▸ Export.
-    QMenu* exportMenu() const { return m_exportMenu; }
+    /// The menu of the toolbar's Export button (File ▸ Export's; not owned).
+    void setExportMenu(QMenu* menu);
 
     /// Finished batches the plot has taken in.
     int pointCount() const;
@@ -118,7 +112,7 @@ class LossPlot : public QWidget {
     int noneMarkerCount() const;
     int failedMarkerCount() const;
     QCustomPlot* plot() const { return m_plot; }
-    /// The ribbon under the plot: batch_idx, window position and global_step of each batch in view.
+    /// The ribbon under the plot: batch_idx, cycle position and global_step of each batch in view.
     StepRibbon* ribbon() const { return m_ribbon; }
     /// The line under the plot that says where the newest (or the hovered) batch's numbers come
     /// from.
@@ -137,14 +131,8 @@ class LossPlot : public QWidget {
 
   private:
     void highlightAt(double x);
-    struct Ema {
-        double last = 0.0;
-        int count = 0;
-    };
     QWidget* buildToolbar();
     void retranslate();
-    /// A run's per-batch table, from its history: what both table exports write.
-    static BatchTable batchTable(const RunHistory* history);
     /// Batches [first, end) that the x range shows, one either side included.
     std::pair<std::size_t, std::size_t> visibleBatches() const;
     /// Fills the graphs with the batches in view: before each replot that needs it.
@@ -153,9 +141,8 @@ class LossPlot : public QWidget {
     /// A failed stage: a marker on the batch it failed in.
     void noteFailure(const Event& e);
     void rebuildSmoothing();
-    double smoothNext(Ema& ema, double value) const;
-    /// The EMA's state before batch `serial` (from the checkpoint before it).
-    Ema emaBefore(std::size_t serial) const;
+    /// The note on the shading: how many batches a cycle has.
+    void updateCycleNote();
     void applyFollow();
     void rescaleLrAxis();
     void updateSmoothingLabel();
@@ -175,10 +162,9 @@ class LossPlot : public QWidget {
     QCPGraph* m_lr = nullptr;
     QCPAxis* m_lrAxis = nullptr;
     QCPItemStraightLine* m_highlight = nullptr;
-    WindowShading* m_shading = nullptr;
+    CycleShading* m_shading = nullptr;
     ComparisonLayer* m_comparison = nullptr;
     const RunHistory* m_other = nullptr;  ///< run B's, while comparing
-    QString m_nameA, m_nameB;
     std::optional<std::size_t> m_divergence;
     bool m_rawBeforeComparing = false;
     QTimer* m_comparisonTimer = nullptr;  ///< draws run B's news when run A has no frame
@@ -195,30 +181,20 @@ class LossPlot : public QWidget {
     QSlider* m_smoothSlider = nullptr;
     QLabel* m_smoothLabel = nullptr;
     QLabel* m_axisLabel = nullptr;
-    QCPItemText* m_windowNote = nullptr;
+    QCPItemText* m_cycleNote = nullptr;
     QToolButton* m_followButton = nullptr;
     QToolButton* m_resetButton = nullptr;
     QToolButton* m_exportButton = nullptr;
-    QMenu* m_exportMenu = nullptr;
-    QAction* m_exportPngAction = nullptr;
-    QAction* m_exportPdfAction = nullptr;
-    QAction* m_exportCsvAction = nullptr;
-    QAction* m_exportTensorBoardAction = nullptr;
 
     const RunHistory* m_history = nullptr;
     std::uint64_t m_generation = 0;  ///< of the history when the plot took its batches in
     std::size_t m_taken = 0;         ///< batches taken in (EMA checkpoints made)
-    /// The EMA's state before batches 0, kEmaCheckpoint, 2 kEmaCheckpoint, ...
-    static constexpr std::size_t kEmaCheckpoint = 1024;
-    std::vector<Ema> m_emaAt;
-    Ema m_ema;  ///< after the batches taken in
+    Smoothing m_ema;                 ///< over the batches taken in
     float m_lastLr = std::numeric_limits<float>::quiet_NaN();
     std::vector<std::int64_t> m_failedSerials;
-    int m_accumulate = 1;
     std::vector<std::int64_t> m_stepScratch;  ///< global_step of the batches in view
 
     XAxis m_xAxis = XAxis::batch;
-    double m_smoothing = 0.6;
     bool m_follow = true;
     bool m_rawVisible = false;
     bool m_lrVisible = false;

@@ -7,7 +7,7 @@
 #include <QVBoxLayout>
 
 #include "extras_view.h"
-#include "text_tr.h"
+#include "text/text_tr.h"
 
 namespace stepwise::gui {
 

@@ -6,6 +6,7 @@
 #include <optional>
 #include <vector>
 
+#include "history_view.h"
 #include "pacer.h"
 #include "stepwise/events.h"
 
@@ -15,7 +16,7 @@ class QTreeWidgetItem;
 
 namespace stepwise::gui {
 
-class OutputInspector : public QWidget {
+class OutputInspector : public QWidget, public HistoryView {
     Q_OBJECT
   public:
     enum Column {
@@ -30,10 +31,10 @@ class OutputInspector : public QWidget {
     };
     explicit OutputInspector(QWidget* parent = nullptr);
 
-    void clear();
+    void clear() override;
     /// Shows the newest output of the frame (while the run streams past, at most ten times a
     /// second: see Pacer).
-    void applyEvents(const std::vector<Event>& events);
+    void applyEvents(const std::vector<Event>& events) override;
     QTreeWidget* tree() const { return m_tree; }
     QString classification() const;
 

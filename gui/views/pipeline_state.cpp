@@ -3,7 +3,8 @@
 #include <QCoreApplication>
 #include <cmath>
 
-#include "stepwise/run_config.h"
+#include "run_history.h"
+#include "text/formatters.h"
 
 // The translation context of the pipeline's value texts.
 struct PipelineText {
@@ -30,32 +31,21 @@ bool insideClosure(Stage stage) {
 
 }  // namespace
 
-QString formatDuration(std::int64_t ns) {
-    if (ns < 0) return {};
-    if (ns < 1000) return PipelineText::tr("%1 ns").arg(ns);
-    if (ns < 1000000)
-        return PipelineText::tr("%1 µs").arg(double(ns) / 1e3, 0, 'f', ns < 10000 ? 1 : 0);
-    if (ns < 1000000000)
-        return PipelineText::tr("%1 ms").arg(double(ns) / 1e6, 0, 'f', ns < 10000000 ? 2 : 1);
-    return PipelineText::tr("%1 s").arg(double(ns) / 1e9, 0, 'f', 2);
-}
-
-QString formatNumber(double value) {
-    if (std::isnan(value)) return QStringLiteral("NaN");
-    if (std::isinf(value)) return value > 0 ? QStringLiteral("+Inf") : QStringLiteral("-Inf");
-    const double magnitude = std::fabs(value);
-    if (value != 0.0 && (magnitude < 1e-3 || magnitude >= 1e5))
-        return QString::number(value, 'e', 3);
-    return QString::number(value, 'g', 5);
-}
-
 void PipelineState::reset() {
-    *this = PipelineState();
+    *this = PipelineState(m_history);
 }
 
-int PipelineState::windowPosition() const {
+int PipelineState::accumulate() const {
+    return m_history ? m_history->accumulateGradBatches() : 1;
+}
+
+bool PipelineState::hasScheduler() const {
+    return m_ranScheduler || (m_history && m_history->hasLrScheduler());
+}
+
+int PipelineState::cyclePosition() const {
     if (m_batchIdx < 0) return 0;
-    return int(m_batchIdx % std::max(1, m_accumulate)) + 1;
+    return int(m_batchIdx % accumulate()) + 1;
 }
 
 void PipelineState::startBatch(const Event& event) {
@@ -72,9 +62,10 @@ void PipelineState::startBatch(const Event& event) {
     m_stepping.reset();
     m_updateSummary.clear();
     ++m_batchesSeen;
-    // Lightning's rule: a batch steps when it closes a window or is the epoch's last batch.
+    // Lightning's rule: a batch steps when it closes a cycle or is the epoch's last batch.
     const bool last = m_totalBatches > 0 && event.batch_idx + 1 >= m_totalBatches;
-    if (m_accumulate <= 1 || (event.batch_idx + 1) % m_accumulate == 0 || last)
+    const int n = accumulate();
+    if (n <= 1 || (event.batch_idx + 1) % n == 0 || last)
         m_stepping = true;
     else
         m_stepping = false;
@@ -168,15 +159,6 @@ bool PipelineState::apply(const Event& event) {
     switch (event.type) {
         case EventType::run_start: {
             m_totalBatches = event.total_batches_per_epoch;
-            try {
-                const RunConfig config = parse_run_config(event.config_json, {}, "run_start");
-                m_accumulate =
-                    int(std::max<std::int64_t>(1, config.trainer.accumulate_grad_batches));
-                m_hasScheduler = config.lr_scheduler.has_value();
-            } catch (const std::exception&) {
-                m_accumulate = 1;  // the panel shows config problems; here it only sets the label
-                m_hasScheduler = false;
-            }
             return true;
         }
         case EventType::stage_enter:
@@ -186,15 +168,14 @@ bool PipelineState::apply(const Event& event) {
             at(event.stage).stale = at(event.stage).durationNs >= 0;
             return true;
         case EventType::stage_exit:
-            if (event.stage == Stage::lr_scheduler_step) m_hasScheduler = true;
+            if (event.stage == Stage::lr_scheduler_step) m_ranScheduler = true;
             // At full speed the engine sends no stage_enter: the newest exit is where it is.
             if (at(event.stage).state != StageStatus::State::active) m_current = event.stage;
             exitStage(event);
             return true;
         case EventType::batch_end:
-            m_accumulate = std::max(1, event.accumulate_grad_batches);
             m_stepping = event.stepped;
-            m_lastWindowPosition = event.cycle_position;
+            m_lastCyclePosition = event.cycle_position;
             // At full speed the window gets only some batches' stage events: count from here.
             if (event.stepped && !m_stepCounted) {
                 ++m_optimizerSteps;

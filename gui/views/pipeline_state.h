@@ -24,8 +24,13 @@ struct StageStatus {
     QString value;                 ///< "loss 0.1234", "‖g‖ 0.51", "‖Δθ‖ 0.02"
 };
 
+class RunHistory;
+
 class PipelineState {
   public:
+    /// `history`: the run's (not owned), for its settings; nullptr: a run without accumulation
+    /// or scheduler.
+    explicit PipelineState(const RunHistory* history = nullptr) : m_history(history) {}
     /// Folds one event of the current run. Returns true when something visible changed.
     bool apply(const Event& event);
     void reset();
@@ -38,10 +43,12 @@ class PipelineState {
     std::int64_t batchIdx() const { return m_batchIdx; }
     std::int64_t globalStep() const { return m_globalStep; }
     int call() const { return m_call; }  ///< closure evaluation within the batch, 1-based
-    int accumulate() const { return m_accumulate; }  ///< N from run_start's config, or batch_end
-    /// The run has an lr scheduler, so its batches have an lr_scheduler_step stage (LR-4).
-    bool hasScheduler() const { return m_hasScheduler; }
-    int windowPosition() const;  ///< 1-based position of the batch in its window
+    /// accumulate_grad_batches, as the run history has it.
+    int accumulate() const;
+    /// The run has an lr scheduler (its config says so, or a batch ran the stage), so its batches
+    /// have an lr_scheduler_step stage (LR-4).
+    bool hasScheduler() const;
+    int cyclePosition() const;  ///< 1-based position of the batch in its cycle
     std::optional<bool> stepping() const { return m_stepping; }  ///< nullopt: not known yet
     std::int64_t totalBatches() const { return m_totalBatches; }
     std::int64_t optimizerSteps() const { return m_optimizerSteps; }
@@ -66,19 +73,14 @@ class PipelineState {
     std::int64_t m_optimizerSteps = 0;
     std::int64_t m_batchesSeen = 0;  ///< batches started, over all epochs
     int m_call = 0;
-    int m_accumulate = 1;
-    bool m_hasScheduler = false;
-    int m_lastWindowPosition = 0;
+    const RunHistory* m_history = nullptr;
+    bool m_ranScheduler = false;  ///< an lr_scheduler_step stage ran (a script's own scheduler)
+    int m_lastCyclePosition = 0;
     std::optional<bool> m_stepping;
     bool m_stepCounted = false;  ///< this batch's optimizer step is in m_optimizerSteps
     bool m_ended = false;
     RunStatus m_endStatus = RunStatus::finished;
     QString m_updateSummary;
 };
-
-/// Formats a duration in ns as "12 µs", "3.4 ms", "1.2 s".
-QString formatDuration(std::int64_t ns);
-/// Formats a number compactly: 4 significant digits, scientific when tiny or huge.
-QString formatNumber(double value);
 
 }  // namespace stepwise::gui

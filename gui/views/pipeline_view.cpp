@@ -6,7 +6,8 @@
 #include <QPainterPath>
 #include <QToolTip>
 
-#include "text_tr.h"
+#include "text/formatters.h"
+#include "text/text_tr.h"
 
 namespace stepwise::gui {
 
@@ -72,7 +73,7 @@ void PipelineView::fitRows() {
     // Rows shrink (down to one line each) rather than scroll, so a whole batch stays in view.
     m_rowHeight = kFullRowHeight;
     m_titleHeight = kFullTitleHeight;
-    const bool scheduler = m_state.hasScheduler();
+    const bool scheduler = m_fittedScheduler = m_state.hasScheduler();
     while (m_rowHeight > kMinRowHeight &&
            layoutHeight(m_rowHeight, m_titleHeight, scheduler) > height()) {
         --m_rowHeight;
@@ -85,6 +86,11 @@ void PipelineView::resizeEvent(QResizeEvent* event) {
     QWidget::resizeEvent(event);
 }
 
+void PipelineView::setHistory(const RunHistory* history) {
+    m_state = PipelineState(history);
+    clear();
+}
+
 void PipelineView::clear() {
     m_state.reset();
     fitRows();
@@ -94,9 +100,8 @@ void PipelineView::clear() {
 
 void PipelineView::applyEvents(const std::vector<Event>& events) {
     bool changed = false;
-    const bool hadScheduler = m_state.hasScheduler();
     for (const Event& event : events) changed = m_state.apply(event) || changed;
-    if (hadScheduler != m_state.hasScheduler()) {  // a row more or less: refit and re-lay out
+    if (m_fittedScheduler != m_state.hasScheduler()) {  // a row more or less: refit and re-lay out
         fitRows();
         updateGeometry();
     }
@@ -113,7 +118,7 @@ QString PipelineView::stageDescription(Stage stage) const {
         case Stage::on_train_batch_start: return tr("hook: a new batch begins");
         case Stage::optimizer_step: return tr("the optimizer calls the closure");
         case Stage::training_step: return tr("your training_step: forward pass and loss");
-        case Stage::on_before_zero_grad: return tr("hook, first batch of a window only");
+        case Stage::on_before_zero_grad: return tr("hook, first batch of a cycle only");
         case Stage::optimizer_zero_grad: return tr("clear .grad — after the forward pass");
         case Stage::on_before_backward: return tr("hook, only when there is a loss");
         case Stage::backward: return tr("loss.backward(): gradients accumulate");
@@ -363,7 +368,7 @@ void PipelineView::paintHeader(QPainter& p, const QRect& r) const {
         title = tr("Epoch %1 · batch %2").arg(m_state.epoch()).arg(m_state.batchIdx());
     p.drawText(QRect(r.left(), r.top(), r.width(), 28), Qt::AlignLeft | Qt::AlignVCenter, title);
 
-    // Badges: the accumulation window, the closure evaluation, global_step.
+    // Badges: the accumulation cycle, the closure evaluation, global_step.
     QStringList badges;
     QList<QColor> colors;
     if (m_state.batchIdx() >= 0) {
@@ -372,7 +377,7 @@ void PipelineView::paintHeader(QPainter& p, const QRect& r) const {
         if (n > 1)
             badges << (stepping ? tr("batch %1 of %2, stepping")
                                 : tr("batch %1 of %2, accumulating"))
-                          .arg(m_state.windowPosition())
+                          .arg(m_state.cyclePosition())
                           .arg(n);
         else
             badges << tr("N = 1, every batch steps");

@@ -6,20 +6,23 @@
 #include <QWidget>
 #include <vector>
 
+#include "history_view.h"
 #include "pacer.h"
 #include "pipeline_state.h"
 
 namespace stepwise::gui {
 
-class PipelineView : public QWidget {
+class PipelineView : public QWidget, public HistoryView {
     Q_OBJECT
   public:
     explicit PipelineView(QWidget* parent = nullptr);
 
-    void clear();
+    /// The run it shows (not owned; outlives the view), for its settings.
+    void setHistory(const RunHistory* history);
+    void clear() override;
     /// Folds one frame's events; repaints once (while the run streams past, at most ten times a
     /// second: see Pacer).
-    void applyEvents(const std::vector<Event>& events);
+    void applyEvents(const std::vector<Event>& events) override;
     const PipelineState& state() const { return m_state; }
 
     QSize sizeHint() const override;
@@ -43,6 +46,7 @@ class PipelineView : public QWidget {
 
   private:
     void fitRows();
+    bool m_fittedScheduler = false;  ///< fitRows() made room for the lr_scheduler_step row
     int m_rowHeight = 35;
     int m_titleHeight = 27;
     mutable QRect m_paintedCurrent;  ///< set while painting

@@ -16,7 +16,7 @@
 #include <cmath>
 
 #include "extras_view.h"
-#include "pipeline_state.h"
+#include "text/formatters.h"
 
 namespace stepwise::gui {
 
@@ -168,6 +168,11 @@ void TensorsView::clear() {
     m_updating = false;
     showDetail();
     updateWhere();
+}
+
+void TensorsView::rewind(const HistorySnapshot& run, const Event& rewound) {
+    (void)run;
+    applyEvents({rewound});
 }
 
 void TensorsView::applyEvents(const std::vector<Event>& events) {

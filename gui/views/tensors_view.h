@@ -10,6 +10,7 @@
 #include <memory>
 #include <vector>
 
+#include "history_view.h"
 #include "stepwise/events.h"
 
 class QCustomPlot;
@@ -23,16 +24,18 @@ class QTreeWidgetItem;
 
 namespace stepwise::gui {
 
-class TensorsView : public QWidget {
+class TensorsView : public QWidget, public HistoryView {
     Q_OBJECT
   public:
     enum Column { NameColumn, ShapeColumn, DtypeColumn, NormColumn, ChangeColumn, ColumnCount };
     enum DetailTab { HistogramTab, ValuesTab, HeatMapTab };
     explicit TensorsView(QWidget* parent = nullptr);
 
-    void clear();
+    void clear() override;
     /// Reports (the latest one shown), and the holds and resumes that make it current or not.
-    void applyEvents(const std::vector<Event>& events);
+    void applyEvents(const std::vector<Event>& events) override;
+    /// What it shows is of a hold that was undone; it keeps no history to rebuild.
+    void rewind(const HistorySnapshot& run, const Event& rewound) override;
     /// The tensor whose values are asked for (empty: none).
     QString selectedTensor() const { return m_selected; }
     void selectTensor(const QString& name);

@@ -5,11 +5,33 @@
 #include <cmath>
 #include <limits>
 
+#include "run_history.h"
+
 namespace stepwise::gui {
 
+void StepRibbon::fill(const RunHistory& history, std::size_t first, std::size_t end,
+                      const std::vector<std::int64_t>& steps, bool lookUpBatchIdx) {
+    std::vector<Cell> cells;
+    cells.reserve(end - first);
+    std::int64_t before = first > 0 ? history.globalStep(first - 1) : 0;
+    for (std::size_t i = first; i < end; ++i) {
+        Cell c;
+        c.x = double(i);
+        c.position = std::max(1, history.cyclePosition(i));
+        c.accumulate = std::max(1, history.accumulate(i));
+        c.globalStep = steps[i - first];
+        c.moved = c.globalStep > before;
+        c.odd = (c.globalStep - (c.moved ? 1 : 0)) % 2;
+        if (lookUpBatchIdx) c.batchIdx = history.batchIdx(i);
+        before = c.globalStep;
+        cells.push_back(c);
+    }
+    m_cells = std::move(cells);
+}
+
 namespace {
-const QColor kWindowShade[2] = {QColor(0xfb, 0xe9, 0xc9),
-                                QColor(0xfd, 0xf3, 0xe1)};  // as behind the plot
+const QColor kCycleShade[2] = {QColor(0xfb, 0xe9, 0xc9),
+                               QColor(0xfd, 0xf3, 0xe1)};  // as behind the plot
 const QColor kPlainShade[2] = {QColor(0xf3, 0xf4, 0xf6), QColor(0xf9, 0xfa, 0xfb)};
 const QColor kMovedFill(0xdb, 0xea, 0xfe);
 const QColor kMovedText(0x1d, 0x4e, 0xd8);
@@ -57,9 +79,9 @@ void StepRibbon::updateSize() {
                                                     0.001);
 }
 
-void StepRibbon::setRowLabels(const QString& batch, const QString& window, const QString& step) {
+void StepRibbon::setRowLabels(const QString& batch, const QString& cycle, const QString& step) {
     m_labels[0] = batch;
-    m_labels[1] = window;
+    m_labels[1] = cycle;
     m_labels[2] = step;
     updateSize();
 }
@@ -124,7 +146,7 @@ void StepRibbon::draw(QCPPainter* painter) {
         return QRectF(std::min(left, right), row.top() + 1, std::abs(right - left),
                       row.height() - 2);
     };
-    // Each row prints what fits in a cell: batch_idx; the window position as "2/3" or "2";
+    // Each row prints what fits in a cell: batch_idx; the cycle position as "2/3" or "2";
     // global_step (where it moved, highlighted). Too narrow for every batch, the new global_step
     // goes at each step that has room for it.
     const auto fits = [&](const QString& text, bool isBold) {
@@ -132,17 +154,17 @@ void StepRibbon::draw(QCPPainter* painter) {
     };
     double lastPrintedRight = -1e9;
     if (width < 4.0) {
-        // Many batches a pixel column (a run at full speed): one band per window, a line where
+        // Many batches a pixel column (a run at full speed): one band per cycle, a line where
         // global_step moved, its new value where there is room. Nothing per cell.
         std::size_t start = 0;
         for (std::size_t i = 1; i <= m_cells.size(); ++i) {
             if (i < m_cells.size() && m_cells[i].odd == m_cells[start].odd) continue;
             const QRectF first = cellRect(m_cells[start], rows[1]),
                          last = cellRect(m_cells[i - 1], rows[1]);
-            const bool windows = m_cells[start].accumulate > 1;
+            const bool cycles = m_cells[start].accumulate > 1;
             painter->fillRect(
                 QRectF(first.left(), first.top(), last.right() - first.left(), first.height()),
-                windows ? kWindowShade[m_cells[start].odd] : kPlainShade[m_cells[start].odd]);
+                cycles ? kCycleShade[m_cells[start].odd] : kPlainShade[m_cells[start].odd]);
             start = i;
         }
         painter->setFont(bold);
@@ -175,10 +197,10 @@ void StepRibbon::draw(QCPPainter* painter) {
     }
     for (const Cell& c : m_cells) {
         const QRectF b = cellRect(c, rows[0]), w = cellRect(c, rows[1]), s = cellRect(c, rows[2]);
-        const bool windows = c.accumulate > 1;
-        painter->fillRect(w, windows ? kWindowShade[c.odd] : kPlainShade[c.odd]);
+        const bool cycles = c.accumulate > 1;
+        painter->fillRect(w, cycles ? kCycleShade[c.odd] : kPlainShade[c.odd]);
         if (c.moved) painter->fillRect(s, kMovedFill);
-        if (c.moved && windows) {
+        if (c.moved && cycles) {
             painter->setPen(QPen(QColor(0x25, 0x63, 0xeb, 150), 1));
             painter->drawLine(QPointF(w.right(), w.top()), QPointF(w.right(), w.bottom()));
         }
@@ -200,7 +222,7 @@ void StepRibbon::draw(QCPPainter* painter) {
         const QString full = QStringLiteral("%1/%2").arg(c.position).arg(c.accumulate);
         const QString shortPosition = QString::number(c.position);
         if (fits(shortPosition, false)) {
-            painter->setPen(windows ? kText : kQuiet);
+            painter->setPen(cycles ? kText : kQuiet);
             painter->drawText(w, Qt::AlignCenter, fits(full, false) ? full : shortPosition);
         }
         const QString step = QString::number(c.globalStep);

@@ -21,6 +21,7 @@
 #include "compare_bar.h"
 #include "comparison_layer.h"
 #include "config_panel.h"
+#include "exports.h"
 #include "gui_test_utils.h"
 #include "log_model.h"
 #include "log_view.h"
@@ -89,7 +90,7 @@ class TstCompare : public QObject {
         QCOMPARE(historyB(d).peerDistance(0), d3);
         QVERIFY(
             d.window->compareBar()->distanceLabel()->text().contains(QStringLiteral("batch 3")));
-        // Run to the end: at the epoch's short last window (2 batches still divided by 4) the
+        // Run to the end: at the epoch's short last cycle (2 batches still divided by 4) the
         // runs stop agreeing; a tolerance of 1e-6 finds it.
         d.window->runActions()->run()->trigger();
         QVERIFY(waitBatches(d, 20, 6));
@@ -205,7 +206,7 @@ class TstCompare : public QObject {
         QVERIFY(d.waitEnded());
         QTemporaryDir dir;
         const QString path = dir.filePath(QStringLiteral("both.csv"));
-        QVERIFY(d.window->lossPlot()->exportCsv(path));
+        QVERIFY(d.window->exports()->exportCsv(path));
         QFile file(path);
         QVERIFY(file.open(QIODevice::ReadOnly));
         const QStringList lines =
@@ -285,7 +286,7 @@ class TstCompare : public QObject {
         QVERIFY(d.waitEnded());
         QTemporaryDir dir;
         const QString path = dir.filePath(QStringLiteral("fork.csv"));
-        QVERIFY(d.window->lossPlot()->exportCsv(path));
+        QVERIFY(d.window->exports()->exportCsv(path));
         QFile file(path);
         QVERIFY(file.open(QIODevice::ReadOnly));
         QVERIFY(QString::fromUtf8(file.readAll()).contains(label));

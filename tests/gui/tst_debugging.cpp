@@ -390,7 +390,7 @@ class TestDebugging : public QObject {
         QVERIFY(d.window->tensorsView()->report());
     }
 
-    void theLedgerDockShowsEachBatchsShareOfItsWindow() {
+    void theLedgerDockShowsEachBatchsShareOfItsCycle() {
         test::Driver d;
         d.window->show();
         d.window->ledgerDock()->raise();
@@ -407,8 +407,8 @@ class TestDebugging : public QObject {
         QCOMPARE(ledger->batchTable()->rowCount(), 2);
         QCOMPARE(ledger->batchTable()->item(1, LedgerView::ShareColumn)->text(),
                  QStringLiteral("–"));
-        QVERIFY(ledger->windowLabel()->text().startsWith(
-            QStringLiteral("Accumulating: 2 of this window's batches")));
+        QVERIFY(ledger->cycleLabel()->text().startsWith(
+            QStringLiteral("Accumulating: 2 of this cycle's batches")));
         QVERIFY(d.press(a->stepBatch()));  // batch 2 steps
         d.window->controller()->pumpNow();
         QCOMPARE(ledger->batchTable()->rowCount(), 3);
@@ -419,17 +419,16 @@ class TestDebugging : public QObject {
             shares += share.toDouble();
         }
         QVERIFY2(std::abs(shares - 100.0) < 0.25, qPrintable(QString::number(shares)));
-        QVERIFY(
-            ledger->windowLabel()->text().contains(QStringLiteral("optimizer step at batch 2")));
+        QVERIFY(ledger->cycleLabel()->text().contains(QStringLiteral("optimizer step at batch 2")));
         QVERIFY(ledger->summaryLabel()->text().contains(QStringLiteral("(clipped)")));
         QCOMPARE(ledger->ratioTable()->rowCount(), 2);
-        // The next window starts afresh.
+        // The next cycle starts afresh.
         QVERIFY(d.press(a->stepBatch()));
         d.window->controller()->pumpNow();
         QCOMPARE(ledger->batchTable()->rowCount(), 1);
         QCOMPARE(ledger->batchTable()->item(0, LedgerView::BatchColumn)->text(),
                  QStringLiteral("3"));
-        // Back one batch: the ledger is rebuilt from the history, the window as it was.
+        // Back one batch: the ledger is rebuilt from the history, the cycle as it was.
         QVERIFY(d.press(a->backBatch()));
         d.window->controller()->pumpNow();
         test::settle();

@@ -29,7 +29,7 @@
 #include "source_editor.h"
 #include "stepwise/lessons.h"
 #include "stepwise/warning_cache.h"
-#include "text_tr.h"
+#include "text/text_tr.h"
 #include "translator.h"
 
 using namespace stepwise;

@@ -85,7 +85,7 @@ class TestScreenshots : public QObject {
     }
 
     void comparison() {
-        // Two runs compared: "accumulate or a bigger batch?" after the short last window made them
+        // Two runs compared: "accumulate or a bigger batch?" after the short last cycle made them
         // part, held; on a large screen and on a 1366x768 laptop, in English and in Chinese.
         struct Shot {
             QString name;
@@ -239,7 +239,7 @@ class TestScreenshots : public QObject {
         // The Tensors dock held before on_before_backward of a batch: zero_grad(set_to_none=True)
         // just set the grads to None (highlighted), the weight selected with its values; in
         // English on a large screen, in Chinese on a laptop's. Then the ledger of an
-        // accumulation window.
+        // accumulation cycle.
         for (const QString& language : {QStringLiteral("en"), QStringLiteral("zh_CN")}) {
             test::Driver d;
             d.translator.setLanguage(language);
@@ -350,7 +350,7 @@ class TestScreenshots : public QObject {
             (extras->item(0, ExtrasView::PlotColumn)->flags() & Qt::ItemIsUserCheckable))
             extras->item(0, ExtrasView::PlotColumn)->setCheckState(Qt::Checked);
         save(d, QStringLiteral("window_accumulate.png"));
-        // The same windows over global_step: each spans [g, g + 1], the line at its step.
+        // The same cycles over global_step: each spans [g, g + 1], the line at its step.
         d.window->lossPlot()->setXAxis(LossPlot::XAxis::globalStep);
         save(d, QStringLiteral("window_accumulate_global_step.png"));
     }

@@ -10,6 +10,7 @@
 #include <QtTest>
 #include <cmath>
 
+#include "exports.h"
 #include "gui_test_utils.h"
 #include "loss_origin.h"
 #include "loss_plot.h"
@@ -30,7 +31,7 @@ class TestTeaching : public QObject {
     void initTestCase() { test::isolateSettings(); }
     void init() { warning_cache::clear(); }
 
-    void theRibbonMapsEachBatchToItsWindowAndGlobalStep() {
+    void theRibbonMapsEachBatchToItsCycleAndGlobalStep() {
         test::Driver d;
         d.window->show();
         d.open(QStringLiteral("accumulate_3"));  // N = 3, 8 batches an epoch
@@ -50,18 +51,18 @@ class TestTeaching : public QObject {
             QCOMPARE(cells[std::size_t(i)].position, positions[i]);
             QCOMPARE(cells[std::size_t(i)].accumulate, 3);
             QCOMPARE(cells[std::size_t(i)].globalStep, steps[i]);
-            QCOMPARE(cells[std::size_t(i)].moved, i == 2);  // only the window's stepping batch
+            QCOMPARE(cells[std::size_t(i)].moved, i == 2);  // only the cycle's stepping batch
             QCOMPARE(cells[std::size_t(i)].batchIdx, std::int64_t(i));  // few batches: wide cells
         }
         QCOMPARE(plot->ribbon()->labelledCells(), 5);
-        // The same two windows share a shade; the next one does not.
+        // The same two cycles share a shade; the next one does not.
         QCOMPARE(cells[0].odd, cells[2].odd);
         QVERIFY(cells[3].odd != cells[2].odd);
 
         // The tooltip answers "why did global_step not move?".
         const RunHistory& history = d.window->controller()->history();
         const QString still = LossOrigin::ribbonTip(history.batchRecord(1), 1, 0);
-        QVERIFY2(still.contains(QStringLiteral("Batch 2 of 3 in its accumulation window")),
+        QVERIFY2(still.contains(QStringLiteral("Batch 2 of 3 in its accumulation cycle")),
                  qPrintable(still));
         QVERIFY2(still.contains(QStringLiteral("global_step stays 0")), qPrintable(still));
         const QString moved = LossOrigin::ribbonTip(history.batchRecord(2), 2, 0);
@@ -114,7 +115,7 @@ class TestTeaching : public QObject {
         d.window->controller()->pumpNow();
         QTemporaryDir dir;
         const QString path = dir.filePath(QStringLiteral("batches.csv"));
-        QVERIFY(d.window->lossPlot()->exportCsv(path));
+        QVERIFY(d.window->exports()->exportCsv(path));
         QFile file(path);
         QVERIFY(file.open(QIODevice::ReadOnly));
         const QStringList lines =
@@ -132,8 +133,7 @@ class TestTeaching : public QObject {
         QCOMPARE(first[4].toDouble(), double(d.window->controller()->history().loss(0)));
         QVERIFY(std::abs(first[5].toDouble() / 3 - first[4].toDouble()) <=
                 1e-6 * std::abs(first[4].toDouble()));
-        QVERIFY(
-            !d.window->lossPlot()->exportCsv(dir.filePath(QStringLiteral("no/such/dir/t.csv"))));
+        QVERIFY(!d.window->exports()->exportCsv(dir.filePath(QStringLiteral("no/such/dir/t.csv"))));
     }
 
     void theRunGoesToTensorBoardFromFileExport() {
@@ -143,19 +143,19 @@ class TestTeaching : public QObject {
         QVERIFY(d.waitHeld(0));
         for (int i = 0; i < 5; ++i) QVERIFY(d.press(d.window->runActions()->stepBatch()));
         d.window->controller()->pumpNow();
-        // File ▸ Export is the plot's export menu, TensorBoard included.
-        LossPlot* plot = d.window->lossPlot();
+        // File ▸ Export is the plot's export menu (the window's exports), TensorBoard included.
         QMenu* file = d.window->menuBar()->actions().first()->menu();
-        QVERIFY(file->actions().contains(plot->exportMenu()->menuAction()));
+        QVERIFY(file->actions().contains(d.window->exports()->menu()->menuAction()));
         QStringList entries;
-        for (QAction* a : plot->exportMenu()->actions()) entries << a->text();
+        for (QAction* a : d.window->exports()->menu()->actions()) entries << a->text();
         QVERIFY(entries.contains(QStringLiteral("&TensorBoard event files…")));
 
         QTemporaryDir dir;
         const QString root = dir.filePath(QStringLiteral("lightning_logs"));
-        const LossPlot::TensorBoardExport first = plot->exportTensorBoard(root);
+        const Exports::TensorBoardExport first = d.window->exports()->exportTensorBoard(root);
         QCOMPARE(first.directory, root + QStringLiteral("/version_0"));
-        QCOMPARE(plot->exportTensorBoard(root).directory, root + QStringLiteral("/version_1"));
+        QCOMPARE(d.window->exports()->exportTensorBoard(root).directory,
+                 root + QStringLiteral("/version_1"));
         const QStringList files =
             QDir(first.directory).entryList({QStringLiteral("events.out.tfevents.*")});
         QCOMPARE(files.size(), 1);
@@ -183,7 +183,8 @@ class TestTeaching : public QObject {
         QFile blocker(dir.filePath(QStringLiteral("taken")));
         QVERIFY(blocker.open(QIODevice::WriteOnly));
         blocker.close();
-        const LossPlot::TensorBoardExport failed = plot->exportTensorBoard(blocker.fileName());
+        const Exports::TensorBoardExport failed =
+            d.window->exports()->exportTensorBoard(blocker.fileName());
         QVERIFY(failed.directory.isEmpty());
         QVERIFY2(failed.error.contains(blocker.fileName()), qPrintable(failed.error));
     }

@@ -5,22 +5,25 @@
 
 #include <QtTest>
 #include <algorithm>
+#include <cmath>
+#include <limits>
 #include <map>
 
 #include "config_panel.h"
-#include "lesson_texts.h"
 #include "log_model.h"
 #include "loss_plot.h"
-#include "none_explainer.h"
 #include "pacer.h"
 #include "parity_meter.h"
 #include "pipeline_state.h"
 #include "run_history.h"
+#include "smoothing.h"
 #include "source_editor.h"
 #include "stepwise/lessons.h"
 #include "stepwise/session.h"
 #include "stepwise/trace.h"
 #include "stepwise/warning_cache.h"
+#include "text/lesson_texts.h"
+#include "text/none_explainer.h"
 #include "translator.h"
 
 using namespace stepwise;
@@ -116,7 +119,7 @@ class TestUnits : public QObject {
         // None every third batch (explanations quoting norms and momentum), past a checkpoint.
         QTest::newRow("none_batches: 1,280 batches")
             << QStringLiteral("none_batches") << 160 << 0 << QStringList();
-        QTest::newRow("accumulate_3: windows and raw losses")
+        QTest::newRow("accumulate_3: cycles and raw losses")
             << QStringLiteral("accumulate_3") << 40 << 0 << QStringList();
         // OneCycleLR by step: the lr changes every other batch, a float each.
         QTest::newRow("lr_schedule: a scheduled lr")
@@ -363,8 +366,43 @@ class TestUnits : public QObject {
         QVERIFY(explainNoneBatch(end).contains(QLatin1String("earlier gradients stay in .grad")));
     }
 
+    void smoothingIsTensorBoardsDebiasedEmaAtEveryBatchFromItsCheckpoints() {
+        // The values: a NaN (a None batch) is passed over, as TensorBoard passes it over.
+        std::vector<float> values;
+        for (int i = 0; i < 3000; ++i)
+            values.push_back(i % 7 == 3 ? std::numeric_limits<float>::quiet_NaN()
+                                        : float(1.0 / (1 + i % 13)));
+        Smoothing smoothing(0.6);
+        smoothing.takeIn(values, 1000);
+        smoothing.takeIn(values, values.size());  // in two frames, as the plot takes them in
+        QCOMPARE(smoothing.taken(), values.size());
+        // By hand: last = w last + (1 - w) v, shown = last / (1 - w^n).
+        double last = 0;
+        int n = 0;
+        for (std::size_t i = 0; i < values.size(); ++i) {
+            if (std::isnan(values[i])) {
+                QVERIFY(!smoothing.at(i, values));
+                continue;
+            }
+            last = 0.6 * last + 0.4 * values[i];
+            ++n;
+            const double want = last / (1 - std::pow(0.6, n));
+            QVERIFY2(std::abs(*smoothing.at(i, values) - want) <= 1e-12,
+                     qPrintable(QString::number(i)));
+        }
+        QCOMPARE(*smoothing.at(0, values), double(values[0]));  // debiased: not pulled to 0
+        // Off: nothing smoothed; the weight is clamped to what the slider offers.
+        smoothing.setWeight(0);
+        QVERIFY(!smoothing.on());
+        smoothing.takeIn(values, values.size());
+        QVERIFY(!smoothing.at(0, values));
+        smoothing.setWeight(2.0);
+        QCOMPARE(smoothing.weight(), Smoothing::kMaxWeight);
+    }
+
     void logIsBoundedAndCoalesced() {
-        LogModel log;
+        RunHistory history;  // the log is a view of the history's
+        LogModel log(&history);
         log.clear();
         std::vector<Event> events;
         for (int i = 0; i < LogModel::kMaxEntries + 5000; ++i) {
@@ -374,7 +412,8 @@ class TestUnits : public QObject {
             batch.stepped = true;
             events.push_back(batch);  // loss nullopt: a None record each
         }
-        log.applyEvents(events);
+        history.append(events);
+        log.refresh();
         QVERIFY(log.rowCount() <= LogModel::kMaxEntries);
         QVERIFY(log.dropped() > 0);
         QCOMPARE(log.count(LogModel::Kind::noneBatch), LogModel::kMaxEntries + 5000);
@@ -388,7 +427,8 @@ class TestUnits : public QObject {
             nan.push_back(w);
         }
         const int rows = log.rowCount();
-        log.applyEvents(nan);
+        history.append(nan);
+        log.refresh();
         QVERIFY(log.rowCount() <= rows + 1);
         QCOMPARE(log.entry(log.rowCount() - 1).repeats, 100);
     }

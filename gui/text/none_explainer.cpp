@@ -1,11 +1,11 @@
-#include "none_explainer.h"
+#include "text/none_explainer.h"
 
 #include <QCoreApplication>
 #include <QStringList>
 #include <algorithm>
 
-#include "pipeline_state.h"
-#include "text_tr.h"
+#include "text/formatters.h"
+#include "text/text_tr.h"
 
 // The translation context of these sentences (a free function has no class of its own).
 struct NoneExplainer {
@@ -16,16 +16,16 @@ namespace stepwise::gui {
 
 QString explainNoneBatch(const Event& batchEnd) {
     const int n = std::max(1, batchEnd.accumulate_grad_batches);
-    const bool firstInWindow = n == 1 || batchEnd.cycle_position <= 1;
+    const bool firstInCycle = n == 1 || batchEnd.cycle_position <= 1;
     QStringList parts;
     parts << NoneExplainer::tr("backward skipped");
     if (!batchEnd.stepped) {
         parts << NoneExplainer::tr("accumulating batch: no optimizer step on this batch");
-        if (!firstInWindow)
-            parts << NoneExplainer::tr("the window's earlier gradients stay in .grad");
+        if (!firstInCycle)
+            parts << NoneExplainer::tr("the cycle's earlier gradients stay in .grad");
         else
             parts << NoneExplainer::tr(
-                "zero_grad cleared the gradients; later batches of the window accumulate as usual");
+                "zero_grad cleared the gradients; later batches of the cycle accumulate as usual");
     } else {
         parts << NoneExplainer::tr("optimizer step still ran and global_step still advanced");
         if (!batchEnd.explanation.empty())

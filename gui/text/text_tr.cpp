@@ -1,4 +1,4 @@
-#include "text_tr.h"
+#include "text/text_tr.h"
 
 #include <QCoreApplication>
 

@@ -1,4 +1,4 @@
-#include "lesson_texts.h"
+#include "text/lesson_texts.h"
 
 #include <QCoreApplication>
 
@@ -43,8 +43,8 @@ const char* const kTexts[] = {
         "Lessons",
         "accumulate_grad_batches=3 over 10 batches. Batches 0,1 and 3,4 and 6,7 call the "
         "closure directly (no optimizer step); 2, 5, 8 step; the last batch (9) always "
-        "steps, with its short window still divided by 3. zero_grad runs only on the "
-        "first batch of each window."),
+        "steps, with its short cycle still divided by 3. zero_grad runs only on the "
+        "first batch of each cycle."),
     // lbfgs
     QT_TRANSLATE_NOOP("Lessons", "LBFGS: the optimizer calls the closure many times"),
     QT_TRANSLATE_NOOP(
@@ -134,7 +134,7 @@ const char* const kTexts[] = {
         "Over the same 32 samples both gradients are the mean over those 32 samples, so where the "
         "runs meet, every 32 samples, they agree up to rounding: bit for bit after the first 32, "
         "about 1e-7 apart after 64, because the terms are added in another order. With 80 samples "
-        "the epoch's last window holds only 2 batches, still divided by 4: its gradient is half of "
+        "the epoch's last cycle holds only 2 batches, still divided by 4: its gradient is half of "
         "run B's mean over its last 16 samples, and there the runs stop agreeing. Set the "
         "tolerance to 1e-6 to find that batch."),
     QT_TRANSLATE_NOOP("Lessons", "accumulate 4 × 8"),
