@@ -5,7 +5,6 @@
 #include <chrono>
 #include <csignal>
 #include <cstdio>
-#include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -14,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "options.h"
 #include "remote_server.h"
 #include "stepwise/batch_line.h"
 #include "stepwise/batch_table.h"
@@ -23,8 +23,6 @@
 #include "stepwise/session.h"
 #include "stepwise/tensorboard.h"
 #include "stepwise/trace.h"
-#include "stepwise/version.h"
-#include "stepwise/wire.h"
 
 namespace {
 
@@ -34,132 +32,23 @@ void on_signal(int) {
     g_interrupted = true;
 }
 
-const char* const kUsage =
-    "Usage: stepwise-run [CONFIG.json | --lesson NAME] [--trace OUT.jsonl] [--csv OUT.csv]\n"
-    "                    [--tensorboard DIR] [--quiet]\n"
-    "                    [--listen [HOST:]PORT [--token TOKEN]]\n"
-    "       stepwise-run --list-lessons | --help | --version\n"
-    "\n"
-    "Runs a training loop exactly as PyTorch Lightning's automatic optimization does and prints\n"
-    "one line per batch. Without a config it runs the built-in default lesson.\n"
-    "\n"
-    "  CONFIG.json        run config (model, data, batch_size, optimizer, trainer, ...)\n"
-    "  --lesson NAME      run a built-in lesson (see --list-lessons)\n"
-    "  --trace OUT.jsonl  write every stage, batch, warning and error as JSON Lines\n"
-    "  --trace-parameters also write every parameter value at each batch end into the trace\n"
-    "  --csv OUT.csv      write the per-batch table (epoch, batch_idx, global_step, stepped, "
-    "loss,\n"
-    "                     loss_raw, grad_norm, update_norm, lr, every scalar extra) when the run "
-    "ends\n"
-    "  --tensorboard DIR  write TensorBoard event files into DIR/version_N when the run ends: "
-    "what\n"
-    "                     Lightning's TensorBoardLogger writes for a training_step that "
-    "self.log's\n"
-    "                     its loss and extras (log_every_n_steps=1), plus stepwise/grad_norm,\n"
-    "                     update_norm, lr and backward_loss; `tensorboard --logdir DIR` shows it\n"
-    "  --quiet            no per-batch lines (warnings and errors still go to stderr)\n"
-    "  --list-lessons     list the built-in lessons\n"
-    "  --listen [HOST:]PORT  serve the run to `stepwise --attach` (HOST defaults to 127.0.0.1;\n"
-    "                     port 0 picks a free one). The run starts held until a client lets it go\n"
-    "                     on. One line on stderr gives the address and the token:\n"
-    "                       stepwise-run: listening on HOST:PORT token TOKEN\n"
-    "  --token TOKEN      the token clients must give (default: $STEPWISE_TOKEN, else random)\n"
-    "  --break-on EXPR    a breakpoint (repeatable), added to the config's: none, nonfinite,\n"
-    "                     spike>K, loss<X, grad_norm>X, grad_norm[NAME]<X, clipped, exception,\n"
-    "                     update_ratio>X, update_ratio[NAME]<X, unchanged, unchanged[NAME],\n"
-    "                     an extra (acc<0.2), global_step=N, epoch=E and batch=B, stage=backward,\n"
-    "                     call>=K; join terms with \"and\" (see the README)\n"
-    "  --on-break WHAT    at a hit: continue (report it on stderr and go on; the default),\n"
-    "                     exit (stop there: one line on stderr, exit status 3), or hold (wait for\n"
-    "                     the attached client; with --listen, where it is the default)\n"
-    "\n"
-    "Exit status: 0 finished, 1 the run failed (the error is on stderr), 2 bad usage or config,\n"
-    "3 stopped at a breakpoint (--on-break exit), 130 interrupted.\n";
-
 }  // namespace
 
 int main(int argc, char** argv) {
-    std::string config_path, lesson_name, trace_path, csv_path, tensorboard_dir, listen, token,
-        on_break;
-    std::vector<std::string> break_on;
-    if (const char* env = std::getenv("STEPWISE_TOKEN")) token = env;
-    bool quiet = false;
-    bool trace_parameters = false;
-    for (int i = 1; i < argc; ++i) {
-        const std::string arg = argv[i];
-        auto value = [&](const char* flag) -> std::string {
-            if (i + 1 >= argc) {
-                std::cerr << "stepwise-run: " << flag << " needs a value\n" << kUsage;
-                std::exit(2);
-            }
-            return argv[++i];
-        };
-        if (arg == "--help" || arg == "-h") {
-            std::cout << kUsage;
-            return 0;
-        } else if (arg == "--version") {
-            std::cout << "stepwise-run " << stepwise::version() << '\n';
-            return 0;
-        } else if (arg == "--list-lessons") {
-            for (const auto& l : stepwise::lessons())
-                std::cout << l.name << "\t" << l.title << '\n';
-            return 0;
-        } else if (arg == "--trace") {
-            trace_path = value("--trace");
-        } else if (arg == "--csv") {
-            csv_path = value("--csv");
-        } else if (arg == "--tensorboard") {
-            tensorboard_dir = value("--tensorboard");
-        } else if (arg == "--lesson") {
-            lesson_name = value("--lesson");
-        } else if (arg == "--trace-parameters") {
-            trace_parameters = true;
-        } else if (arg == "--listen") {
-            listen = value("--listen");
-        } else if (arg == "--token") {
-            token = value("--token");
-        } else if (arg == "--break-on") {
-            break_on.push_back(value("--break-on"));
-        } else if (arg == "--on-break") {
-            on_break = value("--on-break");
-            if (on_break != "continue" && on_break != "exit" && on_break != "hold") {
-                std::cerr << "stepwise-run: --on-break takes continue, exit or hold, not \""
-                          << on_break << "\"\n";
-                return 2;
-            }
-        } else if (arg == "--quiet") {
-            quiet = true;
-        } else if (!arg.empty() && arg[0] == '-') {
-            std::cerr << "stepwise-run: unknown option " << arg << "\n" << kUsage;
-            return 2;
-        } else if (config_path.empty()) {
-            config_path = arg;
-        } else {
-            std::cerr << "stepwise-run: only one config file, got " << config_path << " and " << arg
-                      << "\n";
-            return 2;
-        }
-    }
-    std::optional<stepwise::HostPort> listen_at;
-    if (!listen.empty()) {
-        try {
-            listen_at = stepwise::parse_host_port(listen);
-        } catch (const std::exception& e) {
-            std::cerr << "stepwise-run: --listen " << e.what() << '\n';
-            return 2;
-        }
-        if (token.empty()) token = stepwise::random_token();
-    }
-    if (on_break.empty()) on_break = listen.empty() ? "continue" : "hold";
-    if (on_break == "hold" && listen.empty()) {
-        std::cerr << "stepwise-run: --on-break hold needs --listen: nobody else could let the run "
-                     "go on\n";
-        return 2;
-    }
-    if (!config_path.empty() && !lesson_name.empty()) {
-        std::cerr << "stepwise-run: give a config file or --lesson, not both\n";
-        return 2;
-    }
+    const stepwise::cli::CommandLine command_line = stepwise::cli::parse_command_line(argc, argv);
+    if (!command_line.options) return command_line.exit_status;
+    const stepwise::cli::Options& o = *command_line.options;
+    using stepwise::cli::OnBreak;
+    const std::string& config_path = o.config_path;
+    const std::string& lesson_name = o.lesson;
+    const std::string& trace_path = o.trace_path;
+    const std::string& csv_path = o.csv_path;
+    const std::string& tensorboard_dir = o.tensorboard_dir;
+    const std::string& token = o.token;
+    const std::vector<std::string>& break_on = o.break_on;
+    const std::optional<stepwise::HostPort>& listen_at = o.listen;
+    const bool quiet = o.quiet;
+    const bool trace_parameters = o.trace_parameters;
 
     stepwise::RunConfig config;
     try {
@@ -234,9 +123,9 @@ int main(int argc, char** argv) {
     bool config_failure = false;
     bool stopped_at_break = false;
     stepwise::SessionOptions options;
-    options.on_break = on_break == "exit"   ? stepwise::SessionOptions::OnBreak::stop
-                       : on_break == "hold" ? stepwise::SessionOptions::OnBreak::hold
-                                            : stepwise::SessionOptions::OnBreak::report;
+    options.on_break = o.on_break == OnBreak::exit   ? stepwise::SessionOptions::OnBreak::stop
+                       : o.on_break == OnBreak::hold ? stepwise::SessionOptions::OnBreak::hold
+                                                     : stepwise::SessionOptions::OnBreak::report;
     options.buffer_events = false;
     options.parameters_each_batch = trace_parameters && trace;
     options.observe_norms = trace || listen_at || tabulate;  // the batch lines quote no norm
@@ -251,7 +140,7 @@ int main(int argc, char** argv) {
                 const std::lock_guard<std::mutex> lock(g_stderr);
                 const bool hit = e.text.code == stepwise::TextCode::breakpoint_hit ||
                                  e.text.code == stepwise::TextCode::breakpoint_hit_value;
-                if (hit && on_break == "exit") {
+                if (hit && o.on_break == OnBreak::exit) {
                     if (stopped_at_break)
                         break;  // the first hit stops the run; others may come before
                     stopped_at_break = true;
