@@ -178,13 +178,14 @@ int report_parse_error(const CLI::App& app, const CLI::ParseError& e, const Opti
 
 /// The checks that involve more than one option, then the defaults that depend on others.
 int check_together(const CLI::App& app, Options& o, const Given& given) {
+    const bool listening = app.count("--listen") > 0;
     if (!o.config_path.empty() && !o.lesson.empty())
         return usage_error("give a config file or --lesson, not both");
-    if (app.count("--token") && given.listen.empty())
+    if (app.count("--token") && !listening)
         return usage_error("--token needs --listen: only clients of --listen give a token");
-    if (given.on_break == OnBreak::hold && given.listen.empty())
+    if (given.on_break == OnBreak::hold && !listening)
         return usage_error("--on-break hold needs --listen: nobody else could let the run go on");
-    if (!given.listen.empty()) {
+    if (listening) {
         try {
             o.listen = parse_host_port(given.listen);
         } catch (const std::exception& e) {
