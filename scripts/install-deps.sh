@@ -11,7 +11,7 @@ packages=(
     libtorch-dev
     qt6-base-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools libgl-dev
     libqcustomplot-dev libqcustomplot2.1-qt6
-    nlohmann-json3-dev libgtest-dev libbenchmark-dev libasio-dev
+    nlohmann-json3-dev libgtest-dev libbenchmark-dev libasio-dev libcli11-dev
     libprotobuf-dev protobuf-compiler libboost-dev
     python3-torch
     scdoc appstream desktop-file-utils dpkg-dev file debootstrap

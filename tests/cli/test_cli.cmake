@@ -170,3 +170,52 @@ check(on_break_unknown 2 "" "--on-break takes continue, exit or hold, not \"late
 check(on_break_hold_alone 2 "" "--on-break hold needs --listen" --break-on none --on-break hold)
 file(WRITE ${WORK}/bad_breakpoint.json "{\"breakpoints\": [\"none\", {\"when\": \"stage = nowhere\"}]}")
 check(config_bad_breakpoint 2 "" "invalid config: .*bad_breakpoint.json: breakpoints\\[1\\]: no stage \"nowhere\"" ${WORK}/bad_breakpoint.json)
+
+# The command line (CLI11): --opt=value as well as --opt value, options before or after the config,
+# and every usage error one line naming its cause, exit status 2.
+check(trace_equals 0 "run finished: global_step 16" "" --lesson tensor_return --trace=${WORK}/equals.jsonl)
+file(STRINGS ${WORK}/equals.jsonl equals_lines LIMIT_COUNT 1)
+if(NOT equals_lines MATCHES "^{\"type\":\"stepwise_trace\"")
+    message(SEND_ERROR "[trace_equals] --trace=FILE wrote no trace: ${equals_lines}")
+endif()
+check(equals_in_the_value 3 "" "breakpoint 1 \\(global_step = 5\\) hit at epoch 0, batch 4"
+      --lesson tensor_return --break-on=global_step=5 --on-break=exit)
+check(options_before_config 0 "" "" --quiet --csv=${WORK}/before.csv --break-on nonfinite
+      ${FIXTURES}/golden/a_sgd_plain_tensor/config.json)
+file(STRINGS ${WORK}/before.csv before_lines)
+list(LENGTH before_lines n)
+if(NOT n EQUAL 17)  # the golden run: 16 batches, not the default lesson
+    message(SEND_ERROR "[options_before_config] ${n} CSV lines, expected 17")
+endif()
+check(unknown_option_with_value 2 "" "^stepwise-run: unknown option --frobnicate\nTry 'stepwise-run --help' for the usage.\n$"
+      --frobnicate=3)
+check(trace_needs_a_value 2 "" "^stepwise-run: --trace needs a value\n" --lesson tensor_return --trace)
+check(trace_empty_value 2 "" "--trace needs a value" --lesson tensor_return --trace=)
+check(lesson_twice 2 "" "^stepwise-run: --lesson given more than once\n" --lesson tensor_return --lesson accumulate_3)
+check(config_and_lesson 2 "" "^stepwise-run: give a config file or --lesson, not both\n" ${WORK}/typo.json --lesson tensor_return)
+check(two_configs 2 "" "^stepwise-run: only one config file, got ${WORK}/typo.json and ${WORK}/clip.json\n"
+      ${WORK}/typo.json ${WORK}/clip.json)
+check(token_without_listen 2 "" "^stepwise-run: --token needs --listen" --lesson tensor_return --token abc)
+check(on_break_bogus 2 "" "^stepwise-run: --on-break takes continue, exit or hold, not \"bogus\"\n" --on-break=bogus)
+check(on_break_number 2 "" "--on-break takes continue, exit or hold, not \"1\"" --on-break 1)
+check(flag_with_a_value 2 "" "^stepwise-run: --quiet takes no value, not \"loud\"\n" --quiet=loud)
+check(help_short 0 "^Usage: stepwise-run " "" -h)
+
+# --help: every option it describes is in its usage lines too (they end at the first blank line).
+execute_process(COMMAND ${RUNNER} --help RESULT_VARIABLE rc OUTPUT_VARIABLE help)
+string(FIND "${help}" "\n\n" usage_end)
+string(SUBSTRING "${help}" 0 ${usage_end} usage)
+string(REGEX MATCHALL "\n  (-h, )?--[a-z][a-z-]*[a-z]" described "${help}")
+list(TRANSFORM described REPLACE "^\n  (-h, )?" "")
+set(every_option --lesson --trace --trace-parameters --csv --tensorboard --quiet --list-lessons --listen
+    --token --break-on --on-break --help --version)
+foreach(o IN LISTS every_option described)
+    if(NOT usage MATCHES "[[ ]${o}([] .\n]|$)")
+        message(SEND_ERROR "[help_usage] ${o} is not in the usage lines:\n${usage}")
+    endif()
+endforeach()
+list(LENGTH described n)
+if(NOT rc EQUAL 0 OR n LESS 13 OR NOT usage MATCHES "\\[CONFIG.json\\]")
+    message(SEND_ERROR "[help_usage] exit ${rc}, ${n} options described, usage:\n${usage}")
+endif()
+message(STATUS "[help_usage] ${n} options described")
