@@ -83,14 +83,17 @@ SessionOptions::OnBreak session_on_break(OnBreak on_break) {
 }
 
 /// The session as stepwise-run drives it: events straight to the listener, or through the buffer
-/// to the remote server with --listen; norms measured only for a consumer that wants them.
+/// to the remote server with --listen. It pays only for what a consumer reads: norms for a trace,
+/// the table or a client (the batch lines quote none), stage events for a trace or a client, and
+/// snapshots only where a client can send the run back.
 SessionOptions session_options(const Options& options, const Outputs& outputs) {
     SessionOptions s;
     s.on_break = session_on_break(options.on_break);
     s.buffer_events = false;
     s.parameters_each_batch = options.trace_parameters && outputs.tracing();
-    // the batch lines quote no norm
     s.observe_norms = outputs.tracing() || options.listen || outputs.tabulating();
+    s.stage_events = outputs.tracing() || options.listen.has_value();
+    s.rewindable = options.listen.has_value();
     if (options.listen) {
         // The window's way: held at the first stage until a client lets it go on; events go
         // through the buffer, stage events coalesced at full speed, drained on the socket thread.

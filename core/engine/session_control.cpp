@@ -78,7 +78,10 @@ void TrainingSession::observe_what_is_needed() {
 
 void TrainingSession::publish(Event&& event) {
     if (rewinder_ && rewinder_->intercept(event, conditions_)) return;
-    publisher_->number(event);
+    // Stage events made only for the breakpoints' checks go no further.
+    const bool delivered = options_.stage_events || (event.type != EventType::stage_enter &&
+                                                     event.type != EventType::stage_exit);
+    if (delivered) publisher_->number(event);
     std::vector<ConditionHit> hits;
     // Breakpoints on measured values: checked on the stage's exit (or the error) before anything
     // coalesces it; the hit's notice follows the event that met it.
@@ -87,7 +90,8 @@ void TrainingSession::publish(Event&& event) {
         hits = conditions_.on_event(event);
     Event where;
     if (!hits.empty()) where.position() = event.position();
-    if (auto failure = publisher_->publish(std::move(event))) publish(std::move(*failure));
+    if (delivered)
+        if (auto failure = publisher_->publish(std::move(event))) publish(std::move(*failure));
     for (const ConditionHit& hit : hits) report_hit(hit, where, false);
 }
 

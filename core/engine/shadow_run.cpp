@@ -6,8 +6,7 @@ namespace stepwise {
 
 namespace {
 RunConfig headless(RunConfig config) {
-    config.breakpoints.clear();   // it never holds
-    config.rewind_budget_mb = 0;  // and never goes back: no snapshots
+    config.breakpoints.clear();  // it never holds
     return config;
 }
 }  // namespace
@@ -16,6 +15,8 @@ ShadowRun::ShadowRun(RunConfig config) {
     SessionOptions o;
     o.buffer_events = false;
     o.observe_norms = false;  // observations do not change the parameters; they cost time
+    o.stage_events = false;   // it reads batch ends only
+    o.rewindable = false;     // and never goes back: no snapshots
     o.checksum_parameters = true;
     o.private_warnings = true;
     o.yield_to_other_runs = true;  // it takes none of the watched run's time

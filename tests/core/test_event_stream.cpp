@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -311,6 +312,109 @@ TEST(Observation, NormsAreMadeOnlyWhenAskedForAndNoneStepsStillQuoteTheirUpdate)
     bool full_has_norms = false;
     for (const Event& e : full) full_has_norms = full_has_norms || e.payload.grad_norms.has_value();
     EXPECT_TRUE(full_has_norms);
+}
+
+/// A run's events with the options of a consumer that reads only batches (stepwise-run without a
+/// trace or a client): no stage events, no snapshots.
+std::vector<Event> run_lean(const RunConfig& config) {
+    warning_cache::clear();
+    std::vector<Event> events;
+    SessionOptions o;
+    o.buffer_events = false;
+    o.observe_norms = false;
+    o.stage_events = false;
+    o.rewindable = false;
+    o.listener = [&events](const Event& e) { events.push_back(e); };
+    TrainingSession session(config, o);
+    session.run_blocking();
+    return events;
+}
+
+// Stage events are made only for a consumer that reads them: without one, the run is the same
+// run, batch for batch and bit for bit, with the same warnings, and no stage event at all.
+TEST(Observation, StageEventsAndSnapshotsAreMadeOnlyForAConsumerAndChangeNothing) {
+    for (const char* lesson :
+         {"none_batches", "seeded_dropout", "lbfgs", "accumulate_3", "graph_in_extra"}) {
+        RunConfig c = lesson_config(lesson);
+        const std::vector<Event> full = run_observing(c, false);
+        const std::vector<Event> lean = run_lean(c);
+        std::vector<const Event*> kept;
+        for (const Event& e : full)
+            if (e.type != EventType::stage_enter && e.type != EventType::stage_exit)
+                kept.push_back(&e);
+        ASSERT_EQ(kept.size(), lean.size()) << lesson;
+        for (std::size_t i = 0; i < lean.size(); ++i) {
+            const Event& a = *kept[i];
+            const Event& b = lean[i];
+            ASSERT_EQ(a.type, b.type) << lesson << " " << i;
+            EXPECT_EQ(a.position().batch_idx, b.position().batch_idx) << lesson << " " << i;
+            EXPECT_EQ(a.global_step, b.global_step) << lesson << " " << i;
+            EXPECT_EQ(a.loss, b.loss) << lesson << " " << i;
+            EXPECT_EQ(a.message, b.message) << lesson << " " << i;
+            EXPECT_EQ(a.text, b.text) << lesson << " " << i;
+        }
+        ASSERT_TRUE(full.back().parameters && lean.back().parameters) << lesson;
+        EXPECT_EQ(flat(*full.back().parameters), flat(*lean.back().parameters)) << lesson;
+    }
+}
+
+// A breakpoint on a measured value still sees the stages of a run that makes no stage events for
+// its consumer: the hit's notice arrives, and the stage event that met it does not.
+TEST(Observation, ABreakpointStillSeesTheStagesOfALeanRun) {
+    RunConfig c = lesson_config("nan_loss");
+    c.breakpoints.push_back({"nonfinite", true});
+    std::vector<Event> events;
+    SessionOptions o;
+    o.buffer_events = false;
+    o.stage_events = false;
+    o.rewindable = false;
+    o.on_break = SessionOptions::OnBreak::report;
+    o.listener = [&events](const Event& e) { events.push_back(e); };
+    TrainingSession session(c, o);
+    session.run_blocking();
+    int hits = 0;
+    for (const Event& e : events) {
+        EXPECT_NE(e.type, EventType::stage_exit);
+        if (e.type == EventType::warning && e.text.code == TextCode::breakpoint_hit_value) ++hits;
+    }
+    EXPECT_GT(hits, 0);
+}
+
+// A run that keeps no snapshots says so when asked to go back, and goes on.
+TEST(Observation, ARunWithoutSnapshotsRefusesToGoBackWithTheReason) {
+    SessionOptions o;
+    o.start_paused = true;
+    o.rewindable = false;
+    TrainingSession session(lesson_config("tensor_return"), o);
+    session.start();
+    std::vector<Event> events;
+    const auto deadline = std::chrono::steady_clock::now() + scaled(10s);
+    auto wait_for = [&](auto&& done) {
+        while (!done() && std::chrono::steady_clock::now() < deadline) {
+            for (Event& e : session.drain()) events.push_back(std::move(e));
+            std::this_thread::sleep_for(1ms);
+        }
+        return done();
+    };
+    ASSERT_TRUE(wait_for([&] { return session.state() == SessionState::paused; }));
+    session.send(Command::step(StepKind::batch));
+    ASSERT_TRUE(wait_for([&] {
+        return session.state() == SessionState::paused &&
+               std::any_of(events.begin(), events.end(),
+                           [](const Event& e) { return e.type == EventType::batch_end; });
+    }));
+    session.send(Command::rewind(RewindTo::batch));
+    ASSERT_TRUE(wait_for([&] {
+        return std::any_of(events.begin(), events.end(), [](const Event& e) {
+            return e.type == EventType::warning && e.text.code == TextCode::rewind_not_kept;
+        });
+    }));
+    session.send(Command::of(CommandType::run));
+    ASSERT_TRUE(session.wait_finished(scaled(20s)));
+    for (Event& e : session.drain()) events.push_back(std::move(e));
+    EXPECT_EQ(events.back().status, RunStatus::finished);
+    EXPECT_TRUE(std::none_of(events.begin(), events.end(),
+                             [](const Event& e) { return e.type == EventType::rewound; }));
 }
 
 }  // namespace
