@@ -31,8 +31,26 @@ echo "$csv" | awk -F, '
         print "(us per optimizer step, medians over 9 rounds; each round runs the four back to back, ratios"
         print " are per round. hand: zero_grad, training_step, backward, step. lightning: the same through"
         print " optimizer.step(closure) with the loss / N and its detached clone that Lightning makes."
-        print " engine: the window'"'"'s path, every observation. listener: stepwise-run'"'"'s path, no trace.)"
+        print " engine: the window'"'"'s path, every observation. listener: stepwise-run'"'"'s path, no trace:"
+        print " on the calling thread, no stage events, no snapshots, no norms. All four run TorchScript"
+        print " eagerly, as Python runs the model.)"
     }'
+
+"$root/scripts/build.sh" --target bench_process >/dev/null
+echo
+csv="$("$build/tests/bench/bench_process" --benchmark_format=csv --benchmark_repetitions=9 \
+       --benchmark_report_aggregates_only=true 2>/dev/null)"
+echo "$csv" | awk -F, '
+    /^name,/ { for (i = 1; i <= NF; i++) { h = $i; gsub(/"/, "", h); col[h] = i } next }
+    /_median"?,/ {
+        printf "whole process, 5,000 steps: stepwise-run %.3f s, hand-written loop %.3f s (%.3f x),\n",
+               $col["stepwise_s"], $col["hand_s"], $col["ratio"]
+        printf "  the same loop doing Lightning'"'"'s per-step work %.3f s (%.3f x)\n", $col["lightning_s"],
+               $col["ratio_vs_lightning"]
+        printf "start to the first batch: stepwise-run %.0f ms, hand-written loop %.0f ms\n",
+               $col["stepwise_start_ms"], $col["hand_start_ms"]
+    }
+    END { print "(medians over 9 rounds of the processes run back to back; ratios are per round)" }'
 
 "$root/scripts/build.sh" --target bench_rewind >/dev/null
 echo

@@ -12,6 +12,8 @@
 #   scripts/sanitize.sh      engine, CLI, protocol and window tests under ASan + UBSan (build-asan/)
 #   scripts/tsan.sh          the multi-threaded tests under ThreadSanitizer (build-tsan/)
 #   scripts/fuzz.sh          each libFuzzer target for a minute (built in build-asan/), seed 1
+# and, right after CTest while nothing else runs, scripts/bench-guard.sh: the speed guard (ratios
+# against hand-written loops and stepwise-run, measured in the same run; about a minute).
 # STEPWISE_SANITIZE=0 skips the sanitizer and fuzzing passes.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -37,6 +39,7 @@ require_python_modules torch
 build="${STEPWISE_BUILD_DIR:-$root/build}"
 (cd "$build" && ctest --output-on-failure --parallel "$(nproc)" "$@")
 [ "$all" = 1 ] || exit 0
+"$root/scripts/bench-guard.sh"
 
 # The .deb in a fresh Debian 12 root (needs root for debootstrap and chroot). Mostly downloads and
 # unpacking, so it runs in the background while the sanitizer builds compile; its log is printed

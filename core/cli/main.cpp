@@ -10,6 +10,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <thread>
 
 #include "listener.h"
 #include "options.h"
@@ -93,6 +94,7 @@ SessionOptions session_options(const Options& options, const Outputs& outputs) {
     s.parameters_each_batch = options.trace_parameters && outputs.tracing();
     s.observe_norms = outputs.tracing() || options.listen || outputs.tabulating();
     s.stage_events = outputs.tracing() || options.listen.has_value();
+    s.listener_reads_stages = outputs.tracing();
     s.rewindable = options.listen.has_value();
     if (options.listen) {
         // The window's way: held at the first stage until a client lets it go on; events go
@@ -148,10 +150,18 @@ int run(const Options& options, const RunConfig& config, Outputs& outputs) {
     TrainingSession session(config, s);
     std::unique_ptr<RemoteServer> server;
     if (options.listen && !(server = serve(options, session))) return 2;
-    session.start();
-    while (!session.wait_finished(std::chrono::milliseconds(100))) {
-        if (g_interrupted) session.gate().stop();
-    }
+    // The training runs on this thread, as a hand-written loop would (the main thread's allocator
+    // arena serves LibTorch's many small tensors fastest); a watcher turns Ctrl+C into a stop.
+    std::atomic<bool> done{false};
+    std::thread watcher([&] {
+        while (!done.load()) {
+            if (g_interrupted) session.gate().stop();
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        }
+    });
+    session.run_blocking();
+    done = true;
+    watcher.join();
     if (server) server->finish(std::chrono::seconds(5));
     if (!outputs.finish(options.quiet)) return 2;
     std::cout.flush();

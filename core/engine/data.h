@@ -40,6 +40,9 @@ class DataLoader {
     /// Batch i of an epoch. The first request for a new epoch starts its iterator (the draws
     /// above).
     std::pair<torch::Tensor, torch::Tensor> batch(std::int64_t epoch, std::int64_t i);
+    /// Whether batch(epoch, ...) starts a new epoch's iterator, and so draws from torch's
+    /// generator.
+    bool draws_for(std::int64_t epoch) const { return epoch != epoch_; }
     /// The current epoch's sample order (shuffle only; undefined before the first batch).
     const torch::Tensor& order() const { return perm_; }
     /// Where the iteration stands (the epoch whose iterator is open, and its order): kept in a

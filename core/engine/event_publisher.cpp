@@ -32,6 +32,24 @@ std::optional<Event> EventPublisher::publish(Event&& event) {
     return std::nullopt;
 }
 
+namespace {
+std::int64_t coarse_now_ns() {
+    timespec coarse{};
+    clock_gettime(CLOCK_MONOTONIC_COARSE, &coarse);
+    return std::int64_t(coarse.tv_sec) * 1'000'000'000 + coarse.tv_nsec;
+}
+}  // namespace
+
+void EventPublisher::batch_starts() {
+    if (!held_end_) return;
+    stage_held_end();
+    buffer_.publish();
+}
+
+bool EventPublisher::due_within(std::int64_t ns) const {
+    return coarse_now_ns() + ns >= last_publish_ns_ + kMaxStagingNs;
+}
+
 void EventPublisher::deliver(Event&& event) {
     if (!options_.buffer) return;
     // At full speed the consumer (drawing at most once a frame) gets events in bunches, at most
@@ -40,9 +58,7 @@ void EventPublisher::deliver(Event&& event) {
     const EventType type = event.type;
     const bool free_running = gate_.free_running();
     const bool stage_event = type == EventType::stage_exit || type == EventType::stage_enter;
-    timespec coarse{};
-    clock_gettime(CLOCK_MONOTONIC_COARSE, &coarse);
-    const std::int64_t now = std::int64_t(coarse.tv_sec) * 1'000'000'000 + coarse.tv_nsec;
+    const std::int64_t now = coarse_now_ns();
     const bool due = now - last_publish_ns_ >= kMaxStagingNs;
     if (options_.coalesce && free_running && (stage_event || type == EventType::batch_end)) {
         // Coalescing: a batch's stage events are kept (the newest of each stage, in slots that stay

@@ -26,6 +26,7 @@ class EventPublisher {
     EventPublisher(std::uint64_t run_id, Options options, StepGate& gate, EventBuffer& buffer)
         : run_id_(run_id), options_(std::move(options)), gate_(gate), buffer_(buffer) {}
 
+    bool has_listener() const { return bool(options_.listener); }
     /// Gives the event its run id and the next sequence number.
     void number(Event& event) {
         event.run_id = run_id_;
@@ -35,6 +36,12 @@ class EventPublisher {
     /// detached (it must never take the run down): the error event that says so is returned, for
     /// the session to publish in turn.
     std::optional<Event> publish(Event&& event);
+    /// Coalescing at full speed: a new batch begins, so the batch_end held back goes on now (the
+    /// new batch may make no event for a while).
+    void batch_starts();
+    /// Coalescing at full speed: whether the next bunch goes out within `ns` from now. A batch
+    /// whose stage events will not go out (a later batch's overtake them) need not make them.
+    bool due_within(std::int64_t ns) const;
 
   private:
     /// Puts a numbered event into the buffer (coalescing as asked).

@@ -59,7 +59,18 @@ void GeneratorLease::take() {
             s.idle.wait_for(lock, std::chrono::milliseconds(100));
         --s.waiting;
     }
-    s.generator.lock();
+    // Another run holds it for a draw of a few microseconds at most (a new epoch's order, a
+    // snapshot's copy of its state) unless its stages draw: spin briefly before sleeping, since
+    // two runs in lockstep reach a new epoch together and waking a sleeper costs more.
+    for (int i = 0; !s.generator.try_lock(); ++i) {
+        if (i == 2000) {
+            s.generator.lock();
+            break;
+        }
+#if defined(__x86_64__) || defined(__i386__)
+        __builtin_ia32_pause();
+#endif
+    }
     if (s.owner == this) return;
     auto generator = at::detail::getDefaultCPUGenerator();
     const std::lock_guard<std::mutex> guard(generator.mutex());

@@ -49,38 +49,47 @@ std::optional<double> Lockstep::arrive(int side, std::int64_t samples,
                                        const std::vector<torch::Tensor>& parameters,
                                        const std::function<bool()>& interrupted,
                                        const std::function<void(bool)>& waiting) {
-    std::unique_lock<std::mutex> lock(mutex_);
     Side& me = sides_[side];
     Side& other = sides_[1 - side];
-    me.samples = samples;
-    me.distance.reset();
-    if (other.parameters && other.samples == samples) {
-        // The other run waits here already: its parameters hold still while they are read.
-        me.distance = distance(parameters, *other.parameters);
-        other.distance = me.distance;
+    {
+        const std::lock_guard<std::mutex> lock(mutex_);
+        me.distance.reset();
+        const std::vector<torch::Tensor>* waiting_there = other.parameters.load();
+        if (waiting_there && other.samples.load() == samples) {
+            // The other run waits here already: its parameters hold still while they are read,
+            // and it goes on only once it sees this run's samples, stored after the distance.
+            me.distance = distance(parameters, *waiting_there);
+            other.distance = me.distance;
+        } else {
+            me.parameters.store(&parameters);  // the other run pairs with it when it comes
+        }
+        me.samples.store(samples);
     }
-    me.parameters = &parameters;
-    lock.unlock();
     changed_.notify_all();
-    lock.lock();
-    // At full speed the other run is usually a fraction of a batch behind: yield for a moment
-    // before sleeping, since waking a sleeping thread costs more than the wait itself.
-    const auto spin_until = std::chrono::steady_clock::now() + std::chrono::microseconds(200);
-    while (!other.ended && other.samples < samples &&
-           std::chrono::steady_clock::now() < spin_until) {
-        lock.unlock();
-        std::this_thread::yield();
-        lock.lock();
+    if (!spin_until_reached(other, samples)) {
+        std::unique_lock<std::mutex> lock(mutex_);
+        while (!other.ended && other.samples.load() < samples && !(interrupted && interrupted())) {
+            if (!me.waiting && waiting) waiting(true);
+            me.waiting = true;
+            changed_.wait_for(lock, std::chrono::milliseconds(20));
+        }
+        if (me.waiting && waiting) waiting(false);
+        me.waiting = false;
     }
-    while (!other.ended && other.samples < samples && !(interrupted && interrupted())) {
-        if (!me.waiting && waiting) waiting(true);
-        me.waiting = true;
-        changed_.wait_for(lock, std::chrono::milliseconds(20));
-    }
-    if (me.waiting && waiting) waiting(false);
-    me.waiting = false;
-    me.parameters = nullptr;
+    // The other run wrote this arrival's distance before it stored the samples just seen.
+    me.parameters.store(nullptr);
     return me.distance;
+}
+
+bool Lockstep::spin_until_reached(const Side& other, std::int64_t samples) {
+    const auto until = std::chrono::steady_clock::now() + std::chrono::microseconds(200);
+    for (int i = 1;; ++i) {
+        if (other.ended.load() || other.samples.load() >= samples) return true;
+        if (i % 64 == 0 && std::chrono::steady_clock::now() >= until) return false;
+#if defined(__x86_64__) || defined(__i386__)
+        __builtin_ia32_pause();
+#endif
+    }
 }
 
 bool Lockstep::waiting(int side) {
@@ -92,7 +101,7 @@ void Lockstep::rewound(int side) {
     {
         const std::lock_guard<std::mutex> lock(mutex_);
         sides_[side].samples = -1;
-        sides_[side].parameters = nullptr;
+        sides_[side].parameters.store(nullptr);
     }
     changed_.notify_all();
 }
@@ -101,7 +110,7 @@ void Lockstep::leave(int side) {
     {
         const std::lock_guard<std::mutex> lock(mutex_);
         sides_[side].ended = true;
-        sides_[side].parameters = nullptr;
+        sides_[side].parameters.store(nullptr);
     }
     changed_.notify_all();
 }

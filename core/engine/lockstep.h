@@ -14,6 +14,7 @@
 
 #include <torch/torch.h>
 
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
@@ -49,12 +50,20 @@ class Lockstep {
 
   private:
     struct Side {
-        std::int64_t samples = -1;  ///< where it last arrived (-1: not yet, or went back)
-        const std::vector<torch::Tensor>* parameters = nullptr;  ///< while it waits
-        std::optional<double> distance;  ///< measured by the other run for this arrival
-        bool ended = false;
+        /// Where it last arrived (-1: not yet, or went back). Written under the mutex, after the
+        /// distance of a pairing is set; read without it by the other run while it spins.
+        std::atomic<std::int64_t> samples{-1};
+        /// While it waits at `samples` for the other run to pair with it.
+        std::atomic<const std::vector<torch::Tensor>*> parameters{nullptr};
+        /// Measured by the other run for this arrival, before it stores its own samples.
+        std::optional<double> distance;
+        std::atomic<bool> ended{false};
         bool waiting = false;
     };
+    /// Spins (no lock, no system call) until the other run reaches `samples` or ends, for at most
+    /// about a batch: at full speed the other run is a fraction of a batch behind, and sleeping
+    /// costs more than the wait itself. True if it got there.
+    static bool spin_until_reached(const Side& other, std::int64_t samples);
     std::mutex mutex_;
     std::condition_variable changed_;
     Side sides_[2];

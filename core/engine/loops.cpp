@@ -79,8 +79,10 @@ void FitLoop::run_batch(std::int64_t epoch, std::int64_t batch_idx, bool is_last
     if (hooks_.batch_start)
         hooks_.batch_start(epoch, batch_idx, epoch * num_training_batches_ + batch_idx);
     const auto batch = [&] {
-        const GeneratorLease::Scope held(obs.lease());  // a new epoch's order draws from it
-        return trainer_.data().batch(epoch, batch_idx);
+        // A new epoch's iterator draws from the generator: only then is it taken.
+        DataLoader& data = trainer_.data();
+        const GeneratorLease::Scope held(data.draws_for(epoch) ? obs.lease() : nullptr);
+        return data.batch(epoch, batch_idx);
     }();
 
     obs.run(Stage::on_train_batch_start, [](StagePayload&) {});

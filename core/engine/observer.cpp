@@ -71,7 +71,7 @@ std::uint64_t Observer::enter(Stage stage) {
     // At full speed nobody can see a stage between its entry and its exit, so stage_enter is only
     // sent where the loop may hold (paused, stepping, animating) or does hold after all.
     bool entered = false;
-    if (stage_events_ && !gate_.free_running()) {
+    if (!gate_.free_running()) {
         emit_enter();
         entered = true;
     }
@@ -126,7 +126,7 @@ void Observer::hold_after_failure(Stage stage) {
 
 void Observer::exit(const Position& at, std::uint64_t instance, Outcome outcome, Text why,
                     std::string message, std::int64_t duration_ns, StagePayload payload) {
-    if (!stage_events_) return;
+    if (!stage_events()) return;
     Event e;
     e.position() = at;
     e.type = EventType::stage_exit;

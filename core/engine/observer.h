@@ -41,9 +41,10 @@ class Observer {
     /// too, so stepping stage by stage visits skipped stages as well.
     void skip(Stage stage, const Text& reason);
 
-    /// Whether stage events (stage_enter, stage_exit) are made. On by default.
+    /// Whether stage events (stage_enter, stage_exit) are made while the run goes at full speed.
+    /// On by default. Stepping, paused or animating, they always are: a person may be watching.
     void set_stage_events(bool on) { stage_events_ = on; }
-    bool stage_events() const { return stage_events_; }
+    bool stage_events() const { return stage_events_ || !gate_.free_running(); }
 
     /// Place breakpoints (position terms only) are checked at every boundary, before the stage
     /// runs; a hit goes to `on_hit` with the boundary's position, and the gate is asked right
@@ -113,12 +114,13 @@ void Observer::run(Stage stage, Body&& body) {
     at.stage = stage;
     const std::uint64_t instance = enter(stage);
     StagePayload payload;
-    const std::int64_t start = stage_events_ ? now_ns() : 0;
+    const bool timed = stage_events();
+    const std::int64_t start = timed ? now_ns() : 0;
     try {
         body(payload);
     } catch (const StopRequested&) {
         exit(at, instance, Outcome::skipped, Text{TextCode::skip_stopped, {}}, {},
-             stage_events_ ? now_ns() - start : 0, {});
+             timed ? now_ns() - start : 0, {});
         throw;
     } catch (const RewindRequested&) {
         throw;  // what this stage did is undone: nothing to report
@@ -132,12 +134,11 @@ void Observer::run(Stage stage, Body&& body) {
             where = inner.stage;
         } catch (...) {
         }
-        exit(at, instance, Outcome::failed, {}, message, stage_events_ ? now_ns() - start : 0,
+        exit(at, instance, Outcome::failed, {}, message, timed ? now_ns() - start : 0,
              std::move(payload));
         throw StageFailure(where, type, message);
     }
-    if (stage_events_)
-        exit(at, instance, Outcome::ran, {}, {}, now_ns() - start, std::move(payload));
+    if (timed) exit(at, instance, Outcome::ran, {}, {}, now_ns() - start, std::move(payload));
 }
 
 }  // namespace stepwise

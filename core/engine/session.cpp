@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 
 #include "errors.h"
 #include "event_publisher.h"
@@ -196,13 +197,17 @@ void TrainingSession::train(Live& live) {
 
 void TrainingSession::hook(Live& live) {
     FitLoop& fit = *live.fit;
+    const bool pacing = options_.coalesce_stages && options_.buffer_events &&
+                        !(options_.listener_reads_stages && publisher_->has_listener());
+    fit.hooks().batch_start = [this, &live, pacing](std::int64_t epoch, std::int64_t batch_idx,
+                                                    std::int64_t batch) {
+        if (rewinder_)
+            rewinder_->at_batch_start(*live.fit, conditions_, epoch, batch_idx, batch,
+                                      !gate_.free_running());
+        if (pacing) pace_stage_events(live);
+    };
     if (rewinder_) {
         rewinder_->set_batches_per_epoch(std::max<std::int64_t>(1, fit.num_training_batches()));
-        fit.hooks().batch_start = [this, &fit](std::int64_t epoch, std::int64_t batch_idx,
-                                               std::int64_t batch) {
-            rewinder_->at_batch_start(fit, conditions_, epoch, batch_idx, batch,
-                                      !gate_.free_running());
-        };
         live.observer.on_boundary([this, &observer = live.observer](Stage stage) {
             Position here = observer.pos;
             here.stage = stage;
@@ -225,6 +230,27 @@ void TrainingSession::hook(Live& live) {
             [this] { return gate_.stop_requested() || gate_.has_tasks(); },
             [lease](bool asleep) { asleep ? lease->suspend() : lease->resume(); });
     };
+}
+
+void TrainingSession::pace_stage_events(Live& live) {
+    const std::int64_t now = std::chrono::steady_clock::now().time_since_epoch().count();
+    if (live.batch_started_ns) {
+        const double took = double(now - live.batch_started_ns);
+        live.batch_ns = live.batch_ns == 0 ? took : 0.9 * live.batch_ns + 0.1 * took;
+    }
+    live.batch_started_ns = now;
+    if (!gate_.free_running()) return live.observer.set_stage_events(true);
+    publisher_->batch_starts();
+    // Twice the usual batch, for a batch that takes longer than the ones before it. An epoch's
+    // last batch always: the run may end with it, and the final view shows it whole.
+    const Position& at = live.observer.pos;
+    const FitLoop& fit = *live.fit;
+    const std::int64_t max_steps = config_.trainer.max_steps;
+    const bool last = at.batch_idx + 1 == fit.num_training_batches() ||
+                      (max_steps != -1 && at.global_step + 1 >= max_steps);
+    const bool seen =
+        live.batch_ns == 0 || last || publisher_->due_within(std::int64_t(2 * live.batch_ns));
+    live.observer.set_stage_events(seen || !conditions_.empty());
 }
 
 void TrainingSession::report_error(Live& live, const std::string& type, const std::string& message,

@@ -54,6 +54,9 @@ struct TrainingSession::Live {
     std::optional<FitLoop> fit;
     RunStatus status = RunStatus::finished;
     std::shared_ptr<const ParameterSnapshot> final_params;
+    /// Coalescing: when the last batch started, and how long a batch takes (a moving average).
+    std::int64_t batch_started_ns = 0;
+    double batch_ns = 0;
 };
 
 }  // namespace stepwise

@@ -98,6 +98,9 @@ Measured runLikeTheCli(const RunConfig& config) {
     Measured m;
     SessionOptions options;
     options.buffer_events = false;
+    options.observe_norms = false;  // as stepwise-run without --trace or --listen
+    options.stage_events = false;
+    options.rewindable = false;
     options.listener = [&](const Event& e) {
         if (e.type == EventType::batch_end) out << format_batch_line(e) << '\n';
         if (e.type == EventType::run_start) startTicks = Clock::now().time_since_epoch().count();

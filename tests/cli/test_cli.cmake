@@ -219,3 +219,12 @@ if(NOT rc EQUAL 0 OR n LESS 13 OR NOT usage MATCHES "\\[CONFIG.json\\]")
     message(SEND_ERROR "[help_usage] exit ${rc}, ${n} options described, usage:\n${usage}")
 endif()
 message(STATUS "[help_usage] ${n} options described")
+
+# Ctrl+C stops a run that trains on the main thread: the batches so far are printed, then exit 130.
+file(WRITE ${WORK}/long.json "{\"model\": {\"lesson\": \"tensor_return\"}, \"trainer\": {\"max_epochs\": 100000}}")
+execute_process(COMMAND timeout --preserve-status -s INT 3 ${RUNNER} ${WORK}/long.json
+                RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err TIMEOUT 60)
+if(NOT rc EQUAL 130 OR NOT out MATCHES "epoch 0  batch   0")
+    message(SEND_ERROR "[interrupt] exit ${rc}, expected 130 after the first batches\nstdout: ${out}\nstderr: ${err}")
+endif()
+message(STATUS "[interrupt] exit ${rc}")

@@ -133,6 +133,41 @@ TEST(Coalescing, TheLastBatchArrivesWholeBeforeTheRunEnds) {
     EXPECT_EQ(last_batch, expected);
 }
 
+// The window consumes with no listener: a batch at full speed makes its stage events only when
+// they can still go out. Every batch_end still arrives, in order, and the last batch whole.
+TEST(Coalescing, WithoutAListenerOnlyTheStageEventsThatGoOutAreMade) {
+    RunConfig c = lesson_config("tensor_return");
+    c.trainer.max_epochs = 400;  // 3200 batches
+    SessionOptions o;
+    o.coalesce_stages = true;
+    TrainingSession session(c, o);
+    session.start();
+    std::vector<Event> frame, buffered;
+    auto take = [&] {
+        session.events().drain_into(frame);
+        buffered.insert(buffered.end(), frame.begin(), frame.end());
+    };
+    while (!session.wait_finished(3ms)) take();
+    take();
+    ASSERT_GE(buffered.size(), 3u);
+    ASSERT_EQ(buffered.back().type, EventType::run_end);
+    std::size_t ends = 0, stages = 0;
+    for (std::size_t i = 0; i < buffered.size(); ++i) {
+        ends += buffered[i].type == EventType::batch_end;
+        stages += buffered[i].type == EventType::stage_exit;
+        if (i > 0) ASSERT_LT(buffered[i - 1].seq, buffered[i].seq) << "out of order at " << i;
+    }
+    EXPECT_EQ(ends, 3200u);
+    EXPECT_LT(stages, 3200u);  // far fewer than the 11 of every batch
+    const Event& end = buffered[buffered.size() - 2];
+    ASSERT_EQ(end.type, EventType::batch_end);
+    std::size_t last_batch = 0;
+    for (const auto& e : buffered)
+        last_batch +=
+            e.type == EventType::stage_exit && e.epoch == end.epoch && e.batch_idx == end.batch_idx;
+    EXPECT_EQ(last_batch, 11u);  // every stage of a step without a scheduler
+}
+
 TEST(Coalescing, AFinishedBatchIsPublishedWhileTheNextSitsInALongStage) {
     // The listener runs on the worker before an event is buffered: holding it at batch 1's
     // training_step exit stands for a training_step that takes as long as the test likes. Batch

@@ -96,6 +96,11 @@ struct SessionOptions {
     /// Called on the worker thread for every event, in order, before it is buffered. Must be quick
     /// and must not call back into the session's control API from inside.
     std::function<void(const Event&)> listener;
+    /// The listener reads stage events (a trace does; stepwise-run's batch lines do not). When it
+    /// does not and the buffer coalesces, a batch at full speed makes its stage events only if
+    /// they can still go out (the next bunch is due while it runs): the others' would be
+    /// overtaken by a later batch's before anyone saw them.
+    bool listener_reads_stages = true;
 };
 
 #define STEPWISE_SESSION_STATES(X) \
@@ -143,8 +148,11 @@ class TrainingSession {
     void load(Live& live);
     /// Runs the loops to the end, going back whenever a rewind asks to.
     void train(Live& live);
-    /// Hangs the session on the loops: snapshots, boundaries, lockstep.
+    /// Hangs the session on the loops: snapshots, boundaries, coalescing, lockstep.
     void hook(Live& live);
+    /// Coalescing at full speed, at a batch's start: its stage events are made only if the next
+    /// bunch may go out while it runs; the others' would be overtaken before anyone saw them.
+    void pace_stage_events(Live& live);
     void report_error(Live& live, const std::string& type, const std::string& message,
                       ErrorPhase phase, Stage stage = Stage::on_train_batch_start);
     void finish(Live& live);
