@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "json_reader.h"
+#include "run_config_tables.h"
 
 namespace stepwise {
 
@@ -71,30 +72,6 @@ const json::Style& command_style() {
     return style;
 }
 
-/// "breakpoints": ["nonfinite", {"when": "grad_norm > 10", "enabled": false}, ...], each checked.
-std::vector<BreakpointSpec> read_breakpoints(const json::Field& list) {
-    std::vector<BreakpointSpec> out;
-    for (std::size_t i = 0; i < list.size(); ++i) {
-        const json::Field item = list.item(i);
-        BreakpointSpec spec;
-        if (item.json().is_string()) {
-            spec.when = item.string();
-        } else {
-            item.only_keys({"when", "enabled"});
-            spec.when =
-                item.need("when", &json::Json::is_string, "the condition as a string").string();
-            spec.enabled = item.boolean_at("enabled", true);
-        }
-        try {
-            (void)parse_condition(spec.when);
-        } catch (const ConditionError& e) {
-            item.fail(e.what());
-        }
-        out.push_back(std::move(spec));
-    }
-    return out;
-}
-
 void read_arguments(const json::Field& j, Command& c) {
     using json::Json;
     switch (c.type) {
@@ -124,8 +101,8 @@ void read_arguments(const json::Field& j, Command& c) {
                                  .integer<std::uint64_t>();
             break;
         case CommandType::set_breakpoints:
-            c.breakpoints =
-                read_breakpoints(j.need("breakpoints", &Json::is_array, "a list of conditions"));
+            c.breakpoints = config_tables::read_breakpoints(
+                j.need("breakpoints", &Json::is_array, "a list of conditions"));
             break;
         case CommandType::inspect:
             c.inspect.tensors = j.boolean_at("tensors");

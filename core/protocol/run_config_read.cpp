@@ -338,9 +338,28 @@ void read_lr_scheduler(const Field& j, const OptimizerSpec& optimizer, LRSchedul
     check_scheduler(j, optimizer, spec);
 }
 
-/// "breakpoints": ["nonfinite", {"when": "grad_norm > 10", "enabled": false}, ...]
-void read_breakpoints(const Field& j, std::vector<BreakpointSpec>& out) {
+void read_departures(const Field& j, Departures& departures) {
+    const std::vector<std::string>& names = departure_names();
+    j.only_keys(std::set<std::string>(names.begin(), names.end()));
+    for (const std::string& name : names)
+        if (const auto f = j.find(name.c_str())) set_departure(departures, name, f->boolean());
+}
+
+void read_rewind(const Field& j, RunConfig& config) {
+    j.only_keys({"budget_mb"});
+    const auto b = j.find("budget_mb");
+    if (!b) return;
+    if (!b->json().is_number()) b->fail("expected a number of megabytes, got " + b->json().dump());
+    config.rewind_budget_mb = b->json().get<double>();
+    if (!(config.rewind_budget_mb >= 0 && config.rewind_budget_mb <= 1048576))
+        b->fail("must be from 0 (no rewinding) to 1048576 (1 TB), got " + b->json().dump());
+}
+
+}  // namespace
+
+std::vector<BreakpointSpec> read_breakpoints(const Field& j) {
     if (!j.json().is_array()) j.fail("expected a list of conditions, got " + j.json().dump());
+    std::vector<BreakpointSpec> out;
     for (std::size_t i = 0; i < j.size(); ++i) {
         const Field item = j.item(i);
         BreakpointSpec spec;
@@ -361,26 +380,8 @@ void read_breakpoints(const Field& j, std::vector<BreakpointSpec>& out) {
         }
         out.push_back(std::move(spec));
     }
+    return out;
 }
-
-void read_departures(const Field& j, Departures& departures) {
-    const std::vector<std::string>& names = departure_names();
-    j.only_keys(std::set<std::string>(names.begin(), names.end()));
-    for (const std::string& name : names)
-        if (const auto f = j.find(name.c_str())) set_departure(departures, name, f->boolean());
-}
-
-void read_rewind(const Field& j, RunConfig& config) {
-    j.only_keys({"budget_mb"});
-    const auto b = j.find("budget_mb");
-    if (!b) return;
-    if (!b->json().is_number()) b->fail("expected a number of megabytes, got " + b->json().dump());
-    config.rewind_budget_mb = b->json().get<double>();
-    if (!(config.rewind_budget_mb >= 0 && config.rewind_budget_mb <= 1048576))
-        b->fail("must be from 0 (no rewinding) to 1048576 (1 TB), got " + b->json().dump());
-}
-
-}  // namespace
 
 void read_run_config(const Field& j, RunConfig& config) {
     j.only_keys({"model", "data", "batch_size", "shuffle", "drop_last", "seed", "optimizer",
@@ -408,7 +409,7 @@ void read_run_config(const Field& j, RunConfig& config) {
     config.zero_grad_set_to_none =
         j.boolean_at("zero_grad_set_to_none", config.zero_grad_set_to_none);
     if (const auto f = j.find("departures")) read_departures(*f, config.departures);
-    if (const auto f = j.find("breakpoints")) read_breakpoints(*f, config.breakpoints);
+    if (const auto f = j.find("breakpoints")) config.breakpoints = read_breakpoints(*f);
     if (const auto f = j.find("rewind")) read_rewind(*f, config);
 }
 

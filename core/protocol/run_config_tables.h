@@ -24,6 +24,10 @@ struct SchedulerArg {
 };
 const std::map<std::string, std::vector<SchedulerArg>>& schedulers();
 
+/// A list of breakpoints: each a condition, or {"when": ..., "enabled": ...}; every condition
+/// parsed, a bad one named by its index (a config's "breakpoints", a set_breakpoints command).
+std::vector<BreakpointSpec> read_breakpoints(const json::Field& list);
+
 /// Reads a whole config (run_config_read.cpp); `j` is its top-level object.
 void read_run_config(const json::Field& j, RunConfig& config);
 

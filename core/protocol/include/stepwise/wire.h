@@ -1,8 +1,8 @@
 #pragma once
 // The remote protocol: one JSON object per line over TCP, in the trace's own codec.
 //
-//   server -> client  {"type":"stepwise_hello","schema":2,"stepwise":"0.2.0"}
-//   client -> server  {"type":"attach","schema":2,"token":"<token>"}
+//   server -> client  {"type":"stepwise_hello","schema":3,"stepwise":"0.2.0"}
+//   client -> server  {"type":"attach","schema":3,"token":"<token>"}
 //   server -> client  {"type":"welcome"}  then every event so far (the history), then live events,
 //                     each encoded as a trace line (encode_event)
 //                 or  {"type":"refused","reason":"..."} and the server closes the connection
