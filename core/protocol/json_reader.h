@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -38,8 +39,8 @@ struct Style {
     bool lenient_integers = false;
     /// Numbers may be the strings "nan", "inf" and "-inf" (the trace keeps them visible so).
     bool number_strings = false;
-    /// Throws the document's error type with the whole message.
-    [[noreturn]] void (*raise)(const std::string& message) = nullptr;
+    /// Throws the document's error type with the whole message (it must throw).
+    void (*raise)(const std::string& message) = nullptr;
 };
 
 /// A value of a document and where in it it is. Cheap to copy; it refers to the document, which
@@ -64,6 +65,7 @@ class Field {
         else
             where = path() + ": ";
         style_->raise(style_->origin + where + what);
+        throw std::logic_error("json::Style::raise returned");
     }
 
     /// Fails about `key` of this object, which may not be there ("optimizer.name: missing").
