@@ -196,6 +196,9 @@ struct RemoteServer::Impl {
         if (!client->writing) write(client);
     }
 
+    /// Writes what is queued for the client in one gathered write (writev) of up to kMaxGather
+    /// lines: at full speed a drain queues hundreds of lines, which then take one system call
+    /// instead of one each.
     void write(const ClientPtr& client) {
         if (client->out.empty()) {
             client->writing = false;
@@ -203,13 +206,22 @@ struct RemoteServer::Impl {
             return;
         }
         client->writing = true;
-        auto line = client->out.front();
-        asio::async_write(client->socket, asio::buffer(*line),
-                          [this, client, line](const asio::error_code& ec, std::size_t) {
+        constexpr std::size_t kMaxGather = 512;
+        // The handler owns the lines being written, so they outlive a drop() meanwhile.
+        auto lines = std::make_shared<std::vector<std::shared_ptr<const std::string>>>();
+        std::vector<asio::const_buffer> buffers;
+        std::size_t bytes = 0;
+        while (!client->out.empty() && lines->size() < kMaxGather) {
+            lines->push_back(std::move(client->out.front()));
+            client->out.pop_front();
+            buffers.emplace_back(asio::buffer(*lines->back()));
+            bytes += lines->back()->size();
+        }
+        asio::async_write(client->socket, buffers,
+                          [this, client, lines, bytes](const asio::error_code& ec, std::size_t) {
                               if (!client->socket.is_open()) return;
-                              client->queued -= line->size();
-                              pending -= line->size();
-                              client->out.pop_front();
+                              client->queued -= bytes;
+                              pending -= bytes;
                               if (ec) {
                                   drop(client, client->attached
                                                    ? "connection lost (" + ec.message() + ")"
