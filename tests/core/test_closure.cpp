@@ -9,8 +9,10 @@
 #include "errors.h"
 #include "loops.h"
 #include "script_module.h"
+#include "stepwise/session.h"
 #include "stepwise/warning_cache.h"
 #include "test_support.h"
+#include "trainer.h"
 
 namespace stepwise::test {
 namespace {
@@ -142,6 +144,40 @@ TEST(Closure, C6_AnOptimizerThatIgnoresTheClosureRaisesAfterTheStepIsCounted) {
                   std::string::npos);
     }
     EXPECT_EQ(fit.optimization().global_step(), 1);  // raised after optimizer.step.completed
+}
+
+TEST(Closure, C6_ASessionWhoseOptimizerIgnoresTheClosureFailsWithLightningsErrorWhileTraining) {
+    // The same through a whole session whose objects a host built (SessionOptions::make_trainer,
+    // as the Python host builds the user's): Lightning's error ends the run, in the training phase.
+    const RunConfig config = linear_source_config("    return loss");
+    SessionOptions options;
+    options.buffer_events = false;
+    std::vector<Event> events;
+    options.listener = [&](const Event& e) { events.push_back(e); };
+    int built = 0;
+    options.make_trainer = [&built](const RunConfig& c, ErrorPhase& phase) {
+        ++built;
+        phase = ErrorPhase::model;
+        auto module = ScriptModule::compile_source(c.model.inline_source, "t.stepwise", c.seed);
+        phase = ErrorPhase::data;
+        auto data = std::make_unique<DataLoader>(load_dataset(c, module->dtype()), c.batch_size,
+                                                 c.shuffle, c.drop_last);
+        phase = ErrorPhase::config;
+        auto optimizer = std::make_unique<IgnoresClosure>(module->parameter_tensors(),
+                                                          torch::optim::SGDOptions(0.1));
+        return std::make_unique<Trainer>(c, std::move(module), std::move(data),
+                                         std::move(optimizer));
+    };
+    TrainingSession session(config, options);
+    session.run_blocking();
+    EXPECT_EQ(built, 1);
+    RunLog log{events};
+    EXPECT_EQ(log.status(), "failed");
+    ASSERT_NE(log.error(), nullptr);
+    EXPECT_EQ(log.error()->exception_type, "MisconfigurationException");
+    EXPECT_EQ(log.error()->phase, ErrorPhase::training);
+    EXPECT_NE(log.error()->message.find("The closure hasn't been executed."), std::string::npos);
+    EXPECT_TRUE(log.batch_ends().empty());
 }
 
 TEST(Closure, C1_TheClosureOwnsWhatItUsesAndOutlivesItsBatch) {
