@@ -91,12 +91,12 @@ AutomaticOptimization::AutomaticOptimization(Trainer& trainer, Observer& observe
     : trainer_(trainer), observer_(observer), observe_(observe) {}
 
 ClosureResult AutomaticOptimization::training_step(
-    const torch::Tensor& x, const torch::Tensor& y, std::int64_t batch_idx,
+    const c10::IValue& batch, std::int64_t batch_idx,
     std::shared_ptr<const OutputDescription>& last_output) {
     const RunConfig& config = trainer_.config();
     ClosureResult result;
     observer_.run(Stage::training_step, [&](StagePayload& p) {
-        const c10::IValue out = trainer_.module().training_step(x, y, batch_idx);
+        const c10::IValue out = trainer_.module().training_step(batch, batch_idx);
         p.output = std::make_shared<const OutputDescription>(describe_output(out));
         last_output = p.output;
         p.loss_raw = raw_loss(*p.output);
@@ -177,15 +177,14 @@ void AutomaticOptimization::backward(const torch::Tensor& loss, std::int64_t bat
     });
 }
 
-Closure AutomaticOptimization::make_closure(torch::Tensor x, torch::Tensor y,
-                                            std::int64_t batch_idx, OutputSlot last_output) {
+Closure AutomaticOptimization::make_closure(c10::IValue batch, std::int64_t batch_idx,
+                                            OutputSlot last_output) {
     const RunConfig& config = trainer_.config();
     const std::int64_t n = config.trainer.accumulate_grad_batches;
     Closure::Parts parts;
-    parts.step_fn = [this, x = std::move(x), y = std::move(y), batch_idx,
-                     slot = std::move(last_output)] {
+    parts.step_fn = [this, batch = std::move(batch), batch_idx, slot = std::move(last_output)] {
         norms_after_backward_.reset();  // a new closure call: backward has not run yet
-        return training_step(x, y, batch_idx, *slot);
+        return training_step(batch, batch_idx, *slot);
     };
     if (config.departures.skip_zero_grad) {
         parts.no_zero_grad_reason = {TextCode::skip_zero_grad_departure, {}};
@@ -320,8 +319,8 @@ std::optional<double> AutomaticOptimization::optimizer_step(Closure& closure) {
     return norm;
 }
 
-BatchResult AutomaticOptimization::run(const torch::Tensor& x, const torch::Tensor& y,
-                                       std::int64_t batch_idx, bool is_last) {
+BatchResult AutomaticOptimization::run(const c10::IValue& batch, std::int64_t batch_idx,
+                                       bool is_last) {
     const RunConfig& config = trainer_.config();
     const std::int64_t n = config.trainer.accumulate_grad_batches;
     BatchResult out;
@@ -333,7 +332,7 @@ BatchResult AutomaticOptimization::run(const torch::Tensor& x, const torch::Tens
                                         }),
                          contributions_.end());
     const auto last_output = std::make_shared<std::shared_ptr<const OutputDescription>>();
-    Closure closure = make_closure(x, y, batch_idx, last_output);
+    Closure closure = make_closure(batch, batch_idx, last_output);
     // accumulate unless this batch ends its cycle or is the epoch's last.
     // Not what Lightning does: the step_every_batch departure steps anyway.
     const bool should_accumulate =

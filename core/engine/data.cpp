@@ -527,4 +527,9 @@ std::pair<torch::Tensor, torch::Tensor> DataLoader::batch(std::int64_t epoch, st
     return {data_.x.index_select(0, idx), data_.y.index_select(0, idx)};
 }
 
+c10::IValue DataLoader::fetch(std::int64_t epoch, std::int64_t i) {
+    auto [x, y] = batch(epoch, i);
+    return c10::ivalue::Tuple::create({std::move(x), std::move(y)});
+}
+
 }  // namespace stepwise

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "data_source.h"
 #include "stepwise/run_config.h"
 
 namespace stepwise {
@@ -30,32 +31,24 @@ Dataset synthetic_dataset(const DataSpec& spec, std::int64_t seed, torch::Scalar
 /// global generator exactly what torch 1.13's does: _BaseDataLoaderIter's base seed, then (shuffle)
 /// RandomSampler's seed for its own generator, which then draws the epoch's randperm. So after
 /// torch::manual_seed(seed) the batches, and every later draw of training_step, are Python's.
-class DataLoader {
+class DataLoader final : public DataSource {
   public:
     DataLoader(Dataset data, std::int64_t batch_size, bool shuffle, bool drop_last);
-    /// Batches per epoch (len(DataLoader)).
-    std::int64_t size() const;
-    /// Samples in the first `batches` batches of an epoch (the last batch may be short).
-    std::int64_t samples_in(std::int64_t batches) const;
-    /// Batch i of an epoch. The first request for a new epoch starts its iterator (the draws
-    /// above).
-    std::pair<torch::Tensor, torch::Tensor> batch(std::int64_t epoch, std::int64_t i);
-    /// Whether batch(epoch, ...) starts a new epoch's iterator, and so draws from torch's
-    /// generator.
-    bool draws_for(std::int64_t epoch) const { return epoch != epoch_; }
-    /// The current epoch's sample order (shuffle only; undefined before the first batch).
-    const torch::Tensor& order() const { return perm_; }
-    /// Where the iteration stands (the epoch whose iterator is open, and its order): kept in a
-    /// training-state snapshot, so a restored run draws no new order for an epoch it is inside.
-    struct Position {
-        std::int64_t epoch = -1;
-        torch::Tensor order;
-    };
-    Position position() const { return {epoch_, perm_}; }
-    void set_position(const Position& p) {
+    std::int64_t size() const override;
+    std::int64_t samples_in(std::int64_t batches) const override;
+    /// The tuple (x, y) of batch(epoch, i).
+    c10::IValue fetch(std::int64_t epoch, std::int64_t i) override;
+    bool draws_for(std::int64_t epoch) const override { return epoch != epoch_; }
+    Position position() const override { return {epoch_, perm_, nullptr}; }
+    void set_position(const Position& p) override {
         epoch_ = p.epoch;
         perm_ = p.order;
     }
+
+    /// Batch i of an epoch as its two tensors.
+    std::pair<torch::Tensor, torch::Tensor> batch(std::int64_t epoch, std::int64_t i);
+    /// The current epoch's sample order (shuffle only; undefined before the first batch).
+    const torch::Tensor& order() const { return perm_; }
 
   private:
     void start_epoch(std::int64_t epoch);

@@ -80,14 +80,14 @@ void FitLoop::run_batch(std::int64_t epoch, std::int64_t batch_idx, bool is_last
         hooks_.batch_start(epoch, batch_idx, epoch * num_training_batches_ + batch_idx);
     const auto batch = [&] {
         // A new epoch's iterator draws from the generator: only then is it taken.
-        DataLoader& data = trainer_.data();
+        DataSource& data = trainer_.data();
         const GeneratorLease::Scope held(data.draws_for(epoch) ? obs.lease() : nullptr);
-        return data.batch(epoch, batch_idx);
+        return data.fetch(epoch, batch_idx);
     }();
 
     obs.run(Stage::on_train_batch_start, [](StagePayload&) {});
     const double lr = learning_rate(trainer_.optimizer());
-    BatchResult r = automatic_.run(batch.first, batch.second, batch_idx, is_last);
+    BatchResult r = automatic_.run(batch, batch_idx, is_last);
     update_lr_schedulers(epoch, batch_idx, is_last, r.stepped);
     Event end = batch_end(r, batch_idx, lr);
     end.grad_norm = automatic_.grad_norm_after_backward();
@@ -101,7 +101,7 @@ void FitLoop::run_batch(std::int64_t epoch, std::int64_t batch_idx, bool is_last
     if (observe_.parameters_each_batch)
         end.parameters = std::make_shared<const ParameterSnapshot>(snapshot(parameters));
     if (hooks_.batch_end) {
-        const DataLoader& data = trainer_.data();
+        const DataSource& data = trainer_.data();
         hooks_.batch_end(
             end, epoch * data.samples_in(num_training_batches_) + data.samples_in(batch_idx + 1));
     }

@@ -77,8 +77,7 @@ class AutomaticOptimization {
     AutomaticOptimization(Trainer& trainer, Observer& observer, const Observations& observe);
 
     /// `is_last`: the final batch of the epoch.
-    BatchResult run(const torch::Tensor& x, const torch::Tensor& y, std::int64_t batch_idx,
-                    bool is_last);
+    BatchResult run(const c10::IValue& batch, std::int64_t batch_idx, bool is_last);
     /// optimizer.step.total.completed.
     std::int64_t global_step() const { return global_step_; }
     /// The 2-norm of every .grad after the last closure call's backward (norms observed).
@@ -90,8 +89,7 @@ class AutomaticOptimization {
     /// backward. It owns what it uses — the batch tensors (by value: a tensor is a shared handle)
     /// and the output slot — and refers to this object, which lives for the whole fit. So it may
     /// outlive the batch (rewind and forks keep closures).
-    Closure make_closure(torch::Tensor x, torch::Tensor y, std::int64_t batch_idx,
-                         OutputSlot last_output);
+    Closure make_closure(c10::IValue batch, std::int64_t batch_idx, OutputSlot last_output);
 
     /// What a snapshot keeps of the progress: the optimizer steps, the extras already reported as
     /// holding a graph, and each batch's contribution to the cycle's .grad so far (the ledger's;
@@ -106,8 +104,7 @@ class AutomaticOptimization {
 
   private:
     /// One training_step call inside the closure, with its stage and Stepwise's notices.
-    ClosureResult training_step(const torch::Tensor& x, const torch::Tensor& y,
-                                std::int64_t batch_idx,
+    ClosureResult training_step(const c10::IValue& batch, std::int64_t batch_idx,
                                 std::shared_ptr<const OutputDescription>& last_output);
     void notice_output(const ClosureResult& result, const OutputDescription& output,
                        std::int64_t batch_idx);

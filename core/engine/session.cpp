@@ -113,7 +113,8 @@ void TrainingSession::load(Live& live) {
     live.observer.watch(&conditions_, [this](const ConditionHit& hit, const Event& where) {
         report_hit(hit, where, true);
     });
-    live.trainer.emplace(config_, live.phase);
+    live.trainer = options_.make_trainer ? options_.make_trainer(config_, live.phase)
+                                         : std::make_unique<Trainer>(config_, live.phase);
     live.fit.emplace(*live.trainer, live.observer, live.observe);
     // Stage by stage only when training_step draws from the generator: otherwise only the data
     // order and the snapshots touch it, and they take it themselves, so two runs compare side by

@@ -50,7 +50,7 @@ struct TrainingSession::Live {
     std::optional<warning_cache::Private> own_warnings;
     Observations observe;
     ErrorPhase phase = ErrorPhase::config;  ///< what a failure outside any stage was about
-    std::optional<Trainer> trainer;
+    std::unique_ptr<Trainer> trainer;
     std::optional<FitLoop> fit;
     RunStatus status = RunStatus::finished;
     std::shared_ptr<const ParameterSnapshot> final_params;

@@ -79,8 +79,8 @@ std::vector<TensorInspector::Item> TensorInspector::collect(Trainer& trainer) {
                 {name + ":" + key, name, TensorRole::state, torch::Tensor(), double(value)});
         });
     }
-    for (const auto& b : trainer.module().module().named_buffers(/*recurse=*/true))
-        items.push_back({b.name, b.name, TensorRole::buffer, b.value.detach(), std::nullopt});
+    for (const auto& [name, b] : trainer.module().buffers())
+        items.push_back({name, name, TensorRole::buffer, b.detach(), std::nullopt});
     return items;
 }
 

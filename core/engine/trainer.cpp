@@ -3,7 +3,9 @@
 #include <fstream>
 #include <sstream>
 
+#include "data.h"
 #include "errors.h"
+#include "script_module.h"
 #include "stepwise/lessons.h"
 
 namespace stepwise {
@@ -18,17 +20,17 @@ std::string read_text(const std::string& path) {
     return text.str();
 }
 
-TrainingModule load_module(const RunConfig& config) {
+std::unique_ptr<TrainingModule> load_module(const RunConfig& config) {
     switch (config.model.kind) {
         case ModelSpec::Kind::torchscript:
-            return TrainingModule::load_torchscript(resolve_path(config, config.model.path));
+            return ScriptModule::load_torchscript(resolve_path(config, config.model.path));
         case ModelSpec::Kind::source: {
             if (!config.model.inline_source.empty())
-                return TrainingModule::compile_source(
+                return ScriptModule::compile_source(
                     config.model.inline_source,
                     config.model.path.empty() ? "model.stepwise" : config.model.path, config.seed);
             const std::string path = resolve_path(config, config.model.path);
-            return TrainingModule::compile_source(read_text(path), path, config.seed);
+            return ScriptModule::compile_source(read_text(path), path, config.seed);
         }
         case ModelSpec::Kind::lesson: break;
     }
@@ -39,18 +41,18 @@ TrainingModule load_module(const RunConfig& config) {
         throw ConfigError("model.lesson: no built-in lesson \"" + config.model.lesson +
                           "\" (lessons: " + names + ")");
     }
-    return TrainingModule::compile_source(lesson->source, "lesson:" + lesson->name + ".stepwise",
-                                          config.seed);
+    return ScriptModule::compile_source(lesson->source, "lesson:" + lesson->name + ".stepwise",
+                                        config.seed);
 }
 
 }  // namespace
 
 Trainer::Trainer(const RunConfig& config, ErrorPhase& phase) : config_(config) {
     phase = ErrorPhase::model;
-    module_.emplace(load_module(config));
+    module_ = load_module(config);
     phase = ErrorPhase::data;
-    data_.emplace(load_dataset(config, module_->dtype()), config.batch_size, config.shuffle,
-                  config.drop_last);
+    data_ = std::make_unique<DataLoader>(load_dataset(config, module_->dtype()), config.batch_size,
+                                         config.shuffle, config.drop_last);
     phase = ErrorPhase::config;
     optimizer_ = make_optimizer(config.optimizer, module_->parameter_tensors());
     // configure_optimizers() builds the scheduler: its initial step is in place from batch 0
@@ -60,7 +62,8 @@ Trainer::Trainer(const RunConfig& config, ErrorPhase& phase) : config_(config) {
     multi_eval_ = config.optimizer.name == "lbfgs";
 }
 
-Trainer::Trainer(const RunConfig& config, TrainingModule module, DataLoader data,
+Trainer::Trainer(const RunConfig& config, std::unique_ptr<TrainingModule> module,
+                 std::unique_ptr<DataSource> data,
                  std::unique_ptr<torch::optim::Optimizer> optimizer)
     : config_(config),
       module_(std::move(module)),

@@ -9,7 +9,7 @@
 #include <memory>
 #include <optional>
 
-#include "data.h"
+#include "data_source.h"
 #include "lr_scheduler.h"
 #include "optimization.h"
 #include "stepwise/events.h"
@@ -24,14 +24,16 @@ class Trainer {
     /// follows what is being built, so that a failure says what it was about (model, data,
     /// config). Throws LoadError, ConfigError or LightningError.
     Trainer(const RunConfig& config, ErrorPhase& phase);
-    /// A run whose objects are built already (no scheduler), e.g. with an optimizer of one's own.
-    Trainer(const RunConfig& config, TrainingModule module, DataLoader data,
-            std::unique_ptr<torch::optim::Optimizer> optimizer);
+    /// A run whose objects are built already (no scheduler): the Python host's, whose module,
+    /// data and optimizer are the user's, or a test's with an optimizer of its own.
+    Trainer(const RunConfig& config, std::unique_ptr<TrainingModule> module,
+            std::unique_ptr<DataSource> data, std::unique_ptr<torch::optim::Optimizer> optimizer);
 
     const RunConfig& config() const { return config_; }
     TrainingModule& module() { return *module_; }
     const TrainingModule& module() const { return *module_; }
-    DataLoader& data() { return *data_; }
+    DataSource& data() { return *data_; }
+    const DataSource& data() const { return *data_; }
     torch::optim::Optimizer& optimizer() { return *optimizer_; }
     const torch::optim::Optimizer& optimizer() const { return *optimizer_; }
     /// configure_optimizers' scheduler; nullptr without one.
@@ -44,8 +46,8 @@ class Trainer {
 
   private:
     const RunConfig& config_;
-    std::optional<TrainingModule> module_;
-    std::optional<DataLoader> data_;
+    std::unique_ptr<TrainingModule> module_;
+    std::unique_ptr<DataSource> data_;
     std::unique_ptr<torch::optim::Optimizer> optimizer_;
     std::optional<LRScheduler> scheduler_;
     ClipSettings clip_;

@@ -1,12 +1,16 @@
 #pragma once
-// TrainingModule: the user's `training_step(batch, batch_idx)` and the parameters it trains, like a
-// LightningModule. Loaded from a TorchScript module file (torch.jit.script(m).save(path) with
-// `@torch.jit.export def training_step`), from Stepwise's TorchScript source format, or from a
-// built-in lesson.
+// TrainingModule: what the engine sees of the user's LightningModule — `training_step(batch,
+// batch_idx)`, the parameters it trains, its buffers, and whether it may draw from torch's global
+// generator. The engine calls nothing else of the user's code. Two implementations: ScriptModule
+// (TorchScript: a module file, a `.stepwise` source, a built-in lesson; no Python) and the Python
+// host's module (core/python/, the user's own LightningModule).
 
-#include <torch/script.h>
+#include <ATen/core/ivalue.h>
+#include <torch/types.h>
 
+#include <cstdint>
 #include <string>
+#include <vector>
 
 #include "tensor_utils.h"
 
@@ -14,41 +18,34 @@ namespace stepwise {
 
 class TrainingModule {
   public:
-    /// Throws LoadError(ErrorPhase::model, ...) naming the file and the cause.
-    static TrainingModule load_torchscript(const std::string& path);
-    /// `origin` is the file name used in messages ("model.stepwise:12:5: ..."); `seed` drives the
-    /// parameter initialisers. Throws LoadError(ErrorPhase::model, ...) with line and column.
-    static TrainingModule compile_source(const std::string& text, const std::string& origin,
-                                         std::int64_t seed);
+    virtual ~TrainingModule() = default;
+    TrainingModule(const TrainingModule&) = delete;
+    TrainingModule& operator=(const TrainingModule&) = delete;
 
     /// Calls training_step as Lightning does: with (batch, batch_idx) when it takes two
-    /// arguments, with (batch) when it takes one.
-    c10::IValue training_step(const torch::Tensor& x, const torch::Tensor& y,
-                              std::int64_t batch_idx);
+    /// arguments, with (batch) when it takes one. `batch` is what the data source yielded for it.
+    virtual c10::IValue training_step(const c10::IValue& batch, std::int64_t batch_idx) = 0;
 
     /// The parameters the optimizer trains, by their dotted names, in registration order.
     const NamedTensors& parameters() const { return params_; }
     std::vector<torch::Tensor> parameter_tensors() const;
+    /// The module's buffers (named_buffers(recurse=True)): what a snapshot restores besides the
+    /// parameters, and what the Tensors dock lists.
+    virtual NamedTensors buffers() const = 0;
     /// dtype of the first floating-point parameter (float32 if none).
     torch::ScalarType dtype() const;
-    torch::jit::Module& module() { return module_; }
-    /// Whether training_step may draw from torch's global generator (dropout, torch.rand, any op
-    /// with a Generator argument, or a call TorchScript could not inline): read off its graph,
-    /// with everything it calls inlined. A run whose training_step draws nothing computes beside
-    /// another run without sharing the generator stage by stage (GeneratorLease).
+    /// Whether training_step may draw from torch's global generator (dropout, torch.rand, ...).
+    /// A run whose training_step draws nothing computes beside another run without sharing the
+    /// generator stage by stage (GeneratorLease). When in doubt: true.
     bool draws_random() const { return draws_random_; }
-    /// The model's code as it was compiled: the source text, or the TorchScript code a module
-    /// file keeps (empty when the file holds none that can be read).
+    /// The model's code as the user wrote it, for the Code dock (empty when there is none).
     const std::string& code() const { return code_; }
 
-  private:
-    explicit TrainingModule(torch::jit::Module module, const std::string& origin);
+  protected:
+    TrainingModule() = default;
 
-    torch::jit::Module module_;
-    c10::optional<torch::jit::Method> method_;
-    bool takes_batch_idx_ = true;
-    bool draws_random_ = true;
     NamedTensors params_;
+    bool draws_random_ = true;
     std::string code_;
 };
 

@@ -34,9 +34,9 @@ void put_back(torch::Tensor& to, const torch::Tensor& from) {
     }
 }
 
-std::vector<torch::Tensor> buffers_of(TrainingModule& module) {
+std::vector<torch::Tensor> buffers_of(const TrainingModule& module) {
     std::vector<torch::Tensor> out;
-    for (const auto& b : module.module().named_buffers(/*recurse=*/true)) out.push_back(b.value);
+    for (auto& [name, b] : module.buffers()) out.push_back(std::move(b));
     return out;
 }
 

@@ -56,7 +56,7 @@ class TrainingState {
         optimizer_state_;
     std::int64_t scheduler_last_epoch_ = -1;
     torch::Tensor generator_;
-    DataLoader::Position data_;
+    DataSource::Position data_;
     AutomaticOptimization::State progress_;
     std::uint64_t next_instance_ = 0;
     ConditionSet conditions_;

@@ -14,8 +14,8 @@
 #include "bench_support.h"
 #include "data.h"
 #include "optimization.h"
+#include "script_module.h"
 #include "stepwise/session.h"
-#include "training_module.h"
 
 namespace {
 
@@ -76,14 +76,14 @@ double timed_loop(const Model& m, Step&& step) {
     // differently ordered computation would not be Lightning's.
     torch::jit::GraphOptimizerEnabledGuard eager(false);
     const RunConfig c = config_for(m);
-    auto module = TrainingModule::compile_source(m.source, "bench", 0);
+    auto module = ScriptModule::compile_source(m.source, "bench", 0);
     DataLoader data(synthetic_dataset(c.data, 0, torch::kFloat32), 32, false, false);
-    torch::optim::SGD optimizer(module.parameter_tensors(), torch::optim::SGDOptions(0.001));
+    torch::optim::SGD optimizer(module->parameter_tensors(), torch::optim::SGDOptions(0.001));
     const auto start = std::chrono::steady_clock::now();
     for (std::int64_t i = 0; i < data.size(); ++i) {
-        const auto batch = data.batch(0, i);
+        const c10::IValue batch = data.fetch(0, i);
         torch::AutoGradMode grad(true);
-        step(module, optimizer, batch.first, batch.second, i);
+        step(*module, optimizer, batch, i);
     }
     const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start;
     return elapsed.count() / static_cast<double>(data.size());
@@ -92,9 +92,9 @@ double timed_loop(const Model& m, Step&& step) {
 /// What one would write by hand: zero_grad (set to None), training_step, backward, step.
 double hand_written_loop(const Model& m) {
     return timed_loop(m, [](TrainingModule& module, torch::optim::SGD& optimizer,
-                            const torch::Tensor& x, const torch::Tensor& y, std::int64_t i) {
+                            const c10::IValue& batch, std::int64_t i) {
         for (auto& p : module.parameter_tensors()) p.mutable_grad() = torch::Tensor();
-        torch::Tensor loss = module.training_step(x, y, i).toTensor();
+        torch::Tensor loss = module.training_step(batch, i).toTensor();
         loss.backward();
         optimizer.step();
     });
@@ -109,9 +109,9 @@ double lightning_loop(const Model& m) {
     torch::Tensor kept;
     const double seconds =
         timed_loop(m, [&kept](TrainingModule& module, torch::optim::SGD& optimizer,
-                              const torch::Tensor& x, const torch::Tensor& y, std::int64_t i) {
+                              const c10::IValue& batch, std::int64_t i) {
             optimizer.step([&] {
-                torch::Tensor loss = module.training_step(x, y, i).toTensor() / 1;
+                torch::Tensor loss = module.training_step(batch, i).toTensor() / 1;
                 kept = loss.detach().clone();
                 for (auto& p : module.parameter_tensors()) p.mutable_grad() = torch::Tensor();
                 loss.backward();

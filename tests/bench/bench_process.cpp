@@ -20,7 +20,7 @@
 #include <vector>
 
 #include "data.h"
-#include "training_module.h"
+#include "script_module.h"
 
 extern char** environ;
 
@@ -46,7 +46,7 @@ struct Files {
         fs::create_directories(dir);
         model = (dir / "model.pt").string();
         data = (dir / "data.pt").string();
-        TrainingModule::compile_source(kModel, "bench.stepwise", 0).module().save(model);
+        ScriptModule::compile_source(kModel, "bench.stepwise", 0)->module().save(model);
         DataSpec spec;
         spec.synthetic = "linear";
         spec.features = 16;

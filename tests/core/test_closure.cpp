@@ -5,10 +5,14 @@
 #include <torch/torch.h>
 
 #include "closure.h"
+#include "data.h"
 #include "errors.h"
 #include "loops.h"
+#include "script_module.h"
+#include "stepwise/session.h"
 #include "stepwise/warning_cache.h"
 #include "test_support.h"
+#include "trainer.h"
 
 namespace stepwise::test {
 namespace {
@@ -118,16 +122,17 @@ class IgnoresClosure : public torch::optim::SGD {
 };
 
 TEST(Closure, C6_AnOptimizerThatIgnoresTheClosureRaisesAfterTheStepIsCounted) {
-    auto module = TrainingModule::compile_source(linear_source("    return loss"), "t.stepwise", 0);
+    auto module = ScriptModule::compile_source(linear_source("    return loss"), "t.stepwise", 0);
     DataSpec spec;
     DataLoader data(synthetic_dataset(spec, 0, torch::kFloat64), 8, false, false);
-    auto optimizer =
-        std::make_unique<IgnoresClosure>(module.parameter_tensors(), torch::optim::SGDOptions(0.1));
+    auto optimizer = std::make_unique<IgnoresClosure>(module->parameter_tensors(),
+                                                      torch::optim::SGDOptions(0.1));
     StepGate gate;
     std::vector<Event> events;
     Observer observer([&](Event e) { events.push_back(std::move(e)); }, gate, nullptr);
     RunConfig config;
-    Trainer trainer(config, std::move(module), std::move(data), std::move(optimizer));
+    Trainer trainer(config, std::move(module), std::make_unique<DataLoader>(std::move(data)),
+                    std::move(optimizer));
     const Observations observe;
     FitLoop fit(trainer, observer, observe);
     try {
@@ -141,20 +146,55 @@ TEST(Closure, C6_AnOptimizerThatIgnoresTheClosureRaisesAfterTheStepIsCounted) {
     EXPECT_EQ(fit.optimization().global_step(), 1);  // raised after optimizer.step.completed
 }
 
+TEST(Closure, C6_ASessionWhoseOptimizerIgnoresTheClosureFailsWithLightningsErrorWhileTraining) {
+    // The same through a whole session whose objects a host built (SessionOptions::make_trainer,
+    // as the Python host builds the user's): Lightning's error ends the run, in the training phase.
+    const RunConfig config = linear_source_config("    return loss");
+    SessionOptions options;
+    options.buffer_events = false;
+    std::vector<Event> events;
+    options.listener = [&](const Event& e) { events.push_back(e); };
+    int built = 0;
+    options.make_trainer = [&built](const RunConfig& c, ErrorPhase& phase) {
+        ++built;
+        phase = ErrorPhase::model;
+        auto module = ScriptModule::compile_source(c.model.inline_source, "t.stepwise", c.seed);
+        phase = ErrorPhase::data;
+        auto data = std::make_unique<DataLoader>(load_dataset(c, module->dtype()), c.batch_size,
+                                                 c.shuffle, c.drop_last);
+        phase = ErrorPhase::config;
+        auto optimizer = std::make_unique<IgnoresClosure>(module->parameter_tensors(),
+                                                          torch::optim::SGDOptions(0.1));
+        return std::make_unique<Trainer>(c, std::move(module), std::move(data),
+                                         std::move(optimizer));
+    };
+    TrainingSession session(config, options);
+    session.run_blocking();
+    EXPECT_EQ(built, 1);
+    RunLog log{events};
+    EXPECT_EQ(log.status(), "failed");
+    ASSERT_NE(log.error(), nullptr);
+    EXPECT_EQ(log.error()->exception_type, "MisconfigurationException");
+    EXPECT_EQ(log.error()->phase, ErrorPhase::training);
+    EXPECT_NE(log.error()->message.find("The closure hasn't been executed."), std::string::npos);
+    EXPECT_TRUE(log.batch_ends().empty());
+}
+
 TEST(Closure, C1_TheClosureOwnsWhatItUsesAndOutlivesItsBatch) {
     // Rewind and forks keep closures after their batch: a closure must not refer to the batch's
     // locals. With the batch tensors captured by reference (as before), `weak` expires when the
     // batch scope ends and calling the closure reads freed memory.
-    auto module = TrainingModule::compile_source(linear_source("    return loss"), "t.stepwise", 0);
+    auto module = ScriptModule::compile_source(linear_source("    return loss"), "t.stepwise", 0);
     DataSpec spec;
     DataLoader data(synthetic_dataset(spec, 0, torch::kFloat64), 8, false, false);
-    auto optimizer = std::make_unique<torch::optim::SGD>(module.parameter_tensors(),
+    auto optimizer = std::make_unique<torch::optim::SGD>(module->parameter_tensors(),
                                                          torch::optim::SGDOptions(0.1));
     StepGate gate;
     std::vector<Event> events;
     Observer observer([&](Event e) { events.push_back(std::move(e)); }, gate, nullptr);
     RunConfig config;
-    Trainer trainer(config, std::move(module), DataLoader(data), std::move(optimizer));
+    Trainer trainer(config, std::move(module), std::make_unique<DataLoader>(data),
+                    std::move(optimizer));
     const Observations observe;
     AutomaticOptimization automatic(trainer, observer, observe);
     const OutputSlot slot = std::make_shared<std::shared_ptr<const OutputDescription>>();
@@ -165,7 +205,7 @@ TEST(Closure, C1_TheClosureOwnsWhatItUsesAndOutlivesItsBatch) {
         const auto batch = data.batch(0, 0);
         torch::Tensor x = batch.first.clone(), y = batch.second.clone();  // the batch's own locals
         weak_x.emplace(x.getIntrusivePtr());
-        closure.emplace(automatic.make_closure(x, y, 0, slot));
+        closure.emplace(automatic.make_closure(c10::ivalue::Tuple::create({x, y}), 0, slot));
     }
     EXPECT_FALSE(weak_x->expired());  // the closure holds the batch tensors
     EXPECT_EQ(slot.use_count(), 2);   // ... and the output slot

@@ -13,11 +13,11 @@
 #include <thread>
 
 #include "lockstep.h"
+#include "script_module.h"
 #include "stepwise/lessons.h"
 #include "stepwise/session.h"
 #include "stepwise/shadow_run.h"
 #include "test_support.h"
-#include "training_module.h"
 
 using namespace stepwise;
 using namespace stepwise::test;
@@ -280,7 +280,7 @@ TEST(Lockstep, DistanceIsZeroOnlyForBitIdenticalParameters) {
 
 TEST(Lockstep, OnlyATrainingStepThatDrawsRandomNumbersSharesTheGeneratorStageByStage) {
     auto draws = [](const std::string& source) {
-        return TrainingModule::compile_source(source, "model.stepwise", 0).draws_random();
+        return ScriptModule::compile_source(source, "model.stepwise", 0)->draws_random();
     };
     EXPECT_FALSE(draws(find_lesson("tensor_return")->source));
     EXPECT_FALSE(draws(find_lesson("lbfgs")->source));

@@ -4,15 +4,15 @@
 
 #include "errors.h"
 #include "model_source.h"
+#include "script_module.h"
 #include "test_support.h"
-#include "training_module.h"
 
 namespace stepwise::test {
 namespace {
 
 std::string load_error(const std::string& text) {
     try {
-        TrainingModule::compile_source(text, "m.stepwise", 0);
+        ScriptModule::compile_source(text, "m.stepwise", 0);
     } catch (const LoadError& e) {
         EXPECT_EQ(e.phase, ErrorPhase::model);
         return e.what();
@@ -36,12 +36,12 @@ TEST(ModelSource, DeclarationsAreParsedAndBlankedSoLineNumbersStay) {
 
 TEST(ModelSource, ParametersAreInitialisedFromTheSeedAndTrainable) {
     const std::string text = linear_source("    return loss");
-    auto a = TrainingModule::compile_source(text + "\nparam extra: [4] = normal(0, 1)\n", "m", 3);
-    auto b = TrainingModule::compile_source(text + "\nparam extra: [4] = normal(0, 1)\n", "m", 3);
-    ASSERT_EQ(a.parameters().size(), 3u);
-    EXPECT_TRUE(a.parameters()[2].second.equal(b.parameters()[2].second));
-    for (const auto& p : a.parameters()) EXPECT_TRUE(p.second.requires_grad()) << p.first;
-    EXPECT_EQ(a.dtype(), torch::kFloat64);
+    auto a = ScriptModule::compile_source(text + "\nparam extra: [4] = normal(0, 1)\n", "m", 3);
+    auto b = ScriptModule::compile_source(text + "\nparam extra: [4] = normal(0, 1)\n", "m", 3);
+    ASSERT_EQ(a->parameters().size(), 3u);
+    EXPECT_TRUE(a->parameters()[2].second.equal(b->parameters()[2].second));
+    for (const auto& p : a->parameters()) EXPECT_TRUE(p.second.requires_grad()) << p.first;
+    EXPECT_EQ(a->dtype(), torch::kFloat64);
 }
 
 TEST(ModelSource, CompileErrorsReportFileLineAndColumn) {

@@ -10,8 +10,10 @@
 #include <mutex>
 #include <random>
 
+#include "data.h"
 #include "driven_session.h"
 #include "loops.h"
+#include "script_module.h"
 #include "stepwise/lessons.h"
 #include "stepwise/session.h"
 #include "stepwise/text.h"
@@ -258,11 +260,11 @@ TEST(Rewind, AZeroBudgetRefusesWithTheSizeOfASnapshot) {
 // newest snapshot and sparse far from it.
 TEST(Rewind, TheSnapshotStoreKeepsItsBudgetDenseRecentlySparseFarBack) {
     RunConfig config = lesson_config("mlp_spiral");
-    TrainingModule module =
-        TrainingModule::compile_source(find_lesson("mlp_spiral")->source, "mlp", 0);
-    auto optimizer = std::make_unique<torch::optim::Adam>(module.parameter_tensors(),
+    auto module = ScriptModule::compile_source(find_lesson("mlp_spiral")->source, "mlp", 0);
+    auto optimizer = std::make_unique<torch::optim::Adam>(module->parameter_tensors(),
                                                           torch::optim::AdamOptions(0.01));
-    DataLoader data(synthetic_dataset(config.data, 0, torch::kFloat32), 32, true, false);
+    auto data = std::make_unique<DataLoader>(synthetic_dataset(config.data, 0, torch::kFloat32), 32,
+                                             true, false);
     StepGate gate(false);
     Observer observer([](Event&&) {}, gate, {});
     ConditionSet conditions;

@@ -33,6 +33,8 @@ class Rewinder;
 struct Inspection;
 /// Where a what-if fork starts (TrainingSession::fork_point): opaque here, torch inside.
 struct ForkPoint;
+/// The live objects of a run (core/engine/trainer.h): opaque here, torch inside.
+class Trainer;
 
 struct SessionOptions {
     bool start_paused = false;  ///< hold at the first stage boundary
@@ -101,6 +103,11 @@ struct SessionOptions {
     /// they can still go out (the next bunch is due while it runs): the others' would be
     /// overtaken by a later batch's before anyone saw them.
     bool listener_reads_stages = true;
+    /// Builds the run's objects on the worker thread instead of the Trainer's own constructor
+    /// (module, data and optimizer from the config): the Python host's, whose objects are the
+    /// user's. Must set `phase` to what it is building, as the Trainer's constructor does.
+    std::function<std::unique_ptr<Trainer>(const RunConfig& config, ErrorPhase& phase)>
+        make_trainer;
 };
 
 #define STEPWISE_SESSION_STATES(X) \
