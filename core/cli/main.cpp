@@ -5,9 +5,11 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <csignal>
 #include <iostream>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <thread>
@@ -152,15 +154,22 @@ int run(const Options& options, const RunConfig& config, Outputs& outputs) {
     if (options.listen && !(server = serve(options, session))) return 2;
     // The training runs on this thread, as a hand-written loop would (the main thread's allocator
     // arena serves LibTorch's many small tensors fastest); a watcher turns Ctrl+C into a stop.
-    std::atomic<bool> done{false};
+    // It looks every 50 ms, and is woken at once when the run ends (a sleep would keep the
+    // process up to 50 ms longer).
+    std::mutex watch_mutex;
+    std::condition_variable watch_cv;
+    bool done = false;
     std::thread watcher([&] {
-        while (!done.load()) {
+        std::unique_lock<std::mutex> lock(watch_mutex);
+        while (!watch_cv.wait_for(lock, std::chrono::milliseconds(50), [&] { return done; }))
             if (g_interrupted) session.gate().stop();
-            std::this_thread::sleep_for(std::chrono::milliseconds(50));
-        }
     });
     session.run_blocking();
-    done = true;
+    {
+        const std::lock_guard<std::mutex> lock(watch_mutex);
+        done = true;
+    }
+    watch_cv.notify_one();
     watcher.join();
     if (server) server->finish(std::chrono::seconds(5));
     if (!outputs.finish(options.quiet)) return 2;
