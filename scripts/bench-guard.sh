@@ -11,12 +11,13 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build="${STEPWISE_BUILD_DIR:-$root/build}"
+# shellcheck source=lib/bench.sh
+. "$root/scripts/lib/bench.sh"
 rounds="${STEPWISE_BENCH_GUARD_ROUNDS:-5}"
 "$root/scripts/build.sh" --target bench_engine bench_gui >/dev/null
 export OMP_NUM_THREADS=1  # one intra-op thread for every path alike: 2 cores are not for OpenMP
 median_of() {  # median_of CSV COUNTER NAME_PATTERN
-    echo "$1" | awk -F, -v counter="$2" -v pattern="$3" '
-        /^name,/ { for (i = 1; i <= NF; i++) { h = $i; gsub(/"/, "", h); col[h] = i } next }
+    echo "$1" | awk -F, -v counter="$2" -v pattern="$3" "$csv_columns"'
         $1 ~ pattern && $1 ~ /_median/ { print $col[counter] }'
 }
 failed=0
@@ -29,8 +30,7 @@ check() {  # check NAME VALUE OP LIMIT
     printf 'bench-guard: %-52s %7.3f  (must be %s %s)  %s\n' "$1" "$2" "$3" "$4" "$verdict"
 }
 
-csv="$("$build/tests/bench/bench_engine" --benchmark_format=csv --benchmark_repetitions="$rounds" \
-       --benchmark_report_aggregates_only=true 2>/dev/null)"
+csv="$(bench_csv "$build/tests/bench/bench_engine" "$rounds")"
 for model in linear_16_1 mlp_256_256; do
     check "stepwise-run per step / Lightning-shaped loop, $model" \
         "$(median_of "$csv" listener_vs_lightning "$model")" "<=" 1.5
@@ -39,9 +39,7 @@ for model in linear_16_1 mlp_256_256; do
 done
 
 if [ -x "$build/tests/bench/bench_gui" ]; then
-    csv="$(QT_QPA_PLATFORM=offscreen "$build/tests/bench/bench_gui" --benchmark_format=csv \
-           --benchmark_filter='BM_Window/0' --benchmark_repetitions="$rounds" \
-           --benchmark_report_aggregates_only=true 2>/dev/null)"
+    csv="$(bench_csv "$build/tests/bench/bench_gui" "$rounds" --benchmark_filter='BM_Window/0')"
     check "window at full speed / stepwise-run, steps per second" \
         "$(median_of "$csv" ratio 'BM_Window/0')" ">=" 0.7
 fi

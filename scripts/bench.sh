@@ -10,12 +10,11 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build="${STEPWISE_BUILD_DIR:-$root/build}"
 . "$root/scripts/lib/tools.sh"
+. "$root/scripts/lib/bench.sh"
 ensure_tools cmake g++
 "$root/scripts/build.sh" --target bench_engine >/dev/null
-csv="$("$build/tests/bench/bench_engine" --benchmark_format=csv --benchmark_repetitions=9 \
-       --benchmark_report_aggregates_only=true "$@" 2>/dev/null)"
-echo "$csv" | awk -F, '
-    /^name,/ { for (i = 1; i <= NF; i++) { h = $i; gsub(/"/, "", h); col[h] = i } next }
+csv="$(bench_csv "$build/tests/bench/bench_engine" 9 "$@")"
+echo "$csv" | awk -F, "$csv_columns"'
     /_median"?,/ {
         name = $1; gsub(/"/, "", name); sub(/\/iterations:1\/manual_time_median$/, "", name)
         sub(/^BM_Round\//, "", name)
@@ -38,10 +37,8 @@ echo "$csv" | awk -F, '
 
 "$root/scripts/build.sh" --target bench_process >/dev/null
 echo
-csv="$("$build/tests/bench/bench_process" --benchmark_format=csv --benchmark_repetitions=9 \
-       --benchmark_report_aggregates_only=true 2>/dev/null)"
-echo "$csv" | awk -F, '
-    /^name,/ { for (i = 1; i <= NF; i++) { h = $i; gsub(/"/, "", h); col[h] = i } next }
+csv="$(bench_csv "$build/tests/bench/bench_process" 9)"
+echo "$csv" | awk -F, "$csv_columns"'
     /_median"?,/ {
         printf "whole process, 5,000 steps: stepwise-run %.3f s, hand-written loop %.3f s (%.3f x),\n",
                $col["stepwise_s"], $col["hand_s"], $col["ratio"]
@@ -54,10 +51,8 @@ echo "$csv" | awk -F, '
 
 "$root/scripts/build.sh" --target bench_rewind >/dev/null
 echo
-csv="$("$build/tests/bench/bench_rewind" --benchmark_format=csv --benchmark_repetitions=5 \
-       --benchmark_report_aggregates_only=true 2>/dev/null)"
-echo "$csv" | awk -F, '
-    /^name,/ { for (i = 1; i <= NF; i++) { h = $i; gsub(/"/, "", h); col[h] = i } next }
+csv="$(bench_csv "$build/tests/bench/bench_rewind" 5)"
+echo "$csv" | awk -F, "$csv_columns"'
     /BM_BackOneBatch.*_median"?,/ {
         name = $1; gsub(/"/, "", name); sub(/\/iterations:1\/manual_time_median$/, "", name)
         sub(/^BM_BackOneBatch/, "", name)
@@ -89,10 +84,8 @@ echo "$csv" | awk -F, '
 "$root/scripts/build.sh" --target bench_gui >/dev/null 2>&1 || true
 [ -x "$build/tests/bench/bench_gui" ] || exit 0
 echo
-csv="$(QT_QPA_PLATFORM=offscreen "$build/tests/bench/bench_gui" --benchmark_format=csv \
-       --benchmark_repetitions=9 --benchmark_report_aggregates_only=true 2>/dev/null)"
-echo "$csv" | awk -F, '
-    /^name,/ { for (i = 1; i <= NF; i++) { h = $i; gsub(/"/, "", h); col[h] = i } next }
+csv="$(bench_csv "$build/tests/bench/bench_gui" 9)"
+echo "$csv" | awk -F, "$csv_columns"'
     /BM_Window\/0.*_median"?,/ {
         printf "%-34s %10s %8s %9s\n", "default lesson", "steps/s", "ratio", "plot fps"
         printf "%-34s %10.0f %8s %9s\n", "stepwise-run", $col["baseline_steps_per_s"], "-", "-"

@@ -6,6 +6,8 @@
 #include <chrono>
 #include <condition_variable>
 
+#include "cpu_relax.h"
+
 namespace stepwise {
 
 namespace {
@@ -67,9 +69,7 @@ void GeneratorLease::take() {
             s.generator.lock();
             break;
         }
-#if defined(__x86_64__) || defined(__i386__)
-        __builtin_ia32_pause();
-#endif
+        cpu_relax();
     }
     if (s.owner == this) return;
     auto generator = at::detail::getDefaultCPUGenerator();

@@ -2,7 +2,8 @@
 
 #include <chrono>
 #include <cmath>
-#include <thread>
+
+#include "cpu_relax.h"
 
 namespace stepwise {
 
@@ -86,9 +87,7 @@ bool Lockstep::spin_until_reached(const Side& other, std::int64_t samples) {
     for (int i = 1;; ++i) {
         if (other.ended.load() || other.samples.load() >= samples) return true;
         if (i % 64 == 0 && std::chrono::steady_clock::now() >= until) return false;
-#if defined(__x86_64__) || defined(__i386__)
-        __builtin_ia32_pause();
-#endif
+        cpu_relax();
     }
 }
 
