@@ -18,12 +18,17 @@ namespace {
 /// The helpers the host runs in the interpreter. Their frames are named "<stepwise>" so that a
 /// traceback can leave them (and runpy's) out and start in the user's script, as python3 would.
 constexpr const char* kHelpers = R"PY(
+class StepwiseInterrupt(BaseException):
+    """Stop or Ctrl+C in Stepwise: raised in the script's thread."""
+
 def _stepwise_run(script, args):
     import os, runpy, sys, traceback
     sys.argv = [script, *args]
     sys.path.insert(0, os.path.dirname(os.path.abspath(script)))
     try:
         runpy.run_path(script, run_name="__main__")
+    except StepwiseInterrupt:
+        return 130
     except SystemExit as e:
         code = e.code
         if code is None:
@@ -99,6 +104,14 @@ PyObject* helper(const char* name) {
 
 }  // namespace
 
+struct Host::Held {
+    explicit Held(Host& h) : host(h) {
+        PyEval_RestoreThread(static_cast<PyThreadState*>(host.state_));
+    }
+    ~Held() { host.state_ = PyEval_SaveThread(); }
+    Host& host;
+};
+
 std::string choose_interpreter(const std::string& requested, const std::string& virtual_env) {
     if (!requested.empty()) return requested;
     if (!virtual_env.empty()) return virtual_env + "/bin/python3";
@@ -131,9 +144,12 @@ Host::Host(const HostOptions& options) {
         throw std::runtime_error("cannot start Python as " + options.python + ": " + error);
     }
     Py_DECREF(result);
+    thread_id_ = PyThread_get_thread_ident();
+    state_ = PyEval_SaveThread();
 }
 
 Host::~Host() {
+    PyEval_RestoreThread(static_cast<PyThreadState*>(state_));
     Py_FinalizeEx();
 }
 
@@ -142,6 +158,7 @@ TorchCheck Host::check_torch() {
     check.linked_version = TORCH_VERSION;
     const std::set<std::string> before = mapped_libtorch();
     if (!before.empty()) check.process_library = *before.begin();
+    const Held held(*this);
     PyObject* fn = helper("_stepwise_torch");
     PyObject* version = fn ? PyObject_CallNoArgs(fn) : nullptr;
     Py_XDECREF(fn);
@@ -174,6 +191,7 @@ TorchCheck Host::check_torch() {
 }
 
 int Host::run_script(const std::string& script, const std::vector<std::string>& args) {
+    const Held held(*this);
     PyObject* fn = helper("_stepwise_run");
     PyObject* list = PyList_New(0);
     for (const std::string& a : args) {
@@ -182,7 +200,9 @@ int Host::run_script(const std::string& script, const std::vector<std::string>& 
         Py_DECREF(item);
     }
     PyObject* path = PyUnicode_DecodeFSDefault(script.c_str());
+    running_ = true;
     PyObject* result = fn ? PyObject_CallFunctionObjArgs(fn, path, list, nullptr) : nullptr;
+    running_ = false;
     Py_XDECREF(path);
     Py_XDECREF(list);
     Py_XDECREF(fn);
@@ -193,6 +213,21 @@ int Host::run_script(const std::string& script, const std::vector<std::string>& 
     const long code = PyLong_AsLong(result);
     Py_DECREF(result);
     return static_cast<int>(code);
+}
+
+bool Host::interrupt() {
+    // The host's thread gives the GIL up every few milliseconds while it runs Python code, so
+    // this waits at most that long.
+    const PyGILState_STATE gil = PyGILState_Ensure();
+    bool sent = false;
+    if (running_) {
+        PyObject* type = helper("StepwiseInterrupt");
+        if (type) sent = PyThreadState_SetAsyncExc(thread_id_, type) == 1;
+        Py_XDECREF(type);
+        PyErr_Clear();
+    }
+    PyGILState_Release(gil);
+    return sent;
 }
 
 }  // namespace stepwise::python

@@ -31,7 +31,8 @@ struct TorchCheck {
 };
 
 /// One interpreter per process, initialised on the calling thread (the training thread) and
-/// finalised by the destructor. Every call comes from that thread.
+/// finalised by the destructor. Every call but interrupt() comes from that thread, which holds
+/// the GIL only while Python runs: the window, the remote server and Stop never wait for Python.
 class Host {
   public:
     /// Throws std::runtime_error naming the interpreter when it cannot start.
@@ -47,6 +48,18 @@ class Host {
     /// first on sys.path). Returns its exit status: 0 when it ends normally, SystemExit's code,
     /// 1 after an exception, whose traceback goes to stderr as Python prints it.
     int run_script(const std::string& script, const std::vector<std::string>& args);
+
+    /// From any thread (Stop, Ctrl+C): raises `StepwiseInterrupt`, a BaseException (so a user's
+    /// `except Exception` does not swallow it), in the host's thread at its next bytecode; the
+    /// script then ends with status 130, without a traceback. Returns false when no Python code is
+    /// running to take it. A single long LibTorch op finishes before it fires.
+    bool interrupt();
+
+  private:
+    struct Held;             ///< takes the GIL back for one call into Python, gives it up after
+    void* state_ = nullptr;  ///< the host thread's PyThreadState while it holds no GIL
+    unsigned long thread_id_ = 0;  ///< the host thread's Python thread id
+    bool running_ = false;         ///< run_script is running (guarded by the GIL)
 };
 
 }  // namespace stepwise::python

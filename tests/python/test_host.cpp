@@ -3,10 +3,13 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <thread>
 
 #include "host.h"
 
@@ -94,6 +97,33 @@ TEST_F(PythonHost, AnExceptionPrintsPythonsTracebackFromTheScriptOnAndGives1) {
                   "\", line 2, in f\n"
                   "    raise ValueError('bad batch')\n"
                   "ValueError: bad batch\n");
+}
+
+TEST_F(PythonHost, StopReachesAScriptStuckInALoopAsAnExceptionItCannotCatchAndEndsWith130) {
+    const std::string path = script("stuck", R"(
+while True:
+    try:
+        while True:
+            pass
+    except Exception:
+        pass  # a user's catch-all must not swallow Stop
+)");
+    EXPECT_FALSE(host_->interrupt());  // nothing is running
+    std::atomic<bool> sent{false};
+    std::thread stopper([&] {
+        std::this_thread::sleep_for(std::chrono::milliseconds(200));
+        while (!host_->interrupt()) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        sent = true;
+    });
+    const auto start = std::chrono::steady_clock::now();
+    std::string err;
+    const int status = run(path, {}, err);
+    const auto took = std::chrono::steady_clock::now() - start;
+    stopper.join();
+    EXPECT_TRUE(sent);
+    EXPECT_EQ(status, 130);
+    EXPECT_EQ(err, "");
+    EXPECT_LT(took, std::chrono::seconds(5));  // a bound on waiting, not a measured duration
 }
 
 TEST_F(PythonHost, ASyntaxErrorIsReportedWhereItIs) {
