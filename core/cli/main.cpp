@@ -7,6 +7,8 @@
 #include <chrono>
 #include <condition_variable>
 #include <csignal>
+#include <cstdlib>
+#include <filesystem>
 #include <iostream>
 #include <memory>
 #include <mutex>
@@ -22,6 +24,11 @@
 #include "stepwise/lessons.h"
 #include "stepwise/run_config.h"
 #include "stepwise/session.h"
+
+#if STEPWISE_WITH_PYTHON
+#include "host.h"
+#include "script_run.h"
+#endif
 
 namespace stepwise::cli {
 namespace {
@@ -63,8 +70,20 @@ bool add_breakpoints(RunConfig& config, const std::vector<std::string>& break_on
 std::optional<RunConfig> load(const Options& options) {
     std::optional<RunConfig> config;
     try {
-        config = options.config_path.empty() ? lesson_config(options)
-                                             : load_run_config(options.config_path);
+        if (options.script()) {
+            // The user's script: its Trainer's arguments fill the rest when it calls fit.
+            config.emplace();
+            config->model.kind = ModelSpec::Kind::script;
+            config->model.path = std::filesystem::absolute(options.config_path).string();
+            config->model.args = options.script_args;
+            if (!std::filesystem::is_regular_file(config->model.path)) {
+                std::cerr << "stepwise-run: " << options.config_path << ": no such script\n";
+                return std::nullopt;
+            }
+        } else {
+            config = options.config_path.empty() ? lesson_config(options)
+                                                 : load_run_config(options.config_path);
+        }
     } catch (const ConfigError& e) {
         if (e.exception_type == "ConfigError")
             std::cerr << "stepwise-run: invalid config: " << e.what() << '\n';
@@ -141,11 +160,48 @@ int exit_status(const RunOutcome& outcome) {
     return outcome.config_failure ? 2 : 1;
 }
 
+#if STEPWISE_WITH_PYTHON
+/// The embedded interpreter for SCRIPT.py, on this thread (the one that trains), with its torch
+/// checked against this process's LibTorch; nothing after saying why on stderr.
+std::unique_ptr<python::Host> start_python(const Options& options) {
+    const char* venv = std::getenv("VIRTUAL_ENV");
+    std::unique_ptr<python::Host> host;
+    try {
+        host = std::make_unique<python::Host>(
+            python::HostOptions{python::choose_interpreter(options.python, venv ? venv : "")});
+    } catch (const std::exception& e) {
+        std::cerr << "stepwise-run: " << e.what() << '\n';
+        return nullptr;
+    }
+    const python::TorchCheck check = host->check_torch();
+    if (!check.ok) {
+        std::cerr << "stepwise-run: " << check.message << '\n';
+        return nullptr;
+    }
+    return host;
+}
+#endif
+
 /// Runs the config to its end (or Ctrl+C's stop), then finishes the outputs.
 int run(const Options& options, const RunConfig& config, Outputs& outputs) {
     RunOutcome outcome;
     SessionOptions s = session_options(options, outputs);
     s.listener = make_listener(options, outputs, outcome);
+#if STEPWISE_WITH_PYTHON
+    std::unique_ptr<python::Host> host;
+    if (options.script()) {
+        if (!(host = start_python(options))) return 2;
+        s.script = [&host, &config](const SessionOptions::FitFunction& fit) {
+            return python::run_script(*host, config, fit);
+        };
+    }
+#else
+    if (options.script()) {
+        std::cerr << "stepwise-run: this Stepwise was built without Python (STEPWISE_PYTHON=OFF): "
+                     "it runs configs, lessons and .pt files, not scripts\n";
+        return 2;
+    }
+#endif
     std::signal(SIGINT, on_signal);
     std::signal(SIGTERM, on_signal);
     std::signal(SIGPIPE, SIG_IGN);  // a client that vanishes is the socket's error, not a signal
@@ -161,8 +217,15 @@ int run(const Options& options, const RunConfig& config, Outputs& outputs) {
     bool done = false;
     std::thread watcher([&] {
         std::unique_lock<std::mutex> lock(watch_mutex);
-        while (!watch_cv.wait_for(lock, std::chrono::milliseconds(50), [&] { return done; }))
-            if (g_interrupted) session.gate().stop();
+        bool interrupted = false;
+        while (!watch_cv.wait_for(lock, std::chrono::milliseconds(50), [&] { return done; })) {
+            if (!g_interrupted || interrupted) continue;
+            interrupted = true;
+            session.gate().stop();
+#if STEPWISE_WITH_PYTHON
+            if (host) host->interrupt();  // Python code that runs reaches no gate
+#endif
+        }
     });
     session.run_blocking();
     {
@@ -174,6 +237,7 @@ int run(const Options& options, const RunConfig& config, Outputs& outputs) {
     if (server) server->finish(std::chrono::seconds(5));
     if (!outputs.finish(options.quiet)) return 2;
     std::cout.flush();
+    if (options.script()) return outcome.stopped_at_break ? 3 : session.script_exit_status();
     return exit_status(outcome);
 }
 

@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <iostream>
 #include <map>
+#include <set>
 #include <stdexcept>
 
 #include "stepwise/lessons.h"
@@ -21,6 +22,7 @@ const char* const kUsage =
     "Usage: stepwise-run [--lesson NAME] [--trace OUT.jsonl] [--trace-parameters] [--csv OUT.csv]\n"
     "                    [--tensorboard DIR] [--quiet] [--break-on EXPR]... [--on-break WHAT]\n"
     "                    [--listen [HOST:]PORT [--token TOKEN]] [CONFIG.json]\n"
+    "       stepwise-run [OPTIONS] [--python PATH] SCRIPT.py [SCRIPT ARGS...]\n"
     "       stepwise-run --list-lessons | --help | --version\n"
     "\n"
     "Runs a training loop exactly as PyTorch Lightning's automatic optimization does and prints\n"
@@ -28,6 +30,11 @@ const char* const kUsage =
     "or after CONFIG.json, their values as --trace OUT.jsonl or --trace=OUT.jsonl.\n"
     "\n"
     "  CONFIG.json        run config (model, data, batch_size, optimizer, trainer, ...)\n"
+    "  SCRIPT.py          your own Lightning training script, run unchanged in Python inside\n"
+    "                     Stepwise: its Trainer.fit runs in Stepwise's loop. Options go before\n"
+    "                     it; everything after it is the script's sys.argv[1:]\n"
+    "  --python PATH      the Python whose installation the script runs in (default:\n"
+    "                     $VIRTUAL_ENV/bin/python3, else /usr/bin/python3.11)\n"
     "  --lesson NAME      run a built-in lesson (see --list-lessons) instead of a config\n"
     "  --trace OUT.jsonl  write every stage, batch, warning and error as JSON Lines\n"
     "  --trace-parameters also write every parameter value at each batch end into the trace\n"
@@ -122,6 +129,24 @@ void add_options(CLI::App& app, Options& o, Given& given) {
     // One EXPR each time, repeatable: a vector option would also take the arguments after it.
     app.add_option("--break-on", o.break_on)->allow_extra_args(false);
     app.add_option("--on-break", given.on_break)->transform(one_of(kOnBreakNames));
+    app.add_option("--python", o.python);
+}
+
+/// Where SCRIPT.py stands in argv (0: none): the first argument that is not an option or an
+/// option's value and ends in ".py". What follows it is the script's.
+int script_position(int argc, char** argv) {
+    static const std::set<std::string> with_value{"--lesson", "--trace",    "--csv",
+                                                  "--tensorboard", "--listen", "--token",
+                                                  "--break-on", "--on-break", "--python"};
+    for (int i = 1; i < argc; ++i) {
+        const std::string a = argv[i];
+        if (a.rfind("--", 0) == 0) {
+            if (a.find('=') == std::string::npos && with_value.count(a)) ++i;
+            continue;
+        }
+        if (a.size() > 3 && a.compare(a.size() - 3, 3, ".py") == 0) return i;
+    }
+    return 0;
 }
 
 /// The option a CLI11 error is about: CLI11 names it in the message as get_name() spells it
@@ -180,7 +205,10 @@ int report_parse_error(const CLI::App& app, const CLI::ParseError& e, const Opti
 int check_together(const CLI::App& app, Options& o, const Given& given) {
     const bool listening = app.count("--listen") > 0;
     if (!o.config_path.empty() && !o.lesson.empty())
-        return usage_error("give a config file or --lesson, not both");
+        return usage_error(o.script() ? "give a script or --lesson, not both"
+                                      : "give a config file or --lesson, not both");
+    if (!o.python.empty() && !o.script())
+        return usage_error("--python goes with SCRIPT.py: a config or a lesson runs without Python");
     if (app.count("--token") && !listening)
         return usage_error("--token needs --listen: only clients of --listen give a token");
     if (given.on_break == OnBreak::hold && !listening)
@@ -206,6 +234,12 @@ CommandLine parse_command_line(int argc, char** argv) {
     Given given;
     CLI::App app{"", "stepwise-run"};
     add_options(app, options, given);
+    // A script's own arguments are not Stepwise's: CLI11 parses up to the script.
+    const int script_at = script_position(argc, argv);
+    if (script_at) {
+        for (int i = script_at + 1; i < argc; ++i) options.script_args.emplace_back(argv[i]);
+        argc = script_at + 1;
+    }
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

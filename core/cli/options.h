@@ -31,6 +31,12 @@ struct Options {
     std::string token;
     std::vector<std::string> break_on;      ///< --break-on EXPR..., as given
     OnBreak on_break = OnBreak::continue_;  ///< the default: hold with --listen, else continue
+    /// SCRIPT.py (config_path ends in .py): its arguments, and --python.
+    std::vector<std::string> script_args;
+    std::string python;
+    bool script() const {
+        return config_path.size() > 3 && config_path.compare(config_path.size() - 3, 3, ".py") == 0;
+    }
 };
 
 /// Either the options to run with, or the status to exit with at once: 0 after --help, --version

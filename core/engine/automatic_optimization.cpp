@@ -141,8 +141,10 @@ void AutomaticOptimization::notice_output(const ClosureResult& result,
 }
 
 void AutomaticOptimization::zero_grad() {
-    observer_.run(Stage::on_before_zero_grad, [](StagePayload&) {});
-    observer_.run(Stage::optimizer_zero_grad, [this](StagePayload& p) {
+    TrainingModule& module = trainer_.module();
+    observer_.run(Stage::on_before_zero_grad, [&](StagePayload&) { module.on_before_zero_grad(); });
+    observer_.run(Stage::optimizer_zero_grad, [&](StagePayload& p) {
+        if (module.optimizer_zero_grad(observer_.pos.batch_idx)) return;
         const bool set_to_none = trainer_.config().zero_grad_set_to_none;
         stepwise::zero_grad(trainer_.optimizer(), set_to_none);
         p.zero_grad_mode = set_to_none ? "set_to_none" : "zero_fill";
@@ -150,14 +152,18 @@ void AutomaticOptimization::zero_grad() {
 }
 
 void AutomaticOptimization::backward(const torch::Tensor& loss, std::int64_t batch_idx) {
-    const auto& params = trainer_.module().parameters();
+    TrainingModule& module = trainer_.module();
+    const auto& params = module.parameters();
     const double value = loss.numel() == 1 ? scalar_value(loss) : std::nan("");
     observer_.run(Stage::on_before_backward, [&](StagePayload& p) {
         if (loss.numel() == 1) p.loss = value;
+        module.on_before_backward(loss);
     });
     // The ledger: what this backward adds to .grad (grads after minus grads before).
     const torch::Tensor before = observe_.ledger ? flat_grads(params) : torch::Tensor();
-    observer_.run(Stage::backward, [&](StagePayload&) { loss.backward(); });
+    observer_.run(Stage::backward, [&](StagePayload&) {
+        if (!module.backward(loss)) loss.backward();
+    });
     std::optional<double> contribution;
     if (before.defined()) {
         torch::Tensor added = flat_grads(params);
@@ -170,6 +176,7 @@ void AutomaticOptimization::backward(const torch::Tensor& loss, std::int64_t bat
             contributions_.emplace_back(batch_idx, std::move(added));
     }
     observer_.run(Stage::on_after_backward, [&](StagePayload& p) {
+        module.on_after_backward();
         p.grad_contribution = contribution;
         if (!observe_.norms) return;
         p.grad_norms = grad_norms(params);
@@ -224,14 +231,17 @@ AccumulationLedger AutomaticOptimization::make_ledger(const torch::Tensor& cycle
 }
 
 void AutomaticOptimization::after_closure() {
-    observer_.run(Stage::on_before_optimizer_step, [](StagePayload&) {});
-    observer_.run(Stage::configure_gradient_clipping, [this](StagePayload& p) {
+    TrainingModule& module = trainer_.module();
+    observer_.run(Stage::on_before_optimizer_step,
+                  [&](StagePayload&) { module.on_before_optimizer_step(); });
+    observer_.run(Stage::configure_gradient_clipping, [&](StagePayload& p) {
         const ClipSettings& clip = trainer_.clip();
-        const auto& params = trainer_.module().parameters();
+        const auto& params = module.parameters();
         p.clip_val = clip.value;
         p.clip_algorithm = clip.algorithm;
         const torch::Tensor cycle = observe_.ledger ? flat_grads(params) : torch::Tensor();
-        const bool clipped = clip_gradients(trainer_.optimizer(), clip);
+        const std::optional<bool> hosted = module.clip_gradients();
+        const bool clipped = hosted ? *hosted : clip_gradients(trainer_.optimizer(), clip);
         if (cycle.defined()) ledger_ = make_ledger(cycle, clipped ? flat_grads(params) : cycle);
         if (!observe_.norms) return;
         p.grad_norms =
@@ -292,7 +302,9 @@ std::optional<double> AutomaticOptimization::optimizer_step(Closure& closure) {
             after_closure();
             // Z-3: what the update will work with when training_step returned None (LBFGS fails
             // just below on such a batch, so this is the only closure call there is).
-            if (!loss.defined())
+            // (A hosted module's optimizer keeps its state in Python, which step_facts cannot
+            // read: no explanation rather than a wrong one.)
+            if (!loss.defined() && !trainer_.module().hosts_lightning())
                 none_step_facts_ = step_facts(trainer_.optimizer());
             else
                 none_step_facts_.reset();
@@ -306,7 +318,11 @@ std::optional<double> AutomaticOptimization::optimizer_step(Closure& closure) {
             }
             return loss;
         };
-        const torch::Tensor returned = trainer_.optimizer().step(wrapped);
+        // The optimizer_step hook (Lightning's, or the user's override) hands the wrapper to
+        // optimizer.step; without one, the engine does.
+        torch::Tensor returned;
+        if (!trainer_.module().optimizer_step(observer_.pos.batch_idx, wrapped, returned))
+            returned = trainer_.optimizer().step(wrapped);
         norm = update_norm(p);
         if (ledger_) {
             p.ledger = std::move(*ledger_);

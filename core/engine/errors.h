@@ -22,13 +22,27 @@ struct LoadError : std::runtime_error {
     ErrorPhase phase;
 };
 
+/// An exception raised by the user's own code (the Python host's: a hook, training_step, a
+/// Dataset), with its class name, message and the traceback its language prints.
+struct UserCodeError : std::runtime_error {
+    UserCodeError(std::string type, const std::string& message, std::string traceback)
+        : std::runtime_error(message), type(std::move(type)), traceback(std::move(traceback)) {}
+    std::string type;
+    std::string traceback;
+};
+
 /// An exception that escaped a stage, tagged with the innermost stage it came from. Enclosing
 /// stages (optimizer_step around the closure) see it, mark themselves failed and rethrow it.
 struct StageFailure : std::runtime_error {
-    StageFailure(Stage stage, std::string type, const std::string& message)
-        : std::runtime_error(message), stage(stage), type(std::move(type)) {}
+    StageFailure(Stage stage, std::string type, const std::string& message,
+                 std::string traceback = {})
+        : std::runtime_error(message),
+          stage(stage),
+          type(std::move(type)),
+          traceback(std::move(traceback)) {}
     Stage stage;
     std::string type;
+    std::string traceback;  ///< the user's code's, when it raised
 };
 
 /// Lightning's messages ([compat string]s of the spec), byte for byte.
@@ -47,8 +61,9 @@ inline const char* const kClosureNotExecuted =
     "call did not execute it internally.";
 }  // namespace messages
 
-/// The exception class name and message of whatever is being handled, for error events.
-/// Call only inside a catch block.
-void describe_current_exception(std::string& type, std::string& message);
+/// The exception class name and message of whatever is being handled, for error events, and the
+/// traceback when the user's code raised it. Call only inside a catch block.
+void describe_current_exception(std::string& type, std::string& message,
+                                std::string* traceback = nullptr);
 
 }  // namespace stepwise

@@ -25,8 +25,9 @@ bool FitLoop::max_steps_reached() const {
 
 void FitLoop::run() {
     // _parse_loop_limits at the start of fit (spec T-1).
+    // (Lightning's own code warns by itself in a module that hosts it.)
     const TrainerSpec& limits = trainer_.config().trainer;
-    if (!limits.max_epochs && limits.max_steps == -1)
+    if (!limits.max_epochs && limits.max_steps == -1 && !trainer_.module().hosts_lightning())
         observer_.warning(kMaxEpochsNotSetWarning, "PossibleUserWarning");
     run_from(0, 0);
 }
@@ -35,7 +36,11 @@ void FitLoop::run_from(std::int64_t first_epoch, std::int64_t first_batch) {
     for (std::int64_t epoch = first_epoch; max_epochs_ == -1 || epoch < max_epochs_; ++epoch) {
         if (max_steps_reached()) break;
         if (num_training_batches_ == 0) break;  // nothing to train on (limit_train_batches=0)
+        TrainingModule& module = trainer_.module();
+        if (module.fit_done()) break;
+        module.on_epoch_start(epoch);
         run_epoch(epoch, epoch == first_epoch ? first_batch : 0);
+        module.on_epoch_end(epoch);
     }
 }
 
@@ -44,8 +49,8 @@ void FitLoop::run_epoch(std::int64_t epoch, std::int64_t first_batch) {
     for (std::int64_t i = first_batch; i < batches; ++i) {
         // max_steps is checked before each batch; it can only be reached right after a step,
         // so whatever the unfinished cycle accumulated is never applied.
-        if (max_steps_reached()) return;
-        run_batch(epoch, i, i + 1 == batches);
+        if (max_steps_reached() || trainer_.module().epoch_done()) return;
+        if (!run_batch(epoch, i, i + 1 == batches)) return;
     }
 }
 
@@ -70,7 +75,7 @@ Event FitLoop::batch_end(BatchResult& r, std::int64_t batch_idx, double lr) cons
     return end;
 }
 
-void FitLoop::run_batch(std::int64_t epoch, std::int64_t batch_idx, bool is_last) {
+bool FitLoop::run_batch(std::int64_t epoch, std::int64_t batch_idx, bool is_last) {
     Observer& obs = observer_;
     obs.pos.epoch = epoch;
     obs.pos.batch_idx = batch_idx;
@@ -85,7 +90,16 @@ void FitLoop::run_batch(std::int64_t epoch, std::int64_t batch_idx, bool is_last
         return data.fetch(epoch, batch_idx);
     }();
 
-    obs.run(Stage::on_train_batch_start, [](StagePayload&) {});
+    TrainingModule& module = trainer_.module();
+    bool go_on = true;
+    obs.run(Stage::on_train_batch_start,
+            [&](StagePayload&) { go_on = module.on_train_batch_start(batch, batch_idx); });
+    if (!go_on) {
+        // on_train_batch_start returned -1: Lightning ends the epoch before this batch trains.
+        obs.notice({TextCode::notice_epoch_ended_by_hook,
+                    {std::to_string(epoch), std::to_string(batch_idx)}});
+        return false;
+    }
     const double lr = learning_rate(trainer_.optimizer());
     BatchResult r = automatic_.run(batch, batch_idx, is_last);
     update_lr_schedulers(epoch, batch_idx, is_last, r.stepped);
@@ -94,6 +108,7 @@ void FitLoop::run_batch(std::int64_t epoch, std::int64_t batch_idx, bool is_last
 
     obs.run(Stage::on_train_batch_end, [&](StagePayload& p) {
         if (end.loss) p.loss = end.loss;
+        module.on_train_batch_end(r.result.loss, r.result.extra, batch, batch_idx);
     });
     end.position() = obs.pos;
     const auto& parameters = trainer_.module().parameters();
@@ -106,26 +121,34 @@ void FitLoop::run_batch(std::int64_t epoch, std::int64_t batch_idx, bool is_last
             end, epoch * data.samples_in(num_training_batches_) + data.samples_in(batch_idx + 1));
     }
     obs.emit(std::move(end));
+    return true;
 }
 
 void FitLoop::update_lr_schedulers(std::int64_t epoch, std::int64_t batch_idx, bool is_last,
                                    bool stepped) {
     LRScheduler* scheduler = trainer_.scheduler();
-    if (!scheduler) return;
-    const LRSchedulerSpec& spec = scheduler->spec();
-    const std::string k = std::to_string(spec.frequency);
+    TrainingModule& module = trainer_.module();
+    module.batch_processed();
+    std::optional<TrainingModule::SchedulerTiming> spec;
+    if (scheduler)
+        spec = TrainingModule::SchedulerTiming{scheduler->spec().interval,
+                                               scheduler->spec().frequency};
+    else
+        spec = module.scheduler_timing();
+    if (!spec) return;
+    const std::string k = std::to_string(spec->frequency);
     Text why;
-    if (spec.interval == "step") {
+    if (spec->interval == "step") {
         // LR-1: _should_accumulate() returns early; then (batch_idx + 1) % frequency.
         if (!stepped)
             why = {TextCode::skip_scheduler_accumulating, {}};
-        else if ((batch_idx + 1) % spec.frequency != 0)
+        else if ((batch_idx + 1) % spec->frequency != 0)
             why = {TextCode::skip_scheduler_step_frequency, {std::to_string(batch_idx), k}};
     } else {
         // LR-2: only when _num_ready_batches_reached(), then (current_epoch + 1) % frequency.
         if (!is_last)
             why = {TextCode::skip_scheduler_not_epoch_end, {}};
-        else if ((epoch + 1) % spec.frequency != 0)
+        else if ((epoch + 1) % spec->frequency != 0)
             why = {TextCode::skip_scheduler_epoch_frequency, {std::to_string(epoch), k}};
     }
     if (!why.empty()) {
@@ -134,6 +157,13 @@ void FitLoop::update_lr_schedulers(std::int64_t epoch, std::int64_t batch_idx, b
     }
     // LR-4: LightningModule.lr_scheduler_step(scheduler, metric) -> scheduler.step()
     observer_.run(Stage::lr_scheduler_step, [&](StagePayload& p) {
+        if (!scheduler) {
+            // Lightning's own update_lr_schedulers, with every scheduler config it has.
+            p.lr_before = learning_rate(trainer_.optimizer());
+            module.step_lr_schedulers();
+            p.lr = learning_rate(trainer_.optimizer());
+            return;
+        }
         p.lr_before = scheduler->lr();
         scheduler->step();
         p.lr = scheduler->lr();

@@ -162,7 +162,8 @@ class FitLoop {
   private:
     bool max_steps_reached() const;
     void run_epoch(std::int64_t epoch, std::int64_t first_batch);
-    void run_batch(std::int64_t epoch, std::int64_t batch_idx, bool is_last);
+    /// false: on_train_batch_start returned -1, which ends the epoch.
+    bool run_batch(std::int64_t epoch, std::int64_t batch_idx, bool is_last);
     /// The batch_end event: what Lightning recorded for the batch (O-1, N-6).
     Event batch_end(BatchResult& r, std::int64_t batch_idx, double lr) const;
     /// update_lr_schedulers("step"), then on the epoch's last batch ("epoch") (spec LR-1, LR-2).

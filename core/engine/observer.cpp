@@ -8,12 +8,18 @@
 
 namespace stepwise {
 
-void describe_current_exception(std::string& type, std::string& message) {
+void describe_current_exception(std::string& type, std::string& message,
+                                std::string* traceback) {
     try {
         throw;
     } catch (const StageFailure& e) {
         type = e.type;
         message = e.what();
+        if (traceback) *traceback = e.traceback;
+    } catch (const UserCodeError& e) {
+        type = e.type;
+        message = e.what();
+        if (traceback) *traceback = e.traceback;
     } catch (const LightningError& e) {
         type = e.type;
         message = e.what();

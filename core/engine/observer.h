@@ -125,9 +125,9 @@ void Observer::run(Stage stage, Body&& body) {
     } catch (const RewindRequested&) {
         throw;  // what this stage did is undone: nothing to report
     } catch (...) {
-        std::string type, message;
+        std::string type, message, traceback;
         Stage where = stage;
-        describe_current_exception(type, message);
+        describe_current_exception(type, message, &traceback);
         try {
             throw;
         } catch (const StageFailure& inner) {
@@ -136,7 +136,7 @@ void Observer::run(Stage stage, Body&& body) {
         }
         exit(at, instance, Outcome::failed, {}, message, timed ? now_ns() - start : 0,
              std::move(payload));
-        throw StageFailure(where, type, message);
+        throw StageFailure(where, type, message, traceback);
     }
     if (timed) exit(at, instance, Outcome::ran, {}, {}, now_ns() - start, std::move(payload));
 }

@@ -50,7 +50,10 @@ TrainingSession::TrainingSession(RunConfig config, SessionOptions options)
           EventPublisher::Options{options_.buffer_events, options_.coalesce_stages,
                                   std::move(options_.listener)},
           gate_, buffer_)),
-      rewinder_(options_.rewindable ? std::make_unique<Rewinder>(config_.rewind_budget_mb)
+      // A script's Python state (its optimizer's, its generators, its DataLoader) is not in a
+      // snapshot yet: such a run cannot go back.
+      rewinder_(options_.rewindable && !options_.script
+                    ? std::make_unique<Rewinder>(config_.rewind_budget_mb)
                                     : nullptr),
       inspection_(std::make_unique<Inspection>()) {}
 
@@ -84,6 +87,15 @@ bool TrainingSession::wait_finished(std::chrono::milliseconds timeout) {
 void TrainingSession::run_worker() {
     Live live(*this);
     live_ = &live;
+    if (options_.script)
+        run_script(live);
+    else
+        run_one(live);
+    finish(live);
+    live_ = nullptr;
+}
+
+void TrainingSession::run_one(Live& live) {
     try {
         load(live);
         train(live);
@@ -94,12 +106,51 @@ void TrainingSession::run_worker() {
     } catch (const ConfigError& e) {
         report_error(live, e.exception_type, e.what(), ErrorPhase::config);
     } catch (...) {
-        std::string type, message;
-        describe_current_exception(type, message);
-        report_error(live, type, message, live.phase);
+        std::string type, message, traceback;
+        describe_current_exception(type, message, &traceback);
+        report_error(live, type, message, live.phase, Stage::on_train_batch_start, traceback);
     }
-    finish(live);
-    live_ = nullptr;
+}
+
+void TrainingSession::run_script(Live& live) {
+    bool fitted = false;
+    live.status = RunStatus::failed;  // until a fit says otherwise
+    SessionOptions::ScriptEnd end;
+    const torch::AutoGradMode script_grad(true);  // the script's own, as python3 starts it
+    try {
+        end = options_.script([&](SessionOptions::FitRequest request) {
+            if (fitted)
+                throw LightningError(
+                    "RuntimeError",
+                    "Stepwise steps one Trainer.fit per run, and this script calls fit a second "
+                    "time: run the fits as separate scripts, or end the script after the first");
+            fitted = true;
+            live.status = RunStatus::finished;
+            config_ = std::move(request.config);
+            options_.make_trainer = std::move(request.make_trainer);
+            // Grad mode is the script's outside the fit; the loops want it off outside closures.
+            const torch::NoGradGuard no_grad;
+            run_one(live);
+            return SessionOptions::FitEnd{live.status, live.error_type, live.error_message};
+        });
+    } catch (...) {
+        describe_current_exception(end.exception_type, end.message, &end.traceback);
+        end.exit_status = 1;
+    }
+    if (!end.exception_type.empty()) {
+        live.phase = ErrorPhase::script;
+        report_error(live, end.exception_type, end.message, ErrorPhase::script,
+                     Stage::on_train_batch_start, end.traceback);
+    } else if (!fitted && end.exit_status == 0) {
+        live.phase = ErrorPhase::script;
+        report_error(live, "RuntimeError",
+                     "the script ended without calling Trainer.fit: Stepwise steps the fit a "
+                     "script starts (lightning.pytorch or pytorch_lightning)",
+                     ErrorPhase::script);
+        end.exit_status = 1;
+    }
+    if (end.exit_status == 130 && live.status != RunStatus::failed) live.status = RunStatus::stopped;
+    script_exit_status_ = end.exit_status;
 }
 
 void TrainingSession::load(Live& live) {
@@ -147,7 +198,8 @@ void TrainingSession::train(Live& live) {
     FitLoop& fit = *live.fit;
     // seed_everything(seed) right before trainer.fit (spec D-3): torch's global generator, which
     // the DataLoader's iterators and training_step's own draws (torch.rand, dropout) use.
-    {
+    // A script seeds itself (or not) before it calls fit: its generators go on from there.
+    if (config_.model.kind != ModelSpec::Kind::script) {
         const GeneratorLease::Scope held(&live.generator);
         torch::manual_seed(static_cast<std::uint64_t>(config_.seed));
     }
@@ -172,7 +224,7 @@ void TrainingSession::train(Live& live) {
                 live.status = RunStatus::stopped;
             } catch (const StageFailure& f) {
                 broke_ = false;
-                report_error(live, f.type, f.what(), ErrorPhase::stage, f.stage);
+                report_error(live, f.type, f.what(), ErrorPhase::stage, f.stage, f.traceback);
                 // An `exception` breakpoint holds the failed run before it ends (and a rewind
                 // from there takes it back to before the failure).
                 if (broke_) live.observer.hold_after_failure(f.stage);
@@ -255,7 +307,7 @@ void TrainingSession::pace_stage_events(Live& live) {
 }
 
 void TrainingSession::report_error(Live& live, const std::string& type, const std::string& message,
-                                   ErrorPhase phase, Stage stage) {
+                                   ErrorPhase phase, Stage stage, const std::string& traceback) {
     Event e;
     e.type = EventType::error;
     e.epoch = live.observer.pos.epoch;
@@ -264,7 +316,10 @@ void TrainingSession::report_error(Live& live, const std::string& type, const st
     e.stage = stage;
     e.exception_type = type;
     e.message = message;
+    e.traceback = traceback;
     e.phase = phase;
+    live.error_type = type;
+    live.error_message = message;
     publish(std::move(e));
     live.status = RunStatus::failed;
 }

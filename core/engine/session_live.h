@@ -53,6 +53,7 @@ struct TrainingSession::Live {
     std::unique_ptr<Trainer> trainer;
     std::optional<FitLoop> fit;
     RunStatus status = RunStatus::finished;
+    std::string error_type, error_message;  ///< the last error reported
     std::shared_ptr<const ParameterSnapshot> final_params;
     /// Coalescing: when the last batch started, and how long a batch takes (a moving average).
     std::int64_t batch_started_ns = 0;

@@ -33,6 +33,9 @@ std::unique_ptr<TrainingModule> load_module(const RunConfig& config) {
             return ScriptModule::compile_source(read_text(path), path, config.seed);
         }
         case ModelSpec::Kind::lesson: break;
+        case ModelSpec::Kind::script:
+            throw ConfigError("model.script: a Python script runs through the Python host (" +
+                              config.model.path + "): stepwise-run SCRIPT.py or stepwise SCRIPT.py");
     }
     const Lesson* lesson = find_lesson(config.model.lesson);
     if (!lesson) {

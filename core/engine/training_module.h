@@ -1,14 +1,18 @@
 #pragma once
 // TrainingModule: what the engine sees of the user's LightningModule — `training_step(batch,
-// batch_idx)`, the parameters it trains, its buffers, and whether it may draw from torch's global
-// generator. The engine calls nothing else of the user's code. Two implementations: ScriptModule
-// (TorchScript: a module file, a `.stepwise` source, a built-in lesson; no Python) and the Python
-// host's module (core/python/, the user's own LightningModule).
+// batch_idx)`, the parameters it trains, its buffers, whether it may draw from torch's global
+// generator, and Lightning's code at each place the loops reach (the hooks). Two implementations:
+// ScriptModule (TorchScript: a module file, a `.stepwise` source, a built-in lesson; no Python),
+// which has no hooks, so the engine runs its own exact C++ equivalent of Lightning's defaults, and
+// the Python host's (core/python/), whose hooks run Lightning's own code with the user's module,
+// callbacks, optimizer and schedulers.
 
 #include <ATen/core/ivalue.h>
 #include <torch/types.h>
 
 #include <cstdint>
+#include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -40,6 +44,62 @@ class TrainingModule {
     bool draws_random() const { return draws_random_; }
     /// The model's code as the user wrote it, for the Code dock (empty when there is none).
     const std::string& code() const { return code_; }
+
+    // Lightning's code where the loops reach it. Each default does nothing and returns "not
+    // handled" (false, nullopt): the engine then does its own equivalent of Lightning's default.
+    // Each is called inside the stage of the same name, so a failure is that stage's.
+
+    /// Whether this module runs Lightning's own code at the places below.
+    virtual bool hosts_lightning() const { return false; }
+    /// Before each epoch: Lightning's own end condition besides the engine's (`fit_loop.done`:
+    /// `trainer.should_stop`, a callback's stop).
+    virtual bool fit_done() { return false; }
+    /// _FitLoop.on_advance_start and the epoch loop's reset (on_train_epoch_start); and after the
+    /// epoch, _FitLoop.on_advance_end (on_train_epoch_end, epoch-end schedulers).
+    virtual void on_epoch_start(std::int64_t /*epoch*/) {}
+    virtual void on_epoch_end(std::int64_t /*epoch*/) {}
+    /// Before each batch: Lightning's epoch end condition besides the engine's (`should_stop`).
+    virtual bool epoch_done() { return false; }
+    /// on_train_batch_start (callbacks, then the module). false: it returned -1, which ends the
+    /// epoch before this batch trains.
+    virtual bool on_train_batch_start(const c10::IValue& /*batch*/, std::int64_t /*batch_idx*/) {
+        return true;
+    }
+    virtual void on_before_zero_grad() {}
+    virtual bool optimizer_zero_grad(std::int64_t /*batch_idx*/) { return false; }
+    virtual void on_before_backward(const torch::Tensor& /*loss*/) {}
+    /// LightningModule.backward when the user overrode it (true); else the engine's loss.backward().
+    virtual bool backward(const torch::Tensor& /*loss*/) { return false; }
+    virtual void on_after_backward() {}
+    virtual void on_before_optimizer_step() {}
+    /// Lightning's _clip_gradients (configure_gradient_clipping); nullopt: not handled; else
+    /// whether it may have changed the gradients.
+    virtual std::optional<bool> clip_gradients() { return std::nullopt; }
+    /// The optimizer_step hook with `closure` as optimizer_closure (Lightning's own, or the
+    /// user's override), which hands it to optimizer.step; sets what step returned. false: not
+    /// handled.
+    virtual bool optimizer_step(std::int64_t /*batch_idx*/,
+                                const std::function<torch::Tensor()>& /*closure*/,
+                                torch::Tensor& /*returned*/) {
+        return false;
+    }
+    /// Right after the batch's optimization (Lightning's batch_progress.increment_processed).
+    virtual void batch_processed() {}
+    /// The schedulers configure_optimizers returned, as the engine's loop reads their timing
+    /// (the first one's interval and frequency); nullopt: none.
+    struct SchedulerTiming {
+        std::string interval;
+        std::int64_t frequency = 1;
+    };
+    virtual std::optional<SchedulerTiming> scheduler_timing() const { return std::nullopt; }
+    /// update_lr_schedulers("step"), then at the epoch's end ("epoch"), as Lightning runs them.
+    virtual void step_lr_schedulers() {}
+    /// on_train_batch_end (callbacks, then the module) with Lightning's batch output ({} for
+    /// None, else {"loss": loss, **extra}), then the rest of Lightning's batch end (logging,
+    /// progress, what runs after a batch).
+    virtual void on_train_batch_end(const torch::Tensor& /*loss*/,
+                                    const std::vector<std::pair<std::string, c10::IValue>>& /*extra*/,
+                                    const c10::IValue& /*batch*/, std::int64_t /*batch_idx*/) {}
 
   protected:
     TrainingModule() = default;

@@ -126,6 +126,9 @@ std::string to_json(const RunConfig& c, int indent) {
             j["model"] = {{"source", resolve_path(c, c.model.path)}};
             break;
         case ModelSpec::Kind::lesson: j["model"] = {{"lesson", c.model.lesson}}; break;
+        case ModelSpec::Kind::script:
+            j["model"] = {{"script", resolve_path(c, c.model.path)}, {"args", c.model.args}};
+            break;
     }
     if (c.data.kind == DataSpec::Kind::file) {
         j["data"] = {{"file", resolve_path(c, c.data.path)}};

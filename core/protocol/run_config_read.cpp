@@ -53,8 +53,19 @@ std::optional<Field> given(const Field& j, const char* key) {
 }
 
 void read_model(const Field& j, ModelSpec& model) {
-    j.only_keys({"torchscript", "source", "lesson"});
-    if (j.size() != 1) j.fail("give exactly one of torchscript, source or lesson");
+    j.only_keys({"torchscript", "source", "lesson", "script", "args"});
+    if (const auto f = j.find("script")) {
+        model.kind = ModelSpec::Kind::script;
+        model.path = f->string();
+        if (const auto a = j.find("args")) {
+            a->expect(&Json::is_array, "an array of strings");
+            for (std::size_t i = 0; i < a->json().size(); ++i)
+                model.args.push_back(a->item(i).string());
+        }
+        return;
+    }
+    if (j.find("args")) j.fail("args go with a script");
+    if (j.size() != 1) j.fail("give exactly one of torchscript, source, lesson or script");
     if (const auto f = j.find("torchscript")) {
         model.kind = ModelSpec::Kind::torchscript;
         model.path = f->string();

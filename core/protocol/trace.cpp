@@ -136,6 +136,7 @@ Json event_json(const Event& e) {
     if (!e.message.empty()) j["message"] = e.message;
     if (!e.source.empty()) j["source"] = e.source;
     if (!e.exception_type.empty()) j["exception_type"] = e.exception_type;
+    if (!e.traceback.empty()) j["traceback"] = e.traceback;
     if (e.type == EventType::error || e.phase != kDefault.phase) j["where"] = where_name(e);
     if (e.type == EventType::batch_end || e.stepped) j["stepped"] = e.stepped;
     if (e.closure_calls) j["closure_calls"] = e.closure_calls;
@@ -356,6 +357,7 @@ Event event_from_json(const Field& j) {
     e.message = j.string_at("message");
     e.source = j.string_at("source");
     e.exception_type = j.string_at("exception_type");
+    e.traceback = j.string_at("traceback");
     if (const auto where = j.find("where")) read_where(*where, e);
     read_batch_end(j, e);
     read_run(j, e);

@@ -21,33 +21,49 @@ constexpr const char* kHelpers = R"PY(
 class StepwiseInterrupt(BaseException):
     """Stop or Ctrl+C in Stepwise: raised in the script's thread."""
 
+fit_error = None  # the exception a failed Trainer.fit raised into the script (already reported)
+
+def _stepwise_format(e):
+    import traceback
+    tb = e.__traceback__
+    while tb is not None and (tb.tb_frame.f_code.co_filename == "<stepwise>"
+                              or "runpy" in tb.tb_frame.f_code.co_filename):
+        tb = tb.tb_next
+    return "".join(traceback.format_exception(type(e), e, tb))
+
 def _stepwise_run(script, args):
-    import os, runpy, sys, traceback
+    """(status, exception type, message, traceback, whether a fit raised it)"""
+    import os, runpy, sys
+    global fit_error
+    fit_error = None
     sys.argv = [script, *args]
     sys.path.insert(0, os.path.dirname(os.path.abspath(script)))
     try:
         runpy.run_path(script, run_name="__main__")
     except StepwiseInterrupt:
-        return 130
+        return 130, "", "", "", False
     except SystemExit as e:
         code = e.code
         if code is None:
-            return 0
+            return 0, "", "", "", False
         if isinstance(code, int):
-            return code
+            return code, "", "", "", False
         print(code, file=sys.stderr)
-        return 1
+        return 1, "", "", "", False
     except BaseException as e:
-        tb = e.__traceback__
-        while tb is not None and (tb.tb_frame.f_code.co_filename == "<stepwise>"
-                                  or "runpy" in tb.tb_frame.f_code.co_filename):
-            tb = tb.tb_next
-        traceback.print_exception(type(e), e, tb)
-        return 1
+        text = _stepwise_format(e)
+        sys.stderr.write(text)
+        return 1, type(e).__name__, str(e), text, e is fit_error
     finally:
         sys.stdout.flush()
         sys.stderr.flush()
-    return 0
+    return 0, "", "", "", False
+
+def _stepwise_exit():
+    import atexit, sys
+    atexit._run_exitfuncs()
+    sys.stdout.flush()
+    sys.stderr.flush()
 
 def _stepwise_torch():
     import torch
@@ -104,12 +120,12 @@ PyObject* helper(const char* name) {
 
 }  // namespace
 
+/// The GIL for one call into Python, from any thread (the thread that started Python, or a
+/// session's worker the window started later).
 struct Host::Held {
-    explicit Held(Host& h) : host(h) {
-        PyEval_RestoreThread(static_cast<PyThreadState*>(host.state_));
-    }
-    ~Held() { host.state_ = PyEval_SaveThread(); }
-    Host& host;
+    explicit Held(Host&) : state(PyGILState_Ensure()) {}
+    ~Held() { PyGILState_Release(state); }
+    PyGILState_STATE state;
 };
 
 std::string choose_interpreter(const std::string& requested, const std::string& virtual_env) {
@@ -144,13 +160,20 @@ Host::Host(const HostOptions& options) {
         throw std::runtime_error("cannot start Python as " + options.python + ": " + error);
     }
     Py_DECREF(result);
-    thread_id_ = PyThread_get_thread_ident();
-    state_ = PyEval_SaveThread();
+    PyEval_SaveThread();  // the GIL is taken per call (Held)
 }
 
 Host::~Host() {
-    PyEval_RestoreThread(static_cast<PyThreadState*>(state_));
-    Py_FinalizeEx();
+    // Python is not finalised: torch, DataLoader workers and Lightning's threads do not survive
+    // Py_FinalizeEx reliably. What python3 does at exit that a user sees runs here: atexit's
+    // functions (loggers closing their files), then the streams are flushed.
+    const Held held(*this);
+    if (PyObject* fn = helper("_stepwise_exit")) {
+        PyObject* result = PyObject_CallNoArgs(fn);
+        if (!result) PyErr_Print();
+        Py_XDECREF(result);
+        Py_DECREF(fn);
+    }
 }
 
 TorchCheck Host::check_torch() {
@@ -190,7 +213,7 @@ TorchCheck Host::check_torch() {
     return check;
 }
 
-int Host::run_script(const std::string& script, const std::vector<std::string>& args) {
+ScriptOutcome Host::run_script(const std::string& script, const std::vector<std::string>& args) {
     const Held held(*this);
     PyObject* fn = helper("_stepwise_run");
     PyObject* list = PyList_New(0);
@@ -200,19 +223,32 @@ int Host::run_script(const std::string& script, const std::vector<std::string>& 
         Py_DECREF(item);
     }
     PyObject* path = PyUnicode_DecodeFSDefault(script.c_str());
+    thread_id_ = PyThread_get_thread_ident();
     running_ = true;
     PyObject* result = fn ? PyObject_CallFunctionObjArgs(fn, path, list, nullptr) : nullptr;
     running_ = false;
     Py_XDECREF(path);
     Py_XDECREF(list);
     Py_XDECREF(fn);
+    ScriptOutcome out;
     if (!result) {
-        std::fprintf(stderr, "stepwise: %s\n", fetch_error().c_str());
-        return 1;
+        out.status = 1;
+        out.exception_type = "RuntimeError";
+        out.message = fetch_error();
+        std::fprintf(stderr, "stepwise: %s\n", out.message.c_str());
+        return out;
     }
-    const long code = PyLong_AsLong(result);
+    auto text = [&](int i) {
+        const char* s = PyUnicode_AsUTF8(PyTuple_GetItem(result, i));
+        return std::string(s ? s : "");
+    };
+    out.status = static_cast<int>(PyLong_AsLong(PyTuple_GetItem(result, 0)));
+    out.exception_type = text(1);
+    out.message = text(2);
+    out.traceback = text(3);
+    out.raised_by_fit = PyObject_IsTrue(PyTuple_GetItem(result, 4)) == 1;
     Py_DECREF(result);
-    return static_cast<int>(code);
+    return out;
 }
 
 bool Host::interrupt() {

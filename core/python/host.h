@@ -30,9 +30,18 @@ struct TorchCheck {
     std::string message;          ///< when !ok: what differs and how to build against that torch
 };
 
-/// One interpreter per process, initialised on the calling thread (the training thread) and
-/// finalised by the destructor. Every call but interrupt() comes from that thread, which holds
-/// the GIL only while Python runs: the window, the remote server and Stop never wait for Python.
+/// How a script ended.
+struct ScriptOutcome {
+    int status = 0;  ///< 0, SystemExit's code, 1 after an exception, 130 when interrupted
+    /// The exception that ended it (empty when none): class name, message, and Python's
+    /// traceback as it printed it on stderr.
+    std::string exception_type, message, traceback;
+    bool raised_by_fit = false;  ///< it is what a failed Trainer.fit raised (already reported)
+};
+
+/// One interpreter per process, initialised on the calling thread and never finalised (the
+/// destructor runs what python3 runs at exit). Scripts run on a training thread, which holds the
+/// GIL only while Python runs: the window, the remote server and Stop never wait for Python.
 class Host {
   public:
     /// Throws std::runtime_error naming the interpreter when it cannot start.
@@ -45,9 +54,10 @@ class Host {
     TorchCheck check_torch();
 
     /// Runs `script` as `python3 script args...` would (`__main__`, sys.argv, the script's folder
-    /// first on sys.path). Returns its exit status: 0 when it ends normally, SystemExit's code,
-    /// 1 after an exception, whose traceback goes to stderr as Python prints it.
-    int run_script(const std::string& script, const std::vector<std::string>& args);
+    /// first on sys.path), on the calling thread. Its exit status: 0 when it ends normally,
+    /// SystemExit's code, 1 after an exception, whose traceback goes to stderr as Python prints
+    /// it.
+    ScriptOutcome run_script(const std::string& script, const std::vector<std::string>& args);
 
     /// From any thread (Stop, Ctrl+C): raises `StepwiseInterrupt`, a BaseException (so a user's
     /// `except Exception` does not swallow it), in the host's thread at its next bytecode; the
@@ -56,9 +66,8 @@ class Host {
     bool interrupt();
 
   private:
-    struct Held;             ///< takes the GIL back for one call into Python, gives it up after
-    void* state_ = nullptr;  ///< the host thread's PyThreadState while it holds no GIL
-    unsigned long thread_id_ = 0;  ///< the host thread's Python thread id
+    struct Held;                   ///< the GIL for one call into Python
+    unsigned long thread_id_ = 0;  ///< the Python thread id of the thread running the script
     bool running_ = false;         ///< run_script is running (guarded by the GIL)
 };
 

@@ -41,6 +41,11 @@ QString textTr(const Text& t) {
         case TextCode::skip_backward_none_returned:
             return EngineText::tr("backward skipped: training_step returned None");
         case TextCode::skip_stopped: return EngineText::tr("stopped by request");
+        case TextCode::notice_epoch_ended_by_hook:
+            return EngineText::tr(
+                       "on_train_batch_start returned -1 at epoch %1, batch %2: Lightning ends the "
+                       "epoch there, before the batch trains")
+                .arg(arg(t, 0), arg(t, 1));
         case TextCode::notice_non_finite_loss:
             return EngineText::tr(
                        "training_step returned a non-finite loss (%1) at epoch %2, batch %3; "

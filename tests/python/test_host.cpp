@@ -38,7 +38,7 @@ class PythonHost : public ::testing::Test {
     static int run(const std::string& path, const std::vector<std::string>& args,
                    std::string& err) {
         ::testing::internal::CaptureStderr();
-        const int status = host_->run_script(path, args);
+        const int status = host_->run_script(path, args).status;
         err = ::testing::internal::GetCapturedStderr();
         return status;
     }

@@ -108,6 +108,31 @@ struct SessionOptions {
     /// user's. Must set `phase` to what it is building, as the Trainer's constructor does.
     std::function<std::unique_ptr<Trainer>(const RunConfig& config, ErrorPhase& phase)>
         make_trainer;
+
+    /// A script run (the Python host's, core/python/): instead of loading the config's run, the
+    /// worker calls `script` on its own thread. It runs the user's script and, when the script
+    /// calls Trainer.fit, calls `fit` with that fit's config (the Trainer's arguments) and
+    /// builder; `fit` runs it as this session's run (run_start, the loops, the final
+    /// parameters) and returns its status when it ends. run_end goes out when the script ends.
+    /// `script` returns how the script ended. The session keeps no snapshots (rewindable off).
+    struct FitRequest {
+        RunConfig config;
+        std::function<std::unique_ptr<Trainer>(const RunConfig& config, ErrorPhase& phase)>
+            make_trainer;
+    };
+    struct ScriptEnd {
+        int exit_status = 0;  ///< as python3 would end: 0, SystemExit's code, 1, 130 (stopped)
+        /// An exception that ended the script outside Trainer.fit (a fit's failure is already
+        /// reported at its stage): its class, message and traceback.
+        std::string exception_type, message, traceback;
+    };
+    /// How a fit ended: its status, and for a failure the error its event reported.
+    struct FitEnd {
+        RunStatus status = RunStatus::finished;
+        std::string exception_type, message;
+    };
+    using FitFunction = std::function<FitEnd(FitRequest request)>;
+    std::function<ScriptEnd(const FitFunction& fit)> script;
 };
 
 #define STEPWISE_SESSION_STATES(X) \
@@ -140,6 +165,8 @@ class TrainingSession {
     /// Waits until the run ended or the timeout passed; true if it ended.
     bool wait_finished(std::chrono::milliseconds timeout);
     std::uint64_t run_id() const { return run_id_; }
+    /// A script run (SessionOptions::script), after it ended: how the script ended.
+    int script_exit_status() const { return script_exit_status_.load(); }
     const RunConfig& config() const { return config_; }
     /// While the run holds: where a fork from here starts (SessionOptions::fork_from); nullptr
     /// while it runs, after it ended, or when it keeps no snapshot (rewind.budget_mb). Any thread.
@@ -161,7 +188,12 @@ class TrainingSession {
     /// bunch may go out while it runs; the others' would be overtaken before anyone saw them.
     void pace_stage_events(Live& live);
     void report_error(Live& live, const std::string& type, const std::string& message,
-                      ErrorPhase phase, Stage stage = Stage::on_train_batch_start);
+                      ErrorPhase phase, Stage stage = Stage::on_train_batch_start,
+                      const std::string& traceback = {});
+    /// Loads and trains one run, turning what fails into an error event.
+    void run_one(Live& live);
+    /// A script run: the script on this thread, each Trainer.fit it calls through run_one.
+    void run_script(Live& live);
     void finish(Live& live);
 
     /// Numbers the event, checks the breakpoints on it, then hands it to the publisher.
@@ -202,6 +234,7 @@ class TrainingSession {
     StepGate gate_;
     EventBuffer buffer_;
     std::atomic<SessionState> state_{SessionState::created};
+    std::atomic<int> script_exit_status_{0};
     std::mutex finished_mutex_;
     std::condition_variable finished_cv_;
     std::unique_ptr<std::thread> thread_;

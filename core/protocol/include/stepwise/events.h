@@ -146,6 +146,7 @@ std::optional<RunStatus> run_status_from_name(std::string_view name);
     X(model)      /* loading or compiling the model */                                           \
     X(data)       /* loading the data */                                                         \
     X(training)   /* in the loop, outside any stage */                                           \
+    X(script)     /* the user's Python script, outside Trainer.fit (core/python/) */             \
     X(listener)   /* an event listener threw: it is detached, the run goes on */                 \
     X(connection) /* a remote run's connection (the window's RemoteLink) */
 enum class ErrorPhase : std::uint8_t { STEPWISE_ERROR_PHASES(STEPWISE_ENUMERATOR) };
@@ -231,6 +232,9 @@ struct Event : Position {
     /// error: "MisconfigurationException", "RuntimeError", ...; warning from "lightning": Python's
     /// warning class ("UserWarning", "PossibleUserWarning", "RuntimeWarning")
     std::string exception_type;
+    /// error from the user's Python code: Python's traceback, as Python prints it
+    /// ("Traceback (most recent call last):" ... the exception's line), from the user's frames on.
+    std::string traceback;
     /// error: where it happened (ErrorPhase::stage: at `stage`)
     ErrorPhase phase = ErrorPhase::stage;
     RunStatus status = RunStatus::finished;  ///< run_end

@@ -38,6 +38,9 @@ namespace stepwise {
     X(notice_non_finite_loss, 3, /* "nan" | "inf", epoch, batch_idx */                             \
       "training_step returned a non-finite loss (%1) at epoch %2, batch %3; Lightning does not "   \
       "check it and backpropagates it as is")                                                      \
+    X(notice_epoch_ended_by_hook, 2, /* epoch, batch_idx */                                        \
+      "on_train_batch_start returned -1 at epoch %1, batch %2: Lightning ends the epoch there, "   \
+      "before the batch trains")                                                                   \
     X(notice_graph_in_extra, 2, /* key, grad_fn */                                                 \
       "the extra '%1' returned by training_step still holds an autograd graph (%2); Lightning "    \
       "passes extras on undetached, so the graph stays alive until on_train_batch_end has run. "   \

@@ -1,0 +1,282 @@
+// Python.h (through torch's python_variable.h) first, as CPython asks.
+#include "fit_context.h"
+// (fit_context.h first)
+#include "hosted_module.h"
+
+#include <ATen/core/ivalue.h>
+#include <torch/csrc/jit/python/python_ivalue.h>
+#include <torch/optim.h>
+#include <torch/types.h>
+
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "errors.h"
+#include "stepwise/step_gate.h"
+
+namespace stepwise::python {
+
+void FitContext::rethrow(py::error_already_set& e) {
+    if (pending) {
+        // The engine's own exception, back from its trip through Python.
+        std::exception_ptr p = std::move(pending);
+        pending = nullptr;
+        std::rethrow_exception(p);
+    }
+    if (interrupt && e.matches(interrupt)) throw StopRequested();
+    const py::object value = e.value();
+    failure = value;
+    std::string type = py::str(py::type::handle_of(value).attr("__name__"));
+    std::string message = py::str(value);
+    std::string traceback;
+    try {
+        traceback = py::str(format(value));
+    } catch (py::error_already_set&) {
+        traceback.clear();
+    }
+    throw UserCodeError(std::move(type), message, std::move(traceback));
+}
+
+namespace {
+
+py::object wrap(const torch::Tensor& t) {
+    if (!t.defined()) return py::none();
+    return py::reinterpret_steal<py::object>(THPVariable_Wrap(t));
+}
+
+/// What training_step returned, as the engine classifies it: tensors as they are (no copy),
+/// Python's scalars, strings, dicts, lists and tuples as IValues, anything else held as the
+/// Python object it is.
+c10::IValue to_ivalue(const py::handle& obj) {
+    PyObject* p = obj.ptr();
+    if (p == Py_None) return c10::IValue();
+    if (THPVariable_Check(p)) return c10::IValue(THPVariable_Unpack(p));
+    if (PyBool_Check(p)) return c10::IValue(p == Py_True);
+    if (PyLong_Check(p)) {
+        int overflow = 0;
+        const long long v = PyLong_AsLongLongAndOverflow(p, &overflow);
+        if (!overflow) return c10::IValue(static_cast<std::int64_t>(v));
+    } else if (PyFloat_Check(p)) {
+        return c10::IValue(PyFloat_AsDouble(p));
+    } else if (PyUnicode_Check(p)) {
+        return c10::IValue(py::cast<std::string>(obj));
+    } else if (PyDict_Check(p)) {
+        c10::impl::GenericDict dict(c10::StringType::get(), c10::AnyType::get());
+        for (const auto& item : py::reinterpret_borrow<py::dict>(obj)) {
+            const std::string key = PyUnicode_Check(item.first.ptr())
+                                        ? py::cast<std::string>(item.first)
+                                        : std::string(py::repr(item.first));
+            dict.insert_or_assign(key, to_ivalue(item.second));
+        }
+        return c10::IValue(dict);
+    } else if (PyList_Check(p)) {
+        c10::impl::GenericList list(c10::AnyType::get());
+        for (const auto& item : py::reinterpret_borrow<py::list>(obj)) list.push_back(to_ivalue(item));
+        return c10::IValue(list);
+    } else if (PyTuple_Check(p)) {
+        std::vector<c10::IValue> items;
+        for (const auto& item : py::reinterpret_borrow<py::tuple>(obj)) items.push_back(to_ivalue(item));
+        return c10::IValue(c10::ivalue::Tuple::create(std::move(items)));
+    }
+    return c10::IValue(c10::ivalue::ConcretePyObjectHolder::create(obj));
+}
+
+class HostedModule final : public TrainingModule {
+  public:
+    explicit HostedModule(std::shared_ptr<FitContext> context) : ctx_(std::move(context)) {
+        for (const auto& item : ctx_->fit.attr("parameters")()) {
+            const auto pair = py::reinterpret_borrow<py::tuple>(item);
+            params_.emplace_back(py::cast<std::string>(pair[0]), THPVariable_Unpack(pair[1].ptr()));
+        }
+        const py::tuple code = ctx_->fit.attr("code")();
+        code_ = py::cast<std::string>(code[1]);
+        const py::object timing = ctx_->fit.attr("scheduler_timing")();
+        if (!timing.is_none()) {
+            const auto t = py::reinterpret_borrow<py::tuple>(timing);
+            timing_ = SchedulerTiming{py::cast<std::string>(t[0]), py::cast<std::int64_t>(t[1])};
+        }
+    }
+
+    c10::IValue training_step(const c10::IValue&, std::int64_t) override {
+        return ctx_->call_then([](py::object& out) { return to_ivalue(out); }, "training_step");
+    }
+    NamedTensors buffers() const override {
+        return ctx_->call_then(
+            [](py::object& list) {
+                NamedTensors out;
+                for (const auto& item : list) {
+                    const auto pair = py::reinterpret_borrow<py::tuple>(item);
+                    out.emplace_back(py::cast<std::string>(pair[0]),
+                                     THPVariable_Unpack(pair[1].ptr()));
+                }
+                return out;
+            },
+            "buffers");
+    }
+
+    bool hosts_lightning() const override { return true; }
+    bool fit_done() override { return ctx_->test("fit_done"); }
+    void on_epoch_start(std::int64_t epoch) override { ctx_->call("on_epoch_start", epoch); }
+    void on_epoch_end(std::int64_t epoch) override { ctx_->call("on_epoch_end", epoch); }
+    bool epoch_done() override { return ctx_->test("epoch_done"); }
+    bool on_train_batch_start(const c10::IValue&, std::int64_t batch_idx) override {
+        return ctx_->test("on_train_batch_start", batch_idx);
+    }
+    void on_before_zero_grad() override { ctx_->call("on_before_zero_grad"); }
+    bool optimizer_zero_grad(std::int64_t batch_idx) override {
+        ctx_->call("optimizer_zero_grad", batch_idx);
+        return true;
+    }
+    void on_before_backward(const torch::Tensor& loss) override {
+        loss_ = loss;
+        ctx_->call("on_before_backward", loss);
+    }
+    bool backward(const torch::Tensor& loss) override {
+        ctx_->call("backward", loss);
+        return true;
+    }
+    void on_after_backward() override {
+        const torch::Tensor loss = std::move(loss_);
+        loss_ = torch::Tensor();
+        ctx_->call("on_after_backward", loss);
+    }
+    void on_before_optimizer_step() override { ctx_->call("on_before_optimizer_step"); }
+    std::optional<bool> clip_gradients() override { return ctx_->test("clip_gradients"); }
+    bool optimizer_step(std::int64_t batch_idx, const std::function<torch::Tensor()>& closure,
+                        torch::Tensor&) override {
+        // The closure Python hands to optimizer.step. It runs the engine's closure without the
+        // GIL; whatever the engine throws inside unwinds Python as StepwiseUnwind and is rethrown
+        // here. It refuses to run once this batch's step is over (a user who kept it).
+        struct Expire {  // made and dropped under the GIL; the closure refuses to run after
+            std::shared_ptr<bool> live = std::make_shared<bool>(true);
+            py::object fn;
+            ~Expire() {
+                *live = false;
+                py::gil_scoped_acquire gil;
+                fn = py::object();
+            }
+        } expire;
+        FitContext* ctx = ctx_.get();
+        const std::function<torch::Tensor()>* body = &closure;
+        {
+            py::gil_scoped_acquire gil;
+            expire.fn = py::cpp_function([ctx, body, live = expire.live](py::args, py::kwargs) -> py::object {
+                if (!*live)
+                    throw std::runtime_error(
+                        "this optimizer closure belongs to a batch whose optimizer step is over");
+                torch::Tensor loss;
+                {
+                    py::gil_scoped_release release;
+                    try {
+                        loss = (*body)();
+                    } catch (...) {
+                        ctx->pending = std::current_exception();
+                    }
+                }
+                if (ctx->pending) {
+                    PyErr_SetNone(ctx->unwind.ptr());
+                    throw py::error_already_set();
+                }
+                return wrap(loss);
+            });
+        }
+        ctx_->call("optimizer_step", batch_idx, expire.fn);
+        return true;
+    }
+    void batch_processed() override { ctx_->call("batch_processed"); }
+    std::optional<SchedulerTiming> scheduler_timing() const override { return timing_; }
+    void step_lr_schedulers() override { ctx_->call("step_lr_schedulers"); }
+    void on_train_batch_end(const torch::Tensor& loss,
+                            const std::vector<std::pair<std::string, c10::IValue>>&,
+                            const c10::IValue&, std::int64_t batch_idx) override {
+        ctx_->call("on_train_batch_end", loss, batch_idx);
+    }
+
+  private:
+    std::shared_ptr<FitContext> ctx_;
+    std::optional<SchedulerTiming> timing_;
+    torch::Tensor loss_;  ///< between on_before_backward and on_after_backward
+};
+
+class HostedData final : public DataSource {
+  public:
+    HostedData(std::shared_ptr<FitContext> context, std::int64_t batches)
+        : ctx_(std::move(context)), batches_(batches) {}
+    std::int64_t size() const override { return batches_; }
+    /// The user's DataLoader does not say how many samples each batch holds before it yields
+    /// them: batches stand for samples (a comparison of two scripts keeps to batches).
+    std::int64_t samples_in(std::int64_t batches) const override { return batches; }
+    c10::IValue fetch(std::int64_t, std::int64_t i) override {
+        // The batch stays in Python, where training_step gets it as the DataLoader yielded it.
+        ctx_->call("fetch", i);
+        return c10::IValue();
+    }
+    bool draws_for(std::int64_t) const override { return true; }
+    Position position() const override { return {}; }
+    void set_position(const Position&) override {}
+
+  private:
+    std::shared_ptr<FitContext> ctx_;
+    std::int64_t batches_;
+};
+
+/// A param group's options as the engine reads them: the Python group's lr.
+class HostedOptions final : public torch::optim::OptimizerOptions {
+  public:
+    HostedOptions(std::shared_ptr<FitContext> context, std::size_t group)
+        : ctx_(std::move(context)), group_(group) {}
+    std::unique_ptr<torch::optim::OptimizerOptions> clone() const override {
+        return std::make_unique<HostedOptions>(ctx_, group_);
+    }
+    double get_lr() const override {
+        py::gil_scoped_acquire gil;
+        return py::cast<double>(
+            ctx_->fit.attr("optimizer")().attr("param_groups")[py::int_(group_)]["lr"]);
+    }
+    void set_lr(const double lr) override {
+        py::gil_scoped_acquire gil;
+        ctx_->fit.attr("optimizer")().attr("param_groups")[py::int_(group_)]["lr"] = lr;
+    }
+
+  private:
+    std::shared_ptr<FitContext> ctx_;
+    std::size_t group_;
+};
+
+/// The user's optimizer as the engine holds it: its param groups over the same tensors. Its
+/// step is never called: the optimizer_step hook hands the closure to the Python optimizer.
+class HostedOptimizer final : public torch::optim::Optimizer {
+  public:
+    HostedOptimizer(std::vector<torch::optim::OptimizerParamGroup> groups,
+                    std::shared_ptr<FitContext> context)
+        : Optimizer(std::move(groups), std::make_unique<HostedOptions>(context, 0)) {}
+    torch::Tensor step(LossClosure) override {
+        throw std::logic_error("a hosted optimizer steps through the optimizer_step hook");
+    }
+};
+
+}  // namespace
+
+std::unique_ptr<TrainingModule> hosted_module(std::shared_ptr<FitContext> context) {
+    return std::make_unique<HostedModule>(std::move(context));
+}
+
+std::unique_ptr<DataSource> hosted_data(std::shared_ptr<FitContext> context,
+                                        std::int64_t batches) {
+    return std::make_unique<HostedData>(std::move(context), batches);
+}
+
+std::unique_ptr<torch::optim::Optimizer> hosted_optimizer(std::shared_ptr<FitContext> context) {
+    std::vector<torch::optim::OptimizerParamGroup> groups;
+    const py::list py_groups = context->fit.attr("optimizer")().attr("param_groups");
+    for (std::size_t g = 0; g < py_groups.size(); ++g) {
+        std::vector<torch::Tensor> params;
+        for (const auto& p : py_groups[g]["params"]) params.push_back(THPVariable_Unpack(p.ptr()));
+        groups.emplace_back(std::move(params), std::make_unique<HostedOptions>(context, g));
+    }
+    return std::make_unique<HostedOptimizer>(std::move(groups), std::move(context));
+}
+
+}  // namespace stepwise::python

@@ -1,0 +1,147 @@
+// Python.h (through torch's python_variable.h) first, as CPython asks.
+#include "fit_context.h"
+// (fit_context.h first)
+#include "script_run.h"
+
+#include <pybind11/embed.h>
+
+#include <memory>
+#include <stdexcept>
+#include <utility>
+
+#include "hosted_module.h"
+#include "trainer.h"
+
+namespace stepwise::python {
+
+extern const char* const kLightningGlue;  // stepwise_lightning.py (cmake/EmbedText.cmake)
+
+namespace {
+
+/// The script this process runs (one at a time): its config and where its fits go.
+struct RunningScript {
+    const RunConfig* config = nullptr;
+    const SessionOptions::FitFunction* fit = nullptr;
+};
+RunningScript* g_script = nullptr;
+
+std::optional<std::int64_t> optional_int(const py::handle& h) {
+    if (h.is_none()) return std::nullopt;
+    return py::cast<std::int64_t>(h);
+}
+
+/// The run config of one fit: the script's (breakpoints, options) with the Trainer's arguments
+/// as Lightning resolved them. The batches per epoch are Lightning's own count, after
+/// limit_train_batches.
+RunConfig fit_config(const RunConfig& script, const py::dict& c) {
+    RunConfig config = script;
+    TrainerSpec& t = config.trainer;
+    t.max_epochs = optional_int(c["max_epochs"]);
+    t.max_steps = py::cast<std::int64_t>(c["max_steps"]);
+    t.accumulate_grad_batches = py::cast<std::int64_t>(c["accumulate_grad_batches"]);
+    t.limit_train_batches.reset();
+    if (!c["gradient_clip_val"].is_none())
+        t.gradient_clip_val = py::cast<double>(c["gradient_clip_val"]);
+    if (!c["gradient_clip_algorithm"].is_none())
+        t.gradient_clip_algorithm = py::cast<std::string>(c["gradient_clip_algorithm"]);
+    return config;
+}
+
+/// _stepwise.run_fit(fit): the patched _FitLoop.run hands its fit to the session and returns
+/// when the run ends; a run that failed or was stopped raises what Lightning would have raised.
+void run_fit(const py::object& fit) {
+    if (!g_script) throw std::runtime_error("Stepwise's fit was called outside a Stepwise script");
+    const py::module_ glue = py::module_::import("stepwise_lightning");
+    const py::module_ helpers = py::module_::import("__stepwise__");
+    auto ctx = std::make_shared<FitContext>();
+    ctx->fit = fit;
+    ctx->unwind = glue.attr("StepwiseUnwind");
+    ctx->interrupt = helpers.attr("StepwiseInterrupt");
+    ctx->format = helpers.attr("_stepwise_format");
+    const py::dict c = fit.attr("config")();
+    const std::int64_t batches = py::cast<std::int64_t>(c["batches"]);
+    SessionOptions::FitRequest request;
+    request.config = fit_config(*g_script->config, c);
+    request.config.model.path = g_script->config->model.path;
+    request.make_trainer = [ctx, batches](const RunConfig& config, ErrorPhase& phase) {
+        py::gil_scoped_acquire gil;
+        try {
+            phase = ErrorPhase::model;
+            auto module = hosted_module(ctx);
+            phase = ErrorPhase::data;
+            auto data = hosted_data(ctx, batches);
+            phase = ErrorPhase::config;
+            auto optimizer = hosted_optimizer(ctx);
+            return std::make_unique<Trainer>(config, std::move(module), std::move(data),
+                                             std::move(optimizer));
+        } catch (py::error_already_set& e) {
+            ctx->rethrow(e);
+        }
+    };
+    SessionOptions::FitEnd end;
+    {
+        py::gil_scoped_release release;
+        end = (*g_script->fit)(std::move(request));
+    }
+    if (end.status == RunStatus::finished) return;
+    if (end.status == RunStatus::stopped) {
+        PyErr_SetNone(ctx->interrupt.ptr());
+        throw py::error_already_set();
+    }
+    // A failure: the user's exception as it was raised, else the error Lightning raises for
+    // what the engine found (a training_step output it refuses, ...).
+    py::object error = ctx->failure ? ctx->failure
+                                    : fit.attr("engine_error")(end.exception_type, end.message);
+    helpers.attr("fit_error") = error;
+    PyErr_SetObject(reinterpret_cast<PyObject*>(Py_TYPE(error.ptr())), error.ptr());
+    throw py::error_already_set();
+}
+
+/// Loads the glue as module `stepwise_lightning` and lets it patch Lightning's fit loop when
+/// the script imports it. Once per process.
+void install_glue() {
+    py::gil_scoped_acquire gil;
+    const py::module_ sys = py::module_::import("sys");
+    if (sys.attr("modules").contains("stepwise_lightning")) return;
+    const py::module_ builtins = py::module_::import("builtins");
+    const py::object module = py::module_::import("types").attr("ModuleType")("stepwise_lightning");
+    const py::object code = builtins.attr("compile")(kLightningGlue, "<stepwise>", "exec");
+    builtins.attr("exec")(code, module.attr("__dict__"));
+    sys.attr("modules")["stepwise_lightning"] = module;
+    module.attr("install")();
+}
+
+}  // namespace
+
+PYBIND11_EMBEDDED_MODULE(_stepwise, m) {
+    m.doc() = "Stepwise's engine, as its Lightning glue calls it";
+    m.def("run_fit", &run_fit, "Runs a Trainer.fit in Stepwise's session");
+}
+
+SessionOptions::ScriptEnd run_script(Host& host, const RunConfig& config,
+                                     const SessionOptions::FitFunction& fit) {
+    SessionOptions::ScriptEnd end;
+    try {
+        install_glue();
+    } catch (py::error_already_set& e) {
+        py::gil_scoped_acquire gil;
+        end.exit_status = 1;
+        end.exception_type = "RuntimeError";
+        end.message = std::string("Stepwise's Lightning glue did not load: ") + e.what();
+        return end;
+    }
+    RunningScript running{&config, &fit};
+    g_script = &running;
+    const ScriptOutcome out = host.run_script(resolve_path(config, config.model.path),
+                                              config.model.args);
+    g_script = nullptr;
+    end.exit_status = out.status;
+    if (!out.raised_by_fit) {
+        end.exception_type = out.exception_type;
+        end.message = out.message;
+        end.traceback = out.traceback;
+    }
+    return end;
+}
+
+}  // namespace stepwise::python

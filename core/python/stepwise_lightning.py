@@ -1,0 +1,352 @@
+# Stepwise's side of Lightning, inside the embedded interpreter (core/python/). Compiled into the
+# host; its frames are named "<stepwise>", which tracebacks leave out.
+#
+# Lightning's Trainer.fit runs as the script calls it: the Trainer's arguments, its strategy and
+# precision, prepare_data/setup/configure_optimizers, the sanity check, on_fit_start and the rest.
+# Only the inside of _FitLoop.run is Stepwise's: after Lightning's own setup_data, reset and
+# on_run_start, `_stepwise.run_fit(_Fit(loop))` hands the fit to the session, whose C++ loops call
+# back into _Fit at each place Lightning's _FitLoop, _TrainingEpochLoop and _AutomaticOptimization
+# run their code. _Fit runs exactly that code (the same calls, the same progress counters), so
+# self.log, callbacks, self.trainer, global_step and current_epoch behave as under Lightning.
+# Lightning's closure machinery is the only thing left out: the closure the optimizer gets is the
+# engine's (stages, breakpoints, stepping), which runs Lightning's hooks through _Fit.
+
+import sys
+from collections import OrderedDict
+
+import _stepwise
+
+_LOOP_MODULES = ("lightning.pytorch.loops.fit_loop", "pytorch_lightning.loops.fit_loop")
+
+
+class StepwiseUnwind(BaseException):
+    """The engine stopped, rewound or failed inside a call Python made into it: unwinds the
+    user's code back to the engine, which carries on with what it stashed."""
+
+
+def _first_optimizer(trainer):
+    return trainer.optimizers[0]
+
+
+class _Fit:
+    """One Trainer.fit as the engine drives it; every method is called by the engine's loops."""
+
+    def __init__(self, loop, lightning):
+        self.loop = loop
+        self.epoch_loop = loop.epoch_loop
+        self.trainer = loop.trainer
+        self.call = lightning.call
+        self.module = self.trainer.lightning_module
+        self.batch = None
+        self.kwargs = None
+        self.output = None
+
+    # -- what the engine asks before it starts -------------------------------------------------
+    def config(self):
+        trainer = self.trainer
+        batches = trainer.num_training_batches
+        if batches == float("inf"):
+            raise TypeError(
+                "Stepwise needs to know how many batches an epoch has: the train dataloader has no "
+                "length (an IterableDataset without __len__). Give it one, or set "
+                "Trainer(limit_train_batches=N)")
+        clip_val = trainer.gradient_clip_val
+        algorithm = trainer.gradient_clip_algorithm
+        return {
+            "max_epochs": self.loop.max_epochs,
+            "max_steps": self.loop.max_steps,
+            "accumulate_grad_batches": trainer.accumulate_grad_batches,
+            "gradient_clip_val": None if clip_val is None else float(clip_val),
+            "gradient_clip_algorithm": None if algorithm is None else str(getattr(algorithm, "value", algorithm)),
+            "batches": int(batches),
+            "current_epoch": trainer.current_epoch,
+        }
+
+    def parameters(self):
+        return list(self.module.named_parameters())
+
+    def buffers(self):
+        return list(self.module.named_buffers())
+
+    def optimizer(self):
+        return _first_optimizer(self.trainer)
+
+    def learning_rate(self):
+        return float(_first_optimizer(self.trainer).param_groups[0]["lr"])
+
+    def scheduler_timing(self):
+        configs = self.trainer.lr_scheduler_configs
+        if not configs:
+            return None
+        return (configs[0].interval, int(configs[0].frequency))
+
+    def engine_error(self, type_name, message):
+        """The exception Lightning raises for an error the engine found, by its class name."""
+        import builtins
+        cls = getattr(builtins, type_name, None)
+        if type_name == "MisconfigurationException":
+            from importlib import import_module
+            fabric = "lightning_fabric" if type(self.trainer).__module__.startswith("pytorch_lightning") \
+                else "lightning.fabric"
+            cls = import_module(fabric + ".utilities.exceptions").MisconfigurationException
+        if not (isinstance(cls, type) and issubclass(cls, BaseException)):
+            cls = RuntimeError
+        return cls(message)
+
+    def code(self):
+        import inspect
+        try:
+            path = inspect.getsourcefile(type(self.module))
+            with open(path, encoding="utf-8") as f:
+                return path, f.read()
+        except (OSError, TypeError):
+            return "", ""
+
+    # -- _FitLoop ---------------------------------------------------------------------------------
+    def fit_done(self):
+        return self.loop.done
+
+    def on_epoch_start(self, epoch):
+        loop = self.loop
+        loop.on_advance_start()
+        # _FitLoop.advance, then _TrainingEpochLoop.run up to its loop
+        combined_loader = loop._combined_loader
+        if combined_loader._mode == "sequential":
+            raise ValueError(
+                f'`{type(loop).__name__}` does not support the `CombinedLoader(mode="sequential")` mode.'
+                f" The available modes are: {[m for m in ('min_size', 'max_size_cycle', 'max_size') if m != 'sequential']}")
+        self.epoch_loop.reset()
+        self.epoch_loop.on_run_start(loop._data_fetcher)
+
+    def on_epoch_end(self, epoch):
+        self.epoch_loop._restarting = False
+        self.loop.on_advance_end()
+        self.loop._restarting = False
+
+    # -- _TrainingEpochLoop.advance -----------------------------------------------------------------
+    def epoch_done(self):
+        return self.epoch_loop.done
+
+    def fetch(self, batch_idx):
+        epoch_loop, trainer, call = self.epoch_loop, self.trainer, self.call
+        fetcher = self.loop._data_fetcher
+        batch, _, __ = next(fetcher)
+        expected = epoch_loop.batch_idx + 1
+        if expected != batch_idx:
+            raise RuntimeError(f"Stepwise lost count of the batches: Lightning is at batch {expected}, "
+                               f"the engine at {batch_idx}")
+        epoch_loop.batch_progress.is_last_batch = fetcher.done
+        batch = trainer.precision_plugin.convert_input(batch)
+        batch = trainer.lightning_module._on_before_batch_transfer(batch, dataloader_idx=0)
+        batch = call._call_strategy_hook(trainer, "batch_to_device", batch, dataloader_idx=0)
+        epoch_loop.batch_progress.increment_ready()
+        trainer._logger_connector.on_batch_start(batch)
+        self.batch = batch
+        return batch
+
+    def on_train_batch_start(self, batch_idx):
+        epoch_loop, trainer, call, batch = self.epoch_loop, self.trainer, self.call, self.batch
+        call._call_callback_hooks(trainer, "on_train_batch_start", batch, batch_idx)
+        response = call._call_lightning_module_hook(trainer, "on_train_batch_start", batch, batch_idx)
+        call._call_strategy_hook(trainer, "on_train_batch_start", batch, batch_idx)
+        if response == -1:
+            epoch_loop.batch_progress.increment_processed()
+            return False
+        epoch_loop.batch_progress.increment_started()
+        self.kwargs = epoch_loop._build_kwargs(OrderedDict(), batch, batch_idx)
+        return True
+
+    # -- _AutomaticOptimization -------------------------------------------------------------------------
+    def training_step(self):
+        trainer = self.trainer
+        output = self.call._call_strategy_hook(trainer, "training_step", *self.kwargs.values())
+        trainer.strategy.post_training_step()
+        self.output = output
+        return output
+
+    def on_before_zero_grad(self):
+        trainer, call = self.trainer, self.call
+        progress = self.epoch_loop.automatic_optimization.optim_progress.optimizer.zero_grad
+        optimizer = _first_optimizer(trainer)
+        progress.increment_ready()
+        call._call_callback_hooks(trainer, "on_before_zero_grad", optimizer)
+        call._call_lightning_module_hook(trainer, "on_before_zero_grad", optimizer)
+        progress.increment_started()
+
+    def optimizer_zero_grad(self, batch_idx):
+        trainer = self.trainer
+        self.call._call_lightning_module_hook(
+            trainer, "optimizer_zero_grad", trainer.current_epoch, batch_idx, _first_optimizer(trainer))
+        self.epoch_loop.automatic_optimization.optim_progress.optimizer.zero_grad.increment_completed()
+
+    # Strategy.backward, in its three parts (the engine's three stages).
+    def on_before_backward(self, loss):
+        module = self.module
+        previous, module._current_fx_name = module._current_fx_name, "backward"
+        try:
+            self.trainer.strategy.pre_backward(loss)
+            self.trainer.precision_plugin.pre_backward(loss, module)
+        finally:
+            module._current_fx_name = previous
+
+    def backward(self, loss):
+        module = self.module
+        previous, module._current_fx_name = module._current_fx_name, "backward"
+        try:
+            self.trainer.precision_plugin.backward(loss, module, _first_optimizer(self.trainer))
+        finally:
+            module._current_fx_name = previous
+
+    def on_after_backward(self, loss):
+        module = self.module
+        previous, module._current_fx_name = module._current_fx_name, "backward"
+        try:
+            closure_loss = self.trainer.precision_plugin.post_backward(loss, module)
+            self.trainer.strategy.post_backward(closure_loss)
+        finally:
+            module._current_fx_name = previous
+
+    # Precision._after_closure, in its two parts.
+    def on_before_optimizer_step(self):
+        trainer, call = self.trainer, self.call
+        optimizer = _first_optimizer(trainer)
+        call._call_callback_hooks(trainer, "on_before_optimizer_step", optimizer)
+        call._call_lightning_module_hook(trainer, "on_before_optimizer_step", optimizer)
+
+    def clip_gradients(self):
+        trainer = self.trainer
+        module = self.module
+        trainer.precision_plugin._clip_gradients(
+            module, _first_optimizer(trainer), trainer.gradient_clip_val,
+            gradient_clip_algorithm=trainer.gradient_clip_algorithm)
+        overridden = type(module).configure_gradient_clipping is not _lightning_default(module, "configure_gradient_clipping")
+        return overridden or bool(trainer.gradient_clip_val)
+
+    def optimizer_step(self, batch_idx, closure):
+        trainer = self.trainer
+        progress = self.epoch_loop.automatic_optimization.optim_progress.optimizer.step
+        optimizer = trainer.strategy._lightning_optimizers[0]
+        should_accumulate = trainer.fit_loop._should_accumulate()
+        if not should_accumulate:
+            progress.increment_ready()
+        self.call._call_lightning_module_hook(
+            trainer, "optimizer_step", trainer.current_epoch, batch_idx, optimizer, closure)
+        if not should_accumulate:
+            progress.increment_completed()
+
+    # -- the rest of _TrainingEpochLoop.advance, and its on_advance_end ------------------------------
+    def batch_processed(self):
+        self.epoch_loop.batch_progress.increment_processed()
+
+    def step_lr_schedulers(self):
+        epoch_loop = self.epoch_loop
+        epoch_loop.update_lr_schedulers("step", update_plateau_schedulers=False)
+        if epoch_loop._num_ready_batches_reached():
+            epoch_loop.update_lr_schedulers("epoch", update_plateau_schedulers=False)
+
+    def on_train_batch_end(self, loss, batch_idx):
+        epoch_loop, trainer, call, batch = self.epoch_loop, self.trainer, self.call, self.batch
+        if loss is None:
+            batch_output = {}
+        else:
+            extra = {k: v for k, v in self.output.items() if k != "loss"} if isinstance(self.output, dict) else {}
+            batch_output = {"loss": loss, **extra}
+        call._call_callback_hooks(trainer, "on_train_batch_end", batch_output, batch, batch_idx)
+        call._call_lightning_module_hook(trainer, "on_train_batch_end", batch_output, batch, batch_idx)
+        trainer._logger_connector.on_batch_end()
+        epoch_loop.batch_progress.increment_completed()
+        trainer._logger_connector.update_train_step_metrics()
+        epoch_loop.on_advance_end(self.loop._data_fetcher)
+        epoch_loop._restarting = False
+        self.batch = self.kwargs = self.output = None
+
+
+def _lightning_default(module, name):
+    """The LightningModule class's own `name` (not the user's override)."""
+    for cls in type(module).__mro__:
+        if cls.__name__ == "LightningModule" and name in cls.__dict__:
+            return cls.__dict__[name]
+    return None
+
+
+def _patch(fit_loop_module):
+    """Replaces _FitLoop.run in a freshly imported lightning.pytorch / pytorch_lightning."""
+    package = fit_loop_module.__name__.rsplit(".loops.", 1)[0]
+    loop_class = fit_loop_module._FitLoop
+    if getattr(loop_class.run, "_stepwise", False):
+        return
+
+    def run(self):
+        from importlib import import_module
+        call = import_module(package + ".trainer.call")
+        self.setup_data()
+        if self.skip:
+            return
+        self.reset()
+        module = self.trainer.lightning_module
+        if not module.automatic_optimization:
+            raise RuntimeError(
+                "Stepwise steps automatic optimization, and this LightningModule sets "
+                "`automatic_optimization = False` (manual optimization): run it with plain "
+                "python3, or let Lightning optimize (remove the line and return the loss from "
+                "training_step)")
+        if _data_fetcher_is_iterator(self):
+            raise RuntimeError(
+                "Stepwise hands training_step each batch, and this training_step takes "
+                "`dataloader_iter`: run it with plain python3")
+        self.on_run_start()
+        # The closure goes straight to optimizer.step: the engine's closure runs Lightning's
+        # after-closure hooks (on_before_optimizer_step, clipping) itself, as its own stages.
+        precision = self.trainer.precision_plugin
+        precision._wrap_closure = lambda model, optimizer, closure: closure()
+        try:
+            _stepwise.run_fit(_Fit(self, _Lightning(call)))
+        finally:
+            del precision._wrap_closure
+        self._restarting = False
+        self.on_run_end()
+
+    run._stepwise = True
+    loop_class.run = run
+
+
+def _data_fetcher_is_iterator(loop):
+    return type(loop._data_fetcher).__name__ == "_DataLoaderIterDataFetcher"
+
+
+class _Lightning:
+    def __init__(self, call):
+        self.call = call
+
+
+class _PatchingLoader:
+    def __init__(self, loader):
+        self.loader = loader
+
+    def create_module(self, spec):
+        return self.loader.create_module(spec)
+
+    def exec_module(self, module):
+        self.loader.exec_module(module)
+        _patch(module)
+
+
+class _PatchingFinder:
+    """Patches Lightning's fit loop the moment the script imports it."""
+
+    def find_spec(self, name, path=None, target=None):
+        if name not in _LOOP_MODULES:
+            return None
+        import importlib.machinery
+        spec = importlib.machinery.PathFinder.find_spec(name, path)
+        if spec is not None and spec.loader is not None:
+            spec.loader = _PatchingLoader(spec.loader)
+        return spec
+
+
+def install():
+    for name in _LOOP_MODULES:
+        if name in sys.modules:
+            _patch(sys.modules[name])
+    if not any(isinstance(f, _PatchingFinder) for f in sys.meta_path):
+        sys.meta_path.insert(0, _PatchingFinder())
