@@ -14,6 +14,9 @@ packages=(
     nlohmann-json3-dev libgtest-dev libbenchmark-dev libasio-dev libcli11-dev
     libprotobuf-dev protobuf-compiler libboost-dev
     python3-torch
+    libpython3.11-dev pybind11-dev
+    python3-numpy python3-fsspec python3-packaging python3-tqdm python3-yaml
+    python3-typing-extensions python3-requests
     scdoc appstream desktop-file-utils dpkg-dev file debootstrap
     xvfb xauth
     clang libclang-rt-14-dev llvm-14 clang-format-14

@@ -32,7 +32,7 @@ if [ "$all" = 1 ]; then
     [ "${STEPWISE_DEB:-1}" != 0 ] && needed+=(cpack dpkg-deb dpkg-shlibdeps file debootstrap)
 fi
 ensure_tools "${needed[@]}"
-require_python_modules torch
+require_python_modules torch numpy fsspec packaging tqdm yaml typing_extensions requests
 [ "$all" = 1 ] && "$root/scripts/check-format.sh"
 
 "$root/scripts/build.sh"

@@ -11,6 +11,8 @@
 #include <sstream>
 #include <stdexcept>
 
+#include <unistd.h>
+
 namespace stepwise::python {
 
 namespace {
@@ -136,6 +138,10 @@ std::string choose_interpreter(const std::string& requested, const std::string& 
 
 Host::Host(const HostOptions& options) {
     if (Py_IsInitialized()) throw std::runtime_error("Python is already running in this process");
+    if (access(options.python.c_str(), X_OK) != 0)
+        throw std::runtime_error("cannot start Python as " + options.python +
+                                 ": no such interpreter (--python names a python3 executable, "
+                                 "$VIRTUAL_ENV a virtualenv's folder)");
     PyConfig config;
     PyConfig_InitPythonConfig(&config);
     // Ctrl+C is Stepwise's to handle; argv is set per script.

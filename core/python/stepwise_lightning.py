@@ -94,11 +94,13 @@ class _Fit:
         return cls(message)
 
     def code(self):
+        """(path, text): the file the LightningModule's class is in, its first line "# file: PATH"
+        (the Code dock's header: the traceback's frames in that file point into it)."""
         import inspect
         try:
             path = inspect.getsourcefile(type(self.module))
             with open(path, encoding="utf-8") as f:
-                return path, f.read()
+                return path, f"# file: {path}\n" + f.read()
         except (OSError, TypeError):
             return "", ""
 

@@ -11,6 +11,10 @@
 #include "stepwise/version.h"
 #include "translator.h"
 
+#if STEPWISE_WITH_PYTHON
+#include "script_link.h"
+#endif
+
 namespace {
 /// `stepwise --help` and `--version` must work on a machine without a display (CI, ssh).
 void allowHeadlessInfo(int argc, char* argv[]) {
@@ -46,8 +50,9 @@ int main(int argc, char* argv[]) {
     parser.addPositionalArgument(
         QStringLiteral("file"),
         QCoreApplication::translate("main",
-                                    "A run config (.json), a TorchScript module (.pt) or a "
-                                    "Stepwise source (.stepwise). Default: the built-in lesson."));
+                                    "A run config (.json), your Lightning training script (.py), "
+                                    "a TorchScript module (.pt) or a Stepwise source (.stepwise). "
+                                    "Default: the built-in lesson."));
     const QCommandLineOption attachOption(
         QStringLiteral("attach"),
         QCoreApplication::translate(
@@ -63,8 +68,21 @@ int main(int argc, char* argv[]) {
     parser.process(app);
 
     stepwise::gui::MainWindow window(&translator);
-    window.controller()->setLocalLinkFactory(&stepwise::make_local_link);
-    window.controller()->setParityFactory(&stepwise::make_shadow_run);
+    // A script's run goes through the Python host; it has no parity meter yet (its shadow run
+    // would run the script a second time in the same interpreter).
+    window.controller()->setLocalLinkFactory(
+        [](const stepwise::RunConfig& config) -> std::unique_ptr<stepwise::SessionLink> {
+#if STEPWISE_WITH_PYTHON
+            if (config.model.kind == stepwise::ModelSpec::Kind::script)
+                return stepwise::python::make_script_link(config);
+#endif
+            return stepwise::make_local_link(config);
+        });
+    window.controller()->setParityFactory(
+        [](const stepwise::RunConfig& config) -> std::unique_ptr<stepwise::ParityReference> {
+            if (config.model.kind == stepwise::ModelSpec::Kind::script) return nullptr;
+            return stepwise::make_shadow_run(config);
+        });
     window.comparison()->setPairFactory(&stepwise::make_local_link_pair);
     window.comparison()->setForkFactory(&stepwise::make_local_fork_link);
     if (window.restoredLayout()) {

@@ -103,6 +103,7 @@ class MainWindow : public QMainWindow {
     QLabel* parityBadge() const { return m_parityBadge; }
     QDockWidget* tensorsDock() const { return m_tensorsDock; }
     QDockWidget* ledgerDock() const { return m_ledgerDock; }
+    QDockWidget* codeDock() const { return m_codeDock; }
     /// What the run is asked to read for the docks in view.
     bool tensorsInView() const { return m_tensorsInView; }
     bool ledgerInView() const { return m_ledgerInView; }

@@ -120,6 +120,14 @@ bool MainWindow::openPath(const QString& path) {
         RunConfig config;
         if (info.suffix() == QLatin1String("json")) {
             config = load_run_config(info.absoluteFilePath().toStdString());
+        } else if (info.suffix() == QLatin1String("py")) {
+            // The user's own training script: its Trainer.fit is the run.
+            if (!info.isFile())
+                throw std::runtime_error(tr("%1: no such script").arg(path).toStdString());
+            config = defaultConfig();
+            config.model.kind = ModelSpec::Kind::script;
+            config.model.path = info.absoluteFilePath().toStdString();
+            config.model.lesson.clear();
         } else {
             config = defaultConfig();
             config.model.kind = info.suffix() == QLatin1String("stepwise")
@@ -144,9 +152,9 @@ bool MainWindow::openPath(const QString& path) {
 void MainWindow::chooseFileToOpen() {
     const QString path = QFileDialog::getOpenFileName(
         this, tr("Open"), m_recent.isEmpty() ? QString() : QFileInfo(m_recent.first()).path(),
-        tr("Stepwise files (*.json *.pt *.stepwise *.jsonl);;Run configs (*.json);;TorchScript "
-           "modules (*.pt);;Stepwise sources (*.stepwise);;Recorded runs (*.jsonl);;All files "
-           "(*)"));
+        tr("Stepwise files (*.json *.py *.pt *.stepwise *.jsonl);;Run configs (*.json);;Lightning "
+           "scripts (*.py);;TorchScript modules (*.pt);;Stepwise sources (*.stepwise);;Recorded "
+           "runs (*.jsonl);;All files (*)"));
     if (!path.isEmpty()) openPath(path);
 }
 

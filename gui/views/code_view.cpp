@@ -132,13 +132,34 @@ void CodeView::clear() {
 }
 
 void CodeView::applyEvents(const std::vector<Event>& events) {
-    for (const Event& e : events)
+    for (const Event& e : events) {
         if (e.type == EventType::run_start) {
             m_model->setPlainText(e.model_code.empty()
                                       ? tr("# The run did not send its model's code.")
                                       : QString::fromStdString(e.model_code));
+            m_failedLine = -1;
+            highlight();
+        } else if (e.type == EventType::error && !e.traceback.empty()) {
+            m_failedLine = failedLine(QString::fromStdString(e.traceback));
             highlight();
         }
+    }
+}
+
+int CodeView::failedLine(const QString& traceback) const {
+    // The code of a script's module starts with "# file: PATH"; the traceback's innermost frame
+    // in that file is where the user's code failed (a line of the file is a block after it).
+    const QString first = m_model->document()->firstBlock().text();
+    const QLatin1String tag("# file: ");
+    if (!first.startsWith(tag)) return -1;
+    const QString frame = QStringLiteral("File \"%1\", line ").arg(first.mid(tag.size()));
+    const int at = traceback.lastIndexOf(frame);
+    if (at < 0) return -1;
+    int end = at + int(frame.size());
+    int line = 0;
+    while (end < traceback.size() && traceback.at(end).isDigit())
+        line = line * 10 + traceback.at(end++).digitValue();
+    return line > 0 ? line : -1;  // line N of the file is block N (block 0 is the header)
 }
 
 void CodeView::setCurrent(std::optional<Stage> stage, std::optional<bool> stepping) {
@@ -182,8 +203,14 @@ void CodeView::highlight() {
         pane->setExtraSelections(selections);
     };
     mark(m_listing, m_highlighted, QColor(0xcf, 0xe3, 0xff));
-    // In the model's code: training_step's definition while it runs.
+    // In the model's code: the line the user's code failed at, else training_step's definition
+    // while it runs.
     m_modelHighlighted = -1;
+    if (m_failedLine >= 0) {
+        m_modelHighlighted = m_failedLine;
+        mark(m_model, m_modelHighlighted, QColor(0xfe, 0xca, 0xca));
+        return;
+    }
     if (m_stage == Stage::training_step) {
         for (QTextBlock b = m_model->document()->begin(); b.isValid(); b = b.next())
             if (b.text().trimmed().startsWith(QLatin1String("def training_step"))) {

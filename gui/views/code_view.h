@@ -54,7 +54,10 @@ class CodeView : public QWidget, public HistoryView {
     std::vector<Line> listing() const;
     void fillListing();
     void highlight();
+    /// The block of the model's code a Python traceback's innermost frame in it names; -1: none.
+    int failedLine(const QString& traceback) const;
 
+    int m_failedLine = -1;  ///< the model code's block where the user's code raised; -1: none
     QSplitter* m_split;
     QLabel* m_modelTitle;
     QLabel* m_listingTitle;

@@ -136,6 +136,12 @@ void ConfigPanel::setConfig(const RunConfig& config) {
     m_error->hide();
     updateEnabled();
     retranslate();
+    // A script's Trainer and configure_optimizers set its run: nothing here applies to it.
+    const bool script = model.kind == ModelSpec::Kind::script;
+    setEnabled(!script);
+    setToolTip(script ? tr("This run is your script's: its Trainer arguments and "
+                           "configure_optimizers set it. Edit the script and open it again.")
+                      : QString());
 }
 
 RunConfig ConfigPanel::editedConfig() const {

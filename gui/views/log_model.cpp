@@ -194,6 +194,7 @@ LogModel::Entry LogModel::word(const Row& r) const {
                 entry.where = QString::fromUtf8(where_name(e));
                 entry.message = QString::fromStdString(
                     e.exception_type.empty() ? e.message : e.exception_type + ": " + e.message);
+                entry.traceback = QString::fromStdString(e.traceback);
             } else {
                 entry.where = QStringLiteral("stepwise");
                 entry.message = textTr(e.text);
@@ -248,6 +249,7 @@ QVariant LogModel::data(const QModelIndex& index, int role) const {
                 return pos;
             }
             case MessageColumn:
+                if (role == Qt::ToolTipRole && !e.traceback.isEmpty()) return e.traceback;
                 return e.repeats > 1 ? tr("%1 (×%2)").arg(e.message).arg(e.repeats) : e.message;
         }
     }

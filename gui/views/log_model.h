@@ -38,6 +38,7 @@ class LogModel : public QAbstractTableModel {
         int repeats = 1;
         QString where;
         QString message;
+        QString traceback;  ///< an error from the user's Python code: Python's traceback
     };
 
     /// `history`: the run it shows (not owned; outlives the model).

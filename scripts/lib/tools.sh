@@ -27,6 +27,9 @@ declare -A STEPWISE_TOOL_PACKAGE=(
 # Python modules CTest imports with /usr/bin/python3, and their packages.
 declare -A STEPWISE_PYTHON_PACKAGE=(
     [torch]=python3-torch
+    # what Lightning 2.2.5 (../shared/lightning-2.2.5, the corpus tests' reference runtime) imports
+    [numpy]=python3-numpy [fsspec]=python3-fsspec [packaging]=python3-packaging [tqdm]=python3-tqdm
+    [yaml]=python3-yaml [typing_extensions]=python3-typing-extensions [requests]=python3-requests
 )
 
 # The llvm-symbolizer the sanitizer runtimes are told to use (ASAN_SYMBOLIZER_PATH): clang 14's

@@ -1,0 +1,211 @@
+// The window on the user's own Lightning script (File ▸ Open of a .py): held inside its
+// training_step, a failure in it shown with Python's traceback and its line in the Code dock, and
+// Stop and closing the run reaching Python code that never comes back to a stage. Needs the
+// Lightning 2.2.5 runtime (../shared/lightning-2.2.5 or $STEPWISE_LIGHTNING); skipped without it.
+
+#include <QDir>
+#include <QDockWidget>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include "code_view.h"
+#include "gui_test_utils.h"
+#include "run_actions.h"
+#include "script_link.h"
+#include "stepwise/warning_cache.h"
+
+using namespace stepwise;
+using namespace stepwise::gui;
+
+namespace {
+
+QString lightningRuntime() {
+    const QString given = qEnvironmentVariable("STEPWISE_LIGHTNING");
+    for (const QString& dir : {given, QStringLiteral(STEPWISE_SOURCE_DIR "/../shared/lightning-2.2.5"),
+                               QStringLiteral("/work/shared/lightning-2.2.5")})
+        if (!dir.isEmpty() && QFile::exists(dir + QStringLiteral("/run.sh")))
+            return QDir(dir).absolutePath();
+    return {};
+}
+
+const char* const kStuck = R"PY(
+import torch
+from torch.utils.data import DataLoader, TensorDataset
+import lightning_compat  # noqa: F401
+import lightning.pytorch as pl
+
+class Stuck(pl.LightningModule):
+    def __init__(self):
+        super().__init__()
+        self.layer = torch.nn.Linear(2, 1)
+    def training_step(self, batch, batch_idx):
+        x, y = batch
+        if batch_idx == 1:
+            while True:
+                try:
+                    pass
+                except Exception:
+                    pass
+        return torch.nn.functional.mse_loss(self.layer(x), y)
+    def configure_optimizers(self):
+        return torch.optim.SGD(self.parameters(), lr=0.1)
+
+pl.seed_everything(0)
+data = TensorDataset(torch.randn(16, 2), torch.randn(16, 1))
+pl.Trainer(max_epochs=1, logger=False, enable_checkpointing=False, enable_progress_bar=False,
+           enable_model_summary=False).fit(Stuck(), DataLoader(data, batch_size=4))
+)PY";
+
+const char* const kRaises = R"PY(
+import torch
+from torch.utils.data import DataLoader, TensorDataset
+import lightning_compat  # noqa: F401
+import lightning.pytorch as pl
+
+class Raises(pl.LightningModule):
+    def __init__(self):
+        super().__init__()
+        self.layer = torch.nn.Linear(2, 1)
+    def training_step(self, batch, batch_idx):
+        x, y = batch
+        if batch_idx == 2:
+            raise ValueError(f"batch {batch_idx} is bad")
+        return torch.nn.functional.mse_loss(self.layer(x), y)
+    def configure_optimizers(self):
+        return torch.optim.SGD(self.parameters(), lr=0.1)
+
+pl.seed_everything(0)
+data = TensorDataset(torch.randn(16, 2), torch.randn(16, 1))
+pl.Trainer(max_epochs=1, logger=False, enable_checkpointing=False, enable_progress_bar=False,
+           enable_model_summary=False).fit(Raises(), DataLoader(data, batch_size=4))
+)PY";
+
+}  // namespace
+
+class TestScripts : public QObject {
+    Q_OBJECT
+  private:
+    QTemporaryDir m_dir;
+
+    QString write(const QString& name, const char* text) {
+        const QString path = m_dir.filePath(name);
+        QFile file(path);
+        if (file.open(QIODevice::WriteOnly)) file.write(text);
+        return path;
+    }
+    /// A driver whose local runs of a .py go through the Python host, as stepwise's main() sets.
+    static void useScriptLinks(test::Driver& d) {
+        d.window->controller()->setLocalLinkFactory([](const RunConfig& config) {
+            return config.model.kind == ModelSpec::Kind::script ? python::make_script_link(config)
+                                                                : make_local_link(config);
+        });
+    }
+    void save(test::Driver& d, const QString& name) {
+        d.window->controller()->pumpNow();
+        test::settle();
+        const QString dir = QStringLiteral(STEPWISE_SCREENSHOT_DIR);
+        QVERIFY(QDir().mkpath(dir));
+        QVERIFY(d.window->grab().save(dir + QLatin1Char('/') + name));
+    }
+
+  private Q_SLOTS:
+    void initTestCase() {
+        test::isolateSettings();
+        const QString runtime = lightningRuntime();
+        if (runtime.isEmpty())
+            QSKIP("no Lightning 2.2.5 runtime (../shared/lightning-2.2.5 or $STEPWISE_LIGHTNING)");
+        // The embedded Python reads PYTHONPATH when the first script run starts it. Lightning
+        // 2.2.5 on Debian's torch 1.13 and Python 3.11 needs the runtime's one patch
+        // (lightning_compat) before a LightningModule is made: a sitecustomize applies it, as
+        // it would in a user's environment, to scripts that do not import it themselves.
+        QVERIFY(m_dir.isValid());
+        write(QStringLiteral("sitecustomize.py"), "import lightning_compat  # noqa: F401\n");
+        const QString src = runtime + QStringLiteral("/src/");
+        qputenv("PYTHONPATH", (m_dir.path() + QLatin1Char(':') + src + QStringLiteral("lightning-2.2.5/src:") + src +
+                               QStringLiteral("lightning-utilities-0.10.1/src:") + src +
+                               QStringLiteral("torchmetrics-1.2.1/src:") + runtime)
+                                  .toLocal8Bit());
+    }
+    void init() { warning_cache::clear(); }
+
+    void aScriptIsHeldInsideItsTrainingStep() {
+        // A corpus script (a MNIST DataModule and a backbone by Lightning, torchmetrics, a
+        // scheduler dict), opened as a user opens it, on a 1366x768 laptop, in both languages.
+        const QString script = QStringLiteral(STEPWISE_SOURCE_DIR
+                                              "/tests/python/corpus/mnist_backbone_metrics/train.py");
+        for (const QString& language : {QStringLiteral("en"), QStringLiteral("zh_CN")}) {
+            test::Driver d;
+            useScriptLinks(d);
+            d.translator.setLanguage(language);
+            d.window->fitToScreen(QRect(0, 0, 1366, 728));
+            d.window->show();
+            QVERIFY(d.window->openPath(script));
+            QVERIFY2(d.waitHeld(0, 60000), qPrintable(d.describe()));
+            RunActions* a = d.window->runActions();
+            QVERIFY(d.press(a->stepBatch()));  // batch 0 done: its loss is in the plot
+            while (d.current() != Stage::training_step) QVERIFY(d.press(a->stepStage()));
+            QCOMPARE(d.window->codeView()->highlightedModelLine() >= 0, true);
+            QVERIFY(d.window->codeView()->modelCode().startsWith(QStringLiteral("# file: ") + script));
+            d.window->codeDock()->raise();  // the user's own file, training_step marked
+            save(d, QStringLiteral("window_script_%1.png").arg(language));
+            d.window->runActions()->stop()->trigger();
+            QVERIFY(d.waitEnded(60000));
+        }
+    }
+
+    void aFailureInTrainingStepShowsPythonsTracebackAndTheLineInTheCodeDock() {
+        test::Driver d;
+        useScriptLinks(d);
+        d.window->show();
+        QVERIFY(d.window->openPath(write(QStringLiteral("raises.py"), kRaises)));
+        QVERIFY2(d.waitHeld(0, 60000), qPrintable(d.describe()));
+        d.window->runActions()->run()->trigger();
+        QVERIFY(d.waitEnded(60000));
+        const Event* error = nullptr;
+        for (const Event& e : d.events)
+            if (e.type == EventType::error) error = &e;
+        QVERIFY2(error, qPrintable(d.describe()));
+        QCOMPARE(error->stage, Stage::training_step);
+        QCOMPARE(QString::fromStdString(error->exception_type), QStringLiteral("ValueError"));
+        QVERIFY(QString::fromStdString(error->traceback).contains(QStringLiteral("raises.py\", line 14")));
+        d.window->controller()->pumpNow();
+        test::settle();
+        // Line 14 of the script is the `raise`; the Code dock's block 14 (its header is block 0).
+        QCOMPARE(d.window->codeView()->highlightedModelLine(), 14);
+        d.window->codeDock()->raise();
+        save(d, QStringLiteral("window_script_failed.png"));
+    }
+
+    void stopAndClosingReachATrainingStepStuckInALoop() {
+        const QString stuck = write(QStringLiteral("stuck.py"), kStuck);
+        {
+            test::Driver d;
+            useScriptLinks(d);
+            QVERIFY(d.window->openPath(stuck));
+            QVERIFY2(d.waitHeld(0, 60000), qPrintable(d.describe()));
+            d.window->runActions()->run()->trigger();
+            QTest::qWait(1500);  // batch 1's training_step loops in Python
+            QElapsedTimer clock;
+            clock.start();
+            d.window->runActions()->stop()->trigger();
+            QVERIFY(d.waitEnded(5000));
+            QVERIFY2(clock.elapsed() < 1000, qPrintable(QString::number(clock.elapsed())));
+        }
+        QElapsedTimer clock;
+        {
+            test::Driver d;
+            useScriptLinks(d);
+            QVERIFY(d.window->openPath(stuck));
+            QVERIFY2(d.waitHeld(0, 60000), qPrintable(d.describe()));
+            d.window->runActions()->run()->trigger();
+            QTest::qWait(1500);
+            clock.start();
+        }  // the window closes with Python stuck inside training_step
+        QVERIFY2(clock.elapsed() < 1000, qPrintable(QString::number(clock.elapsed())));
+    }
+};
+
+QTEST_MAIN(TestScripts)
+#include "tst_scripts.moc"

@@ -1,0 +1,239 @@
+"""stepwise-run SCRIPT.py as a user runs it: the user's own Lightning script, unchanged, in Python
+embedded in Stepwise, against the same script under python3 with real Lightning 2.2.5.
+
+Run by CTest with STEPWISE_RUN (the binary). The Lightning runtime is ../shared/lightning-2.2.5 (or
+$STEPWISE_LIGHTNING); without it every test here is skipped, and says why.
+"""
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+import unittest
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "corpus"))
+from check import lightning_runtime, python_path  # noqa: E402
+
+RUNTIME = lightning_runtime()
+STEPWISE_RUN = os.path.abspath(os.environ.get("STEPWISE_RUN", "stepwise-run"))
+
+# A script as users write them: seeded once, a LightningModule, a DataLoader, Trainer.fit, then code
+# that reads what fit left. MODE (argv[1]) picks what training_step does wrong, if anything. It ends by
+# printing one JSON line with what the Trainer holds and a sha256 per parameter.
+SCRIPT = textwrap.dedent('''
+    import hashlib, json, sys
+    import torch
+    from torch.utils.data import DataLoader, Dataset
+    import lightning_compat  # noqa: F401  (torch 1.13 on Python 3.11, as under run.sh)
+    import lightning.pytorch as pl
+
+    MODE = sys.argv[1] if len(sys.argv) > 1 else "ok"
+
+    class Pairs(Dataset):
+        def __init__(self, n):
+            self.x = torch.randn(n, 4)
+            self.y = self.x.sum(1, keepdim=True) + 0.1 * torch.randn(n, 1)
+        def __len__(self):
+            return len(self.x)
+        def __getitem__(self, i):
+            return {"x": self.x[i], "y": self.y[i]}
+
+    class Recorder(pl.Callback):
+        def __init__(self):
+            self.seen = []
+        def on_train_batch_end(self, trainer, module, outputs, batch, batch_idx):
+            self.seen.append([trainer.global_step, batch_idx, sorted(outputs)])
+
+    class Model(pl.LightningModule):
+        def __init__(self):
+            super().__init__()
+            self.net = torch.nn.Sequential(torch.nn.Linear(4, 8), torch.nn.Dropout(0.2), torch.nn.Linear(8, 1))
+        def training_step(self, batch, batch_idx):
+            loss = torch.nn.functional.mse_loss(self.net(batch["x"]), batch["y"])
+            if MODE == "raise" and batch_idx == 2:
+                raise ValueError(f"bad batch {batch_idx}")
+            if MODE == "string":
+                return "not a loss"
+            if MODE == "stuck" and batch_idx == 1:
+                while True:
+                    try:
+                        pass
+                    except Exception:
+                        pass
+            if MODE == "none" and batch_idx % 3 == 1:
+                return None
+            self.log("train_loss", loss, prog_bar=True)
+            return {"loss": loss, "size": batch["x"].shape[0]}
+        def on_train_batch_start(self, batch, batch_idx):
+            if MODE == "end_epoch" and batch_idx == 2:
+                return -1
+        def configure_optimizers(self):
+            opt = torch.optim.SGD(self.parameters(), lr=0.05, momentum=0.9)
+            sched = torch.optim.lr_scheduler.StepLR(opt, step_size=3, gamma=0.5)
+            return {"optimizer": opt, "lr_scheduler": {"scheduler": sched, "interval": "step"}}
+
+    if MODE == "manual":
+        Model.automatic_optimization = False
+
+    pl.seed_everything(7)
+    recorder = Recorder()
+    trainer = pl.Trainer(max_epochs=2, accumulate_grad_batches=2, gradient_clip_val=0.5,
+                         callbacks=[recorder], logger=False, enable_checkpointing=False,
+                         enable_progress_bar=False, enable_model_summary=False)
+    model = Model()
+    trainer.fit(model, DataLoader(Pairs(40), batch_size=8, shuffle=True))
+    print(json.dumps({
+        "global_step": trainer.global_step, "current_epoch": trainer.current_epoch,
+        "state": str(trainer.state.status), "seen": recorder.seen,
+        "callback_metrics": {k: float(v) for k, v in trainer.callback_metrics.items()},
+        "progress_bar_metrics": {k: float(v) for k, v in trainer.progress_bar_metrics.items()},
+        "lr": trainer.optimizers[0].param_groups[0]["lr"],
+        "parameters": {n: hashlib.sha256(p.detach().numpy().tobytes()).hexdigest()
+                       for n, p in model.named_parameters()},
+    }))
+''')
+
+
+@unittest.skipIf(RUNTIME is None, "no Lightning 2.2.5 runtime (../shared/lightning-2.2.5 or $STEPWISE_LIGHTNING)")
+class UserScript(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.TemporaryDirectory()
+        cls.script = os.path.join(cls.tmp.name, "train.py")
+        with open(cls.script, "w") as f:
+            f.write(SCRIPT)
+        cls.env = dict(os.environ, PYTHONPATH=python_path(RUNTIME))
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.tmp.cleanup()
+
+    def stepwise(self, *args, timeout=300):
+        return subprocess.run([STEPWISE_RUN, *args], cwd=self.tmp.name, env=self.env,
+                              capture_output=True, text=True, timeout=timeout)
+
+    def lightning(self, *args):
+        return subprocess.run(["/usr/bin/python3", *args], cwd=self.tmp.name, env=self.env,
+                              capture_output=True, text=True, timeout=300)
+
+    @staticmethod
+    def summary(run):
+        return json.loads([line for line in run.stdout.splitlines() if line.startswith("{")][-1])
+
+    def assertSameAsLightning(self, mode):
+        ours = self.stepwise("--quiet", self.script, mode)
+        self.assertEqual(ours.returncode, 0, ours.stderr[-3000:])
+        theirs = self.lightning(self.script, mode)
+        self.assertEqual(theirs.returncode, 0, theirs.stderr[-3000:])
+        self.assertEqual(self.summary(ours), self.summary(theirs))
+        return self.summary(ours)
+
+    def test_a_script_trains_as_under_lightning_and_fit_returns_what_lightning_leaves(self):
+        # A dict batch from a Dataset class, dropout under a seed set once, accumulation with
+        # clipping, a scheduler dict stepping per step, a callback, self.log with prog_bar.
+        s = self.assertSameAsLightning("ok")
+        self.assertEqual(s["global_step"], 6)
+        self.assertEqual(s["current_epoch"], 2)
+        self.assertEqual(s["state"], "TrainerStatus.FINISHED")
+        self.assertIn("train_loss", s["progress_bar_metrics"])
+
+    def test_R4_a_training_step_returning_None_on_some_batches_runs_as_under_lightning(self):
+        self.assertSameAsLightning("none")
+
+    def test_on_train_batch_start_returning_minus_one_ends_the_epoch(self):
+        s = self.assertSameAsLightning("end_epoch")
+        self.assertEqual([seen[1] for seen in s["seen"]], [0, 1, 0, 1])
+
+    def test_options_before_the_script_are_stepwises_and_the_rest_the_scripts(self):
+        with tempfile.TemporaryDirectory() as out:
+            trace = os.path.join(out, "t.jsonl")
+            run = self.stepwise("--quiet", "--trace", trace, self.script, "ok", "--trace", "x")
+            self.assertEqual(run.returncode, 0, run.stderr[-3000:])
+            with open(trace) as f:
+                events = [json.loads(line) for line in f if line.startswith("{")]
+        stages = {e.get("stage") for e in events if e.get("type") == "stage_exit"}
+        for stage in ("training_step", "optimizer_zero_grad", "backward", "configure_gradient_clipping",
+                      "optimizer_step", "lr_scheduler_step", "on_train_batch_end"):
+            self.assertIn(stage, stages)
+        start = [e for e in events if e.get("type") == "run_start"][0]
+        self.assertEqual(start["config"]["model"], {"script": self.script, "args": ["ok", "--trace", "x"]})
+        self.assertEqual(start["config"]["trainer"]["accumulate_grad_batches"], 2)
+
+    def test_an_exception_in_training_step_is_that_stages_error_with_pythons_traceback(self):
+        with tempfile.TemporaryDirectory() as out:
+            trace = os.path.join(out, "t.jsonl")
+            run = self.stepwise("--quiet", "--trace", trace, self.script, "raise")
+            with open(trace) as f:
+                errors = [json.loads(line) for line in f if '"type":"error"' in line]
+        self.assertEqual(run.returncode, 1)
+        self.assertEqual(len(errors), 1)
+        e = errors[0]
+        self.assertEqual((e["stage"], e["exception_type"], e["message"]), ("training_step", "ValueError", "bad batch 2"))
+        self.assertEqual(e["batch_idx"], 2)
+        self.assertIn(f'File "{self.script}", line', e["traceback"])
+        self.assertTrue(e["traceback"].rstrip().endswith("ValueError: bad batch 2"))
+        # The script sees the exception come out of fit, as under Lightning, and Python prints it.
+        self.assertIn("Traceback (most recent call last):", run.stderr)
+        self.assertTrue(run.stderr.rstrip().endswith("ValueError: bad batch 2"), run.stderr[-500:])
+
+    def test_R5_an_output_lightning_refuses_raises_its_misconfiguration_exception_into_the_script(self):
+        run = self.stepwise("--quiet", self.script, "string")
+        theirs = self.lightning(self.script, "string")
+        self.assertEqual(run.returncode, 1)
+        self.assertEqual(theirs.stderr.rstrip().splitlines()[-1], run.stderr.rstrip().splitlines()[-1])
+        self.assertIn("In automatic optimization, `training_step` must return a Tensor, a dict, or None",
+                      run.stderr)
+
+    def test_manual_optimization_is_refused_with_a_message_that_names_it(self):
+        run = self.stepwise("--quiet", self.script, "manual")
+        self.assertEqual(run.returncode, 1)
+        self.assertIn("manual optimization", run.stderr)
+
+    def test_ctrl_c_stops_a_training_step_stuck_in_a_loop_within_a_second(self):
+        proc = subprocess.Popen([STEPWISE_RUN, self.script, "stuck"], cwd=self.tmp.name, env=self.env,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        deadline = time.monotonic() + 120
+        line = ""
+        while "batch   0" not in line and time.monotonic() < deadline:  # batch 0 printed: batch 1 is stuck
+            line = proc.stdout.readline()
+        time.sleep(0.5)
+        proc.send_signal(signal.SIGINT)
+        sent = time.monotonic()
+        proc.communicate(timeout=30)
+        self.assertLess(time.monotonic() - sent, 1.0)
+        self.assertEqual(proc.returncode, 130)
+
+    def test_a_script_that_never_calls_fit_fails_with_a_message(self):
+        path = os.path.join(self.tmp.name, "nofit.py")
+        with open(path, "w") as f:
+            f.write("print('no fit here')\n")
+        run = self.stepwise(path)
+        self.assertEqual(run.returncode, 1)
+        self.assertIn("the script ended without calling Trainer.fit", run.stderr)
+
+    def test_a_syntax_error_is_pythons_message_with_status_1(self):
+        path = os.path.join(self.tmp.name, "broken.py")
+        with open(path, "w") as f:
+            f.write("def f(:\n    pass\n")
+        run = self.stepwise(path)
+        self.assertEqual(run.returncode, 1)
+        self.assertIn(f'File "{path}", line 1', run.stderr)
+        self.assertIn("SyntaxError: invalid syntax", run.stderr)
+
+    def test_a_missing_script_and_a_python_that_is_not_there_are_refused(self):
+        run = self.stepwise("nothere.py")
+        self.assertEqual(run.returncode, 2)
+        self.assertIn("nothere.py: no such script", run.stderr)
+        run = self.stepwise("--python", "/nonexistent/python3", self.script)
+        self.assertEqual(run.returncode, 2)
+        self.assertIn("stepwise-run:", run.stderr)
+
+
+if __name__ == "__main__":
+    if RUNTIME is None:
+        print("no Lightning 2.2.5 runtime (../shared/lightning-2.2.5 or $STEPWISE_LIGHTNING): skipped")
+        sys.exit(77)  # CTest: skipped
+    unittest.main(verbosity=2)
