@@ -12,7 +12,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 ensure_tools cmake ctest clang++
 export_symbolizer
 build="${STEPWISE_TSAN_BUILD_DIR:-$root/build-tsan}"
-STEPWISE_BUILD_DIR="$build" STEPWISE_CMAKE_ARGS="-DCMAKE_CXX_COMPILER=clang++ -DSTEPWISE_SANITIZER=thread" \
+STEPWISE_BUILD_DIR="$build" STEPWISE_CMAKE_ARGS="-DCMAKE_CXX_COMPILER=clang++ -DSTEPWISE_SANITIZER=thread -DSTEPWISE_PYTHON=OFF" \
     "$root/scripts/build.sh" --target test_core test_protocol tst_main_window
 # Counted before OMP_NUM_THREADS is set below: nproc reads it, and the tests ran one at a time.
 jobs="$(nproc)"

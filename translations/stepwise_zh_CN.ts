@@ -55,161 +55,166 @@
     </message>
     <message>
         <location filename="../gui/text/text_tr.cpp" line="45"/>
+        <source>on_train_batch_start returned -1 at epoch %1, batch %2: Lightning ends the epoch there, before the batch trains</source>
+        <translation>on_train_batch_start 在第 %1 轮、批次 %2 返回了 -1：Lightning 在此结束该轮，该批次不再训练</translation>
+    </message>
+    <message>
+        <location filename="../gui/text/text_tr.cpp" line="50"/>
         <source>training_step returned a non-finite loss (%1) at epoch %2, batch %3; Lightning does not check it and backpropagates it as is</source>
         <translation>training_step 在第 %2 轮、批次 %3 返回了非有限损失（%1）；Lightning 不做检查，照常对它反向传播</translation>
     </message>
     <message>
-        <location filename="../gui/text/text_tr.cpp" line="51"/>
+        <location filename="../gui/text/text_tr.cpp" line="56"/>
         <source>the extra &apos;%1&apos; returned by training_step still holds an autograd graph (%2); Lightning passes extras on undetached, so the graph stays alive until on_train_batch_end has run. Return it .detach()ed unless you need it.</source>
         <translation>training_step 返回的额外项 &apos;%1&apos; 仍持有 autograd 计算图（%2）；Lightning 不 detach 就传递额外项，因此计算图会一直存活到 on_train_batch_end 运行完毕。除非确实需要，请返回 .detach() 之后的值。</translation>
     </message>
     <message>
-        <location filename="../gui/text/text_tr.cpp" line="63"/>
+        <location filename="../gui/text/text_tr.cpp" line="68"/>
         <source>dict without a &apos;loss&apos;: MisconfigurationException</source>
         <translation>不含 &apos;loss&apos; 的字典：MisconfigurationException</translation>
     </message>
     <message>
-        <location filename="../gui/text/text_tr.cpp" line="71"/>
+        <location filename="../gui/text/text_tr.cpp" line="76"/>
         <source>lr_scheduler.step skipped: accumulating; an interval &quot;step&quot; scheduler steps only after an optimizer step</source>
         <translation>lr_scheduler.step 已跳过：正在累积；interval 为 &quot;step&quot; 的调度器只在优化器步进之后才步进</translation>
     </message>
     <message>
-        <location filename="../gui/text/text_tr.cpp" line="76"/>
+        <location filename="../gui/text/text_tr.cpp" line="81"/>
         <source>lr_scheduler.step skipped: interval &quot;step&quot;, frequency %2, and batch %1 + 1 is not a multiple of %2</source>
         <translation>lr_scheduler.step 已跳过：interval 为 &quot;step&quot;，frequency 为 %2，而批次 %1 + 1 不是 %2 的倍数</translation>
     </message>
     <message>
-        <location filename="../gui/text/text_tr.cpp" line="82"/>
+        <location filename="../gui/text/text_tr.cpp" line="87"/>
         <source>lr_scheduler.step skipped: interval &quot;epoch&quot;, frequency %2, and epoch %1 + 1 is not a multiple of %2</source>
         <translation>lr_scheduler.step 已跳过：interval 为 &quot;epoch&quot;，frequency 为 %2，而轮次 %1 + 1 不是 %2 的倍数</translation>
     </message>
     <message>
-        <location filename="../gui/text/text_tr.cpp" line="88"/>
+        <location filename="../gui/text/text_tr.cpp" line="93"/>
         <source>lr_scheduler.step skipped: interval &quot;epoch&quot;; it steps after the epoch&apos;s last batch</source>
         <translation>lr_scheduler.step 已跳过：interval 为 &quot;epoch&quot;；它在本轮最后一个批次之后才步进</translation>
     </message>
     <message>
-        <location filename="../gui/text/text_tr.cpp" line="92"/>
+        <location filename="../gui/text/text_tr.cpp" line="97"/>
         <source>every .grad was None, so the optimizer skipped every parameter (‖Δθ‖ %1)</source>
         <translation>每个 .grad 都是 None，所以优化器跳过了所有参数（‖Δθ‖ %1）</translation>
     </message>
     <message>
-        <location filename="../gui/text/text_tr.cpp" line="97"/>
+        <location filename="../gui/text/text_tr.cpp" line="102"/>
         <source>.grad still held the gradients of the cycle&apos;s earlier batches, and the step applied them (‖Δθ‖ %1)</source>
         <translation>.grad 中仍保留着累积周期内之前批次的梯度，这一步应用了它们（‖Δθ‖ %1）</translation>
     </message>
     <message>
-        <location filename="../gui/text/text_tr.cpp" line="101"/>
+        <location filename="../gui/text/text_tr.cpp" line="106"/>
         <source>the grads were zero-filled, yet the weights moved (‖Δθ‖ %1): the optimizer holds %2</source>
         <translation>梯度已被填零，但权重仍然移动了（‖Δθ‖ %1）：优化器中有 %2</translation>
     </message>
     <message>
-        <location filename="../gui/text/text_tr.cpp" line="106"/>
+        <location filename="../gui/text/text_tr.cpp" line="111"/>
         <source>the grads were zero-filled and the weights did not move; the optimizer holds %1</source>
         <translation>梯度已被填零，权重没有移动；优化器中有 %1</translation>
     </message>
     <message>
-        <location filename="../gui/text/text_tr.cpp" line="111"/>
+        <location filename="../gui/text/text_tr.cpp" line="116"/>
         <source>the grads were zero-filled and the weights did not move; the optimizer holds nothing that is not zero</source>
         <translation>梯度已被填零，权重没有移动；优化器中没有任何非零的状态</translation>
     </message>
     <message>
-        <location filename="../gui/text/text_tr.cpp" line="115"/>
+        <location filename="../gui/text/text_tr.cpp" line="120"/>
         <source>breakpoint %1 (%2) hit</source>
         <translation>断点 %1（%2）命中</translation>
     </message>
     <message>
-        <location filename="../gui/text/text_tr.cpp" line="117"/>
+        <location filename="../gui/text/text_tr.cpp" line="122"/>
         <source>breakpoint %1 (%2) hit: %3 = %4</source>
         <translation>断点 %1（%2）命中：%3 = %4</translation>
     </message>
     <message>
-        <location filename="../gui/text/text_tr.cpp" line="120"/>
+        <location filename="../gui/text/text_tr.cpp" line="125"/>
         <source>went back to epoch %1, batch %2, before %3; what follows is recomputed</source>
         <translation>已回退到第 %1 轮、批次 %2，位于 %3 之前；之后的内容将重新计算</translation>
     </message>
     <message>
-        <location filename="../gui/text/text_tr.cpp" line="124"/>
+        <location filename="../gui/text/text_tr.cpp" line="129"/>
         <source>cannot go back: this is the run&apos;s first stage</source>
         <translation>无法回退：这是本次运行的第一个阶段</translation>
     </message>
     <message>
-        <location filename="../gui/text/text_tr.cpp" line="126"/>
+        <location filename="../gui/text/text_tr.cpp" line="131"/>
         <source>cannot go back to a breakpoint hit: none held the run before this point</source>
         <translation>无法回退到断点命中处：此前没有断点暂停过运行</translation>
     </message>
     <message>
-        <location filename="../gui/text/text_tr.cpp" line="129"/>
+        <location filename="../gui/text/text_tr.cpp" line="134"/>
         <source>cannot go back to batch %1: the run is at batch %2</source>
         <translation>无法回退到批次 %1：运行当前位于批次 %2</translation>
     </message>
     <message>
-        <location filename="../gui/text/text_tr.cpp" line="132"/>
+        <location filename="../gui/text/text_tr.cpp" line="137"/>
         <source>cannot go back: one snapshot of this run takes %2 MB, more than the snapshot budget of %1 MB (rewind.budget_mb)</source>
         <translation>无法回退：本次运行的一个快照需要 %2 MB，超过了 %1 MB 的快照预算（rewind.budget_mb）</translation>
     </message>
     <message>
-        <location filename="../gui/text/text_tr.cpp" line="137"/>
+        <location filename="../gui/text/text_tr.cpp" line="142"/>
         <source>cannot go back: the run has ended</source>
         <translation>无法回退：运行已结束</translation>
     </message>
     <message>
-        <location filename="../gui/text/text_tr.cpp" line="138"/>
+        <location filename="../gui/text/text_tr.cpp" line="144"/>
         <source>cannot go back: this run keeps no snapshots of its training state</source>
         <translation>无法回退：此运行不保存训练状态的快照</translation>
     </message>
     <message>
-        <location filename="../gui/text/text_tr.cpp" line="141"/>
+        <location filename="../gui/text/text_tr.cpp" line="147"/>
         <source>not what Lightning does: this run departs from Lightning&apos;s automatic optimization on purpose (%1)</source>
         <translation>不是 Lightning 的做法：本运行有意偏离 Lightning 的自动优化（%1）</translation>
     </message>
     <message>
-        <location filename="../gui/text/text_tr.cpp" line="144"/>
+        <location filename="../gui/text/text_tr.cpp" line="152"/>
         <source>zero_grad skipped: not what Lightning does (skip_zero_grad); .grad keeps what earlier batches added</source>
         <translation>zero_grad 被跳过：不是 Lightning 的做法（skip_zero_grad）；.grad 保留之前批次累加的内容</translation>
     </message>
     <message>
-        <location filename="../gui/text/text_tr.cpp" line="148"/>
+        <location filename="../gui/text/text_tr.cpp" line="156"/>
         <source>forked from run A at epoch %1, batch %2, before %3, with %4; everything before this batch is run A&apos;s</source>
         <translation>从运行 A 的第 %1 轮、批次 %2、%3 之前分叉，改动：%4；此批次之前的一切都来自运行 A</translation>
     </message>
     <message>
-        <location filename="../gui/text/text_tr.cpp" line="158"/>
+        <location filename="../gui/text/text_tr.cpp" line="166"/>
         <source>finished</source>
         <translation>完成</translation>
     </message>
     <message>
-        <location filename="../gui/text/text_tr.cpp" line="159"/>
+        <location filename="../gui/text/text_tr.cpp" line="167"/>
         <source>stopped</source>
         <translation>已停止</translation>
     </message>
     <message>
-        <location filename="../gui/text/text_tr.cpp" line="160"/>
+        <location filename="../gui/text/text_tr.cpp" line="168"/>
         <source>failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../gui/text/text_tr.cpp" line="59"/>
+        <location filename="../gui/text/text_tr.cpp" line="64"/>
         <source>dict with &apos;loss&apos; and 1 extra: loss / N is backpropagated</source>
         <translation>含 &apos;loss&apos; 和 1 个额外项的字典：对 loss / N 反向传播</translation>
     </message>
     <message>
-        <location filename="../gui/text/text_tr.cpp" line="60"/>
+        <location filename="../gui/text/text_tr.cpp" line="65"/>
         <source>dict with &apos;loss&apos; and %1 extras: loss / N is backpropagated</source>
         <translation>含 &apos;loss&apos; 和 %1 个额外项的字典：对 loss / N 反向传播</translation>
     </message>
     <message>
-        <location filename="../gui/text/text_tr.cpp" line="56"/>
+        <location filename="../gui/text/text_tr.cpp" line="61"/>
         <source>loss tensor: loss / N is backpropagated</source>
         <translation>损失张量：对 loss / N 反向传播</translation>
     </message>
     <message>
-        <location filename="../gui/text/text_tr.cpp" line="65"/>
+        <location filename="../gui/text/text_tr.cpp" line="70"/>
         <source>None: backward is skipped, the optimizer step still runs</source>
         <translation>None：跳过 backward，优化器步仍然执行</translation>
     </message>
     <message>
-        <location filename="../gui/text/text_tr.cpp" line="67"/>
+        <location filename="../gui/text/text_tr.cpp" line="72"/>
         <source>%1: MisconfigurationException (must be a Tensor, a dict, or None)</source>
         <translation>%1：MisconfigurationException（必须是 Tensor、dict 或 None）</translation>
     </message>
@@ -723,24 +728,20 @@
 <context>
     <name>main</name>
     <message>
-        <location filename="../gui/app/main.cpp" line="41"/>
         <source>Steps a training loop the way PyTorch Lightning&apos;s automatic optimization runs it.</source>
-        <translation>按照 PyTorch Lightning 自动优化的方式逐步执行训练循环。</translation>
+        <translation type="vanished">按照 PyTorch Lightning 自动优化的方式逐步执行训练循环。</translation>
     </message>
     <message>
-        <location filename="../gui/app/main.cpp" line="48"/>
         <source>A run config (.json), a TorchScript module (.pt) or a Stepwise source (.stepwise). Default: the built-in lesson.</source>
-        <translation>运行配置（.json）、TorchScript 模块（.pt）或 Stepwise 源文件（.stepwise）。默认：内置课程。</translation>
+        <translation type="vanished">运行配置（.json）、TorchScript 模块（.pt）或 Stepwise 源文件（.stepwise）。默认：内置课程。</translation>
     </message>
     <message>
-        <location filename="../gui/app/main.cpp" line="53"/>
         <source>Attach to a run served by stepwise-run --listen at HOST:PORT.</source>
-        <translation>连接到由 stepwise-run --listen 在 HOST:PORT 提供的运行。</translation>
+        <translation type="vanished">连接到由 stepwise-run --listen 在 HOST:PORT 提供的运行。</translation>
     </message>
     <message>
-        <location filename="../gui/app/main.cpp" line="58"/>
         <source>The token stepwise-run printed (default: $STEPWISE_TOKEN).</source>
-        <translation>stepwise-run 打印的令牌（默认：$STEPWISE_TOKEN）。</translation>
+        <translation type="vanished">stepwise-run 打印的令牌（默认：$STEPWISE_TOKEN）。</translation>
     </message>
 </context>
 <context>
@@ -892,12 +893,12 @@
         <translation># 本次运行没有发送其模型代码。</translation>
     </message>
     <message>
-        <location filename="../gui/views/code_view.cpp" line="207"/>
+        <location filename="../gui/views/code_view.cpp" line="234"/>
         <source>&lt;b&gt;Your model&lt;/b&gt; — the code the run compiled</source>
         <translation>&lt;b&gt;你的模型&lt;/b&gt; — 本次运行编译的代码</translation>
     </message>
     <message>
-        <location filename="../gui/views/code_view.cpp" line="208"/>
+        <location filename="../gui/views/code_view.cpp" line="235"/>
         <source>&lt;b&gt;What Lightning does for one batch&lt;/b&gt; — automatic optimization, in Stepwise&apos;s words</source>
         <translation>&lt;b&gt;Lightning 对一个批次做了什么&lt;/b&gt; — 自动优化，Stepwise 的表述</translation>
     </message>
@@ -1159,7 +1160,12 @@
         <translation>合成数据</translation>
     </message>
     <message>
-        <location filename="../gui/views/config_panel_config.cpp" line="208"/>
+        <location filename="../gui/views/config_panel_config.cpp" line="142"/>
+        <source>This run is your script&apos;s: its Trainer arguments and configure_optimizers set it. Edit the script and open it again.</source>
+        <translation>此运行来自你的脚本：由其 Trainer 参数和 configure_optimizers 决定。请修改脚本后重新打开。</translation>
+    </message>
+    <message>
+        <location filename="../gui/views/config_panel_config.cpp" line="214"/>
         <source>trainer.limit_train_batches: expected an integer, a fraction or nothing, got &quot;%1&quot;</source>
         <translation>trainer.limit_train_batches：应为整数、小数或留空，实际为 &quot;%1&quot;</translation>
     </message>
@@ -1546,57 +1552,57 @@ See it beside your Lightning runs with: tensorboard --logdir %2</source>
         <translation>运行结束：%1</translation>
     </message>
     <message>
-        <location filename="../gui/views/log_model.cpp" line="218"/>
+        <location filename="../gui/views/log_model.cpp" line="219"/>
         <source>info</source>
         <translation>信息</translation>
     </message>
     <message>
-        <location filename="../gui/views/log_model.cpp" line="219"/>
+        <location filename="../gui/views/log_model.cpp" line="220"/>
         <source>Lightning warning</source>
         <translation>Lightning 警告</translation>
     </message>
     <message>
-        <location filename="../gui/views/log_model.cpp" line="220"/>
+        <location filename="../gui/views/log_model.cpp" line="221"/>
         <source>Stepwise notice</source>
         <translation>Stepwise 提示</translation>
     </message>
     <message>
-        <location filename="../gui/views/log_model.cpp" line="221"/>
+        <location filename="../gui/views/log_model.cpp" line="222"/>
         <source>None batch</source>
         <translation>None 批次</translation>
     </message>
     <message>
-        <location filename="../gui/views/log_model.cpp" line="222"/>
+        <location filename="../gui/views/log_model.cpp" line="223"/>
         <source>error</source>
         <translation>错误</translation>
     </message>
     <message>
-        <location filename="../gui/views/log_model.cpp" line="239"/>
+        <location filename="../gui/views/log_model.cpp" line="240"/>
         <source>epoch %1, batch %2</source>
         <translation>第 %1 轮，批次 %2</translation>
     </message>
     <message>
-        <location filename="../gui/views/log_model.cpp" line="241"/>
+        <location filename="../gui/views/log_model.cpp" line="242"/>
         <source>epoch %1, batches %2–%3</source>
         <translation>第 %1 轮，批次 %2–%3</translation>
     </message>
     <message>
-        <location filename="../gui/views/log_model.cpp" line="251"/>
+        <location filename="../gui/views/log_model.cpp" line="253"/>
         <source>%1 (×%2)</source>
         <translation>%1（×%2）</translation>
     </message>
     <message>
-        <location filename="../gui/views/log_model.cpp" line="274"/>
+        <location filename="../gui/views/log_model.cpp" line="276"/>
         <source>Kind</source>
         <translation>类别</translation>
     </message>
     <message>
-        <location filename="../gui/views/log_model.cpp" line="275"/>
+        <location filename="../gui/views/log_model.cpp" line="277"/>
         <source>Where</source>
         <translation>位置</translation>
     </message>
     <message>
-        <location filename="../gui/views/log_model.cpp" line="276"/>
+        <location filename="../gui/views/log_model.cpp" line="278"/>
         <source>Message</source>
         <translation>消息</translation>
     </message>
@@ -1923,7 +1929,7 @@ See it beside your Lightning runs with: tensorboard --logdir %2</source>
     </message>
     <message>
         <location filename="../gui/app/main_window_open.cpp" line="67"/>
-        <location filename="../gui/app/main_window_open.cpp" line="137"/>
+        <location filename="../gui/app/main_window_open.cpp" line="145"/>
         <source>Cannot open %1</source>
         <translation>无法打开 %1</translation>
     </message>
@@ -1950,14 +1956,19 @@ See it beside your Lightning runs with: tensorboard --logdir %2</source>
         <translation>无法连接</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window_open.cpp" line="146"/>
+        <location filename="../gui/app/main_window_open.cpp" line="126"/>
+        <source>%1: no such script</source>
+        <translation>%1：没有这个脚本</translation>
+    </message>
+    <message>
+        <location filename="../gui/app/main_window_open.cpp" line="154"/>
         <source>Open</source>
         <translation>打开</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window_open.cpp" line="147"/>
-        <source>Stepwise files (*.json *.pt *.stepwise *.jsonl);;Run configs (*.json);;TorchScript modules (*.pt);;Stepwise sources (*.stepwise);;Recorded runs (*.jsonl);;All files (*)</source>
-        <translation>Stepwise 文件 (*.json *.pt *.stepwise *.jsonl);;运行配置 (*.json);;TorchScript 模块 (*.pt);;Stepwise 源文件 (*.stepwise);;录制的运行 (*.jsonl);;所有文件 (*)</translation>
+        <location filename="../gui/app/main_window_open.cpp" line="155"/>
+        <source>Stepwise files (*.json *.py *.pt *.stepwise *.jsonl);;Run configs (*.json);;Lightning scripts (*.py);;TorchScript modules (*.pt);;Stepwise sources (*.stepwise);;Recorded runs (*.jsonl);;All files (*)</source>
+        <translation>Stepwise 文件 (*.json *.py *.pt *.stepwise *.jsonl);;运行配置 (*.json);;Lightning 脚本 (*.py);;TorchScript 模块 (*.pt);;Stepwise 源文件 (*.stepwise);;录制的运行 (*.jsonl);;所有文件 (*)</translation>
     </message>
     <message>
         <location filename="../gui/app/main_window.cpp" line="413"/>
@@ -2185,84 +2196,84 @@ See it beside your Lightning runs with: tensorboard --logdir %2</source>
         <translation>分叉从运行暂停之处、以其快照开始：请先暂停运行或单步执行。快照预算为 0（rewind.budget_mb）的运行无法分叉。</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window_compare.cpp" line="255"/>
+        <location filename="../gui/app/main_window_compare.cpp" line="254"/>
         <source>Cannot compare</source>
         <translation>无法对比</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window_compare.cpp" line="256"/>
+        <location filename="../gui/app/main_window_compare.cpp" line="255"/>
         <source>Only a run in this window can be compared: open a lesson or a config first.</source>
         <translation>只能对比本窗口中的运行：请先打开一个课程或配置。</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window_compare.cpp" line="262"/>
+        <location filename="../gui/app/main_window_compare.cpp" line="261"/>
         <source>as it was</source>
         <translation>原配置</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window_compare.cpp" line="262"/>
+        <location filename="../gui/app/main_window_compare.cpp" line="261"/>
         <source>with the panel&apos;s settings</source>
         <translation>使用面板的设置</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window_compare.cpp" line="266"/>
+        <location filename="../gui/app/main_window_compare.cpp" line="265"/>
         <source>&amp;Compare</source>
         <translation>对比(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window_compare.cpp" line="271"/>
+        <location filename="../gui/app/main_window_compare.cpp" line="270"/>
         <source>With the Configuration panel&apos;s settings as run B</source>
         <translation>以“配置”面板的设置作为运行 B</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window_compare.cpp" line="273"/>
+        <location filename="../gui/app/main_window_compare.cpp" line="272"/>
         <source>Run A keeps its config; run B starts with what the Configuration panel says now. Both start again from the same seed.</source>
         <translation>运行 A 保持其配置；运行 B 使用“配置”面板当前的设置。两者都从相同的种子重新开始。</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window_compare.cpp" line="275"/>
+        <location filename="../gui/app/main_window_compare.cpp" line="274"/>
         <source>End comparison</source>
         <translation>结束对比</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window_compare.cpp" line="276"/>
+        <location filename="../gui/app/main_window_compare.cpp" line="275"/>
         <source>&amp;Fork here</source>
         <translation>在此分叉(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window_compare.cpp" line="279"/>
+        <location filename="../gui/app/main_window_compare.cpp" line="278"/>
         <source>Run B starts where the run holds, from its exact state, with one thing changed; the two then go on side by side</source>
         <translation>运行 B 从本运行暂停之处、以其完全相同的状态开始，只改动一处；之后两者并排继续</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window_compare.cpp" line="283"/>
+        <location filename="../gui/app/main_window_compare.cpp" line="282"/>
         <source>Not what Lightning does</source>
         <translation>不是 Lightning 的做法</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window_compare.cpp" line="286"/>
-        <location filename="../gui/app/main_window_compare.cpp" line="304"/>
+        <location filename="../gui/app/main_window_compare.cpp" line="285"/>
+        <location filename="../gui/app/main_window_compare.cpp" line="303"/>
         <source>A · %1</source>
         <translation>A · %1</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window_compare.cpp" line="287"/>
-        <location filename="../gui/app/main_window_compare.cpp" line="305"/>
+        <location filename="../gui/app/main_window_compare.cpp" line="286"/>
+        <location filename="../gui/app/main_window_compare.cpp" line="304"/>
         <source>B · %1</source>
         <translation>B · %1</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window_compare.cpp" line="295"/>
+        <location filename="../gui/app/main_window_compare.cpp" line="294"/>
         <source>Run B was forked from run A where it held: everything before that batch is run A&apos;s</source>
         <translation>运行 B 是从运行 A 暂停之处分叉出来的：该批次之前的一切都来自运行 A</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window_compare.cpp" line="311"/>
+        <location filename="../gui/app/main_window_compare.cpp" line="310"/>
         <source>Run B stopped with an error: its log says where and why</source>
         <translation>运行 B 因错误而停止：它的日志说明了出错的位置和原因</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window_compare.cpp" line="312"/>
+        <location filename="../gui/app/main_window_compare.cpp" line="311"/>
         <source>Run B&apos;s warnings, None batches and errors</source>
         <translation>运行 B 的警告、返回 None 的批次和错误</translation>
     </message>

@@ -43,7 +43,8 @@ void print_error(const Event& e, RunOutcome& outcome) {
     else if (e.phase == ErrorPhase::script && !e.traceback.empty())
         return;  // the script's own exception: Python prints its traceback, as python3 would
     else if (e.phase == ErrorPhase::script)
-        std::cerr << e.exception_type << ": " << e.message << "\n  (in the script, outside Trainer.fit)\n";
+        std::cerr << e.exception_type << ": " << e.message
+                  << "\n  (in the script, outside Trainer.fit)\n";
     else
         std::cerr << e.exception_type << ": " << e.message << "\n  (raised at " << where_name(e)
                   << ", epoch " << e.epoch << ", batch " << e.batch_idx << ")\n";

@@ -135,9 +135,9 @@ void add_options(CLI::App& app, Options& o, Given& given) {
 /// Where SCRIPT.py stands in argv (0: none): the first argument that is not an option or an
 /// option's value and ends in ".py". What follows it is the script's.
 int script_position(int argc, char** argv) {
-    static const std::set<std::string> with_value{"--lesson", "--trace",    "--csv",
-                                                  "--tensorboard", "--listen", "--token",
-                                                  "--break-on", "--on-break", "--python"};
+    static const std::set<std::string> with_value{"--lesson",      "--trace",    "--csv",
+                                                  "--tensorboard", "--listen",   "--token",
+                                                  "--break-on",    "--on-break", "--python"};
     for (int i = 1; i < argc; ++i) {
         const std::string a = argv[i];
         if (a.rfind("--", 0) == 0) {
@@ -208,7 +208,8 @@ int check_together(const CLI::App& app, Options& o, const Given& given) {
         return usage_error(o.script() ? "give a script or --lesson, not both"
                                       : "give a config file or --lesson, not both");
     if (!o.python.empty() && !o.script())
-        return usage_error("--python goes with SCRIPT.py: a config or a lesson runs without Python");
+        return usage_error(
+            "--python goes with SCRIPT.py: a config or a lesson runs without Python");
     if (app.count("--token") && !listening)
         return usage_error("--token needs --listen: only clients of --listen give a token");
     if (given.on_break == OnBreak::hold && !listening)

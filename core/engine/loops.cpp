@@ -33,11 +33,14 @@ void FitLoop::run() {
 }
 
 void FitLoop::run_from(std::int64_t first_epoch, std::int64_t first_batch) {
-    for (std::int64_t epoch = first_epoch; max_epochs_ == -1 || epoch < max_epochs_; ++epoch) {
+    TrainingModule& module = trainer_.module();
+    for (std::int64_t epoch = first_epoch;; ++epoch) {
+        // Lightning's own end condition first, in a module that runs Lightning's code: it says
+        // why the fit stops ("`Trainer.fit` stopped: `max_epochs=3` reached.").
+        if (module.fit_done()) break;
+        if (max_epochs_ != -1 && epoch >= max_epochs_) break;
         if (max_steps_reached()) break;
         if (num_training_batches_ == 0) break;  // nothing to train on (limit_train_batches=0)
-        TrainingModule& module = trainer_.module();
-        if (module.fit_done()) break;
         module.on_epoch_start(epoch);
         run_epoch(epoch, epoch == first_epoch ? first_batch : 0);
         module.on_epoch_end(epoch);

@@ -8,8 +8,7 @@
 
 namespace stepwise {
 
-void describe_current_exception(std::string& type, std::string& message,
-                                std::string* traceback) {
+void describe_current_exception(std::string& type, std::string& message, std::string* traceback) {
     try {
         throw;
     } catch (const StageFailure& e) {

@@ -54,7 +54,7 @@ TrainingSession::TrainingSession(RunConfig config, SessionOptions options)
       // snapshot yet: such a run cannot go back.
       rewinder_(options_.rewindable && !options_.script
                     ? std::make_unique<Rewinder>(config_.rewind_budget_mb)
-                                    : nullptr),
+                    : nullptr),
       inspection_(std::make_unique<Inspection>()) {}
 
 TrainingSession::~TrainingSession() {
@@ -149,7 +149,8 @@ void TrainingSession::run_script(Live& live) {
                      ErrorPhase::script);
         end.exit_status = 1;
     }
-    if (end.exit_status == 130 && live.status != RunStatus::failed) live.status = RunStatus::stopped;
+    if (end.exit_status == 130 && live.status != RunStatus::failed)
+        live.status = RunStatus::stopped;
     script_exit_status_ = end.exit_status;
 }
 

@@ -35,7 +35,8 @@ std::unique_ptr<TrainingModule> load_module(const RunConfig& config) {
         case ModelSpec::Kind::lesson: break;
         case ModelSpec::Kind::script:
             throw ConfigError("model.script: a Python script runs through the Python host (" +
-                              config.model.path + "): stepwise-run SCRIPT.py or stepwise SCRIPT.py");
+                              config.model.path +
+                              "): stepwise-run SCRIPT.py or stepwise SCRIPT.py");
     }
     const Lesson* lesson = find_lesson(config.model.lesson);
     if (!lesson) {

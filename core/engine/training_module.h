@@ -68,7 +68,8 @@ class TrainingModule {
     virtual void on_before_zero_grad() {}
     virtual bool optimizer_zero_grad(std::int64_t /*batch_idx*/) { return false; }
     virtual void on_before_backward(const torch::Tensor& /*loss*/) {}
-    /// LightningModule.backward when the user overrode it (true); else the engine's loss.backward().
+    /// LightningModule.backward when the user overrode it (true); else the engine's
+    /// loss.backward().
     virtual bool backward(const torch::Tensor& /*loss*/) { return false; }
     virtual void on_after_backward() {}
     virtual void on_before_optimizer_step() {}
@@ -97,9 +98,10 @@ class TrainingModule {
     /// on_train_batch_end (callbacks, then the module) with Lightning's batch output ({} for
     /// None, else {"loss": loss, **extra}), then the rest of Lightning's batch end (logging,
     /// progress, what runs after a batch).
-    virtual void on_train_batch_end(const torch::Tensor& /*loss*/,
-                                    const std::vector<std::pair<std::string, c10::IValue>>& /*extra*/,
-                                    const c10::IValue& /*batch*/, std::int64_t /*batch_idx*/) {}
+    virtual void on_train_batch_end(
+        const torch::Tensor& /*loss*/,
+        const std::vector<std::pair<std::string, c10::IValue>>& /*extra*/,
+        const c10::IValue& /*batch*/, std::int64_t /*batch_idx*/) {}
 
   protected:
     TrainingModule() = default;

@@ -2,11 +2,10 @@
 // What the hosted objects of one Trainer.fit share (core/python/, private): the glue's _Fit
 // object and the way exceptions cross between the engine and Python in both directions.
 
-#include <torch/csrc/autograd/python_variable.h>  // Python.h first
-#include <pybind11/pybind11.h>
-#include <torch/csrc/utils/pybind.h>  // at::Tensor <-> torch.Tensor
-
 #include <c10/core/GradMode.h>
+#include <pybind11/pybind11.h>
+#include <torch/csrc/autograd/python_variable.h>  // Python.h first
+#include <torch/csrc/utils/pybind.h>              // at::Tensor <-> torch.Tensor
 
 #include <exception>
 #include <string>
@@ -17,10 +16,10 @@ namespace stepwise::python {
 namespace py = pybind11;
 
 struct FitContext {
-    py::object fit;     ///< the glue's _Fit for this fit
-    py::object unwind;  ///< the glue's StepwiseUnwind class
+    py::object fit;        ///< the glue's _Fit for this fit
+    py::object unwind;     ///< the glue's StepwiseUnwind class
     py::object interrupt;  ///< __stepwise__.StepwiseInterrupt (Stop, Ctrl+C)
-    py::object format;  ///< __stepwise__._stepwise_format(e): Python's traceback text
+    py::object format;     ///< __stepwise__._stepwise_format(e): Python's traceback text
     /// An engine exception (a stop, a rewind, a stage's failure) raised inside a call Python
     /// made into the engine (the closure handed to optimizer.step): Python unwinds with
     /// StepwiseUnwind, and the engine rethrows this where Python returns to it.

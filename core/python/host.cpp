@@ -3,6 +3,7 @@
 
 #include <Python.h>
 #include <torch/version.h>
+#include <unistd.h>
 
 #include <cctype>
 #include <cstdio>
@@ -10,8 +11,6 @@
 #include <set>
 #include <sstream>
 #include <stdexcept>
-
-#include <unistd.h>
 
 namespace stepwise::python {
 

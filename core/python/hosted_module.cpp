@@ -1,8 +1,6 @@
 // Python.h (through torch's python_variable.h) first, as CPython asks.
 #include "fit_context.h"
 // (fit_context.h first)
-#include "hosted_module.h"
-
 #include <ATen/core/ivalue.h>
 #include <torch/csrc/jit/python/python_ivalue.h>
 #include <torch/optim.h>
@@ -14,6 +12,7 @@
 #include <vector>
 
 #include "errors.h"
+#include "hosted_module.h"
 #include "stepwise/step_gate.h"
 
 namespace stepwise::python {
@@ -73,11 +72,13 @@ c10::IValue to_ivalue(const py::handle& obj) {
         return c10::IValue(dict);
     } else if (PyList_Check(p)) {
         c10::impl::GenericList list(c10::AnyType::get());
-        for (const auto& item : py::reinterpret_borrow<py::list>(obj)) list.push_back(to_ivalue(item));
+        for (const auto& item : py::reinterpret_borrow<py::list>(obj))
+            list.push_back(to_ivalue(item));
         return c10::IValue(list);
     } else if (PyTuple_Check(p)) {
         std::vector<c10::IValue> items;
-        for (const auto& item : py::reinterpret_borrow<py::tuple>(obj)) items.push_back(to_ivalue(item));
+        for (const auto& item : py::reinterpret_borrow<py::tuple>(obj))
+            items.push_back(to_ivalue(item));
         return c10::IValue(c10::ivalue::Tuple::create(std::move(items)));
     }
     return c10::IValue(c10::ivalue::ConcretePyObjectHolder::create(obj));
@@ -162,7 +163,8 @@ class HostedModule final : public TrainingModule {
         const std::function<torch::Tensor()>* body = &closure;
         {
             py::gil_scoped_acquire gil;
-            expire.fn = py::cpp_function([ctx, body, live = expire.live](py::args, py::kwargs) -> py::object {
+            expire.fn = py::cpp_function([ctx, body, live = expire.live](py::args,
+                                                                         py::kwargs) -> py::object {
                 if (!*live)
                     throw std::runtime_error(
                         "this optimizer closure belongs to a batch whose optimizer step is over");
@@ -263,8 +265,7 @@ std::unique_ptr<TrainingModule> hosted_module(std::shared_ptr<FitContext> contex
     return std::make_unique<HostedModule>(std::move(context));
 }
 
-std::unique_ptr<DataSource> hosted_data(std::shared_ptr<FitContext> context,
-                                        std::int64_t batches) {
+std::unique_ptr<DataSource> hosted_data(std::shared_ptr<FitContext> context, std::int64_t batches) {
     return std::make_unique<HostedData>(std::move(context), batches);
 }
 

@@ -21,8 +21,7 @@ struct FitContext;
 
 /// The module, the data and the optimizer of the fit `context` hosts. Call with the GIL held.
 std::unique_ptr<TrainingModule> hosted_module(std::shared_ptr<FitContext> context);
-std::unique_ptr<DataSource> hosted_data(std::shared_ptr<FitContext> context,
-                                        std::int64_t batches);
+std::unique_ptr<DataSource> hosted_data(std::shared_ptr<FitContext> context, std::int64_t batches);
 std::unique_ptr<torch::optim::Optimizer> hosted_optimizer(std::shared_ptr<FitContext> context);
 
 }  // namespace stepwise::python

@@ -1,8 +1,6 @@
 // Python.h (through torch's python_variable.h) first, as CPython asks.
 #include "fit_context.h"
 // (fit_context.h first)
-#include "script_run.h"
-
 #include <pybind11/embed.h>
 
 #include <memory>
@@ -10,6 +8,7 @@
 #include <utility>
 
 #include "hosted_module.h"
+#include "script_run.h"
 #include "trainer.h"
 
 namespace stepwise::python {
@@ -90,8 +89,8 @@ void run_fit(const py::object& fit) {
     }
     // A failure: the user's exception as it was raised, else the error Lightning raises for
     // what the engine found (a training_step output it refuses, ...).
-    py::object error = ctx->failure ? ctx->failure
-                                    : fit.attr("engine_error")(end.exception_type, end.message);
+    py::object error =
+        ctx->failure ? ctx->failure : fit.attr("engine_error")(end.exception_type, end.message);
     helpers.attr("fit_error") = error;
     PyErr_SetObject(reinterpret_cast<PyObject*>(Py_TYPE(error.ptr())), error.ptr());
     throw py::error_already_set();
@@ -132,8 +131,8 @@ SessionOptions::ScriptEnd run_script(Host& host, const RunConfig& config,
     }
     RunningScript running{&config, &fit};
     g_script = &running;
-    const ScriptOutcome out = host.run_script(resolve_path(config, config.model.path),
-                                              config.model.args);
+    const ScriptOutcome out =
+        host.run_script(resolve_path(config, config.model.path), config.model.args);
     g_script = nullptr;
     end.exit_status = out.status;
     if (!out.raised_by_fit) {

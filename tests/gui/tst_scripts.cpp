@@ -23,8 +23,9 @@ namespace {
 
 QString lightningRuntime() {
     const QString given = qEnvironmentVariable("STEPWISE_LIGHTNING");
-    for (const QString& dir : {given, QStringLiteral(STEPWISE_SOURCE_DIR "/../shared/lightning-2.2.5"),
-                               QStringLiteral("/work/shared/lightning-2.2.5")})
+    for (const QString& dir :
+         {given, QStringLiteral(STEPWISE_SOURCE_DIR "/../shared/lightning-2.2.5"),
+          QStringLiteral("/work/shared/lightning-2.2.5")})
         if (!dir.isEmpty() && QFile::exists(dir + QStringLiteral("/run.sh")))
             return QDir(dir).absolutePath();
     return {};
@@ -123,18 +124,19 @@ class TestScripts : public QObject {
         QVERIFY(m_dir.isValid());
         write(QStringLiteral("sitecustomize.py"), "import lightning_compat  # noqa: F401\n");
         const QString src = runtime + QStringLiteral("/src/");
-        qputenv("PYTHONPATH", (m_dir.path() + QLatin1Char(':') + src + QStringLiteral("lightning-2.2.5/src:") + src +
-                               QStringLiteral("lightning-utilities-0.10.1/src:") + src +
-                               QStringLiteral("torchmetrics-1.2.1/src:") + runtime)
-                                  .toLocal8Bit());
+        qputenv("PYTHONPATH",
+                (m_dir.path() + QLatin1Char(':') + src + QStringLiteral("lightning-2.2.5/src:") +
+                 src + QStringLiteral("lightning-utilities-0.10.1/src:") + src +
+                 QStringLiteral("torchmetrics-1.2.1/src:") + runtime)
+                    .toLocal8Bit());
     }
     void init() { warning_cache::clear(); }
 
     void aScriptIsHeldInsideItsTrainingStep() {
         // A corpus script (a MNIST DataModule and a backbone by Lightning, torchmetrics, a
         // scheduler dict), opened as a user opens it, on a 1366x768 laptop, in both languages.
-        const QString script = QStringLiteral(STEPWISE_SOURCE_DIR
-                                              "/tests/python/corpus/mnist_backbone_metrics/train.py");
+        const QString script = QStringLiteral(
+            STEPWISE_SOURCE_DIR "/tests/python/corpus/mnist_backbone_metrics/train.py");
         for (const QString& language : {QStringLiteral("en"), QStringLiteral("zh_CN")}) {
             test::Driver d;
             useScriptLinks(d);
@@ -147,7 +149,8 @@ class TestScripts : public QObject {
             QVERIFY(d.press(a->stepBatch()));  // batch 0 done: its loss is in the plot
             while (d.current() != Stage::training_step) QVERIFY(d.press(a->stepStage()));
             QCOMPARE(d.window->codeView()->highlightedModelLine() >= 0, true);
-            QVERIFY(d.window->codeView()->modelCode().startsWith(QStringLiteral("# file: ") + script));
+            QVERIFY(
+                d.window->codeView()->modelCode().startsWith(QStringLiteral("# file: ") + script));
             d.window->codeDock()->raise();  // the user's own file, training_step marked
             save(d, QStringLiteral("window_script_%1.png").arg(language));
             d.window->runActions()->stop()->trigger();
@@ -169,7 +172,8 @@ class TestScripts : public QObject {
         QVERIFY2(error, qPrintable(d.describe()));
         QCOMPARE(error->stage, Stage::training_step);
         QCOMPARE(QString::fromStdString(error->exception_type), QStringLiteral("ValueError"));
-        QVERIFY(QString::fromStdString(error->traceback).contains(QStringLiteral("raises.py\", line 14")));
+        QVERIFY(QString::fromStdString(error->traceback)
+                    .contains(QStringLiteral("raises.py\", line 14")));
         d.window->controller()->pumpNow();
         test::settle();
         // Line 14 of the script is the `raise`; the Code dock's block 14 (its header is block 0).

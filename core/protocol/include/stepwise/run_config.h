@@ -27,9 +27,10 @@ struct ModelSpec {
     /// script: the user's own Python training script, run by the Python host (core/python/),
     /// whose Trainer.fit is the run; the Trainer's arguments then fill `trainer`.
     enum class Kind { torchscript, source, lesson, script } kind = Kind::lesson;
-    std::string path;  ///< torchscript / source / script: absolute, or relative to the config's folder
+    std::string
+        path;  ///< torchscript / source / script: absolute, or relative to the config's folder
     std::vector<std::string> args;  ///< script: its arguments (sys.argv[1:])
-    std::string lesson;  ///< lesson: its name
+    std::string lesson;             ///< lesson: its name
     /// source: the text itself, when it does not come from a file (the GUI editor, tests);
     /// `path` then only names it in messages. Not part of the JSON form.
     std::string inline_source;
