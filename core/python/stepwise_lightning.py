@@ -13,6 +13,7 @@
 
 import sys
 from collections import OrderedDict
+from contextlib import contextmanager
 
 import _stepwise
 
@@ -181,32 +182,21 @@ class _Fit:
             trainer, "optimizer_zero_grad", trainer.current_epoch, batch_idx, _first_optimizer(trainer))
         self.epoch_loop.automatic_optimization.optim_progress.optimizer.zero_grad.increment_completed()
 
-    # Strategy.backward, in its three parts (the engine's three stages).
+    # Strategy.backward, in its three parts (the engine's three stages), each as Lightning's
+    # _call_strategy_hook(trainer, "backward", ...) runs it: with the module's hook name "backward".
     def on_before_backward(self, loss):
-        module = self.module
-        previous, module._current_fx_name = module._current_fx_name, "backward"
-        try:
+        with _hook_name(self.module, "backward"):
             self.trainer.strategy.pre_backward(loss)
-            self.trainer.precision_plugin.pre_backward(loss, module)
-        finally:
-            module._current_fx_name = previous
+            self.trainer.precision_plugin.pre_backward(loss, self.module)
 
     def backward(self, loss):
-        module = self.module
-        previous, module._current_fx_name = module._current_fx_name, "backward"
-        try:
-            self.trainer.precision_plugin.backward(loss, module, _first_optimizer(self.trainer))
-        finally:
-            module._current_fx_name = previous
+        with _hook_name(self.module, "backward"):
+            self.trainer.precision_plugin.backward(loss, self.module, _first_optimizer(self.trainer))
 
     def on_after_backward(self, loss):
-        module = self.module
-        previous, module._current_fx_name = module._current_fx_name, "backward"
-        try:
-            closure_loss = self.trainer.precision_plugin.post_backward(loss, module)
+        with _hook_name(self.module, "backward"):
+            closure_loss = self.trainer.precision_plugin.post_backward(loss, self.module)
             self.trainer.strategy.post_backward(closure_loss)
-        finally:
-            module._current_fx_name = previous
 
     # Precision._after_closure, in its two parts.
     def on_before_optimizer_step(self):
@@ -261,6 +251,16 @@ class _Fit:
         epoch_loop.on_advance_end(self.loop._data_fetcher)
         epoch_loop._restarting = False
         self.batch = self.kwargs = self.output = None
+
+
+@contextmanager
+def _hook_name(module, name):
+    """The module's _current_fx_name while Lightning code of hook `name` runs (self.log checks it)."""
+    previous, module._current_fx_name = module._current_fx_name, name
+    try:
+        yield
+    finally:
+        module._current_fx_name = previous
 
 
 def _lightning_default(module, name):
