@@ -81,6 +81,23 @@ echo "$csv" | awk -F, "$csv_columns"'
     END { print "(medians over 5 repetitions; Stepped: held after stepping batch by batch, a snapshot at every"
           print " batch; AfterFullSpeed: held by a breakpoint after a run at full speed, snapshots spaced)" }'
 
+# The user's own script (Python host): where it is built and Lightning's runtime is at hand.
+if "$root/scripts/build.sh" --target bench_script >/dev/null 2>&1 && [ -x "$build/tests/bench/bench_script" ]; then
+    echo
+    csv="$(bench_csv "$build/tests/bench/bench_script" 5)"
+    echo "$csv" | awk -F, "$csv_columns"'
+        /BM_Script.*_median"?,/ {
+            printf "your script (small MLP), us per optimizer step: stepwise-run %.0f, Lightning %.0f, hand-written\n",
+                   $col["stepwise_us"], $col["lightning_us"]
+            printf "  Python loop %.0f; Lightning / stepwise-run %.2f x, stepwise-run / hand loop %.2f x\n",
+                   $col["hand_us"], $col["lightning_over_stepwise"], $col["stepwise_over_hand"]
+            printf "  one step, whole process: stepwise-run %.2f s, Lightning %.2f s, hand loop %.2f s\n",
+                   $col["stepwise_start_s"], $col["lightning_start_s"], $col["hand_start_s"]
+        }
+        END { print "(medians over 5 rounds; per step is a 2,020-step run minus a 20-step run, so starting Python"
+              print " and importing Lightning cancel out; ratios are per round)" }'
+fi
+
 "$root/scripts/build.sh" --target bench_gui >/dev/null 2>&1 || true
 [ -x "$build/tests/bench/bench_gui" ] || exit 0
 echo

@@ -93,6 +93,12 @@ class HostedModule final : public TrainingModule {
         }
         const py::tuple code = ctx_->fit.attr("code")();
         code_ = py::cast<std::string>(code[1]);
+        // Where Lightning's code needs Python (a hook someone overrides, another strategy or
+        // precision), else the engine's own equivalent runs (see _Fit._plan).
+        const py::dict places = ctx_->fit.attr("python_places")();
+        zero_grad_py_ = py::cast<bool>(places["zero_grad"]);
+        backward_py_ = py::cast<bool>(places["backward"]);
+        after_closure_py_ = py::cast<bool>(places["after_closure"]);
         const py::object timing = ctx_->fit.attr("scheduler_timing")();
         if (!timing.is_none()) {
             const auto t = py::reinterpret_borrow<py::tuple>(timing);
@@ -125,26 +131,37 @@ class HostedModule final : public TrainingModule {
     bool on_train_batch_start(const c10::IValue&, std::int64_t batch_idx) override {
         return ctx_->test("on_train_batch_start", batch_idx);
     }
-    void on_before_zero_grad() override { ctx_->call("on_before_zero_grad"); }
+    void on_before_zero_grad() override {
+        if (zero_grad_py_) ctx_->call("on_before_zero_grad");
+    }
     bool optimizer_zero_grad(std::int64_t batch_idx) override {
+        if (!zero_grad_py_) return zeroed_ = true, false;  // the engine zeroes; Lightning counts it
         ctx_->call("optimizer_zero_grad", batch_idx);
         return true;
     }
     void on_before_backward(const torch::Tensor& loss) override {
+        if (!backward_py_) return;
         loss_ = loss;
         ctx_->call("on_before_backward", loss);
     }
     bool backward(const torch::Tensor& loss) override {
+        if (!backward_py_) return false;  // loss.backward(), without the GIL
         ctx_->call("backward", loss);
         return true;
     }
     void on_after_backward() override {
+        if (!backward_py_) return;
         const torch::Tensor loss = std::move(loss_);
         loss_ = torch::Tensor();
         ctx_->call("on_after_backward", loss);
     }
-    void on_before_optimizer_step() override { ctx_->call("on_before_optimizer_step"); }
-    std::optional<bool> clip_gradients() override { return ctx_->test("clip_gradients"); }
+    void on_before_optimizer_step() override {
+        if (after_closure_py_) ctx_->call("on_before_optimizer_step");
+    }
+    std::optional<bool> clip_gradients() override {
+        if (!after_closure_py_) return std::nullopt;  // the engine clips as Lightning's default
+        return ctx_->test("clip_gradients");
+    }
     bool optimizer_step(std::int64_t batch_idx, const std::function<torch::Tensor()>& closure,
                         torch::Tensor&) override {
         // The closure Python hands to optimizer.step. It runs the engine's closure without the
@@ -187,7 +204,10 @@ class HostedModule final : public TrainingModule {
         ctx_->call("optimizer_step", batch_idx, expire.fn);
         return true;
     }
-    void batch_processed() override { ctx_->call("batch_processed"); }
+    void batch_processed() override {
+        ctx_->call("batch_processed", zeroed_);
+        zeroed_ = false;
+    }
     std::optional<SchedulerTiming> scheduler_timing() const override { return timing_; }
     void step_lr_schedulers() override { ctx_->call("step_lr_schedulers"); }
     void on_train_batch_end(const torch::Tensor& loss,
@@ -198,6 +218,8 @@ class HostedModule final : public TrainingModule {
 
   private:
     std::shared_ptr<FitContext> ctx_;
+    bool zero_grad_py_ = true, backward_py_ = true, after_closure_py_ = true;
+    bool zeroed_ = false;  ///< the engine zeroed the grads in this batch (Lightning counts it)
     std::optional<SchedulerTiming> timing_;
     torch::Tensor loss_;  ///< between on_before_backward and on_after_backward
 };

@@ -43,6 +43,9 @@ RunConfig fit_config(const RunConfig& script, const py::dict& c) {
         t.gradient_clip_val = py::cast<double>(c["gradient_clip_val"]);
     if (!c["gradient_clip_algorithm"].is_none())
         t.gradient_clip_algorithm = py::cast<std::string>(c["gradient_clip_algorithm"]);
+    // What the optimizer's own zero_grad does by default (torch 1.13: zero-fill), for when the
+    // engine zeroes the grads in its place.
+    config.zero_grad_set_to_none = py::cast<bool>(c["set_to_none"]);
     return config;
 }
 

@@ -37,10 +37,50 @@ class _Fit:
         self.epoch_loop = loop.epoch_loop
         self.trainer = loop.trainer
         self.call = lightning.call
+        self.package = lightning.package  # "lightning.pytorch" or "pytorch_lightning"
         self.module = self.trainer.lightning_module
         self.batch = None
         self.kwargs = None
         self.output = None
+        self._plan()
+
+    def _plan(self):
+        """Which of Lightning's places need Python. Where neither the module nor a callback
+        overrides a hook, calling it does nothing but Lightning's bookkeeping around it; where the
+        strategy is one device's and the precision 32-bit, Lightning's default backward, clipping,
+        zero_grad and optimizer step are the engine's exact C++ equivalents (or, for the step, the
+        optimizer's own step called directly). Those places are left to the engine, and their
+        progress counters are kept here all the same."""
+        trainer, module = self.trainer, self.module
+        from importlib import import_module
+        strategies = import_module(self.package + ".strategies")
+        precisions = import_module(self.package + ".plugins.precision")
+        plain = type(trainer.strategy) is strategies.SingleDeviceStrategy and \
+            type(trainer.precision_plugin) is precisions.Precision
+        overrides = lambda name: _overrides(module, name, "LightningModule")  # noqa: E731
+        callbacks = lambda name: any(_overrides(c, name, "Callback") for c in trainer.callbacks)  # noqa: E731
+        live = lambda name: overrides(name) or callbacks(name)  # noqa: E731
+        optimizer = _first_optimizer(trainer)
+        import torch
+        default_zero_grad = type(optimizer).zero_grad is torch.optim.Optimizer.zero_grad
+        self.plain_batch_start = plain and not live("on_train_batch_start")
+        self.plain_step = plain and not overrides("optimizer_step")
+        self.plans = {
+            "zero_grad": bool(live("on_before_zero_grad") or overrides("optimizer_zero_grad")
+                              or not default_zero_grad or not plain),
+            "backward": bool(live("on_before_backward") or live("on_after_backward")
+                             or overrides("backward") or not plain),
+            "after_closure": bool(live("on_before_optimizer_step")
+                                  or overrides("configure_gradient_clipping") or not plain),
+        }
+
+    def python_places(self):
+        """{"zero_grad", "backward", "after_closure"}: whether each needs Python (else the engine's
+        own equivalent runs), and the set_to_none the optimizer's zero_grad defaults to."""
+        import inspect
+        zero_grad = type(_first_optimizer(self.trainer)).zero_grad
+        set_to_none = inspect.signature(zero_grad).parameters.get("set_to_none")
+        return dict(self.plans, set_to_none=bool(set_to_none is not None and set_to_none.default))
 
     # -- what the engine asks before it starts -------------------------------------------------
     def config(self):
@@ -61,6 +101,7 @@ class _Fit:
             "gradient_clip_algorithm": None if algorithm is None else str(getattr(algorithm, "value", algorithm)),
             "batches": int(batches),
             "current_epoch": trainer.current_epoch,
+            "set_to_none": self.python_places()["set_to_none"],
         }
 
     def parameters(self):
@@ -149,6 +190,10 @@ class _Fit:
 
     def on_train_batch_start(self, batch_idx):
         epoch_loop, trainer, call, batch = self.epoch_loop, self.trainer, self.call, self.batch
+        if self.plain_batch_start:  # no hook to call: only what Lightning counts
+            epoch_loop.batch_progress.increment_started()
+            self.kwargs = epoch_loop._build_kwargs(OrderedDict(), batch, batch_idx)
+            return True
         call._call_callback_hooks(trainer, "on_train_batch_start", batch, batch_idx)
         response = call._call_lightning_module_hook(trainer, "on_train_batch_start", batch, batch_idx)
         call._call_strategy_hook(trainer, "on_train_batch_start", batch, batch_idx)
@@ -211,8 +256,8 @@ class _Fit:
         trainer.precision_plugin._clip_gradients(
             module, _first_optimizer(trainer), trainer.gradient_clip_val,
             gradient_clip_algorithm=trainer.gradient_clip_algorithm)
-        overridden = type(module).configure_gradient_clipping is not _lightning_default(module, "configure_gradient_clipping")
-        return overridden or bool(trainer.gradient_clip_val)
+        return _overrides(module, "configure_gradient_clipping", "LightningModule") or \
+            bool(trainer.gradient_clip_val)
 
     def optimizer_step(self, batch_idx, closure):
         trainer = self.trainer
@@ -221,13 +266,23 @@ class _Fit:
         should_accumulate = trainer.fit_loop._should_accumulate()
         if not should_accumulate:
             progress.increment_ready()
-        self.call._call_lightning_module_hook(
-            trainer, "optimizer_step", trainer.current_epoch, batch_idx, optimizer, closure)
+        if self.plain_step:
+            # LightningModule.optimizer_step -> LightningOptimizer.step -> the strategy -> the
+            # precision plugin come down to this on one device at 32 bits.
+            optimizer.optimizer.step(closure=closure)
+        else:
+            self.call._call_lightning_module_hook(
+                trainer, "optimizer_step", trainer.current_epoch, batch_idx, optimizer, closure)
         if not should_accumulate:
             progress.increment_completed()
 
     # -- the rest of _TrainingEpochLoop.advance, and its on_advance_end ------------------------------
-    def batch_processed(self):
+    def batch_processed(self, zeroed_by_engine):
+        if zeroed_by_engine:  # the engine zeroed the grads itself: Lightning's counts all the same
+            progress = self.epoch_loop.automatic_optimization.optim_progress.optimizer.zero_grad
+            progress.increment_ready()
+            progress.increment_started()
+            progress.increment_completed()
         self.epoch_loop.batch_progress.increment_processed()
 
     def step_lr_schedulers(self):
@@ -263,12 +318,23 @@ def _hook_name(module, name):
         module._current_fx_name = previous
 
 
-def _lightning_default(module, name):
-    """The LightningModule class's own `name` (not the user's override)."""
-    for cls in type(module).__mro__:
-        if cls.__name__ == "LightningModule" and name in cls.__dict__:
-            return cls.__dict__[name]
+def _lightning_default(obj, name, base="LightningModule"):
+    """Lightning's own `name` (not the user's override): what the class named `base`
+    (LightningModule, Callback) has, defined there or in a class it inherits (ModelHooks, ...)."""
+    mro = type(obj).__mro__
+    for i, cls in enumerate(mro):
+        if cls.__name__ == base:
+            for c in mro[i:]:
+                if name in c.__dict__:
+                    return c.__dict__[name]
+            return None
     return None
+
+
+def _overrides(obj, name, base):
+    """Whether obj's class (or a class between it and Lightning's `base`) defines `name`."""
+    default = _lightning_default(obj, name, base)
+    return default is not None and getattr(type(obj), name, None) is not default
 
 
 def _patch(fit_loop_module):
@@ -302,7 +368,7 @@ def _patch(fit_loop_module):
         precision = self.trainer.precision_plugin
         precision._wrap_closure = lambda model, optimizer, closure: closure()
         try:
-            _stepwise.run_fit(_Fit(self, _Lightning(call)))
+            _stepwise.run_fit(_Fit(self, _Lightning(call, package)))
         finally:
             del precision._wrap_closure
         self._restarting = False
@@ -317,8 +383,11 @@ def _data_fetcher_is_iterator(loop):
 
 
 class _Lightning:
-    def __init__(self, call):
+    """The Lightning package a fit loop belongs to, and its trainer.call module."""
+
+    def __init__(self, call, package):
         self.call = call
+        self.package = package
 
 
 class _PatchingLoader:
