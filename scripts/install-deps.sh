@@ -12,7 +12,7 @@ packages=(
     qt6-base-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools libgl-dev
     libqcustomplot-dev libqcustomplot2.1-qt6
     nlohmann-json3-dev libgtest-dev libbenchmark-dev libasio-dev libcli11-dev
-    libprotobuf-dev protobuf-compiler libboost-dev
+    libprotobuf-dev protobuf-compiler libboost-dev libssl-dev
     python3-torch
     libpython3.11-dev pybind11-dev
     python3-numpy python3-fsspec python3-packaging python3-tqdm python3-yaml

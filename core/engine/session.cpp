@@ -245,8 +245,8 @@ void TrainingSession::train(Live& live) {
             resume.emplace(from.epoch(), from.batch_idx());
         }
     }
-    live.final_params =
-        std::make_shared<const ParameterSnapshot>(snapshot(live.trainer->module().parameters()));
+    live.final_params = std::make_shared<const ParameterSnapshot>(
+        snapshot(live.trainer->module().parameters(), /*digests=*/true));
 }
 
 void TrainingSession::hook(Live& live) {

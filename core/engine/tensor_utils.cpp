@@ -1,5 +1,7 @@
 #include "tensor_utils.h"
 
+#include <openssl/evp.h>
+
 #include <algorithm>
 #include <cmath>
 #include <cstring>
@@ -177,7 +179,21 @@ GradNorms grad_norms(const NamedTensors& params) {
     return norms;
 }
 
-ParameterSnapshot snapshot(const NamedTensors& params) {
+std::string sha256_hex(const torch::Tensor& t) {
+    const torch::Tensor bytes = t.detach().cpu().contiguous();
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int length = 0;
+    EVP_Digest(bytes.data_ptr(), bytes.nbytes(), digest, &length, EVP_sha256(), nullptr);
+    static const char* const hex = "0123456789abcdef";
+    std::string out;
+    for (unsigned int i = 0; i < length; ++i) {
+        out += hex[digest[i] >> 4];
+        out += hex[digest[i] & 15];
+    }
+    return out;
+}
+
+ParameterSnapshot snapshot(const NamedTensors& params, bool digests) {
     ParameterSnapshot snap;
     std::int64_t total = 0;
     for (const auto& [name, p] : params) total += p.numel();
@@ -186,6 +202,7 @@ ParameterSnapshot snapshot(const NamedTensors& params) {
         ParameterSnapshot::Entry entry;
         entry.name = name;
         entry.shape = p.sizes().vec();
+        if (digests) entry.sha256 = sha256_hex(p);
         if (snap.has_values) {
             const auto flat = p.detach().to(torch::kFloat64).contiguous().view(-1);
             const double* data = flat.data_ptr<double>();

@@ -44,6 +44,8 @@ GradNorms grad_norms(const NamedTensors& params);
 std::uint64_t parameter_checksum(const NamedTensors& params);
 
 /// Names, shapes and (up to kMaxSnapshotElements elements in all) values.
-ParameterSnapshot snapshot(const NamedTensors& params);
+ParameterSnapshot snapshot(const NamedTensors& params, bool digests = false);
+/// SHA-256 (hex) of a tensor\'s bytes, row-major, as `tensor.numpy().tobytes()` gives them.
+std::string sha256_hex(const torch::Tensor& t);
 
 }  // namespace stepwise

@@ -59,6 +59,7 @@ Json params_json(const ParameterSnapshot& snap) {
     for (const auto& p : snap.parameters) {
         Json e;
         e["shape"] = p.shape;
+        if (!p.sha256.empty()) e["sha256"] = p.sha256;
         if (snap.has_values) {
             Json values = Json::array();
             for (double v : p.values) values.push_back(number(v));
@@ -232,6 +233,7 @@ std::shared_ptr<const ParameterSnapshot> read_params(const Field& j) {
         ParameterSnapshot::Entry p;
         p.name = item.key();
         p.shape = e.shape_at();
+        p.sha256 = e.string_at("sha256");
         if (e.find("values"))
             p.values = e.numbers_at("values");
         else

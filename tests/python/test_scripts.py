@@ -140,6 +140,16 @@ class UserScript(unittest.TestCase):
         self.assertEqual(s["state"], "TrainerStatus.FINISHED")
         self.assertIn("train_loss", s["progress_bar_metrics"])
 
+    def test_run_end_gives_each_parameters_sha256_as_python_hashes_its_bytes(self):
+        with tempfile.TemporaryDirectory() as out:
+            trace = os.path.join(out, "t.jsonl")
+            run = self.stepwise("--quiet", "--trace", trace, self.script, "ok")
+            self.assertEqual(run.returncode, 0, run.stderr[-3000:])
+            with open(trace) as f:
+                end = [json.loads(line) for line in f if '"type":"run_end"' in line][0]
+        digests = {name: p["sha256"] for name, p in end["parameters"].items()}
+        self.assertEqual(digests, self.summary(run)["parameters"])
+
     def test_R4_a_training_step_returning_None_on_some_batches_runs_as_under_lightning(self):
         self.assertSameAsLightning("none")
 

@@ -125,6 +125,9 @@ struct ParameterSnapshot {
         std::string name;
         std::vector<std::int64_t> shape;
         std::vector<double> values;  ///< row-major; empty when the model is too large
+        /// run_end: SHA-256 (hex) of the tensor's bytes as `tensor.numpy().tobytes()` gives them,
+        /// so a run compares with Python's in one line; empty elsewhere.
+        std::string sha256;
     };
     std::vector<Entry> parameters;
     bool has_values = false;
