@@ -249,33 +249,39 @@ class HostedData final : public DataSource {
 /// A param group's options as the engine reads them: the Python group's lr.
 class HostedOptions final : public torch::optim::OptimizerOptions {
   public:
-    HostedOptions(std::shared_ptr<FitContext> context, std::size_t group)
-        : ctx_(std::move(context)), group_(group) {}
+    /// `groups`: the Python optimizer's param_groups list (with the GIL held).
+    HostedOptions(py::object groups, std::size_t group)
+        : groups_(std::move(groups)), group_(group) {}
+    ~HostedOptions() override {
+        py::gil_scoped_acquire gil;
+        groups_ = py::object();
+    }
     std::unique_ptr<torch::optim::OptimizerOptions> clone() const override {
-        return std::make_unique<HostedOptions>(ctx_, group_);
+        py::gil_scoped_acquire gil;
+        return std::make_unique<HostedOptions>(groups_, group_);
     }
     double get_lr() const override {
         py::gil_scoped_acquire gil;
-        return py::cast<double>(
-            ctx_->fit.attr("optimizer")().attr("param_groups")[py::int_(group_)]["lr"]);
+        return py::cast<double>(groups_[py::int_(group_)]["lr"]);
     }
     void set_lr(const double lr) override {
         py::gil_scoped_acquire gil;
-        ctx_->fit.attr("optimizer")().attr("param_groups")[py::int_(group_)]["lr"] = lr;
+        groups_[py::int_(group_)]["lr"] = lr;
     }
 
   private:
-    std::shared_ptr<FitContext> ctx_;
+    py::object groups_;
     std::size_t group_;
 };
 
-/// The user's optimizer as the engine holds it: its param groups over the same tensors. Its
-/// step is never called: the optimizer_step hook hands the closure to the Python optimizer.
+/// The user's optimizer as the engine holds it: its param groups over the same tensors (the engine
+/// zeroes and clips them where Lightning's defaults would). Its step is never called: the
+/// optimizer_step hook hands the closure to the Python optimizer.
 class HostedOptimizer final : public torch::optim::Optimizer {
   public:
     HostedOptimizer(std::vector<torch::optim::OptimizerParamGroup> groups,
-                    std::shared_ptr<FitContext> context)
-        : Optimizer(std::move(groups), std::make_unique<HostedOptions>(context, 0)) {}
+                    std::unique_ptr<torch::optim::OptimizerOptions> defaults)
+        : Optimizer(std::move(groups), std::move(defaults)) {}
     torch::Tensor step(LossClosure) override {
         throw std::logic_error("a hosted optimizer steps through the optimizer_step hook");
     }
@@ -297,9 +303,10 @@ std::unique_ptr<torch::optim::Optimizer> hosted_optimizer(std::shared_ptr<FitCon
     for (std::size_t g = 0; g < py_groups.size(); ++g) {
         std::vector<torch::Tensor> params;
         for (const auto& p : py_groups[g]["params"]) params.push_back(THPVariable_Unpack(p.ptr()));
-        groups.emplace_back(std::move(params), std::make_unique<HostedOptions>(context, g));
+        groups.emplace_back(std::move(params), std::make_unique<HostedOptions>(py_groups, g));
     }
-    return std::make_unique<HostedOptimizer>(std::move(groups), std::move(context));
+    return std::make_unique<HostedOptimizer>(std::move(groups),
+                                             std::make_unique<HostedOptions>(py_groups, 0));
 }
 
 }  // namespace stepwise::python

@@ -64,6 +64,17 @@ class _Fit:
         import torch
         default_zero_grad = type(optimizer).zero_grad is torch.optim.Optimizer.zero_grad
         self.plain_batch_start = plain and not live("on_train_batch_start")
+        self.plain_batch_end = not live("on_train_batch_end")
+        # The batch's way to the device: Lightning's default hooks come down to
+        # move_data_to_device(batch, root_device), and 32-bit precision converts nothing.
+        is_overridden = import_module(self.package + ".utilities.model_helpers").is_overridden
+        datamodule = trainer.datamodule
+        self.plain_transfer = plain and not any(
+            is_overridden(hook, module) or (datamodule is not None and is_overridden(hook, datamodule))
+            for hook in ("on_before_batch_transfer", "transfer_batch_to_device", "on_after_batch_transfer"))
+        self.move_data_to_device = import_module(self.package + ".utilities").move_data_to_device
+        # _build_kwargs asks training_step's signature for batch_idx at every batch; it is asked once.
+        self.step_takes_batch_idx = "batch_idx" in self.epoch_loop._build_kwargs(OrderedDict(), None, 0)
         self.plain_step = plain and not overrides("optimizer_step")
         self.plans = {
             "zero_grad": bool(live("on_before_zero_grad") or overrides("optimizer_zero_grad")
@@ -180,9 +191,12 @@ class _Fit:
             raise RuntimeError(f"Stepwise lost count of the batches: Lightning is at batch {expected}, "
                                f"the engine at {batch_idx}")
         epoch_loop.batch_progress.is_last_batch = fetcher.done
-        batch = trainer.precision_plugin.convert_input(batch)
-        batch = trainer.lightning_module._on_before_batch_transfer(batch, dataloader_idx=0)
-        batch = call._call_strategy_hook(trainer, "batch_to_device", batch, dataloader_idx=0)
+        if self.plain_transfer:
+            batch = self.move_data_to_device(batch, trainer.strategy.root_device)
+        else:
+            batch = trainer.precision_plugin.convert_input(batch)
+            batch = trainer.lightning_module._on_before_batch_transfer(batch, dataloader_idx=0)
+            batch = call._call_strategy_hook(trainer, "batch_to_device", batch, dataloader_idx=0)
         epoch_loop.batch_progress.increment_ready()
         trainer._logger_connector.on_batch_start(batch)
         self.batch = batch
@@ -192,7 +206,8 @@ class _Fit:
         epoch_loop, trainer, call, batch = self.epoch_loop, self.trainer, self.call, self.batch
         if self.plain_batch_start:  # no hook to call: only what Lightning counts
             epoch_loop.batch_progress.increment_started()
-            self.kwargs = epoch_loop._build_kwargs(OrderedDict(), batch, batch_idx)
+            self.kwargs = OrderedDict(batch=batch, batch_idx=batch_idx) if self.step_takes_batch_idx \
+                else OrderedDict(batch=batch)
             return True
         call._call_callback_hooks(trainer, "on_train_batch_start", batch, batch_idx)
         response = call._call_lightning_module_hook(trainer, "on_train_batch_start", batch, batch_idx)
@@ -298,8 +313,9 @@ class _Fit:
         else:
             extra = {k: v for k, v in self.output.items() if k != "loss"} if isinstance(self.output, dict) else {}
             batch_output = {"loss": loss, **extra}
-        call._call_callback_hooks(trainer, "on_train_batch_end", batch_output, batch, batch_idx)
-        call._call_lightning_module_hook(trainer, "on_train_batch_end", batch_output, batch, batch_idx)
+        if not self.plain_batch_end:
+            call._call_callback_hooks(trainer, "on_train_batch_end", batch_output, batch, batch_idx)
+            call._call_lightning_module_hook(trainer, "on_train_batch_end", batch_output, batch, batch_idx)
         trainer._logger_connector.on_batch_end()
         epoch_loop.batch_progress.increment_completed()
         trainer._logger_connector.update_train_step_metrics()
