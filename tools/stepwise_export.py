@@ -270,20 +270,48 @@ def scheduler_config(scheduler, interval, frequency):
     return c
 
 
+SCRIPT_FIRST = ("if a training script trains this module, run the script itself instead: "
+                "stepwise-run train.py (or stepwise train.py), which takes any LightningModule and DataLoader as "
+                "they are")
+
+
+def call_user(what, fn, *args):
+    """Calls the user's `what` (a hook, the --data function); what it raises becomes an ExportError
+    that names it, the exception and the line in the user's code, not a traceback of the tool."""
+    try:
+        return fn(*args)
+    except ExportError:
+        raise
+    except Exception as e:  # noqa: BLE001 (the user's code may raise anything)
+        import traceback
+        frames = traceback.extract_tb(e.__traceback__)
+        where = next((f"{f.filename}:{f.lineno}" for f in reversed(frames) if f.filename != __file__), "")
+        raise ExportError(f"{what} raised {type(e).__name__}: {e}" + (f" ({where})" if where else "")
+                          + f"; {SCRIPT_FIRST}") from e
+
+
+def prepare(obj, name):
+    """Lightning's order before train_dataloader(): prepare_data(), then setup("fit")."""
+    for hook, args in (("prepare_data", ()), ("setup", ("fit",))):
+        if callable(getattr(obj, hook, None)):
+            call_user(f"{name}.{hook}({', '.join(map(repr, args))})", getattr(obj, hook), *args)
+
+
 def data_and_loader(model, data_spec):
     from torch.utils.data import DataLoader, RandomSampler, TensorDataset
     if data_spec:
         source = load_object(data_spec, "--data")
-        loader = source() if callable(source) else source
+        loader = call_user(f"--data {data_spec}", source) if callable(source) else source
     elif callable(getattr(model, "train_dataloader", None)):
-        loader = model.train_dataloader()
+        # The module's data may be made in its setup() (random_split, a Dataset built there).
+        prepare(model, "the module")
+        loader = call_user("the module's train_dataloader()", model.train_dataloader)
     else:
         raise ExportError("no data: give --data module:make_dataloader (a function returning a DataLoader), "
                           "or define train_dataloader() on the module")
     if callable(getattr(loader, "train_dataloader", None)) and not isinstance(loader, DataLoader):
-        if callable(getattr(loader, "setup", None)):
-            loader.setup("fit")
-        loader = loader.train_dataloader()  # a LightningDataModule
+        prepare(loader, "the datamodule")
+        loader = call_user("the datamodule's train_dataloader()", loader.train_dataloader)
     if not isinstance(loader, DataLoader):
         raise ExportError(f"--data gave {type(loader).__name__}, not a torch DataLoader (or a LightningDataModule)")
     dataset = loader.dataset
@@ -292,7 +320,7 @@ def data_and_loader(model, data_spec):
                 else f"a {type(dataset).__name__}")
         raise ExportError(f"the dataset is {kind}, not a pair of tensors: Stepwise's data file holds inputs x and "
                           f"targets y. Build the DataLoader on TensorDataset(x, y) with the whole dataset as "
-                          f"two tensors")
+                          f"two tensors, or {SCRIPT_FIRST}")
     if loader.batch_size is None:
         raise ExportError("the DataLoader has no batch_size (a batch_sampler?): give it batch_size=N")
     x, y = dataset.tensors
@@ -387,7 +415,9 @@ def main(argv=None):
         prog="stepwise-export",
         description="Export a LightningModule (or any torch.nn.Module with training_step and "
                     "configure_optimizers) and its training data to a Stepwise run: model.pt, data.pt, config.json.",
-        epilog="Then: stepwise OUT/config.json (the window) or stepwise-run OUT/config.json (headless).")
+        epilog="Then: stepwise OUT/config.json (the window) or stepwise-run OUT/config.json (headless). "
+               "With Python and torch at hand, your training script itself runs in Stepwise unchanged: "
+               "stepwise-run train.py; this tool is for machines without Python.")
     parser.add_argument("module", help="the module class, as module.path:ClassName")
     parser.add_argument("--data", metavar="module.path:function",
                         help="a function (or object) giving the training DataLoader over TensorDataset(x, y), "

@@ -244,6 +244,41 @@ class Export(unittest.TestCase):
         err = self.refused("usercode.model:Regressor")
         self.assertIn("no data: give --data", err)
 
+    def test_data_made_in_setup_is_exported_and_a_hook_that_raises_is_named_without_a_traceback(self):
+        # Lightning's order: prepare_data(), setup("fit"), then train_dataloader().
+        self.write("usercode/setup_model.py", """
+            import torch
+            from torch.utils.data import DataLoader, TensorDataset
+            from usercode.model import Regressor
+            from usercode.data import tensors
+
+            class MadeInSetup(Regressor):
+                def prepare_data(self):
+                    self.prepared = True
+
+                def setup(self, stage):
+                    assert self.prepared and stage == "fit"
+                    self.train_set = TensorDataset(*tensors())
+
+                def train_dataloader(self):
+                    return DataLoader(self.train_set, batch_size=5)
+
+            class SetupRaises(Regressor):
+                def setup(self, stage):
+                    raise KeyError("no such split")
+
+                def train_dataloader(self):
+                    return DataLoader(self.train_set, batch_size=5)
+        """)
+        r = self.export("usercode.setup_model:MadeInSetup", "-o", "made")
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        self.assertEqual(load_json(os.path.join(self.dir, "made", "config.json"))["batch_size"], 5)
+        err = self.refused("usercode.setup_model:SetupRaises")
+        self.assertIn("the module.setup('fit') raised KeyError: 'no such split' (", err)
+        self.assertIn("setup_model.py:", err)
+        self.assertIn("stepwise-run train.py", err)
+        self.assertNotIn("Traceback", err)
+
     def test_optimizers_and_schedulers_are_exported_with_their_options_or_refused(self):
         adam = MODULE.replace(
             "opt = torch.optim.SGD(self.parameters(), lr=0.05, momentum=0.9, weight_decay=0.01)",
