@@ -97,6 +97,42 @@ SCRIPT = textwrap.dedent('''
 ''')
 
 
+# A Dataset that draws in its workers (each seeded by torch from the base seed the DataLoader's
+# iterator draws), num_workers=2, started by fork (Linux's default) or by spawn (argv[2]).
+WORKERS = textwrap.dedent('''
+    import hashlib, json, sys
+    import torch
+    from torch.utils.data import DataLoader, Dataset
+    import lightning_compat  # noqa: F401
+    import lightning.pytorch as pl
+
+    class Noisy(Dataset):
+        def __len__(self):
+            return 48
+        def __getitem__(self, i):
+            return torch.randn(4), torch.randn(1)
+
+    class Model(pl.LightningModule):
+        def __init__(self):
+            super().__init__()
+            self.layer = torch.nn.Linear(4, 1)
+        def training_step(self, batch, batch_idx):
+            x, y = batch
+            return torch.nn.functional.mse_loss(self.layer(x), y)
+        def configure_optimizers(self):
+            return torch.optim.SGD(self.parameters(), lr=0.1)
+
+    if __name__ == "__main__":
+        pl.seed_everything(3)
+        model = Model()
+        loader = DataLoader(Noisy(), batch_size=8, num_workers=2, multiprocessing_context=sys.argv[1])
+        pl.Trainer(max_epochs=2, logger=False, enable_checkpointing=False, enable_progress_bar=False,
+                   enable_model_summary=False).fit(model, loader)
+        print(json.dumps({n: hashlib.sha256(p.detach().numpy().tobytes()).hexdigest()
+                          for n, p in model.named_parameters()}))
+''')
+
+
 @unittest.skipIf(RUNTIME is None, "no Lightning 2.2.5 runtime (../shared/lightning-2.2.5 or $STEPWISE_LIGHTNING)")
 class UserScript(unittest.TestCase):
     @classmethod
@@ -149,6 +185,17 @@ class UserScript(unittest.TestCase):
                 end = [json.loads(line) for line in f if '"type":"run_end"' in line][0]
         digests = {name: p["sha256"] for name, p in end["parameters"].items()}
         self.assertEqual(digests, self.summary(run)["parameters"])
+
+    def test_a_dataloader_with_worker_processes_by_fork_or_spawn_trains_as_under_lightning(self):
+        path = os.path.join(self.tmp.name, "workers.py")
+        with open(path, "w") as f:
+            f.write(WORKERS)
+        for start in ("fork", "spawn"):
+            ours = self.stepwise("--quiet", path, start)
+            self.assertEqual(ours.returncode, 0, ours.stderr[-3000:])
+            theirs = self.lightning(path, start)
+            self.assertEqual(theirs.returncode, 0, theirs.stderr[-3000:])
+            self.assertEqual(self.summary(ours), self.summary(theirs), start)
 
     def test_R4_a_training_step_returning_None_on_some_batches_runs_as_under_lightning(self):
         self.assertSameAsLightning("none")
