@@ -167,6 +167,10 @@ void TrainingSession::load(Live& live) {
     });
     live.trainer = options_.make_trainer ? options_.make_trainer(config_, live.phase)
                                          : std::make_unique<Trainer>(config_, live.phase);
+    live.trainer->module().set_warning_sink(
+        [&observer = live.observer](const std::string& message, const std::string& category) {
+            observer.warning(message, category);
+        });
     live.fit.emplace(*live.trainer, live.observer, live.observe);
     // Stage by stage only when training_step draws from the generator: otherwise only the data
     // order and the snapshots touch it, and they take it themselves, so two runs compare side by

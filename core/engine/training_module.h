@@ -51,6 +51,11 @@ class TrainingModule {
 
     /// Whether this module runs Lightning's own code at the places below.
     virtual bool hosts_lightning() const { return false; }
+    /// Where the warnings Lightning's own code raises go while the run lasts (the run's warning
+    /// events: message, Python's warning class). Only a module that runs Lightning's code has any.
+    using WarningSink =
+        std::function<void(const std::string& message, const std::string& category)>;
+    virtual void set_warning_sink(WarningSink) {}
     /// Before each epoch: Lightning's own end condition besides the engine's (`fit_loop.done`:
     /// `trainer.should_stop`, a callback's stop).
     virtual bool fit_done() { return false; }

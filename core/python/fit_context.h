@@ -8,6 +8,7 @@
 #include <torch/csrc/utils/pybind.h>              // at::Tensor <-> torch.Tensor
 
 #include <exception>
+#include <functional>
 #include <string>
 #include <utility>
 
@@ -26,6 +27,8 @@ struct FitContext {
     std::exception_ptr pending;
     /// The Python exception that failed the run: Trainer.fit raises it into the script.
     py::object failure;
+    /// The run's warning events (set by the session through the hosted module); empty before.
+    std::function<void(const std::string& message, const std::string& category)> warn;
 
     FitContext() = default;
     FitContext(const FitContext&) = delete;

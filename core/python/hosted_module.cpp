@@ -124,6 +124,7 @@ class HostedModule final : public TrainingModule {
     }
 
     bool hosts_lightning() const override { return true; }
+    void set_warning_sink(WarningSink sink) override { ctx_->warn = std::move(sink); }
     bool fit_done() override { return ctx_->test("fit_done"); }
     void on_epoch_start(std::int64_t epoch) override { ctx_->call("on_epoch_start", epoch); }
     void on_epoch_end(std::int64_t epoch) override { ctx_->call("on_epoch_end", epoch); }

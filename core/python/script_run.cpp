@@ -23,6 +23,15 @@ struct RunningScript {
     const SessionOptions::FitFunction* fit = nullptr;
 };
 RunningScript* g_script = nullptr;
+FitContext* g_fit = nullptr;  ///< the fit running now (its warnings go to its run)
+
+/// _stepwise.warning(message, category): a warning Lightning's code raised during the fit, as the
+/// run's warning event (the glue routes warnings.showwarning here on the fit's thread).
+void warning(const std::string& message, const std::string& category) {
+    if (!g_fit || !g_fit->warn) return;
+    py::gil_scoped_release release;
+    g_fit->warn(message, category);
+}
 
 std::optional<std::int64_t> optional_int(const py::handle& h) {
     if (h.is_none()) return std::nullopt;
@@ -83,7 +92,9 @@ void run_fit(const py::object& fit) {
     SessionOptions::FitEnd end;
     {
         py::gil_scoped_release release;
+        g_fit = ctx.get();
         end = (*g_script->fit)(std::move(request));
+        g_fit = nullptr;
     }
     if (end.status == RunStatus::finished) return;
     if (end.status == RunStatus::stopped) {
@@ -118,6 +129,7 @@ void install_glue() {
 PYBIND11_EMBEDDED_MODULE(_stepwise, m) {
     m.doc() = "Stepwise's engine, as its Lightning glue calls it";
     m.def("run_fit", &run_fit, "Runs a Trainer.fit in Stepwise's session");
+    m.def("warning", &warning, "A warning raised during the fit, as the run's warning event");
 }
 
 SessionOptions::ScriptEnd run_script(Host& host, const RunConfig& config,

@@ -325,6 +325,27 @@ class _Fit:
 
 
 @contextmanager
+def _warnings_to_the_run():
+    """Warnings shown on the fit's thread while it runs (Lightning's rank_zero_warn, the user's own
+    warnings.warn) become the run's warning events, which stepwise-run prints and the window logs,
+    instead of lines on stderr. Python's filters still decide what is shown (once per place)."""
+    import threading
+    import warnings
+    shown, thread = warnings.showwarning, threading.get_ident()
+
+    def show(message, category, filename, lineno, file=None, line=None):
+        if threading.get_ident() != thread:
+            return shown(message, category, filename, lineno, file, line)
+        _stepwise.warning(str(message), category.__name__)
+
+    warnings.showwarning = show
+    try:
+        yield
+    finally:
+        warnings.showwarning = shown
+
+
+@contextmanager
 def _hook_name(module, name):
     """The module's _current_fx_name while Lightning code of hook `name` runs (self.log checks it)."""
     previous, module._current_fx_name = module._current_fx_name, name
@@ -384,7 +405,8 @@ def _patch(fit_loop_module):
         precision = self.trainer.precision_plugin
         precision._wrap_closure = lambda model, optimizer, closure: closure()
         try:
-            _stepwise.run_fit(_Fit(self, _Lightning(call, package)))
+            with _warnings_to_the_run():
+                _stepwise.run_fit(_Fit(self, _Lightning(call, package)))
         finally:
             del precision._wrap_closure
         self._restarting = False

@@ -65,6 +65,9 @@ SCRIPT = textwrap.dedent('''
                         pass
             if MODE == "none" and batch_idx % 3 == 1:
                 return None
+            if MODE == "warn" and batch_idx == 1:
+                import warnings
+                warnings.warn("this batch looks odd")
             self.log("train_loss", loss, prog_bar=True)
             return {"loss": loss, "size": batch["x"].shape[0]}
         def on_train_batch_start(self, batch, batch_idx):
@@ -196,6 +199,18 @@ class UserScript(unittest.TestCase):
             theirs = self.lightning(path, start)
             self.assertEqual(theirs.returncode, 0, theirs.stderr[-3000:])
             self.assertEqual(self.summary(ours), self.summary(theirs), start)
+
+    def test_a_warning_raised_during_the_fit_is_a_warning_event_where_it_happened(self):
+        with tempfile.TemporaryDirectory() as out:
+            trace = os.path.join(out, "t.jsonl")
+            run = self.stepwise("--quiet", "--trace", trace, self.script, "warn")
+            self.assertEqual(run.returncode, 0, run.stderr[-3000:])
+            with open(trace) as f:
+                warnings = [json.loads(line) for line in f if '"type":"warning"' in line]
+        odd = [w for w in warnings if w["message"] == "this batch looks odd"]
+        self.assertEqual(len(odd), 1)  # Python's filter: once per place
+        self.assertEqual((odd[0]["exception_type"], odd[0]["epoch"], odd[0]["batch_idx"]), ("UserWarning", 0, 1))
+        self.assertIn("UserWarning: this batch looks odd  [epoch 0, batch 1]", run.stderr)
 
     def test_R4_a_training_step_returning_None_on_some_batches_runs_as_under_lightning(self):
         self.assertSameAsLightning("none")
