@@ -5,13 +5,9 @@
 // seconds of each, the ratios; scripts/bench.sh prints the medians.
 
 #include <benchmark/benchmark.h>
-#include <fcntl.h>
-#include <spawn.h>
-#include <sys/wait.h>
 #include <torch/torch.h>
 
 #include <algorithm>
-#include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -20,14 +16,14 @@
 #include <vector>
 
 #include "data.h"
+#include "process.h"
 #include "script_module.h"
-
-extern char** environ;
 
 namespace {
 
 using namespace stepwise;
 namespace fs = std::filesystem;
+using stepwise::bench::run_process;
 
 constexpr const char* kModel =
     "param w: [1, 16] = linear(16)\nparam b: [1] = linear(16)\n\n"
@@ -74,25 +70,6 @@ struct Files {
 const Files& files() {
     static const Files f;
     return f;
-}
-
-/// Wall seconds of one process, from spawning it to its exit; -1 when it failed.
-double run_process(std::vector<std::string> args) {
-    std::vector<char*> argv;
-    for (std::string& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
-    const auto start = std::chrono::steady_clock::now();
-    pid_t pid = 0;
-    const int spawned = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ);
-    posix_spawn_file_actions_destroy(&actions);
-    if (spawned != 0) return -1;
-    int status = 0;
-    waitpid(pid, &status, 0);
-    const std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
-    return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? took.count() : -1;
 }
 
 double stepwise_run(const std::string& config) {

@@ -9,22 +9,19 @@
 // (../shared/lightning-2.2.5 or $STEPWISE_LIGHTNING).
 
 #include <benchmark/benchmark.h>
-#include <fcntl.h>
-#include <spawn.h>
-#include <sys/wait.h>
 
-#include <chrono>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <string>
 #include <vector>
 
-extern char** environ;
+#include "process.h"
 
 namespace {
 
 namespace fs = std::filesystem;
+using stepwise::bench::run_process;
 
 std::int64_t g_short = 20, g_long = 2020;  // optimizer steps (--steps=N sets the long one)
 
@@ -48,32 +45,12 @@ bool set_python_path() {
     return false;
 }
 
-/// Wall seconds of one process, from spawning it to its exit; -1 when it failed.
-double run_process(std::vector<std::string> args) {
-    std::vector<char*> argv;
-    for (std::string& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
-    posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
-    const auto start = std::chrono::steady_clock::now();
-    pid_t pid = 0;
-    const int spawned = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ);
-    posix_spawn_file_actions_destroy(&actions);
-    if (spawned != 0) return -1;
-    int status = 0;
-    waitpid(pid, &status, 0);
-    const std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
-    return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? took.count() : -1;
-}
-
 double run(int way, std::int64_t steps) {
     const std::string n = std::to_string(steps);
     switch (way) {
-        case 0: return run_process({STEPWISE_RUN, "--quiet", kScript, "stepwise", n});
-        case 1: return run_process({"/usr/bin/python3", kScript, "lightning", n});
-        default: return run_process({"/usr/bin/python3", kScript, "hand", n});
+        case 0: return run_process({STEPWISE_RUN, "--quiet", kScript, "stepwise", n}, true);
+        case 1: return run_process({"/usr/bin/python3", kScript, "lightning", n}, true);
+        default: return run_process({"/usr/bin/python3", kScript, "hand", n}, true);
     }
 }
 
