@@ -73,7 +73,6 @@ void run_fit(const py::object& fit) {
     const std::int64_t batches = py::cast<std::int64_t>(c["batches"]);
     SessionOptions::FitRequest request;
     request.config = fit_config(*g_script->config, c);
-    request.config.model.path = g_script->config->model.path;
     request.make_trainer = [ctx, batches](const RunConfig& config, ErrorPhase& phase) {
         py::gil_scoped_acquire gil;
         try {

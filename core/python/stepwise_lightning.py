@@ -124,9 +124,6 @@ class _Fit:
     def optimizer(self):
         return _first_optimizer(self.trainer)
 
-    def learning_rate(self):
-        return float(_first_optimizer(self.trainer).param_groups[0]["lr"])
-
     def scheduler_timing(self):
         configs = self.trainer.lr_scheduler_configs
         if not configs:

@@ -154,6 +154,14 @@ class UserScript(unittest.TestCase):
         return subprocess.run([STEPWISE_RUN, *args], cwd=self.tmp.name, env=self.env,
                               capture_output=True, text=True, timeout=timeout)
 
+    def traced(self, *args):
+        """stepwise-run --quiet --trace on `args`: the run and every event of its trace."""
+        with tempfile.TemporaryDirectory() as out:
+            trace = os.path.join(out, "t.jsonl")
+            run = self.stepwise("--quiet", "--trace", trace, *args)
+            with open(trace) as f:
+                return run, [json.loads(line) for line in f if line.startswith("{")]
+
     def lightning(self, *args):
         return subprocess.run(["/usr/bin/python3", *args], cwd=self.tmp.name, env=self.env,
                               capture_output=True, text=True, timeout=300)
@@ -180,12 +188,9 @@ class UserScript(unittest.TestCase):
         self.assertIn("train_loss", s["progress_bar_metrics"])
 
     def test_run_end_gives_each_parameters_sha256_as_python_hashes_its_bytes(self):
-        with tempfile.TemporaryDirectory() as out:
-            trace = os.path.join(out, "t.jsonl")
-            run = self.stepwise("--quiet", "--trace", trace, self.script, "ok")
-            self.assertEqual(run.returncode, 0, run.stderr[-3000:])
-            with open(trace) as f:
-                end = [json.loads(line) for line in f if '"type":"run_end"' in line][0]
+        run, events = self.traced(self.script, "ok")
+        self.assertEqual(run.returncode, 0, run.stderr[-3000:])
+        end = [e for e in events if e["type"] == "run_end"][0]
         digests = {name: p["sha256"] for name, p in end["parameters"].items()}
         self.assertEqual(digests, self.summary(run)["parameters"])
 
@@ -201,12 +206,9 @@ class UserScript(unittest.TestCase):
             self.assertEqual(self.summary(ours), self.summary(theirs), start)
 
     def test_a_warning_raised_during_the_fit_is_a_warning_event_where_it_happened(self):
-        with tempfile.TemporaryDirectory() as out:
-            trace = os.path.join(out, "t.jsonl")
-            run = self.stepwise("--quiet", "--trace", trace, self.script, "warn")
-            self.assertEqual(run.returncode, 0, run.stderr[-3000:])
-            with open(trace) as f:
-                warnings = [json.loads(line) for line in f if '"type":"warning"' in line]
+        run, events = self.traced(self.script, "warn")
+        self.assertEqual(run.returncode, 0, run.stderr[-3000:])
+        warnings = [e for e in events if e["type"] == "warning"]
         odd = [w for w in warnings if w["message"] == "this batch looks odd"]
         self.assertEqual(len(odd), 1)  # Python's filter: once per place
         self.assertEqual((odd[0]["exception_type"], odd[0]["epoch"], odd[0]["batch_idx"]), ("UserWarning", 0, 1))
@@ -220,12 +222,8 @@ class UserScript(unittest.TestCase):
         self.assertEqual([seen[1] for seen in s["seen"]], [0, 1, 0, 1])
 
     def test_options_before_the_script_are_stepwises_and_the_rest_the_scripts(self):
-        with tempfile.TemporaryDirectory() as out:
-            trace = os.path.join(out, "t.jsonl")
-            run = self.stepwise("--quiet", "--trace", trace, self.script, "ok", "--trace", "x")
-            self.assertEqual(run.returncode, 0, run.stderr[-3000:])
-            with open(trace) as f:
-                events = [json.loads(line) for line in f if line.startswith("{")]
+        run, events = self.traced(self.script, "ok", "--trace", "x")
+        self.assertEqual(run.returncode, 0, run.stderr[-3000:])
         stages = {e.get("stage") for e in events if e.get("type") == "stage_exit"}
         for stage in ("training_step", "optimizer_zero_grad", "backward", "configure_gradient_clipping",
                       "optimizer_step", "lr_scheduler_step", "on_train_batch_end"):
@@ -235,11 +233,8 @@ class UserScript(unittest.TestCase):
         self.assertEqual(start["config"]["trainer"]["accumulate_grad_batches"], 2)
 
     def test_an_exception_in_training_step_is_that_stages_error_with_pythons_traceback(self):
-        with tempfile.TemporaryDirectory() as out:
-            trace = os.path.join(out, "t.jsonl")
-            run = self.stepwise("--quiet", "--trace", trace, self.script, "raise")
-            with open(trace) as f:
-                errors = [json.loads(line) for line in f if '"type":"error"' in line]
+        run, events = self.traced(self.script, "raise")
+        errors = [e for e in events if e["type"] == "error"]
         self.assertEqual(run.returncode, 1)
         self.assertEqual(len(errors), 1)
         e = errors[0]
