@@ -9,6 +9,24 @@
 
 namespace stepwise {
 
+namespace {
+/// N as a 0-dim tensor of the loss's floating dtype and device, made once per thread and kept:
+/// `L / N` then divides tensor by tensor without promoting and casting the number on every batch
+/// (and again in backward). The same arithmetic as Lightning's `L / N` (N is exact in every
+/// floating dtype it can take), so the same bits.
+torch::Tensor divisor(const torch::Tensor& loss, std::int64_t n) {
+    thread_local torch::Tensor cached;
+    thread_local std::int64_t cached_n = 0;
+    if (!cached.defined() || cached_n != n || cached.scalar_type() != loss.scalar_type() ||
+        cached.device() != loss.device()) {
+        const torch::NoGradGuard no_grad;
+        cached = torch::full({}, static_cast<double>(n), loss.options().requires_grad(false));
+        cached_n = n;
+    }
+    return cached;
+}
+}  // namespace
+
 ClosureResult ClosureResult::from_training_step_output(const c10::IValue& output,
                                                        std::int64_t normalize) {
     ClosureResult result;
@@ -46,7 +64,10 @@ ClosureResult ClosureResult::from_training_step_output(const c10::IValue& output
                                  "' object has no attribute 'detach')");
     }
     // N-1: always a new tensor, even for N == 1; the graph stays attached.
-    result.closure_loss = loss_value.toTensor() / normalize;
+    const torch::Tensor& user_loss = loss_value.toTensor();
+    result.closure_loss = at::isFloatingType(user_loss.scalar_type()) && normalize < (1 << 24)
+                              ? user_loss / divisor(user_loss, normalize)
+                              : user_loss / normalize;
     result.loss = result.closure_loss.detach().clone();
     return result;
 }
