@@ -1760,12 +1760,17 @@ See it beside your Lightning runs with: tensorboard --logdir %2</source>
         <translation>平滑 %1</translation>
     </message>
     <message>
+        <location filename="../gui/views/loss_plot.cpp" line="413"/>
+        <source>self.log: %1</source>
+        <translation>self.log：%1</translation>
+    </message>
+    <message>
         <location filename="../gui/views/loss_plot_fill.cpp" line="153"/>
         <source>Once a batch ends, this line follows its loss from training_step to the plot; point at a batch to see its own.</source>
         <translation>批次结束后，这一行会追踪其损失从 training_step 到图上的过程；指向某个批次可查看它自己的数值。</translation>
     </message>
     <message>
-        <location filename="../gui/views/loss_plot.cpp" line="411"/>
+        <location filename="../gui/views/loss_plot.cpp" line="416"/>
         <source>extra: %1</source>
         <translation>额外输出：%1</translation>
     </message>
@@ -1778,12 +1783,12 @@ See it beside your Lightning runs with: tensorboard --logdir %2</source>
 <context>
     <name>stepwise::gui::MainWindow</name>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="271"/>
+        <location filename="../gui/app/main_window.cpp" line="278"/>
         <source>About Stepwise</source>
         <translation>关于 Stepwise</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="272"/>
+        <location filename="../gui/app/main_window.cpp" line="279"/>
         <source>&lt;h3&gt;Stepwise&lt;/h3&gt;&lt;p&gt;Steps a LibTorch training loop exactly the way PyTorch Lightning&apos;s automatic optimization runs it: one stage, one closure call, one batch at a time.&lt;/p&gt;</source>
         <translation>&lt;h3&gt;Stepwise&lt;/h3&gt;&lt;p&gt;完全按照 PyTorch Lightning 自动优化的方式逐步运行 LibTorch 训练循环：一次一个阶段、一次闭包调用、一个批次。&lt;/p&gt;</translation>
     </message>
@@ -1893,32 +1898,32 @@ See it beside your Lightning runs with: tensorboard --logdir %2</source>
         <translation>&lt;b&gt;%1&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="405"/>
+        <location filename="../gui/app/main_window.cpp" line="413"/>
         <source>lesson %1</source>
         <translation>课程 %1</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="408"/>
+        <location filename="../gui/app/main_window.cpp" line="416"/>
         <source>%1 (edited in the Source tab)</source>
         <translation>%1（已在“源代码”页中编辑）</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="410"/>
+        <location filename="../gui/app/main_window.cpp" line="418"/>
         <source>%1 (replay)</source>
         <translation>%1（回放）</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="411"/>
+        <location filename="../gui/app/main_window.cpp" line="419"/>
         <source>attached to %1</source>
         <translation>已连接到 %1</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="414"/>
+        <location filename="../gui/app/main_window.cpp" line="422"/>
         <source>%1 — Stepwise</source>
         <translation>%1 — Stepwise</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="434"/>
+        <location filename="../gui/app/main_window.cpp" line="442"/>
         <source>compiled TorchScript module: no source to edit</source>
         <translation>已编译的 TorchScript 模块：没有可编辑的源代码</translation>
     </message>
@@ -1971,137 +1976,142 @@ See it beside your Lightning runs with: tensorboard --logdir %2</source>
         <translation>Stepwise 文件 (*.json *.py *.pt *.stepwise *.jsonl);;运行配置 (*.json);;Lightning 脚本 (*.py);;TorchScript 模块 (*.pt);;Stepwise 源文件 (*.stepwise);;录制的运行 (*.jsonl);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="413"/>
+        <location filename="../gui/app/main_window.cpp" line="421"/>
         <source>Stepwise — Lightning automatic optimization, step by step</source>
         <translation>Stepwise — 逐步查看 Lightning 自动优化</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="482"/>
+        <location filename="../gui/app/main_window.cpp" line="491"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="483"/>
+        <location filename="../gui/app/main_window.cpp" line="492"/>
         <source>&amp;Open…</source>
         <translation>打开(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="484"/>
+        <location filename="../gui/app/main_window.cpp" line="493"/>
         <source>&amp;Attach to a running stepwise-run…</source>
         <translation>连接到正在运行的 stepwise-run(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="485"/>
+        <location filename="../gui/app/main_window.cpp" line="494"/>
         <source>&amp;Lessons</source>
         <translation>课程(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="491"/>
+        <location filename="../gui/app/main_window.cpp" line="500"/>
         <source>%1 — %2</source>
         <translation>%1 — %2</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="493"/>
+        <location filename="../gui/app/main_window.cpp" line="502"/>
         <source>Open &amp;recent</source>
         <translation>最近打开(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="494"/>
+        <location filename="../gui/app/main_window.cpp" line="503"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="495"/>
+        <location filename="../gui/app/main_window.cpp" line="504"/>
         <source>&amp;Run</source>
         <translation>运行(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="496"/>
+        <location filename="../gui/app/main_window.cpp" line="505"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="497"/>
+        <location filename="../gui/app/main_window.cpp" line="506"/>
         <source>Reset &amp;layout</source>
         <translation>重置布局(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="498"/>
+        <location filename="../gui/app/main_window.cpp" line="507"/>
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="499"/>
+        <location filename="../gui/app/main_window.cpp" line="508"/>
         <source>System language</source>
         <translation>系统语言</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="502"/>
+        <location filename="../gui/app/main_window.cpp" line="511"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="503"/>
+        <location filename="../gui/app/main_window.cpp" line="512"/>
         <source>&amp;About Stepwise</source>
         <translation>关于 Stepwise(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="504"/>
+        <location filename="../gui/app/main_window.cpp" line="513"/>
         <source>Run controls</source>
         <translation>运行控制</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="505"/>
+        <location filename="../gui/app/main_window.cpp" line="514"/>
         <source>Replay timeline</source>
         <translation>回放时间轴</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="506"/>
+        <location filename="../gui/app/main_window.cpp" line="515"/>
         <source>Configuration</source>
         <translation>配置</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="507"/>
+        <location filename="../gui/app/main_window.cpp" line="516"/>
         <source>Source</source>
         <translation>源代码</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="508"/>
+        <location filename="../gui/app/main_window.cpp" line="517"/>
         <source>Loss</source>
         <translation>损失</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="509"/>
+        <location filename="../gui/app/main_window.cpp" line="518"/>
         <source>Warnings and log</source>
         <translation>警告与日志</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="510"/>
+        <location filename="../gui/app/main_window.cpp" line="519"/>
         <source>training_step output</source>
         <translation>training_step 输出</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="511"/>
+        <location filename="../gui/app/main_window.cpp" line="520"/>
         <source>Extras</source>
         <translation>额外输出</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="512"/>
+        <location filename="../gui/app/main_window.cpp" line="521"/>
+        <source>Metrics</source>
+        <translation>指标</translation>
+    </message>
+    <message>
+        <location filename="../gui/app/main_window.cpp" line="522"/>
         <source>Breakpoints</source>
         <translation>断点</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="513"/>
+        <location filename="../gui/app/main_window.cpp" line="523"/>
         <source>Code</source>
         <translation>代码</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="514"/>
+        <location filename="../gui/app/main_window.cpp" line="524"/>
         <source>Tensors</source>
         <translation>张量</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="515"/>
+        <location filename="../gui/app/main_window.cpp" line="525"/>
         <source>Accumulation ledger</source>
         <translation>累积账本</translation>
     </message>
@@ -2276,6 +2286,69 @@ See it beside your Lightning runs with: tensorboard --logdir %2</source>
         <location filename="../gui/app/main_window_compare.cpp" line="311"/>
         <source>Run B&apos;s warnings, None batches and errors</source>
         <translation>运行 B 的警告、返回 None 的批次和错误</translation>
+    </message>
+</context>
+<context>
+    <name>stepwise::gui::MetricsView</name>
+    <message>
+        <location filename="../gui/views/metrics_view.cpp" line="42"/>
+        <source>Plot</source>
+        <translation>绘图</translation>
+    </message>
+    <message>
+        <location filename="../gui/views/metrics_view.cpp" line="42"/>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <location filename="../gui/views/metrics_view.cpp" line="42"/>
+        <source>Value</source>
+        <translation>值</translation>
+    </message>
+    <message>
+        <location filename="../gui/views/metrics_view.cpp" line="42"/>
+        <source>From</source>
+        <translation>来自</translation>
+    </message>
+    <message>
+        <location filename="../gui/views/metrics_view.cpp" line="42"/>
+        <source>Lightning puts it in</source>
+        <translation>Lightning 放入的字典</translation>
+    </message>
+    <message>
+        <location filename="../gui/views/metrics_view.cpp" line="44"/>
+        <source>Nothing logged yet. What your script&apos;s self.log and self.log_dict record shows here, under the names Lightning gives it (loss_step and loss_epoch when a value is logged both on step and on epoch).</source>
+        <translation>尚未记录任何值。脚本中 self.log 与 self.log_dict 记录的值显示在这里，名称与 Lightning 给出的一致（同时按步与按轮记录的值名为 loss_step 与 loss_epoch）。</translation>
+    </message>
+    <message>
+        <location filename="../gui/views/metrics_view.cpp" line="95"/>
+        <source>epoch %1</source>
+        <translation>第 %1 轮</translation>
+    </message>
+    <message>
+        <location filename="../gui/views/metrics_view.cpp" line="96"/>
+        <source>step %1</source>
+        <translation>第 %1 步</translation>
+    </message>
+    <message>
+        <location filename="../gui/views/metrics_view.cpp" line="98"/>
+        <source>epoch</source>
+        <translation>轮末</translation>
+    </message>
+    <message>
+        <location filename="../gui/views/metrics_view.cpp" line="98"/>
+        <source>this batch</source>
+        <translation>本批次</translation>
+    </message>
+    <message>
+        <location filename="../gui/views/metrics_view.cpp" line="106"/>
+        <source>The loggers get it (every log_every_n_steps steps, and at the epoch&apos;s end)</source>
+        <translation>记录器会收到它（每 log_every_n_steps 步一次，以及每轮结束时）</translation>
+    </message>
+    <message>
+        <location filename="../gui/views/metrics_view.cpp" line="108"/>
+        <source>logger=False: the loggers never get it</source>
+        <translation>logger=False：记录器永远收不到它</translation>
     </message>
 </context>
 <context>

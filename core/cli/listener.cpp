@@ -52,6 +52,14 @@ void print_error(const Event& e, RunOutcome& outcome) {
 
 /// An attached window sent the run back: the batch lines from here on replace the ones printed
 /// after this batch began.
+/// After an epoch: what self.log aggregated over it, as the loggers and the progress bar got it.
+void print_epoch_metrics(const Event& e) {
+    std::string line;
+    for (const LoggedMetric& m : e.metrics->values)
+        if (m.logger || m.prog_bar) line += "  " + m.name + "=" + format_metric(m.value);
+    if (!line.empty()) std::cout << "epoch " << e.epoch << " end" << line << '\n';
+}
+
 void print_rewound(const Event& e) {
     const std::lock_guard<std::mutex> lock(stderr_mutex());
     std::cerr << "stepwise: " << format_text(e.text) << '\n';
@@ -66,25 +74,33 @@ std::mutex& stderr_mutex() {
 
 std::function<void(const Event&)> make_listener(const Options& options, Outputs& outputs,
                                                 RunOutcome& outcome) {
-    return
-        [quiet = options.quiet, on_break = options.on_break, &outputs, &outcome](const Event& e) {
-            outputs.on_event(e);
-            switch (e.type) {
-                case EventType::batch_end:
-                    if (!quiet) std::cout << format_batch_line(e) << '\n';
-                    break;
-                case EventType::warning: print_warning(e, on_break, outcome); break;
-                case EventType::error: print_error(e, outcome); break;
-                case EventType::rewound: print_rewound(e); break;
-                case EventType::run_end:
-                    outcome.status = e.status;
-                    if (!quiet)
-                        std::cout << "run " << run_status_name(e.status) << ": global_step "
-                                  << e.global_step << '\n';
-                    break;
-                default: break;
-            }
-        };
+    return [quiet = options.quiet, on_break = options.on_break, &outputs, &outcome,
+            step_metrics = std::shared_ptr<const MetricsRecord>()](const Event& e) mutable {
+        outputs.on_event(e);
+        switch (e.type) {
+            case EventType::metrics:
+                // A step's: on its batch line, as Lightning's progress bar shows it.
+                if (!e.metrics->epoch_end)
+                    step_metrics = e.metrics;
+                else if (!quiet)
+                    print_epoch_metrics(e);
+                break;
+            case EventType::batch_end:
+                if (!quiet) std::cout << format_batch_line(e, step_metrics.get()) << '\n';
+                step_metrics.reset();
+                break;
+            case EventType::warning: print_warning(e, on_break, outcome); break;
+            case EventType::error: print_error(e, outcome); break;
+            case EventType::rewound: print_rewound(e); break;
+            case EventType::run_end:
+                outcome.status = e.status;
+                if (!quiet)
+                    std::cout << "run " << run_status_name(e.status) << ": global_step "
+                              << e.global_step << '\n';
+                break;
+            default: break;
+        }
+    };
 }
 
 }  // namespace stepwise::cli

@@ -5,6 +5,7 @@
 namespace stepwise::cli {
 
 bool Outputs::open(const Options& options) {
+    table_.set_logged_by_lightning(options.script());
     if (!options.trace_path.empty()) {
         trace_file_.open(options.trace_path, std::ios::binary | std::ios::trunc);
         if (!trace_file_) {

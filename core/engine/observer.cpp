@@ -159,6 +159,12 @@ void Observer::warning(const std::string& message, const std::string& category) 
     emit_(std::move(e));
 }
 
+void Observer::metrics(MetricsRecord record) {
+    Event e = make(EventType::metrics);
+    e.metrics = std::make_shared<const MetricsRecord>(std::move(record));
+    emit_(std::move(e));
+}
+
 void Observer::notice(Text text) {
     Event e = make(EventType::warning);
     e.text = std::move(text);

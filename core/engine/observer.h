@@ -81,6 +81,8 @@ class Observer {
     void warning(const std::string& message, const std::string& category = "UserWarning");
     /// A notice of Stepwise's own.
     void notice(Text text);
+    /// A `metrics` event here: what the user's self.log recorded (MetricsRecord).
+    void metrics(MetricsRecord record);
     void emit(Event event);
     /// An event of `type` at the loop's position (epoch, batch, global_step, call, depth).
     Event make(EventType type) const;

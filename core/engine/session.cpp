@@ -171,6 +171,8 @@ void TrainingSession::load(Live& live) {
         [&observer = live.observer](const std::string& message, const std::string& category) {
             observer.warning(message, category);
         });
+    live.trainer->module().set_metrics_sink(
+        [&observer = live.observer](MetricsRecord record) { observer.metrics(std::move(record)); });
     live.fit.emplace(*live.trainer, live.observer, live.observe);
     // Stage by stage only when training_step draws from the generator: otherwise only the data
     // order and the snapshots touch it, and they take it themselves, so two runs compare side by

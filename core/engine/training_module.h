@@ -56,6 +56,11 @@ class TrainingModule {
     using WarningSink =
         std::function<void(const std::string& message, const std::string& category)>;
     virtual void set_warning_sink(WarningSink) {}
+    /// Where what the user's `self.log` recorded goes while the run lasts (the run's `metrics`
+    /// events): the step's values after each batch, the epoch's after each epoch. Only a module
+    /// that runs Lightning's code has any.
+    using MetricsSink = std::function<void(MetricsRecord)>;
+    virtual void set_metrics_sink(MetricsSink) {}
     /// Before each epoch: Lightning's own end condition besides the engine's (`fit_loop.done`:
     /// `trainer.should_stop`, a callback's stop).
     virtual bool fit_done() { return false; }

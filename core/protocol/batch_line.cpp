@@ -6,27 +6,25 @@
 
 namespace stepwise {
 
-namespace {
-std::string format_number(double v) {
+std::string format_metric(double v) {
     if (std::isnan(v)) return "nan";
     std::ostringstream s;
     s << std::setprecision(6) << v;
     return s.str();
 }
-}  // namespace
 
-std::string format_batch_line(const Event& e) {
+std::string format_batch_line(const Event& e, const MetricsRecord* step_metrics) {
     std::ostringstream line;
     line << "epoch " << e.epoch << "  batch " << std::setw(3) << e.batch_idx << "  global_step "
          << std::setw(4) << e.global_step << "  " << (e.stepped ? "step      " : "accumulate");
     if (e.loss)
-        line << "  loss " << format_number(*e.loss);
+        line << "  loss " << format_metric(*e.loss);
     else
         line << "  loss None";
     for (const auto& [key, v] : e.extras) {
         line << "  " << key << "=";
         if (v.value) {
-            line << format_number(*v.value);
+            line << format_metric(*v.value);
         } else if (v.kind == "tensor") {
             line << "tensor[";
             for (std::size_t d = 0; d < v.shape.size(); ++d) line << (d ? ", " : "") << v.shape[d];
@@ -35,8 +33,11 @@ std::string format_batch_line(const Event& e) {
             line << v.text;
         }
     }
-    if (e.lr) line << "  lr " << format_number(*e.lr);
+    if (e.lr) line << "  lr " << format_metric(*e.lr);
     if (e.closure_calls > 1) line << "  (closure called " << e.closure_calls << "x)";
+    if (step_metrics)
+        for (const LoggedMetric& m : step_metrics->values)
+            if (m.prog_bar) line << "  " << m.name << "=" << format_metric(m.value);
     // A None batch that stepped: why the weights moved or not (Z-3).
     if (!e.explanation.empty()) line << "  -- " << format_text(e.explanation);
     return line.str();

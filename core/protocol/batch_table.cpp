@@ -24,9 +24,33 @@ std::string csv_field(const std::string& text) {
     return quoted + '"';
 }
 
+void BatchTable::log_into(Row& row, const LoggerCall& call) {
+    for (const auto& [name, value] : call.values) {
+        if (name == "epoch") continue;  // Lightning's own: the epoch column says it
+        auto it = std::find(logged_keys_.begin(), logged_keys_.end(), name);
+        const std::size_t column = std::size_t(it - logged_keys_.begin());
+        if (it == logged_keys_.end()) logged_keys_.push_back(name);
+        if (row.logged.size() <= column) row.logged.resize(column + 1);
+        row.logged[column] = value;
+    }
+}
+
 void BatchTable::add(const Event& e) {
     if (e.type == EventType::rewound) {
         cut_from(e.epoch, e.batch_idx);
+        pending_.clear();
+        return;
+    }
+    if (e.type == EventType::metrics && e.metrics) {
+        for (const LoggerCall& call : e.metrics->logger_calls) {
+            logger_calls_.emplace_back(e.position(), call);
+            const bool row_made = !rows_.empty() && rows_.back().epoch == e.epoch &&
+                                  rows_.back().batch_idx == e.batch_idx;
+            if (row_made)
+                log_into(rows_.back(), call);
+            else
+                pending_.push_back(call);
+        }
         return;
     }
     if (e.type != EventType::batch_end) return;
@@ -51,6 +75,8 @@ void BatchTable::add(const Event& e) {
         }
         row.extras[column] = value.value;
     }
+    for (const LoggerCall& call : pending_) log_into(row, call);
+    pending_.clear();
     rows_.push_back(std::move(row));
 }
 
@@ -61,6 +87,13 @@ void BatchTable::cut_from(std::int64_t epoch, std::int64_t batch_idx) {
                                         (r.epoch == epoch && r.batch_idx >= batch_idx);
                              }),
                 rows_.end());
+    logger_calls_.erase(
+        std::find_if(logger_calls_.begin(), logger_calls_.end(),
+                     [&](const auto& c) {
+                         return c.first.epoch > epoch ||
+                                (c.first.epoch == epoch && c.first.batch_idx >= batch_idx);
+                     }),
+        logger_calls_.end());
 }
 
 void BatchTable::write_cells(std::ostream& out, const Row& r) {
@@ -103,11 +136,14 @@ void BatchTable::write_comparison_csv(std::ostream& out, const std::string& name
 void BatchTable::write_csv(std::ostream& out) const {
     out << "epoch,batch_idx,global_step,stepped,loss,loss_raw,grad_norm,update_norm,lr";
     for (const std::string& key : extra_keys_) out << ',' << csv_field(key);
+    for (const std::string& key : logged_keys_) out << ',' << csv_field(key);
     out << '\n';
     for (const Row& r : rows_) {
         write_cells(out, r);
         for (std::size_t i = 0; i < extra_keys_.size(); ++i)
             out << ',' << (i < r.extras.size() ? number_cell(r.extras[i]) : std::string());
+        for (std::size_t i = 0; i < logged_keys_.size(); ++i)
+            out << ',' << (i < r.logged.size() ? number_cell(r.logged[i]) : std::string());
         out << '\n';
     }
 }

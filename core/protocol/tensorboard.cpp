@@ -15,6 +15,22 @@ namespace stepwise {
 namespace fs = std::filesystem;
 
 std::vector<TensorBoardScalar> tensorboard_scalars(const BatchTable& table) {
+    if (table.logged_by_lightning()) {
+        // A script: exactly what Lightning's loggers got (TensorBoardLogger writes each metric
+        // of a log_metrics call at its step, `epoch` included), then Stepwise's own figures.
+        std::vector<TensorBoardScalar> out;
+        for (const auto& [where, call] : table.logger_calls())
+            for (const auto& [name, value] : call.values) out.push_back({call.step, name, value});
+        for (const BatchTable::Row& row : table.rows()) {
+            if (!row.stepped) continue;
+            const std::int64_t step = row.global_step - 1;
+            if (row.loss) out.push_back({step, "stepwise/backward_loss", *row.loss});
+            if (row.grad_norm) out.push_back({step, "stepwise/grad_norm", *row.grad_norm});
+            if (row.update_norm) out.push_back({step, "stepwise/update_norm", *row.update_norm});
+            if (row.lr) out.push_back({step, "stepwise/lr", *row.lr});
+        }
+        return out;
+    }
     const std::vector<std::string>& keys = table.extra_keys();
     // What the epoch has logged so far: [0] the loss, [1 + j] extra j. Lightning's result
     // collection starts empty every epoch and keeps each name's latest value.

@@ -102,6 +102,30 @@ Json payload_json(const StagePayload& p) {
     return j;
 }
 
+Json metrics_json(const MetricsRecord& m) {
+    Json j;
+    j["scope"] = m.epoch_end ? "epoch" : "step";
+    Json values = Json::array();
+    for (const LoggedMetric& v : m.values) {
+        Json item{{"name", v.name}, {"value", number(v.value)}};
+        if (v.logger) item["logger"] = true;
+        if (v.prog_bar) item["prog_bar"] = true;
+        if (v.callback) item["callback"] = true;
+        values.push_back(std::move(item));
+    }
+    j["values"] = std::move(values);
+    if (!m.logger_calls.empty()) {
+        Json calls = Json::array();
+        for (const LoggerCall& c : m.logger_calls) {
+            Json pairs = Json::array();
+            for (const auto& [name, value] : c.values) pairs.push_back({name, number(value)});
+            calls.push_back({{"step", c.step}, {"values", std::move(pairs)}});
+        }
+        j["logger_calls"] = std::move(calls);
+    }
+    return j;
+}
+
 bool is_stage_event(EventType t) {
     return t == EventType::stage_enter || t == EventType::stage_exit || t == EventType::paused ||
            t == EventType::resumed;
@@ -171,6 +195,7 @@ Json event_json(const Event& e) {
     if (!e.model_code.empty()) j["model_code"] = e.model_code;
     if (e.tensors) j["tensors"] = tensor_report_json(*e.tensors);
     if (e.parameters) j["parameters"] = params_json(*e.parameters);
+    if (e.metrics) j["metrics"] = metrics_json(*e.metrics);
     return j;
 }
 
@@ -333,6 +358,45 @@ void read_batch_end(const Field& j, Event& e) {
     e.peer_distance = j.number_at("peer_distance");
 }
 
+std::shared_ptr<const MetricsRecord> read_metrics(const Field& j) {
+    j.expect(&Json::is_object, "an object");
+    auto m = std::make_shared<MetricsRecord>();
+    const std::string scope = j.need("scope", &Json::is_string, "\"step\" or \"epoch\"").string();
+    if (scope != "step" && scope != "epoch")
+        j.need("scope", &Json::is_string, "").fail("expected \"step\" or \"epoch\"");
+    m->epoch_end = scope == "epoch";
+    const Field values = j.need("values", &Json::is_array, "an array");
+    for (std::size_t i = 0; i < values.size(); ++i) {
+        const Field v = values.item(i);
+        v.expect(&Json::is_object, "an object");
+        LoggedMetric metric;
+        metric.name = v.need("name", &Json::is_string, "a name").string();
+        metric.value = v.need("value", &Json::is_primitive, "a number").number();
+        metric.logger = v.boolean_at("logger");
+        metric.prog_bar = v.boolean_at("prog_bar");
+        metric.callback = v.boolean_at("callback");
+        m->values.push_back(std::move(metric));
+    }
+    if (const auto calls = j.find("logger_calls")) {
+        calls->expect(&Json::is_array, "an array");
+        for (std::size_t i = 0; i < calls->size(); ++i) {
+            const Field c = calls->item(i);
+            c.expect(&Json::is_object, "an object");
+            LoggerCall call;
+            call.step = c.integer_at<std::int64_t>("step", 0);
+            const Field pairs = c.need("values", &Json::is_array, "[name, number] pairs");
+            for (std::size_t k = 0; k < pairs.size(); ++k) {
+                const Field item = pairs.item(k);
+                if (!item.json().is_array() || item.size() != 2)
+                    item.fail("expected a [name, number] pair");
+                call.values.emplace_back(item.item(0).string(), item.item(1).number());
+            }
+            m->logger_calls.push_back(std::move(call));
+        }
+    }
+    return m;
+}
+
 void read_run(const Field& j, Event& e) {
     e.status = j.name_at("status", e.status, &run_status_from_name, "run status");
     if (const auto c = j.find("config"))
@@ -365,6 +429,7 @@ Event event_from_json(const Field& j) {
     read_run(j, e);
     if (const auto t = j.find("tensors"))
         e.tensors = std::make_shared<const TensorReport>(read_tensor_report(*t));
+    if (const auto m = j.find("metrics")) e.metrics = read_metrics(*m);
     return e;
 }
 

@@ -125,9 +125,12 @@ class HostedModule final : public TrainingModule {
 
     bool hosts_lightning() const override { return true; }
     void set_warning_sink(WarningSink sink) override { ctx_->warn = std::move(sink); }
+    void set_metrics_sink(MetricsSink sink) override { metrics_ = std::move(sink); }
     bool fit_done() override { return ctx_->test("fit_done"); }
     void on_epoch_start(std::int64_t epoch) override { ctx_->call("on_epoch_start", epoch); }
-    void on_epoch_end(std::int64_t epoch) override { ctx_->call("on_epoch_end", epoch); }
+    void on_epoch_end(std::int64_t epoch) override {
+        report_metrics(true, ctx_->call_then(read_metrics, "on_epoch_end", epoch));
+    }
     bool epoch_done() override { return ctx_->test("epoch_done"); }
     bool on_train_batch_start(const c10::IValue&, std::int64_t batch_idx) override {
         return ctx_->test("on_train_batch_start", batch_idx);
@@ -214,10 +217,40 @@ class HostedModule final : public TrainingModule {
     void on_train_batch_end(const torch::Tensor& loss,
                             const std::vector<std::pair<std::string, c10::IValue>>&,
                             const c10::IValue&, std::int64_t batch_idx) override {
-        ctx_->call("on_train_batch_end", loss, batch_idx);
+        report_metrics(false, ctx_->call_then(read_metrics, "on_train_batch_end", loss, batch_idx));
     }
 
   private:
+    /// The glue's (values, logger_calls) or None, read under the GIL (see _Fit._metrics_record).
+    static std::optional<MetricsRecord> read_metrics(py::object& out) {
+        if (out.is_none()) return std::nullopt;
+        const auto pair = py::reinterpret_borrow<py::tuple>(out);
+        MetricsRecord record;
+        for (const auto& item : py::reinterpret_borrow<py::list>(pair[0])) {
+            const auto v = py::reinterpret_borrow<py::tuple>(item);
+            record.values.push_back({py::cast<std::string>(v[0]), py::cast<double>(v[1]),
+                                     py::cast<bool>(v[2]), py::cast<bool>(v[3]),
+                                     py::cast<bool>(v[4])});
+        }
+        for (const auto& item : py::reinterpret_borrow<py::list>(pair[1])) {
+            const auto call = py::reinterpret_borrow<py::tuple>(item);
+            LoggerCall c;
+            c.step = py::cast<std::int64_t>(call[0]);
+            for (const auto& value : py::reinterpret_borrow<py::list>(call[1])) {
+                const auto kv = py::reinterpret_borrow<py::tuple>(value);
+                c.values.emplace_back(py::cast<std::string>(kv[0]), py::cast<double>(kv[1]));
+            }
+            record.logger_calls.push_back(std::move(c));
+        }
+        return record;
+    }
+    void report_metrics(bool epoch_end, std::optional<MetricsRecord> record) {
+        if (!record || !metrics_) return;
+        record->epoch_end = epoch_end;
+        metrics_(std::move(*record));
+    }
+
+    MetricsSink metrics_;
     std::shared_ptr<FitContext> ctx_;
     bool zero_grad_py_ = true, backward_py_ = true, after_closure_py_ = true;
     bool zeroed_ = false;  ///< the engine zeroed the grads in this batch (Lightning counts it)

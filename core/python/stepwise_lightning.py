@@ -42,7 +42,62 @@ class _Fit:
         self.batch = None
         self.kwargs = None
         self.output = None
+        self.logger_calls = []
+        self.epoch_metrics = None
         self._plan()
+        self._watch_the_logger_connector()
+
+    def _watch_the_logger_connector(self):
+        """What self.log recorded, for the run's `metrics` events: Lightning's logger connector,
+        watched on this Trainer's instance only. Every log_metrics call is kept as the loggers
+        would get it (numbers; `epoch` added; the step Lightning gives), whether or not the
+        Trainer has a logger; and the epoch's metrics as its on_epoch_end computed them."""
+        connector = self.trainer._logger_connector
+        log_metrics, on_epoch_end = connector.log_metrics, connector.on_epoch_end
+        convert = sys.modules[type(connector).__module__].convert_tensors_to_scalars
+        fit = self
+
+        def watched_log_metrics(metrics, step=None):
+            if metrics:
+                # Logger.log_metrics's arguments, as _LoggerConnector.log_metrics makes them.
+                scalars = convert(metrics)
+                at = step
+                if at is None:
+                    at = scalars.pop("step", None)
+                if at is None:
+                    scalars.setdefault("epoch", fit.trainer.current_epoch)
+                    at = fit.trainer.fit_loop.epoch_loop._batches_that_stepped
+                fit.logger_calls.append((int(at), [(str(k), float(v)) for k, v in scalars.items()
+                                                   if isinstance(v, (int, float))]))
+            return log_metrics(metrics, step)
+
+        def watched_on_epoch_end():
+            on_epoch_end()
+            fit.epoch_metrics = connector.metrics
+
+        connector.log_metrics = watched_log_metrics
+        connector.on_epoch_end = watched_on_epoch_end
+
+    def _metrics_record(self, metrics):
+        """(values, logger_calls) for the engine, or None when there is nothing to say. values:
+        (name, value, logger, prog_bar, callback) for every name in Lightning's three dicts."""
+        calls, self.logger_calls = self.logger_calls, []
+        values = []
+        if metrics is not None:
+            log, pbar, callback = metrics["log"], metrics["pbar"], metrics["callback"]
+            names = list(log)
+            names += [n for n in pbar if n not in log]
+            names += [n for n in callback if n not in log and n not in pbar]
+            for name in names:
+                value = log.get(name, pbar.get(name, callback.get(name)))
+                try:
+                    value = float(value)
+                except (TypeError, ValueError):
+                    continue
+                values.append((str(name), value, name in log, name in pbar, name in callback))
+        if not values and not calls:
+            return None
+        return values, calls
 
     def _plan(self):
         """Which of Lightning's places need Python. Where neither the module nor a callback
@@ -172,8 +227,11 @@ class _Fit:
 
     def on_epoch_end(self, epoch):
         self.epoch_loop._restarting = False
+        self.epoch_metrics = None
         self.loop.on_advance_end()
         self.loop._restarting = False
+        metrics, self.epoch_metrics = self.epoch_metrics, None
+        return self._metrics_record(metrics)
 
     # -- _TrainingEpochLoop.advance -----------------------------------------------------------------
     def epoch_done(self):
@@ -313,12 +371,20 @@ class _Fit:
         if not self.plain_batch_end:
             call._call_callback_hooks(trainer, "on_train_batch_end", batch_output, batch, batch_idx)
             call._call_lightning_module_hook(trainer, "on_train_batch_end", batch_output, batch, batch_idx)
-        trainer._logger_connector.on_batch_end()
+        # _LoggerConnector.on_batch_end, keeping the step's metrics it computes
+        connector = trainer._logger_connector
+        metrics = connector.metrics
+        connector._progress_bar_metrics.update(metrics["pbar"])
+        connector._callback_metrics.update(metrics["callback"])
+        connector._logged_metrics.update(metrics["log"])
+        trainer._results.batch = None
+        trainer._results.batch_size = None
         epoch_loop.batch_progress.increment_completed()
-        trainer._logger_connector.update_train_step_metrics()
+        connector.update_train_step_metrics()
         epoch_loop.on_advance_end(self.loop._data_fetcher)
         epoch_loop._restarting = False
         self.batch = self.kwargs = self.output = None
+        return self._metrics_record(metrics)
 
 
 @contextmanager

@@ -30,6 +30,7 @@
 #include "ledger_view.h"
 #include "log_view.h"
 #include "loss_plot.h"
+#include "metrics_view.h"
 #include "output_inspector.h"
 #include "pacer.h"
 #include "pipeline_view.h"
@@ -89,6 +90,8 @@ MainWindow::MainWindow(Translator* translator, QWidget* parent)
     m_exports = new Exports(&m_controller->history(), m_plot, this);
     m_plot->setExportMenu(m_exports->menu());
     m_extras = new ExtrasView;
+    m_metrics = new MetricsView;
+    m_metrics->setHistory(&m_controller->history());
     m_output = new OutputInspector;
     m_log = new LogView(&m_controller->history());
     // While comparing, run B's log is a second tab (its bar shows only then).
@@ -138,6 +141,9 @@ MainWindow::MainWindow(Translator* translator, QWidget* parent)
     m_ledger->setHistory(&m_controller->history());
     m_ledgerDock = addDock(m_ledger, QStringLiteral("ledgerDock"), Qt::BottomDockWidgetArea);
     tabifyDockWidget(m_tensorsDock, m_ledgerDock);
+    // A script's self.log values: a tab there too (one more tab, no new tab bar).
+    m_metricsDock = addDock(m_metrics, QStringLiteral("metricsDock"), Qt::BottomDockWidgetArea);
+    tabifyDockWidget(m_ledgerDock, m_metricsDock);
     m_logDock->raise();
     resizeDocks({m_configDock, m_outputDock}, {410, 430}, Qt::Horizontal);
     resizeDocks({m_outputDock, m_extrasDock}, {260, 300}, Qt::Vertical);
@@ -151,6 +157,7 @@ MainWindow::MainWindow(Translator* translator, QWidget* parent)
         m_views.add(view);
     m_views.add(m_plot, m_plotDock);
     m_views.add(m_extras, m_extrasDock);
+    m_views.add(m_metrics, m_metricsDock);
     m_views.add(m_output, m_outputDock);
     m_views.add(m_log, m_logDock);
 
@@ -245,7 +252,7 @@ void MainWindow::buildMenus() {
     m_viewMenu = menuBar()->addMenu(QString());
     for (QDockWidget* dock :
          {m_configDock, m_sourceDock, m_codeDock, m_plotDock, m_logDock, m_breakpointsDock,
-          m_outputDock, m_extrasDock, m_tensorsDock, m_ledgerDock})
+          m_outputDock, m_extrasDock, m_metricsDock, m_tensorsDock, m_ledgerDock})
         m_viewMenu->addAction(dock->toggleViewAction());
     m_viewMenu->addAction(m_toolbar->toggleViewAction());
     m_viewMenu->addSeparator();
@@ -331,6 +338,7 @@ void MainWindow::wire() {
                 m_controller->start(*config);
             });
     connect(m_extras, &ExtrasView::plotToggled, m_plot, &LossPlot::setExtraPlotted);
+    connect(m_metrics, &MetricsView::plotToggled, m_plot, &LossPlot::setExtraPlotted);
     connect(m_log, &LogView::batchActivated, this, [this](qint64 serial) {
         m_plot->highlightBatch(serial);
         m_plotDock->raise();
@@ -456,16 +464,17 @@ void MainWindow::applyLaptopLayout() {
     // The pipeline gets the window's whole height and most of its width: every dock moves to
     // one column on the right, the plot and the output above, the log and the configuration
     // below, each a tab.
-    const QList<QDockWidget*> docks = {m_plotDock,   m_outputDock, m_tensorsDock,     m_extrasDock,
-                                       m_ledgerDock, m_logDock,    m_breakpointsDock, m_configDock,
-                                       m_sourceDock, m_codeDock};
+    const QList<QDockWidget*> docks = {
+        m_plotDock, m_outputDock,      m_tensorsDock, m_extrasDock, m_metricsDock, m_ledgerDock,
+        m_logDock,  m_breakpointsDock, m_configDock,  m_sourceDock, m_codeDock};
     for (QDockWidget* dock : docks) removeDockWidget(dock);
     addDockWidget(Qt::RightDockWidgetArea, m_plotDock);
     splitDockWidget(m_plotDock, m_logDock, Qt::Vertical);
     tabifyDockWidget(m_plotDock, m_outputDock);
     tabifyDockWidget(m_outputDock, m_tensorsDock);
     tabifyDockWidget(m_tensorsDock, m_extrasDock);
-    tabifyDockWidget(m_extrasDock, m_ledgerDock);
+    tabifyDockWidget(m_extrasDock, m_metricsDock);
+    tabifyDockWidget(m_metricsDock, m_ledgerDock);
     tabifyDockWidget(m_logDock, m_breakpointsDock);
     tabifyDockWidget(m_breakpointsDock, m_configDock);
     tabifyDockWidget(m_configDock, m_sourceDock);
@@ -509,6 +518,7 @@ void MainWindow::retranslate() {
     m_logDock->setWindowTitle(tr("Warnings and log"));
     m_outputDock->setWindowTitle(tr("training_step output"));
     m_extrasDock->setWindowTitle(tr("Extras"));
+    m_metricsDock->setWindowTitle(tr("Metrics"));
     m_breakpointsDock->setWindowTitle(tr("Breakpoints"));
     m_codeDock->setWindowTitle(tr("Code"));
     m_tensorsDock->setWindowTitle(tr("Tensors"));

@@ -23,6 +23,7 @@ class CodeView;
 class ConfigPanel;
 class Exports;
 class ExtrasView;
+class MetricsView;
 class LedgerView;
 class LogView;
 class LossPlot;
@@ -87,6 +88,8 @@ class MainWindow : public QMainWindow {
     /// File ▸ Export (also the plot's Export button).
     Exports* exports() const { return m_exports; }
     ExtrasView* extrasView() const { return m_extras; }
+    MetricsView* metricsView() const { return m_metrics; }
+    QDockWidget* metricsDock() const { return m_metricsDock; }
     OutputInspector* outputInspector() const { return m_output; }
     LogView* logView() const { return m_log; }
     /// Run B's log, a tab beside run A's in the log dock while comparing.
@@ -102,6 +105,7 @@ class MainWindow : public QMainWindow {
     LedgerView* ledgerView() const { return m_ledger; }
     QLabel* parityBadge() const { return m_parityBadge; }
     QDockWidget* tensorsDock() const { return m_tensorsDock; }
+    QDockWidget* plotDock() const { return m_plotDock; }
     QDockWidget* ledgerDock() const { return m_ledgerDock; }
     QDockWidget* codeDock() const { return m_codeDock; }
     /// What the run is asked to read for the docks in view.
@@ -187,6 +191,7 @@ class MainWindow : public QMainWindow {
     /// Run A's views and run B's (its pipeline and its log), each fed in one loop.
     ViewSet m_views, m_viewsB;
     ExtrasView* m_extras = nullptr;
+    MetricsView* m_metrics = nullptr;
     OutputInspector* m_output = nullptr;
     LogView* m_log = nullptr;
     LogView* m_logB = nullptr;
@@ -195,6 +200,7 @@ class MainWindow : public QMainWindow {
     SourceEditor* m_source = nullptr;
     QDockWidget* m_plotDock = nullptr;
     QDockWidget* m_extrasDock = nullptr;
+    QDockWidget* m_metricsDock = nullptr;
     QDockWidget* m_outputDock = nullptr;
     QDockWidget* m_logDock = nullptr;
     QDockWidget* m_configDock = nullptr;

@@ -56,6 +56,7 @@ std::size_t RunHistory::columnBytes() const {
         m_steppedBefore.size() * sizeof(std::int64_t) + m_stepOffset.bytes() + m_position.bytes() +
         m_cycle.bytes() + m_exactNorm.size() * 48;
     for (const auto& [key, column] : m_extras) bytes += column.size() * sizeof(float);
+    for (const MetricSeries& series : m_metrics) bytes += series.values.size() * sizeof(float);
     bytes += m_samples.size() * (sizeof(std::int64_t) + sizeof(double)) + m_paired.size() / 8;
     return bytes;
 }
@@ -99,6 +100,10 @@ void RunHistory::append(const Event& e) {
             }
             return;
         case EventType::batch_end: break;
+        case EventType::metrics:
+            appendMetrics(e);
+            m_recent.push_back(e);
+            return;
         default: m_recent.push_back(e); return;
     }
     // batch_end: the record in columns, and the batch's whole story among the recent ones.
@@ -182,6 +187,61 @@ void RunHistory::append(const Event& e) {
         const std::uint64_t end = m_recentEnds.front();
         m_recentEnds.pop_front();
         while (!m_recent.empty() && m_recent.front().seq <= end) m_recent.pop_front();
+    }
+}
+
+void RunHistory::appendMetrics(const Event& e) {
+    if (!e.metrics) return;
+    const MetricsRecord& record = *e.metrics;
+    const std::size_t n = batchCount();
+    // A step's record comes before its batch_end, an epoch's after its last one.
+    const std::size_t serial = record.epoch_end ? (n ? n - 1 : 0) : n;
+    const auto named = [&](const std::string& name) {
+        for (const LoggedMetric& m : record.values)
+            if (m.name == name) return true;
+        return false;
+    };
+    const auto put = [&](const std::string& name, double value, bool epoch, bool logger,
+                         bool progBar, bool callback) {
+        auto it = std::find_if(m_metrics.begin(), m_metrics.end(),
+                               [&](const MetricSeries& s) { return s.name == name; });
+        if (it == m_metrics.end()) {
+            if (m_metrics.size() >= kMaxMetrics) return;
+            MetricSeries series;
+            series.name = name;
+            series.epoch = epoch;
+            it = m_metrics.insert(m_metrics.end(), std::move(series));
+        }
+        it->logger = it->logger || logger;
+        it->progBar = it->progBar || progBar;
+        it->callback = it->callback || callback;
+        if (it->values.size() <= serial) it->values.resize(serial + 1, kNone);
+        it->values[serial] = float(value);
+        it->last = value;
+        it->lastSerial = serial;
+    };
+    for (const LoggedMetric& m : record.values) {
+        // callback_metrics also holds `x` beside `x_step` / `x_epoch`: the same values again.
+        if (!m.logger && !m.prog_bar && (named(m.name + "_step") || named(m.name + "_epoch")))
+            continue;
+        put(m.name, m.value, record.epoch_end, m.logger, m.prog_bar, m.callback);
+    }
+    // What only the loggers got: validation's, logged where a batch's end ran the validation.
+    for (const LoggerCall& call : record.logger_calls)
+        for (const auto& [name, value] : call.values)
+            if (name != "epoch" && !named(name)) put(name, value, true, true, false, false);
+}
+
+void RunHistory::truncateMetrics(std::size_t n) {
+    for (MetricSeries& series : m_metrics) {
+        if (series.values.size() > n) series.values.resize(n);
+        series.last = kNaN;
+        for (std::size_t i = series.values.size(); i-- > 0;)
+            if (!std::isnan(series.values[i])) {
+                series.last = series.values[i];
+                series.lastSerial = i;
+                break;
+            }
     }
 }
 
@@ -383,6 +443,7 @@ std::size_t RunHistory::rewind(const Event& rewound) {
 }
 
 void RunHistory::truncateColumns(std::size_t n) {
+    truncateMetrics(n);  // also the batch in progress's step values (serial n)
     if (n >= batchCount()) return;
     for (auto* column : {&m_loss, &m_updateNorm, &m_gradNorm, &m_lossRaw})
         if (column->size() > n) column->resize(n);

@@ -20,6 +20,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <deque>
+#include <limits>
 #include <map>
 #include <optional>
 #include <string>
@@ -99,6 +100,22 @@ class RunHistory {
     /// A scalar extra's value at every batch (NaN where the batch did not report it), for the
     /// first kMaxScalarExtras keys the run reports.
     const std::map<std::string, std::vector<float>>& scalarExtras() const { return m_extras; }
+    /// What a script's self.log recorded, one series per name Lightning gives (`loss_step`,
+    /// `loss_epoch`, ...; not the unforked alias callback_metrics also holds): its value at each
+    /// batch (a step's at its batch, an epoch's at the epoch's last batch; NaN elsewhere), the
+    /// dicts it is in, its newest value. At most kMaxMetrics names.
+    struct MetricSeries {
+        std::string name;
+        bool epoch = false;  ///< an epoch's aggregate (else a step's value)
+        bool logger = false, progBar = false, callback = false;
+        std::vector<float> values;
+        double last = std::numeric_limits<double>::quiet_NaN();
+        std::size_t lastSerial = 0;
+    };
+    static constexpr std::size_t kMaxMetrics = 64;
+    const std::vector<MetricSeries>& metrics() const { return m_metrics; }
+    /// The epoch of batch `serial`.
+    std::int64_t epochOf(std::size_t serial) const { return m_position.runAt(serial).second.epoch; }
     /// Every event kept, in seq order: what a view needs to show the run as it is now.
     std::vector<Event> events() const;
     /// Warnings and errors kept, and how many older ones were dropped.
@@ -163,6 +180,9 @@ class RunHistory {
     std::map<std::size_t, double> m_exactNorm;  ///< where the float would quote the norm otherwise
     std::vector<std::string> m_heldTexts;       ///< distinct "what the optimizer holds" arguments
     std::map<std::string, std::vector<float>> m_extras;
+    std::vector<MetricSeries> m_metrics;
+    void appendMetrics(const Event& e);
+    void truncateMetrics(std::size_t n);
     std::vector<std::int64_t> m_samples;  ///< a comparison's only; else empty
     std::vector<double> m_peerDistance;   ///< NaN: the other run was elsewhere
     std::vector<bool> m_paired;           ///< the other run was at the same samples

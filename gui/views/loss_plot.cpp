@@ -408,7 +408,13 @@ void LossPlot::setExtraPlotted(const QString& key, bool plotted) {
         QCPGraph* g = m_plot->addGraph(m_plot->xAxis, m_plot->yAxis2);
         g->setPen(QPen(color, 1));
         g->setAdaptiveSampling(true);
-        g->setName(tr("extra: %1").arg(key));
+        if (key.startsWith(QStringLiteral("metric:"))) {
+            // self.log's values: a dot at each batch or epoch that has one, joined by a line.
+            g->setName(tr("self.log: %1").arg(key.mid(7)));
+            g->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, 4));
+        } else {
+            g->setName(tr("extra: %1").arg(key));
+        }
         m_extraGraphs.insert(key, g);
     }
     m_plot->yAxis2->setVisible(!m_extraGraphs.isEmpty());

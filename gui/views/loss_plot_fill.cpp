@@ -271,6 +271,19 @@ void LossPlot::fillVisible() {
     const auto& extras = m_history->scalarExtras();
     for (auto it = m_extraGraphs.begin(); it != m_extraGraphs.end(); ++it) {
         QVector<QCPGraphData> points;
+        if (it.key().startsWith(QStringLiteral("metric:"))) {
+            const std::string name = it.key().mid(7).toStdString();
+            for (const RunHistory::MetricSeries& series : m_history->metrics()) {
+                if (series.name != name) continue;
+                // Only the batches that have a value: an epoch's are one point per epoch.
+                Decimator out(points, bucket);
+                for (std::size_t i = first; i < std::min(end, series.values.size()); ++i)
+                    if (!std::isnan(series.values[i])) out.add(xAt(i), series.values[i]);
+                out.finish();
+            }
+            it.value()->data()->set(points, true);
+            continue;
+        }
         auto column = extras.find(it.key().toStdString());
         if (column != extras.end()) {
             Decimator out(points, bucket);

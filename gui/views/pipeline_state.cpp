@@ -210,6 +210,7 @@ bool PipelineState::apply(const Event& event) {
             return true;
         case EventType::warning:
         case EventType::tensors:  // the Tensors dock's
+        case EventType::metrics:  // the Metrics dock's
             return false;
         case EventType::rewound:
             // The batch starts over: its recomputed events follow, up to where the run holds.

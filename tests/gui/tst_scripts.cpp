@@ -3,15 +3,20 @@
 // Stop and closing the run reaching Python code that never comes back to a stage. Needs the
 // Lightning 2.2.5 runtime (../shared/lightning-2.2.5 or $STEPWISE_LIGHTNING); skipped without it.
 
+#include <qcustomplot.h>
+
 #include <QDir>
 #include <QDockWidget>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QTableWidget>
 #include <QTemporaryDir>
 #include <QtTest>
 
 #include "code_view.h"
 #include "gui_test_utils.h"
+#include "loss_plot.h"
+#include "metrics_view.h"
 #include "run_actions.h"
 #include "script_link.h"
 #include "stepwise/warning_cache.h"
@@ -155,6 +160,55 @@ class TestScripts : public QObject {
             save(d, QStringLiteral("window_script_%1.png").arg(language));
             d.window->runActions()->stop()->trigger();
             QVERIFY(d.waitEnded(60000));
+        }
+    }
+
+    void theMetricsDockShowsWhatSelfLogRecordedAndThePlotDrawsIt() {
+        // The corpus script logs train_loss (prog_bar), train_acc from a torchmetrics object on
+        // step and on epoch, and validation's val_acc / val_loss.
+        const QString script = QStringLiteral(
+            STEPWISE_SOURCE_DIR "/tests/python/corpus/mnist_backbone_metrics/train.py");
+        for (const QString& language : {QStringLiteral("en"), QStringLiteral("zh_CN")}) {
+            test::Driver d;
+            useScriptLinks(d);
+            d.translator.setLanguage(language);
+            d.window->fitToScreen(QRect(0, 0, 1366, 728));
+            d.window->show();
+            QVERIFY(d.window->openPath(script));
+            QVERIFY2(d.waitHeld(0, 60000), qPrintable(d.describe()));
+            d.window->runActions()->run()->trigger();
+            QVERIFY(d.waitEnded(60000));
+            d.window->controller()->pumpNow();
+            d.window->metricsDock()->raise();
+            test::settle();
+            QTableWidget* table = d.window->metricsView()->table();
+            QMap<QString, int> rows;
+            for (int r = 0; r < table->rowCount(); ++r)
+                rows[table->item(r, MetricsView::NameColumn)->text()] = r;
+            for (const char* name : {"train_loss", "train_acc_step", "train_acc_epoch", "val_acc"})
+                QVERIFY2(rows.contains(QLatin1String(name)), name);
+            QVERIFY(!rows.contains(QStringLiteral("train_acc")));  // callback_metrics' alias
+            const int epoch = rows[QStringLiteral("train_acc_epoch")];
+            QVERIFY(table->item(epoch, MetricsView::FromColumn)->text().contains(QLatin1Char('2')));
+            QVERIFY(table->item(rows[QStringLiteral("train_loss")], MetricsView::DictsColumn)
+                        ->text()
+                        .contains(QStringLiteral("progress_bar_metrics")));
+            // Its Plot box draws the name on the loss plot, one point per batch.
+            table->item(rows[QStringLiteral("train_loss")], MetricsView::PlotColumn)
+                ->setCheckState(Qt::Checked);
+            table->item(epoch, MetricsView::PlotColumn)->setCheckState(Qt::Checked);
+            test::settle();
+            QCustomPlot* plot = d.window->lossPlot()->plot();
+            QCPGraph* drawn = nullptr;
+            for (int g = 0; g < plot->graphCount(); ++g)
+                if (plot->graph(g)->name().endsWith(QStringLiteral("train_loss")))
+                    drawn = plot->graph(g);
+            QVERIFY(drawn);
+            QCOMPARE(drawn->dataCount(), 12);  // 3 epochs of 4 batches
+            save(d, QStringLiteral("window_script_metrics_%1.png").arg(language));
+            d.window->plotDock()->raise();
+            test::settle();
+            save(d, QStringLiteral("window_script_metrics_plot_%1.png").arg(language));
         }
     }
 

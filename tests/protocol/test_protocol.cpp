@@ -271,8 +271,8 @@ TEST(EventCodec, InvalidUtf8IsReplacedNotThrown) {
 TEST(TraceHeader, OtherSchemasAndNonTracesAreRefusedWithTheReason) {
     EXPECT_NO_THROW(check_trace_header(trace_header(), "t"));
     const std::pair<std::string, const char*> cases[] = {
-        {"{\"type\":\"stepwise_trace\",\"schema\":4}", "it was written by a newer Stepwise"},
-        {"{\"type\":\"stepwise_trace\",\"schema\":1}", "reads schemas 2 to 3"},
+        {"{\"type\":\"stepwise_trace\",\"schema\":5}", "it was written by a newer Stepwise"},
+        {"{\"type\":\"stepwise_trace\",\"schema\":1}", "reads schemas 2 to 4"},
         {"{\"type\":\"run_start\"}", "a trace of schema 1"},
         {"hello", "not a Stepwise trace"},
         {"{\"type\":\"stepwise_trace\"}", "no schema number"},
@@ -434,6 +434,71 @@ TEST(BatchTable, RowsFollowTheRunAndTheCsvSaysWhatEachBatchHad) {
     ASSERT_EQ(table.rows().size(), 1u);
     EXPECT_EQ(table.rows()[0].batch_idx, 0);
     EXPECT_EQ(csv_field("say \"hi\"\n"), "\"say \"\"hi\"\"\n\"");
+}
+
+/// A script's metrics event: a step's values (the dicts each is in) and two logger calls.
+Event metrics_event(std::int64_t epoch, std::int64_t batch_idx, bool epoch_end,
+                    std::vector<LoggerCall> calls) {
+    Event e;
+    e.type = EventType::metrics;
+    e.epoch = epoch;
+    e.batch_idx = batch_idx;
+    auto m = std::make_shared<MetricsRecord>();
+    m->epoch_end = epoch_end;
+    m->values = {{"loss_step", 0.5, true, false, true}, {"acc", -0.0, false, true, true}};
+    m->logger_calls = std::move(calls);
+    e.metrics = m;
+    return e;
+}
+
+TEST(EventCodec, AMetricsRecordRoundTripsAndAMalformedOneIsRefused) {
+    const Event e = metrics_event(1, 2, true, {{7, {{"loss_step", 0.5}, {"epoch", 1.0}}}});
+    const std::string line = encode_event(e);
+    const Event r = decode_event(line);
+    EXPECT_EQ(encode_event(r), line);
+    ASSERT_TRUE(r.metrics);
+    EXPECT_TRUE(r.metrics->epoch_end);
+    ASSERT_EQ(r.metrics->values.size(), 2u);
+    EXPECT_EQ(r.metrics->values[0].name, "loss_step");
+    EXPECT_TRUE(r.metrics->values[0].logger && !r.metrics->values[0].prog_bar);
+    EXPECT_TRUE(r.metrics->values[1].prog_bar && r.metrics->values[1].callback);
+    EXPECT_TRUE(std::signbit(r.metrics->values[1].value));
+    ASSERT_EQ(r.metrics->logger_calls.size(), 1u);
+    EXPECT_EQ(r.metrics->logger_calls[0].step, 7);
+    EXPECT_EQ(r.metrics->logger_calls[0].values, e.metrics->logger_calls[0].values);
+    for (
+        const char* bad :
+        {R"({"type":"metrics","metrics":{"scope":"week","values":[]}})",
+         R"({"type":"metrics","metrics":{"scope":"step","values":[{"value":1}]}})",
+         R"({"type":"metrics","metrics":{"scope":"step","values":[],"logger_calls":[{"step":1,"values":[["a"]]}]}})"}) {
+        EXPECT_THROW(decode_event(bad), TraceError) << bad;
+    }
+}
+
+TEST(BatchTable, WhatTheLoggersGotFillsItsBatchsRowAndARewindTakesItBack) {
+    BatchTable table;
+    // A step's call comes before its batch_end; an epoch's after its last batch's.
+    table.add(metrics_event(0, 0, false, {{0, {{"loss_step", 0.5}, {"epoch", 0.0}}}}));
+    table.add(test::batch_end(0, 0, 1, true));
+    table.add(test::batch_end(0, 1, 2, true));
+    table.add(metrics_event(0, 1, true, {{1, {{"loss_epoch", 0.25}, {"epoch", 0.0}}}}));
+    EXPECT_EQ(table.logged_keys(), (std::vector<std::string>{"loss_step", "loss_epoch"}));
+    std::ostringstream csv;
+    table.write_csv(csv);
+    EXPECT_EQ(csv.str(),
+              "epoch,batch_idx,global_step,stepped,loss,loss_raw,grad_norm,update_norm,lr,"
+              "loss_step,loss_epoch\n"
+              "0,0,1,True,,,,,,0.5,\n"
+              "0,1,2,True,,,,,,,0.25\n");
+    ASSERT_EQ(table.logger_calls().size(), 2u);
+    Event back;
+    back.type = EventType::rewound;
+    back.epoch = 0;
+    back.batch_idx = 1;
+    table.add(back);
+    EXPECT_EQ(table.rows().size(), 1u);
+    ASSERT_EQ(table.logger_calls().size(), 1u);
+    EXPECT_EQ(table.logger_calls()[0].second.step, 0);
 }
 
 }  // namespace

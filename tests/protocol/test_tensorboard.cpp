@@ -105,6 +105,32 @@ TEST(TensorBoard, AnExtraCalledEpochIsTheUsersAndLightningAddsNoOther) {
     EXPECT_EQ(epochs, 1);
 }
 
+TEST(TensorBoard, AScriptGetsExactlyWhatLightningsLoggersGotThenStepwisesFigures) {
+    BatchTable table;
+    table.set_logged_by_lightning(true);
+    Event first = batch_end(0, 0, 1, true);
+    first.loss = 0.5;  // a script that logs nothing at this batch: no "loss" is made up
+    first.grad_norm = 2.0;
+    Event metrics;
+    metrics.type = EventType::metrics;
+    auto record = std::make_shared<MetricsRecord>();
+    record->logger_calls = {{4, {{"val_acc", 0.75}, {"epoch", 0.0}}}};
+    metrics.metrics = record;
+    metrics.batch_idx = 1;
+    table.add(first);
+    table.add(metrics);
+    table.add(batch_end(0, 1, 2, true));
+    const auto scalars = tensorboard_scalars(table);
+    ASSERT_EQ(scalars.size(), 4u);
+    EXPECT_EQ(scalars[0].tag, "val_acc");
+    EXPECT_EQ(scalars[0].step, 4);
+    EXPECT_EQ(scalars[0].value, 0.75);
+    EXPECT_EQ(scalars[1].tag, "epoch");
+    EXPECT_EQ(scalars[2].tag, "stepwise/backward_loss");
+    EXPECT_EQ(scalars[2].step, 0);
+    EXPECT_EQ(scalars[3].tag, "stepwise/grad_norm");
+}
+
 TEST(TensorBoard, TheFileIsFramedAndCheckedAsTensorBoardReadsIt) {
     TempDir tmp;
     BatchTable table;

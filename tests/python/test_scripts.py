@@ -4,8 +4,11 @@ embedded in Stepwise, against the same script under python3 with real Lightning 
 Run by CTest with STEPWISE_RUN (the binary). The Lightning runtime is ../shared/lightning-2.2.5 (or
 $STEPWISE_LIGHTNING); without it every test here is skipped, and says why.
 """
+import csv
+import io
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -136,6 +139,54 @@ WORKERS = textwrap.dedent('''
 ''')
 
 
+# self.log in every training-hook form: on_step only (the default), on_step and on_epoch (names forked
+# into _step / _epoch), on_epoch only with reduce_fx="max", prog_bar, logger=False, an explicit
+# batch_size, and a torchmetrics Metric object; accumulation, so the loggers skip accumulating
+# batches; log_every_n_steps=2; Lightning's own CSVLogger in ./logs. It prints the three dicts fit
+# leaves.
+METRICS = textwrap.dedent('''
+    import json
+    import torch
+    import torchmetrics
+    import lightning_compat  # noqa: F401
+    import lightning.pytorch as pl
+    from lightning.pytorch.loggers import CSVLogger
+
+    class Model(pl.LightningModule):
+        def __init__(self):
+            super().__init__()
+            self.layer = torch.nn.Linear(4, 3)
+            self.acc = torchmetrics.classification.MulticlassAccuracy(num_classes=3)
+        def training_step(self, batch, batch_idx):
+            x, y = batch
+            logits = self.layer(x)
+            loss = torch.nn.functional.cross_entropy(logits, y)
+            self.acc(logits, y)
+            self.log("train_loss", loss, prog_bar=True)
+            self.log("both", loss * 2, on_step=True, on_epoch=True)
+            self.log("peak", logits.max(), on_step=False, on_epoch=True, reduce_fx="max")
+            self.log("weighted", loss, on_epoch=True, batch_size=len(x) + batch_idx)
+            self.log("hidden", loss + 1, logger=False)
+            self.log("acc", self.acc, on_step=True, on_epoch=True)
+            return loss
+        def on_train_epoch_end(self):
+            self.log("epoch_mean_weight", self.layer.weight.mean())
+        def configure_optimizers(self):
+            return torch.optim.SGD(self.parameters(), lr=0.1)
+
+    pl.seed_everything(5)
+    x = torch.randn(40, 4)
+    y = torch.randint(0, 3, (40,))
+    loader = torch.utils.data.DataLoader(torch.utils.data.TensorDataset(x, y), batch_size=8, shuffle=True)
+    trainer = pl.Trainer(max_epochs=3, accumulate_grad_batches=2, log_every_n_steps=2,
+                         logger=CSVLogger("logs", name="run"), enable_checkpointing=False,
+                         enable_progress_bar=False, enable_model_summary=False)
+    trainer.fit(Model(), loader)
+    print(json.dumps({name: {k: float(v) for k, v in getattr(trainer, name).items()}
+                      for name in ("callback_metrics", "logged_metrics", "progress_bar_metrics")}))
+''')
+
+
 @unittest.skipIf(RUNTIME is None, "no Lightning 2.2.5 runtime (../shared/lightning-2.2.5 or $STEPWISE_LIGHTNING)")
 class UserScript(unittest.TestCase):
     @classmethod
@@ -186,6 +237,60 @@ class UserScript(unittest.TestCase):
         self.assertEqual(s["current_epoch"], 2)
         self.assertEqual(s["state"], "TrainerStatus.FINISHED")
         self.assertIn("train_loss", s["progress_bar_metrics"])
+
+    def test_self_log_reaches_the_loggers_and_the_trainers_dicts_as_under_lightning(self):
+        folder = tempfile.TemporaryDirectory()
+        self.addCleanup(folder.cleanup)
+        path = os.path.join(folder.name, "log.py")
+        with open(path, "w") as f:
+            f.write(METRICS)
+
+        def run(command):
+            shutil.rmtree(os.path.join(folder.name, "logs"), ignore_errors=True)
+            done = subprocess.run(command, cwd=folder.name, env=self.env, capture_output=True, text=True,
+                                  timeout=300)
+            self.assertEqual(done.returncode, 0, done.stderr[-3000:])
+            with open(os.path.join(folder.name, "logs", "run", "version_0", "metrics.csv")) as f:
+                return done, f.read()
+
+        theirs, their_csv = run(["/usr/bin/python3", path])
+        ours, our_csv = run([STEPWISE_RUN, "--csv", "table.csv", "--trace", "t.jsonl", path])
+        # Lightning's own CSVLogger, inside Stepwise, writes the same file; fit leaves the same dicts.
+        self.assertEqual(our_csv, their_csv)
+        self.assertEqual(self.summary(ours), self.summary(theirs))
+        # --csv: each name the loggers got, with the values they got, in order.
+        logged = {}
+        for row in csv.DictReader(io.StringIO(their_csv)):
+            for name, value in row.items():
+                if name not in ("epoch", "step") and value != "":
+                    logged.setdefault(name, []).append(float(value))
+        with open(os.path.join(folder.name, "table.csv")) as f:
+            table = list(csv.DictReader(f))
+        for name, values in logged.items():
+            self.assertEqual([float(r[name]) for r in table if r[name] != ""], values, name)
+        self.assertNotIn("hidden", table[0])  # logger=False: not for the loggers
+        # The trace: the step's values after each batch, the epoch's after each epoch, with the
+        # dicts Lightning puts each name in; the last of each is what fit leaves.
+        with open(os.path.join(folder.name, "t.jsonl")) as f:
+            records = [json.loads(line)["metrics"] for line in f if '"type":"metrics"' in line]
+        steps = [r for r in records if r["scope"] == "step"]
+        epochs = [r for r in records if r["scope"] == "epoch"]
+        self.assertEqual((len(steps), len(epochs)), (15, 3))
+        step_names = {v["name"] for v in steps[0]["values"]}
+        self.assertTrue({"train_loss", "both_step", "acc_step", "hidden"} <= step_names, step_names)
+        epoch = {v["name"]: v for v in epochs[-1]["values"]}
+        self.assertTrue({"both_epoch", "peak", "weighted", "acc_epoch", "epoch_mean_weight"} <= set(epoch))
+        self.assertTrue(epoch["peak"]["logger"] and epoch["peak"]["callback"] and not epoch["peak"].get("prog_bar"))
+        hidden = [v for v in steps[-1]["values"] if v["name"] == "hidden"][0]
+        self.assertFalse(hidden.get("logger", False))
+        self.assertTrue([v for v in steps[-1]["values"] if v["name"] == "train_loss"][0]["prog_bar"])
+        fit = self.summary(theirs)
+        for name, value in fit["logged_metrics"].items():
+            if name in epoch:
+                self.assertEqual(epoch[name]["value"], value, name)
+        # The batch lines show the progress bar's values; an epoch line its logged ones.
+        self.assertRegex(ours.stdout, r"global_step +1  step .*  train_loss=")
+        self.assertRegex(ours.stdout, r"epoch 2 end .*peak=")
 
     def test_run_end_gives_each_parameters_sha256_as_python_hashes_its_bytes(self):
         run, events = self.traced(self.script, "ok")

@@ -119,6 +119,34 @@ struct StagePayload {
     std::string clip_algorithm;         ///< configure_gradient_clipping: resolved algorithm
 };
 
+/// One value `self.log` / `self.log_dict` recorded, under the name Lightning gives it (`loss`,
+/// or `loss_step` / `loss_epoch` when logged both on step and on epoch), and the dicts Lightning
+/// puts it in: `trainer.logged_metrics` (logger), `trainer.progress_bar_metrics` (prog_bar),
+/// `trainer.callback_metrics` (callback).
+struct LoggedMetric {
+    std::string name;
+    double value = 0.0;
+    bool logger = false;
+    bool prog_bar = false;
+    bool callback = false;
+};
+
+/// What Lightning passed its loggers (`Logger.log_metrics(metrics, step)`) in one call, as
+/// numbers (Lightning adds `epoch` itself). Recorded whether or not the Trainer has a logger.
+struct LoggerCall {
+    std::int64_t step = 0;
+    std::vector<std::pair<std::string, double>> values;
+};
+
+/// A `metrics` event: after a batch (`epoch_end` false), the values Lightning computed for that
+/// step (`_ResultCollection.metrics(on_step=True)`); after an epoch (`epoch_end` true), the
+/// epoch's aggregated ones. `logger_calls`: what reached the loggers since the last record.
+struct MetricsRecord {
+    bool epoch_end = false;
+    std::vector<LoggedMetric> values;
+    std::vector<LoggerCall> logger_calls;
+};
+
 /// Parameter names, shapes and (for models of at most kMaxSnapshotElements elements) values.
 struct ParameterSnapshot {
     struct Entry {
@@ -168,7 +196,8 @@ std::optional<ErrorPhase> error_phase_from_name(std::string_view name);
     X(resumed) /* the loop goes on */                                                           \
     X(run_end) /* the run is over: finished, stopped or failed */                               \
     X(rewound) /* the run went back: see below */                                               \
-    X(tensors) /* the training state's tensors where the run holds: see below */
+    X(tensors) /* the training state's tensors where the run holds: see below */                \
+    X(metrics) /* what the user's self.log recorded: see MetricsRecord */
 /// What an event reports. `rewound`: the run went back to the start of batch (epoch, batch_idx);
 /// everything recorded from that batch on is undone (a consumer cuts its history back to before
 /// it). The batch's events up to the stage the run now holds at follow, recomputed; `stage` and
@@ -253,6 +282,8 @@ struct Event : Position {
 
     /// tensors: the report. Shared and immutable, like the output descriptions.
     std::shared_ptr<const TensorReport> tensors;
+
+    std::shared_ptr<const MetricsRecord> metrics;  ///< metrics
 };
 
 /// Where an error happened, in one word: its stage's hook name at a stage, else its phase's name
