@@ -105,7 +105,7 @@ ClosureResult AutomaticOptimization::training_step(
                 if (key != "loss" && v.value) p.scalar_extras.emplace_back(key, *v.value);
         }
         const Departures& departs = config.departures;
-        const std::int64_t n = departs.undivided_loss ? 1 : config.trainer.accumulate_grad_batches;
+        const std::int64_t n = departs.undivided_loss ? 1 : trainer_.accumulate_grad_batches();
         result = ClosureResult::from_training_step_output(out, n);
         if (departs.backprop_extras && result.closure_loss.defined()) {
             // Not what Lightning does: the extras that hold a graph join the loss backward runs on.
@@ -187,7 +187,7 @@ void AutomaticOptimization::backward(const torch::Tensor& loss, std::int64_t bat
 Closure AutomaticOptimization::make_closure(c10::IValue batch, std::int64_t batch_idx,
                                             OutputSlot last_output) {
     const RunConfig& config = trainer_.config();
-    const std::int64_t n = config.trainer.accumulate_grad_batches;
+    const std::int64_t n = trainer_.accumulate_grad_batches();
     Closure::Parts parts;
     parts.step_fn = [this, batch = std::move(batch), batch_idx, slot = std::move(last_output)] {
         norms_after_backward_.reset();  // a new closure call: backward has not run yet
@@ -338,7 +338,7 @@ std::optional<double> AutomaticOptimization::optimizer_step(Closure& closure) {
 BatchResult AutomaticOptimization::run(const c10::IValue& batch, std::int64_t batch_idx,
                                        bool is_last) {
     const RunConfig& config = trainer_.config();
-    const std::int64_t n = config.trainer.accumulate_grad_batches;
+    const std::int64_t n = trainer_.accumulate_grad_batches();
     BatchResult out;
     // The ledger keeps this cycle's batches before this one (a rewind may have left later ones).
     const std::int64_t cycle_start = batch_idx - batch_idx % n;

@@ -42,6 +42,8 @@ void FitLoop::run_from(std::int64_t first_epoch, std::int64_t first_batch) {
         if (max_steps_reached()) break;
         if (num_training_batches_ == 0) break;  // nothing to train on (limit_train_batches=0)
         module.on_epoch_start(epoch);
+        if (const auto n = module.accumulate_grad_batches())
+            trainer_.set_accumulate_grad_batches(*n);
         run_epoch(epoch, epoch == first_epoch ? first_batch : 0);
         module.on_epoch_end(epoch);
     }
@@ -59,7 +61,7 @@ void FitLoop::run_epoch(std::int64_t epoch, std::int64_t first_batch) {
 
 Event FitLoop::batch_end(BatchResult& r, std::int64_t batch_idx, double lr) const {
     // O-1 / N-6: outputs = {} for None, else {"loss": detached normalised loss, **extras}
-    const std::int64_t n = trainer_.config().trainer.accumulate_grad_batches;
+    const std::int64_t n = trainer_.accumulate_grad_batches();
     Event end;
     end.type = EventType::batch_end;
     end.stepped = r.stepped;

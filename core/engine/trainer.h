@@ -30,6 +30,13 @@ class Trainer {
             std::unique_ptr<DataSource> data, std::unique_ptr<torch::optim::Optimizer> optimizer);
 
     const RunConfig& config() const { return config_; }
+    /// Lightning's `trainer.accumulate_grad_batches` now: the config's, until a module that runs
+    /// Lightning's code reports another at an epoch start (GradientAccumulationScheduler,
+    /// StochasticWeightAveraging set it there). N-2: every batch divides by the current value.
+    std::int64_t accumulate_grad_batches() const {
+        return accumulate_ ? accumulate_ : config_.trainer.accumulate_grad_batches;
+    }
+    void set_accumulate_grad_batches(std::int64_t n) { accumulate_ = n; }
     TrainingModule& module() { return *module_; }
     const TrainingModule& module() const { return *module_; }
     DataSource& data() { return *data_; }
@@ -52,6 +59,7 @@ class Trainer {
     std::optional<LRScheduler> scheduler_;
     ClipSettings clip_;
     bool multi_eval_ = false;
+    std::int64_t accumulate_ = 0;  ///< 0: the config's
 };
 
 }  // namespace stepwise

@@ -67,6 +67,9 @@ class TrainingModule {
     /// _FitLoop.on_advance_start and the epoch loop's reset (on_train_epoch_start); and after the
     /// epoch, _FitLoop.on_advance_end (on_train_epoch_end, epoch-end schedulers).
     virtual void on_epoch_start(std::int64_t /*epoch*/) {}
+    /// After on_epoch_start: Lightning's `trainer.accumulate_grad_batches` as the epoch's hooks
+    /// left it (a callback may change it there); nullopt: the config's, unchanged.
+    virtual std::optional<std::int64_t> accumulate_grad_batches() const { return std::nullopt; }
     virtual void on_epoch_end(std::int64_t /*epoch*/) {}
     /// Before each batch: Lightning's epoch end condition besides the engine's (`should_stop`).
     virtual bool epoch_done() { return false; }

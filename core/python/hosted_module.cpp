@@ -127,7 +127,11 @@ class HostedModule final : public TrainingModule {
     void set_warning_sink(WarningSink sink) override { ctx_->warn = std::move(sink); }
     void set_metrics_sink(MetricsSink sink) override { metrics_ = std::move(sink); }
     bool fit_done() override { return ctx_->test("fit_done"); }
-    void on_epoch_start(std::int64_t epoch) override { ctx_->call("on_epoch_start", epoch); }
+    void on_epoch_start(std::int64_t epoch) override {
+        accumulate_ = ctx_->call_then([](py::object& n) { return py::cast<std::int64_t>(n); },
+                                      "on_epoch_start", epoch);
+    }
+    std::optional<std::int64_t> accumulate_grad_batches() const override { return accumulate_; }
     void on_epoch_end(std::int64_t epoch) override {
         report_metrics(true, ctx_->call_then(read_metrics, "on_epoch_end", epoch));
     }
@@ -251,6 +255,7 @@ class HostedModule final : public TrainingModule {
     }
 
     MetricsSink metrics_;
+    std::optional<std::int64_t> accumulate_;  ///< trainer.accumulate_grad_batches at epoch start
     std::shared_ptr<FitContext> ctx_;
     bool zero_grad_py_ = true, backward_py_ = true, after_closure_py_ = true;
     bool zeroed_ = false;  ///< the engine zeroed the grads in this batch (Lightning counts it)

@@ -224,6 +224,8 @@ class _Fit:
                 f" The available modes are: {[m for m in ('min_size', 'max_size_cycle', 'max_size') if m != 'sequential']}")
         self.epoch_loop.reset()
         self.epoch_loop.on_run_start(loop._data_fetcher)
+        # What on_train_epoch_start left (GradientAccumulationScheduler sets it there).
+        return int(self.trainer.accumulate_grad_batches)
 
     def on_epoch_end(self, epoch):
         self.epoch_loop._restarting = False

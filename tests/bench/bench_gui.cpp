@@ -117,6 +117,11 @@ Measured runLikeTheCli(const RunConfig& config) {
     return m;
 }
 
+/// stepwise-run's steps per second around a measured run: the mean of the rates before and after.
+double baselineRate(const Measured& before, const Measured& after) {
+    return (double(before.steps) / before.seconds + double(after.steps) / after.seconds) / 2.0;
+}
+
 /// Runs the event loop until `done` holds after a frame (of `controller` or of `other`), or the
 /// timeout; true if it held.
 bool runFramesUntil(SessionController* controller, const std::function<bool()>& done,
@@ -135,14 +140,14 @@ bool runFramesUntil(SessionController* controller, const std::function<bool()>& 
 
 /// The window as a user sees it: open the lesson, press Run at full speed, watch until the end.
 /// Time runs from the Run press to the frame that shows run_end (the window's own view of the
-/// run); replots are counted in between. One repetition is one round: stepwise-run's path and the
-/// window back to back, in alternating order, so that both see nearly the same machine (a shared
-/// VM's speed drifts by tens of percent within seconds). scripts/bench.sh takes the medians.
+/// run); replots are counted in between. One repetition is one round: stepwise-run's path, the
+/// window, and stepwise-run's path again, back to back, the baseline the mean of the two, so that
+/// both sides see nearly the same machine (a shared VM's speed drifts by tens of percent within
+/// seconds). scripts/bench.sh takes the medians.
 /// With range(0) = 1, the parity meter is on (as in the app): the window's run checksums its
 /// parameters after every batch and a shadow run waits to compute until the run ends.
 void BM_Window(benchmark::State& state) {
     using RunState = SessionController::RunState;
-    static int round = 0;
     const RunConfig config = benchConfig();
     MainWindow* window = sharedWindow();
     SessionController* controller = window->controller();
@@ -182,19 +187,13 @@ void BM_Window(benchmark::State& state) {
         return elapsed;
     };
     for (auto _ : state) {
-        Measured baseline;
-        double seconds = 0.0;
-        if (round++ % 2 == 0) {
-            baseline = runLikeTheCli(config);
-            seconds = runWindow();
-        } else {
-            seconds = runWindow();
-            baseline = runLikeTheCli(config);
-        }
-        if (baseline.status != RunStatus::finished)
+        const Measured before = runLikeTheCli(config);
+        const double seconds = runWindow();
+        const Measured after = runLikeTheCli(config);
+        if (before.status != RunStatus::finished || after.status != RunStatus::finished)
             state.SkipWithError("stepwise-run's path did not finish");
         state.SetIterationTime(seconds);
-        setCounters(state, double(runSteps) / seconds, double(baseline.steps) / baseline.seconds,
+        setCounters(state, double(runSteps) / seconds, baselineRate(before, after),
                     double(replots) / seconds);
     }
 }
@@ -221,7 +220,7 @@ void BM_Compare(benchmark::State& state) {
     QObject::connect(plot, &QCustomPlot::afterReplot, &guard, [&] { replots += measuring; });
     auto ended = [](SessionController* c) { return c->runState() == RunState::finished; };
     for (auto _ : state) {
-        const Measured baseline = runLikeTheCli(a);
+        const Measured before = runLikeTheCli(a);
         window->startComparison(a, b, QStringLiteral("lr 0.1"), QStringLiteral("lr 0.2"));
         if (!runFramesUntil(
                 runA,
@@ -243,23 +242,23 @@ void BM_Compare(benchmark::State& state) {
         measuring = false;
         if (!finished) state.SkipWithError("the runs did not finish");
         const double steps = double(runA->history().globalStep(runA->history().batchCount() - 1));
-        state.SetIterationTime(seconds);
-        setCounters(state, steps / seconds, double(baseline.steps) / baseline.seconds,
-                    double(replots) / seconds);
         window->comparison()->end();
+        const Measured after = runLikeTheCli(a);
+        state.SetIterationTime(seconds);
+        setCounters(state, steps / seconds, baselineRate(before, after), double(replots) / seconds);
     }
 }
 
 /// The same run served by `stepwise-run --listen 127.0.0.1:0` (a real process) to a headless
 /// controller attached over loopback, Run at full speed; time from Run to the frame with run_end.
-/// Compared per round with stepwise-run's own path on the same config.
+/// Compared per round with stepwise-run's own path on the same config, run before and after it.
 void BM_Attached(benchmark::State& state) {
     const RunConfig config = benchConfig();
     QTemporaryDir dir;
     const QString configPath = dir.filePath(QStringLiteral("bench.json"));
     std::ofstream(configPath.toStdString()) << to_json(config);
     for (auto _ : state) {
-        const Measured baseline = runLikeTheCli(config);
+        const Measured before = runLikeTheCli(config);
         QProcess server;
         server.setReadChannel(QProcess::StandardError);
         server.start(QStringLiteral(STEPWISE_RUN),
@@ -298,8 +297,9 @@ void BM_Attached(benchmark::State& state) {
         runFramesUntil(&controller, [&] { return ended; });
         const double seconds = double(timer.nsecsElapsed()) / 1e9;
         server.waitForFinished(30000);
+        const Measured after = runLikeTheCli(config);
         state.SetIterationTime(seconds);
-        setCounters(state, double(steps) / seconds, double(baseline.steps) / baseline.seconds, 0.0);
+        setCounters(state, double(steps) / seconds, baselineRate(before, after), 0.0);
     }
 }
 

@@ -187,6 +187,38 @@ METRICS = textwrap.dedent('''
 ''')
 
 
+# Lightning's GradientAccumulationScheduler changes trainer.accumulate_grad_batches at each epoch's
+# start (1, then 2, then 3): N-2 says every batch divides by the current value.
+SCHEDULED_ACCUMULATION = textwrap.dedent('''
+    import hashlib, json
+    import torch
+    import lightning_compat  # noqa: F401
+    import lightning.pytorch as pl
+    from lightning.pytorch.callbacks import GradientAccumulationScheduler
+
+    class Model(pl.LightningModule):
+        def __init__(self):
+            super().__init__()
+            self.layer = torch.nn.Linear(3, 1)
+        def training_step(self, batch, batch_idx):
+            x, y = batch
+            return torch.nn.functional.mse_loss(self.layer(x), y)
+        def configure_optimizers(self):
+            return torch.optim.SGD(self.parameters(), lr=0.1, momentum=0.9)
+
+    pl.seed_everything(11)
+    data = torch.utils.data.TensorDataset(torch.randn(28, 3), torch.randn(28, 1))
+    model = Model()
+    trainer = pl.Trainer(max_epochs=3, callbacks=[GradientAccumulationScheduler({0: 1, 1: 2, 2: 3})],
+                         logger=False, enable_checkpointing=False, enable_progress_bar=False,
+                         enable_model_summary=False)
+    trainer.fit(model, torch.utils.data.DataLoader(data, batch_size=4))
+    print(json.dumps({"global_step": trainer.global_step,
+                      "parameters": {n: hashlib.sha256(p.detach().numpy().tobytes()).hexdigest()
+                                     for n, p in model.named_parameters()}}))
+''')
+
+
 @unittest.skipIf(RUNTIME is None, "no Lightning 2.2.5 runtime (../shared/lightning-2.2.5 or $STEPWISE_LIGHTNING)")
 class UserScript(unittest.TestCase):
     @classmethod
@@ -291,6 +323,19 @@ class UserScript(unittest.TestCase):
         # The batch lines show the progress bar's values; an epoch line its logged ones.
         self.assertRegex(ours.stdout, r"global_step +1  step .*  train_loss=")
         self.assertRegex(ours.stdout, r"epoch 2 end .*peak=")
+
+    def test_N2_a_callback_that_changes_accumulate_grad_batches_each_epoch_is_followed(self):
+        path = os.path.join(self.tmp.name, "scheduled.py")
+        with open(path, "w") as f:
+            f.write(SCHEDULED_ACCUMULATION)
+        run, events = self.traced(path)
+        self.assertEqual(run.returncode, 0, run.stderr[-3000:])
+        theirs = self.lightning(path)
+        self.assertEqual(theirs.returncode, 0, theirs.stderr[-3000:])
+        self.assertEqual(self.summary(run), self.summary(theirs))
+        self.assertEqual(self.summary(run)["global_step"], 7 + 4 + 3)
+        ends = [e for e in events if e["type"] == "batch_end"]
+        self.assertEqual([e["accumulate_grad_batches"] for e in ends], [1] * 7 + [2] * 7 + [3] * 7)
 
     def test_run_end_gives_each_parameters_sha256_as_python_hashes_its_bytes(self):
         run, events = self.traced(self.script, "ok")
