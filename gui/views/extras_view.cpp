@@ -6,6 +6,7 @@
 #include <QTableWidget>
 #include <QVBoxLayout>
 
+#include "record_table.h"
 #include "text/formatters.h"
 
 namespace stepwise::gui {
@@ -26,14 +27,7 @@ QString formatValue(const ValueDescription& value) {
 }
 
 ExtrasView::ExtrasView(QWidget* parent) : QWidget(parent) {
-    m_table = new QTableWidget(0, ColumnCount, this);
-    m_table->setObjectName(QStringLiteral("extrasTable"));
-    m_table->verticalHeader()->setVisible(false);
-    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    m_table->setShowGrid(false);
-    m_table->setAlternatingRowColors(true);
-    m_table->horizontalHeader()->setStretchLastSection(true);
+    m_table = makeRecordTable(this, "extrasTable", ColumnCount);
     m_table->horizontalHeader()->setSectionResizeMode(PlotColumn, QHeaderView::ResizeToContents);
     m_banner = new QLabel(this);
     m_banner->setObjectName(QStringLiteral("graphWarning"));

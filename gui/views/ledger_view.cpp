@@ -7,6 +7,7 @@
 #include <QTableWidget>
 #include <QVBoxLayout>
 
+#include "record_table.h"
 #include "text/formatters.h"
 
 namespace stepwise::gui {
@@ -19,14 +20,7 @@ QTableWidgetItem* numberItem(const QString& text) {
 }
 
 QTableWidget* makeTable(QWidget* parent, const char* name, int columns) {
-    auto* table = new QTableWidget(0, columns, parent);
-    table->setObjectName(QString::fromLatin1(name));
-    table->verticalHeader()->setVisible(false);
-    table->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    table->setSelectionBehavior(QAbstractItemView::SelectRows);
-    table->setShowGrid(false);
-    table->setAlternatingRowColors(true);
-    table->horizontalHeader()->setStretchLastSection(true);
+    QTableWidget* table = makeRecordTable(parent, name, columns);
     table->verticalHeader()->setDefaultSectionSize(22);
     table->setMinimumHeight(90);
     return table;

@@ -7,19 +7,13 @@
 #include <QVBoxLayout>
 #include <cmath>
 
+#include "record_table.h"
 #include "text/formatters.h"
 
 namespace stepwise::gui {
 
 MetricsView::MetricsView(QWidget* parent) : QWidget(parent) {
-    m_table = new QTableWidget(0, ColumnCount, this);
-    m_table->setObjectName(QStringLiteral("metricsTable"));
-    m_table->verticalHeader()->setVisible(false);
-    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    m_table->setShowGrid(false);
-    m_table->setAlternatingRowColors(true);
-    m_table->horizontalHeader()->setStretchLastSection(true);
+    m_table = makeRecordTable(this, "metricsTable", ColumnCount);
     m_table->horizontalHeader()->setSectionResizeMode(PlotColumn, QHeaderView::ResizeToContents);
     m_empty = new QLabel(this);
     m_empty->setWordWrap(true);

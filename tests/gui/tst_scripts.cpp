@@ -36,6 +36,11 @@ QString lightningRuntime() {
     return {};
 }
 
+/// A corpus script: a MNIST DataModule and a backbone by Lightning, torchmetrics, self.log, a
+/// scheduler dict.
+constexpr const char* kCorpusScript =
+    STEPWISE_SOURCE_DIR "/tests/python/corpus/mnist_backbone_metrics/train.py";
+
 const char* const kStuck = R"PY(
 import torch
 from torch.utils.data import DataLoader, TensorDataset
@@ -108,6 +113,14 @@ class TestScripts : public QObject {
                                                                 : make_local_link(config);
         });
     }
+    /// `script` opened as a user opens it, in `language`, on a 1366x768 laptop (its window area).
+    static bool openOnALaptop(test::Driver& d, const QString& script, const QString& language) {
+        useScriptLinks(d);
+        d.translator.setLanguage(language);
+        d.window->fitToScreen(QRect(0, 0, 1366, 728));
+        d.window->show();
+        return d.window->openPath(script);
+    }
     void save(test::Driver& d, const QString& name) {
         d.window->controller()->pumpNow();
         test::settle();
@@ -140,15 +153,10 @@ class TestScripts : public QObject {
     void aScriptIsHeldInsideItsTrainingStep() {
         // A corpus script (a MNIST DataModule and a backbone by Lightning, torchmetrics, a
         // scheduler dict), opened as a user opens it, on a 1366x768 laptop, in both languages.
-        const QString script = QStringLiteral(
-            STEPWISE_SOURCE_DIR "/tests/python/corpus/mnist_backbone_metrics/train.py");
+        const QString script = QString::fromUtf8(kCorpusScript);
         for (const QString& language : {QStringLiteral("en"), QStringLiteral("zh_CN")}) {
             test::Driver d;
-            useScriptLinks(d);
-            d.translator.setLanguage(language);
-            d.window->fitToScreen(QRect(0, 0, 1366, 728));
-            d.window->show();
-            QVERIFY(d.window->openPath(script));
+            QVERIFY(openOnALaptop(d, script, language));
             QVERIFY2(d.waitHeld(0, 60000), qPrintable(d.describe()));
             RunActions* a = d.window->runActions();
             QVERIFY(d.press(a->stepBatch()));  // batch 0 done: its loss is in the plot
@@ -166,15 +174,10 @@ class TestScripts : public QObject {
     void theMetricsDockShowsWhatSelfLogRecordedAndThePlotDrawsIt() {
         // The corpus script logs train_loss (prog_bar), train_acc from a torchmetrics object on
         // step and on epoch, and validation's val_acc / val_loss.
-        const QString script = QStringLiteral(
-            STEPWISE_SOURCE_DIR "/tests/python/corpus/mnist_backbone_metrics/train.py");
+        const QString script = QString::fromUtf8(kCorpusScript);
         for (const QString& language : {QStringLiteral("en"), QStringLiteral("zh_CN")}) {
             test::Driver d;
-            useScriptLinks(d);
-            d.translator.setLanguage(language);
-            d.window->fitToScreen(QRect(0, 0, 1366, 728));
-            d.window->show();
-            QVERIFY(d.window->openPath(script));
+            QVERIFY(openOnALaptop(d, script, language));
             QVERIFY2(d.waitHeld(0, 60000), qPrintable(d.describe()));
             d.window->runActions()->run()->trigger();
             QVERIFY(d.waitEnded(60000));
