@@ -165,31 +165,36 @@
     </message>
     <message>
         <location filename="../gui/text/text_tr.cpp" line="147"/>
+        <source>going back put back all but %1: Stepwise could not copy them, so they stay as the later batches left them</source>
+        <translation>回退已恢复除 %1 之外的全部状态：Stepwise 无法复制它们，它们保持后续批次留下的样子</translation>
+    </message>
+    <message>
+        <location filename="../gui/text/text_tr.cpp" line="152"/>
         <source>not what Lightning does: this run departs from Lightning&apos;s automatic optimization on purpose (%1)</source>
         <translation>不是 Lightning 的做法：本运行有意偏离 Lightning 的自动优化（%1）</translation>
     </message>
     <message>
-        <location filename="../gui/text/text_tr.cpp" line="152"/>
+        <location filename="../gui/text/text_tr.cpp" line="157"/>
         <source>zero_grad skipped: not what Lightning does (skip_zero_grad); .grad keeps what earlier batches added</source>
         <translation>zero_grad 被跳过：不是 Lightning 的做法（skip_zero_grad）；.grad 保留之前批次累加的内容</translation>
     </message>
     <message>
-        <location filename="../gui/text/text_tr.cpp" line="156"/>
+        <location filename="../gui/text/text_tr.cpp" line="161"/>
         <source>forked from run A at epoch %1, batch %2, before %3, with %4; everything before this batch is run A&apos;s</source>
         <translation>从运行 A 的第 %1 轮、批次 %2、%3 之前分叉，改动：%4；此批次之前的一切都来自运行 A</translation>
     </message>
     <message>
-        <location filename="../gui/text/text_tr.cpp" line="166"/>
+        <location filename="../gui/text/text_tr.cpp" line="171"/>
         <source>finished</source>
         <translation>完成</translation>
     </message>
     <message>
-        <location filename="../gui/text/text_tr.cpp" line="167"/>
+        <location filename="../gui/text/text_tr.cpp" line="172"/>
         <source>stopped</source>
         <translation>已停止</translation>
     </message>
     <message>
-        <location filename="../gui/text/text_tr.cpp" line="168"/>
+        <location filename="../gui/text/text_tr.cpp" line="173"/>
         <source>failed</source>
         <translation>失败</translation>
     </message>
@@ -1394,52 +1399,52 @@ See it beside your Lightning runs with: tensorboard --logdir %2</source>
 <context>
     <name>stepwise::gui::ExtrasView</name>
     <message>
-        <location filename="../gui/views/extras_view.cpp" line="66"/>
+        <location filename="../gui/views/extras_view.cpp" line="60"/>
         <source>Plot</source>
         <translation>绘图</translation>
     </message>
     <message>
-        <location filename="../gui/views/extras_view.cpp" line="66"/>
+        <location filename="../gui/views/extras_view.cpp" line="60"/>
         <source>Key</source>
         <translation>键</translation>
     </message>
     <message>
-        <location filename="../gui/views/extras_view.cpp" line="66"/>
+        <location filename="../gui/views/extras_view.cpp" line="60"/>
         <source>Last value</source>
         <translation>最新值</translation>
     </message>
     <message>
-        <location filename="../gui/views/extras_view.cpp" line="66"/>
+        <location filename="../gui/views/extras_view.cpp" line="60"/>
         <source>Shape</source>
         <translation>形状</translation>
     </message>
     <message>
-        <location filename="../gui/views/extras_view.cpp" line="66"/>
+        <location filename="../gui/views/extras_view.cpp" line="60"/>
         <source>dtype</source>
         <translation>dtype</translation>
     </message>
     <message>
-        <location filename="../gui/views/extras_view.cpp" line="66"/>
+        <location filename="../gui/views/extras_view.cpp" line="60"/>
         <source>requires_grad</source>
         <translation>requires_grad</translation>
     </message>
     <message>
-        <location filename="../gui/views/extras_view.cpp" line="68"/>
+        <location filename="../gui/views/extras_view.cpp" line="62"/>
         <source>No extras yet. When training_step returns a dict, every key besides &quot;loss&quot; is an extra; Lightning passes them on undetached.</source>
         <translation>暂无额外输出。当 training_step 返回字典时，除 &quot;loss&quot; 以外的每个键都是额外输出；Lightning 会原样传递它们，不做 detach。</translation>
     </message>
     <message>
-        <location filename="../gui/views/extras_view.cpp" line="71"/>
+        <location filename="../gui/views/extras_view.cpp" line="65"/>
         <source>⚠ Extra %1 still holds an autograd graph (requires_grad or grad_fn). Lightning passes extras on without detaching them, so each batch keeps its graph alive. Return .detach() for logging.</source>
         <translation>⚠ 额外输出 %1 仍持有自动求导计算图（requires_grad 或 grad_fn）。Lightning 传递额外输出时不做 detach，因此每个批次的计算图都会被保留。用于记录时请返回 .detach()。</translation>
     </message>
     <message>
-        <location filename="../gui/views/extras_view.cpp" line="125"/>
+        <location filename="../gui/views/extras_view.cpp" line="119"/>
         <source>True</source>
         <translation>True</translation>
     </message>
     <message>
-        <location filename="../gui/views/extras_view.cpp" line="125"/>
+        <location filename="../gui/views/extras_view.cpp" line="119"/>
         <source>False</source>
         <translation>False</translation>
     </message>
@@ -1447,87 +1452,87 @@ See it beside your Lightning runs with: tensorboard --logdir %2</source>
 <context>
     <name>stepwise::gui::LedgerView</name>
     <message>
-        <location filename="../gui/views/ledger_view.cpp" line="120"/>
+        <location filename="../gui/views/ledger_view.cpp" line="114"/>
         <source>The ledger is measured while this dock is open: step or run a batch to fill it. It shows what each batch of an accumulation cycle adds to the gradient.</source>
         <translation>此面板打开时才测量账本：单步或运行一个批次即可填入。它显示累积周期中每个批次为梯度增加了多少。</translation>
     </message>
     <message>
-        <location filename="../gui/views/ledger_view.cpp" line="124"/>
+        <location filename="../gui/views/ledger_view.cpp" line="118"/>
         <source>Cycle of batches %1–%2 (accumulate_grad_batches = %3): optimizer step at batch %4.</source>
         <translation>批次 %1–%2 的周期（accumulate_grad_batches = %3）：在批次 %4 执行优化器步骤。</translation>
     </message>
     <message>
-        <location filename="../gui/views/ledger_view.cpp" line="131"/>
+        <location filename="../gui/views/ledger_view.cpp" line="125"/>
         <source>Accumulating: %1 of this cycle&apos;s batches so far; the shares follow at its optimizer step.</source>
         <translation>正在累积：此周期目前已有 %1 个批次；占比在其优化器步骤时给出。</translation>
     </message>
     <message>
-        <location filename="../gui/views/ledger_view.cpp" line="150"/>
+        <location filename="../gui/views/ledger_view.cpp" line="144"/>
         <source>‖G‖ = %1 · before clipping %2 · after %3</source>
         <translation>‖G‖ = %1 · 裁剪前 %2 · 裁剪后 %3</translation>
     </message>
     <message>
-        <location filename="../gui/views/ledger_view.cpp" line="155"/>
+        <location filename="../gui/views/ledger_view.cpp" line="149"/>
         <source>clip coefficient %1%2</source>
         <translation>裁剪系数 %1%2</translation>
     </message>
     <message>
-        <location filename="../gui/views/ledger_view.cpp" line="157"/>
+        <location filename="../gui/views/ledger_view.cpp" line="151"/>
         <source> (clipped)</source>
         <translation>（已裁剪）</translation>
     </message>
     <message>
-        <location filename="../gui/views/ledger_view.cpp" line="157"/>
+        <location filename="../gui/views/ledger_view.cpp" line="151"/>
         <source> (not clipped)</source>
         <translation>（未裁剪）</translation>
     </message>
     <message>
-        <location filename="../gui/views/ledger_view.cpp" line="158"/>
+        <location filename="../gui/views/ledger_view.cpp" line="152"/>
         <source>no clipping by norm</source>
         <translation>未按范数裁剪</translation>
     </message>
     <message>
-        <location filename="../gui/views/ledger_view.cpp" line="162"/>
+        <location filename="../gui/views/ledger_view.cpp" line="156"/>
         <source>‖G‖ and clipping: at the cycle&apos;s optimizer step.</source>
         <translation>‖G‖ 与裁剪：在周期的优化器步骤时给出。</translation>
     </message>
     <message>
-        <location filename="../gui/views/ledger_view.cpp" line="173"/>
+        <location filename="../gui/views/ledger_view.cpp" line="167"/>
         <source>Update-to-weight ratio ‖Δθ‖/‖θ‖ of the step: %1 over all parameters</source>
         <translation>此步的更新/权重比 ‖Δθ‖/‖θ‖：所有参数合计 %1</translation>
     </message>
     <message>
-        <location filename="../gui/views/ledger_view.cpp" line="175"/>
+        <location filename="../gui/views/ledger_view.cpp" line="169"/>
         <source>Update-to-weight ratio ‖Δθ‖/‖θ‖: at the cycle&apos;s optimizer step.</source>
         <translation>更新/权重比 ‖Δθ‖/‖θ‖：在周期的优化器步骤时给出。</translation>
     </message>
     <message>
-        <location filename="../gui/views/ledger_view.cpp" line="180"/>
+        <location filename="../gui/views/ledger_view.cpp" line="174"/>
         <source>Batch</source>
         <translation>批次</translation>
     </message>
     <message>
-        <location filename="../gui/views/ledger_view.cpp" line="180"/>
+        <location filename="../gui/views/ledger_view.cpp" line="174"/>
         <source>‖g_b‖ added</source>
         <translation>增加的 ‖g_b‖</translation>
     </message>
     <message>
-        <location filename="../gui/views/ledger_view.cpp" line="180"/>
+        <location filename="../gui/views/ledger_view.cpp" line="174"/>
         <source>cos(g_b, G)</source>
         <translation>cos(g_b, G)</translation>
     </message>
     <message>
-        <location filename="../gui/views/ledger_view.cpp" line="180"/>
+        <location filename="../gui/views/ledger_view.cpp" line="174"/>
         <source>Share of G</source>
         <translation>占 G 的比例</translation>
     </message>
     <message>
-        <location filename="../gui/views/ledger_view.cpp" line="181"/>
+        <location filename="../gui/views/ledger_view.cpp" line="175"/>
         <source>Parameter</source>
         <translation>参数</translation>
     </message>
     <message>
-        <location filename="../gui/views/ledger_view.cpp" line="181"/>
+        <location filename="../gui/views/ledger_view.cpp" line="175"/>
         <source>‖Δθ‖/‖θ‖</source>
         <translation>‖Δθ‖/‖θ‖</translation>
     </message>
@@ -1794,106 +1799,126 @@ See it beside your Lightning runs with: tensorboard --logdir %2</source>
     </message>
     <message>
         <location filename="../gui/app/main_window_status.cpp" line="44"/>
+        <source>parity: go back to compare a batch with its first pass</source>
+        <translation>一致性：回退后可将批次与其首次计算比较</translation>
+    </message>
+    <message>
+        <location filename="../gui/app/main_window_status.cpp" line="46"/>
         <source>parity: no batch has ended yet</source>
         <translation>一致性：尚无批次结束</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window_status.cpp" line="45"/>
+        <location filename="../gui/app/main_window_status.cpp" line="47"/>
         <source>parity: waiting — the unwatched run computes while this one holds</source>
         <translation>一致性：等待中——无人观察的运行在本运行暂停时计算</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window_status.cpp" line="50"/>
+        <location filename="../gui/app/main_window_status.cpp" line="52"/>
+        <source>✓ parity: %1 recomputed batches bit-identical to their first pass</source>
+        <translation>✓ 一致性：%1 个重新计算的批次与首次计算逐位相同</translation>
+    </message>
+    <message>
+        <location filename="../gui/app/main_window_status.cpp" line="54"/>
         <source>✓ parity: %1 batches bit-identical to an unwatched run</source>
         <translation>✓ 一致性：%1 个批次与无人观察的运行逐位相同</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window_status.cpp" line="52"/>
+        <location filename="../gui/app/main_window_status.cpp" line="57"/>
         <source> · %1 more to compare</source>
         <translation> · 还有 %1 个待比较</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window_status.cpp" line="57"/>
+        <location filename="../gui/app/main_window_status.cpp" line="63"/>
+        <source>✗ parity: epoch %1, batch %2 recomputed differs from its first pass</source>
+        <translation>✗ 一致性：第 %1 轮、批次 %2 重新计算后与首次计算不同</translation>
+    </message>
+    <message>
+        <location filename="../gui/app/main_window_status.cpp" line="64"/>
         <source>✗ parity: epoch %1, batch %2 differs from an unwatched run</source>
         <translation>✗ 一致性：第 %1 轮、批次 %2 与无人观察的运行不同</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window_status.cpp" line="64"/>
+        <location filename="../gui/app/main_window_status.cpp" line="71"/>
         <source>parity: the unwatched run failed: %1</source>
         <translation>一致性：无人观察的运行失败：%1</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window_status.cpp" line="71"/>
+        <location filename="../gui/app/main_window_status.cpp" line="80"/>
+        <source>The parity meter of a script: its Python objects exist once, so there is no unwatched copy to compare with. Each batch recomputed after going back is compared with the same batch&apos;s first pass, by a checksum of the parameters: red means going back did not put back everything the batch depends on (state Stepwise could not copy, named in the log, or kept outside the module).</source>
+        <translation>脚本的一致性检查：脚本的 Python 对象在进程中只有一份，因此没有无人观察的副本可供比较。回退后重新计算的每个批次都按参数校验和与同一批次的首次计算比较：红色表示回退没有恢复该批次依赖的全部状态（Stepwise 无法复制的状态会在日志中列出，或状态保存在模块之外）。</translation>
+    </message>
+    <message>
+        <location filename="../gui/app/main_window_status.cpp" line="85"/>
         <source>The parity meter: a headless run of the same config, never held, checksums the parameters after every batch. This run&apos;s checksums must match it bit for bit: stepping, pausing, breakpoints and going back do not change what training computes. It runs on a thread of its own and only while this run holds or after it ends, so it takes none of this run&apos;s time.</source>
         <translation>一致性计：一个相同配置、无界面、从不暂停的运行在每个批次后计算参数的校验和。本运行的校验和必须与之逐位相同：单步、暂停、断点和回退都不会改变训练的计算结果。它在自己的线程上运行，且只在本运行暂停时或结束后计算，因此不占用本运行的任何时间。</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window_status.cpp" line="83"/>
+        <location filename="../gui/app/main_window_status.cpp" line="96"/>
         <source>epoch %1</source>
         <translation>第 %1 轮</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window_status.cpp" line="84"/>
+        <location filename="../gui/app/main_window_status.cpp" line="97"/>
         <source>batch –</source>
         <translation>批次 –</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window_status.cpp" line="84"/>
+        <location filename="../gui/app/main_window_status.cpp" line="97"/>
         <source>batch %1</source>
         <translation>批次 %1</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window_status.cpp" line="85"/>
+        <location filename="../gui/app/main_window_status.cpp" line="98"/>
         <source>global_step %1</source>
         <translation>global_step %1</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window_status.cpp" line="86"/>
+        <location filename="../gui/app/main_window_status.cpp" line="99"/>
         <source>optimizer steps %1</source>
         <translation>优化器步数 %1</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window_status.cpp" line="90"/>
+        <location filename="../gui/app/main_window_status.cpp" line="103"/>
         <source>no session</source>
         <translation>无会话</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window_status.cpp" line="91"/>
+        <location filename="../gui/app/main_window_status.cpp" line="104"/>
         <source>loading</source>
         <translation>加载中</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window_status.cpp" line="92"/>
+        <location filename="../gui/app/main_window_status.cpp" line="105"/>
         <source>paused</source>
         <translation>已暂停</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window_status.cpp" line="93"/>
+        <location filename="../gui/app/main_window_status.cpp" line="106"/>
         <source>running</source>
         <translation>运行中</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window_status.cpp" line="94"/>
+        <location filename="../gui/app/main_window_status.cpp" line="107"/>
         <source>stepping</source>
         <translation>单步执行中</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window_status.cpp" line="95"/>
+        <location filename="../gui/app/main_window_status.cpp" line="108"/>
         <source>finished</source>
         <translation>已完成</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window_status.cpp" line="96"/>
+        <location filename="../gui/app/main_window_status.cpp" line="109"/>
         <source>stopped</source>
         <translation>已停止</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window_status.cpp" line="97"/>
+        <location filename="../gui/app/main_window_status.cpp" line="110"/>
         <source>failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window_status.cpp" line="99"/>
+        <location filename="../gui/app/main_window_status.cpp" line="112"/>
         <source>&lt;b&gt;%1&lt;/b&gt;</source>
         <translation>&lt;b&gt;%1&lt;/b&gt;</translation>
     </message>
@@ -2176,114 +2201,121 @@ See it beside your Lightning runs with: tensorboard --logdir %2</source>
         <translation>对持有计算图的额外项也反向传播</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window_compare.cpp" line="126"/>
+        <location filename="../gui/app/main_window_compare.cpp" line="119"/>
+        <source>A script&apos;s run cannot be forked or compared side by side: its Python objects (the module, the optimizer, the Trainer) exist once in this process. Go back instead (Run ▸ Back one batch), or run the script again with the change.</source>
+        <translation>脚本的运行不能分叉，也不能并排比较：它的 Python 对象（模块、优化器、Trainer）在此进程中只有一份。请改用回退（运行 ▸ 后退一个批次），或修改后再次运行脚本。</translation>
+    </message>
+    <message>
+        <location filename="../gui/app/main_window_compare.cpp" line="137"/>
         <source>%1 (%2)</source>
         <translation>%1（%2）</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window_compare.cpp" line="135"/>
+        <location filename="../gui/app/main_window_compare.cpp" line="146"/>
+        <location filename="../gui/app/main_window_compare.cpp" line="150"/>
         <source>Cannot fork</source>
         <translation>无法分叉</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window_compare.cpp" line="136"/>
+        <location filename="../gui/app/main_window_compare.cpp" line="147"/>
         <source>Only a run in this window can be forked: open a lesson or a config first.</source>
         <translation>只能对本窗口中的运行分叉：请先打开一个课程或配置。</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window_compare.cpp" line="148"/>
+        <location filename="../gui/app/main_window_compare.cpp" line="160"/>
         <source>as it is</source>
         <translation>保持原样</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window_compare.cpp" line="150"/>
+        <location filename="../gui/app/main_window_compare.cpp" line="162"/>
         <source>Cannot fork here</source>
         <translation>无法在此分叉</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window_compare.cpp" line="151"/>
+        <location filename="../gui/app/main_window_compare.cpp" line="163"/>
         <source>A fork starts where the run holds, from its snapshot: pause the run or step it first. A run whose snapshot budget is 0 (rewind.budget_mb) cannot be forked.</source>
         <translation>分叉从运行暂停之处、以其快照开始：请先暂停运行或单步执行。快照预算为 0（rewind.budget_mb）的运行无法分叉。</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window_compare.cpp" line="254"/>
+        <location filename="../gui/app/main_window_compare.cpp" line="266"/>
+        <location filename="../gui/app/main_window_compare.cpp" line="270"/>
         <source>Cannot compare</source>
         <translation>无法对比</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window_compare.cpp" line="255"/>
+        <location filename="../gui/app/main_window_compare.cpp" line="267"/>
         <source>Only a run in this window can be compared: open a lesson or a config first.</source>
         <translation>只能对比本窗口中的运行：请先打开一个课程或配置。</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window_compare.cpp" line="261"/>
+        <location filename="../gui/app/main_window_compare.cpp" line="274"/>
         <source>as it was</source>
         <translation>原配置</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window_compare.cpp" line="261"/>
+        <location filename="../gui/app/main_window_compare.cpp" line="274"/>
         <source>with the panel&apos;s settings</source>
         <translation>使用面板的设置</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window_compare.cpp" line="265"/>
+        <location filename="../gui/app/main_window_compare.cpp" line="278"/>
         <source>&amp;Compare</source>
         <translation>对比(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window_compare.cpp" line="270"/>
+        <location filename="../gui/app/main_window_compare.cpp" line="283"/>
         <source>With the Configuration panel&apos;s settings as run B</source>
         <translation>以“配置”面板的设置作为运行 B</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window_compare.cpp" line="272"/>
+        <location filename="../gui/app/main_window_compare.cpp" line="285"/>
         <source>Run A keeps its config; run B starts with what the Configuration panel says now. Both start again from the same seed.</source>
         <translation>运行 A 保持其配置；运行 B 使用“配置”面板当前的设置。两者都从相同的种子重新开始。</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window_compare.cpp" line="274"/>
+        <location filename="../gui/app/main_window_compare.cpp" line="287"/>
         <source>End comparison</source>
         <translation>结束对比</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window_compare.cpp" line="275"/>
+        <location filename="../gui/app/main_window_compare.cpp" line="288"/>
         <source>&amp;Fork here</source>
         <translation>在此分叉(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window_compare.cpp" line="278"/>
+        <location filename="../gui/app/main_window_compare.cpp" line="291"/>
         <source>Run B starts where the run holds, from its exact state, with one thing changed; the two then go on side by side</source>
         <translation>运行 B 从本运行暂停之处、以其完全相同的状态开始，只改动一处；之后两者并排继续</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window_compare.cpp" line="282"/>
+        <location filename="../gui/app/main_window_compare.cpp" line="295"/>
         <source>Not what Lightning does</source>
         <translation>不是 Lightning 的做法</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window_compare.cpp" line="285"/>
-        <location filename="../gui/app/main_window_compare.cpp" line="303"/>
+        <location filename="../gui/app/main_window_compare.cpp" line="298"/>
+        <location filename="../gui/app/main_window_compare.cpp" line="316"/>
         <source>A · %1</source>
         <translation>A · %1</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window_compare.cpp" line="286"/>
-        <location filename="../gui/app/main_window_compare.cpp" line="304"/>
+        <location filename="../gui/app/main_window_compare.cpp" line="299"/>
+        <location filename="../gui/app/main_window_compare.cpp" line="317"/>
         <source>B · %1</source>
         <translation>B · %1</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window_compare.cpp" line="294"/>
+        <location filename="../gui/app/main_window_compare.cpp" line="307"/>
         <source>Run B was forked from run A where it held: everything before that batch is run A&apos;s</source>
         <translation>运行 B 是从运行 A 暂停之处分叉出来的：该批次之前的一切都来自运行 A</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window_compare.cpp" line="310"/>
+        <location filename="../gui/app/main_window_compare.cpp" line="323"/>
         <source>Run B stopped with an error: its log says where and why</source>
         <translation>运行 B 因错误而停止：它的日志说明了出错的位置和原因</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window_compare.cpp" line="311"/>
+        <location filename="../gui/app/main_window_compare.cpp" line="324"/>
         <source>Run B&apos;s warnings, None batches and errors</source>
         <translation>运行 B 的警告、返回 None 的批次和错误</translation>
     </message>
@@ -2291,62 +2323,62 @@ See it beside your Lightning runs with: tensorboard --logdir %2</source>
 <context>
     <name>stepwise::gui::MetricsView</name>
     <message>
-        <location filename="../gui/views/metrics_view.cpp" line="42"/>
+        <location filename="../gui/views/metrics_view.cpp" line="39"/>
         <source>Plot</source>
         <translation>绘图</translation>
     </message>
     <message>
-        <location filename="../gui/views/metrics_view.cpp" line="42"/>
+        <location filename="../gui/views/metrics_view.cpp" line="39"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../gui/views/metrics_view.cpp" line="42"/>
+        <location filename="../gui/views/metrics_view.cpp" line="39"/>
         <source>Value</source>
         <translation>值</translation>
     </message>
     <message>
-        <location filename="../gui/views/metrics_view.cpp" line="42"/>
+        <location filename="../gui/views/metrics_view.cpp" line="39"/>
         <source>From</source>
         <translation>来自</translation>
     </message>
     <message>
-        <location filename="../gui/views/metrics_view.cpp" line="42"/>
+        <location filename="../gui/views/metrics_view.cpp" line="39"/>
         <source>Lightning puts it in</source>
         <translation>Lightning 放入的字典</translation>
     </message>
     <message>
-        <location filename="../gui/views/metrics_view.cpp" line="44"/>
+        <location filename="../gui/views/metrics_view.cpp" line="41"/>
         <source>Nothing logged yet. What your script&apos;s self.log and self.log_dict record shows here, under the names Lightning gives it (loss_step and loss_epoch when a value is logged both on step and on epoch).</source>
         <translation>尚未记录任何值。脚本中 self.log 与 self.log_dict 记录的值显示在这里，名称与 Lightning 给出的一致（同时按步与按轮记录的值名为 loss_step 与 loss_epoch）。</translation>
     </message>
     <message>
-        <location filename="../gui/views/metrics_view.cpp" line="95"/>
+        <location filename="../gui/views/metrics_view.cpp" line="92"/>
         <source>epoch %1</source>
         <translation>第 %1 轮</translation>
     </message>
     <message>
-        <location filename="../gui/views/metrics_view.cpp" line="96"/>
+        <location filename="../gui/views/metrics_view.cpp" line="93"/>
         <source>step %1</source>
         <translation>第 %1 步</translation>
     </message>
     <message>
-        <location filename="../gui/views/metrics_view.cpp" line="98"/>
+        <location filename="../gui/views/metrics_view.cpp" line="95"/>
         <source>epoch</source>
         <translation>轮末</translation>
     </message>
     <message>
-        <location filename="../gui/views/metrics_view.cpp" line="98"/>
+        <location filename="../gui/views/metrics_view.cpp" line="95"/>
         <source>this batch</source>
         <translation>本批次</translation>
     </message>
     <message>
-        <location filename="../gui/views/metrics_view.cpp" line="106"/>
+        <location filename="../gui/views/metrics_view.cpp" line="103"/>
         <source>The loggers get it (every log_every_n_steps steps, and at the epoch&apos;s end)</source>
         <translation>记录器会收到它（每 log_every_n_steps 步一次，以及每轮结束时）</translation>
     </message>
     <message>
-        <location filename="../gui/views/metrics_view.cpp" line="108"/>
+        <location filename="../gui/views/metrics_view.cpp" line="105"/>
         <source>logger=False: the loggers never get it</source>
         <translation>logger=False：记录器永远收不到它</translation>
     </message>

@@ -29,10 +29,10 @@ void FitLoop::run() {
     const TrainerSpec& limits = trainer_.config().trainer;
     if (!limits.max_epochs && limits.max_steps == -1 && !trainer_.module().hosts_lightning())
         observer_.warning(kMaxEpochsNotSetWarning, "PossibleUserWarning");
-    run_from(0, 0);
+    run_epochs(0, 0, false);
 }
 
-void FitLoop::run_from(std::int64_t first_epoch, std::int64_t first_batch) {
+void FitLoop::run_epochs(std::int64_t first_epoch, std::int64_t first_batch, bool resumed) {
     TrainingModule& module = trainer_.module();
     for (std::int64_t epoch = first_epoch;; ++epoch) {
         // Lightning's own end condition first, in a module that runs Lightning's code: it says
@@ -41,7 +41,7 @@ void FitLoop::run_from(std::int64_t first_epoch, std::int64_t first_batch) {
         if (max_epochs_ != -1 && epoch >= max_epochs_) break;
         if (max_steps_reached()) break;
         if (num_training_batches_ == 0) break;  // nothing to train on (limit_train_batches=0)
-        module.on_epoch_start(epoch);
+        if (!resumed || epoch != first_epoch) module.on_epoch_start(epoch);
         if (const auto n = module.accumulate_grad_batches())
             trainer_.set_accumulate_grad_batches(*n);
         run_epoch(epoch, epoch == first_epoch ? first_batch : 0);

@@ -149,7 +149,10 @@ class FitLoop {
     void run();
     /// Goes on from the start of batch `batch_idx` of `epoch`, the training state restored to what
     /// it was there (a rewind): nothing of fit's start is repeated.
-    void run_from(std::int64_t epoch, std::int64_t batch_idx);
+    /// The epoch's start (on_epoch_start) is not run again: the state has it.
+    void run_from(std::int64_t epoch, std::int64_t batch_idx) {
+        run_epochs(epoch, batch_idx, true);
+    }
 
     Trainer& trainer() { return trainer_; }
     const Trainer& trainer() const { return trainer_; }
@@ -161,6 +164,7 @@ class FitLoop {
 
   private:
     bool max_steps_reached() const;
+    void run_epochs(std::int64_t first_epoch, std::int64_t first_batch, bool resumed);
     void run_epoch(std::int64_t epoch, std::int64_t first_batch);
     /// false: on_train_batch_start returned -1, which ends the epoch.
     bool run_batch(std::int64_t epoch, std::int64_t batch_idx, bool is_last);

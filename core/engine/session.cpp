@@ -50,11 +50,8 @@ TrainingSession::TrainingSession(RunConfig config, SessionOptions options)
           EventPublisher::Options{options_.buffer_events, options_.coalesce_stages,
                                   std::move(options_.listener)},
           gate_, buffer_)),
-      // A script's Python state (its optimizer's, its generators, its DataLoader) is not in a
-      // snapshot yet: such a run cannot go back.
-      rewinder_(options_.rewindable && !options_.script
-                    ? std::make_unique<Rewinder>(config_.rewind_budget_mb)
-                    : nullptr),
+      rewinder_(options_.rewindable ? std::make_unique<Rewinder>(config_.rewind_budget_mb)
+                                    : nullptr),
       inspection_(std::make_unique<Inspection>()) {}
 
 TrainingSession::~TrainingSession() {
@@ -245,6 +242,14 @@ void TrainingSession::train(Live& live) {
             {
                 const GeneratorLease::Scope held(&live.generator);  // the state includes it
                 from.restore(fit, conditions_);
+            }
+            // What a script's snapshot could not copy stays as it is: said (after the rewound
+            // event), never silently.
+            after_rewind_ = Text{};
+            if (const auto loose = from.not_kept(); !loose.empty()) {
+                std::string names;
+                for (const std::string& name : loose) names += (names.empty() ? "" : ", ") + name;
+                after_rewind_ = Text{TextCode::rewind_not_restored, {names}};
             }
             rewinder_->recompute();
             inspection_->tensors.forget();  // the tensors kept to compare with are undone too

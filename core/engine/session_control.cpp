@@ -4,6 +4,8 @@
 
 #include <torch/torch.h>
 
+#include <utility>
+
 #include "event_publisher.h"
 #include "fork_point.h"
 #include "lockstep.h"
@@ -119,6 +121,12 @@ void TrainingSession::finish_replay(const Position& at) {
     rewound.stage = at.stage;
     rewound.text = rewinder_->rewound_text(at);
     publish(std::move(rewound));
+    if (!after_rewind_.empty()) {
+        Event notice = live_->observer.make(EventType::warning);
+        notice.text = std::exchange(after_rewind_, Text{});
+        notice.source = "stepwise";
+        publish(std::move(notice));
+    }
     std::vector<Event> held = rewinder_->take_held_back();
     rewinder_->set_flushing(true);
     for (Event& e : held) publish(std::move(e));

@@ -12,6 +12,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -115,6 +116,20 @@ class TrainingModule {
         const torch::Tensor& /*loss*/,
         const std::vector<std::pair<std::string, c10::IValue>>& /*extra*/,
         const c10::IValue& /*batch*/, std::int64_t /*batch_idx*/) {}
+
+    /// What a snapshot keeps of the state only this module holds (a hosted module's Python
+    /// objects: its optimizers and schedulers, Lightning's loops and logged results, the user's
+    /// attributes, Python's generators, the DataLoader's place). Immutable once taken.
+    struct HostState {
+        virtual ~HostState() = default;
+        std::size_t bytes = 0;  ///< tensor bytes it copied (the snapshot budget's)
+        std::vector<std::string>
+            not_kept;  ///< what it could not copy ("Net.log_file (TextIOWrapper)")
+    };
+    /// At a batch's start, before its data is fetched; nullptr: nothing beyond the engine's.
+    virtual std::shared_ptr<const HostState> capture_host_state() { return nullptr; }
+    /// Puts it back, before the engine puts back torch's generator.
+    virtual void restore_host_state(const HostState& /*state*/) {}
 
   protected:
     TrainingModule() = default;

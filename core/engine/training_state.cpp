@@ -92,6 +92,8 @@ TrainingState TrainingState::capture(FitLoop& fit, const ConditionSet& condition
     std::sort(s.optimizer_state_.begin(), s.optimizer_state_.end(),
               [](const auto& a, const auto& b) { return a.first < b.first; });
     if (trainer.scheduler()) s.scheduler_last_epoch_ = trainer.scheduler()->last_epoch();
+    s.host_ = trainer.module().capture_host_state();
+    if (s.host_) bytes += s.host_->bytes;
     {
         auto generator = at::detail::getDefaultCPUGenerator();
         std::lock_guard<std::mutex> lock(generator.mutex());
@@ -127,6 +129,8 @@ void TrainingState::restore(FitLoop& fit, ConditionSet& conditions) const {
     for (const auto& [at, saved] : optimizer_state_)
         state[state_key(trainer.module().parameters().at(at).second)] = deep_copy(*saved);
     if (trainer.scheduler()) trainer.scheduler()->set_last_epoch(scheduler_last_epoch_);
+    // The module's own part may draw from torch's generator (a DataLoader made again): first.
+    if (host_) trainer.module().restore_host_state(*host_);
     {
         auto generator = at::detail::getDefaultCPUGenerator();
         std::lock_guard<std::mutex> lock(generator.mutex());

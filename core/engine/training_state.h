@@ -44,6 +44,10 @@ class TrainingState {
     std::int64_t batch_idx() const { return batch_idx_; }
     /// Bytes of tensor data it holds (what the store's budget counts).
     std::size_t bytes() const { return bytes_; }
+    /// What the module's own part could not copy (a restore leaves it as it is): see HostState.
+    std::vector<std::string> not_kept() const {
+        return host_ ? host_->not_kept : std::vector<std::string>{};
+    }
 
   private:
     std::int64_t batch_ = 0, epoch_ = 0, batch_idx_ = 0;
@@ -61,6 +65,7 @@ class TrainingState {
     std::uint64_t next_instance_ = 0;
     ConditionSet conditions_;
     std::set<std::string> warnings_;
+    std::shared_ptr<const TrainingModule::HostState> host_;  ///< the module's own (Python's)
     std::size_t bytes_ = 0;
 };
 

@@ -84,6 +84,16 @@ c10::IValue to_ivalue(const py::handle& obj) {
     return c10::IValue(c10::ivalue::ConcretePyObjectHolder::create(obj));
 }
 
+/// A snapshot's Python part (_Fit.snapshot): held by the engine's snapshot store, which may drop
+/// it on any thread.
+struct PythonState final : TrainingModule::HostState {
+    py::object snapshot;
+    ~PythonState() override {
+        py::gil_scoped_acquire gil;
+        snapshot = py::object();
+    }
+};
+
 class HostedModule final : public TrainingModule {
   public:
     explicit HostedModule(std::shared_ptr<FitContext> context) : ctx_(std::move(context)) {
@@ -217,6 +227,26 @@ class HostedModule final : public TrainingModule {
         zeroed_ = false;
     }
     std::optional<SchedulerTiming> scheduler_timing() const override { return timing_; }
+    std::shared_ptr<const HostState> capture_host_state() override {
+        return ctx_->call_then(
+            [](py::object& out) {
+                const auto taken = py::reinterpret_borrow<py::tuple>(out);
+                auto state = std::make_shared<PythonState>();
+                state->snapshot = taken[0];
+                state->bytes = py::cast<std::size_t>(taken[1]);
+                for (const auto& name : py::reinterpret_borrow<py::list>(taken[2]))
+                    state->not_kept.push_back(py::cast<std::string>(name));
+                return std::shared_ptr<const HostState>(std::move(state));
+            },
+            "snapshot");
+    }
+    void restore_host_state(const HostState& state) override {
+        const auto& python = static_cast<const PythonState&>(state);
+        accumulate_ = ctx_->call_then([](py::object& n) { return py::cast<std::int64_t>(n); },
+                                      "restore", python.snapshot);
+        loss_ = torch::Tensor();
+        zeroed_ = false;
+    }
     void step_lr_schedulers() override { ctx_->call("step_lr_schedulers"); }
     void on_train_batch_end(const torch::Tensor& loss,
                             const std::vector<std::pair<std::string, c10::IValue>>&,

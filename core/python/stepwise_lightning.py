@@ -209,6 +209,156 @@ class _Fit:
         except (OSError, TypeError):
             return "", ""
 
+    # -- going back ---------------------------------------------------------------------------------
+    def _loops(self):
+        loops, todo = [], [self.loop]
+        loop_class = type(self.loop).__mro__[1]  # _Loop
+        while todo:
+            loop = todo.pop(0)
+            loops.append(loop)
+            todo.extend(v for v in loop.__dict__.values() if isinstance(v, loop_class))
+        return loops
+
+    def _references(self, loops):
+        """What a snapshot keeps by reference (see _Copier)."""
+        trainer, module = self.trainer, self.module
+        refs = [self, trainer, module, trainer.strategy, trainer.precision_plugin,
+                trainer.datamodule, trainer._logger_connector, trainer.profiler]
+        refs += loops
+        refs += module.modules()
+        refs += module.parameters()
+        refs += module.buffers()
+        refs += trainer.optimizers
+        refs += trainer.strategy._lightning_optimizers
+        refs += [config.scheduler for config in trainer.lr_scheduler_configs]
+        refs += trainer.callbacks
+        refs += trainer.loggers
+        for loop in loops:
+            for name in ("_data_fetcher", "_combined_loader"):
+                refs.append(loop.__dict__.get(name))
+            combined = loop.__dict__.get("_combined_loader")
+            for loader in (combined.flattened if combined is not None else ()):
+                refs += [loader, getattr(loader, "dataset", None), getattr(loader, "sampler", None),
+                         getattr(loader, "batch_sampler", None)]
+        return refs
+
+    def _owners(self, loops):
+        """(object, what it is called, which keys of its __dict__ a snapshot keeps)."""
+        trainer = self.trainer
+        not_in = lambda *names: lambda key: key not in names  # noqa: E731
+        owners = [(loop, type(loop).__name__, not_in("trainer")) for loop in loops]
+        owners.append((trainer._logger_connector, "trainer._logger_connector",
+                       not_in("trainer", "log_metrics", "on_epoch_end")))
+        for config in trainer.lr_scheduler_configs:
+            owners.append((config.scheduler, type(config.scheduler).__name__, not_in("optimizer")))
+        # A module's own attributes, not nn.Module's machinery (its parameters, buffers and
+        # submodules are the engine's or owners of their own).
+        base = _nn_module_keys()
+        user = lambda key: key not in base  # noqa: E731
+        for name, m in self.module.named_modules():
+            owners.append((m, type(self.module).__name__ + ("." + name if name else ""), user))
+        progress_bar = sys.modules[self.package + ".callbacks"].ProgressBar
+        for callback in trainer.callbacks:
+            if not isinstance(callback, progress_bar):  # a progress bar shows the counters
+                owners.append((callback, type(callback).__name__, not_in()))
+        return owners
+
+    def snapshot(self):
+        """What Python holds at this batch's start (before its fetch), for a rewind or a fork:
+        (the snapshot, the tensor bytes it copied, what it could not copy)."""
+        with _graphs_left_out():
+            return self._snapshot()
+
+    def _snapshot(self):
+        import copy
+        from dataclasses import is_dataclass
+        trainer = self.trainer
+        loops = self._loops()
+        copier = _Copier(self._references(loops))
+        snap = _Snapshot()
+        snap.owners, snap.progress, snap.not_kept = [], [], []
+        progress_base = type(self.epoch_loop.batch_progress).__mro__[-2]  # _BaseProgress
+        for owner, label, keeps in self._owners(loops):
+            keys, kept = set(), {}
+            for key, value in owner.__dict__.items():
+                if not keeps(key):
+                    continue
+                keys.add(key)
+                if isinstance(value, progress_base) and is_dataclass(value):
+                    snap.progress.append((value, copy.deepcopy(value)))
+                    continue
+                try:
+                    kept[key] = copier(value)
+                except Exception:  # noqa: BLE001 - named, never silently wrong
+                    snap.not_kept.append(f"{label}.{key} ({type(value).__name__})")
+            snap.owners.append((owner, keeps, keys, kept))
+        snap.optimizers = []
+        for optimizer in trainer.optimizers:
+            params = [p for group in optimizer.param_groups for p in group["params"]]
+            groups = [[(k, None if k == "params" else copier(v)) for k, v in group.items()]
+                      for group in optimizer.param_groups]
+            state = [(i, copier(optimizer.state[p])) for i, p in enumerate(params) if p in optimizer.state]
+            snap.optimizers.append((groups, state))
+        snap.trainer = {k: v for k, v in trainer.__dict__.items()
+                        if type(v) in (bool, int, float, str, type(None))}
+        snap.rng = _rng_states()
+        snap.generators = _generator_states(_loader_generators(self.loop._combined_loader))
+        iterated = getattr(self.loop._data_fetcher, "_stepwise_rng", None)
+        if iterated is None:
+            snap.not_kept.append("the train DataLoader's place")
+        snap.data = (self.epoch_loop.batch_progress.current.ready, iterated)
+        snap.bytes = copier.bytes
+        return snap, snap.bytes, snap.not_kept
+
+    def restore(self, snap):
+        """Puts back what snapshot() took, the DataLoader's position too (its iterator made again
+        and the batches before fetched again). torch's generator is the engine's to put back,
+        after this. Returns trainer.accumulate_grad_batches as it was."""
+        with _graphs_left_out():
+            return self._restore(snap)
+
+    def _restore(self, snap):
+        trainer = self.trainer
+        loops = self._loops()
+        copier = _Copier(self._references(loops))
+        for owner, keeps, keys, kept in snap.owners:
+            for key in list(owner.__dict__):
+                if key not in keys and keeps(key):
+                    del owner.__dict__[key]  # made after the snapshot
+            for key, value in kept.items():
+                owner.__dict__[key] = copier(value)
+        for live, saved in snap.progress:
+            _assign_progress(live, saved)
+        for optimizer, (groups, state) in zip(trainer.optimizers, snap.optimizers):
+            params = [p for group in optimizer.param_groups for p in group["params"]]
+            for group, saved in zip(optimizer.param_groups, groups):
+                mine = group["params"]
+                group.clear()
+                group.update((k, mine if k == "params" else copier(v)) for k, v in saved)
+            optimizer.state.clear()
+            for i, s in state:
+                optimizer.state[params[i]] = copier(s)
+        trainer.__dict__.update(snap.trainer)
+        self.batch = self.kwargs = self.output = None
+        self.logger_calls, self.epoch_metrics = [], None
+        ready, iterated = snap.data
+        if iterated is not None:
+            # The epoch's iterator, made again as it was made (the sampler's epoch, the
+            # generators), then the batches before this one fetched again.
+            fit_loop_module = sys.modules[type(self.loop).__module__]
+            for loader in self.loop._combined_loader.flattened:
+                fit_loop_module._set_sampler_epoch(loader, self.loop.epoch_progress.current.processed)
+            global_states, loader_states = iterated
+            _set_rng_states(global_states)
+            _set_generator_states(loader_states)
+            fetcher = self.loop._data_fetcher
+            iter(fetcher)
+            for _ in range(ready):
+                next(fetcher)
+        _set_generator_states(snap.generators)
+        _set_rng_states(snap.rng, torch_too=False)
+        return int(trainer.accumulate_grad_batches)
+
     # -- _FitLoop ---------------------------------------------------------------------------------
     def fit_done(self):
         return self.loop.done
@@ -389,6 +539,150 @@ class _Fit:
         return self._metrics_record(metrics)
 
 
+# -- going back: what Python holds at a batch's start ------------------------------------------------
+#
+# A rewind puts back the state the engine took at a batch's start. The engine keeps the tensors it
+# knows (parameters, buffers, .grad, torch's generator, its own counters); _Fit.snapshot adds what
+# Python holds: Lightning's loops (progress, the logged results, their flags), the logger
+# connector's metrics, the optimizers' groups and state, the schedulers, the user's attributes on
+# every module of the LightningModule (torchmetrics' states among them) and on their callbacks,
+# Python's and NumPy's generators, and where the DataLoader is (replayed on restore: the epoch's
+# iterator made again from the generators it was made from, and the batches before fetched again).
+# What cannot be copied is named; the rest is put back exactly.
+
+def _rng_states():
+    import random
+    import torch
+    numpy = sys.modules.get("numpy")
+    return (torch.get_rng_state(), random.getstate(),
+            numpy.random.get_state() if numpy is not None else None)
+
+
+def _set_rng_states(states, torch_too=True):
+    import random
+    import torch
+    cpu, python, numpy_state = states
+    if torch_too:
+        torch.set_rng_state(cpu)
+    random.setstate(python)
+    numpy = sys.modules.get("numpy")
+    if numpy_state is not None and numpy is not None:
+        numpy.random.set_state(numpy_state)
+
+
+def _loader_generators(combined_loader):
+    """The torch.Generator objects a DataLoader draws its order from (its own `generator`, its
+    sampler's, its batch sampler's) and any its Dataset keeps."""
+    import torch
+    found = {}
+    for loader in (combined_loader.flattened if combined_loader is not None else ()):
+        batch_sampler = getattr(loader, "batch_sampler", None)
+        for holder in (loader, getattr(loader, "sampler", None), batch_sampler,
+                       getattr(batch_sampler, "sampler", None), getattr(loader, "dataset", None)):
+            for value in getattr(holder, "__dict__", {}).values():
+                if isinstance(value, torch.Generator):
+                    found[id(value)] = value
+    return list(found.values())
+
+
+def _generator_states(generators):
+    return [(g, g.get_state()) for g in generators]
+
+
+def _set_generator_states(states):
+    for generator, state in states:
+        generator.set_state(state)
+
+
+@contextmanager
+def _graphs_left_out():
+    """copy.deepcopy of a tensor that is not a leaf (a logged value with its graph) copies its
+    values, as a snapshot keeps every tensor, instead of refusing. Only while a snapshot is taken
+    or put back, on the fit's thread."""
+    import torch
+    original = torch.Tensor.__deepcopy__
+
+    def deepcopy(self, memo):
+        if self.is_leaf:
+            return original(self, memo)
+        copied = self.detach().clone()
+        memo[id(self)] = copied
+        return copied
+
+    torch.Tensor.__deepcopy__ = deepcopy
+    try:
+        yield
+    finally:
+        torch.Tensor.__deepcopy__ = original
+
+
+class _Copier:
+    """Deep copies that leave alone what a snapshot restores by other means or never changes (the
+    Trainer, loops, data, modules, parameters, optimizers, callbacks: kept by reference), copy a
+    tensor as its values (a graph is not kept), and count the tensor bytes they copy."""
+
+    def __init__(self, references):
+        self.memo = {id(o): o for o in references if o is not None}
+        self.bytes = 0
+
+    def __call__(self, x):
+        import copy
+        import torch
+        memo = self.memo
+        found = memo.get(id(x), memo)
+        if found is not memo:
+            return found
+        kind = type(x)
+        if kind is list:
+            y = []
+            memo[id(x)] = y
+            y.extend(self(v) for v in x)
+        elif kind is tuple:
+            y = tuple(self(v) for v in x)
+        elif kind is dict:
+            y = {}
+            memo[id(x)] = y
+            for k, v in x.items():
+                y[k] = self(v)
+        elif isinstance(x, torch.Tensor) and not isinstance(x, torch.nn.Parameter):
+            y = x.detach().clone()
+            if x.requires_grad and x.is_leaf:
+                y.requires_grad_(True)
+            self.bytes += y.nelement() * y.element_size()
+        else:
+            y = copy.deepcopy(x, memo)
+        memo[id(x)] = y
+        return y
+
+
+def _assign_progress(live, saved):
+    """Puts a progress dataclass's saved values back into the live object (others hold it)."""
+    from dataclasses import fields, is_dataclass
+    for f in fields(live):
+        value = getattr(saved, f.name)
+        if is_dataclass(value):
+            _assign_progress(getattr(live, f.name), value)
+        else:
+            setattr(live, f.name, value)
+
+
+def _nn_module_keys():
+    """The attributes every nn.Module has (its machinery, not its state)."""
+    global _NN_MODULE_KEYS
+    if _NN_MODULE_KEYS is None:
+        import torch
+        _NN_MODULE_KEYS = frozenset(torch.nn.Module().__dict__)
+    return _NN_MODULE_KEYS
+
+
+_NN_MODULE_KEYS = None
+
+
+class _Snapshot:
+    __slots__ = ("owners", "progress", "optimizers", "trainer", "rng", "generators", "data", "not_kept",
+                 "bytes")
+
+
 @contextmanager
 def _warnings_to_the_run():
     """Warnings shown on the fit's thread while it runs (Lightning's rank_zero_warn, the user's own
@@ -479,6 +773,22 @@ def _patch(fit_loop_module):
 
     run._stepwise = True
     loop_class.run = run
+    _record_iterations(sys.modules[package + ".loops.fetchers"]._DataFetcher)
+
+
+def _record_iterations(fetcher_class):
+    """Each data fetcher keeps the generators' states it made its iterator from: a rewind into
+    its epoch makes the iterator again from them."""
+    made = fetcher_class.__iter__
+    if getattr(made, "_stepwise", False):
+        return
+
+    def __iter__(self):
+        self._stepwise_rng = (_rng_states(), _generator_states(_loader_generators(self._combined_loader)))
+        return made(self)
+
+    __iter__._stepwise = True
+    fetcher_class.__iter__ = __iter__
 
 
 def _data_fetcher_is_iterator(loop):

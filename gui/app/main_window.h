@@ -184,6 +184,9 @@ class MainWindow : public QMainWindow {
     QMenu* m_forkMenu = nullptr;
     /// Its entries' texts follow run A's config as it is when the menu opens.
     void updateForkMenu();
+    /// A script's run is neither forked nor compared (its Python objects exist once): says so
+    /// in a box titled `title` and returns true.
+    bool refuseScriptPair(const QString& title);
     /// What Run > Fork here calls the what-if `id`.
     QString whatIfTitle(const QString& id) const;
     LossPlot* m_plot = nullptr;

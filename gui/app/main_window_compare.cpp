@@ -112,9 +112,20 @@ QString MainWindow::whatIfTitle(const QString& id) const {
     return whatIf ? QString::fromStdString(whatIf->title) : id;
 }
 
+bool MainWindow::refuseScriptPair(const QString& title) {
+    if (m_controller->config().model.kind != ModelSpec::Kind::script) return false;
+    QMessageBox::information(
+        this, title,
+        tr("A script's run cannot be forked or compared side by side: its Python objects (the "
+           "module, the optimizer, the Trainer) exist once in this process. Go back instead "
+           "(Run ▸ Back one batch), or run the script again with the change."));
+    return true;
+}
+
 void MainWindow::updateForkMenu() {
-    const bool local =
-        m_controller->hasSession() && m_controller->link()->kind() == SessionLink::Kind::local;
+    const bool local = m_controller->hasSession() &&
+                       m_controller->link()->kind() == SessionLink::Kind::local &&
+                       m_controller->config().model.kind != ModelSpec::Kind::script;
     const RunConfig now = m_controller->config();
     for (QAction* action : m_forkMenu->actions()) {
         const QString id = action->data().toString();
@@ -136,6 +147,7 @@ bool MainWindow::forkHere(const QString& id) {
             tr("Only a run in this window can be forked: open a lesson or a config first."));
         return false;
     }
+    if (refuseScriptPair(tr("Cannot fork"))) return false;
     RunConfig b = m_controller->config();
     if (id == QLatin1String("panel")) {
         const auto panel = m_config->validatedConfig();
@@ -255,6 +267,7 @@ void MainWindow::compareWithPanel() {
             tr("Only a run in this window can be compared: open a lesson or a config first."));
         return;
     }
+    if (refuseScriptPair(tr("Cannot compare"))) return;
     RunConfig a = m_controller->config();
     RunConfig withBreakpoints = *b;
     withBreakpoints.breakpoints.clear();  // run A's hold both runs

@@ -40,21 +40,27 @@ void MainWindow::updateParityBadge() {
     switch (meter.state()) {
         case ParityMeter::State::off: m_parityBadge->hide(); return;
         case ParityMeter::State::waiting:
-            text = meter.pending() == 0
+            text = meter.firstPass() ? tr("parity: go back to compare a batch with its first pass")
+                   : meter.pending() == 0
                        ? tr("parity: no batch has ended yet")
                        : tr("parity: waiting — the unwatched run computes while this one holds");
             style = QStringLiteral("color: #6b7280;");
             break;
         case ParityMeter::State::identical:
-            text =
-                tr("✓ parity: %1 batches bit-identical to an unwatched run").arg(meter.identical());
+            text = meter.firstPass()
+                       ? tr("✓ parity: %1 recomputed batches bit-identical to their first pass")
+                             .arg(meter.identical())
+                       : tr("✓ parity: %1 batches bit-identical to an unwatched run")
+                             .arg(meter.identical());
             // At full speed the unwatched run waits: say how many batches it has still to catch up.
             if (meter.pending() > 0) text += tr(" · %1 more to compare").arg(meter.pending());
             style = QStringLiteral("color: #166534; background: #dcfce7; border-radius: 3px;");
             break;
         case ParityMeter::State::differs: {
             const std::int64_t b = *meter.firstDifference();
-            text = tr("✗ parity: epoch %1, batch %2 differs from an unwatched run")
+            text = (meter.firstPass()
+                        ? tr("✗ parity: epoch %1, batch %2 recomputed differs from its first pass")
+                        : tr("✗ parity: epoch %1, batch %2 differs from an unwatched run"))
                        .arg(b / per)
                        .arg(b % per);
             style = QStringLiteral("color: #991b1b; background: #fee2e2; border-radius: 3px;");
@@ -68,12 +74,18 @@ void MainWindow::updateParityBadge() {
     }
     m_parityBadge->setText(text);
     m_parityBadge->setStyleSheet(QStringLiteral("QLabel { %1 padding: 0 6px; }").arg(style));
-    m_parityBadge->setToolTip(tr(
-        "The parity meter: a headless run of the same config, never held, checksums the "
-        "parameters after every batch. This run's checksums must match it bit for bit: stepping, "
-        "pausing, breakpoints and going back do not change what training computes. It runs on a "
-        "thread of its own and only while this run holds or after it ends, so it takes none of "
-        "this run's time."));
+    m_parityBadge->setToolTip(
+        meter.firstPass()
+            ? tr("The parity meter of a script: its Python objects exist once, so there is no "
+                 "unwatched copy to compare with. Each batch recomputed after going back is "
+                 "compared with the same batch's first pass, by a checksum of the parameters: "
+                 "red means going back did not put back everything the batch depends on (state "
+                 "Stepwise could not copy, named in the log, or kept outside the module).")
+            : tr("The parity meter: a headless run of the same config, never held, checksums the "
+                 "parameters after every batch. This run's checksums must match it bit for bit: "
+                 "stepping, pausing, breakpoints and going back do not change what training "
+                 "computes. It runs on a thread of its own and only while this run holds or "
+                 "after it ends, so it takes none of this run's time."));
     m_parityBadge->show();
 }
 

@@ -6,10 +6,18 @@ namespace stepwise::gui {
 
 void ParityMeter::reset(std::unique_ptr<ParityReference> reference) {
     m_reference = std::move(reference);
+    m_firstPass = false;
+    m_first.clear();
     m_batchesPerEpoch = 1;
     m_pending.clear();
     m_identical.clear();
     m_firstDifference.reset();
+    m_state = computeState();
+}
+
+void ParityMeter::resetFirstPass() {
+    reset(nullptr);
+    m_firstPass = true;
     m_state = computeState();
 }
 
@@ -20,7 +28,7 @@ std::unique_ptr<ParityReference> ParityMeter::release() {
 }
 
 void ParityMeter::apply(const std::vector<Event>& events) {
-    if (!m_reference) return;
+    if (!m_reference && !m_firstPass) return;
     for (const Event& e : events) {
         switch (e.type) {
             case EventType::run_start:
@@ -28,7 +36,12 @@ void ParityMeter::apply(const std::vector<Event>& events) {
                 break;
             case EventType::batch_end:
                 if (!e.param_checksum) break;
-                // A batch recomputed after a rewind is compared again.
+                // A batch recomputed after a rewind is compared again; against its first pass
+                // when there is no shadow (the first pass itself is not compared).
+                if (m_firstPass &&
+                    m_first.emplace(e.epoch * m_batchesPerEpoch + e.batch_idx, *e.param_checksum)
+                        .second)
+                    break;
                 m_pending[e.epoch * m_batchesPerEpoch + e.batch_idx] = *e.param_checksum;
                 break;
             case EventType::rewound: {
@@ -49,9 +62,14 @@ bool ParityMeter::poll() {
     const State before = m_state;
     const std::size_t identicalBefore = m_identical.size();
     const std::optional<std::int64_t> differenceBefore = m_firstDifference;
-    if (m_reference) {
+    if (m_reference || m_firstPass) {
         for (auto it = m_pending.begin(); it != m_pending.end();) {
-            const std::optional<std::uint64_t> expected = m_reference->checksum(it->first);
+            std::optional<std::uint64_t> expected;
+            if (m_reference) {
+                expected = m_reference->checksum(it->first);
+            } else if (const auto first = m_first.find(it->first); first != m_first.end()) {
+                expected = first->second;
+            }
             if (!expected) {
                 ++it;
                 continue;
@@ -70,8 +88,9 @@ bool ParityMeter::poll() {
 }
 
 ParityMeter::State ParityMeter::computeState() const {
-    if (!m_reference) return State::off;
+    if (!m_reference && !m_firstPass) return State::off;
     if (m_firstDifference) return State::differs;
+    if (m_firstPass) return m_identical.empty() ? State::waiting : State::identical;
     if (m_reference->ended() && !m_reference->failure().empty() && !m_pending.empty())
         return State::failed;
     if (m_identical.empty())

@@ -4,7 +4,8 @@
 // every batch compared so far is bit-identical the meter is green; the first batch that differs
 // turns it red and stays named. A rewind takes back what it undid. Plain C++ on the GUI thread:
 // the reference does its work on a thread of its own, so the run being watched pays only its
-// checksum.
+// checksum. A script's run has no shadow (its Python objects exist once): its meter compares each
+// batch recomputed after going back with the same batch's first pass (firstPass()).
 
 #include <cstdint>
 #include <map>
@@ -30,6 +31,10 @@ class ParityMeter {
 
     /// A new run and its reference (nullptr: the meter is off).
     void reset(std::unique_ptr<ParityReference> reference);
+    /// A new run compared with its own first pass: each batch it computes again after going back
+    /// against the checksum it had the first time.
+    void resetFirstPass();
+    bool firstPass() const { return m_firstPass; }
     /// Hands the reference over (to be destroyed off the GUI thread: it joins its run); off.
     std::unique_ptr<ParityReference> release();
     /// The watched run's events: run_start, batch_end with a checksum, rewound.
@@ -52,6 +57,8 @@ class ParityMeter {
     State computeState() const;
 
     std::unique_ptr<ParityReference> m_reference;
+    bool m_firstPass = false;
+    std::map<std::int64_t, std::uint64_t> m_first;  ///< first pass: batch → its first checksum
     std::int64_t m_batchesPerEpoch = 1;
     std::map<std::int64_t, std::uint64_t> m_pending;  ///< batch → the watched run's checksum
     std::set<std::int64_t> m_identical;               ///< batches compared equal

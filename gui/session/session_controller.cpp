@@ -78,6 +78,8 @@ void SessionController::start(const RunConfig& config, std::unique_ptr<SessionLi
     attach(std::move(link));
     // The shadow starts after the run it shadows: never ahead of the window's own worker.
     if (parity && m_parityFactory) m_parity.reset(m_parityFactory(config));
+    // A script's run has no shadow: it is compared with its own first pass.
+    if (parity && config.model.kind == ModelSpec::Kind::script) m_parity.resetFirstPass();
     pollParity();
     Q_EMIT parityChanged();  // a new meter: the badge starts over
 }

@@ -143,6 +143,11 @@ QString textTr(const Text& t) {
         case TextCode::rewind_not_kept:
             return EngineText::tr(
                 "cannot go back: this run keeps no snapshots of its training state");
+        case TextCode::rewind_not_restored:
+            return EngineText::tr(
+                       "going back put back all but %1: Stepwise could not copy them, so they "
+                       "stay as the later batches left them")
+                .arg(arg(t, 0));
         case TextCode::departures:
             return EngineText::tr(
                        "not what Lightning does: this run departs from Lightning's automatic "

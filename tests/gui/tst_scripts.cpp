@@ -17,6 +17,7 @@
 #include "gui_test_utils.h"
 #include "loss_plot.h"
 #include "metrics_view.h"
+#include "parity_meter.h"
 #include "run_actions.h"
 #include "script_link.h"
 #include "stepwise/warning_cache.h"
@@ -212,6 +213,43 @@ class TestScripts : public QObject {
             d.window->plotDock()->raise();
             test::settle();
             save(d, QStringLiteral("window_script_metrics_plot_%1.png").arg(language));
+        }
+    }
+
+    void goingBackInAScriptIsComparedWithItsFirstPass() {
+        // The corpus script (torchmetrics, a scheduler dict, a DataModule's shuffled data):
+        // stepped into its second epoch, taken back three batches (across the epoch's start) and
+        // forward again. The parity meter compares each recomputed batch with its first pass.
+        const QString script = QString::fromUtf8(kCorpusScript);
+        for (const QString& language : {QStringLiteral("en"), QStringLiteral("zh_CN")}) {
+            test::Driver d;
+            QVERIFY(openOnALaptop(d, script, language));
+            QVERIFY2(d.waitHeld(0, 60000), qPrintable(d.describe()));
+            RunActions* a = d.window->runActions();
+            for (int i = 0; i < 6; ++i) QVERIFY(d.press(a->stepBatch()));
+            d.window->controller()->pumpNow();
+            const RunHistory& history = d.window->controller()->history();
+            QCOMPARE(history.batchCount(), std::size_t(6));
+            const std::vector<float> firstPass = history.losses();
+            for (int i = 0; i < 3; ++i) QVERIFY2(d.press(a->backBatch()), qPrintable(d.describe()));
+            d.window->controller()->pumpNow();
+            QCOMPARE(history.batchCount(), std::size_t(3));  // batch 3, epoch 0, starts over
+            for (int i = 0; i < 3; ++i) QVERIFY(d.press(a->stepBatch()));
+            d.window->controller()->pumpNow();
+            test::settle();
+            QCOMPARE(history.losses(), firstPass);  // the same losses, bit for bit
+            const ParityMeter& meter = d.window->controller()->parity();
+            QVERIFY(meter.firstPass());
+            QCOMPARE(meter.state(), ParityMeter::State::identical);
+            QCOMPARE(meter.identical(), 3);
+            QVERIFY(d.window->parityBadge()->isVisible());
+            if (language == QLatin1String("en"))
+                QCOMPARE(d.window->parityBadge()->text(),
+                         QStringLiteral("✓ parity: 3 recomputed batches bit-identical to their "
+                                        "first pass"));
+            save(d, QStringLiteral("window_script_rewound_%1.png").arg(language));
+            a->stop()->trigger();
+            QVERIFY(d.waitEnded(60000));
         }
     }
 

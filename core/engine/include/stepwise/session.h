@@ -114,7 +114,8 @@ struct SessionOptions {
     /// calls Trainer.fit, calls `fit` with that fit's config (the Trainer's arguments) and
     /// builder; `fit` runs it as this session's run (run_start, the loops, the final
     /// parameters) and returns its status when it ends. run_end goes out when the script ends.
-    /// `script` returns how the script ended. The session keeps no snapshots (rewindable off).
+    /// `script` returns how the script ended. Its snapshots hold what Python holds too
+    /// (TrainingModule::HostState).
     struct FitRequest {
         RunConfig config;
         std::function<std::unique_ptr<Trainer>(const RunConfig& config, ErrorPhase& phase)>
@@ -240,8 +241,9 @@ class TrainingSession {
     std::unique_ptr<std::thread> thread_;
     std::unique_ptr<EventPublisher> publisher_;  ///< the way out for events (torch-free)
     std::unique_ptr<Rewinder> rewinder_;         ///< null: not rewindable (torch inside)
-    std::unique_ptr<Inspection> inspection_;     ///< the Tensors dock's reader (torch inside)
-    Live* live_ = nullptr;                       ///< worker thread: while run_worker runs
+    Text after_rewind_;  ///< said right after the next rewound event (what was not put back)
+    std::unique_ptr<Inspection> inspection_;  ///< the Tensors dock's reader (torch inside)
+    Live* live_ = nullptr;                    ///< worker thread: while run_worker runs
 };
 
 }  // namespace stepwise

@@ -108,7 +108,10 @@ namespace stepwise {
       "forked from run A at epoch %1, batch %2, before %3, with %4; everything before this batch " \
       "is run A's")                                                                                \
     X(rewind_not_kept, 0, /* a run made without snapshots (SessionOptions::rewindable) */          \
-      "cannot go back: this run keeps no snapshots of its training state")
+      "cannot go back: this run keeps no snapshots of its training state")                         \
+    X(rewind_not_restored, 1, /* what a script's snapshot could not copy, comma-separated */       \
+      "going back put back all but %1: Stepwise could not copy them, so they stay as the later "   \
+      "batches left them")
 enum class TextCode : std::uint8_t { STEPWISE_TEXT_CODES(STEPWISE_ENUMERATOR) };
 inline constexpr int kTextCodeCount = STEPWISE_TEXT_CODES(STEPWISE_COUNT) 0;
 
