@@ -813,97 +813,107 @@
 <context>
     <name>stepwise::gui::CodeView</name>
     <message>
-        <location filename="../gui/views/code_view.cpp" line="64"/>
+        <location filename="../gui/views/code_view.cpp" line="79"/>
         <source>a new batch begins</source>
         <translation>新批次开始</translation>
     </message>
     <message>
-        <location filename="../gui/views/code_view.cpp" line="67"/>
+        <location filename="../gui/views/code_view.cpp" line="82"/>
         <source>built once per batch; its result is read once</source>
         <translation>每个批次构建一次；其结果只读取一次</translation>
     </message>
     <message>
-        <location filename="../gui/views/code_view.cpp" line="69"/>
+        <location filename="../gui/views/code_view.cpp" line="84"/>
         <source>your code, on the left</source>
         <translation>你的代码，见左侧</translation>
     </message>
     <message>
-        <location filename="../gui/views/code_view.cpp" line="72"/>
+        <location filename="../gui/views/code_view.cpp" line="87"/>
         <source>a tensor, dict[&quot;loss&quot;], or None (then a warning, once)</source>
         <translation>张量、dict[&quot;loss&quot;] 或 None（此时警告一次）</translation>
     </message>
     <message>
-        <location filename="../gui/views/code_view.cpp" line="76"/>
+        <location filename="../gui/views/code_view.cpp" line="91"/>
         <source>after the forward pass, not before</source>
         <translation>在前向传播之后，而不是之前</translation>
     </message>
     <message>
-        <location filename="../gui/views/code_view.cpp" line="80"/>
+        <location filename="../gui/views/code_view.cpp" line="95"/>
         <source>gradients add up in .grad</source>
         <translation>梯度累加到 .grad 中</translation>
     </message>
     <message>
-        <location filename="../gui/views/code_view.cpp" line="82"/>
+        <location filename="../gui/views/code_view.cpp" line="97"/>
         <source>the gradients are ready</source>
         <translation>梯度已就绪</translation>
     </message>
     <message>
-        <location filename="../gui/views/code_view.cpp" line="86"/>
+        <location filename="../gui/views/code_view.cpp" line="101"/>
         <source>not the cycle&apos;s last batch, nor the epoch&apos;s</source>
         <translation>既不是周期的最后一个批次，也不是本轮的最后一个批次</translation>
     </message>
     <message>
-        <location filename="../gui/views/code_view.cpp" line="88"/>
+        <location filename="../gui/views/code_view.cpp" line="103"/>
         <source>called directly: no optimizer step</source>
         <translation>直接调用：没有优化器步</translation>
     </message>
     <message>
-        <location filename="../gui/views/code_view.cpp" line="91"/>
+        <location filename="../gui/views/code_view.cpp" line="106"/>
         <source>the wrapper the optimizer calls</source>
         <translation>优化器调用的包装函数</translation>
     </message>
     <message>
-        <location filename="../gui/views/code_view.cpp" line="95"/>
+        <location filename="../gui/views/code_view.cpp" line="110"/>
         <source>after every closure call</source>
         <translation>每次闭包调用之后</translation>
     </message>
     <message>
-        <location filename="../gui/views/code_view.cpp" line="97"/>
+        <location filename="../gui/views/code_view.cpp" line="112"/>
         <source>inside the wrapper</source>
         <translation>在包装函数内部</translation>
     </message>
     <message>
-        <location filename="../gui/views/code_view.cpp" line="100"/>
+        <location filename="../gui/views/code_view.cpp" line="115"/>
         <source>LBFGS calls step_closure many times; the update</source>
         <translation>LBFGS 会多次调用 step_closure；参数更新</translation>
     </message>
     <message>
-        <location filename="../gui/views/code_view.cpp" line="101"/>
+        <location filename="../gui/views/code_view.cpp" line="116"/>
         <source>once per optimizer step</source>
         <translation>每个优化器步一次</translation>
     </message>
     <message>
-        <location filename="../gui/views/code_view.cpp" line="102"/>
+        <location filename="../gui/views/code_view.cpp" line="117"/>
         <source>after a step, at its interval and frequency</source>
         <translation>在优化器步之后，按其 interval 和 frequency</translation>
     </message>
     <message>
-        <location filename="../gui/views/code_view.cpp" line="105"/>
+        <location filename="../gui/views/code_view.cpp" line="120"/>
         <source>outputs = {&quot;loss&quot;: loss / N, extras}</source>
         <translation>outputs = {&quot;loss&quot;: loss / N, 额外项}</translation>
     </message>
     <message>
-        <location filename="../gui/views/code_view.cpp" line="138"/>
+        <location filename="../gui/views/code_view.cpp" line="158"/>
         <source># The run did not send its model&apos;s code.</source>
         <translation># 本次运行没有发送其模型代码。</translation>
     </message>
     <message>
-        <location filename="../gui/views/code_view.cpp" line="234"/>
+        <location filename="../gui/views/code_view.cpp" line="198"/>
+        <source># (cannot read this file)</source>
+        <translation># （无法读取此文件）</translation>
+    </message>
+    <message>
+        <location filename="../gui/views/code_view.cpp" line="206"/>
+        <source>&lt;b&gt;Your code&lt;/b&gt; — held at %1:%2, in %3</source>
+        <translation>&lt;b&gt;你的代码&lt;/b&gt; — 停在 %1:%2，位于 %3</translation>
+    </message>
+    <message>
+        <location filename="../gui/views/code_view.cpp" line="211"/>
         <source>&lt;b&gt;Your model&lt;/b&gt; — the code the run compiled</source>
         <translation>&lt;b&gt;你的模型&lt;/b&gt; — 本次运行编译的代码</translation>
     </message>
     <message>
-        <location filename="../gui/views/code_view.cpp" line="235"/>
+        <location filename="../gui/views/code_view.cpp" line="307"/>
         <source>&lt;b&gt;What Lightning does for one batch&lt;/b&gt; — automatic optimization, in Stepwise&apos;s words</source>
         <translation>&lt;b&gt;Lightning 对一个批次做了什么&lt;/b&gt; — 自动优化，Stepwise 的表述</translation>
     </message>
@@ -1538,6 +1548,49 @@ See it beside your Lightning runs with: tensorboard --logdir %2</source>
     </message>
 </context>
 <context>
+    <name>stepwise::gui::LocalsView</name>
+    <message>
+        <location filename="../gui/views/locals_view.cpp" line="36"/>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <location filename="../gui/views/locals_view.cpp" line="36"/>
+        <source>Type</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <location filename="../gui/views/locals_view.cpp" line="36"/>
+        <source>Shape</source>
+        <translation>形状</translation>
+    </message>
+    <message>
+        <location filename="../gui/views/locals_view.cpp" line="36"/>
+        <source>dtype</source>
+        <translation>dtype</translation>
+    </message>
+    <message>
+        <location filename="../gui/views/locals_view.cpp" line="36"/>
+        <source>Autograd</source>
+        <translation>自动求导</translation>
+    </message>
+    <message>
+        <location filename="../gui/views/locals_view.cpp" line="36"/>
+        <source>Value</source>
+        <translation>值</translation>
+    </message>
+    <message>
+        <location filename="../gui/views/locals_view.cpp" line="73"/>
+        <source>The variables of your code show here while a script&apos;s run holds at one of its lines: Run ▸ Step line (F7) from training_step, or a line breakpoint (line=train.py:42).</source>
+        <translation>脚本的运行停在你代码的某一行时，这里列出该行的变量：在 training_step 处使用 运行 ▸ 单步行（F7），或设置行断点（line=train.py:42）。</translation>
+    </message>
+    <message>
+        <location filename="../gui/views/locals_view.cpp" line="78"/>
+        <source>&lt;b&gt;%1:%2&lt;/b&gt;, in &lt;b&gt;%3&lt;/b&gt; — the line about to run</source>
+        <translation>&lt;b&gt;%1:%2&lt;/b&gt;，位于 &lt;b&gt;%3&lt;/b&gt; — 即将执行的行</translation>
+    </message>
+</context>
+<context>
     <name>stepwise::gui::LogModel</name>
     <message numerus="yes">
         <location filename="../gui/views/log_model.cpp" line="163"/>
@@ -1788,167 +1841,167 @@ See it beside your Lightning runs with: tensorboard --logdir %2</source>
 <context>
     <name>stepwise::gui::MainWindow</name>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="278"/>
+        <location filename="../gui/app/main_window.cpp" line="288"/>
         <source>About Stepwise</source>
         <translation>关于 Stepwise</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="279"/>
+        <location filename="../gui/app/main_window.cpp" line="289"/>
         <source>&lt;h3&gt;Stepwise&lt;/h3&gt;&lt;p&gt;Steps a LibTorch training loop exactly the way PyTorch Lightning&apos;s automatic optimization runs it: one stage, one closure call, one batch at a time.&lt;/p&gt;</source>
         <translation>&lt;h3&gt;Stepwise&lt;/h3&gt;&lt;p&gt;完全按照 PyTorch Lightning 自动优化的方式逐步运行 LibTorch 训练循环：一次一个阶段、一次闭包调用、一个批次。&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window_status.cpp" line="44"/>
+        <location filename="../gui/app/main_window_status.cpp" line="43"/>
         <source>parity: go back to compare a batch with its first pass</source>
         <translation>一致性：回退后可将批次与其首次计算比较</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window_status.cpp" line="46"/>
+        <location filename="../gui/app/main_window_status.cpp" line="45"/>
         <source>parity: no batch has ended yet</source>
         <translation>一致性：尚无批次结束</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window_status.cpp" line="47"/>
+        <location filename="../gui/app/main_window_status.cpp" line="46"/>
         <source>parity: waiting — the unwatched run computes while this one holds</source>
         <translation>一致性：等待中——无人观察的运行在本运行暂停时计算</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window_status.cpp" line="52"/>
+        <location filename="../gui/app/main_window_status.cpp" line="51"/>
         <source>✓ parity: %1 recomputed batches bit-identical to their first pass</source>
         <translation>✓ 一致性：%1 个重新计算的批次与首次计算逐位相同</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window_status.cpp" line="54"/>
+        <location filename="../gui/app/main_window_status.cpp" line="53"/>
         <source>✓ parity: %1 batches bit-identical to an unwatched run</source>
         <translation>✓ 一致性：%1 个批次与无人观察的运行逐位相同</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window_status.cpp" line="57"/>
+        <location filename="../gui/app/main_window_status.cpp" line="56"/>
         <source> · %1 more to compare</source>
         <translation> · 还有 %1 个待比较</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window_status.cpp" line="63"/>
+        <location filename="../gui/app/main_window_status.cpp" line="62"/>
         <source>✗ parity: epoch %1, batch %2 recomputed differs from its first pass</source>
         <translation>✗ 一致性：第 %1 轮、批次 %2 重新计算后与首次计算不同</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window_status.cpp" line="64"/>
+        <location filename="../gui/app/main_window_status.cpp" line="63"/>
         <source>✗ parity: epoch %1, batch %2 differs from an unwatched run</source>
         <translation>✗ 一致性：第 %1 轮、批次 %2 与无人观察的运行不同</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window_status.cpp" line="71"/>
+        <location filename="../gui/app/main_window_status.cpp" line="70"/>
         <source>parity: the unwatched run failed: %1</source>
         <translation>一致性：无人观察的运行失败：%1</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window_status.cpp" line="80"/>
+        <location filename="../gui/app/main_window_status.cpp" line="79"/>
         <source>The parity meter of a script: its Python objects exist once, so there is no unwatched copy to compare with. Each batch recomputed after going back is compared with the same batch&apos;s first pass, by a checksum of the parameters: red means going back did not put back everything the batch depends on (state Stepwise could not copy, named in the log, or kept outside the module).</source>
         <translation>脚本的一致性检查：脚本的 Python 对象在进程中只有一份，因此没有无人观察的副本可供比较。回退后重新计算的每个批次都按参数校验和与同一批次的首次计算比较：红色表示回退没有恢复该批次依赖的全部状态（Stepwise 无法复制的状态会在日志中列出，或状态保存在模块之外）。</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window_status.cpp" line="85"/>
+        <location filename="../gui/app/main_window_status.cpp" line="84"/>
         <source>The parity meter: a headless run of the same config, never held, checksums the parameters after every batch. This run&apos;s checksums must match it bit for bit: stepping, pausing, breakpoints and going back do not change what training computes. It runs on a thread of its own and only while this run holds or after it ends, so it takes none of this run&apos;s time.</source>
         <translation>一致性计：一个相同配置、无界面、从不暂停的运行在每个批次后计算参数的校验和。本运行的校验和必须与之逐位相同：单步、暂停、断点和回退都不会改变训练的计算结果。它在自己的线程上运行，且只在本运行暂停时或结束后计算，因此不占用本运行的任何时间。</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window_status.cpp" line="96"/>
+        <location filename="../gui/app/main_window_status.cpp" line="95"/>
         <source>epoch %1</source>
         <translation>第 %1 轮</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window_status.cpp" line="97"/>
+        <location filename="../gui/app/main_window_status.cpp" line="96"/>
         <source>batch –</source>
         <translation>批次 –</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window_status.cpp" line="97"/>
+        <location filename="../gui/app/main_window_status.cpp" line="96"/>
         <source>batch %1</source>
         <translation>批次 %1</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window_status.cpp" line="98"/>
+        <location filename="../gui/app/main_window_status.cpp" line="97"/>
         <source>global_step %1</source>
         <translation>global_step %1</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window_status.cpp" line="99"/>
+        <location filename="../gui/app/main_window_status.cpp" line="98"/>
         <source>optimizer steps %1</source>
         <translation>优化器步数 %1</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window_status.cpp" line="103"/>
+        <location filename="../gui/app/main_window_status.cpp" line="102"/>
         <source>no session</source>
         <translation>无会话</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window_status.cpp" line="104"/>
+        <location filename="../gui/app/main_window_status.cpp" line="103"/>
         <source>loading</source>
         <translation>加载中</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window_status.cpp" line="105"/>
+        <location filename="../gui/app/main_window_status.cpp" line="104"/>
         <source>paused</source>
         <translation>已暂停</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window_status.cpp" line="106"/>
+        <location filename="../gui/app/main_window_status.cpp" line="105"/>
         <source>running</source>
         <translation>运行中</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window_status.cpp" line="107"/>
+        <location filename="../gui/app/main_window_status.cpp" line="106"/>
         <source>stepping</source>
         <translation>单步执行中</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window_status.cpp" line="108"/>
+        <location filename="../gui/app/main_window_status.cpp" line="107"/>
         <source>finished</source>
         <translation>已完成</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window_status.cpp" line="109"/>
+        <location filename="../gui/app/main_window_status.cpp" line="108"/>
         <source>stopped</source>
         <translation>已停止</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window_status.cpp" line="110"/>
+        <location filename="../gui/app/main_window_status.cpp" line="109"/>
         <source>failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window_status.cpp" line="112"/>
+        <location filename="../gui/app/main_window_status.cpp" line="111"/>
         <source>&lt;b&gt;%1&lt;/b&gt;</source>
         <translation>&lt;b&gt;%1&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="413"/>
+        <location filename="../gui/app/main_window.cpp" line="423"/>
         <source>lesson %1</source>
         <translation>课程 %1</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="416"/>
+        <location filename="../gui/app/main_window.cpp" line="426"/>
         <source>%1 (edited in the Source tab)</source>
         <translation>%1（已在“源代码”页中编辑）</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="418"/>
+        <location filename="../gui/app/main_window.cpp" line="428"/>
         <source>%1 (replay)</source>
         <translation>%1（回放）</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="419"/>
+        <location filename="../gui/app/main_window.cpp" line="429"/>
         <source>attached to %1</source>
         <translation>已连接到 %1</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="422"/>
+        <location filename="../gui/app/main_window.cpp" line="432"/>
         <source>%1 — Stepwise</source>
         <translation>%1 — Stepwise</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="442"/>
+        <location filename="../gui/app/main_window.cpp" line="452"/>
         <source>compiled TorchScript module: no source to edit</source>
         <translation>已编译的 TorchScript 模块：没有可编辑的源代码</translation>
     </message>
@@ -2001,142 +2054,147 @@ See it beside your Lightning runs with: tensorboard --logdir %2</source>
         <translation>Stepwise 文件 (*.json *.py *.pt *.stepwise *.jsonl);;运行配置 (*.json);;Lightning 脚本 (*.py);;TorchScript 模块 (*.pt);;Stepwise 源文件 (*.stepwise);;录制的运行 (*.jsonl);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="421"/>
+        <location filename="../gui/app/main_window.cpp" line="431"/>
         <source>Stepwise — Lightning automatic optimization, step by step</source>
         <translation>Stepwise — 逐步查看 Lightning 自动优化</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="491"/>
+        <location filename="../gui/app/main_window.cpp" line="502"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="492"/>
+        <location filename="../gui/app/main_window.cpp" line="503"/>
         <source>&amp;Open…</source>
         <translation>打开(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="493"/>
+        <location filename="../gui/app/main_window.cpp" line="504"/>
         <source>&amp;Attach to a running stepwise-run…</source>
         <translation>连接到正在运行的 stepwise-run(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="494"/>
+        <location filename="../gui/app/main_window.cpp" line="505"/>
         <source>&amp;Lessons</source>
         <translation>课程(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="500"/>
+        <location filename="../gui/app/main_window.cpp" line="511"/>
         <source>%1 — %2</source>
         <translation>%1 — %2</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="502"/>
+        <location filename="../gui/app/main_window.cpp" line="513"/>
         <source>Open &amp;recent</source>
         <translation>最近打开(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="503"/>
+        <location filename="../gui/app/main_window.cpp" line="514"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="504"/>
+        <location filename="../gui/app/main_window.cpp" line="515"/>
         <source>&amp;Run</source>
         <translation>运行(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="505"/>
+        <location filename="../gui/app/main_window.cpp" line="516"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="506"/>
+        <location filename="../gui/app/main_window.cpp" line="517"/>
         <source>Reset &amp;layout</source>
         <translation>重置布局(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="507"/>
+        <location filename="../gui/app/main_window.cpp" line="518"/>
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="508"/>
+        <location filename="../gui/app/main_window.cpp" line="519"/>
         <source>System language</source>
         <translation>系统语言</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="511"/>
+        <location filename="../gui/app/main_window.cpp" line="522"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="512"/>
+        <location filename="../gui/app/main_window.cpp" line="523"/>
         <source>&amp;About Stepwise</source>
         <translation>关于 Stepwise(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="513"/>
+        <location filename="../gui/app/main_window.cpp" line="524"/>
         <source>Run controls</source>
         <translation>运行控制</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="514"/>
+        <location filename="../gui/app/main_window.cpp" line="525"/>
         <source>Replay timeline</source>
         <translation>回放时间轴</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="515"/>
+        <location filename="../gui/app/main_window.cpp" line="526"/>
         <source>Configuration</source>
         <translation>配置</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="516"/>
+        <location filename="../gui/app/main_window.cpp" line="527"/>
         <source>Source</source>
         <translation>源代码</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="517"/>
+        <location filename="../gui/app/main_window.cpp" line="528"/>
         <source>Loss</source>
         <translation>损失</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="518"/>
+        <location filename="../gui/app/main_window.cpp" line="529"/>
         <source>Warnings and log</source>
         <translation>警告与日志</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="519"/>
+        <location filename="../gui/app/main_window.cpp" line="530"/>
         <source>training_step output</source>
         <translation>training_step 输出</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="520"/>
+        <location filename="../gui/app/main_window.cpp" line="531"/>
         <source>Extras</source>
         <translation>额外输出</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="521"/>
+        <location filename="../gui/app/main_window.cpp" line="532"/>
         <source>Metrics</source>
         <translation>指标</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="522"/>
+        <location filename="../gui/app/main_window.cpp" line="533"/>
+        <source>Locals</source>
+        <translation>局部变量</translation>
+    </message>
+    <message>
+        <location filename="../gui/app/main_window.cpp" line="534"/>
         <source>Breakpoints</source>
         <translation>断点</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="523"/>
+        <location filename="../gui/app/main_window.cpp" line="535"/>
         <source>Code</source>
         <translation>代码</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="524"/>
+        <location filename="../gui/app/main_window.cpp" line="536"/>
         <source>Tensors</source>
         <translation>张量</translation>
     </message>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="525"/>
+        <location filename="../gui/app/main_window.cpp" line="537"/>
         <source>Accumulation ledger</source>
         <translation>累积账本</translation>
     </message>
@@ -2701,142 +2759,172 @@ See it beside your Lightning runs with: tensorboard --logdir %2</source>
 <context>
     <name>stepwise::gui::RunActions</name>
     <message>
-        <location filename="../gui/app/run_actions.cpp" line="136"/>
+        <location filename="../gui/app/run_actions.cpp" line="145"/>
         <source>full speed</source>
         <translation>全速</translation>
     </message>
     <message>
-        <location filename="../gui/app/run_actions.cpp" line="136"/>
+        <location filename="../gui/app/run_actions.cpp" line="145"/>
         <source>%1 ms/stage</source>
         <translation>%1 毫秒/阶段</translation>
     </message>
     <message>
-        <location filename="../gui/app/run_actions.cpp" line="140"/>
+        <location filename="../gui/app/run_actions.cpp" line="149"/>
         <source>Step &amp;stage</source>
         <translation>单步阶段(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../gui/app/run_actions.cpp" line="141"/>
+        <location filename="../gui/app/run_actions.cpp" line="150"/>
         <source>Run to the next stage boundary (F11)</source>
         <translation>运行到下一个阶段边界（F11）</translation>
     </message>
     <message>
-        <location filename="../gui/app/run_actions.cpp" line="142"/>
+        <location filename="../gui/app/run_actions.cpp" line="151"/>
         <source>Step &amp;closure call</source>
         <translation>单步闭包调用(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../gui/app/run_actions.cpp" line="144"/>
+        <location filename="../gui/app/run_actions.cpp" line="153"/>
         <source>Run to the next closure call: the next training_step, or the batch&apos;s end (F10)</source>
         <translation>运行到下一次闭包调用：下一个 training_step，或批次结束（F10）</translation>
     </message>
     <message>
-        <location filename="../gui/app/run_actions.cpp" line="145"/>
+        <location filename="../gui/app/run_actions.cpp" line="154"/>
         <source>Step &amp;batch</source>
         <translation>单步批次(&amp;B)</translation>
     </message>
     <message>
-        <location filename="../gui/app/run_actions.cpp" line="146"/>
+        <location filename="../gui/app/run_actions.cpp" line="155"/>
         <source>Run to the start of the next batch (Shift+F11)</source>
         <translation>运行到下一个批次的开始（Shift+F11）</translation>
     </message>
     <message>
-        <location filename="../gui/app/run_actions.cpp" line="147"/>
+        <location filename="../gui/app/run_actions.cpp" line="156"/>
         <source>Step &amp;epoch</source>
         <translation>单步轮次(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../gui/app/run_actions.cpp" line="148"/>
+        <location filename="../gui/app/run_actions.cpp" line="157"/>
         <source>Run to the first batch of the next epoch</source>
         <translation>运行到下一轮的第一个批次</translation>
     </message>
     <message>
-        <location filename="../gui/app/run_actions.cpp" line="149"/>
+        <location filename="../gui/app/run_actions.cpp" line="158"/>
+        <source>Step &amp;line</source>
+        <translation>单步行(&amp;L)</translation>
+    </message>
+    <message>
+        <location filename="../gui/app/run_actions.cpp" line="160"/>
+        <source>A script: run to the next line of your training_step, into the functions of your own files it calls (F7); elsewhere, to the next stage</source>
+        <translation>脚本：运行到 training_step 的下一行，并进入它调用的、你自己文件中的函数（F7）；其他情况下运行到下一阶段</translation>
+    </message>
+    <message>
+        <location filename="../gui/app/run_actions.cpp" line="162"/>
+        <source>Step line &amp;over</source>
+        <translation>单步跳过(&amp;O)</translation>
+    </message>
+    <message>
+        <location filename="../gui/app/run_actions.cpp" line="164"/>
+        <source>A script: run to the next line of this function, over the calls it makes (F8)</source>
+        <translation>脚本：运行到此函数的下一行，跳过它发起的调用（F8）</translation>
+    </message>
+    <message>
+        <location filename="../gui/app/run_actions.cpp" line="165"/>
+        <source>Step o&amp;ut</source>
+        <translation>单步跳出(&amp;U)</translation>
+    </message>
+    <message>
+        <location filename="../gui/app/run_actions.cpp" line="167"/>
+        <source>A script: run until this function returns, to the line after its call (Shift+F8)</source>
+        <translation>脚本：运行到此函数返回，停在调用它的那一行之后（Shift+F8）</translation>
+    </message>
+    <message>
+        <location filename="../gui/app/run_actions.cpp" line="168"/>
         <source>&amp;Run / Continue</source>
         <translation>运行/继续(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../gui/app/run_actions.cpp" line="150"/>
+        <location filename="../gui/app/run_actions.cpp" line="169"/>
         <source>Run on, with the delay per stage set by the speed control (F5)</source>
         <translation>继续运行，每个阶段的延迟由速度控制决定（F5）</translation>
     </message>
     <message>
-        <location filename="../gui/app/run_actions.cpp" line="151"/>
+        <location filename="../gui/app/run_actions.cpp" line="170"/>
         <source>&amp;Pause</source>
         <translation>暂停(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../gui/app/run_actions.cpp" line="152"/>
+        <location filename="../gui/app/run_actions.cpp" line="171"/>
         <source>Hold at the next stage boundary (F6)</source>
         <translation>在下一个阶段边界暂停（F6）</translation>
     </message>
     <message>
-        <location filename="../gui/app/run_actions.cpp" line="153"/>
+        <location filename="../gui/app/run_actions.cpp" line="172"/>
         <source>S&amp;top</source>
         <translation>停止(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../gui/app/run_actions.cpp" line="154"/>
+        <location filename="../gui/app/run_actions.cpp" line="173"/>
         <source>End the run; the state stays inspectable (Shift+F5)</source>
         <translation>结束运行；状态仍可查看（Shift+F5）</translation>
     </message>
     <message>
-        <location filename="../gui/app/run_actions.cpp" line="155"/>
+        <location filename="../gui/app/run_actions.cpp" line="174"/>
         <source>R&amp;eset</source>
         <translation>重置(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../gui/app/run_actions.cpp" line="156"/>
+        <location filename="../gui/app/run_actions.cpp" line="175"/>
         <source>Start the same configuration again from the beginning (Ctrl+R)</source>
         <translation>用相同配置从头开始（Ctrl+R）</translation>
     </message>
     <message>
-        <location filename="../gui/app/run_actions.cpp" line="157"/>
+        <location filename="../gui/app/run_actions.cpp" line="176"/>
         <source>Back one st&amp;age</source>
         <translation>后退一个阶段(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../gui/app/run_actions.cpp" line="159"/>
+        <location filename="../gui/app/run_actions.cpp" line="178"/>
         <source>Go back to the stage boundary before this one; what follows is recomputed exactly (Ctrl+F11)</source>
         <translation>回退到上一个阶段边界；之后的内容将精确重新计算（Ctrl+F11）</translation>
     </message>
     <message>
-        <location filename="../gui/app/run_actions.cpp" line="161"/>
+        <location filename="../gui/app/run_actions.cpp" line="180"/>
         <source>Back to batch s&amp;tart</source>
         <translation>回到批次开始(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../gui/app/run_actions.cpp" line="163"/>
+        <location filename="../gui/app/run_actions.cpp" line="182"/>
         <source>Go back to the start of this batch, or of the previous one when already there (Ctrl+F10)</source>
         <translation>回退到本批次的开始；若已在开始处，则回退到上一批次的开始（Ctrl+F10）</translation>
     </message>
     <message>
-        <location filename="../gui/app/run_actions.cpp" line="165"/>
+        <location filename="../gui/app/run_actions.cpp" line="184"/>
         <source>Back one bat&amp;ch</source>
         <translation>后退一个批次(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../gui/app/run_actions.cpp" line="166"/>
+        <location filename="../gui/app/run_actions.cpp" line="185"/>
         <source>Go back to the start of the previous batch (Ctrl+Shift+F11)</source>
         <translation>回退到上一批次的开始（Ctrl+Shift+F11）</translation>
     </message>
     <message>
-        <location filename="../gui/app/run_actions.cpp" line="167"/>
+        <location filename="../gui/app/run_actions.cpp" line="186"/>
         <source>Back to previous &amp;hit</source>
         <translation>回到上一次命中(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../gui/app/run_actions.cpp" line="169"/>
+        <location filename="../gui/app/run_actions.cpp" line="188"/>
         <source>Go back to where the latest earlier breakpoint hit held the run (Ctrl+F5)</source>
         <translation>回退到最近一次更早的断点命中暂停运行的位置（Ctrl+F5）</translation>
     </message>
     <message>
-        <location filename="../gui/app/run_actions.cpp" line="170"/>
+        <location filename="../gui/app/run_actions.cpp" line="189"/>
         <source>Delay:</source>
         <translation>延迟：</translation>
     </message>
     <message>
-        <location filename="../gui/app/run_actions.cpp" line="171"/>
+        <location filename="../gui/app/run_actions.cpp" line="190"/>
         <source>Delay per stage while running; leftmost is full speed</source>
         <translation>运行时每个阶段的延迟；最左侧为全速</translation>
     </message>

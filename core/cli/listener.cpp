@@ -32,6 +32,12 @@ void print_warning(const Event& e, OnBreak on_break, RunOutcome& outcome) {
     else
         std::cerr << "stepwise: note: " << format_text(e.text);
     std::cerr << "  [epoch " << e.epoch << ", batch " << e.batch_idx << "]\n";
+    if (e.frame) {  // a line breakpoint's: where, and the variables there
+        std::cerr << "  at " << e.frame->file << ':' << e.frame->line << ", in "
+                  << e.frame->function << '\n';
+        for (const auto& [name, value] : e.frame->locals)
+            std::cerr << "    " << name << " = " << format_value(value) << '\n';
+    }
 }
 
 void print_error(const Event& e, RunOutcome& outcome) {

@@ -113,6 +113,33 @@ std::uint64_t Observer::enter(Stage stage) {
     return instance;
 }
 
+bool Observer::line_wanted(const std::string& file, std::int64_t line, int depth) const {
+    return gate_.would_hold_line(depth) || (conditions_ && conditions_->names_line(file, line));
+}
+
+void Observer::at_line(const std::shared_ptr<const LineFrame>& frame) {
+    Position here = pos;
+    here.stage = Stage::training_step;
+    if (conditions_)
+        for (const ConditionHit& hit :
+             conditions_->at_line(frame->file, frame->line, here.stage, pos.epoch, pos.batch_idx,
+                                  pos.global_step, pos.call)) {
+            Event where;
+            where.position() = here;
+            where.type = EventType::warning;
+            where.frame = frame;  // the notice shows where, and the locals there
+            on_hit_(hit, where);
+        }
+    gate_.check_line(here, frame->depth, false, [&](const Position& b, bool held) {
+        if (on_hold_) on_hold_(b, held);
+        Event e;
+        e.position() = here;
+        e.type = held ? EventType::paused : EventType::resumed;
+        e.frame = frame;
+        emit_(std::move(e));
+    });
+}
+
 void Observer::hold_after_failure(Stage stage) {
     Position here = pos;
     here.stage = stage;

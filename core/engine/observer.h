@@ -54,6 +54,12 @@ class Observer {
         conditions_ = conditions;
         on_hit_ = std::move(on_hit);
     }
+    /// A line of the user's Python code inside training_step (a script's, traced). line_wanted: a
+    /// cheap first look, whether at_line would stop there (the gate, a `line=` breakpoint), before
+    /// the frame is described. at_line: the `line=` breakpoints, then the gate (check_line); a
+    /// hold's paused event carries `frame`.
+    bool line_wanted(const std::string& file, std::int64_t line, int depth) const;
+    void at_line(const std::shared_ptr<const LineFrame>& frame);
     /// Holds at `stage` after it failed, when a breakpoint asked to (exception): the person can
     /// look before the run ends. Returns when let go; a stop ends the hold.
     void hold_after_failure(Stage stage);

@@ -168,6 +168,17 @@ void TrainingSession::load(Live& live) {
         [&observer = live.observer](const std::string& message, const std::string& category) {
             observer.warning(message, category);
         });
+    live.trainer->module().set_line_hook(
+        {[this] {
+             return !(rewinder_ && rewinder_->replaying()) &&
+                    (gate_.wants_lines() || conditions_.has_lines());
+         },
+         [&observer = live.observer](const std::string& file, std::int64_t line, int depth) {
+             return observer.line_wanted(file, line, depth);
+         },
+         [&observer = live.observer](std::shared_ptr<const LineFrame> frame) {
+             observer.at_line(frame);
+         }});
     live.trainer->module().set_metrics_sink(
         [&observer = live.observer](MetricsRecord record) { observer.metrics(std::move(record)); });
     live.fit.emplace(*live.trainer, live.observer, live.observe);

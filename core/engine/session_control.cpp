@@ -113,6 +113,7 @@ void TrainingSession::report_hit(const ConditionHit& hit, const Event& where, bo
     notice.type = EventType::warning;
     notice.source = "stepwise";
     notice.text = breakpoint_hit_text(hit);
+    notice.frame = where.frame;  // a line breakpoint's: where it held, with the locals
     publish(std::move(notice));
 }
 

@@ -32,6 +32,7 @@ void StepGate::step(StepKind kind) {
         mode_ = Mode::stepping;
         step_kind_ = kind;
         step_origin_ = last_boundary_;
+        step_origin_depth_ = last_line_depth_;
         ++command_;
         update_free_running();
     }
@@ -131,14 +132,43 @@ bool StepGate::should_hold(const Position& here) const {
         case StepKind::batch: return here.stage == Stage::on_train_batch_start;
         case StepKind::epoch:
             return here.stage == Stage::on_train_batch_start && here.epoch != step_origin_.epoch;
+        case StepKind::line:  // past the user's last line: the next stage
+        case StepKind::line_over:
+        case StepKind::line_out: return true;
     }
     return true;
+}
+
+bool StepGate::should_hold_line(int depth) const {
+    if (mode_ == Mode::paused) return true;
+    if (mode_ == Mode::running) return false;
+    // From a stage boundary (origin depth 0) every line kind goes into training_step.
+    const int origin = step_origin_depth_;
+    switch (step_kind_) {
+        case StepKind::line: return true;
+        case StepKind::line_over: return origin == 0 || depth <= origin;
+        case StepKind::line_out: return origin == 0 || depth < origin;
+        default: return false;  // stage, closure call, batch, epoch: lines are not theirs
+    }
+}
+
+bool StepGate::wants_lines() const {
+    const std::lock_guard<std::mutex> lock(mutex_);
+    return mode_ == Mode::stepping &&
+           (step_kind_ == StepKind::line || step_kind_ == StepKind::line_over ||
+            step_kind_ == StepKind::line_out);
+}
+
+bool StepGate::would_hold_line(int depth) const {
+    const std::lock_guard<std::mutex> lock(mutex_);
+    return stop_ || !tasks_.empty() || should_hold_line(depth);
 }
 
 void StepGate::check(const Position& here, const HoldCallback& on_hold) {
     std::unique_lock<std::mutex> lock(mutex_);
     if (stop_) throw StopRequested();
     last_boundary_ = here;
+    last_line_depth_ = 0;
     if (!tasks_.empty()) run_tasks(lock);  // a change of breakpoints, a rewind: at this boundary
 
     if (mode_ == Mode::running && delay_.count() > 0) {
@@ -148,7 +178,20 @@ void StepGate::check(const Position& here, const HoldCallback& on_hold) {
         if (stop_) throw StopRequested();
     }
     if (!should_hold(here)) return;
+    hold(lock, here, on_hold);
+}
 
+void StepGate::check_line(const Position& here, int depth, bool hit, const HoldCallback& on_hold) {
+    std::unique_lock<std::mutex> lock(mutex_);
+    if (stop_) throw StopRequested();
+    last_line_depth_ = depth;
+    if (!tasks_.empty()) run_tasks(lock);
+    if (!hit && !should_hold_line(depth)) return;
+    hold(lock, here, on_hold);
+}
+
+void StepGate::hold(std::unique_lock<std::mutex>& lock, const Position& here,
+                    const HoldCallback& on_hold) {
     mode_ = Mode::paused;
     update_free_running();
     holding_ = true;

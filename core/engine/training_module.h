@@ -117,6 +117,18 @@ class TrainingModule {
         const std::vector<std::pair<std::string, c10::IValue>>& /*extra*/,
         const c10::IValue& /*batch*/, std::int64_t /*batch_idx*/) {}
 
+    /// Stepping the lines of the user's own Python code (a module that runs it), set by the
+    /// session: whether a training_step about to run traces its lines (a step of a line kind is
+    /// under way, or a `line=` breakpoint is set, and the run is not recomputing), whether a line
+    /// would stop (the gate, a breakpoint: a first look), and the stop itself (breakpoints, the
+    /// gate; throws StopRequested / RewindRequested like any boundary).
+    struct LineHook {
+        std::function<bool()> tracing;
+        std::function<bool(const std::string& file, std::int64_t line, int depth)> wanted;
+        std::function<void(std::shared_ptr<const LineFrame> frame)> hold;
+    };
+    virtual void set_line_hook(LineHook) {}
+
     /// What a snapshot keeps of the state only this module holds (a hosted module's Python
     /// objects: its optimizers and schedulers, Lightning's loops and logged results, the user's
     /// attributes, Python's generators, the DataLoader's place). Immutable once taken.

@@ -13,6 +13,26 @@ std::string format_metric(double v) {
     return s.str();
 }
 
+std::string format_value(const ValueDescription& d) {
+    std::ostringstream s;
+    if (d.kind == "tensor") {
+        s << "tensor " << d.dtype << " [";
+        for (std::size_t i = 0; i < d.shape.size(); ++i) s << (i ? ", " : "") << d.shape[i];
+        s << ']';
+        if (d.requires_grad) s << " requires_grad";
+        if (!d.grad_fn.empty()) s << " grad_fn=" << d.grad_fn;
+        if (d.value) s << " = " << format_metric(*d.value);
+        if (!d.text.empty()) s << "  " << d.text;
+        return s.str();
+    }
+    if (d.value)
+        s << (d.kind == "bool" ? (*d.value != 0 ? "True" : "False") : format_metric(*d.value));
+    else
+        s << d.text;
+    s << " (" << d.kind << ')';
+    return s.str();
+}
+
 std::string format_batch_line(const Event& e, const MetricsRecord* step_metrics) {
     std::ostringstream line;
     line << "epoch " << e.epoch << "  batch " << std::setw(3) << e.batch_idx << "  global_step "

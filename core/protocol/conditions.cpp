@@ -76,6 +76,8 @@ std::string term_text(const ConditionTerm& t) {
         case Kind::batch: return "batch" + op + threshold;
         case Kind::call: return "call" + op + threshold;
         case Kind::stage: return std::string("stage = ") + stage_name(t.stage);
+        case Kind::line:
+            return "line = " + t.name + ":" + std::to_string(std::int64_t(t.threshold));
     }
     return "?";
 }
@@ -218,6 +220,25 @@ class Parser {
             t.compare = Compare::eq;
             return t;
         }
+        if (word == "line") {
+            const Compare op = comparison();
+            if (op != Compare::eq) fail("a line is chosen with \"=\" (line=train.py:42)", start);
+            skip_space();
+            const std::size_t at = pos_;
+            while (!at_end() && !std::isspace(static_cast<unsigned char>(text_[pos_]))) ++pos_;
+            const std::string where = text_.substr(at, pos_ - at);
+            const std::size_t colon = where.rfind(':');
+            const std::string digits = colon == std::string::npos ? "" : where.substr(colon + 1);
+            if (colon == 0 || digits.empty() ||
+                digits.find_first_not_of("0123456789") != std::string::npos || digits.size() > 9 ||
+                std::stol(digits) < 1)
+                fail("a line is FILE:N, e.g. line=train.py:42", at);
+            t.kind = Kind::line;
+            t.name = where.substr(0, colon);
+            t.threshold = double(std::stol(digits));
+            t.compare = Compare::eq;
+            return t;
+        }
         if (word == "unchanged") {
             t.kind = Kind::unchanged;
             t.name = parameter_name();
@@ -254,7 +275,13 @@ class Parser {
 
 bool ConditionTerm::is_position() const {
     return kind == Kind::global_step || kind == Kind::epoch || kind == Kind::batch ||
-           kind == Kind::call || kind == Kind::stage;
+           kind == Kind::call || kind == Kind::stage || kind == Kind::line;
+}
+
+bool Condition::at_line() const {
+    for (const ConditionTerm& t : terms)
+        if (t.kind == ConditionTerm::Kind::line) return true;
+    return false;
 }
 
 Condition parse_condition(const std::string& text) {
@@ -458,13 +485,62 @@ std::vector<ConditionHit> ConditionSet::at_boundary(Stage stage, std::int64_t ep
     std::vector<ConditionHit> hits;
     for (std::size_t i = 0; i < entries_.size(); ++i) {
         Entry& entry = entries_[i];
-        if (!entry.condition.place()) continue;
+        if (!entry.condition.place() || entry.condition.at_line()) continue;
         bool holds = true;
         for (const ConditionTerm& t : entry.condition.terms)
             holds = holds && position_holds(t, stage, epoch, batch_idx, global_step, call);
         const bool fire = holds && !entry.was_true && entry.enabled;
         entry.was_true = holds;
         if (!fire) continue;
+        ++entry.hits;
+        hits.push_back({i, entry.expression, std::nullopt, {}});
+    }
+    return hits;
+}
+
+namespace {
+/// `file` is `name`, or ends with "/" + `name`.
+bool same_file(const std::string& file, const std::string& name) {
+    if (file == name) return true;
+    return file.size() > name.size() &&
+           file.compare(file.size() - name.size(), name.size(), name) == 0 &&
+           file[file.size() - name.size() - 1] == '/';
+}
+bool line_term_holds(const Condition& c, const std::string& file, std::int64_t line) {
+    for (const ConditionTerm& t : c.terms)
+        if (t.kind == ConditionTerm::Kind::line &&
+            (std::int64_t(t.threshold) != line || !same_file(file, t.name)))
+            return false;
+    return true;
+}
+}  // namespace
+
+bool ConditionSet::has_lines() const {
+    for (const Entry& e : entries_)
+        if (e.enabled && e.condition.at_line()) return true;
+    return false;
+}
+
+bool ConditionSet::names_line(const std::string& file, std::int64_t line) const {
+    for (const Entry& e : entries_)
+        if (e.enabled && e.condition.at_line() && line_term_holds(e.condition, file, line))
+            return true;
+    return false;
+}
+
+std::vector<ConditionHit> ConditionSet::at_line(const std::string& file, std::int64_t line,
+                                                Stage stage, std::int64_t epoch,
+                                                std::int64_t batch_idx, std::int64_t global_step,
+                                                int call) {
+    std::vector<ConditionHit> hits;
+    for (std::size_t i = 0; i < entries_.size(); ++i) {
+        Entry& entry = entries_[i];
+        if (!entry.enabled || !entry.condition.at_line()) continue;
+        if (!line_term_holds(entry.condition, file, line)) continue;
+        bool holds = true;
+        for (const ConditionTerm& t : entry.condition.terms)
+            holds = holds && position_holds(t, stage, epoch, batch_idx, global_step, call);
+        if (!holds) continue;
         ++entry.hits;
         hits.push_back({i, entry.expression, std::nullopt, {}});
     }

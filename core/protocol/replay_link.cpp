@@ -40,6 +40,9 @@ bool ReplayLink::stops_at(std::size_t position, StepKind kind) const {
             return e.stage == Stage::training_step || e.stage == Stage::on_train_batch_end;
         case StepKind::batch: return e.stage == Stage::on_train_batch_start;
         case StepKind::epoch: return e.stage == Stage::on_train_batch_start && e.batch_idx == 0;
+        case StepKind::line:  // a trace keeps the stages: lines step as stages
+        case StepKind::line_over:
+        case StepKind::line_out: return true;
     }
     return true;
 }

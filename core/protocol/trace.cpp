@@ -196,6 +196,15 @@ Json event_json(const Event& e) {
     if (e.tensors) j["tensors"] = tensor_report_json(*e.tensors);
     if (e.parameters) j["parameters"] = params_json(*e.parameters);
     if (e.metrics) j["metrics"] = metrics_json(*e.metrics);
+    if (e.frame) {
+        Json f;
+        f["file"] = e.frame->file;
+        f["line"] = e.frame->line;
+        f["function"] = e.frame->function;
+        f["depth"] = e.frame->depth;
+        f["locals"] = named_values_json(e.frame->locals);
+        j["frame"] = std::move(f);
+    }
     return j;
 }
 
@@ -430,6 +439,16 @@ Event event_from_json(const Field& j) {
     if (const auto t = j.find("tensors"))
         e.tensors = std::make_shared<const TensorReport>(read_tensor_report(*t));
     if (const auto m = j.find("metrics")) e.metrics = read_metrics(*m);
+    if (const auto f = j.find("frame")) {
+        f->expect(&Json::is_object, "an object");
+        auto frame = std::make_shared<LineFrame>();
+        frame->file = f->string_at("file");
+        frame->line = f->integer_at<std::int64_t>("line", 0);
+        frame->function = f->string_at("function");
+        frame->depth = f->integer_at<int>("depth", 1);
+        if (const auto locals = f->find("locals")) frame->locals = read_named_values(*locals);
+        e.frame = std::move(frame);
+    }
     return e;
 }
 

@@ -7,10 +7,14 @@
 #include <torch/csrc/autograd/python_variable.h>  // Python.h first
 #include <torch/csrc/utils/pybind.h>              // at::Tensor <-> torch.Tensor
 
+#include <cstdint>
 #include <exception>
 #include <functional>
+#include <memory>
 #include <string>
 #include <utility>
+
+#include "stepwise/events.h"
 
 namespace stepwise::python {
 
@@ -29,6 +33,11 @@ struct FitContext {
     py::object failure;
     /// The run's warning events (set by the session through the hosted module); empty before.
     std::function<void(const std::string& message, const std::string& category)> warn;
+    /// Stepping the user's lines (TrainingModule::LineHook, set by the session): the glue's line
+    /// tracer asks `line_wanted` at each line of the user's files and calls `line_hold` where it
+    /// would stop. Called with the GIL released.
+    std::function<bool(const std::string& file, std::int64_t line, int depth)> line_wanted;
+    std::function<void(std::shared_ptr<const LineFrame> frame)> line_hold;
 
     FitContext() = default;
     FitContext(const FitContext&) = delete;

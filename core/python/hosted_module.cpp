@@ -117,7 +117,16 @@ class HostedModule final : public TrainingModule {
     }
 
     c10::IValue training_step(const c10::IValue&, std::int64_t) override {
-        return ctx_->call_then([](py::object& out) { return to_ivalue(out); }, "training_step");
+        // Its lines traced only while someone steps them or a line breakpoint is set: otherwise
+        // no trace function is installed and nothing is paid.
+        const bool trace = lines_ && lines_();
+        return ctx_->call_then([](py::object& out) { return to_ivalue(out); }, "training_step",
+                               trace);
+    }
+    void set_line_hook(LineHook hook) override {
+        lines_ = std::move(hook.tracing);
+        ctx_->line_wanted = std::move(hook.wanted);
+        ctx_->line_hold = std::move(hook.hold);
     }
     NamedTensors buffers() const override {
         return ctx_->call_then(
@@ -285,6 +294,7 @@ class HostedModule final : public TrainingModule {
     }
 
     MetricsSink metrics_;
+    std::function<bool()> lines_;             ///< whether this training_step traces its lines
     std::optional<std::int64_t> accumulate_;  ///< trainer.accumulate_grad_batches at epoch start
     std::shared_ptr<FitContext> ctx_;
     bool zero_grad_py_ = true, backward_py_ = true, after_closure_py_ = true;

@@ -2,6 +2,7 @@
 #include "fit_context.h"
 // (fit_context.h first)
 #include <pybind11/embed.h>
+#include <pybind11/stl.h>
 
 #include <memory>
 #include <stdexcept>
@@ -31,6 +32,53 @@ void warning(const std::string& message, const std::string& category) {
     if (!g_fit || !g_fit->warn) return;
     py::gil_scoped_release release;
     g_fit->warn(message, category);
+}
+
+/// _stepwise.line_wanted(file, line, depth): whether the engine would stop at this line of the
+/// user's code (stepping lines, a `line=` breakpoint) — before the glue describes the frame.
+bool line_wanted(const std::string& file, std::int64_t line, int depth) {
+    if (!g_fit || !g_fit->line_wanted) return false;
+    py::gil_scoped_release release;
+    return g_fit->line_wanted(file, line, depth);
+}
+
+/// _stepwise.line_hold(file, line, function, depth, locals): the engine stops at this line (its
+/// breakpoints, its gate) and returns when the person goes on. `locals`: (name, kind, shape,
+/// dtype, requires_grad, grad_fn, value or None, text) per variable. A stop or a rewind while it
+/// holds unwinds the user's code as StepwiseUnwind.
+void line_hold(const std::string& file, std::int64_t line, const std::string& function, int depth,
+               const py::list& locals) {
+    if (!g_fit || !g_fit->line_hold) return;
+    auto frame = std::make_shared<LineFrame>();
+    frame->file = file;
+    frame->line = line;
+    frame->function = function;
+    frame->depth = depth;
+    for (const auto& item : locals) {
+        const auto t = py::reinterpret_borrow<py::tuple>(item);
+        ValueDescription d;
+        d.kind = py::cast<std::string>(t[1]);
+        d.shape = py::cast<std::vector<std::int64_t>>(t[2]);
+        d.dtype = py::cast<std::string>(t[3]);
+        d.requires_grad = py::cast<bool>(t[4]);
+        d.grad_fn = py::cast<std::string>(t[5]);
+        if (!t[6].is_none()) d.value = py::cast<double>(t[6]);
+        d.text = py::cast<std::string>(t[7]);
+        frame->locals.emplace_back(py::cast<std::string>(t[0]), std::move(d));
+    }
+    FitContext* ctx = g_fit;
+    {
+        py::gil_scoped_release release;
+        try {
+            ctx->line_hold(std::move(frame));
+        } catch (...) {
+            ctx->pending = std::current_exception();
+        }
+    }
+    if (ctx->pending) {
+        PyErr_SetNone(ctx->unwind.ptr());
+        throw py::error_already_set();
+    }
 }
 
 std::optional<std::int64_t> optional_int(const py::handle& h) {
@@ -129,6 +177,8 @@ PYBIND11_EMBEDDED_MODULE(_stepwise, m) {
     m.doc() = "Stepwise's engine, as its Lightning glue calls it";
     m.def("run_fit", &run_fit, "Runs a Trainer.fit in Stepwise's session");
     m.def("warning", &warning, "A warning raised during the fit, as the run's warning event");
+    m.def("line_wanted", &line_wanted, "Whether the engine would stop at this line of the user's");
+    m.def("line_hold", &line_hold, "The engine stops at this line of the user's code");
 }
 
 SessionOptions::ScriptEnd run_script(Host& host, const RunConfig& config,

@@ -427,9 +427,13 @@ class _Fit:
         return True
 
     # -- _AutomaticOptimization -------------------------------------------------------------------------
-    def training_step(self):
+    def training_step(self, trace=False):
         trainer = self.trainer
-        output = self.call._call_strategy_hook(trainer, "training_step", *self.kwargs.values())
+        if trace:  # stepping lines, or a line breakpoint: the user's lines go to the engine
+            with _LineTracer():
+                output = self.call._call_strategy_hook(trainer, "training_step", *self.kwargs.values())
+        else:
+            output = self.call._call_strategy_hook(trainer, "training_step", *self.kwargs.values())
         trainer.strategy.post_training_step()
         self.output = output
         return output
@@ -681,6 +685,123 @@ _NN_MODULE_KEYS = None
 class _Snapshot:
     __slots__ = ("owners", "progress", "optimizers", "trainer", "rng", "generators", "data", "not_kept",
                  "bytes")
+
+
+# -- the user's lines, one at a time -----------------------------------------------------------------
+
+class _LineTracer:
+    """sys.settrace on the fit's thread while one training_step runs: each line of the user's own
+    files (the script's folder and below, not an installed package) is offered to the engine,
+    which says whether it stops there; where it does, the frame's variables are described and the
+    engine holds. `depth` counts the user's frames from training_step's (1)."""
+
+    def __init__(self):
+        import os
+        main = sys.modules.get("__main__")
+        path = getattr(main, "__file__", None) or sys.path[0]
+        self.root = os.path.dirname(os.path.abspath(path)) + os.sep
+        self.mine = {}
+        self.depths = {}
+
+    def __enter__(self):
+        self.previous = sys.gettrace()
+        sys.settrace(self.call)
+        return self
+
+    def __exit__(self, *exc):
+        sys.settrace(self.previous)
+        self.depths.clear()
+        return False
+
+    def user_file(self, filename):
+        mine = self.mine.get(filename)
+        if mine is None:
+            import os
+            path = os.path.abspath(filename)
+            mine = self.mine[filename] = (not filename.startswith("<") and path.startswith(self.root)
+                                          and "-packages" + os.sep not in path)
+        return mine
+
+    def call(self, frame, event, arg):
+        if event != "call" or not self.user_file(frame.f_code.co_filename):
+            return None
+        depth, caller = 1, frame.f_back
+        while caller is not None:
+            known = self.depths.get(caller)
+            if known is not None:
+                depth = known + 1
+                break
+            caller = caller.f_back
+        self.depths[frame] = depth
+        return self.line
+
+    def line(self, frame, event, arg):
+        if event == "line":
+            depth = self.depths.get(frame, 1)
+            code = frame.f_code
+            if _stepwise.line_wanted(code.co_filename, frame.f_lineno, depth):
+                _stepwise.line_hold(code.co_filename, frame.f_lineno, code.co_name, depth,
+                                    _describe_locals(frame.f_locals))
+        elif event == "return":
+            self.depths.pop(frame, None)
+        return self.line
+
+
+def _describe_locals(variables, limit=64):
+    """(name, kind, shape, dtype, requires_grad, grad_fn, value, text) per variable: tensors by
+    their shape, dtype, autograd state and min / mean / max (read without changing anything),
+    numbers by value, anything else by a bounded repr."""
+    import reprlib
+    import torch
+    shorten = reprlib.Repr()
+    shorten.maxstring, shorten.maxother, shorten.maxlist, shorten.maxdict = 80, 200, 6, 6
+    out = []
+    for name, value in list(variables.items())[:limit]:
+        if name.startswith("__"):
+            continue
+        if isinstance(value, torch.Tensor):
+            grad_fn = type(value.grad_fn).__name__ if value.grad_fn is not None else ""
+            one, text = None, ""
+            with torch.no_grad():
+                data = value.detach()
+                if data.numel() == 1 and not data.is_complex():
+                    one = float(data.reshape(()).item())
+                elif data.numel() > 1 and not data.is_complex():
+                    d = data.double()
+                    text = f"min {d.min().item():.6g} · mean {d.mean().item():.6g} · max {d.max().item():.6g}"
+            out.append((name, "tensor", list(value.shape), str(value.dtype).replace("torch.", ""),
+                        bool(value.requires_grad), grad_fn, one, text))
+        elif isinstance(value, bool):
+            out.append((name, "bool", [], "", False, "", float(value), ""))
+        elif isinstance(value, (int, float)):
+            out.append((name, type(value).__name__, [], "", False, "", float(value), ""))
+        else:
+            out.append((name, type(value).__name__, [], "", False, "", None, _summary(value, shorten)))
+    return out
+
+
+def _summary(value, shorten, width=100):
+    """One line: a list, tuple or dict by its items (a tensor by its shape), anything else by its
+    repr with its whitespace folded, cut at `width`."""
+    import torch
+
+    def short(item):
+        if isinstance(item, torch.Tensor):
+            return f"tensor{list(item.shape)}"
+        return " ".join(shorten.repr(item).split())
+
+    try:
+        if isinstance(value, (list, tuple)):
+            items = ", ".join(short(v) for v in value[:4]) + (", …" if len(value) > 4 else "")
+            text = f"{len(value)} items: {items}"
+        elif isinstance(value, dict):
+            items = ", ".join(f"{k!r}: {short(v)}" for k, v in list(value.items())[:4])
+            text = f"{len(value)} items: {items}" + (", …" if len(value) > 4 else "")
+        else:
+            text = " ".join(shorten.repr(value).split())
+    except Exception:  # noqa: BLE001 - a repr that fails is still a variable
+        text = f"<{type(value).__name__}>"
+    return text if len(text) <= width else text[:width - 1] + "…"
 
 
 @contextmanager

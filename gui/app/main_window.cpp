@@ -28,6 +28,7 @@
 #include "exports.h"
 #include "extras_view.h"
 #include "ledger_view.h"
+#include "locals_view.h"
 #include "log_view.h"
 #include "loss_plot.h"
 #include "metrics_view.h"
@@ -93,6 +94,7 @@ MainWindow::MainWindow(Translator* translator, QWidget* parent)
     m_metrics = new MetricsView;
     m_metrics->setHistory(&m_controller->history());
     m_output = new OutputInspector;
+    m_locals = new LocalsView;
     m_log = new LogView(&m_controller->history());
     // While comparing, run B's log is a second tab (its bar shows only then).
     m_logTabs = new QTabWidget;
@@ -144,6 +146,9 @@ MainWindow::MainWindow(Translator* translator, QWidget* parent)
     // A script's self.log values: a tab there too (one more tab, no new tab bar).
     m_metricsDock = addDock(m_metrics, QStringLiteral("metricsDock"), Qt::BottomDockWidgetArea);
     tabifyDockWidget(m_ledgerDock, m_metricsDock);
+    // A script's variables at the line it holds at: one more tab there.
+    m_localsDock = addDock(m_locals, QStringLiteral("localsDock"), Qt::BottomDockWidgetArea);
+    tabifyDockWidget(m_metricsDock, m_localsDock);
     m_logDock->raise();
     resizeDocks({m_configDock, m_outputDock}, {410, 430}, Qt::Horizontal);
     resizeDocks({m_outputDock, m_extrasDock}, {260, 300}, Qt::Vertical);
@@ -159,9 +164,11 @@ MainWindow::MainWindow(Translator* translator, QWidget* parent)
     m_views.add(m_extras, m_extrasDock);
     m_views.add(m_metrics, m_metricsDock);
     m_views.add(m_output, m_outputDock);
+    m_views.add(m_locals, m_localsDock);
     m_views.add(m_log, m_logDock);
 
     buildMenus();
+    m_code->setLineActions(m_actions->lines());
     buildStatusBar();
     wire();
     wireComparison();
@@ -213,6 +220,8 @@ void MainWindow::buildMenus() {
     m_runMenu->addActions({m_actions->stepStage(), m_actions->stepClosure(), m_actions->stepBatch(),
                            m_actions->stepEpoch()});
     m_runMenu->addSeparator();
+    m_runMenu->addActions(m_actions->lines());
+    m_runMenu->addSeparator();
     m_runMenu->addActions(m_actions->back());
     m_runMenu->addSeparator();
     m_runMenu->addActions({m_actions->run(), m_actions->pause(), m_actions->stop()});
@@ -252,7 +261,7 @@ void MainWindow::buildMenus() {
     m_viewMenu = menuBar()->addMenu(QString());
     for (QDockWidget* dock :
          {m_configDock, m_sourceDock, m_codeDock, m_plotDock, m_logDock, m_breakpointsDock,
-          m_outputDock, m_extrasDock, m_metricsDock, m_tensorsDock, m_ledgerDock})
+          m_outputDock, m_localsDock, m_extrasDock, m_metricsDock, m_tensorsDock, m_ledgerDock})
         m_viewMenu->addAction(dock->toggleViewAction());
     m_viewMenu->addAction(m_toolbar->toggleViewAction());
     m_viewMenu->addSeparator();
@@ -465,13 +474,14 @@ void MainWindow::applyLaptopLayout() {
     // one column on the right, the plot and the output above, the log and the configuration
     // below, each a tab.
     const QList<QDockWidget*> docks = {
-        m_plotDock, m_outputDock,      m_tensorsDock, m_extrasDock, m_metricsDock, m_ledgerDock,
-        m_logDock,  m_breakpointsDock, m_configDock,  m_sourceDock, m_codeDock};
+        m_plotDock,   m_outputDock, m_localsDock,      m_tensorsDock, m_extrasDock, m_metricsDock,
+        m_ledgerDock, m_logDock,    m_breakpointsDock, m_configDock,  m_sourceDock, m_codeDock};
     for (QDockWidget* dock : docks) removeDockWidget(dock);
     addDockWidget(Qt::RightDockWidgetArea, m_plotDock);
     splitDockWidget(m_plotDock, m_logDock, Qt::Vertical);
     tabifyDockWidget(m_plotDock, m_outputDock);
-    tabifyDockWidget(m_outputDock, m_tensorsDock);
+    tabifyDockWidget(m_outputDock, m_localsDock);
+    tabifyDockWidget(m_localsDock, m_tensorsDock);
     tabifyDockWidget(m_tensorsDock, m_extrasDock);
     tabifyDockWidget(m_extrasDock, m_metricsDock);
     tabifyDockWidget(m_metricsDock, m_ledgerDock);
@@ -519,6 +529,7 @@ void MainWindow::retranslate() {
     m_outputDock->setWindowTitle(tr("training_step output"));
     m_extrasDock->setWindowTitle(tr("Extras"));
     m_metricsDock->setWindowTitle(tr("Metrics"));
+    m_localsDock->setWindowTitle(tr("Locals"));
     m_breakpointsDock->setWindowTitle(tr("Breakpoints"));
     m_codeDock->setWindowTitle(tr("Code"));
     m_tensorsDock->setWindowTitle(tr("Tensors"));

@@ -24,6 +24,7 @@ class ConfigPanel;
 class Exports;
 class ExtrasView;
 class MetricsView;
+class LocalsView;
 class LedgerView;
 class LogView;
 class LossPlot;
@@ -90,6 +91,8 @@ class MainWindow : public QMainWindow {
     ExtrasView* extrasView() const { return m_extras; }
     MetricsView* metricsView() const { return m_metrics; }
     QDockWidget* metricsDock() const { return m_metricsDock; }
+    LocalsView* localsView() const { return m_locals; }
+    QDockWidget* localsDock() const { return m_localsDock; }
     OutputInspector* outputInspector() const { return m_output; }
     LogView* logView() const { return m_log; }
     /// Run B's log, a tab beside run A's in the log dock while comparing.
@@ -195,6 +198,7 @@ class MainWindow : public QMainWindow {
     ViewSet m_views, m_viewsB;
     ExtrasView* m_extras = nullptr;
     MetricsView* m_metrics = nullptr;
+    LocalsView* m_locals = nullptr;
     OutputInspector* m_output = nullptr;
     LogView* m_log = nullptr;
     LogView* m_logB = nullptr;
@@ -204,6 +208,7 @@ class MainWindow : public QMainWindow {
     QDockWidget* m_plotDock = nullptr;
     QDockWidget* m_extrasDock = nullptr;
     QDockWidget* m_metricsDock = nullptr;
+    QDockWidget* m_localsDock = nullptr;
     QDockWidget* m_outputDock = nullptr;
     QDockWidget* m_logDock = nullptr;
     QDockWidget* m_configDock = nullptr;

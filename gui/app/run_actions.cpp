@@ -63,6 +63,14 @@ RunActions::RunActions(SessionController* controller, QWidget* parent)
     m_stepBatch = make(QKeySequence(Qt::SHIFT | Qt::Key_F11), QStyle::SP_MediaSkipForward,
                        &SessionController::stepBatch);
     m_stepEpoch = make(QKeySequence(), QStyle::SP_ArrowForward, &SessionController::stepEpoch);
+    m_stepLine = make(QKeySequence(Qt::Key_F7), QStyle::SP_ArrowDown, &SessionController::stepLine);
+    m_stepLineOver =
+        make(QKeySequence(Qt::Key_F8), QStyle::SP_ArrowRight, &SessionController::stepLineOver);
+    m_stepLineOut = make(QKeySequence(Qt::SHIFT | Qt::Key_F8), QStyle::SP_ArrowUp,
+                         &SessionController::stepLineOut);
+    m_stepLine->setObjectName(QStringLiteral("actionStepLine"));
+    m_stepLineOver->setObjectName(QStringLiteral("actionStepLineOver"));
+    m_stepLineOut->setObjectName(QStringLiteral("actionStepLineOut"));
     m_run = make(QKeySequence(Qt::Key_F5), QStyle::SP_MediaPlay, &SessionController::run);
     m_pause = make(QKeySequence(Qt::Key_F6), QStyle::SP_MediaPause, &SessionController::pause);
     m_stop =
@@ -121,8 +129,9 @@ RunActions::RunActions(SessionController* controller, QWidget* parent)
 }
 
 QList<QAction*> RunActions::all() const {
-    return {m_stepStage, m_stepClosure, m_stepBatch, m_stepEpoch,      m_run,       m_pause,
-            m_stop,      m_reset,       m_backStage, m_backBatchStart, m_backBatch, m_backHit};
+    return {m_stepStage,      m_stepClosure, m_stepBatch, m_stepEpoch, m_stepLine, m_stepLineOver,
+            m_stepLineOut,    m_run,         m_pause,     m_stop,      m_reset,    m_backStage,
+            m_backBatchStart, m_backBatch,   m_backHit};
 }
 
 void RunActions::setDelay(int milliseconds) {
@@ -146,6 +155,16 @@ void RunActions::retranslate() {
     m_stepBatch->setToolTip(tr("Run to the start of the next batch (Shift+F11)"));
     m_stepEpoch->setText(tr("Step &epoch"));
     m_stepEpoch->setToolTip(tr("Run to the first batch of the next epoch"));
+    m_stepLine->setText(tr("Step &line"));
+    m_stepLine->setToolTip(
+        tr("A script: run to the next line of your training_step, into the functions of your own "
+           "files it calls (F7); elsewhere, to the next stage"));
+    m_stepLineOver->setText(tr("Step line &over"));
+    m_stepLineOver->setToolTip(
+        tr("A script: run to the next line of this function, over the calls it makes (F8)"));
+    m_stepLineOut->setText(tr("Step o&ut"));
+    m_stepLineOut->setToolTip(
+        tr("A script: run until this function returns, to the line after its call (Shift+F8)"));
     m_run->setText(tr("&Run / Continue"));
     m_run->setToolTip(tr("Run on, with the delay per stage set by the speed control (F5)"));
     m_pause->setText(tr("&Pause"));
@@ -177,7 +196,8 @@ void RunActions::updateEnabled(SessionController::RunState state) {
     const bool paused = state == S::paused;
     const bool live =
         state == S::loading || state == S::paused || state == S::running || state == S::stepping;
-    for (QAction* step : {m_stepStage, m_stepClosure, m_stepBatch, m_stepEpoch})
+    for (QAction* step : {m_stepStage, m_stepClosure, m_stepBatch, m_stepEpoch, m_stepLine,
+                          m_stepLineOver, m_stepLineOut})
         step->setEnabled(paused);
     m_run->setEnabled(paused || state == S::stepping);
     m_pause->setEnabled(state == S::running || state == S::stepping);

@@ -22,6 +22,11 @@ class RunActions : public QObject {
     QAction* stepClosure() const { return m_stepClosure; }
     QAction* stepBatch() const { return m_stepBatch; }
     QAction* stepEpoch() const { return m_stepEpoch; }
+    // A script's training_step, line by line.
+    QAction* stepLine() const { return m_stepLine; }
+    QAction* stepLineOver() const { return m_stepLineOver; }
+    QAction* stepLineOut() const { return m_stepLineOut; }
+    QList<QAction*> lines() const { return {m_stepLine, m_stepLineOver, m_stepLineOut}; }
     QAction* run() const { return m_run; }
     QAction* pause() const { return m_pause; }
     QAction* stop() const { return m_stop; }
@@ -49,6 +54,9 @@ class RunActions : public QObject {
     QAction* m_stepClosure = nullptr;
     QAction* m_stepBatch = nullptr;
     QAction* m_stepEpoch = nullptr;
+    QAction* m_stepLine = nullptr;
+    QAction* m_stepLineOver = nullptr;
+    QAction* m_stepLineOut = nullptr;
     QAction* m_run = nullptr;
     QAction* m_pause = nullptr;
     QAction* m_stop = nullptr;

@@ -160,6 +160,15 @@ void SessionController::stepBatch() {
 void SessionController::stepEpoch() {
     command(Command::step(StepKind::epoch), Mode::stepping);
 }
+void SessionController::stepLine() {
+    command(Command::step(StepKind::line), Mode::stepping);
+}
+void SessionController::stepLineOver() {
+    command(Command::step(StepKind::line_over), Mode::stepping);
+}
+void SessionController::stepLineOut() {
+    command(Command::step(StepKind::line_out), Mode::stepping);
+}
 void SessionController::run() {
     command(Command::of(CommandType::run), Mode::running);
 }

@@ -70,6 +70,11 @@ class SessionController : public QObject {
     void stepClosureCall();
     void stepBatch();
     void stepEpoch();
+    /// A script's training_step line by line: into the user's functions, over them, out of the
+    /// one it is in (elsewhere the run steps to the next stage).
+    void stepLine();
+    void stepLineOver();
+    void stepLineOut();
     void run();
     void pause();
     void stop();

@@ -1,6 +1,8 @@
 #include "code_view.h"
 
 #include <QEvent>
+#include <QFile>
+#include <QFileInfo>
 #include <QFontDatabase>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -8,6 +10,7 @@
 #include <QResizeEvent>
 #include <QSplitter>
 #include <QTextBlock>
+#include <QToolBar>
 #include <QVBoxLayout>
 
 #include "source_highlighter.h"
@@ -47,7 +50,19 @@ CodeView::CodeView(QWidget* parent) : QWidget(parent) {
     m_listing = makeCodePane(this, QStringLiteral("codeListing"));
     new SourceHighlighter(m_model->document());
     new SourceHighlighter(m_listing->document());
-    split->addWidget(titled(m_modelTitle, m_model, split));
+    // The model pane with a bar that steps the user's lines (shown for a script's run).
+    auto* modelBox = new QWidget(split);
+    auto* modelLayout = new QVBoxLayout(modelBox);
+    modelLayout->setContentsMargins(0, 0, 0, 0);
+    modelLayout->setSpacing(2);
+    m_lineBar = new QToolBar(modelBox);
+    m_lineBar->setObjectName(QStringLiteral("codeLineBar"));
+    m_lineBar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    m_lineBar->setIconSize(QSize(16, 16));
+    m_lineBar->hide();
+    modelLayout->addWidget(m_lineBar);
+    modelLayout->addWidget(titled(m_modelTitle, m_model, modelBox), 1);
+    split->addWidget(modelBox);
     split->addWidget(titled(m_listingTitle, m_listing, split));
     split->setStretchFactor(0, 1);
     split->setStretchFactor(1, 1);
@@ -126,6 +141,12 @@ void CodeView::fillListing() {
 
 void CodeView::clear() {
     m_model->clear();
+    m_frame.reset();
+    m_moduleCode.clear();
+    m_moduleFile.clear();
+    m_shownFile.clear();
+    m_lineBar->hide();
+    updateModelTitle();
     m_stage.reset();
     m_stepping.reset();
     highlight();
@@ -134,15 +155,60 @@ void CodeView::clear() {
 void CodeView::applyEvents(const std::vector<Event>& events) {
     for (const Event& e : events) {
         if (e.type == EventType::run_start) {
-            m_model->setPlainText(e.model_code.empty()
-                                      ? tr("# The run did not send its model's code.")
-                                      : QString::fromStdString(e.model_code));
+            m_moduleCode = e.model_code.empty() ? tr("# The run did not send its model's code.")
+                                                : QString::fromStdString(e.model_code);
+            const QLatin1String tag("# file: ");
+            const QString first = m_moduleCode.section(QLatin1Char('\n'), 0, 0);
+            m_moduleFile = first.startsWith(tag) ? first.mid(tag.size()) : QString();
+            m_lineBar->setVisible(!m_moduleFile.isEmpty() && !m_lineBar->actions().isEmpty());
+            m_shownFile.clear();
+            m_frame.reset();
             m_failedLine = -1;
+            showFile(m_moduleFile);
+            highlight();
+        } else if (e.type == EventType::paused || e.type == EventType::resumed) {
+            // Held at a line of the user's code: that line, in its file; else the module's.
+            m_frame = e.type == EventType::paused ? e.frame : nullptr;
+            showFile(m_frame ? QString::fromStdString(m_frame->file) : m_moduleFile);
+            updateModelTitle();
             highlight();
         } else if (e.type == EventType::error && !e.traceback.empty()) {
             m_failedLine = failedLine(QString::fromStdString(e.traceback));
             highlight();
         }
+    }
+}
+
+void CodeView::setLineActions(const QList<QAction*>& actions) {
+    m_lineBar->clear();
+    m_lineBar->addActions(actions);
+}
+
+void CodeView::showFile(const QString& file) {
+    const QString shown = file.isEmpty() ? m_moduleFile : file;
+    if (shown == m_shownFile && !m_model->document()->isEmpty()) return;
+    m_shownFile = shown;
+    if (shown.isEmpty() || shown == m_moduleFile) {
+        m_model->setPlainText(m_moduleCode);
+    } else {
+        // Another of the user's own files (a helper the step went into), read from disk with
+        // the same "# file:" header, so its line N is the pane's block N.
+        QFile f(shown);
+        const QString body = f.open(QIODevice::ReadOnly) ? QString::fromUtf8(f.readAll())
+                                                         : tr("# (cannot read this file)");
+        m_model->setPlainText(QStringLiteral("# file: ") + shown + QLatin1Char('\n') + body);
+    }
+    updateModelTitle();
+}
+
+void CodeView::updateModelTitle() {
+    if (m_frame) {
+        m_modelTitle->setText(tr("<b>Your code</b> — held at %1:%2, in %3")
+                                  .arg(QFileInfo(QString::fromStdString(m_frame->file)).fileName())
+                                  .arg(m_frame->line)
+                                  .arg(QString::fromStdString(m_frame->function).toHtmlEscaped()));
+    } else {
+        m_modelTitle->setText(tr("<b>Your model</b> — the code the run compiled"));
     }
 }
 
@@ -211,6 +277,12 @@ void CodeView::highlight() {
         mark(m_model, m_modelHighlighted, QColor(0xfe, 0xca, 0xca));
         return;
     }
+    if (m_frame) {  // the line about to run (the pane's block N is the file's line N)
+        m_modelHighlighted = int(m_frame->line);
+        mark(m_model, m_modelHighlighted, QColor(0xbb, 0xf7, 0xd0));
+        m_model->centerCursor();  // with the lines around it
+        return;
+    }
     if (m_stage == Stage::training_step) {
         for (QTextBlock b = m_model->document()->begin(); b.isValid(); b = b.next())
             if (b.text().trimmed().startsWith(QLatin1String("def training_step"))) {
@@ -231,7 +303,7 @@ QString CodeView::listingLine(int line) const {
 }
 
 void CodeView::retranslate() {
-    m_modelTitle->setText(tr("<b>Your model</b> — the code the run compiled"));
+    updateModelTitle();
     m_listingTitle->setText(tr(
         "<b>What Lightning does for one batch</b> — automatic optimization, in Stepwise's words"));
     fillListing();
@@ -240,6 +312,14 @@ void CodeView::retranslate() {
 void CodeView::resizeEvent(QResizeEvent* event) {
     m_split->setOrientation(width() < 760 ? Qt::Vertical : Qt::Horizontal);
     QWidget::resizeEvent(event);
+    if (m_frame) m_model->centerCursor();
+}
+
+void CodeView::showEvent(QShowEvent* event) {
+    QWidget::showEvent(event);
+    // A dock tab raised: the held line in the middle of what is seen, once it is laid out.
+    if (m_frame)
+        QMetaObject::invokeMethod(m_model, &QPlainTextEdit::centerCursor, Qt::QueuedConnection);
 }
 
 void CodeView::changeEvent(QEvent* event) {

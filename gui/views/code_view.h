@@ -4,18 +4,24 @@
 // listing of what Lightning's automatic optimization does for one batch, in pseudocode. As the
 // run steps, the listing's line of the current stage is highlighted (and, while training_step
 // runs, its definition in the model's code); on an accumulating batch the branch that calls the
-// closure directly is the one marked.
+// closure directly is the one marked. A script's run held at a line of the user's code (stepping
+// lines, a line breakpoint) shows that line, in whichever of the user's files it is; the dock's
+// bar steps the lines.
 
+#include <QList>
 #include <QWidget>
+#include <memory>
 #include <optional>
 #include <vector>
 
 #include "history_view.h"
 #include "stepwise/events.h"
 
+class QAction;
 class QLabel;
 class QPlainTextEdit;
 class QSplitter;
+class QToolBar;
 
 namespace stepwise::gui {
 
@@ -33,6 +39,12 @@ class CodeView : public QWidget, public HistoryView {
     void setCurrent(std::optional<Stage> stage, std::optional<bool> stepping);
     void retranslate();
 
+    /// Step line, over, out: shown on the dock's bar while a script's run shows its code.
+    void setLineActions(const QList<QAction*>& actions);
+    /// The line of the user's code the run holds at (nullptr: none), and the file shown.
+    const LineFrame* heldLine() const { return m_frame.get(); }
+    QString shownFile() const { return m_shownFile; }
+
     QString modelCode() const;
     /// The listing's highlighted line (0-based; -1: none), and the model code's.
     int highlightedLine() const { return m_highlighted; }
@@ -43,6 +55,7 @@ class CodeView : public QWidget, public HistoryView {
     void changeEvent(QEvent* event) override;
     /// Side by side when there is room, one above the other in a narrow dock.
     void resizeEvent(QResizeEvent* event) override;
+    void showEvent(QShowEvent* event) override;
 
   private:
     struct Line {
@@ -57,7 +70,17 @@ class CodeView : public QWidget, public HistoryView {
     /// The block of the model's code a Python traceback's innermost frame in it names; -1: none.
     int failedLine(const QString& traceback) const;
 
+    /// Shows `file` (the module's, or another of the user's files read from disk) in the model
+    /// pane.
+    void showFile(const QString& file);
+    void updateModelTitle();
+
     int m_failedLine = -1;  ///< the model code's block where the user's code raised; -1: none
+    std::shared_ptr<const LineFrame> m_frame;  ///< the line the run holds at
+    QString m_moduleCode;                      ///< the run's model code (a script's: its file)
+    QString m_moduleFile;                      ///< a script's module file ("# file: PATH")
+    QString m_shownFile;                       ///< the file the model pane shows now
+    QToolBar* m_lineBar = nullptr;
     QSplitter* m_split;
     QLabel* m_modelTitle;
     QLabel* m_listingTitle;

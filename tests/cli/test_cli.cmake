@@ -37,7 +37,7 @@ if(NOT n EQUAL 195)  # header + run_start + 16 x (11 stage exits + batch_end) + 
     message(SEND_ERROR "[golden] trace has ${n} lines, expected 195")
 endif()
 list(GET trace_lines 0 header)
-if(NOT header MATCHES "^{\"type\":\"stepwise_trace\",\"schema\":4,")
+if(NOT header MATCHES "^{\"type\":\"stepwise_trace\",\"schema\":5,")
     message(SEND_ERROR "[golden] the trace does not start with its schema header: ${header}")
 endif()
 list(GET trace_lines 2 first_stage)

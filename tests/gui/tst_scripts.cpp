@@ -15,6 +15,7 @@
 
 #include "code_view.h"
 #include "gui_test_utils.h"
+#include "locals_view.h"
 #include "loss_plot.h"
 #include "metrics_view.h"
 #include "parity_meter.h"
@@ -248,6 +249,68 @@ class TestScripts : public QObject {
                          QStringLiteral("✓ parity: 3 recomputed batches bit-identical to their "
                                         "first pass"));
             save(d, QStringLiteral("window_script_rewound_%1.png").arg(language));
+            a->stop()->trigger();
+            QVERIFY(d.waitEnded(60000));
+        }
+    }
+
+    void aScriptsTrainingStepIsSteppedLineByLineWithItsLocals() {
+        // The corpus script's training_step (lines 38-44 of its train.py) calls self(x), its own
+        // forward in the same file: Step line goes into it, Step out comes back, Step line over
+        // passes torchmetrics by.
+        const QString script = QString::fromUtf8(kCorpusScript);
+        for (const QString& language : {QStringLiteral("en"), QStringLiteral("zh_CN")}) {
+            test::Driver d;
+            QVERIFY(openOnALaptop(d, script, language));
+            QVERIFY2(d.waitHeld(0, 60000), qPrintable(d.describe()));
+            RunActions* a = d.window->runActions();
+            QVERIFY(d.press(a->stepClosure()));  // before training_step
+            CodeView* code = d.window->codeView();
+            const auto at = [&] {
+                d.window->controller()->pumpNow();
+                test::settle();
+                return code->heldLine() ? int(code->heldLine()->line) : -1;
+            };
+            QVERIFY(d.press(a->stepLine()));
+            QCOMPARE(at(), 38);
+            QCOMPARE(code->highlightedModelLine(), 38);
+            QVERIFY(d.press(a->stepLine()));
+            QCOMPARE(at(), 39);
+            QVERIFY(d.press(a->stepLine()));  // into forward, in the same file
+            QCOMPARE(QString::fromStdString(code->heldLine()->function), QStringLiteral("forward"));
+            QCOMPARE(code->heldLine()->depth, 2);
+            QVERIFY(d.press(a->stepLineOut()));
+            QCOMPARE(at(), 40);
+            QVERIFY(d.press(a->stepLineOver()));
+            QCOMPARE(at(), 41);
+            QVERIFY(code->shownFile().endsWith(QStringLiteral("train.py")));
+            LocalsView* locals = d.window->localsView();
+            QVERIFY(locals->frame());
+            QMap<QString, int> rows;
+            for (int r = 0; r < locals->table()->rowCount(); ++r)
+                rows[locals->table()->item(r, LocalsView::NameColumn)->text()] = r;
+            for (const char* name : {"self", "batch", "batch_idx", "x", "y", "log_probs", "loss"})
+                QVERIFY2(rows.contains(QLatin1String(name)), name);
+            const int loss = rows[QStringLiteral("loss")];
+            QCOMPARE(locals->table()->item(loss, LocalsView::KindColumn)->text(),
+                     QStringLiteral("tensor"));
+            QCOMPARE(locals->table()->item(loss, LocalsView::AutogradColumn)->text(),
+                     QStringLiteral("requires_grad · NllLossBackward0"));
+            QVERIFY(locals->table()
+                        ->item(rows[QStringLiteral("x")], LocalsView::ShapeColumn)
+                        ->text()
+                        .startsWith(QStringLiteral("[16, ")));  // batch_size=16
+            d.window->codeDock()->raise();
+            d.window->localsDock()->raise();
+            save(d, QStringLiteral("window_script_line_%1.png").arg(language));
+            // Past the last line: the next stage. Stepping lines changed nothing the run computes.
+            while (code->heldLine()) QVERIFY(d.press(a->stepLineOver()));
+            QVERIFY(d.press(a->stepBatch()));
+            QVERIFY(d.press(a->backBatch()));
+            QVERIFY(d.press(a->stepBatch()));
+            d.window->controller()->pumpNow();
+            test::settle();
+            QCOMPARE(d.window->controller()->parity().state(), ParityMeter::State::identical);
             a->stop()->trigger();
             QVERIFY(d.waitEnded(60000));
         }

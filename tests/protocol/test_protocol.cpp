@@ -271,8 +271,8 @@ TEST(EventCodec, InvalidUtf8IsReplacedNotThrown) {
 TEST(TraceHeader, OtherSchemasAndNonTracesAreRefusedWithTheReason) {
     EXPECT_NO_THROW(check_trace_header(trace_header(), "t"));
     const std::pair<std::string, const char*> cases[] = {
-        {"{\"type\":\"stepwise_trace\",\"schema\":5}", "it was written by a newer Stepwise"},
-        {"{\"type\":\"stepwise_trace\",\"schema\":1}", "reads schemas 2 to 4"},
+        {"{\"type\":\"stepwise_trace\",\"schema\":6}", "it was written by a newer Stepwise"},
+        {"{\"type\":\"stepwise_trace\",\"schema\":1}", "reads schemas 2 to 5"},
         {"{\"type\":\"run_start\"}", "a trace of schema 1"},
         {"hello", "not a Stepwise trace"},
         {"{\"type\":\"stepwise_trace\"}", "no schema number"},

@@ -64,6 +64,15 @@ class StepGate {
     // --- worker thread only ---
     /// Blocks while the gate says so; throws StopRequested once stop() was called.
     void check(const Position& here, const HoldCallback& on_hold);
+    /// A line of the user's Python code inside training_step (`depth`: its frame's, training_step's
+    /// being 1): holds there when paused, when stepping lines says so, or on a line breakpoint's
+    /// `hit`; as check() otherwise (tasks, stop). Stage boundaries keep their own check().
+    void check_line(const Position& here, int depth, bool hit, const HoldCallback& on_hold);
+    /// Whether a step of a line kind is under way (a script's training_step then traces lines).
+    bool wants_lines() const;
+    /// Whether check_line at `depth` would stop (hold, a task, a stop): otherwise the line is
+    /// passed without describing its frame.
+    bool would_hold_line(int depth) const;
     /// Throws StopRequested if stop() was called; never blocks.
     void throw_if_stopped() const;
     /// Runs queued tasks now (the worker passes boundaries without holding while it recomputes
@@ -72,12 +81,18 @@ class StepGate {
 
   private:
     bool should_hold(const Position& here) const;
+    bool should_hold_line(int depth) const;
+    /// Holds (the lock held): on_hold, then waits for a command; throws Stop/RewindRequested.
+    void hold(std::unique_lock<std::mutex>& lock, const Position& here,
+              const HoldCallback& on_hold);
 
     mutable std::mutex mutex_;
     std::condition_variable changed_;
     Mode mode_;
     StepKind step_kind_ = StepKind::stage;
     Position step_origin_;       ///< where the worker was when the step command came
+    int step_origin_depth_ = 0;  ///< its line's frame depth (0: at a stage boundary)
+    int last_line_depth_ = 0;    ///< the frame depth of the line the worker last reached (0: none)
     Position last_boundary_;     ///< the boundary the worker last reached
     std::uint64_t command_ = 0;  ///< bumped by every control call, so waits notice any change
     bool stop_ = false;

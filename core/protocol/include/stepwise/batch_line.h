@@ -15,5 +15,8 @@ namespace stepwise {
 std::string format_batch_line(const Event& batch_end, const MetricsRecord* step_metrics = nullptr);
 /// A number as the batch line writes it (six significant digits, "nan").
 std::string format_metric(double value);
+/// A variable of the user's code as one line: "tensor float32 [8, 6] requires_grad
+/// grad_fn=AddmmBackward0 min … · mean … · max …", "3 (int)", "'relu' (str)".
+std::string format_value(const ValueDescription& value);
 
 }  // namespace stepwise

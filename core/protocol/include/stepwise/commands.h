@@ -19,7 +19,11 @@ namespace stepwise {
     X(closure_call) /* to the start of the next closure call (training_step) or the batch's end \
                        hook */                                                                  \
     X(batch)        /* to the start of the next batch */                                        \
-    X(epoch)        /* to the start of the next epoch's first batch */
+    X(epoch)        /* to the start of the next epoch's first batch */                          \
+    /* A script's training_step, line by line (elsewhere: as `stage`). */                       \
+    X(line)      /* to the next line of the user's code, into the functions it calls */         \
+    X(line_over) /* to the next line in this function or the one that called it */              \
+    X(line_out)  /* to the next line of the function that called this one, or the next stage */
 enum class StepKind : std::uint8_t { STEPWISE_STEP_KINDS(STEPWISE_ENUMERATOR) };
 inline constexpr int kStepKindCount = STEPWISE_STEP_KINDS(STEPWISE_COUNT) 0;
 const char* step_kind_name(StepKind kind);

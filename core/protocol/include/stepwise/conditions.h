@@ -9,7 +9,7 @@
 //   term       := none | nonfinite | clipped | exception | spike>K | unchanged | unchanged[NAME]
 //               | loss CMP X | grad_norm[NAME] CMP X | grad_norm CMP X | NAME CMP X (a scalar
 //               extra) | update_ratio CMP X | update_ratio[NAME] CMP X | global_step CMP N | epoch
-//               CMP N | batch CMP N | call CMP N | stage=STAGE
+//               CMP N | batch CMP N | call CMP N | stage=STAGE | line=FILE:N
 //   CMP        := < | <= | > | >= | = | == | !=
 // A value term is measured by one stage: none, nonfinite, spike, loss and the extras at
 // training_step's exit, grad_norm at on_after_backward's, clipped at configure_gradient_clipping's,
@@ -18,7 +18,9 @@
 // the same stage; the position terms (global_step, epoch, batch, call, stage) narrow where it
 // counts. An expression of position terms only is a breakpoint on a place: it hits at the first
 // stage boundary where all of them hold, before that stage runs, and again only after they stopped
-// holding.
+// holding. `line=FILE:N` (a script's run) is a place too: line N of the user's file FILE (its
+// name, or the end of its path) inside training_step, before the line runs; it hits each time the
+// line is reached (with the other position terms holding), and never at a stage boundary.
 
 #include <cstdint>
 #include <deque>
@@ -50,6 +52,7 @@ struct ConditionTerm {
         batch,
         call,   ///< position
         stage,  ///< position: the stage about to run
+        line,   ///< position: line `threshold` of file `name` (a script's own code)
     };
     Kind kind = Kind::none_returned;
     Compare compare = Compare::gt;
@@ -67,6 +70,8 @@ struct Condition {
     std::optional<Stage> measured_at;
     bool on_error = false;  ///< has the exception term
     bool place() const { return !measured_at && !on_error; }
+    /// Has a `line=FILE:N` term: it hits at lines of the user's code, not at stage boundaries.
+    bool at_line() const;
 };
 
 struct ConditionError : std::runtime_error {
@@ -129,6 +134,15 @@ class ConditionSet {
     /// A stage boundary, before `stage` runs: hits of enabled place breakpoints, counted.
     std::vector<ConditionHit> at_boundary(Stage stage, std::int64_t epoch, std::int64_t batch_idx,
                                           std::int64_t global_step, int call);
+    /// Has an enabled `line=` breakpoint: a script's training_step then traces its lines.
+    bool has_lines() const;
+    /// Whether `file` (a path) and `line` are some `line=` breakpoint's (a cheap first look).
+    bool names_line(const std::string& file, std::int64_t line) const;
+    /// A line of the user's code about to run (`stage` the one it is in): hits of enabled `line=`
+    /// breakpoints whose terms all hold, counted; every time the line is reached.
+    std::vector<ConditionHit> at_line(const std::string& file, std::int64_t line, Stage stage,
+                                      std::int64_t epoch, std::int64_t batch_idx,
+                                      std::int64_t global_step, int call);
 
   private:
     struct Entry {

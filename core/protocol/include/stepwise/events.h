@@ -147,6 +147,19 @@ struct MetricsRecord {
     std::vector<LoggerCall> logger_calls;
 };
 
+/// A line of the user's own Python code a script's run holds at (stepping lines inside
+/// training_step, or a line breakpoint): the `paused` event's `frame`. `depth` counts the user's
+/// frames from training_step's (1) down to this one; `locals` describes the frame's variables
+/// (tensors by shape, dtype, requires_grad, grad_fn and min / mean / max; others by a bounded
+/// repr), in the order Python keeps them.
+struct LineFrame {
+    std::string file;  ///< absolute path
+    std::int64_t line = 0;
+    std::string function;
+    int depth = 1;
+    std::vector<std::pair<std::string, ValueDescription>> locals;
+};
+
 /// Parameter names, shapes and (for models of at most kMaxSnapshotElements elements) values.
 struct ParameterSnapshot {
     struct Entry {
@@ -284,6 +297,8 @@ struct Event : Position {
     std::shared_ptr<const TensorReport> tensors;
 
     std::shared_ptr<const MetricsRecord> metrics;  ///< metrics
+    /// paused (and the resumed after it) at a line of the user's code: where, and its locals.
+    std::shared_ptr<const LineFrame> frame;
 };
 
 /// Where an error happened, in one word: its stage's hook name at a stage, else its phase's name

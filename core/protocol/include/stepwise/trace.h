@@ -23,8 +23,9 @@ namespace stepwise {
 /// The schema this version writes (and the remote protocol speaks). 1 was Stepwise 0.1's lossy
 /// trace (no header line); 2 named a batch's accumulation cycle_position window_position and an
 /// error's phase only by "where" (3 writes both "where" and, at a stage, "stage"); 4 adds the
-/// `metrics` event (what a script's self.log recorded).
-inline constexpr int kTraceSchema = 4;
+/// `metrics` event (what a script's self.log recorded); 5 a `frame` on the paused event at a line
+/// of the user's code (stepping lines, line breakpoints).
+inline constexpr int kTraceSchema = 5;
 /// The oldest schema a trace file may have and still be read.
 inline constexpr int kOldestTraceSchema = 2;
 

@@ -1,8 +1,11 @@
-// Going back in a script's run (issue "Your Lightning script", item 5): a snapshot holds what
+// A script's run driven command by command. Going back (issue "Your Lightning script", item 5):
+// a snapshot holds what
 // Python holds too — the optimizer's and scheduler's state, Lightning's loops and logged results,
 // the user's attributes, Python's, NumPy's and torch's generators, the DataLoader's place — so
 // going back and forward again gives the run that never went back, bit for bit; and what a snapshot
-// cannot copy is named when the run goes back. Needs the Lightning 2.2.5 runtime
+// cannot copy is named when the run goes back. Stepping the lines of training_step (issue
+// "Validation and a line debugger", item 4): into the user's functions, over them and out, with the
+// frame's variables, and nothing computed differently. Needs the Lightning 2.2.5 runtime
 // (../shared/lightning-2.2.5 or $STEPWISE_LIGHTNING); skipped without it.
 
 #include <gtest/gtest.h>
@@ -20,6 +23,7 @@
 #include "driven_session.h"
 #include "host.h"
 #include "script_run.h"
+#include "stepwise/conditions.h"
 #include "stepwise/session.h"
 #include "stepwise/text.h"
 #include "stepwise/warning_cache.h"
@@ -163,7 +167,44 @@ trainer = pl.Trainer(max_epochs=3, log_every_n_steps=2, default_root_dir=os.path
 trainer.fit(Net(), DataLoader(data, batch_size=8, shuffle=True), DataLoader(data, batch_size=16))
 )";
 
-class ScriptRewind : public ::testing::Test {
+// The user's own helper in the same file, called from training_step (line numbers matter: the
+// test names them).
+constexpr const char* kLines = R"(import torch
+from torch import nn
+from torch.utils.data import DataLoader, TensorDataset
+import lightning_compat  # noqa: F401
+import lightning.pytorch as pl
+
+
+def scaled(loss, factor):
+    doubled = loss * factor
+    return doubled
+
+
+class Net(pl.LightningModule):
+    def __init__(self):
+        super().__init__()
+        self.layer = nn.Linear(3, 1)
+
+    def training_step(self, batch, batch_idx):
+        x, y = batch
+        out = self.layer(x)
+        loss = nn.functional.mse_loss(out, y)
+        loss = scaled(loss, 1.0)
+        return loss
+
+    def configure_optimizers(self):
+        return torch.optim.SGD(self.parameters(), lr=0.1)
+
+
+torch.manual_seed(0)
+data = TensorDataset(torch.randn(16, 3), torch.randn(16, 1))
+trainer = pl.Trainer(max_epochs=1, enable_checkpointing=False, logger=False,
+                     enable_progress_bar=False, enable_model_summary=False)
+trainer.fit(Net(), DataLoader(data, batch_size=8))
+)";
+
+class ScriptSession : public ::testing::Test {
   protected:
     static void SetUpTestSuite() {
         const std::string runtime = lightning_runtime();
@@ -201,7 +242,7 @@ class ScriptRewind : public ::testing::Test {
 
     static bool found_;
 };
-bool ScriptRewind::found_ = false;
+bool ScriptSession::found_ = false;
 
 struct Straight {
     History history;
@@ -262,7 +303,7 @@ void drive(Driven& run, std::uint32_t seed, int rewinds, std::int64_t batches,
     run.finish();
 }
 
-TEST_F(ScriptRewind, GoingBackAndForwardAgainIsBitIdenticalToTheRunThatNeverWentBack) {
+TEST_F(ScriptSession, GoingBackAndForwardAgainIsBitIdenticalToTheRunThatNeverWentBack) {
     const RunConfig c = config("exact", kScript);
     const auto as_script = [&](SessionOptions& o) { run_the_script(o, c); };
     const auto [expected, expected_final, expected_checksums] = straight(c, as_script);
@@ -285,7 +326,7 @@ TEST_F(ScriptRewind, GoingBackAndForwardAgainIsBitIdenticalToTheRunThatNeverWent
 // transformers, ReduceLROnPlateau, LBFGS, callbacks, validation inside the fit), run under its
 // recorder: stepped and taken back at random, then run to its end, it is bit for bit the run that
 // never went back — and so still what real Lightning 2.2.5 recorded.
-class CorpusRewind : public ScriptRewind, public ::testing::WithParamInterface<std::string> {};
+class CorpusRewind : public ScriptSession, public ::testing::WithParamInterface<std::string> {};
 
 TEST_P(CorpusRewind, GoingBackAndForwardAgainStillMatchesLightning) {
     const fs::path corpus = fs::path(STEPWISE_SOURCE_DIR) / "tests/python/corpus";
@@ -329,7 +370,7 @@ std::vector<std::string> corpus_entries() {
 INSTANTIATE_TEST_SUITE_P(Entries, CorpusRewind, ::testing::ValuesIn(corpus_entries()),
                          [](const auto& info) { return info.param; });
 
-TEST_F(ScriptRewind, LightningsDefaultCallbacksAndLoggerAreKeptWholeAndTheRunIsExact) {
+TEST_F(ScriptSession, LightningsDefaultCallbacksAndLoggerAreKeptWholeAndTheRunIsExact) {
     const RunConfig c = config("defaults", kDefaults);
     const auto as_script = [&](SessionOptions& o) { run_the_script(o, c); };
     const auto [expected, expected_final, expected_checksums] = straight(c, as_script);
@@ -342,7 +383,7 @@ TEST_F(ScriptRewind, LightningsDefaultCallbacksAndLoggerAreKeptWholeAndTheRunIsE
     EXPECT_EQ(run.final_parameters(), expected_final);
 }
 
-TEST_F(ScriptRewind, WhatASnapshotCannotCopyIsNamedWhenTheRunGoesBack) {
+TEST_F(ScriptSession, WhatASnapshotCannotCopyIsNamedWhenTheRunGoesBack) {
     const RunConfig c = config("locked", kLocked);
     Driven run(c, {}, false, [&](SessionOptions& o) { run_the_script(o, c); });
     run.start();
@@ -357,6 +398,118 @@ TEST_F(ScriptRewind, WhatASnapshotCannotCopyIsNamedWhenTheRunGoesBack) {
         }
     EXPECT_TRUE(named);
     run.finish();
+}
+
+}  // namespace
+}  // namespace stepwise::python
+
+namespace stepwise::python {
+namespace {
+
+/// The frame of the newest hold (nullptr at a stage boundary).
+std::shared_ptr<const LineFrame> held_frame(Driven& run) {
+    const std::vector<Event> notable = run.notable();
+    return notable.empty() ? nullptr : notable.back().frame;
+}
+
+const ValueDescription* local(const LineFrame& frame, const std::string& name) {
+    for (const auto& [n, value] : frame.locals)
+        if (n == name) return &value;
+    return nullptr;
+}
+
+TEST_F(ScriptSession, StepLineGoesIntoTheUsersFunctionsOverThemAndOutWithTheFramesVariables) {
+    const RunConfig c = config("lines", kLines);
+    const auto as_script = [&](SessionOptions& o) { run_the_script(o, c); };
+    const auto [expected, expected_final, expected_checksums] = straight(c, as_script);
+    warning_cache::clear();
+    Driven run(c, {}, /*checksums=*/true, as_script);
+    run.start();
+    ASSERT_TRUE(run.send(Command::step(StepKind::closure_call)));  // before training_step
+    ASSERT_EQ(held_frame(run), nullptr);
+    const auto step = [&](StepKind kind) {
+        EXPECT_TRUE(run.send(Command::step(kind)));
+        return held_frame(run);
+    };
+    auto f = step(StepKind::line);
+    ASSERT_TRUE(f);
+    EXPECT_EQ(f->line, 19);
+    EXPECT_EQ(f->function, "training_step");
+    EXPECT_EQ(f->depth, 1);
+    EXPECT_TRUE(f->file.size() > 8 && f->file.substr(f->file.size() - 8) == "train.py") << f->file;
+    ASSERT_TRUE(local(*f, "batch_idx"));
+    EXPECT_EQ(local(*f, "batch_idx")->value, 0.0);
+    EXPECT_EQ(step(StepKind::line)->line, 20);
+    // Into nn.Linear's forward? Not the user's file: the next line is the user's next one.
+    f = step(StepKind::line);
+    ASSERT_EQ(f->line, 21);
+    const ValueDescription* out = local(*f, "out");
+    ASSERT_TRUE(out);
+    EXPECT_EQ(out->kind, "tensor");
+    EXPECT_EQ(out->shape, (std::vector<std::int64_t>{8, 1}));
+    EXPECT_EQ(out->dtype, "float32");
+    EXPECT_TRUE(out->requires_grad);
+    EXPECT_EQ(out->grad_fn, "AddmmBackward0");
+    EXPECT_NE(out->text.find("mean"), std::string::npos);
+    EXPECT_EQ(step(StepKind::line)->line, 22);
+    f = step(StepKind::line);  // into the user's own helper
+    EXPECT_EQ(f->line, 9);
+    EXPECT_EQ(f->function, "scaled");
+    EXPECT_EQ(f->depth, 2);
+    ASSERT_TRUE(local(*f, "factor"));
+    EXPECT_EQ(local(*f, "factor")->value, 1.0);
+    f = step(StepKind::line_out);  // back in training_step, after the call
+    EXPECT_EQ(f->line, 23);
+    EXPECT_EQ(f->depth, 1);
+    EXPECT_EQ(step(StepKind::line_over), nullptr);  // past the last line: the next stage
+
+    // The next batch: over the helper, then back to the batch's start from a line.
+    ASSERT_TRUE(run.send(Command::step(StepKind::batch)));
+    ASSERT_TRUE(run.send(Command::step(StepKind::closure_call)));
+    for (int line : {19, 20, 21, 22}) EXPECT_EQ(step(StepKind::line)->line, line);
+    EXPECT_EQ(step(StepKind::line_over)->line, 23);  // scaled ran unseen
+    ASSERT_TRUE(run.send(Command::rewind(RewindTo::batch_start)));
+    EXPECT_EQ(held_frame(run), nullptr);
+    ASSERT_TRUE(run.send(Command::step(StepKind::closure_call)));
+    EXPECT_EQ(step(StepKind::line)->line, 19);
+    run.finish();
+    // Stepping lines and going back from one changed nothing the run computed.
+    expect_same(expected, run.history());
+    EXPECT_EQ(run.final_parameters(), expected_final);
+}
+
+TEST_F(ScriptSession, ALineBreakpointHoldsAtTheLineWithTheFramesVariables) {
+    RunConfig c = config("line_breakpoint", kLines);
+    c.breakpoints = {{"line=train.py:10 and batch=1", true}};
+    Driven run(c, {}, false, [&](SessionOptions& o) { run_the_script(o, c); });
+    run.start();
+    ASSERT_TRUE(run.send(Command::of(CommandType::run)));
+    const auto f = held_frame(run);
+    ASSERT_TRUE(f);
+    EXPECT_EQ(f->line, 10);
+    EXPECT_EQ(f->function, "scaled");
+    EXPECT_EQ(run.notable().back().batch_idx, 1);
+    ASSERT_TRUE(local(*f, "doubled"));
+    EXPECT_EQ(local(*f, "doubled")->grad_fn, "MulBackward0");
+    run.finish();
+}
+
+TEST(LineCondition, ALineIsFileColonNumberAndHitsOnlyAtThatLine) {
+    const Condition c = parse_condition("line = model/train.py:42 and epoch >= 1");
+    EXPECT_TRUE(c.place());
+    EXPECT_TRUE(c.at_line());
+    EXPECT_EQ(format_condition(c), "line = model/train.py:42 and epoch >= 1");
+    ConditionSet set({{"line=train.py:42", true}});
+    EXPECT_TRUE(set.has_lines());
+    EXPECT_TRUE(set.names_line("/home/u/model/train.py", 42));
+    EXPECT_FALSE(set.names_line("/home/u/model/pretrain.py", 42));
+    EXPECT_FALSE(set.names_line("/home/u/model/train.py", 43));
+    EXPECT_EQ(set.at_line("/x/train.py", 42, Stage::training_step, 0, 0, 0, 1).size(), 1u);
+    EXPECT_EQ(set.at_line("/x/train.py", 42, Stage::training_step, 0, 1, 0, 1).size(), 1u);
+    EXPECT_TRUE(set.at_boundary(Stage::training_step, 0, 0, 0, 1).empty());  // never at a stage
+    for (const char* bad :
+         {"line=train.py", "line=train.py:x", "line=:3", "line>train.py:3", "line=train.py:0"})
+        EXPECT_THROW(parse_condition(bad), ConditionError) << bad;
 }
 
 }  // namespace
