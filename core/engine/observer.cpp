@@ -122,8 +122,8 @@ void Observer::at_line(const std::shared_ptr<const LineFrame>& frame) {
     here.stage = Stage::training_step;
     if (conditions_)
         for (const ConditionHit& hit :
-             conditions_->at_line(frame->file, frame->line, here.stage, pos.epoch, pos.batch_idx,
-                                  pos.global_step, pos.call)) {
+             conditions_->at_line(frame->file, frame->line, frame->locals, here.stage, pos.epoch,
+                                  pos.batch_idx, pos.global_step, pos.call)) {
             Event where;
             where.position() = here;
             where.type = EventType::warning;

@@ -1,5 +1,6 @@
 #include "stepwise/conditions.h"
 
+#include <algorithm>
 #include <cctype>
 #include <cmath>
 #include <cstdio>
@@ -98,7 +99,22 @@ class Parser {
         if (!at_end())
             fail("\"" + text_.substr(pos_) + "\" after the condition (join terms with \"and\")",
                  pos_);
+        // At a line, a name is the line's variable (`loss` too): its number, or a one-element
+        // tensor's value, when the line is about to run. Nothing a stage measures goes with it.
+        const bool line = std::any_of(c.terms.begin(), c.terms.end(),
+                                      [](const ConditionTerm& t) { return t.kind == Kind::line; });
+        for (ConditionTerm& t : c.terms) {
+            if (!line || t.is_position() || t.kind == Kind::extra) continue;
+            if (t.kind != Kind::loss)
+                fail(
+                    "a line condition tests the line's variables (NAME > X: a number or a "
+                    "one-element tensor) and the position, not " +
+                    term_text(t));
+            t.kind = Kind::extra;
+            t.name = "loss";
+        }
         for (const ConditionTerm& t : c.terms) {
+            if (line) continue;
             if (t.kind == Kind::exception) c.on_error = true;
             const auto at = measured_at(t.kind);
             if (!at) continue;
@@ -506,6 +522,20 @@ bool same_file(const std::string& file, const std::string& name) {
            file.compare(file.size() - name.size(), name.size(), name) == 0 &&
            file[file.size() - name.size() - 1] == '/';
 }
+/// The variable terms of a line condition, on the line's variables.
+bool locals_hold(const Condition& c,
+                 const std::vector<std::pair<std::string, ValueDescription>>& locals) {
+    for (const ConditionTerm& t : c.terms) {
+        if (t.kind != ConditionTerm::Kind::extra) continue;
+        const auto found = std::find_if(locals.begin(), locals.end(),
+                                        [&](const auto& v) { return v.first == t.name; });
+        if (found == locals.end() || !found->second.value ||
+            !compare(*found->second.value, t.compare, t.threshold))
+            return false;
+    }
+    return true;
+}
+
 bool line_term_holds(const Condition& c, const std::string& file, std::int64_t line) {
     for (const ConditionTerm& t : c.terms)
         if (t.kind == ConditionTerm::Kind::line &&
@@ -528,16 +558,16 @@ bool ConditionSet::names_line(const std::string& file, std::int64_t line) const 
     return false;
 }
 
-std::vector<ConditionHit> ConditionSet::at_line(const std::string& file, std::int64_t line,
-                                                Stage stage, std::int64_t epoch,
-                                                std::int64_t batch_idx, std::int64_t global_step,
-                                                int call) {
+std::vector<ConditionHit> ConditionSet::at_line(
+    const std::string& file, std::int64_t line,
+    const std::vector<std::pair<std::string, ValueDescription>>& locals, Stage stage,
+    std::int64_t epoch, std::int64_t batch_idx, std::int64_t global_step, int call) {
     std::vector<ConditionHit> hits;
     for (std::size_t i = 0; i < entries_.size(); ++i) {
         Entry& entry = entries_[i];
         if (!entry.enabled || !entry.condition.at_line()) continue;
         if (!line_term_holds(entry.condition, file, line)) continue;
-        bool holds = true;
+        bool holds = locals_hold(entry.condition, locals);
         for (const ConditionTerm& t : entry.condition.terms)
             holds = holds && position_holds(t, stage, epoch, batch_idx, global_step, call);
         if (!holds) continue;

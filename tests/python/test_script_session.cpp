@@ -480,7 +480,8 @@ TEST_F(ScriptSession, StepLineGoesIntoTheUsersFunctionsOverThemAndOutWithTheFram
 
 TEST_F(ScriptSession, ALineBreakpointHoldsAtTheLineWithTheFramesVariables) {
     RunConfig c = config("line_breakpoint", kLines);
-    c.breakpoints = {{"line=train.py:10 and batch=1", true}};
+    // On a variable of that line: batch 0's loss is 0.318, batch 1's 2.91.
+    c.breakpoints = {{"line=train.py:10 and doubled > 1", true}};
     Driven run(c, {}, false, [&](SessionOptions& o) { run_the_script(o, c); });
     run.start();
     ASSERT_TRUE(run.send(Command::of(CommandType::run)));
@@ -504,12 +505,35 @@ TEST(LineCondition, ALineIsFileColonNumberAndHitsOnlyAtThatLine) {
     EXPECT_TRUE(set.names_line("/home/u/model/train.py", 42));
     EXPECT_FALSE(set.names_line("/home/u/model/pretrain.py", 42));
     EXPECT_FALSE(set.names_line("/home/u/model/train.py", 43));
-    EXPECT_EQ(set.at_line("/x/train.py", 42, Stage::training_step, 0, 0, 0, 1).size(), 1u);
-    EXPECT_EQ(set.at_line("/x/train.py", 42, Stage::training_step, 0, 1, 0, 1).size(), 1u);
+    EXPECT_EQ(set.at_line("/x/train.py", 42, {}, Stage::training_step, 0, 0, 0, 1).size(), 1u);
+    EXPECT_EQ(set.at_line("/x/train.py", 42, {}, Stage::training_step, 0, 1, 0, 1).size(), 1u);
     EXPECT_TRUE(set.at_boundary(Stage::training_step, 0, 0, 0, 1).empty());  // never at a stage
     for (const char* bad :
-         {"line=train.py", "line=train.py:x", "line=:3", "line>train.py:3", "line=train.py:0"})
+         {"line=train.py", "line=train.py:x", "line=:3", "line>train.py:3", "line=train.py:0",
+          "line=train.py:3 and grad_norm > 1", "line=train.py:3 and nonfinite"})
         EXPECT_THROW(parse_condition(bad), ConditionError) << bad;
+    // The line's variables: `loss` is the local, a name a number or a one-element tensor.
+    ConditionSet on_locals({{"line=train.py:9 and loss > 2 and factor = 1", true}});
+    EXPECT_TRUE(on_locals.names_line("/x/train.py", 9));  // the first look, before the locals
+    ValueDescription loss, factor, other;
+    loss.kind = "tensor";
+    factor.kind = "float";
+    factor.value = 1.0;
+    other.kind = "str";
+    other.text = "'relu'";
+    const auto hits = [&](double l) {
+        loss.value = l;
+        return on_locals
+            .at_line("/x/train.py", 9, {{"loss", loss}, {"factor", factor}, {"act", other}},
+                     Stage::training_step, 0, 0, 0, 1)
+            .size();
+    };
+    EXPECT_EQ(hits(2.5), 1u);
+    EXPECT_EQ(hits(1.5), 0u);
+    EXPECT_EQ(
+        on_locals.at_line("/x/train.py", 9, {{"factor", factor}}, Stage::training_step, 0, 0, 0, 1)
+            .size(),
+        0u);  // no such variable: does not hold
 }
 
 }  // namespace

@@ -20,7 +20,9 @@
 // stage boundary where all of them hold, before that stage runs, and again only after they stopped
 // holding. `line=FILE:N` (a script's run) is a place too: line N of the user's file FILE (its
 // name, or the end of its path) inside training_step, before the line runs; it hits each time the
-// line is reached (with the other position terms holding), and never at a stage boundary.
+// line is reached (with the other position terms holding), and never at a stage boundary. With it,
+// a NAME CMP X term (`loss` too) tests the line's variable NAME: a number, or a one-element
+// tensor's value; a missing or other variable does not hold.
 
 #include <cstdint>
 #include <deque>
@@ -138,11 +140,13 @@ class ConditionSet {
     bool has_lines() const;
     /// Whether `file` (a path) and `line` are some `line=` breakpoint's (a cheap first look).
     bool names_line(const std::string& file, std::int64_t line) const;
-    /// A line of the user's code about to run (`stage` the one it is in): hits of enabled `line=`
-    /// breakpoints whose terms all hold, counted; every time the line is reached.
-    std::vector<ConditionHit> at_line(const std::string& file, std::int64_t line, Stage stage,
-                                      std::int64_t epoch, std::int64_t batch_idx,
-                                      std::int64_t global_step, int call);
+    /// A line of the user's code about to run (`stage` the one it is in, `locals` its variables):
+    /// hits of enabled `line=` breakpoints whose terms all hold, counted; every time the line is
+    /// reached.
+    std::vector<ConditionHit> at_line(
+        const std::string& file, std::int64_t line,
+        const std::vector<std::pair<std::string, ValueDescription>>& locals, Stage stage,
+        std::int64_t epoch, std::int64_t batch_idx, std::int64_t global_step, int call);
 
   private:
     struct Entry {
