@@ -295,10 +295,18 @@ void MainWindow::wire() {
     connect(m_controller, &SessionController::runStarted, this, [this](const RunConfig& config) {
         m_views.clear();
         m_breakpoints->setBreakpoints(config.breakpoints);
+        m_code->setBreakpoints(config.breakpoints);
         m_config->setConfig(config);
     });
     connect(m_breakpoints, &BreakpointsView::breakpointsChanged, m_controller,
             &SessionController::setBreakpoints);
+    // A line breakpoint from the Code dock (a double-click on a line of the user's file), and
+    // the dock's marks for them.
+    connect(m_code, &CodeView::lineBreakpointToggled, this, [this](const QString& file, int line) {
+        m_breakpoints->toggle(
+            QStringLiteral("line=%1:%2").arg(QFileInfo(file).fileName()).arg(line).toStdString());
+    });
+    connect(m_breakpoints, &BreakpointsView::breakpointsChanged, m_code, &CodeView::setBreakpoints);
     connect(m_controller, &SessionController::eventsArrived, this, &MainWindow::onEvents);
     connect(m_controller, &SessionController::parityChanged, this, &MainWindow::updateParityBadge);
     // The engine reads tensors and measures the ledger only while their docks are in view.

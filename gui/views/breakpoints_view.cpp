@@ -164,6 +164,21 @@ bool BreakpointsView::addTyped() {
     return true;
 }
 
+bool BreakpointsView::toggle(const std::string& when) {
+    const std::string same = canonical(when);
+    const auto found = std::find_if(m_specs.begin(), m_specs.end(), [&](const BreakpointSpec& b) {
+        return canonical(b.when) == same;
+    });
+    const bool add = found == m_specs.end();
+    if (add)
+        m_specs.push_back(BreakpointSpec{when, true});
+    else
+        m_specs.erase(found);
+    fillTable();
+    Q_EMIT breakpointsChanged(m_specs);
+    return add;
+}
+
 void BreakpointsView::removeSelected() {
     std::set<int> rows;
     for (const QTableWidgetItem* item : m_table->selectedItems()) rows.insert(item->row());

@@ -39,6 +39,9 @@ class BreakpointsView : public QWidget, public HistoryView {
     bool addTyped();
     /// Deletes the selected breakpoints.
     void removeSelected();
+    /// Adds `when` (it must parse), or deletes it when a breakpoint says the same already (the
+    /// Code dock's double-click on a line). True when it was added.
+    bool toggle(const std::string& when);
     void retranslate();
 
     QTableWidget* table() const { return m_table; }

@@ -6,6 +6,7 @@
 #include <QFontDatabase>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QMouseEvent>
 #include <QPlainTextEdit>
 #include <QResizeEvent>
 #include <QSplitter>
@@ -60,6 +61,7 @@ CodeView::CodeView(QWidget* parent) : QWidget(parent) {
     m_lineBar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
     m_lineBar->setIconSize(QSize(16, 16));
     m_lineBar->hide();
+    m_model->viewport()->installEventFilter(this);  // a double-click sets a line breakpoint
     modelLayout->addWidget(m_lineBar);
     modelLayout->addWidget(titled(m_modelTitle, m_model, modelBox), 1);
     split->addWidget(modelBox);
@@ -179,6 +181,24 @@ void CodeView::applyEvents(const std::vector<Event>& events) {
     }
 }
 
+void CodeView::setBreakpoints(const std::vector<BreakpointSpec>& breakpoints) {
+    m_breakpoints = breakpoints;
+    highlight();
+}
+
+bool CodeView::eventFilter(QObject* watched, QEvent* event) {
+    if (watched == m_model->viewport() && event->type() == QEvent::MouseButtonDblClick &&
+        !m_shownFile.isEmpty()) {
+        const int line = m_model->cursorForPosition(static_cast<QMouseEvent*>(event)->pos())
+                             .blockNumber();  // block N is the file's line N
+        if (line >= 1) {
+            Q_EMIT lineBreakpointToggled(m_shownFile, line);
+            return true;
+        }
+    }
+    return QWidget::eventFilter(watched, event);
+}
+
 void CodeView::setLineActions(const QList<QAction*>& actions) {
     m_lineBar->clear();
     m_lineBar->addActions(actions);
@@ -255,8 +275,33 @@ void CodeView::highlight() {
             }
         }
     }
-    auto mark = [](QPlainTextEdit* pane, int line, const QColor& color) {
-        QList<QTextEdit::ExtraSelection> selections;
+    // The file's line breakpoints (line=NAME:N whose NAME ends its path), marked in red.
+    m_breakpointLines.clear();
+    QList<QTextEdit::ExtraSelection> marked;
+    if (!m_shownFile.isEmpty()) {
+        for (const BreakpointSpec& b : m_breakpoints) {
+            if (!b.enabled) continue;
+            try {
+                for (const ConditionTerm& t : parse_condition(b.when).terms) {
+                    const QString name = QString::fromStdString(t.name);
+                    if (t.kind != ConditionTerm::Kind::line ||
+                        !(m_shownFile == name || m_shownFile.endsWith(QLatin1Char('/') + name)))
+                        continue;
+                    m_breakpointLines.push_back(int(t.threshold));
+                    QTextEdit::ExtraSelection s;
+                    s.format.setBackground(QColor(0xfe, 0xe2, 0xe2));
+                    s.format.setProperty(QTextFormat::FullWidthSelection, true);
+                    s.cursor =
+                        QTextCursor(m_model->document()->findBlockByNumber(int(t.threshold)));
+                    marked << s;
+                }
+            } catch (const ConditionError&) {
+            }
+        }
+    }
+    auto mark = [&marked, this](QPlainTextEdit* pane, int line, const QColor& color) {
+        QList<QTextEdit::ExtraSelection> selections =
+            pane == m_model ? marked : QList<QTextEdit::ExtraSelection>();
         if (line >= 0) {
             QTextEdit::ExtraSelection s;
             s.format.setBackground(color);

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "history_view.h"
+#include "stepwise/conditions.h"
 #include "stepwise/events.h"
 
 class QAction;
@@ -41,6 +42,10 @@ class CodeView : public QWidget, public HistoryView {
 
     /// Step line, over, out: shown on the dock's bar while a script's run shows its code.
     void setLineActions(const QList<QAction*>& actions);
+    /// The `line=` breakpoints to mark in the file shown (their conditions, as the dock has them).
+    void setBreakpoints(const std::vector<BreakpointSpec>& breakpoints);
+    /// The blocks (= lines of the file shown) marked as line breakpoints.
+    const std::vector<int>& breakpointLines() const { return m_breakpointLines; }
     /// The line of the user's code the run holds at (nullptr: none), and the file shown.
     const LineFrame* heldLine() const { return m_frame.get(); }
     QString shownFile() const { return m_shownFile; }
@@ -51,8 +56,14 @@ class CodeView : public QWidget, public HistoryView {
     int highlightedModelLine() const { return m_modelHighlighted; }
     QString listingLine(int line) const;
 
+  Q_SIGNALS:
+    /// A double-click on line `line` of the user's file `file` (a script's): add or remove the
+    /// breakpoint `line=FILE:LINE`.
+    void lineBreakpointToggled(const QString& file, int line);
+
   protected:
     void changeEvent(QEvent* event) override;
+    bool eventFilter(QObject* watched, QEvent* event) override;
     /// Side by side when there is room, one above the other in a narrow dock.
     void resizeEvent(QResizeEvent* event) override;
     void showEvent(QShowEvent* event) override;
@@ -81,6 +92,8 @@ class CodeView : public QWidget, public HistoryView {
     QString m_moduleFile;                      ///< a script's module file ("# file: PATH")
     QString m_shownFile;                       ///< the file the model pane shows now
     QToolBar* m_lineBar = nullptr;
+    std::vector<BreakpointSpec> m_breakpoints;
+    std::vector<int> m_breakpointLines;  ///< of the file shown
     QSplitter* m_split;
     QLabel* m_modelTitle;
     QLabel* m_listingTitle;

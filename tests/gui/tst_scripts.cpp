@@ -9,10 +9,12 @@
 #include <QDockWidget>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QPlainTextEdit>
 #include <QTableWidget>
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include "breakpoints_view.h"
 #include "code_view.h"
 #include "gui_test_utils.h"
 #include "locals_view.h"
@@ -303,6 +305,26 @@ class TestScripts : public QObject {
             d.window->codeDock()->raise();
             d.window->localsDock()->raise();
             save(d, QStringLiteral("window_script_line_%1.png").arg(language));
+            // A double-click on line 43 sets a breakpoint there; Run holds at it.
+            auto* pane = code->findChild<QPlainTextEdit*>(QStringLiteral("codeModel"));
+            QVERIFY(pane);
+            const auto doubleClick = [&](int line) {
+                pane->setTextCursor(QTextCursor(pane->document()->findBlockByNumber(line)));
+                pane->ensureCursorVisible();
+                test::settle();
+                QTest::mouseDClick(pane->viewport(), Qt::LeftButton, {},
+                                   pane->cursorRect().center());
+                test::settle();
+            };
+            doubleClick(43);
+            QCOMPARE(d.window->breakpointsView()->breakpoints().size(), std::size_t(1));
+            QCOMPARE(QString::fromStdString(d.window->breakpointsView()->breakpoints()[0].when),
+                     QStringLiteral("line=train.py:43"));
+            QVERIFY(std::count(code->breakpointLines().begin(), code->breakpointLines().end(), 43));
+            QVERIFY(d.press(a->run()));
+            QCOMPARE(at(), 43);
+            doubleClick(43);  // and off again
+            QVERIFY(d.window->breakpointsView()->breakpoints().empty());
             // Past the last line: the next stage. Stepping lines changed nothing the run computes.
             while (code->heldLine()) QVERIFY(d.press(a->stepLineOver()));
             QVERIFY(d.press(a->stepBatch()));
