@@ -266,8 +266,12 @@ class _Fit:
     def snapshot(self):
         """What Python holds at this batch's start (before its fetch), for a rewind or a fork:
         (the snapshot, the tensor bytes it copied, what it could not copy)."""
-        with _graphs_left_out():
-            return self._snapshot()
+        try:
+            with _graphs_left_out():
+                return self._snapshot()
+        except Exception as e:  # noqa: BLE001 - taking a snapshot must not fail the run
+            reason = f"{type(e).__name__}: {e}"
+            return _Unkept(reason), 0, [f"what Python holds ({reason})"]
 
     def _snapshot(self):
         import copy
@@ -314,6 +318,10 @@ class _Fit:
         """Puts back what snapshot() took, the DataLoader's position too (its iterator made again
         and the batches before fetched again). torch's generator is the engine's to put back,
         after this. Returns trainer.accumulate_grad_batches as it was."""
+        if isinstance(snap, _Unkept):  # the tensors alone would leave Lightning's counters ahead
+            raise RuntimeError(
+                "Stepwise could not keep what Python holds at the batch it would go back to, so "
+                f"the run cannot go back there ({snap.reason})")
         with _graphs_left_out():
             return self._restore(snap)
 
@@ -680,6 +688,13 @@ def _nn_module_keys():
 
 
 _NN_MODULE_KEYS = None
+
+
+class _Unkept:
+    """A snapshot that could not be taken, and why."""
+
+    def __init__(self, reason):
+        self.reason = reason
 
 
 class _Snapshot:
