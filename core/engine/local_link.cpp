@@ -30,7 +30,6 @@ std::uint64_t LocalLink::run_id() const {
     return session_->run_id();
 }
 
-namespace {
 SessionOptions window_options() {
     SessionOptions options;
     options.start_paused = true;
@@ -38,7 +37,6 @@ SessionOptions window_options() {
     options.checksum_parameters = true;  // for the parity meter
     return options;
 }
-}  // namespace
 
 std::unique_ptr<SessionLink> make_local_link(const RunConfig& config) {
     return std::make_unique<LocalLink>(config, window_options());

@@ -103,12 +103,7 @@ std::uint64_t Observer::enter(Stage stage) {
             emit_enter();
             entered = true;
         }
-        if (on_hold_) on_hold_(b, held);
-        Event e;
-        e.position() = here;
-        e.type = held ? EventType::paused : EventType::resumed;
-        e.instance = instance;
-        emit_(std::move(e));
+        held_here(b, here, held, instance);
     });
     return instance;
 }
@@ -130,27 +125,26 @@ void Observer::at_line(const std::shared_ptr<const LineFrame>& frame) {
             where.frame = frame;  // the notice shows where, and the locals there
             on_hit_(hit, where);
         }
-    gate_.check_line(here, frame->depth, false, [&](const Position& b, bool held) {
-        if (on_hold_) on_hold_(b, held);
-        Event e;
-        e.position() = here;
-        e.type = held ? EventType::paused : EventType::resumed;
-        e.frame = frame;
-        emit_(std::move(e));
-    });
+    gate_.check_line(here, frame->depth,
+                     [&](const Position& b, bool held) { held_here(b, here, held, 0, frame); });
+}
+
+void Observer::held_here(const Position& boundary, const Position& here, bool held,
+                         std::uint64_t instance, std::shared_ptr<const LineFrame> frame) {
+    if (on_hold_) on_hold_(boundary, held);
+    Event e;
+    e.position() = here;
+    e.type = held ? EventType::paused : EventType::resumed;
+    e.instance = instance;
+    e.frame = std::move(frame);
+    emit_(std::move(e));
 }
 
 void Observer::hold_after_failure(Stage stage) {
     Position here = pos;
     here.stage = stage;
     try {
-        gate_.check(here, [&](const Position& b, bool held) {
-            if (on_hold_) on_hold_(b, held);
-            Event e;
-            e.position() = here;
-            e.type = held ? EventType::paused : EventType::resumed;
-            emit_(std::move(e));
-        });
+        gate_.check(here, [&](const Position& b, bool held) { held_here(b, here, held, 0); });
     } catch (const StopRequested&) {
         // Stop while held after the failure: the run ends failed all the same.
     }

@@ -103,6 +103,10 @@ class Observer {
         return std::chrono::steady_clock::now().time_since_epoch().count();
     }
 
+    /// The hold's callback (the session's) and its paused / resumed event at `here`.
+    void held_here(const Position& boundary, const Position& here, bool held,
+                   std::uint64_t instance, std::shared_ptr<const LineFrame> frame = nullptr);
+
     Emit emit_;
     StepGate& gate_;
     StepGate::HoldCallback on_hold_;

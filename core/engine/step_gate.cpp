@@ -181,12 +181,12 @@ void StepGate::check(const Position& here, const HoldCallback& on_hold) {
     hold(lock, here, on_hold);
 }
 
-void StepGate::check_line(const Position& here, int depth, bool hit, const HoldCallback& on_hold) {
+void StepGate::check_line(const Position& here, int depth, const HoldCallback& on_hold) {
     std::unique_lock<std::mutex> lock(mutex_);
     if (stop_) throw StopRequested();
     last_line_depth_ = depth;
     if (!tasks_.empty()) run_tasks(lock);
-    if (!hit && !should_hold_line(depth)) return;
+    if (!should_hold_line(depth)) return;
     hold(lock, here, on_hold);
 }
 

@@ -50,11 +50,8 @@ class ScriptLink final : public LocalLink {
 }  // namespace
 
 std::unique_ptr<SessionLink> make_script_link(const RunConfig& config) {
-    SessionOptions options;
-    options.start_paused = true;
-    options.coalesce_stages = true;
     // The parity meter compares batches recomputed after going back with their first pass.
-    options.checksum_parameters = true;
+    SessionOptions options = window_options();
     options.script = [config](const SessionOptions::FitFunction& fit) {
         // A script opened in the window runs from its own folder, as `cd FOLDER && python3
         // SCRIPT.py` would: published scripts read their data relative to it.

@@ -634,12 +634,13 @@ class _Copier:
     tensor as its values (a graph is not kept), and count the tensor bytes they copy."""
 
     def __init__(self, references):
+        import copy
+        import torch
+        self.deepcopy, self.tensor, self.parameter = copy.deepcopy, torch.Tensor, torch.nn.Parameter
         self.memo = {id(o): o for o in references if o is not None}
         self.bytes = 0
 
     def __call__(self, x):
-        import copy
-        import torch
         memo = self.memo
         found = memo.get(id(x), memo)
         if found is not memo:
@@ -656,13 +657,13 @@ class _Copier:
             memo[id(x)] = y
             for k, v in x.items():
                 y[k] = self(v)
-        elif isinstance(x, torch.Tensor) and not isinstance(x, torch.nn.Parameter):
+        elif isinstance(x, self.tensor) and not isinstance(x, self.parameter):
             y = x.detach().clone()
             if x.requires_grad and x.is_leaf:
                 y.requires_grad_(True)
             self.bytes += y.nelement() * y.element_size()
         else:
-            y = copy.deepcopy(x, memo)
+            y = self.deepcopy(x, memo)
         memo[id(x)] = y
         return y
 

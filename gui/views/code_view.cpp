@@ -182,7 +182,17 @@ void CodeView::applyEvents(const std::vector<Event>& events) {
 }
 
 void CodeView::setBreakpoints(const std::vector<BreakpointSpec>& breakpoints) {
-    m_breakpoints = breakpoints;
+    // Their line terms, parsed once (a highlight comes with every hold).
+    m_breakpoints.clear();
+    for (const BreakpointSpec& b : breakpoints) {
+        if (!b.enabled) continue;
+        try {
+            for (const ConditionTerm& t : parse_condition(b.when).terms)
+                if (t.kind == ConditionTerm::Kind::line)
+                    m_breakpoints.emplace_back(QString::fromStdString(t.name), int(t.threshold));
+        } catch (const ConditionError&) {
+        }
+    }
     highlight();
 }
 
@@ -279,24 +289,14 @@ void CodeView::highlight() {
     m_breakpointLines.clear();
     QList<QTextEdit::ExtraSelection> marked;
     if (!m_shownFile.isEmpty()) {
-        for (const BreakpointSpec& b : m_breakpoints) {
-            if (!b.enabled) continue;
-            try {
-                for (const ConditionTerm& t : parse_condition(b.when).terms) {
-                    const QString name = QString::fromStdString(t.name);
-                    if (t.kind != ConditionTerm::Kind::line ||
-                        !(m_shownFile == name || m_shownFile.endsWith(QLatin1Char('/') + name)))
-                        continue;
-                    m_breakpointLines.push_back(int(t.threshold));
-                    QTextEdit::ExtraSelection s;
-                    s.format.setBackground(QColor(0xfe, 0xe2, 0xe2));
-                    s.format.setProperty(QTextFormat::FullWidthSelection, true);
-                    s.cursor =
-                        QTextCursor(m_model->document()->findBlockByNumber(int(t.threshold)));
-                    marked << s;
-                }
-            } catch (const ConditionError&) {
-            }
+        for (const auto& [name, line] : m_breakpoints) {
+            if (!(m_shownFile == name || m_shownFile.endsWith(QLatin1Char('/') + name))) continue;
+            m_breakpointLines.push_back(line);
+            QTextEdit::ExtraSelection s;
+            s.format.setBackground(QColor(0xfe, 0xe2, 0xe2));
+            s.format.setProperty(QTextFormat::FullWidthSelection, true);
+            s.cursor = QTextCursor(m_model->document()->findBlockByNumber(line));
+            marked << s;
         }
     }
     auto mark = [&marked, this](QPlainTextEdit* pane, int line, const QColor& color) {

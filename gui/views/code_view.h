@@ -12,6 +12,7 @@
 #include <QWidget>
 #include <memory>
 #include <optional>
+#include <utility>
 #include <vector>
 
 #include "history_view.h"
@@ -92,8 +93,8 @@ class CodeView : public QWidget, public HistoryView {
     QString m_moduleFile;                      ///< a script's module file ("# file: PATH")
     QString m_shownFile;                       ///< the file the model pane shows now
     QToolBar* m_lineBar = nullptr;
-    std::vector<BreakpointSpec> m_breakpoints;
-    std::vector<int> m_breakpointLines;  ///< of the file shown
+    std::vector<std::pair<QString, int>> m_breakpoints;  ///< enabled line=FILE:N breakpoints
+    std::vector<int> m_breakpointLines;                  ///< of the file shown
     QSplitter* m_split;
     QLabel* m_modelTitle;
     QLabel* m_listingTitle;

@@ -39,6 +39,9 @@ class LocalLink : public SessionLink {
 /// What the window asks of a local session: held at the first stage, stage events coalesced at
 /// full speed (it draws at most once a frame).
 std::unique_ptr<SessionLink> make_local_link(const RunConfig& config);
+/// The options of a window's own run: held at the start, stages coalesced, the parameters'
+/// checksum in every batch_end (the parity meter's).
+SessionOptions window_options();
 
 /// Two such links whose runs keep to the same samples (a comparison: see SessionOptions::lockstep):
 /// run A on side 0, run B on side 1.

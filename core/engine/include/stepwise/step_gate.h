@@ -65,9 +65,10 @@ class StepGate {
     /// Blocks while the gate says so; throws StopRequested once stop() was called.
     void check(const Position& here, const HoldCallback& on_hold);
     /// A line of the user's Python code inside training_step (`depth`: its frame's, training_step's
-    /// being 1): holds there when paused, when stepping lines says so, or on a line breakpoint's
-    /// `hit`; as check() otherwise (tasks, stop). Stage boundaries keep their own check().
-    void check_line(const Position& here, int depth, bool hit, const HoldCallback& on_hold);
+    /// being 1): holds there when paused (a line breakpoint's hit pauses it first) or when
+    /// stepping lines says so; as check() otherwise (tasks, stop). Stage boundaries keep their
+    /// own check().
+    void check_line(const Position& here, int depth, const HoldCallback& on_hold);
     /// Whether a step of a line kind is under way (a script's training_step then traces lines).
     bool wants_lines() const;
     /// Whether check_line at `depth` would stop (hold, a task, a stop): otherwise the line is
